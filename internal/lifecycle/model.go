@@ -131,7 +131,13 @@ type Observation struct {
 	ActiveSite Site // pairs and groups: the site currently serving production
 	Facts      Facts
 	Version    int64 // the platform's optimistic-concurrency version of the object
+	// LastError is the platform's message for the last failed operation (State == Error), if any.
+	LastError string
 }
+
+// Note on ActiveSite during a site-flipping transitional state (switching_over, failing_over):
+// the engine assumes the platform still reports the site that was active before the operation;
+// the flip is applied when the state settles (see Plan's Wait step).
 
 // Facts are everything the preconditions may need about an object and its surroundings.
 // Zero values mean "false/none"; a fact named in Unknown is not known yet (plan time) and any
@@ -158,7 +164,9 @@ type Facts struct {
 	ServersBusy           bool   // a group operation is running on the servers (R002-7)
 	ActiveRegion          string // region of the active site (R001-3: failover is called in the standby region)
 	StandbyRegion         string
-	// add_member candidates (V-GRP-MEMBERS): the pair being added
+	// add_member candidates (V-GRP-MEMBERS): the pair being added. The candidate checks apply
+	// only when CandidatePairID is set (Check without a candidate checks the group alone).
+	CandidatePairID    string
 	CandidateGroupID   string // the group the candidate pair already belongs to, if any
 	CandidateSameSites bool   // the candidate replicates between the group's sites, in the group's direction
 
@@ -197,6 +205,7 @@ const (
 	FactReplicas         = "replicas"
 	FactVault            = "vault"
 	FactAdvertised       = "advertised"
+	FactCandidate        = "candidate"
 )
 
 // Options carry the user's opt-ins into a plan or check.

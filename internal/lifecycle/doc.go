@@ -1,0 +1,99 @@
+// Package lifecycle is the lifecycle engine of terraform-provider-dr: the only place where
+// disaster-recovery lifecycle rules live. It is pure Go (standard library only), performs no
+// I/O and imports nothing from Terraform. The provider (plan-time validation, allowed_operations,
+// actions), the sandbox platform, and the generated docs all derive from it.
+//
+// # Model
+//
+// Four kinds (Kind): replication_pair, protection_group, backup_replica, recovery_server. Each
+// has one declarative KindTable (Table(kind)) listing
+//
+//   - its states (State) with a Class: stable, transitional, failed (the single Error state plus
+//     Observation.FailedOp, written "error{op}") or terminal;
+//   - its operations (Operation): From states (StateRef, "error{op}" / "error{*}" for failed
+//     states, "" for "no object yet" on create-like operations), Via (the transitional state),
+//     OnSuccess, OnFailure (error{op}), Site (keep or flip the active site), DataLoss (a
+//     predicate + rule that needs Options.AllowDataLoss), Invocable (false for platform-driven
+//     transitions such as recovery_server finalize), OnRequest (needs user parameters: the
+//     planner uses it only when a Goal requires it), Preconditions (named predicates over
+//     Facts, each with a rule ID), FromRule (the rule a refusal by state names), Region (where
+//     a driver must call it, R001-3), Afterwards (what the user must do next) and Effect (the
+//     simulated effect on Facts used by the planner).
+//
+// The active site is data, never state (Observation.ActiveSite, role-neutral SiteSource /
+// SiteTarget). Facts are relative to it ("active"/"standby"), so a site flip swaps them.
+//
+// # API
+//
+//   - Check(kind, op, obs, opts) []Violation: from-state, preconditions and the data-loss
+//     opt-in. A precondition whose facts are in Facts.Unknown returns a Deferred violation
+//     (re-checked at apply). Blocking() keeps the refusals.
+//   - AllowedOperations(kind, obs, opts) []Op: the user-invocable operations that pass now.
+//   - Plan(kind, obs, goal, opts) (Path, []Violation): the cheapest legal path (fewest
+//     data-loss steps, then fewest steps, ties in table order) by uniform-cost search over
+//     (state, failed op, active site, required operations done, simulated facts). An object in
+//     a transitional state is first waited for (a Wait step). When the goal is unreachable the
+//     violations are those of the first blocked step on the otherwise-shortest path (ignoring
+//     preconditions), plus the allow_data_loss opt-in a lossy path would need.
+//   - Executor.Run(ctx, kind, id, path): runs a Path against a Driver (see exec.go).
+//   - CheckServerPowerChange (R002-7), ValidateClientToken (R001-4), ValidateReplicaName
+//     (R003-9), ValidateReplicaDescription (R003-10), ClientToken.
+//   - Mermaid, OperationsMarkdown, StatesMarkdown, RulesMarkdown, Rules, RulesFor: docs.
+//
+// # Adding an operation
+//
+// Add one Operation row to the kind's table (tables_*.go): name, From, Via, OnSuccess, Site,
+// preconditions with their rule IDs (add new IDs to rules.go and a TestRule_<ID> test), and an
+// Effect if it changes facts later steps read. Then implement its platform call in the
+// drivers. Check, AllowedOperations, Plan, the executor, the diagrams and the docs pick it up.
+//
+// # Normalization choices and deviations from the vendor docs
+//
+//   - One FSM shape for replication_pair and protection_group (vendor-lifecycles §7.2); the
+//     group's start/stop are enable_protection/disable_protection, its switchover is
+//     planned_failover. A pair in a group (Facts.InGroup) is operated through the group
+//     (engine rule V-PAIR-IN-GROUP).
+//   - Pair failover uses the group's explicit allow-list (§6.4: replicating, paused,
+//     failing_over, error{failover}, error{switchover}) and also requires the first sync
+//     (V-FIRST-SYNC) rather than Alibaba's deny-list. R001-1 is the refusal rule.
+//   - Pair reprotect ends in paused (Alibaba, §6.5); replication must be started again. Group
+//     reprotect ends in replicating (SDRS). EVS reprotect from "available" (§6.1) is not
+//     modelled: reprotect is only from failed_over (R000-1).
+//   - A configured pair may be deleted (§6.2: the engine deletes optimistically).
+//   - Forced failover: data loss (R002-8) is decided by Facts.ActiveSiteHealthy (a healthy
+//     production site means the failover is forced); with the site's health unknown the
+//     check is deferred. Deleting a failed-over pair (V-PAIR-DELETE) and cancelling a recovery
+//     server's failover (R004-6, §6.9) also need allow_data_loss.
+//   - Planned failover also needs both sites healthy and no drill (stricter than SDRS).
+//   - Group add/remove_member is only from configured/paused (Alibaba, the stricter of the two
+//     vendors); remove also from invalid. Membership counts are simulated by the planner so a
+//     replicating group with a required add_member plans disable_protection → add_member →
+//     enable_protection. The planner never removes members on its own (it does not know
+//     which): deleting a group with pairs is refused (V-GRP-DELETE).
+//   - recovery_server: failback, confirm_failback and cancel_failback are console-only at
+//     Acronis (§6.10) but are table operations here so the sandbox and future drivers can
+//     offer them; V-ACR-LINKS lets a platform's advertised actions (_links/_issues) gate every
+//     operation. Failover goes standby → finalizing → failed_over; finalizing → failed_over is
+//     the platform-driven finalize (failure: error{finalize}); the executor waits through it.
+//     The Acronis "busy" housekeeping states are not modelled.
+//   - backup_replica: replicate is the create; it also retries from error{replicate} and runs
+//     again from deleted (R003-7 allows a manual replication after the replica is deleted).
+//     CBR's "skipped" state is not modelled (policies only as R003-8 facts).
+//   - While an operation that flips the site is in progress (switching_over, failing_over) the
+//     engine assumes Observation.ActiveSite still names the site before the operation.
+//   - Generic from-state refusals without a vendor rule name V-STATE (engine rule).
+//
+// # Executor
+//
+// For each step: observe; skip it if the object is already at the step's target (a re-run
+// after an interrupted apply); if it is in the step's transitional state just wait; otherwise
+// re-check the step with fresh facts (a refusal fails the run at once and is never retried,
+// V-NO-RETRY) and Invoke with ClientToken(kind, id, plan-time version, step index, op), retrying
+// only errors whose Retryable() is true, with capped exponential backoff and jitter. Then poll
+// until the target (success), Error (failure, with Observation.LastError), an unexpected state
+// (error naming pending/target/failure states) or the end of ctx (Driver.Cancel with a fresh
+// short context). A step retried from error{op} treats the same error{op} as pending until the
+// object's Version changes. Facts still unknown at apply time are not treated as refusals.
+// OnProgress receives an event on every state change and at least every ProgressEvery (30 s)
+// of waiting, measured on the Clock.
+package lifecycle

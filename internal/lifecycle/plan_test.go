@@ -1,0 +1,335 @@
+package lifecycle
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+type cost struct{ dl, n int }
+
+func (a cost) less(b cost) bool { return a.dl < b.dl || (a.dl == b.dl && a.n < b.n) }
+
+// replay checks a plan step by step with Check (independently of the search) and returns the
+// final observation.
+func replay(t testing.TB, k Kind, obs Observation, goal Goal, opts Options, p Path) Observation {
+	t.Helper()
+	tab := Table(k)
+	sim := obs
+	if sim.Kind == "" {
+		sim.Kind = k
+	}
+	done := make([]bool, len(goal.Required))
+	for i, st := range p.Steps {
+		op, ok := tab.Operation(st.Op)
+		if !ok {
+			t.Fatalf("step %d: unknown op %s", i, st.Op)
+		}
+		if st.Index != i {
+			t.Fatalf("step %d has index %d", i, st.Index)
+		}
+		if st.Wait {
+			if i != 0 || tab.Class(sim.State) != Transitional {
+				t.Fatalf("wait step %d from %s", i, sim.State)
+			}
+			sim = apply(op, sim)
+			continue
+		}
+		if !op.Invocable {
+			t.Fatalf("platform op %s invoked", st.Op)
+		}
+		if !st.From.Matches(sim.State, sim.FailedOp) {
+			t.Fatalf("step %d %s: from %s but object is %s", i, st.Op, st.From, RenderState(sim.State, sim.FailedOp))
+		}
+		vs := Check(k, st.Op, sim, opts)
+		if HasBlocking(vs) {
+			t.Fatalf("step %d %s illegal: %v", i, st.Op, Blocking(vs))
+		}
+		if st.DataLoss && !opts.AllowDataLoss {
+			deferred := false
+			for _, d := range st.Deferred {
+				deferred = deferred || d.DataLoss
+			}
+			if !deferred {
+				t.Fatalf("step %d %s: data loss without opt-in", i, st.Op)
+			}
+		}
+		sim = apply(op, sim)
+		if sim.State != st.To || sim.ActiveSite != st.ActiveSite {
+			t.Fatalf("step %d %s: ends in %s/%s, step says %s/%s", i, st.Op, sim.State, sim.ActiveSite, st.To, st.ActiveSite)
+		}
+		for ri, r := range goal.Required {
+			if r.Op == st.Op && !done[ri] && (op.OnRequest || st.Params != nil || true) {
+				done[ri] = true
+				break
+			}
+		}
+	}
+	for ri, d := range done {
+		if !d {
+			t.Fatalf("required %s not performed", goal.Required[ri].Op)
+		}
+	}
+	pl := &planner{t: tab, goal: goal, opts: opts, full: 0}
+	if !pl.atGoal(&sim, 0) {
+		t.Fatalf("plan ends in %s/%s, not at goal %+v", sim.State, sim.ActiveSite, goal)
+	}
+	if p.State != sim.State || p.ActiveSite != sim.ActiveSite {
+		t.Fatalf("plan summary end %s/%s vs %s/%s", p.State, p.ActiveSite, sim.State, sim.ActiveSite)
+	}
+	return sim
+}
+
+// bruteBest enumerates every legal sequence up to depth and returns the cheapest cost
+// reaching the goal.
+func bruteBest(k Kind, start Observation, goal Goal, opts Options, depth int) (cost, bool) {
+	p := &planner{t: Table(k), goal: goal, opts: opts}
+	if n := len(goal.Required); n > 0 {
+		p.full = uint64(1)<<n - 1
+	}
+	best, found := cost{}, false
+	var rec func(o Observation, mask uint64, c cost)
+	rec = func(o Observation, mask uint64, c cost) {
+		if p.atGoal(&o, mask) {
+			if !found || c.less(best) {
+				best, found = c, true
+			}
+			return
+		}
+		if c.n >= depth {
+			return
+		}
+		for _, op := range p.t.ops {
+			if !op.Invocable || !op.IsFrom(o.State, o.FailedOp) {
+				continue
+			}
+			m := mask
+			req := -1
+			for ri, r := range goal.Required {
+				if r.Op == op.Name && m&(1<<ri) == 0 {
+					req = ri
+					break
+				}
+			}
+			if op.OnRequest && req < 0 {
+				continue
+			}
+			if req >= 0 {
+				m |= 1 << req
+			}
+			if vs := Check(k, op.Name, o, opts); HasBlocking(vs) {
+				continue
+			}
+			nc := c
+			nc.n++
+			if op.IsDataLoss(o) {
+				nc.dl++
+			}
+			rec(apply(op, o), m, nc)
+		}
+	}
+	rec(start, 0, cost{})
+	return best, found
+}
+
+func planCost(p Path) cost {
+	c := cost{}
+	for _, s := range p.Steps {
+		if s.Wait {
+			continue
+		}
+		c.n++
+		if s.DataLoss {
+			c.dl++
+		}
+	}
+	return c
+}
+
+// checkPlanProperties: the plan replays legally, nothing cheaper exists (up to depth 4),
+// violations name a rule, and planning is deterministic.
+func checkPlanProperties(t testing.TB, k Kind, obs Observation, goal Goal, opts Options) {
+	t.Helper()
+	p, vs := Plan(k, obs, goal, opts)
+	p2, vs2 := Plan(k, obs, goal, opts)
+	if !reflect.DeepEqual(p, p2) || !reflect.DeepEqual(vs, vs2) {
+		t.Fatalf("non-deterministic plan")
+	}
+	for _, v := range vs {
+		if _, ok := RuleByID(v.Rule); !ok || !strings.HasPrefix(v.Message, v.Rule) {
+			t.Fatalf("violation without a known rule: %+v", v)
+		}
+	}
+	tab := Table(k)
+	start := obs
+	if start.Kind == "" {
+		start.Kind = k
+	}
+	if tab.Class(obs.State) == Transitional && (len(vs) == 0 || len(p.Steps) > 0) {
+		start = apply(tab.Settle(obs.State), obs)
+	}
+	if len(vs) == 0 {
+		replay(t, k, obs, goal, opts, p)
+	}
+	if obs.State != "" && !tab.HasState(obs.State) {
+		return
+	}
+	if tab.Class(obs.State) == Transitional {
+		start = apply(tab.Settle(obs.State), obs)
+	}
+	best, found := bruteBest(k, start, goal, opts, 4)
+	if len(vs) > 0 {
+		if found {
+			t.Fatalf("planner found nothing but %+v exists (violations %v)", best, vs)
+		}
+		return
+	}
+	if c := planCost(p); found && best.less(c) {
+		t.Fatalf("plan %s costs %+v, brute force found %+v", p.Summary(), c, best)
+	}
+}
+
+func TestPlanPropertiesExhaustive(t *testing.T) {
+	t.Parallel()
+	factVariants := func(k Kind) []Facts {
+		base := goodFacts(k)
+		h := base
+		h.ActiveSiteHealthy = true
+		n := base
+		n.MemberCount = 0
+		d := base
+		d.DrillActive = true
+		s := base
+		s.ActiveServersStopped = false
+		s.ActiveSiteHealthy = true
+		return []Facts{base, h, n, d, s}
+	}
+	for _, k := range Kinds {
+		tab := Table(k)
+		goals := []Goal{{}}
+		for _, s := range tab.StateNames() {
+			goals = append(goals, Goal{States: []State{s}}, Goal{States: []State{s}, ActiveSite: SiteTarget})
+		}
+		if k == ProtectionGroup {
+			goals = append(goals, Goal{States: []State{Replicating}, Required: []OpRequest{{Op: OpAddMember}}},
+				Goal{States: []State{Paused}, Required: []OpRequest{{Op: OpRemoveMember}, {Op: OpUpdate}}})
+		}
+		for _, ref := range allObservedStates(k) {
+			for _, f := range factVariants(k) {
+				for _, g := range goals {
+					for _, dl := range []bool{false, true} {
+						obs := Observation{Kind: k, Name: "x", State: ref.State, FailedOp: ref.FailedOp, ActiveSite: SiteSource, Facts: f}
+						checkPlanProperties(t, k, obs, g, Options{AllowDataLoss: dl})
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestPlanExamples(t *testing.T) {
+	t.Parallel()
+	h := grp(Replicating)
+	h.Facts.ActiveSiteHealthy = true
+	cases := []struct {
+		name string
+		k    Kind
+		obs  Observation
+		goal Goal
+		opts Options
+		want string
+		rule string
+	}{
+		{"already there", ProtectionGroup, grp(Replicating), Goal{States: []State{Replicating}, ActiveSite: SiteSource}, Options{}, "", ""},
+		{"enable", ProtectionGroup, grp(Paused), Goal{States: []State{Replicating}}, Options{}, "enable_protection", ""},
+		{"empty group", ProtectionGroup, func() Observation { o := grp(Configured); o.Facts.MemberCount = 0; return o }(), Goal{States: []State{Replicating}}, Options{}, "", "R002-1"},
+		{"planned", ProtectionGroup, h, Goal{States: []State{Replicating}, ActiveSite: SiteTarget}, Options{}, "planned_failover", ""},
+		{"forced allowed", ProtectionGroup, h, Goal{States: []State{FailedOver}}, Options{AllowDataLoss: true}, "failover", ""},
+		{"fault failover", ProtectionGroup, grp(Replicating), Goal{States: []State{FailedOver}, ActiveSite: SiteTarget}, Options{}, "failover", ""},
+		{"wait first", ReplicationPair, pair(Stopping), Goal{States: []State{Replicating}}, Options{}, "wait(stop) → start", ""},
+		{"settling transitional at goal", ReplicationPair, pair(Starting), Goal{States: []State{Replicating}}, Options{}, "wait(start)", ""},
+		{"create pair", ReplicationPair, Observation{Name: "p", Facts: goodFacts(ReplicationPair)}, Goal{States: []State{Replicating}}, Options{}, "create → start", ""},
+		{"nothing to delete", ReplicationPair, Observation{Name: "p"}, Goal{States: []State{Deleted}}, Options{}, "", ""},
+		{"replica", BackupReplica, rep(), Goal{States: []State{Available}}, Options{}, "replicate", ""},
+		{"replica disk", BackupReplica, func() Observation { o := rep(); o.Facts.BackupType = "disk"; return o }(), Goal{States: []State{Available}}, Options{}, "", "R003-1"},
+		{"update pair while replicating", ReplicationPair, pair(Replicating), Goal{States: []State{Replicating}, Required: []OpRequest{{OpUpdate, map[string]string{"name": "n"}}}}, Options{}, "stop → update → start", ""},
+		{"drill", ProtectionGroup, grp(Replicating), Goal{States: []State{Replicating}, Required: []OpRequest{{Op: OpStartDrill}}}, Options{}, "start_drill", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			p, vs := Plan(c.k, c.obs, c.goal, c.opts)
+			if c.rule != "" {
+				if findRule(vs, c.rule) == nil {
+					t.Fatalf("want %s, got %v (plan %s)", c.rule, vs, p.Summary())
+				}
+				return
+			}
+			if len(vs) > 0 || p.Summary() != c.want {
+				t.Fatalf("got %q %v, want %q", p.Summary(), vs, c.want)
+			}
+			checkPlanProperties(t, c.k, c.obs, c.goal, c.opts)
+		})
+	}
+}
+
+func TestPlanDeferredUnknownMembers(t *testing.T) {
+	t.Parallel()
+	o := grp(Configured)
+	o.Facts.MemberCount = 0
+	o.Facts.Unknown = map[string]bool{FactMembers: true}
+	p, vs := Plan(ProtectionGroup, o, Goal{States: []State{Replicating}}, Options{})
+	if len(vs) > 0 || len(p.Steps) != 1 || len(p.Steps[0].Deferred) != 1 || p.Steps[0].Deferred[0].Rule != "R002-1" {
+		t.Fatal(p.Steps, vs)
+	}
+}
+
+// FuzzPlan: random observed/desired pairs never panic and satisfy the planner properties.
+func FuzzPlan(f *testing.F) {
+	f.Add(uint8(1), uint8(3), uint8(0), uint16(0xffff), uint8(3), uint8(1), false, uint8(0))
+	f.Add(uint8(1), uint8(8), uint8(2), uint16(0x0f0f), uint8(3), uint8(2), true, uint8(5))
+	f.Add(uint8(0), uint8(5), uint8(1), uint16(0x1234), uint8(8), uint8(0), false, uint8(2))
+	f.Add(uint8(2), uint8(0), uint8(0), uint16(0xfff0), uint8(2), uint8(0), false, uint8(0))
+	f.Add(uint8(3), uint8(3), uint8(4), uint16(0x00ff), uint8(1), uint8(0), true, uint8(1))
+	f.Add(uint8(3), uint8(13), uint8(9), uint16(0), uint8(6), uint8(1), false, uint8(7))
+	f.Add(uint8(0), uint8(14), uint8(3), uint16(0xaaaa), uint8(12), uint8(2), true, uint8(3))
+	f.Fuzz(func(t *testing.T, kindI, stateI, failI uint8, bits uint16, goalI, siteI uint8, dl bool, reqI uint8) {
+		k := Kinds[int(kindI)%len(Kinds)]
+		tab := Table(k)
+		states := append([]State{""}, tab.StateNames()...)
+		ops := tab.Operations()
+		obs := Observation{Kind: k, Name: "f", State: states[int(stateI)%len(states)], ActiveSite: SiteSource}
+		if obs.State == Error {
+			obs.FailedOp = ops[int(failI)%len(ops)].Name
+		}
+		if bits&1 != 0 {
+			obs.ActiveSite = SiteTarget
+		}
+		b := func(i uint) bool { return bits&(1<<i) != 0 }
+		obs.Facts = Facts{
+			MemberCount: int(bits>>1) & 3, FirstSyncDone: b(3), DrillActive: b(4), ActiveSiteHealthy: b(5), StandbySiteHealthy: b(6),
+			ActiveServersStopped: b(7), StandbyServersStopped: b(8), StandbyVolumeAttached: b(9), ReplicationCapable: b(10),
+			InGroup: b(11) && b(12), ServersBusy: b(13) && b(12),
+		}
+		if k == BackupReplica {
+			obs.Facts = goodFacts(k)
+			obs.Facts.BackupType = []string{"server", "disk", "sfs"}[int(bits>>1)%3]
+			obs.Facts.ReplicaInDestination = b(4)
+		}
+		if b(14) {
+			obs.Facts.Unknown = map[string]bool{FactMembers: true, FactSiteHealth: b(15)}
+		}
+		var goal Goal
+		if gi := int(goalI) % (len(states) + 1); gi < len(states) && states[gi] != "" {
+			goal.States = []State{states[gi]}
+		}
+		goal.ActiveSite = []Site{"", SiteSource, SiteTarget}[int(siteI)%3]
+		if reqI%4 == 1 {
+			o := ops[int(reqI/4)%len(ops)]
+			if o.Invocable {
+				goal.Required = []OpRequest{{Op: o.Name}}
+			}
+		}
+		checkPlanProperties(t, k, obs, goal, Options{AllowDataLoss: dl})
+	})
+}

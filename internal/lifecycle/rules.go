@@ -1,0 +1,112 @@
+package lifecycle
+
+// Rule is one entry of the rules catalog (shared/RULES.md plus the engine's own IDs).
+type Rule struct {
+	ID        string
+	Kinds     []Kind
+	Statement string
+	// Enforced says how the engine enforces it: "check" (a from-state, precondition or
+	// data-loss refusal), "table" (a table fact: result state, site effect, afterwards note,
+	// call region), "format" (a format validator), "executor" (run time), "function".
+	Enforced string
+}
+
+var (
+	kPair   = []Kind{ReplicationPair}
+	kGroup  = []Kind{ProtectionGroup}
+	kBoth   = []Kind{ReplicationPair, ProtectionGroup}
+	kRep    = []Kind{BackupReplica}
+	kServer = []Kind{RecoveryServer}
+)
+
+// rules is the catalog; keep it in RULES.md order, engine additions at the end.
+var rules = []Rule{
+	{"R000-1", kGroup, "Reprotect requires that a failover has been performed (group failed over).", "check"},
+	{"R000-2", kBoth, "Reprotect requires the faulty site (the original production site) to be restored (healthy).", "check"},
+	{"R000-3", kGroup, "Reprotect requires the group to be available: no operation in progress.", "check"},
+	{"R000-4", kGroup, "Reprotect requires the restored production server(s) to be stopped.", "check"},
+	{"R000-5", kGroup, "Reprotect synchronises the DR site to the restored site (reprotecting → replicating, progress visible); the direction is reversed afterwards.", "table"},
+	{"R000-6", kGroup, "After reprotect, moving services back is an optional planned failover.", "table"},
+
+	{"R001-1", kPair, "Failover is refused for a pair that is invalid or deleted.", "check"},
+	{"R001-2", kPair, "After failover the pair is failed over and the secondary volume is read/write.", "table"},
+	{"R001-3", kBoth, "Failover (and reprotect) are issued in the standby (secondary) region; Operation.Region tells drivers.", "table"},
+	{"R001-4", []Kind{ReplicationPair, ProtectionGroup, BackupReplica, RecoveryServer}, "Client tokens: ASCII only, at most 64 characters; a retried call reuses its token.", "format"},
+	{"R001-5", kPair, "Replication is offered only in regions that support it (a capability).", "check"},
+
+	{"R002-1", kGroup, "Failover (and enabling protection) requires the group to contain replication pairs.", "check"},
+	{"R002-2", kGroup, "Failover requires the group replicating (protection enabled), or in error{planned_failover} / error{failover}.", "check"},
+	{"R002-3", kGroup, "After failover the group is failed over, protection is disabled and synchronisation has stopped.", "table"},
+	{"R002-4", kGroup, "After failover the DR-site servers must be started (they are not started automatically).", "table"},
+	{"R002-5", kGroup, "Failover moves the production servers' IP, EIP and MAC addresses to the DR-site servers.", "table"},
+	{"R002-6", kGroup, "Synchronisation resumes only through reprotect (enable_protection is refused from failed_over).", "check"},
+	{"R002-7", kGroup, "While a failover, planned failover or reprotect runs, servers in the group cannot be started or stopped (CheckServerPowerChange).", "function"},
+	{"R002-8", kBoth, "Failover with a healthy production site is a forced failover: it needs allow_data_loss; the safe path is a planned failover.", "check"},
+
+	{"R003-1", kRep, "Cloud disk (volume) backups cannot be replicated.", "check"},
+	{"R003-2", kRep, "Replication is available only between replication-capable regions.", "check"},
+	{"R003-3", kRep, "The source must be a server (ECS) backup.", "check"},
+	{"R003-4", kRep, "The server backup must contain system-disk data.", "check"},
+	{"R003-5", kRep, "The source backup must be available.", "check"},
+	{"R003-6", kRep, "A replica cannot be replicated again.", "check"},
+	{"R003-7", kRep, "At most one replica per backup per destination region; after it is deleted a manual replication is allowed again.", "check"},
+	{"R003-8", kRep, "Policy-based replication replicates a backup to a region once only, even if the replica was deleted.", "check"},
+	{"R003-9", kRep, "Replica name: 1–64 letters, digits, _ and -.", "format"},
+	{"R003-10", kRep, "Replica description: at most 255 characters, no < or >.", "format"},
+	{"R003-11", kRep, "The destination vault is a replication vault in the destination region.", "check"},
+
+	{"R004-1", kServer, "A new recovery server is in standby: configuration defined, no virtual machine.", "table"},
+	{"R004-2", kServer, "Failover from standby creates the server from a recovery point: finalizing → failed_over once finalization succeeds (platform-driven).", "table"},
+	{"R004-3", kServer, "Failback from failover turns the server off and backs it up → ready for failback.", "table"},
+	{"R004-4", kServer, "Confirm failback releases the cloud resources (→ standby).", "table"},
+	{"R004-5", kServer, "Cancel failback returns to failover.", "table"},
+	{"R004-6", kServer, "Cancel failover switches the workload back to the original machine (→ standby); the cloud VM's changes are lost, so it needs allow_data_loss.", "check"},
+	{"R004-7", kServer, "Test failover: standby → testing (temporary VM) → stop testing → standby.", "table"},
+	{"R004-8", kServer, "Each action is available only in its from-states; anything else is refused at plan.", "check"},
+
+	{"V-PAIR-START", kPair, "Start/resume only from configured or paused; the standby volume must not be attached and the standby site must be healthy.", "check"},
+	{"V-PAIR-STOP", kPair, "Stop only while starting or replicating.", "check"},
+	{"V-PAIR-REPROT", kPair, "Pair reprotect only from failed over; the original primary volume must be detached; replication stays paused until started again.", "check"},
+	{"V-PAIR-DELETE", kPair, "Delete only from configured, paused, failed over, invalid or error; volumes are kept; deleting a failed-over pair needs allow_data_loss.", "check"},
+	{"V-FIRST-SYNC", kBoth, "Failover, planned failover and drills need the first full synchronisation complete.", "check"},
+	{"V-GRP-SWITCH", kGroup, "Planned failover needs pairs, protection enabled, every server at the current production site stopped and both sites healthy.", "check"},
+	{"V-GRP-REPROT", kGroup, "Group reprotect needs the DR-site (standby) servers stopped.", "check"},
+	{"V-GRP-MEMBERS", kGroup, "Members are added/removed only while the group is configured or paused; a pair belongs to at most one group; same sites and direction.", "check"},
+	{"V-GRP-DELETE", kGroup, "A group is deleted only when it has no pairs, protected servers or drills.", "check"},
+	{"V-DRILL", kGroup, "A drill needs the group replicating with the first sync done; no real failover, planned failover or reprotect while a drill runs.", "check"},
+	{"V-ACR-LINKS", kServer, "A recovery-server operation is allowed only when the platform advertises it and reports no blocking issue.", "check"},
+	{"V-NO-RETRY", []Kind{ReplicationPair, ProtectionGroup, BackupReplica, RecoveryServer}, "A precondition failure is never retried; only retryable error classes are.", "executor"},
+
+	// Engine additions (not in RULES.md).
+	{"V-PAIR-IN-GROUP", kPair, "A pair that belongs to a protection group is started, stopped, switched over, failed over and reprotected through its group.", "check"},
+	{"V-PAIR-SWITCH", kPair, "Pair switchover only while replicating, with the first sync done and both sites healthy.", "check"},
+	{"V-STATE", []Kind{ReplicationPair, ProtectionGroup, BackupReplica, RecoveryServer}, "An operation runs only from the states its table lists (the generic from-state rule where no specific rule applies).", "check"},
+}
+
+var rulesByID = func() map[string]Rule {
+	m := make(map[string]Rule, len(rules))
+	for _, r := range rules {
+		m[r.ID] = r
+	}
+	return m
+}()
+
+// Rules returns the whole catalog in a stable order.
+func Rules() []Rule { return append([]Rule(nil), rules...) }
+
+// RuleByID looks a rule up.
+func RuleByID(id string) (Rule, bool) { r, ok := rulesByID[id]; return r, ok }
+
+// RulesFor returns the rules that apply to a kind, in catalog order.
+func RulesFor(k Kind) []Rule {
+	var out []Rule
+	for _, r := range rules {
+		for _, rk := range r.Kinds {
+			if rk == k {
+				out = append(out, r)
+				break
+			}
+		}
+	}
+	return out
+}

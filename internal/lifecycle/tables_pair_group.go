@@ -1,0 +1,455 @@
+package lifecycle
+
+import "fmt"
+
+// Preconditions shared by replication_pair and protection_group.
+
+func pNotInGroup() Precondition {
+	return Precondition{
+		Rule: "V-PAIR-IN-GROUP", Name: "not_in_group", Guard: true,
+		Requirement: "is operated through the protection group when the pair belongs to one",
+		Facts:       []string{FactMembers},
+		Test: func(o *Observation) (bool, string) {
+			return !o.Facts.InGroup, fmt.Sprintf("%s belongs to group %q", quoteName(o), o.Facts.GroupID)
+		},
+		Remedy: "Run the operation on the dr_protection_group instead, or remove the pair from the group first.",
+	}
+}
+
+func pStandbyVolumeDetached(rule string) Precondition {
+	return Precondition{
+		Rule: rule, Name: "standby_volume_detached",
+		Requirement: "needs the standby (secondary) volume detached from any server",
+		Facts:       []string{FactVolumeAttachment},
+		Test: func(o *Observation) (bool, string) {
+			return !o.Facts.StandbyVolumeAttached, fmt.Sprintf("the standby volume of %s is attached", quoteName(o))
+		},
+		Remedy: "Detach the volume at the standby site first.",
+	}
+}
+
+func pStandbyHealthy(rule, requirement, remedy string) Precondition {
+	return Precondition{
+		Rule: rule, Name: "standby_site_healthy", Requirement: requirement,
+		Facts: []string{FactSiteHealth},
+		Test: func(o *Observation) (bool, string) {
+			return o.Facts.StandbySiteHealthy, fmt.Sprintf("the standby site (%s) of %s is down", o.ActiveSite.Other(), quoteName(o))
+		},
+		Remedy: remedy,
+	}
+}
+
+func pBothHealthy(rule string) Precondition {
+	return Precondition{
+		Rule: rule, Name: "both_sites_healthy", Requirement: "needs both sites healthy",
+		Facts: []string{FactSiteHealth},
+		Test: func(o *Observation) (bool, string) {
+			return o.Facts.ActiveSiteHealthy && o.Facts.StandbySiteHealthy,
+				fmt.Sprintf("%s: active site (%s) %s, standby site (%s) %s", quoteName(o),
+					o.ActiveSite, yesno(o.Facts.ActiveSiteHealthy, "healthy", "down"),
+					o.ActiveSite.Other(), yesno(o.Facts.StandbySiteHealthy, "healthy", "down"))
+		},
+		Remedy: "Wait for the site to recover; if the active site is down use failover instead.",
+	}
+}
+
+func pCapable(rule string) Precondition {
+	return Precondition{
+		Rule: rule, Name: "replication_capable",
+		Requirement: "needs both sites' regions to support replication",
+		Facts:       []string{FactCapability},
+		Test: func(o *Observation) (bool, string) {
+			return o.Facts.ReplicationCapable, fmt.Sprintf("the regions of %s (%q, %q) do not both offer replication",
+				quoteName(o), o.Facts.ActiveRegion, o.Facts.StandbyRegion)
+		},
+		Remedy: "Choose regions whose replication capability is enabled.",
+	}
+}
+
+func pFirstSync() Precondition {
+	return Precondition{
+		Rule: "V-FIRST-SYNC", Name: "first_sync_done",
+		Requirement: "needs the first full synchronisation complete",
+		Facts:       []string{FactFirstSync},
+		Test: func(o *Observation) (bool, string) {
+			return o.Facts.FirstSyncDone, fmt.Sprintf("%s has not completed its first synchronisation", quoteName(o))
+		},
+		Remedy: "Wait until the initial synchronisation finishes (status replicating with a recovery point).",
+	}
+}
+
+func pHasMembers(rule, requirement string) Precondition {
+	return Precondition{
+		Rule: rule, Name: "has_members", Requirement: requirement,
+		Facts: []string{FactMembers},
+		Test: func(o *Observation) (bool, string) {
+			return o.Facts.MemberCount > 0, fmt.Sprintf("%s has none", quoteName(o))
+		},
+		Remedy: "Add a dr_replication_pair to it first.",
+	}
+}
+
+func pNoDrill(requirement string) Precondition {
+	return Precondition{
+		Rule: "V-DRILL", Name: "no_drill", Requirement: requirement,
+		Facts: []string{FactDrill},
+		Test: func(o *Observation) (bool, string) {
+			return !o.Facts.DrillActive, fmt.Sprintf("a DR drill is running on %s", quoteName(o))
+		},
+		Remedy: "Stop the drill first (stop_drill).",
+	}
+}
+
+func pActiveServersStopped(rule string) Precondition {
+	return Precondition{
+		Rule: rule, Name: "production_servers_stopped",
+		Requirement: "needs every protected server at the current production site stopped",
+		Facts:       []string{FactServerPower},
+		Test: func(o *Observation) (bool, string) {
+			return o.Facts.ActiveServersStopped, fmt.Sprintf("servers of %s at the production site (%s) are running", quoteName(o), o.ActiveSite)
+		},
+		Remedy: "Stop the production servers first.",
+	}
+}
+
+// Pair and group effects.
+
+func effFirstSync(f *Facts)   { f.FirstSyncDone = true }
+func effNoFirstSync(f *Facts) { f.FirstSyncDone = false }
+func effFailover(f *Facts) {
+	swapSites(f)
+	// R002-4: the DR-site servers are not started automatically; SDRS forcibly stops the old
+	// production servers.
+	f.ActiveServersStopped = true
+	f.StandbyServersStopped = true
+}
+
+func pairTable() *KindTable {
+	notInGroup := pNotInGroup()
+	return &KindTable{
+		Kind: ReplicationPair, Noun: "pair",
+		Description: "One volume replicated from its active site to the standby site (Alibaba EBS async pair; SDRS/EVS pair).",
+		states: []StateInfo{
+			{Creating, Transitional, "being created"},
+			{Configured, Stable, "created, replication never started"},
+			{Starting, Transitional, "replication starting (initial synchronisation)"},
+			{Replicating, Stable, "replicating from the active site to the standby site"},
+			{Stopping, Transitional, "replication stopping"},
+			{Paused, Stable, "replication stopped; the standby keeps the last recovery point"},
+			{SwitchingOver, Transitional, "planned switchover in progress"},
+			{FailingOver, Transitional, "failover in progress"},
+			{FailedOver, Stable, "failed over: the standby volume is read/write and serves production; no replication"},
+			{Reprotecting, Transitional, "reverse replication being set up"},
+			{Invalid, Stable, "the relationship is broken (expired, device removed or resized); delete only"},
+			{Deleting, Transitional, "being deleted (volumes are kept)"},
+			{Deleted, Terminal, "deleted"},
+			{Error, Failed, "an operation failed (error{op}); retry the operation or delete"},
+		},
+		ops: []*Operation{
+			{
+				Name: OpCreate, Create: true, Invocable: true, From: from(""), Via: Creating, OnSuccess: Configured,
+				Description:   "Create the replication pair between two existing volumes.",
+				Preconditions: []Precondition{pCapable("R001-5")},
+				FromRule:      "V-STATE", Region: RegionActive,
+				Params:     []string{"primary_volume_id", "secondary_volume_id", "name", "description"},
+				Afterwards: "start replication (start) to begin the initial synchronisation.",
+			},
+			{
+				Name: OpStart, Invocable: true, From: from("configured", "paused", "error{start}"), Via: Starting, OnSuccess: Replicating,
+				Description: "Start (or resume) replication from the active site to the standby site.",
+				Preconditions: []Precondition{notInGroup,
+					pStandbyVolumeDetached("V-PAIR-START"),
+					pStandbyHealthy("V-PAIR-START", "needs the standby site healthy", "Wait for the standby site to recover."),
+					pCapable("R001-5")},
+				FromRule: "V-PAIR-START", Effect: effFirstSync,
+			},
+			{
+				Name: OpStop, Invocable: true, From: from("starting", "replicating", "error{stop}"), Via: Stopping, OnSuccess: Paused,
+				Description:   "Stop replication; the standby rolls back to the last completed recovery point.",
+				Preconditions: []Precondition{notInGroup},
+				FromRule:      "V-PAIR-STOP",
+				Afterwards:    "in-flight changes not yet copied are dropped at the standby site.",
+			},
+			{
+				Name: OpSwitchover, Invocable: true, From: from("replicating", "error{switchover}"), Via: SwitchingOver, OnSuccess: Replicating, Site: SiteFlip,
+				Description:   "Planned switchover: production moves to the standby site without data loss; replication continues in the reverse direction.",
+				Preconditions: []Precondition{notInGroup, pFirstSync(), pBothHealthy("V-PAIR-SWITCH")},
+				FromRule:      "V-PAIR-SWITCH", Effect: swapSites,
+				Afterwards: "attach the volume at the new active site and start its servers.",
+			},
+			{
+				Name: OpFailover, Invocable: true, From: from("replicating", "paused", "failing_over", "error{failover}", "error{switchover}"), Via: FailingOver, OnSuccess: FailedOver, Site: SiteFlip,
+				Description:   "Unplanned failover: the standby volume becomes read/write and serves production; replication stops.",
+				Preconditions: []Precondition{notInGroup, pFirstSync()},
+				DataLoss:      failoverDataLoss("use switchover (a planned failover without data loss)"),
+				FromRule:      "R001-1", Region: RegionStandby, Effect: effFailover,
+				Afterwards: "the former standby volume is read/write (R001-2); attach it and start the servers at the new active site; reprotect when the old site is back.",
+			},
+			{
+				Name: OpReprotect, Invocable: true, From: from("failed_over", "error{reprotect}"), Via: Reprotecting, OnSuccess: Paused,
+				Description: "Reverse the replication direction after a failover: the active site replicates to the old one.",
+				Preconditions: []Precondition{notInGroup,
+					{
+						Rule: "V-PAIR-REPROT", Name: "old_primary_detached",
+						Requirement: "needs the original primary volume (now at the standby site) detached",
+						Facts:       []string{FactVolumeAttachment},
+						Test: func(o *Observation) (bool, string) {
+							return !o.Facts.StandbyVolumeAttached, fmt.Sprintf("the volume of %s at the standby site (%s) is attached", quoteName(o), o.ActiveSite.Other())
+						},
+						Remedy: "Detach the original primary volume from its server first.",
+					},
+					pStandbyHealthy("R000-2", "needs the faulty (standby) site restored", "Wait until the old production site is healthy again.")},
+				FromRule: "V-PAIR-REPROT", Region: RegionStandby, Effect: effNoFirstSync,
+				Afterwards: "replication stays paused: start it (start) to replicate from the active site to the old one (V-PAIR-REPROT).",
+			},
+			{
+				Name: OpUpdate, Invocable: true, OnRequest: true, From: from("configured", "paused"),
+				Description: "Change the pair's metadata (name, description).",
+				FromRule:    "V-STATE", Params: []string{"name", "description"},
+			},
+			{
+				Name: OpDelete, Invocable: true, From: from("configured", "paused", "failed_over", "invalid", "error{*}"), Via: Deleting, OnSuccess: Deleted,
+				Description: "Delete the replication relationship; both volumes are kept.",
+				DataLoss: &DataLossRule{
+					Rule: "V-PAIR-DELETE",
+					When: func(o *Observation) bool { return o.State == FailedOver },
+					Why: func(o *Observation) string {
+						return fmt.Sprintf("%s is failed over: deleting it drops the way back to the original site", quoteName(o))
+					},
+					Safe:  "reprotect the pair first",
+					Notes: "deleting a failed-over pair needs the opt-in",
+				},
+				FromRule: "V-PAIR-DELETE", Region: RegionActive,
+			},
+		},
+	}
+}
+
+func failoverDataLoss(safe string) *DataLossRule {
+	return &DataLossRule{
+		Rule:  "R002-8",
+		Facts: []string{FactSiteHealth},
+		When:  func(o *Observation) bool { return o.Facts.ActiveSiteHealthy },
+		Why: func(o *Observation) string {
+			s := fmt.Sprintf("the active site (%s) of %s is healthy, so this is a forced failover", o.ActiveSite, quoteName(o))
+			if o.Facts.UnsyncedChanges {
+				s += " and it has changes not yet replicated"
+			}
+			return s + "; it can lose unsynchronised data"
+		},
+		Safe:  safe,
+		Notes: "failover is for a faulty production site",
+	}
+}
+
+func groupTable() *KindTable {
+	noDrillFailover := pNoDrill("needs no DR drill running")
+	return &KindTable{
+		Kind: ProtectionGroup, Noun: "group",
+		Description: "A consistency group of replication pairs and protected servers across two sites (SDRS protection group; Alibaba replica group; EVS consistency group).",
+		states: []StateInfo{
+			{Creating, Transitional, "being created"},
+			{Configured, Stable, "created, protection never enabled"},
+			{Starting, Transitional, "enabling protection (first synchronisation)"},
+			{Replicating, Stable, "protection enabled: replicating from the active site"},
+			{Stopping, Transitional, "disabling protection"},
+			{Paused, Stable, "protection disabled"},
+			{SwitchingOver, Transitional, "planned failover in progress"},
+			{FailingOver, Transitional, "failover in progress"},
+			{FailedOver, Stable, "failed over: protection disabled, synchronisation stopped"},
+			{Reprotecting, Transitional, "reprotect: synchronising the active site to the restored one"},
+			{Invalid, Stable, "broken; remove members and delete"},
+			{Deleting, Transitional, "being deleted"},
+			{Deleted, Terminal, "deleted"},
+			{Error, Failed, "an operation failed (error{op})"},
+		},
+		ops: []*Operation{
+			{
+				Name: OpCreate, Create: true, Invocable: true, From: from(""), Via: Creating, OnSuccess: Configured,
+				Description: "Create the protection group between two sites.",
+				FromRule:    "V-STATE", Region: RegionActive,
+				Params:     []string{"name", "description", "source_site", "target_site"},
+				Afterwards: "add replication pairs (add_member), then enable protection.",
+			},
+			{
+				Name: OpEnableProtection, Invocable: true, From: from("configured", "paused", "error{enable_protection}"), Via: Starting, OnSuccess: Replicating,
+				Description:   "Enable protection: the group's pairs start replicating (the first full synchronisation happens here).",
+				Preconditions: []Precondition{pHasMembers("R002-1", "needs replication pairs in the group")},
+				FromRule:      "V-STATE", Effect: effFirstSync,
+				FromRefusal: func(o *Observation) (string, string) {
+					if o.State == FailedOver || (o.State == Error && o.FailedOp == OpReprotect) {
+						return "R002-6", "After a failover synchronisation resumes only through reprotect: use reprotect."
+					}
+					return "", ""
+				},
+			},
+			{
+				Name: OpDisableProtection, Invocable: true, From: from("starting", "replicating", "error{disable_protection}"), Via: Stopping, OnSuccess: Paused,
+				Description: "Disable protection: replication of every pair stops.",
+				FromRule:    "V-STATE",
+			},
+			{
+				Name: OpPlannedFailover, Invocable: true, From: from("replicating", "error{planned_failover}"), Via: SwitchingOver, OnSuccess: Replicating, Site: SiteFlip,
+				Description: "Planned failover (switchover): production moves to the other site without data loss; replication continues in the reverse direction.",
+				Preconditions: []Precondition{
+					pHasMembers("V-GRP-SWITCH", "needs replication pairs in the group"),
+					pActiveServersStopped("V-GRP-SWITCH"),
+					pBothHealthy("V-GRP-SWITCH"),
+					pFirstSync(),
+					pNoDrill("needs no DR drill running"),
+				},
+				FromRule: "V-GRP-SWITCH", Effect: swapSites,
+				Afterwards: "start the servers at the new production site; they are not started automatically.",
+			},
+			{
+				Name: OpFailover, Invocable: true, From: from("replicating", "error{planned_failover}", "error{failover}"), Via: FailingOver, OnSuccess: FailedOver, Site: SiteFlip,
+				Description: "Failover for a faulty production site: the DR site takes over; protection is disabled and synchronisation stops (R002-3).",
+				Preconditions: []Precondition{
+					pHasMembers("R002-1", "needs replication pairs in the group"),
+					pFirstSync(),
+					noDrillFailover,
+				},
+				DataLoss: failoverDataLoss("use planned_failover (no data loss; needs the production servers stopped)"),
+				FromRule: "R002-2", Region: RegionStandby, Effect: effFailover,
+				Afterwards: "start the DR-site servers; they are not started automatically (R002-4). IP, EIP and MAC addresses moved to them (R002-5). Protection is disabled (R002-3); resume synchronisation with reprotect (R002-6).",
+			},
+			{
+				Name: OpReprotect, Invocable: true, From: from("failed_over", "error{reprotect}"), Via: Reprotecting, OnSuccess: Replicating,
+				Description: "Reprotect after a failover: synchronise the active (DR) site to the restored site and enable protection in the reversed direction.",
+				Preconditions: []Precondition{
+					pStandbyHealthy("R000-2", "needs the faulty site (the standby now) restored", "Wait until the original production site is healthy again."),
+					{
+						Rule: "R000-3", Name: "no_operation_in_progress", Requirement: "needs no operation in progress on the group's servers",
+						Facts: []string{FactServerPower},
+						Test: func(o *Observation) (bool, string) {
+							return !o.Facts.ServersBusy, fmt.Sprintf("an operation is running on the servers of %s", quoteName(o))
+						},
+						Remedy: "Wait for the running operation to finish.",
+					},
+					{
+						Rule: "R000-4", Also: []string{"V-GRP-REPROT"}, Name: "standby_servers_stopped",
+						Requirement: "needs the restored production servers (at the standby site) stopped",
+						Facts:       []string{FactServerPower},
+						Test: func(o *Observation) (bool, string) {
+							return o.Facts.StandbyServersStopped, fmt.Sprintf("servers of %s at the standby site (%s) are running", quoteName(o), o.ActiveSite.Other())
+						},
+						Remedy: "Stop the servers at the restored site first.",
+					},
+					pNoDrill("needs no DR drill running"),
+				},
+				FromRule: "R000-1", Region: RegionStandby,
+				FromRefusal: func(o *Observation) (string, string) {
+					if Table(ProtectionGroup).Class(o.State) == Transitional {
+						return "R000-3", "Wait for the running operation to finish."
+					}
+					return "", "Reprotect follows a failover; fail the group over first."
+				},
+				Afterwards: "synchronisation runs from the active site to the restored one (R000-5); moving production back is an optional planned failover (R000-6).",
+			},
+			{
+				Name: OpAddMember, Invocable: true, OnRequest: true, From: from("configured", "paused"),
+				Description: "Add a replication pair to the group.",
+				Params:      []string{"pair_id"},
+				Preconditions: []Precondition{
+					{
+						Rule: "V-GRP-MEMBERS", Name: "candidate_free", Requirement: "needs a pair that belongs to no other group",
+						Facts:   []string{FactCandidate},
+						Applies: func(o *Observation) bool { return o.Facts.CandidatePairID != "" },
+						Test: func(o *Observation) (bool, string) {
+							g := o.Facts.CandidateGroupID
+							return g == "" || g == o.ID, fmt.Sprintf("pair %q already belongs to group %q", o.Facts.CandidatePairID, g)
+						},
+						Remedy: "Remove the pair from its group first.",
+					},
+					{
+						Rule: "V-GRP-MEMBERS", Name: "candidate_same_sites", Requirement: "needs a pair between the group's sites, in the group's direction",
+						Facts:   []string{FactCandidate},
+						Applies: func(o *Observation) bool { return o.Facts.CandidatePairID != "" },
+						Test: func(o *Observation) (bool, string) {
+							return o.Facts.CandidateSameSites, fmt.Sprintf("pair %q replicates between other sites or in the other direction than %s", o.Facts.CandidatePairID, quoteName(o))
+						},
+						Remedy: "Use a pair whose primary is at the group's active site and whose secondary is at its standby site.",
+					},
+				},
+				FromRule: "V-GRP-MEMBERS",
+				Effect:   func(f *Facts) { f.MemberCount++; f.FirstSyncDone = false },
+				FromRefusal: func(o *Observation) (string, string) {
+					return "", "Disable protection first (membership changes while the group is configured or paused)."
+				},
+				Afterwards: "enable protection again to synchronise the new pair.",
+			},
+			{
+				Name: OpRemoveMember, Invocable: true, OnRequest: true, From: from("configured", "paused", "invalid"),
+				Description:   "Remove a replication pair from the group (the pair is kept).",
+				Params:        []string{"pair_id"},
+				Preconditions: []Precondition{pHasMembers("V-GRP-MEMBERS", "needs a pair in the group")},
+				FromRule:      "V-GRP-MEMBERS",
+				Effect:        func(f *Facts) { f.MemberCount-- },
+				FromRefusal: func(o *Observation) (string, string) {
+					return "", "Disable protection first (membership changes while the group is configured or paused)."
+				},
+			},
+			{
+				Name: OpStartDrill, Invocable: true, From: from("replicating"),
+				Description:   "Start a DR drill: a test copy at the standby site from the last recovery point; replication continues.",
+				Preconditions: []Precondition{pFirstSync(), pNoDrill("needs no other DR drill running")},
+				FromRule:      "V-DRILL", Region: RegionStandby,
+				Effect:     func(f *Facts) { f.DrillActive = true },
+				Afterwards: "stop the drill (stop_drill) before a failover or reprotect.",
+			},
+			{
+				Name: OpStopDrill, Invocable: true, From: from("replicating", "paused", "failed_over", "error{*}"),
+				Description: "Stop the DR drill and clean up its test resources.",
+				Preconditions: []Precondition{{
+					Rule: "V-DRILL", Name: "drill_active", Requirement: "needs a DR drill running",
+					Facts: []string{FactDrill},
+					Test: func(o *Observation) (bool, string) {
+						return o.Facts.DrillActive, fmt.Sprintf("no drill is running on %s", quoteName(o))
+					},
+					Remedy: "Nothing to stop.",
+				}},
+				FromRule: "V-DRILL",
+				Effect:   func(f *Facts) { f.DrillActive = false },
+			},
+			{
+				Name: OpUpdate, Invocable: true, OnRequest: true, From: from("configured", "paused", "replicating", "failed_over"),
+				Description: "Change the group's metadata (name, description).",
+				FromRule:    "V-STATE", Params: []string{"name", "description"},
+			},
+			{
+				Name: OpDelete, Invocable: true, From: from("configured", "paused", "failed_over", "invalid", "error{*}"), Via: Deleting, OnSuccess: Deleted,
+				Description: "Delete the empty group.",
+				Preconditions: []Precondition{
+					{
+						Rule: "V-GRP-DELETE", Name: "no_pairs", Requirement: "needs a group without replication pairs",
+						Facts: []string{FactMembers},
+						Test: func(o *Observation) (bool, string) {
+							return o.Facts.MemberCount == 0, fmt.Sprintf("%s has %d pair(s)", quoteName(o), o.Facts.MemberCount)
+						},
+						Remedy: "Remove (or delete) its replication pairs first.",
+					},
+					{
+						Rule: "V-GRP-DELETE", Name: "no_servers", Requirement: "needs a group without protected servers",
+						Facts: []string{FactServers},
+						Test: func(o *Observation) (bool, string) {
+							return o.Facts.ServerCount == 0, fmt.Sprintf("%s has %d protected server(s)", quoteName(o), o.Facts.ServerCount)
+						},
+						Remedy: "Remove its protected servers first.",
+					},
+					{
+						Rule: "V-GRP-DELETE", Also: []string{"V-DRILL"}, Name: "no_drill", Requirement: "needs no DR drill running",
+						Facts: []string{FactDrill},
+						Test: func(o *Observation) (bool, string) {
+							return !o.Facts.DrillActive, fmt.Sprintf("a DR drill is running on %s", quoteName(o))
+						},
+						Remedy: "Stop the drill first (stop_drill).",
+					},
+				},
+				FromRule: "V-GRP-DELETE", Region: RegionActive,
+				FromRefusal: func(o *Observation) (string, string) {
+					return "", "Disable protection first."
+				},
+			},
+		},
+	}
+}
