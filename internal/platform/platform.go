@@ -1,0 +1,113 @@
+package platform
+
+import (
+	"context"
+	"time"
+
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
+)
+
+// Platform is what the provider and the engine drive. It embeds lifecycle.Driver: Observe
+// (state + facts), Invoke (start a normalized operation, idempotent per client token) and
+// Cancel. Creation and attribute updates are typed CRUD calls; every state-changing DR
+// operation — including delete and membership changes — goes through Invoke so the engine's
+// tables gate it.
+//
+// All methods are safe for concurrent use. Errors are *Error values (see Class).
+type Platform interface {
+	lifecycle.Driver
+
+	// Name identifies the platform ("sandbox", "alibaba", ...).
+	Name() string
+
+	// Replication pairs. CreatePair enters creating, then configured.
+	CreatePair(ctx context.Context, spec PairSpec, token string) (ReplicationPair, error)
+	GetPair(ctx context.Context, id string) (ReplicationPair, error)
+	// UpdatePair changes name, description, RPO and bandwidth (the update operation).
+	UpdatePair(ctx context.Context, id string, spec PairSpec) (ReplicationPair, error)
+	ListPairs(ctx context.Context) ([]ReplicationPair, error)
+
+	// Protection groups. Membership: Invoke(add_member|remove_member, {"pair_id": …} or
+	// {"server_id": …}); adding a server creates its DR-site twin.
+	CreateGroup(ctx context.Context, spec GroupSpec, token string) (ProtectionGroup, error)
+	GetGroup(ctx context.Context, id string) (ProtectionGroup, error)
+	UpdateGroup(ctx context.Context, id string, spec GroupSpec) (ProtectionGroup, error)
+	ListGroups(ctx context.Context) ([]ProtectionGroup, error)
+
+	// Backup replicas. CreateReplica is the replicate operation.
+	CreateReplica(ctx context.Context, spec ReplicaSpec, token string) (BackupReplica, error)
+	GetReplica(ctx context.Context, id string) (BackupReplica, error)
+	ListReplicas(ctx context.Context) ([]BackupReplica, error)
+
+	// Recovery servers. A new server is in standby (after creating).
+	CreateRecoveryServer(ctx context.Context, spec RecoveryServerSpec, token string) (RecoveryServer, error)
+	GetRecoveryServer(ctx context.Context, id string) (RecoveryServer, error)
+	UpdateRecoveryServer(ctx context.Context, id string, spec RecoveryServerSpec) (RecoveryServer, error)
+	ListRecoveryServers(ctx context.Context) ([]RecoveryServer, error)
+
+	// Facts for objects that do not exist yet, so plan-time checks of creates work.
+	ProposedPairFacts(ctx context.Context, spec PairSpec) (lifecycle.Facts, error)
+	ProposedReplicaFacts(ctx context.Context, spec ReplicaSpec) (lifecycle.Facts, error)
+
+	// Inventory returns the platform's inventory API when it has one (the sandbox); real
+	// vendor platforms return false and the dr_sandbox_* resources refuse to work.
+	Inventory() (Inventory, bool)
+
+	// Counters returns the number of calls per method since the last reset.
+	Counters() map[string]int64
+	ResetCounters()
+
+	Close() error
+}
+
+// Inventory is the sandbox's own world: sites, volumes, servers, backups, vaults, and fault
+// injection. Create with an empty ID generates one; Put* replace the whole object (optimistic
+// concurrency through Version: a non-zero stale version is a Conflict).
+type Inventory interface {
+	PutSite(ctx context.Context, s Site) (Site, error)
+	GetSite(ctx context.Context, id string) (Site, error)
+	ListSites(ctx context.Context) ([]Site, error)
+	DeleteSite(ctx context.Context, id string) error
+	// SetSiteHealth simulates an outage (false) or its repair (true).
+	SetSiteHealth(ctx context.Context, id string, healthy bool) (Site, error)
+
+	PutVolume(ctx context.Context, v Volume) (Volume, error)
+	GetVolume(ctx context.Context, id string) (Volume, error)
+	ListVolumes(ctx context.Context) ([]Volume, error)
+	DeleteVolume(ctx context.Context, id string) error
+	// AttachVolume attaches a volume to a server ("" detaches).
+	AttachVolume(ctx context.Context, volumeID, serverID string) (Volume, error)
+
+	PutServer(ctx context.Context, s Server) (Server, error)
+	GetServer(ctx context.Context, id string) (Server, error)
+	ListServers(ctx context.Context) ([]Server, error)
+	DeleteServer(ctx context.Context, id string) error
+	// SetServerPower starts (running) or stops (stopped) a server; refused while the
+	// server's protection group is failing over (R002-7).
+	SetServerPower(ctx context.Context, id, power string) (Server, error)
+
+	PutBackup(ctx context.Context, b Backup) (Backup, error)
+	GetBackup(ctx context.Context, id string) (Backup, error)
+	ListBackups(ctx context.Context) ([]Backup, error)
+	DeleteBackup(ctx context.Context, id string) error
+
+	PutVault(ctx context.Context, v Vault) (Vault, error)
+	GetVault(ctx context.Context, id string) (Vault, error)
+	ListVaults(ctx context.Context) ([]Vault, error)
+	DeleteVault(ctx context.Context, id string) error
+
+	// Faults (persisted, so every process on the same database sees them).
+	FailNext(ctx context.Context, kind lifecycle.Kind, op lifecycle.Op, n int) error
+	SetTransientErrorRate(ctx context.Context, rate float64) error
+	SetLatency(ctx context.Context, d time.Duration) error
+	ClearFaults(ctx context.Context) error
+	Faults(ctx context.Context) (Faults, error)
+}
+
+// Faults is the persisted fault configuration of a sandbox.
+type Faults struct {
+	TransientErrorRate float64
+	Latency            time.Duration
+	// FailNext counts, keyed "kind/op": that many upcoming operations end in error{op}.
+	FailNext map[string]int
+}

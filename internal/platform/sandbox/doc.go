@@ -1,0 +1,48 @@
+// Package sandbox is the embedded DR platform: a platform.Platform and platform.Inventory that
+// persists to a local SQLite database (modernc.org/sqlite, pure Go).
+//
+// # Store
+//
+// One file, WAL mode, synchronous=NORMAL, busy_timeout 10 s, foreign keys on, versioned schema
+// migrations (schema_version). Objects are JSON bodies in objects(kind, id, version, body); each
+// write is "UPDATE … WHERE version = ?" so a stale writer gets a Conflict error, never a lost
+// update. Writes run in BEGIN IMMEDIATE transactions on a single-connection writer pool (no
+// read-to-write lock upgrade, hence no SQLITE_BUSY deadlock between processes; a BUSY that
+// outlives busy_timeout is retried and finally reported as Retryable, never as "database is
+// locked"). Reads run on a separate pool of deferred transactions. The file is created 0600 in
+// a 0700 directory.
+//
+// # Time
+//
+// Operations are asynchronous: Invoke puts the object into the operation's transitional state
+// (the engine table's Via) with a due time; the result (OnSuccess plus the row's site effect, or
+// error{op} when a FailNext fault was armed at invoke time) is applied lazily, in a write
+// transaction, by the first read after the due time — no goroutines or daemons. Simulated
+// durations are divided by Options.TimeScale: an initial sync takes size ÷ bandwidth with
+// sandbox volumes modelled 1/256 full (100 GiB at 10240 kbps ≈ 5 minutes), a resync a quarter
+// of that, failover 15 s, planned failover 30 s, replica copy 2 s per GiB (half with
+// acceleration), recovery-server finalization 30 s. Progress (SyncProgress, replica Progress)
+// is elapsed ÷ duration. The clock is injectable (FakeClock in tests).
+//
+// # Rules
+//
+// Legality is decided by lifecycle.Check on the sandbox's own observation (facts read from the
+// store); a refusal is a PreconditionFailed error carrying the rule ID. The sandbox adds only
+// physical semantics and vendor-side parameter errors: moving IP/EIP/MAC to the DR twins on
+// (planned) failover (R002-5) with the twins left stopped (R002-4), forced stop of the old
+// production servers on failover, replicas as backups in the destination vault, DR twins
+// created when a server is protected, the region of a call (params["region"], R001-3), volume
+// compatibility on pair creation, and R002-7 on server power changes (through
+// lifecycle.CheckServerPowerChange).
+//
+// The data-loss opt-in (R002-8, cancel_failover) is a plan-time policy of the engine: like a
+// real platform, the sandbox accepts a forced failover unless params["allow_data_loss"] is
+// "false".
+//
+// # Faults
+//
+// FailNext(kind, op, n), SetTransientErrorRate (seeded RNG, Options.Seed), SetLatency (slept
+// on the injected clock) and ClearFaults persist in the settings table, so every process and
+// every terraform run on the same file sees them. Transient errors and latency apply at the
+// start of every API call, before anything else.
+package sandbox

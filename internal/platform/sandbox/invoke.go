@@ -1,0 +1,443 @@
+package sandbox
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+)
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+func boolStr(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+func quote(s string) string { return strconv.Quote(s) }
+
+// Invoke parameters understood by the sandbox.
+const (
+	// ParamRegion is the region the call is issued in (R001-3); when present it must be the
+	// region the table's row names (the standby region for failover and reprotect).
+	ParamRegion = "region"
+	// ParamPairID / ParamServerID name the member for add_member / remove_member.
+	ParamPairID   = "pair_id"
+	ParamServerID = "server_id"
+	// ParamAllowDataLoss = "false" makes the sandbox refuse data-loss operations itself. By
+	// default it accepts them like a real platform does: the data-loss opt-in is a plan-time
+	// policy of the engine, not a platform fact.
+	ParamAllowDataLoss = "allow_data_loss"
+	// ParamIfVersion makes the operation conditional on the object's version (optimistic
+	// concurrency); a stale version yields a Conflict error.
+	ParamIfVersion = "if_version"
+)
+
+// Observe reads an object's normalized state and its facts (lazy advancement applies first).
+func (s *Sandbox) Observe(ctx context.Context, kind lifecycle.Kind, id string) (lifecycle.Observation, error) {
+	if err := s.begin(ctx, "Observe"); err != nil {
+		return lifecycle.Observation{}, err
+	}
+	var obs lifecycle.Observation
+	err := s.view(ctx, func(t *tx) error {
+		var err error
+		obs, err = s.observe(ctx, t, kind, id, s.now())
+		return err
+	})
+	return obs, err
+}
+
+func (s *Sandbox) observe(ctx context.Context, t *tx, kind lifecycle.Kind, id string, now time.Time) (lifecycle.Observation, error) {
+	switch kind {
+	case lifecycle.ReplicationPair:
+		rec, ver, err := s.loadPair(ctx, t, id, now)
+		if err != nil {
+			return lifecycle.Observation{}, err
+		}
+		_, obs, err := s.pairView(ctx, t, rec, ver, now)
+		return obs, err
+	case lifecycle.ProtectionGroup:
+		rec, ver, err := s.loadGroup(ctx, t, id, now)
+		if err != nil {
+			return lifecycle.Observation{}, err
+		}
+		_, obs, err := s.groupView(ctx, t, rec, ver, now)
+		return obs, err
+	case lifecycle.BackupReplica:
+		rec, ver, err := s.loadReplica(ctx, t, id, now)
+		if err != nil {
+			return lifecycle.Observation{}, err
+		}
+		_, obs, err := s.replicaView(ctx, t, rec, ver, now)
+		return obs, err
+	case lifecycle.RecoveryServer:
+		rec, ver, err := s.loadRS(ctx, t, id, now)
+		if err != nil {
+			return lifecycle.Observation{}, err
+		}
+		_, obs, err := s.rsView(ctx, t, rec, ver)
+		return obs, err
+	}
+	return lifecycle.Observation{}, platform.Invalidf("", "unknown kind %q", kind)
+}
+
+// Invoke starts op on an object. The object moves to the row's transitional state and the
+// result is applied lazily when it is read after the simulated duration.
+func (s *Sandbox) Invoke(ctx context.Context, kind lifecycle.Kind, id string, op lifecycle.Op, token string, params map[string]string) error {
+	if err := s.begin(ctx, "Invoke"); err != nil {
+		return err
+	}
+	if err := validateToken(token); err != nil {
+		return err
+	}
+	r, err := row(kind, op)
+	if err != nil {
+		return err
+	}
+	if !r.Invocable {
+		return platform.Invalidf("UnsupportedOperation", "%s %s is driven by the platform and cannot be invoked", kind, op)
+	}
+	if r.Create && kind != lifecycle.BackupReplica {
+		return platform.Invalidf("UnsupportedOperation", "create a %s with its Create call", kind)
+	}
+	hash := paramsHash(op, params)
+	allowLoss := params[ParamAllowDataLoss] != "false"
+	return s.db.write(ctx, func(t *tx) error {
+		now := s.now()
+		if _, found, err := checkToken(ctx, t, id, token, op, hash); err != nil {
+			return err
+		} else if found {
+			return nil // replay: same result, no second effect (R001-4)
+		}
+		obs, err := s.observe(ctx, t, kind, id, now)
+		if err != nil {
+			return err
+		}
+		if v, ok := params[ParamIfVersion]; ok && v != itoa(obs.Version) {
+			return &platform.Error{Class: platform.ClassConflict, Code: platform.CodeVersionConflict,
+				Message: string(kind) + " " + id + " is at version " + itoa(obs.Version) + ", not " + v}
+		}
+		if reg, ok := params[ParamRegion]; ok {
+			if want := r.RegionFor(obs); want != "" && reg != want {
+				return &platform.Error{Class: platform.ClassInvalid, Code: platform.CodeInvalidRegion, Rule: "R001-3",
+					Message: string(op) + " must be called in region " + quote(want) + ", not " + quote(reg)}
+			}
+		}
+		switch kind {
+		case lifecycle.ReplicationPair:
+			err = s.invokePair(ctx, t, r, obs, params, allowLoss, now)
+		case lifecycle.ProtectionGroup:
+			err = s.invokeGroup(ctx, t, r, obs, params, allowLoss, now)
+		case lifecycle.BackupReplica:
+			err = s.invokeReplica(ctx, t, r, obs, allowLoss, now)
+		case lifecycle.RecoveryServer:
+			err = s.invokeRS(ctx, t, r, obs, allowLoss, now)
+		}
+		if err != nil {
+			return err
+		}
+		return saveToken(ctx, t, id, token, op, hash, "accepted", now)
+	})
+}
+
+func (s *Sandbox) invokePair(ctx context.Context, t *tx, r *lifecycle.Operation, obs lifecycle.Observation, params map[string]string, allowLoss bool, now time.Time) error {
+	if err := check(lifecycle.ReplicationPair, r.Name, obs, allowLoss); err != nil {
+		return err
+	}
+	rec, ver, err := s.loadPair(ctx, t, obs.ID, now)
+	if err != nil {
+		return err
+	}
+	view, _, err := s.pairView(ctx, t, rec, ver, now)
+	if err != nil {
+		return err
+	}
+	rec.LastRecoveryPoint = view.LastRecoveryPoint // materialize cycles run so far
+	rec.ReplSince = time.Time{}
+	fail, err := takeFailNext(ctx, t, lifecycle.ReplicationPair, r.Name)
+	if err != nil {
+		return err
+	}
+	rec.core().begin(r, now, s.scaled(s.pairDuration(ctx, t, rec, r.Name)), fail, "", params)
+	if rec.P == nil && r.Name == lifecycle.OpStart { // immediate start (no Via): replicate from now
+		rec.ReplSince = now
+	}
+	_, err = t.update(ctx, kPair, rec.ID, ver, rec)
+	return err
+}
+
+func (s *Sandbox) invokeGroup(ctx context.Context, t *tx, r *lifecycle.Operation, obs lifecycle.Observation, params map[string]string, allowLoss bool, now time.Time) error {
+	rec, ver, err := s.loadGroup(ctx, t, obs.ID, now)
+	if err != nil {
+		return err
+	}
+	switch r.Name {
+	case lifecycle.OpAddMember, lifecycle.OpRemoveMember:
+		return s.groupMembership(ctx, t, r, rec, ver, obs, params, allowLoss, now)
+	}
+	if err := check(lifecycle.ProtectionGroup, r.Name, obs, allowLoss); err != nil {
+		return err
+	}
+	view, _, err := s.groupView(ctx, t, rec, ver, now)
+	if err != nil {
+		return err
+	}
+	rec.LastRecoveryPoint = view.LastRecoveryPoint
+	rec.ReplSince = time.Time{}
+	fail, err := takeFailNext(ctx, t, lifecycle.ProtectionGroup, r.Name)
+	if err != nil {
+		return err
+	}
+	oldActive := rec.ActiveSite
+	done := rec.core().begin(r, now, s.scaled(s.groupDuration(ctx, t, rec, r.Name)), fail, "", params)
+	if done && !fail {
+		switch r.Name {
+		case lifecycle.OpStartDrill:
+			rec.DrillActive, rec.DrillStartedAt = true, now
+		case lifecycle.OpStopDrill:
+			rec.DrillActive, rec.DrillStartedAt = false, time.Time{}
+		case lifecycle.OpEnableProtection, lifecycle.OpReprotect, lifecycle.OpPlannedFailover:
+			rec.FirstSyncDone, rec.ReplSince = true, now
+		}
+		if r.Site == lifecycle.SiteFlip {
+			if err := s.moveAddresses(ctx, t, rec, oldActive, r.Name == lifecycle.OpFailover); err != nil {
+				return err
+			}
+		}
+	}
+	_, err = t.update(ctx, kGroup, rec.ID, ver, rec)
+	return err
+}
+
+// groupMembership adds or removes a pair ({"pair_id"}) or a protected server ({"server_id"}).
+func (s *Sandbox) groupMembership(ctx context.Context, t *tx, r *lifecycle.Operation, rec *groupRec, ver int64, obs lifecycle.Observation, params map[string]string, allowLoss bool, now time.Time) error {
+	pairID, serverID := params[ParamPairID], params[ParamServerID]
+	if (pairID == "") == (serverID == "") {
+		return platform.Invalidf("", "%s needs exactly one of pair_id or server_id", r.Name)
+	}
+	add := r.Name == lifecycle.OpAddMember
+	if pairID != "" {
+		p, pver, err := s.loadPair(ctx, t, pairID, now)
+		if err != nil {
+			return err
+		}
+		if add {
+			pv, sv, ps, ss := pairSites(ctx, t, p)
+			_ = pv
+			_ = sv
+			activeID, standbyID := rec.SourceSiteID, rec.TargetSiteID
+			if rec.ActiveSite == lifecycle.SiteTarget {
+				activeID, standbyID = standbyID, activeID
+			}
+			pActive, pStandby := ps, ss
+			if p.ActiveSite == lifecycle.SiteTarget {
+				pActive, pStandby = ss, ps
+			}
+			obs.Facts.CandidatePairID = pairID
+			obs.Facts.CandidateGroupID = p.GroupID
+			obs.Facts.CandidateSameSites = pActive != nil && pStandby != nil && pActive.ID == activeID && pStandby.ID == standbyID
+		} else if !slices.Contains(rec.PairIDs, pairID) {
+			return platform.Invalidf("PairNotInGroup", "pair %q is not in group %q", pairID, rec.ID)
+		}
+		if err := check(lifecycle.ProtectionGroup, r.Name, obs, allowLoss); err != nil {
+			return err
+		}
+		if add {
+			if slices.Contains(rec.PairIDs, pairID) {
+				return nil // already a member: nothing to do
+			}
+			// vendor-side check (Alibaba PairStatusCannotAddToGroup): the pair itself must be idle
+			if p.State != lifecycle.Configured && p.State != lifecycle.Paused {
+				return &platform.Error{Class: platform.ClassPreconditionFailed, Code: "OperationDenied.PairStatusCannotAddToGroup", Rule: "V-GRP-MEMBERS",
+					Message: "pair " + quote(pairID) + " is " + lifecycle.RenderState(p.State, p.FailedOp) + "; only a configured or paused pair can join a group"}
+			}
+			p.GroupID = rec.ID
+			rec.PairIDs = append(rec.PairIDs, pairID)
+			rec.FirstSyncDone = false // the new pair needs its first synchronisation
+		} else {
+			// the pair leaves with the group's current state (it mirrored the group)
+			p.State, p.FailedOp, p.ActiveSite, p.FirstSync = rec.State, rec.FailedOp, rec.ActiveSite, rec.FirstSyncDone
+			p.LastRecoveryPoint, p.GroupID, p.P = rec.LastRecoveryPoint, "", nil
+			rec.PairIDs = slices.DeleteFunc(rec.PairIDs, func(x string) bool { return x == pairID })
+		}
+		if _, err := t.update(ctx, kPair, pairID, pver, p); err != nil {
+			return err
+		}
+		_, err = t.update(ctx, kGroup, rec.ID, ver, rec)
+		return err
+	}
+
+	// protected servers
+	srv, sver := loadServer(ctx, t, serverID)
+	if srv == nil {
+		return platform.NotFoundf("server %q not found", serverID)
+	}
+	// The engine's membership rows speak of pairs; for a server-membership call the members
+	// are pairs and protected servers alike (so a group without pairs can release a server).
+	obs.Facts.MemberCount += obs.Facts.ServerCount
+	if err := check(lifecycle.ProtectionGroup, r.Name, obs, allowLoss); err != nil {
+		return err
+	}
+	if add {
+		if slices.Contains(rec.ServerIDs, serverID) {
+			return nil
+		}
+		activeID, standbyID := rec.SourceSiteID, rec.TargetSiteID
+		if rec.ActiveSite == lifecycle.SiteTarget {
+			activeID, standbyID = standbyID, activeID
+		}
+		if srv.SiteID != activeID {
+			return platform.Invalidf("SDRS.1304", "server %q is at site %q, not at the group's production site %q", serverID, srv.SiteID, activeID)
+		}
+		if srv.TwinOf != "" {
+			return platform.Invalidf("SDRS.1305", "server %q is a DR-site twin", serverID)
+		}
+		groups, _, err := listRecs[groupRec](ctx, t, kGroup)
+		if err != nil {
+			return err
+		}
+		for _, g := range groups {
+			if slices.Contains(g.ServerIDs, serverID) {
+				return platform.Invalidf("SDRS.1305", "server %q is already protected by group %q", serverID, g.ID)
+			}
+		}
+		// the platform creates the DR-site twin, stopped and without addresses
+		twin := &serverRec{Server: platform.Server{ID: newID("srv"), SiteID: standbyID, Name: srv.Name + "-dr",
+			PowerState: platform.PowerStopped, TwinOf: serverID}, StoppedAt: now}
+		if err := t.insert(ctx, kServer, twin.ID, twin); err != nil {
+			return err
+		}
+		tw := platform.ServerTwin{SourceServerID: serverID, TwinServerID: twin.ID}
+		if rec.ActiveSite == lifecycle.SiteTarget { // role-neutral: source is the source-site side
+			tw = platform.ServerTwin{SourceServerID: twin.ID, TwinServerID: serverID}
+		}
+		rec.ServerIDs = append(rec.ServerIDs, serverID)
+		rec.DRServers = append(rec.DRServers, tw)
+	} else {
+		idx := slices.IndexFunc(rec.DRServers, func(tw platform.ServerTwin) bool {
+			return tw.SourceServerID == serverID || tw.TwinServerID == serverID
+		})
+		if idx < 0 {
+			return platform.Invalidf("", "server %q is not protected by group %q", serverID, rec.ID)
+		}
+		tw := rec.DRServers[idx]
+		twinID := tw.TwinServerID
+		if twinID == serverID {
+			twinID = tw.SourceServerID
+		}
+		// addresses held by the twin go back to the protected server
+		if twin, tver := loadServer(ctx, t, twinID); twin != nil {
+			if twin.IP != "" {
+				srv.IP, srv.EIP, srv.MAC = twin.IP, twin.EIP, twin.MAC
+				if _, err := t.update(ctx, kServer, serverID, sver, srv); err != nil {
+					return err
+				}
+			}
+			_ = tver
+			if err := t.remove(ctx, kServer, twinID); err != nil {
+				return err
+			}
+		}
+		rec.DRServers = slices.Delete(rec.DRServers, idx, idx+1)
+		rec.ServerIDs = slices.DeleteFunc(rec.ServerIDs, func(x string) bool { return x == serverID })
+	}
+	_, err := t.update(ctx, kGroup, rec.ID, ver, rec)
+	return err
+}
+
+func (s *Sandbox) invokeReplica(ctx context.Context, t *tx, r *lifecycle.Operation, obs lifecycle.Observation, allowLoss bool, now time.Time) error {
+	if err := check(lifecycle.BackupReplica, r.Name, obs, allowLoss); err != nil {
+		return err
+	}
+	rec, ver, err := s.loadReplica(ctx, t, obs.ID, now)
+	if err != nil {
+		return err
+	}
+	fail, err := takeFailNext(ctx, t, lifecycle.BackupReplica, r.Name)
+	if err != nil {
+		return err
+	}
+	rec.core().begin(r, now, s.scaled(s.replicaDuration(rec, r.Name)), fail, "", nil)
+	_, err = t.update(ctx, kReplica, rec.ID, ver, rec)
+	return err
+}
+
+func (s *Sandbox) invokeRS(ctx context.Context, t *tx, r *lifecycle.Operation, obs lifecycle.Observation, allowLoss bool, now time.Time) error {
+	if err := check(lifecycle.RecoveryServer, r.Name, obs, allowLoss); err != nil {
+		return err
+	}
+	rec, ver, err := s.loadRS(ctx, t, obs.ID, now)
+	if err != nil {
+		return err
+	}
+	fail, err := takeFailNext(ctx, t, lifecycle.RecoveryServer, r.Name)
+	if err != nil {
+		return err
+	}
+	var failOp lifecycle.Op
+	if !fail && r.Name == lifecycle.OpFailover {
+		// a failover's run is its finalization: FailNext(recovery_server, finalize) makes
+		// it end in error{finalize}
+		if fail, err = takeFailNext(ctx, t, lifecycle.RecoveryServer, lifecycle.OpFinalize); err != nil {
+			return err
+		}
+		if fail {
+			failOp = lifecycle.OpFinalize
+		}
+	}
+	rsBegin(rec, r.Name)
+	if done := rec.core().begin(r, now, s.scaled(s.rsDuration(r.Name)), fail, failOp, nil); done && !fail {
+		rsEffect(rec, r.Name)
+	}
+	_, err = t.update(ctx, kRecSrv, rec.ID, ver, rec)
+	return err
+}
+
+// Cancel abandons op if it is still running on the object: the object returns to the state it
+// was in before. Cancelling an operation that is not running is a no-op.
+func (s *Sandbox) Cancel(ctx context.Context, kind lifecycle.Kind, id string, op lifecycle.Op) error {
+	if err := s.begin(ctx, "Cancel"); err != nil {
+		return err
+	}
+	return s.db.write(ctx, func(t *tx) error {
+		now := s.now()
+		var c core
+		var save func() error
+		switch kind {
+		case lifecycle.ReplicationPair:
+			rec, ver, err := s.loadPair(ctx, t, id, now)
+			if err != nil {
+				return err
+			}
+			c, save = rec.core(), func() error { _, err := t.update(ctx, kPair, id, ver, rec); return err }
+		case lifecycle.ProtectionGroup:
+			rec, ver, err := s.loadGroup(ctx, t, id, now)
+			if err != nil {
+				return err
+			}
+			c, save = rec.core(), func() error { _, err := t.update(ctx, kGroup, id, ver, rec); return err }
+		case lifecycle.BackupReplica:
+			rec, ver, err := s.loadReplica(ctx, t, id, now)
+			if err != nil {
+				return err
+			}
+			c, save = rec.core(), func() error { _, err := t.update(ctx, kReplica, id, ver, rec); return err }
+		case lifecycle.RecoveryServer:
+			rec, ver, err := s.loadRS(ctx, t, id, now)
+			if err != nil {
+				return err
+			}
+			c, save = rec.core(), func() error { _, err := t.update(ctx, kRecSrv, id, ver, rec); return err }
+		default:
+			return platform.Invalidf("", "unknown kind %q", kind)
+		}
+		if *c.p == nil || (*c.p).Op != op {
+			return nil
+		}
+		c.cancel()
+		return save()
+	})
+}

@@ -1,0 +1,89 @@
+package sandbox
+
+// This file is the sandbox's only window onto the lifecycle engine's rules: which operations
+// are legal (lifecycle.Check), which transitional and result states they go through (the
+// table rows), which operations are allowed now (advertised to the engine like Acronis _links).
+// The sandbox restates none of them; it only adds physical semantics (durations, progress,
+// addresses, volumes).
+
+import (
+	"errors"
+
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+)
+
+// row returns the table row of kind/op, or an Invalid error for an operation the kind lacks.
+func row(kind lifecycle.Kind, op lifecycle.Op) (*lifecycle.Operation, error) {
+	t := lifecycle.Table(kind)
+	if t == nil {
+		return nil, platform.Invalidf("", "unknown kind %q", kind)
+	}
+	o, ok := t.Operation(op)
+	if !ok {
+		return nil, platform.Invalidf("UnsupportedOperation", "%s has no operation %q", kind, op)
+	}
+	return o, nil
+}
+
+// check runs the engine's preconditions on the sandbox's own observation; the first
+// violation becomes a PreconditionFailed error carrying its rule ID and message.
+func check(kind lifecycle.Kind, op lifecycle.Op, obs lifecycle.Observation, allowDataLoss bool) error {
+	vs := lifecycle.Blocking(lifecycle.Check(kind, op, obs, lifecycle.Options{AllowDataLoss: allowDataLoss}))
+	if len(vs) == 0 {
+		return nil
+	}
+	e := platform.PreconditionFailed(vs[0].Rule, vs[0].Message)
+	if len(vs) > 1 {
+		for _, v := range vs[1:] {
+			e.Message += "; " + v.Message
+		}
+	}
+	return e
+}
+
+// classOf returns the class of a state of kind.
+func classOf(kind lifecycle.Kind, s lifecycle.State) lifecycle.Class {
+	if t := lifecycle.Table(kind); t != nil {
+		return t.Class(s)
+	}
+	return ""
+}
+
+// validateToken enforces R001-4's token format through the engine.
+func validateToken(token string) error {
+	if token == "" {
+		return nil
+	}
+	return formatErr(lifecycle.ValidateClientToken(token), platform.CodeInvalidClientToken)
+}
+
+// formatErr turns an engine format-rule error into an Invalid platform error with its rule.
+func formatErr(err error, code string) error {
+	if err == nil {
+		return nil
+	}
+	e := &platform.Error{Class: platform.ClassInvalid, Code: code, Message: err.Error()}
+	var fe *lifecycle.FormatError
+	if errors.As(err, &fe) {
+		e.Rule = fe.Rule
+	}
+	return e
+}
+
+// allowed returns the operations the engine allows now (advertised ops for recovery servers).
+func allowed(kind lifecycle.Kind, obs lifecycle.Observation) map[lifecycle.Op]bool {
+	out := map[lifecycle.Op]bool{}
+	for _, op := range lifecycle.AllowedOperations(kind, obs, lifecycle.Options{AllowDataLoss: true}) {
+		out[op] = true
+	}
+	return out
+}
+
+// checkPower asks the engine whether servers of a group in groupObs may change power (R002-7).
+func checkPower(groupObs lifecycle.Observation) error {
+	if v := lifecycle.CheckServerPowerChange(groupObs); v != nil {
+		return platform.PreconditionFailed(v.Rule, v.Message)
+	}
+	return nil
+}

@@ -1,0 +1,409 @@
+package sandbox
+
+import (
+	"context"
+	"time"
+
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+)
+
+// loadPair loads a pair and applies its due operation (lazy advancement). In a read
+// transaction a due operation yields errNeedWrite.
+func (s *Sandbox) loadPair(ctx context.Context, t *tx, id string, now time.Time) (*pairRec, int64, error) {
+	rec, ver, err := getRec[pairRec](ctx, t, kPair, id)
+	if err != nil {
+		return nil, 0, err
+	}
+	c := rec.core()
+	if !c.due(now) {
+		return rec, ver, nil
+	}
+	if !t.writable {
+		return nil, 0, errNeedWrite
+	}
+	p := rec.P
+	r, err := row(lifecycle.ReplicationPair, p.Op)
+	if err != nil {
+		return nil, 0, err
+	}
+	c.complete(r)
+	if !p.Fail {
+		switch p.Op {
+		case lifecycle.OpStart:
+			rec.FirstSync = true
+			rec.ReplSince = p.Due
+			rec.LastRecoveryPoint = p.Due
+		case lifecycle.OpSwitchover:
+			rec.ReplSince = p.Due
+			rec.LastRecoveryPoint = p.Due
+		case lifecycle.OpReprotect:
+			// the reversed direction needs a new (delta) synchronisation before failover
+			rec.FirstSync = false
+		case lifecycle.OpDelete:
+			if err := t.remove(ctx, kPair, id); err != nil {
+				return nil, 0, err
+			}
+			if rec.GroupID != "" {
+				if err := s.dropGroupMember(ctx, t, rec.GroupID, id, ""); err != nil {
+					return nil, 0, err
+				}
+			}
+			return nil, 0, gone(kPair, id)
+		}
+	}
+	ver, err = t.update(ctx, kPair, id, ver, rec)
+	return rec, ver, err
+}
+
+// pairSites returns the primary and secondary volumes and sites.
+func pairSites(ctx context.Context, t *tx, rec *pairRec) (pv, sv *platform.Volume, ps, ss *siteRec) {
+	pv = loadVolume(ctx, t, rec.PrimaryVolumeID)
+	sv = loadVolume(ctx, t, rec.SecondaryVolumeID)
+	if pv != nil {
+		ps = loadSite(ctx, t, pv.SiteID)
+	}
+	if sv != nil {
+		ss = loadSite(ctx, t, sv.SiteID)
+	}
+	return
+}
+
+// pairView builds the normalized pair and its observation. A member of a group mirrors the
+// group's state, active site and progress.
+func (s *Sandbox) pairView(ctx context.Context, t *tx, rec *pairRec, ver int64, now time.Time) (platform.ReplicationPair, lifecycle.Observation, error) {
+	out := rec.ReplicationPair
+	out.Version = ver
+	out.PendingOp = pendingOp(rec.P)
+	pv, sv, ps, ss := pairSites(ctx, t, rec)
+	firstSync := rec.FirstSync
+	drill := false
+	var busy bool
+	if rec.GroupID != "" {
+		g, gver, err := s.loadGroup(ctx, t, rec.GroupID, now)
+		if err != nil && !platform.IsNotFound(err) {
+			return out, lifecycle.Observation{}, err
+		}
+		if g != nil {
+			gv, gobs, err := s.groupView(ctx, t, g, gver, now)
+			if err != nil {
+				return out, lifecycle.Observation{}, err
+			}
+			out.State, out.FailedOp, out.ActiveSite, out.PendingOp = gv.State, gv.FailedOp, gv.ActiveSite, gv.PendingOp
+			out.LastRecoveryPoint, out.SyncProgress, out.LastError = gv.LastRecoveryPoint, gv.SyncProgress, gv.LastError
+			firstSync, drill, busy = gv.FirstSyncDone, gv.DrillActive, gobs.Facts.ServersBusy
+		}
+	} else {
+		c := rec.core()
+		switch rec.P.opOr() {
+		case lifecycle.OpStart, lifecycle.OpReprotect:
+			out.SyncProgress = int(c.progress(now) * 100)
+			if out.SyncProgress > 99 {
+				out.SyncProgress = 99
+			}
+		}
+		if rec.P == nil && rec.State == lifecycle.Replicating {
+			out.SyncProgress = 100
+		}
+		out.LastRecoveryPoint = s.recoveryPoint(rec.State, rec.LastRecoveryPoint, rec.ReplSince, now, freezePoint(ps, ss), rec.RPOSeconds)
+	}
+	if !out.LastRecoveryPoint.IsZero() && out.State != lifecycle.FailedOver {
+		out.LagSeconds = int64(now.Sub(out.LastRecoveryPoint) / time.Second)
+	}
+	if pv != nil && ps != nil {
+		out.PrimaryRegion, out.PrimaryZone = ps.Region, ps.Zone
+	}
+	if sv != nil && ss != nil {
+		out.SecondaryRegion, out.SecondaryZone = ss.Region, ss.Zone
+	}
+
+	activeVol, standbyVol, activeSite, standbySite := pv, sv, ps, ss
+	if out.ActiveSite == lifecycle.SiteTarget {
+		activeVol, standbyVol, activeSite, standbySite = sv, pv, ss, ps
+	}
+	attachedIDs := func(v *platform.Volume) []string {
+		if v == nil || v.ServerID == "" {
+			return nil
+		}
+		return []string{v.ServerID}
+	}
+	asum := summarize(ctx, t, attachedIDs(activeVol))
+	ssum := summarize(ctx, t, attachedIDs(standbyVol))
+	f := lifecycle.Facts{
+		MemberCount:           1,
+		InGroup:               rec.GroupID != "",
+		GroupID:               rec.GroupID,
+		FirstSyncDone:         firstSync,
+		DrillActive:           drill,
+		ActiveSiteHealthy:     healthy(activeSite),
+		StandbySiteHealthy:    healthy(standbySite),
+		ActiveServersStopped:  asum.allStopped,
+		StandbyServersStopped: ssum.allStopped,
+		ActiveVolumeAttached:  activeVol != nil && activeVol.ServerID != "",
+		StandbyVolumeAttached: standbyVol != nil && standbyVol.ServerID != "",
+		ReplicationCapable:    capable(ps) && capable(ss),
+		UnsyncedChanges:       unsynced(healthy(activeSite), asum, out.LastRecoveryPoint),
+		ServersBusy:           busy,
+		ActiveRegion:          regionOf(activeSite),
+		StandbyRegion:         regionOf(standbySite),
+	}
+	obs := lifecycle.Observation{Kind: lifecycle.ReplicationPair, ID: rec.ID, Name: rec.Name, State: out.State,
+		FailedOp: out.FailedOp, ActiveSite: out.ActiveSite, Facts: f, Version: ver, LastError: out.LastError}
+	out.Observed = obs
+	return out, obs, nil
+}
+
+func (p *pending) opOr() lifecycle.Op {
+	if p == nil {
+		return ""
+	}
+	return p.Op
+}
+
+// pairDuration is the simulated duration of op on a pair.
+func (s *Sandbox) pairDuration(ctx context.Context, t *tx, rec *pairRec, op lifecycle.Op) time.Duration {
+	size := int64(0)
+	if v := loadVolume(ctx, t, rec.PrimaryVolumeID); v != nil {
+		size = v.SizeGB
+	}
+	initial := syncDuration(size, rec.BandwidthKbps)
+	switch op {
+	case lifecycle.OpCreate:
+		return durCreate
+	case lifecycle.OpStart:
+		if rec.FirstSync {
+			return resyncDuration(initial)
+		}
+		return initial
+	case lifecycle.OpReprotect:
+		return resyncDuration(initial)
+	case lifecycle.OpStop:
+		return durStop
+	case lifecycle.OpFailover:
+		return durFailover
+	case lifecycle.OpSwitchover:
+		return durSwitchover
+	case lifecycle.OpDelete:
+		return durDelete
+	}
+	return durUpdate
+}
+
+// ---- Platform: pairs ----
+
+// CreatePair creates a replication pair between two existing volumes (creating → configured).
+func (s *Sandbox) CreatePair(ctx context.Context, spec platform.PairSpec, token string) (platform.ReplicationPair, error) {
+	if err := s.begin(ctx, "CreatePair"); err != nil {
+		return platform.ReplicationPair{}, err
+	}
+	if err := validateToken(token); err != nil {
+		return platform.ReplicationPair{}, err
+	}
+	if spec.RPOSeconds == 0 {
+		spec.RPOSeconds = defaultRPO
+	}
+	if spec.BandwidthKbps < 0 {
+		return platform.ReplicationPair{}, platform.Invalidf("", "bandwidth must be >= 0")
+	}
+	if spec.BandwidthKbps == 0 && spec.Version == 0 {
+		spec.BandwidthKbps = defaultBWKbps
+	}
+	if spec.PrimaryVolumeID == "" || spec.SecondaryVolumeID == "" || spec.PrimaryVolumeID == spec.SecondaryVolumeID {
+		return platform.ReplicationPair{}, platform.Invalidf("", "a pair needs two different volumes")
+	}
+	params := map[string]string{"primary": spec.PrimaryVolumeID, "secondary": spec.SecondaryVolumeID, "name": spec.Name,
+		"description": spec.Description, "rpo": itoa(spec.RPOSeconds), "bw": itoa(spec.BandwidthKbps)}
+	hash := paramsHash(lifecycle.OpCreate, params)
+	var out platform.ReplicationPair
+	err := s.db.write(ctx, func(t *tx) error {
+		now := s.now()
+		if res, found, err := checkToken(ctx, t, "create:"+kPair, token, lifecycle.OpCreate, hash); err != nil {
+			return err
+		} else if found {
+			rec, ver, err := s.loadPair(ctx, t, res, now)
+			if err != nil {
+				return err
+			}
+			out, _, err = s.pairView(ctx, t, rec, ver, now)
+			return err
+		}
+		facts, err := s.proposedPairFacts(ctx, t, spec)
+		if err != nil {
+			return err
+		}
+		if err := check(lifecycle.ReplicationPair, lifecycle.OpCreate, lifecycle.Observation{Kind: lifecycle.ReplicationPair, Name: spec.Name, ActiveSite: lifecycle.SiteSource, Facts: facts}, true); err != nil {
+			return err
+		}
+		// sandbox physics: volumes must be replicable (vendor-side checks, not lifecycle rules)
+		pv, sv := loadVolume(ctx, t, spec.PrimaryVolumeID), loadVolume(ctx, t, spec.SecondaryVolumeID)
+		if pv.Encrypted {
+			return platform.Invalidf("OperationDenied.EncryptedDisk", "primary volume %q is encrypted", pv.ID)
+		}
+		if pv.SizeGB != sv.SizeGB {
+			return platform.Invalidf("OperationDenied.SizeMismatch", "volumes %q (%d GiB) and %q (%d GiB) differ in size", pv.ID, pv.SizeGB, sv.ID, sv.SizeGB)
+		}
+		pairs, _, err := listRecs[pairRec](ctx, t, kPair)
+		if err != nil {
+			return err
+		}
+		for _, p := range pairs {
+			for _, v := range []string{p.PrimaryVolumeID, p.SecondaryVolumeID} {
+				if v == pv.ID || v == sv.ID {
+					return platform.Invalidf("OperationDenied.DiskInPair", "volume %q already belongs to pair %q", v, p.ID)
+				}
+			}
+		}
+		rec := &pairRec{ReplicationPair: platform.ReplicationPair{
+			ID: newID("pair"), Name: spec.Name, Description: spec.Description,
+			PrimaryVolumeID: spec.PrimaryVolumeID, SecondaryVolumeID: spec.SecondaryVolumeID,
+			RPOSeconds: spec.RPOSeconds, BandwidthKbps: spec.BandwidthKbps, ActiveSite: lifecycle.SiteSource,
+		}}
+		r, err := row(lifecycle.ReplicationPair, lifecycle.OpCreate)
+		if err != nil {
+			return err
+		}
+		fail, err := takeFailNext(ctx, t, lifecycle.ReplicationPair, lifecycle.OpCreate)
+		if err != nil {
+			return err
+		}
+		rec.core().begin(r, now, s.scaled(durCreate), fail, "", nil)
+		if err := t.insert(ctx, kPair, rec.ID, rec); err != nil {
+			return err
+		}
+		if err := saveToken(ctx, t, "create:"+kPair, token, lifecycle.OpCreate, hash, rec.ID, now); err != nil {
+			return err
+		}
+		out, _, err = s.pairView(ctx, t, rec, 1, now)
+		return err
+	})
+	return out, err
+}
+
+// proposedPairFacts are the facts of a pair that does not exist yet.
+func (s *Sandbox) proposedPairFacts(ctx context.Context, t *tx, spec platform.PairSpec) (lifecycle.Facts, error) {
+	pv, sv := loadVolume(ctx, t, spec.PrimaryVolumeID), loadVolume(ctx, t, spec.SecondaryVolumeID)
+	if pv == nil {
+		return lifecycle.Facts{}, platform.Invalidf("", "primary volume %q does not exist", spec.PrimaryVolumeID)
+	}
+	if sv == nil {
+		return lifecycle.Facts{}, platform.Invalidf("", "secondary volume %q does not exist", spec.SecondaryVolumeID)
+	}
+	ps, ss := loadSite(ctx, t, pv.SiteID), loadSite(ctx, t, sv.SiteID)
+	return lifecycle.Facts{
+		MemberCount:           1,
+		ActiveSiteHealthy:     healthy(ps),
+		StandbySiteHealthy:    healthy(ss),
+		ActiveVolumeAttached:  pv.ServerID != "",
+		StandbyVolumeAttached: sv.ServerID != "",
+		ActiveServersStopped:  true,
+		StandbyServersStopped: true,
+		ReplicationCapable:    capable(ps) && capable(ss),
+		ActiveRegion:          regionOf(ps),
+		StandbyRegion:         regionOf(ss),
+	}, nil
+}
+
+// ProposedPairFacts returns the facts a pair created from spec would have (plan-time checks).
+func (s *Sandbox) ProposedPairFacts(ctx context.Context, spec platform.PairSpec) (lifecycle.Facts, error) {
+	if err := s.begin(ctx, "ProposedPairFacts"); err != nil {
+		return lifecycle.Facts{}, err
+	}
+	var f lifecycle.Facts
+	err := s.db.read(ctx, func(t *tx) error {
+		var err error
+		f, err = s.proposedPairFacts(ctx, t, spec)
+		return err
+	})
+	return f, err
+}
+
+// GetPair reads a pair (applying any due operation).
+func (s *Sandbox) GetPair(ctx context.Context, id string) (platform.ReplicationPair, error) {
+	if err := s.begin(ctx, "GetPair"); err != nil {
+		return platform.ReplicationPair{}, err
+	}
+	var out platform.ReplicationPair
+	err := s.view(ctx, func(t *tx) error {
+		now := s.now()
+		rec, ver, err := s.loadPair(ctx, t, id, now)
+		if err != nil {
+			return err
+		}
+		out, _, err = s.pairView(ctx, t, rec, ver, now)
+		return err
+	})
+	return out, err
+}
+
+// ListPairs lists every pair.
+func (s *Sandbox) ListPairs(ctx context.Context) ([]platform.ReplicationPair, error) {
+	if err := s.begin(ctx, "ListPairs"); err != nil {
+		return nil, err
+	}
+	var out []platform.ReplicationPair
+	err := s.view(ctx, func(t *tx) error {
+		out = nil
+		now := s.now()
+		recs, _, err := listRecs[pairRec](ctx, t, kPair)
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			rec, ver, err := s.loadPair(ctx, t, r.ID, now)
+			if platform.IsNotFound(err) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			v, _, err := s.pairView(ctx, t, rec, ver, now)
+			if err != nil {
+				return err
+			}
+			out = append(out, v)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// UpdatePair changes a pair's name, description, RPO and bandwidth (the update operation).
+func (s *Sandbox) UpdatePair(ctx context.Context, id string, spec platform.PairSpec) (platform.ReplicationPair, error) {
+	if err := s.begin(ctx, "UpdatePair"); err != nil {
+		return platform.ReplicationPair{}, err
+	}
+	if spec.BandwidthKbps < 0 || spec.RPOSeconds < 0 {
+		return platform.ReplicationPair{}, platform.Invalidf("", "bandwidth and RPO must be >= 0")
+	}
+	var out platform.ReplicationPair
+	err := s.db.write(ctx, func(t *tx) error {
+		now := s.now()
+		rec, ver, err := s.loadPair(ctx, t, id, now)
+		if err != nil {
+			return err
+		}
+		if spec.Version != 0 && spec.Version != ver {
+			return &platform.Error{Class: platform.ClassConflict, Code: platform.CodeVersionConflict,
+				Message: "replication pair " + id + " changed since version " + itoa(spec.Version)}
+		}
+		_, obs, err := s.pairView(ctx, t, rec, ver, now)
+		if err != nil {
+			return err
+		}
+		if err := check(lifecycle.ReplicationPair, lifecycle.OpUpdate, obs, true); err != nil {
+			return err
+		}
+		rec.Name, rec.Description = spec.Name, spec.Description
+		if spec.RPOSeconds > 0 {
+			rec.RPOSeconds = spec.RPOSeconds
+		}
+		rec.BandwidthKbps = spec.BandwidthKbps
+		ver, err = t.update(ctx, kPair, id, ver, rec)
+		if err != nil {
+			return err
+		}
+		out, _, err = s.pairView(ctx, t, rec, ver, now)
+		return err
+	})
+	return out, err
+}

@@ -1,0 +1,203 @@
+package sandbox
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"time"
+
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+)
+
+// pending is an operation in flight: the object sits in the row's Via state until Due.
+type pending struct {
+	Op         lifecycle.Op      `json:"op"`
+	Started    time.Time         `json:"started"`
+	Due        time.Time         `json:"due"`
+	Fail       bool              `json:"fail,omitempty"`    // armed by FailNext at invoke time
+	FailOp     lifecycle.Op      `json:"fail_op,omitempty"` // the op named in error{op} (finalize for a failover)
+	Params     map[string]string `json:"params,omitempty"`
+	Prev       lifecycle.State   `json:"prev"`
+	PrevFailed lifecycle.Op      `json:"prev_failed,omitempty"`
+}
+
+// core points into a record's lifecycle fields so the generic machinery can drive any kind.
+type core struct {
+	kind    lifecycle.Kind
+	state   *lifecycle.State
+	failed  *lifecycle.Op
+	site    *lifecycle.Site // nil for kinds without sites
+	lastErr *string
+	p       **pending
+}
+
+type siteRec struct {
+	platform.Site
+	DownSince time.Time `json:"down_since,omitempty"`
+}
+
+type serverRec struct {
+	platform.Server
+	StoppedAt time.Time `json:"stopped_at,omitempty"`
+}
+
+type pairRec struct {
+	platform.ReplicationPair
+	P         *pending  `json:"p,omitempty"`
+	FirstSync bool      `json:"first_sync,omitempty"`
+	ReplSince time.Time `json:"repl_since,omitempty"` // replication cycles run from here
+}
+
+func (r *pairRec) core() core {
+	return core{lifecycle.ReplicationPair, &r.State, &r.FailedOp, &r.ActiveSite, &r.LastError, &r.P}
+}
+
+type groupRec struct {
+	platform.ProtectionGroup
+	P            *pending  `json:"p,omitempty"`
+	SourceSiteID string    `json:"source_site_id"`
+	TargetSiteID string    `json:"target_site_id"`
+	ReplSince    time.Time `json:"repl_since,omitempty"`
+}
+
+func (r *groupRec) core() core {
+	return core{lifecycle.ProtectionGroup, &r.State, &r.FailedOp, &r.ActiveSite, &r.LastError, &r.P}
+}
+
+type replicaRec struct {
+	platform.BackupReplica
+	P      *pending `json:"p,omitempty"`
+	Policy bool     `json:"policy,omitempty"`
+}
+
+func (r *replicaRec) core() core {
+	return core{lifecycle.BackupReplica, &r.State, &r.FailedOp, nil, &r.LastError, &r.P}
+}
+
+type rsRec struct {
+	platform.RecoveryServer
+	P *pending `json:"p,omitempty"`
+}
+
+func (r *rsRec) core() core {
+	return core{lifecycle.RecoveryServer, &r.State, &r.FailedOp, nil, &r.LastError, &r.P}
+}
+
+// ---- generic lifecycle mechanics (states come from the table rows) ----
+
+// begin puts the object into op's transitional state (or applies an immediate op). It
+// returns true when the op completed at once (no Via state).
+func (c core) begin(r *lifecycle.Operation, now time.Time, dur time.Duration, fail bool, failOp lifecycle.Op, params map[string]string) bool {
+	p := &pending{Op: r.Name, Started: now, Due: now.Add(dur), Fail: fail, FailOp: failOp, Params: params, Prev: *c.state, PrevFailed: *c.failed}
+	if failOp == "" {
+		p.FailOp = r.Name
+	}
+	if r.Via == "" {
+		*c.p = p
+		c.complete(r)
+		return true
+	}
+	*c.p = p
+	*c.state = r.Via
+	*c.failed = ""
+	return false
+}
+
+// complete applies the pending op's result: OnSuccess and the site effect, or its failure
+// state error{op}.
+func (c core) complete(r *lifecycle.Operation) {
+	p := *c.p
+	*c.p = nil
+	if p.Fail {
+		*c.state = lifecycle.Error
+		*c.failed = p.FailOp
+		*c.lastErr = fmt.Sprintf("sandbox: %s failed (injected fault)", p.FailOp)
+		return
+	}
+	*c.state = r.Target(p.Prev)
+	*c.failed = ""
+	*c.lastErr = ""
+	if r.Site == lifecycle.SiteFlip && c.site != nil {
+		*c.site = c.site.Other()
+	}
+}
+
+// cancel abandons a running op: the object returns to where it was.
+func (c core) cancel() {
+	p := *c.p
+	*c.p = nil
+	*c.state = p.Prev
+	*c.failed = p.PrevFailed
+}
+
+func (c core) due(now time.Time) bool { return *c.p != nil && !now.Before((*c.p).Due) }
+
+// progress is the elapsed fraction of the running op, 0..1.
+func (c core) progress(now time.Time) float64 {
+	p := *c.p
+	if p == nil {
+		return 0
+	}
+	total := p.Due.Sub(p.Started)
+	if total <= 0 {
+		return 1
+	}
+	f := float64(now.Sub(p.Started)) / float64(total)
+	if f < 0 {
+		f = 0
+	}
+	if f > 1 {
+		f = 1
+	}
+	return f
+}
+
+func pendingOp(p *pending) lifecycle.Op {
+	if p == nil {
+		return ""
+	}
+	return p.Op
+}
+
+// ---- typed access to the objects table ----
+
+func getRec[T any](ctx context.Context, t *tx, kind, id string) (*T, int64, error) {
+	v := new(T)
+	ver, err := t.get(ctx, kind, id, v)
+	if err != nil {
+		return nil, 0, err
+	}
+	return v, ver, nil
+}
+
+func listRecs[T any](ctx context.Context, t *tx, kind string) ([]*T, []int64, error) {
+	var out []*T
+	var vers []int64
+	err := t.list(ctx, kind, func(ver int64, body []byte) error {
+		v := new(T)
+		if err := json.Unmarshal(body, v); err != nil {
+			return err
+		}
+		out = append(out, v)
+		vers = append(vers, ver)
+		return nil
+	})
+	return out, vers, err
+}
+
+// addrFor derives a stable fake address for an object.
+func addrFor(prefix, id string) string {
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	v := h.Sum32()
+	return fmt.Sprintf("%s.%d.%d", prefix, (v>>8)&0xff, v&0xfe+1)
+}
+
+func macFor(id string) string {
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	v := h.Sum64()
+	return fmt.Sprintf("fa:16:3e:%02x:%02x:%02x", (v>>16)&0xff, (v>>8)&0xff, v&0xff)
+}

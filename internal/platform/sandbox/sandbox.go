@@ -1,0 +1,384 @@
+package sandbox
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	mrand "math/rand/v2"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+)
+
+// Options configure a sandbox.
+type Options struct {
+	// TimeScale divides every simulated duration (e.g. 60 makes a 5-minute initial sync take
+	// 5 seconds). Zero or negative means 1.
+	TimeScale float64
+	// Clock is the time source; nil means the wall clock. Tests inject a FakeClock.
+	Clock lifecycle.Clock
+	// Seed seeds the transient-fault RNG (deterministic tests); 0 picks a random seed.
+	Seed uint64
+}
+
+// Sandbox is the embedded DR platform. It implements platform.Platform and platform.Inventory.
+type Sandbox struct {
+	db    *store
+	path  string
+	clock lifecycle.Clock
+	scale float64
+
+	rngMu sync.Mutex
+	rng   *mrand.Rand
+
+	ctrMu    sync.Mutex
+	counters map[string]*atomic.Int64
+
+	// faults are re-read from the database at most every faultsTTL (wall time) so that reads
+	// stay one transaction; this process's own fault changes invalidate the cache at once.
+	faultsMu sync.Mutex
+	faults   faultState
+	faultsAt time.Time
+}
+
+const faultsTTL = 250 * time.Millisecond
+
+var (
+	_ platform.Platform  = (*Sandbox)(nil)
+	_ platform.Inventory = (*Sandbox)(nil)
+)
+
+// Open opens (creating if needed) the sandbox database at path. The directory is created 0700
+// when missing and the file 0600.
+func Open(path string, opts Options) (*Sandbox, error) {
+	st, err := openStore(path)
+	if err != nil {
+		return nil, err
+	}
+	s := &Sandbox{db: st, path: path, clock: opts.Clock, scale: opts.TimeScale, counters: map[string]*atomic.Int64{}}
+	if s.clock == nil {
+		s.clock = RealClock{}
+	}
+	if s.scale <= 0 {
+		s.scale = 1
+	}
+	seed := opts.Seed
+	if seed == 0 {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		for _, x := range b {
+			seed = seed<<8 | uint64(x)
+		}
+	}
+	s.rng = mrand.New(mrand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Sandbox) Close() error { return s.db.close() }
+
+// Name returns "sandbox".
+func (s *Sandbox) Name() string { return "sandbox" }
+
+// Path returns the database file.
+func (s *Sandbox) Path() string { return s.path }
+
+// Inventory returns the sandbox itself.
+func (s *Sandbox) Inventory() (platform.Inventory, bool) { return s, true }
+
+// SetSeed reseeds the transient-fault RNG.
+func (s *Sandbox) SetSeed(seed uint64) {
+	s.rngMu.Lock()
+	s.rng = mrand.New(mrand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	s.rngMu.Unlock()
+}
+
+// Counters returns the calls per method since the last reset.
+func (s *Sandbox) Counters() map[string]int64 {
+	s.ctrMu.Lock()
+	defer s.ctrMu.Unlock()
+	out := make(map[string]int64, len(s.counters))
+	for k, v := range s.counters {
+		if n := v.Load(); n != 0 {
+			out[k] = n
+		}
+	}
+	return out
+}
+
+// ResetCounters zeroes every counter.
+func (s *Sandbox) ResetCounters() {
+	s.ctrMu.Lock()
+	defer s.ctrMu.Unlock()
+	for _, v := range s.counters {
+		v.Store(0)
+	}
+}
+
+func (s *Sandbox) count(method string) {
+	s.ctrMu.Lock()
+	c, ok := s.counters[method]
+	if !ok {
+		c = new(atomic.Int64)
+		s.counters[method] = c
+	}
+	s.ctrMu.Unlock()
+	c.Add(1)
+}
+
+// now is the simulated "now".
+func (s *Sandbox) now() time.Time { return s.clock.Now().UTC() }
+
+// scaled divides a simulated duration by the time scale.
+func (s *Sandbox) scaled(d time.Duration) time.Duration {
+	out := time.Duration(float64(d) / s.scale)
+	if out < time.Millisecond && d > 0 {
+		out = time.Millisecond
+	}
+	return out
+}
+
+// faultState is persisted in settings["faults"].
+type faultState struct {
+	TransientErrorRate float64        `json:"transient_error_rate,omitempty"`
+	LatencyNS          int64          `json:"latency_ns,omitempty"`
+	FailNext           map[string]int `json:"fail_next,omitempty"`
+}
+
+const faultsKey = "faults"
+
+func loadFaults(ctx context.Context, t *tx) (faultState, error) {
+	var f faultState
+	v, err := t.setting(ctx, faultsKey)
+	if err != nil || v == "" {
+		return f, err
+	}
+	err = json.Unmarshal([]byte(v), &f)
+	return f, err
+}
+
+func (s *Sandbox) invalidateFaults() {
+	s.faultsMu.Lock()
+	s.faultsAt = time.Time{}
+	s.faultsMu.Unlock()
+}
+
+func saveFaults(ctx context.Context, t *tx, f faultState) error {
+	b, _ := json.Marshal(f)
+	return t.setSetting(ctx, faultsKey, string(b))
+}
+
+// begin is called at the top of every API method: it counts the call, then applies the
+// configured latency and transient-error faults before anything else happens.
+func (s *Sandbox) begin(ctx context.Context, method string) error {
+	s.count(method)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.faultsMu.Lock()
+	f, fresh := s.faults, !s.faultsAt.IsZero() && time.Since(s.faultsAt) < faultsTTL
+	s.faultsMu.Unlock()
+	if !fresh {
+		if err := s.db.read(ctx, func(t *tx) error {
+			var err error
+			f, err = loadFaults(ctx, t)
+			return err
+		}); err != nil {
+			return err
+		}
+		s.faultsMu.Lock()
+		s.faults, s.faultsAt = f, time.Now()
+		s.faultsMu.Unlock()
+	}
+	if f.LatencyNS > 0 {
+		if err := s.clock.Sleep(ctx, time.Duration(f.LatencyNS)); err != nil {
+			return err
+		}
+	}
+	if f.TransientErrorRate > 0 {
+		s.rngMu.Lock()
+		roll := s.rng.Float64()
+		s.rngMu.Unlock()
+		if roll < f.TransientErrorRate {
+			return &platform.Error{Class: platform.ClassRetryable, Code: platform.CodeThrottling,
+				Message: fmt.Sprintf("sandbox: injected transient error on %s", method)}
+		}
+	}
+	return nil
+}
+
+// FailNext arms the next n operations op on objects of kind to end in error{op}.
+func (s *Sandbox) FailNext(ctx context.Context, kind lifecycle.Kind, op lifecycle.Op, n int) error {
+	s.count("FailNext")
+	defer s.invalidateFaults()
+	if n < 0 {
+		return platform.Invalidf("", "n must be >= 0")
+	}
+	return s.db.write(ctx, func(t *tx) error {
+		f, err := loadFaults(ctx, t)
+		if err != nil {
+			return err
+		}
+		if f.FailNext == nil {
+			f.FailNext = map[string]int{}
+		}
+		key := string(kind) + "/" + string(op)
+		if n == 0 {
+			delete(f.FailNext, key)
+		} else {
+			f.FailNext[key] = n
+		}
+		return saveFaults(ctx, t, f)
+	})
+}
+
+// SetTransientErrorRate makes that fraction (0..1) of API calls fail with a Retryable error.
+func (s *Sandbox) SetTransientErrorRate(ctx context.Context, rate float64) error {
+	s.count("SetTransientErrorRate")
+	defer s.invalidateFaults()
+	if rate < 0 || rate > 1 {
+		return platform.Invalidf("", "transient error rate %v is outside 0..1", rate)
+	}
+	return s.db.write(ctx, func(t *tx) error {
+		f, err := loadFaults(ctx, t)
+		if err != nil {
+			return err
+		}
+		f.TransientErrorRate = rate
+		return saveFaults(ctx, t, f)
+	})
+}
+
+// SetLatency adds d (on the sandbox clock) to every API call.
+func (s *Sandbox) SetLatency(ctx context.Context, d time.Duration) error {
+	s.count("SetLatency")
+	defer s.invalidateFaults()
+	if d < 0 {
+		return platform.Invalidf("", "latency must be >= 0")
+	}
+	return s.db.write(ctx, func(t *tx) error {
+		f, err := loadFaults(ctx, t)
+		if err != nil {
+			return err
+		}
+		f.LatencyNS = int64(d)
+		return saveFaults(ctx, t, f)
+	})
+}
+
+// ClearFaults removes every fault setting.
+func (s *Sandbox) ClearFaults(ctx context.Context) error {
+	s.count("ClearFaults")
+	defer s.invalidateFaults()
+	return s.db.write(ctx, func(t *tx) error { return saveFaults(ctx, t, faultState{}) })
+}
+
+// Faults returns the persisted fault configuration.
+func (s *Sandbox) Faults(ctx context.Context) (platform.Faults, error) {
+	s.count("Faults")
+	var f faultState
+	err := s.db.read(ctx, func(t *tx) error {
+		var err error
+		f, err = loadFaults(ctx, t)
+		return err
+	})
+	out := platform.Faults{TransientErrorRate: f.TransientErrorRate, Latency: time.Duration(f.LatencyNS), FailNext: map[string]int{}}
+	for k, v := range f.FailNext {
+		out.FailNext[k] = v
+	}
+	return out, err
+}
+
+// takeFailNext consumes one armed failure for kind/op (inside the operation's transaction).
+func takeFailNext(ctx context.Context, t *tx, kind lifecycle.Kind, op lifecycle.Op) (bool, error) {
+	f, err := loadFaults(ctx, t)
+	if err != nil {
+		return false, err
+	}
+	key := string(kind) + "/" + string(op)
+	if f.FailNext[key] <= 0 {
+		return false, nil
+	}
+	f.FailNext[key]--
+	if f.FailNext[key] == 0 {
+		delete(f.FailNext, key)
+	}
+	return true, saveFaults(ctx, t, f)
+}
+
+// ---- idempotency ----
+
+func paramsHash(op lifecycle.Op, params map[string]string) string {
+	keys := make([]string, 0, len(params))
+	for k := range params {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	h := sha256.New()
+	h.Write([]byte(op))
+	for _, k := range keys {
+		h.Write([]byte{0})
+		h.Write([]byte(k))
+		h.Write([]byte{1})
+		h.Write([]byte(params[k]))
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// checkToken looks a client token up for scope (an object ID, or "create:<kind>"). found
+// reports a replay of the same op/params (result is the remembered result); a reuse with
+// different parameters is Invalid/IdempotentParameterMismatch (R001-4).
+func checkToken(ctx context.Context, t *tx, scope, token string, op lifecycle.Op, hash string) (result string, found bool, err error) {
+	if token == "" {
+		return "", false, nil
+	}
+	var gotOp, gotHash string
+	err = t.QueryRowContext(ctx, `SELECT op, params_hash, result FROM tokens WHERE object_id = ? AND token = ?`, scope, token).Scan(&gotOp, &gotHash, &result)
+	if err != nil {
+		if err.Error() == "sql: no rows in result set" {
+			return "", false, nil
+		}
+		return "", false, err
+	}
+	if gotOp != string(op) || gotHash != hash {
+		return "", false, &platform.Error{Class: platform.ClassInvalid, Code: platform.CodeIdempotentParameterMismatch,
+			Rule: "R001-4", Message: fmt.Sprintf("client token %q was already used with different parameters (operation %s)", token, gotOp)}
+	}
+	return result, true, nil
+}
+
+func saveToken(ctx context.Context, t *tx, scope, token string, op lifecycle.Op, hash, result string, now time.Time) error {
+	if token == "" {
+		return nil
+	}
+	if !t.writable {
+		return errNeedWrite
+	}
+	_, err := t.ExecContext(ctx, `INSERT INTO tokens(object_id, token, op, params_hash, result, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		scope, token, string(op), hash, result, now.Unix())
+	return err
+}
+
+// newID returns a fresh object ID with a kind prefix.
+func newID(prefix string) string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return prefix + "-" + hex.EncodeToString(b[:])
+}
+
+// view runs fn in a read transaction; when fn finds due work (errNeedWrite) it runs again in
+// a write transaction, which applies the work (lazy advancement) atomically.
+func (s *Sandbox) view(ctx context.Context, fn func(t *tx) error) error {
+	err := s.db.read(ctx, fn)
+	if err == errNeedWrite {
+		err = s.db.write(ctx, fn)
+	}
+	return err
+}

@@ -1,0 +1,375 @@
+package sandbox
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+
+	_ "modernc.org/sqlite" // pure-Go SQLite driver, registered as "sqlite"
+)
+
+// Object kinds stored in the objects table.
+const (
+	kSite    = "site"
+	kVolume  = "volume"
+	kServer  = "server"
+	kBackup  = "backup"
+	kVault   = "vault"
+	kPair    = "replication_pair"
+	kGroup   = "protection_group"
+	kReplica = "backup_replica"
+	kRecSrv  = "recovery_server"
+	kHistory = "replica_history" // id = backupID + "|" + region: policy replication happened once
+)
+
+// migrations are applied in order; schema_version records the last one applied.
+var migrations = []string{
+	// 1: objects as JSON blobs with an optimistic-concurrency version, idempotency tokens,
+	// persisted settings (faults).
+	`CREATE TABLE objects (
+		kind    TEXT NOT NULL,
+		id      TEXT NOT NULL,
+		version INTEGER NOT NULL,
+		body    TEXT NOT NULL,
+		PRIMARY KEY (kind, id)
+	) WITHOUT ROWID;
+	CREATE TABLE tokens (
+		object_id   TEXT NOT NULL,
+		token       TEXT NOT NULL,
+		op          TEXT NOT NULL,
+		params_hash TEXT NOT NULL,
+		result      TEXT NOT NULL,
+		created_at  INTEGER NOT NULL,
+		PRIMARY KEY (object_id, token)
+	) WITHOUT ROWID;
+	CREATE TABLE settings (
+		key   TEXT PRIMARY KEY,
+		value TEXT NOT NULL
+	) WITHOUT ROWID;`,
+}
+
+// store wraps two pools on one database file: a single-connection writer whose transactions
+// are BEGIN IMMEDIATE (so a read-modify-write never has to upgrade its lock, which is what
+// produces SQLITE_BUSY deadlocks), and a reader pool of deferred transactions that WAL lets
+// run concurrently with the writer.
+type store struct {
+	w *sql.DB
+	r *sql.DB
+}
+
+func dsn(path string, immediate bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	if immediate {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+func openStore(path string) (*store, error) {
+	if path == "" {
+		return nil, platform.Invalidf("", "sandbox database path is empty")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Dir(abs)
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("sandbox: create directory: %w", err)
+		}
+		_ = os.Chmod(dir, 0o700) // MkdirAll is subject to the umask
+	}
+	// Create the file 0600 before SQLite does (SQLite would use 0644 minus umask).
+	f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: create database: %w", err)
+	}
+	_ = f.Close()
+
+	w, err := sql.Open("sqlite", dsn(abs, true))
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	r, err := sql.Open("sqlite", dsn(abs, false))
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	r.SetMaxOpenConns(4)
+	r.SetMaxIdleConns(4)
+	s := &store{w: w, r: r}
+	if err := s.migrate(); err != nil {
+		s.close()
+		return nil, err
+	}
+	// WAL and SHM files inherit the main file's mode in SQLite; enforce it anyway.
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if _, err := os.Stat(abs + suffix); err == nil {
+			_ = os.Chmod(abs+suffix, 0o600)
+		}
+	}
+	return s, nil
+}
+
+func (s *store) close() error {
+	err1 := s.r.Close()
+	err2 := s.w.Close()
+	return errors.Join(err1, err2)
+}
+
+func (s *store) migrate() error {
+	ctx := context.Background()
+	return s.write(ctx, func(tx *tx) error {
+		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
+			return err
+		}
+		var v int
+		err := tx.QueryRowContext(ctx, `SELECT version FROM schema_version`).Scan(&v)
+		if errors.Is(err, sql.ErrNoRows) {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO schema_version(version) VALUES (0)`); err != nil {
+				return err
+			}
+		} else if err != nil {
+			return err
+		}
+		if v > len(migrations) {
+			return fmt.Errorf("sandbox: database schema version %d is newer than this provider supports (%d)", v, len(migrations))
+		}
+		for i := v; i < len(migrations); i++ {
+			if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+				return fmt.Errorf("sandbox: migration %d: %w", i+1, err)
+			}
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE schema_version SET version = ?`, len(migrations))
+		return err
+	})
+}
+
+// tx is one transaction; writable says whether it holds the write lock.
+type tx struct {
+	*sql.Tx
+	writable bool
+	dirty    bool // a write is needed (set by read transactions that found due work)
+}
+
+// write runs fn in one IMMEDIATE transaction on the writer pool, retrying on SQLITE_BUSY that
+// outlived busy_timeout (possible with several processes); never returns "database is locked"
+// unless the lock is held for minutes.
+func (s *store) write(ctx context.Context, fn func(*tx) error) error {
+	var err error
+	for attempt := 0; attempt < 20; attempt++ {
+		err = s.run(ctx, s.w, true, fn)
+		if err == nil || !isBusy(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(attempt+1) * 5 * time.Millisecond):
+		}
+	}
+	return &platform.Error{Class: platform.ClassRetryable, Code: platform.CodeThrottling, Message: "sandbox database busy", Err: err}
+}
+
+// read runs fn in a deferred (read) transaction on the reader pool.
+func (s *store) read(ctx context.Context, fn func(*tx) error) error {
+	var err error
+	for attempt := 0; attempt < 20; attempt++ {
+		err = s.run(ctx, s.r, false, fn)
+		if err == nil || !isBusy(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(attempt+1) * 5 * time.Millisecond):
+		}
+	}
+	return &platform.Error{Class: platform.ClassRetryable, Code: platform.CodeThrottling, Message: "sandbox database busy", Err: err}
+}
+
+func (s *store) run(ctx context.Context, db *sql.DB, writable bool, fn func(*tx) error) error {
+	stx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: false})
+	if err != nil {
+		return err
+	}
+	t := &tx{Tx: stx, writable: writable}
+	if err := fn(t); err != nil {
+		var g *goneError
+		if writable && errors.As(err, &g) {
+			// the lazy completion of a delete removed the object: keep that, report NotFound
+			if cerr := stx.Commit(); cerr != nil {
+				return cerr
+			}
+			return err
+		}
+		_ = stx.Rollback()
+		return err
+	}
+	if !writable {
+		return stx.Rollback()
+	}
+	return stx.Commit()
+}
+
+func isBusy(err error) bool {
+	if err == nil {
+		return false
+	}
+	m := err.Error()
+	return strings.Contains(m, "SQLITE_BUSY") || strings.Contains(m, "database is locked") || strings.Contains(m, "(5)") || strings.Contains(m, "(517)")
+}
+
+// errNeedWrite aborts a read transaction that found work only a writer may do (an operation
+// became due). The caller re-runs the same function in a write transaction.
+var errNeedWrite = errors.New("sandbox: write needed")
+
+// get loads one object; version is its stored version.
+func (t *tx) get(ctx context.Context, kind, id string, v any) (int64, error) {
+	var body string
+	var ver int64
+	err := t.QueryRowContext(ctx, `SELECT version, body FROM objects WHERE kind = ? AND id = ?`, kind, id).Scan(&ver, &body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, platform.NotFoundf("%s %q not found", kindLabel(kind), id)
+	}
+	if err != nil {
+		return 0, err
+	}
+	if err := json.Unmarshal([]byte(body), v); err != nil {
+		return 0, fmt.Errorf("sandbox: decode %s %s: %w", kind, id, err)
+	}
+	return ver, nil
+}
+
+func (t *tx) exists(ctx context.Context, kind, id string) (bool, error) {
+	var n int
+	err := t.QueryRowContext(ctx, `SELECT count(*) FROM objects WHERE kind = ? AND id = ?`, kind, id).Scan(&n)
+	return n > 0, err
+}
+
+// list loads every object of a kind, in id order; each is decoded by newFn.
+func (t *tx) list(ctx context.Context, kind string, each func(ver int64, body []byte) error) error {
+	rows, err := t.QueryContext(ctx, `SELECT version, body FROM objects WHERE kind = ? ORDER BY id`, kind)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	type rec struct {
+		v int64
+		b []byte
+	}
+	var recs []rec
+	for rows.Next() {
+		var r rec
+		if err := rows.Scan(&r.v, &r.b); err != nil {
+			return err
+		}
+		recs = append(recs, r)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows.Close()
+	for _, r := range recs {
+		if err := each(r.v, r.b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// insert creates an object at version 1.
+func (t *tx) insert(ctx context.Context, kind, id string, v any) error {
+	if !t.writable {
+		return errNeedWrite
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = t.ExecContext(ctx, `INSERT INTO objects(kind, id, version, body) VALUES (?, ?, 1, ?)`, kind, id, string(b))
+	if err != nil && strings.Contains(err.Error(), "UNIQUE") {
+		return platform.Errorf(platform.ClassInvalid, platform.CodeAlreadyExists, "%s %q already exists", kindLabel(kind), id)
+	}
+	return err
+}
+
+// update writes an object whose stored version must still be ver (optimistic concurrency:
+// a stale version is a Conflict, never a lost update). It returns the new version.
+func (t *tx) update(ctx context.Context, kind, id string, ver int64, v any) (int64, error) {
+	if !t.writable {
+		return 0, errNeedWrite
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return 0, err
+	}
+	res, err := t.ExecContext(ctx, `UPDATE objects SET body = ?, version = version + 1 WHERE kind = ? AND id = ? AND version = ?`, string(b), kind, id, ver)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, err
+	}
+	if n == 0 {
+		return 0, &platform.Error{Class: platform.ClassConflict, Code: platform.CodeVersionConflict,
+			Message: fmt.Sprintf("%s %q was changed concurrently (expected version %d)", kindLabel(kind), id, ver)}
+	}
+	return ver + 1, nil
+}
+
+func (t *tx) remove(ctx context.Context, kind, id string) error {
+	if !t.writable {
+		return errNeedWrite
+	}
+	_, err := t.ExecContext(ctx, `DELETE FROM objects WHERE kind = ? AND id = ?`, kind, id)
+	return err
+}
+
+func (t *tx) setting(ctx context.Context, key string) (string, error) {
+	var v string
+	err := t.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, err
+}
+
+func (t *tx) setSetting(ctx context.Context, key, value string) error {
+	if !t.writable {
+		return errNeedWrite
+	}
+	_, err := t.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
+	return err
+}
+
+func kindLabel(kind string) string { return strings.ReplaceAll(kind, "_", " ") }
+
+// goneError is the NotFound returned by the read that completed a deletion; unlike other
+// errors it does not roll the transaction back.
+type goneError struct{ err *platform.Error }
+
+func (g *goneError) Error() string { return g.err.Error() }
+func (g *goneError) Unwrap() error { return g.err }
+
+func gone(kind, id string) error {
+	return &goneError{platform.NotFoundf("%s %q was deleted", kindLabel(kind), id)}
+}

@@ -1,0 +1,297 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+)
+
+var (
+	_ resource.Resource                = (*backupReplicaResource)(nil)
+	_ resource.ResourceWithConfigure   = (*backupReplicaResource)(nil)
+	_ resource.ResourceWithImportState = (*backupReplicaResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*backupReplicaResource)(nil)
+)
+
+const replicaType = "dr_backup_replica"
+
+// NewBackupReplicaResource returns the dr_backup_replica resource.
+func NewBackupReplicaResource() resource.Resource {
+	return &backupReplicaResource{engine: drEngine{kind: lifecycle.BackupReplica, typeName: replicaType}}
+}
+
+type backupReplicaResource struct {
+	data   *ProviderData
+	engine drEngine
+}
+
+func (r *backupReplicaResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_backup_replica"
+}
+
+func (r *backupReplicaResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A cross-region replica of a server backup (Huawei CBR replication). Creating it " +
+			"replicates the backup and waits until the replica is available; destroying it deletes the replica, " +
+			"after which a new manual replica to that region is allowed again (R003-7). `terraform plan` refuses " +
+			"disk backups, backups without the system disk or not available, replicas of replicas, a second " +
+			"replica in the same region and non-replication vaults (R003-1 to R003-11).",
+		Attributes: map[string]schema.Attribute{
+			"backup_id": schema.StringAttribute{
+				MarkdownDescription: "The server backup to replicate. Changing it replaces the replica.",
+				Required:            true, Validators: []validator.String{idValidator()}, PlanModifiers: replace,
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "Description of the replica: at most 255 characters, no `<` or `>` (R003-10). Changing it replaces the replica.",
+				Optional:            true, PlanModifiers: replace,
+				Validators: []validator.String{ruleValidator{"at most 255 characters, no '<' or '>' (R003-10)", lifecycle.ValidateReplicaDescription}},
+			},
+			"destination_region": schema.StringAttribute{
+				MarkdownDescription: "Region to replicate to; it must support replication (R003-2). Changing it replaces the replica.",
+				Required:            true, Validators: []validator.String{regionValidator()}, PlanModifiers: replace,
+			},
+			"destination_vault_id": schema.StringAttribute{
+				MarkdownDescription: "A `replication` vault in the destination region (R003-11). Changing it replaces the replica.",
+				Required:            true, Validators: []validator.String{idValidator()}, PlanModifiers: replace,
+			},
+			"enable_acceleration": schema.BoolAttribute{
+				MarkdownDescription: "Whether to accelerate the transfer. Defaults to `false`. Changing it replaces the replica.",
+				Optional:            true, Computed: true, Default: booldefault.StaticBool(false),
+				PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
+			},
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Identifier of the replication.", Computed: true, PlanModifiers: keep,
+			},
+			"last_error": schema.StringAttribute{
+				MarkdownDescription: "The platform's message when the replication failed.", Computed: true,
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Name of the replica: 1 to 64 letters, digits, `_` and `-` (R003-9). Changing it replaces the replica.",
+				Required:            true, PlanModifiers: replace,
+				Validators: []validator.String{ruleValidator{"1 to 64 letters, digits, '_' and '-' (R003-9)", lifecycle.ValidateReplicaName}},
+			},
+			"replica_backup_id": schema.StringAttribute{
+				MarkdownDescription: "The replica: a backup in the destination vault, usable to create images or servers there.",
+				Computed:            true, PlanModifiers: keep,
+			},
+			"size_gb": schema.Int64Attribute{
+				MarkdownDescription: "Size of the replicated backup in GiB (the cross-region traffic).", Computed: true,
+			},
+			"source_region": schema.StringAttribute{
+				MarkdownDescription: "Region of the source backup.", Computed: true, PlanModifiers: keep,
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "The engine's normalized state: `requested`, `replicating`, `available`, `deleting` or `error{replicate}`.",
+				Computed:            true,
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *backupReplicaResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan checks R003-1 … R003-11 before anything is touched, and proposes the retry of a
+// replication that failed.
+func (r *backupReplicaResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data == nil || req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan replicaModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !req.State.Raw.IsNull() {
+		var state replicaModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		goal := lifecycle.Goal{States: []lifecycle.State{lifecycle.Available}}
+		if resp.Diagnostics.HasError() || r.engine.goalMet(state.Status.ValueString(), "", goal) {
+			return
+		}
+		if p := r.engine.plan(ctx, r.data, state.ID.ValueString(), goal, lifecycle.Options{}, path.Root("backup_id"), &resp.Diagnostics); p != nil {
+			plan.Status = types.StringValue(lifecycle.RenderState(p.State, ""))
+			resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		}
+		return
+	}
+	if plan.BackupID.IsUnknown() || plan.DestinationRegion.IsUnknown() || plan.DestinationVaultID.IsUnknown() {
+		return // checked at apply, before the replication is requested
+	}
+	facts, err := r.data.Platform.ProposedReplicaFacts(ctx, r.spec(plan))
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("backup_id"), "Cannot check "+replicaType, err.Error())
+		return
+	}
+	obs := lifecycle.Observation{Kind: lifecycle.BackupReplica, Name: plan.Name.ValueString(), Facts: facts}
+	for _, v := range lifecycle.Check(lifecycle.BackupReplica, lifecycle.OpReplicate, obs, lifecycle.Options{}) {
+		addViolations(&resp.Diagnostics, replicaRuleAttribute(v.Rule), replicaType, []lifecycle.Violation{v})
+	}
+}
+
+// replicaRuleAttribute points a refusal at the attribute the rule is about.
+func replicaRuleAttribute(rule string) path.Path {
+	switch rule {
+	case "R003-2", "R003-7", "R003-8":
+		return path.Root("destination_region")
+	case "R003-11":
+		return path.Root("destination_vault_id")
+	}
+	return path.Root("backup_id")
+}
+
+func (r *backupReplicaResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan replicaModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	spec := r.spec(plan)
+	token := createToken(replicaType, spec.BackupID, spec.DestinationRegion, spec.DestinationVaultID, spec.Name)
+	rep, err := r.data.Platform.CreateReplica(ctx, spec, token)
+	if err == nil && rep.State == lifecycle.Deleted {
+		rep, err = r.data.Platform.CreateReplica(ctx, spec, freshToken(token))
+	}
+	if err != nil {
+		addCreateError(&resp.Diagnostics, replicaType, err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), rep.ID)...)
+	r.engine.apply(ctx, r.data, rep.ID, lifecycle.Goal{States: []lifecycle.State{lifecycle.Available}}, lifecycle.Options{}, timeout, path.Root("backup_id"), &resp.Diagnostics)
+	r.refresh(ctx, rep.ID, &plan, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *backupReplicaResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state replicaModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	rep, err := r.data.Platform.GetReplica(ctx, state.ID.ValueString())
+	if err == nil && rep.State == lifecycle.Deleted {
+		err = &platform.Error{Class: platform.ClassNotFound, Message: "replica deleted"}
+	}
+	if removeIfGone(ctx, err, replicaType, state.ID.ValueString(), resp) {
+		return
+	}
+	if err != nil {
+		addError(&resp.Diagnostics, "reading", replicaType, state.ID.ValueString(), err)
+		return
+	}
+	state.fill(rep)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update only runs to retry a failed replication (every input forces replacement).
+func (r *backupReplicaResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan replicaModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := plan.ID.ValueString()
+	r.engine.apply(ctx, r.data, id, lifecycle.Goal{States: []lifecycle.State{lifecycle.Available}}, lifecycle.Options{}, timeout, path.Root("backup_id"), &resp.Diagnostics)
+	r.refresh(ctx, id, &plan, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *backupReplicaResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state replicaModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+	if rep, err := r.data.Platform.GetReplica(ctx, id); platform.IsNotFound(err) || err == nil && rep.State == lifecycle.Deleted {
+		return
+	}
+	r.engine.apply(ctx, r.data, id, lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}}, lifecycle.Options{}, timeout, path.Root("id"), &resp.Diagnostics)
+}
+
+func (r *backupReplicaResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importByID(ctx, req, resp, replicaType)
+}
+
+func (r *backupReplicaResource) refresh(ctx context.Context, id string, m *replicaModel, diags *diagList) {
+	rep, err := r.data.Platform.GetReplica(ctx, id)
+	if err != nil {
+		addError(diags, "reading", replicaType, id, err)
+		m.ID = types.StringValue(id)
+		nullUnknowns(m)
+		return
+	}
+	m.fill(rep)
+}
+
+func (r *backupReplicaResource) spec(m replicaModel) platform.ReplicaSpec {
+	return platform.ReplicaSpec{
+		BackupID: m.BackupID.ValueString(), DestinationRegion: m.DestinationRegion.ValueString(),
+		DestinationVaultID: m.DestinationVaultID.ValueString(), Name: m.Name.ValueString(),
+		Description: m.Description.ValueString(), EnableAcceleration: m.EnableAcceleration.ValueBool(),
+	}
+}
+
+type replicaModel struct {
+	BackupID           types.String   `tfsdk:"backup_id"`
+	Description        types.String   `tfsdk:"description"`
+	DestinationRegion  types.String   `tfsdk:"destination_region"`
+	DestinationVaultID types.String   `tfsdk:"destination_vault_id"`
+	EnableAcceleration types.Bool     `tfsdk:"enable_acceleration"`
+	ID                 types.String   `tfsdk:"id"`
+	LastError          types.String   `tfsdk:"last_error"`
+	Name               types.String   `tfsdk:"name"`
+	ReplicaBackupID    types.String   `tfsdk:"replica_backup_id"`
+	SizeGB             types.Int64    `tfsdk:"size_gb"`
+	SourceRegion       types.String   `tfsdk:"source_region"`
+	Status             types.String   `tfsdk:"status"`
+	Timeouts           timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (m *replicaModel) fill(r platform.BackupReplica) {
+	m.ID = types.StringValue(r.ID)
+	m.BackupID = types.StringValue(r.BackupID)
+	m.Name = types.StringValue(r.Name)
+	m.Description = optionalString(r.Description)
+	m.DestinationRegion = types.StringValue(r.DestinationRegion)
+	m.DestinationVaultID = types.StringValue(r.DestinationVaultID)
+	m.EnableAcceleration = types.BoolValue(r.EnableAcceleration)
+	m.ReplicaBackupID = types.StringValue(r.ReplicaBackupID)
+	m.SourceRegion = types.StringValue(r.SourceRegion)
+	m.SizeGB = types.Int64Value(r.SizeGB)
+	m.Status = types.StringValue(lifecycle.RenderState(r.State, r.FailedOp))
+	m.LastError = optionalString(r.LastError)
+}

@@ -1,0 +1,191 @@
+package provider
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"reflect"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+)
+
+// Default timeouts of the DR resources (each overridable in a timeouts block).
+const (
+	defaultCreateTimeout = 30 * time.Minute
+	defaultUpdateTimeout = 60 * time.Minute
+	defaultDeleteTimeout = 30 * time.Minute
+)
+
+// drEngine is the shared bridge between a DR resource and the lifecycle engine: plan-time
+// checks, planning a path, and running it. The resources differ only in how they map their
+// attributes to a Goal and back.
+type drEngine struct {
+	kind     lifecycle.Kind
+	typeName string
+}
+
+// goalMet reports whether the state Terraform already knows (from the refresh) satisfies the
+// goal, so a no-op plan makes no platform call at all.
+func (e drEngine) goalMet(status string, active lifecycle.Site, goal lifecycle.Goal) bool {
+	ref := lifecycle.ParseStateRef(status)
+	if ref.State == lifecycle.Error || len(goal.Required) > 0 {
+		return false
+	}
+	if goal.ActiveSite != "" && goal.ActiveSite != active {
+		return false
+	}
+	if len(goal.States) == 0 {
+		return lifecycle.Table(e.kind).Class(ref.State) == lifecycle.Stable
+	}
+	for _, s := range goal.States {
+		if s == ref.State {
+			return true
+		}
+	}
+	return false
+}
+
+// plan observes the object and plans the path to the goal. Refusals become attribute errors
+// at `at`; the path is shown as a warning. It returns nil when the plan is refused.
+func (e drEngine) plan(ctx context.Context, data *ProviderData, id string, goal lifecycle.Goal, opts lifecycle.Options, at path.Path, diags *diag.Diagnostics) *lifecycle.Path {
+	obs, err := data.Platform.Observe(ctx, e.kind, id)
+	if err != nil {
+		if platform.IsNotFound(err) {
+			return nil // Read will drop it from state on the next refresh
+		}
+		addError(diags, "reading", e.typeName, id, err)
+		return nil
+	}
+	p, vs := lifecycle.Plan(e.kind, obs, goal, opts)
+	addViolations(diags, at, e.typeName, vs)
+	if lifecycle.HasBlocking(vs) {
+		return nil
+	}
+	addPathWarning(diags, e.typeName, obs.Name, p)
+	return &p
+}
+
+// apply re-plans against a fresh observation (the world may have moved since plan) and runs
+// the path within the timeout. Errors are added to diags; the caller then reads the object
+// and saves what it observed, so the next plan starts from the truth.
+func (e drEngine) apply(ctx context.Context, data *ProviderData, id string, goal lifecycle.Goal, opts lifecycle.Options, timeout time.Duration, at path.Path, diags *diag.Diagnostics) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	obs, err := data.Platform.Observe(ctx, e.kind, id)
+	if err != nil {
+		addError(diags, "reading", e.typeName, id, err)
+		return
+	}
+	p, vs := lifecycle.Plan(e.kind, obs, goal, opts)
+	if lifecycle.HasBlocking(vs) {
+		addViolations(diags, at, e.typeName, lifecycle.Blocking(vs))
+		return
+	}
+	if len(p.Steps) == 0 {
+		return
+	}
+	if _, err := runPath(ctx, data, p); err != nil {
+		addRunError(diags, e.typeName, obs.Name, err)
+	}
+}
+
+// waitStable waits until a newly created object leaves its transitional creation state.
+func (e drEngine) waitStable(ctx context.Context, data *ProviderData, id string, timeout time.Duration, diags *diag.Diagnostics) {
+	e.apply(ctx, data, id, lifecycle.Goal{}, lifecycle.Options{}, timeout, path.Root("id"), diags)
+}
+
+// opsList renders allowed operations as a list attribute.
+func opsList(ops []lifecycle.Op) types.List {
+	elems := make([]attr.Value, 0, len(ops))
+	for _, op := range ops {
+		elems = append(elems, types.StringValue(string(op)))
+	}
+	return types.ListValueMust(types.StringType, elems)
+}
+
+// timeString renders a time as RFC 3339, or null when zero.
+func timeString(t time.Time) types.String {
+	if t.IsZero() {
+		return types.StringNull()
+	}
+	return types.StringValue(t.UTC().Format(time.RFC3339))
+}
+
+// desiredValue maps an observed state to the value of the kind's desired-state attribute,
+// null when the state counts as none (a failed operation).
+func desiredValue(kind lifecycle.Kind, s lifecycle.State) types.String {
+	return optionalString(lifecycle.Desired(kind).Observed(s))
+}
+
+// goalFor builds the engine goal from the desired-state attributes the configuration sets.
+// Unset (null) attributes are observed only, never reconciled.
+func goalFor(kind lifecycle.Kind, desired types.String, active lifecycle.Site) lifecycle.Goal {
+	g := lifecycle.Goal{ActiveSite: active}
+	if !desired.IsNull() && !desired.IsUnknown() {
+		g.States = lifecycle.Desired(kind).States(desired.ValueString())
+	}
+	return g
+}
+
+// createToken derives the client token of a create from the object's identity, so a create
+// retried after an interrupted apply returns what the first attempt made (R001-4) instead of
+// making a second object.
+func createToken(typeName string, parts ...string) string {
+	h := sha256.New()
+	h.Write([]byte(typeName))
+	for _, p := range parts {
+		h.Write([]byte{0})
+		h.Write([]byte(p))
+	}
+	return "tf-create-" + hex.EncodeToString(h.Sum(nil))[:40]
+}
+
+// freshToken makes a new token when the identity's earlier object is gone.
+func freshToken(token string) string {
+	return fmt.Sprintf("%s-%x", token[:min(len(token), 40)], time.Now().UnixNano())
+}
+
+// addCreateError reports a refused or failed create.
+func addCreateError(diags *diag.Diagnostics, typeName string, err error) {
+	var pe *platform.Error
+	if errors.As(err, &pe) && pe.Rule != "" {
+		diags.AddError(fmt.Sprintf("%s: creating %s refused", pe.Rule, typeName), pe.Message)
+		return
+	}
+	addError(diags, "creating", typeName, "", err)
+}
+
+// nullUnknowns replaces unknown values in a resource model with nulls, so a state that could
+// not be refreshed after a failed operation can still be saved. model is a pointer to a
+// struct of framework values.
+func nullUnknowns(model any) {
+	v := reflect.ValueOf(model).Elem()
+	for i := 0; i < v.NumField(); i++ {
+		f := v.Field(i)
+		val, ok := f.Interface().(attr.Value)
+		if !ok || !val.IsUnknown() {
+			continue
+		}
+		switch x := val.(type) {
+		case types.String:
+			f.Set(reflect.ValueOf(types.StringNull()))
+		case types.Int64:
+			f.Set(reflect.ValueOf(types.Int64Null()))
+		case types.Bool:
+			f.Set(reflect.ValueOf(types.BoolNull()))
+		case types.List:
+			f.Set(reflect.ValueOf(types.ListNull(x.ElementType(context.Background()))))
+		case types.Set:
+			f.Set(reflect.ValueOf(types.SetNull(x.ElementType(context.Background()))))
+		}
+	}
+}

@@ -1,0 +1,134 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
+)
+
+// addViolations turns the engine's refusals into attribute errors at the attribute that asked
+// for the change. The summary names the rule and the refused operation; the detail is the
+// engine's message (the rule, what was observed, the remedy). Deferred checks become a
+// warning: they are re-checked at apply time before the first platform call.
+func addViolations(diags *diag.Diagnostics, at path.Path, typeName string, vs []lifecycle.Violation) {
+	var deferred []string
+	for _, v := range vs {
+		if v.Deferred {
+			deferred = append(deferred, v.Message)
+			continue
+		}
+		diags.AddAttributeError(at, violationSummary(typeName, v), v.Message)
+	}
+	if len(deferred) > 0 {
+		diags.AddAttributeWarning(at, typeName+": some checks run at apply time",
+			"These checks need values that are known only after apply; they run before the first platform call:\n- "+
+				strings.Join(deferred, "\n- "))
+	}
+}
+
+func violationSummary(typeName string, v lifecycle.Violation) string {
+	if v.DataLoss {
+		return fmt.Sprintf("%s: %s %s can lose data", v.Rule, typeName, v.Op)
+	}
+	return fmt.Sprintf("%s: %s %s refused", v.Rule, typeName, v.Op)
+}
+
+// addPathWarning shows the operations a plan will run, e.g.
+// "disable_protection → add_member → enable_protection", with what to do afterwards.
+func addPathWarning(diags *diag.Diagnostics, typeName, name string, p lifecycle.Path) {
+	var ops, after []string
+	for _, st := range p.Steps {
+		switch {
+		case st.Wait:
+			ops = append(ops, "wait for "+string(st.To))
+		case st.Platform:
+			ops = append(ops, "("+string(st.Op)+")")
+		default:
+			ops = append(ops, string(st.Op))
+		}
+		if st.Afterwards != "" {
+			after = append(after, "(then) "+st.Afterwards)
+		}
+	}
+	if len(ops) == 0 {
+		return
+	}
+	detail := fmt.Sprintf("Apply will run: %s, ending %s", strings.Join(ops, " → "), lifecycle.RenderState(p.State, ""))
+	if p.ActiveSite != "" && p.Kind != lifecycle.BackupReplica && p.Kind != lifecycle.RecoveryServer {
+		detail += fmt.Sprintf(" with the %s site active", siteName(p.Kind, p.ActiveSite))
+	}
+	detail += "."
+	if len(after) > 0 {
+		detail += "\n" + strings.Join(after, "\n")
+	}
+	diags.AddWarning(fmt.Sprintf("%s %q: %s", typeName, name, strings.Join(ops, " → ")), detail)
+}
+
+// runPath executes a plan with the executor, logging every progress event.
+func runPath(ctx context.Context, data *ProviderData, p lifecycle.Path) (lifecycle.Result, error) {
+	ex := &lifecycle.Executor{
+		Driver:       data.Platform,
+		PollInterval: data.PollInterval,
+		OnProgress: func(ev lifecycle.Event) {
+			tflog.Info(ctx, "dr operation progress", map[string]any{
+				"kind": string(ev.Kind), "id": ev.ID, "step": ev.Step, "op": string(ev.Op),
+				"state": lifecycle.RenderState(ev.State, ev.FailedOp), "elapsed": ev.Elapsed.String(), "message": ev.Message,
+			})
+		},
+	}
+	return ex.Run(ctx, p.Kind, p.ID, p)
+}
+
+// addRunError reports a failed run: which step, why, the last observed state and the
+// platform's message. The caller saves the observed state so the next plan starts from it.
+func addRunError(diags *diag.Diagnostics, typeName, name string, err error) {
+	var se *lifecycle.StepError
+	if errors.As(err, &se) {
+		detail := fmt.Sprintf("Step %d (%s) of %s %q failed (%s): %s\nLast observed state: %s.",
+			se.Index+1, se.Step.Op, typeName, name, se.Reason, se.Err, se.State)
+		if se.LastError != "" {
+			detail += "\nPlatform message: " + se.LastError
+		}
+		if se.Reason == "timeout" {
+			detail += "\nThe operation did not finish within the timeout; raise the resource's timeouts or run apply again to resume."
+		} else {
+			detail += "\nThe state records what was observed; the next plan proposes the way forward."
+		}
+		diags.AddError(fmt.Sprintf("Error running %s on %s %q", se.Step.Op, typeName, name), detail)
+		return
+	}
+	diags.AddError(fmt.Sprintf("Error operating %s %q", typeName, name), err.Error())
+}
+
+// siteName names a site the way the kind's schema does: pairs say primary/secondary,
+// groups say source/target.
+func siteName(kind lifecycle.Kind, s lifecycle.Site) string {
+	if kind == lifecycle.ReplicationPair {
+		if s == lifecycle.SiteTarget {
+			return "secondary"
+		}
+		return "primary"
+	}
+	return string(s)
+}
+
+// pollInterval chooses how often the executor polls a transitional state: 5 s of simulated
+// time, so faster with a larger sandbox time_scale, never below 10 ms.
+func pollInterval(timeScale float64) time.Duration {
+	d := time.Duration(float64(5*time.Second) / timeScale)
+	if d < 10*time.Millisecond {
+		d = 10 * time.Millisecond
+	}
+	if d > 5*time.Second {
+		d = 5 * time.Second
+	}
+	return d
+}

@@ -1,0 +1,478 @@
+package provider
+
+import (
+	"context"
+	"sort"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+)
+
+var (
+	_ resource.Resource                = (*protectionGroupResource)(nil)
+	_ resource.ResourceWithConfigure   = (*protectionGroupResource)(nil)
+	_ resource.ResourceWithImportState = (*protectionGroupResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*protectionGroupResource)(nil)
+)
+
+const groupType = "dr_protection_group"
+
+// NewProtectionGroupResource returns the dr_protection_group resource.
+func NewProtectionGroupResource() resource.Resource {
+	return &protectionGroupResource{engine: drEngine{kind: lifecycle.ProtectionGroup, typeName: groupType}}
+}
+
+type protectionGroupResource struct {
+	data   *ProviderData
+	engine drEngine
+}
+
+var drServerAttrTypes = map[string]attr.Type{
+	"server_id": types.StringType, "twin_server_id": types.StringType,
+	"twin_ip": types.StringType, "twin_eip": types.StringType, "twin_mac": types.StringType,
+}
+
+func (r *protectionGroupResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_protection_group"
+}
+
+func (r *protectionGroupResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	site := func(what string) schema.StringAttribute {
+		return schema.StringAttribute{
+			MarkdownDescription: what + " Changing it replaces the group.",
+			Required:            true,
+			Validators:          []validator.String{regionValidator()},
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A consistency group of replication pairs and protected servers across two sites " +
+			"(Huawei SDRS protection group; Alibaba replication pair-consistent group; EVS replication " +
+			"consistency group). `protection` and `active_site` are optional desired states: `active_site = " +
+			"\"target\"` runs a planned failover when both sites are healthy and a failover when the source " +
+			"site is down; after a failover, `protection = \"enabled\"` reprotects. Membership changes are " +
+			"planned by the engine (e.g. `disable_protection → add_member → enable_protection`).",
+		Attributes: map[string]schema.Attribute{
+			"active_site": schema.StringAttribute{
+				MarkdownDescription: "Desired site serving production: `source` or `target` (the sites' roles at " +
+					"creation). Omit to observe only; the current value is always reported.",
+				Optional: true, Computed: true,
+				Validators: []validator.String{stringvalidator.OneOf("source", "target")},
+			},
+			"allow_data_loss": schema.BoolAttribute{
+				MarkdownDescription: "Permits a forced failover while the active site is healthy (R002-8). Defaults to `false`.",
+				Optional:            true, Computed: true, Default: booldefault.StaticBool(false),
+			},
+			"allowed_operations": schema.ListAttribute{
+				MarkdownDescription: "Operations the engine allows on the group right now.",
+				Computed:            true, ElementType: types.StringType,
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "Description of the group (up to 64 characters, no `<` or `>`).",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtMost(64), stringvalidator.RegexMatches(noAngleBrackets, "must not contain '<' or '>'")},
+			},
+			"dr_servers": schema.ListNestedAttribute{
+				MarkdownDescription: "The DR-site twins the platform created for the protected servers, with the " +
+					"addresses they hold (after a failover they hold the production addresses, R002-5).",
+				Computed: true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"server_id":      schema.StringAttribute{MarkdownDescription: "The protected server.", Computed: true},
+					"twin_eip":       schema.StringAttribute{MarkdownDescription: "Elastic IP the twin holds.", Computed: true},
+					"twin_ip":        schema.StringAttribute{MarkdownDescription: "Private IP the twin holds.", Computed: true},
+					"twin_mac":       schema.StringAttribute{MarkdownDescription: "MAC address the twin holds.", Computed: true},
+					"twin_server_id": schema.StringAttribute{MarkdownDescription: "The twin at the other site.", Computed: true},
+				}},
+			},
+			"drill_active": schema.BoolAttribute{
+				MarkdownDescription: "Whether a DR drill is running (a real failover or reprotect is refused meanwhile, V-DRILL).",
+				Computed:            true,
+			},
+			"health": schema.StringAttribute{
+				MarkdownDescription: "`normal` or `abnormal` (a site is down or an operation failed).", Computed: true,
+			},
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Identifier of the group.", Computed: true, PlanModifiers: keep,
+			},
+			"last_error": schema.StringAttribute{
+				MarkdownDescription: "The platform's message about the last failed operation, if any.", Computed: true,
+			},
+			"last_recovery_point": schema.StringAttribute{
+				MarkdownDescription: "Time (RFC 3339) of the last consistent copy at the standby site.", Computed: true,
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Name of the group: 1 to 64 letters, digits, `.`, `_` and `-`.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, 64), stringvalidator.RegexMatches(groupNamePattern, "must contain only letters, digits, '.', '_' and '-'")},
+			},
+			"protection": schema.StringAttribute{
+				MarkdownDescription: "Desired protection: `enabled` (replicating; after a failover this reprotects) " +
+					"or `disabled`. Omit to observe only.",
+				Optional: true, Computed: true,
+				Validators: []validator.String{stringvalidator.OneOf(lifecycle.Desired(lifecycle.ProtectionGroup).ValueNames()...)},
+			},
+			"replication_pair_ids": schema.SetAttribute{
+				MarkdownDescription: "The `dr_replication_pair`s in the group. A pair belongs to at most one group and " +
+					"must replicate between the group's sites (V-GRP-MEMBERS). Omit to observe only.",
+				Optional: true, Computed: true, ElementType: types.StringType,
+				Validators: []validator.Set{setvalidator.ValueStringsAre(idValidator())},
+			},
+			"replication_status": schema.StringAttribute{
+				MarkdownDescription: "Data synchronisation: `inactive`, `copying` (with `sync_progress`), `active` or `active-stopped`.",
+				Computed:            true,
+			},
+			"server_ids": schema.SetAttribute{
+				MarkdownDescription: "The `dr_sandbox_server`s protected by the group; the platform creates a twin " +
+					"for each at the other site. Omit to observe only.",
+				Optional: true, Computed: true, ElementType: types.StringType,
+				Validators: []validator.Set{setvalidator.ValueStringsAre(idValidator())},
+			},
+			"source_region": site("Region of the source (production at creation) site."),
+			"source_zone":   site("Availability zone of the source site."),
+			"status": schema.StringAttribute{
+				MarkdownDescription: "The engine's normalized state, e.g. `replicating`, `failed_over` or `error{failover}`.",
+				Computed:            true,
+			},
+			"sync_progress": schema.Int64Attribute{
+				MarkdownDescription: "Progress (0-100) of the running synchronisation.", Computed: true,
+			},
+			"target_region": site("Region of the target (DR at creation) site."),
+			"target_zone":   site("Availability zone of the target site."),
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *protectionGroupResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *protectionGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data == nil || req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+		// Creation is checked at apply: its members are usually created in the same apply.
+		return
+	}
+	var plan, config, state groupModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	goal, known := r.goal(ctx, config, state, plan)
+	if !known {
+		return // member IDs known only at apply: checked there before the first platform call
+	}
+	if r.engine.goalMet(state.Status.ValueString(), lifecycle.Site(state.ActiveSite.ValueString()), goal) {
+		return
+	}
+	p := r.engine.plan(ctx, r.data, state.ID.ValueString(), goal, lifecycle.Options{AllowDataLoss: plan.AllowDataLoss.ValueBool()}, r.goalPath(config, goal), &resp.Diagnostics)
+	if p == nil {
+		return
+	}
+	plan.Status = types.StringValue(lifecycle.RenderState(p.State, ""))
+	plan.ActiveSite = types.StringValue(string(p.ActiveSite))
+	plan.Protection = desiredValue(lifecycle.ProtectionGroup, p.State)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+func (r *protectionGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan, config groupModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	spec := platform.GroupSpec{
+		Name: plan.Name.ValueString(), Description: plan.Description.ValueString(),
+		SourceRegion: plan.SourceRegion.ValueString(), SourceZone: plan.SourceZone.ValueString(),
+		TargetRegion: plan.TargetRegion.ValueString(), TargetZone: plan.TargetZone.ValueString(),
+	}
+	token := createToken(groupType, spec.Name, spec.SourceRegion, spec.SourceZone, spec.TargetRegion, spec.TargetZone)
+	g, err := r.data.Platform.CreateGroup(ctx, spec, token)
+	if err == nil && g.State == lifecycle.Deleted {
+		g, err = r.data.Platform.CreateGroup(ctx, spec, freshToken(token))
+	}
+	if err != nil {
+		addCreateError(&resp.Diagnostics, groupType, err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), g.ID)...)
+	r.engine.waitStable(ctx, r.data, g.ID, timeout, &resp.Diagnostics)
+	if !resp.Diagnostics.HasError() {
+		empty := groupModel{PairIDs: types.SetNull(types.StringType), ServerIDs: types.SetNull(types.StringType)}
+		goal, _ := r.goal(ctx, config, empty, plan)
+		r.engine.apply(ctx, r.data, g.ID, goal, lifecycle.Options{AllowDataLoss: plan.AllowDataLoss.ValueBool()}, timeout, r.goalPath(config, goal), &resp.Diagnostics)
+	}
+	r.refresh(ctx, g.ID, &plan, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *protectionGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state groupModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	g, err := r.data.Platform.GetGroup(ctx, state.ID.ValueString())
+	if removeIfGone(ctx, err, groupType, state.ID.ValueString(), resp) {
+		return
+	}
+	if err != nil {
+		addError(&resp.Diagnostics, "reading", groupType, state.ID.ValueString(), err)
+		return
+	}
+	resp.Diagnostics.Append(state.fill(g)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *protectionGroupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, config, state groupModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+	goal, _ := r.goal(ctx, config, state, plan)
+	r.engine.apply(ctx, r.data, id, goal, lifecycle.Options{AllowDataLoss: plan.AllowDataLoss.ValueBool()}, timeout, r.goalPath(config, goal), &resp.Diagnostics)
+	r.refresh(ctx, id, &plan, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Delete removes every member first (the engine pauses protection for that), then deletes
+// the empty group (V-GRP-DELETE). Pairs and servers are kept.
+func (r *protectionGroupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state groupModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+	g, err := r.data.Platform.GetGroup(ctx, id)
+	if platform.IsNotFound(err) {
+		return
+	}
+	if err != nil {
+		addError(&resp.Diagnostics, "reading", groupType, id, err)
+		return
+	}
+	goal := lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}}
+	goal.Required = append(goal.Required, memberOps(lifecycle.OpRemoveMember, "pair_id", g.PairIDs)...)
+	goal.Required = append(goal.Required, memberOps(lifecycle.OpRemoveMember, "server_id", g.ServerIDs)...)
+	r.engine.apply(ctx, r.data, id, goal, lifecycle.Options{AllowDataLoss: state.AllowDataLoss.ValueBool()}, timeout, path.Root("allow_data_loss"), &resp.Diagnostics)
+}
+
+func (r *protectionGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importByID(ctx, req, resp, groupType)
+}
+
+func (r *protectionGroupResource) refresh(ctx context.Context, id string, m *groupModel, diags *diagList) {
+	g, err := r.data.Platform.GetGroup(ctx, id)
+	if err != nil {
+		addError(diags, "reading", groupType, id, err)
+		m.ID = types.StringValue(id)
+		nullUnknowns(m)
+		return
+	}
+	diags.Append(m.fill(g)...)
+}
+
+// goal builds the group's goal: desired protection and active site, plus the membership
+// changes between the observed members (state) and the configured ones. known is false when
+// configured member IDs are not known yet.
+func (r *protectionGroupResource) goal(ctx context.Context, config, state, plan groupModel) (lifecycle.Goal, bool) {
+	var active lifecycle.Site
+	if !config.ActiveSite.IsNull() && !config.ActiveSite.IsUnknown() {
+		active = lifecycle.Site(config.ActiveSite.ValueString())
+	}
+	goal := goalFor(lifecycle.ProtectionGroup, config.Protection, active)
+	known := true
+	for _, m := range []struct {
+		param           string
+		configured, obs types.Set
+	}{{"pair_id", config.PairIDs, state.PairIDs}, {"server_id", config.ServerIDs, state.ServerIDs}} {
+		if m.configured.IsNull() {
+			continue // membership not managed
+		}
+		if m.configured.IsUnknown() {
+			known = false
+			continue
+		}
+		want, ok := setStrings(ctx, m.configured)
+		if !ok {
+			known = false
+			continue
+		}
+		have, _ := setStrings(ctx, m.obs)
+		add, remove := diffSets(have, want)
+		goal.Required = append(goal.Required, memberOps(lifecycle.OpRemoveMember, m.param, remove)...)
+		goal.Required = append(goal.Required, memberOps(lifecycle.OpAddMember, m.param, add)...)
+	}
+	if !state.ID.IsNull() && (!plan.Name.Equal(state.Name) || !plan.Description.Equal(state.Description)) {
+		goal.Required = append(goal.Required, lifecycle.OpRequest{Op: lifecycle.OpUpdate, Params: map[string]string{
+			"name": plan.Name.ValueString(), "description": plan.Description.ValueString(),
+		}})
+	}
+	return goal, known
+}
+
+func (r *protectionGroupResource) goalPath(config groupModel, goal lifecycle.Goal) path.Path {
+	switch {
+	case !config.ActiveSite.IsNull():
+		return path.Root("active_site")
+	case !config.Protection.IsNull():
+		return path.Root("protection")
+	case len(goal.Required) > 0 && !config.PairIDs.IsNull():
+		return path.Root("replication_pair_ids")
+	}
+	return path.Root("name")
+}
+
+func memberOps(op lifecycle.Op, param string, ids []string) []lifecycle.OpRequest {
+	out := make([]lifecycle.OpRequest, 0, len(ids))
+	for _, id := range ids {
+		out = append(out, lifecycle.OpRequest{Op: op, Params: map[string]string{param: id}})
+	}
+	return out
+}
+
+// setStrings reads a set of strings; ok is false when any element is unknown.
+func setStrings(ctx context.Context, s types.Set) ([]string, bool) {
+	if s.IsNull() || s.IsUnknown() {
+		return nil, !s.IsUnknown()
+	}
+	var out []string
+	for _, e := range s.Elements() {
+		v, isStr := e.(types.String)
+		if !isStr || v.IsUnknown() {
+			return nil, false
+		}
+		out = append(out, v.ValueString())
+	}
+	sort.Strings(out)
+	return out, true
+}
+
+// diffSets returns what to add to have to get want, and what to remove, both sorted.
+func diffSets(have, want []string) (add, remove []string) {
+	h := map[string]bool{}
+	for _, s := range have {
+		h[s] = true
+	}
+	w := map[string]bool{}
+	for _, s := range want {
+		w[s] = true
+		if !h[s] {
+			add = append(add, s)
+		}
+	}
+	for _, s := range have {
+		if !w[s] {
+			remove = append(remove, s)
+		}
+	}
+	return add, remove
+}
+
+type groupModel struct {
+	ActiveSite        types.String   `tfsdk:"active_site"`
+	AllowDataLoss     types.Bool     `tfsdk:"allow_data_loss"`
+	AllowedOperations types.List     `tfsdk:"allowed_operations"`
+	Description       types.String   `tfsdk:"description"`
+	DRServers         types.List     `tfsdk:"dr_servers"`
+	DrillActive       types.Bool     `tfsdk:"drill_active"`
+	Health            types.String   `tfsdk:"health"`
+	ID                types.String   `tfsdk:"id"`
+	LastError         types.String   `tfsdk:"last_error"`
+	LastRecoveryPoint types.String   `tfsdk:"last_recovery_point"`
+	Name              types.String   `tfsdk:"name"`
+	PairIDs           types.Set      `tfsdk:"replication_pair_ids"`
+	Protection        types.String   `tfsdk:"protection"`
+	ReplicationStatus types.String   `tfsdk:"replication_status"`
+	ServerIDs         types.Set      `tfsdk:"server_ids"`
+	SourceRegion      types.String   `tfsdk:"source_region"`
+	SourceZone        types.String   `tfsdk:"source_zone"`
+	Status            types.String   `tfsdk:"status"`
+	SyncProgress      types.Int64    `tfsdk:"sync_progress"`
+	TargetRegion      types.String   `tfsdk:"target_region"`
+	TargetZone        types.String   `tfsdk:"target_zone"`
+	Timeouts          timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (m *groupModel) fill(g platform.ProtectionGroup) (diags diagList) {
+	m.ID = types.StringValue(g.ID)
+	m.Name = types.StringValue(g.Name)
+	m.Description = optionalString(g.Description)
+	m.SourceRegion = types.StringValue(g.SourceRegion)
+	m.SourceZone = types.StringValue(g.SourceZone)
+	m.TargetRegion = types.StringValue(g.TargetRegion)
+	m.TargetZone = types.StringValue(g.TargetZone)
+	m.Status = types.StringValue(lifecycle.RenderState(g.State, g.FailedOp))
+	m.ActiveSite = types.StringValue(string(g.ActiveSite))
+	m.Protection = desiredValue(lifecycle.ProtectionGroup, g.State)
+	m.ReplicationStatus = types.StringValue(g.ReplicationStatus)
+	m.SyncProgress = types.Int64Value(int64(g.SyncProgress))
+	m.Health = types.StringValue(g.Health)
+	m.DrillActive = types.BoolValue(g.DrillActive)
+	m.LastError = optionalString(g.LastError)
+	m.LastRecoveryPoint = timeString(g.LastRecoveryPoint)
+	m.AllowedOperations = opsList(lifecycle.AllowedOperations(lifecycle.ProtectionGroup, g.Observed, lifecycle.Options{}))
+	var d diagList
+	m.PairIDs, d = types.SetValueFrom(context.Background(), types.StringType, nonNil(g.PairIDs))
+	diags.Append(d...)
+	m.ServerIDs, d = types.SetValueFrom(context.Background(), types.StringType, nonNil(g.ServerIDs))
+	diags.Append(d...)
+	twins := make([]attr.Value, 0, len(g.DRServers))
+	for _, t := range g.DRServers {
+		twins = append(twins, types.ObjectValueMust(drServerAttrTypes, map[string]attr.Value{
+			"server_id": types.StringValue(t.SourceServerID), "twin_server_id": types.StringValue(t.TwinServerID),
+			"twin_ip": types.StringValue(t.TwinIP), "twin_eip": types.StringValue(t.TwinEIP), "twin_mac": types.StringValue(t.TwinMAC),
+		}))
+	}
+	m.DRServers, d = types.ListValue(types.ObjectType{AttrTypes: drServerAttrTypes}, twins)
+	diags.Append(d...)
+	if m.AllowDataLoss.IsNull() || m.AllowDataLoss.IsUnknown() {
+		m.AllowDataLoss = types.BoolValue(false)
+	}
+	return diags
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,203 @@
+// Package provider is the Terraform surface of the dr provider: the provider, its resources,
+// data sources and actions. It converts between Terraform values and the lifecycle engine's
+// types and turns engine violations into attribute diagnostics. No lifecycle rule lives here;
+// they all live in internal/lifecycle.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
+)
+
+// Environment variables that stand in for the sandbox block's attributes.
+const (
+	EnvSandboxPath      = "DR_SANDBOX_PATH"
+	EnvSandboxTimeScale = "DR_SANDBOX_TIME_SCALE"
+
+	// DefaultSandboxPath is relative to Terraform's working directory.
+	DefaultSandboxPath = ".dr-sandbox/sandbox.db"
+	// DefaultTimeScale runs simulated operations in real time.
+	DefaultTimeScale = 1.0
+
+	minTimeScale = 0.001
+	maxTimeScale = 1000000.0
+)
+
+var (
+	_ provider.Provider                       = (*drProvider)(nil)
+	_ provider.ProviderWithActions            = (*drProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*drProvider)(nil)
+	_ provider.ProviderWithListResources      = (*drProvider)(nil)
+)
+
+// New returns a constructor of the provider, as providerserver.Serve wants it.
+func New(version, commit string) func() provider.Provider {
+	return func() provider.Provider {
+		return &drProvider{version: version, commit: commit}
+	}
+}
+
+type drProvider struct {
+	version string
+	commit  string
+}
+
+// ProviderData is what Configure hands to every resource, data source, ephemeral resource,
+// action and list resource.
+type ProviderData struct {
+	// Platform is the DR platform the provider drives.
+	Platform platform.Platform
+	// PlatformName names it in diagnostics ("sandbox").
+	PlatformName string
+	// PollInterval is how often waits poll a transitional state.
+	PollInterval time.Duration
+}
+
+type drProviderModel struct {
+	Sandbox *sandboxBlockModel `tfsdk:"sandbox"`
+}
+
+type sandboxBlockModel struct {
+	Path      types.String  `tfsdk:"path"`
+	TimeScale types.Float64 `tfsdk:"time_scale"`
+}
+
+func (p *drProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "dr"
+	resp.Version = p.version
+}
+
+func (p *drProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Declarative disaster recovery: replication pairs, protection groups, cross-region " +
+			"backup replicas and recovery servers, driven by a lifecycle engine that refuses illegal " +
+			"changes at plan time. With no other platform configured the provider runs on the embedded " +
+			"**sandbox** DR platform (a local SQLite file).",
+		Blocks: map[string]schema.Block{
+			"sandbox": schema.SingleNestedBlock{
+				MarkdownDescription: "Settings of the embedded sandbox DR platform, the default platform.",
+				Attributes: map[string]schema.Attribute{
+					"path": schema.StringAttribute{
+						MarkdownDescription: "Path of the sandbox database file. Relative paths are relative to " +
+							"Terraform's working directory. Falls back to the `" + EnvSandboxPath + "` environment " +
+							"variable, then to `" + DefaultSandboxPath + "`. The file is created with mode 0600 in a " +
+							"directory with mode 0700.",
+						Optional:   true,
+						Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+					},
+					"time_scale": schema.Float64Attribute{
+						MarkdownDescription: fmt.Sprintf("How much faster than real time simulated operations "+
+							"(synchronisation, failover, finalization) complete: `60` makes a one-minute "+
+							"failover take one second. Between %g and %g. Falls back to the `%s` environment "+
+							"variable, then to `%g`.", minTimeScale, maxTimeScale, EnvSandboxTimeScale, DefaultTimeScale),
+						Optional:   true,
+						Validators: []validator.Float64{float64validator.Between(minTimeScale, maxTimeScale)},
+					},
+				},
+			},
+		},
+	}
+}
+
+func (p *drProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg drProviderModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	sb := cfg.Sandbox
+	if sb == nil {
+		sb = &sandboxBlockModel{Path: types.StringNull(), TimeScale: types.Float64Null()}
+	}
+	if sb.Path.IsUnknown() || sb.TimeScale.IsUnknown() {
+		// Known only after apply of something else: resources see an unconfigured provider
+		// and skip their plan-time platform checks.
+		return
+	}
+
+	dbPath := DefaultSandboxPath
+	if v := os.Getenv(EnvSandboxPath); v != "" {
+		dbPath = v
+	}
+	if !sb.Path.IsNull() {
+		dbPath = sb.Path.ValueString()
+	}
+	timeScale := DefaultTimeScale
+	timeScaleAttr := path.Root("sandbox").AtName("time_scale")
+	if v := os.Getenv(EnvSandboxTimeScale); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f < minTimeScale || f > maxTimeScale {
+			resp.Diagnostics.AddAttributeError(timeScaleAttr, "Invalid sandbox time scale",
+				fmt.Sprintf("The %s environment variable is %q; it must be a number between %g and %g.",
+					EnvSandboxTimeScale, v, minTimeScale, maxTimeScale))
+			return
+		}
+		timeScale = f
+	}
+	if !sb.TimeScale.IsNull() {
+		timeScale = sb.TimeScale.ValueFloat64()
+	}
+
+	abs, err := filepath.Abs(dbPath)
+	if err == nil {
+		dbPath = abs
+	}
+	ctx = tflog.SetField(ctx, "sandbox_path", dbPath)
+	tflog.Debug(ctx, "opening sandbox DR platform", map[string]any{"time_scale": timeScale})
+
+	sbx, err := sandbox.Open(dbPath, sandbox.Options{TimeScale: timeScale})
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("sandbox").AtName("path"), "Cannot open the sandbox database",
+			fmt.Sprintf("The sandbox database %q could not be opened or created: %s. Choose a writable path "+
+				"(sandbox.path or %s).", dbPath, err, EnvSandboxPath))
+		return
+	}
+
+	data := &ProviderData{Platform: sbx, PlatformName: "sandbox", PollInterval: pollInterval(timeScale)}
+	resp.DataSourceData = data
+	resp.ResourceData = data
+	resp.EphemeralResourceData = data
+	resp.ActionData = data
+	resp.ListResourceData = data
+}
+
+func (p *drProvider) Resources(_ context.Context) []func() resource.Resource {
+	return resourceConstructors
+}
+
+func (p *drProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return dataSourceConstructors
+}
+
+func (p *drProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
+	return nil
+}
+
+func (p *drProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return nil
+}
+
+func (p *drProvider) Actions(_ context.Context) []func() action.Action {
+	return actionConstructors()
+}

@@ -1,0 +1,329 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+)
+
+var (
+	_ resource.Resource                = (*recoveryServerResource)(nil)
+	_ resource.ResourceWithConfigure   = (*recoveryServerResource)(nil)
+	_ resource.ResourceWithImportState = (*recoveryServerResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*recoveryServerResource)(nil)
+)
+
+const rsType = "dr_recovery_server"
+
+// NewRecoveryServerResource returns the dr_recovery_server resource.
+func NewRecoveryServerResource() resource.Resource {
+	return &recoveryServerResource{engine: drEngine{kind: lifecycle.RecoveryServer, typeName: rsType}}
+}
+
+type recoveryServerResource struct {
+	data   *ProviderData
+	engine drEngine
+}
+
+func (r *recoveryServerResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_recovery_server"
+}
+
+func (r *recoveryServerResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A cloud recovery server for a protected machine (Acronis Disaster Recovery). A new " +
+			"server is in `standby`: its configuration is defined, no virtual machine runs (R004-1). `mode` is " +
+			"the optional desired state: `failover` creates the VM from a recovery point and waits through " +
+			"finalization (R004-2); `ready_for_failback` turns it off and backs it up (R004-3); `standby` from " +
+			"there confirms the failback and releases the cloud resources (R004-4); `test_failover` starts a " +
+			"temporary test VM (R004-7). Cancelling a production failover loses the cloud VM's changes and needs " +
+			"`allow_data_loss` (R004-6).",
+		Attributes: map[string]schema.Attribute{
+			"allow_data_loss": schema.BoolAttribute{
+				MarkdownDescription: "Permits cancelling a production failover (`failover` → `standby`), which discards the cloud VM's changes (R004-6). Defaults to `false`.",
+				Optional:            true, Computed: true, Default: booldefault.StaticBool(false),
+			},
+			"allowed_operations": schema.ListAttribute{
+				MarkdownDescription: "Operations the engine (and the platform's advertised links, V-ACR-LINKS) allow right now.",
+				Computed:            true, ElementType: types.StringType,
+			},
+			"cpu": schema.Int64Attribute{
+				MarkdownDescription: "Virtual CPUs of the recovery VM (1 to 64). Defaults to `2`.",
+				Optional:            true, Computed: true, Default: int64default.StaticInt64(2),
+				Validators: []validator.Int64{int64validator.Between(1, 64)},
+			},
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Identifier of the recovery server.", Computed: true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"ip_address": schema.StringAttribute{
+				MarkdownDescription: "Production IP address of the recovery VM in the recovery network.", Optional: true,
+			},
+			"last_error": schema.StringAttribute{
+				MarkdownDescription: "The platform's message about the last failed operation, if any.", Computed: true,
+			},
+			"machine_id": schema.StringAttribute{
+				MarkdownDescription: "The protected machine (e.g. a `dr_sandbox_server`). Changing it replaces the recovery server.",
+				Required:            true, Validators: []validator.String{idValidator()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"memory_gb": schema.Int64Attribute{
+				MarkdownDescription: "Memory of the recovery VM in GiB (1 to 1024). Defaults to `4`.",
+				Optional:            true, Computed: true, Default: int64default.StaticInt64(4),
+				Validators: []validator.Int64{int64validator.Between(1, 1024)},
+			},
+			"mode": schema.StringAttribute{
+				MarkdownDescription: "Desired mode: `standby`, `failover`, `test_failover` or `ready_for_failback`. " +
+					"Omit to observe only; the current value is always reported.",
+				Optional: true, Computed: true,
+				Validators: []validator.String{stringvalidator.OneOf(lifecycle.Desired(lifecycle.RecoveryServer).ValueNames()...)},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Name of the recovery server (1 to 64 characters).",
+				Required:            true, Validators: []validator.String{stringvalidator.LengthBetween(1, 64)},
+			},
+			"network_id": schema.StringAttribute{
+				MarkdownDescription: "Recovery network the VM joins.", Optional: true,
+			},
+			"recovery_ip": schema.StringAttribute{
+				MarkdownDescription: "Address of the recovery VM while failed over.", Computed: true,
+			},
+			"recovery_point_id": schema.StringAttribute{
+				MarkdownDescription: "Recovery point (backup) to fail over from; omit for the latest.", Optional: true,
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "The engine's normalized state, e.g. `standby`, `finalizing`, `failed_over`, `testing`, `ready_for_failback`.",
+				Computed:            true,
+			},
+			"test_ip": schema.StringAttribute{
+				MarkdownDescription: "Address of the temporary test VM while a test failover runs.", Computed: true,
+			},
+			"vm_state": schema.StringAttribute{
+				MarkdownDescription: "State of the virtual machine: `not_ready`, `started` or `stopped`.", Computed: true,
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *recoveryServerResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *recoveryServerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data == nil || req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan, config rsModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	goal := goalFor(lifecycle.RecoveryServer, config.Mode, "")
+	opts := lifecycle.Options{AllowDataLoss: plan.AllowDataLoss.ValueBool()}
+	if req.State.Raw.IsNull() {
+		// A new server is in standby (R004-1); check the path from there.
+		obs := lifecycle.Observation{Kind: lifecycle.RecoveryServer, Name: plan.Name.ValueString(), State: lifecycle.Standby}
+		obs.Facts.HasRecoveryPoint = true
+		obs.Facts.Unknown = map[string]bool{lifecycle.FactAdvertised: true, lifecycle.FactBackup: true}
+		p, vs := lifecycle.Plan(lifecycle.RecoveryServer, obs, goal, opts)
+		addViolations(&resp.Diagnostics, path.Root("mode"), rsType, vs)
+		if !lifecycle.HasBlocking(vs) {
+			addPathWarning(&resp.Diagnostics, rsType, plan.Name.ValueString(), p)
+			plan.Status = types.StringValue(lifecycle.RenderState(p.State, ""))
+			plan.Mode = desiredValue(lifecycle.RecoveryServer, p.State)
+			resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		}
+		return
+	}
+	var state rsModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || r.engine.goalMet(state.Status.ValueString(), "", goal) {
+		return
+	}
+	if p := r.engine.plan(ctx, r.data, state.ID.ValueString(), goal, opts, path.Root("mode"), &resp.Diagnostics); p != nil {
+		plan.Status = types.StringValue(lifecycle.RenderState(p.State, ""))
+		plan.Mode = desiredValue(lifecycle.RecoveryServer, p.State)
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	}
+}
+
+func (r *recoveryServerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan, config rsModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	spec := r.spec(plan)
+	token := createToken(rsType, spec.MachineID, spec.Name)
+	rs, err := r.data.Platform.CreateRecoveryServer(ctx, spec, token)
+	if err == nil && rs.State == lifecycle.Deleted {
+		rs, err = r.data.Platform.CreateRecoveryServer(ctx, spec, freshToken(token))
+	}
+	if err != nil {
+		addCreateError(&resp.Diagnostics, rsType, err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), rs.ID)...)
+	r.engine.apply(ctx, r.data, rs.ID, goalFor(lifecycle.RecoveryServer, config.Mode, ""),
+		lifecycle.Options{AllowDataLoss: plan.AllowDataLoss.ValueBool()}, timeout, path.Root("mode"), &resp.Diagnostics)
+	r.refresh(ctx, rs.ID, &plan, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *recoveryServerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state rsModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	rs, err := r.data.Platform.GetRecoveryServer(ctx, state.ID.ValueString())
+	if removeIfGone(ctx, err, rsType, state.ID.ValueString(), resp) {
+		return
+	}
+	if err != nil {
+		addError(&resp.Diagnostics, "reading", rsType, state.ID.ValueString(), err)
+		return
+	}
+	state.fill(rs)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *recoveryServerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, config, state rsModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+	if r.settingsChanged(plan, state) {
+		if _, err := r.data.Platform.UpdateRecoveryServer(ctx, id, r.spec(plan)); err != nil {
+			addError(&resp.Diagnostics, "updating", rsType, id, err)
+		}
+	}
+	if !resp.Diagnostics.HasError() {
+		r.engine.apply(ctx, r.data, id, goalFor(lifecycle.RecoveryServer, config.Mode, ""),
+			lifecycle.Options{AllowDataLoss: plan.AllowDataLoss.ValueBool()}, timeout, path.Root("mode"), &resp.Diagnostics)
+	}
+	r.refresh(ctx, id, &plan, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *recoveryServerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state rsModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+	if _, err := r.data.Platform.GetRecoveryServer(ctx, id); platform.IsNotFound(err) {
+		return
+	}
+	r.engine.apply(ctx, r.data, id, lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}},
+		lifecycle.Options{AllowDataLoss: state.AllowDataLoss.ValueBool()}, timeout, path.Root("mode"), &resp.Diagnostics)
+}
+
+func (r *recoveryServerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importByID(ctx, req, resp, rsType)
+}
+
+func (r *recoveryServerResource) refresh(ctx context.Context, id string, m *rsModel, diags *diagList) {
+	rs, err := r.data.Platform.GetRecoveryServer(ctx, id)
+	if err != nil {
+		addError(diags, "reading", rsType, id, err)
+		m.ID = types.StringValue(id)
+		nullUnknowns(m)
+		return
+	}
+	m.fill(rs)
+}
+
+func (r *recoveryServerResource) settingsChanged(plan, state rsModel) bool {
+	return !plan.Name.Equal(state.Name) || !plan.CPU.Equal(state.CPU) || !plan.MemoryGB.Equal(state.MemoryGB) ||
+		!plan.NetworkID.Equal(state.NetworkID) || !plan.IPAddress.Equal(state.IPAddress) ||
+		!plan.RecoveryPointID.Equal(state.RecoveryPointID)
+}
+
+func (r *recoveryServerResource) spec(m rsModel) platform.RecoveryServerSpec {
+	return platform.RecoveryServerSpec{
+		Name: m.Name.ValueString(), MachineID: m.MachineID.ValueString(), RecoveryPointID: m.RecoveryPointID.ValueString(),
+		CPU: int(m.CPU.ValueInt64()), MemoryGB: int(m.MemoryGB.ValueInt64()),
+		NetworkID: m.NetworkID.ValueString(), IPAddress: m.IPAddress.ValueString(),
+	}
+}
+
+type rsModel struct {
+	AllowDataLoss     types.Bool     `tfsdk:"allow_data_loss"`
+	AllowedOperations types.List     `tfsdk:"allowed_operations"`
+	CPU               types.Int64    `tfsdk:"cpu"`
+	ID                types.String   `tfsdk:"id"`
+	IPAddress         types.String   `tfsdk:"ip_address"`
+	LastError         types.String   `tfsdk:"last_error"`
+	MachineID         types.String   `tfsdk:"machine_id"`
+	MemoryGB          types.Int64    `tfsdk:"memory_gb"`
+	Mode              types.String   `tfsdk:"mode"`
+	Name              types.String   `tfsdk:"name"`
+	NetworkID         types.String   `tfsdk:"network_id"`
+	RecoveryIP        types.String   `tfsdk:"recovery_ip"`
+	RecoveryPointID   types.String   `tfsdk:"recovery_point_id"`
+	Status            types.String   `tfsdk:"status"`
+	TestIP            types.String   `tfsdk:"test_ip"`
+	Timeouts          timeouts.Value `tfsdk:"timeouts"`
+	VMState           types.String   `tfsdk:"vm_state"`
+}
+
+func (m *rsModel) fill(rs platform.RecoveryServer) {
+	m.ID = types.StringValue(rs.ID)
+	m.Name = types.StringValue(rs.Name)
+	m.MachineID = types.StringValue(rs.MachineID)
+	m.RecoveryPointID = optionalString(rs.RecoveryPointID)
+	m.CPU = types.Int64Value(int64(rs.CPU))
+	m.MemoryGB = types.Int64Value(int64(rs.MemoryGB))
+	m.NetworkID = optionalString(rs.NetworkID)
+	m.IPAddress = optionalString(rs.IPAddress)
+	m.Status = types.StringValue(lifecycle.RenderState(rs.State, rs.FailedOp))
+	m.Mode = desiredValue(lifecycle.RecoveryServer, rs.State)
+	m.VMState = types.StringValue(rs.VMState)
+	m.RecoveryIP = optionalString(rs.RecoveryIP)
+	m.TestIP = optionalString(rs.TestIP)
+	m.LastError = optionalString(rs.LastError)
+	m.AllowedOperations = opsList(lifecycle.AllowedOperations(lifecycle.RecoveryServer, rs.Observed, lifecycle.Options{}))
+	if m.AllowDataLoss.IsNull() || m.AllowDataLoss.IsUnknown() {
+		m.AllowDataLoss = types.BoolValue(false)
+	}
+}

@@ -1,0 +1,449 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+)
+
+var (
+	_ resource.Resource                = (*replicationPairResource)(nil)
+	_ resource.ResourceWithConfigure   = (*replicationPairResource)(nil)
+	_ resource.ResourceWithImportState = (*replicationPairResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*replicationPairResource)(nil)
+)
+
+const pairType = "dr_replication_pair"
+
+// NewReplicationPairResource returns the dr_replication_pair resource.
+func NewReplicationPairResource() resource.Resource {
+	return &replicationPairResource{engine: drEngine{kind: lifecycle.ReplicationPair, typeName: pairType}}
+}
+
+type replicationPairResource struct {
+	data   *ProviderData
+	engine drEngine
+}
+
+func (r *replicationPairResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_replication_pair"
+}
+
+func (r *replicationPairResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "One volume replicated asynchronously from a primary to a secondary site (Alibaba " +
+			"Cloud EBS async replication pair; Huawei EVS/SDRS replication pair). `replication` and " +
+			"`active_site` are optional desired states: set them and `terraform apply` runs the engine's " +
+			"shortest legal path (e.g. `switchover`, or `failover` then `reprotect` then `start`); omit them " +
+			"and the provider only observes. A pair that belongs to a protection group is operated through " +
+			"the group.",
+		Attributes: map[string]schema.Attribute{
+			"active_site": schema.StringAttribute{
+				MarkdownDescription: "Desired site serving production: `primary` or `secondary` (the volumes' " +
+					"*initial* roles). Moving to the other site is a planned `switchover` when both sites are " +
+					"healthy and the pair is replicating, otherwise a `failover` (which needs `allow_data_loss` " +
+					"while the active site is healthy, R002-8). Omit to observe only; the current value is " +
+					"always reported.",
+				Optional: true, Computed: true,
+				Validators: []validator.String{stringvalidator.OneOf("primary", "secondary")},
+			},
+			"allow_data_loss": schema.BoolAttribute{
+				MarkdownDescription: "Permits operations that can lose data: a forced failover while the active " +
+					"site is healthy (R002-8) and deleting a failed-over pair (V-PAIR-DELETE). Defaults to `false`.",
+				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
+			},
+			"allowed_operations": schema.ListAttribute{
+				MarkdownDescription: "Operations the engine allows on the pair right now.",
+				Computed:            true, ElementType: types.StringType,
+			},
+			"bandwidth_kbps": schema.Int64Attribute{
+				MarkdownDescription: "Replication bandwidth in Kbit/s: `0` (dynamic), `10240`, `20480`, `51200` or " +
+					"`102400`. Defaults to `10240`. Changing it replaces the pair.",
+				Optional: true, Computed: true, Default: int64default.StaticInt64(10240),
+				Validators:    []validator.Int64{int64validator.OneOf(0, 10240, 20480, 51200, 102400)},
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "Description of the pair (up to 256 characters).",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtMost(256)},
+			},
+			"direction": schema.StringAttribute{
+				MarkdownDescription: "Current direction of replication: `primary_to_secondary` or `secondary_to_primary`.",
+				Computed:            true,
+			},
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Identifier of the pair.",
+				Computed:            true, PlanModifiers: keep,
+			},
+			"last_error": schema.StringAttribute{
+				MarkdownDescription: "The platform's message about the last failed operation, if any.",
+				Computed:            true,
+			},
+			"last_recovery_point": schema.StringAttribute{
+				MarkdownDescription: "Time (RFC 3339) of the last completed copy to the standby site; null before the first sync.",
+				Computed:            true,
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Name of the pair: 2 to 128 characters, starting with a letter.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthBetween(2, 128), stringvalidator.RegexMatches(namePattern, nameFormat)},
+			},
+			"primary_region": schema.StringAttribute{
+				MarkdownDescription: "Region of the primary volume.", Computed: true, PlanModifiers: keep,
+			},
+			"primary_volume_id": schema.StringAttribute{
+				MarkdownDescription: "The volume that is the production side when the pair is created. This is the " +
+					"pair's identity, not its current role (see `active_site`): changing it replaces the pair.",
+				Required: true, Validators: []validator.String{idValidator()}, PlanModifiers: replace,
+			},
+			"primary_zone": schema.StringAttribute{
+				MarkdownDescription: "Availability zone of the primary volume.", Computed: true, PlanModifiers: keep,
+			},
+			"protection_group_id": schema.StringAttribute{
+				MarkdownDescription: "The protection group the pair belongs to, if any (then it is operated through the group).",
+				Computed:            true,
+			},
+			"replication": schema.StringAttribute{
+				MarkdownDescription: "Desired replication: `running` or `paused`. Omit to observe only; the current " +
+					"value is always reported (null while an operation has failed).",
+				Optional: true, Computed: true,
+				Validators: []validator.String{stringvalidator.OneOf(lifecycle.Desired(lifecycle.ReplicationPair).ValueNames()...)},
+			},
+			"replication_lag_seconds": schema.Int64Attribute{
+				MarkdownDescription: "Seconds since the last recovery point while replicating.", Computed: true,
+			},
+			"rpo_seconds": schema.Int64Attribute{
+				MarkdownDescription: "Recovery point objective in seconds (the replication cycle); `900`. Changing it replaces the pair.",
+				Optional:            true, Computed: true, Default: int64default.StaticInt64(900),
+				Validators:    []validator.Int64{int64validator.OneOf(900)},
+				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
+			},
+			"secondary_region": schema.StringAttribute{
+				MarkdownDescription: "Region of the secondary volume.", Computed: true, PlanModifiers: keep,
+			},
+			"secondary_volume_id": schema.StringAttribute{
+				MarkdownDescription: "The volume that is the DR side when the pair is created; its data is overwritten. " +
+					"Changing it replaces the pair.",
+				Required: true, Validators: []validator.String{idValidator()}, PlanModifiers: replace,
+			},
+			"secondary_zone": schema.StringAttribute{
+				MarkdownDescription: "Availability zone of the secondary volume.", Computed: true, PlanModifiers: keep,
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "The engine's normalized state, e.g. `replicating`, `paused`, `failed_over` or " +
+					"`error{failover}` (an operation failed; apply retries it).",
+				Computed: true,
+			},
+			"sync_progress": schema.Int64Attribute{
+				MarkdownDescription: "Progress (0-100) of the running synchronisation.", Computed: true,
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *replicationPairResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan is where the engine validates the change before anything is touched.
+func (r *replicationPairResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data == nil || req.Plan.Raw.IsNull() {
+		// Unconfigured provider (validation) or destroy: delete is planned at apply, where
+		// the engine stops replication first.
+		return
+	}
+	var plan, config pairModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	goal := r.goal(config)
+	opts := lifecycle.Options{AllowDataLoss: plan.AllowDataLoss.ValueBool()}
+	at := r.goalPath(config)
+
+	if req.State.Raw.IsNull() {
+		r.planCreate(ctx, plan, goal, opts, at, resp)
+		return
+	}
+	var state pairModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	metaChanged := !plan.Name.Equal(state.Name) || !plan.Description.Equal(state.Description)
+	if metaChanged {
+		goal.Required = append(goal.Required, lifecycle.OpRequest{Op: lifecycle.OpUpdate, Params: map[string]string{
+			"name": plan.Name.ValueString(), "description": plan.Description.ValueString(),
+		}})
+	}
+	if r.engine.goalMet(state.Status.ValueString(), pairSite(state.ActiveSite), goal) {
+		return // nothing to operate: no platform call
+	}
+	p := r.engine.plan(ctx, r.data, state.ID.ValueString(), goal, opts, at, &resp.Diagnostics)
+	if p == nil {
+		return
+	}
+	plan.Status = types.StringValue(lifecycle.RenderState(p.State, ""))
+	plan.ActiveSite = types.StringValue(siteName(lifecycle.ReplicationPair, p.ActiveSite))
+	plan.Replication = desiredValue(lifecycle.ReplicationPair, p.State)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// planCreate checks the creation (R001-5 …) and the path from a new pair to the goal with the
+// facts the platform can tell about the volumes; unknown volumes defer the checks to apply.
+func (r *replicationPairResource) planCreate(ctx context.Context, plan pairModel, goal lifecycle.Goal, opts lifecycle.Options, at path.Path, resp *resource.ModifyPlanResponse) {
+	if plan.PrimaryVolumeID.IsUnknown() || plan.SecondaryVolumeID.IsUnknown() {
+		return
+	}
+	facts, err := r.data.Platform.ProposedPairFacts(ctx, r.spec(plan))
+	if err != nil {
+		if platform.IsNotFound(err) || platform.IsInvalid(err) {
+			resp.Diagnostics.AddAttributeError(path.Root("primary_volume_id"), "Invalid "+pairType+" volumes", err.Error())
+			return
+		}
+		addError(&resp.Diagnostics, "checking", pairType, "", err)
+		return
+	}
+	obs := lifecycle.Observation{Kind: lifecycle.ReplicationPair, Name: plan.Name.ValueString(), Facts: facts}
+	addViolations(&resp.Diagnostics, path.Root("primary_volume_id"), pairType, lifecycle.Check(lifecycle.ReplicationPair, lifecycle.OpCreate, obs, opts))
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	obs.State, obs.ActiveSite = lifecycle.Configured, lifecycle.SiteSource
+	p, vs := lifecycle.Plan(lifecycle.ReplicationPair, obs, goal, opts)
+	addViolations(&resp.Diagnostics, at, pairType, vs)
+	if lifecycle.HasBlocking(vs) {
+		return
+	}
+	addPathWarning(&resp.Diagnostics, pairType, plan.Name.ValueString(), p)
+	plan.Status = types.StringValue(lifecycle.RenderState(p.State, ""))
+	plan.ActiveSite = types.StringValue(siteName(lifecycle.ReplicationPair, p.ActiveSite))
+	plan.Replication = desiredValue(lifecycle.ReplicationPair, p.State)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+func (r *replicationPairResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan, config pairModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	spec := r.spec(plan)
+	// The token derives from the pair's identity, so a create retried after an interrupted
+	// apply returns the pair the first attempt made instead of failing or making another.
+	token := createToken(pairType, spec.PrimaryVolumeID, spec.SecondaryVolumeID, spec.Name)
+	pair, err := r.data.Platform.CreatePair(ctx, spec, token)
+	if err == nil && pair.State == lifecycle.Deleted {
+		// The token's earlier pair was deleted since: this is a new pair.
+		pair, err = r.data.Platform.CreatePair(ctx, spec, freshToken(token))
+	}
+	if err != nil {
+		addCreateError(&resp.Diagnostics, pairType, err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), pair.ID)...)
+	goal := r.goal(config)
+	goal.States = append([]lifecycle.State(nil), goal.States...)
+	r.engine.apply(ctx, r.data, pair.ID, goal, lifecycle.Options{AllowDataLoss: plan.AllowDataLoss.ValueBool()}, timeout, r.goalPath(config), &resp.Diagnostics)
+	r.refresh(ctx, pair.ID, &plan, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *replicationPairResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state pairModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	pair, err := r.data.Platform.GetPair(ctx, state.ID.ValueString())
+	if removeIfGone(ctx, err, pairType, state.ID.ValueString(), resp) {
+		return
+	}
+	if err != nil {
+		addError(&resp.Diagnostics, "reading", pairType, state.ID.ValueString(), err)
+		return
+	}
+	state.fill(pair)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *replicationPairResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, config, state pairModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	goal := r.goal(config)
+	if !plan.Name.Equal(state.Name) || !plan.Description.Equal(state.Description) {
+		goal.Required = append(goal.Required, lifecycle.OpRequest{Op: lifecycle.OpUpdate, Params: map[string]string{
+			"name": plan.Name.ValueString(), "description": plan.Description.ValueString(),
+		}})
+	}
+	id := state.ID.ValueString()
+	r.engine.apply(ctx, r.data, id, goal, lifecycle.Options{AllowDataLoss: plan.AllowDataLoss.ValueBool()}, timeout, r.goalPath(config), &resp.Diagnostics)
+	r.refresh(ctx, id, &plan, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *replicationPairResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state pairModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+	if _, err := r.data.Platform.GetPair(ctx, id); platform.IsNotFound(err) {
+		return
+	}
+	r.engine.apply(ctx, r.data, id, lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}},
+		lifecycle.Options{AllowDataLoss: state.AllowDataLoss.ValueBool()}, timeout, path.Root("allow_data_loss"), &resp.Diagnostics)
+}
+
+func (r *replicationPairResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importByID(ctx, req, resp, pairType)
+}
+
+// refresh reads the pair after an operation and copies what was observed into the model, so
+// the saved state is the truth even when the operation failed half-way.
+func (r *replicationPairResource) refresh(ctx context.Context, id string, m *pairModel, diags *diagList) {
+	pair, err := r.data.Platform.GetPair(ctx, id)
+	if err != nil {
+		addError(diags, "reading", pairType, id, err)
+		m.ID = types.StringValue(id)
+		nullUnknowns(m)
+		return
+	}
+	m.fill(pair)
+}
+
+func (r *replicationPairResource) spec(m pairModel) platform.PairSpec {
+	return platform.PairSpec{
+		Name: m.Name.ValueString(), Description: m.Description.ValueString(),
+		PrimaryVolumeID: m.PrimaryVolumeID.ValueString(), SecondaryVolumeID: m.SecondaryVolumeID.ValueString(),
+		RPOSeconds: m.RPOSeconds.ValueInt64(), BandwidthKbps: m.BandwidthKbps.ValueInt64(),
+	}
+}
+
+func (r *replicationPairResource) goal(config pairModel) lifecycle.Goal {
+	var active lifecycle.Site
+	if !config.ActiveSite.IsNull() && !config.ActiveSite.IsUnknown() {
+		active = pairSite(config.ActiveSite)
+	}
+	return goalFor(lifecycle.ReplicationPair, config.Replication, active)
+}
+
+// goalPath is the attribute a refusal points at: the desired-state attribute that asked.
+func (r *replicationPairResource) goalPath(config pairModel) path.Path {
+	if !config.ActiveSite.IsNull() {
+		return path.Root("active_site")
+	}
+	if !config.Replication.IsNull() {
+		return path.Root("replication")
+	}
+	return path.Root("name")
+}
+
+// pairSite maps the schema's role-neutral names to the engine's sites.
+func pairSite(v types.String) lifecycle.Site {
+	if v.ValueString() == "secondary" {
+		return lifecycle.SiteTarget
+	}
+	return lifecycle.SiteSource
+}
+
+type pairModel struct {
+	ActiveSite            types.String   `tfsdk:"active_site"`
+	AllowDataLoss         types.Bool     `tfsdk:"allow_data_loss"`
+	AllowedOperations     types.List     `tfsdk:"allowed_operations"`
+	BandwidthKbps         types.Int64    `tfsdk:"bandwidth_kbps"`
+	Description           types.String   `tfsdk:"description"`
+	Direction             types.String   `tfsdk:"direction"`
+	ID                    types.String   `tfsdk:"id"`
+	LastError             types.String   `tfsdk:"last_error"`
+	LastRecoveryPoint     types.String   `tfsdk:"last_recovery_point"`
+	Name                  types.String   `tfsdk:"name"`
+	PrimaryRegion         types.String   `tfsdk:"primary_region"`
+	PrimaryVolumeID       types.String   `tfsdk:"primary_volume_id"`
+	PrimaryZone           types.String   `tfsdk:"primary_zone"`
+	ProtectionGroupID     types.String   `tfsdk:"protection_group_id"`
+	Replication           types.String   `tfsdk:"replication"`
+	ReplicationLagSeconds types.Int64    `tfsdk:"replication_lag_seconds"`
+	RPOSeconds            types.Int64    `tfsdk:"rpo_seconds"`
+	SecondaryRegion       types.String   `tfsdk:"secondary_region"`
+	SecondaryVolumeID     types.String   `tfsdk:"secondary_volume_id"`
+	SecondaryZone         types.String   `tfsdk:"secondary_zone"`
+	Status                types.String   `tfsdk:"status"`
+	SyncProgress          types.Int64    `tfsdk:"sync_progress"`
+	Timeouts              timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (m *pairModel) fill(p platform.ReplicationPair) {
+	m.ID = types.StringValue(p.ID)
+	m.Name = types.StringValue(p.Name)
+	m.Description = optionalString(p.Description)
+	m.PrimaryVolumeID = types.StringValue(p.PrimaryVolumeID)
+	m.SecondaryVolumeID = types.StringValue(p.SecondaryVolumeID)
+	m.RPOSeconds = types.Int64Value(p.RPOSeconds)
+	m.BandwidthKbps = types.Int64Value(p.BandwidthKbps)
+	m.PrimaryRegion = types.StringValue(p.PrimaryRegion)
+	m.PrimaryZone = types.StringValue(p.PrimaryZone)
+	m.SecondaryRegion = types.StringValue(p.SecondaryRegion)
+	m.SecondaryZone = types.StringValue(p.SecondaryZone)
+	m.Status = types.StringValue(lifecycle.RenderState(p.State, p.FailedOp))
+	m.ActiveSite = types.StringValue(siteName(lifecycle.ReplicationPair, p.ActiveSite))
+	if p.ActiveSite == lifecycle.SiteTarget {
+		m.Direction = types.StringValue("secondary_to_primary")
+	} else {
+		m.Direction = types.StringValue("primary_to_secondary")
+	}
+	m.Replication = desiredValue(lifecycle.ReplicationPair, p.State)
+	m.LastRecoveryPoint = timeString(p.LastRecoveryPoint)
+	m.ReplicationLagSeconds = types.Int64Value(p.LagSeconds)
+	m.SyncProgress = types.Int64Value(int64(p.SyncProgress))
+	m.LastError = optionalString(p.LastError)
+	m.ProtectionGroupID = optionalString(p.GroupID)
+	m.AllowedOperations = opsList(lifecycle.AllowedOperations(lifecycle.ReplicationPair, p.Observed, lifecycle.Options{}))
+	if m.AllowDataLoss.IsNull() || m.AllowDataLoss.IsUnknown() {
+		m.AllowDataLoss = types.BoolValue(false)
+	}
+}
