@@ -26,7 +26,13 @@ cp -R "$root/examples/quickstart/." "$work/"
 cd "$work"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-tf() { terraform "$@" -no-color 2>&1 | grep -v -e 'Provider development overrides are in effect' -e 'The following provider development overrides' -e '^ - dr-provider/dr in' -e 'skip terraform init' -e 'with published releases' -e 'versions may not' -e '^│ *$' -e '^╵' -e '^╷' -e 'Warning: Provider development overrides' ; return "${PIPESTATUS[0]}"; }
+tf() {
+  terraform "$@" -no-color 2>&1 | grep -v -E \
+    -e 'Refreshing state|Reading\.\.\.|Read complete|Still (creating|modifying)' \
+    -e 'Provider development overrides|provider development overrides|dr-provider/dr in /|skip terraform init|published releases|may not match any released|applying changes may cause|^configuration:$|with published' \
+    -e '^Warnings:$|compact-warnings|^  on main.tf line|^[│╷╵ ]*$'
+  return "${PIPESTATUS[0]}"
+}
 
 start=$(date +%s)
 if [ -x "$work/story.sh" ]; then

@@ -269,7 +269,7 @@ func (e *Executor) runStep(ctx context.Context, kind Kind, id string, plan Path,
 			return obs, false, e.stepErr(kind, id, i, st, "precondition", obs, Violations(vs))
 		}
 		token := ClientToken(kind, id, plan.Version, i, st.Op)
-		if err := e.invoke(ctx, kind, id, st, token); err != nil {
+		if err := e.invoke(ctx, kind, id, st, callParams(kind, st, obs), token); err != nil {
 			reason := "invoke"
 			if ctx.Err() != nil {
 				reason = "timeout"
@@ -283,9 +283,31 @@ func (e *Executor) runStep(ctx context.Context, kind Kind, id string, plan Path,
 	return obs, false, err
 }
 
-func (e *Executor) invoke(ctx context.Context, kind Kind, id string, st Step, token string) error {
+// callParams adds the region the call must be issued in (R001-3), from the fresh observation,
+// to the step's parameters.
+func callParams(kind Kind, st Step, obs Observation) map[string]string {
+	row, ok := Table(kind).Operation(st.Op)
+	if !ok {
+		return st.Params
+	}
+	region := row.RegionFor(obs)
+	if region == "" {
+		return st.Params
+	}
+	params := make(map[string]string, len(st.Params)+1)
+	for k, v := range st.Params {
+		params[k] = v
+	}
+	params[ParamRegion] = region
+	return params
+}
+
+// ParamRegion is the invoke parameter naming the region a call is issued in (R001-3).
+const ParamRegion = "region"
+
+func (e *Executor) invoke(ctx context.Context, kind Kind, id string, st Step, params map[string]string, token string) error {
 	for attempt := 0; ; attempt++ {
-		err := e.Driver.Invoke(ctx, kind, id, st.Op, token, st.Params)
+		err := e.Driver.Invoke(ctx, kind, id, st.Op, token, params)
 		if err == nil {
 			return nil
 		}

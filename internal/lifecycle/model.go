@@ -86,6 +86,8 @@ const (
 	OpPlannedFailover   Op = "planned_failover"
 	OpAddMember         Op = "add_member"
 	OpRemoveMember      Op = "remove_member"
+	OpAddServer         Op = "add_server"    // protect a server (its DR-site twin is created)
+	OpRemoveServer      Op = "remove_server" // stop protecting a server (its twin is kept)
 	OpStartDrill        Op = "start_drill"
 	OpStopDrill         Op = "stop_drill"
 

@@ -150,7 +150,7 @@ func TestAllowedOperations(t *testing.T) {
 	t.Parallel()
 	got := AllowedOperations(ProtectionGroup, grp(Replicating), Options{})
 	// the active site is down in grp(): no planned failover, failover without opt-in
-	want := []Op{OpDisableProtection, OpFailover, OpStartDrill, OpUpdate}
+	want := []Op{OpAddServer, OpDisableProtection, OpFailover, OpStartDrill, OpUpdate}
 	if !slices.Equal(got, want) {
 		t.Fatalf("got %v want %v", got, want)
 	}

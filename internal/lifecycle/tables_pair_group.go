@@ -390,6 +390,31 @@ func groupTable() *KindTable {
 				},
 			},
 			{
+				Name: OpAddServer, Invocable: true, OnRequest: true, From: from("configured", "paused", "replicating"),
+				Description: "Protect a server: the platform creates its twin at the standby site (SDRS protected instance).",
+				Params:      []string{"server_id"},
+				FromRule:    "V-GRP-MEMBERS",
+				Effect:      func(f *Facts) { f.ServerCount++ },
+				FromRefusal: func(o *Observation) (string, string) {
+					return "", "Wait for the running operation to finish; servers are protected while the group is configured, paused or replicating."
+				},
+			},
+			{
+				Name: OpRemoveServer, Invocable: true, OnRequest: true, From: from("configured", "paused", "replicating", "failed_over", "invalid", "error{*}"),
+				Description: "Stop protecting a server; the server and its twin are kept.",
+				Params:      []string{"server_id"},
+				Preconditions: []Precondition{{
+					Rule: "V-GRP-MEMBERS", Name: "has_servers", Requirement: "needs a protected server in the group",
+					Facts: []string{FactServers},
+					Test: func(o *Observation) (bool, string) {
+						return o.Facts.ServerCount > 0, fmt.Sprintf("%s protects none", quoteName(o))
+					},
+					Remedy: "Nothing to remove.",
+				}},
+				FromRule: "V-GRP-MEMBERS",
+				Effect:   func(f *Facts) { f.ServerCount-- },
+			},
+			{
 				Name: OpStartDrill, Invocable: true, From: from("replicating"),
 				Description:   "Start a DR drill: a test copy at the standby site from the last recovery point; replication continues.",
 				Preconditions: []Precondition{pFirstSync(), pNoDrill("needs no other DR drill running")},

@@ -291,7 +291,7 @@ func (r *protectionGroupResource) Delete(ctx context.Context, req resource.Delet
 	}
 	goal := lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}}
 	goal.Required = append(goal.Required, memberOps(lifecycle.OpRemoveMember, "pair_id", g.PairIDs)...)
-	goal.Required = append(goal.Required, memberOps(lifecycle.OpRemoveMember, "server_id", g.ServerIDs)...)
+	goal.Required = append(goal.Required, memberOps(lifecycle.OpRemoveServer, "server_id", g.ServerIDs)...)
 	r.engine.apply(ctx, r.data, id, goal, lifecycle.Options{AllowDataLoss: state.AllowDataLoss.ValueBool()}, timeout, path.Root("allow_data_loss"), &resp.Diagnostics)
 }
 
@@ -322,8 +322,12 @@ func (r *protectionGroupResource) goal(ctx context.Context, config, state, plan 
 	known := true
 	for _, m := range []struct {
 		param           string
+		add, remove     lifecycle.Op
 		configured, obs types.Set
-	}{{"pair_id", config.PairIDs, state.PairIDs}, {"server_id", config.ServerIDs, state.ServerIDs}} {
+	}{
+		{"pair_id", lifecycle.OpAddMember, lifecycle.OpRemoveMember, config.PairIDs, state.PairIDs},
+		{"server_id", lifecycle.OpAddServer, lifecycle.OpRemoveServer, config.ServerIDs, state.ServerIDs},
+	} {
 		if m.configured.IsNull() {
 			continue // membership not managed
 		}
@@ -338,8 +342,8 @@ func (r *protectionGroupResource) goal(ctx context.Context, config, state, plan 
 		}
 		have, _ := setStrings(ctx, m.obs)
 		add, remove := diffSets(have, want)
-		goal.Required = append(goal.Required, memberOps(lifecycle.OpRemoveMember, m.param, remove)...)
-		goal.Required = append(goal.Required, memberOps(lifecycle.OpAddMember, m.param, add)...)
+		goal.Required = append(goal.Required, memberOps(m.remove, m.param, remove)...)
+		goal.Required = append(goal.Required, memberOps(m.add, m.param, add)...)
 	}
 	if !state.ID.IsNull() && (!plan.Name.Equal(state.Name) || !plan.Description.Equal(state.Description)) {
 		goal.Required = append(goal.Required, lifecycle.OpRequest{Op: lifecycle.OpUpdate, Params: map[string]string{

@@ -175,7 +175,7 @@ func (s *Sandbox) invokeGroup(ctx context.Context, t *tx, r *lifecycle.Operation
 		return err
 	}
 	switch r.Name {
-	case lifecycle.OpAddMember, lifecycle.OpRemoveMember:
+	case lifecycle.OpAddMember, lifecycle.OpRemoveMember, lifecycle.OpAddServer, lifecycle.OpRemoveServer:
 		return s.groupMembership(ctx, t, r, rec, ver, obs, params, allowLoss, now)
 	}
 	if err := check(lifecycle.ProtectionGroup, r.Name, obs, allowLoss); err != nil {
@@ -215,10 +215,11 @@ func (s *Sandbox) invokeGroup(ctx context.Context, t *tx, r *lifecycle.Operation
 // groupMembership adds or removes a pair ({"pair_id"}) or a protected server ({"server_id"}).
 func (s *Sandbox) groupMembership(ctx context.Context, t *tx, r *lifecycle.Operation, rec *groupRec, ver int64, obs lifecycle.Observation, params map[string]string, allowLoss bool, now time.Time) error {
 	pairID, serverID := params[ParamPairID], params[ParamServerID]
-	if (pairID == "") == (serverID == "") {
-		return platform.Invalidf("", "%s needs exactly one of pair_id or server_id", r.Name)
+	serverOp := r.Name == lifecycle.OpAddServer || r.Name == lifecycle.OpRemoveServer
+	if serverOp && (serverID == "" || pairID != "") || !serverOp && (pairID == "" || serverID != "") {
+		return platform.Invalidf("", "%s needs exactly its parameter (%v)", r.Name, r.Params)
 	}
-	add := r.Name == lifecycle.OpAddMember
+	add := r.Name == lifecycle.OpAddMember || r.Name == lifecycle.OpAddServer
 	if pairID != "" {
 		p, pver, err := s.loadPair(ctx, t, pairID, now)
 		if err != nil {

@@ -226,7 +226,7 @@ func (e *env) protectedGroup() (gid, pid string) {
 	e.clk.Advance(time.Minute)
 	e.wantState(lifecycle.ProtectionGroup, gid, "configured")
 	e.ok(e.invoke(lifecycle.ProtectionGroup, gid, lifecycle.OpAddMember, map[string]string{"pair_id": pid}))
-	e.ok(e.invoke(lifecycle.ProtectionGroup, gid, lifecycle.OpAddMember, map[string]string{"server_id": "web"}))
+	e.ok(e.invoke(lifecycle.ProtectionGroup, gid, lifecycle.OpAddServer, map[string]string{"server_id": "web"}))
 	e.ok(e.invoke(lifecycle.ProtectionGroup, gid, lifecycle.OpEnableProtection, nil))
 	gr := e.group(gid)
 	if gr.ReplicationStatus != platform.ReplicationCopying || gr.State != lifecycle.Starting {
@@ -370,7 +370,7 @@ func TestGroupRules(t *testing.T) {
 	if p := e.pair(pid); p.GroupID != "" || p.State != lifecycle.Paused {
 		t.Fatalf("removed pair: %+v", p)
 	}
-	e.ok(e.invoke(lifecycle.ProtectionGroup, gid, lifecycle.OpRemoveMember, map[string]string{"server_id": "web"}))
+	e.ok(e.invoke(lifecycle.ProtectionGroup, gid, lifecycle.OpRemoveServer, map[string]string{"server_id": "web"}))
 	e.ok(e.invoke(lifecycle.ProtectionGroup, gid, lifecycle.OpDelete, nil))
 	e.clk.Advance(time.Minute)
 	if _, err := e.sb.GetGroup(e.ctx, gid); !platform.IsNotFound(err) {
