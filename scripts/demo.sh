@@ -30,7 +30,8 @@ tf() {
   terraform "$@" -no-color 2>&1 | grep -v -E \
     -e 'Refreshing state|Reading\.\.\.|Read complete|Still (creating|modifying)' \
     -e 'Provider development overrides|provider development overrides|dr-provider/dr in /|skip terraform init|published releases|may not match any released|applying changes may cause|^configuration:$|with published' \
-    -e '^Warnings:$|compact-warnings|^  on main.tf line|^[│╷╵ ]*$'
+    -e 'compact-warnings|^  on main.tf line|^[│╷╵ ]*$|^Terraform used the selected|^plan. Resource actions|symbols:$|^  [~+-] (update|create|destroy)' |
+    awk '/^Terraform will perform the following actions:/ {skip=1; next} /^(Plan|Changes to Outputs):/ {skip=0} /^Changes to Outputs:/ {skip=2; next} skip==2 && /^[A-Za-z]/ {skip=0} !skip'
   return "${PIPESTATUS[0]}"
 }
 

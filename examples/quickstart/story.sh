@@ -5,7 +5,6 @@ set -euo pipefail
 
 step "1. Set up: sites, servers, volumes, a replicated database, a protection group, a backup replica"
 tf apply -auto-approve -compact-warnings
-tf output -json group | head -c 400; echo
 
 step "2. Outage: the production site goes down"
 tf apply -auto-approve -compact-warnings -var source_site_healthy=false

@@ -36,17 +36,17 @@ description: |-
 # {{.Name}} ({{.Type}})
 
 {{ .Description | trimspace }}
-{{ if .HasExample -}}
 
+{{ if .HasExample -}}
 ## Example Usage
 
 {{ tffile .ExampleFile }}
 {{- end }}
-
-{{ .SchemaMarkdown | trimspace }}
 `
 
-const footer = `{{- if .HasImport }}
+const footer = `
+{{ .SchemaMarkdown | trimspace }}
+{{- if .HasImport }}
 
 ## Import
 

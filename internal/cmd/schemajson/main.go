@@ -18,7 +18,9 @@ import (
 	"github.com/dr-provider/terraform-provider-dr/internal/provider"
 )
 
-const providerAddress = "registry.terraform.io/dr-provider/dr"
+// schemaKey names the provider in the output. tfplugindocs looks a provider up by its short
+// name ("dr") or as registry.terraform.io/hashicorp/<name>, so the short name it is.
+const schemaKey = "dr"
 
 func main() {
 	out, err := build(context.Background())
@@ -90,7 +92,7 @@ func build(ctx context.Context) (map[string]any, error) {
 
 	return map[string]any{
 		"format_version":   "1.0",
-		"provider_schemas": map[string]any{providerAddress: ps},
+		"provider_schemas": map[string]any{schemaKey: ps},
 	}, nil
 }
 

@@ -1,0 +1,34 @@
+resource "dr_sandbox_site" "production" {
+  region = "cn-shanghai"
+  zone   = "cn-shanghai-a"
+}
+
+resource "dr_sandbox_site" "dr" {
+  region = "cn-shanghai"
+  zone   = "cn-shanghai-b"
+}
+
+resource "dr_sandbox_volume" "db" {
+  site_id = dr_sandbox_site.production.id
+  size_gb = 100
+}
+
+resource "dr_sandbox_volume" "db_dr" {
+  site_id = dr_sandbox_site.dr.id
+  size_gb = 100
+}
+
+resource "dr_replication_pair" "db" {
+  name                = "db"
+  primary_volume_id   = dr_sandbox_volume.db.id
+  secondary_volume_id = dr_sandbox_volume.db_dr.id
+
+  # Desired state (both optional; omit to observe only).
+  replication = "running"
+  active_site = "primary" # "secondary" switches over (or fails over when the primary site is down)
+
+  timeouts {
+    create = "30m"
+    update = "60m"
+  }
+}
