@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
@@ -166,7 +167,7 @@ func (p *drProvider) Configure(ctx context.Context, req provider.ConfigureReques
 	ctx = tflog.SetField(ctx, "sandbox_path", dbPath)
 	tflog.Debug(ctx, "opening sandbox DR platform", map[string]any{"time_scale": timeScale})
 
-	sbx, err := sandbox.Open(dbPath, sandbox.Options{TimeScale: timeScale})
+	sbx, err := openSandbox(dbPath, timeScale)
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("sandbox").AtName("path"), "Cannot open the sandbox database",
 			fmt.Sprintf("The sandbox database %q could not be opened or created: %s. Choose a writable path "+
@@ -200,4 +201,27 @@ func (p *drProvider) ListResources(_ context.Context) []func() list.ListResource
 
 func (p *drProvider) Actions(_ context.Context) []func() action.Action {
 	return actionConstructors()
+}
+
+// Sandboxes opened by this process, by path and time scale. Terraform configures a provider
+// instance per command, and acceptance tests and benchmarks run many in one process; sharing
+// the open database keeps that to one connection pool per file.
+var (
+	sandboxesMu sync.Mutex
+	sandboxes   = map[string]*sandbox.Sandbox{}
+)
+
+func openSandbox(path string, timeScale float64) (*sandbox.Sandbox, error) {
+	key := fmt.Sprintf("%s\x00%g", path, timeScale)
+	sandboxesMu.Lock()
+	defer sandboxesMu.Unlock()
+	if sb, ok := sandboxes[key]; ok {
+		return sb, nil
+	}
+	sb, err := sandbox.Open(path, sandbox.Options{TimeScale: timeScale})
+	if err != nil {
+		return nil, err
+	}
+	sandboxes[key] = sb
+	return sb, nil
 }
