@@ -44,8 +44,21 @@ func testAccOpenSandbox(t *testing.T, db string) *sandbox.Sandbox {
 // testAccTwoSites is the inventory most tests share: a production and a DR site in one
 // replication-capable region, with a volume pair of the given size at them. site_healthy
 // controls the production site (an outage when false).
-func testAccTwoSites(prodHealthy bool) string {
+func testAccTwoSites(prodHealthy bool) string { return testAccTwoSitesAttached(prodHealthy, false) }
+
+// testAccTwoSitesAttached is testAccTwoSites with volume b optionally attached to a server at
+// the DR site.
+func testAccTwoSitesAttached(prodHealthy, attachB bool) string {
+	bServer := "null"
+	if attachB {
+		bServer = "dr_sandbox_server.dr.id"
+	}
 	return fmt.Sprintf(`
+resource "dr_sandbox_server" "dr" {
+  name    = "dr-host"
+  site_id = dr_sandbox_site.dr.id
+}
+
 resource "dr_sandbox_site" "prod" {
   region  = "cn-shanghai"
   zone    = "cn-shanghai-a"
@@ -63,8 +76,9 @@ resource "dr_sandbox_volume" "a" {
 }
 
 resource "dr_sandbox_volume" "b" {
-  site_id = dr_sandbox_site.dr.id
-  size_gb = 10
+  site_id   = dr_sandbox_site.dr.id
+  size_gb   = 10
+  server_id = %s
 }
-`, prodHealthy)
+`, prodHealthy, bServer)
 }

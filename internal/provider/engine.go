@@ -74,6 +74,7 @@ func addPathWarning(diags *diag.Diagnostics, typeName, name string, p lifecycle.
 
 // runPath executes a plan with the executor, logging every progress event.
 func runPath(ctx context.Context, data *ProviderData, p lifecycle.Path) (lifecycle.Result, error) {
+	ctx = maskSecrets(ctx) // progress messages carry client tokens
 	ex := &lifecycle.Executor{
 		Driver:       data.Platform,
 		PollInterval: data.PollInterval,

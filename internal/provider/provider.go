@@ -175,7 +175,8 @@ func (p *drProvider) Configure(ctx context.Context, req provider.ConfigureReques
 		return
 	}
 
-	data := &ProviderData{Platform: sbx, PlatformName: "sandbox", PollInterval: pollInterval(timeScale)}
+	// Every platform call is retried on Retryable errors (bounded; see platform_retry.go).
+	data := &ProviderData{Platform: withRetries(sbx), PlatformName: "sandbox", PollInterval: pollInterval(timeScale)}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data

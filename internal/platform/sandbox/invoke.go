@@ -157,6 +157,9 @@ func (s *Sandbox) invokePair(ctx context.Context, t *tx, r *lifecycle.Operation,
 	}
 	rec.LastRecoveryPoint = view.LastRecoveryPoint // materialize cycles run so far
 	rec.ReplSince = time.Time{}
+	if r.Name == lifecycle.OpUpdate {
+		applyMetadata(&rec.Name, &rec.Description, params)
+	}
 	fail, err := takeFailNext(ctx, t, lifecycle.ReplicationPair, r.Name)
 	if err != nil {
 		return err
@@ -187,6 +190,9 @@ func (s *Sandbox) invokeGroup(ctx context.Context, t *tx, r *lifecycle.Operation
 	}
 	rec.LastRecoveryPoint = view.LastRecoveryPoint
 	rec.ReplSince = time.Time{}
+	if r.Name == lifecycle.OpUpdate {
+		applyMetadata(&rec.Name, &rec.Description, params)
+	}
 	fail, err := takeFailNext(ctx, t, lifecycle.ProtectionGroup, r.Name)
 	if err != nil {
 		return err
@@ -441,4 +447,15 @@ func (s *Sandbox) Cancel(ctx context.Context, kind lifecycle.Kind, id string, op
 		c.cancel()
 		return save()
 	})
+}
+
+// applyMetadata applies the update operation's parameters (the table row's Params: name,
+// description) that are present.
+func applyMetadata(name, description *string, params map[string]string) {
+	if v, ok := params["name"]; ok && v != "" {
+		*name = v
+	}
+	if v, ok := params["description"]; ok {
+		*description = v
+	}
 }

@@ -131,6 +131,9 @@ func (s *Sandbox) count(method string) {
 	}
 	s.ctrMu.Unlock()
 	c.Add(1)
+	if countersOut != nil {
+		s.persistCounters()
+	}
 }
 
 // now is the simulated "now".

@@ -1,0 +1,301 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"regexp"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+)
+
+// retryPolicy bounds the retries of a platform call that failed with a Retryable error
+// (throttling, busy, transient internal errors). Every call the provider makes is safe to
+// repeat: reads trivially, creates and operations because they carry a client token (R001-4),
+// and attribute updates because they replace the whole object. Precondition failures,
+// conflicts and every other class are returned at once (V-NO-RETRY).
+type retryPolicy struct {
+	Attempts int           // total attempts, including the first
+	Initial  time.Duration // delay before the first retry
+	Max      time.Duration // cap of one delay
+}
+
+// defaultRetryPolicy: 10 attempts, 50 ms doubling to at most 1 s (about 5.5 s in the worst
+// case per call); at a 30 % transient error rate a call fails for good with probability 6e-6.
+var defaultRetryPolicy = retryPolicy{Attempts: 10, Initial: 50 * time.Millisecond, Max: time.Second}
+
+// RetryError is a Retryable error that persisted through every attempt. It names the call,
+// the number of attempts and the last error, and unwraps to the last error (so its class is
+// still Retryable for callers that keep a retry budget of their own).
+type RetryError struct {
+	Call     string
+	Attempts int
+	Elapsed  time.Duration
+	Err      error
+}
+
+func (e *RetryError) Error() string {
+	return fmt.Sprintf("%s gave up after %d attempts in %s; last error: %v", e.Call, e.Attempts, e.Elapsed.Round(time.Millisecond), e.Err)
+}
+
+func (e *RetryError) Unwrap() error { return e.Err }
+
+func (p retryPolicy) delay(n int) time.Duration {
+	d := p.Initial
+	for i := 0; i < n && d < p.Max; i++ {
+		d *= 2
+	}
+	d = min(d, p.Max)
+	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+}
+
+// retry runs fn until it succeeds, fails with a non-retryable error, the attempts are used up
+// or ctx ends.
+func retry[T any](ctx context.Context, p retryPolicy, call string, fn func() (T, error)) (T, error) {
+	start := time.Now()
+	for attempt := 1; ; attempt++ {
+		v, err := fn()
+		if err == nil || !platform.IsRetryable(err) {
+			return v, err
+		}
+		if attempt >= p.Attempts {
+			return v, &RetryError{Call: call, Attempts: attempt, Elapsed: time.Since(start), Err: err}
+		}
+		d := p.delay(attempt - 1)
+		tflog.Debug(ctx, "dr platform call failed with a retryable error; retrying", map[string]any{
+			"call": call, "attempt": attempt, "max_attempts": p.Attempts, "retry_in": d.String(), "error": err.Error(),
+		})
+		t := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return v, errors.Join(&RetryError{Call: call, Attempts: attempt, Elapsed: time.Since(start), Err: err}, ctx.Err())
+		case <-t.C:
+		}
+	}
+}
+
+func retry0(ctx context.Context, p retryPolicy, call string, fn func() error) error {
+	_, err := retry(ctx, p, call, func() (struct{}, error) { return struct{}{}, fn() })
+	return err
+}
+
+// retryingPlatform wraps a platform so that every call is retried per its policy.
+type retryingPlatform struct {
+	platform.Platform
+	p retryPolicy
+}
+
+// withRetries wraps p (and its inventory) in the default retry policy.
+func withRetries(p platform.Platform) platform.Platform {
+	return &retryingPlatform{Platform: p, p: defaultRetryPolicy}
+}
+
+func (r *retryingPlatform) Observe(ctx context.Context, kind lifecycle.Kind, id string) (lifecycle.Observation, error) {
+	return retry(ctx, r.p, "Observe "+string(kind), func() (lifecycle.Observation, error) { return r.Platform.Observe(ctx, kind, id) })
+}
+
+func (r *retryingPlatform) Invoke(ctx context.Context, kind lifecycle.Kind, id string, op lifecycle.Op, token string, params map[string]string) error {
+	return retry0(ctx, r.p, "Invoke "+string(op)+" on "+string(kind), func() error { return r.Platform.Invoke(ctx, kind, id, op, token, params) })
+}
+
+func (r *retryingPlatform) Cancel(ctx context.Context, kind lifecycle.Kind, id string, op lifecycle.Op) error {
+	return retry0(ctx, r.p, "Cancel "+string(op)+" on "+string(kind), func() error { return r.Platform.Cancel(ctx, kind, id, op) })
+}
+
+func (r *retryingPlatform) CreatePair(ctx context.Context, spec platform.PairSpec, token string) (platform.ReplicationPair, error) {
+	return retry(ctx, r.p, "CreatePair", func() (platform.ReplicationPair, error) { return r.Platform.CreatePair(ctx, spec, token) })
+}
+
+func (r *retryingPlatform) GetPair(ctx context.Context, id string) (platform.ReplicationPair, error) {
+	return retry(ctx, r.p, "GetPair", func() (platform.ReplicationPair, error) { return r.Platform.GetPair(ctx, id) })
+}
+
+func (r *retryingPlatform) UpdatePair(ctx context.Context, id string, spec platform.PairSpec) (platform.ReplicationPair, error) {
+	return retry(ctx, r.p, "UpdatePair", func() (platform.ReplicationPair, error) { return r.Platform.UpdatePair(ctx, id, spec) })
+}
+
+func (r *retryingPlatform) ListPairs(ctx context.Context) ([]platform.ReplicationPair, error) {
+	return retry(ctx, r.p, "ListPairs", func() ([]platform.ReplicationPair, error) { return r.Platform.ListPairs(ctx) })
+}
+
+func (r *retryingPlatform) CreateGroup(ctx context.Context, spec platform.GroupSpec, token string) (platform.ProtectionGroup, error) {
+	return retry(ctx, r.p, "CreateGroup", func() (platform.ProtectionGroup, error) { return r.Platform.CreateGroup(ctx, spec, token) })
+}
+
+func (r *retryingPlatform) GetGroup(ctx context.Context, id string) (platform.ProtectionGroup, error) {
+	return retry(ctx, r.p, "GetGroup", func() (platform.ProtectionGroup, error) { return r.Platform.GetGroup(ctx, id) })
+}
+
+func (r *retryingPlatform) UpdateGroup(ctx context.Context, id string, spec platform.GroupSpec) (platform.ProtectionGroup, error) {
+	return retry(ctx, r.p, "UpdateGroup", func() (platform.ProtectionGroup, error) { return r.Platform.UpdateGroup(ctx, id, spec) })
+}
+
+func (r *retryingPlatform) ListGroups(ctx context.Context) ([]platform.ProtectionGroup, error) {
+	return retry(ctx, r.p, "ListGroups", func() ([]platform.ProtectionGroup, error) { return r.Platform.ListGroups(ctx) })
+}
+
+func (r *retryingPlatform) CreateReplica(ctx context.Context, spec platform.ReplicaSpec, token string) (platform.BackupReplica, error) {
+	return retry(ctx, r.p, "CreateReplica", func() (platform.BackupReplica, error) { return r.Platform.CreateReplica(ctx, spec, token) })
+}
+
+func (r *retryingPlatform) GetReplica(ctx context.Context, id string) (platform.BackupReplica, error) {
+	return retry(ctx, r.p, "GetReplica", func() (platform.BackupReplica, error) { return r.Platform.GetReplica(ctx, id) })
+}
+
+func (r *retryingPlatform) ListReplicas(ctx context.Context) ([]platform.BackupReplica, error) {
+	return retry(ctx, r.p, "ListReplicas", func() ([]platform.BackupReplica, error) { return r.Platform.ListReplicas(ctx) })
+}
+
+func (r *retryingPlatform) CreateRecoveryServer(ctx context.Context, spec platform.RecoveryServerSpec, token string) (platform.RecoveryServer, error) {
+	return retry(ctx, r.p, "CreateRecoveryServer", func() (platform.RecoveryServer, error) { return r.Platform.CreateRecoveryServer(ctx, spec, token) })
+}
+
+func (r *retryingPlatform) GetRecoveryServer(ctx context.Context, id string) (platform.RecoveryServer, error) {
+	return retry(ctx, r.p, "GetRecoveryServer", func() (platform.RecoveryServer, error) { return r.Platform.GetRecoveryServer(ctx, id) })
+}
+
+func (r *retryingPlatform) UpdateRecoveryServer(ctx context.Context, id string, spec platform.RecoveryServerSpec) (platform.RecoveryServer, error) {
+	return retry(ctx, r.p, "UpdateRecoveryServer", func() (platform.RecoveryServer, error) { return r.Platform.UpdateRecoveryServer(ctx, id, spec) })
+}
+
+func (r *retryingPlatform) ListRecoveryServers(ctx context.Context) ([]platform.RecoveryServer, error) {
+	return retry(ctx, r.p, "ListRecoveryServers", func() ([]platform.RecoveryServer, error) { return r.Platform.ListRecoveryServers(ctx) })
+}
+
+func (r *retryingPlatform) ProposedPairFacts(ctx context.Context, spec platform.PairSpec) (lifecycle.Facts, error) {
+	return retry(ctx, r.p, "ProposedPairFacts", func() (lifecycle.Facts, error) { return r.Platform.ProposedPairFacts(ctx, spec) })
+}
+
+func (r *retryingPlatform) ProposedReplicaFacts(ctx context.Context, spec platform.ReplicaSpec) (lifecycle.Facts, error) {
+	return retry(ctx, r.p, "ProposedReplicaFacts", func() (lifecycle.Facts, error) { return r.Platform.ProposedReplicaFacts(ctx, spec) })
+}
+
+func (r *retryingPlatform) Inventory() (platform.Inventory, bool) {
+	inv, ok := r.Platform.Inventory()
+	if !ok {
+		return inv, ok
+	}
+	return &retryingInventory{Inventory: inv, p: r.p}, true
+}
+
+// retryingInventory retries the sandbox inventory's calls the same way.
+type retryingInventory struct {
+	platform.Inventory
+	p retryPolicy
+}
+
+func (r *retryingInventory) PutSite(ctx context.Context, s platform.Site) (platform.Site, error) {
+	return retry(ctx, r.p, "PutSite", func() (platform.Site, error) { return r.Inventory.PutSite(ctx, s) })
+}
+
+func (r *retryingInventory) GetSite(ctx context.Context, id string) (platform.Site, error) {
+	return retry(ctx, r.p, "GetSite", func() (platform.Site, error) { return r.Inventory.GetSite(ctx, id) })
+}
+
+func (r *retryingInventory) ListSites(ctx context.Context) ([]platform.Site, error) {
+	return retry(ctx, r.p, "ListSites", func() ([]platform.Site, error) { return r.Inventory.ListSites(ctx) })
+}
+
+func (r *retryingInventory) DeleteSite(ctx context.Context, id string) error {
+	return retry0(ctx, r.p, "DeleteSite", func() error { return r.Inventory.DeleteSite(ctx, id) })
+}
+
+func (r *retryingInventory) SetSiteHealth(ctx context.Context, id string, healthy bool) (platform.Site, error) {
+	return retry(ctx, r.p, "SetSiteHealth", func() (platform.Site, error) { return r.Inventory.SetSiteHealth(ctx, id, healthy) })
+}
+
+func (r *retryingInventory) PutVolume(ctx context.Context, v platform.Volume) (platform.Volume, error) {
+	return retry(ctx, r.p, "PutVolume", func() (platform.Volume, error) { return r.Inventory.PutVolume(ctx, v) })
+}
+
+func (r *retryingInventory) GetVolume(ctx context.Context, id string) (platform.Volume, error) {
+	return retry(ctx, r.p, "GetVolume", func() (platform.Volume, error) { return r.Inventory.GetVolume(ctx, id) })
+}
+
+func (r *retryingInventory) ListVolumes(ctx context.Context) ([]platform.Volume, error) {
+	return retry(ctx, r.p, "ListVolumes", func() ([]platform.Volume, error) { return r.Inventory.ListVolumes(ctx) })
+}
+
+func (r *retryingInventory) DeleteVolume(ctx context.Context, id string) error {
+	return retry0(ctx, r.p, "DeleteVolume", func() error { return r.Inventory.DeleteVolume(ctx, id) })
+}
+
+func (r *retryingInventory) AttachVolume(ctx context.Context, volumeID, serverID string) (platform.Volume, error) {
+	return retry(ctx, r.p, "AttachVolume", func() (platform.Volume, error) { return r.Inventory.AttachVolume(ctx, volumeID, serverID) })
+}
+
+func (r *retryingInventory) PutServer(ctx context.Context, s platform.Server) (platform.Server, error) {
+	return retry(ctx, r.p, "PutServer", func() (platform.Server, error) { return r.Inventory.PutServer(ctx, s) })
+}
+
+func (r *retryingInventory) GetServer(ctx context.Context, id string) (platform.Server, error) {
+	return retry(ctx, r.p, "GetServer", func() (platform.Server, error) { return r.Inventory.GetServer(ctx, id) })
+}
+
+func (r *retryingInventory) ListServers(ctx context.Context) ([]platform.Server, error) {
+	return retry(ctx, r.p, "ListServers", func() ([]platform.Server, error) { return r.Inventory.ListServers(ctx) })
+}
+
+func (r *retryingInventory) DeleteServer(ctx context.Context, id string) error {
+	return retry0(ctx, r.p, "DeleteServer", func() error { return r.Inventory.DeleteServer(ctx, id) })
+}
+
+func (r *retryingInventory) SetServerPower(ctx context.Context, id, power string) (platform.Server, error) {
+	return retry(ctx, r.p, "SetServerPower", func() (platform.Server, error) { return r.Inventory.SetServerPower(ctx, id, power) })
+}
+
+func (r *retryingInventory) PutBackup(ctx context.Context, b platform.Backup) (platform.Backup, error) {
+	return retry(ctx, r.p, "PutBackup", func() (platform.Backup, error) { return r.Inventory.PutBackup(ctx, b) })
+}
+
+func (r *retryingInventory) GetBackup(ctx context.Context, id string) (platform.Backup, error) {
+	return retry(ctx, r.p, "GetBackup", func() (platform.Backup, error) { return r.Inventory.GetBackup(ctx, id) })
+}
+
+func (r *retryingInventory) ListBackups(ctx context.Context) ([]platform.Backup, error) {
+	return retry(ctx, r.p, "ListBackups", func() ([]platform.Backup, error) { return r.Inventory.ListBackups(ctx) })
+}
+
+func (r *retryingInventory) DeleteBackup(ctx context.Context, id string) error {
+	return retry0(ctx, r.p, "DeleteBackup", func() error { return r.Inventory.DeleteBackup(ctx, id) })
+}
+
+func (r *retryingInventory) PutVault(ctx context.Context, v platform.Vault) (platform.Vault, error) {
+	return retry(ctx, r.p, "PutVault", func() (platform.Vault, error) { return r.Inventory.PutVault(ctx, v) })
+}
+
+func (r *retryingInventory) GetVault(ctx context.Context, id string) (platform.Vault, error) {
+	return retry(ctx, r.p, "GetVault", func() (platform.Vault, error) { return r.Inventory.GetVault(ctx, id) })
+}
+
+func (r *retryingInventory) ListVaults(ctx context.Context) ([]platform.Vault, error) {
+	return retry(ctx, r.p, "ListVaults", func() ([]platform.Vault, error) { return r.Inventory.ListVaults(ctx) })
+}
+
+func (r *retryingInventory) DeleteVault(ctx context.Context, id string) error {
+	return retry0(ctx, r.p, "DeleteVault", func() error { return r.Inventory.DeleteVault(ctx, id) })
+}
+
+// Client tokens are idempotency keys: anyone holding one can replay an operation, so they are
+// masked in the provider's logs (by field key and wherever they appear in a message).
+var (
+	secretFieldKeys = []string{"token", "client_token"}
+	secretPatterns  = []*regexp.Regexp{
+		regexp.MustCompile(`\bdr-[0-9a-f]{40}\b`),                   // lifecycle.ClientToken
+		regexp.MustCompile(`\btf-create-[0-9a-f]{40}(-[0-9a-f]+)?`), // createToken / freshToken
+	}
+)
+
+// maskSecrets returns ctx with the provider's log masking of client tokens.
+func maskSecrets(ctx context.Context) context.Context {
+	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, secretFieldKeys...)
+	ctx = tflog.MaskMessageRegexes(ctx, secretPatterns...)
+	ctx = tflog.MaskAllFieldValuesRegexes(ctx, secretPatterns...)
+	return ctx
+}
