@@ -98,6 +98,35 @@ func (e drEngine) apply(ctx context.Context, data *ProviderData, id string, goal
 	}
 }
 
+// planDestroy checks at plan time that the object can be deleted along a legal path (e.g. a
+// failed-over pair needs allow_data_loss, V-PAIR-DELETE), so `terraform destroy` refuses
+// before anything is touched.
+func (e drEngine) planDestroy(ctx context.Context, data *ProviderData, id string, goal lifecycle.Goal, opts lifecycle.Options, diags *diag.Diagnostics) {
+	obs, err := data.Platform.Observe(ctx, e.kind, id)
+	if err != nil {
+		if !platform.IsNotFound(err) {
+			addError(diags, "reading", e.typeName, id, err)
+		}
+		return
+	}
+	if obs.Facts.InGroup {
+		// The group's own destroy or update releases the pair earlier in the same apply;
+		// whether it will is not known here, so membership checks run at apply time.
+		if obs.Facts.Unknown == nil {
+			obs.Facts.Unknown = map[string]bool{}
+		}
+		obs.Facts.Unknown[lifecycle.FactMembers] = true
+	}
+	_, vs := lifecycle.Plan(e.kind, obs, goal, opts)
+	for _, v := range lifecycle.Blocking(vs) {
+		detail := v.Message
+		if v.DataLoss {
+			detail += " Set allow_data_loss = true (and apply) before destroying."
+		}
+		diags.AddError(violationSummary(e.typeName, v), detail)
+	}
+}
+
 // waitStable waits until a newly created object leaves its transitional creation state.
 func (e drEngine) waitStable(ctx context.Context, data *ProviderData, id string, timeout time.Duration, diags *diag.Diagnostics) {
 	e.apply(ctx, data, id, lifecycle.Goal{}, lifecycle.Options{}, timeout, path.Root("id"), diags)

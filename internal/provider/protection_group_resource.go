@@ -164,8 +164,20 @@ func (r *protectionGroupResource) Configure(_ context.Context, req resource.Conf
 }
 
 func (r *protectionGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.data == nil || req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
-		// Creation is checked at apply: its members are usually created in the same apply.
+	if r.data == nil || req.State.Raw.IsNull() {
+		// Unconfigured provider, or creation: checked at apply, since its members are usually
+		// created in the same apply.
+		return
+	}
+	if req.Plan.Raw.IsNull() {
+		var state groupModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if !resp.Diagnostics.HasError() {
+			pairs, _ := setStrings(ctx, state.PairIDs)
+			servers, _ := setStrings(ctx, state.ServerIDs)
+			r.engine.planDestroy(ctx, r.data, state.ID.ValueString(), deleteGoal(pairs, servers, state.DrillActive.ValueBool()),
+				lifecycle.Options{AllowDataLoss: state.AllowDataLoss.ValueBool()}, &resp.Diagnostics)
+		}
 		return
 	}
 	var plan, config, state groupModel
@@ -289,10 +301,18 @@ func (r *protectionGroupResource) Delete(ctx context.Context, req resource.Delet
 		addError(&resp.Diagnostics, "reading", groupType, id, err)
 		return
 	}
+	r.engine.apply(ctx, r.data, id, deleteGoal(g.PairIDs, g.ServerIDs, g.DrillActive), lifecycle.Options{AllowDataLoss: state.AllowDataLoss.ValueBool()}, timeout, path.Root("allow_data_loss"), &resp.Diagnostics)
+}
+
+// deleteGoal is the destroy goal: remove every member, stop a running drill, delete.
+func deleteGoal(pairs, servers []string, drill bool) lifecycle.Goal {
 	goal := lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}}
-	goal.Required = append(goal.Required, memberOps(lifecycle.OpRemoveMember, "pair_id", g.PairIDs)...)
-	goal.Required = append(goal.Required, memberOps(lifecycle.OpRemoveServer, "server_id", g.ServerIDs)...)
-	r.engine.apply(ctx, r.data, id, goal, lifecycle.Options{AllowDataLoss: state.AllowDataLoss.ValueBool()}, timeout, path.Root("allow_data_loss"), &resp.Diagnostics)
+	goal.Required = append(goal.Required, memberOps(lifecycle.OpRemoveMember, "pair_id", pairs)...)
+	goal.Required = append(goal.Required, memberOps(lifecycle.OpRemoveServer, "server_id", servers)...)
+	if drill {
+		goal.Required = append(goal.Required, lifecycle.OpRequest{Op: lifecycle.OpStopDrill})
+	}
+	return goal
 }
 
 func (r *protectionGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -168,9 +168,16 @@ func (r *replicationPairResource) Configure(_ context.Context, req resource.Conf
 
 // ModifyPlan is where the engine validates the change before anything is touched.
 func (r *replicationPairResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.data == nil || req.Plan.Raw.IsNull() {
-		// Unconfigured provider (validation) or destroy: delete is planned at apply, where
-		// the engine stops replication first.
+	if r.data == nil {
+		return // unconfigured provider (validation): no platform to ask
+	}
+	if req.Plan.Raw.IsNull() {
+		var state pairModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if !resp.Diagnostics.HasError() {
+			r.engine.planDestroy(ctx, r.data, state.ID.ValueString(), lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}},
+				lifecycle.Options{AllowDataLoss: state.AllowDataLoss.ValueBool()}, &resp.Diagnostics)
+		}
 		return
 	}
 	var plan, config pairModel

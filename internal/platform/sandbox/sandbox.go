@@ -9,6 +9,7 @@ import (
 	"fmt"
 	mrand "math/rand/v2"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -349,6 +350,19 @@ func checkToken(ctx context.Context, t *tx, scope, token string, op lifecycle.Op
 			return "", false, nil
 		}
 		return "", false, err
+	}
+	if kind, ok := strings.CutPrefix(scope, "create:"); ok {
+		// A create token is remembered with the object it made: once that object is deleted,
+		// the token is free again and a create with it makes a new object.
+		if live, err := t.exists(ctx, kind, result); err != nil {
+			return "", false, err
+		} else if !live {
+			if !t.writable {
+				return "", false, errNeedWrite
+			}
+			_, err := t.ExecContext(ctx, `DELETE FROM tokens WHERE object_id = ? AND token = ?`, scope, token)
+			return "", false, err
+		}
 	}
 	if gotOp != string(op) || gotHash != hash {
 		return "", false, &platform.Error{Class: platform.ClassInvalid, Code: platform.CodeIdempotentParameterMismatch,

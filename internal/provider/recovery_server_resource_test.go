@@ -1,0 +1,103 @@
+package provider
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+const rsAddr = "dr_recovery_server.test"
+
+func testAccRecoveryServerConfig(db, attrs string) string {
+	return testAccProvider(db) + fmt.Sprintf(`
+resource "dr_sandbox_site" "prod" {
+  region = "cn-shanghai"
+  zone   = "cn-shanghai-a"
+}
+
+resource "dr_sandbox_server" "web" {
+  name    = "web"
+  site_id = dr_sandbox_site.prod.id
+}
+
+resource "dr_recovery_server" "test" {
+  name       = "web-recovery"
+  machine_id = dr_sandbox_server.web.id
+%s
+}
+`, attrs)
+}
+
+func expectRS(attr string, v knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(rsAddr, tfjsonpath.New(attr), v)
+}
+
+// Seed 004: standby → failover (through finalization) → failback (ready for failback) →
+// cancel failback → failback → confirm (standby); and test failover start/stop.
+func TestAccRecoveryServer_lifecycle(t *testing.T) {
+	db := testAccSandbox(t)
+	mode := func(m string) string { return fmt.Sprintf("  mode = %q", m) }
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: testAccRecoveryServerConfig(db, ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectRS("status", knownvalue.StringExact("standby")), // R004-1
+					expectRS("mode", knownvalue.StringExact("standby")),
+					expectRS("vm_state", knownvalue.StringExact("not_ready")),
+				},
+			},
+			{
+				Config: testAccRecoveryServerConfig(db, mode("test_failover")), // R004-7
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectRS("status", knownvalue.StringExact("testing")),
+					expectRS("test_ip", knownvalue.NotNull()),
+				},
+			},
+			{
+				Config:            testAccRecoveryServerConfig(db, mode("standby")),
+				ConfigStateChecks: []statecheck.StateCheck{expectRS("status", knownvalue.StringExact("standby")), expectRS("test_ip", knownvalue.Null())},
+			},
+			{
+				Config: testAccRecoveryServerConfig(db, mode("failover")), // R004-2
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(rsAddr, tfjsonpath.New("status"), knownvalue.StringExact("failed_over")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectRS("status", knownvalue.StringExact("failed_over")),
+					expectRS("vm_state", knownvalue.StringExact("started")),
+					expectRS("recovery_ip", knownvalue.NotNull()),
+				},
+			},
+			{
+				Config:            testAccRecoveryServerConfig(db, mode("ready_for_failback")), // R004-3
+				ConfigStateChecks: []statecheck.StateCheck{expectRS("status", knownvalue.StringExact("ready_for_failback"))},
+			},
+			{
+				Config:            testAccRecoveryServerConfig(db, mode("failover")), // R004-5: cancel failback
+				ConfigStateChecks: []statecheck.StateCheck{expectRS("status", knownvalue.StringExact("failed_over"))},
+			},
+			{
+				// Back to standby: the engine takes failback → confirm (R004-3, R004-4), not the
+				// lossy cancel_failover.
+				Config: testAccRecoveryServerConfig(db, mode("standby")),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectRS("status", knownvalue.StringExact("standby")),
+					expectRS("recovery_ip", knownvalue.Null()),
+				},
+			},
+			{
+				ResourceName:            rsAddr,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"timeouts"},
+			},
+		},
+	})
+}
