@@ -247,11 +247,13 @@ func (r *backupReplicaResource) ImportState(ctx context.Context, req resource.Im
 }
 
 func (r *backupReplicaResource) refresh(ctx context.Context, id string, m *replicaModel, diags *diagList) {
+	ctx, done := afterStop(ctx) // record the truth even when Terraform was interrupted
+	defer done()
 	rep, err := r.data.Platform.GetReplica(ctx, id)
 	if err != nil {
 		addError(diags, "reading", replicaType, id, err)
 		m.ID = types.StringValue(id)
-		nullUnknowns(m)
+		nullUnknowns(&m.replicaData)
 		return
 	}
 	m.fill(rep)
@@ -265,23 +267,29 @@ func (r *backupReplicaResource) spec(m replicaModel) platform.ReplicaSpec {
 	}
 }
 
-type replicaModel struct {
-	BackupID           types.String   `tfsdk:"backup_id"`
-	Description        types.String   `tfsdk:"description"`
-	DestinationRegion  types.String   `tfsdk:"destination_region"`
-	DestinationVaultID types.String   `tfsdk:"destination_vault_id"`
-	EnableAcceleration types.Bool     `tfsdk:"enable_acceleration"`
-	ID                 types.String   `tfsdk:"id"`
-	LastError          types.String   `tfsdk:"last_error"`
-	Name               types.String   `tfsdk:"name"`
-	ReplicaBackupID    types.String   `tfsdk:"replica_backup_id"`
-	SizeGB             types.Int64    `tfsdk:"size_gb"`
-	SourceRegion       types.String   `tfsdk:"source_region"`
-	Status             types.String   `tfsdk:"status"`
-	Timeouts           timeouts.Value `tfsdk:"timeouts"`
+// replicaData is the read model the resource and its data source share.
+type replicaData struct {
+	BackupID           types.String `tfsdk:"backup_id"`
+	Description        types.String `tfsdk:"description"`
+	DestinationRegion  types.String `tfsdk:"destination_region"`
+	DestinationVaultID types.String `tfsdk:"destination_vault_id"`
+	EnableAcceleration types.Bool   `tfsdk:"enable_acceleration"`
+	ID                 types.String `tfsdk:"id"`
+	LastError          types.String `tfsdk:"last_error"`
+	Name               types.String `tfsdk:"name"`
+	ReplicaBackupID    types.String `tfsdk:"replica_backup_id"`
+	SizeGB             types.Int64  `tfsdk:"size_gb"`
+	SourceRegion       types.String `tfsdk:"source_region"`
+	Status             types.String `tfsdk:"status"`
 }
 
-func (m *replicaModel) fill(r platform.BackupReplica) {
+// replicaModel is the resource's model: the read model plus the timeouts block.
+type replicaModel struct {
+	replicaData
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (m *replicaData) fill(r platform.BackupReplica) {
 	m.ID = types.StringValue(r.ID)
 	m.BackupID = types.StringValue(r.BackupID)
 	m.Name = types.StringValue(r.Name)

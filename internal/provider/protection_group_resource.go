@@ -233,7 +233,7 @@ func (r *protectionGroupResource) Create(ctx context.Context, req resource.Creat
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), g.ID)...)
 	r.engine.waitStable(ctx, r.data, g.ID, timeout, &resp.Diagnostics)
 	if !resp.Diagnostics.HasError() {
-		empty := groupModel{PairIDs: types.SetNull(types.StringType), ServerIDs: types.SetNull(types.StringType)}
+		empty := groupModel{groupData: groupData{PairIDs: types.SetNull(types.StringType), ServerIDs: types.SetNull(types.StringType)}}
 		goal, _ := r.goal(ctx, config, empty, plan)
 		r.engine.apply(ctx, r.data, g.ID, goal, lifecycle.Options{AllowDataLoss: plan.AllowDataLoss.ValueBool()}, timeout, r.goalPath(config, goal), &resp.Diagnostics)
 	}
@@ -320,11 +320,13 @@ func (r *protectionGroupResource) ImportState(ctx context.Context, req resource.
 }
 
 func (r *protectionGroupResource) refresh(ctx context.Context, id string, m *groupModel, diags *diagList) {
+	ctx, done := afterStop(ctx) // record the truth even when Terraform was interrupted
+	defer done()
 	g, err := r.data.Platform.GetGroup(ctx, id)
 	if err != nil {
 		addError(diags, "reading", groupType, id, err)
 		m.ID = types.StringValue(id)
-		nullUnknowns(m)
+		nullUnknowns(&m.groupData)
 		return
 	}
 	diags.Append(m.fill(g)...)
@@ -431,32 +433,38 @@ func diffSets(have, want []string) (add, remove []string) {
 	return add, remove
 }
 
-type groupModel struct {
-	ActiveSite        types.String   `tfsdk:"active_site"`
-	AllowDataLoss     types.Bool     `tfsdk:"allow_data_loss"`
-	AllowedOperations types.List     `tfsdk:"allowed_operations"`
-	Description       types.String   `tfsdk:"description"`
-	DRServers         types.List     `tfsdk:"dr_servers"`
-	DrillActive       types.Bool     `tfsdk:"drill_active"`
-	Health            types.String   `tfsdk:"health"`
-	ID                types.String   `tfsdk:"id"`
-	LastError         types.String   `tfsdk:"last_error"`
-	LastRecoveryPoint types.String   `tfsdk:"last_recovery_point"`
-	Name              types.String   `tfsdk:"name"`
-	PairIDs           types.Set      `tfsdk:"replication_pair_ids"`
-	Protection        types.String   `tfsdk:"protection"`
-	ReplicationStatus types.String   `tfsdk:"replication_status"`
-	ServerIDs         types.Set      `tfsdk:"server_ids"`
-	SourceRegion      types.String   `tfsdk:"source_region"`
-	SourceZone        types.String   `tfsdk:"source_zone"`
-	Status            types.String   `tfsdk:"status"`
-	SyncProgress      types.Int64    `tfsdk:"sync_progress"`
-	TargetRegion      types.String   `tfsdk:"target_region"`
-	TargetZone        types.String   `tfsdk:"target_zone"`
-	Timeouts          timeouts.Value `tfsdk:"timeouts"`
+// groupData is the read model the resource and its data source share.
+type groupData struct {
+	ActiveSite        types.String `tfsdk:"active_site"`
+	AllowDataLoss     types.Bool   `tfsdk:"allow_data_loss"`
+	AllowedOperations types.List   `tfsdk:"allowed_operations"`
+	Description       types.String `tfsdk:"description"`
+	DRServers         types.List   `tfsdk:"dr_servers"`
+	DrillActive       types.Bool   `tfsdk:"drill_active"`
+	Health            types.String `tfsdk:"health"`
+	ID                types.String `tfsdk:"id"`
+	LastError         types.String `tfsdk:"last_error"`
+	LastRecoveryPoint types.String `tfsdk:"last_recovery_point"`
+	Name              types.String `tfsdk:"name"`
+	PairIDs           types.Set    `tfsdk:"replication_pair_ids"`
+	Protection        types.String `tfsdk:"protection"`
+	ReplicationStatus types.String `tfsdk:"replication_status"`
+	ServerIDs         types.Set    `tfsdk:"server_ids"`
+	SourceRegion      types.String `tfsdk:"source_region"`
+	SourceZone        types.String `tfsdk:"source_zone"`
+	Status            types.String `tfsdk:"status"`
+	SyncProgress      types.Int64  `tfsdk:"sync_progress"`
+	TargetRegion      types.String `tfsdk:"target_region"`
+	TargetZone        types.String `tfsdk:"target_zone"`
 }
 
-func (m *groupModel) fill(g platform.ProtectionGroup) (diags diagList) {
+// groupModel is the resource's model: the read model plus the timeouts block.
+type groupModel struct {
+	groupData
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (m *groupData) fill(g platform.ProtectionGroup) (diags diagList) {
 	m.ID = types.StringValue(g.ID)
 	m.Name = types.StringValue(g.Name)
 	m.Description = optionalString(g.Description)

@@ -263,11 +263,13 @@ func (r *recoveryServerResource) ImportState(ctx context.Context, req resource.I
 }
 
 func (r *recoveryServerResource) refresh(ctx context.Context, id string, m *rsModel, diags *diagList) {
+	ctx, done := afterStop(ctx) // record the truth even when Terraform was interrupted
+	defer done()
 	rs, err := r.data.Platform.GetRecoveryServer(ctx, id)
 	if err != nil {
 		addError(diags, "reading", rsType, id, err)
 		m.ID = types.StringValue(id)
-		nullUnknowns(m)
+		nullUnknowns(&m.rsData)
 		return
 	}
 	m.fill(rs)
@@ -287,27 +289,33 @@ func (r *recoveryServerResource) spec(m rsModel) platform.RecoveryServerSpec {
 	}
 }
 
-type rsModel struct {
-	AllowDataLoss     types.Bool     `tfsdk:"allow_data_loss"`
-	AllowedOperations types.List     `tfsdk:"allowed_operations"`
-	CPU               types.Int64    `tfsdk:"cpu"`
-	ID                types.String   `tfsdk:"id"`
-	IPAddress         types.String   `tfsdk:"ip_address"`
-	LastError         types.String   `tfsdk:"last_error"`
-	MachineID         types.String   `tfsdk:"machine_id"`
-	MemoryGB          types.Int64    `tfsdk:"memory_gb"`
-	Mode              types.String   `tfsdk:"mode"`
-	Name              types.String   `tfsdk:"name"`
-	NetworkID         types.String   `tfsdk:"network_id"`
-	RecoveryIP        types.String   `tfsdk:"recovery_ip"`
-	RecoveryPointID   types.String   `tfsdk:"recovery_point_id"`
-	Status            types.String   `tfsdk:"status"`
-	TestIP            types.String   `tfsdk:"test_ip"`
-	Timeouts          timeouts.Value `tfsdk:"timeouts"`
-	VMState           types.String   `tfsdk:"vm_state"`
+// rsData is the read model the resource and its data source share.
+type rsData struct {
+	AllowDataLoss     types.Bool   `tfsdk:"allow_data_loss"`
+	AllowedOperations types.List   `tfsdk:"allowed_operations"`
+	CPU               types.Int64  `tfsdk:"cpu"`
+	ID                types.String `tfsdk:"id"`
+	IPAddress         types.String `tfsdk:"ip_address"`
+	LastError         types.String `tfsdk:"last_error"`
+	MachineID         types.String `tfsdk:"machine_id"`
+	MemoryGB          types.Int64  `tfsdk:"memory_gb"`
+	Mode              types.String `tfsdk:"mode"`
+	Name              types.String `tfsdk:"name"`
+	NetworkID         types.String `tfsdk:"network_id"`
+	RecoveryIP        types.String `tfsdk:"recovery_ip"`
+	RecoveryPointID   types.String `tfsdk:"recovery_point_id"`
+	Status            types.String `tfsdk:"status"`
+	TestIP            types.String `tfsdk:"test_ip"`
+	VMState           types.String `tfsdk:"vm_state"`
 }
 
-func (m *rsModel) fill(rs platform.RecoveryServer) {
+// rsModel is the resource's model: the read model plus the timeouts block.
+type rsModel struct {
+	rsData
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (m *rsData) fill(rs platform.RecoveryServer) {
 	m.ID = types.StringValue(rs.ID)
 	m.Name = types.StringValue(rs.Name)
 	m.MachineID = types.StringValue(rs.MachineID)

@@ -20,7 +20,13 @@ var resourceConstructors = []func() resource.Resource{
 }
 
 // dataSourceConstructors lists every data source of the provider.
-var dataSourceConstructors = []func() datasource.DataSource{}
+var dataSourceConstructors = []func() datasource.DataSource{
+	NewBackupReplicaDataSource,
+	NewProtectionGroupDataSource,
+	NewRecoveryServerDataSource,
+	NewReplicationPairDataSource,
+}
 
-// actionConstructors lists every action of the provider.
-func actionConstructors() []func() action.Action { return nil }
+// actionConstructors lists every action of the provider: generated from the lifecycle
+// engine's tables (see ActionCatalog in action_catalog.go).
+func actionConstructors() []func() action.Action { return generatedActions() }

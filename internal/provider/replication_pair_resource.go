@@ -353,11 +353,13 @@ func (r *replicationPairResource) ImportState(ctx context.Context, req resource.
 // refresh reads the pair after an operation and copies what was observed into the model, so
 // the saved state is the truth even when the operation failed half-way.
 func (r *replicationPairResource) refresh(ctx context.Context, id string, m *pairModel, diags *diagList) {
+	ctx, done := afterStop(ctx) // record the truth even when Terraform was interrupted
+	defer done()
 	pair, err := r.data.Platform.GetPair(ctx, id)
 	if err != nil {
 		addError(diags, "reading", pairType, id, err)
 		m.ID = types.StringValue(id)
-		nullUnknowns(m)
+		nullUnknowns(&m.pairData)
 		return
 	}
 	m.fill(pair)
@@ -398,33 +400,39 @@ func pairSite(v types.String) lifecycle.Site {
 	return lifecycle.SiteSource
 }
 
-type pairModel struct {
-	ActiveSite            types.String   `tfsdk:"active_site"`
-	AllowDataLoss         types.Bool     `tfsdk:"allow_data_loss"`
-	AllowedOperations     types.List     `tfsdk:"allowed_operations"`
-	BandwidthKbps         types.Int64    `tfsdk:"bandwidth_kbps"`
-	Description           types.String   `tfsdk:"description"`
-	Direction             types.String   `tfsdk:"direction"`
-	ID                    types.String   `tfsdk:"id"`
-	LastError             types.String   `tfsdk:"last_error"`
-	LastRecoveryPoint     types.String   `tfsdk:"last_recovery_point"`
-	Name                  types.String   `tfsdk:"name"`
-	PrimaryRegion         types.String   `tfsdk:"primary_region"`
-	PrimaryVolumeID       types.String   `tfsdk:"primary_volume_id"`
-	PrimaryZone           types.String   `tfsdk:"primary_zone"`
-	ProtectionGroupID     types.String   `tfsdk:"protection_group_id"`
-	Replication           types.String   `tfsdk:"replication"`
-	ReplicationLagSeconds types.Int64    `tfsdk:"replication_lag_seconds"`
-	RPOSeconds            types.Int64    `tfsdk:"rpo_seconds"`
-	SecondaryRegion       types.String   `tfsdk:"secondary_region"`
-	SecondaryVolumeID     types.String   `tfsdk:"secondary_volume_id"`
-	SecondaryZone         types.String   `tfsdk:"secondary_zone"`
-	Status                types.String   `tfsdk:"status"`
-	SyncProgress          types.Int64    `tfsdk:"sync_progress"`
-	Timeouts              timeouts.Value `tfsdk:"timeouts"`
+// pairData is the read model the resource and its data source share.
+type pairData struct {
+	ActiveSite            types.String `tfsdk:"active_site"`
+	AllowDataLoss         types.Bool   `tfsdk:"allow_data_loss"`
+	AllowedOperations     types.List   `tfsdk:"allowed_operations"`
+	BandwidthKbps         types.Int64  `tfsdk:"bandwidth_kbps"`
+	Description           types.String `tfsdk:"description"`
+	Direction             types.String `tfsdk:"direction"`
+	ID                    types.String `tfsdk:"id"`
+	LastError             types.String `tfsdk:"last_error"`
+	LastRecoveryPoint     types.String `tfsdk:"last_recovery_point"`
+	Name                  types.String `tfsdk:"name"`
+	PrimaryRegion         types.String `tfsdk:"primary_region"`
+	PrimaryVolumeID       types.String `tfsdk:"primary_volume_id"`
+	PrimaryZone           types.String `tfsdk:"primary_zone"`
+	ProtectionGroupID     types.String `tfsdk:"protection_group_id"`
+	Replication           types.String `tfsdk:"replication"`
+	ReplicationLagSeconds types.Int64  `tfsdk:"replication_lag_seconds"`
+	RPOSeconds            types.Int64  `tfsdk:"rpo_seconds"`
+	SecondaryRegion       types.String `tfsdk:"secondary_region"`
+	SecondaryVolumeID     types.String `tfsdk:"secondary_volume_id"`
+	SecondaryZone         types.String `tfsdk:"secondary_zone"`
+	Status                types.String `tfsdk:"status"`
+	SyncProgress          types.Int64  `tfsdk:"sync_progress"`
 }
 
-func (m *pairModel) fill(p platform.ReplicationPair) {
+// pairModel is the resource's model: the read model plus the timeouts block.
+type pairModel struct {
+	pairData
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (m *pairData) fill(p platform.ReplicationPair) {
 	m.ID = types.StringValue(p.ID)
 	m.Name = types.StringValue(p.Name)
 	m.Description = optionalString(p.Description)

@@ -1,0 +1,155 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	dsschema "github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+)
+
+var (
+	_ datasource.DataSource              = (*drDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*drDataSource)(nil)
+)
+
+// drDataSource exposes a DR kind's read model by ID, with the same attributes as its
+// resource (derived from the resource's schema), so check blocks and lifecycle
+// preconditions can use status, allowed_operations and lag.
+type drDataSource struct {
+	name        string // type name without the provider prefix
+	newResource func() resource.Resource
+	// read fetches the object and fills the resource's read model.
+	read func(ctx context.Context, p platform.Platform, id string) (any, diag.Diagnostics, error)
+	data *ProviderData
+}
+
+// NewReplicationPairDataSource returns the dr_replication_pair data source.
+func NewReplicationPairDataSource() datasource.DataSource {
+	return &drDataSource{name: "replication_pair", newResource: NewReplicationPairResource,
+		read: func(ctx context.Context, p platform.Platform, id string) (any, diag.Diagnostics, error) {
+			v, err := p.GetPair(ctx, id)
+			var d pairData
+			d.fill(v)
+			return &d, nil, err
+		}}
+}
+
+// NewProtectionGroupDataSource returns the dr_protection_group data source.
+func NewProtectionGroupDataSource() datasource.DataSource {
+	return &drDataSource{name: "protection_group", newResource: NewProtectionGroupResource,
+		read: func(ctx context.Context, p platform.Platform, id string) (any, diag.Diagnostics, error) {
+			v, err := p.GetGroup(ctx, id)
+			var d groupData
+			if err != nil {
+				return nil, nil, err
+			}
+			return &d, d.fill(v), nil
+		}}
+}
+
+// NewBackupReplicaDataSource returns the dr_backup_replica data source.
+func NewBackupReplicaDataSource() datasource.DataSource {
+	return &drDataSource{name: "backup_replica", newResource: NewBackupReplicaResource,
+		read: func(ctx context.Context, p platform.Platform, id string) (any, diag.Diagnostics, error) {
+			v, err := p.GetReplica(ctx, id)
+			var d replicaData
+			d.fill(v)
+			return &d, nil, err
+		}}
+}
+
+// NewRecoveryServerDataSource returns the dr_recovery_server data source.
+func NewRecoveryServerDataSource() datasource.DataSource {
+	return &drDataSource{name: "recovery_server", newResource: NewRecoveryServerResource,
+		read: func(ctx context.Context, p platform.Platform, id string) (any, diag.Diagnostics, error) {
+			v, err := p.GetRecoveryServer(ctx, id)
+			var d rsData
+			d.fill(v)
+			return &d, nil, err
+		}}
+}
+
+func (d *drDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + d.name
+}
+
+func (d *drDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	var rs resource.SchemaResponse
+	d.newResource().Schema(ctx, resource.SchemaRequest{}, &rs)
+	attrs := map[string]dsschema.Attribute{}
+	for name, a := range rs.Schema.Attributes {
+		attrs[name] = readOnlyAttribute(a)
+	}
+	attrs["id"] = dsschema.StringAttribute{
+		MarkdownDescription: "Identifier of the object to read.",
+		Required:            true,
+		Validators:          []validator.String{idValidator()},
+	}
+	resp.Schema = dsschema.Schema{
+		MarkdownDescription: fmt.Sprintf("Reads a `dr_%s` by ID: the same attributes as the resource, as the platform "+
+			"reports them now, so `check` blocks and `lifecycle` preconditions can use `status`, "+
+			"`allowed_operations` and the replication facts. Desired-state attributes show the observed value.", d.name),
+		Attributes: attrs,
+	}
+}
+
+// readOnlyAttribute turns a resource attribute into a computed data source attribute with
+// the same type and description.
+func readOnlyAttribute(a rschema.Attribute) dsschema.Attribute {
+	desc := a.GetMarkdownDescription()
+	switch a := a.(type) {
+	case rschema.StringAttribute:
+		return dsschema.StringAttribute{Computed: true, MarkdownDescription: desc}
+	case rschema.Int64Attribute:
+		return dsschema.Int64Attribute{Computed: true, MarkdownDescription: desc}
+	case rschema.BoolAttribute:
+		return dsschema.BoolAttribute{Computed: true, MarkdownDescription: desc}
+	case rschema.ListAttribute:
+		return dsschema.ListAttribute{Computed: true, MarkdownDescription: desc, ElementType: a.ElementType}
+	case rschema.SetAttribute:
+		return dsschema.SetAttribute{Computed: true, MarkdownDescription: desc, ElementType: a.ElementType}
+	case rschema.ListNestedAttribute:
+		nested := map[string]dsschema.Attribute{}
+		for n, na := range a.NestedObject.Attributes {
+			nested[n] = readOnlyAttribute(na)
+		}
+		return dsschema.ListNestedAttribute{Computed: true, MarkdownDescription: desc,
+			NestedObject: dsschema.NestedAttributeObject{Attributes: nested}}
+	}
+	panic(fmt.Sprintf("readOnlyAttribute: unsupported attribute type %T", a)) // a schema change without a case here
+}
+
+func (d *drDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *drDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var id string
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("id"), &id)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if d.data == nil {
+		resp.Diagnostics.AddError("Provider not configured", "dr_"+d.name+" needs a configured dr provider.")
+		return
+	}
+	model, diags, err := d.read(ctx, d.data.Platform, id)
+	if err != nil {
+		if platform.IsNotFound(err) {
+			resp.Diagnostics.AddAttributeError(path.Root("id"), "dr_"+d.name+" not found", fmt.Sprintf("No dr_%s with ID %q exists.", d.name, id))
+			return
+		}
+		addError(&resp.Diagnostics, "reading", "dr_"+d.name, id, err)
+		return
+	}
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, model)...)
+}
