@@ -444,6 +444,9 @@ func (s *Sandbox) Cancel(ctx context.Context, kind lifecycle.Kind, id string, op
 		if *c.p == nil || (*c.p).Op != op {
 			return nil
 		}
+		if r, ok := lifecycle.Table(kind).Operation(op); ok && r.Create {
+			return nil // a creation cannot be cancelled: it completes, and a delete removes it
+		}
 		c.cancel()
 		return save()
 	})

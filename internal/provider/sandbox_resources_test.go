@@ -1,0 +1,182 @@
+package provider
+
+import (
+	"context"
+	"regexp"
+	"strconv"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+func testAccInventoryConfig(db, power, status string, size int) string {
+	return testAccProvider(db) + `
+resource "dr_sandbox_site" "a" {
+  region = "cn-shanghai"
+  zone   = "cn-shanghai-a"
+}
+
+resource "dr_sandbox_server" "web" {
+  name        = "web"
+  site_id     = dr_sandbox_site.a.id
+  power_state = "` + power + `"
+}
+
+resource "dr_sandbox_volume" "data" {
+  site_id   = dr_sandbox_site.a.id
+  size_gb   = ` + strconv.Itoa(size) + `
+  server_id = dr_sandbox_server.web.id
+}
+
+resource "dr_sandbox_vault" "backups" {
+  region  = "cn-shanghai"
+  purpose = "backup"
+}
+
+resource "dr_sandbox_backup" "web" {
+  kind      = "server"
+  source_id = dr_sandbox_server.web.id
+  vault_id  = dr_sandbox_vault.backups.id
+  status    = "` + status + `"
+}
+`
+}
+
+// The sandbox inventory: create, update in place, import, and validation of bad input.
+func TestAccSandboxInventory_basic(t *testing.T) {
+	db := testAccSandbox(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: testAccInventoryConfig(db, "running", "available", 20),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("dr_sandbox_site.a", tfjsonpath.New("healthy"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("dr_sandbox_server.web", tfjsonpath.New("ip"), knownvalue.StringRegexp(regexp.MustCompile(`^10\.`))),
+					statecheck.ExpectKnownValue("dr_sandbox_backup.web", tfjsonpath.New("region"), knownvalue.StringExact("cn-shanghai")),
+					statecheck.ExpectKnownValue("dr_sandbox_backup.web", tfjsonpath.New("is_replica"), knownvalue.Bool(false)),
+				},
+			},
+			{
+				Config: testAccInventoryConfig(db, "stopped", "creating", 30),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("dr_sandbox_server.web", plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction("dr_sandbox_volume.data", plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction("dr_sandbox_backup.web", plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("dr_sandbox_server.web", tfjsonpath.New("power_state"), knownvalue.StringExact("stopped")),
+					statecheck.ExpectKnownValue("dr_sandbox_server.web", tfjsonpath.New("volume_ids"), knownvalue.ListSizeExact(1)),
+					statecheck.ExpectKnownValue("dr_sandbox_volume.data", tfjsonpath.New("size_gb"), knownvalue.Int64Exact(30)),
+					statecheck.ExpectKnownValue("dr_sandbox_backup.web", tfjsonpath.New("status"), knownvalue.StringExact("creating")),
+				},
+			},
+			{ResourceName: "dr_sandbox_site.a", ImportState: true, ImportStateVerify: true},
+			{ResourceName: "dr_sandbox_server.web", ImportState: true, ImportStateVerify: true},
+			{ResourceName: "dr_sandbox_volume.data", ImportState: true, ImportStateVerify: true},
+			{ResourceName: "dr_sandbox_vault.backups", ImportState: true, ImportStateVerify: true},
+			{ResourceName: "dr_sandbox_backup.web", ImportState: true, ImportStateVerify: true},
+			{
+				ResourceName:  "dr_sandbox_site.a",
+				ImportState:   true,
+				ImportStateId: "not a valid id",
+				ExpectError:   regexp.MustCompile(`Invalid import ID for dr_sandbox_site(.|\n)*letters,\s+digits`),
+			},
+			{
+				Config:      testAccInventoryConfig(db, "paused", "available", 20),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`power_state(.|\n)*value must be one of`),
+			},
+			{
+				Config:      testAccInventoryConfig(db, "stopped", "creating", 30) + `
+resource "dr_sandbox_site" "bad" {
+  region = "CN Shanghai"
+  zone   = "a"
+}
+`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`must be a region or zone name`),
+			},
+			{Config: testAccInventoryConfig(db, "stopped", "creating", 30)},
+		},
+	})
+}
+
+// An object deleted outside Terraform is dropped from state with a warning and planned for
+// creation again, never an error.
+func TestAccReplicationPair_disappears(t *testing.T) {
+	db := testAccSandbox(t)
+	cfg := testAccPairConfig(db, true, `  replication = "paused"`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: func() {
+					ctx := context.Background()
+					sb := testAccOpenSandbox(t, db)
+					ps, _ := sb.ListPairs(ctx)
+					testAccInvoke(t, db, "replication_pair", "delete")
+					if _, err := sb.GetPair(ctx, ps[0].ID); err == nil {
+						t.Fatal("pair still there after out-of-band delete")
+					}
+				},
+				Config:             cfg,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionCreate),
+				}},
+			},
+		},
+	})
+}
+
+// Timeouts are honoured: with a slow sandbox clock the initial synchronisation cannot finish
+// in the configured create timeout, and apply says so.
+func TestAccReplicationPair_timeout(t *testing.T) {
+	db := testAccSandbox(t)
+	slow := `
+provider "dr" {
+  sandbox {
+    path       = "` + db + `"
+    time_scale = 1
+  }
+}
+` + testAccTwoSites(true) + `
+resource "dr_replication_pair" "test" {
+  name                = "db"
+  primary_volume_id   = dr_sandbox_volume.a.id
+  secondary_volume_id = dr_sandbox_volume.b.id
+  replication         = "running"
+  timeouts {
+    create = "2s"
+  }
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      slow,
+				ExpectError: regexp.MustCompile(`(?s)Error running (create|start) on dr_replication_pair.*did not finish within the timeout`),
+			},
+			{
+				// The state recorded the pair mid-synchronisation (status starting), not lost.
+				Config:             slow,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: testAccPairConfig(db, true, `  replication = "paused"`),
+			},
+		},
+	})
+}
