@@ -106,9 +106,9 @@ func generatedActions() []func() action.Action {
 	for _, info := range ActionCatalog() {
 		info := info
 		if info.Drill() {
-			out = append(out, func() action.Action { return &drillAction{info: info} })
+			out = append(out, func() action.Action { return &drillAction{actionBase{info: info}} })
 		} else {
-			out = append(out, func() action.Action { return &operationAction{info: info} })
+			out = append(out, func() action.Action { return &operationAction{actionBase{info: info}} })
 		}
 	}
 	return out

@@ -82,6 +82,9 @@ func main() {
 			fail(err)
 		}
 	}
+	if err := writeActionExamples(filepath.Join("examples", "actions")); err != nil {
+		fail(err)
+	}
 }
 
 func fail(err error) {

@@ -1,0 +1,15 @@
+# Stop the test failover; the temporary VM is destroyed (R004-7).
+action "dr_recovery_server_stop_test_failover" "example" {
+  config {
+    id      = dr_recovery_server.example.id
+    timeout = "30m"
+  }
+}
+
+# Check only: every check is run against the platform and reported; nothing changes.
+action "dr_recovery_server_stop_test_failover" "precheck" {
+  config {
+    id       = dr_recovery_server.example.id
+    precheck = true
+  }
+}

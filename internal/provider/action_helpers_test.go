@@ -1,0 +1,305 @@
+package provider
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
+)
+
+// actionEnv is a configured provider served over protocol 6 with actions, and the same
+// sandbox database opened directly to set objects up and to assert on the platform.
+type actionEnv struct {
+	t       *testing.T
+	ctx     context.Context
+	db      string
+	sb      *sandbox.Sandbox
+	srv     tfprotov6.ProviderServerWithActions
+	schemas map[string]*tfprotov6.ActionSchema
+}
+
+func newActionEnv(t *testing.T) *actionEnv {
+	t.Helper()
+	db := testAccSandbox(t)
+	e := &actionEnv{t: t, ctx: context.Background(), db: db}
+	e.srv = e.server(accTimeScale)
+	e.sb = testAccOpenSandbox(t, db)
+	return e
+}
+
+// server returns a provider configured on the env's database with the given time scale.
+func (e *actionEnv) server(timeScale float64) tfprotov6.ProviderServerWithActions {
+	e.t.Helper()
+	srv := protoServer(e.t)
+	sresp, err := srv.GetProviderSchema(e.ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.schemas = sresp.ActionSchemas
+	resp, err := srv.ConfigureProvider(e.ctx, &tfprotov6.ConfigureProviderRequest{Config: providerConfig(e.t, e.db, timeScale)})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if errs := errorDiags(resp.Diagnostics); len(errs) > 0 {
+		e.t.Fatalf("configure: %s: %s", errs[0].Summary, errs[0].Detail)
+	}
+	return srv.(tfprotov6.ProviderServerWithActions)
+}
+
+// actionValue builds an action config; attributes not in vals are null. A value of
+// tftypes.UnknownValue makes the attribute unknown.
+func actionValue(t *testing.T, schemas map[string]*tfprotov6.ActionSchema, typ string, vals map[string]any) *tfprotov6.DynamicValue {
+	t.Helper()
+	s, ok := schemas[typ]
+	if !ok {
+		t.Fatalf("no action schema %s", typ)
+	}
+	types := map[string]tftypes.Type{}
+	values := map[string]tftypes.Value{}
+	for _, a := range s.Schema.Block.Attributes {
+		types[a.Name] = a.Type
+	}
+	for _, a := range s.Schema.Block.Attributes {
+		values[a.Name] = tftypes.NewValue(a.Type, vals[a.Name])
+	}
+	for k := range vals {
+		if _, ok := types[k]; !ok {
+			t.Fatalf("%s has no attribute %s", typ, k)
+		}
+	}
+	ot := tftypes.Object{AttributeTypes: types}
+	dv, err := tfprotov6.NewDynamicValue(ot, tftypes.NewValue(ot, values))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &dv
+}
+
+func (e *actionEnv) cfg(typ string, vals map[string]any) *tfprotov6.DynamicValue {
+	return actionValue(e.t, e.schemas, typ, vals)
+}
+
+func (e *actionEnv) validate(typ string, vals map[string]any) []*tfprotov6.Diagnostic {
+	e.t.Helper()
+	resp, err := e.srv.ValidateActionConfig(e.ctx, &tfprotov6.ValidateActionConfigRequest{ActionType: typ, Config: e.cfg(typ, vals)})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return resp.Diagnostics
+}
+
+func planAction(t *testing.T, srv tfprotov6.ProviderServerWithActions, cfg *tfprotov6.DynamicValue, typ string) []*tfprotov6.Diagnostic {
+	t.Helper()
+	resp, err := srv.PlanAction(context.Background(), &tfprotov6.PlanActionRequest{ActionType: typ, Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.Diagnostics
+}
+
+func (e *actionEnv) plan(typ string, vals map[string]any) []*tfprotov6.Diagnostic {
+	e.t.Helper()
+	return planAction(e.t, e.srv, e.cfg(typ, vals), typ)
+}
+
+// invokeResult is what an InvokeAction stream returned.
+type invokeResult struct {
+	progress  []string
+	completed int
+	diags     []*tfprotov6.Diagnostic
+}
+
+func (r invokeResult) has(sub string) bool {
+	for _, m := range r.progress {
+		if strings.Contains(m, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+func invokeAction(t *testing.T, srv tfprotov6.ProviderServerWithActions, cfg *tfprotov6.DynamicValue, typ string) invokeResult {
+	t.Helper()
+	stream, err := srv.InvokeAction(context.Background(), &tfprotov6.InvokeActionRequest{ActionType: typ, Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r invokeResult
+	for ev := range stream.Events {
+		switch e := ev.Type.(type) {
+		case tfprotov6.ProgressInvokeActionEventType:
+			if r.completed > 0 {
+				t.Errorf("progress after the completed event: %q", e.Message)
+			}
+			r.progress = append(r.progress, e.Message)
+		case tfprotov6.CompletedInvokeActionEventType:
+			r.completed++
+			r.diags = append(r.diags, e.Diagnostics...)
+		}
+	}
+	return r
+}
+
+func (e *actionEnv) invoke(typ string, vals map[string]any) invokeResult {
+	e.t.Helper()
+	return invokeAction(e.t, e.srv, e.cfg(typ, vals), typ)
+}
+
+// wantOK fails on error diagnostics.
+func wantOK(t *testing.T, what string, diags []*tfprotov6.Diagnostic) {
+	t.Helper()
+	if errs := errorDiags(diags); len(errs) > 0 {
+		t.Fatalf("%s: unexpected error %q: %s", what, errs[0].Summary, errs[0].Detail)
+	}
+}
+
+// wantRefused fails unless an error diagnostic names rule in its summary, at attribute attr.
+func wantRefused(t *testing.T, what string, diags []*tfprotov6.Diagnostic, rule, attr string) {
+	t.Helper()
+	for _, d := range errorDiags(diags) {
+		if strings.Contains(d.Summary, rule) {
+			want := tftypes.NewAttributePath().WithAttributeName(attr)
+			if d.Attribute == nil || !d.Attribute.Equal(want) {
+				t.Fatalf("%s: %s error at %v, want at %s", what, rule, d.Attribute, attr)
+			}
+			return
+		}
+	}
+	var got []string
+	for _, d := range diags {
+		got = append(got, d.Summary)
+	}
+	t.Fatalf("%s: no error naming %s; got %q", what, rule, got)
+}
+
+// Sandbox set-up, directly through the platform (not through Terraform).
+
+func (e *actionEnv) sites() {
+	e.t.Helper()
+	for _, s := range []platform.Site{
+		{ID: "sh-a", Region: "cn-shanghai", Zone: "cn-shanghai-a", Healthy: true, ReplicationCapable: true},
+		{ID: "bj-a", Region: "cn-beijing", Zone: "cn-beijing-a", Healthy: true, ReplicationCapable: true},
+	} {
+		if _, err := e.sb.PutSite(e.ctx, s); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+}
+
+// drive runs one operation to its end with the executor (a fast poll on the fast clock).
+func (e *actionEnv) drive(kind lifecycle.Kind, id string, op lifecycle.Op, params map[string]string) {
+	e.t.Helper()
+	obs, err := e.sb.Observe(e.ctx, kind, id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	row, _ := lifecycle.Table(kind).Operation(op)
+	p := operationPath(kind, row, obs, lifecycle.Options{AllowDataLoss: true})
+	p.Steps[0].Params = params
+	ex := &lifecycle.Executor{Driver: e.sb, PollInterval: time.Millisecond}
+	if _, err := ex.Run(e.ctx, kind, id, p); err != nil {
+		e.t.Fatalf("%s %s: %v", kind, op, err)
+	}
+}
+
+// settle waits until a new object leaves its creating state.
+func (e *actionEnv) settle(kind lifecycle.Kind, id string) {
+	e.t.Helper()
+	obs, err := e.sb.Observe(e.ctx, kind, id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	p, vs := lifecycle.Plan(kind, obs, lifecycle.Goal{}, lifecycle.Options{})
+	if len(vs) > 0 {
+		e.t.Fatalf("settle: %v", vs)
+	}
+	ex := &lifecycle.Executor{Driver: e.sb, PollInterval: time.Millisecond}
+	if _, err := ex.Run(e.ctx, kind, id, p); err != nil {
+		e.t.Fatalf("settle %s: %v", kind, err)
+	}
+}
+
+// pair creates a configured pair between two new volumes (sites must exist).
+func (e *actionEnv) pair(name string) string {
+	e.t.Helper()
+	pv, err := e.sb.PutVolume(e.ctx, platform.Volume{SiteID: "sh-a", SizeGB: 10})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	sv, err := e.sb.PutVolume(e.ctx, platform.Volume{SiteID: "bj-a", SizeGB: 10})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	p, err := e.sb.CreatePair(e.ctx, platform.PairSpec{Name: name, PrimaryVolumeID: pv.ID, SecondaryVolumeID: sv.ID}, "")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.settle(lifecycle.ReplicationPair, p.ID)
+	return p.ID
+}
+
+// replicatingPair is a pair whose first synchronisation is complete.
+func (e *actionEnv) replicatingPair(name string) string {
+	e.t.Helper()
+	id := e.pair(name)
+	e.drive(lifecycle.ReplicationPair, id, lifecycle.OpStart, nil)
+	return id
+}
+
+// group creates an empty, configured protection group between the two sites.
+func (e *actionEnv) group(name string) string {
+	e.t.Helper()
+	g, err := e.sb.CreateGroup(e.ctx, platform.GroupSpec{Name: name, SourceRegion: "cn-shanghai", SourceZone: "cn-shanghai-a",
+		TargetRegion: "cn-beijing", TargetZone: "cn-beijing-a"}, "")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.settle(lifecycle.ProtectionGroup, g.ID)
+	return g.ID
+}
+
+// protectedGroup is a group with one pair, protection enabled and synchronised.
+func (e *actionEnv) protectedGroup(name string) string {
+	e.t.Helper()
+	gid := e.group(name)
+	pid := e.pair(name + "-pair")
+	e.drive(lifecycle.ProtectionGroup, gid, lifecycle.OpAddMember, map[string]string{"pair_id": pid})
+	e.drive(lifecycle.ProtectionGroup, gid, lifecycle.OpEnableProtection, nil)
+	return gid
+}
+
+// recoveryServer is a recovery server in standby.
+func (e *actionEnv) recoveryServer(name string) string {
+	e.t.Helper()
+	rs, err := e.sb.CreateRecoveryServer(e.ctx, platform.RecoveryServerSpec{Name: name, MachineID: "machine-" + name}, "")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.settle(lifecycle.RecoveryServer, rs.ID)
+	return rs.ID
+}
+
+func (e *actionEnv) observe(kind lifecycle.Kind, id string) lifecycle.Observation {
+	e.t.Helper()
+	obs, err := e.sb.Observe(e.ctx, kind, id)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return obs
+}
+
+func (e *actionEnv) wantState(kind lifecycle.Kind, id, want string) lifecycle.Observation {
+	e.t.Helper()
+	obs := e.observe(kind, id)
+	if got := lifecycle.RenderState(obs.State, obs.FailedOp); got != want {
+		e.t.Fatalf("%s %s is %s, want %s", kind, id, got, want)
+	}
+	return obs
+}
