@@ -672,10 +672,14 @@ func TestRule_V_DRILL(t *testing.T) {
 	mustRefuse(t, ProtectionGroup, OpReprotect, o, Options{}, "V-DRILL")
 	mustRefuse(t, ProtectionGroup, OpStartDrill, grp(Paused), Options{}, "V-DRILL", "paused")
 	mustRefuse(t, ProtectionGroup, OpStopDrill, grp(Replicating), Options{}, "V-DRILL", "no drill")
-	// planner stops the drill before a failover
+	// The planner never ends a running drill on its own to reach a goal: the failover is
+	// refused (V-DRILL) until the drill is stopped or the goal asks for stop_drill.
 	f := grp(Replicating)
 	f.Facts.DrillActive = true
-	p, vs := Plan(ProtectionGroup, f, Goal{States: []State{FailedOver}}, Options{})
+	if _, vs := Plan(ProtectionGroup, f, Goal{States: []State{FailedOver}}, Options{AllowDataLoss: true}); !HasBlocking(vs) || vs[0].Rule != "V-DRILL" {
+		t.Fatalf("failover during a drill planned: %v", vs)
+	}
+	p, vs := Plan(ProtectionGroup, f, Goal{States: []State{FailedOver}, Required: []OpRequest{{Op: OpStopDrill}}}, Options{AllowDataLoss: true})
 	if len(vs) > 0 || p.Summary() != "stop_drill → failover" {
 		t.Fatal(p.Summary(), vs)
 	}

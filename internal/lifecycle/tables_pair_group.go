@@ -415,7 +415,9 @@ func groupTable() *KindTable {
 				Effect:   func(f *Facts) { f.ServerCount-- },
 			},
 			{
-				Name: OpStartDrill, Invocable: true, From: from("replicating"),
+				// Drills are started and stopped on request only (an action, a goal that names
+				// them): the planner never ends a user's drill to reach another goal.
+				Name: OpStartDrill, Invocable: true, OnRequest: true, From: from("replicating"),
 				Description:   "Start a DR drill: a test copy at the standby site from the last recovery point; replication continues.",
 				Preconditions: []Precondition{pFirstSync(), pNoDrill("needs no other DR drill running")},
 				FromRule:      "V-DRILL", Region: RegionStandby,
@@ -423,7 +425,7 @@ func groupTable() *KindTable {
 				Afterwards: "stop the drill (stop_drill) before a failover or reprotect.",
 			},
 			{
-				Name: OpStopDrill, Invocable: true, From: from("replicating", "paused", "failed_over", "error{*}"),
+				Name: OpStopDrill, Invocable: true, OnRequest: true, From: from("replicating", "paused", "failed_over", "error{*}"),
 				Description: "Stop the DR drill and clean up its test resources.",
 				Preconditions: []Precondition{{
 					Rule: "V-DRILL", Name: "drill_active", Requirement: "needs a DR drill running",

@@ -13,8 +13,8 @@ import (
 // user-invocable operation row of a kind becomes an action dr_<kind>_<op>, so a new table row
 // gives a new action without new action code. Rows that are not verbs a user runs on an
 // existing object are left out: create-like rows (the resource creates), delete rows (the
-// resource deletes, with its guards), OnRequest rows (membership and metadata updates are
-// desired state of the resource) and platform-driven rows (recovery_server finalize).
+// resource deletes, with its guards), OnRequest rows that take parameters (membership and metadata updates
+// are desired state of the resource; drills, on request without parameters, are actions) and platform-driven rows (recovery_server finalize).
 // Drills are composite actions (start, wait until the test copy is ready, measure, clean up),
 // one per kind that has a drill pair of operations.
 
@@ -57,7 +57,7 @@ var drillOps = []struct {
 
 // actionKindOp reports whether an operation row becomes an action.
 func actionKindOp(row *lifecycle.Operation) bool {
-	return row.Invocable && !row.Create && !row.OnRequest && row.Name != lifecycle.OpDelete && row.OnSuccess != lifecycle.Deleted
+	return row.Invocable && !row.Create && (!row.OnRequest || len(row.Params) == 0) && row.Name != lifecycle.OpDelete && row.OnSuccess != lifecycle.Deleted
 }
 
 // resourceTypeOf is the resource type name of a kind.

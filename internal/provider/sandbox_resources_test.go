@@ -92,7 +92,7 @@ func TestAccSandboxInventory_basic(t *testing.T) {
 				ExpectError: regexp.MustCompile(`power_state(.|\n)*value must be one of`),
 			},
 			{
-				Config:      testAccInventoryConfig(db, "stopped", "creating", 30) + `
+				Config: testAccInventoryConfig(db, "stopped", "creating", 30) + `
 resource "dr_sandbox_site" "bad" {
   region = "CN Shanghai"
   zone   = "a"
@@ -140,14 +140,15 @@ func TestAccReplicationPair_disappears(t *testing.T) {
 }
 
 // Timeouts are honoured: with a slow sandbox clock the initial synchronisation cannot finish
-// in the configured create timeout, and apply says so.
+// within the update timeout; apply says so, cancels the platform operation, and the state
+// records what was observed.
 func TestAccReplicationPair_timeout(t *testing.T) {
 	db := testAccSandbox(t)
 	slow := `
 provider "dr" {
   sandbox {
     path       = "` + db + `"
-    time_scale = 1
+    time_scale = 0.001
   }
 }
 ` + testAccTwoSites(true) + `
@@ -157,25 +158,22 @@ resource "dr_replication_pair" "test" {
   secondary_volume_id = dr_sandbox_volume.b.id
   replication         = "running"
   timeouts {
-    create = "2s"
+    update = "2s"
   }
 }
 `
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
+			{Config: testAccPairConfig(db, true, `  replication = "paused"`)},
 			{
 				Config:      slow,
-				ExpectError: regexp.MustCompile(`(?s)Error running (create|start) on dr_replication_pair.*did not finish within the timeout`),
+				ExpectError: regexp.MustCompile(`(?s)Error running start on dr_replication_pair.*did not finish within the timeout`),
 			},
 			{
-				// The state recorded the pair mid-synchronisation (status starting), not lost.
-				Config:             slow,
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
-			},
-			{
-				Config: testAccPairConfig(db, true, `  replication = "paused"`),
+				// The start was cancelled: the pair is back where it was, and the state says so.
+				Config:            testAccPairConfig(db, true, `  replication = "paused"`),
+				ConfigStateChecks: []statecheck.StateCheck{expectPair("status", knownvalue.StringExact("configured"))},
 			},
 		},
 	})
