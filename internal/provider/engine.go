@@ -98,7 +98,9 @@ func addRunError(diags *diag.Diagnostics, typeName, name string, err error) {
 		if se.LastError != "" {
 			detail += "\nPlatform message: " + se.LastError
 		}
-		if se.Reason == "timeout" {
+		if se.Reason == "timeout" && errors.Is(se.Err, context.Canceled) {
+			detail += "\nTerraform was interrupted: the running operation was cancelled on the platform and the state records what was observed; run apply again to resume."
+		} else if se.Reason == "timeout" {
 			detail += "\nThe operation did not finish within the timeout; raise the resource's timeouts or run apply again to resume."
 		} else {
 			detail += "\nThe state records what was observed; the next plan proposes the way forward."

@@ -299,3 +299,11 @@ func maskSecrets(ctx context.Context) context.Context {
 	ctx = tflog.MaskAllFieldValuesRegexes(ctx, secretPatterns...)
 	return ctx
 }
+
+// afterStop returns a context for reading an object back after an operation: it survives the
+// cancellation of ctx (Terraform interrupted, or the operation's timeout), bounded to 30 s,
+// so the state saved after an interrupted or timed-out operation is what the platform
+// observed rather than the plan.
+func afterStop(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+}

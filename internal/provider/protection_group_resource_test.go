@@ -295,8 +295,4 @@ func testAccInvoke(t *testing.T, db string, kind lifecycle.Kind, op lifecycle.Op
 	if _, err := runPath(ctx, &ProviderData{Platform: sb, PollInterval: pollInterval(accTimeScale)}, p); err != nil {
 		t.Fatal(err)
 	}
-	if kind == lifecycle.ProtectionGroup {
-		g, _ := sb.GetGroup(ctx, id)
-		t.Logf("DEBUG after %s: %s drill=%v path=%s", op, g.State, g.DrillActive, p.Summary())
-	}
 }

@@ -1,0 +1,131 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
+)
+
+func testAccDriftPair(db string) string {
+	return testAccProvider(db) + testAccTwoSites(true) + `
+resource "dr_replication_pair" "p" {
+  name                = "drift"
+  primary_volume_id   = dr_sandbox_volume.a.id
+  secondary_volume_id = dr_sandbox_volume.b.id
+  replication         = "running"
+}
+`
+}
+
+// noDestroy is a plan check: the resource is neither destroyed nor replaced (an in-place
+// update or no-op is fine).
+type noDestroy string
+
+func (n noDestroy) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Address == string(n) && rc.Change.Actions.Delete() || rc.Address == string(n) && rc.Change.Actions.Replace() {
+			resp.Error = fmt.Errorf("%s: plan proposes %v after an out-of-band role change", n, rc.Change.Actions)
+		}
+	}
+}
+
+// TestAccImportMalformedID: a malformed import ID is refused with the expected format.
+func TestAccImportMalformedID(t *testing.T) {
+	db := testAccSandbox(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: testAccDriftPair(db)},
+			{
+				Config: testAccDriftPair(db), ResourceName: "dr_replication_pair.p", ImportState: true,
+				ImportStateId: "../not an id",
+				ExpectError:   regexp.MustCompile(`Invalid import ID for dr_replication_pair(.|\n)*expected 1 to 128(.|\n)*characters`),
+			},
+			{
+				Config: testAccDriftPair(db), ResourceName: "dr_replication_pair.p", ImportState: true,
+				ImportStateId: "pair id with spaces",
+				ExpectError:   regexp.MustCompile(`Invalid import ID for dr_replication_pair(.|\n)*terraform import(.|\n)*dr_replication_pair.<name> <id>`),
+			},
+			{Config: testAccDriftPair(db)},
+		},
+	})
+}
+
+// oob runs an operation behind Terraform's back and waits until the pair reaches want.
+func oob(t *testing.T, sb *sandbox.Sandbox, op lifecycle.Op, want lifecycle.State) {
+	t.Helper()
+	ctx := context.Background()
+	pairs, err := sb.ListPairs(ctx)
+	if err != nil || len(pairs) != 1 {
+		t.Fatalf("pairs: %v (%d)", err, len(pairs))
+	}
+	id := pairs[0].ID
+	if err := sb.Invoke(ctx, lifecycle.ReplicationPair, id, op, fmt.Sprintf("oob-%s-%d", op, time.Now().UnixNano()), nil); err != nil {
+		t.Fatalf("out-of-band %s: %v", op, err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		o, err := sb.Observe(ctx, lifecycle.ReplicationPair, id)
+		if want == lifecycle.Deleted && lifecycle.IsNotFound(err) || err == nil && o.State == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("pair did not reach %s after out-of-band %s: %s %v", want, op, o.State, err)
+		}
+		time.Sleep(5 * time.Millisecond) // the sandbox clock is the wall clock here; bounded by deadline
+	}
+}
+
+// TestAccDriftRoleChange: out-of-band failover, reprotect and start (a role change) never make the
+// next plan destroy or replace the pair; an out-of-band deletion removes it from the state
+// with a warning, and the plan creates it again.
+func TestAccDriftRoleChange(t *testing.T) {
+	db := testAccSandbox(t)
+	var sb *sandbox.Sandbox
+	open := func() {
+		if sb == nil {
+			sb = testAccOpenSandbox(t, db)
+		}
+	}
+	noReplace := []plancheck.PlanCheck{noDestroy("dr_replication_pair.p")}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: testAccDriftPair(db)},
+			{
+				PreConfig:        func() { open(); oob(t, sb, lifecycle.OpFailover, lifecycle.FailedOver) },
+				Config:           testAccDriftPair(db),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: noReplace},
+			},
+			{
+				PreConfig: func() {
+					open()
+					oob(t, sb, lifecycle.OpFailover, lifecycle.FailedOver)
+					oob(t, sb, lifecycle.OpReprotect, lifecycle.Paused)
+					oob(t, sb, lifecycle.OpStart, lifecycle.Replicating) // roles swapped, replicating
+				},
+				Config:           testAccDriftPair(db),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: noReplace},
+			},
+			{
+				PreConfig: func() {
+					open()
+					oob(t, sb, lifecycle.OpStop, lifecycle.Paused)
+					oob(t, sb, lifecycle.OpDelete, lifecycle.Deleted)
+				},
+				Config: testAccDriftPair(db),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("dr_replication_pair.p", plancheck.ResourceActionCreate),
+				}},
+			},
+		},
+	})
+}
