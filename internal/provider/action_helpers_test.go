@@ -17,10 +17,11 @@ import (
 // actionEnv is a configured provider served over protocol 6 with actions, and the same
 // sandbox database opened directly to set objects up and to assert on the platform.
 type actionEnv struct {
-	t       *testing.T
-	ctx     context.Context
-	db      string
-	sb      *sandbox.Sandbox
+	t   *testing.T
+	ctx context.Context
+	db  string
+	sb  *sandbox.Sandbox
+	//lint:ignore SA1019 terraform-plugin-go v0.31 reaches actions only through this interface (toolchain-facts §1)
 	srv     tfprotov6.ProviderServerWithActions
 	schemas map[string]*tfprotov6.ActionSchema
 }
@@ -35,6 +36,8 @@ func newActionEnv(t *testing.T) *actionEnv {
 }
 
 // server returns a provider configured on the env's database with the given time scale.
+//
+//lint:ignore SA1019 terraform-plugin-go v0.31 reaches actions only through this interface (toolchain-facts §1)
 func (e *actionEnv) server(timeScale float64) tfprotov6.ProviderServerWithActions {
 	e.t.Helper()
 	srv := protoServer(e.t)
@@ -50,6 +53,7 @@ func (e *actionEnv) server(timeScale float64) tfprotov6.ProviderServerWithAction
 	if errs := errorDiags(resp.Diagnostics); len(errs) > 0 {
 		e.t.Fatalf("configure: %s: %s", errs[0].Summary, errs[0].Detail)
 	}
+	//lint:ignore SA1019 terraform-plugin-go v0.31 reaches actions only through this interface (toolchain-facts §1)
 	return srv.(tfprotov6.ProviderServerWithActions)
 }
 
@@ -95,6 +99,7 @@ func (e *actionEnv) validate(typ string, vals map[string]any) []*tfprotov6.Diagn
 	return resp.Diagnostics
 }
 
+//lint:ignore SA1019 terraform-plugin-go v0.31 reaches actions only through this interface (toolchain-facts §1)
 func planAction(t *testing.T, srv tfprotov6.ProviderServerWithActions, cfg *tfprotov6.DynamicValue, typ string) []*tfprotov6.Diagnostic {
 	t.Helper()
 	resp, err := srv.PlanAction(context.Background(), &tfprotov6.PlanActionRequest{ActionType: typ, Config: cfg})
@@ -125,6 +130,7 @@ func (r invokeResult) has(sub string) bool {
 	return false
 }
 
+//lint:ignore SA1019 terraform-plugin-go v0.31 reaches actions only through this interface (toolchain-facts §1)
 func invokeAction(t *testing.T, srv tfprotov6.ProviderServerWithActions, cfg *tfprotov6.DynamicValue, typ string) invokeResult {
 	t.Helper()
 	stream, err := srv.InvokeAction(context.Background(), &tfprotov6.InvokeActionRequest{ActionType: typ, Config: cfg})

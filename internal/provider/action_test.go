@@ -140,6 +140,7 @@ func TestActionUnconfiguredProvider(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	//lint:ignore SA1019 terraform-plugin-go v0.31 reaches actions only through this interface (toolchain-facts §1)
 	as := srv.(tfprotov6.ProviderServerWithActions)
 	for _, typ := range []string{"dr_replication_pair_failover", "dr_protection_group_drill"} {
 		cfg := actionValue(t, sresp.ActionSchemas, typ, map[string]any{"id": "pair-1"})

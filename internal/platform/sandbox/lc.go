@@ -42,14 +42,6 @@ func check(kind lifecycle.Kind, op lifecycle.Op, obs lifecycle.Observation, allo
 	return e
 }
 
-// classOf returns the class of a state of kind.
-func classOf(kind lifecycle.Kind, s lifecycle.State) lifecycle.Class {
-	if t := lifecycle.Table(kind); t != nil {
-		return t.Class(s)
-	}
-	return ""
-}
-
 // validateToken enforces R001-4's token format through the engine.
 func validateToken(token string) error {
 	if token == "" {

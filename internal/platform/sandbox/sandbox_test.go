@@ -13,16 +13,15 @@ import (
 var t0 = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 
 type env struct {
-	t     *testing.T
-	sb    *Sandbox
-	clk   *FakeClock
-	ctx   context.Context
-	src   platform.Site
-	dst   platform.Site
-	srv   platform.Server
-	pv    platform.Volume
-	sv    platform.Volume
-	vault platform.Vault
+	t   *testing.T
+	sb  *Sandbox
+	clk *FakeClock
+	ctx context.Context
+	src platform.Site
+	dst platform.Site
+	srv platform.Server
+	pv  platform.Volume
+	sv  platform.Volume
 }
 
 func newEnv(t *testing.T) *env {

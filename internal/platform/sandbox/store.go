@@ -166,7 +166,6 @@ func (s *store) migrate() error {
 type tx struct {
 	*sql.Tx
 	writable bool
-	dirty    bool // a write is needed (set by read transactions that found due work)
 }
 
 // write runs fn in one IMMEDIATE transaction on the writer pool, retrying on SQLITE_BUSY that
