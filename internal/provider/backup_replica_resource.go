@@ -127,7 +127,7 @@ func (r *backupReplicaResource) ModifyPlan(ctx context.Context, req resource.Mod
 		if resp.Diagnostics.HasError() || r.engine.goalMet(state.Status.ValueString(), "", goal) {
 			return
 		}
-		if p := r.engine.plan(ctx, r.data, state.ID.ValueString(), goal, lifecycle.Options{}, path.Root("backup_id"), &resp.Diagnostics); p != nil {
+		if p := r.engine.plan(ctx, r.data, state.ID.ValueString(), priorRead{status: state.Status.ValueString()}, goal, lifecycle.Options{}, path.Root("backup_id"), &resp.Diagnostics); p != nil {
 			plan.Status = types.StringValue(lifecycle.RenderState(p.State, ""))
 			resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		}
@@ -180,7 +180,7 @@ func (r *backupReplicaResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), rep.ID)...)
-	r.engine.apply(ctx, r.data, rep.ID, lifecycle.Goal{States: []lifecycle.State{lifecycle.Available}}, lifecycle.Options{}, timeout, path.Root("backup_id"), &resp.Diagnostics)
+	r.engine.apply(ctx, r.data, rep.ID, priorRead{}, lifecycle.Goal{States: []lifecycle.State{lifecycle.Available}}, lifecycle.Options{}, timeout, path.Root("backup_id"), &resp.Diagnostics)
 	r.refresh(ctx, rep.ID, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -219,7 +219,7 @@ func (r *backupReplicaResource) Update(ctx context.Context, req resource.UpdateR
 		return
 	}
 	id := plan.ID.ValueString()
-	r.engine.apply(ctx, r.data, id, lifecycle.Goal{States: []lifecycle.State{lifecycle.Available}}, lifecycle.Options{}, timeout, path.Root("backup_id"), &resp.Diagnostics)
+	r.engine.apply(ctx, r.data, id, priorRead{}, lifecycle.Goal{States: []lifecycle.State{lifecycle.Available}}, lifecycle.Options{}, timeout, path.Root("backup_id"), &resp.Diagnostics)
 	r.refresh(ctx, id, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -239,7 +239,7 @@ func (r *backupReplicaResource) Delete(ctx context.Context, req resource.DeleteR
 	if rep, err := r.data.Platform.GetReplica(ctx, id); platform.IsNotFound(err) || err == nil && rep.State == lifecycle.Deleted {
 		return
 	}
-	r.engine.apply(ctx, r.data, id, lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}}, lifecycle.Options{}, timeout, path.Root("id"), &resp.Diagnostics)
+	r.engine.apply(ctx, r.data, id, priorRead{}, lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}}, lifecycle.Options{}, timeout, path.Root("id"), &resp.Diagnostics)
 }
 
 func (r *backupReplicaResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

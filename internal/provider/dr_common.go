@@ -54,15 +54,55 @@ func (e drEngine) goalMet(status string, active lifecycle.Site, goal lifecycle.G
 	return false
 }
 
+// priorRead is what Terraform last read of an object (the refresh before the plan): its
+// rendered status and active site. The zero value means nothing was read (create, delete).
+type priorRead struct {
+	status string
+	active lifecycle.Site
+}
+
+// changedSinceRead refuses to operate on an object that another apply, an action or an
+// out-of-band operation moved since Terraform read it: a stable state only changes when an
+// operation is invoked, so a different state means a concurrent change, and acting on the
+// plan made from the old one would be a lost update. The user plans again.
+func (e drEngine) changedSinceRead(obs lifecycle.Observation, prior priorRead, diags *diag.Diagnostics) bool {
+	if prior.status == "" {
+		return false
+	}
+	was := lifecycle.ParseStateRef(prior.status)
+	if lifecycle.Table(e.kind).Class(was.State) != lifecycle.Stable {
+		return false // an operation was running: its result is no conflict
+	}
+	now := lifecycle.RenderState(obs.State, obs.FailedOp)
+	if now == prior.status && (prior.active == "" || obs.ActiveSite == prior.active) {
+		return false
+	}
+	diags.AddError(fmt.Sprintf("Conflict: %s %q changed since Terraform read it", e.typeName, obs.Name),
+		fmt.Sprintf("Terraform read it %s%s; it is now %s%s. Another apply, an action or an operation outside "+
+			"Terraform is changing it, so the planned operations no longer apply. Nothing was changed; run "+
+			"terraform plan again.", prior.status, siteSuffix(e.kind, prior.active), now, siteSuffix(e.kind, obs.ActiveSite)))
+	return true
+}
+
+func siteSuffix(kind lifecycle.Kind, s lifecycle.Site) string {
+	if s == "" || kind == lifecycle.BackupReplica || kind == lifecycle.RecoveryServer {
+		return ""
+	}
+	return " with the " + siteName(kind, s) + " site active"
+}
+
 // plan observes the object and plans the path to the goal. Refusals become attribute errors
 // at `at`; the path is shown as a warning. It returns nil when the plan is refused.
-func (e drEngine) plan(ctx context.Context, data *ProviderData, id string, goal lifecycle.Goal, opts lifecycle.Options, at path.Path, diags *diag.Diagnostics) *lifecycle.Path {
+func (e drEngine) plan(ctx context.Context, data *ProviderData, id string, prior priorRead, goal lifecycle.Goal, opts lifecycle.Options, at path.Path, diags *diag.Diagnostics) *lifecycle.Path {
 	obs, err := data.Platform.Observe(ctx, e.kind, id)
 	if err != nil {
 		if platform.IsNotFound(err) {
 			return nil // Read will drop it from state on the next refresh
 		}
 		addError(diags, "reading", e.typeName, id, err)
+		return nil
+	}
+	if e.changedSinceRead(obs, prior, diags) {
 		return nil
 	}
 	p, vs := lifecycle.Plan(e.kind, obs, goal, opts)
@@ -77,12 +117,15 @@ func (e drEngine) plan(ctx context.Context, data *ProviderData, id string, goal 
 // apply re-plans against a fresh observation (the world may have moved since plan) and runs
 // the path within the timeout. Errors are added to diags; the caller then reads the object
 // and saves what it observed, so the next plan starts from the truth.
-func (e drEngine) apply(ctx context.Context, data *ProviderData, id string, goal lifecycle.Goal, opts lifecycle.Options, timeout time.Duration, at path.Path, diags *diag.Diagnostics) {
+func (e drEngine) apply(ctx context.Context, data *ProviderData, id string, prior priorRead, goal lifecycle.Goal, opts lifecycle.Options, timeout time.Duration, at path.Path, diags *diag.Diagnostics) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	obs, err := data.Platform.Observe(ctx, e.kind, id)
 	if err != nil {
 		addError(diags, "reading", e.typeName, id, err)
+		return
+	}
+	if e.changedSinceRead(obs, prior, diags) {
 		return
 	}
 	p, vs := lifecycle.Plan(e.kind, obs, goal, opts)
@@ -129,7 +172,7 @@ func (e drEngine) planDestroy(ctx context.Context, data *ProviderData, id string
 
 // waitStable waits until a newly created object leaves its transitional creation state.
 func (e drEngine) waitStable(ctx context.Context, data *ProviderData, id string, timeout time.Duration, diags *diag.Diagnostics) {
-	e.apply(ctx, data, id, lifecycle.Goal{}, lifecycle.Options{}, timeout, path.Root("id"), diags)
+	e.apply(ctx, data, id, priorRead{}, lifecycle.Goal{}, lifecycle.Options{}, timeout, path.Root("id"), diags)
 }
 
 // opsList renders allowed operations as a list attribute.

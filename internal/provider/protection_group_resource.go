@@ -194,7 +194,7 @@ func (r *protectionGroupResource) ModifyPlan(ctx context.Context, req resource.M
 	if r.engine.goalMet(state.Status.ValueString(), lifecycle.Site(state.ActiveSite.ValueString()), goal) {
 		return
 	}
-	p := r.engine.plan(ctx, r.data, state.ID.ValueString(), goal, lifecycle.Options{AllowDataLoss: plan.AllowDataLoss.ValueBool()}, r.goalPath(config, goal), &resp.Diagnostics)
+	p := r.engine.plan(ctx, r.data, state.ID.ValueString(), state.prior(), goal, lifecycle.Options{AllowDataLoss: plan.AllowDataLoss.ValueBool()}, r.goalPath(config, goal), &resp.Diagnostics)
 	if p == nil {
 		return
 	}
@@ -235,7 +235,7 @@ func (r *protectionGroupResource) Create(ctx context.Context, req resource.Creat
 	if !resp.Diagnostics.HasError() {
 		empty := groupModel{groupData: groupData{PairIDs: types.SetNull(types.StringType), ServerIDs: types.SetNull(types.StringType)}}
 		goal, _ := r.goal(ctx, config, empty, plan)
-		r.engine.apply(ctx, r.data, g.ID, goal, lifecycle.Options{AllowDataLoss: plan.AllowDataLoss.ValueBool()}, timeout, r.goalPath(config, goal), &resp.Diagnostics)
+		r.engine.apply(ctx, r.data, g.ID, priorRead{}, goal, lifecycle.Options{AllowDataLoss: plan.AllowDataLoss.ValueBool()}, timeout, r.goalPath(config, goal), &resp.Diagnostics)
 	}
 	r.refresh(ctx, g.ID, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -274,7 +274,7 @@ func (r *protectionGroupResource) Update(ctx context.Context, req resource.Updat
 	}
 	id := state.ID.ValueString()
 	goal, _ := r.goal(ctx, config, state, plan)
-	r.engine.apply(ctx, r.data, id, goal, lifecycle.Options{AllowDataLoss: plan.AllowDataLoss.ValueBool()}, timeout, r.goalPath(config, goal), &resp.Diagnostics)
+	r.engine.apply(ctx, r.data, id, state.prior(), goal, lifecycle.Options{AllowDataLoss: plan.AllowDataLoss.ValueBool()}, timeout, r.goalPath(config, goal), &resp.Diagnostics)
 	r.refresh(ctx, id, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -301,7 +301,7 @@ func (r *protectionGroupResource) Delete(ctx context.Context, req resource.Delet
 		addError(&resp.Diagnostics, "reading", groupType, id, err)
 		return
 	}
-	r.engine.apply(ctx, r.data, id, deleteGoal(g.PairIDs, g.ServerIDs, g.DrillActive), lifecycle.Options{AllowDataLoss: state.AllowDataLoss.ValueBool()}, timeout, path.Root("allow_data_loss"), &resp.Diagnostics)
+	r.engine.apply(ctx, r.data, id, priorRead{}, deleteGoal(g.PairIDs, g.ServerIDs, g.DrillActive), lifecycle.Options{AllowDataLoss: state.AllowDataLoss.ValueBool()}, timeout, path.Root("allow_data_loss"), &resp.Diagnostics)
 }
 
 // deleteGoal is the destroy goal: remove every member, stop a running drill, delete.
@@ -500,6 +500,11 @@ func (m *groupData) fill(g platform.ProtectionGroup) (diags diagList) {
 		m.AllowDataLoss = types.BoolValue(false)
 	}
 	return diags
+}
+
+// prior is what Terraform last read of the group.
+func (m groupData) prior() priorRead {
+	return priorRead{status: m.Status.ValueString(), active: lifecycle.Site(m.ActiveSite.ValueString())}
 }
 
 func nonNil(s []string) []string {

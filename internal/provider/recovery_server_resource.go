@@ -158,7 +158,7 @@ func (r *recoveryServerResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if resp.Diagnostics.HasError() || r.engine.goalMet(state.Status.ValueString(), "", goal) {
 		return
 	}
-	if p := r.engine.plan(ctx, r.data, state.ID.ValueString(), goal, opts, path.Root("mode"), &resp.Diagnostics); p != nil {
+	if p := r.engine.plan(ctx, r.data, state.ID.ValueString(), priorRead{status: state.Status.ValueString()}, goal, opts, path.Root("mode"), &resp.Diagnostics); p != nil {
 		plan.Status = types.StringValue(lifecycle.RenderState(p.State, ""))
 		plan.Mode = desiredValue(lifecycle.RecoveryServer, p.State)
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
@@ -188,7 +188,7 @@ func (r *recoveryServerResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), rs.ID)...)
-	r.engine.apply(ctx, r.data, rs.ID, goalFor(lifecycle.RecoveryServer, config.Mode, ""),
+	r.engine.apply(ctx, r.data, rs.ID, priorRead{}, goalFor(lifecycle.RecoveryServer, config.Mode, ""),
 		lifecycle.Options{AllowDataLoss: plan.AllowDataLoss.ValueBool()}, timeout, path.Root("mode"), &resp.Diagnostics)
 	r.refresh(ctx, rs.ID, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -232,7 +232,7 @@ func (r *recoveryServerResource) Update(ctx context.Context, req resource.Update
 		}
 	}
 	if !resp.Diagnostics.HasError() {
-		r.engine.apply(ctx, r.data, id, goalFor(lifecycle.RecoveryServer, config.Mode, ""),
+		r.engine.apply(ctx, r.data, id, priorRead{status: state.Status.ValueString()}, goalFor(lifecycle.RecoveryServer, config.Mode, ""),
 			lifecycle.Options{AllowDataLoss: plan.AllowDataLoss.ValueBool()}, timeout, path.Root("mode"), &resp.Diagnostics)
 	}
 	r.refresh(ctx, id, &plan, &resp.Diagnostics)
@@ -254,7 +254,7 @@ func (r *recoveryServerResource) Delete(ctx context.Context, req resource.Delete
 	if _, err := r.data.Platform.GetRecoveryServer(ctx, id); platform.IsNotFound(err) {
 		return
 	}
-	r.engine.apply(ctx, r.data, id, lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}},
+	r.engine.apply(ctx, r.data, id, priorRead{}, lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}},
 		lifecycle.Options{AllowDataLoss: state.AllowDataLoss.ValueBool()}, timeout, path.Root("mode"), &resp.Diagnostics)
 }
 

@@ -208,7 +208,7 @@ func (r *replicationPairResource) ModifyPlan(ctx context.Context, req resource.M
 	if r.engine.goalMet(state.Status.ValueString(), pairSite(state.ActiveSite), goal) {
 		return // nothing to operate: no platform call
 	}
-	p := r.engine.plan(ctx, r.data, state.ID.ValueString(), goal, opts, at, &resp.Diagnostics)
+	p := r.engine.plan(ctx, r.data, state.ID.ValueString(), priorRead{status: state.Status.ValueString(), active: pairSite(state.ActiveSite)}, goal, opts, at, &resp.Diagnostics)
 	if p == nil {
 		return
 	}
@@ -279,7 +279,7 @@ func (r *replicationPairResource) Create(ctx context.Context, req resource.Creat
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), pair.ID)...)
 	goal := r.goal(config)
 	goal.States = append([]lifecycle.State(nil), goal.States...)
-	r.engine.apply(ctx, r.data, pair.ID, goal, lifecycle.Options{AllowDataLoss: plan.AllowDataLoss.ValueBool()}, timeout, r.goalPath(config), &resp.Diagnostics)
+	r.engine.apply(ctx, r.data, pair.ID, priorRead{}, goal, lifecycle.Options{AllowDataLoss: plan.AllowDataLoss.ValueBool()}, timeout, r.goalPath(config), &resp.Diagnostics)
 	r.refresh(ctx, pair.ID, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -322,7 +322,7 @@ func (r *replicationPairResource) Update(ctx context.Context, req resource.Updat
 		}})
 	}
 	id := state.ID.ValueString()
-	r.engine.apply(ctx, r.data, id, goal, lifecycle.Options{AllowDataLoss: plan.AllowDataLoss.ValueBool()}, timeout, r.goalPath(config), &resp.Diagnostics)
+	r.engine.apply(ctx, r.data, id, priorRead{status: state.Status.ValueString(), active: pairSite(state.ActiveSite)}, goal, lifecycle.Options{AllowDataLoss: plan.AllowDataLoss.ValueBool()}, timeout, r.goalPath(config), &resp.Diagnostics)
 	r.refresh(ctx, id, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -342,7 +342,7 @@ func (r *replicationPairResource) Delete(ctx context.Context, req resource.Delet
 	if _, err := r.data.Platform.GetPair(ctx, id); platform.IsNotFound(err) {
 		return
 	}
-	r.engine.apply(ctx, r.data, id, lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}},
+	r.engine.apply(ctx, r.data, id, priorRead{}, lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}},
 		lifecycle.Options{AllowDataLoss: state.AllowDataLoss.ValueBool()}, timeout, path.Root("allow_data_loss"), &resp.Diagnostics)
 }
 

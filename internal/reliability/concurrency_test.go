@@ -28,12 +28,12 @@ resource "dr_replication_pair" "p" {
 }
 
 // TestConcurrentConflictingApplies: two terraform processes with separate states manage the
-// same pair on one sandbox database and apply conflicting transitions at the same moment
-// (one switches over to the secondary, the other stops replication at the primary). The
-// engine re-observes before every step and the sandbox serializes operations, so the two
-// never interleave inside one operation: each apply either completes its path from the state
-// it found or fails with a refusal naming the rule/state; the pair ends in a stable state,
-// the database is intact, and each state refreshes to the platform's truth.
+// same pair on one sandbox database; both plan from the same reading of it, then apply the
+// conflicting plans at the same moment (one switches over to the secondary, the other stops
+// replication at the primary). Exactly one succeeds: the other finds the pair changed since it read it (a conflict diagnostic) or,
+// when both read it before either acted, its operation is refused by the engine's from-state
+// check in the sandbox's serialized transaction. The pair ends in a stable state, the
+// database is intact, and each state refreshes to the platform's truth.
 func TestConcurrentConflictingApplies(t *testing.T) {
 	requireCLI(t)
 	t.Parallel()
@@ -54,13 +54,17 @@ func TestConcurrentConflictingApplies(t *testing.T) {
 	sb := openSandbox(t, db, 20)
 	before := opCounts(t, sb, id)
 
+	// Both plan from the same reading of the pair, then apply their saved plans at once.
+	for _, w := range []*workdir{w1, w2} {
+		w.mustTF("plan", "-out=race.tfplan", "-var", "time_scale=20")
+	}
 	var wg sync.WaitGroup
 	res := make([]result, 2)
 	for i, w := range []*workdir{w1, w2} {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res[i] = w.tf("apply", "-auto-approve", "-var", "time_scale=20")
+			res[i] = w.tf("apply", "race.tfplan")
 		}()
 	}
 	wg.Wait()
@@ -81,8 +85,8 @@ func TestConcurrentConflictingApplies(t *testing.T) {
 		}
 	}
 	t.Logf("operations that took effect: %v; %d of 2 applies succeeded", ops, ok)
-	if ok == 0 {
-		t.Fatalf("neither apply succeeded")
+	if ok != 1 {
+		t.Fatalf("%d of 2 conflicting applies succeeded, want exactly one (the other must fail with a conflict)", ok)
 	}
 	o, err := sb.Observe(context.Background(), lifecycle.ReplicationPair, id)
 	if err != nil {
