@@ -23,6 +23,8 @@ func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "set to true to run the provider with support for debuggers like delve")
 	flag.Parse()
+	defer startProfile()()
+	quietSDKLogs()
 
 	opts := providerserver.ServeOpts{
 		Address: "registry.terraform.io/dr-provider/dr",

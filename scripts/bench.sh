@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# make bench: Go benchmarks (engine, executor, sandbox) and end-to-end runs through the
+# Terraform CLI against the terraform_data floor. Prints a summary and writes bench/results.md.
+#   BENCH_N="100 500 1000"  resource counts of the end-to-end runs
+#   BENCH_REPEAT=1          runs per end-to-end phase (median reported)
+#   BENCH_FANOUT=100        pairs of the fan-out runs (0 skips them)
+#   BENCHTIME=1s            -benchtime of the Go benchmarks; BENCH_COUNT=5 their -count
+# Comparing two runs: the raw Go benchmark output is kept in bench/go-bench.txt; the previous
+# one is moved to bench/go-bench.prev.txt and benchstat compares them.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+BENCH_N=${BENCH_N:-"100 500 1000"}
+BENCH_REPEAT=${BENCH_REPEAT:-1}
+BENCH_FANOUT=${BENCH_FANOUT:-100}
+BENCHTIME=${BENCHTIME:-1s}
+BENCH_COUNT=${BENCH_COUNT:-5}
+command -v terraform >/dev/null || { echo "bench: terraform is not on PATH" >&2; exit 1; }
+mkdir -p bench
+tmp=$(mktemp -d -t dr-bench.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+out="$tmp/results.md"
+
+echo "bench: building the provider, drbench and the trivial provider" >&2
+make -s build
+go build -o "$tmp/drbench" ./internal/bench/drbench
+CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$tmp/trivialprovider" ./internal/bench/trivialprovider
+
+{
+  echo "# Benchmark results"
+  echo
+  echo "Written by \`make bench\` (scripts/bench.sh) on $(date -u +%Y-%m-%dT%H:%M:%SZ): $(go version | cut -d' ' -f3), $(terraform version | head -1),"
+  echo "$(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')), commit $(git rev-parse --short HEAD 2>/dev/null || echo none)$(git diff --quiet 2>/dev/null || echo ' + local changes')."
+  echo "The machine is shared, so absolute times drift between runs; ratios are measured side by side in one run."
+  echo
+} >"$out"
+
+echo "bench: Go benchmarks (-benchtime $BENCHTIME -count $BENCH_COUNT)" >&2
+go test -run '^$' -bench 'Benchmark(Plan|AllowedOperations|Check|Executor)_?' -benchmem -benchtime "$BENCHTIME" -count "$BENCH_COUNT" ./internal/lifecycle >"$tmp/go-bench.txt"
+go test -run '^$' -bench 'BenchmarkSandbox' -benchmem -benchtime "$BENCHTIME" -count "$BENCH_COUNT" ./internal/platform/sandbox >>"$tmp/go-bench.txt"
+[ -f bench/go-bench.txt ] && cp bench/go-bench.txt bench/go-bench.prev.txt
+cp "$tmp/go-bench.txt" bench/go-bench.txt
+benchstat=(go run golang.org/x/perf/cmd/benchstat@latest)
+{
+  echo "## Go benchmarks"
+  echo
+  echo "Engine (Plan, AllowedOperations, Check), executor (a full run against an in-memory driver with a fake clock: the executor's own overhead) and sandbox (one SQLite file; reads/s and transitions/s targets: ≥ 5,000 and ≥ 1,000). Median of $BENCH_COUNT runs by benchstat; raw output in bench/go-bench.txt."
+  echo
+  echo '```'
+  if "${benchstat[@]}" -h >/dev/null 2>&1; then
+    if [ -f bench/go-bench.prev.txt ]; then
+      "${benchstat[@]}" old=bench/go-bench.prev.txt new=bench/go-bench.txt 2>&1 || true
+    else
+      "${benchstat[@]}" bench/go-bench.txt 2>&1 || true
+    fi
+  else
+    echo "(benchstat could not be downloaded from the module proxy; raw results)"
+    grep -E '^Benchmark' bench/go-bench.txt
+  fi
+  echo '```'
+  echo
+  reads=$(awk '/BenchmarkSandboxRead/ {for (i=1;i<=NF;i++) if ($(i+1)=="reads/s") print $i}' bench/go-bench.txt | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  trans=$(awk '/BenchmarkSandboxTransition/ {for (i=1;i<=NF;i++) if ($(i+1)=="transitions/s") print $i}' bench/go-bench.txt | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  echo "| sandbox | median | target | met |"
+  echo "|---|---:|---:|:-:|"
+  awk -v r="$reads" -v t="$trans" 'BEGIN {
+    printf "| reads/s (GetPair) | %.0f | ≥ 5,000 | %s |\n", r, (r >= 5000 ? "yes" : "**no**");
+    printf "| transitions/s (stop/start) | %.0f | ≥ 1,000 | %s |\n", t, (t >= 1000 ? "yes" : "**no**") }'
+  echo
+} >>"$out"
+
+echo "bench: provider startup" >&2
+{ echo "## Terraform CLI"; echo; } >>"$out"
+"$tmp/drbench" startup -provider "$root/terraform-provider-dr" -trivial "$tmp/trivialprovider" -runs 30 >>"$out"
+echo "bench: end to end, N = $BENCH_N" >&2
+"$tmp/drbench" e2e -provider "$root/terraform-provider-dr" -n "$BENCH_N" -repeat "$BENCH_REPEAT" >>"$out"
+if [ "$BENCH_FANOUT" != 0 ]; then
+  echo "bench: fan-out ($BENCH_FANOUT pairs, 200 ms latency)" >&2
+  "$tmp/drbench" fanout -provider "$root/terraform-provider-dr" -pairs "$BENCH_FANOUT" -latency 200ms >>"$out"
+fi
+if [ -f bench/notes.md ]; then cat bench/notes.md >>"$out"; fi
+cp "$out" bench/results.md
+cat bench/results.md
+echo "bench: wrote bench/results.md" >&2
