@@ -277,15 +277,13 @@ func runE2E(args []string) error {
 		return err
 	}
 	type row struct {
-		n                  int
-		phase              string
-		floor, dr          time.Duration
-		rss                int64
-		procs              int
-		ratio, target      float64
-		met                bool
-		planCalls, perRes  string
-		modifyPlanCallsStr string
+		n             int
+		phase         string
+		floor, dr     time.Duration
+		rss           int64
+		procs         int
+		ratio, target float64
+		met           bool
 	}
 	var rows []row
 	var callRows []string
@@ -332,7 +330,7 @@ func runE2E(args []string) error {
 					return err
 				}
 				if ph.args[0] == "plan" && (fr.code != 0 || dr.code != 0) {
-					return fmt.Errorf("N=%d: the no-op plan is not empty (floor exit %d, dr exit %d)", n, fr.code, dr.code)
+					return fmt.Errorf("the no-op plan at N=%d is not empty (floor exit %d, dr exit %d)", n, fr.code, dr.code)
 				}
 				accs[i].floor = append(accs[i].floor, fr.wall)
 				accs[i].dr = append(accs[i].dr, dr.wall)
@@ -349,7 +347,7 @@ func runE2E(args []string) error {
 						return err
 					}
 					if cr.code != 0 {
-						return fmt.Errorf("N=%d: counted no-op plan is not empty", n)
+						return fmt.Errorf("the counted no-op plan at N=%d is not empty", n)
 					}
 					calls = cr.calls
 				}
