@@ -243,6 +243,26 @@ func Check(kind Kind, op Op, obs Observation, opts Options) []Violation {
 	return t.check(o, &obs, opts)
 }
 
+// CheckPreconditions evaluates only op's preconditions — not its from-states or the
+// data-loss opt-in — for a step the planner reaches later on its path: e.g. whether a pair can
+// join a group that is replicating now and will be paused first.
+func CheckPreconditions(kind Kind, op Op, obs Observation) []Violation {
+	if obs.Kind == "" {
+		obs.Kind = kind
+	}
+	row, ok := Table(kind).Operation(op)
+	if !ok {
+		return Check(kind, op, obs, Options{})
+	}
+	var out []Violation
+	for i := range row.Preconditions {
+		if v := row.Preconditions[i].eval(kind, op, &obs); v != nil {
+			out = append(out, *v)
+		}
+	}
+	return out
+}
+
 func (t *KindTable) check(o *Operation, obs *Observation, opts Options) []Violation {
 	var out []Violation
 	for i := range o.Preconditions {

@@ -48,6 +48,9 @@ type Platform interface {
 	// Facts for objects that do not exist yet, so plan-time checks of creates work.
 	ProposedPairFacts(ctx context.Context, spec PairSpec) (lifecycle.Facts, error)
 	ProposedReplicaFacts(ctx context.Context, spec ReplicaSpec) (lifecycle.Facts, error)
+	// MemberFacts returns the group's facts with those of a pair it would add filled in
+	// (Facts.Candidate*), so adding the pair can be checked at plan time (V-GRP-MEMBERS).
+	MemberFacts(ctx context.Context, groupID, pairID string) (lifecycle.Facts, error)
 
 	// Inventory returns the platform's inventory API when it has one (the sandbox); real
 	// vendor platforms return false and the dr_sandbox_* resources refuse to work.

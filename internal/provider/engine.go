@@ -124,11 +124,12 @@ func siteName(kind lifecycle.Kind, s lifecycle.Site) string {
 }
 
 // pollInterval chooses how often the executor polls a transitional state: 5 s of simulated
-// time, so faster with a larger sandbox time_scale, never below 10 ms.
+// time, so faster with a larger sandbox time_scale, never below 1 ms (a sandbox read takes
+// a fraction of that).
 func pollInterval(timeScale float64) time.Duration {
 	d := time.Duration(float64(5*time.Second) / timeScale)
-	if d < 10*time.Millisecond {
-		d = 10 * time.Millisecond
+	if d < time.Millisecond {
+		d = time.Millisecond
 	}
 	if d > 5*time.Second {
 		d = 5 * time.Second

@@ -172,6 +172,10 @@ func (r *retryingPlatform) ProposedPairFacts(ctx context.Context, spec platform.
 	return retry(ctx, r.p, "ProposedPairFacts", func() (lifecycle.Facts, error) { return r.Platform.ProposedPairFacts(ctx, spec) })
 }
 
+func (r *retryingPlatform) MemberFacts(ctx context.Context, groupID, pairID string) (lifecycle.Facts, error) {
+	return retry(ctx, r.p, "MemberFacts", func() (lifecycle.Facts, error) { return r.Platform.MemberFacts(ctx, groupID, pairID) })
+}
+
 func (r *retryingPlatform) ProposedReplicaFacts(ctx context.Context, spec platform.ReplicaSpec) (lifecycle.Facts, error) {
 	return retry(ctx, r.p, "ProposedReplicaFacts", func() (lifecycle.Facts, error) { return r.Platform.ProposedReplicaFacts(ctx, spec) })
 }

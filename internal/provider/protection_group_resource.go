@@ -191,6 +191,9 @@ func (r *protectionGroupResource) ModifyPlan(ctx context.Context, req resource.M
 	if !known {
 		return // member IDs known only at apply: checked there before the first platform call
 	}
+	if !r.checkCandidates(ctx, state, goal, &resp.Diagnostics) {
+		return
+	}
 	if r.engine.goalMet(state.Status.ValueString(), lifecycle.Site(state.ActiveSite.ValueString()), goal) {
 		return
 	}
@@ -373,6 +376,29 @@ func (r *protectionGroupResource) goal(ctx context.Context, config, state, plan 
 		}})
 	}
 	return goal, known
+}
+
+// checkCandidates checks every pair the goal adds against V-GRP-MEMBERS (another group,
+// other sites or direction) with the platform's facts about it, so a bad membership is
+// refused at plan time even though the group is paused only later on the path.
+func (r *protectionGroupResource) checkCandidates(ctx context.Context, state groupModel, goal lifecycle.Goal, diags *diagList) bool {
+	ok := true
+	for _, req := range goal.Required {
+		if req.Op != lifecycle.OpAddMember {
+			continue
+		}
+		facts, err := r.data.Platform.MemberFacts(ctx, state.ID.ValueString(), req.Params["pair_id"])
+		if err != nil {
+			diags.AddAttributeError(path.Root("replication_pair_ids"), "Cannot check "+groupType+" member "+req.Params["pair_id"], err.Error())
+			ok = false
+			continue
+		}
+		obs := lifecycle.Observation{Kind: lifecycle.ProtectionGroup, ID: state.ID.ValueString(), Name: state.Name.ValueString(), Facts: facts}
+		vs := lifecycle.CheckPreconditions(lifecycle.ProtectionGroup, lifecycle.OpAddMember, obs)
+		addViolations(diags, path.Root("replication_pair_ids"), groupType, vs)
+		ok = ok && !lifecycle.HasBlocking(vs)
+	}
+	return ok
 }
 
 func (r *protectionGroupResource) goalPath(config groupModel, goal lifecycle.Goal) path.Path {

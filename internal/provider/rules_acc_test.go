@@ -153,3 +153,34 @@ func TestAccRules_deleteFailedOverPair(t *testing.T) {
 		},
 	})
 }
+
+// A pair belongs to at most one group (V-GRP-MEMBERS): adding it to a second group is
+// refused at plan time, before the second group is paused for the change.
+func TestAccRules_pairInAnotherGroup(t *testing.T) {
+	db := testAccSandbox(t)
+	base := testAccGroupConfig(db, groupCfg{prodHealthy: true, pairs: true, attrs: enabledSource})
+	other := func(pairs string) string {
+		return base + `
+resource "dr_protection_group" "other" {
+  name                 = "other"
+  source_region        = dr_sandbox_site.prod.region
+  source_zone          = dr_sandbox_site.prod.zone
+  target_region        = dr_sandbox_site.dr.region
+  target_zone          = dr_sandbox_site.dr.zone
+  replication_pair_ids = ` + pairs + `
+}
+`
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: other("[]")},
+			{
+				Config:      other("[dr_replication_pair.data.id]"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`V-GRP-MEMBERS: dr_protection_group add_member refused(.|\n)*already belongs to group`),
+			},
+			{Config: other("[]")},
+		},
+	})
+}

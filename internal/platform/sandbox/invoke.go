@@ -232,20 +232,7 @@ func (s *Sandbox) groupMembership(ctx context.Context, t *tx, r *lifecycle.Opera
 			return err
 		}
 		if add {
-			pv, sv, ps, ss := pairSites(ctx, t, p)
-			_ = pv
-			_ = sv
-			activeID, standbyID := rec.SourceSiteID, rec.TargetSiteID
-			if rec.ActiveSite == lifecycle.SiteTarget {
-				activeID, standbyID = standbyID, activeID
-			}
-			pActive, pStandby := ps, ss
-			if p.ActiveSite == lifecycle.SiteTarget {
-				pActive, pStandby = ss, ps
-			}
-			obs.Facts.CandidatePairID = pairID
-			obs.Facts.CandidateGroupID = p.GroupID
-			obs.Facts.CandidateSameSites = pActive != nil && pStandby != nil && pActive.ID == activeID && pStandby.ID == standbyID
+			candidateFacts(ctx, t, rec, p, &obs.Facts)
 		} else if !slices.Contains(rec.PairIDs, pairID) {
 			return platform.Invalidf("PairNotInGroup", "pair %q is not in group %q", pairID, rec.ID)
 		}
@@ -282,9 +269,6 @@ func (s *Sandbox) groupMembership(ctx context.Context, t *tx, r *lifecycle.Opera
 	if srv == nil {
 		return platform.NotFoundf("server %q not found", serverID)
 	}
-	// The engine's membership rows speak of pairs; for a server-membership call the members
-	// are pairs and protected servers alike (so a group without pairs can release a server).
-	obs.Facts.MemberCount += obs.Facts.ServerCount
 	if err := check(lifecycle.ProtectionGroup, r.Name, obs, allowLoss); err != nil {
 		return err
 	}
@@ -461,4 +445,48 @@ func applyMetadata(name, description *string, params map[string]string) {
 	if v, ok := params["description"]; ok {
 		*description = v
 	}
+}
+
+// candidateFacts fills the add_member candidate facts (V-GRP-MEMBERS): the group the pair
+// already belongs to, and whether it replicates between the group's sites in its direction.
+func candidateFacts(ctx context.Context, t *tx, rec *groupRec, p *pairRec, f *lifecycle.Facts) {
+	_, _, ps, ss := pairSites(ctx, t, p)
+	activeID, standbyID := rec.SourceSiteID, rec.TargetSiteID
+	if rec.ActiveSite == lifecycle.SiteTarget {
+		activeID, standbyID = standbyID, activeID
+	}
+	pActive, pStandby := ps, ss
+	if p.ActiveSite == lifecycle.SiteTarget {
+		pActive, pStandby = ss, ps
+	}
+	f.CandidatePairID = p.ID
+	f.CandidateGroupID = p.GroupID
+	f.CandidateSameSites = pActive != nil && pStandby != nil && pActive.ID == activeID && pStandby.ID == standbyID
+}
+
+// MemberFacts returns the group's facts with the candidate pair's filled in.
+func (s *Sandbox) MemberFacts(ctx context.Context, groupID, pairID string) (lifecycle.Facts, error) {
+	if err := s.begin(ctx, "MemberFacts"); err != nil {
+		return lifecycle.Facts{}, err
+	}
+	var f lifecycle.Facts
+	err := s.view(ctx, func(t *tx) error {
+		now := s.now()
+		obs, err := s.observe(ctx, t, lifecycle.ProtectionGroup, groupID, now)
+		if err != nil {
+			return err
+		}
+		rec, _, err := s.loadGroup(ctx, t, groupID, now)
+		if err != nil {
+			return err
+		}
+		p, _, err := s.loadPair(ctx, t, pairID, now)
+		if err != nil {
+			return err
+		}
+		f = obs.Facts
+		candidateFacts(ctx, t, rec, p, &f)
+		return nil
+	})
+	return f, err
 }
