@@ -1,6 +1,9 @@
 package lifecycle
 
-import "testing"
+import (
+	"strconv"
+	"testing"
+)
 
 func benchPlan(b *testing.B, k Kind, obs Observation, goal Goal) {
 	b.ReportAllocs()
@@ -55,4 +58,27 @@ func BenchmarkCheck(b *testing.B) {
 	for b.Loop() {
 		Check(ProtectionGroup, OpFailover, o, Options{})
 	}
+}
+
+// BenchmarkPlan_groupMembership100: a replicating group gets 100 pairs added.
+func BenchmarkPlan_groupMembership100(b *testing.B) {
+	req := make([]OpRequest, 100)
+	for i := range req {
+		req[i] = OpRequest{Op: OpAddMember, Params: map[string]string{"pair_id": "p" + strconv.Itoa(i)}}
+	}
+	benchPlan(b, ProtectionGroup, grp(Replicating), Goal{States: []State{Replicating}, Required: req})
+}
+
+// BenchmarkPlan_groupDelete100: deleting a replicating group with 100 pairs and 100 servers.
+func BenchmarkPlan_groupDelete100(b *testing.B) {
+	o := grp(Replicating)
+	o.Facts.MemberCount, o.Facts.ServerCount = 100, 100
+	req := make([]OpRequest, 0, 200)
+	for i := range 100 {
+		req = append(req, OpRequest{Op: OpRemoveMember, Params: map[string]string{"pair_id": "p" + strconv.Itoa(i)}})
+	}
+	for i := range 100 {
+		req = append(req, OpRequest{Op: OpRemoveServer, Params: map[string]string{"server_id": "s" + strconv.Itoa(i)}})
+	}
+	benchPlan(b, ProtectionGroup, o, Goal{States: []State{Deleted}, Required: req})
 }

@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"fmt"
 	"maps"
+	"math/bits"
 	"slices"
 	"strings"
 )
@@ -22,7 +23,9 @@ type Goal struct {
 	// ActiveSite, when set, is the site that must serve production at the end (ignored when
 	// the end state is terminal).
 	ActiveSite Site
-	// Required operations must each be performed once somewhere along the path.
+	// Required operations must each be performed once somewhere along the path. Requests of
+	// the same operation run in the order given; those of an operation that keeps the state
+	// and the active site (membership, metadata, drills) run back to back where possible.
 	Required []OpRequest
 }
 
@@ -108,7 +111,13 @@ func (p Path) DataLoss() bool {
 	return false
 }
 
+// maxPlanDepth bounds the search: the number of operations (or blocks of required operations)
+// a plan may chain besides the required ones.
 const maxPlanDepth = 16
+
+// maxSearchNodes bounds the work of one search (ordinary goals visit far fewer nodes;
+// only goals with many requests of many state-changing operations come near it).
+const maxSearchNodes = 5000
 
 // ---- search ----
 
@@ -126,7 +135,7 @@ type searchKey struct {
 	st   State
 	fo   Op
 	site Site
-	mask uint64
+	prog uint64 // required operations done (see reqGroup)
 	fk   factsKey
 }
 
@@ -150,14 +159,37 @@ func keyOf(f *Facts) factsKey {
 	return k
 }
 
+// reqGroup is the required operations of one name (Goal.Required entries in the order given).
+// The search tracks how many of them are done, as one digit of a mixed-radix number (prog):
+// done = prog / unit % (len(idx)+1). The requests of a group are done in the order given.
+//
+// A group of an operation that leaves the state and the active site unchanged (membership,
+// metadata, drills) is a block: its requests differ only in their parameters, so the search
+// takes all the remaining ones in one edge (its effect applied once per request, each
+// request checked on the facts the previous ones leave) and expands the edge into its steps
+// when it builds the path. Only when the whole block is refused does it take the legal prefix
+// (e.g. start_drill, stop_drill, start_drill, stop_drill). This keeps goals with hundreds of
+// membership changes to a handful of search nodes.
+type reqGroup struct {
+	op    *Operation
+	idx   []int
+	unit  uint64
+	block bool
+}
+
 type snode struct {
 	obs    Observation
-	mask   uint64
-	dl     int
-	depth  int
+	prog   uint64
+	dl     int // data-loss steps so far
+	depth  int // steps so far
+	edges  int // search edges so far (a block is one edge)
 	seq    int
 	parent int
-	step   Step
+	// the edge from the parent: count runs of op, the first being request first of group
+	// (group -1: an operation no request names).
+	op           *Operation
+	group, first int
+	count        int
 }
 
 type nodeHeap struct {
@@ -194,14 +226,57 @@ const (
 )
 
 type planner struct {
-	t    *KindTable
-	goal Goal
-	opts Options
-	full uint64
+	t        *KindTable
+	goal     Goal
+	opts     Options
+	groups   []reqGroup
+	opGroup  map[Op]int // operation → its group in groups
+	full     uint64     // prog when every required operation is done
+	maxEdges int
+	// exhausted: a search stopped at maxSearchNodes.
+	exhausted bool
 }
 
-func (p *planner) atGoal(o *Observation, mask uint64) bool {
-	if mask != p.full {
+// newPlanner groups the goal's required operations; ok is false when their counts do not fit
+// the search's progress counter (far beyond any real goal).
+func newPlanner(t *KindTable, goal Goal, opts Options) (*planner, bool) {
+	p := &planner{t: t, goal: goal, opts: opts, maxEdges: maxPlanDepth}
+	for i, r := range goal.Required {
+		g, ok := p.opGroup[r.Op]
+		if !ok {
+			if p.opGroup == nil {
+				p.opGroup = map[Op]int{}
+			}
+			op, _ := t.Operation(r.Op)
+			g = len(p.groups)
+			p.opGroup[r.Op] = g
+			p.groups = append(p.groups, reqGroup{op: op, block: op != nil && op.OnSuccess == "" && op.Site != SiteFlip})
+		}
+		p.groups[g].idx = append(p.groups[g].idx, i)
+	}
+	unit := uint64(1)
+	for g := range p.groups {
+		n := uint64(len(p.groups[g].idx))
+		p.groups[g].unit = unit
+		p.full += n * unit
+		p.maxEdges += int(n)
+		hi, lo := bits.Mul64(unit, n+1)
+		if hi != 0 {
+			return p, false
+		}
+		unit = lo
+	}
+	return p, true
+}
+
+// done returns how many requests of group g prog has done.
+func (p *planner) done(prog uint64, g int) int {
+	r := &p.groups[g]
+	return int(prog / r.unit % uint64(len(r.idx)+1))
+}
+
+func (p *planner) atGoal(o *Observation, prog uint64) bool {
+	if prog != p.full {
 		return false
 	}
 	if len(p.goal.States) == 0 {
@@ -274,6 +349,23 @@ func onlyDataLoss(vs []Violation) bool {
 	return true
 }
 
+// run applies up to count runs of op from o and returns how many are legal in a row, the
+// observation after them and how many of them lose data.
+func (p *planner) run(op *Operation, o Observation, count int, mode searchMode) (n int, next Observation, dl int) {
+	for n < count {
+		ok, _, lossy, _ := p.edge(op, &o, mode)
+		if !ok {
+			break
+		}
+		if lossy {
+			dl++
+		}
+		o = apply(op, o)
+		n++
+	}
+	return n, o, dl
+}
+
 // search returns the steps of the cheapest path (data-loss steps, then length), or nil, false.
 func (p *planner) search(start Observation, mode searchMode) ([]Step, bool) {
 	nodes := []snode{{obs: start, parent: -1}}
@@ -286,66 +378,86 @@ func (p *planner) search(start Observation, mode searchMode) ([]Step, bool) {
 	for h.Len() > 0 {
 		i := heap.Pop(h).(int)
 		cur := nodes[i]
-		k := searchKey{cur.obs.State, cur.obs.FailedOp, cur.obs.ActiveSite, cur.mask, keyOf(&cur.obs.Facts)}
+		k := searchKey{cur.obs.State, cur.obs.FailedOp, cur.obs.ActiveSite, cur.prog, keyOf(&cur.obs.Facts)}
 		if best[k] {
 			continue
 		}
 		best[k] = true
-		if p.atGoal(&cur.obs, cur.mask) {
-			var steps []Step
-			for j := i; nodes[j].parent >= 0; j = nodes[j].parent {
-				steps = append(steps, nodes[j].step)
-			}
-			slices.Reverse(steps)
-			return steps, true
+		if len(best) > maxSearchNodes {
+			p.exhausted = true
+			return nil, false
 		}
-		if cur.depth >= maxPlanDepth {
+		if p.atGoal(&cur.obs, cur.prog) {
+			return p.steps(nodes, i, mode), true
+		}
+		if cur.edges >= p.maxEdges {
 			continue
 		}
 		for _, op := range p.t.ops {
 			if !op.Invocable || !op.IsFrom(cur.obs.State, cur.obs.FailedOp) {
 				continue
 			}
-			req := -1
-			for ri, r := range p.goal.Required {
-				if r.Op == op.Name && cur.mask&(1<<ri) == 0 {
-					req = ri
-					break
+			g, first, count := -1, 0, 1
+			if gi, ok := p.opGroup[op.Name]; ok {
+				if d := p.done(cur.prog, gi); d < len(p.groups[gi].idx) {
+					g, first = gi, d
+					if p.groups[gi].block {
+						count = len(p.groups[gi].idx) - d
+					}
 				}
 			}
-			if op.OnRequest && req < 0 {
+			if op.OnRequest && g < 0 {
 				continue
 			}
-			ok, deferred, dl, _ := p.edge(op, &cur.obs, mode)
-			if !ok {
+			n, next, dl := p.run(op, cur.obs, count, mode)
+			if n == 0 {
 				continue
 			}
-			next := apply(op, cur.obs)
-			mask := cur.mask
-			var params map[string]string
-			if req >= 0 {
-				mask |= 1 << req
-				params = maps.Clone(p.goal.Required[req].Params)
+			prog := cur.prog
+			if g >= 0 {
+				prog += uint64(n) * p.groups[g].unit
 			}
-			nk := searchKey{next.State, next.FailedOp, next.ActiveSite, mask, keyOf(&next.Facts)}
+			nk := searchKey{next.State, next.FailedOp, next.ActiveSite, prog, keyOf(&next.Facts)}
 			if best[nk] {
 				continue
 			}
-			d := cur.dl
-			if dl {
-				d++
-			}
-			st := Step{
-				Op: op.Name, Params: params, From: StateRef{cur.obs.State, cur.obs.FailedOp},
-				Via: op.Via, Pending: op.Pending, To: next.State, ActiveSite: next.ActiveSite, SiteFlip: op.Site == SiteFlip,
-				DataLoss: dl, Region: op.Region, Afterwards: op.Afterwards, Deferred: deferred,
-			}
-			nodes = append(nodes, snode{obs: next, mask: mask, dl: d, depth: cur.depth + 1, seq: seq, parent: i, step: st})
+			nodes = append(nodes, snode{obs: next, prog: prog, dl: cur.dl + dl, depth: cur.depth + n, edges: cur.edges + 1,
+				seq: seq, parent: i, op: op, group: g, first: first, count: n})
 			seq++
 			heap.Push(h, len(nodes)-1)
 		}
 	}
 	return nil, false
+}
+
+// steps expands the edges leading to node i into the path's steps, one per operation run, with
+// each required run's parameters and each step's deferred checks.
+func (p *planner) steps(nodes []snode, i int, mode searchMode) []Step {
+	var chain []int
+	for j := i; nodes[j].parent >= 0; j = nodes[j].parent {
+		chain = append(chain, j)
+	}
+	slices.Reverse(chain)
+	var out []Step
+	for _, j := range chain {
+		n := &nodes[j]
+		o := nodes[n.parent].obs
+		for c := range n.count {
+			_, deferred, dl, _ := p.edge(n.op, &o, mode)
+			next := apply(n.op, o)
+			var params map[string]string
+			if n.group >= 0 {
+				params = maps.Clone(p.goal.Required[p.groups[n.group].idx[n.first+c]].Params)
+			}
+			out = append(out, Step{
+				Op: n.op.Name, Params: params, From: StateRef{o.State, o.FailedOp},
+				Via: n.op.Via, Pending: n.op.Pending, To: next.State, ActiveSite: next.ActiveSite, SiteFlip: n.op.Site == SiteFlip,
+				DataLoss: dl, Region: n.op.Region, Afterwards: n.op.Afterwards, Deferred: deferred,
+			})
+			o = next
+		}
+	}
+	return out
 }
 
 // Plan finds the shortest legal path from the observed object to the goal: fewest data-loss
@@ -362,9 +474,6 @@ func Plan(kind Kind, obs Observation, goal Goal, opts Options) (Path, []Violatio
 	if t == nil {
 		return plan, []Violation{{Rule: "V-STATE", Kind: kind, Message: fmt.Sprintf("V-STATE: unknown kind %q.", kind)}}
 	}
-	if len(goal.Required) > 64 {
-		return plan, []Violation{{Rule: "V-STATE", Kind: kind, Message: "V-STATE: at most 64 required operations per plan."}}
-	}
 	var bad []Violation
 	for _, s := range goal.States {
 		if !t.HasState(s) {
@@ -379,15 +488,12 @@ func Plan(kind Kind, obs Observation, goal Goal, opts Options) (Path, []Violatio
 	if obs.State != "" && !t.HasState(obs.State) {
 		bad = append(bad, Violation{Rule: "V-STATE", Kind: kind, Message: fmt.Sprintf("V-STATE: observed state %q is not a %s state.", obs.State, kind)})
 	}
-	if len(bad) > 0 {
-		return plan, bad
+	p, fits := newPlanner(t, goal, opts)
+	if !fits {
+		bad = append(bad, Violation{Rule: "V-STATE", Kind: kind, Message: fmt.Sprintf("V-STATE: too many required operations (%d) for one plan.", len(goal.Required))})
 	}
-	p := &planner{t: t, goal: goal, opts: opts}
-	if n := len(goal.Required); n > 0 {
-		p.full = uint64(1)<<n - 1
-		if n == 64 {
-			p.full = ^uint64(0)
-		}
+	if len(bad) > 0 {
+		return plan, p.withOp(bad, &obs)
 	}
 
 	start := obs
@@ -395,7 +501,7 @@ func Plan(kind Kind, obs Observation, goal Goal, opts Options) (Path, []Violatio
 	if t.Class(obs.State) == Transitional {
 		op := t.Settle(obs.State)
 		if op == nil { // cannot happen with the shipped tables
-			return plan, []Violation{{Rule: "V-STATE", Kind: kind, Message: fmt.Sprintf("V-STATE: no operation settles %s.", obs.State)}}
+			return plan, p.withOp([]Violation{{Rule: "V-STATE", Kind: kind, Message: fmt.Sprintf("V-STATE: no operation settles %s.", obs.State)}}, &obs)
 		}
 		next := apply(op, obs)
 		steps = append(steps, Step{
@@ -420,7 +526,71 @@ func Plan(kind Kind, obs Observation, goal Goal, opts Options) (Path, []Violatio
 		}
 		return plan, nil
 	}
-	return plan, p.explain(start)
+	var vs []Violation
+	if !p.exhausted {
+		vs = p.explain(start)
+	}
+	if p.exhausted {
+		return plan, p.withOp([]Violation{{Rule: "V-STATE", Kind: kind, Object: obs.Name, State: RenderState(start.State, start.FailedOp), Precondition: "path",
+			Message: fmt.Sprintf("V-STATE: the %d required operations of %s are too many to plan together; apply them in smaller changes.",
+				len(goal.Required), quoteName(&start))}}, &start)
+	}
+	return plan, p.withOp(vs, &start)
+}
+
+// withOp names an operation in every violation that has none (a refusal of the goal as a
+// whole): the provider's diagnostics summarise a violation by its rule and operation.
+func (p *planner) withOp(vs []Violation, o *Observation) []Violation {
+	for i := range vs {
+		if vs[i].Op == "" {
+			vs[i].Op = p.goalOp(o)
+		}
+	}
+	return vs
+}
+
+// goalOp is the operation an unreachable goal is about: the first required operation that
+// cannot be reached even ignoring preconditions, else the first operation that ends in a goal
+// state, else one that moves the active site, else the first required operation, else the
+// failed operation or the first one possible from the observed state.
+func (p *planner) goalOp(o *Observation) Op {
+	var ops []*Operation
+	for _, g := range p.groups {
+		if g.op == nil || !g.op.Invocable {
+			continue
+		}
+		ops = append(ops, g.op)
+	}
+	for _, op := range ops {
+		sub, _ := newPlanner(p.t, Goal{States: p.t.StateNames(), Required: []OpRequest{{Op: op.Name}}}, p.opts)
+		if _, ok := sub.search(*o, modeRelaxed); !ok {
+			return op.Name
+		}
+	}
+	for _, op := range p.t.ops {
+		if op.Invocable && op.OnSuccess != "" && slices.Contains(p.goal.States, op.OnSuccess) {
+			return op.Name
+		}
+	}
+	if p.goal.ActiveSite != "" {
+		for _, op := range p.t.ops {
+			if op.Invocable && op.Site == SiteFlip {
+				return op.Name
+			}
+		}
+	}
+	if len(ops) > 0 {
+		return ops[0].Name
+	}
+	if o.State == Error && o.FailedOp != "" {
+		return o.FailedOp
+	}
+	for _, op := range p.t.ops {
+		if op.Invocable && (op.IsFrom(o.State, o.FailedOp) || o.State == "" && op.Create) {
+			return op.Name
+		}
+	}
+	return p.t.ops[0].Name
 }
 
 // explain builds the violations of an unreachable goal.
@@ -452,8 +622,12 @@ func (p *planner) explain(start Observation) []Violation {
 		for _, s := range p.goal.States {
 			want = append(want, string(s))
 		}
-		for _, r := range p.goal.Required {
-			want = append(want, "after "+string(r.Op))
+		for _, g := range p.groups {
+			w := "after " + string(p.goal.Required[g.idx[0]].Op)
+			if len(g.idx) > 1 {
+				w += fmt.Sprintf(" (×%d)", len(g.idx))
+			}
+			want = append(want, w)
 		}
 		if p.goal.ActiveSite != "" {
 			want = append(want, "active site "+string(p.goal.ActiveSite))

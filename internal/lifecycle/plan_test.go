@@ -1,6 +1,7 @@
 package lifecycle
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -59,7 +60,11 @@ func replay(t testing.TB, k Kind, obs Observation, goal Goal, opts Options, p Pa
 			t.Fatalf("step %d %s: ends in %s/%s, step says %s/%s", i, st.Op, sim.State, sim.ActiveSite, st.To, st.ActiveSite)
 		}
 		for ri, r := range goal.Required {
-			if r.Op == st.Op && !done[ri] && (op.OnRequest || st.Params != nil || true) {
+			if r.Op == st.Op && !done[ri] {
+				// requests of one operation run in the order given, with their parameters
+				if !reflect.DeepEqual(st.Params, r.Params) && (len(st.Params) > 0 || len(r.Params) > 0) {
+					t.Fatalf("step %d %s has params %v, request %d has %v", i, st.Op, st.Params, ri, r.Params)
+				}
 				done[ri] = true
 				break
 			}
@@ -80,25 +85,30 @@ func replay(t testing.TB, k Kind, obs Observation, goal Goal, opts Options, p Pa
 	return sim
 }
 
-// bruteBest enumerates every legal sequence up to depth and returns the cheapest cost
-// reaching the goal.
+// bruteBest enumerates every legal sequence of single operations up to depth and returns the
+// cheapest cost reaching the goal (memoized on the whole observation, so it shares nothing with
+// the planner's search key or its blocks of required operations).
 func bruteBest(k Kind, start Observation, goal Goal, opts Options, depth int) (cost, bool) {
-	p := &planner{t: Table(k), goal: goal, opts: opts}
-	if n := len(goal.Required); n > 0 {
-		p.full = uint64(1)<<n - 1
+	p, _ := newPlanner(Table(k), goal, opts)
+	full := uint64(1)<<len(goal.Required) - 1
+	type res struct {
+		c  cost
+		ok bool
 	}
-	best, found := cost{}, false
-	var rec func(o Observation, mask uint64, c cost)
-	rec = func(o Observation, mask uint64, c cost) {
-		if p.atGoal(&o, mask) {
-			if !found || c.less(best) {
-				best, found = c, true
-			}
-			return
+	memo := map[string]res{}
+	var rec func(o Observation, mask uint64, left int) (cost, bool)
+	rec = func(o Observation, mask uint64, left int) (cost, bool) {
+		if mask == full && p.atGoal(&o, p.full) {
+			return cost{}, true
 		}
-		if c.n >= depth {
-			return
+		if left == 0 {
+			return cost{}, false
 		}
+		key := fmt.Sprintf("%+v|%x|%d", o, mask, left)
+		if r, ok := memo[key]; ok {
+			return r.c, r.ok
+		}
+		best, found := cost{}, false
 		for _, op := range p.t.ops {
 			if !op.Invocable || !op.IsFrom(o.State, o.FailedOp) {
 				continue
@@ -120,16 +130,22 @@ func bruteBest(k Kind, start Observation, goal Goal, opts Options, depth int) (c
 			if vs := Check(k, op.Name, o, opts); HasBlocking(vs) {
 				continue
 			}
-			nc := c
-			nc.n++
-			if op.IsDataLoss(o) {
-				nc.dl++
+			c, ok := rec(apply(op, o), m, left-1)
+			if !ok {
+				continue
 			}
-			rec(apply(op, o), m, nc)
+			c.n++
+			if op.IsDataLoss(o) {
+				c.dl++
+			}
+			if !found || c.less(best) {
+				best, found = c, true
+			}
 		}
+		memo[key] = res{best, found}
+		return best, found
 	}
-	rec(start, 0, cost{})
-	return best, found
+	return rec(start, 0, depth)
 }
 
 func planCost(p Path) cost {
@@ -146,8 +162,8 @@ func planCost(p Path) cost {
 	return c
 }
 
-// checkPlanProperties: the plan replays legally, nothing cheaper exists (up to depth 4),
-// violations name a rule, and planning is deterministic.
+// checkPlanProperties: the plan replays legally, nothing cheaper exists (up to 4 steps besides
+// the required ones), violations name a rule and an operation, and planning is deterministic.
 func checkPlanProperties(t testing.TB, k Kind, obs Observation, goal Goal, opts Options) {
 	t.Helper()
 	p, vs := Plan(k, obs, goal, opts)
@@ -158,6 +174,9 @@ func checkPlanProperties(t testing.TB, k Kind, obs Observation, goal Goal, opts 
 	for _, v := range vs {
 		if _, ok := RuleByID(v.Rule); !ok || !strings.HasPrefix(v.Message, v.Rule) {
 			t.Fatalf("violation without a known rule: %+v", v)
+		}
+		if v.Op == "" {
+			t.Fatalf("violation without an operation: %+v", v)
 		}
 	}
 	tab := Table(k)
@@ -177,7 +196,7 @@ func checkPlanProperties(t testing.TB, k Kind, obs Observation, goal Goal, opts 
 	if tab.Class(obs.State) == Transitional {
 		start = apply(tab.Settle(obs.State), obs)
 	}
-	best, found := bruteBest(k, start, goal, opts, 4)
+	best, found := bruteBest(k, start, goal, opts, 4+len(goal.Required))
 	if len(vs) > 0 {
 		if found {
 			t.Fatalf("planner found nothing but %+v exists (violations %v)", best, vs)
@@ -293,6 +312,10 @@ func FuzzPlan(f *testing.F) {
 	f.Add(uint8(3), uint8(3), uint8(4), uint16(0x00ff), uint8(1), uint8(0), true, uint8(1))
 	f.Add(uint8(3), uint8(13), uint8(9), uint16(0), uint8(6), uint8(1), false, uint8(7))
 	f.Add(uint8(0), uint8(14), uint8(3), uint16(0xaaaa), uint8(12), uint8(2), true, uint8(3))
+	f.Add(uint8(1), uint8(3), uint8(2), uint16(0xffff), uint8(3), uint8(0), false, uint8(4*10+2))             // add_member ×3
+	f.Add(uint8(1), uint8(5), uint8(8), uint16(0x01ff), uint8(11), uint8(0), false, uint8(4*11+3))            // remove_member, delete
+	f.Add(uint8(1), uint8(3), uint8(5), uint16(0x00ff), uint8(3), uint8(0), false, uint8(4*(13+16*14)%256+2)) // drills
+	f.Add(uint8(0), uint8(3), uint8(4), uint16(0x07ff), uint8(3), uint8(0), true, uint8(4*7+2))               // pair update ×2
 	f.Fuzz(func(t *testing.T, kindI, stateI, failI uint8, bits uint16, goalI, siteI uint8, dl bool, reqI uint8) {
 		k := Kinds[int(kindI)%len(Kinds)]
 		tab := Table(k)
@@ -324,11 +347,27 @@ func FuzzPlan(f *testing.F) {
 			goal.States = []State{states[gi]}
 		}
 		goal.ActiveSite = []Site{"", SiteSource, SiteTarget}[int(siteI)%3]
-		if reqI%4 == 1 {
+		switch reqI % 4 {
+		case 1:
 			o := ops[int(reqI/4)%len(ops)]
 			if o.Invocable {
 				goal.Required = []OpRequest{{Op: o.Name}}
 			}
+		case 2, 3: // multiplicities: up to three requests of one operation, up to two of another
+			a, b := ops[int(reqI/4)%len(ops)], ops[int(reqI/16)%len(ops)]
+			na, nb := 1+int(failI)%3, int(failI/3)%3
+			if reqI%4 == 3 { // requests interleaved by name
+				na, nb = 2, 1
+			}
+			for i := range na {
+				if a.Invocable {
+					goal.Required = append(goal.Required, OpRequest{Op: a.Name, Params: map[string]string{"id": fmt.Sprint("a", i)}})
+				}
+				if i < nb && b.Invocable {
+					goal.Required = append(goal.Required, OpRequest{Op: b.Name, Params: map[string]string{"id": fmt.Sprint("b", i)}})
+				}
+			}
+			obs.Facts.ServerCount = int(bits>>2) & 3
 		}
 		checkPlanProperties(t, k, obs, goal, Options{AllowDataLoss: dl})
 	})
