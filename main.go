@@ -4,11 +4,8 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
-
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/provider"
 )
@@ -25,13 +22,9 @@ func main() {
 	flag.Parse()
 	defer startProfile()()
 	quietSDKLogs()
+	tuneGC()
 
-	opts := providerserver.ServeOpts{
-		Address: "registry.terraform.io/dr-provider/dr",
-		Debug:   debug,
-	}
-
-	if err := providerserver.Serve(context.Background(), provider.New(version, commit), opts); err != nil {
+	if err := serve("registry.terraform.io/dr-provider/dr", provider.New(version, commit), debug); err != nil {
 		log.Fatal(err.Error())
 	}
 }

@@ -8,7 +8,8 @@
 //
 // It also is the provider wrapper Terraform launches (dev_overrides point at a directory
 // where drbench is linked as terraform-provider-dr): with DRBENCH_REAL_PROVIDER set it runs
-// the real provider as its child and appends the child's peak RSS (KiB) to DRBENCH_RSS_FILE.
+// the real provider as its child and appends the child's peak RSS (KiB) to DRBENCH_RSS_FILE
+// (and its CPU time in ms to DRBENCH_CPU_FILE when set).
 package main
 
 import (
@@ -94,6 +95,13 @@ func wrap(real string) int {
 				fmt.Fprintf(fh, "%d\n", ru.Maxrss)
 				fh.Close()
 			}
+		}
+	}
+	if f := os.Getenv("DRBENCH_CPU_FILE"); f != "" && cmd.ProcessState != nil {
+		// investigations: the provider's CPU time (user+system, ms), one line per process
+		if fh, ferr := os.OpenFile(f, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600); ferr == nil {
+			fmt.Fprintf(fh, "%d\n", (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Milliseconds())
+			fh.Close()
 		}
 	}
 	var ee *exec.ExitError

@@ -332,7 +332,7 @@ func (s *Sandbox) PutServer(ctx context.Context, srv platform.Server) (platform.
 }
 
 func attachedTo(ctx context.Context, t *tx, serverID string) ([]string, error) {
-	vols, _, err := listRecs[platform.Volume](ctx, t, kVolume)
+	vols, _, err := listRecsBy[platform.Volume](ctx, t, qVolumesOfServer, serverID)
 	var out []string
 	for _, v := range vols {
 		if v.ServerID == serverID {

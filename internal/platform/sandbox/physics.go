@@ -63,7 +63,7 @@ func loadSite(ctx context.Context, t *tx, id string) *siteRec {
 	if id == "" {
 		return nil
 	}
-	s, _, err := getRec[siteRec](ctx, t, kSite, id)
+	s, _, err := getCached[siteRec](ctx, t, kSite, id)
 	if err != nil {
 		return nil
 	}
@@ -132,7 +132,7 @@ func loadVolume(ctx context.Context, t *tx, id string) *platform.Volume {
 	if id == "" {
 		return nil
 	}
-	v, _, err := getRec[platform.Volume](ctx, t, kVolume, id)
+	v, _, err := getCached[platform.Volume](ctx, t, kVolume, id)
 	if err != nil {
 		return nil
 	}

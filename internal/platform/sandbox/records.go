@@ -173,9 +173,14 @@ func getRec[T any](ctx context.Context, t *tx, kind, id string) (*T, int64, erro
 }
 
 func listRecs[T any](ctx context.Context, t *tx, kind string) ([]*T, []int64, error) {
+	return listRecsBy[T](ctx, t, qList, kind)
+}
+
+// listRecsBy decodes the (version, body) rows of q run with arg (one of the q* lookups).
+func listRecsBy[T any](ctx context.Context, t *tx, q, arg string) ([]*T, []int64, error) {
 	var out []*T
 	var vers []int64
-	err := t.list(ctx, kind, func(ver int64, body []byte) error {
+	err := t.listQuery(ctx, q, arg, func(ver int64, body []byte) error {
 		v := new(T)
 		if err := json.Unmarshal(body, v); err != nil {
 			return err

@@ -101,7 +101,7 @@ func (s *Sandbox) rsView(ctx context.Context, t *tx, rec *rsRec, ver int64) (pla
 	out.PendingOp = pendingOp(rec.P)
 	f := lifecycle.Facts{HasRecoveryPoint: rec.RecoveryPointID != ""}
 	if !f.HasRecoveryPoint && rec.MachineID != "" {
-		bs, _, err := listRecs[platform.Backup](ctx, t, kBackup)
+		bs, _, err := listRecsBy[platform.Backup](ctx, t, qBackupsOfSource, rec.MachineID)
 		if err != nil {
 			return out, lifecycle.Observation{}, err
 		}

@@ -100,7 +100,7 @@ func (s *Sandbox) replicaFacts(ctx context.Context, t *tx, spec platform.Replica
 	} else if !platform.IsNotFound(err) {
 		return f, err
 	}
-	reps, _, err := listRecs[replicaRec](ctx, t, kReplica)
+	reps, _, err := listRecsBy[replicaRec](ctx, t, qReplicasOfBackup, spec.BackupID)
 	if err != nil {
 		return f, err
 	}

@@ -344,7 +344,7 @@ func checkToken(ctx context.Context, t *tx, scope, token string, op lifecycle.Op
 		return "", false, nil
 	}
 	var gotOp, gotHash string
-	err = t.QueryRowContext(ctx, `SELECT op, params_hash, result FROM tokens WHERE object_id = ? AND token = ?`, scope, token).Scan(&gotOp, &gotHash, &result)
+	err = t.QueryRowContext(ctx, qTokenGet, scope, token).Scan(&gotOp, &gotHash, &result)
 	if err != nil {
 		if err.Error() == "sql: no rows in result set" {
 			return "", false, nil
@@ -360,7 +360,7 @@ func checkToken(ctx context.Context, t *tx, scope, token string, op lifecycle.Op
 			if !t.writable {
 				return "", false, errNeedWrite
 			}
-			_, err := t.ExecContext(ctx, `DELETE FROM tokens WHERE object_id = ? AND token = ?`, scope, token)
+			_, err := t.ExecContext(ctx, qTokenDelete, scope, token)
 			return "", false, err
 		}
 	}
@@ -378,7 +378,7 @@ func saveToken(ctx context.Context, t *tx, scope, token string, op lifecycle.Op,
 	if !t.writable {
 		return errNeedWrite
 	}
-	_, err := t.ExecContext(ctx, `INSERT INTO tokens(object_id, token, op, params_hash, result, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+	_, err := t.ExecContext(ctx, qTokenInsert,
 		scope, token, string(op), hash, result, now.Unix())
 	return err
 }
