@@ -237,6 +237,12 @@ func (s *store) close() error {
 
 func (s *store) migrate() error {
 	ctx := context.Background()
+	// Fast path: an up-to-date database needs no write lock (Terraform launches the provider
+	// several times per command, and each launch opens the database).
+	var current int
+	if err := s.r.QueryRowContext(ctx, `SELECT version FROM schema_version`).Scan(&current); err == nil && current == len(migrations) {
+		return nil
+	}
 	return s.write(ctx, func(tx *tx) error {
 		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
 			return err
