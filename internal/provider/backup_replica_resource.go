@@ -236,9 +236,6 @@ func (r *backupReplicaResource) Delete(ctx context.Context, req resource.DeleteR
 		return
 	}
 	id := state.ID.ValueString()
-	if rep, err := r.data.Platform.GetReplica(ctx, id); platform.IsNotFound(err) || err == nil && rep.State == lifecycle.Deleted {
-		return
-	}
 	r.engine.apply(ctx, r.data, id, priorRead{}, lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}}, lifecycle.Options{}, timeout, path.Root("id"), &resp.Diagnostics)
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -122,6 +123,9 @@ func (e drEngine) apply(ctx context.Context, data *ProviderData, id string, prio
 	defer cancel()
 	obs, err := data.Platform.Observe(ctx, e.kind, id)
 	if err != nil {
+		if platform.IsNotFound(err) && slices.Equal(goal.States, []lifecycle.State{lifecycle.Deleted}) {
+			return // already gone: a delete succeeds
+		}
 		addError(diags, "reading", e.typeName, id, err)
 		return
 	}

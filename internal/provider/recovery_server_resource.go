@@ -251,9 +251,6 @@ func (r *recoveryServerResource) Delete(ctx context.Context, req resource.Delete
 		return
 	}
 	id := state.ID.ValueString()
-	if _, err := r.data.Platform.GetRecoveryServer(ctx, id); platform.IsNotFound(err) {
-		return
-	}
 	r.engine.apply(ctx, r.data, id, priorRead{}, lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}},
 		lifecycle.Options{AllowDataLoss: state.AllowDataLoss.ValueBool()}, timeout, path.Root("mode"), &resp.Diagnostics)
 }

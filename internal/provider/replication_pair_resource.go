@@ -339,9 +339,6 @@ func (r *replicationPairResource) Delete(ctx context.Context, req resource.Delet
 		return
 	}
 	id := state.ID.ValueString()
-	if _, err := r.data.Platform.GetPair(ctx, id); platform.IsNotFound(err) {
-		return
-	}
 	r.engine.apply(ctx, r.data, id, priorRead{}, lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}},
 		lifecycle.Options{AllowDataLoss: state.AllowDataLoss.ValueBool()}, timeout, path.Root("allow_data_loss"), &resp.Diagnostics)
 }
