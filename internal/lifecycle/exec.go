@@ -207,6 +207,17 @@ func (e *Executor) emit(ev Event) {
 // and waits until the step's target state, its failure state, an unexpected state, or the end
 // of ctx (then it asks the driver to cancel the operation).
 func (e *Executor) Run(ctx context.Context, kind Kind, id string, plan Path) (Result, error) {
+	return e.run(ctx, kind, id, plan, nil)
+}
+
+// RunObserved is Run when the caller has just observed the object (for example to plan the
+// path it runs): that observation stands in for the first step's own re-observation, saving
+// a platform read. Later steps re-observe as in Run.
+func (e *Executor) RunObserved(ctx context.Context, kind Kind, id string, plan Path, first Observation) (Result, error) {
+	return e.run(ctx, kind, id, plan, &first)
+}
+
+func (e *Executor) run(ctx context.Context, kind Kind, id string, plan Path, first *Observation) (Result, error) {
 	res := Result{FailedStep: -1}
 	if plan.Kind != "" && plan.Kind != kind {
 		return res, fmt.Errorf("lifecycle: plan for %s run on a %s", plan.Kind, kind)
@@ -215,7 +226,8 @@ func (e *Executor) Run(ctx context.Context, kind Kind, id string, plan Path) (Re
 		return res, fmt.Errorf("lifecycle: unknown kind %q", kind)
 	}
 	for i, st := range plan.Steps {
-		last, skipped, err := e.runStep(ctx, kind, id, plan, i, st)
+		last, skipped, err := e.runStep(ctx, kind, id, plan, i, st, first)
+		first = nil
 		res.Last = last
 		if err != nil {
 			res.FailedStep = i
@@ -243,10 +255,16 @@ func atTarget(st Step, obs Observation) bool {
 	return st.From.State != st.To
 }
 
-func (e *Executor) runStep(ctx context.Context, kind Kind, id string, plan Path, i int, st Step) (Observation, bool, error) {
+func (e *Executor) runStep(ctx context.Context, kind Kind, id string, plan Path, i int, st Step, first *Observation) (Observation, bool, error) {
 	clk := e.clock()
 	started := clk.Now()
-	obs, err := e.observe(ctx, kind, id)
+	var obs Observation
+	var err error
+	if first != nil && first.ID == id && first.Kind == kind {
+		obs = *first
+	} else {
+		obs, err = e.observe(ctx, kind, id)
+	}
 	if err != nil {
 		if IsNotFound(err) && st.To == Deleted {
 			e.emit(Event{Kind: kind, ID: id, Step: i, Op: st.Op, State: Deleted, Time: clk.Now(), Message: "already deleted"})
@@ -279,7 +297,7 @@ func (e *Executor) runStep(ctx context.Context, kind Kind, id string, plan Path,
 		e.emit(Event{Kind: kind, ID: id, Step: i, Op: st.Op, State: obs.State, FailedOp: obs.FailedOp, Time: clk.Now(), Elapsed: clk.Now().Sub(started),
 			Message: fmt.Sprintf("%s: started (token %s)", st.Op, token)})
 	}
-	obs, err = e.wait(ctx, kind, id, i, st, obs, invokedAt, started)
+	obs, err = e.wait(ctx, kind, id, i, st, obs, invokedAt, started, !running)
 	return obs, false, err
 }
 
@@ -345,7 +363,10 @@ func (e *Executor) cancel(kind Kind, id string, st Step) {
 	_ = e.Driver.Cancel(cctx, kind, id, st.Op)
 }
 
-func (e *Executor) wait(ctx context.Context, kind Kind, id string, i int, st Step, obs Observation, invokedAt int64, started time.Time) (Observation, error) {
+// wait polls until the step's target. invoked says the operation was just invoked: the first
+// re-observation is then made at once rather than after PollInterval, since a fast platform
+// (or an idempotent call that found the work done) has often finished already.
+func (e *Executor) wait(ctx context.Context, kind Kind, id string, i int, st Step, obs Observation, invokedAt int64, started time.Time, invoked bool) (Observation, error) {
 	clk := e.clock()
 	pending := []State{}
 	if st.Via != "" {
@@ -378,7 +399,13 @@ func (e *Executor) wait(ctx context.Context, kind Kind, id string, i int, st Ste
 				"unexpected state %s while waiting for %s (pending: %s; target: %s; failure: error{%s})",
 				RenderState(obs.State, obs.FailedOp), st.Op, strings.Join(ps, ", "), st.To, st.Op))
 		}
-		if err := clk.Sleep(ctx, poll); err != nil {
+		if invoked {
+			invoked = false
+			if err := ctx.Err(); err != nil {
+				e.cancel(kind, id, st)
+				return obs, e.stepErr(kind, id, i, st, "timeout", obs, err)
+			}
+		} else if err := clk.Sleep(ctx, poll); err != nil {
 			e.cancel(kind, id, st)
 			return obs, e.stepErr(kind, id, i, st, "timeout", obs, err)
 		}

@@ -394,3 +394,49 @@ func TestExecutorMisc(t *testing.T) {
 		t.Fatal(se.Error())
 	}
 }
+
+// RunObserved uses the caller's fresh observation for the first step (no extra Observe), and
+// the first re-observation after an Invoke is made at once, without sleeping PollInterval.
+func TestExecutorRunObservedImmediateReobserve(t *testing.T) {
+	t.Parallel()
+	start := pair(Replicating)
+	p, vs := Plan(ReplicationPair, start, Goal{States: []State{FailedOver}, ActiveSite: SiteTarget}, Options{})
+	if len(vs) > 0 {
+		t.Fatal(vs)
+	}
+	done := withState(withState(start, FailingOver, SiteSource), FailedOver, SiteTarget)
+	d := &fakeDriver{cur: start, scripts: map[Op][]Observation{OpFailover: {done}}}
+	var ev []Event
+	c := newClock()
+	res, err := newExec(d, c, &ev).RunObserved(context.Background(), ReplicationPair, start.ID, p, start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.observes != 1 || len(d.invokes) != 1 || len(c.slept) != 0 || res.Last.State != FailedOver {
+		t.Fatalf("observes %d invokes %d slept %v last %+v", d.observes, len(d.invokes), c.slept, res.Last)
+	}
+
+	// An observation of another object is not used; a context that ends right after the
+	// Invoke stops the wait (and cancels) before the immediate re-observation.
+	d = &fakeDriver{cur: start, scripts: map[Op][]Observation{OpFailover: {start}}}
+	ctx, cancel := context.WithCancel(context.Background())
+	drv := &cancelOnInvoke{fakeDriver: d, cancel: cancel}
+	other := start
+	other.ID = "another"
+	_, err = newExec(drv, newClock(), &ev).RunObserved(ctx, ReplicationPair, start.ID, p, other)
+	var se *StepError
+	if !errors.As(err, &se) || se.Reason != "timeout" || d.observes != 1 || len(d.cancels) != 1 {
+		t.Fatalf("%v observes %d cancels %v", err, d.observes, d.cancels)
+	}
+}
+
+type cancelOnInvoke struct {
+	*fakeDriver
+	cancel context.CancelFunc
+}
+
+func (d *cancelOnInvoke) Invoke(ctx context.Context, k Kind, id string, op Op, token string, params map[string]string) error {
+	err := d.fakeDriver.Invoke(ctx, k, id, op, token, params)
+	d.cancel()
+	return err
+}

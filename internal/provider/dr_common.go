@@ -140,7 +140,7 @@ func (e drEngine) apply(ctx context.Context, data *ProviderData, id string, prio
 	if len(p.Steps) == 0 {
 		return
 	}
-	if _, err := runPath(ctx, data, p); err != nil {
+	if _, err := runPathObserved(ctx, data, p, &obs); err != nil {
 		addRunError(diags, e.typeName, obs.Name, err)
 	}
 }

@@ -74,6 +74,12 @@ func addPathWarning(diags *diag.Diagnostics, typeName, name string, p lifecycle.
 
 // runPath executes a plan with the executor, logging every progress event.
 func runPath(ctx context.Context, data *ProviderData, p lifecycle.Path) (lifecycle.Result, error) {
+	return runPathObserved(ctx, data, p, nil)
+}
+
+// runPathObserved is runPath; a non-nil obs is the observation the plan was just made from,
+// which stands in for the first step's own re-observation (one platform read fewer).
+func runPathObserved(ctx context.Context, data *ProviderData, p lifecycle.Path, obs *lifecycle.Observation) (lifecycle.Result, error) {
 	ctx = maskSecrets(ctx) // progress messages carry client tokens
 	ex := &lifecycle.Executor{
 		Driver:       data.Platform,
@@ -85,7 +91,10 @@ func runPath(ctx context.Context, data *ProviderData, p lifecycle.Path) (lifecyc
 			})
 		},
 	}
-	return ex.Run(ctx, p.Kind, p.ID, p)
+	if obs == nil {
+		return ex.Run(ctx, p.Kind, p.ID, p)
+	}
+	return ex.RunObserved(ctx, p.Kind, p.ID, p, *obs)
 }
 
 // addRunError reports a failed run: which step, why, the last observed state and the
