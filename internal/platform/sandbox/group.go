@@ -348,52 +348,20 @@ func (s *Sandbox) CreateGroup(ctx context.Context, spec platform.GroupSpec, toke
 
 // GetGroup reads a group.
 func (s *Sandbox) GetGroup(ctx context.Context, id string) (platform.ProtectionGroup, error) {
-	if err := s.begin(ctx, "GetGroup"); err != nil {
-		return platform.ProtectionGroup{}, err
-	}
-	var out platform.ProtectionGroup
-	err := s.view(ctx, func(t *tx) error {
-		now := s.now()
-		rec, ver, err := s.loadGroup(ctx, t, id, now)
-		if err != nil {
-			return err
-		}
-		out, _, err = s.groupView(ctx, t, rec, ver, now)
-		return err
-	})
-	return out, err
+	return getDR(s, ctx, "GetGroup", id, s.groupAccess())
 }
 
 // ListGroups lists every group.
 func (s *Sandbox) ListGroups(ctx context.Context) ([]platform.ProtectionGroup, error) {
-	if err := s.begin(ctx, "ListGroups"); err != nil {
-		return nil, err
-	}
-	var out []platform.ProtectionGroup
-	err := s.view(ctx, func(t *tx) error {
-		out = nil
-		now := s.now()
-		recs, _, err := listRecs[groupRec](ctx, t, kGroup)
-		if err != nil {
-			return err
-		}
-		for _, r := range recs {
-			rec, ver, err := s.loadGroup(ctx, t, r.ID, now)
-			if platform.IsNotFound(err) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			v, _, err := s.groupView(ctx, t, rec, ver, now)
-			if err != nil {
-				return err
-			}
-			out = append(out, v)
-		}
-		return nil
-	})
-	return out, err
+	return listDR(s, ctx, "ListGroups", s.groupAccess())
+}
+
+func (s *Sandbox) groupAccess() drAccess[groupRec, platform.ProtectionGroup] {
+	return drAccess[groupRec, platform.ProtectionGroup]{kind: kGroup, load: s.loadGroup, id: func(r *groupRec) string { return r.ID },
+		view: func(ctx context.Context, t *tx, r *groupRec, ver int64, now time.Time) (platform.ProtectionGroup, error) {
+			v, _, err := s.groupView(ctx, t, r, ver, now)
+			return v, err
+		}}
 }
 
 // UpdateGroup changes a group's name and description.

@@ -319,52 +319,20 @@ func (s *Sandbox) ProposedPairFacts(ctx context.Context, spec platform.PairSpec)
 
 // GetPair reads a pair (applying any due operation).
 func (s *Sandbox) GetPair(ctx context.Context, id string) (platform.ReplicationPair, error) {
-	if err := s.begin(ctx, "GetPair"); err != nil {
-		return platform.ReplicationPair{}, err
-	}
-	var out platform.ReplicationPair
-	err := s.view(ctx, func(t *tx) error {
-		now := s.now()
-		rec, ver, err := s.loadPair(ctx, t, id, now)
-		if err != nil {
-			return err
-		}
-		out, _, err = s.pairView(ctx, t, rec, ver, now)
-		return err
-	})
-	return out, err
+	return getDR(s, ctx, "GetPair", id, s.pairAccess())
 }
 
 // ListPairs lists every pair.
 func (s *Sandbox) ListPairs(ctx context.Context) ([]platform.ReplicationPair, error) {
-	if err := s.begin(ctx, "ListPairs"); err != nil {
-		return nil, err
-	}
-	var out []platform.ReplicationPair
-	err := s.view(ctx, func(t *tx) error {
-		out = nil
-		now := s.now()
-		recs, _, err := listRecs[pairRec](ctx, t, kPair)
-		if err != nil {
-			return err
-		}
-		for _, r := range recs {
-			rec, ver, err := s.loadPair(ctx, t, r.ID, now)
-			if platform.IsNotFound(err) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			v, _, err := s.pairView(ctx, t, rec, ver, now)
-			if err != nil {
-				return err
-			}
-			out = append(out, v)
-		}
-		return nil
-	})
-	return out, err
+	return listDR(s, ctx, "ListPairs", s.pairAccess())
+}
+
+func (s *Sandbox) pairAccess() drAccess[pairRec, platform.ReplicationPair] {
+	return drAccess[pairRec, platform.ReplicationPair]{kind: kPair, load: s.loadPair, id: func(r *pairRec) string { return r.ID },
+		view: func(ctx context.Context, t *tx, r *pairRec, ver int64, now time.Time) (platform.ReplicationPair, error) {
+			v, _, err := s.pairView(ctx, t, r, ver, now)
+			return v, err
+		}}
 }
 
 // UpdatePair changes a pair's name, description, RPO and bandwidth (the update operation).

@@ -197,51 +197,20 @@ func (s *Sandbox) CreateRecoveryServer(ctx context.Context, spec platform.Recove
 
 // GetRecoveryServer reads a recovery server.
 func (s *Sandbox) GetRecoveryServer(ctx context.Context, id string) (platform.RecoveryServer, error) {
-	if err := s.begin(ctx, "GetRecoveryServer"); err != nil {
-		return platform.RecoveryServer{}, err
-	}
-	var out platform.RecoveryServer
-	err := s.view(ctx, func(t *tx) error {
-		rec, ver, err := s.loadRS(ctx, t, id, s.now())
-		if err != nil {
-			return err
-		}
-		out, _, err = s.rsView(ctx, t, rec, ver)
-		return err
-	})
-	return out, err
+	return getDR(s, ctx, "GetRecoveryServer", id, s.rsAccess())
 }
 
 // ListRecoveryServers lists every recovery server.
 func (s *Sandbox) ListRecoveryServers(ctx context.Context) ([]platform.RecoveryServer, error) {
-	if err := s.begin(ctx, "ListRecoveryServers"); err != nil {
-		return nil, err
-	}
-	var out []platform.RecoveryServer
-	err := s.view(ctx, func(t *tx) error {
-		out = nil
-		now := s.now()
-		recs, _, err := listRecs[rsRec](ctx, t, kRecSrv)
-		if err != nil {
-			return err
-		}
-		for _, r := range recs {
-			rec, ver, err := s.loadRS(ctx, t, r.ID, now)
-			if platform.IsNotFound(err) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			v, _, err := s.rsView(ctx, t, rec, ver)
-			if err != nil {
-				return err
-			}
-			out = append(out, v)
-		}
-		return nil
-	})
-	return out, err
+	return listDR(s, ctx, "ListRecoveryServers", s.rsAccess())
+}
+
+func (s *Sandbox) rsAccess() drAccess[rsRec, platform.RecoveryServer] {
+	return drAccess[rsRec, platform.RecoveryServer]{kind: kRecSrv, load: s.loadRS, id: func(r *rsRec) string { return r.ID },
+		view: func(ctx context.Context, t *tx, r *rsRec, ver int64, _ time.Time) (platform.RecoveryServer, error) {
+			v, _, err := s.rsView(ctx, t, r, ver)
+			return v, err
+		}}
 }
 
 // UpdateRecoveryServer changes a recovery server's configuration (allowed in standby only,

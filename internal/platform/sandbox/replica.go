@@ -242,50 +242,18 @@ func (s *Sandbox) ProposedReplicaFacts(ctx context.Context, spec platform.Replic
 
 // GetReplica reads a replica.
 func (s *Sandbox) GetReplica(ctx context.Context, id string) (platform.BackupReplica, error) {
-	if err := s.begin(ctx, "GetReplica"); err != nil {
-		return platform.BackupReplica{}, err
-	}
-	var out platform.BackupReplica
-	err := s.view(ctx, func(t *tx) error {
-		now := s.now()
-		rec, ver, err := s.loadReplica(ctx, t, id, now)
-		if err != nil {
-			return err
-		}
-		out, _, err = s.replicaView(ctx, t, rec, ver, now)
-		return err
-	})
-	return out, err
+	return getDR(s, ctx, "GetReplica", id, s.replicaAccess())
 }
 
 // ListReplicas lists every replica.
 func (s *Sandbox) ListReplicas(ctx context.Context) ([]platform.BackupReplica, error) {
-	if err := s.begin(ctx, "ListReplicas"); err != nil {
-		return nil, err
-	}
-	var out []platform.BackupReplica
-	err := s.view(ctx, func(t *tx) error {
-		out = nil
-		now := s.now()
-		recs, _, err := listRecs[replicaRec](ctx, t, kReplica)
-		if err != nil {
-			return err
-		}
-		for _, r := range recs {
-			rec, ver, err := s.loadReplica(ctx, t, r.ID, now)
-			if platform.IsNotFound(err) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			v, _, err := s.replicaView(ctx, t, rec, ver, now)
-			if err != nil {
-				return err
-			}
-			out = append(out, v)
-		}
-		return nil
-	})
-	return out, err
+	return listDR(s, ctx, "ListReplicas", s.replicaAccess())
+}
+
+func (s *Sandbox) replicaAccess() drAccess[replicaRec, platform.BackupReplica] {
+	return drAccess[replicaRec, platform.BackupReplica]{kind: kReplica, load: s.loadReplica, id: func(r *replicaRec) string { return r.ID },
+		view: func(ctx context.Context, t *tx, r *replicaRec, ver int64, now time.Time) (platform.BackupReplica, error) {
+			v, _, err := s.replicaView(ctx, t, r, ver, now)
+			return v, err
+		}}
 }
