@@ -171,6 +171,7 @@ type Facts struct {
 	CandidatePairID    string
 	CandidateGroupID   string // the group the candidate pair already belongs to, if any
 	CandidateSameSites bool   // the candidate replicates between the group's sites, in the group's direction
+	CandidateState     State  // the candidate pair's own state (it must be idle to join: Alibaba PairStatusCannotAddToGroup)
 
 	// backup_replica (the source backup and the destination)
 	BackupExists            bool

@@ -1,6 +1,9 @@
 package lifecycle
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestCheckPreconditions_skipsFromState(t *testing.T) {
 	t.Parallel()
@@ -16,5 +19,19 @@ func TestCheckPreconditions_skipsFromState(t *testing.T) {
 	}
 	if vs := CheckPreconditions(ProtectionGroup, Op("no_such_op"), o); len(vs) != 1 || vs[0].Rule != "V-STATE" {
 		t.Fatalf("unknown op: %v", vs)
+	}
+}
+
+func TestCheckPreconditions_candidateMustBeIdle(t *testing.T) {
+	t.Parallel()
+	o := grp(Paused)
+	o.Facts.CandidatePairID, o.Facts.CandidateSameSites, o.Facts.CandidateState = "p2", true, Replicating
+	vs := CheckPreconditions(ProtectionGroup, OpAddMember, o)
+	if len(vs) != 1 || vs[0].Precondition != "candidate_idle" || !strings.Contains(vs[0].Message, `pair "p2" is replicating`) {
+		t.Fatalf("got %v, want the candidate_idle refusal", vs)
+	}
+	o.Facts.CandidateState = Paused
+	if vs := CheckPreconditions(ProtectionGroup, OpAddMember, o); len(vs) != 0 {
+		t.Fatalf("a paused candidate was refused: %v", vs)
 	}
 }

@@ -370,6 +370,16 @@ func groupTable() *KindTable {
 						},
 						Remedy: "Use a pair whose primary is at the group's active site and whose secondary is at its standby site.",
 					},
+					{
+						Rule: "V-GRP-MEMBERS", Name: "candidate_idle", Requirement: "needs a pair that is configured or paused",
+						Facts:   []string{FactCandidate},
+						Applies: func(o *Observation) bool { return o.Facts.CandidatePairID != "" && o.Facts.CandidateState != "" },
+						Test: func(o *Observation) (bool, string) {
+							s := o.Facts.CandidateState
+							return s == Configured || s == Paused, fmt.Sprintf("pair %q is %s", o.Facts.CandidatePairID, s)
+						},
+						Remedy: "Pause the pair (replication = \"paused\") before adding it to the group.",
+					},
 				},
 				FromRule: "V-GRP-MEMBERS",
 				Effect:   func(f *Facts) { f.MemberCount++; f.FirstSyncDone = false },

@@ -243,11 +243,6 @@ func (s *Sandbox) groupMembership(ctx context.Context, t *tx, r *lifecycle.Opera
 			if slices.Contains(rec.PairIDs, pairID) {
 				return nil // already a member: nothing to do
 			}
-			// vendor-side check (Alibaba PairStatusCannotAddToGroup): the pair itself must be idle
-			if p.State != lifecycle.Configured && p.State != lifecycle.Paused {
-				return &platform.Error{Class: platform.ClassPreconditionFailed, Code: "OperationDenied.PairStatusCannotAddToGroup", Rule: "V-GRP-MEMBERS",
-					Message: "pair " + quote(pairID) + " is " + lifecycle.RenderState(p.State, p.FailedOp) + "; only a configured or paused pair can join a group"}
-			}
 			p.GroupID = rec.ID
 			rec.PairIDs = append(rec.PairIDs, pairID)
 			rec.FirstSyncDone = false // the new pair needs its first synchronisation
@@ -462,6 +457,7 @@ func candidateFacts(ctx context.Context, t *tx, rec *groupRec, p *pairRec, f *li
 	f.CandidatePairID = p.ID
 	f.CandidateGroupID = p.GroupID
 	f.CandidateSameSites = pActive != nil && pStandby != nil && pActive.ID == activeID && pStandby.ID == standbyID
+	f.CandidateState = p.State
 }
 
 // MemberFacts returns the group's facts with the candidate pair's filled in.
