@@ -25,6 +25,9 @@ type Violation struct {
 	Facts    []string
 	// DataLoss marks a refusal for a missing allow_data_loss opt-in.
 	DataLoss bool
+	// Params names the operation parameters the refusal is about, when the rule knows
+	// (create parameters such as "secondary_volume_id"); empty means the operation as a whole.
+	Params []string
 }
 
 // Error returns the message.
@@ -120,6 +123,9 @@ func (p *Precondition) eval(kind Kind, op Op, o *Observation) *Violation {
 	}
 	v := &Violation{Rule: p.Rule, Also: p.Also, Precondition: p.Name, Remedy: p.Remedy,
 		Message: fmt.Sprintf("%s: %s %s; %s. %s", label, op, p.Requirement, observed, p.Remedy)}
+	if p.Params != nil {
+		v.Params = p.Params(o)
+	}
 	v.fill(kind, op, o)
 	return v
 }

@@ -304,8 +304,8 @@ func TestExecutorSkipsStepAtTarget(t *testing.T) {
 func TestExecutorWaitsThroughTransitionalAndPlatformSteps(t *testing.T) {
 	t.Parallel()
 	start := srv(Finalizing)
-	p, vs := Plan(RecoveryServer, start, Goal{States: []State{Standby}}, Options{})
-	if len(vs) > 0 || p.Summary() != "wait(failover) → failback → confirm_failback" {
+	p, vs := Plan(RecoveryServer, start, Goal{States: []State{ReadyForFailback}}, Options{})
+	if len(vs) > 0 || p.Summary() != "wait(failover) → failback" {
 		t.Fatal(p.Summary(), vs)
 	}
 	fo := withState(start, FailedOver, "")
@@ -320,14 +320,14 @@ func TestExecutorWaitsThroughTransitionalAndPlatformSteps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(d.invokes) != 2 || d.invokes[0].op != OpFailback || res.Last.State != Standby || len(res.Completed) != 3 {
+	if len(d.invokes) != 1 || d.invokes[0].op != OpFailback || res.Last.State != ReadyForFailback || len(res.Completed) != 2 {
 		t.Fatalf("%+v %+v", d.invokes, res)
 	}
 }
 
 func TestExecutorRetryFromErrorState(t *testing.T) {
 	t.Parallel()
-	start := grp(Error)
+	start := syncable(grp(Error))
 	start.FailedOp = OpEnableProtection
 	p, vs := Plan(ProtectionGroup, start, Goal{States: []State{Replicating}}, Options{})
 	if len(vs) > 0 || p.Summary() != "enable_protection" {

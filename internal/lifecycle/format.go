@@ -50,3 +50,13 @@ func ValidateReplicaDescription(desc string) error {
 	}
 	return nil
 }
+
+// ValidatePairVolumes enforces V-PAIR-VOLUMES' static part: a pair replicates one volume to
+// another, so its two volumes differ. (Whether they exist is a plan-time fact, V-REFS.)
+func ValidatePairVolumes(primary, secondary string) error {
+	if primary != "" && primary == secondary {
+		return &FormatError{"V-PAIR-VOLUMES", "secondary_volume_id", fmt.Sprintf(
+			"V-PAIR-VOLUMES: a replication pair copies one volume to another; primary and secondary are both %q. Use a volume at the standby site as the secondary.", primary)}
+	}
+	return nil
+}

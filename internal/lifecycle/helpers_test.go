@@ -13,6 +13,8 @@ func goodFacts(k Kind) Facts {
 	case ProtectionGroup:
 		return Facts{MemberCount: 2, FirstSyncDone: true, ActiveSiteHealthy: false, StandbySiteHealthy: true,
 			ActiveServersStopped: true, StandbyServersStopped: true, ActiveRegion: "eu-1", StandbyRegion: "eu-2"}
+	case RecoveryServer:
+		return Facts{HasRecoveryPoint: true}
 	case BackupReplica:
 		return Facts{BackupExists: true, BackupType: "server", BackupHasSystemDisk: true, BackupStatus: "available",
 			SourceRegionCapable: true, DestinationCapable: true, VaultPurpose: "replication", VaultRegion: "ap-southeast-1",
@@ -25,6 +27,14 @@ func goodFacts(k Kind) Facts {
 // decides (drill, members for delete are adjusted by the caller).
 func goodObs(k Kind, s State) Observation {
 	return Observation{Kind: k, ID: "id-1", Name: "app", State: s, ActiveSite: SiteSource, Facts: goodFacts(k), Version: 7}
+}
+
+// syncable is o with the active site healthy too, so operations that copy data between the
+// sites (V-SYNC-SITES) may run (goodFacts keep the active site down so that a failover is not
+// a forced one).
+func syncable(o Observation) Observation {
+	o.Facts.ActiveSiteHealthy = true
+	return o
 }
 
 func findRule(vs []Violation, rule string) *Violation {

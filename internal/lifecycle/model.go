@@ -188,6 +188,10 @@ type Facts struct {
 	PolicyReplicatedBefore  bool // policy-based replication already went to this region once (R003-8)
 	ReplicationMethodPolicy bool // the replica is requested by a policy, not manually
 
+	// create: the objects the create's parameters name that do not exist, by parameter name
+	// ("secondary_volume_id" → "vol-1") (V-REFS). Filled by the platform's proposed facts.
+	MissingRefs map[string]string
+
 	// recovery_server
 	AdvertisedOps    map[Op]bool // operations the platform advertises now (Acronis _links); nil = not advertised by this platform
 	BlockingIssues   []string    // issues that block operations now (Acronis _issues)
@@ -209,6 +213,7 @@ const (
 	FactVault            = "vault"
 	FactAdvertised       = "advertised"
 	FactCandidate        = "candidate"
+	FactRefs             = "references"
 )
 
 // Options carry the user's opt-ins into a plan or check.

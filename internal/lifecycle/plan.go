@@ -235,6 +235,12 @@ type planner struct {
 	maxEdges int
 	// exhausted: a search stopped at maxSearchNodes.
 	exhausted bool
+	// throughCheckpoints lets the search chain past checkpoint operations (only to explain a
+	// refusal: which manual step the goal lies beyond).
+	throughCheckpoints bool
+	// rootStopped: the start observation is the result of a checkpoint operation (a Wait
+	// step through it), so nothing may follow it in this apply.
+	rootStopped bool
 }
 
 // newPlanner groups the goal's required operations; ok is false when their counts do not fit
@@ -280,8 +286,9 @@ func (p *planner) atGoal(o *Observation, prog uint64) bool {
 		return false
 	}
 	if len(p.goal.States) == 0 {
-		c := p.t.Class(o.State)
-		if c != Stable && c != Terminal {
+		// Any stable state; never a terminal one: a goal that does not ask for deletion is
+		// never reached by deleting the object.
+		if p.t.Class(o.State) != Stable {
 			return false
 		}
 	} else if !slices.Contains(p.goal.States, o.State) {
@@ -392,6 +399,9 @@ func (p *planner) search(start Observation, mode searchMode) ([]Step, bool) {
 		}
 		if cur.edges >= p.maxEdges {
 			continue
+		}
+		if !p.throughCheckpoints && ((cur.op != nil && cur.op.Checkpoint != "") || (cur.parent < 0 && p.rootStopped)) {
+			continue // out-of-band work must happen before anything follows (V-MANUAL-STEP)
 		}
 		for _, op := range p.t.ops {
 			if !op.Invocable || !op.IsFrom(cur.obs.State, cur.obs.FailedOp) {
@@ -510,9 +520,26 @@ func Plan(kind Kind, obs Observation, goal Goal, opts Options) (Path, []Violatio
 			Region: op.Region, Afterwards: op.Afterwards,
 		})
 		start = next
+		p.rootStopped = op.Checkpoint != ""
+		if op.Syncs {
+			if vs := siteRefusals(t, op, &obs); len(vs) > 0 {
+				return plan, vs
+			}
+		}
 	}
 
 	found, ok := p.search(start, modeStrict)
+	if ok && stepsDataLoss(found) > 0 && !p.exhausted {
+		// A lossless path that takes two applies (through a manual step) beats a lossy one
+		// that takes one: the opt-in permits data loss, it does not ask for it.
+		through := *p
+		through.throughCheckpoints, through.rootStopped = true, false
+		if alt, ok2 := through.search(start, modeStrict); ok2 && stepsDataLoss(alt) < stepsDataLoss(found) {
+			if v := p.manualStep(start, steps); v != nil {
+				return plan, []Violation{*v}
+			}
+		}
+	}
 	if ok {
 		steps = append(steps, found...)
 		for i := range steps {
@@ -528,6 +555,9 @@ func Plan(kind Kind, obs Observation, goal Goal, opts Options) (Path, []Violatio
 	}
 	var vs []Violation
 	if !p.exhausted {
+		if v := p.manualStep(start, steps); v != nil {
+			return plan, []Violation{*v}
+		}
 		vs = p.explain(start)
 	}
 	if p.exhausted {
@@ -613,6 +643,23 @@ func (p *planner) explain(start Observation) []Violation {
 			add(p.firstBlocked(start, lossy))
 		}
 	}
+	if c := p.t.Class(start.State); len(out) == 0 && c != Terminal && start.State != "" {
+		// Not even ignoring preconditions: the operations that would end at the goal are
+		// refused by the observed state itself (e.g. R001-1, an invalid pair cannot fail
+		// over). Lossless ones first.
+		for _, lossy := range []bool{false, true} {
+			for _, op := range p.t.ops {
+				if !op.Invocable || op.Create || op.OnRequest || (op.DataLoss != nil) != lossy || op.IsFrom(start.State, start.FailedOp) {
+					continue
+				}
+				ends := op.OnSuccess != "" && slices.Contains(p.goal.States, op.OnSuccess)
+				flips := p.goal.ActiveSite != "" && op.Site == SiteFlip && start.ActiveSite != p.goal.ActiveSite
+				if ends || flips {
+					add([]Violation{*op.fromViolation(p.t, &start)})
+				}
+			}
+		}
+	}
 	if len(out) == 0 {
 		rule := "V-STATE"
 		if p.t.Kind == RecoveryServer {
@@ -651,4 +698,69 @@ func (p *planner) firstBlocked(start Observation, path []Step) []Violation {
 		o = apply(op, o)
 	}
 	return nil
+}
+
+// manualStep explains a goal that lies beyond a checkpoint: the strict search stops at
+// checkpoint operations, so when a search allowed to chain through them reaches the goal, the
+// refusal is the first checkpoint on that path (V-MANUAL-STEP), with the two-step remedy.
+// waited are the Wait steps already planned (a checkpoint operation still running).
+func (p *planner) manualStep(start Observation, waited []Step) *Violation {
+	through := *p
+	through.throughCheckpoints, through.rootStopped, through.exhausted = true, false, false
+	path, ok := through.search(start, modeStrict)
+	if !ok {
+		return nil
+	}
+	all := append(append([]Step(nil), waited...), path...)
+	for i, st := range all {
+		row, _ := p.t.Operation(st.Op)
+		if row == nil || row.Checkpoint == "" || i == len(all)-1 {
+			continue
+		}
+		next := all[i+1]
+		o := start
+		o.State = st.To
+		stop := string(st.To)
+		if d := Desired(p.t.Kind); d != nil {
+			if v := d.valueOf(st.To); v != "" {
+				stop = fmt.Sprintf("%s = %q", d.Name, v)
+			}
+		}
+		msg := fmt.Sprintf("V-MANUAL-STEP: %s must stop at %s after %s: %s before %s can follow. "+
+			"Apply in two steps: set %s and apply; do that out-of-band work; then set the goal again and apply.",
+			quoteName(&o), st.To, st.Op, row.Checkpoint, next.Op, stop)
+		v := &Violation{Rule: "V-MANUAL-STEP", Precondition: "checkpoint", Message: msg,
+			Remedy: fmt.Sprintf("Set %s and apply; %s; then apply the goal again.", stop, row.Checkpoint)}
+		v.fill(p.t.Kind, next.Op, &start)
+		return v
+	}
+	return nil
+}
+
+func stepsDataLoss(steps []Step) int {
+	n := 0
+	for _, s := range steps {
+		if s.DataLoss {
+			n++
+		}
+	}
+	return n
+}
+
+// siteRefusals checks a running synchronisation (a Wait step through a Syncs row) against the
+// site-health preconditions of its row: the planner does not assume it completes while a site
+// it copies between is down (V-SYNC-SITES).
+func siteRefusals(t *KindTable, op *Operation, o *Observation) []Violation {
+	var out []Violation
+	for i := range op.Preconditions {
+		pc := &op.Preconditions[i]
+		if !slices.Contains(pc.Facts, FactSiteHealth) {
+			continue
+		}
+		if v := pc.eval(t.Kind, op.Name, o); v != nil && !v.Deferred {
+			v.Message += fmt.Sprintf(" The running %s cannot complete until then; the platform ends it in error{%s} if the site does not come back in time.", op.Name, op.Name)
+			out = append(out, *v)
+		}
+	}
+	return out
 }

@@ -60,12 +60,12 @@ func TestPlanManyAddMembers(t *testing.T) {
 	goal := Goal{States: []State{Replicating}, Required: requests(OpAddMember, "pair_id", "p", 100)}
 	for _, n := range []int{50, 100} {
 		goal := Goal{States: goal.States, Required: goal.Required[:n]}
-		p, vs := Plan(ProtectionGroup, grp(Replicating), goal, Options{})
+		p, vs := Plan(ProtectionGroup, syncable(grp(Replicating)), goal, Options{})
 		if want := fmt.Sprintf("disable_protection → add_member×%d → enable_protection", n); len(vs) > 0 || runs(p) != want {
 			t.Fatalf("got %q %v, want %q", runs(p), vs, want)
 		}
 		paramsInOrder(t, p, goal, OpAddMember)
-		end := replay(t, ProtectionGroup, grp(Replicating), goal, Options{}, p)
+		end := replay(t, ProtectionGroup, syncable(grp(Replicating)), goal, Options{}, p)
 		if end.Facts.MemberCount != 2+n || p.Steps[len(p.Steps)-1].Index != n+1 {
 			t.Fatal(end.Facts.MemberCount, p.Steps[len(p.Steps)-1].Index)
 		}
@@ -102,7 +102,7 @@ func TestPlanDeleteGroupWithManyMembers(t *testing.T) {
 
 func TestPlanMixedMembership(t *testing.T) {
 	t.Parallel()
-	o := grp(Replicating)
+	o := syncable(grp(Replicating))
 	o.Facts.MemberCount, o.Facts.ServerCount = 60, 40
 	var req []OpRequest
 	// interleaved by name, as the provider builds them per member kind
@@ -152,7 +152,7 @@ func TestPlanRequiredBlocks(t *testing.T) {
 		}
 	}
 	// a block that cannot run back to back runs as legal prefixes
-	g := grp(Replicating)
+	g := syncable(grp(Replicating))
 	goal = Goal{States: []State{Replicating}, Required: []OpRequest{{Op: OpStartDrill}, {Op: OpStartDrill}, {Op: OpStopDrill}, {Op: OpStopDrill}}}
 	p, vs = Plan(ProtectionGroup, g, goal, Options{})
 	if len(vs) > 0 || runs(p) != "start_drill → stop_drill → start_drill → stop_drill" {

@@ -81,6 +81,10 @@ var rules = []Rule{
 	{"V-PAIR-IN-GROUP", kPair, "A pair that belongs to a protection group is started, stopped, switched over, failed over and reprotected through its group.", "check"},
 	{"V-PAIR-SWITCH", kPair, "Pair switchover only while replicating, with the first sync done and both sites healthy.", "check"},
 	{"V-STATE", []Kind{ReplicationPair, ProtectionGroup, BackupReplica, RecoveryServer}, "An operation runs only from the states its table lists (the generic from-state rule where no specific rule applies).", "check"},
+	{"V-SYNC-SITES", kBoth, "An operation that copies data between the sites (first synchronisation, resynchronisation, reprotect) needs the sites it copies between healthy: it cannot complete while one is down, and a failover after a synchronisation that never ran reaches a site without data.", "check"},
+	{"V-REFS", []Kind{ReplicationPair, ProtectionGroup, RecoveryServer}, "A create names existing objects (volumes, sites, the protected machine); a reference to an object created in the same apply is checked at apply before the first platform call.", "check"},
+	{"V-PAIR-VOLUMES", kPair, "A replication pair copies one volume to a different one: its primary and secondary volumes differ.", "format"},
+	{"V-MANUAL-STEP", []Kind{RecoveryServer}, "A plan never chains past an operation whose next step depends on out-of-band work (a checkpoint row: failback, then recover the local machine, then confirm); it stops there and the goal beyond it is a second apply.", "table"},
 }
 
 var rulesByID = func() map[string]Rule {

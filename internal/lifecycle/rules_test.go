@@ -65,8 +65,8 @@ func srv(s State) Observation { return goodObs(RecoveryServer, s) }
 func TestRule_R000_1(t *testing.T) {
 	t.Parallel()
 	mustRefuse(t, ProtectionGroup, OpReprotect, grp(Replicating), Options{}, "R000-1", `group "app"`, "replicating", "fail the group over first")
-	mustAllow(t, ProtectionGroup, OpReprotect, grp(FailedOver), Options{})
-	e := grp(Error)
+	mustAllow(t, ProtectionGroup, OpReprotect, syncable(grp(FailedOver)), Options{})
+	e := syncable(grp(Error))
 	e.FailedOp = OpReprotect
 	mustAllow(t, ProtectionGroup, OpReprotect, e, Options{})
 }
@@ -262,7 +262,7 @@ func TestRule_R002_6(t *testing.T) {
 	t.Parallel()
 	mustRefuse(t, ProtectionGroup, OpEnableProtection, grp(FailedOver), Options{}, "R002-6", "failed_over", "reprotect")
 	// the planner goes through reprotect
-	p, vs := Plan(ProtectionGroup, grp(FailedOver), Goal{States: []State{Replicating}}, Options{})
+	p, vs := Plan(ProtectionGroup, syncable(grp(FailedOver)), Goal{States: []State{Replicating}}, Options{})
 	if len(vs) > 0 || p.Summary() != "reprotect" {
 		t.Fatal(p.Summary(), vs)
 	}
@@ -504,10 +504,16 @@ func TestRule_R004_6(t *testing.T) {
 	t.Parallel()
 	mustRefuse(t, RecoveryServer, OpCancelFailover, srv(FailedOver), Options{}, "R004-6", "cloud VM", "failback", "allow_data_loss = true")
 	mustAllow(t, RecoveryServer, OpCancelFailover, srv(FailedOver), Options{AllowDataLoss: true})
-	// the planner prefers the lossless failback path
-	p, _ := Plan(RecoveryServer, srv(FailedOver), Goal{States: []State{Standby}}, Options{AllowDataLoss: true})
-	if p.Summary() != "failback → confirm_failback" {
-		t.Fatal(p.Summary())
+	// the planner prefers the lossless failback path, even when it takes two applies (a
+	// manual step lies between failback and confirm_failback): the opt-in does not make it
+	// take the lossy one-apply path
+	_, vs := Plan(RecoveryServer, srv(FailedOver), Goal{States: []State{Standby}}, Options{AllowDataLoss: true})
+	if findRule(vs, "V-MANUAL-STEP") == nil {
+		t.Fatal(vs)
+	}
+	p, vs := Plan(RecoveryServer, srv(FailedOver), Goal{States: []State{ReadyForFailback}}, Options{AllowDataLoss: true})
+	if len(vs) > 0 || p.Summary() != "failback" {
+		t.Fatal(p.Summary(), vs)
 	}
 }
 
@@ -563,7 +569,7 @@ func TestRule_V_PAIR_REPROT(t *testing.T) {
 		t.Fatal(op)
 	}
 	// failover → reprotect → start replicates from the new active site
-	p, vs := Plan(ReplicationPair, pair(FailedOver), Goal{States: []State{Replicating}}, Options{})
+	p, vs := Plan(ReplicationPair, syncable(pair(FailedOver)), Goal{States: []State{Replicating}}, Options{})
 	if len(vs) > 0 || p.Summary() != "reprotect → start" || p.ActiveSite != SiteSource {
 		t.Fatal(p.Summary(), vs)
 	}
@@ -643,7 +649,7 @@ func TestRule_V_GRP_MEMBERS(t *testing.T) {
 	mustRefuse(t, ProtectionGroup, OpRemoveMember, e, Options{}, "V-GRP-MEMBERS")
 	mustAllow(t, ProtectionGroup, OpRemoveMember, grp(Invalid), Options{})
 	// planner: replicating group + add_member → disable, add, enable
-	p, vs := Plan(ProtectionGroup, grp(Replicating), Goal{States: []State{Replicating}, Required: []OpRequest{{OpAddMember, map[string]string{"pair_id": "p9"}}}}, Options{})
+	p, vs := Plan(ProtectionGroup, syncable(grp(Replicating)), Goal{States: []State{Replicating}, Required: []OpRequest{{OpAddMember, map[string]string{"pair_id": "p9"}}}}, Options{})
 	if len(vs) > 0 || p.Summary() != "disable_protection → add_member → enable_protection" || p.Steps[1].Params["pair_id"] != "p9" {
 		t.Fatal(p.Summary(), vs)
 	}

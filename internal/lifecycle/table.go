@@ -103,6 +103,10 @@ type Precondition struct {
 	// Applies, when set, limits the precondition to some observations (e.g. add_member's
 	// candidate checks only when a candidate is named).
 	Applies func(o *Observation) bool
+	// Params, when set, names the operation's parameters the refusal is about (e.g. the
+	// create parameter naming a volume that does not exist), so the provider can point at the
+	// attribute that caused it.
+	Params func(o *Observation) []string
 }
 
 // DataLossRule marks an operation that can lose data; it needs Options.AllowDataLoss.
@@ -147,6 +151,16 @@ type Operation struct {
 	FromRefusal func(o *Observation) (rule, remedy string)
 	Region      CallRegion
 	Afterwards  string // what the user must do or know afterwards
+	// Checkpoint, when set, is out-of-band work the user must do after this operation before
+	// the next one can follow (e.g. recover the local machine from the recovery server's
+	// backup before confirming a failback). The planner never chains past a checkpoint in one
+	// apply: a path may end there, and a goal beyond it is refused with the two-step remedy
+	// (V-MANUAL-STEP).
+	Checkpoint string
+	// Syncs marks an operation that copies data between the two sites (first synchronisation,
+	// resynchronisation, reprotect). It cannot complete while either site is down, so the row
+	// must refuse then (V-SYNC-SITES); TestSyncRowsRefuseSiteDown audits every row.
+	Syncs bool
 	// Effect simulates what the operation does to the facts (membership, drill, first sync);
 	// the planner uses it to check later steps. It must not modify maps in place.
 	Effect func(f *Facts)

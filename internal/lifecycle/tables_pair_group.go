@@ -1,6 +1,10 @@
 package lifecycle
 
-import "fmt"
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
 
 // Preconditions shared by replication_pair and protection_group.
 
@@ -51,6 +55,55 @@ func pBothHealthy(rule string) Precondition {
 		},
 		Remedy: "Wait for the site to recover; if the active site is down use failover instead.",
 	}
+}
+
+// pSitesUp is V-SYNC-SITES: an operation that copies data between the sites cannot complete
+// while a site it needs is down (the first synchronisation of a never-protected group with its
+// source down would leave the DR site without data). which is "both", or "active" when the
+// row already checks the standby site under its own rule (R000-2, V-PAIR-START).
+func pSitesUp(which string) Precondition {
+	return Precondition{
+		Rule: "V-SYNC-SITES", Name: "sync_sites_healthy",
+		Requirement: "copies data between the sites and needs " + yesno(which == "both", "both sites", "the active site") + " healthy",
+		Facts:       []string{FactSiteHealth},
+		Test: func(o *Observation) (bool, string) {
+			ok := o.Facts.ActiveSiteHealthy && (which != "both" || o.Facts.StandbySiteHealthy)
+			return ok, fmt.Sprintf("%s: active site (%s) %s, standby site (%s) %s; a synchronisation cannot run while a site is down, "+
+				"and nothing reaches the standby site until one completes", quoteName(o),
+				o.ActiveSite, yesno(o.Facts.ActiveSiteHealthy, "healthy", "down"),
+				o.ActiveSite.Other(), yesno(o.Facts.StandbySiteHealthy, "healthy", "down"))
+		},
+		Remedy: "Wait until the site is healthy again. If the object never completed a synchronisation, the standby site holds no data to fail over to.",
+	}
+}
+
+// pRefsExist is V-REFS: the objects a create names must exist (a volume, a site, a machine).
+func pRefsExist() Precondition {
+	return Precondition{
+		Rule: "V-REFS", Name: "references_exist", Requirement: "needs the objects it names to exist",
+		Facts: []string{FactRefs},
+		Test: func(o *Observation) (bool, string) {
+			if len(o.Facts.MissingRefs) == 0 {
+				return true, ""
+			}
+			var parts []string
+			for _, k := range sortedKeys(o.Facts.MissingRefs) {
+				parts = append(parts, fmt.Sprintf("%s %q does not exist", k, o.Facts.MissingRefs[k]))
+			}
+			return false, strings.Join(parts, "; ")
+		},
+		Params: func(o *Observation) []string { return sortedKeys(o.Facts.MissingRefs) },
+		Remedy: "Check the identifier, or create the object first (a reference to a resource in the same configuration is checked at apply).",
+	}
+}
+
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func pCapable(rule string) Precondition {
@@ -149,7 +202,7 @@ func pairTable() *KindTable {
 			{
 				Name: OpCreate, Create: true, Invocable: true, From: from(""), Via: Creating, OnSuccess: Configured,
 				Description:   "Create the replication pair between two existing volumes.",
-				Preconditions: []Precondition{pCapable("R001-5")},
+				Preconditions: []Precondition{pRefsExist(), pCapable("R001-5")},
 				FromRule:      "V-STATE", Region: RegionActive,
 				Params:     []string{"primary_volume_id", "secondary_volume_id", "name", "description"},
 				Afterwards: "start replication (start) to begin the initial synchronisation.",
@@ -160,8 +213,9 @@ func pairTable() *KindTable {
 				Preconditions: []Precondition{notInGroup,
 					pStandbyVolumeDetached("V-PAIR-START"),
 					pStandbyHealthy("V-PAIR-START", "needs the standby site healthy", "Wait for the standby site to recover."),
+					pSitesUp("active"),
 					pCapable("R001-5")},
-				FromRule: "V-PAIR-START", Effect: effFirstSync,
+				FromRule: "V-PAIR-START", Effect: effFirstSync, Syncs: true,
 			},
 			{
 				Name: OpStop, Invocable: true, From: from("starting", "replicating", "error{stop}"), Via: Stopping, OnSuccess: Paused,
@@ -266,16 +320,17 @@ func groupTable() *KindTable {
 		ops: []*Operation{
 			{
 				Name: OpCreate, Create: true, Invocable: true, From: from(""), Via: Creating, OnSuccess: Configured,
-				Description: "Create the protection group between two sites.",
-				FromRule:    "V-STATE", Region: RegionActive,
+				Description:   "Create the protection group between two sites.",
+				Preconditions: []Precondition{pRefsExist()},
+				FromRule:      "V-STATE", Region: RegionActive,
 				Params:     []string{"name", "description", "source_site", "target_site"},
 				Afterwards: "add replication pairs (add_member), then enable protection.",
 			},
 			{
 				Name: OpEnableProtection, Invocable: true, From: from("configured", "paused", "error{enable_protection}"), Via: Starting, OnSuccess: Replicating,
 				Description:   "Enable protection: the group's pairs start replicating (the first full synchronisation happens here).",
-				Preconditions: []Precondition{pHasMembers("R002-1", "needs replication pairs in the group")},
-				FromRule:      "V-STATE", Effect: effFirstSync,
+				Preconditions: []Precondition{pHasMembers("R002-1", "needs replication pairs in the group"), pSitesUp("both")},
+				FromRule:      "V-STATE", Effect: effFirstSync, Syncs: true,
 				FromRefusal: func(o *Observation) (string, string) {
 					if o.State == FailedOver || (o.State == Error && o.FailedOp == OpReprotect) {
 						return "R002-6", "After a failover synchronisation resumes only through reprotect: use reprotect."
@@ -335,9 +390,10 @@ func groupTable() *KindTable {
 						},
 						Remedy: "Stop the servers at the restored site first.",
 					},
+					pSitesUp("active"),
 					pNoDrill("needs no DR drill running"),
 				},
-				FromRule: "R000-1", Region: RegionStandby,
+				FromRule: "R000-1", Region: RegionStandby, Syncs: true,
 				FromRefusal: func(o *Observation) (string, string) {
 					if Table(ProtectionGroup).Class(o.State) == Transitional {
 						return "R000-3", "Wait for the running operation to finish."

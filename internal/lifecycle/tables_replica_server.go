@@ -130,8 +130,22 @@ func effUnknownLinks(f *Facts) {
 	f.BlockingIssues = nil
 }
 
+// pRecoveryPoint is R004-2: a failover (or test failover) starts the VM from a recovery point,
+// so the protected machine needs one (an available backup).
+func pRecoveryPoint() Precondition {
+	return Precondition{
+		Rule: "R004-2", Name: "has_recovery_point", Requirement: "needs a recovery point (an available backup of the protected machine)",
+		Facts: []string{FactBackup},
+		Test: func(o *Observation) (bool, string) {
+			return o.Facts.HasRecoveryPoint, fmt.Sprintf("%s has no recovery point: its machine has no available backup", quoteName(o))
+		},
+		Remedy: "Back the machine up first (e.g. a dr_sandbox_backup of it) and wait until the backup is available.",
+	}
+}
+
 func serverTable() *KindTable {
 	r := func(op Op) []Precondition { return []Precondition{pAdvertised(op)} }
+	rp := func(op Op) []Precondition { return []Precondition{pRecoveryPoint(), pAdvertised(op)} }
 	return &KindTable{
 		Kind: RecoveryServer, Noun: "recovery server",
 		Description: "A cloud recovery server for a protected machine (Acronis Disaster Recovery).",
@@ -155,11 +169,12 @@ func serverTable() *KindTable {
 				Name: OpCreate, Create: true, Invocable: true, From: from(""), Via: Creating, OnSuccess: Standby,
 				Description: "Create the recovery server for a protected machine; it starts in standby (R004-1).",
 				FromRule:    "R004-8", Params: []string{"machine_id", "name"},
+				Preconditions: []Precondition{pRefsExist()},
 			},
 			{
 				Name: OpFailover, Invocable: true, From: from("standby", "error{failover}"), Via: Finalizing, OnSuccess: FailedOver,
 				Description: "Production failover: the server is created from a recovery point and finalized, then serves the workload (R004-2).",
-				Params:      []string{"recovery_point"}, Preconditions: r(OpFailover),
+				Params:      []string{"recovery_point"}, Preconditions: rp(OpFailover),
 				FromRule: "R004-8", Effect: effUnknownLinks,
 				Afterwards: "the workload runs in the cloud; fail back (failback) when the local site is restored.",
 			},
@@ -171,7 +186,7 @@ func serverTable() *KindTable {
 			{
 				Name: OpTestFailover, Invocable: true, From: from("standby", "error{test_failover}"), Via: StartingTest, OnSuccess: Testing,
 				Description: "Start a test failover: a temporary VM for testing (R004-7).",
-				Params:      []string{"recovery_point"}, Preconditions: r(OpTestFailover),
+				Params:      []string{"recovery_point"}, Preconditions: rp(OpTestFailover),
 				FromRule: "R004-8", Effect: effUnknownLinks,
 				Afterwards: "stop the test (stop_test_failover) to return to standby.",
 			},
@@ -187,6 +202,7 @@ func serverTable() *KindTable {
 				Preconditions: r(OpFailback),
 				FromRule:      "R004-8", Effect: effUnknownLinks,
 				Afterwards: "recover the local machine from the recovery server's backup, then confirm_failback (or cancel_failback).",
+				Checkpoint: "recover the local machine from the recovery server's backup (outside Terraform)",
 			},
 			{
 				Name: OpConfirmFailback, Invocable: true, From: from("ready_for_failback", "error{confirm_failback}"), Via: Releasing, OnSuccess: Standby,

@@ -1,0 +1,170 @@
+package lifecycle
+
+import (
+	"strings"
+	"testing"
+)
+
+// The rules added for issue 11: V-SYNC-SITES, V-REFS, V-PAIR-VOLUMES, V-MANUAL-STEP.
+
+func TestRule_V_SYNC_SITES(t *testing.T) {
+	t.Parallel()
+	// The reported data-loss path: a group whose protection was never enabled, source down,
+	// goal "target active". Before the rule the planner proposed enable_protection → failover
+	// and assumed the first sync would complete.
+	g := grp(Configured)
+	g.Facts.FirstSyncDone = false
+	g.Facts.ActiveSiteHealthy, g.Facts.StandbySiteHealthy = false, true
+	p, vs := Plan(ProtectionGroup, g, Goal{ActiveSite: SiteTarget}, Options{AllowDataLoss: true})
+	if v := findRule(vs, "V-SYNC-SITES"); v == nil || len(p.Steps) != 0 || v.Op != OpEnableProtection ||
+		!strings.Contains(v.Message, "active site (source) down") || !strings.Contains(v.Message, "holds no data") {
+		t.Fatalf("want a V-SYNC-SITES refusal of enable_protection, got plan %q %v", p.Summary(), vs)
+	}
+	// each sync row refuses with either site down
+	mustRefuse(t, ProtectionGroup, OpEnableProtection, g, Options{}, "V-SYNC-SITES", "down")
+	h := syncable(grp(Paused))
+	h.Facts.StandbySiteHealthy = false
+	mustRefuse(t, ProtectionGroup, OpEnableProtection, h, Options{}, "V-SYNC-SITES", "standby site (target) down")
+	mustAllow(t, ProtectionGroup, OpEnableProtection, syncable(grp(Paused)), Options{})
+	mustRefuse(t, ReplicationPair, OpStart, pair(Paused), Options{}, "V-SYNC-SITES", "active site (source) down")
+	mustAllow(t, ReplicationPair, OpStart, syncable(pair(Paused)), Options{})
+	mustRefuse(t, ProtectionGroup, OpReprotect, grp(FailedOver), Options{}, "V-SYNC-SITES")
+	mustAllow(t, ProtectionGroup, OpReprotect, syncable(grp(FailedOver)), Options{})
+}
+
+// TestSyncRowsRefuseSiteDown is the audit of every row's simulated effect: a row whose Effect
+// claims a synchronisation completed (FirstSyncDone false → true) must be marked Syncs, and
+// every Syncs row must refuse while either site is down, so the planner never assumes data
+// reached a site it could not reach. The other effects were reviewed for the same mistake:
+//   - swapSites (switchover, planned failover): both rows need both sites healthy already
+//     (V-PAIR-SWITCH, V-GRP-SWITCH);
+//   - effFailover: the servers at the failed site count as stopped (down or stopped by the
+//     platform), the DR servers are not started (R002-4): possible with either site down;
+//   - effNoFirstSync, add_member (first sync no longer done), remove_member, add/remove_server,
+//     drills: they only remove assumptions or count members, which the platform checks;
+//   - effUnknownLinks: marks the advertised operations unknown (re-read at apply).
+func TestSyncRowsRefuseSiteDown(t *testing.T) {
+	t.Parallel()
+	n := 0
+	for _, k := range Kinds {
+		for _, op := range Table(k).Operations() {
+			if op.Effect != nil {
+				f := Facts{}
+				op.Effect(&f)
+				if f.FirstSyncDone && !op.Syncs {
+					t.Errorf("%s %s: its effect completes a synchronisation but the row is not marked Syncs", k, op.Name)
+				}
+			}
+			if !op.Syncs {
+				continue
+			}
+			n++
+			for _, down := range []string{"active", "standby"} {
+				for _, ref := range op.From {
+					o := goodObs(k, ref.State)
+					if ref.State == Error {
+						o.FailedOp = ref.FailedOp
+					}
+					o.Facts.ActiveSiteHealthy, o.Facts.StandbySiteHealthy = down != "active", down != "standby"
+					vs := Blocking(Check(k, op.Name, o, Options{AllowDataLoss: true}))
+					if len(vs) == 0 {
+						t.Errorf("%s %s from %s with the %s site down: allowed; a synchronisation cannot complete then", k, op.Name, ref, down)
+					}
+					// and the planner does not step over it
+					p, _ := Plan(k, o, Goal{States: []State{op.Target(o.State)}}, Options{AllowDataLoss: true})
+					for _, s := range p.Steps {
+						if s.Op == op.Name {
+							t.Errorf("%s: planner proposes %s with the %s site down: %s", k, op.Name, down, p.Summary())
+						}
+					}
+				}
+			}
+		}
+	}
+	if n < 3 {
+		t.Fatalf("only %d sync rows; expected pair start, group enable_protection and reprotect", n)
+	}
+}
+
+func TestRule_V_REFS(t *testing.T) {
+	t.Parallel()
+	o := syncable(Observation{Name: "p", Facts: goodFacts(ReplicationPair)})
+	o.Facts.MissingRefs = map[string]string{"secondary_volume_id": "vol-x"}
+	v := mustRefuse(t, ReplicationPair, OpCreate, o, Options{}, "V-REFS", `secondary_volume_id "vol-x" does not exist`)
+	if len(v.Params) != 1 || v.Params[0] != "secondary_volume_id" {
+		t.Fatalf("params %v", v.Params)
+	}
+	_, vs := Plan(ReplicationPair, o, Goal{States: []State{Replicating}}, Options{})
+	if findRule(vs, "V-REFS") == nil {
+		t.Fatal(vs)
+	}
+	// unknown references (created in the same apply) are checked at apply
+	o.Facts.Unknown = map[string]bool{FactRefs: true}
+	vs = Check(ReplicationPair, OpCreate, o, Options{})
+	if HasBlocking(vs) || findRule(DeferredOnly(vs), "V-REFS") == nil {
+		t.Fatal(vs)
+	}
+	rs := Observation{Name: "s", Facts: Facts{MissingRefs: map[string]string{"machine_id": "srv-9"}}}
+	mustRefuse(t, RecoveryServer, OpCreate, rs, Options{}, "V-REFS", "machine_id")
+	g := Observation{Name: "g", Facts: Facts{MissingRefs: map[string]string{"target_site_id": "site-9"}}}
+	mustRefuse(t, ProtectionGroup, OpCreate, g, Options{}, "V-REFS", "target_site_id")
+}
+
+func TestRule_V_PAIR_VOLUMES(t *testing.T) {
+	t.Parallel()
+	err := ValidatePairVolumes("vol-1", "vol-1")
+	fe, ok := err.(*FormatError)
+	if !ok || fe.Rule != "V-PAIR-VOLUMES" || fe.Field != "secondary_volume_id" || !strings.Contains(fe.Message, `"vol-1"`) {
+		t.Fatal(err)
+	}
+	if ValidatePairVolumes("vol-1", "vol-2") != nil || ValidatePairVolumes("", "") != nil {
+		t.Fatal("distinct or unknown volumes are fine")
+	}
+}
+
+func TestRule_V_MANUAL_STEP(t *testing.T) {
+	t.Parallel()
+	// failover → standby would be failback → confirm_failback, but the local machine must be
+	// recovered from the recovery server's backup between the two.
+	p, vs := Plan(RecoveryServer, srv(FailedOver), Goal{States: []State{Standby}}, Options{})
+	v := findRule(vs, "V-MANUAL-STEP")
+	if v == nil || len(p.Steps) != 0 || v.Op != OpConfirmFailback || !strings.Contains(v.Message, `mode = "ready_for_failback"`) ||
+		!strings.Contains(v.Message, "recover the local machine") {
+		t.Fatalf("got %q %v", p.Summary(), vs)
+	}
+	// the user asks for the stop: one step
+	p, vs = Plan(RecoveryServer, srv(FailedOver), Goal{States: []State{ReadyForFailback}}, Options{})
+	if len(vs) > 0 || p.Summary() != "failback" {
+		t.Fatal(p.Summary(), vs)
+	}
+	// the second apply continues from there
+	p, vs = Plan(RecoveryServer, srv(ReadyForFailback), Goal{States: []State{Standby}}, Options{})
+	if len(vs) > 0 || p.Summary() != "confirm_failback" {
+		t.Fatal(p.Summary(), vs)
+	}
+	// still failing back: wait for it, but nothing after it
+	p, vs = Plan(RecoveryServer, srv(FailingBack), Goal{States: []State{ReadyForFailback}}, Options{})
+	if len(vs) > 0 || p.Summary() != "wait(failback)" {
+		t.Fatal(p.Summary(), vs)
+	}
+	if _, vs = Plan(RecoveryServer, srv(FailingBack), Goal{States: []State{Standby}}, Options{}); findRule(vs, "V-MANUAL-STEP") == nil {
+		t.Fatal(vs)
+	}
+	// Every checkpoint row is followed, in its table, by an operation that depends on it.
+	for _, k := range Kinds {
+		for _, op := range Table(k).Operations() {
+			if op.Checkpoint == "" {
+				continue
+			}
+			next := 0
+			for _, o2 := range Table(k).Operations() {
+				if o2.Invocable && o2.IsFrom(op.OnSuccess, "") {
+					next++
+				}
+			}
+			if next == 0 {
+				t.Errorf("%s %s: checkpoint with nothing after it", k, op.Name)
+			}
+		}
+	}
+}
