@@ -60,3 +60,13 @@ func ValidatePairVolumes(primary, secondary string) error {
 	}
 	return nil
 }
+
+// ValidateGroupSites enforces V-GRP-SITES' static part: a group protects between two sites, so
+// its source and target (region and zone) differ.
+func ValidateGroupSites(sourceRegion, sourceZone, targetRegion, targetZone string) error {
+	if sourceRegion != "" && sourceRegion == targetRegion && sourceZone == targetZone {
+		return &FormatError{"V-GRP-SITES", "target_zone", fmt.Sprintf(
+			"V-GRP-SITES: a protection group protects between two sites; source and target are both %s/%s. Choose a target in another zone or region.", sourceRegion, sourceZone)}
+	}
+	return nil
+}

@@ -172,6 +172,12 @@ type Facts struct {
 	CandidateGroupID   string // the group the candidate pair already belongs to, if any
 	CandidateSameSites bool   // the candidate replicates between the group's sites, in the group's direction
 	CandidateState     State  // the candidate pair's own state (it must be idle to join: Alibaba PairStatusCannotAddToGroup)
+	// add_server candidates (V-GRP-MEMBERS, SDRS protected instances): the server being
+	// protected. Checked only when CandidateServerID is set.
+	CandidateServerID       string
+	CandidateServerSite     Site   // the group's site the server is at ("" = neither)
+	CandidateServerTwin     bool   // the server is a DR-site twin made by a group
+	CandidateServerGroupID  string // the group that already protects the server, if any
 
 	// backup_replica (the source backup and the destination)
 	BackupExists            bool
@@ -191,6 +197,12 @@ type Facts struct {
 	// create: the objects the create's parameters name that do not exist, by parameter name
 	// ("secondary_volume_id" → "vol-1") (V-REFS). Filled by the platform's proposed facts.
 	MissingRefs map[string]string
+	// pair create (V-PAIR-VOLUMES): the two volumes as the platform sees them.
+	PrimarySizeGB, SecondarySizeGB int64
+	PrimaryEncrypted               bool
+	VolumesInPair                  map[string]string // volume id → the pair it already belongs to
+	// group create (V-GRP-SITES): the two sites resolve to the same one.
+	SameSite bool
 
 	// recovery_server
 	AdvertisedOps    map[Op]bool // operations the platform advertises now (Acronis _links); nil = not advertised by this platform

@@ -286,9 +286,15 @@ func (p *planner) atGoal(o *Observation, prog uint64) bool {
 		return false
 	}
 	if len(p.goal.States) == 0 {
-		// Any stable state; never a terminal one: a goal that does not ask for deletion is
-		// never reached by deleting the object.
-		if p.t.Class(o.State) != Stable {
+		// Any stable state; a terminal one only when a required operation leads there: a
+		// goal that does not ask for deletion is never reached by deleting the object.
+		switch p.t.Class(o.State) {
+		case Stable:
+		case Terminal:
+			if !p.requiresTerminal() {
+				return false
+			}
+		default:
 			return false
 		}
 	} else if !slices.Contains(p.goal.States, o.State) {
@@ -763,4 +769,31 @@ func siteRefusals(t *KindTable, op *Operation, o *Observation) []Violation {
 		}
 	}
 	return out
+}
+
+// requiresTerminal reports whether a required operation ends in a terminal state (delete).
+func (p *planner) requiresTerminal() bool {
+	for _, g := range p.groups {
+		if g.op != nil && g.op.OnSuccess != "" && p.t.Class(g.op.OnSuccess) == Terminal {
+			return true
+		}
+	}
+	return false
+}
+
+// Created is the observation of a new object right after its create operation succeeds, from
+// the facts the platform proposes for it (ProposedPairFacts and the like): the create row's
+// result state and effect (a new recovery server's advertised operations are not known until
+// it exists). Plan-time checks of a create plan from it.
+func Created(kind Kind, name string, facts Facts) Observation {
+	o := Observation{Kind: kind, Name: name, ActiveSite: SiteSource, Facts: facts}
+	if t := Table(kind); t != nil {
+		if c := t.CreateOperation(); c != nil {
+			o = apply(c, o)
+		}
+	}
+	if kind == BackupReplica || kind == RecoveryServer {
+		o.ActiveSite = ""
+	}
+	return o
 }

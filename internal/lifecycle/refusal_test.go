@@ -104,10 +104,58 @@ func TestRule_V_REFS(t *testing.T) {
 	if HasBlocking(vs) || findRule(DeferredOnly(vs), "V-REFS") == nil {
 		t.Fatal(vs)
 	}
-	rs := Observation{Name: "s", Facts: Facts{MissingRefs: map[string]string{"machine_id": "srv-9"}}}
-	mustRefuse(t, RecoveryServer, OpCreate, rs, Options{}, "V-REFS", "machine_id")
-	g := Observation{Name: "g", Facts: Facts{MissingRefs: map[string]string{"target_site_id": "site-9"}}}
-	mustRefuse(t, ProtectionGroup, OpCreate, g, Options{}, "V-REFS", "target_site_id")
+	g := Observation{Name: "g", Facts: Facts{MissingRefs: map[string]string{"target_zone": "cn-x-z"}}}
+	mustRefuse(t, ProtectionGroup, OpCreate, g, Options{}, "V-REFS", "target_zone")
+}
+
+func TestRule_V_GRP_SITES(t *testing.T) {
+	t.Parallel()
+	if err := ValidateGroupSites("cn-beijing", "a", "cn-beijing", "a"); err == nil || !strings.Contains(err.Error(), "V-GRP-SITES") {
+		t.Fatal(err)
+	}
+	if ValidateGroupSites("cn-beijing", "a", "cn-beijing", "b") != nil || ValidateGroupSites("", "", "", "") != nil {
+		t.Fatal("different or unset sites are fine")
+	}
+	g := Observation{Name: "g", Facts: Facts{SameSite: true}}
+	v := mustRefuse(t, ProtectionGroup, OpCreate, g, Options{}, "V-GRP-SITES", "same site")
+	if len(v.Params) != 1 || v.Params[0] != "target_zone" {
+		t.Fatal(v.Params)
+	}
+	mustAllow(t, ProtectionGroup, OpCreate, Observation{Name: "g"}, Options{})
+}
+
+func TestPairVolumeFacts(t *testing.T) {
+	t.Parallel()
+	base := syncable(Observation{Name: "p", Facts: goodFacts(ReplicationPair)})
+	base.Facts.PrimarySizeGB, base.Facts.SecondarySizeGB = 10, 10
+	mustAllow(t, ReplicationPair, OpCreate, base, Options{})
+	o := base
+	o.Facts.PrimaryEncrypted = true
+	mustRefuse(t, ReplicationPair, OpCreate, o, Options{}, "V-PAIR-VOLUMES", "encrypted")
+	o = base
+	o.Facts.SecondarySizeGB = 20
+	mustRefuse(t, ReplicationPair, OpCreate, o, Options{}, "V-PAIR-VOLUMES", "10 GiB", "20 GiB")
+	o = base
+	o.Facts.VolumesInPair = map[string]string{"vol-2": "pair-1"}
+	mustRefuse(t, ReplicationPair, OpCreate, o, Options{}, "V-PAIR-VOLUMES", `"vol-2" already belongs to pair "pair-1"`)
+}
+
+func TestServerMemberFacts(t *testing.T) {
+	t.Parallel()
+	o := grp(Replicating)
+	o.Facts.CandidateServerID, o.Facts.CandidateServerSite = "srv-1", SiteSource
+	mustAllow(t, ProtectionGroup, OpAddServer, o, Options{})
+	at := o
+	at.Facts.CandidateServerSite = SiteTarget
+	mustRefuse(t, ProtectionGroup, OpAddServer, at, Options{}, "V-GRP-MEMBERS", "production", "SDRS.1304")
+	tw := o
+	tw.Facts.CandidateServerTwin = true
+	mustRefuse(t, ProtectionGroup, OpAddServer, tw, Options{}, "V-GRP-MEMBERS", "twin")
+	other := o
+	other.Facts.CandidateServerGroupID = "pg-2"
+	mustRefuse(t, ProtectionGroup, OpAddServer, other, Options{}, "V-GRP-MEMBERS", `"pg-2"`)
+	// without a named candidate the group alone is checked
+	mustAllow(t, ProtectionGroup, OpAddServer, grp(Replicating), Options{})
 }
 
 func TestRule_V_PAIR_VOLUMES(t *testing.T) {

@@ -71,7 +71,7 @@ var rules = []Rule{
 	{"V-FIRST-SYNC", kBoth, "Failover, planned failover and drills need the first full synchronisation complete.", "check"},
 	{"V-GRP-SWITCH", kGroup, "Planned failover needs pairs, protection enabled, every server at the current production site stopped and both sites healthy.", "check"},
 	{"V-GRP-REPROT", kGroup, "Group reprotect needs the DR-site (standby) servers stopped.", "check"},
-	{"V-GRP-MEMBERS", kGroup, "Members are added/removed only while the group is configured or paused; a pair belongs to at most one group; same sites and direction.", "check"},
+	{"V-GRP-MEMBERS", kGroup, "Pairs are added/removed only while the group is configured or paused; a pair belongs to at most one group, between the group's sites in its direction, and joins while idle; a protected server is at the production site, not a DR-site twin, and in no other group.", "check"},
 	{"V-GRP-DELETE", kGroup, "A group is deleted only when it has no pairs, protected servers or drills.", "check"},
 	{"V-DRILL", kGroup, "A drill needs the group replicating with the first sync done; no real failover, planned failover or reprotect while a drill runs.", "check"},
 	{"V-ACR-LINKS", kServer, "A recovery-server operation is allowed only when the platform advertises it and reports no blocking issue.", "check"},
@@ -82,8 +82,9 @@ var rules = []Rule{
 	{"V-PAIR-SWITCH", kPair, "Pair switchover only while replicating, with the first sync done and both sites healthy.", "check"},
 	{"V-STATE", []Kind{ReplicationPair, ProtectionGroup, BackupReplica, RecoveryServer}, "An operation runs only from the states its table lists (the generic from-state rule where no specific rule applies).", "check"},
 	{"V-SYNC-SITES", kBoth, "An operation that copies data between the sites (first synchronisation, resynchronisation, reprotect) needs the sites it copies between healthy: it cannot complete while one is down, and a failover after a synchronisation that never ran reaches a site without data.", "check"},
-	{"V-REFS", []Kind{ReplicationPair, ProtectionGroup, RecoveryServer}, "A create names existing objects (volumes, sites, the protected machine); a reference to an object created in the same apply is checked at apply before the first platform call.", "check"},
-	{"V-PAIR-VOLUMES", kPair, "A replication pair copies one volume to a different one: its primary and secondary volumes differ.", "format"},
+	{"V-REFS", kBoth, "A create names existing objects (a pair's volumes, a group's sites); a reference to an object created in the same apply is checked at apply before the first platform call.", "check"},
+	{"V-PAIR-VOLUMES", kPair, "A replication pair copies one volume to a different one of the same size; the primary is not encrypted and neither volume belongs to another pair.", "check"},
+	{"V-GRP-SITES", kGroup, "A protection group protects between two different sites.", "check"},
 	{"V-MANUAL-STEP", []Kind{RecoveryServer}, "A plan never chains past an operation whose next step depends on out-of-band work (a checkpoint row: failback, then recover the local machine, then confirm); it stops there and the goal beyond it is a second apply.", "table"},
 }
 

@@ -97,6 +97,45 @@ func pRefsExist() Precondition {
 	}
 }
 
+// pVolumes are V-PAIR-VOLUMES' plan-time checks of a new pair's volumes (Alibaba
+// CreateDiskReplicaPair: OperationDenied.EncryptedDisk, size mismatch, disk already paired).
+func pVolumes() []Precondition {
+	has := func(o *Observation) bool { return len(o.Facts.MissingRefs) == 0 }
+	return []Precondition{
+		{
+			Rule: "V-PAIR-VOLUMES", Name: "primary_not_encrypted", Requirement: "needs an unencrypted primary volume",
+			Facts: []string{FactRefs}, Applies: has,
+			Test: func(o *Observation) (bool, string) {
+				return !o.Facts.PrimaryEncrypted, "the primary volume is encrypted"
+			},
+			Params: func(*Observation) []string { return []string{"primary_volume_id"} },
+			Remedy: "Replicate an unencrypted volume.",
+		},
+		{
+			Rule: "V-PAIR-VOLUMES", Name: "same_size", Requirement: "needs volumes of the same size",
+			Facts: []string{FactRefs}, Applies: has,
+			Test: func(o *Observation) (bool, string) {
+				return o.Facts.PrimarySizeGB == o.Facts.SecondarySizeGB,
+					fmt.Sprintf("the primary volume has %d GiB, the secondary %d GiB", o.Facts.PrimarySizeGB, o.Facts.SecondarySizeGB)
+			},
+			Params: func(*Observation) []string { return []string{"secondary_volume_id"} },
+			Remedy: "Use a secondary volume of the primary's size.",
+		},
+		{
+			Rule: "V-PAIR-VOLUMES", Name: "volumes_free", Requirement: "needs volumes that belong to no other pair",
+			Facts: []string{FactRefs}, Applies: has,
+			Test: func(o *Observation) (bool, string) {
+				var parts []string
+				for _, v := range sortedKeys(o.Facts.VolumesInPair) {
+					parts = append(parts, fmt.Sprintf("volume %q already belongs to pair %q", v, o.Facts.VolumesInPair[v]))
+				}
+				return len(parts) == 0, strings.Join(parts, "; ")
+			},
+			Remedy: "Delete the other pair first, or use other volumes.",
+		},
+	}
+}
+
 func sortedKeys(m map[string]string) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
@@ -202,7 +241,7 @@ func pairTable() *KindTable {
 			{
 				Name: OpCreate, Create: true, Invocable: true, From: from(""), Via: Creating, OnSuccess: Configured,
 				Description:   "Create the replication pair between two existing volumes.",
-				Preconditions: []Precondition{pRefsExist(), pCapable("R001-5")},
+				Preconditions: append([]Precondition{pRefsExist()}, append(pVolumes(), pCapable("R001-5"))...),
 				FromRule:      "V-STATE", Region: RegionActive,
 				Params:     []string{"primary_volume_id", "secondary_volume_id", "name", "description"},
 				Afterwards: "start replication (start) to begin the initial synchronisation.",
@@ -321,8 +360,16 @@ func groupTable() *KindTable {
 			{
 				Name: OpCreate, Create: true, Invocable: true, From: from(""), Via: Creating, OnSuccess: Configured,
 				Description:   "Create the protection group between two sites.",
-				Preconditions: []Precondition{pRefsExist()},
-				FromRule:      "V-STATE", Region: RegionActive,
+				Preconditions: []Precondition{pRefsExist(), {
+					Rule: "V-GRP-SITES", Name: "distinct_sites", Requirement: "needs two different sites",
+					Facts: []string{FactRefs}, Applies: func(o *Observation) bool { return len(o.Facts.MissingRefs) == 0 },
+					Test: func(o *Observation) (bool, string) {
+						return !o.Facts.SameSite, "the source and target are the same site"
+					},
+					Params: func(*Observation) []string { return []string{"target_zone"} },
+					Remedy: "Protect to a site in another zone or region.",
+				}},
+				FromRule: "V-STATE", Region: RegionActive,
 				Params:     []string{"name", "description", "source_site", "target_site"},
 				Afterwards: "add replication pairs (add_member), then enable protection.",
 			},
@@ -459,7 +506,42 @@ func groupTable() *KindTable {
 				Name: OpAddServer, Invocable: true, OnRequest: true, From: from("configured", "paused", "replicating"),
 				Description: "Protect a server: the platform creates its twin at the standby site (SDRS protected instance).",
 				Params:      []string{"server_id"},
-				FromRule:    "V-GRP-MEMBERS",
+				Preconditions: []Precondition{
+					{
+						Rule: "V-GRP-MEMBERS", Name: "server_at_production_site", Requirement: "needs a server at the group's production (active) site",
+						Facts:   []string{FactCandidate},
+						Applies: func(o *Observation) bool { return o.Facts.CandidateServerID != "" },
+						Test: func(o *Observation) (bool, string) {
+							where := "at neither of its sites"
+							if s := o.Facts.CandidateServerSite; s != "" {
+								where = "at its " + string(s) + " site"
+							}
+							return o.Facts.CandidateServerSite == o.ActiveSite, fmt.Sprintf("server %q is %s, production is at the %s site of %s",
+								o.Facts.CandidateServerID, where, o.ActiveSite, quoteName(o))
+						},
+						Remedy: "Protect servers at the production site (SDRS.1304).",
+					},
+					{
+						Rule: "V-GRP-MEMBERS", Name: "server_not_twin", Requirement: "needs a server that is not a DR-site twin",
+						Facts:   []string{FactCandidate},
+						Applies: func(o *Observation) bool { return o.Facts.CandidateServerID != "" },
+						Test: func(o *Observation) (bool, string) {
+							return !o.Facts.CandidateServerTwin, fmt.Sprintf("server %q is a DR-site twin made by a protection group", o.Facts.CandidateServerID)
+						},
+						Remedy: "Protect the production server, not its twin (SDRS.1305).",
+					},
+					{
+						Rule: "V-GRP-MEMBERS", Name: "server_free", Requirement: "needs a server that no other group protects",
+						Facts:   []string{FactCandidate},
+						Applies: func(o *Observation) bool { return o.Facts.CandidateServerID != "" },
+						Test: func(o *Observation) (bool, string) {
+							g := o.Facts.CandidateServerGroupID
+							return g == "" || g == o.ID, fmt.Sprintf("server %q is already protected by group %q", o.Facts.CandidateServerID, g)
+						},
+						Remedy: "Remove the server from its group first (SDRS.1305).",
+					},
+				},
+				FromRule: "V-GRP-MEMBERS",
 				Effect:      func(f *Facts) { f.ServerCount++ },
 				FromRefusal: func(o *Observation) (string, string) {
 					return "", "Wait for the running operation to finish; servers are protected while the group is configured, paused or replicating."

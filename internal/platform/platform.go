@@ -45,12 +45,22 @@ type Platform interface {
 	UpdateRecoveryServer(ctx context.Context, id string, spec RecoveryServerSpec) (RecoveryServer, error)
 	ListRecoveryServers(ctx context.Context) ([]RecoveryServer, error)
 
-	// Facts for objects that do not exist yet, so plan-time checks of creates work.
+	// Facts for objects that do not exist yet, so plan-time checks of creates work. An empty
+	// id in the spec is a value not known yet: the facts it decides are reported in
+	// Facts.Unknown. An id that names no object is reported in Facts.MissingRefs (V-REFS),
+	// not as an error.
 	ProposedPairFacts(ctx context.Context, spec PairSpec) (lifecycle.Facts, error)
+	// ProposedRecoveryServerFacts: whether the machine exists and has a recovery point
+	// (R004-2), for a recovery server created from spec.
+	ProposedRecoveryServerFacts(ctx context.Context, spec RecoveryServerSpec) (lifecycle.Facts, error)
 	ProposedReplicaFacts(ctx context.Context, spec ReplicaSpec) (lifecycle.Facts, error)
-	// MemberFacts returns the group's facts with those of a pair it would add filled in
-	// (Facts.Candidate*), so adding the pair can be checked at plan time (V-GRP-MEMBERS).
-	MemberFacts(ctx context.Context, groupID, pairID string) (lifecycle.Facts, error)
+	// ProposedGroupFacts: whether the group's sites exist and differ (V-REFS, V-GRP-SITES).
+	ProposedGroupFacts(ctx context.Context, spec GroupSpec) (lifecycle.Facts, error)
+	// MemberFacts returns the group's facts with those of a member it would add filled in
+	// (Facts.Candidate*: a pair for {"pair_id": …}, a server for {"server_id": …}: the
+	// parameters of add_member / add_server), so adding it can be checked at plan time
+	// (V-GRP-MEMBERS).
+	MemberFacts(ctx context.Context, groupID string, params map[string]string) (lifecycle.Facts, error)
 
 	// Inventory returns the platform's inventory API when it has one (the sandbox); real
 	// vendor platforms return false and the dr_sandbox_* resources refuse to work.

@@ -177,21 +177,17 @@ func (a *actionBase) addRefusals(diags *diag.Diagnostics, vs []lifecycle.Violati
 
 // executor runs steps against the platform and streams every progress event to Terraform.
 func (a *actionBase) executor(ctx context.Context, resp *action.InvokeResponse, prefix string) *lifecycle.Executor {
-	return &lifecycle.Executor{
-		Driver:       a.data.Platform,
-		PollInterval: a.data.PollInterval,
-		OnProgress: func(ev lifecycle.Event) {
-			tflog.Info(ctx, "dr action progress", map[string]any{
-				"action": a.info.TypeName, "id": ev.ID, "op": string(ev.Op),
-				"state": lifecycle.RenderState(ev.State, ev.FailedOp), "elapsed": ev.Elapsed.String(),
-			})
-			msg := prefix + ": " + ev.Message
-			if ev.Elapsed > 0 {
-				msg += fmt.Sprintf(" [%s]", roundDuration(ev.Elapsed))
-			}
-			send(resp, msg)
-		},
-	}
+	return newExecutor(a.data, func(ev lifecycle.Event) {
+		tflog.Info(ctx, "dr action progress", map[string]any{
+			"action": a.info.TypeName, "id": ev.ID, "op": string(ev.Op),
+			"state": lifecycle.RenderState(ev.State, ev.FailedOp), "elapsed": ev.Elapsed.String(),
+		})
+		msg := prefix + ": " + ev.Message
+		if ev.Elapsed > 0 {
+			msg += fmt.Sprintf(" [%s]", roundDuration(ev.Elapsed))
+		}
+		send(resp, msg)
+	})
 }
 
 // send reports a progress message (SendProgress is nil outside an invoke, e.g. in unit tests

@@ -281,9 +281,15 @@ func (e *actionEnv) protectedGroup(name string) string {
 	return gid
 }
 
-// recoveryServer is a recovery server in standby.
+// recoveryServer is a recovery server in standby whose machine has a backup (its recovery
+// point, R004-2).
 func (e *actionEnv) recoveryServer(name string) string {
 	e.t.Helper()
+	inv, _ := e.sb.Inventory()
+	if _, err := inv.PutBackup(e.ctx, platform.Backup{Kind: platform.BackupKindServer, SourceID: "machine-" + name,
+		IncludesSystemDisk: true, Region: "cn-shanghai"}); err != nil {
+		e.t.Fatal(err)
+	}
 	rs, err := e.sb.CreateRecoveryServer(e.ctx, platform.RecoveryServerSpec{Name: name, MachineID: "machine-" + name}, "")
 	if err != nil {
 		e.t.Fatal(err)

@@ -25,7 +25,11 @@ func addViolations(diags *diag.Diagnostics, at path.Path, typeName string, vs []
 			deferred = append(deferred, v.Message)
 			continue
 		}
-		diags.AddAttributeError(at, violationSummary(typeName, v), v.Message)
+		where := at
+		if len(v.Params) > 0 {
+			where = path.Root(v.Params[0]) // the create parameter the rule names (V-REFS …)
+		}
+		diags.AddAttributeError(where, violationSummary(typeName, v), v.Message)
 	}
 	if len(deferred) > 0 {
 		diags.AddAttributeWarning(at, typeName+": some checks run at apply time",
@@ -81,20 +85,29 @@ func runPath(ctx context.Context, data *ProviderData, p lifecycle.Path) (lifecyc
 // which stands in for the first step's own re-observation (one platform read fewer).
 func runPathObserved(ctx context.Context, data *ProviderData, p lifecycle.Path, obs *lifecycle.Observation) (lifecycle.Result, error) {
 	ctx = maskSecrets(ctx) // progress messages carry client tokens
-	ex := &lifecycle.Executor{
-		Driver:       data.Platform,
-		PollInterval: data.PollInterval,
-		OnProgress: func(ev lifecycle.Event) {
-			tflog.Info(ctx, "dr operation progress", map[string]any{
-				"kind": string(ev.Kind), "id": ev.ID, "step": ev.Step, "op": string(ev.Op),
-				"state": lifecycle.RenderState(ev.State, ev.FailedOp), "elapsed": ev.Elapsed.String(), "message": ev.Message,
-			})
-		},
-	}
+	ex := newExecutor(data, func(ev lifecycle.Event) {
+		tflog.Info(ctx, "dr operation progress", map[string]any{
+			"kind": string(ev.Kind), "id": ev.ID, "step": ev.Step, "op": string(ev.Op),
+			"state": lifecycle.RenderState(ev.State, ev.FailedOp), "elapsed": ev.Elapsed.String(), "message": ev.Message,
+		})
+	})
 	if obs == nil {
 		return ex.Run(ctx, p.Kind, p.ID, p)
 	}
 	return ex.RunObserved(ctx, p.Kind, p.ID, p, *obs)
+}
+
+// newExecutor is the one way the provider builds an executor. Retries happen in one place:
+// its driver is the retrying platform (platform_retry.go, defaultRetryPolicy), so the
+// executor itself does not retry (MaxRetries < 0); stacking both made a persistently
+// retryable error cost up to 60 calls per step (TestOneRetryLayer counts them).
+func newExecutor(data *ProviderData, onProgress func(lifecycle.Event)) *lifecycle.Executor {
+	return &lifecycle.Executor{
+		Driver:       data.Platform,
+		PollInterval: data.PollInterval,
+		MaxRetries:   -1,
+		OnProgress:   onProgress,
+	}
 }
 
 // addRunError reports a failed run: which step, why, the last observed state and the

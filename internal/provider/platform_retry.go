@@ -172,8 +172,18 @@ func (r *retryingPlatform) ProposedPairFacts(ctx context.Context, spec platform.
 	return retry(ctx, r.p, "ProposedPairFacts", func() (lifecycle.Facts, error) { return r.Platform.ProposedPairFacts(ctx, spec) })
 }
 
-func (r *retryingPlatform) MemberFacts(ctx context.Context, groupID, pairID string) (lifecycle.Facts, error) {
-	return retry(ctx, r.p, "MemberFacts", func() (lifecycle.Facts, error) { return r.Platform.MemberFacts(ctx, groupID, pairID) })
+func (r *retryingPlatform) MemberFacts(ctx context.Context, groupID string, params map[string]string) (lifecycle.Facts, error) {
+	return retry(ctx, r.p, "MemberFacts", func() (lifecycle.Facts, error) { return r.Platform.MemberFacts(ctx, groupID, params) })
+}
+
+func (r *retryingPlatform) ProposedGroupFacts(ctx context.Context, spec platform.GroupSpec) (lifecycle.Facts, error) {
+	return retry(ctx, r.p, "ProposedGroupFacts", func() (lifecycle.Facts, error) { return r.Platform.ProposedGroupFacts(ctx, spec) })
+}
+
+func (r *retryingPlatform) ProposedRecoveryServerFacts(ctx context.Context, spec platform.RecoveryServerSpec) (lifecycle.Facts, error) {
+	return retry(ctx, r.p, "ProposedRecoveryServerFacts", func() (lifecycle.Facts, error) {
+		return r.Platform.ProposedRecoveryServerFacts(ctx, spec)
+	})
 }
 
 func (r *retryingPlatform) ProposedReplicaFacts(ctx context.Context, spec platform.ReplicaSpec) (lifecycle.Facts, error) {

@@ -164,9 +164,17 @@ func (r *protectionGroupResource) Configure(_ context.Context, req resource.Conf
 }
 
 func (r *protectionGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.data == nil || req.State.Raw.IsNull() {
-		// Unconfigured provider, or creation: checked at apply, since its members are usually
-		// created in the same apply.
+	if r.data == nil {
+		return // unconfigured provider (validation): no platform to ask
+	}
+	if req.State.Raw.IsNull() {
+		if !req.Plan.Raw.IsNull() {
+			var plan groupModel
+			resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+			if !resp.Diagnostics.HasError() {
+				r.planCreate(ctx, plan, &resp.Diagnostics)
+			}
+		}
 		return
 	}
 	if req.Plan.Raw.IsNull() {
@@ -219,11 +227,7 @@ func (r *protectionGroupResource) Create(ctx context.Context, req resource.Creat
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	spec := platform.GroupSpec{
-		Name: plan.Name.ValueString(), Description: plan.Description.ValueString(),
-		SourceRegion: plan.SourceRegion.ValueString(), SourceZone: plan.SourceZone.ValueString(),
-		TargetRegion: plan.TargetRegion.ValueString(), TargetZone: plan.TargetZone.ValueString(),
-	}
+	spec := r.spec(plan)
 	token := createToken(groupType, spec.Name, spec.SourceRegion, spec.SourceZone, spec.TargetRegion, spec.TargetZone)
 	g, err := r.data.Platform.CreateGroup(ctx, spec, token)
 	if err == nil && g.State == lifecycle.Deleted {
@@ -378,27 +382,59 @@ func (r *protectionGroupResource) goal(ctx context.Context, config, state, plan 
 	return goal, known
 }
 
-// checkCandidates checks every pair the goal adds against V-GRP-MEMBERS (another group,
-// other sites or direction) with the platform's facts about it, so a bad membership is
-// refused at plan time even though the group is paused only later on the path.
+// checkCandidates checks every pair and server the goal adds against V-GRP-MEMBERS (another
+// group, other sites or direction, a server away from the production site or a DR twin) with
+// the platform's facts about it, so a bad membership is refused at plan time even though the
+// group is paused only later on the path.
 func (r *protectionGroupResource) checkCandidates(ctx context.Context, state groupModel, goal lifecycle.Goal, diags *diagList) bool {
 	ok := true
 	for _, req := range goal.Required {
-		if req.Op != lifecycle.OpAddMember {
+		attr, id := "replication_pair_ids", req.Params["pair_id"]
+		switch req.Op {
+		case lifecycle.OpAddMember:
+		case lifecycle.OpAddServer:
+			attr, id = "server_ids", req.Params["server_id"]
+		default:
 			continue
 		}
-		facts, err := r.data.Platform.MemberFacts(ctx, state.ID.ValueString(), req.Params["pair_id"])
+		facts, err := r.data.Platform.MemberFacts(ctx, state.ID.ValueString(), req.Params)
 		if err != nil {
-			diags.AddAttributeError(path.Root("replication_pair_ids"), "Cannot check "+groupType+" member "+req.Params["pair_id"], err.Error())
+			diags.AddAttributeError(path.Root(attr), "Cannot check "+groupType+" member "+id, err.Error())
 			ok = false
 			continue
 		}
-		obs := lifecycle.Observation{Kind: lifecycle.ProtectionGroup, ID: state.ID.ValueString(), Name: state.Name.ValueString(), Facts: facts}
-		vs := lifecycle.CheckPreconditions(lifecycle.ProtectionGroup, lifecycle.OpAddMember, obs)
-		addViolations(diags, path.Root("replication_pair_ids"), groupType, vs)
+		obs := lifecycle.Observation{Kind: lifecycle.ProtectionGroup, ID: state.ID.ValueString(), Name: state.Name.ValueString(),
+			ActiveSite: lifecycle.Site(state.ActiveSite.ValueString()), Facts: facts}
+		vs := lifecycle.CheckPreconditions(lifecycle.ProtectionGroup, req.Op, obs)
+		addViolations(diags, path.Root(attr), groupType, vs)
 		ok = ok && !lifecycle.HasBlocking(vs)
 	}
 	return ok
+}
+
+// planCreate checks a new group's sites at plan time: one site named twice is refused
+// (V-GRP-SITES). Whether the sites exist (V-REFS) is checked at apply before the group is
+// created: a sandbox's sites are usually declared in the same configuration, so at plan a
+// missing site cannot be told from one this apply creates. Its members are usually created in
+// the same apply too, so the path is checked at apply.
+func (r *protectionGroupResource) planCreate(_ context.Context, plan groupModel, diags *diagList) {
+	for _, v := range []types.String{plan.SourceRegion, plan.SourceZone, plan.TargetRegion, plan.TargetZone} {
+		if v.IsUnknown() {
+			return
+		}
+	}
+	s := r.spec(plan)
+	if err := lifecycle.ValidateGroupSites(s.SourceRegion, s.SourceZone, s.TargetRegion, s.TargetZone); err != nil {
+		diags.AddAttributeError(path.Root("target_zone"), "V-GRP-SITES: "+groupType+" create refused", err.Error())
+	}
+}
+
+func (r *protectionGroupResource) spec(plan groupModel) platform.GroupSpec {
+	return platform.GroupSpec{
+		Name: plan.Name.ValueString(), Description: plan.Description.ValueString(),
+		SourceRegion: plan.SourceRegion.ValueString(), SourceZone: plan.SourceZone.ValueString(),
+		TargetRegion: plan.TargetRegion.ValueString(), TargetZone: plan.TargetZone.ValueString(),
+	}
 }
 
 func (r *protectionGroupResource) goalPath(config groupModel, goal lifecycle.Goal) path.Path {

@@ -139,10 +139,20 @@ func (r *recoveryServerResource) ModifyPlan(ctx context.Context, req resource.Mo
 	goal := goalFor(lifecycle.RecoveryServer, config.Mode, "")
 	opts := lifecycle.Options{AllowDataLoss: plan.AllowDataLoss.ValueBool()}
 	if req.State.Raw.IsNull() {
-		// A new server is in standby (R004-1); check the path from there.
-		obs := lifecycle.Observation{Kind: lifecycle.RecoveryServer, Name: plan.Name.ValueString(), State: lifecycle.Standby}
-		obs.Facts.HasRecoveryPoint = true
-		obs.Facts.Unknown = map[string]bool{lifecycle.FactAdvertised: true, lifecycle.FactBackup: true}
+		// A new server is in standby (R004-1); check the path from there with what the
+		// platform says of its machine (a recovery point, R004-2). A machine made in the same
+		// apply is not known yet: its checks run at apply.
+		var facts lifecycle.Facts
+		if plan.MachineID.IsUnknown() || plan.RecoveryPointID.IsUnknown() {
+			facts.Unknown = map[string]bool{lifecycle.FactBackup: true}
+		} else {
+			var err error
+			if facts, err = r.data.Platform.ProposedRecoveryServerFacts(ctx, r.spec(plan)); err != nil {
+				addError(&resp.Diagnostics, "checking", rsType, "", err)
+				return
+			}
+		}
+		obs := lifecycle.Created(lifecycle.RecoveryServer, plan.Name.ValueString(), facts)
 		p, vs := lifecycle.Plan(lifecycle.RecoveryServer, obs, goal, opts)
 		addViolations(&resp.Diagnostics, path.Root("mode"), rsType, vs)
 		if !lifecycle.HasBlocking(vs) {

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -25,10 +26,24 @@ resource "dr_sandbox_server" "web" {
   site_id = dr_sandbox_site.prod.id
 }
 
+resource "dr_sandbox_vault" "backups" {
+  region  = "cn-shanghai"
+  purpose = "backup"
+}
+
+# The machine's recovery point (R004-2): a failover starts the recovery server from it.
+resource "dr_sandbox_backup" "web" {
+  kind                 = "server"
+  source_id            = dr_sandbox_server.web.id
+  vault_id             = dr_sandbox_vault.backups.id
+  includes_system_disk = true
+}
+
 resource "dr_recovery_server" "test" {
   name       = "web-recovery"
   machine_id = dr_sandbox_server.web.id
 %s
+  depends_on = [dr_sandbox_backup.web]
 }
 `, attrs)
 }
@@ -84,8 +99,20 @@ func TestAccRecoveryServer_lifecycle(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{expectRS("status", knownvalue.StringExact("failed_over"))},
 			},
 			{
-				// Back to standby: the engine takes failback → confirm (R004-3, R004-4), not the
-				// lossy cancel_failover.
+				// Back to standby in one apply would be failback → confirm, but the local
+				// machine must be recovered from the recovery server's backup in between: the
+				// plan refuses with the two-step remedy (V-MANUAL-STEP), not the lossy
+				// cancel_failover.
+				Config:      testAccRecoveryServerConfig(db, mode("standby")),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)V-MANUAL-STEP.*mode = "ready_for_failback"`),
+			},
+			{
+				Config:            testAccRecoveryServerConfig(db, mode("ready_for_failback")),
+				ConfigStateChecks: []statecheck.StateCheck{expectRS("status", knownvalue.StringExact("ready_for_failback"))},
+			},
+			{
+				// Second apply, after the out-of-band recovery: confirm (R004-4).
 				Config: testAccRecoveryServerConfig(db, mode("standby")),
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectRS("status", knownvalue.StringExact("standby")),

@@ -22,11 +22,27 @@ import (
 )
 
 var (
-	_ resource.Resource                = (*replicationPairResource)(nil)
-	_ resource.ResourceWithConfigure   = (*replicationPairResource)(nil)
-	_ resource.ResourceWithImportState = (*replicationPairResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*replicationPairResource)(nil)
+	_ resource.Resource                   = (*replicationPairResource)(nil)
+	_ resource.ResourceWithConfigure      = (*replicationPairResource)(nil)
+	_ resource.ResourceWithImportState    = (*replicationPairResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*replicationPairResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*replicationPairResource)(nil)
 )
+
+// ValidateConfig refuses a pair whose two volumes are the same (V-PAIR-VOLUMES), when both
+// ids are known in the configuration. Ids known only at apply are checked by ModifyPlan then,
+// before the first platform call.
+func (r *replicationPairResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var p, s types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("primary_volume_id"), &p)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("secondary_volume_id"), &s)...)
+	if resp.Diagnostics.HasError() || p.IsUnknown() || s.IsUnknown() {
+		return
+	}
+	if err := lifecycle.ValidatePairVolumes(p.ValueString(), s.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("secondary_volume_id"), "V-PAIR-VOLUMES: invalid "+pairType+" volumes", err.Error())
+	}
+}
 
 const pairType = "dr_replication_pair"
 
@@ -221,24 +237,25 @@ func (r *replicationPairResource) ModifyPlan(ctx context.Context, req resource.M
 // planCreate checks the creation (R001-5 …) and the path from a new pair to the goal with the
 // facts the platform can tell about the volumes; unknown volumes defer the checks to apply.
 func (r *replicationPairResource) planCreate(ctx context.Context, plan pairModel, goal lifecycle.Goal, opts lifecycle.Options, at path.Path, resp *resource.ModifyPlanResponse) {
-	if plan.PrimaryVolumeID.IsUnknown() || plan.SecondaryVolumeID.IsUnknown() {
+	if plan.PrimaryVolumeID.IsUnknown() && plan.SecondaryVolumeID.IsUnknown() {
+		return // both volumes are made in this apply: checked then, before the first platform call
+	}
+	spec := r.spec(plan) // an unknown id is "" in the spec: the platform reports it unknown
+	if err := lifecycle.ValidatePairVolumes(spec.PrimaryVolumeID, spec.SecondaryVolumeID); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("secondary_volume_id"), "V-PAIR-VOLUMES: invalid "+pairType+" volumes", err.Error())
 		return
 	}
-	facts, err := r.data.Platform.ProposedPairFacts(ctx, r.spec(plan))
+	facts, err := r.data.Platform.ProposedPairFacts(ctx, spec)
 	if err != nil {
-		if platform.IsNotFound(err) || platform.IsInvalid(err) {
-			resp.Diagnostics.AddAttributeError(path.Root("primary_volume_id"), "Invalid "+pairType+" volumes", err.Error())
-			return
-		}
 		addError(&resp.Diagnostics, "checking", pairType, "", err)
 		return
 	}
-	obs := lifecycle.Observation{Kind: lifecycle.ReplicationPair, Name: plan.Name.ValueString(), Facts: facts}
-	addViolations(&resp.Diagnostics, path.Root("primary_volume_id"), pairType, lifecycle.Check(lifecycle.ReplicationPair, lifecycle.OpCreate, obs, opts))
-	if resp.Diagnostics.HasError() {
+	vs := lifecycle.Check(lifecycle.ReplicationPair, lifecycle.OpCreate, lifecycle.Observation{Kind: lifecycle.ReplicationPair, Name: plan.Name.ValueString(), Facts: facts}, opts)
+	addViolations(&resp.Diagnostics, path.Root("primary_volume_id"), pairType, lifecycle.Blocking(vs))
+	if resp.Diagnostics.HasError() || plan.PrimaryVolumeID.IsUnknown() || plan.SecondaryVolumeID.IsUnknown() {
 		return
 	}
-	obs.State, obs.ActiveSite = lifecycle.Configured, lifecycle.SiteSource
+	obs := lifecycle.Created(lifecycle.ReplicationPair, plan.Name.ValueString(), facts)
 	p, vs := lifecycle.Plan(lifecycle.ReplicationPair, obs, goal, opts)
 	addViolations(&resp.Diagnostics, at, pairType, vs)
 	if lifecycle.HasBlocking(vs) {

@@ -301,16 +301,12 @@ func (s *Sandbox) CreateGroup(ctx context.Context, spec platform.GroupSpec, toke
 			out, _, err = s.groupView(ctx, t, rec, ver, now)
 			return err
 		}
-		src, err := findSite(ctx, t, spec.SourceRegion, spec.SourceZone)
+		src, dst, pf, err := groupSites(ctx, t, spec)
 		if err != nil {
 			return err
 		}
-		dst, err := findSite(ctx, t, spec.TargetRegion, spec.TargetZone)
-		if err != nil {
+		if err := check(lifecycle.ProtectionGroup, lifecycle.OpCreate, lifecycle.Observation{Kind: lifecycle.ProtectionGroup, Name: spec.Name, Facts: pf}, true); err != nil {
 			return err
-		}
-		if src.ID == dst.ID {
-			return platform.Invalidf("", "source and target are the same site %q", src.ID)
 		}
 		rec := &groupRec{ProtectionGroup: platform.ProtectionGroup{
 			ID: newID("pg"), Name: spec.Name, Description: spec.Description,
@@ -396,4 +392,39 @@ func (s *Sandbox) UpdateGroup(ctx context.Context, id string, spec platform.Grou
 		return err
 	})
 	return out, err
+}
+
+// groupSites resolves a group's sites; the facts report missing sites (V-REFS) and one site
+// named twice (V-GRP-SITES) for the engine to judge.
+func groupSites(ctx context.Context, t *tx, spec platform.GroupSpec) (src, dst *siteRec, f lifecycle.Facts, err error) {
+	missing := map[string]string{}
+	if src, err = findSite(ctx, t, spec.SourceRegion, spec.SourceZone); err != nil {
+		if !platform.IsInvalid(err) {
+			return nil, nil, f, err
+		}
+		missing["source_zone"] = spec.SourceRegion + "/" + spec.SourceZone
+	}
+	if dst, err = findSite(ctx, t, spec.TargetRegion, spec.TargetZone); err != nil {
+		if !platform.IsInvalid(err) {
+			return nil, nil, f, err
+		}
+		missing["target_zone"] = spec.TargetRegion + "/" + spec.TargetZone
+	}
+	f.MissingRefs = missing
+	f.SameSite = src != nil && dst != nil && src.ID == dst.ID
+	return src, dst, f, nil
+}
+
+// ProposedGroupFacts returns the facts of a group created from spec (plan-time checks).
+func (s *Sandbox) ProposedGroupFacts(ctx context.Context, spec platform.GroupSpec) (lifecycle.Facts, error) {
+	if err := s.begin(ctx, "ProposedGroupFacts"); err != nil {
+		return lifecycle.Facts{}, err
+	}
+	var f lifecycle.Facts
+	err := s.db.read(ctx, func(t *tx) error {
+		var err error
+		_, _, f, err = groupSites(ctx, t, spec)
+		return err
+	})
+	return f, err
 }

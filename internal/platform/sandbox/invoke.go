@@ -264,31 +264,22 @@ func (s *Sandbox) groupMembership(ctx context.Context, t *tx, r *lifecycle.Opera
 	if srv == nil {
 		return platform.NotFoundf("server %q not found", serverID)
 	}
-	if err := check(lifecycle.ProtectionGroup, r.Name, obs, allowLoss); err != nil {
-		return err
-	}
 	if add {
 		if slices.Contains(rec.ServerIDs, serverID) {
 			return nil
 		}
-		activeID, standbyID := rec.SourceSiteID, rec.TargetSiteID
-		if rec.ActiveSite == lifecycle.SiteTarget {
-			activeID, standbyID = standbyID, activeID
-		}
-		if srv.SiteID != activeID {
-			return platform.Invalidf("SDRS.1304", "server %q is at site %q, not at the group's production site %q", serverID, srv.SiteID, activeID)
-		}
-		if srv.TwinOf != "" {
-			return platform.Invalidf("SDRS.1305", "server %q is a DR-site twin", serverID)
-		}
-		groups, _, err := listRecs[groupRec](ctx, t, kGroup)
-		if err != nil {
+		// the engine decides whether the server may be protected (V-GRP-MEMBERS)
+		if err := serverCandidateFacts(ctx, t, rec, srv, &obs.Facts); err != nil {
 			return err
 		}
-		for _, g := range groups {
-			if slices.Contains(g.ServerIDs, serverID) {
-				return platform.Invalidf("SDRS.1305", "server %q is already protected by group %q", serverID, g.ID)
-			}
+	}
+	if err := check(lifecycle.ProtectionGroup, r.Name, obs, allowLoss); err != nil {
+		return err
+	}
+	if add {
+		standbyID := rec.TargetSiteID
+		if rec.ActiveSite == lifecycle.SiteTarget {
+			standbyID = rec.SourceSiteID
 		}
 		// the platform creates the DR-site twin, stopped and without addresses
 		twin := &serverRec{Server: platform.Server{ID: newID("srv"), SiteID: standbyID, Name: srv.Name + "-dr",
@@ -460,8 +451,32 @@ func candidateFacts(ctx context.Context, t *tx, rec *groupRec, p *pairRec, f *li
 	f.CandidateState = p.State
 }
 
-// MemberFacts returns the group's facts with the candidate pair's filled in.
-func (s *Sandbox) MemberFacts(ctx context.Context, groupID, pairID string) (lifecycle.Facts, error) {
+// serverCandidateFacts fills the add_server candidate facts (V-GRP-MEMBERS; SDRS.1304/1305).
+func serverCandidateFacts(ctx context.Context, t *tx, rec *groupRec, srv *serverRec, f *lifecycle.Facts) error {
+	f.CandidateServerID = srv.ID
+	switch srv.SiteID {
+	case rec.SourceSiteID:
+		f.CandidateServerSite = lifecycle.SiteSource
+	case rec.TargetSiteID:
+		f.CandidateServerSite = lifecycle.SiteTarget
+	}
+	f.CandidateServerTwin = srv.TwinOf != ""
+	groups, _, err := listRecs[groupRec](ctx, t, kGroup)
+	if err != nil {
+		return err
+	}
+	for _, g := range groups {
+		if slices.Contains(g.ServerIDs, srv.ID) {
+			f.CandidateServerGroupID = g.ID
+		}
+	}
+	return nil
+}
+
+// MemberFacts returns the group's facts with the candidate member's filled in: a pair
+// ({"pair_id": id}) or a server ({"server_id": id}).
+func (s *Sandbox) MemberFacts(ctx context.Context, groupID string, params map[string]string) (lifecycle.Facts, error) {
+	pairID, serverID := params[ParamPairID], params[ParamServerID]
 	if err := s.begin(ctx, "MemberFacts"); err != nil {
 		return lifecycle.Facts{}, err
 	}
@@ -476,11 +491,18 @@ func (s *Sandbox) MemberFacts(ctx context.Context, groupID, pairID string) (life
 		if err != nil {
 			return err
 		}
+		f = obs.Facts
+		if serverID != "" {
+			srv, _ := loadServer(ctx, t, serverID)
+			if srv == nil {
+				return platform.NotFoundf("server %q not found", serverID)
+			}
+			return serverCandidateFacts(ctx, t, rec, srv, &f)
+		}
 		p, _, err := s.loadPair(ctx, t, pairID, now)
 		if err != nil {
 			return err
 		}
-		f = obs.Facts
 		candidateFacts(ctx, t, rec, p, &f)
 		return nil
 	})

@@ -208,8 +208,11 @@ func (s *Sandbox) CreatePair(ctx context.Context, spec platform.PairSpec, token 
 	if spec.BandwidthKbps == 0 && spec.Version == 0 {
 		spec.BandwidthKbps = defaultBWKbps
 	}
-	if spec.PrimaryVolumeID == "" || spec.SecondaryVolumeID == "" || spec.PrimaryVolumeID == spec.SecondaryVolumeID {
-		return platform.ReplicationPair{}, platform.Invalidf("", "a pair needs two different volumes")
+	if spec.PrimaryVolumeID == "" || spec.SecondaryVolumeID == "" {
+		return platform.ReplicationPair{}, platform.Invalidf("", "a pair needs two volumes")
+	}
+	if err := formatErr(lifecycle.ValidatePairVolumes(spec.PrimaryVolumeID, spec.SecondaryVolumeID), ""); err != nil {
+		return platform.ReplicationPair{}, err
 	}
 	params := map[string]string{"primary": spec.PrimaryVolumeID, "secondary": spec.SecondaryVolumeID, "name": spec.Name,
 		"description": spec.Description, "rpo": itoa(spec.RPOSeconds), "bw": itoa(spec.BandwidthKbps)}
@@ -234,25 +237,7 @@ func (s *Sandbox) CreatePair(ctx context.Context, spec platform.PairSpec, token 
 		if err := check(lifecycle.ReplicationPair, lifecycle.OpCreate, lifecycle.Observation{Kind: lifecycle.ReplicationPair, Name: spec.Name, ActiveSite: lifecycle.SiteSource, Facts: facts}, true); err != nil {
 			return err
 		}
-		// sandbox physics: volumes must be replicable (vendor-side checks, not lifecycle rules)
-		pv, sv := loadVolume(ctx, t, spec.PrimaryVolumeID), loadVolume(ctx, t, spec.SecondaryVolumeID)
-		if pv.Encrypted {
-			return platform.Invalidf("OperationDenied.EncryptedDisk", "primary volume %q is encrypted", pv.ID)
-		}
-		if pv.SizeGB != sv.SizeGB {
-			return platform.Invalidf("OperationDenied.SizeMismatch", "volumes %q (%d GiB) and %q (%d GiB) differ in size", pv.ID, pv.SizeGB, sv.ID, sv.SizeGB)
-		}
-		pairs, _, err := listRecs[pairRec](ctx, t, kPair)
-		if err != nil {
-			return err
-		}
-		for _, p := range pairs {
-			for _, v := range []string{p.PrimaryVolumeID, p.SecondaryVolumeID} {
-				if v == pv.ID || v == sv.ID {
-					return platform.Invalidf("OperationDenied.DiskInPair", "volume %q already belongs to pair %q", v, p.ID)
-				}
-			}
-		}
+		// the volumes' facts (size, encryption, other pairs) were checked by the engine above
 		rec := &pairRec{ReplicationPair: platform.ReplicationPair{
 			ID: newID("pair"), Name: spec.Name, Description: spec.Description,
 			PrimaryVolumeID: spec.PrimaryVolumeID, SecondaryVolumeID: spec.SecondaryVolumeID,
@@ -281,15 +266,40 @@ func (s *Sandbox) CreatePair(ctx context.Context, spec platform.PairSpec, token 
 
 // proposedPairFacts are the facts of a pair that does not exist yet.
 func (s *Sandbox) proposedPairFacts(ctx context.Context, t *tx, spec platform.PairSpec) (lifecycle.Facts, error) {
+	// An empty volume id is one not known yet (a volume created in the same apply): the facts
+	// it decides are unknown, and the engine defers their checks to apply time. A volume id
+	// that names nothing is a missing reference (V-REFS).
 	pv, sv := loadVolume(ctx, t, spec.PrimaryVolumeID), loadVolume(ctx, t, spec.SecondaryVolumeID)
-	if pv == nil {
-		return lifecycle.Facts{}, platform.Invalidf("", "primary volume %q does not exist", spec.PrimaryVolumeID)
+	missing := map[string]string{}
+	if pv == nil && spec.PrimaryVolumeID != "" {
+		missing["primary_volume_id"] = spec.PrimaryVolumeID
 	}
-	if sv == nil {
-		return lifecycle.Facts{}, platform.Invalidf("", "secondary volume %q does not exist", spec.SecondaryVolumeID)
+	if sv == nil && spec.SecondaryVolumeID != "" {
+		missing["secondary_volume_id"] = spec.SecondaryVolumeID
+	}
+	if pv == nil || sv == nil {
+		f := lifecycle.Facts{MemberCount: 1, ActiveServersStopped: true, StandbyServersStopped: true, MissingRefs: missing,
+			Unknown: map[string]bool{lifecycle.FactSiteHealth: true, lifecycle.FactCapability: true, lifecycle.FactVolumeAttachment: true}}
+		if spec.PrimaryVolumeID == "" || spec.SecondaryVolumeID == "" {
+			f.Unknown[lifecycle.FactRefs] = true
+		}
+		return f, nil
 	}
 	ps, ss := loadSite(ctx, t, pv.SiteID), loadSite(ctx, t, sv.SiteID)
+	inPair := map[string]string{}
+	pairs, _, err := listRecs[pairRec](ctx, t, kPair)
+	if err != nil {
+		return lifecycle.Facts{}, err
+	}
+	for _, p := range pairs {
+		for _, v := range []string{p.PrimaryVolumeID, p.SecondaryVolumeID} {
+			if v == pv.ID || v == sv.ID {
+				inPair[v] = p.ID
+			}
+		}
+	}
 	return lifecycle.Facts{
+		PrimarySizeGB: pv.SizeGB, SecondarySizeGB: sv.SizeGB, PrimaryEncrypted: pv.Encrypted, VolumesInPair: inPair,
 		MemberCount:           1,
 		ActiveSiteHealthy:     healthy(ps),
 		StandbySiteHealthy:    healthy(ss),

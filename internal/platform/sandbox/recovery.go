@@ -265,3 +265,21 @@ func (s *Sandbox) UpdateRecoveryServer(ctx context.Context, id string, spec plat
 	})
 	return out, err
 }
+
+// ProposedRecoveryServerFacts returns the facts of a recovery server created from spec: its
+// machine's recovery point (R004-2) and the site's blocking issues.
+func (s *Sandbox) ProposedRecoveryServerFacts(ctx context.Context, spec platform.RecoveryServerSpec) (lifecycle.Facts, error) {
+	if err := s.begin(ctx, "ProposedRecoveryServerFacts"); err != nil {
+		return lifecycle.Facts{}, err
+	}
+	var f lifecycle.Facts
+	err := s.db.read(ctx, func(t *tx) error {
+		rec := &rsRec{RecoveryServer: platform.RecoveryServer{Name: spec.Name, MachineID: spec.MachineID,
+			RecoveryPointID: spec.RecoveryPointID, SiteID: spec.SiteID}}
+		_, obs, err := s.rsView(ctx, t, rec, 0)
+		f = obs.Facts
+		f.AdvertisedOps = nil // a new server's links are those of its first state: read at apply
+		return err
+	})
+	return f, err
+}

@@ -22,6 +22,8 @@ type env struct {
 	srv platform.Server
 	pv  platform.Volume
 	sv  platform.Volume
+	// extra carries ids between the steps of a table row.
+	extra map[string]string
 }
 
 func newEnv(t *testing.T) *env {
@@ -345,9 +347,9 @@ func TestGroupRules(t *testing.T) {
 	e.refused(e.invoke(lifecycle.ProtectionGroup, g.ID, lifecycle.OpFailover, nil), platform.ClassPreconditionFailed, "")
 	// reprotect without a failover: R000-1
 	e.refused(e.invoke(lifecycle.ProtectionGroup, g.ID, lifecycle.OpReprotect, nil), platform.ClassPreconditionFailed, "R000-1")
-	// a group between unknown sites is Invalid
+	// a group between unknown sites is refused by the engine (V-REFS)
 	_, err := e.sb.CreateGroup(e.ctx, platform.GroupSpec{Name: "x", SourceRegion: "nowhere", TargetRegion: "cn-beijing"}, "")
-	e.refused(err, platform.ClassInvalid, "")
+	e.refused(err, platform.ClassPreconditionFailed, "V-REFS")
 	// a pair in the other direction cannot join (V-GRP-MEMBERS)
 	must(e.sb.PutVolume(e.ctx, platform.Volume{ID: "b1", SiteID: "bj-a", SizeGB: 10}))(t)
 	must(e.sb.PutVolume(e.ctx, platform.Volume{ID: "s1", SiteID: "sh-a", SizeGB: 10}))(t)
