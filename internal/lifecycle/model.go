@@ -174,10 +174,10 @@ type Facts struct {
 	CandidateState     State  // the candidate pair's own state (it must be idle to join: Alibaba PairStatusCannotAddToGroup)
 	// add_server candidates (V-GRP-MEMBERS, SDRS protected instances): the server being
 	// protected. Checked only when CandidateServerID is set.
-	CandidateServerID       string
-	CandidateServerSite     Site   // the group's site the server is at ("" = neither)
-	CandidateServerTwin     bool   // the server is a DR-site twin made by a group
-	CandidateServerGroupID  string // the group that already protects the server, if any
+	CandidateServerID      string
+	CandidateServerSite    Site   // the group's site the server is at ("" = neither)
+	CandidateServerTwin    bool   // the server is a DR-site twin made by a group
+	CandidateServerGroupID string // the group that already protects the server, if any
 
 	// backup_replica (the source backup and the destination)
 	BackupExists            bool

@@ -63,15 +63,15 @@ func TestRefusalChoice(t *testing.T) {
 		{ProtectionGroup, noSync(grp(Replicating)), Goal{States: st(Replicating), Required: req(OpStartDrill)}, no, "V-FIRST-SYNC", OpStartDrill},
 		{ProtectionGroup, grp(Paused), Goal{States: st(Paused), Required: req(OpStartDrill)}, no, "V-SYNC-SITES", OpEnableProtection}, // a drill needs replicating
 		{ProtectionGroup, emptyGrp(Paused), Goal{States: st(Paused), Required: req(OpRemoveMember)}, no, "V-GRP-MEMBERS", OpRemoveMember},
-		{ProtectionGroup, grp(FailedOver), Goal{States: st(Deleted)}, no, "V-GRP-DELETE", OpDelete},                             // members first
-		{ProtectionGroup, drill(emptyGrp(Paused)), Goal{States: st(Deleted)}, no, "V-GRP-DELETE", OpDelete},                     // servers first
-		{ProtectionGroup, grp(Reprotecting), g(st(FailedOver), ""), no, "V-SYNC-SITES", OpReprotect},                            // waits, then failover is next... from replicating
+		{ProtectionGroup, grp(FailedOver), Goal{States: st(Deleted)}, no, "V-GRP-DELETE", OpDelete},         // members first
+		{ProtectionGroup, drill(emptyGrp(Paused)), Goal{States: st(Deleted)}, no, "V-GRP-DELETE", OpDelete}, // servers first
+		{ProtectionGroup, grp(Reprotecting), g(st(FailedOver), ""), no, "V-SYNC-SITES", OpReprotect},        // waits, then failover is next... from replicating
 		// replication pairs
 		{ReplicationPair, healthy(pair(Replicating)), g(st(FailedOver), ""), no, "R002-8", OpFailover},
 		{ReplicationPair, pair(Invalid), g(nil, SiteTarget), dl, "V-PAIR-SWITCH", OpSwitchover}, // then R001-1 (see below)
 		{ReplicationPair, pair(Invalid), g(st(FailedOver), ""), dl, "R001-1", OpFailover},
 		{ReplicationPair, pair(Starting), g(st(Replicating), ""), no, "V-SYNC-SITES", OpStart}, // a running first sync with the source down
-		{ReplicationPair, pair(Configured), g(nil, SiteTarget), dl, "V-SYNC-SITES", OpStart},               // never synced, source down
+		{ReplicationPair, pair(Configured), g(nil, SiteTarget), dl, "V-SYNC-SITES", OpStart},   // never synced, source down
 		{ReplicationPair, standbyDown(healthy(pair(Paused))), g(st(Replicating), ""), no, "V-PAIR-START", OpStart},
 		{ReplicationPair, attached(healthy(pair(Paused))), g(st(Replicating), ""), no, "V-PAIR-START", OpStart},
 		{ReplicationPair, inGroup(healthy(pair(Replicating))), g(nil, SiteTarget), no, "V-PAIR-IN-GROUP", OpSwitchover},
@@ -79,7 +79,7 @@ func TestRefusalChoice(t *testing.T) {
 		{ReplicationPair, noSync(pair(Paused)), g(st(FailedOver), ""), no, "V-FIRST-SYNC", OpFailover},
 		{ReplicationPair, target(attached(healthy(pair(FailedOver)))), g(st(Replicating), ""), no, "V-PAIR-REPROT", OpReprotect},
 		{ReplicationPair, standbyDown(healthy(pair(FailedOver))), g(st(Paused), SiteSource), no, "R000-2", OpReprotect},
-		{ReplicationPair, pair(FailedOver), g(st(Deleted), ""), no, "", ""},                              // reprotect first: no data loss
+		{ReplicationPair, pair(FailedOver), g(st(Deleted), ""), no, "", ""},                             // reprotect first: no data loss
 		{ReplicationPair, standbyDown(pair(FailedOver)), g(st(Deleted), ""), no, "R000-2", OpReprotect}, // the lossless way first, then the opt-in (V-PAIR-DELETE)
 		{ReplicationPair, errOf(pair(Paused), OpStart), g(st(Replicating), ""), no, "V-SYNC-SITES", OpStart},
 		{ReplicationPair, func() Observation { o := syncable(pair(Configured)); o.Facts.ReplicationCapable = false; return o }(), g(st(Replicating), ""), no, "R001-5", OpStart},
@@ -92,7 +92,7 @@ func TestRefusalChoice(t *testing.T) {
 		{RecoveryServer, issues(srv(Testing)), g(st(Standby), ""), no, "V-ACR-LINKS", OpStopTestFailover},
 		{RecoveryServer, srv(Testing), g(st(FailedOver), ""), no, "", ""}, // stop the test, then fail over
 		{RecoveryServer, srv(FailedOver), g(st(Deleted), ""), no, "V-MANUAL-STEP", OpConfirmFailback},
-		{RecoveryServer, srv(ReadyForFailback), g(st(Testing), ""), no, "", ""},              // past the manual step already
+		{RecoveryServer, srv(ReadyForFailback), g(st(Testing), ""), no, "", ""}, // past the manual step already
 		{RecoveryServer, srv(FailingBack), g(st(Standby), ""), no, "V-MANUAL-STEP", OpConfirmFailback},
 		{RecoveryServer, srv(Finalizing), g(st(Testing), ""), no, "V-MANUAL-STEP", OpConfirmFailback},
 		// backup replicas

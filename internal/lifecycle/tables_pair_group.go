@@ -359,7 +359,7 @@ func groupTable() *KindTable {
 		ops: []*Operation{
 			{
 				Name: OpCreate, Create: true, Invocable: true, From: from(""), Via: Creating, OnSuccess: Configured,
-				Description:   "Create the protection group between two sites.",
+				Description: "Create the protection group between two sites.",
 				Preconditions: []Precondition{pRefsExist(), {
 					Rule: "V-GRP-SITES", Name: "distinct_sites", Requirement: "needs two different sites",
 					Facts: []string{FactRefs}, Applies: func(o *Observation) bool { return len(o.Facts.MissingRefs) == 0 },
@@ -542,7 +542,7 @@ func groupTable() *KindTable {
 					},
 				},
 				FromRule: "V-GRP-MEMBERS",
-				Effect:      func(f *Facts) { f.ServerCount++ },
+				Effect:   func(f *Facts) { f.ServerCount++ },
 				FromRefusal: func(o *Observation) (string, string) {
 					return "", "Wait for the running operation to finish; servers are protected while the group is configured, paused or replicating."
 				},

@@ -68,10 +68,16 @@ func TestPlatformErrorsReportedAtPlan(t *testing.T) {
 			func(e *env) []lifecycle.Violation { return pairCheck(e, spec("vol-p", "vol-p")) },
 			func(e *env) error { _, err := e.sb.CreatePair(e.ctx, spec("vol-p", "vol-p"), ""); return err }},
 		{"pair create: sizes differ", "plan", "V-PAIR-VOLUMES", platform.ClassPreconditionFailed,
-			func(e *env) []lifecycle.Violation { vol(e, "v20", "bj-a", 20, false); return pairCheck(e, spec("vol-p", "v20")) },
+			func(e *env) []lifecycle.Violation {
+				vol(e, "v20", "bj-a", 20, false)
+				return pairCheck(e, spec("vol-p", "v20"))
+			},
 			func(e *env) error { _, err := e.sb.CreatePair(e.ctx, spec("vol-p", "v20"), ""); return err }},
 		{"pair create: encrypted", "plan", "V-PAIR-VOLUMES", platform.ClassPreconditionFailed,
-			func(e *env) []lifecycle.Violation { vol(e, "venc", "sh-a", 100, true); return pairCheck(e, spec("venc", "vol-s")) },
+			func(e *env) []lifecycle.Violation {
+				vol(e, "venc", "sh-a", 100, true)
+				return pairCheck(e, spec("venc", "vol-s"))
+			},
 			func(e *env) error { _, err := e.sb.CreatePair(e.ctx, spec("venc", "vol-s"), ""); return err }},
 		{"pair create: volume in another pair", "plan", "V-PAIR-VOLUMES", platform.ClassPreconditionFailed,
 			func(e *env) []lifecycle.Violation {
@@ -142,7 +148,9 @@ func TestPlatformErrorsReportedAtPlan(t *testing.T) {
 			func(e *env) []lifecycle.Violation {
 				return opCheck(e, lifecycle.ProtectionGroup, newGroup(e), lifecycle.OpEnableProtection)
 			},
-			func(e *env) error { return e.invoke(lifecycle.ProtectionGroup, e.onlyGroup(), lifecycle.OpEnableProtection, nil) }},
+			func(e *env) error {
+				return e.invoke(lifecycle.ProtectionGroup, e.onlyGroup(), lifecycle.OpEnableProtection, nil)
+			}},
 		{"group enable: source site down", "plan", "V-SYNC-SITES", platform.ClassPreconditionFailed,
 			func(e *env) []lifecycle.Violation {
 				gid := newGroup(e)
@@ -151,7 +159,9 @@ func TestPlatformErrorsReportedAtPlan(t *testing.T) {
 				must(e.sb.SetSiteHealth(e.ctx, "sh-a", false))(e.t)
 				return opCheck(e, lifecycle.ProtectionGroup, gid, lifecycle.OpEnableProtection)
 			},
-			func(e *env) error { return e.invoke(lifecycle.ProtectionGroup, e.onlyGroup(), lifecycle.OpEnableProtection, nil) }},
+			func(e *env) error {
+				return e.invoke(lifecycle.ProtectionGroup, e.onlyGroup(), lifecycle.OpEnableProtection, nil)
+			}},
 		{"group add_server: at the DR site", "plan", "V-GRP-MEMBERS", platform.ClassPreconditionFailed,
 			func(e *env) []lifecycle.Violation {
 				gid := newGroup(e)
