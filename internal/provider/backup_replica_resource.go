@@ -112,7 +112,15 @@ func (r *backupReplicaResource) Configure(_ context.Context, req resource.Config
 // ModifyPlan checks R003-1 … R003-11 before anything is touched, and proposes the retry of a
 // replication that failed.
 func (r *backupReplicaResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.data == nil || req.Plan.Raw.IsNull() {
+	if r.data == nil {
+		return
+	}
+	if req.Plan.Raw.IsNull() { // destroy: checked at plan like the other DR kinds
+		var state replicaModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if !resp.Diagnostics.HasError() {
+			r.engine.planDestroy(ctx, r.data, state.ID.ValueString(), lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}}, lifecycle.Options{}, &resp.Diagnostics)
+		}
 		return
 	}
 	var plan replicaModel

@@ -127,7 +127,18 @@ func (r *recoveryServerResource) Configure(_ context.Context, req resource.Confi
 }
 
 func (r *recoveryServerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.data == nil || req.Plan.Raw.IsNull() {
+	if r.data == nil {
+		return
+	}
+	if req.Plan.Raw.IsNull() {
+		// destroy: checked at plan like the other DR kinds (a failed-over server is not
+		// deleted in one apply: V-MANUAL-STEP, R004-6)
+		var state rsModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if !resp.Diagnostics.HasError() {
+			r.engine.planDestroy(ctx, r.data, state.ID.ValueString(), lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}},
+				lifecycle.Options{AllowDataLoss: state.AllowDataLoss.ValueBool()}, &resp.Diagnostics)
+		}
 		return
 	}
 	var plan, config rsModel

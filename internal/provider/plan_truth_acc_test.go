@@ -1,0 +1,161 @@
+package provider
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+)
+
+// Issue 11: plans that used to pass and then lose data or fail at apply, each refused at plan
+// through the Terraform CLI.
+
+// A failover to a site that never received data: protection was never enabled and the source
+// site is down. The plan used to propose enable_protection → failover and report failed_over;
+// the first synchronisation cannot run with the source down (V-SYNC-SITES).
+func TestAccPlanTruth_failoverToSiteWithoutData(t *testing.T) {
+	db := testAccSandbox(t)
+	up := groupCfg{prodHealthy: true, pairs: true}
+	down := groupCfg{prodHealthy: false, pairs: true}
+	failover := groupCfg{prodHealthy: false, pairs: true, attrs: "  active_site     = \"target\"\n  allow_data_loss = true"}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:            testAccGroupConfig(db, up),
+				ConfigStateChecks: []statecheck.StateCheck{expectGroup("status", knownvalue.StringExact("configured"))},
+			},
+			{Config: testAccGroupConfig(db, down)}, // the outage
+			{
+				Config:      testAccGroupConfig(db, failover),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)V-SYNC-SITES: dr_protection_group enable_protection refused.*active site \(source\) down.*holds no data`),
+			},
+		},
+	})
+}
+
+// The wrong reason: an empty group asked to fail over was refused for its delete
+// (V-GRP-DELETE). The refusal is now the operation the goal needs: R002-1.
+func TestAccPlanTruth_emptyGroupFailoverNamesR002_1(t *testing.T) {
+	db := testAccSandbox(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: testAccGroupConfig(db, groupCfg{prodHealthy: true})},
+			{
+				Config:      testAccGroupConfig(db, groupCfg{prodHealthy: true, attrs: `  active_site = "target"`}),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`R002-1: dr_protection_group enable_protection refused`),
+			},
+		},
+	})
+}
+
+// A pair naming a volume that does not exist, the same volume twice, or volumes of different
+// sizes: refused at plan at the attribute that names it, not after "Creating...".
+func TestAccPlanTruth_pairVolumes(t *testing.T) {
+	db := testAccSandbox(t)
+	inv := testAccProvider(db) + testAccTwoSites(true) + `
+resource "dr_sandbox_volume" "big" {
+  site_id = dr_sandbox_site.dr.id
+  size_gb = 20
+}
+`
+	pair := func(primary, secondary string) string {
+		return inv + `
+resource "dr_replication_pair" "test" {
+  name                = "db"
+  primary_volume_id   = ` + primary + `
+  secondary_volume_id = ` + secondary + `
+}
+`
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: inv},
+			{
+				Config:      pair("dr_sandbox_volume.a.id", `"vol-doesnotexist"`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)V-REFS: dr_replication_pair create refused.*secondary_volume_id = "vol-doesnotexist".*secondary_volume_id\s+"vol-doesnotexist" does not exist`),
+			},
+			{
+				Config:      pair("dr_sandbox_volume.a.id", "dr_sandbox_volume.a.id"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`V-PAIR-VOLUMES: a replication pair copies one volume to another`),
+			},
+			{
+				Config:      pair("dr_sandbox_volume.a.id", "dr_sandbox_volume.big.id"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)V-PAIR-VOLUMES: dr_replication_pair create refused.*10 GiB, the secondary 20 GiB`),
+			},
+			{Config: pair("dr_sandbox_volume.a.id", "dr_sandbox_volume.b.id")},
+		},
+	})
+}
+
+// A recovery server declared in failover mode needs a recovery point (R004-2): the plan
+// refuses while its machine has no backup, and the same configuration applies once it has.
+func TestAccPlanTruth_recoveryServerNeedsRecoveryPoint(t *testing.T) {
+	db := testAccSandbox(t)
+	machine := testAccProvider(db) + `
+resource "dr_sandbox_site" "prod" {
+  region = "cn-shanghai"
+  zone   = "cn-shanghai-a"
+}
+
+resource "dr_sandbox_server" "web" {
+  name    = "web"
+  site_id = dr_sandbox_site.prod.id
+}
+`
+	backup := `
+resource "dr_sandbox_vault" "backups" {
+  region  = "cn-shanghai"
+  purpose = "backup"
+}
+
+resource "dr_sandbox_backup" "web" {
+  kind                 = "server"
+  source_id            = dr_sandbox_server.web.id
+  vault_id             = dr_sandbox_vault.backups.id
+  includes_system_disk = true
+}
+`
+	rs := `
+resource "dr_recovery_server" "test" {
+  name       = "web-recovery"
+  machine_id = dr_sandbox_server.web.id
+  mode       = "failover"
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: machine},
+			{
+				Config:      machine + rs,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)R004-2: dr_recovery_server failover refused.*no recovery point`),
+			},
+			{Config: machine + backup},
+			{
+				Config:            machine + backup + rs,
+				ConfigStateChecks: []statecheck.StateCheck{expectRS("status", knownvalue.StringExact("failed_over"))},
+			},
+			{
+				// Destroying a failed-over server would skip recovering the local machine:
+				// refused at plan with the two-step remedy (V-MANUAL-STEP).
+				Config:      machine + backup,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`V-MANUAL-STEP: dr_recovery_server confirm_failback refused`),
+			},
+			// fail back in two applies, then the server can go
+			{Config: machine + backup + regexp.MustCompile(`"failover"`).ReplaceAllString(rs, `"ready_for_failback"`)},
+			{Config: machine + backup + regexp.MustCompile(`"failover"`).ReplaceAllString(rs, `"standby"`)},
+		},
+	})
+}
