@@ -28,7 +28,7 @@ func (s *Sandbox) loadPair(ctx context.Context, t *tx, id string, now time.Time)
 		return nil, 0, err
 	}
 	c.complete(r)
-	if !p.Fail {
+	if !p.fails() {
 		switch p.Op {
 		case lifecycle.OpStart:
 			rec.FirstSync = true
@@ -193,7 +193,7 @@ func (s *Sandbox) pairDuration(ctx context.Context, t *tx, rec *pairRec, op life
 
 // CreatePair creates a replication pair between two existing volumes (creating → configured).
 func (s *Sandbox) CreatePair(ctx context.Context, spec platform.PairSpec, token string) (platform.ReplicationPair, error) {
-	if err := s.begin(ctx, "CreatePair"); err != nil {
+	if err := s.beginOn(ctx, "CreatePair", callScope{kind: lifecycle.ReplicationPair, op: lifecycle.OpCreate}); err != nil {
 		return platform.ReplicationPair{}, err
 	}
 	if err := validateToken(token); err != nil {
@@ -236,6 +236,13 @@ func (s *Sandbox) CreatePair(ctx context.Context, spec platform.PairSpec, token 
 		}
 		// sandbox physics: volumes must be replicable (vendor-side checks, not lifecycle rules)
 		pv, sv := loadVolume(ctx, t, spec.PrimaryVolumeID), loadVolume(ctx, t, spec.SecondaryVolumeID)
+		for _, v := range []*platform.Volume{pv, sv} {
+			if lost, err := volumeLost(ctx, t, v.ID); err != nil {
+				return err
+			} else if lost {
+				return platform.Invalidf("OperationDenied.DeviceRemoved", "volume %q was removed (a volume_lost sandbox fault holds it)", v.ID)
+			}
+		}
 		if pv.Encrypted {
 			return platform.Invalidf("OperationDenied.EncryptedDisk", "primary volume %q is encrypted", pv.ID)
 		}
@@ -305,7 +312,7 @@ func (s *Sandbox) proposedPairFacts(ctx context.Context, t *tx, spec platform.Pa
 
 // ProposedPairFacts returns the facts a pair created from spec would have (plan-time checks).
 func (s *Sandbox) ProposedPairFacts(ctx context.Context, spec platform.PairSpec) (lifecycle.Facts, error) {
-	if err := s.begin(ctx, "ProposedPairFacts"); err != nil {
+	if err := s.beginOn(ctx, "ProposedPairFacts", callScope{kind: lifecycle.ReplicationPair}); err != nil {
 		return lifecycle.Facts{}, err
 	}
 	var f lifecycle.Facts
@@ -337,7 +344,7 @@ func (s *Sandbox) pairAccess() drAccess[pairRec, platform.ReplicationPair] {
 
 // UpdatePair changes a pair's name, description, RPO and bandwidth (the update operation).
 func (s *Sandbox) UpdatePair(ctx context.Context, id string, spec platform.PairSpec) (platform.ReplicationPair, error) {
-	if err := s.begin(ctx, "UpdatePair"); err != nil {
+	if err := s.beginOn(ctx, "UpdatePair", callScope{kind: lifecycle.ReplicationPair, id: id, op: lifecycle.OpUpdate}); err != nil {
 		return platform.ReplicationPair{}, err
 	}
 	if spec.BandwidthKbps < 0 || spec.RPOSeconds < 0 {
