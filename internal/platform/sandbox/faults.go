@@ -54,8 +54,13 @@ var syncOps = map[lifecycle.Kind][]lifecycle.Op{
 
 func isSyncOp(kind lifecycle.Kind, op lifecycle.Op) bool { return slices.Contains(syncOps[kind], op) }
 
+// ValidateFault checks a fault's type, scope and parameters without storing it (the
+// dr_sandbox_fault resource calls it at validate time); CreateFault checks the same, and
+// that the objects it names exist.
+func ValidateFault(f platform.Fault) error { return validateFault(&f) }
+
 // validateFault checks a fault's type, scope and parameters (vendor-neutral input checks of
-// the sandbox's own API, not lifecycle rules).
+// the sandbox's own API, not lifecycle rules), and fills Count's default (1) and Remaining.
 func validateFault(f *platform.Fault) error {
 	bad := func(format string, args ...any) error {
 		return platform.Invalidf("InvalidFault", "%s fault: "+format, append([]any{f.Type}, args...)...)
