@@ -88,23 +88,12 @@ func (r *sandboxFaultResource) Metadata(_ context.Context, req resource.Metadata
 func (r *sandboxFaultResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "A fault injected into the embedded sandbox DR platform, to rehearse failures declaratively. " +
-			"Creating the resource switches the fault on, destroying it switches it off; changing any argument replaces " +
-			"it. Faults are stored in the sandbox database, so every Terraform run and process using the same database " +
-			"sees them. Works only on the sandbox platform.\n\n" +
-			"Types:\n\n" +
-			"* `transient_errors`: that fraction (`rate`) of the matching API calls fail with a retryable throttling error " +
-			"(the provider retries them).\n" +
-			"* `latency`: every matching API call takes `latency` longer.\n" +
-			"* `fail_next`: the next `times` operations `operation` on objects of `kind` (optionally only `object_id`) end " +
-			"in `error{operation}`; `remaining` counts down. The next apply retries the operation.\n" +
-			"* `volume_lost`: the volume `object_id` is removed out of band: every replication pair using it becomes " +
-			"`invalid` at once (the vendors' `DeviceRemoved`), and a protection group holding such a pair too. `invalid` " +
-			"is delete-only: destroying the fault makes the volume usable again but does not repair the pair.\n" +
-			"* `link_stall`: the replication link of the matching pairs and groups stops progressing: their " +
-			"synchronisations (first sync, resync, `enable_protection`, `reprotect`) stay in their transitional state with " +
-			"progress frozen until the fault is destroyed; the resources' `timeouts` decide how long an apply waits.\n\n" +
-			"Scope: `kind`, `operation` and `object_id` narrow the fault; an unset one matches anything.",
+		MarkdownDescription: "A fault injected into the embedded sandbox DR platform, to rehearse failures declaratively: " +
+			"throttled or slow API calls, operations that fail, a volume lost out of band, a replication link that stops " +
+			"progressing (see `type`). Creating the resource switches the fault on, destroying it switches it off; " +
+			"changing any argument replaces it. `kind`, `operation` and `object_id` narrow its scope (unset: any). Faults " +
+			"are stored in the sandbox database, so every Terraform run and process using the same database sees them. " +
+			"Works only on the sandbox platform.",
 		Attributes: map[string]schema.Attribute{
 			"times": schema.Int64Attribute{
 				MarkdownDescription: "`fail_next` only: how many of the next matching operations fail, 1 to 1000. Defaults to `1`.",
@@ -161,7 +150,20 @@ func (r *sandboxFaultResource) Schema(_ context.Context, _ resource.SchemaReques
 				Computed: true,
 			},
 			"type": schema.StringAttribute{
-				MarkdownDescription: "What the fault does: one of " + mdList(faultTypeNames()) + " (see above).",
+				MarkdownDescription: "What the fault does, one of:\n\n" +
+					"  * `transient_errors`: that fraction (`rate`) of the matching API calls fail with a retryable " +
+					"throttling error (the provider retries them).\n" +
+					"  * `latency`: every matching API call takes `latency` longer.\n" +
+					"  * `fail_next`: the next `times` operations `operation` on objects of `kind` (optionally only " +
+					"`object_id`) end in `error{operation}`; `remaining` counts down. The next apply retries the operation.\n" +
+					"  * `volume_lost`: the volume `object_id` is removed out of band: every replication pair using it " +
+					"becomes `invalid` at once (the vendors' `DeviceRemoved`), and a protection group holding such a pair " +
+					"too. `invalid` is delete-only: destroying the fault makes the volume usable again but does not repair " +
+					"the pair.\n" +
+					"  * `link_stall`: the replication link of the matching pairs and groups stops progressing: their " +
+					"synchronisations (first sync, resync, `enable_protection`, `reprotect`) stay in their transitional " +
+					"state with progress frozen until the fault is destroyed; the resources' `timeouts` decide how long an " +
+					"apply waits.",
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.OneOf(faultTypeNames()...)},
 				PlanModifiers:       replace,
