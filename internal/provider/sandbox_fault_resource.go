@@ -164,9 +164,9 @@ func (r *sandboxFaultResource) Schema(_ context.Context, _ resource.SchemaReques
 					"synchronisations (first sync, resync, `enable_protection`, `reprotect`) stay in their transitional " +
 					"state with progress frozen until the fault is destroyed; the resources' `timeouts` decide how long an " +
 					"apply waits.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.OneOf(faultTypeNames()...)},
-				PlanModifiers:       replace,
+				Required:      true,
+				Validators:    []validator.String{stringvalidator.OneOf(faultTypeNames()...)},
+				PlanModifiers: replace,
 			},
 		},
 	}
