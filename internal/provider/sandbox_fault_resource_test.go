@@ -12,6 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 )
 
 const faultAddr = "dr_sandbox_fault.f"
@@ -302,6 +304,62 @@ func TestAccSandboxFault_volumeLostR001(t *testing.T) {
   active_site = "secondary"`) + lost,
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)R001-1.*invalid`),
+			},
+		},
+	})
+}
+
+// A group whose protection was never enabled cannot be enabled and then failed over while its
+// source site is down: the first synchronisation needs the source, so enable_protection never
+// completes; the apply fails with the platform's words (error-starting … site … is down) once
+// the platform gives up, and nothing was failed over.
+func TestAccProtectionGroup_neverProtectedSourceDown(t *testing.T) {
+	db := testAccSandbox(t)
+	cfg := func(prodHealthy bool, attrs string) string {
+		return testAccGroupConfig(db, groupCfg{prodHealthy: prodHealthy, pairs: true, webPower: "stopped", attrs: attrs})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:            cfg(true, ""),
+				ConfigStateChecks: []statecheck.StateCheck{expectGroup("status", knownvalue.StringExact("configured"))},
+			},
+			{Config: cfg(false, "")},
+			{
+				// planned as enable_protection → failover; the first step cannot finish
+				Config:      cfg(false, disabledTarget),
+				ExpectError: regexp.MustCompile(`(?s)Error running enable_protection on dr_protection_group.*error\{enable_protection\}.*error-starting.*site.*is\s+down`),
+			},
+			{
+				PreConfig: func() {
+					// nothing was failed over; then the site returns and an operator enables
+					// protection out of band (an observe-only pair in an error state would be
+					// planned for deletion by today's engine: see the report)
+					ctx := context.Background()
+					sb := testAccOpenSandbox(t, db)
+					gs, err := sb.ListGroups(ctx)
+					if err != nil || len(gs) != 1 {
+						t.Fatalf("groups: %v %d", err, len(gs))
+					}
+					g := gs[0]
+					if g.State != lifecycle.Error || g.FailedOp != lifecycle.OpEnableProtection || g.ActiveSite != lifecycle.SiteSource {
+						t.Fatalf("after the failed apply the group is %s{%s} at %s, want error{enable_protection} at source", g.State, g.FailedOp, g.ActiveSite)
+					}
+					sites, _ := sb.ListSites(ctx)
+					for _, s := range sites {
+						if !s.Healthy {
+							if _, err := sb.SetSiteHealth(ctx, s.ID, true); err != nil {
+								t.Fatal(err)
+							}
+						}
+					}
+					if err := sb.Invoke(ctx, lifecycle.ProtectionGroup, g.ID, lifecycle.OpEnableProtection, "", nil); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:            cfg(true, enabledSource),
+				ConfigStateChecks: []statecheck.StateCheck{expectGroup("status", knownvalue.StringExact("replicating"))},
 			},
 		},
 	})
