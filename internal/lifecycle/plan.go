@@ -658,9 +658,11 @@ func (p *planner) explain(start Observation) []Violation {
 				if !op.Invocable || op.Create || op.OnRequest || (op.DataLoss != nil) != lossy || op.IsFrom(start.State, start.FailedOp) {
 					continue
 				}
+				// the active site first: when the goal moves it, the operations that would
+				flipNeeded := p.goal.ActiveSite != "" && start.ActiveSite != p.goal.ActiveSite
 				ends := op.OnSuccess != "" && slices.Contains(p.goal.States, op.OnSuccess)
-				flips := p.goal.ActiveSite != "" && op.Site == SiteFlip && start.ActiveSite != p.goal.ActiveSite
-				if ends || flips {
+				flips := op.Site == SiteFlip
+				if (flipNeeded && flips) || (!flipNeeded && ends) {
 					add([]Violation{*op.fromViolation(p.t, &start)})
 				}
 			}

@@ -78,7 +78,7 @@ var rules = []Rule{
 	{"V-NO-RETRY", []Kind{ReplicationPair, ProtectionGroup, BackupReplica, RecoveryServer}, "A precondition failure is never retried; only retryable error classes are.", "executor"},
 
 	// Engine additions (not in RULES.md).
-	{"V-PAIR-IN-GROUP", kPair, "A pair that belongs to a protection group is started, stopped, switched over, failed over and reprotected through its group.", "check"},
+	{"V-PAIR-IN-GROUP", kPair, "A pair that belongs to a protection group is started, stopped, switched over, failed over, reprotected and deleted through its group (remove it from the group to delete it).", "check"},
 	{"V-PAIR-SWITCH", kPair, "Pair switchover only while replicating, with the first sync done and both sites healthy.", "check"},
 	{"V-STATE", []Kind{ReplicationPair, ProtectionGroup, BackupReplica, RecoveryServer}, "An operation runs only from the states its table lists (the generic from-state rule where no specific rule applies).", "check"},
 	{"V-SYNC-SITES", kBoth, "An operation that copies data between the sites (first synchronisation, resynchronisation, reprotect) needs the sites it copies between healthy: it cannot complete while one is down, and a failover after a synchronisation that never ran reaches a site without data.", "check"},

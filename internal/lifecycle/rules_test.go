@@ -721,7 +721,10 @@ func TestRule_V_PAIR_IN_GROUP(t *testing.T) {
 	for _, op := range []Op{OpStart, OpStop, OpSwitchover, OpFailover, OpReprotect} {
 		mustRefuse(t, ReplicationPair, op, o, Options{}, "V-PAIR-IN-GROUP", `"grp-1"`, "dr_protection_group")
 	}
+	// a grouped pair is deleted only after it leaves its group
 	o.State = Paused
+	mustRefuse(t, ReplicationPair, OpDelete, o, Options{}, "V-PAIR-IN-GROUP", "remove the pair from the group first")
+	o.Facts.InGroup, o.Facts.GroupID = false, ""
 	mustAllow(t, ReplicationPair, OpDelete, o, Options{})
 }
 

@@ -302,7 +302,8 @@ func pairTable() *KindTable {
 			},
 			{
 				Name: OpDelete, Invocable: true, From: from("configured", "paused", "failed_over", "invalid", "error{*}"), Via: Deleting, OnSuccess: Deleted,
-				Description: "Delete the replication relationship; both volumes are kept.",
+				Description:   "Delete the replication relationship; both volumes are kept.",
+				Preconditions: []Precondition{notInGroup},
 				DataLoss: &DataLossRule{
 					Rule: "V-PAIR-DELETE",
 					When: func(o *Observation) bool { return o.State == FailedOver },

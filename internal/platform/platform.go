@@ -109,7 +109,16 @@ type Inventory interface {
 	ListVaults(ctx context.Context) ([]Vault, error)
 	DeleteVault(ctx context.Context, id string) error
 
-	// Faults (persisted, so every process on the same database sees them).
+	// Faults (persisted, so every process on the same database sees them). The calls below
+	// set sandbox-wide fault settings; CreateFault and friends manage individual, scoped
+	// faults (the dr_sandbox_fault resource). ClearFaults removes both.
+	CreateFault(ctx context.Context, f Fault) (Fault, error)
+	GetFault(ctx context.Context, id string) (Fault, error)
+	ListFaults(ctx context.Context) ([]Fault, error)
+	// DeleteFault switches a fault off (a lost volume's pairs stay invalid: the relationship
+	// was broken; a stalled synchronisation resumes).
+	DeleteFault(ctx context.Context, id string) error
+
 	FailNext(ctx context.Context, kind lifecycle.Kind, op lifecycle.Op, n int) error
 	SetTransientErrorRate(ctx context.Context, rate float64) error
 	SetLatency(ctx context.Context, d time.Duration) error
@@ -123,4 +132,45 @@ type Faults struct {
 	Latency            time.Duration
 	// FailNext counts, keyed "kind/op": that many upcoming operations end in error{op}.
 	FailNext map[string]int
+}
+
+// FaultType names what a scoped fault does.
+type FaultType string
+
+// Fault types.
+const (
+	// FaultTransientErrors fails that fraction (Rate) of matching API calls with a Retryable
+	// error (throttling).
+	FaultTransientErrors FaultType = "transient_errors"
+	// FaultLatency adds Latency to every matching API call.
+	FaultLatency FaultType = "latency"
+	// FaultFailNext makes the next Count matching operations end in error{op}.
+	FaultFailNext FaultType = "fail_next"
+	// FaultVolumeLost removes a volume out of band (ObjectID): every pair using it becomes
+	// invalid (Alibaba StatusMessage DeviceRemoved; SDRS pair invalid).
+	FaultVolumeLost FaultType = "volume_lost"
+	// FaultLinkStall stops the replication link of the matching pairs and groups: their
+	// synchronisations (first sync, resync, reprotect) make no progress until the fault is
+	// deleted.
+	FaultLinkStall FaultType = "link_stall"
+)
+
+// FaultTypes lists every fault type.
+var FaultTypes = []FaultType{FaultTransientErrors, FaultLatency, FaultFailNext, FaultVolumeLost, FaultLinkStall}
+
+// Fault is one scoped fault of the sandbox. Kind, Op and ObjectID narrow its scope (empty =
+// any); which of them a type accepts or needs is checked by CreateFault.
+type Fault struct {
+	ID       string
+	Type     FaultType
+	Kind     lifecycle.Kind
+	Op       lifecycle.Op
+	ObjectID string
+	Rate     float64       // transient_errors: 0 < Rate <= 1
+	Latency  time.Duration // latency: > 0
+	Count    int           // fail_next: operations to fail (>= 1)
+	// Remaining is how many of Count are still armed (fail_next).
+	Remaining int
+	CreatedAt time.Time
+	Version   int64
 }

@@ -296,6 +296,24 @@ func (r *retryingInventory) DeleteVault(ctx context.Context, id string) error {
 	return retry0(ctx, r.p, "DeleteVault", func() error { return r.Inventory.DeleteVault(ctx, id) })
 }
 
+// A failed CreateFault wrote nothing (transient faults fail a call before it starts, and a
+// busy database rolls the transaction back), so retrying it cannot create two faults.
+func (r *retryingInventory) CreateFault(ctx context.Context, f platform.Fault) (platform.Fault, error) {
+	return retry(ctx, r.p, "CreateFault", func() (platform.Fault, error) { return r.Inventory.CreateFault(ctx, f) })
+}
+
+func (r *retryingInventory) GetFault(ctx context.Context, id string) (platform.Fault, error) {
+	return retry(ctx, r.p, "GetFault", func() (platform.Fault, error) { return r.Inventory.GetFault(ctx, id) })
+}
+
+func (r *retryingInventory) ListFaults(ctx context.Context) ([]platform.Fault, error) {
+	return retry(ctx, r.p, "ListFaults", func() ([]platform.Fault, error) { return r.Inventory.ListFaults(ctx) })
+}
+
+func (r *retryingInventory) DeleteFault(ctx context.Context, id string) error {
+	return retry0(ctx, r.p, "DeleteFault", func() error { return r.Inventory.DeleteFault(ctx, id) })
+}
+
 // Client tokens are idempotency keys: anyone holding one can replay an operation, so they are
 // masked in the provider's logs (by field key and wherever they appear in a message).
 var (

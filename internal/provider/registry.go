@@ -13,6 +13,7 @@ var resourceConstructors = []func() resource.Resource{
 	NewRecoveryServerResource,
 	NewReplicationPairResource,
 	NewSandboxBackupResource,
+	NewSandboxFaultResource,
 	NewSandboxServerResource,
 	NewSandboxSiteResource,
 	NewSandboxVaultResource,

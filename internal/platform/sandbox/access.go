@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 )
 
@@ -19,7 +20,7 @@ type drAccess[R, V any] struct {
 // getDR reads one DR object in one transaction, counted as method.
 func getDR[R, V any](s *Sandbox, ctx context.Context, method, id string, a drAccess[R, V]) (V, error) {
 	var out V
-	if err := s.begin(ctx, method); err != nil {
+	if err := s.beginOn(ctx, method, callScope{kind: lifecycle.Kind(a.kind), id: id}); err != nil {
 		return out, err
 	}
 	err := s.view(ctx, func(t *tx) error {
@@ -37,7 +38,7 @@ func getDR[R, V any](s *Sandbox, ctx context.Context, method, id string, a drAcc
 // listDR reads every object of a DR kind in one transaction, counted as method; an object
 // that a due operation deleted on the way is left out.
 func listDR[R, V any](s *Sandbox, ctx context.Context, method string, a drAccess[R, V]) ([]V, error) {
-	if err := s.begin(ctx, method); err != nil {
+	if err := s.beginOn(ctx, method, callScope{kind: lifecycle.Kind(a.kind)}); err != nil {
 		return nil, err
 	}
 	var out []V

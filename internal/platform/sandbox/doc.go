@@ -24,6 +24,20 @@
 // acceleration), recovery-server finalization 30 s. Progress (SyncProgress, replica Progress)
 // is elapsed ÷ duration. The clock is injectable (FakeClock in tests).
 //
+// # Stalled synchronisations
+//
+// A synchronisation (a pair's start — first sync or resync — and reprotect; a group's
+// enable_protection and reprotect) progresses only while both sites are up and its
+// replication link moves (stall.go). While a site it needs is down it stays in its
+// transitional state with its progress frozen; if the site is not back within 30 minutes of
+// simulated time the platform gives up and the operation ends in error{op} with a last_error
+// in the vendors' words ("error-starting: the synchronisation made no progress …: site … is
+// down (peer AZ unreachable)"); if the site comes back sooner the copy resumes where it
+// stopped and its end moves back by the stall. A link_stall fault stalls it the same way but
+// without a bound (the platform does not detect a silent link), until the fault is removed.
+// The stall is recorded when site health or link faults change (in that transaction) and at
+// invoke time, so the lazy advancement needs no history.
+//
 // # Rules
 //
 // Legality is decided by lifecycle.Check on the sandbox's own observation (facts read from the
@@ -41,8 +55,16 @@
 //
 // # Faults
 //
-// FailNext(kind, op, n), SetTransientErrorRate (seeded RNG, Options.Seed), SetLatency (slept
-// on the injected clock) and ClearFaults persist in the settings table, so every process and
-// every terraform run on the same file sees them. Transient errors and latency apply at the
-// start of every API call, before anything else.
+// Sandbox-wide settings — FailNext(kind, op, n), SetTransientErrorRate (seeded RNG,
+// Options.Seed), SetLatency (slept on the injected clock) — persist in the settings table;
+// scoped faults (CreateFault/DeleteFault, the dr_sandbox_fault resource) are objects of kind
+// "fault": transient_errors and latency narrowed to a kind, an operation or an object;
+// fail_next (the next Count operations of a kind/op, optionally on one object, end in
+// error{op}; Remaining counts down); volume_lost (every pair using the volume becomes invalid
+// at once, StatusMessage DeviceRemoved, and a group holding such a pair too; deleting the
+// fault makes the volume usable again but does not repair a broken pair: invalid is
+// delete-only, as on the vendors' platforms); link_stall (synchronisations stall, see above).
+// Both kinds of fault are visible to every process and terraform run on the same file;
+// ClearFaults removes both. Transient errors and latency apply at the start of every API
+// call, before anything else; a call on no DR object (inventory) matches unscoped faults only.
 package sandbox

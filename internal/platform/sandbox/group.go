@@ -29,7 +29,7 @@ func (s *Sandbox) loadGroup(ctx context.Context, t *tx, id string, now time.Time
 	}
 	oldActive := rec.ActiveSite
 	c.complete(r)
-	if !p.Fail {
+	if !p.fails() {
 		switch p.Op {
 		case lifecycle.OpEnableProtection:
 			rec.FirstSyncDone = true
@@ -279,7 +279,7 @@ func (s *Sandbox) groupView(ctx context.Context, t *tx, rec *groupRec, ver int64
 
 // CreateGroup creates a protection group between two sandbox sites (creating → configured).
 func (s *Sandbox) CreateGroup(ctx context.Context, spec platform.GroupSpec, token string) (platform.ProtectionGroup, error) {
-	if err := s.begin(ctx, "CreateGroup"); err != nil {
+	if err := s.beginOn(ctx, "CreateGroup", callScope{kind: lifecycle.ProtectionGroup, op: lifecycle.OpCreate}); err != nil {
 		return platform.ProtectionGroup{}, err
 	}
 	if err := validateToken(token); err != nil {
@@ -362,7 +362,7 @@ func (s *Sandbox) groupAccess() drAccess[groupRec, platform.ProtectionGroup] {
 
 // UpdateGroup changes a group's name and description.
 func (s *Sandbox) UpdateGroup(ctx context.Context, id string, spec platform.GroupSpec) (platform.ProtectionGroup, error) {
-	if err := s.begin(ctx, "UpdateGroup"); err != nil {
+	if err := s.beginOn(ctx, "UpdateGroup", callScope{kind: lifecycle.ProtectionGroup, id: id, op: lifecycle.OpUpdate}); err != nil {
 		return platform.ProtectionGroup{}, err
 	}
 	var out platform.ProtectionGroup

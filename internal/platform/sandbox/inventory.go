@@ -92,7 +92,10 @@ func (s *Sandbox) PutSite(ctx context.Context, site platform.Site) (platform.Sit
 		}
 		ver, err := put(ctx, t, kSite, "site", &rec.ID, site.Version, rec)
 		site.ID, site.Version = rec.ID, ver
-		return err
+		if err != nil {
+			return err
+		}
+		return s.restall(ctx, t, s.now()) // a synchronisation needing the site stalls or resumes
 	})
 	return site, err
 }
@@ -169,6 +172,10 @@ func (s *Sandbox) SetSiteHealth(ctx context.Context, id string, healthy bool) (p
 				rec.DownSince = s.now()
 			}
 			if ver, err = t.update(ctx, kSite, id, ver, rec); err != nil {
+				return err
+			}
+			// synchronisations needing the site stall (outage) or resume (repair)
+			if err := s.restall(ctx, t, s.now()); err != nil {
 				return err
 			}
 		}

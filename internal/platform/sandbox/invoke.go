@@ -38,7 +38,7 @@ const (
 
 // Observe reads an object's normalized state and its facts (lazy advancement applies first).
 func (s *Sandbox) Observe(ctx context.Context, kind lifecycle.Kind, id string) (lifecycle.Observation, error) {
-	if err := s.begin(ctx, "Observe"); err != nil {
+	if err := s.beginOn(ctx, "Observe", callScope{kind: kind, id: id}); err != nil {
 		return lifecycle.Observation{}, err
 	}
 	var obs lifecycle.Observation
@@ -87,7 +87,7 @@ func (s *Sandbox) observe(ctx context.Context, t *tx, kind lifecycle.Kind, id st
 // Invoke starts op on an object. The object moves to the row's transitional state and the
 // result is applied lazily when it is read after the simulated duration.
 func (s *Sandbox) Invoke(ctx context.Context, kind lifecycle.Kind, id string, op lifecycle.Op, token string, params map[string]string) error {
-	if err := s.begin(ctx, "Invoke"); err != nil {
+	if err := s.beginOn(ctx, "Invoke", callScope{kind: kind, id: id, op: op}); err != nil {
 		return err
 	}
 	if err := validateToken(token); err != nil {
@@ -160,11 +160,16 @@ func (s *Sandbox) invokePair(ctx context.Context, t *tx, r *lifecycle.Operation,
 	if r.Name == lifecycle.OpUpdate {
 		applyMetadata(&rec.Name, &rec.Description, params)
 	}
-	fail, err := takeFailNext(ctx, t, lifecycle.ReplicationPair, r.Name)
+	fail, err := takeFailNextOn(ctx, t, lifecycle.ReplicationPair, r.Name, rec.ID)
 	if err != nil {
 		return err
 	}
 	rec.core().begin(r, now, s.scaled(s.pairDuration(ctx, t, rec, r.Name)), fail, "", params)
+	if err := s.beginSync(ctx, t, lifecycle.ReplicationPair, rec.P, func(links []*platform.Fault) bool {
+		return s.stallPair(ctx, t, rec, now, links)
+	}); err != nil {
+		return err
+	}
 	if rec.P == nil && r.Name == lifecycle.OpStart { // immediate start (no Via): replicate from now
 		rec.ReplSince = now
 	}
@@ -193,12 +198,19 @@ func (s *Sandbox) invokeGroup(ctx context.Context, t *tx, r *lifecycle.Operation
 	if r.Name == lifecycle.OpUpdate {
 		applyMetadata(&rec.Name, &rec.Description, params)
 	}
-	fail, err := takeFailNext(ctx, t, lifecycle.ProtectionGroup, r.Name)
+	fail, err := takeFailNextOn(ctx, t, lifecycle.ProtectionGroup, r.Name, rec.ID)
 	if err != nil {
 		return err
 	}
 	oldActive := rec.ActiveSite
 	done := rec.core().begin(r, now, s.scaled(s.groupDuration(ctx, t, rec, r.Name)), fail, "", params)
+	if !done {
+		if err := s.beginSync(ctx, t, lifecycle.ProtectionGroup, rec.P, func(links []*platform.Fault) bool {
+			return s.stallGroup(ctx, t, rec, now, links)
+		}); err != nil {
+			return err
+		}
+	}
 	if done && !fail {
 		switch r.Name {
 		case lifecycle.OpStartDrill:
@@ -333,7 +345,7 @@ func (s *Sandbox) invokeReplica(ctx context.Context, t *tx, r *lifecycle.Operati
 	if err != nil {
 		return err
 	}
-	fail, err := takeFailNext(ctx, t, lifecycle.BackupReplica, r.Name)
+	fail, err := takeFailNextOn(ctx, t, lifecycle.BackupReplica, r.Name, rec.ID)
 	if err != nil {
 		return err
 	}
@@ -350,7 +362,7 @@ func (s *Sandbox) invokeRS(ctx context.Context, t *tx, r *lifecycle.Operation, o
 	if err != nil {
 		return err
 	}
-	fail, err := takeFailNext(ctx, t, lifecycle.RecoveryServer, r.Name)
+	fail, err := takeFailNextOn(ctx, t, lifecycle.RecoveryServer, r.Name, rec.ID)
 	if err != nil {
 		return err
 	}
@@ -358,7 +370,7 @@ func (s *Sandbox) invokeRS(ctx context.Context, t *tx, r *lifecycle.Operation, o
 	if !fail && r.Name == lifecycle.OpFailover {
 		// a failover's run is its finalization: FailNext(recovery_server, finalize) makes
 		// it end in error{finalize}
-		if fail, err = takeFailNext(ctx, t, lifecycle.RecoveryServer, lifecycle.OpFinalize); err != nil {
+		if fail, err = takeFailNextOn(ctx, t, lifecycle.RecoveryServer, lifecycle.OpFinalize, rec.ID); err != nil {
 			return err
 		}
 		if fail {
@@ -376,7 +388,7 @@ func (s *Sandbox) invokeRS(ctx context.Context, t *tx, r *lifecycle.Operation, o
 // Cancel abandons op if it is still running on the object: the object returns to the state it
 // was in before. Cancelling an operation that is not running is a no-op.
 func (s *Sandbox) Cancel(ctx context.Context, kind lifecycle.Kind, id string, op lifecycle.Op) error {
-	if err := s.begin(ctx, "Cancel"); err != nil {
+	if err := s.beginOn(ctx, "Cancel", callScope{kind: kind, id: id, op: op}); err != nil {
 		return err
 	}
 	return s.db.write(ctx, func(t *tx) error {
@@ -477,7 +489,7 @@ func serverCandidateFacts(ctx context.Context, t *tx, rec *groupRec, srv *server
 // ({"pair_id": id}) or a server ({"server_id": id}).
 func (s *Sandbox) MemberFacts(ctx context.Context, groupID string, params map[string]string) (lifecycle.Facts, error) {
 	pairID, serverID := params[ParamPairID], params[ParamServerID]
-	if err := s.begin(ctx, "MemberFacts"); err != nil {
+	if err := s.beginOn(ctx, "MemberFacts", callScope{kind: lifecycle.ProtectionGroup, id: groupID}); err != nil {
 		return lifecycle.Facts{}, err
 	}
 	var f lifecycle.Facts

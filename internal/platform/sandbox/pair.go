@@ -28,7 +28,7 @@ func (s *Sandbox) loadPair(ctx context.Context, t *tx, id string, now time.Time)
 		return nil, 0, err
 	}
 	c.complete(r)
-	if !p.Fail {
+	if !p.fails() {
 		switch p.Op {
 		case lifecycle.OpStart:
 			rec.FirstSync = true
@@ -193,7 +193,7 @@ func (s *Sandbox) pairDuration(ctx context.Context, t *tx, rec *pairRec, op life
 
 // CreatePair creates a replication pair between two existing volumes (creating → configured).
 func (s *Sandbox) CreatePair(ctx context.Context, spec platform.PairSpec, token string) (platform.ReplicationPair, error) {
-	if err := s.begin(ctx, "CreatePair"); err != nil {
+	if err := s.beginOn(ctx, "CreatePair", callScope{kind: lifecycle.ReplicationPair, op: lifecycle.OpCreate}); err != nil {
 		return platform.ReplicationPair{}, err
 	}
 	if err := validateToken(token); err != nil {
@@ -270,6 +270,21 @@ func (s *Sandbox) proposedPairFacts(ctx context.Context, t *tx, spec platform.Pa
 	// it decides are unknown, and the engine defers their checks to apply time. A volume id
 	// that names nothing is a missing reference (V-REFS).
 	pv, sv := loadVolume(ctx, t, spec.PrimaryVolumeID), loadVolume(ctx, t, spec.SecondaryVolumeID)
+	// a volume a volume_lost fault holds is gone as far as replication can tell
+	if pv != nil {
+		if lost, err := volumeLost(ctx, t, pv.ID); err != nil {
+			return lifecycle.Facts{}, err
+		} else if lost {
+			pv = nil
+		}
+	}
+	if sv != nil {
+		if lost, err := volumeLost(ctx, t, sv.ID); err != nil {
+			return lifecycle.Facts{}, err
+		} else if lost {
+			sv = nil
+		}
+	}
 	missing := map[string]string{}
 	if pv == nil && spec.PrimaryVolumeID != "" {
 		missing["primary_volume_id"] = spec.PrimaryVolumeID
@@ -315,7 +330,7 @@ func (s *Sandbox) proposedPairFacts(ctx context.Context, t *tx, spec platform.Pa
 
 // ProposedPairFacts returns the facts a pair created from spec would have (plan-time checks).
 func (s *Sandbox) ProposedPairFacts(ctx context.Context, spec platform.PairSpec) (lifecycle.Facts, error) {
-	if err := s.begin(ctx, "ProposedPairFacts"); err != nil {
+	if err := s.beginOn(ctx, "ProposedPairFacts", callScope{kind: lifecycle.ReplicationPair}); err != nil {
 		return lifecycle.Facts{}, err
 	}
 	var f lifecycle.Facts
@@ -347,7 +362,7 @@ func (s *Sandbox) pairAccess() drAccess[pairRec, platform.ReplicationPair] {
 
 // UpdatePair changes a pair's name, description, RPO and bandwidth (the update operation).
 func (s *Sandbox) UpdatePair(ctx context.Context, id string, spec platform.PairSpec) (platform.ReplicationPair, error) {
-	if err := s.begin(ctx, "UpdatePair"); err != nil {
+	if err := s.beginOn(ctx, "UpdatePair", callScope{kind: lifecycle.ReplicationPair, id: id, op: lifecycle.OpUpdate}); err != nil {
 		return platform.ReplicationPair{}, err
 	}
 	if spec.BandwidthKbps < 0 || spec.RPOSeconds < 0 {

@@ -21,7 +21,26 @@ type pending struct {
 	Params     map[string]string `json:"params,omitempty"`
 	Prev       lifecycle.State   `json:"prev"`
 	PrevFailed lifecycle.Op      `json:"prev_failed,omitempty"`
+
+	// A synchronisation (Sync) makes progress only while the sites it copies between are up
+	// and its replication link moves (see stall.go). While it does not, StalledSince is set,
+	// StallCause says why, and Due is pushed back by the stall when it ends (Stalled sums the
+	// stalls so far, for progress). FailAt, when set, is when the platform gives up on a
+	// stall it detects (a site outage): the op then ends in error{op}.
+	Sync         bool          `json:"sync,omitempty"`
+	StalledSince time.Time     `json:"stalled_since,omitempty"`
+	StallCause   string        `json:"stall_cause,omitempty"`
+	StallLimit   string        `json:"stall_limit,omitempty"` // the simulated limit, for the message
+	FailAt       time.Time     `json:"fail_at,omitempty"`
+	Stalled      time.Duration `json:"stalled,omitempty"`
 }
+
+// stalled reports whether the op is not progressing now.
+func (p *pending) stalled() bool { return p != nil && !p.StalledSince.IsZero() }
+
+// fails reports whether completing the op now is a failure: a FailNext fault was armed, or
+// the platform gave up on a stalled synchronisation.
+func (p *pending) fails() bool { return p.Fail || p.stalled() }
 
 // core points into a record's lifecycle fields so the generic machinery can drive any kind.
 type core struct {
@@ -110,6 +129,12 @@ func (c core) begin(r *lifecycle.Operation, now time.Time, dur time.Duration, fa
 func (c core) complete(r *lifecycle.Operation) {
 	p := *c.p
 	*c.p = nil
+	if p.stalled() {
+		*c.state = lifecycle.Error
+		*c.failed = p.FailOp
+		*c.lastErr = stallMessage(p)
+		return
+	}
 	if p.Fail {
 		*c.state = lifecycle.Error
 		*c.failed = p.FailOp
@@ -132,19 +157,36 @@ func (c core) cancel() {
 	*c.failed = p.PrevFailed
 }
 
-func (c core) due(now time.Time) bool { return *c.p != nil && !now.Before((*c.p).Due) }
+// due reports whether the running op has a result to apply at now: it ran its course, or it
+// is a stalled synchronisation the platform gives up on (FailAt). A stall without FailAt
+// never completes on its own.
+func (c core) due(now time.Time) bool {
+	p := *c.p
+	if p == nil {
+		return false
+	}
+	if p.stalled() {
+		return !p.FailAt.IsZero() && !now.Before(p.FailAt)
+	}
+	return !now.Before(p.Due)
+}
 
-// progress is the elapsed fraction of the running op, 0..1.
+// progress is the fraction of the running op's work done, 0..1; it does not advance while
+// the op is stalled.
 func (c core) progress(now time.Time) float64 {
 	p := *c.p
 	if p == nil {
 		return 0
 	}
-	total := p.Due.Sub(p.Started)
+	total := p.Due.Sub(p.Started) - p.Stalled
 	if total <= 0 {
 		return 1
 	}
-	f := float64(now.Sub(p.Started)) / float64(total)
+	elapsed := now.Sub(p.Started) - p.Stalled
+	if p.stalled() {
+		elapsed = p.StalledSince.Sub(p.Started) - p.Stalled
+	}
+	f := float64(elapsed) / float64(total)
 	if f < 0 {
 		f = 0
 	}

@@ -131,7 +131,7 @@ func (s *Sandbox) rsView(ctx context.Context, t *tx, rec *rsRec, ver int64) (pla
 
 // CreateRecoveryServer defines a recovery server (creating → standby, no VM: R004-1).
 func (s *Sandbox) CreateRecoveryServer(ctx context.Context, spec platform.RecoveryServerSpec, token string) (platform.RecoveryServer, error) {
-	if err := s.begin(ctx, "CreateRecoveryServer"); err != nil {
+	if err := s.beginOn(ctx, "CreateRecoveryServer", callScope{kind: lifecycle.RecoveryServer, op: lifecycle.OpCreate}); err != nil {
 		return platform.RecoveryServer{}, err
 	}
 	if err := validateToken(token); err != nil {
@@ -216,7 +216,7 @@ func (s *Sandbox) rsAccess() drAccess[rsRec, platform.RecoveryServer] {
 // UpdateRecoveryServer changes a recovery server's configuration (allowed in standby only,
 // like the Acronis console; the VM does not exist then).
 func (s *Sandbox) UpdateRecoveryServer(ctx context.Context, id string, spec platform.RecoveryServerSpec) (platform.RecoveryServer, error) {
-	if err := s.begin(ctx, "UpdateRecoveryServer"); err != nil {
+	if err := s.beginOn(ctx, "UpdateRecoveryServer", callScope{kind: lifecycle.RecoveryServer, id: id, op: lifecycle.OpUpdate}); err != nil {
 		return platform.RecoveryServer{}, err
 	}
 	var out platform.RecoveryServer

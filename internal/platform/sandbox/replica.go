@@ -163,7 +163,7 @@ func (s *Sandbox) replicaDuration(rec *replicaRec, op lifecycle.Op) time.Duratio
 
 // CreateReplica replicates a backup to a destination region (the replicate operation).
 func (s *Sandbox) CreateReplica(ctx context.Context, spec platform.ReplicaSpec, token string) (platform.BackupReplica, error) {
-	if err := s.begin(ctx, "CreateReplica"); err != nil {
+	if err := s.beginOn(ctx, "CreateReplica", callScope{kind: lifecycle.BackupReplica, op: lifecycle.OpReplicate}); err != nil {
 		return platform.BackupReplica{}, err
 	}
 	if err := validateToken(token); err != nil {
@@ -228,7 +228,7 @@ func (s *Sandbox) CreateReplica(ctx context.Context, spec platform.ReplicaSpec, 
 
 // ProposedReplicaFacts returns the facts a replica requested with spec would be checked with.
 func (s *Sandbox) ProposedReplicaFacts(ctx context.Context, spec platform.ReplicaSpec) (lifecycle.Facts, error) {
-	if err := s.begin(ctx, "ProposedReplicaFacts"); err != nil {
+	if err := s.beginOn(ctx, "ProposedReplicaFacts", callScope{kind: lifecycle.BackupReplica}); err != nil {
 		return lifecycle.Facts{}, err
 	}
 	var f lifecycle.Facts

@@ -46,6 +46,7 @@ type Sandbox struct {
 	// stay one transaction; this process's own fault changes invalidate the cache at once.
 	faultsMu sync.Mutex
 	faults   faultState
+	scoped   scopedFaults
 	faultsAt time.Time
 }
 
@@ -180,37 +181,47 @@ func saveFaults(ctx context.Context, t *tx, f faultState) error {
 }
 
 // begin is called at the top of every API method: it counts the call, then applies the
-// configured latency and transient-error faults before anything else happens.
+// configured latency and transient-error faults before anything else happens. Calls that work
+// on no DR object match only unscoped faults.
 func (s *Sandbox) begin(ctx context.Context, method string) error {
+	return s.beginOn(ctx, method, callScope{})
+}
+
+// beginOn is begin for a call on a DR kind, object and operation (scoped faults match them).
+func (s *Sandbox) beginOn(ctx context.Context, method string, sc callScope) error {
 	s.count(method)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	s.faultsMu.Lock()
-	f, fresh := s.faults, !s.faultsAt.IsZero() && time.Since(s.faultsAt) < faultsTTL
+	f, sf, fresh := s.faults, s.scoped, !s.faultsAt.IsZero() && time.Since(s.faultsAt) < faultsTTL
 	s.faultsMu.Unlock()
 	if !fresh {
 		if err := s.db.read(ctx, func(t *tx) error {
 			var err error
-			f, err = loadFaults(ctx, t)
+			if f, err = loadFaults(ctx, t); err != nil {
+				return err
+			}
+			sf, err = loadScopedFaults(ctx, t)
 			return err
 		}); err != nil {
 			return err
 		}
 		s.faultsMu.Lock()
-		s.faults, s.faultsAt = f, time.Now()
+		s.faults, s.scoped, s.faultsAt = f, sf, time.Now()
 		s.faultsMu.Unlock()
 	}
-	if f.LatencyNS > 0 {
-		if err := s.clock.Sleep(ctx, time.Duration(f.LatencyNS)); err != nil {
+	latency, rate := callFaults(f, sf, sc)
+	if latency > 0 {
+		if err := s.clock.Sleep(ctx, latency); err != nil {
 			return err
 		}
 	}
-	if f.TransientErrorRate > 0 {
+	if rate > 0 {
 		s.rngMu.Lock()
 		roll := s.rng.Float64()
 		s.rngMu.Unlock()
-		if roll < f.TransientErrorRate {
+		if roll < rate {
 			return &platform.Error{Class: platform.ClassRetryable, Code: platform.CodeThrottling,
 				Message: fmt.Sprintf("sandbox: injected transient error on %s", method)}
 		}
@@ -277,11 +288,25 @@ func (s *Sandbox) SetLatency(ctx context.Context, d time.Duration) error {
 	})
 }
 
-// ClearFaults removes every fault setting.
+// ClearFaults removes every fault setting and every scoped fault.
 func (s *Sandbox) ClearFaults(ctx context.Context) error {
 	s.count("ClearFaults")
 	defer s.invalidateFaults()
-	return s.db.write(ctx, func(t *tx) error { return saveFaults(ctx, t, faultState{}) })
+	return s.db.write(ctx, func(t *tx) error {
+		if err := saveFaults(ctx, t, faultState{}); err != nil {
+			return err
+		}
+		fs, _, err := listRecs[platform.Fault](ctx, t, kFault)
+		if err != nil {
+			return err
+		}
+		for _, f := range fs {
+			if err := t.remove(ctx, kFault, f.ID); err != nil {
+				return err
+			}
+		}
+		return s.restall(ctx, t, s.now())
+	})
 }
 
 // Faults returns the persisted fault configuration.
@@ -300,15 +325,21 @@ func (s *Sandbox) Faults(ctx context.Context) (platform.Faults, error) {
 	return out, err
 }
 
-// takeFailNext consumes one armed failure for kind/op (inside the operation's transaction).
+// takeFailNext consumes one armed failure for kind/op (inside the operation's transaction),
+// of the sandbox-wide settings or of a fail_next fault.
 func takeFailNext(ctx context.Context, t *tx, kind lifecycle.Kind, op lifecycle.Op) (bool, error) {
+	return takeFailNextOn(ctx, t, kind, op, "")
+}
+
+// takeFailNextOn is takeFailNext for an operation on the object id.
+func takeFailNextOn(ctx context.Context, t *tx, kind lifecycle.Kind, op lifecycle.Op, id string) (bool, error) {
 	f, err := loadFaults(ctx, t)
 	if err != nil {
 		return false, err
 	}
 	key := string(kind) + "/" + string(op)
 	if f.FailNext[key] <= 0 {
-		return false, nil
+		return takeScopedFailNext(ctx, t, kind, op, id)
 	}
 	f.FailNext[key]--
 	if f.FailNext[key] == 0 {
