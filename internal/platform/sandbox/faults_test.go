@@ -121,8 +121,8 @@ func TestVolumeLostFault(t *testing.T) {
 		t.Fatalf("pair after delete: %v", err)
 	}
 	_, err := e.sb.CreatePair(e.ctx, platform.PairSpec{Name: "again", PrimaryVolumeID: "vol-p", SecondaryVolumeID: "vol-s"}, "")
-	if platform.ClassOf(err) != platform.ClassInvalid {
-		t.Fatalf("pair on a lost volume: %v", err)
+	if platform.RuleOf(err) != "V-REFS" {
+		t.Fatalf("pair on a lost volume: want V-REFS (the volume is gone), got %v", err)
 	}
 	e.ok(e.sb.DeleteFault(e.ctx, f.ID))
 	must(e.sb.CreatePair(e.ctx, platform.PairSpec{Name: "again", PrimaryVolumeID: "vol-p", SecondaryVolumeID: "vol-s"}, ""))(t)

@@ -21,16 +21,20 @@ func (e *env) newGroupWithPair() (gid, pid string) {
 	return g.ID, pid
 }
 
-// A group whose protection was never enabled, with the source site down: enable_protection's
-// first synchronisation cannot copy anything. It stalls (starting, progress frozen), never
-// completes, and ends in error{enable_protection} with the vendor's words once the platform
-// gives up; the failover that would follow is refused (no first sync, not protecting).
+// A group whose protection was never enabled, with the source site down: enable_protection is
+// refused (V-SYNC-SITES). When the source goes down right after the first synchronisation
+// started, it cannot copy anything: it stalls (starting, progress frozen), never completes,
+// and ends in error{enable_protection} with the vendor's words once the platform gives up;
+// the failover that would follow is refused (no first sync, not protecting).
 func TestGroupEnableProtectionSourceDownNeverCompletes(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	gid, pid := e.newGroupWithPair()
 	must(e.sb.SetSiteHealth(e.ctx, "sh-a", false))(t)
+	e.refused(e.invoke(lifecycle.ProtectionGroup, gid, lifecycle.OpEnableProtection, nil), platform.ClassPreconditionFailed, "V-SYNC-SITES")
+	must(e.sb.SetSiteHealth(e.ctx, "sh-a", true))(t)
 	e.ok(e.invoke(lifecycle.ProtectionGroup, gid, lifecycle.OpEnableProtection, nil))
+	must(e.sb.SetSiteHealth(e.ctx, "sh-a", false))(t)
 	e.wantState(lifecycle.ProtectionGroup, gid, "starting")
 
 	// well past the 320 s a healthy first sync takes: still starting, no progress
@@ -99,14 +103,17 @@ func TestPairSyncStallsAndResumes(t *testing.T) {
 	}
 }
 
-// The source site (not checked by start's preconditions) is down when the sync starts: it
-// stalls from the first moment and fails after the limit with error{start}.
+// Starting with the source site down is refused (V-SYNC-SITES); when it goes down at the
+// first moment of the sync, the sync stalls and fails after the limit with error{start}.
 func TestPairStartSourceDownFails(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	id := e.newPair()
 	must(e.sb.SetSiteHealth(e.ctx, "sh-a", false))(t)
+	e.refused(e.invoke(lifecycle.ReplicationPair, id, lifecycle.OpStart, nil), platform.ClassPreconditionFailed, "V-SYNC-SITES")
+	must(e.sb.SetSiteHealth(e.ctx, "sh-a", true))(t)
 	e.ok(e.invoke(lifecycle.ReplicationPair, id, lifecycle.OpStart, nil))
+	must(e.sb.SetSiteHealth(e.ctx, "sh-a", false))(t)
 	e.clk.Advance(stallLimit - time.Second)
 	e.wantState(lifecycle.ReplicationPair, id, "starting")
 	e.clk.Advance(time.Second)
