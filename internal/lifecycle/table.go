@@ -157,6 +157,9 @@ type Operation struct {
 	// apply: a path may end there, and a goal beyond it is refused with the two-step remedy
 	// (V-MANUAL-STEP).
 	Checkpoint string
+	// EndsTest, on a row that removes a test copy (stop_drill, stop_test_failover), names the
+	// row that starts it: the pair is the kind's drill (Drills).
+	EndsTest Op
 	// Syncs marks an operation that copies data between the two sites (first synchronisation,
 	// resynchronisation, reprotect). It cannot complete while either site is down, so the row
 	// must refuse then (V-SYNC-SITES); TestSyncRowsRefuseSiteDown audits every row.

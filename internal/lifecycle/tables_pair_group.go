@@ -575,7 +575,7 @@ func groupTable() *KindTable {
 			},
 			{
 				Name: OpStopDrill, Invocable: true, OnRequest: true, From: from("replicating", "paused", "failed_over", "error{*}"),
-				Description: "Stop the DR drill and clean up its test resources.",
+				Description: "Stop the DR drill and clean up its test resources.", EndsTest: OpStartDrill,
 				Preconditions: []Precondition{{
 					Rule: "V-DRILL", Name: "drill_active", Requirement: "needs a DR drill running",
 					Facts: []string{FactDrill},

@@ -5,8 +5,18 @@ import (
 	"strings"
 )
 
+// replicaPre is a replicate precondition; the refusal points at the create parameter the rule
+// is about (the source backup unless the rule names the destination region or vault).
 func replicaPre(rule, name, requirement string, facts []string, remedy string, test func(o *Observation) (bool, string)) Precondition {
-	return Precondition{Rule: rule, Name: name, Requirement: requirement, Facts: facts, Test: test, Remedy: remedy}
+	param := "backup_id"
+	switch rule {
+	case "R003-2", "R003-7", "R003-8":
+		param = "destination_region"
+	case "R003-11":
+		param = "destination_vault_id"
+	}
+	return Precondition{Rule: rule, Name: name, Requirement: requirement, Facts: facts, Test: test, Remedy: remedy,
+		Params: func(*Observation) []string { return []string{param} }}
 }
 
 func replicaTable() *KindTable {
@@ -191,7 +201,7 @@ func serverTable() *KindTable {
 			},
 			{
 				Name: OpStopTestFailover, Invocable: true, From: from("testing", "error{stop_test_failover}"), Via: Stopping, OnSuccess: Standby,
-				Description:   "Stop the test failover; the temporary VM is destroyed (R004-7).",
+				Description: "Stop the test failover; the temporary VM is destroyed (R004-7).", EndsTest: OpTestFailover,
 				Preconditions: r(OpStopTestFailover),
 				FromRule:      "R004-8", Effect: effUnknownLinks,
 			},

@@ -45,16 +45,6 @@ type ActionInfo struct {
 // Drill reports whether the action is a drill (start → ready → measured → stop).
 func (a ActionInfo) Drill() bool { return a.StopOp != "" }
 
-// drillOps are the kinds with a drill: the operation that starts the test copy and the one
-// that removes it.
-var drillOps = []struct {
-	kind        lifecycle.Kind
-	start, stop lifecycle.Op
-}{
-	{lifecycle.ProtectionGroup, lifecycle.OpStartDrill, lifecycle.OpStopDrill},
-	{lifecycle.RecoveryServer, lifecycle.OpTestFailover, lifecycle.OpStopTestFailover},
-}
-
 // actionKindOp reports whether an operation row becomes an action.
 func actionKindOp(row *lifecycle.Operation) bool {
 	return row.Invocable && !row.Create && (!row.OnRequest || len(row.Params) == 0) && row.Name != lifecycle.OpDelete && row.OnSuccess != lifecycle.Deleted
@@ -81,19 +71,19 @@ func ActionCatalog() []ActionInfo {
 				Kind: kind, Op: row.Name, DataLoss: row.DataLoss != nil, Summary: row.Description,
 			})
 		}
-		for _, d := range drillOps {
-			if d.kind != kind {
+		for _, d := range lifecycle.Drills() {
+			if d.Kind != kind {
 				continue
 			}
-			start, ok1 := t.Operation(d.start)
-			_, ok2 := t.Operation(d.stop)
+			start, ok1 := t.Operation(d.Start)
+			_, ok2 := t.Operation(d.Stop)
 			if !ok1 || !ok2 {
 				continue
 			}
 			out = append(out, ActionInfo{
 				TypeName: resourceTypeOf(kind) + "_drill", ResourceType: resourceTypeOf(kind),
-				Kind: kind, Op: d.start, StopOp: d.stop, DataLoss: start.DataLoss != nil,
-				Summary: fmt.Sprintf("DR drill: %s, wait until the test copy is ready, report the time to ready (the drill's RTO), then %s.", d.start, d.stop),
+				Kind: kind, Op: d.Start, StopOp: d.Stop, DataLoss: start.DataLoss != nil,
+				Summary: fmt.Sprintf("DR drill: %s, wait until the test copy is ready, report the time to ready (the drill's RTO), then %s.", d.Start, d.Stop),
 			})
 		}
 	}

@@ -3,8 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"reflect"
-	"slices"
 	"strings"
 	"time"
 
@@ -221,119 +219,10 @@ func roundDuration(d time.Duration) time.Duration {
 	}
 }
 
-// alreadyDone reports whether the object already is where the operation would take it, so
-// invoking it again is a no-op: the row's result state when that state is not one it starts
-// from (a failed-over pair for failover), or — for a row that does not change the state —
-// its simulated effect on the facts already holding (a running drill for start_drill, none
-// for stop_drill). Operations that move production (switchover, planned failover) are never
-// "already done": each run moves it again.
-func alreadyDone(row *lifecycle.Operation, obs lifecycle.Observation) bool {
-	if row.OnSuccess != "" {
-		return obs.State == row.OnSuccess && !row.IsFrom(obs.State, obs.FailedOp)
-	}
-	if row.Effect == nil || row.Via != "" || row.Site == lifecycle.SiteFlip {
-		return false
-	}
-	f := obs.Facts
-	row.Effect(&f)
-	return reflect.DeepEqual(f, obs.Facts)
-}
-
-// running reports whether the operation itself is already in progress on the object (its
-// transitional state): invoking it again waits for it.
-func running(row *lifecycle.Operation, obs lifecycle.Observation) bool {
-	return (row.Via != "" && obs.State == row.Via) || slices.Contains(row.Pending, obs.State)
-}
-
-// operationPath is the one-step path that runs row on the observed object (waiting for it
-// when it already runs).
-func operationPath(kind lifecycle.Kind, row *lifecycle.Operation, obs lifecycle.Observation, opts lifecycle.Options) lifecycle.Path {
-	active := obs.ActiveSite
-	if row.Site == lifecycle.SiteFlip && active != "" {
-		active = active.Other()
-	}
-	st := lifecycle.Step{
-		Index: 0, Op: row.Name, From: lifecycle.StateRef{State: obs.State, FailedOp: obs.FailedOp},
-		Via: row.Via, Pending: row.Pending, To: row.Target(obs.State), ActiveSite: active,
-		SiteFlip: row.Site == lifecycle.SiteFlip, DataLoss: row.IsDataLoss(obs), Region: row.Region, Afterwards: row.Afterwards,
-	}
-	return lifecycle.Path{Kind: kind, ID: obs.ID, Name: obs.Name, Version: obs.Version, Options: opts,
-		Steps: []lifecycle.Step{st}, State: st.To, ActiveSite: active}
-}
-
-// checkReport evaluates every check of an operation one by one — from-state, each
-// precondition, the data-loss opt-in — for a precheck. lifecycle.Check stops at the first
-// refusing stage; the report shows them all.
-func checkReport(kind lifecycle.Kind, row *lifecycle.Operation, obs lifecycle.Observation, opts lifecycle.Options) []string {
-	var out []string
-	state := lifecycle.RenderState(obs.State, obs.FailedOp)
-	fromState := func() {
-		if row.IsFrom(obs.State, obs.FailedOp) {
-			out = append(out, fmt.Sprintf("✓ %s: %s may start from %s", row.FromRule, row.Name, state))
-		} else {
-			out = append(out, fmt.Sprintf("✗ %s: %s starts only from %s; the %s is %s",
-				row.FromRule, row.Name, strings.ReplaceAll(states(row.From), "`", ""), lifecycle.Table(kind).Noun, state))
-		}
-	}
-	// guards first (as lifecycle.Check orders them), then the from-state, then the rest
-	ordered := make([]*lifecycle.Precondition, 0, len(row.Preconditions))
-	for i := range row.Preconditions {
-		if row.Preconditions[i].Guard {
-			ordered = append(ordered, &row.Preconditions[i])
-		}
-	}
-	guards := len(ordered)
-	for i := range row.Preconditions {
-		if !row.Preconditions[i].Guard {
-			ordered = append(ordered, &row.Preconditions[i])
-		}
-	}
-	if guards == 0 {
-		fromState()
-	}
-	for i, p := range ordered {
-		if i == guards && guards > 0 {
-			fromState()
-		}
-		if p.Applies != nil && !p.Applies(&obs) {
-			continue
-		}
-		var unknown []string
-		for _, f := range p.Facts {
-			if obs.Facts.Unknown[f] {
-				unknown = append(unknown, f)
-			}
-		}
-		if len(unknown) > 0 {
-			out = append(out, fmt.Sprintf("? %s: %s %s (not known yet: %s; checked before the platform call)", p.Rule, row.Name, p.Requirement, strings.Join(unknown, ", ")))
-			continue
-		}
-		if ok, observed := p.Test(&obs); ok {
-			out = append(out, fmt.Sprintf("✓ %s: %s %s", p.Rule, row.Name, p.Requirement))
-		} else {
-			out = append(out, fmt.Sprintf("✗ %s: %s %s: %s. %s", p.Rule, row.Name, p.Requirement, observed, p.Remedy))
-		}
-	}
-	if guards > 0 && guards == len(ordered) {
-		fromState()
-	}
-	if d := row.DataLoss; d != nil {
-		switch {
-		case !row.IsDataLoss(obs):
-			out = append(out, fmt.Sprintf("✓ %s: %s cannot lose data now", d.Rule, row.Name))
-		case opts.AllowDataLoss:
-			out = append(out, fmt.Sprintf("⚠ %s: %s can lose data; allowed by allow_data_loss = true", d.Rule, row.Name))
-		default:
-			out = append(out, fmt.Sprintf("✗ %s: %s can lose data; %s, or set allow_data_loss = true", d.Rule, row.Name, d.Safe))
-		}
-	}
-	return out
-}
-
 // precheck reports every check as progress, then the verdict; refusals become errors so a
 // precheck in CI fails when the operation would be refused.
 func (a *actionBase) precheck(resp *action.InvokeResponse, row *lifecycle.Operation, obs lifecycle.Observation, opts lifecycle.Options, prefix string) bool {
-	for _, line := range checkReport(a.info.Kind, row, obs, opts) {
+	for _, line := range lifecycle.CheckReport(a.info.Kind, row.Name, obs, opts) {
 		send(resp, fmt.Sprintf("%s: precheck %s", prefix, line))
 	}
 	if vs := lifecycle.Blocking(lifecycle.Check(a.info.Kind, row.Name, obs, opts)); len(vs) > 0 {
@@ -341,7 +230,7 @@ func (a *actionBase) precheck(resp *action.InvokeResponse, row *lifecycle.Operat
 		a.addRefusals(&resp.Diagnostics, vs)
 		return false
 	}
-	p := operationPath(a.info.Kind, row, obs, opts)
+	p := lifecycle.OperationPath(a.info.Kind, row.Name, obs, opts)
 	send(resp, fmt.Sprintf("%s: precheck passed: %s would run (%s); nothing was changed", prefix, row.Name, p.Steps[0]))
 	return true
 }

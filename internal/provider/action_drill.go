@@ -35,15 +35,6 @@ func (a *drillAction) Schema(_ context.Context, _ action.SchemaRequest, resp *ac
 	}
 }
 
-// ready reports whether the drill's test copy is ready: the start row's result state, or —
-// for a start row that leaves the state alone (a group's start_drill) — its effect holding.
-func drillReady(start *lifecycle.Operation, obs lifecycle.Observation) bool {
-	if start.OnSuccess != "" {
-		return obs.State == start.OnSuccess
-	}
-	return alreadyDone(start, obs)
-}
-
 // ModifyPlan refuses a drill that cannot start now (from-state, V-FIRST-SYNC, V-DRILL, …).
 func (a *drillAction) ModifyPlan(ctx context.Context, req action.ModifyPlanRequest, resp *action.ModifyPlanResponse) {
 	if a.data == nil || req.Config.Raw.IsNull() {
@@ -94,7 +85,7 @@ func (a *drillAction) Invoke(ctx context.Context, req action.InvokeRequest, resp
 	defer a.cleanup(parent, resp, obs.ID, prefix)
 
 	ex := a.executor(ctx, resp, prefix)
-	if _, err := ex.Run(ctx, a.info.Kind, obs.ID, operationPath(a.info.Kind, start, obs, opts)); err != nil {
+	if _, err := ex.Run(ctx, a.info.Kind, obs.ID, lifecycle.OperationPath(a.info.Kind, start.Name, obs, opts)); err != nil {
 		addRunError(&resp.Diagnostics, a.info.ResourceType, obs.Name, err)
 		return
 	}
@@ -104,7 +95,7 @@ func (a *drillAction) Invoke(ctx context.Context, req action.InvokeRequest, resp
 		if !ok {
 			return
 		}
-		if drillReady(start, cur) {
+		if lifecycle.DrillReady(a.info.Kind, start.Name, cur) {
 			break
 		}
 		if cur.State == lifecycle.Error {
@@ -135,16 +126,16 @@ func (a *drillAction) cleanup(parent context.Context, resp *action.InvokeRespons
 		return
 	}
 	ex := a.executor(ctx, resp, prefix)
-	if running(start, obs) {
+	if lifecycle.Running(a.info.Kind, start.Name, obs) {
 		send(resp, fmt.Sprintf("%s: cleanup: waiting for %s to settle before %s", prefix, start.Name, stop.Name))
-		if _, err := ex.Run(ctx, a.info.Kind, id, operationPath(a.info.Kind, start, obs, lifecycle.Options{})); err != nil {
+		if _, err := ex.Run(ctx, a.info.Kind, id, lifecycle.OperationPath(a.info.Kind, start.Name, obs, lifecycle.Options{})); err != nil {
 			addRunError(&resp.Diagnostics, a.info.ResourceType, obs.Name, err)
 		}
 		if obs, ok = a.observe(ctx, id, &resp.Diagnostics); !ok {
 			return
 		}
 	}
-	if alreadyDone(stop, obs) {
+	if lifecycle.AlreadyDone(a.info.Kind, stop.Name, obs) {
 		send(resp, fmt.Sprintf("%s: cleanup: nothing to clean up (%s)", prefix, lifecycle.RenderState(obs.State, obs.FailedOp)))
 		return
 	}
@@ -155,7 +146,7 @@ func (a *drillAction) cleanup(parent context.Context, resp *action.InvokeRespons
 		}
 		return
 	}
-	if _, err := ex.Run(ctx, a.info.Kind, id, operationPath(a.info.Kind, stop, obs, lifecycle.Options{})); err != nil {
+	if _, err := ex.Run(ctx, a.info.Kind, id, lifecycle.OperationPath(a.info.Kind, stop.Name, obs, lifecycle.Options{})); err != nil {
 		addRunError(&resp.Diagnostics, a.info.ResourceType, obs.Name, err)
 		return
 	}

@@ -206,8 +206,7 @@ func (e *actionEnv) drive(kind lifecycle.Kind, id string, op lifecycle.Op, param
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	row, _ := lifecycle.Table(kind).Operation(op)
-	p := operationPath(kind, row, obs, lifecycle.Options{AllowDataLoss: true})
+	p := lifecycle.OperationPath(kind, op, obs, lifecycle.Options{AllowDataLoss: true})
 	p.Steps[0].Params = params
 	ex := &lifecycle.Executor{Driver: e.sb, PollInterval: time.Millisecond}
 	if _, err := ex.Run(e.ctx, kind, id, p); err != nil {

@@ -59,12 +59,12 @@ func (a *operationAction) ModifyPlan(ctx context.Context, req action.ModifyPlanR
 	}
 	row := b.row(a.info.Op)
 	switch {
-	case alreadyDone(row, obs):
+	case lifecycle.AlreadyDone(a.info.Kind, row.Name, obs):
 		resp.Diagnostics.AddAttributeWarning(path.Root("id"), fmt.Sprintf("%s: nothing to do", b.prefix(obs)),
 			fmt.Sprintf("The %s is already %s, where %s would take it; invoking %s changes nothing.",
 				lifecycle.Table(a.info.Kind).Noun, lifecycle.RenderState(obs.State, obs.FailedOp), row.Name, a.info.TypeName))
 		return
-	case running(row, obs):
+	case lifecycle.Running(a.info.Kind, row.Name, obs):
 		return // the invoke waits for the running operation
 	}
 	b.addRefusals(&resp.Diagnostics, lifecycle.Check(a.info.Kind, row.Name, obs, cfg.options()))
@@ -92,7 +92,7 @@ func (a *operationAction) Invoke(ctx context.Context, req action.InvokeRequest, 
 	row := b.row(a.info.Op)
 	prefix := b.prefix(obs)
 	state := lifecycle.RenderState(obs.State, obs.FailedOp)
-	if alreadyDone(row, obs) {
+	if lifecycle.AlreadyDone(a.info.Kind, row.Name, obs) {
 		send(resp, fmt.Sprintf("%s: already %s; %s has nothing to do (no-op)", prefix, state, row.Name))
 		return
 	}
@@ -101,13 +101,13 @@ func (a *operationAction) Invoke(ctx context.Context, req action.InvokeRequest, 
 		b.precheck(resp, row, obs, opts, prefix)
 		return
 	}
-	if !running(row, obs) {
+	if !lifecycle.Running(a.info.Kind, row.Name, obs) {
 		if vs := lifecycle.Blocking(lifecycle.Check(a.info.Kind, row.Name, obs, opts)); len(vs) > 0 {
 			b.addRefusals(&resp.Diagnostics, vs)
 			return
 		}
 	}
-	p := operationPath(a.info.Kind, row, obs, opts)
+	p := lifecycle.OperationPath(a.info.Kind, row.Name, obs, opts)
 	send(resp, fmt.Sprintf("%s: %s from %s (%s)", prefix, row.Name, state, p.Steps[0]))
 	started := time.Now()
 	res, err := b.executor(ctx, resp, prefix).Run(ctx, a.info.Kind, obs.ID, p)

@@ -150,20 +150,8 @@ func (r *backupReplicaResource) ModifyPlan(ctx context.Context, req resource.Mod
 		return
 	}
 	obs := lifecycle.Observation{Kind: lifecycle.BackupReplica, Name: plan.Name.ValueString(), Facts: facts}
-	for _, v := range lifecycle.Check(lifecycle.BackupReplica, lifecycle.OpReplicate, obs, lifecycle.Options{}) {
-		addViolations(&resp.Diagnostics, replicaRuleAttribute(v.Rule), replicaType, []lifecycle.Violation{v})
-	}
-}
-
-// replicaRuleAttribute points a refusal at the attribute the rule is about.
-func replicaRuleAttribute(rule string) path.Path {
-	switch rule {
-	case "R003-2", "R003-7", "R003-8":
-		return path.Root("destination_region")
-	case "R003-11":
-		return path.Root("destination_vault_id")
-	}
-	return path.Root("backup_id")
+	// each refusal lands at the parameter its rule names (Violation.Params)
+	addViolations(&resp.Diagnostics, path.Root("backup_id"), replicaType, lifecycle.Check(lifecycle.BackupReplica, lifecycle.OpReplicate, obs, lifecycle.Options{}))
 }
 
 func (r *backupReplicaResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -180,7 +168,7 @@ func (r *backupReplicaResource) Create(ctx context.Context, req resource.CreateR
 	spec := r.spec(plan)
 	token := createToken(replicaType, spec.BackupID, spec.DestinationRegion, spec.DestinationVaultID, spec.Name)
 	rep, err := r.data.Platform.CreateReplica(ctx, spec, token)
-	if err == nil && rep.State == lifecycle.Deleted {
+	if err == nil && lifecycle.Gone(r.engine.kind, rep.State) {
 		rep, err = r.data.Platform.CreateReplica(ctx, spec, freshToken(token))
 	}
 	if err != nil {
@@ -200,7 +188,7 @@ func (r *backupReplicaResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	rep, err := r.data.Platform.GetReplica(ctx, state.ID.ValueString())
-	if err == nil && rep.State == lifecycle.Deleted {
+	if err == nil && lifecycle.Gone(r.engine.kind, rep.State) {
 		err = &platform.Error{Class: platform.ClassNotFound, Message: "replica deleted"}
 	}
 	if removeIfGone(ctx, err, replicaType, state.ID.ValueString(), resp) {

@@ -34,25 +34,9 @@ type drEngine struct {
 	typeName string
 }
 
-// goalMet reports whether the state Terraform already knows (from the refresh) satisfies the
-// goal, so a no-op plan makes no platform call at all.
+// goalMet: the engine's GoalMet for this kind (no platform call for a no-op plan).
 func (e drEngine) goalMet(status string, active lifecycle.Site, goal lifecycle.Goal) bool {
-	ref := lifecycle.ParseStateRef(status)
-	if ref.State == lifecycle.Error || len(goal.Required) > 0 {
-		return false
-	}
-	if goal.ActiveSite != "" && goal.ActiveSite != active {
-		return false
-	}
-	if len(goal.States) == 0 {
-		return lifecycle.Table(e.kind).Class(ref.State) == lifecycle.Stable
-	}
-	for _, s := range goal.States {
-		if s == ref.State {
-			return true
-		}
-	}
-	return false
+	return lifecycle.GoalMet(e.kind, status, active, goal)
 }
 
 // priorRead is what Terraform last read of an object (the refresh before the plan): its
@@ -67,17 +51,10 @@ type priorRead struct {
 // operation is invoked, so a different state means a concurrent change, and acting on the
 // plan made from the old one would be a lost update. The user plans again.
 func (e drEngine) changedSinceRead(obs lifecycle.Observation, prior priorRead, diags *diag.Diagnostics) bool {
-	if prior.status == "" {
+	if !lifecycle.ChangedSinceRead(e.kind, prior.status, prior.active, obs) {
 		return false
-	}
-	was := lifecycle.ParseStateRef(prior.status)
-	if lifecycle.Table(e.kind).Class(was.State) != lifecycle.Stable {
-		return false // an operation was running: its result is no conflict
 	}
 	now := lifecycle.RenderState(obs.State, obs.FailedOp)
-	if now == prior.status && (prior.active == "" || obs.ActiveSite == prior.active) {
-		return false
-	}
 	diags.AddError(fmt.Sprintf("Conflict: %s %q changed since Terraform read it", e.typeName, obs.Name),
 		fmt.Sprintf("Terraform read it %s%s; it is now %s%s. Another apply, an action or an operation outside "+
 			"Terraform is changing it, so the planned operations no longer apply. Nothing was changed; run "+
@@ -156,15 +133,7 @@ func (e drEngine) planDestroy(ctx context.Context, data *ProviderData, id string
 		}
 		return
 	}
-	if obs.Facts.InGroup {
-		// The group's own destroy or update releases the pair earlier in the same apply;
-		// whether it will is not known here, so membership checks run at apply time.
-		if obs.Facts.Unknown == nil {
-			obs.Facts.Unknown = map[string]bool{}
-		}
-		obs.Facts.Unknown[lifecycle.FactMembers] = true
-	}
-	_, vs := lifecycle.Plan(e.kind, obs, goal, opts)
+	_, vs := lifecycle.Plan(e.kind, lifecycle.ForDestroy(obs), goal, opts)
 	for _, v := range lifecycle.Blocking(vs) {
 		detail := v.Message
 		if v.DataLoss {

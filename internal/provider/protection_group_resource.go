@@ -230,7 +230,7 @@ func (r *protectionGroupResource) Create(ctx context.Context, req resource.Creat
 	spec := r.spec(plan)
 	token := createToken(groupType, spec.Name, spec.SourceRegion, spec.SourceZone, spec.TargetRegion, spec.TargetZone)
 	g, err := r.data.Platform.CreateGroup(ctx, spec, token)
-	if err == nil && g.State == lifecycle.Deleted {
+	if err == nil && lifecycle.Gone(r.engine.kind, g.State) {
 		g, err = r.data.Platform.CreateGroup(ctx, spec, freshToken(token))
 	}
 	if err != nil {

@@ -201,7 +201,7 @@ func (r *recoveryServerResource) Create(ctx context.Context, req resource.Create
 	spec := r.spec(plan)
 	token := createToken(rsType, spec.MachineID, spec.Name)
 	rs, err := r.data.Platform.CreateRecoveryServer(ctx, spec, token)
-	if err == nil && rs.State == lifecycle.Deleted {
+	if err == nil && lifecycle.Gone(r.engine.kind, rs.State) {
 		rs, err = r.data.Platform.CreateRecoveryServer(ctx, spec, freshToken(token))
 	}
 	if err != nil {

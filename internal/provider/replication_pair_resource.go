@@ -285,7 +285,7 @@ func (r *replicationPairResource) Create(ctx context.Context, req resource.Creat
 	// apply returns the pair the first attempt made instead of failing or making another.
 	token := createToken(pairType, spec.PrimaryVolumeID, spec.SecondaryVolumeID, spec.Name)
 	pair, err := r.data.Platform.CreatePair(ctx, spec, token)
-	if err == nil && pair.State == lifecycle.Deleted {
+	if err == nil && lifecycle.Gone(r.engine.kind, pair.State) {
 		// The token's earlier pair was deleted since: this is a new pair.
 		pair, err = r.data.Platform.CreatePair(ctx, spec, freshToken(token))
 	}
