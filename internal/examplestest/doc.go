@@ -11,5 +11,10 @@
 // object made by the resource example of the same type (its id goes in through the example's
 // variable); an action example is applied together with the resource example of its target
 // type, whose instance it names. Actions need Terraform 1.14: with an older CLI those tests
-// skip visibly (Terraform 1.11 cannot even parse an `action` block).
+// skip visibly (Terraform 1.11 cannot even parse an `action` block). To run them, point the
+// harness at a newer CLI: TF_ACC=1 TF_ACC_TERRAFORM_PATH=/path/to/terraform-1.14+ go test
+// ./internal/examplestest (they pass with Terraform 1.15.9).
+//
+// Each example must finish within a wall-time budget (exampleBudget; the story has its
+// own), which is what catches an example that waits out a simulated operation in real time.
 package examplestest
