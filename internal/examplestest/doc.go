@@ -11,7 +11,9 @@
 // object made by the resource example of the same type (its id goes in through the example's
 // variable); an action example is applied together with the resource example of its target
 // type, whose instance it names. Actions need Terraform 1.14: with an older CLI those tests
-// skip visibly (Terraform 1.11 cannot even parse an `action` block). To run them, point the
+// skip visibly (Terraform 1.11 cannot even parse an `action` block), and
+// TestExamples_actionsValidate checks every action block against the provider's schema and
+// ValidateActionConfig at the protocol level, on any CLI. To run the CLI tests, point the
 // harness at a newer CLI: TF_ACC=1 TF_ACC_TERRAFORM_PATH=/path/to/terraform-1.14+ go test
 // ./internal/examplestest (they pass with Terraform 1.15.9).
 //

@@ -220,7 +220,8 @@ func TestAccExamples_dataSources(t *testing.T) {
 // TestAccExamples_actions applies each action example together with the resource example of
 // its target: the actions are declared and validated, and a drill example's trigger runs the
 // drill. Terraform 1.14 or later; older CLIs cannot parse `action` blocks (1.11 fails with
-// "Blocks of type \"action\" are not expected here"), so these tests skip there.
+// "Blocks of type \"action\" are not expected here"), so these tests skip there and
+// TestExamples_actionsValidate covers what can be checked without the CLI.
 func TestAccExamples_actions(t *testing.T) {
 	onDefaultClock(t)
 	for _, name := range exampleDirs(t, "actions") {
