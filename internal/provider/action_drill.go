@@ -126,7 +126,8 @@ func (a *drillAction) Invoke(ctx context.Context, req action.InvokeRequest, resp
 
 // clockReport renders a duration measured in wall time on the clock it stands for: on an
 // accelerated sandbox (time_scale ≠ 1) the simulated duration, with the scale and the wall
-// time, so a fast default clock is never mistaken for a real RTO.
+// time, so a fast default clock is never mistaken for a real RTO. The simulated figure is
+// wall × scale: the provider's own overhead is scaled up with it.
 func clockReport(wall time.Duration, timeScale float64) string {
 	if timeScale <= 0 || timeScale == 1 {
 		return fmt.Sprintf("%s (wall-clock time; the platform runs in real time)", roundDuration(wall))
