@@ -21,7 +21,7 @@ export TF_CLI_CONFIG_FILE="$work/terraformrc"
 export TF_IN_AUTOMATION=1
 export CHECKPOINT_DISABLE=1
 export DR_SANDBOX_PATH="$work/sandbox/sandbox.db"
-export DR_SANDBOX_TIME_SCALE="${DR_SANDBOX_TIME_SCALE:-3600}"
+# The sandbox runs on its default clock (time_scale 600) unless DR_SANDBOX_TIME_SCALE is set.
 cp -R "$root/examples/quickstart/." "$work/"
 cd "$work"
 

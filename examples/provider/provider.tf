@@ -2,6 +2,6 @@
 provider "dr" {
   sandbox {
     path       = "./.dr-sandbox/sandbox.db"
-    time_scale = 600 # simulated operations run 600 times faster than real time
+    time_scale = 600 # the default: ten simulated minutes per wall-clock second; 1 = real time
   }
 }

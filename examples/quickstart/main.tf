@@ -10,7 +10,8 @@ terraform {
 }
 
 # The sandbox is the default platform; DR_SANDBOX_PATH / DR_SANDBOX_TIME_SCALE or a
-# `sandbox` block choose its database and clock speed.
+# `sandbox` block choose its database and clock speed (default: 600 times real time, so the
+# story runs in seconds; time_scale = 1 is real time).
 provider "dr" {}
 
 variable "source_site_healthy" {
@@ -29,12 +30,6 @@ variable "protection" {
   description = "Desired protection of the group: enabled or disabled."
   type        = string
   default     = "enabled"
-}
-
-variable "web_power" {
-  description = "Power state of the production web server."
-  type        = string
-  default     = "running"
 }
 
 variable "db_active_site" {
@@ -73,10 +68,11 @@ resource "dr_sandbox_site" "backup_region" {
 }
 
 # --- The application: a web server with its data volume, protected by a group.
+# power_state is left out: the platform owns it. The failover stops the web server (the
+# production site is down) and the configuration does not try to start it again there.
 resource "dr_sandbox_server" "web" {
-  name        = "web"
-  site_id     = dr_sandbox_site.prod.id
-  power_state = var.web_power
+  name    = "web"
+  site_id = dr_sandbox_site.prod.id
 }
 
 resource "dr_sandbox_volume" "web_data" {
@@ -156,6 +152,13 @@ resource "dr_recovery_server" "web" {
   name       = "web-recovery"
   machine_id = dr_sandbox_server.web.id
   mode       = var.recovery_mode
+}
+
+output "web_server" {
+  value = {
+    power_state = dr_sandbox_server.web.power_state
+    ip          = dr_sandbox_server.web.ip
+  }
 }
 
 output "group" {

@@ -150,7 +150,8 @@ func operationDescription(info ActionInfo, row *lifecycle.Operation) string {
 func drillDescription(info ActionInfo, start, stop *lifecycle.Operation) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Runs a DR drill on a `%s`: `%s` (%s), waits until the test copy is ready, reports the measured "+
-		"time to ready (the drill's RTO) as a progress message, then `%s` (%s) to clean up. Cleanup runs also after a "+
+		"time to ready (the drill's RTO) as a progress message — on the sandbox in simulated time at its `time_scale`, "+
+		"with the wall-clock time beside it (`time_scale = 1` measures in real time) — then `%s` (%s) to clean up. Cleanup runs also after a "+
 		"failure or a timeout, with its own time budget, and does nothing when there is nothing to clean up.\n\n",
 		info.ResourceType, start.Name, strings.TrimSuffix(start.Description, "."), stop.Name, strings.TrimSuffix(stop.Description, "."))
 	fmt.Fprintf(&b, "The drill starts from %s.", states(start.From))

@@ -112,7 +112,20 @@ func (a *drillAction) Invoke(ctx context.Context, req action.InvokeRequest, resp
 		}
 	}
 	rto := time.Since(began)
-	send(resp, fmt.Sprintf("%s: drill ready: time to ready (the drill's RTO) %s", prefix, roundDuration(rto)))
+	send(resp, fmt.Sprintf("%s: drill ready: time to ready (the drill's RTO) %s", prefix, clockReport(rto, a.data.TimeScale)))
+}
+
+// clockReport renders a duration measured in wall time on the clock it stands for: on an
+// accelerated sandbox (time_scale ≠ 1) the simulated duration, with the scale and the wall
+// time, so a fast default clock is never mistaken for a real RTO. The simulated figure is
+// wall × scale: the provider's own overhead is scaled up with it.
+func clockReport(wall time.Duration, timeScale float64) string {
+	if timeScale <= 0 || timeScale == 1 {
+		return fmt.Sprintf("%s (wall-clock time; the platform runs in real time)", roundDuration(wall))
+	}
+	simulated := time.Duration(float64(wall) * timeScale)
+	return fmt.Sprintf("%s of simulated time at sandbox time_scale %g (%s of wall-clock time); set time_scale = 1 "+
+		"to measure it in real time", roundDuration(simulated), timeScale, roundDuration(wall))
 }
 
 // cleanup stops the drill with a fresh context, idempotently: nothing to stop is a success;

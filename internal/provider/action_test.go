@@ -327,7 +327,8 @@ func TestActionInvoke_groupDrill(t *testing.T) {
 	wantOK(t, "plan drill", e.plan("dr_protection_group_drill", map[string]any{"id": gid}))
 	r := e.invoke("dr_protection_group_drill", map[string]any{"id": gid})
 	wantOK(t, "drill", r.diags)
-	for _, want := range []string{"drill: start_drill from replicating", "drill ready: time to ready", "the drill's RTO", "cleanup: stop_drill done"} {
+	for _, want := range []string{"drill: start_drill from replicating", "drill ready: time to ready", "the drill's RTO",
+		"of simulated time at sandbox time_scale 100000", "of wall-clock time", "cleanup: stop_drill done"} {
 		if !r.has(want) {
 			t.Errorf("drill progress lacks %q: %q", want, r.progress)
 		}

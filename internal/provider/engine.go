@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 )
 
 // addViolations turns the engine's refusals into attribute errors at the attribute that asked
@@ -86,10 +87,18 @@ func runPath(ctx context.Context, data *ProviderData, p lifecycle.Path) (lifecyc
 func runPathObserved(ctx context.Context, data *ProviderData, p lifecycle.Path, obs *lifecycle.Observation) (lifecycle.Result, error) {
 	ctx = maskSecrets(ctx) // progress messages carry client tokens
 	ex := newExecutor(data, func(ev lifecycle.Event) {
-		tflog.Info(ctx, "dr operation progress", map[string]any{
+		fields := map[string]any{
 			"kind": string(ev.Kind), "id": ev.ID, "step": ev.Step, "op": string(ev.Op),
 			"state": lifecycle.RenderState(ev.State, ev.FailedOp), "elapsed": ev.Elapsed.String(), "message": ev.Message,
-		})
+		}
+		if pct, ok := syncProgress(ctx, data.Platform, ev); ok {
+			fields["sync_progress"] = pct
+			fields["message"] = fmt.Sprintf("%s (sync %d%%)", ev.Message, pct)
+		}
+		if data.TimeScale > 0 && data.TimeScale != 1 {
+			fields["time_scale"] = data.TimeScale // elapsed is wall time; the platform's clock runs this much faster
+		}
+		tflog.Info(ctx, "dr operation progress", fields)
 	})
 	if obs == nil {
 		return ex.Run(ctx, p.Kind, p.ID, p)
@@ -157,4 +166,31 @@ func pollInterval(timeScale float64) time.Duration {
 		d = 5 * time.Second
 	}
 	return d
+}
+
+// syncProgress reads how far a running synchronisation is (percent) for a progress report:
+// a pair's start or reprotect, a group's enable_protection or reprotect (replication status
+// copying). It reads only while the event's state is transitional — at most one read per
+// state change and per progress interval of a wait — and reports false otherwise or when the
+// read fails (the report then goes without it).
+func syncProgress(ctx context.Context, p platform.Platform, ev lifecycle.Event) (int, bool) {
+	t := lifecycle.Table(ev.Kind)
+	if t == nil || t.Class(ev.State) != lifecycle.Transitional {
+		return 0, false
+	}
+	switch ev.Kind {
+	case lifecycle.ReplicationPair:
+		pair, err := p.GetPair(ctx, ev.ID)
+		if err != nil || (pair.PendingOp != lifecycle.OpStart && pair.PendingOp != lifecycle.OpReprotect) {
+			return 0, false
+		}
+		return pair.SyncProgress, true
+	case lifecycle.ProtectionGroup:
+		g, err := p.GetGroup(ctx, ev.ID)
+		if err != nil || g.ReplicationStatus != platform.ReplicationCopying {
+			return 0, false
+		}
+		return g.SyncProgress, true
+	}
+	return 0, false
 }

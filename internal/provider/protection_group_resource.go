@@ -65,7 +65,12 @@ func (r *protectionGroupResource) Schema(ctx context.Context, _ resource.SchemaR
 			"consistency group). `protection` and `active_site` are optional desired states: `active_site = " +
 			"\"target\"` runs a planned failover when both sites are healthy and a failover when the source " +
 			"site is down; after a failover, `protection = \"enabled\"` reprotects. Membership changes are " +
-			"planned by the engine (e.g. `disable_protection → add_member → enable_protection`).",
+			"planned by the engine (e.g. `disable_protection → add_member → enable_protection`).\n\n" +
+			"The platform changes protected servers on its own: protecting a server creates its DR-site twin " +
+			"(stopped); a **failover stops the production servers** still running and moves their IP, EIP and " +
+			"MAC to the twins, which stay stopped until you start them (R002-4, R002-5); a planned failover " +
+			"moves the addresses only. Leave `dr_sandbox_server.power_state` unset so the configuration does " +
+			"not try to start a stopped server at a site that is down (see the guide *Operating DR with Terraform*).",
 		Attributes: map[string]schema.Attribute{
 			"active_site": schema.StringAttribute{
 				MarkdownDescription: "Desired site serving production: `source` or `target` (the sites' roles at " +

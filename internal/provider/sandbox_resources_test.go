@@ -178,3 +178,56 @@ resource "dr_replication_pair" "test" {
 		},
 	})
 }
+
+// power_state is observe-only when omitted: a server stopped behind Terraform's back (as a
+// group failover does) plans empty, other changes leave its power alone, and setting the
+// attribute for one apply then removing it starts the server and changes nothing more.
+func TestAccSandboxServer_powerStateObserved(t *testing.T) {
+	db := testAccSandbox(t)
+	server := func(name, extra string) string {
+		return testAccProvider(db) + `
+resource "dr_sandbox_site" "a" {
+  region = "cn-shanghai"
+  zone   = "cn-shanghai-a"
+}
+
+resource "dr_sandbox_server" "web" {
+  name    = "` + name + `"
+  site_id = dr_sandbox_site.a.id
+` + extra + `}
+`
+	}
+	power := func(want string) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue("dr_sandbox_server.web", tfjsonpath.New("power_state"), knownvalue.StringExact(want))
+	}
+	empty := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: server("web", ""), ConfigStateChecks: []statecheck.StateCheck{power("running")}},
+			{
+				PreConfig: func() {
+					ctx := context.Background()
+					sb := testAccOpenSandbox(t, db)
+					srvs, err := sb.ListServers(ctx)
+					if err != nil || len(srvs) != 1 {
+						t.Fatalf("servers: %v %v", srvs, err)
+					}
+					if _, err := sb.SetServerPower(ctx, srvs[0].ID, "stopped"); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: server("web", ""), ConfigPlanChecks: empty, ConfigStateChecks: []statecheck.StateCheck{power("stopped")},
+			},
+			{
+				Config: server("web-1", ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("dr_sandbox_server.web", plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{power("stopped")},
+			},
+			{Config: server("web-1", `  power_state = "running"`+"\n"), ConfigStateChecks: []statecheck.StateCheck{power("running")}},
+			{Config: server("web-1", ""), ConfigPlanChecks: empty, ConfigStateChecks: []statecheck.StateCheck{power("running")}},
+		},
+	})
+}

@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -38,7 +37,16 @@ func (r *sandboxServerResource) Schema(_ context.Context, _ resource.SchemaReque
 			"`dr_protection_group` (the platform creates its DR-site twin). Its `power_state` matters to DR: " +
 			"a planned failover needs the production servers stopped (V-GRP-SWITCH) and a reprotect needs the " +
 			"servers at the restored site stopped (R000-4). Its addresses move to the twin on failover " +
-			"(R002-5), so they are read-only. Works only on the sandbox platform.",
+			"(R002-5), so they are read-only. Works only on the sandbox platform.\n\n" +
+			"The platform changes servers on its own during DR operations, as the real services do: a group " +
+			"**failover** stops the production servers that are still running (the site is down or being " +
+			"abandoned) and moves their IP, EIP and MAC to their DR-site twins, which stay stopped until you " +
+			"start them (R002-4, R002-5); a **planned failover** moves the addresses but changes no power " +
+			"state (the production servers were already stopped); protecting a server creates its twin, " +
+			"stopped; removing it from the group deletes the twin and gives the addresses back. Leave " +
+			"`power_state` unset to let the platform own it (the current value is always reported and never " +
+			"causes a diff); set it only for a server whose power you manage, knowing that a server the " +
+			"platform stopped at a site that is down cannot be started (the apply fails).",
 		Attributes: map[string]schema.Attribute{
 			"eip": schema.StringAttribute{
 				MarkdownDescription: "Elastic (public) IP address the server currently holds; empty after a failover moved it to the DR-site twin.",
@@ -63,9 +71,12 @@ func (r *sandboxServerResource) Schema(_ context.Context, _ resource.SchemaReque
 				Validators:          []validator.String{stringvalidator.LengthBetween(1, 64)},
 			},
 			"power_state": schema.StringAttribute{
-				MarkdownDescription: "`running` or `stopped`. Defaults to `running`. Refused while the server's " +
-					"protection group is failing over, switching over or reprotecting (R002-7).",
-				Optional: true, Computed: true, Default: stringdefault.StaticString(platform.PowerRunning),
+				MarkdownDescription: "Desired power state: `running` or `stopped`. Omit to observe only: the " +
+					"current value is always reported and never causes a diff, so the configuration does not fight " +
+					"the platform when a failover stops the server. A new server without it starts `running`. " +
+					"Changing it is refused while the server's protection group is failing over, switching over or " +
+					"reprotecting (R002-7), and fails for a server at a site that is down.",
+				Optional: true, Computed: true,
 				Validators: []validator.String{stringvalidator.OneOf(platform.PowerRunning, platform.PowerStopped)},
 			},
 			"site_id": schema.StringAttribute{
@@ -94,6 +105,7 @@ func (r *sandboxServerResource) Create(ctx context.Context, req resource.CreateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// An omitted power_state is unknown here: the platform's default (running) applies.
 	s, err := inv.PutServer(ctx, platform.Server{
 		SiteID: plan.SiteID.ValueString(), Name: plan.Name.ValueString(), PowerState: plan.PowerState.ValueString(),
 	})
@@ -138,8 +150,10 @@ func (r *sandboxServerResource) Update(ctx context.Context, req resource.UpdateR
 		s.Name = plan.Name.ValueString()
 		s, err = inv.PutServer(ctx, s)
 	}
-	if err == nil && s.PowerState != plan.PowerState.ValueString() {
-		s, err = inv.SetServerPower(ctx, id, plan.PowerState.ValueString())
+	// Only a configured power_state is enforced; an omitted one is observed (the platform's
+	// failover may have stopped the server, and starting it at a site that is down fails).
+	if want := plan.PowerState; err == nil && !want.IsNull() && !want.IsUnknown() && s.PowerState != want.ValueString() {
+		s, err = inv.SetServerPower(ctx, id, want.ValueString())
 	}
 	if err != nil {
 		if platform.IsPreconditionFailed(err) {

@@ -1,7 +1,7 @@
 # Disable protection: replication of every pair stops.
 action "dr_protection_group_disable_protection" "example" {
   config {
-    id      = dr_protection_group.example.id
+    id      = dr_protection_group.app.id
     timeout = "30m"
   }
 }
@@ -9,7 +9,7 @@ action "dr_protection_group_disable_protection" "example" {
 # Check only: every check is run against the platform and reported; nothing changes.
 action "dr_protection_group_disable_protection" "precheck" {
   config {
-    id       = dr_protection_group.example.id
+    id       = dr_protection_group.app.id
     precheck = true
   }
 }

@@ -2,7 +2,7 @@
 # RTO), then stop_drill.
 action "dr_protection_group_drill" "example" {
   config {
-    id      = dr_protection_group.example.id
+    id      = dr_protection_group.app.id
     timeout = "60m"
   }
 }
@@ -10,7 +10,7 @@ action "dr_protection_group_drill" "example" {
 # Check only: every check is run against the platform and reported; nothing changes.
 action "dr_protection_group_drill" "precheck" {
   config {
-    id       = dr_protection_group.example.id
+    id       = dr_protection_group.app.id
     precheck = true
   }
 }

@@ -2,7 +2,7 @@
 # synchronisation stops (R002-3).
 action "dr_protection_group_failover" "example" {
   config {
-    id      = dr_protection_group.example.id
+    id      = dr_protection_group.app.id
     timeout = "30m"
 
     # R002-8: needed only when failover can lose data; prefer the safe alternative:
@@ -14,7 +14,7 @@ action "dr_protection_group_failover" "example" {
 # Check only: every check is run against the platform and reported; nothing changes.
 action "dr_protection_group_failover" "precheck" {
   config {
-    id       = dr_protection_group.example.id
+    id       = dr_protection_group.app.id
     precheck = true
   }
 }

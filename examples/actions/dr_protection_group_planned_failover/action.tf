@@ -2,7 +2,7 @@
 # continues in the reverse direction.
 action "dr_protection_group_planned_failover" "example" {
   config {
-    id      = dr_protection_group.example.id
+    id      = dr_protection_group.app.id
     timeout = "30m"
   }
 }
@@ -10,7 +10,7 @@ action "dr_protection_group_planned_failover" "example" {
 # Check only: every check is run against the platform and reported; nothing changes.
 action "dr_protection_group_planned_failover" "precheck" {
   config {
-    id       = dr_protection_group.example.id
+    id       = dr_protection_group.app.id
     precheck = true
   }
 }

@@ -1,7 +1,7 @@
 # Stop the DR drill and clean up its test resources.
 action "dr_protection_group_stop_drill" "example" {
   config {
-    id      = dr_protection_group.example.id
+    id      = dr_protection_group.app.id
     timeout = "30m"
   }
 }
@@ -9,7 +9,7 @@ action "dr_protection_group_stop_drill" "example" {
 # Check only: every check is run against the platform and reported; nothing changes.
 action "dr_protection_group_stop_drill" "precheck" {
   config {
-    id       = dr_protection_group.example.id
+    id       = dr_protection_group.app.id
     precheck = true
   }
 }

@@ -2,7 +2,7 @@
 # lost (R004-6).
 action "dr_recovery_server_cancel_failover" "example" {
   config {
-    id      = dr_recovery_server.example.id
+    id      = dr_recovery_server.web.id
     timeout = "30m"
 
     # R004-6: needed only when cancel_failover can lose data; prefer the safe alternative:
@@ -14,7 +14,7 @@ action "dr_recovery_server_cancel_failover" "example" {
 # Check only: every check is run against the platform and reported; nothing changes.
 action "dr_recovery_server_cancel_failover" "precheck" {
   config {
-    id       = dr_recovery_server.example.id
+    id       = dr_recovery_server.web.id
     precheck = true
   }
 }

@@ -2,7 +2,7 @@
 # RTO), then stop_test_failover.
 action "dr_recovery_server_drill" "example" {
   config {
-    id      = dr_recovery_server.example.id
+    id      = dr_recovery_server.web.id
     timeout = "60m"
   }
 }
@@ -10,7 +10,7 @@ action "dr_recovery_server_drill" "example" {
 # Check only: every check is run against the platform and reported; nothing changes.
 action "dr_recovery_server_drill" "precheck" {
   config {
-    id       = dr_recovery_server.example.id
+    id       = dr_recovery_server.web.id
     precheck = true
   }
 }

@@ -2,7 +2,7 @@
 # workload (R004-2).
 action "dr_recovery_server_failover" "example" {
   config {
-    id      = dr_recovery_server.example.id
+    id      = dr_recovery_server.web.id
     timeout = "30m"
   }
 }
@@ -10,7 +10,7 @@ action "dr_recovery_server_failover" "example" {
 # Check only: every check is run against the platform and reported; nothing changes.
 action "dr_recovery_server_failover" "precheck" {
   config {
-    id       = dr_recovery_server.example.id
+    id       = dr_recovery_server.web.id
     precheck = true
   }
 }

@@ -1,7 +1,7 @@
 # Stop the test failover; the temporary VM is destroyed (R004-7).
 action "dr_recovery_server_stop_test_failover" "example" {
   config {
-    id      = dr_recovery_server.example.id
+    id      = dr_recovery_server.web.id
     timeout = "30m"
   }
 }
@@ -9,7 +9,7 @@ action "dr_recovery_server_stop_test_failover" "example" {
 # Check only: every check is run against the platform and reported; nothing changes.
 action "dr_recovery_server_stop_test_failover" "precheck" {
   config {
-    id       = dr_recovery_server.example.id
+    id       = dr_recovery_server.web.id
     precheck = true
   }
 }

@@ -2,7 +2,7 @@
 # stops.
 action "dr_replication_pair_failover" "example" {
   config {
-    id      = dr_replication_pair.example.id
+    id      = dr_replication_pair.db.id
     timeout = "30m"
 
     # R002-8: needed only when failover can lose data; prefer the safe alternative:
@@ -14,7 +14,7 @@ action "dr_replication_pair_failover" "example" {
 # Check only: every check is run against the platform and reported; nothing changes.
 action "dr_replication_pair_failover" "precheck" {
   config {
-    id       = dr_replication_pair.example.id
+    id       = dr_replication_pair.db.id
     precheck = true
   }
 }

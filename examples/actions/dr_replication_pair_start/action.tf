@@ -1,7 +1,7 @@
 # Start (or resume) replication from the active site to the standby site.
 action "dr_replication_pair_start" "example" {
   config {
-    id      = dr_replication_pair.example.id
+    id      = dr_replication_pair.db.id
     timeout = "30m"
   }
 }
@@ -9,7 +9,7 @@ action "dr_replication_pair_start" "example" {
 # Check only: every check is run against the platform and reported; nothing changes.
 action "dr_replication_pair_start" "precheck" {
   config {
-    id       = dr_replication_pair.example.id
+    id       = dr_replication_pair.db.id
     precheck = true
   }
 }

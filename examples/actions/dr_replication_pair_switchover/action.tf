@@ -2,7 +2,7 @@
 # in the reverse direction.
 action "dr_replication_pair_switchover" "example" {
   config {
-    id      = dr_replication_pair.example.id
+    id      = dr_replication_pair.db.id
     timeout = "30m"
   }
 }
@@ -10,7 +10,7 @@ action "dr_replication_pair_switchover" "example" {
 # Check only: every check is run against the platform and reported; nothing changes.
 action "dr_replication_pair_switchover" "precheck" {
   config {
-    id       = dr_replication_pair.example.id
+    id       = dr_replication_pair.db.id
     precheck = true
   }
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
@@ -18,13 +19,14 @@ func writeActionExamples(dir string) error {
 		return err
 	}
 	want := map[string]bool{}
+	resources := filepath.Join(filepath.Dir(dir), "resources")
 	for _, a := range provider.ActionCatalog() {
 		want[a.TypeName] = true
 		d := filepath.Join(dir, a.TypeName)
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(d, "action.tf"), []byte(actionExample(a)), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(d, "action.tf"), []byte(actionExample(a, exampleName(resources, a.ResourceType))), 0o644); err != nil {
 			return err
 		}
 		if err := os.WriteFile(filepath.Join(d, "invoke.sh"), []byte(invokeExample(a)), 0o644); err != nil {
@@ -60,9 +62,24 @@ func comment(text string) string {
 	return b.String()
 }
 
-func actionExample(a provider.ActionInfo) string {
+// exampleName is the name of the resource type's instance in its resource example
+// (examples/resources/<type>/resource.tf), so an action example reads as the next step after
+// the resource example and the two apply together; "example" when there is none.
+func exampleName(resourcesDir, resourceType string) string {
+	b, err := os.ReadFile(filepath.Join(resourcesDir, resourceType, "resource.tf"))
+	if err != nil {
+		return "example"
+	}
+	m := regexp.MustCompile(`(?m)^resource "` + regexp.QuoteMeta(resourceType) + `" "([A-Za-z0-9_-]+)"`).FindSubmatch(b)
+	if m == nil {
+		return "example"
+	}
+	return string(m[1])
+}
+
+func actionExample(a provider.ActionInfo, name string) string {
 	var b strings.Builder
-	target := a.ResourceType + ".example.id"
+	target := a.ResourceType + "." + name + ".id"
 	b.WriteString(comment(a.Summary))
 	fmt.Fprintf(&b, "action %q \"example\" {\n  config {\n    id      = %s\n    timeout = %q\n", a.TypeName, target, timeoutOf(a))
 	if a.DataLoss {
