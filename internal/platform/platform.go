@@ -98,6 +98,8 @@ type Inventory interface {
 	// SetServerPower starts (running) or stops (stopped) a server; refused while the
 	// server's protection group is failing over (R002-7).
 	SetServerPower(ctx context.Context, id, power string) (Server, error)
+	// CheckServerPower makes SetServerPower's checks and changes nothing (plan time).
+	CheckServerPower(ctx context.Context, id, power string) error
 
 	PutBackup(ctx context.Context, b Backup) (Backup, error)
 	GetBackup(ctx context.Context, id string) (Backup, error)

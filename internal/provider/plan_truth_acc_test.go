@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"fmt"
 	"regexp"
 	"testing"
 
@@ -156,6 +157,45 @@ resource "dr_recovery_server" "test" {
 			// fail back in two applies, then the server can go
 			{Config: machine + backup + regexp.MustCompile(`"failover"`).ReplaceAllString(rs, `"ready_for_failback"`)},
 			{Config: machine + backup + regexp.MustCompile(`"failover"`).ReplaceAllString(rs, `"standby"`)},
+		},
+	})
+}
+
+// The sandbox's own resources keep the promise: changing a server's power while its site is
+// down passed the plan and failed at apply (SiteDown); it is refused at plan now.
+func TestAccPlanTruth_serverPowerAtDownSite(t *testing.T) {
+	db := testAccSandbox(t)
+	cfg := func(healthy bool, power string) string {
+		p := ""
+		if power != "" {
+			p = `  power_state = "` + power + `"`
+		}
+		return testAccProvider(db) + fmt.Sprintf(`
+resource "dr_sandbox_site" "prod" {
+  region  = "cn-shanghai"
+  zone    = "cn-shanghai-a"
+  healthy = %t
+}
+
+resource "dr_sandbox_server" "web" {
+  name    = "web"
+  site_id = dr_sandbox_site.prod.id
+%s
+}
+`, healthy, p)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg(true, "")},
+			{Config: cfg(false, "")}, // the outage
+			{
+				Config:      cfg(false, "stopped"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Cannot change the power state of dr_sandbox_server.*site that is\s+down`),
+			},
+			{Config: cfg(true, "")},
+			{Config: cfg(true, "stopped")},
 		},
 	})
 }

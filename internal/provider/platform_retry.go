@@ -260,6 +260,10 @@ func (r *retryingInventory) DeleteServer(ctx context.Context, id string) error {
 	return retry0(ctx, r.p, "DeleteServer", func() error { return r.Inventory.DeleteServer(ctx, id) })
 }
 
+func (r *retryingInventory) CheckServerPower(ctx context.Context, id, power string) error {
+	return retry0(ctx, r.p, "CheckServerPower", func() error { return r.Inventory.CheckServerPower(ctx, id, power) })
+}
+
 func (r *retryingInventory) SetServerPower(ctx context.Context, id, power string) (platform.Server, error) {
 	return retry(ctx, r.p, "SetServerPower", func() (platform.Server, error) { return r.Inventory.SetServerPower(ctx, id, power) })
 }

@@ -20,7 +20,34 @@ var (
 	_ resource.Resource                = (*sandboxServerResource)(nil)
 	_ resource.ResourceWithConfigure   = (*sandboxServerResource)(nil)
 	_ resource.ResourceWithImportState = (*sandboxServerResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*sandboxServerResource)(nil)
 )
+
+// ModifyPlan refuses at plan a power change the platform would refuse at apply: a server at a
+// site that is down (SiteDown), or one whose protection group is failing over (R002-7).
+func (r *sandboxServerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data == nil || req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan, state sandboxServerModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || plan.PowerState.IsNull() || plan.PowerState.IsUnknown() || plan.PowerState.Equal(state.PowerState) {
+		return
+	}
+	inv, ok := r.data.Platform.Inventory()
+	if !ok {
+		return // refused elsewhere: sandbox resources need the sandbox
+	}
+	if err := inv.CheckServerPower(ctx, state.ID.ValueString(), plan.PowerState.ValueString()); err != nil {
+		if platform.IsPreconditionFailed(err) {
+			resp.Diagnostics.AddAttributeError(pathPowerState, "Cannot change the power state of dr_sandbox_server "+state.ID.ValueString(),
+				err.Error()+". Change it once the site is healthy again (a site restored in the same apply is not healthy yet at plan time).")
+			return
+		}
+		addError(&resp.Diagnostics, "checking", "dr_sandbox_server", state.ID.ValueString(), err)
+	}
+}
 
 // NewSandboxServerResource returns the dr_sandbox_server resource.
 func NewSandboxServerResource() resource.Resource { return &sandboxServerResource{} }

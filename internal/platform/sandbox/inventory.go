@@ -452,11 +452,25 @@ func groupOfServer(ctx context.Context, t *tx, id string) (*groupRec, error) {
 }
 
 // SetServerPower starts or stops a server. While the server's protection group is failing
-// over, the engine's R002-7 check refuses it.
+// over, the engine's R002-7 check refuses it; a server at a site that is down cannot change.
 func (s *Sandbox) SetServerPower(ctx context.Context, id, power string) (platform.Server, error) {
 	if err := s.begin(ctx, "SetServerPower"); err != nil {
 		return platform.Server{}, err
 	}
+	return s.setServerPower(ctx, id, power, true)
+}
+
+// CheckServerPower runs SetServerPower's checks without changing anything, so a plan can
+// refuse a power change the platform would refuse (R002-7, SiteDown).
+func (s *Sandbox) CheckServerPower(ctx context.Context, id, power string) error {
+	if err := s.begin(ctx, "CheckServerPower"); err != nil {
+		return err
+	}
+	_, err := s.setServerPower(ctx, id, power, false)
+	return err
+}
+
+func (s *Sandbox) setServerPower(ctx context.Context, id, power string, change bool) (platform.Server, error) {
 	if power != platform.PowerRunning && power != platform.PowerStopped {
 		return platform.Server{}, platform.Invalidf("", "power state %q is not running or stopped", power)
 	}
@@ -492,6 +506,10 @@ func (s *Sandbox) SetServerPower(ctx context.Context, id, power string) (platfor
 		}
 		if site := loadSite(ctx, t, rec.SiteID); site == nil || !site.Healthy {
 			return &platform.Error{Class: platform.ClassPreconditionFailed, Code: "SiteDown", Message: "server " + id + " is at a site that is down"}
+		}
+		if !change {
+			out = rec.Server
+			return nil
 		}
 		if rec.PowerState != power {
 			rec.PowerState = power
