@@ -6,11 +6,11 @@ resource "dr_sandbox_fault" "throttling" {
   rate = 0.3
 }
 
-# Every call on one replication pair takes 200 ms longer.
-resource "dr_sandbox_fault" "slow_pair" {
-  type      = "latency"
-  latency   = "200ms"
-  object_id = dr_replication_pair.db.id
+# Every call on replication pairs takes 200 ms longer (object_id narrows it to one pair).
+resource "dr_sandbox_fault" "slow_pairs" {
+  type    = "latency"
+  latency = "200ms"
+  kind    = "replication_pair"
 }
 
 # The next failover of a replication pair ends in error{failover}; the next apply retries it.
@@ -21,17 +21,26 @@ resource "dr_sandbox_fault" "failover_fails_once" {
   times     = 1
 }
 
-# The secondary volume disappears out of band: the pair becomes invalid (delete-only).
+resource "dr_sandbox_site" "dr" {
+  region = "cn-shanghai"
+  zone   = "cn-shanghai-b"
+}
+
+resource "dr_sandbox_volume" "secondary" {
+  site_id = dr_sandbox_site.dr.id
+  size_gb = 100
+}
+
+# The volume disappears out of band: a pair using it becomes invalid (delete-only).
 resource "dr_sandbox_fault" "disk_removed" {
   type      = "volume_lost"
   object_id = dr_sandbox_volume.secondary.id
 }
 
-# The replication link of a protection group stops progressing: enable_protection and
-# reprotect stall until this resource is destroyed (the group's timeouts decide how long
-# an apply waits).
+# The replication links of protection groups stop progressing: enable_protection and
+# reprotect stall until this resource is destroyed (the group's timeouts decide how long an
+# apply waits). object_id narrows it to one group.
 resource "dr_sandbox_fault" "link_down" {
-  type      = "link_stall"
-  kind      = "protection_group"
-  object_id = dr_protection_group.app.id
+  type = "link_stall"
+  kind = "protection_group"
 }
