@@ -18,8 +18,10 @@ works() { [ -x "$bin" ] && "$bin" version 2>/dev/null | head -n1 | grep -qF "Ope
 if works; then echo "$bin"; exit 0; fi
 mkdir -p "$dir"
 # One build at a time (concurrent `make test-matrix` runs on one machine wait for each other).
-exec 9>"$dir/.lock"
-flock 9
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$dir/.lock"
+  flock 9
+fi
 if works; then echo "$bin"; exit 0; fi
 
 start=$(date +%s)
