@@ -20,7 +20,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-cache=${DR_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-dr}
+cache=${DR_TOOLS_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/terraform-provider-dr}
 shared_tf=../shared/tools/terraform
 out=${DR_MATRIX_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/dr-test-matrix.XXXXXX")}
 mkdir -p "$out"
@@ -31,7 +31,7 @@ timeout=${TEST_TIMEOUT:-30m}
 unset TF_ACC_TERRAFORM_VERSION TF_ACC_PROVIDER_HOST TF_ACC_PROVIDER_NAMESPACE
 # The CLI configuration file named by TF_CLI_CONFIG_FILE must exist, or every CLI call warns
 # (as in scripts/tf-check.sh).
-cfg=${TF_CLI_CONFIG_FILE:-$HOME/.terraformrc}
+cfg=${TF_CLI_CONFIG_FILE:-${HOME:-/tmp}/.terraformrc}
 [ -e "$cfg" ] || { mkdir -p "$(dirname "$cfg")" && : >"$cfg"; }
 
 # The acceptance packages: tests that import terraform-plugin-testing's helper/resource, or

@@ -9,7 +9,7 @@
 # Exit status: 0 with the path on stdout; non-zero with the reason on stderr (e.g. no module proxy).
 set -euo pipefail
 version=${TOFU_VERSION:-1.12.6}
-cache=${DR_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-dr}
+cache=${DR_TOOLS_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/terraform-provider-dr}
 dir="$cache/tofu-$version"
 bin="$dir/tofu"
 
