@@ -23,6 +23,10 @@ var pluginDir string
 // skipReason is why the CLI tests cannot run here, if they cannot.
 var skipReason string
 
+// cli is the Terraform (or OpenTofu) CLI the tests run: TF_ACC_TERRAFORM_PATH when set (as
+// terraform-plugin-testing does; make test-matrix sets it per pass), else terraform on PATH.
+var cli string
+
 func TestMain(m *testing.M) {
 	os.Exit(runMain(m))
 }
@@ -34,8 +38,18 @@ func runMain(m *testing.M) int {
 	case isShort():
 		skipReason = "-short: the CLI reliability tests build the provider and run terraform"
 	}
-	if _, err := exec.LookPath("terraform"); err != nil && skipReason == "" {
-		skipReason = "terraform CLI not on PATH"
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		cli = p
+		if _, err := os.Stat(p); err != nil && skipReason == "" {
+			fmt.Fprintln(os.Stderr, "reliability: TF_ACC_TERRAFORM_PATH:", err)
+			return 1
+		}
+	} else if p, err := exec.LookPath("terraform"); err != nil {
+		if skipReason == "" {
+			skipReason = "terraform CLI not on PATH"
+		}
+	} else {
+		cli = p
 	}
 	if skipReason == "" {
 		dir, err := os.MkdirTemp("", "dr-reliability-bin-")
@@ -109,7 +123,7 @@ type result struct {
 }
 
 func (w *workdir) command(ctx context.Context, extraEnv []string, args ...string) (*exec.Cmd, *syncBuffer) {
-	cmd := exec.CommandContext(ctx, "terraform", append(args[:1:1], append([]string{"-no-color"}, args[1:]...)...)...)
+	cmd := exec.CommandContext(ctx, cli, append(args[:1:1], append([]string{"-no-color"}, args[1:]...)...)...)
 	cmd.Dir = w.dir
 	cmd.Env = append(append([]string(nil), w.env...), extraEnv...)
 	buf := &syncBuffer{}
