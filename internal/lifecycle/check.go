@@ -246,6 +246,12 @@ func Check(kind Kind, op Op, obs Observation, opts Options) []Violation {
 		v.fill(kind, op, &obs)
 		return []Violation{v}
 	}
+	if v := opts.Platform.kindViolation(kind, op); v != nil {
+		return []Violation{*v}
+	}
+	if v := opts.Platform.manualViolation(kind, op, &obs); v != nil && o.Invocable {
+		return append([]Violation{*v}, Blocking(t.check(o, &obs, opts))...)
+	}
 	return t.check(o, &obs, opts)
 }
 
@@ -358,6 +364,9 @@ func AllowedOperations(kind Kind, obs Observation, opts Options) []Op {
 	out := make([]Op, 0, 4)
 	for _, o := range t.ops {
 		if !o.Invocable || o.Create || !o.IsFrom(obs.State, obs.FailedOp) {
+			continue
+		}
+		if _, manual := opts.Platform.ManualStep(kind, o.Name); manual {
 			continue
 		}
 		if !HasBlocking(t.check(o, &obs, opts)) {

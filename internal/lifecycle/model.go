@@ -231,6 +231,8 @@ const (
 // Options carry the user's opt-ins into a plan or check.
 type Options struct {
 	AllowDataLoss bool // permits data-loss steps (forced failover, cancel failover, ...)
+	// Platform is what the platform can invoke; nil: everything (the sandbox).
+	Platform *Capabilities
 }
 
 // Driver is what the executor drives: the platform seen through the engine's eyes. The

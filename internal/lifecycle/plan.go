@@ -241,6 +241,9 @@ type planner struct {
 	// rootStopped: the start observation is the result of a checkpoint operation (a Wait
 	// step through it), so nothing may follow it in this apply.
 	rootStopped bool
+	// throughManual lets the search use operations the platform cannot invoke (only to
+	// explain a refusal: which manual step the goal needs, V-PLATFORM).
+	throughManual bool
 }
 
 // newPlanner groups the goal's required operations; ok is false when their counts do not fit
@@ -413,6 +416,9 @@ func (p *planner) search(start Observation, mode searchMode) ([]Step, bool) {
 			if !op.Invocable || !op.IsFrom(cur.obs.State, cur.obs.FailedOp) {
 				continue
 			}
+			if _, manual := p.opts.Platform.ManualStep(p.t.Kind, op.Name); manual && !p.throughManual {
+				continue
+			}
 			g, first, count := -1, 0, 1
 			if gi, ok := p.opGroup[op.Name]; ok {
 				if d := p.done(cur.prog, gi); d < len(p.groups[gi].idx) {
@@ -511,6 +517,9 @@ func Plan(kind Kind, obs Observation, goal Goal, opts Options) (Path, []Violatio
 	if len(bad) > 0 {
 		return plan, p.withOp(bad, &obs)
 	}
+	if v := opts.Platform.kindViolation(kind, p.goalOp(&obs)); v != nil {
+		return plan, []Violation{*v}
+	}
 
 	start := obs
 	var steps []Step
@@ -539,8 +548,11 @@ func Plan(kind Kind, obs Observation, goal Goal, opts Options) (Path, []Violatio
 		// A lossless path that takes two applies (through a manual step) beats a lossy one
 		// that takes one: the opt-in permits data loss, it does not ask for it.
 		through := *p
-		through.throughCheckpoints, through.rootStopped = true, false
+		through.throughCheckpoints, through.throughManual, through.rootStopped = true, true, false
 		if alt, ok2 := through.search(start, modeStrict); ok2 && stepsDataLoss(alt) < stepsDataLoss(found) {
+			if v := p.platformStep(start); v != nil {
+				return plan, []Violation{*v}
+			}
 			if v := p.manualStep(start, steps); v != nil {
 				return plan, []Violation{*v}
 			}
@@ -561,6 +573,9 @@ func Plan(kind Kind, obs Observation, goal Goal, opts Options) (Path, []Violatio
 	}
 	var vs []Violation
 	if !p.exhausted {
+		if v := p.platformStep(start); v != nil {
+			return plan, []Violation{*v}
+		}
 		if v := p.manualStep(start, steps); v != nil {
 			return plan, []Violation{*v}
 		}
@@ -798,4 +813,27 @@ func Created(kind Kind, name string, facts Facts) Observation {
 		o.ActiveSite = ""
 	}
 	return o
+}
+
+// platformStep explains a goal that needs an operation the platform cannot invoke: when a
+// search allowed to use such operations reaches the goal, the refusal names the first of them
+// on that path and the manual step that replaces it (V-PLATFORM).
+func (p *planner) platformStep(start Observation) *Violation {
+	if p.opts.Platform == nil || len(p.opts.Platform.Manual[p.t.Kind]) == 0 {
+		return nil
+	}
+	through := *p
+	through.throughManual, through.throughCheckpoints, through.rootStopped, through.exhausted = true, true, false, false
+	path, ok := through.search(start, modeStrict)
+	if !ok {
+		return nil
+	}
+	o := start
+	for _, st := range path {
+		if v := p.opts.Platform.manualViolation(p.t.Kind, st.Op, &o); v != nil {
+			return v
+		}
+		o.State, o.ActiveSite = st.To, st.ActiveSite
+	}
+	return nil
 }

@@ -19,6 +19,9 @@ type Platform interface {
 
 	// Name identifies the platform ("sandbox", "alibaba", ...).
 	Name() string
+	// Capabilities says which kinds the platform manages and which operations its API cannot
+	// invoke (console-only steps); the planner plans only with the others (V-PLATFORM).
+	Capabilities() *lifecycle.Capabilities
 
 	// Replication pairs. CreatePair enters creating, then configured.
 	CreatePair(ctx context.Context, spec PairSpec, token string) (ReplicationPair, error)

@@ -55,8 +55,9 @@ func (c actionConfig) known() bool {
 	return !c.ID.IsUnknown() && !c.ID.IsNull() && !c.AllowDataLoss.IsUnknown() && !c.Precheck.IsUnknown()
 }
 
-func (c actionConfig) options() lifecycle.Options {
-	return lifecycle.Options{AllowDataLoss: c.AllowDataLoss.ValueBool()}
+// options are the engine options of the action on the provider's platform.
+func (c actionConfig) options(data *ProviderData) lifecycle.Options {
+	return data.options(c.AllowDataLoss.ValueBool())
 }
 
 // timeout returns the configured timeout or the default.

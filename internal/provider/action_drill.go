@@ -48,7 +48,7 @@ func (a *drillAction) ModifyPlan(ctx context.Context, req action.ModifyPlanReque
 	if !ok {
 		return
 	}
-	a.addRefusals(&resp.Diagnostics, lifecycle.Check(a.info.Kind, a.info.Op, obs, lifecycle.Options{}))
+	a.addRefusals(&resp.Diagnostics, lifecycle.Check(a.info.Kind, a.info.Op, obs, a.data.options(false)))
 }
 
 func (a *drillAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
@@ -70,7 +70,7 @@ func (a *drillAction) Invoke(ctx context.Context, req action.InvokeRequest, resp
 	}
 	start := a.row(a.info.Op)
 	prefix := a.prefix(obs)
-	opts := lifecycle.Options{}
+	opts := a.data.options(false)
 	if cfg.Precheck.ValueBool() {
 		a.precheck(resp, start, obs, opts, prefix)
 		return
@@ -141,7 +141,7 @@ func (a *drillAction) cleanup(parent context.Context, resp *action.InvokeRespons
 	ex := a.executor(ctx, resp, prefix)
 	if lifecycle.Running(a.info.Kind, start.Name, obs) {
 		send(resp, fmt.Sprintf("%s: cleanup: waiting for %s to settle before %s", prefix, start.Name, stop.Name))
-		if _, err := ex.Run(ctx, a.info.Kind, id, lifecycle.OperationPath(a.info.Kind, start.Name, obs, lifecycle.Options{})); err != nil {
+		if _, err := ex.Run(ctx, a.info.Kind, id, lifecycle.OperationPath(a.info.Kind, start.Name, obs, a.data.options(false))); err != nil {
 			addRunError(&resp.Diagnostics, a.info.ResourceType, obs.Name, err)
 		}
 		if obs, ok = a.observe(ctx, id, &resp.Diagnostics); !ok {
@@ -152,14 +152,14 @@ func (a *drillAction) cleanup(parent context.Context, resp *action.InvokeRespons
 		send(resp, fmt.Sprintf("%s: cleanup: nothing to clean up (%s)", prefix, lifecycle.RenderState(obs.State, obs.FailedOp)))
 		return
 	}
-	if vs := lifecycle.Blocking(lifecycle.Check(a.info.Kind, stop.Name, obs, lifecycle.Options{})); len(vs) > 0 {
+	if vs := lifecycle.Blocking(lifecycle.Check(a.info.Kind, stop.Name, obs, a.data.options(false))); len(vs) > 0 {
 		for _, v := range vs {
 			resp.Diagnostics.AddAttributeError(path.Root("id"), fmt.Sprintf("%s: drill cleanup (%s) on %s refused", v.Rule, stop.Name, prefix),
 				v.Message+fmt.Sprintf(" Clean up with %s_%s once the %s allows it.", a.info.ResourceType, stop.Name, lifecycle.Table(a.info.Kind).Noun))
 		}
 		return
 	}
-	if _, err := ex.Run(ctx, a.info.Kind, id, lifecycle.OperationPath(a.info.Kind, stop.Name, obs, lifecycle.Options{})); err != nil {
+	if _, err := ex.Run(ctx, a.info.Kind, id, lifecycle.OperationPath(a.info.Kind, stop.Name, obs, a.data.options(false))); err != nil {
 		addRunError(&resp.Diagnostics, a.info.ResourceType, obs.Name, err)
 		return
 	}

@@ -67,7 +67,7 @@ func (a *operationAction) ModifyPlan(ctx context.Context, req action.ModifyPlanR
 	case lifecycle.Running(a.info.Kind, row.Name, obs):
 		return // the invoke waits for the running operation
 	}
-	b.addRefusals(&resp.Diagnostics, lifecycle.Check(a.info.Kind, row.Name, obs, cfg.options()))
+	b.addRefusals(&resp.Diagnostics, lifecycle.Check(a.info.Kind, row.Name, obs, cfg.options(b.data)))
 }
 
 // Invoke runs the operation with the lifecycle executor: an object already in the target
@@ -96,7 +96,7 @@ func (a *operationAction) Invoke(ctx context.Context, req action.InvokeRequest, 
 		send(resp, fmt.Sprintf("%s: already %s; %s has nothing to do (no-op)", prefix, state, row.Name))
 		return
 	}
-	opts := cfg.options()
+	opts := cfg.options(b.data)
 	if cfg.Precheck.ValueBool() {
 		b.precheck(resp, row, obs, opts, prefix)
 		return

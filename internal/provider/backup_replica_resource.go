@@ -115,11 +115,14 @@ func (r *backupReplicaResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if r.data == nil {
 		return
 	}
+	if r.engine.unsupported(r.data, &resp.Diagnostics) {
+		return
+	}
 	if req.Plan.Raw.IsNull() { // destroy: checked at plan like the other DR kinds
 		var state replicaModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		if !resp.Diagnostics.HasError() {
-			r.engine.planDestroy(ctx, r.data, state.ID.ValueString(), lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}}, lifecycle.Options{}, &resp.Diagnostics)
+			r.engine.planDestroy(ctx, r.data, state.ID.ValueString(), lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}}, r.data.options(false), &resp.Diagnostics)
 		}
 		return
 	}
@@ -135,7 +138,7 @@ func (r *backupReplicaResource) ModifyPlan(ctx context.Context, req resource.Mod
 		if resp.Diagnostics.HasError() || r.engine.goalMet(state.Status.ValueString(), "", goal) {
 			return
 		}
-		if p := r.engine.plan(ctx, r.data, state.ID.ValueString(), priorRead{status: state.Status.ValueString()}, goal, lifecycle.Options{}, path.Root("backup_id"), &resp.Diagnostics); p != nil {
+		if p := r.engine.plan(ctx, r.data, state.ID.ValueString(), priorRead{status: state.Status.ValueString()}, goal, r.data.options(false), path.Root("backup_id"), &resp.Diagnostics); p != nil {
 			plan.Status = types.StringValue(lifecycle.RenderState(p.State, ""))
 			resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		}
@@ -151,7 +154,7 @@ func (r *backupReplicaResource) ModifyPlan(ctx context.Context, req resource.Mod
 	}
 	obs := lifecycle.Observation{Kind: lifecycle.BackupReplica, Name: plan.Name.ValueString(), Facts: facts}
 	// each refusal lands at the parameter its rule names (Violation.Params)
-	addViolations(&resp.Diagnostics, path.Root("backup_id"), replicaType, lifecycle.Check(lifecycle.BackupReplica, lifecycle.OpReplicate, obs, lifecycle.Options{}))
+	addViolations(&resp.Diagnostics, path.Root("backup_id"), replicaType, lifecycle.Check(lifecycle.BackupReplica, lifecycle.OpReplicate, obs, r.data.options(false)))
 }
 
 func (r *backupReplicaResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -176,7 +179,7 @@ func (r *backupReplicaResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), rep.ID)...)
-	r.engine.apply(ctx, r.data, rep.ID, priorRead{}, lifecycle.Goal{States: []lifecycle.State{lifecycle.Available}}, lifecycle.Options{}, timeout, path.Root("backup_id"), &resp.Diagnostics)
+	r.engine.apply(ctx, r.data, rep.ID, priorRead{}, lifecycle.Goal{States: []lifecycle.State{lifecycle.Available}}, r.data.options(false), timeout, path.Root("backup_id"), &resp.Diagnostics)
 	r.refresh(ctx, rep.ID, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -215,7 +218,7 @@ func (r *backupReplicaResource) Update(ctx context.Context, req resource.UpdateR
 		return
 	}
 	id := plan.ID.ValueString()
-	r.engine.apply(ctx, r.data, id, priorRead{}, lifecycle.Goal{States: []lifecycle.State{lifecycle.Available}}, lifecycle.Options{}, timeout, path.Root("backup_id"), &resp.Diagnostics)
+	r.engine.apply(ctx, r.data, id, priorRead{}, lifecycle.Goal{States: []lifecycle.State{lifecycle.Available}}, r.data.options(false), timeout, path.Root("backup_id"), &resp.Diagnostics)
 	r.refresh(ctx, id, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -232,7 +235,7 @@ func (r *backupReplicaResource) Delete(ctx context.Context, req resource.DeleteR
 		return
 	}
 	id := state.ID.ValueString()
-	r.engine.apply(ctx, r.data, id, priorRead{}, lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}}, lifecycle.Options{}, timeout, path.Root("id"), &resp.Diagnostics)
+	r.engine.apply(ctx, r.data, id, priorRead{}, lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}}, r.data.options(false), timeout, path.Root("id"), &resp.Diagnostics)
 }
 
 func (r *backupReplicaResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

@@ -69,9 +69,22 @@ func siteSuffix(kind lifecycle.Kind, s lifecycle.Site) string {
 	return " with the " + siteName(kind, s) + " site active"
 }
 
+// unsupported refuses, at the resource, a kind the platform does not manage (V-PLATFORM).
+func (e drEngine) unsupported(data *ProviderData, diags *diag.Diagnostics) bool {
+	v := lifecycle.CheckKind(e.kind, data.options(false))
+	if v == nil {
+		return false
+	}
+	diags.AddError(fmt.Sprintf("V-PLATFORM: %s is not available on the %s platform", e.typeName, data.PlatformName), v.Message)
+	return true
+}
+
 // plan observes the object and plans the path to the goal. Refusals become attribute errors
 // at `at`; the path is shown as a warning. It returns nil when the plan is refused.
 func (e drEngine) plan(ctx context.Context, data *ProviderData, id string, prior priorRead, goal lifecycle.Goal, opts lifecycle.Options, at path.Path, diags *diag.Diagnostics) *lifecycle.Path {
+	if e.unsupported(data, diags) {
+		return nil
+	}
 	obs, err := data.Platform.Observe(ctx, e.kind, id)
 	if err != nil {
 		if platform.IsNotFound(err) {
@@ -145,7 +158,7 @@ func (e drEngine) planDestroy(ctx context.Context, data *ProviderData, id string
 
 // waitStable waits until a newly created object leaves its transitional creation state.
 func (e drEngine) waitStable(ctx context.Context, data *ProviderData, id string, timeout time.Duration, diags *diag.Diagnostics) {
-	e.apply(ctx, data, id, priorRead{}, lifecycle.Goal{}, lifecycle.Options{}, timeout, path.Root("id"), diags)
+	e.apply(ctx, data, id, priorRead{}, lifecycle.Goal{}, data.options(false), timeout, path.Root("id"), diags)
 }
 
 // opsList renders allowed operations as a list attribute.

@@ -172,6 +172,9 @@ func (r *protectionGroupResource) ModifyPlan(ctx context.Context, req resource.M
 	if r.data == nil {
 		return // unconfigured provider (validation): no platform to ask
 	}
+	if r.engine.unsupported(r.data, &resp.Diagnostics) {
+		return
+	}
 	if req.State.Raw.IsNull() {
 		if !req.Plan.Raw.IsNull() {
 			var plan groupModel
@@ -189,7 +192,7 @@ func (r *protectionGroupResource) ModifyPlan(ctx context.Context, req resource.M
 			pairs, _ := setStrings(ctx, state.PairIDs)
 			servers, _ := setStrings(ctx, state.ServerIDs)
 			r.engine.planDestroy(ctx, r.data, state.ID.ValueString(), deleteGoal(pairs, servers, state.DrillActive.ValueBool()),
-				lifecycle.Options{AllowDataLoss: state.AllowDataLoss.ValueBool()}, &resp.Diagnostics)
+				r.data.options(state.AllowDataLoss.ValueBool()), &resp.Diagnostics)
 		}
 		return
 	}
@@ -210,7 +213,7 @@ func (r *protectionGroupResource) ModifyPlan(ctx context.Context, req resource.M
 	if r.engine.goalMet(state.Status.ValueString(), lifecycle.Site(state.ActiveSite.ValueString()), goal) {
 		return
 	}
-	p := r.engine.plan(ctx, r.data, state.ID.ValueString(), state.prior(), goal, lifecycle.Options{AllowDataLoss: plan.AllowDataLoss.ValueBool()}, r.goalPath(config, goal), &resp.Diagnostics)
+	p := r.engine.plan(ctx, r.data, state.ID.ValueString(), state.prior(), goal, r.data.options(plan.AllowDataLoss.ValueBool()), r.goalPath(config, goal), &resp.Diagnostics)
 	if p == nil {
 		return
 	}
@@ -247,7 +250,7 @@ func (r *protectionGroupResource) Create(ctx context.Context, req resource.Creat
 	if !resp.Diagnostics.HasError() {
 		empty := groupModel{groupData: groupData{PairIDs: types.SetNull(types.StringType), ServerIDs: types.SetNull(types.StringType)}}
 		goal, _ := r.goal(ctx, config, empty, plan)
-		r.engine.apply(ctx, r.data, g.ID, priorRead{}, goal, lifecycle.Options{AllowDataLoss: plan.AllowDataLoss.ValueBool()}, timeout, r.goalPath(config, goal), &resp.Diagnostics)
+		r.engine.apply(ctx, r.data, g.ID, priorRead{}, goal, r.data.options(plan.AllowDataLoss.ValueBool()), timeout, r.goalPath(config, goal), &resp.Diagnostics)
 	}
 	r.refresh(ctx, g.ID, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -286,7 +289,7 @@ func (r *protectionGroupResource) Update(ctx context.Context, req resource.Updat
 	}
 	id := state.ID.ValueString()
 	goal, _ := r.goal(ctx, config, state, plan)
-	r.engine.apply(ctx, r.data, id, state.prior(), goal, lifecycle.Options{AllowDataLoss: plan.AllowDataLoss.ValueBool()}, timeout, r.goalPath(config, goal), &resp.Diagnostics)
+	r.engine.apply(ctx, r.data, id, state.prior(), goal, r.data.options(plan.AllowDataLoss.ValueBool()), timeout, r.goalPath(config, goal), &resp.Diagnostics)
 	r.refresh(ctx, id, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -313,7 +316,7 @@ func (r *protectionGroupResource) Delete(ctx context.Context, req resource.Delet
 		addError(&resp.Diagnostics, "reading", groupType, id, err)
 		return
 	}
-	r.engine.apply(ctx, r.data, id, priorRead{}, deleteGoal(g.PairIDs, g.ServerIDs, g.DrillActive), lifecycle.Options{AllowDataLoss: state.AllowDataLoss.ValueBool()}, timeout, path.Root("allow_data_loss"), &resp.Diagnostics)
+	r.engine.apply(ctx, r.data, id, priorRead{}, deleteGoal(g.PairIDs, g.ServerIDs, g.DrillActive), r.data.options(state.AllowDataLoss.ValueBool()), timeout, path.Root("allow_data_loss"), &resp.Diagnostics)
 }
 
 // deleteGoal is the destroy goal: remove every member, stop a running drill, delete.

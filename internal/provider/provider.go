@@ -27,6 +27,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
@@ -67,6 +68,16 @@ func New(version, commit string) func() provider.Provider {
 type drProvider struct {
 	version string
 	commit  string
+}
+
+// options are the engine options of a plan or check on this provider's platform: the user's
+// data-loss opt-in and what the platform can invoke (V-PLATFORM).
+func (d *ProviderData) options(allowDataLoss bool) lifecycle.Options {
+	o := lifecycle.Options{AllowDataLoss: allowDataLoss}
+	if d != nil && d.Platform != nil {
+		o.Platform = d.Platform.Capabilities()
+	}
+	return o
 }
 
 // ProviderData is what Configure hands to every resource, data source, ephemeral resource,

@@ -130,6 +130,9 @@ func (r *recoveryServerResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if r.data == nil {
 		return
 	}
+	if r.engine.unsupported(r.data, &resp.Diagnostics) {
+		return
+	}
 	if req.Plan.Raw.IsNull() {
 		// destroy: checked at plan like the other DR kinds (a failed-over server is not
 		// deleted in one apply: V-MANUAL-STEP, R004-6)
@@ -137,7 +140,7 @@ func (r *recoveryServerResource) ModifyPlan(ctx context.Context, req resource.Mo
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		if !resp.Diagnostics.HasError() {
 			r.engine.planDestroy(ctx, r.data, state.ID.ValueString(), lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}},
-				lifecycle.Options{AllowDataLoss: state.AllowDataLoss.ValueBool()}, &resp.Diagnostics)
+				r.data.options(state.AllowDataLoss.ValueBool()), &resp.Diagnostics)
 		}
 		return
 	}
@@ -148,7 +151,7 @@ func (r *recoveryServerResource) ModifyPlan(ctx context.Context, req resource.Mo
 		return
 	}
 	goal := goalFor(lifecycle.RecoveryServer, config.Mode, "")
-	opts := lifecycle.Options{AllowDataLoss: plan.AllowDataLoss.ValueBool()}
+	opts := r.data.options(plan.AllowDataLoss.ValueBool())
 	if req.State.Raw.IsNull() {
 		// A new server is in standby (R004-1); check the path from there with what the
 		// platform says of its machine (a recovery point, R004-2). A machine made in the same
@@ -210,7 +213,7 @@ func (r *recoveryServerResource) Create(ctx context.Context, req resource.Create
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), rs.ID)...)
 	r.engine.apply(ctx, r.data, rs.ID, priorRead{}, goalFor(lifecycle.RecoveryServer, config.Mode, ""),
-		lifecycle.Options{AllowDataLoss: plan.AllowDataLoss.ValueBool()}, timeout, path.Root("mode"), &resp.Diagnostics)
+		r.data.options(plan.AllowDataLoss.ValueBool()), timeout, path.Root("mode"), &resp.Diagnostics)
 	r.refresh(ctx, rs.ID, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -254,7 +257,7 @@ func (r *recoveryServerResource) Update(ctx context.Context, req resource.Update
 	}
 	if !resp.Diagnostics.HasError() {
 		r.engine.apply(ctx, r.data, id, priorRead{status: state.Status.ValueString()}, goalFor(lifecycle.RecoveryServer, config.Mode, ""),
-			lifecycle.Options{AllowDataLoss: plan.AllowDataLoss.ValueBool()}, timeout, path.Root("mode"), &resp.Diagnostics)
+			r.data.options(plan.AllowDataLoss.ValueBool()), timeout, path.Root("mode"), &resp.Diagnostics)
 	}
 	r.refresh(ctx, id, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -273,7 +276,7 @@ func (r *recoveryServerResource) Delete(ctx context.Context, req resource.Delete
 	}
 	id := state.ID.ValueString()
 	r.engine.apply(ctx, r.data, id, priorRead{}, lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}},
-		lifecycle.Options{AllowDataLoss: state.AllowDataLoss.ValueBool()}, timeout, path.Root("mode"), &resp.Diagnostics)
+		r.data.options(state.AllowDataLoss.ValueBool()), timeout, path.Root("mode"), &resp.Diagnostics)
 }
 
 func (r *recoveryServerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

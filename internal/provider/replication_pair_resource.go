@@ -187,12 +187,15 @@ func (r *replicationPairResource) ModifyPlan(ctx context.Context, req resource.M
 	if r.data == nil {
 		return // unconfigured provider (validation): no platform to ask
 	}
+	if r.engine.unsupported(r.data, &resp.Diagnostics) {
+		return
+	}
 	if req.Plan.Raw.IsNull() {
 		var state pairModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		if !resp.Diagnostics.HasError() {
 			r.engine.planDestroy(ctx, r.data, state.ID.ValueString(), lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}},
-				lifecycle.Options{AllowDataLoss: state.AllowDataLoss.ValueBool()}, &resp.Diagnostics)
+				r.data.options(state.AllowDataLoss.ValueBool()), &resp.Diagnostics)
 		}
 		return
 	}
@@ -203,7 +206,7 @@ func (r *replicationPairResource) ModifyPlan(ctx context.Context, req resource.M
 		return
 	}
 	goal := r.goal(config)
-	opts := lifecycle.Options{AllowDataLoss: plan.AllowDataLoss.ValueBool()}
+	opts := r.data.options(plan.AllowDataLoss.ValueBool())
 	at := r.goalPath(config)
 
 	if req.State.Raw.IsNull() {
@@ -296,7 +299,7 @@ func (r *replicationPairResource) Create(ctx context.Context, req resource.Creat
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), pair.ID)...)
 	goal := r.goal(config)
 	goal.States = append([]lifecycle.State(nil), goal.States...)
-	r.engine.apply(ctx, r.data, pair.ID, priorRead{}, goal, lifecycle.Options{AllowDataLoss: plan.AllowDataLoss.ValueBool()}, timeout, r.goalPath(config), &resp.Diagnostics)
+	r.engine.apply(ctx, r.data, pair.ID, priorRead{}, goal, r.data.options(plan.AllowDataLoss.ValueBool()), timeout, r.goalPath(config), &resp.Diagnostics)
 	r.refresh(ctx, pair.ID, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -339,7 +342,7 @@ func (r *replicationPairResource) Update(ctx context.Context, req resource.Updat
 		}})
 	}
 	id := state.ID.ValueString()
-	r.engine.apply(ctx, r.data, id, priorRead{status: state.Status.ValueString(), active: pairSite(state.ActiveSite)}, goal, lifecycle.Options{AllowDataLoss: plan.AllowDataLoss.ValueBool()}, timeout, r.goalPath(config), &resp.Diagnostics)
+	r.engine.apply(ctx, r.data, id, priorRead{status: state.Status.ValueString(), active: pairSite(state.ActiveSite)}, goal, r.data.options(plan.AllowDataLoss.ValueBool()), timeout, r.goalPath(config), &resp.Diagnostics)
 	r.refresh(ctx, id, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -357,7 +360,7 @@ func (r *replicationPairResource) Delete(ctx context.Context, req resource.Delet
 	}
 	id := state.ID.ValueString()
 	r.engine.apply(ctx, r.data, id, priorRead{}, lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}},
-		lifecycle.Options{AllowDataLoss: state.AllowDataLoss.ValueBool()}, timeout, path.Root("allow_data_loss"), &resp.Diagnostics)
+		r.data.options(state.AllowDataLoss.ValueBool()), timeout, path.Root("allow_data_loss"), &resp.Diagnostics)
 }
 
 func (r *replicationPairResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

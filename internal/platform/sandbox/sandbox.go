@@ -430,3 +430,8 @@ func (s *Sandbox) view(ctx context.Context, fn func(t *tx) error) error {
 	}
 	return err
 }
+
+// Capabilities: the sandbox manages every kind and invokes every operation.
+func (s *Sandbox) Capabilities() *lifecycle.Capabilities {
+	return &lifecycle.Capabilities{Platform: "sandbox"}
+}

@@ -1,0 +1,77 @@
+package lifecycle
+
+import "fmt"
+
+// Capabilities is what a platform can do through its API: which kinds it supports and which
+// operations it cannot invoke (e.g. the Acronis DR API v2 has no failback or
+// confirm/cancel-failback: a person does them in the console). The planner plans only with
+// operations the platform can invoke; a goal that needs a manual one is refused at plan
+// naming the manual step (V-PLATFORM), and the next plan observes its result. A nil
+// *Capabilities (the sandbox) can do everything.
+type Capabilities struct {
+	Platform string // "sandbox", "acronis", …
+	// Kinds the platform supports; nil means every kind.
+	Kinds []Kind
+	// Manual lists, per kind, the operations the platform's API does not offer, each with the
+	// step a person performs instead ("Fail back in the Acronis console: …").
+	Manual map[Kind]map[Op]string
+}
+
+// Supports reports whether the platform manages objects of kind.
+func (c *Capabilities) Supports(k Kind) bool {
+	if c == nil || c.Kinds == nil {
+		return true
+	}
+	for _, x := range c.Kinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// ManualStep returns the manual step that replaces op on this platform, if op cannot be
+// invoked through its API.
+func (c *Capabilities) ManualStep(k Kind, op Op) (string, bool) {
+	if c == nil {
+		return "", false
+	}
+	s, ok := c.Manual[k][op]
+	return s, ok
+}
+
+func (c *Capabilities) name() string {
+	if c == nil || c.Platform == "" {
+		return "this platform"
+	}
+	return "the " + c.Platform + " platform"
+}
+
+// kindViolation refuses a kind the platform does not support.
+func (c *Capabilities) kindViolation(k Kind, op Op) *Violation {
+	if c.Supports(k) {
+		return nil
+	}
+	return &Violation{Rule: "V-PLATFORM", Kind: k, Op: op, Precondition: "kind_supported",
+		Remedy:  "Use a platform that supports it (see the platforms guide).",
+		Message: fmt.Sprintf("V-PLATFORM: %s does not manage %s objects. Use a platform that supports them (see the platforms guide).", c.name(), k)}
+}
+
+// manualViolation refuses invoking an operation the platform's API does not offer.
+func (c *Capabilities) manualViolation(k Kind, op Op, o *Observation) *Violation {
+	step, ok := c.ManualStep(k, op)
+	if !ok {
+		return nil
+	}
+	v := &Violation{Rule: "V-PLATFORM", Precondition: "invocable",
+		Remedy: step + " Then plan again: the next plan observes the result.",
+		Message: fmt.Sprintf("V-PLATFORM: %s cannot invoke %s on %s through its API; it is a manual step: %s Then plan again: the next plan observes the result and continues from there.",
+			c.name(), op, quoteName(o), step)}
+	v.fill(k, op, o)
+	return v
+}
+
+// CheckKind refuses a kind the platform does not manage (V-PLATFORM), before anything else.
+func CheckKind(kind Kind, opts Options) *Violation {
+	return opts.Platform.kindViolation(kind, "")
+}

@@ -1,0 +1,63 @@
+package provider
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+)
+
+// consoleOnly is a test platform: the sandbox's physics behind an API that cannot fail back
+// (console only), as the Acronis DR API v2.
+type consoleOnly struct{ platform.Platform }
+
+func (consoleOnly) Capabilities() *lifecycle.Capabilities {
+	return &lifecycle.Capabilities{Platform: "test", Kinds: []lifecycle.Kind{lifecycle.RecoveryServer},
+		Manual: map[lifecycle.Kind]map[lifecycle.Op]string{lifecycle.RecoveryServer: {
+			lifecycle.OpFailback:        "Start the failback in the vendor's console.",
+			lifecycle.OpConfirmFailback: "Confirm the failback in the vendor's console.",
+			lifecycle.OpCancelFailback:  "Cancel the failback in the vendor's console.",
+		}},
+	}
+}
+
+// A console-only operation is refused at plan through a platform that lacks it, naming the
+// manual step; an unsupported kind is refused at plan; the operations the API offers plan
+// as usual.
+func TestConsoleOnlyOperationRefusedAtPlan(t *testing.T) {
+	t.Parallel()
+	e := newActionEnv(t)
+	id := e.recoveryServer("vm")
+	e.drive(lifecycle.RecoveryServer, id, lifecycle.OpFailover, nil)
+	data := &ProviderData{Platform: consoleOnly{e.sb}, PlatformName: "test", PollInterval: time.Millisecond}
+	eng := drEngine{kind: lifecycle.RecoveryServer, typeName: rsType}
+
+	var diags diag.Diagnostics
+	p := eng.plan(e.ctx, data, id, priorRead{}, lifecycle.Goal{States: []lifecycle.State{lifecycle.ReadyForFailback}}, data.options(false), path.Root("mode"), &diags)
+	if p != nil || !diags.HasError() {
+		t.Fatalf("want a refusal, got plan %v, %v", p, diags)
+	}
+	d := diags.Errors()[0]
+	if !strings.Contains(d.Summary(), "V-PLATFORM") || !strings.Contains(d.Summary(), "failback") || !strings.Contains(d.Detail(), "vendor's console") {
+		t.Fatalf("%s / %s", d.Summary(), d.Detail())
+	}
+	// the invocable path still plans (the lossy cancel_failover needs the opt-in and is not
+	// preferred over the manual failback even with it)
+	diags = nil
+	p = eng.plan(e.ctx, data, id, priorRead{}, lifecycle.Goal{States: []lifecycle.State{lifecycle.Standby}}, data.options(true), path.Root("mode"), &diags)
+	if p != nil || !strings.Contains(diags.Errors()[0].Summary(), "V-PLATFORM") {
+		t.Fatalf("standby with the opt-in: %v %v", p, diags)
+	}
+	// an unsupported kind is refused at plan
+	diags = nil
+	pe := drEngine{kind: lifecycle.ReplicationPair, typeName: pairType}
+	pe.plan(e.ctx, data, "pair-1", priorRead{}, lifecycle.Goal{States: []lifecycle.State{lifecycle.Paused}}, data.options(false), path.Root("replication"), &diags)
+	if !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), "does not manage") {
+		t.Fatalf("unsupported kind: %v", diags)
+	}
+}
