@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/providervalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -96,7 +97,10 @@ type ProviderData struct {
 }
 
 type drProviderModel struct {
-	Sandbox *sandboxBlockModel `tfsdk:"sandbox"`
+	Sandbox     *sandboxBlockModel `tfsdk:"sandbox"`
+	Alibaba     types.Object       `tfsdk:"alibaba"`
+	HuaweiCloud types.Object       `tfsdk:"huaweicloud"`
+	Acronis     types.Object       `tfsdk:"acronis"`
 }
 
 type sandboxBlockModel struct {
@@ -115,7 +119,7 @@ func (p *drProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *p
 			"backup replicas and recovery servers, driven by a lifecycle engine that refuses illegal " +
 			"changes at plan time. With no other platform configured the provider runs on the embedded " +
 			"**sandbox** DR platform (a local SQLite file).",
-		Blocks: map[string]schema.Block{
+		Blocks: withPlatformBlocks(map[string]schema.Block{
 			"sandbox": schema.SingleNestedBlock{
 				MarkdownDescription: "Settings of the embedded sandbox DR platform, the default platform.",
 				Attributes: map[string]schema.Attribute{
@@ -142,8 +146,20 @@ func (p *drProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *p
 					},
 				},
 			},
-		},
+		}),
 	}
+}
+
+// ConfigValidators: the provider block selects at most one platform (none: the sandbox).
+func (p *drProvider) ConfigValidators(context.Context) []provider.ConfigValidator {
+	return []provider.ConfigValidator{providervalidator.Conflicting(platformBlockPaths()...)}
+}
+
+func withPlatformBlocks(blocks map[string]schema.Block) map[string]schema.Block {
+	for k, v := range platformBlocks() {
+		blocks[k] = v
+	}
+	return blocks
 }
 
 func (p *drProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -151,6 +167,27 @@ func (p *drProvider) Configure(ctx context.Context, req provider.ConfigureReques
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	for _, v := range vendorPlatforms {
+		obj := map[string]types.Object{"alibaba": cfg.Alibaba, "huaweicloud": cfg.HuaweiCloud, "acronis": cfg.Acronis}[v.block]
+		if obj.IsNull() {
+			continue
+		}
+		if obj.IsUnknown() {
+			return // known only after another apply: resources see an unconfigured provider
+		}
+		block := map[string]types.String{}
+		for k, a := range obj.Attributes() {
+			if s, ok := a.(types.String); ok {
+				block[k] = s
+			}
+		}
+		if cfg.Sandbox != nil {
+			return // two platform blocks: ConfigValidators reports it
+		}
+		if _, _, ok := configureVendor(ctx, v, block, &resp.Diagnostics); !ok {
+			return
+		}
 	}
 	sb := cfg.Sandbox
 	if sb == nil {

@@ -1,0 +1,102 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+)
+
+// A vendor block is accepted by the schema and refused when the provider is configured, at
+// the block, with what to do; two platform blocks are a configuration error.
+func TestAccPlatformBlocks(t *testing.T) {
+	db := testAccSandbox(t)
+	inv := `
+resource "dr_sandbox_vault" "v" {
+  region  = "cn-shanghai"
+  purpose = "backup"
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: `
+provider "dr" {
+  alibaba {
+    access_key = "AKID-EXAMPLE"
+    secret_key = "not-a-real-secret"
+    region     = "cn-hangzhou"
+  }
+}
+` + inv,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)The alibaba platform is not built yet.*embedded sandbox`),
+			},
+			{
+				Config: `
+provider "dr" {
+  acronis {
+    datacenter_url = "https://eu2-cloud.acronis.com"
+  }
+}
+` + inv,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`The acronis platform is not built yet`),
+			},
+			{
+				Config: testAccProvider(db)[:len(testAccProvider(db))-2] + `
+  huaweicloud {
+    region = "cn-north-4"
+  }
+}
+` + inv,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination.*sandbox.*huaweicloud|(?s)huaweicloud.*sandbox`),
+			},
+		},
+	})
+}
+
+// Credentials resolved from the block or the vendor's environment variables never reach the
+// provider's logs (masked, TF_LOG=TRACE included: the logger here records every level).
+func TestVendorCredentialsMaskedInLogs(t *testing.T) {
+	t.Setenv("HW_SECRET_KEY", "sk-from-env-7d3f")
+	var buf bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &buf)
+	var diags diag.Diagnostics
+	var hw vendorPlatform
+	for _, v := range vendorPlatforms {
+		if v.block == "huaweicloud" {
+			hw = v
+		}
+	}
+	_, resolved, ok := configureVendor(ctx, hw, map[string]types.String{
+		"access_key": types.StringValue("ak-in-config-91c2"),
+		"region":     types.StringValue("cn-north-4"),
+	}, &diags)
+	if ok || !diags.HasError() {
+		t.Fatal("a platform whose driver is not built must be refused")
+	}
+	if resolved["secret_key"] != "sk-from-env-7d3f" || resolved["access_key"] != "ak-in-config-91c2" {
+		t.Fatalf("resolution from block and environment: %v", resolved)
+	}
+	out := buf.String()
+	if !strings.Contains(out, "dr platform selected") || !strings.Contains(out, "cn-north-4") {
+		t.Fatalf("the selection is logged: %s", out)
+	}
+	for _, secret := range []string{"sk-from-env-7d3f", "ak-in-config-91c2"} {
+		if strings.Contains(out, secret) {
+			t.Fatalf("secret %q in the logs: %s", secret, out)
+		}
+	}
+	if !strings.Contains(out, "***") {
+		t.Fatalf("secrets not masked: %s", out)
+	}
+}
