@@ -320,8 +320,25 @@ func callParams(kind Kind, st Step, obs Observation) map[string]string {
 	return params
 }
 
-// ParamRegion is the invoke parameter naming the region a call is issued in (R001-3).
-const ParamRegion = "region"
+// The parameters of Invoke, named in one place: the table rows list them (Operation.Params),
+// the executor adds the call region, the provider fills them, the drivers read them.
+const (
+	// ParamRegion is the region a call is issued in (R001-3), from Operation.Region.
+	ParamRegion = "region"
+	// ParamPairID / ParamServerID name the member of add_member / remove_member and
+	// add_server / remove_server.
+	ParamPairID   = "pair_id"
+	ParamServerID = "server_id"
+	// ParamRecoveryPoint is the recovery point of a recovery server's failover or test
+	// failover ("" = the latest).
+	ParamRecoveryPoint = "recovery_point"
+	// ParamName / ParamDescription are the update operation's metadata.
+	ParamName        = "name"
+	ParamDescription = "description"
+	// ParamAllowDataLoss = "false" asks a platform to refuse a data-loss operation itself (the
+	// opt-in is the engine's plan-time policy; platforms accept such operations by default).
+	ParamAllowDataLoss = "allow_data_loss"
+)
 
 func (e *Executor) invoke(ctx context.Context, kind Kind, id string, st Step, params map[string]string, token string) error {
 	for attempt := 0; ; attempt++ {

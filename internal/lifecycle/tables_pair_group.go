@@ -298,7 +298,7 @@ func pairTable() *KindTable {
 			{
 				Name: OpUpdate, Invocable: true, OnRequest: true, From: from("configured", "paused"),
 				Description: "Change the pair's metadata (name, description).",
-				FromRule:    "V-STATE", Params: []string{"name", "description"},
+				FromRule:    "V-STATE", Params: []string{ParamName, ParamDescription},
 			},
 			{
 				Name: OpDelete, Invocable: true, From: from("configured", "paused", "failed_over", "invalid", "error{*}"), Via: Deleting, OnSuccess: Deleted,
@@ -453,7 +453,7 @@ func groupTable() *KindTable {
 			{
 				Name: OpAddMember, Invocable: true, OnRequest: true, From: from("configured", "paused"),
 				Description: "Add a replication pair to the group.",
-				Params:      []string{"pair_id"},
+				Params:      []string{ParamPairID},
 				Preconditions: []Precondition{
 					{
 						Rule: "V-GRP-MEMBERS", Name: "candidate_free", Requirement: "needs a pair that belongs to no other group",
@@ -495,7 +495,7 @@ func groupTable() *KindTable {
 			{
 				Name: OpRemoveMember, Invocable: true, OnRequest: true, From: from("configured", "paused", "invalid"),
 				Description:   "Remove a replication pair from the group (the pair is kept).",
-				Params:        []string{"pair_id"},
+				Params:        []string{ParamPairID},
 				Preconditions: []Precondition{pHasMembers("V-GRP-MEMBERS", "needs a pair in the group")},
 				FromRule:      "V-GRP-MEMBERS",
 				Effect:        func(f *Facts) { f.MemberCount-- },
@@ -506,7 +506,7 @@ func groupTable() *KindTable {
 			{
 				Name: OpAddServer, Invocable: true, OnRequest: true, From: from("configured", "paused", "replicating"),
 				Description: "Protect a server: the platform creates its twin at the standby site (SDRS protected instance).",
-				Params:      []string{"server_id"},
+				Params:      []string{ParamServerID},
 				Preconditions: []Precondition{
 					{
 						Rule: "V-GRP-MEMBERS", Name: "server_at_production_site", Requirement: "needs a server at the group's production (active) site",
@@ -551,7 +551,7 @@ func groupTable() *KindTable {
 			{
 				Name: OpRemoveServer, Invocable: true, OnRequest: true, From: from("configured", "paused", "replicating", "failed_over", "invalid", "error{*}"),
 				Description: "Stop protecting a server; the server and its twin are kept.",
-				Params:      []string{"server_id"},
+				Params:      []string{ParamServerID},
 				Preconditions: []Precondition{{
 					Rule: "V-GRP-MEMBERS", Name: "has_servers", Requirement: "needs a protected server in the group",
 					Facts: []string{FactServers},
@@ -590,7 +590,7 @@ func groupTable() *KindTable {
 			{
 				Name: OpUpdate, Invocable: true, OnRequest: true, From: from("configured", "paused", "replicating", "failed_over"),
 				Description: "Change the group's metadata (name, description).",
-				FromRule:    "V-STATE", Params: []string{"name", "description"},
+				FromRule:    "V-STATE", Params: []string{ParamName, ParamDescription},
 			},
 			{
 				Name: OpDelete, Invocable: true, From: from("configured", "paused", "failed_over", "invalid", "error{*}"), Via: Deleting, OnSuccess: Deleted,

@@ -183,7 +183,7 @@ func serverTable() *KindTable {
 			{
 				Name: OpFailover, Invocable: true, From: from("standby", "error{failover}"), Via: Finalizing, OnSuccess: FailedOver,
 				Description: "Production failover: the server is created from a recovery point and finalized, then serves the workload (R004-2).",
-				Params:      []string{"recovery_point"}, Preconditions: rp(OpFailover),
+				Params:      []string{ParamRecoveryPoint}, Preconditions: rp(OpFailover),
 				FromRule: "R004-8", Effect: effUnknownLinks,
 				Afterwards: "the workload runs in the cloud; fail back (failback) when the local site is restored.",
 			},
@@ -195,7 +195,7 @@ func serverTable() *KindTable {
 			{
 				Name: OpTestFailover, Invocable: true, From: from("standby", "error{test_failover}"), Via: StartingTest, OnSuccess: Testing,
 				Description: "Start a test failover: a temporary VM for testing (R004-7).",
-				Params:      []string{"recovery_point"}, Preconditions: rp(OpTestFailover),
+				Params:      []string{ParamRecoveryPoint}, Preconditions: rp(OpTestFailover),
 				FromRule: "R004-8", Effect: effUnknownLinks,
 				Afterwards: "stop the test (stop_test_failover) to return to standby.",
 			},

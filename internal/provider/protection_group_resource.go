@@ -322,8 +322,8 @@ func (r *protectionGroupResource) Delete(ctx context.Context, req resource.Delet
 // deleteGoal is the destroy goal: remove every member, stop a running drill, delete.
 func deleteGoal(pairs, servers []string, drill bool) lifecycle.Goal {
 	goal := lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}}
-	goal.Required = append(goal.Required, memberOps(lifecycle.OpRemoveMember, "pair_id", pairs)...)
-	goal.Required = append(goal.Required, memberOps(lifecycle.OpRemoveServer, "server_id", servers)...)
+	goal.Required = append(goal.Required, memberOps(lifecycle.OpRemoveMember, lifecycle.ParamPairID, pairs)...)
+	goal.Required = append(goal.Required, memberOps(lifecycle.OpRemoveServer, lifecycle.ParamServerID, servers)...)
 	if drill {
 		goal.Required = append(goal.Required, lifecycle.OpRequest{Op: lifecycle.OpStopDrill})
 	}
@@ -362,8 +362,8 @@ func (r *protectionGroupResource) goal(ctx context.Context, config, state, plan 
 		add, remove     lifecycle.Op
 		configured, obs types.Set
 	}{
-		{"pair_id", lifecycle.OpAddMember, lifecycle.OpRemoveMember, config.PairIDs, state.PairIDs},
-		{"server_id", lifecycle.OpAddServer, lifecycle.OpRemoveServer, config.ServerIDs, state.ServerIDs},
+		{lifecycle.ParamPairID, lifecycle.OpAddMember, lifecycle.OpRemoveMember, config.PairIDs, state.PairIDs},
+		{lifecycle.ParamServerID, lifecycle.OpAddServer, lifecycle.OpRemoveServer, config.ServerIDs, state.ServerIDs},
 	} {
 		if m.configured.IsNull() {
 			continue // membership not managed
@@ -384,7 +384,7 @@ func (r *protectionGroupResource) goal(ctx context.Context, config, state, plan 
 	}
 	if !state.ID.IsNull() && (!plan.Name.Equal(state.Name) || !plan.Description.Equal(state.Description)) {
 		goal.Required = append(goal.Required, lifecycle.OpRequest{Op: lifecycle.OpUpdate, Params: map[string]string{
-			"name": plan.Name.ValueString(), "description": plan.Description.ValueString(),
+			lifecycle.ParamName: plan.Name.ValueString(), lifecycle.ParamDescription: plan.Description.ValueString(),
 		}})
 	}
 	return goal, known
@@ -397,11 +397,11 @@ func (r *protectionGroupResource) goal(ctx context.Context, config, state, plan 
 func (r *protectionGroupResource) checkCandidates(ctx context.Context, state groupModel, goal lifecycle.Goal, diags *diagList) bool {
 	ok := true
 	for _, req := range goal.Required {
-		attr, id := "replication_pair_ids", req.Params["pair_id"]
+		attr, id := "replication_pair_ids", req.Params[lifecycle.ParamPairID]
 		switch req.Op {
 		case lifecycle.OpAddMember:
 		case lifecycle.OpAddServer:
-			attr, id = "server_ids", req.Params["server_id"]
+			attr, id = "server_ids", req.Params[lifecycle.ParamServerID]
 		default:
 			continue
 		}

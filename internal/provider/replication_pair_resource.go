@@ -221,7 +221,7 @@ func (r *replicationPairResource) ModifyPlan(ctx context.Context, req resource.M
 	metaChanged := !plan.Name.Equal(state.Name) || !plan.Description.Equal(state.Description)
 	if metaChanged {
 		goal.Required = append(goal.Required, lifecycle.OpRequest{Op: lifecycle.OpUpdate, Params: map[string]string{
-			"name": plan.Name.ValueString(), "description": plan.Description.ValueString(),
+			lifecycle.ParamName: plan.Name.ValueString(), lifecycle.ParamDescription: plan.Description.ValueString(),
 		}})
 	}
 	if r.engine.goalMet(state.Status.ValueString(), pairSite(state.ActiveSite), goal) {
@@ -338,7 +338,7 @@ func (r *replicationPairResource) Update(ctx context.Context, req resource.Updat
 	goal := r.goal(config)
 	if !plan.Name.Equal(state.Name) || !plan.Description.Equal(state.Description) {
 		goal.Required = append(goal.Required, lifecycle.OpRequest{Op: lifecycle.OpUpdate, Params: map[string]string{
-			"name": plan.Name.ValueString(), "description": plan.Description.ValueString(),
+			lifecycle.ParamName: plan.Name.ValueString(), lifecycle.ParamDescription: plan.Description.ValueString(),
 		}})
 	}
 	id := state.ID.ValueString()

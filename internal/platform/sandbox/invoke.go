@@ -23,14 +23,14 @@ func quote(s string) string { return strconv.Quote(s) }
 const (
 	// ParamRegion is the region the call is issued in (R001-3); when present it must be the
 	// region the table's row names (the standby region for failover and reprotect).
-	ParamRegion = "region"
+	ParamRegion = lifecycle.ParamRegion
 	// ParamPairID / ParamServerID name the member for add_member / remove_member.
-	ParamPairID   = "pair_id"
-	ParamServerID = "server_id"
+	ParamPairID   = lifecycle.ParamPairID
+	ParamServerID = lifecycle.ParamServerID
 	// ParamAllowDataLoss = "false" makes the sandbox refuse data-loss operations itself. By
 	// default it accepts them like a real platform does: the data-loss opt-in is a plan-time
 	// policy of the engine, not a platform fact.
-	ParamAllowDataLoss = "allow_data_loss"
+	ParamAllowDataLoss = lifecycle.ParamAllowDataLoss
 	// ParamIfVersion makes the operation conditional on the object's version (optimistic
 	// concurrency); a stale version yields a Conflict error.
 	ParamIfVersion = "if_version"
@@ -437,10 +437,10 @@ func (s *Sandbox) Cancel(ctx context.Context, kind lifecycle.Kind, id string, op
 // applyMetadata applies the update operation's parameters (the table row's Params: name,
 // description) that are present.
 func applyMetadata(name, description *string, params map[string]string) {
-	if v, ok := params["name"]; ok && v != "" {
+	if v, ok := params[lifecycle.ParamName]; ok && v != "" {
 		*name = v
 	}
-	if v, ok := params["description"]; ok {
+	if v, ok := params[lifecycle.ParamDescription]; ok {
 		*description = v
 	}
 }
