@@ -66,12 +66,9 @@ type Platform interface {
 	MemberFacts(ctx context.Context, groupID string, params map[string]string) (lifecycle.Facts, error)
 
 	// Inventory returns the platform's inventory API when it has one (the sandbox); real
-	// vendor platforms return false and the dr_sandbox_* resources refuse to work.
+	// vendor platforms return false and the dr_sandbox_* resources refuse to work. (Call
+	// counters for benchmarks are the sandbox's own: *sandbox.Sandbox.Counters.)
 	Inventory() (Inventory, bool)
-
-	// Counters returns the number of calls per method since the last reset.
-	Counters() map[string]int64
-	ResetCounters()
 
 	Close() error
 }

@@ -52,3 +52,13 @@ func requireInventory(data *ProviderData, typeName string, diags *diag.Diagnosti
 
 // diagList is the framework's diagnostics slice, named for short signatures.
 type diagList = diag.Diagnostics
+
+// planSandboxOnly refuses at plan a dr_sandbox_* resource when the provider drives another
+// platform (not at apply, as requireInventory alone would). A destroy is let through: the
+// objects live in a sandbox database that a later configuration may no longer select.
+func planSandboxOnly(data *ProviderData, typeName string, req resource.ModifyPlanRequest, diags *diag.Diagnostics) bool {
+	if data == nil || req.Plan.Raw.IsNull() {
+		return true
+	}
+	return requireInventory(data, typeName, diags) != nil
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -20,16 +21,25 @@ var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServe
 var sandboxBlockType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
 	"path": tftypes.String, "time_scale": tftypes.Number,
 }}
-var providerConfigType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{"sandbox": sandboxBlockType}}
+// providerConfigType is the provider block's type, from its schema (the platform blocks
+// besides the sandbox's).
+var providerConfigType = func() tftypes.Object {
+	var resp provider.SchemaResponse
+	New("test", "test")().Schema(context.Background(), provider.SchemaRequest{}, &resp)
+	return resp.Schema.Type().TerraformType(context.Background()).(tftypes.Object)
+}()
 
 func providerConfig(t *testing.T, path any, timeScale any) *tfprotov6.DynamicValue {
 	t.Helper()
-	v := tftypes.NewValue(providerConfigType, map[string]tftypes.Value{
-		"sandbox": tftypes.NewValue(sandboxBlockType, map[string]tftypes.Value{
-			"path":       tftypes.NewValue(tftypes.String, path),
-			"time_scale": tftypes.NewValue(tftypes.Number, timeScale),
-		}),
+	vals := map[string]tftypes.Value{}
+	for k, at := range providerConfigType.AttributeTypes {
+		vals[k] = tftypes.NewValue(at, nil) // the other platforms' blocks: absent
+	}
+	vals["sandbox"] = tftypes.NewValue(sandboxBlockType, map[string]tftypes.Value{
+		"path":       tftypes.NewValue(tftypes.String, path),
+		"time_scale": tftypes.NewValue(tftypes.Number, timeScale),
 	})
+	v := tftypes.NewValue(providerConfigType, vals)
 	dv, err := tfprotov6.NewDynamicValue(providerConfigType, v)
 	if err != nil {
 		t.Fatal(err)

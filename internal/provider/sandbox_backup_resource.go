@@ -200,3 +200,8 @@ func (m *sandboxBackupModel) fill(b platform.Backup) {
 	m.VaultID = types.StringValue(b.VaultID)
 	m.SizeGB = types.Int64Value(b.SizeGB)
 }
+
+// ModifyPlan refuses the resource at plan on a platform other than the sandbox.
+func (r *sandboxBackupResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	planSandboxOnly(r.data, "dr_sandbox_backup", req, &resp.Diagnostics)
+}

@@ -390,3 +390,8 @@ func (v latencyValidator) ValidateString(_ context.Context, req validator.String
 			fmt.Sprintf("%q is not %s.", req.ConfigValue.ValueString(), v.Description(context.Background())))
 	}
 }
+
+// ModifyPlan refuses the resource at plan on a platform other than the sandbox.
+func (r *sandboxFaultResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	planSandboxOnly(r.data, "dr_sandbox_fault", req, &resp.Diagnostics)
+}

@@ -26,6 +26,9 @@ var (
 // ModifyPlan refuses at plan a power change the platform would refuse at apply: a server at a
 // site that is down (SiteDown), or one whose protection group is failing over (R002-7).
 func (r *sandboxServerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if !planSandboxOnly(r.data, "dr_sandbox_server", req, &resp.Diagnostics) {
+		return
+	}
 	if r.data == nil || req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
 		return
 	}

@@ -164,3 +164,8 @@ func (m *sandboxSiteModel) fill(s platform.Site) {
 	m.Healthy = types.BoolValue(s.Healthy)
 	m.ReplicationCapable = types.BoolValue(s.ReplicationCapable)
 }
+
+// ModifyPlan refuses the resource at plan on a platform other than the sandbox.
+func (r *sandboxSiteResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	planSandboxOnly(r.data, "dr_sandbox_site", req, &resp.Diagnostics)
+}

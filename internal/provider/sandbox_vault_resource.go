@@ -129,3 +129,8 @@ func (m *sandboxVaultModel) fill(v platform.Vault) {
 	m.Purpose = types.StringValue(v.Purpose)
 	m.Region = types.StringValue(v.Region)
 }
+
+// ModifyPlan refuses the resource at plan on a platform other than the sandbox.
+func (r *sandboxVaultResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	planSandboxOnly(r.data, "dr_sandbox_vault", req, &resp.Diagnostics)
+}

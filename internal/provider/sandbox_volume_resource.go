@@ -178,3 +178,8 @@ func optionalString(s string) types.String {
 	}
 	return types.StringValue(s)
 }
+
+// ModifyPlan refuses the resource at plan on a platform other than the sandbox.
+func (r *sandboxVolumeResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	planSandboxOnly(r.data, "dr_sandbox_volume", req, &resp.Diagnostics)
+}
