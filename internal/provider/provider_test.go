@@ -21,6 +21,7 @@ var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServe
 var sandboxBlockType = tftypes.Object{AttributeTypes: map[string]tftypes.Type{
 	"path": tftypes.String, "time_scale": tftypes.Number,
 }}
+
 // providerConfigType is the provider block's type, from its schema (the platform blocks
 // besides the sandbox's).
 var providerConfigType = func() tftypes.Object {
