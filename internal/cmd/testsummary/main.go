@@ -81,7 +81,6 @@ func summarise(in io.Reader, out io.Writer) (counts, time.Duration) {
 	var failures []string
 	pkgs := map[string]string{}
 	pkgFailedTests := map[string]int{}
-	var pkgFailedOutside []string
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 1024*1024), 16*1024*1024)
 	for sc.Scan() {
@@ -133,7 +132,6 @@ func summarise(in io.Reader, out io.Writer) (counts, time.Duration) {
 				pkgs[ev.Package] = fmt.Sprintf("%-4s %s (%.1fs)", strings.ToUpper(ev.Action), ev.Package, ev.Elapsed)
 				if ev.Action == "fail" && pkgFailedTests[ev.Package] == 0 {
 					c.failed++
-					pkgFailedOutside = append(pkgFailedOutside, ev.Package)
 					if b := outputs[key]; b != nil {
 						failures = append(failures, fmt.Sprintf("--- FAIL: package %s, outside any test\n%s", ev.Package, tail(b.String(), 40)))
 					}
