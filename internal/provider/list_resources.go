@@ -69,7 +69,9 @@ func NewReplicationPairListResource() list.ListResource {
 		typeName: pairType, what: "replication pair", kind: lifecycle.ReplicationPair,
 		region: true, regionDesc: "Only pairs with a volume in this region (`primary_region` or `secondary_region`).",
 		groupID: true,
-		list:    func(ctx context.Context, p platform.Platform) ([]platform.ReplicationPair, error) { return p.ListPairs(ctx) },
+		list: func(ctx context.Context, p platform.Platform) ([]platform.ReplicationPair, error) {
+			return p.ListPairs(ctx)
+		},
 		state:   func(v platform.ReplicationPair) lifecycle.State { return v.State },
 		id:      func(v platform.ReplicationPair) string { return v.ID },
 		name:    func(v platform.ReplicationPair) string { return v.Name },
@@ -89,7 +91,9 @@ func NewProtectionGroupListResource() list.ListResource {
 	return &drListResource[platform.ProtectionGroup]{k: listKind[platform.ProtectionGroup]{
 		typeName: groupType, what: "protection group", kind: lifecycle.ProtectionGroup,
 		region: true, regionDesc: "Only groups with a site in this region (`source_region` or `target_region`).",
-		list:    func(ctx context.Context, p platform.Platform) ([]platform.ProtectionGroup, error) { return p.ListGroups(ctx) },
+		list: func(ctx context.Context, p platform.Platform) ([]platform.ProtectionGroup, error) {
+			return p.ListGroups(ctx)
+		},
 		state:   func(v platform.ProtectionGroup) lifecycle.State { return v.State },
 		id:      func(v platform.ProtectionGroup) string { return v.ID },
 		name:    func(v platform.ProtectionGroup) string { return v.Name },
@@ -108,7 +112,9 @@ func NewProtectionGroupListResource() list.ListResource {
 func NewBackupReplicaListResource() list.ListResource {
 	return &drListResource[platform.BackupReplica]{k: listKind[platform.BackupReplica]{
 		typeName: replicaType, what: "backup replica", kind: lifecycle.BackupReplica,
-		list:  func(ctx context.Context, p platform.Platform) ([]platform.BackupReplica, error) { return p.ListReplicas(ctx) },
+		list: func(ctx context.Context, p platform.Platform) ([]platform.BackupReplica, error) {
+			return p.ListReplicas(ctx)
+		},
 		state: func(v platform.BackupReplica) lifecycle.State { return v.State },
 		id:    func(v platform.BackupReplica) string { return v.ID },
 		name:  func(v platform.BackupReplica) string { return v.Name },
@@ -125,7 +131,9 @@ func NewBackupReplicaListResource() list.ListResource {
 func NewRecoveryServerListResource() list.ListResource {
 	return &drListResource[platform.RecoveryServer]{k: listKind[platform.RecoveryServer]{
 		typeName: rsType, what: "recovery server", kind: lifecycle.RecoveryServer,
-		list:  func(ctx context.Context, p platform.Platform) ([]platform.RecoveryServer, error) { return p.ListRecoveryServers(ctx) },
+		list: func(ctx context.Context, p platform.Platform) ([]platform.RecoveryServer, error) {
+			return p.ListRecoveryServers(ctx)
+		},
 		state: func(v platform.RecoveryServer) lifecycle.State { return v.State },
 		id:    func(v platform.RecoveryServer) string { return v.ID },
 		name:  func(v platform.RecoveryServer) string { return v.Name },
