@@ -179,6 +179,7 @@ func (r *backupReplicaResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), rep.ID)...)
+	setIdentity(ctx, resp.Identity, rep.ID, &resp.Diagnostics)
 	r.engine.apply(ctx, r.data, rep.ID, priorRead{}, lifecycle.Goal{States: []lifecycle.State{lifecycle.Available}}, r.data.options(false), timeout, path.Root("backup_id"), &resp.Diagnostics)
 	r.refresh(ctx, rep.ID, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -202,6 +203,7 @@ func (r *backupReplicaResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	state.fill(rep)
+	setIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -220,6 +222,7 @@ func (r *backupReplicaResource) Update(ctx context.Context, req resource.UpdateR
 	id := plan.ID.ValueString()
 	r.engine.apply(ctx, r.data, id, priorRead{}, lifecycle.Goal{States: []lifecycle.State{lifecycle.Available}}, r.data.options(false), timeout, path.Root("backup_id"), &resp.Diagnostics)
 	r.refresh(ctx, id, &plan, &resp.Diagnostics)
+	setIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -239,7 +242,7 @@ func (r *backupReplicaResource) Delete(ctx context.Context, req resource.DeleteR
 }
 
 func (r *backupReplicaResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importByID(ctx, req, resp, replicaType)
+	importByIDOrIdentity(ctx, req, resp, replicaType)
 }
 
 func (r *backupReplicaResource) refresh(ctx context.Context, id string, m *replicaModel, diags *diagList) {

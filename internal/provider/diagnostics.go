@@ -29,6 +29,9 @@ func removeIfGone(ctx context.Context, err error, typeName, id string, resp *res
 	resp.Diagnostics.AddWarning(fmt.Sprintf("%s %q no longer exists", typeName, id),
 		"It was deleted outside Terraform, so Terraform removes it from the state; the next plan creates it again if it is still configured.")
 	resp.State.RemoveResource(ctx)
+	// A resource with identity keeps reporting it (a CLI older than 1.12 sends none, and the
+	// framework wants one back even for a removed object).
+	setIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
 	return true
 }
 

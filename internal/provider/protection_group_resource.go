@@ -246,6 +246,7 @@ func (r *protectionGroupResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), g.ID)...)
+	setIdentity(ctx, resp.Identity, g.ID, &resp.Diagnostics)
 	r.engine.waitStable(ctx, r.data, g.ID, timeout, &resp.Diagnostics)
 	if !resp.Diagnostics.HasError() {
 		empty := groupModel{groupData: groupData{PairIDs: types.SetNull(types.StringType), ServerIDs: types.SetNull(types.StringType)}}
@@ -271,6 +272,7 @@ func (r *protectionGroupResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	resp.Diagnostics.Append(state.fill(g)...)
+	setIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -291,6 +293,7 @@ func (r *protectionGroupResource) Update(ctx context.Context, req resource.Updat
 	goal, _ := r.goal(ctx, config, state, plan)
 	r.engine.apply(ctx, r.data, id, state.prior(), goal, r.data.options(plan.AllowDataLoss.ValueBool()), timeout, r.goalPath(config, goal), &resp.Diagnostics)
 	r.refresh(ctx, id, &plan, &resp.Diagnostics)
+	setIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -331,7 +334,7 @@ func deleteGoal(pairs, servers []string, drill bool) lifecycle.Goal {
 }
 
 func (r *protectionGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importByID(ctx, req, resp, groupType)
+	importByIDOrIdentity(ctx, req, resp, groupType)
 }
 
 func (r *protectionGroupResource) refresh(ctx context.Context, id string, m *groupModel, diags *diagList) {

@@ -259,7 +259,7 @@ func (p *drProvider) EphemeralResources(_ context.Context) []func() ephemeral.Ep
 }
 
 func (p *drProvider) ListResources(_ context.Context) []func() list.ListResource {
-	return nil
+	return listResourceConstructors
 }
 
 func (p *drProvider) Actions(_ context.Context) []func() action.Action {

@@ -212,6 +212,7 @@ func (r *recoveryServerResource) Create(ctx context.Context, req resource.Create
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), rs.ID)...)
+	setIdentity(ctx, resp.Identity, rs.ID, &resp.Diagnostics)
 	r.engine.apply(ctx, r.data, rs.ID, priorRead{}, goalFor(lifecycle.RecoveryServer, config.Mode, ""),
 		r.data.options(plan.AllowDataLoss.ValueBool()), timeout, path.Root("mode"), &resp.Diagnostics)
 	r.refresh(ctx, rs.ID, &plan, &resp.Diagnostics)
@@ -233,6 +234,7 @@ func (r *recoveryServerResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	state.fill(rs)
+	setIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -260,6 +262,7 @@ func (r *recoveryServerResource) Update(ctx context.Context, req resource.Update
 			r.data.options(plan.AllowDataLoss.ValueBool()), timeout, path.Root("mode"), &resp.Diagnostics)
 	}
 	r.refresh(ctx, id, &plan, &resp.Diagnostics)
+	setIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -280,7 +283,7 @@ func (r *recoveryServerResource) Delete(ctx context.Context, req resource.Delete
 }
 
 func (r *recoveryServerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importByID(ctx, req, resp, rsType)
+	importByIDOrIdentity(ctx, req, resp, rsType)
 }
 
 func (r *recoveryServerResource) refresh(ctx context.Context, id string, m *rsModel, diags *diagList) {

@@ -297,6 +297,7 @@ func (r *replicationPairResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), pair.ID)...)
+	setIdentity(ctx, resp.Identity, pair.ID, &resp.Diagnostics)
 	goal := r.goal(config)
 	goal.States = append([]lifecycle.State(nil), goal.States...)
 	r.engine.apply(ctx, r.data, pair.ID, priorRead{}, goal, r.data.options(plan.AllowDataLoss.ValueBool()), timeout, r.goalPath(config), &resp.Diagnostics)
@@ -319,6 +320,7 @@ func (r *replicationPairResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 	state.fill(pair)
+	setIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -344,6 +346,7 @@ func (r *replicationPairResource) Update(ctx context.Context, req resource.Updat
 	id := state.ID.ValueString()
 	r.engine.apply(ctx, r.data, id, priorRead{status: state.Status.ValueString(), active: pairSite(state.ActiveSite)}, goal, r.data.options(plan.AllowDataLoss.ValueBool()), timeout, r.goalPath(config), &resp.Diagnostics)
 	r.refresh(ctx, id, &plan, &resp.Diagnostics)
+	setIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -364,7 +367,7 @@ func (r *replicationPairResource) Delete(ctx context.Context, req resource.Delet
 }
 
 func (r *replicationPairResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importByID(ctx, req, resp, pairType)
+	importByIDOrIdentity(ctx, req, resp, pairType)
 }
 
 // refresh reads the pair after an operation and copies what was observed into the model, so

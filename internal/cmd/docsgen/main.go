@@ -46,11 +46,23 @@ description: |-
 
 const footer = `
 {{ .SchemaMarkdown | trimspace }}
-{{- if .HasImport }}
+{{- if or .HasImport .HasImportIdentityConfig }}
 
 ## Import
 
-The [` + "`terraform import`" + ` command](https://developer.hashicorp.com/terraform/cli/commands/import) imports an existing object by its ID. Desired-state attributes are not imported: after import the provider observes them until you set them.
+An existing object is imported by its ID. Desired-state attributes are not imported: after import the provider observes them until you set them. To find objects to import, and to have Terraform write their configuration, see [Adopting an existing DR setup](../guides/adopting.md) (` + "`terraform query`" + `, Terraform ≥ 1.14).
+{{- end }}
+{{- if .HasImportIdentityConfig }}
+
+In Terraform 1.12 and later, the [` + "`import`" + ` block](https://developer.hashicorp.com/terraform/language/import) can name the object by its identity, the platform object's ` + "`id`" + ` (it identifies the object on its own: the identity has no region):
+
+{{tffile .ImportIdentityConfigFile }}
+
+{{ .IdentitySchemaMarkdown | trimspace }}
+{{- end }}
+{{- if .HasImport }}
+
+The [` + "`terraform import`" + ` command](https://developer.hashicorp.com/terraform/cli/commands/import) (and an ` + "`import`" + ` block with ` + "`id`" + `, Terraform ≥ 1.5) take the same ID:
 
 {{codefile "shell" .ImportFile }}
 {{- end }}

@@ -1,0 +1,10 @@
+# The replication pairs of one protection group whose names start with "db", in cn-shanghai.
+# Run `terraform query` (Terraform >= 1.14) in the directory of this .tfquery.hcl file.
+list "dr_replication_pair" "db" {
+  provider = dr
+  config {
+    name_prefix = "db"
+    region      = "cn-shanghai"
+    group_id    = "pg-1a2b3c4d5e6f"
+  }
+}

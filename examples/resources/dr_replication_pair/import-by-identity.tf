@@ -1,0 +1,7 @@
+# Import by identity (Terraform >= 1.12): the platform object's id.
+import {
+  to = dr_replication_pair.example
+  identity = {
+    id = "pair-1a2b3c4d5e6f"
+  }
+}
