@@ -143,6 +143,14 @@ func (s *Sandbox) CreateRecoveryServer(ctx context.Context, spec platform.Recove
 	if spec.CPU < 0 || spec.MemoryGB < 0 {
 		return platform.RecoveryServer{}, platform.Invalidf("", "cpu and memory must be >= 0")
 	}
+	// unset sizes take the platform's defaults (the resource's defaults too), so an adopted
+	// server's generated configuration is valid
+	if spec.CPU == 0 {
+		spec.CPU = 2
+	}
+	if spec.MemoryGB == 0 {
+		spec.MemoryGB = 4
+	}
 	params := map[string]string{"name": spec.Name, "machine": spec.MachineID, "rp": spec.RecoveryPointID, "site": spec.SiteID,
 		"cpu": itoa(int64(spec.CPU)), "mem": itoa(int64(spec.MemoryGB)), "net": spec.NetworkID, "ip": spec.IPAddress}
 	hash := paramsHash(lifecycle.OpCreate, params)
