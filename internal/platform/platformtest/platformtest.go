@@ -75,6 +75,9 @@ type Fixture interface {
 	PutBackup(ctx context.Context, b platform.Backup) (platform.Backup, error)
 }
 
+// The sandbox's inventory is a Fixture (and must stay one).
+var _ Fixture = platform.Inventory(nil)
+
 // TransientFaults is implemented by fixtures that can make the platform's API calls fail
 // with a throttling / busy error (HTTP 429, Throttling, ResourceBusy) at the given rate (0..1).
 type TransientFaults interface {

@@ -31,6 +31,13 @@ func TestConformance(t *testing.T) {
 	})
 }
 
+// The sandbox enables the fault-driven checks (it has no quotas: errors/quota is skipped).
+var (
+	_ platformtest.Fixture         = (*sandbox.Sandbox)(nil)
+	_ platformtest.TransientFaults = (*sandbox.Sandbox)(nil)
+	_ platformtest.OperationFaults = (*sandbox.Sandbox)(nil)
+)
+
 func open(t *testing.T, opts sandbox.Options) *sandbox.Sandbox {
 	t.Helper()
 	sb, err := sandbox.Open(filepath.Join(t.TempDir(), "sandbox.db"), opts)
