@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"context"
@@ -60,16 +60,35 @@ func retainedPerRPC(tb testing.TB, s tfprotov6.ProviderServer, n, size int) floa
 	return (float64(after.HeapAlloc) - float64(before.HeapAlloc)) / float64(n)
 }
 
+// newFrameworkServer is the framework's own protocol 6 server for the provider, unwrapped.
+func newFrameworkServer() tfprotov6.ProviderServer {
+	return providerserver.NewProtocol6(provider.New("test", "none")())()
+}
+
 // The framework keeps every request's context reachable (proto6server registerContext);
 // through releasingServer what it keeps is a few hundred bytes per RPC whatever the request
 // context holds.
 func TestReleasingServerReleasesRequestContexts(t *testing.T) {
 	const n, size = 500, 16 << 10
-	framework := retainedPerRPC(t, providerserver.NewProtocol6(provider.New("test", "none")())(), n, size)
-	releasing := retainedPerRPC(t, newReleasingServer(providerserver.NewProtocol6(provider.New("test", "none")())()), n, size)
-	t.Logf("heap retained per RPC with a %d-byte request context: framework %.0f B, releasingServer %.0f B", size, framework, releasing)
+	releasing := retainedPerRPC(t, newReleasingServer(newFrameworkServer()), n, size)
+	t.Logf("heap retained per RPC with a %d-byte request context through releasingServer: %.0f B", size, releasing)
 	if releasing > size/4 {
 		t.Fatalf("releasingServer retains %.0f B per RPC", releasing)
+	}
+}
+
+// TestFrameworkStillRetainsRequestContexts is the canary for releasingServer: it passes while
+// the framework's own server (terraform-plugin-framework v1.19.0) keeps each request's
+// context, payload included, reachable after the RPC returned. When it fails after a framework
+// upgrade, the framework has stopped doing that: delete releasingServer (serve wraps the
+// framework's server in it) together with this test and TestReleasingServerReleasesRequestContexts.
+func TestFrameworkStillRetainsRequestContexts(t *testing.T) {
+	const n, size = 500, 16 << 10
+	framework := retainedPerRPC(t, newFrameworkServer(), n, size)
+	t.Logf("heap retained per RPC with a %d-byte request context by the framework's own server: %.0f B", size, framework)
+	if framework < size/2 {
+		t.Fatalf("the framework's server retains only %.0f B per RPC with a %d-byte request context: "+
+			"it no longer keeps request contexts, so releasingServer (internal/server/serve.go) can be removed", framework, size)
 	}
 }
 
@@ -83,7 +102,7 @@ func BenchmarkRetainedPerRPC(b *testing.B) {
 		{"releasing", newReleasingServer},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			s := c.wrap(providerserver.NewProtocol6(provider.New("test", "none")())())
+			s := c.wrap(newFrameworkServer())
 			b.ReportMetric(retainedPerRPC(b, s, b.N, 16<<10), "retained-B/op")
 		})
 	}

@@ -1,0 +1,264 @@
+// Package platformtest is the conformance suite every platform.Platform must pass: the
+// embedded sandbox today (internal/platform/sandbox, TestConformance), and each vendor driver
+// over its emulator (internal/emulator/<vendor>) when it lands.
+//
+// A driver's test calls Run with a constructor that builds a fresh, isolated platform per
+// check (a new sandbox file, a new emulator instance):
+//
+//	func TestConformance(t *testing.T) {
+//		platformtest.Run(t, func(t *testing.T) platformtest.Harness {
+//			emu := alibabaemu.New(t)                     // http.Handler over the sandbox physics
+//			return platformtest.Harness{Platform: alibaba.New(emu.URL()), Fixture: emu.Backdoor(), Advance: emu.Advance}
+//		})
+//	}
+//
+// Drivers have no sandbox inventory, so the suite sets up its prerequisites (sites, volumes,
+// servers, vaults, backups) through Fixture, a small subset of platform.Inventory: the
+// sandbox passes itself, an emulator its backdoor. Optional fixture interfaces
+// (TransientFaults, OperationFaults, Quotas) enable the checks that need an injected fault;
+// without them those checks are skipped with the reason.
+//
+// The expected states come from the lifecycle tables (lifecycle.Table): an operation must be
+// observed in its Via (or a Pending) state or its result right after Invoke returns, and must
+// settle in the row's OnSuccess state — the tables are the contract, the suite restates
+// nothing.
+//
+// # Checks
+//
+//   - state_mapping/<kind>: objects created and operated reach the engine's states (create,
+//     start/stop, failover in the standby region, reprotect, membership, test failover,
+//     replicate, delete → not found); Get*, List* and Observe agree; error_state: an operation
+//     that fails on the platform is observed as error{op} with a message.
+//   - idempotency/invoke, idempotency/create: the same client token and parameters take effect
+//     once (no new version, one object); the same token with other parameters is Invalid /
+//     IdempotentParameterMismatch (R001-4).
+//   - errors/<class>: not_found, precondition_failed, conflict (stale version), retryable
+//     (injected throttling, safe to repeat), quota (when the fixture has quotas), invalid
+//     (a malformed client token, bad parameters); every error is a classified *platform.Error
+//     the executor can read (Retryable()/NotFound()).
+//   - observe_after_invoke: covered by every operation above, and on its own with versions.
+//   - cancel/running, cancel/idle: Cancel of a running operation returns it to its from-state
+//     (or, on a platform that cannot cancel, lets it finish) and never fails; Cancel with
+//     nothing running is a no-op.
+//   - concurrency/invoke, concurrency/update: conflicting calls race; exactly one wins, the
+//     others get PreconditionFailed or Conflict, never Internal and never two effects.
+//   - facts/observed, facts/proposed, facts/unknown: observed facts match the fixture's world;
+//     plan-time (Proposed*) facts match what is observed after the create; a fact is only
+//     reported Unknown when the Harness declares the platform cannot observe it.
+package platformtest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+)
+
+// Fixture sets up what the suite needs around the DR objects. platform.Inventory (the
+// sandbox) implements it; an emulator implements it through its own backdoor. Put* with an
+// empty ID creates the object with a generated ID and returns it.
+type Fixture interface {
+	PutSite(ctx context.Context, s platform.Site) (platform.Site, error)
+	PutVolume(ctx context.Context, v platform.Volume) (platform.Volume, error)
+	// AttachVolume attaches a volume to a server ("" detaches).
+	AttachVolume(ctx context.Context, volumeID, serverID string) (platform.Volume, error)
+	PutServer(ctx context.Context, s platform.Server) (platform.Server, error)
+	// SetServerPower starts (running) or stops (stopped) a server.
+	SetServerPower(ctx context.Context, id, power string) (platform.Server, error)
+	PutVault(ctx context.Context, v platform.Vault) (platform.Vault, error)
+	PutBackup(ctx context.Context, b platform.Backup) (platform.Backup, error)
+}
+
+// The sandbox's inventory is a Fixture (and must stay one).
+var _ Fixture = platform.Inventory(nil)
+
+// TransientFaults is implemented by fixtures that can make the platform's API calls fail
+// with a throttling / busy error (HTTP 429, Throttling, ResourceBusy) at the given rate (0..1).
+type TransientFaults interface {
+	SetTransientErrorRate(ctx context.Context, rate float64) error
+}
+
+// OperationFaults is implemented by fixtures that can make the next n runs of an operation
+// end in the platform's failed state (Alibaba *_failed, SDRS error-*, CBR fail, Acronis
+// FINALIZATION_FAILED).
+type OperationFaults interface {
+	FailNext(ctx context.Context, kind lifecycle.Kind, op lifecycle.Op, n int) error
+}
+
+// Quotas is implemented by fixtures that can limit how many objects of a kind may exist
+// (Alibaba QuotaExceed, SDRS.0305, CBR 1012). The sandbox has no quotas.
+type Quotas interface {
+	SetQuota(ctx context.Context, kind lifecycle.Kind, n int) error
+}
+
+// Harness is one fresh platform under test.
+type Harness struct {
+	Platform platform.Platform
+	Fixture  Fixture
+	// Advance lets the platform's simulated time pass (a fake clock: the sandbox's FakeClock,
+	// an emulator's backdoor). Nil: the platform runs on the wall clock (a high time scale)
+	// and the suite polls; the check of cancelling a running operation then accepts either
+	// outcome of the race.
+	Advance func(d time.Duration)
+	// Kinds the platform supports; nil means all four (lifecycle.Kinds).
+	Kinds []lifecycle.Kind
+	// Regions are two replication-capable regions the fixture can create sites in; zero
+	// values default to cn-shanghai and cn-beijing.
+	Regions [2]string
+	// Cancels is true when the platform really cancels a running operation (the sandbox);
+	// false when Cancel is a documented no-op (Alibaba EBS has no cancel).
+	Cancels bool
+	// Unobservable names the facts (lifecycle.FactXxx) the platform cannot observe; it must
+	// report exactly those in Facts.Unknown and never guess them.
+	Unobservable []string
+	// SettleTimeout bounds (wall time) each wait for a transitional state to settle; default 20 s.
+	SettleTimeout time.Duration
+}
+
+// Run runs every check, each as a parallel subtest with its own harness from newHarness.
+func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
+	t.Helper()
+	for _, c := range checks {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			if h.Platform == nil || h.Fixture == nil {
+				t.Fatal("platformtest: the harness needs a Platform and a Fixture")
+			}
+			r := newRunner(t, h)
+			if c.kind != "" && !r.supports(c.kind) {
+				t.Skipf("%s: the platform does not support %s", c.name, c.kind)
+			}
+			c.fn(r)
+		})
+	}
+}
+
+type check struct {
+	name string
+	kind lifecycle.Kind // the kind the check needs ("" = pairs, which every check uses)
+	fn   func(r *runner)
+}
+
+var checks = []check{
+	{"state_mapping/replication_pair", lifecycle.ReplicationPair, checkPairStates},
+	{"state_mapping/protection_group", lifecycle.ProtectionGroup, checkGroupStates},
+	{"state_mapping/backup_replica", lifecycle.BackupReplica, checkReplicaStates},
+	{"state_mapping/recovery_server", lifecycle.RecoveryServer, checkRecoveryServerStates},
+	{"state_mapping/error_state", lifecycle.ReplicationPair, checkErrorState},
+	{"idempotency/invoke", lifecycle.ReplicationPair, checkIdempotentInvoke},
+	{"idempotency/create", lifecycle.ReplicationPair, checkIdempotentCreate},
+	{"errors/not_found", "", checkNotFound},
+	{"errors/precondition_failed", lifecycle.ReplicationPair, checkPreconditionFailed},
+	{"errors/conflict", lifecycle.ReplicationPair, checkConflict},
+	{"errors/retryable", "", checkRetryable},
+	{"errors/quota", lifecycle.ReplicationPair, checkQuota},
+	{"errors/invalid", lifecycle.ReplicationPair, checkInvalid},
+	{"observe_after_invoke", lifecycle.ReplicationPair, checkObserveAfterInvoke},
+	{"cancel/running", lifecycle.ReplicationPair, checkCancelRunning},
+	{"cancel/idle", lifecycle.ReplicationPair, checkCancelIdle},
+	{"concurrency/invoke", lifecycle.ReplicationPair, checkConcurrentInvoke},
+	{"concurrency/update", lifecycle.ReplicationPair, checkConcurrentUpdate},
+	{"facts/observed", lifecycle.ReplicationPair, checkObservedFacts},
+	{"facts/proposed", lifecycle.ReplicationPair, checkProposedFacts},
+	{"facts/unknown", "", checkUnknownFacts},
+}
+
+// runner carries one check's harness and helpers.
+type runner struct {
+	t   *testing.T
+	h   Harness
+	p   platform.Platform
+	fx  Fixture
+	ctx context.Context
+}
+
+func newRunner(t *testing.T, h Harness) *runner {
+	if h.Regions[0] == "" {
+		h.Regions[0] = "cn-shanghai"
+	}
+	if h.Regions[1] == "" {
+		h.Regions[1] = "cn-beijing"
+	}
+	if h.SettleTimeout <= 0 {
+		h.SettleTimeout = 20 * time.Second
+	}
+	return &runner{t: t, h: h, p: h.Platform, fx: h.Fixture, ctx: t.Context()}
+}
+
+func (r *runner) supports(k lifecycle.Kind) bool {
+	if r.h.Kinds == nil {
+		return true
+	}
+	for _, x := range r.h.Kinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+var tokenSeq atomic.Int64
+
+// token returns a fresh client token (ASCII, at most 64 characters: R001-4).
+func token() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return "pt-" + hex.EncodeToString(b[:]) + "-" + itoa(tokenSeq.Add(1))
+}
+
+func itoa(n int64) string {
+	if n == 0 {
+		return "0"
+	}
+	var b [20]byte
+	i := len(b)
+	for ; n > 0; n /= 10 {
+		i--
+		b[i] = byte('0' + n%10)
+	}
+	return string(b[i:])
+}
+
+// must(v, err)(r) fails the check on err and returns v.
+func must[T any](v T, err error) func(r *runner) T {
+	return func(r *runner) T {
+		r.t.Helper()
+		if err != nil {
+			r.t.Fatal(err)
+		}
+		return v
+	}
+}
+
+func (r *runner) ok(err error, what string) {
+	r.t.Helper()
+	if err != nil {
+		r.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// wantClass asserts err is a classified *platform.Error of class (any of classes).
+func (r *runner) wantClass(err error, what string, classes ...platform.Class) *platform.Error {
+	r.t.Helper()
+	if err == nil {
+		r.t.Fatalf("%s: want %v, got success", what, classes)
+	}
+	var pe *platform.Error
+	if !errors.As(err, &pe) {
+		r.t.Fatalf("%s: want a classified *platform.Error %v, got %T: %v", what, classes, err, err)
+	}
+	for _, c := range classes {
+		if pe.Class == c {
+			return pe
+		}
+	}
+	r.t.Fatalf("%s: want %v, got %s: %v", what, classes, pe.Class, err)
+	return nil
+}

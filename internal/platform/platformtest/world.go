@@ -1,0 +1,284 @@
+package platformtest
+
+import (
+	"time"
+
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+)
+
+// world is the fixture's set-up for one check: a production site and a DR site in two
+// replication-capable regions, and a production server.
+type world struct {
+	src, dst platform.Site
+	server   platform.Server
+}
+
+func (r *runner) world() world {
+	r.t.Helper()
+	var w world
+	w.src = must(r.fx.PutSite(r.ctx, platform.Site{Region: r.h.Regions[0], Zone: r.h.Regions[0] + "-a", Healthy: true, ReplicationCapable: true}))(r)
+	w.dst = must(r.fx.PutSite(r.ctx, platform.Site{Region: r.h.Regions[1], Zone: r.h.Regions[1] + "-a", Healthy: true, ReplicationCapable: true}))(r)
+	w.server = must(r.fx.PutServer(r.ctx, platform.Server{SiteID: w.src.ID, Name: "app", PowerState: platform.PowerRunning}))(r)
+	return w
+}
+
+// volumes returns a fresh volume at each site, of one size.
+func (r *runner) volumes(w world) (primary, secondary platform.Volume) {
+	r.t.Helper()
+	primary = must(r.fx.PutVolume(r.ctx, platform.Volume{SiteID: w.src.ID, SizeGB: 10}))(r)
+	secondary = must(r.fx.PutVolume(r.ctx, platform.Volume{SiteID: w.dst.ID, SizeGB: 10}))(r)
+	return primary, secondary
+}
+
+// pairSpec returns the spec of a pair between two fresh volumes.
+func (r *runner) pairSpec(w world, name string) platform.PairSpec {
+	pv, sv := r.volumes(w)
+	return platform.PairSpec{Name: name, PrimaryVolumeID: pv.ID, SecondaryVolumeID: sv.ID}
+}
+
+// newPair creates a pair and waits until it is configured.
+func (r *runner) newPair(w world, name string) platform.ReplicationPair {
+	r.t.Helper()
+	p := must(r.p.CreatePair(r.ctx, r.pairSpec(w, name), token()))(r)
+	r.wantSettled(lifecycle.ReplicationPair, p.ID, lifecycle.Configured, "")
+	return must(r.p.GetPair(r.ctx, p.ID))(r)
+}
+
+// ---- time ----
+
+// pause lets a little time pass between polls: simulated time with Advance, wall time
+// otherwise.
+func (r *runner) pause(d time.Duration) {
+	if r.h.Advance != nil {
+		r.h.Advance(d)
+		return
+	}
+	time.Sleep(2 * time.Millisecond)
+}
+
+// settle observes the object until it is in a stable, failed or terminal state, or gone
+// (the returned bool is false when the object no longer exists).
+func (r *runner) settle(kind lifecycle.Kind, id string) (lifecycle.Observation, bool) {
+	r.t.Helper()
+	tbl := lifecycle.Table(kind)
+	deadline := time.Now().Add(r.h.SettleTimeout)
+	step := time.Second
+	for {
+		o, err := r.p.Observe(r.ctx, kind, id)
+		if platform.IsNotFound(err) {
+			return o, false
+		}
+		if err != nil && !platform.IsRetryable(err) {
+			r.t.Fatalf("observe %s %s: %v", kind, id, err)
+		}
+		if err == nil && tbl.Class(o.State) != lifecycle.Transitional {
+			return o, true
+		}
+		if time.Now().After(deadline) {
+			r.t.Fatalf("%s %s did not settle within %v: still %s", kind, id, r.h.SettleTimeout, lifecycle.RenderState(o.State, o.FailedOp))
+		}
+		r.pause(step)
+		step = min(2*step, time.Hour)
+	}
+}
+
+// wantSettled waits for the object to settle and asserts its state (and failed op).
+func (r *runner) wantSettled(kind lifecycle.Kind, id string, want lifecycle.State, failed lifecycle.Op) lifecycle.Observation {
+	r.t.Helper()
+	o, exists := r.settle(kind, id)
+	if !exists {
+		r.t.Fatalf("%s %s: gone, want %s", kind, id, lifecycle.RenderState(want, failed))
+	}
+	if o.State != want || o.FailedOp != failed {
+		r.t.Fatalf("%s %s settled in %s, want %s (last error %q)", kind, id, lifecycle.RenderState(o.State, o.FailedOp),
+			lifecycle.RenderState(want, failed), o.LastError)
+	}
+	r.agree(kind, id, o)
+	return o
+}
+
+// wantGone waits until the object no longer exists and checks every read says NotFound.
+func (r *runner) wantGone(kind lifecycle.Kind, id string) {
+	r.t.Helper()
+	if o, exists := r.settle(kind, id); exists && o.State != lifecycle.Deleted {
+		r.t.Fatalf("%s %s settled in %s, want it deleted", kind, id, lifecycle.RenderState(o.State, o.FailedOp))
+	}
+	if _, err := r.p.Observe(r.ctx, kind, id); err != nil {
+		r.wantClass(err, "observe a deleted object", platform.ClassNotFound)
+	}
+	if err := r.get(kind, id); err != nil {
+		r.wantClass(err, "get a deleted object", platform.ClassNotFound)
+	} else {
+		r.t.Fatalf("get %s %s: a deleted object is still returned", kind, id)
+	}
+	if r.listed(kind, id) {
+		r.t.Fatalf("list %s: a deleted object %s is still listed", kind, id)
+	}
+}
+
+// ---- operations ----
+
+// do invokes op on the object with a fresh token, checks the observation right after Invoke
+// (the row's Via or Pending state, or its result — never the state before, R: observe after
+// invoke), and returns that observation. params may be nil; a region is added when the row
+// says where the call goes (R001-3).
+func (r *runner) do(kind lifecycle.Kind, id string, op lifecycle.Op, params map[string]string) lifecycle.Observation {
+	r.t.Helper()
+	row, ok := lifecycle.Table(kind).Operation(op)
+	if !ok {
+		r.t.Fatalf("%s has no operation %s", kind, op)
+	}
+	before := must(r.p.Observe(r.ctx, kind, id))(r)
+	params = r.withRegion(row, before, params)
+	r.ok(r.p.Invoke(r.ctx, kind, id, op, token(), params), "invoke "+string(kind)+" "+string(op)+" from "+lifecycle.RenderState(before.State, before.FailedOp))
+	after, err := r.p.Observe(r.ctx, kind, id)
+	if platform.IsNotFound(err) && op == lifecycle.OpDelete {
+		return after
+	}
+	r.ok(err, "observe right after invoke "+string(op))
+	r.wantAfterInvoke(kind, row, before, after)
+	return after
+}
+
+func (r *runner) withRegion(row *lifecycle.Operation, before lifecycle.Observation, params map[string]string) map[string]string {
+	if reg := row.RegionFor(before); reg != "" {
+		out := map[string]string{"region": reg}
+		for k, v := range params {
+			out[k] = v
+		}
+		return out
+	}
+	return params
+}
+
+// wantAfterInvoke asserts the observation right after Invoke shows the operation: its Via or
+// Pending state, its result, or (an operation without a visible transitional state) a new
+// version.
+func (r *runner) wantAfterInvoke(kind lifecycle.Kind, row *lifecycle.Operation, before, after lifecycle.Observation) {
+	r.t.Helper()
+	tbl := lifecycle.Table(kind)
+	okStates := map[lifecycle.State]bool{row.Target(before.State): true}
+	if row.Via != "" {
+		okStates[row.Via] = true
+	}
+	for _, s := range row.Pending {
+		okStates[s] = true
+	}
+	if row.OnFailure.State != "" {
+		okStates[row.OnFailure.State] = true
+	}
+	// a platform-driven operation may already be leaving the Via state (finalizing → failed_over)
+	if row.Via != "" {
+		if settle := tbl.Settle(row.Via); settle != nil {
+			okStates[settle.Target(row.Via)] = true
+		}
+	}
+	if !okStates[after.State] {
+		r.t.Fatalf("%s %s: observed %s right after invoking %s from %s; want one of %v (a driver must read its own write)",
+			kind, after.ID, lifecycle.RenderState(after.State, after.FailedOp), row.Name, lifecycle.RenderState(before.State, before.FailedOp), keys(okStates))
+	}
+	if row.Via == "" && row.OnSuccess == "" && after.Version != 0 && after.Version == before.Version {
+		r.t.Fatalf("%s %s: version unchanged right after invoking %s", kind, after.ID, row.Name)
+	}
+}
+
+func keys(m map[lifecycle.State]bool) []lifecycle.State {
+	out := make([]lifecycle.State, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// run invokes op and waits until the object settles in the row's result.
+func (r *runner) run(kind lifecycle.Kind, id string, op lifecycle.Op, params map[string]string) lifecycle.Observation {
+	r.t.Helper()
+	row, _ := lifecycle.Table(kind).Operation(op)
+	before := must(r.p.Observe(r.ctx, kind, id))(r)
+	r.do(kind, id, op, params)
+	if op == lifecycle.OpDelete {
+		r.wantGone(kind, id)
+		return lifecycle.Observation{}
+	}
+	o := r.wantSettled(kind, id, row.Target(before.State), "")
+	if row.Site == lifecycle.SiteFlip && o.ActiveSite == before.ActiveSite {
+		r.t.Fatalf("%s %s: %s did not move production: active site still %s", kind, id, op, o.ActiveSite)
+	}
+	if row.Site != lifecycle.SiteFlip && before.ActiveSite != "" && o.ActiveSite != before.ActiveSite {
+		r.t.Fatalf("%s %s: %s moved production: active site %s → %s", kind, id, op, before.ActiveSite, o.ActiveSite)
+	}
+	return o
+}
+
+// ---- typed reads ----
+
+// get reads the object through its typed Get* method and checks it agrees with Observe.
+func (r *runner) get(kind lifecycle.Kind, id string) error {
+	_, err := r.typed(kind, id)
+	return err
+}
+
+func (r *runner) typed(kind lifecycle.Kind, id string) (state lifecycle.State, err error) {
+	switch kind {
+	case lifecycle.ReplicationPair:
+		v, err := r.p.GetPair(r.ctx, id)
+		return v.State, err
+	case lifecycle.ProtectionGroup:
+		v, err := r.p.GetGroup(r.ctx, id)
+		return v.State, err
+	case lifecycle.BackupReplica:
+		v, err := r.p.GetReplica(r.ctx, id)
+		return v.State, err
+	case lifecycle.RecoveryServer:
+		v, err := r.p.GetRecoveryServer(r.ctx, id)
+		return v.State, err
+	}
+	r.t.Fatalf("unknown kind %s", kind)
+	return "", nil
+}
+
+func (r *runner) listed(kind lifecycle.Kind, id string) bool {
+	r.t.Helper()
+	var ids []string
+	switch kind {
+	case lifecycle.ReplicationPair:
+		for _, v := range must(r.p.ListPairs(r.ctx))(r) {
+			ids = append(ids, v.ID)
+		}
+	case lifecycle.ProtectionGroup:
+		for _, v := range must(r.p.ListGroups(r.ctx))(r) {
+			ids = append(ids, v.ID)
+		}
+	case lifecycle.BackupReplica:
+		for _, v := range must(r.p.ListReplicas(r.ctx))(r) {
+			ids = append(ids, v.ID)
+		}
+	case lifecycle.RecoveryServer:
+		for _, v := range must(r.p.ListRecoveryServers(r.ctx))(r) {
+			ids = append(ids, v.ID)
+		}
+	}
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+// agree checks that a settled object reads the same through Get* and List* as through Observe.
+func (r *runner) agree(kind lifecycle.Kind, id string, o lifecycle.Observation) {
+	r.t.Helper()
+	s, err := r.typed(kind, id)
+	r.ok(err, "get "+string(kind))
+	if s != o.State {
+		r.t.Fatalf("%s %s: Get says %s, Observe says %s", kind, id, s, o.State)
+	}
+	if !r.listed(kind, id) {
+		r.t.Fatalf("%s %s is not listed", kind, id)
+	}
+	if o.ID != "" && o.ID != id {
+		r.t.Fatalf("observation of %s carries ID %s", id, o.ID)
+	}
+}
