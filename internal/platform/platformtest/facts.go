@@ -101,7 +101,7 @@ func checkProposedFacts(r *runner) {
 		g := must(r.p.CreateGroup(r.ctx, platform.GroupSpec{Name: "pt-candidates", SourceRegion: w.src.Region, SourceZone: w.src.Zone,
 			TargetRegion: w.dst.Region, TargetZone: w.dst.Zone}, token()))(r)
 		r.wantSettled(groupK, g.ID, lifecycle.Configured, "")
-		mf := must(r.p.MemberFacts(r.ctx, g.ID, p.ID))(r)
+		mf := must(r.p.MemberFacts(r.ctx, g.ID, map[string]string{lifecycle.ParamPairID: p.ID}))(r)
 		if known(mf, lifecycle.FactCandidate) && (mf.CandidatePairID != p.ID || mf.CandidateGroupID != "" || !mf.CandidateSameSites || mf.CandidateState != lifecycle.Configured) {
 			r.t.Fatalf("member facts of a free, idle pair between the group's sites: %+v", mf)
 		}
@@ -178,7 +178,7 @@ func checkUnknownFacts(r *runner) {
 				TargetRegion: w.dst.Region, TargetZone: w.dst.Zone}, token()))(r)
 			r.wantSettled(groupK, g.ID, lifecycle.Configured, "")
 			add(groupK, g.ID)
-			r.onlyDeclared("MemberFacts", must(r.p.MemberFacts(r.ctx, g.ID, p.ID))(r), declared)
+			r.onlyDeclared("MemberFacts", must(r.p.MemberFacts(r.ctx, g.ID, map[string]string{lifecycle.ParamPairID: p.ID}))(r), declared)
 		}
 	}
 	if r.supports(rsK) {
