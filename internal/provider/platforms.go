@@ -6,6 +6,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -14,6 +15,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 )
 
 // The platform selection point: the provider block names exactly one platform. The sandbox
@@ -36,10 +39,27 @@ type vendorPlatform struct {
 	block    string
 	title    string
 	settings []vendorSetting
-	// driver is "" while the driver is not built (the issue that adds it is named in the
-	// refusal).
-	driver  string
+	// pending names the driver in the refusal while none is registered (vendorDrivers).
 	pending string
+}
+
+// VendorDriver builds a vendor platform from the block's resolved settings (attribute, then
+// environment). A driver registers itself in vendorDrivers from its own file
+// (platform_<vendor>.go) with an init function.
+type VendorDriver func(ctx context.Context, settings map[string]string) (platform.Platform, error)
+
+// vendorDrivers are the built drivers, by block name.
+var vendorDrivers = map[string]VendorDriver{}
+
+// EnvPollInterval overrides how often a vendor platform's transitional states are polled
+// (default 5 s): tests against a local emulator on an accelerated clock set it low.
+const EnvPollInterval = "DR_POLL_INTERVAL"
+
+func vendorPollInterval() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(EnvPollInterval)); err == nil && d > 0 {
+		return d
+	}
+	return 5 * time.Second
 }
 
 var vendorPlatforms = []vendorPlatform{
@@ -93,7 +113,7 @@ func platformBlocks() map[string]schema.Block {
 			}
 		}
 		desc := "Selects the " + v.title + " platform."
-		if v.driver == "" {
+		if vendorDrivers[v.block] == nil {
 			desc += " Its driver is not built yet: the block is accepted and refused when the provider is configured."
 		}
 		out[v.block] = schema.SingleNestedBlock{MarkdownDescription: desc, Attributes: attrs}
@@ -149,7 +169,7 @@ func configureVendor(ctx context.Context, v vendorPlatform, block map[string]typ
 		fields[k] = resolved[k]
 	}
 	tflog.Debug(ctx, "dr platform selected", fields)
-	if v.driver == "" {
+	if vendorDrivers[v.block] == nil {
 		diags.AddAttributeError(path.Root(v.block), fmt.Sprintf("The %s platform is not built yet", v.block),
 			fmt.Sprintf("The provider block selects the %s platform (%s), but %s is not built yet. Nothing was "+
 				"changed. Remove the %q block to use the embedded sandbox platform (the default), which models the "+

@@ -185,9 +185,18 @@ func (p *drProvider) Configure(ctx context.Context, req provider.ConfigureReques
 		if cfg.Sandbox != nil {
 			return // two platform blocks: ConfigValidators reports it
 		}
-		if _, _, ok := configureVendor(ctx, v, block, &resp.Diagnostics); !ok {
+		vctx, settings, ok := configureVendor(ctx, v, block, &resp.Diagnostics)
+		if !ok {
 			return
 		}
+		p, err := vendorDrivers[v.block](vctx, settings)
+		if err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root(v.block), fmt.Sprintf("Cannot configure the %s platform", v.block), err.Error())
+			return
+		}
+		data := &ProviderData{Platform: withRetries(p), PlatformName: v.block, PollInterval: vendorPollInterval(), TimeScale: 1}
+		resp.DataSourceData, resp.ResourceData, resp.EphemeralResourceData, resp.ActionData, resp.ListResourceData = data, data, data, data, data
+		return
 	}
 	sb := cfg.Sandbox
 	if sb == nil {
