@@ -225,3 +225,14 @@ func DrillReady(kind Kind, start Op, obs Observation) bool {
 	}
 	return AlreadyDone(kind, start, obs)
 }
+
+// Syncs reports whether op copies data between the sites (its row is marked Syncs): what a
+// platform's synchronisation physics (stalls, link faults) applies to.
+func Syncs(kind Kind, op Op) bool {
+	t := Table(kind)
+	if t == nil {
+		return false
+	}
+	row, ok := t.Operation(op)
+	return ok && row.Syncs
+}

@@ -23,7 +23,6 @@ import (
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
-	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
 
 var (
@@ -39,7 +38,7 @@ func NewSandboxFaultResource() resource.Resource { return &sandboxFaultResource{
 type sandboxFaultResource struct{ data *ProviderData }
 
 // faultAttrs says which parameter attributes each fault type needs (required) and accepts;
-// the scope attributes are checked by sandbox.ValidateFault.
+// the scope attributes are checked by platform.ValidateFault.
 var faultAttrs = map[platform.FaultType]struct{ required, allowed []string }{
 	platform.FaultTransientErrors: {required: []string{"rate"}, allowed: []string{"rate", "kind", "operation", "object_id"}},
 	platform.FaultLatency:         {required: []string{"latency"}, allowed: []string{"latency", "kind", "operation", "object_id"}},
@@ -220,7 +219,7 @@ func (r *sandboxFaultResource) ValidateConfig(ctx context.Context, req resource.
 	}
 	f, err := m.fault()
 	if err == nil {
-		err = sandbox.ValidateFault(f)
+		err = platform.ValidateFault(&f)
 	}
 	if err != nil {
 		at := path.Root("type")

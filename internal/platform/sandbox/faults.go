@@ -3,8 +3,6 @@ package sandbox
 import (
 	"context"
 	"fmt"
-	"math"
-	"slices"
 	"time"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
@@ -17,11 +15,7 @@ import (
 
 const kFault = "fault"
 
-// maxFaultLatency bounds a latency fault (every call sleeps it).
-const maxFaultLatency = 10 * time.Minute
-
-// maxFailNext bounds a fail_next fault's count.
-const maxFailNext = 1000
+const maxFailNext = platform.MaxFailNext
 
 // callScope is what an API call works on, matched against a fault's scope.
 type callScope struct {
@@ -46,90 +40,16 @@ func scopeOf(f *platform.Fault) *faultScope {
 	return &faultScope{Kind: f.Kind, Op: f.Op, ObjectID: f.ObjectID}
 }
 
-// syncOps are the operations that synchronise data (and so can stall), per kind.
-var syncOps = map[lifecycle.Kind][]lifecycle.Op{
-	lifecycle.ReplicationPair: {lifecycle.OpStart, lifecycle.OpReprotect},
-	lifecycle.ProtectionGroup: {lifecycle.OpEnableProtection, lifecycle.OpReprotect},
-}
+// isSyncOp: the operations that synchronise data (and so can stall) are the engine's Syncs
+// rows.
+func isSyncOp(kind lifecycle.Kind, op lifecycle.Op) bool { return lifecycle.Syncs(kind, op) }
 
-func isSyncOp(kind lifecycle.Kind, op lifecycle.Op) bool { return slices.Contains(syncOps[kind], op) }
-
-// ValidateFault checks a fault's type, scope and parameters without storing it (the
-// dr_sandbox_fault resource calls it at validate time); CreateFault checks the same, and
-// that the objects it names exist.
+// ValidateFault checks a fault's type, scope and parameters without storing it
+// (platform.ValidateFault); CreateFault checks the same, and that the objects it names exist.
 func ValidateFault(f platform.Fault) error { return validateFault(&f) }
 
-// validateFault checks a fault's type, scope and parameters (vendor-neutral input checks of
-// the sandbox's own API, not lifecycle rules), and fills Count's default (1) and Remaining.
-func validateFault(f *platform.Fault) error {
-	bad := func(format string, args ...any) error {
-		return platform.Invalidf("InvalidFault", "%s fault: "+format, append([]any{f.Type}, args...)...)
-	}
-	if !slices.Contains(platform.FaultTypes, f.Type) {
-		return platform.Invalidf("InvalidFault", "unknown fault type %q (one of %v)", f.Type, platform.FaultTypes)
-	}
-	if f.Kind != "" && lifecycle.Table(f.Kind) == nil {
-		return bad("unknown kind %q", f.Kind)
-	}
-	if f.Op != "" && f.Kind != "" {
-		if _, ok := lifecycle.Table(f.Kind).Operation(f.Op); !ok {
-			return bad("%s has no operation %q", f.Kind, f.Op)
-		}
-	}
-	if f.Type != platform.FaultTransientErrors && f.Rate != 0 {
-		return bad("rate applies to transient_errors only")
-	}
-	if f.Type != platform.FaultLatency && f.Latency != 0 {
-		return bad("latency applies to latency faults only")
-	}
-	if f.Type != platform.FaultFailNext && f.Count != 0 {
-		return bad("count applies to fail_next only")
-	}
-	switch f.Type {
-	case platform.FaultTransientErrors:
-		if !(f.Rate > 0 && f.Rate <= 1) || math.IsNaN(f.Rate) {
-			return bad("rate %v is outside (0, 1]", f.Rate)
-		}
-	case platform.FaultLatency:
-		if f.Latency <= 0 || f.Latency > maxFaultLatency {
-			return bad("latency %s is outside (0, %s]", f.Latency, maxFaultLatency)
-		}
-	case platform.FaultFailNext:
-		if f.Kind == "" || f.Op == "" {
-			return bad("needs a kind and an operation")
-		}
-		if f.Count == 0 {
-			f.Count = 1
-		}
-		if f.Count < 1 || f.Count > maxFailNext {
-			return bad("count %d is outside 1..%d", f.Count, maxFailNext)
-		}
-		f.Remaining = f.Count
-	case platform.FaultVolumeLost:
-		if f.ObjectID == "" {
-			return bad("needs the volume's ID (object_id)")
-		}
-		if f.Kind != "" || f.Op != "" {
-			return bad("takes no kind or operation: its scope is the volume")
-		}
-	case platform.FaultLinkStall:
-		if f.Kind != "" && syncOps[f.Kind] == nil {
-			return bad("applies to replication_pair and protection_group only, not %s", f.Kind)
-		}
-		if f.Op != "" {
-			ok := false
-			for k, ops := range syncOps {
-				if (f.Kind == "" || f.Kind == k) && slices.Contains(ops, f.Op) {
-					ok = true
-				}
-			}
-			if !ok {
-				return bad("operation %q does not synchronise data (start, enable_protection, reprotect do)", f.Op)
-			}
-		}
-	}
-	return nil
-}
+// validateFault checks a fault and fills Count's default (platform.ValidateFault).
+func validateFault(f *platform.Fault) error { return platform.ValidateFault(f) }
 
 // CreateFault switches a scoped fault on. A volume_lost fault breaks every pair using the
 // volume at once (invalid); a link_stall fault stalls the running synchronisations it
