@@ -104,6 +104,12 @@ func OperationsMarkdown(k Kind) string {
 		if o.Afterwards != "" {
 			desc += " Afterwards: " + o.Afterwards
 		}
+		if o.Checkpoint != "" {
+			desc += " **Manual step before the next operation** (" + o.Checkpoint + "): one apply stops here (V-MANUAL-STEP)."
+		}
+		if o.Syncs {
+			desc += " Copies data between the sites: refused while either is down (V-SYNC-SITES)."
+		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", name, strings.Join(froms, ", "), via, res, o.Site, dl,
 			strings.Join(o.Rules(), ", "), strings.ReplaceAll(desc, "|", "\\|"))
 	}
