@@ -88,6 +88,29 @@
 //     engine assumes Observation.ActiveSite still names the site before the operation.
 //   - Generic from-state refusals without a vendor rule name V-STATE (engine rule).
 //
+// # What a plan may assume (issue 11)
+//
+//   - A step's simulated Effect must be possible with the facts observed: a row that copies
+//     data between the sites is marked Syncs and refuses while either site is down
+//     (V-SYNC-SITES), and a synchronisation already running with a site down is not waited for
+//     (TestSyncRowsRefuseSiteDown audits every row's effect).
+//   - A row whose next step depends on out-of-band work is a Checkpoint (failback: recover the
+//     local machine from the recovery server's backup before confirm_failback). One apply never
+//     chains past it; a goal beyond it is refused with the two-step remedy (V-MANUAL-STEP), and
+//     a lossless path through it beats a lossy one-apply path even with allow_data_loss.
+//     Reviewed and not checkpoints: a group or pair failover (R002-4: the DR servers are started
+//     by the user, but no later table operation depends on that: reprotect needs the *restored*
+//     servers stopped, R000-4, which the facts check), planned failover (the servers at the new
+//     production site are started afterwards; nothing depends on it), reprotect (R000-6: the
+//     move back is optional).
+//   - Operations a platform's API cannot invoke (Capabilities.Manual) are never planned; a goal
+//     that needs one is refused naming the console step (V-PLATFORM).
+//   - When a goal is refused, the reported refusal is the nearest blocked operation on the
+//     shortest way to the goal ignoring preconditions, then the data-loss opt-in; a goal that does
+//     not ask for deletion is never reached by deleting; when no way exists even ignoring
+//     preconditions, the from-state refusals of the operations that would reach the goal
+//     (TestRefusalChoice pins 50+ cases).
+//
 // # Executor
 //
 // For each step: observe; skip it if the object is already at the step's target (a re-run
