@@ -86,6 +86,11 @@ func commonAttributes(resourceType, defTimeout string) map[string]schema.Attribu
 				"then stop: nothing is changed. The action fails when the operation would be refused. Defaults to `false`.",
 			Optional: true,
 		},
+		// A plain attribute, not terraform-plugin-framework-timeouts' action block
+		// (`timeouts { invoke = … }`, v0.7.0): that block's validator only parses the duration,
+		// with no way to add the 1s–24h bounds this attribute enforces at validate time
+		// (durationValidator, ValidateActionConfig), and an action has no other timeout to
+		// group. Revisit when the library takes validators (issue 12 note).
 		"timeout": schema.StringAttribute{
 			MarkdownDescription: fmt.Sprintf("How long the action may run, as a Go duration (`90s`, `30m`, `2h`), between `1s` and `24h`. "+
 				"When it runs out the platform operation is cancelled where the platform can. Defaults to `%s`.", defTimeout),
