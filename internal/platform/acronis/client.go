@@ -50,10 +50,12 @@ type Client struct {
 	mu       sync.Mutex
 	token    string
 	expires  time.Time
+	skew     time.Duration
 	tenantID string
 }
 
-// tokenSkew renews a token this long before Acronis says it expires.
+// tokenSkew renews a token this long before Acronis says it expires (at most a quarter of
+// its lifetime).
 const tokenSkew = 60 * time.Second
 
 // NewClient returns a client; it does not call the API.
@@ -310,7 +312,7 @@ func (c *Client) Authenticate(ctx context.Context) error {
 func (c *Client) accessToken(ctx context.Context, force bool) (string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !force && c.token != "" && c.cfg.Now().Add(tokenSkew).Before(c.expires) {
+	if !force && c.token != "" && c.cfg.Now().Add(c.skew).Before(c.expires) {
 		return c.token, nil
 	}
 	c.token = ""
@@ -347,6 +349,8 @@ func (c *Client) accessToken(ctx context.Context, force bool) (string, error) {
 		return "", platform.Errorf(platform.ClassInternal, "BadResponse", "Acronis: the token response has no access_token/expires_on")
 	}
 	c.token, c.expires = scoped.AccessToken, time.Unix(scoped.ExpiresOn, 0)
+	// renew a minute early, or a quarter of the lifetime early for short-lived tokens
+	c.skew = min(tokenSkew, c.expires.Sub(c.cfg.Now())/4)
 	c.log("acronis: customer-scoped token issued, expires %s", c.expires.UTC().Format(time.RFC3339))
 	return c.token, nil
 }
