@@ -68,6 +68,7 @@ func newAcronisWorld(t *testing.T) *acronisWorld {
 		t.Fatal(err)
 	}
 	w.rsID, w.mach = rs.ID, m.ID
+	w.waitState(t, lifecycle.Standby) // the person waits for the console's server to be ready
 	return w
 }
 
@@ -187,4 +188,32 @@ data "dr_recovery_server" "x" {
 	if n := w.emu.Requests()["token"]; n > 3 {
 		t.Fatalf("%d token requests for a wrong secret: want no retry loop", n)
 	}
+}
+
+// With 30% of the DR API calls throttled (429, Retry-After: 1), the story still converges:
+// the client waits as told and retries.
+func TestAccAcronis_throttledConverges(t *testing.T) {
+	t.Setenv(EnvPollInterval, "50ms")
+	w := newAcronisWorld(t)
+	if err := w.sb.SetTransientErrorRate(w.ctx, 0.3); err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: w.server("test_failover"), Check: resource.TestCheckResourceAttr(rsAddr, "status", "testing")},
+			{Config: w.server("standby"), Check: resource.TestCheckResourceAttr(rsAddr, "status", "standby")},
+			{
+				PreConfig: func() { _ = w.sb.SetTransientErrorRate(w.ctx, 0) },
+				Config: w.config(accAcronisSecret, `
+removed {
+  from = dr_recovery_server.test
+  lifecycle {
+    destroy = false
+  }
+}
+`),
+			},
+		},
+	})
 }

@@ -223,11 +223,12 @@ func (d *Driver) view(ctx context.Context, s Server) (platform.RecoveryServer, e
 			f.BlockingIssues = append(f.BlockingIssues, is.Error.Code)
 		}
 	}
-	// A recovery point exists when a failover can start, or one is running from it. With a
-	// blocking issue the links say nothing about it: unknown (the API has no other source).
+	// A recovery point exists when a failover can start, or one is running from it. Outside
+	// standby, or with a blocking issue, the links say nothing about it: unknown (the API has
+	// no other source), and the check is made at apply.
 	f.HasRecoveryPoint = f.AdvertisedOps[lifecycle.OpFailover] || f.AdvertisedOps[lifecycle.OpTestFailover] ||
 		(s.Recovery != nil && s.Recovery.ActiveFailover != nil)
-	if !f.HasRecoveryPoint && len(f.BlockingIssues) > 0 {
+	if !f.HasRecoveryPoint && (len(f.BlockingIssues) > 0 || state != lifecycle.Standby) {
 		f.Unknown = map[string]bool{lifecycle.FactBackup: true}
 	}
 	rs.Observed = lifecycle.Observation{Kind: lifecycle.RecoveryServer, ID: s.UUID, Name: s.Name, State: state, FailedOp: failed,
