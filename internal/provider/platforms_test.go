@@ -47,7 +47,7 @@ provider "dr" {
   }
 }
 ` + inv,
-				PlanOnly:    true,
+				PlanOnly: true,
 				// built: without credentials the driver refuses at Configure, saying what is missing
 				ExpectError: regexp.MustCompile(`(?s)Cannot configure the acronis platform.*client_id and client_secret are required`),
 			},

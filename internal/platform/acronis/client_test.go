@@ -172,7 +172,12 @@ func scriptedClient(t *testing.T, s *scripted) (*acronis.Client, *[]time.Duratio
 	var mu sync.Mutex
 	var logs logSink
 	c, err := acronis.NewClient(acronis.Config{DatacenterURL: srv.URL, ClientID: "id", ClientSecret: "very-secret-value", Log: logs.log,
-		Sleep: func(ctx context.Context, d time.Duration) error { mu.Lock(); slept = append(slept, d); mu.Unlock(); return nil }})
+		Sleep: func(ctx context.Context, d time.Duration) error {
+			mu.Lock()
+			slept = append(slept, d)
+			mu.Unlock()
+			return nil
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
