@@ -188,10 +188,11 @@ func (d *Driver) view(ctx context.Context, s Server) (platform.RecoveryServer, e
 	if s.Status == "FINALIZATION_FAILED" {
 		failed, lastErr = lifecycle.OpFinalize, "Acronis: finalization failed"
 	}
-	if s.Status == "STOPPING_FAILOVER" && s.TaskUUID != "" {
-		// the same status stops a test and cancels a failover: the task's action says which
-		if t, ok := d.cachedTask(s.TaskUUID); ok && t.Type == RelStopFailover {
-			pending = lifecycle.OpStopTestFailover
+	if s.Status == "STOPPING_FAILOVER" {
+		// the same status stops a test and cancels a failover: this driver's own invocation
+		// says which (another process's: reported as stop_test_failover)
+		if op := d.opOfTaskUUID(s.TaskUUID); op != "" {
+			pending = op
 		}
 	}
 	if (lifecycle.Table(lifecycle.RecoveryServer).Class(state) == lifecycle.Stable || state == lifecycle.Error) && s.TaskUUID != "" {
@@ -243,6 +244,20 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
+}
+
+func (d *Driver) opOfTaskUUID(task string) lifecycle.Op {
+	if task == "" {
+		return ""
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, inv := range d.invoked {
+		if inv.task == task {
+			return inv.op
+		}
+	}
+	return ""
 }
 
 func (d *Driver) cachedTask(id string) (Task, bool) {
