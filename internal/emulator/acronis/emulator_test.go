@@ -167,3 +167,72 @@ func TestEmulatorPaging(t *testing.T) {
 		t.Fatalf("filter by resource: %d %v", st, page)
 	}
 }
+
+// The emulator serves what another process wrote to the same sandbox database (the offline
+// rehearsal: a sandbox-platform configuration makes the machine, its backup and the recovery
+// server "made in the console").
+func TestEmulatorSharedDatabase(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "shared.db")
+	other, err := sandbox.Open(db, sandbox.Options{TimeScale: 1e6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	ctx := t.Context()
+	site, err := other.PutSite(ctx, platform.Site{Region: "eu-central", Zone: "eu2", Healthy: true, ReplicationCapable: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := other.PutServer(ctx, platform.Server{SiteID: site.ID, Name: "web", PowerState: platform.PowerRunning})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := other.CreateRecoveryServer(ctx, platform.RecoveryServerSpec{Name: "web-recovery", MachineID: m.ID}, "tok-shared-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb, err := sandbox.Open(db, sandbox.Options{TimeScale: 1e6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	emu := acronisemu.New(sb, "cid", "csecret", acronisemu.Options{})
+	srv := httptest.NewServer(emu)
+	defer srv.Close()
+	r := &rig{emu: emu, srv: srv}
+	_, scoped := tokenOn(t, srv.URL, emu)
+	st, _, page := r.do(t, http.MethodGet, "/api/dr/v2/servers?recovery.resource_id="+m.ID, "Bearer "+scoped, nil)
+	if st != 200 || len(page["items"].([]any)) != 1 || page["items"].([]any)[0].(map[string]any)["uuid"] != rs.ID {
+		t.Fatalf("the other process's recovery server: %d %v", st, page)
+	}
+}
+
+func tokenOn(t *testing.T, base string, emu *acronisemu.Emulator) (string, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/2/idp/token", strings.NewReader("grant_type=client_credentials"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth("cid", "csecret")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	own, _ := tok["access_token"].(string)
+	form := url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:jwt-bearer"}, "assertion": {own},
+		"scope": {"urn:acronis.com:tenant-id:" + emu.TenantID()}}
+	resp, err = http.PostForm(base+"/api/2/idp/token", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var scoped map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&scoped)
+	resp.Body.Close()
+	s, _ := scoped["access_token"].(string)
+	if s == "" {
+		t.Fatalf("scoped token: %v", scoped)
+	}
+	return own, s
+}
