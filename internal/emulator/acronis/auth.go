@@ -97,8 +97,9 @@ func bearer(r *http.Request) string {
 	return strings.TrimSpace(s)
 }
 
-// handleClient is GET /api/2/clients/{client_id} (Account Management API v2, "Fetching an API
-// client": the client's tenant_id), authorized by the client's own access token.
+// handleClient is GET /api/2/clients/{client_id} (Account Management API v2 reference,
+// https://developer.acronis.com/doc/account-management/v2/reference/openapi.json: the API
+// client with its tenant_id), authorized by the client's own access token.
 func (e *Emulator) handleClient(w http.ResponseWriter, r *http.Request) {
 	tok, ok := e.valid(bearer(r))
 	if !ok {
@@ -142,7 +143,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // writeError writes the platform's error envelope (error_api_response: {"error": {...}}, with
-// domain, code, message and context).
+// domain, code, message and context, the shape of the documented issue errors). The DR API
+// reference leaves the error object open: the codes the emulator puts in it for HTTP-level
+// errors (NotFound, ValidationError, Unauthorized, Forbidden, TooManyRequests, InternalError)
+// are the emulator's; the state conflicts use the documented codes (ServerNotReady,
+// ResourceBusy, SiteNotReady, …). The driver reads the HTTP status first, then the code.
 func writeError(w http.ResponseWriter, status int, domain, code, msg string) {
 	writeJSON(w, status, map[string]any{"error": map[string]any{"domain": domain, "code": code, "message": msg, "context": map[string]any{}}})
 }

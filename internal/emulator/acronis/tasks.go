@@ -22,9 +22,12 @@ type task struct {
 	finished time.Time
 }
 
-// handleTask is GET /api/task_manager/v2/tasks/{task_uuid} (Task Manager API v2, "Fetch a
-// task"): state enqueued|assigned|started|paused|completed, and once completed result_code
-// ok|error (with result.error for a failed task).
+// handleTask is GET /api/task_manager/v2/tasks/{task_uuid} (Task Manager API v2, base
+// <datacenter_url>/api/task_manager/v2, GET /tasks/{task_id}): state
+// enqueued|assigned|started|paused|completed, and once completed result_code
+// ok|error|warning|cancelled|abandoned|timedout (with result.error for a failed task). The
+// task's type is the action's link relation (the emulator's choice: the reference does not
+// enumerate DR task types).
 func (e *Emulator) handleTask(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("task_uuid")
 	e.mu.Lock()
