@@ -198,6 +198,10 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	if len(query) > 0 {
 		u += "?" + query.Encode()
 	}
+	// An action (a POST to the DR API) is not idempotent: a 5xx or a lost response may hide a
+	// started task, so only a 429 (not processed) is repeated here; the driver re-observes the
+	// server before it reports such a failure (Invoke).
+	replayable := method != http.MethodPost || strings.HasPrefix(path, "/api/2/idp/")
 	backoff := time.Second
 	for attempt := 0; ; attempt++ {
 		req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(payload))
@@ -217,7 +221,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 				return 0, ctx.Err()
 			}
 			c.log("acronis: %s %s: transport error (attempt %d)", method, path, attempt+1)
-			if attempt >= c.cfg.MaxRetries {
+			if attempt >= c.cfg.MaxRetries || !replayable {
 				return 0, &platform.Error{Class: platform.ClassRetryable, Code: "TransportError", Message: "Acronis: " + redactURL(err.Error(), c.base)}
 			}
 			if err := c.cfg.Sleep(ctx, backoff); err != nil {
@@ -239,7 +243,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 		}
 		apiErr := decodeError(resp.StatusCode, data)
 		apiErr.RetryAfter = retryAfter(resp.Header, c.cfg.Now())
-		if !retryable(resp.StatusCode) || attempt >= c.cfg.MaxRetries {
+		if !retryable(resp.StatusCode) || attempt >= c.cfg.MaxRetries || (!replayable && resp.StatusCode != http.StatusTooManyRequests) {
 			return resp.StatusCode, apiErr
 		}
 		wait := apiErr.RetryAfter

@@ -332,3 +332,49 @@ func TestRecoveryServerDriver(t *testing.T) {
 		t.Fatalf("create without a console server: %v", err)
 	}
 }
+
+// lostResponse forwards to the emulator but answers the first action with a 502 after the
+// emulator started it (a lost response).
+type lostResponse struct {
+	next http.Handler
+	done atomic.Bool
+	hits atomic.Int32
+}
+
+func (l *lostResponse) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodPost && strings.Contains(r.URL.Path, ":start_failover") {
+		l.hits.Add(1)
+		if !l.done.Swap(true) {
+			l.next.ServeHTTP(httptest.NewRecorder(), r)
+			w.WriteHeader(http.StatusBadGateway)
+			return
+		}
+	}
+	l.next.ServeHTTP(w, r)
+}
+
+// An action is not repeated blindly after a 5xx (it may have started): the driver re-observes
+// and, when the server shows the operation, the call took effect once.
+func TestActionNotRepeatedAfter5xx(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, acronis.Config{})
+	id := e.machine(t, "api")
+	lr := &lostResponse{next: e.emu}
+	srv := httptest.NewServer(lr)
+	t.Cleanup(srv.Close)
+	c, err := acronis.NewClient(acronis.Config{DatacenterURL: srv.URL, ClientID: testClientID, ClientSecret: testClientSecret, Now: e.clk.Now,
+		Sleep: func(ctx context.Context, d time.Duration) error { return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := acronis.NewWithClient(c)
+	if err := d.Invoke(t.Context(), lifecycle.RecoveryServer, id, lifecycle.OpTestFailover, "lost-1", nil); err != nil {
+		t.Fatalf("the action started despite the 502: %v", err)
+	}
+	if n := lr.hits.Load(); n != 1 {
+		t.Fatalf("%d POSTs: an action is not repeated after a 5xx", n)
+	}
+	if o := e.settle(t, id); o.State != lifecycle.Testing {
+		t.Fatalf("after the action: %s", o.State)
+	}
+}

@@ -340,6 +340,11 @@ func (d *Driver) Invoke(ctx context.Context, kind lifecycle.Kind, id string, op 
 	default:
 		return platform.Invalidf("UnsupportedOperation", "the Acronis DR API v2 has no %s operation on recovery servers", op)
 	}
+	if err != nil && (platform.IsRetryable(err) || platform.IsPreconditionFailed(err)) && d.started(ctx, id, op) {
+		// an earlier attempt (a lost response, a 5xx after the task started) already started
+		// it: the server shows the operation, so this call takes effect once
+		err = nil
+	}
 	if err != nil {
 		return err
 	}
@@ -349,6 +354,19 @@ func (d *Driver) Invoke(ctx context.Context, kind lifecycle.Kind, id string, op 
 		d.mu.Unlock()
 	}
 	return nil
+}
+
+// started reports whether the server shows op running or done (its Via state or result).
+func (d *Driver) started(ctx context.Context, id string, op lifecycle.Op) bool {
+	rs, err := d.GetRecoveryServer(ctx, id)
+	if err != nil {
+		return false
+	}
+	row, ok := lifecycle.Table(lifecycle.RecoveryServer).Operation(op)
+	if !ok {
+		return false
+	}
+	return rs.PendingOp == op || (row.Via != "" && rs.State == row.Via) || rs.State == row.OnSuccess && rs.State != lifecycle.Standby
 }
 
 // recoveryPoint parses a recovery point given as "vault_id/archive_id/backup_id"; empty:
