@@ -378,3 +378,28 @@ func TestActionNotRepeatedAfter5xx(t *testing.T) {
 		t.Fatalf("after the action: %s", o.State)
 	}
 }
+
+// A production failover whose finalization fails: FINALIZATION_FAILED with the failed task →
+// error{failover} with the task's message; the retry the links offer succeeds.
+func TestFinalizationFailed(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, acronis.Config{})
+	ctx := t.Context()
+	id := e.machine(t, "erp")
+	if err := e.sb.FailNext(ctx, lifecycle.RecoveryServer, lifecycle.OpFailover, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.drv.Invoke(ctx, lifecycle.RecoveryServer, id, lifecycle.OpFailover, "f-1", nil); err != nil {
+		t.Fatal(err)
+	}
+	o := e.settle(t, id)
+	if o.State != lifecycle.Error || o.FailedOp != lifecycle.OpFailover || o.LastError == "" || !o.Facts.AdvertisedOps[lifecycle.OpFailover] {
+		t.Fatalf("failed finalization: %s %q %v", lifecycle.RenderState(o.State, o.FailedOp), o.LastError, o.Facts.AdvertisedOps)
+	}
+	if err := e.drv.Invoke(ctx, lifecycle.RecoveryServer, id, lifecycle.OpFailover, "f-2", nil); err != nil {
+		t.Fatal(err)
+	}
+	if o := e.settle(t, id); o.State != lifecycle.FailedOver || o.LastError != "" {
+		t.Fatalf("retried failover: %s %q", lifecycle.RenderState(o.State, o.FailedOp), o.LastError)
+	}
+}
