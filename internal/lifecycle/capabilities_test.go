@@ -27,6 +27,13 @@ func TestRule_V_PLATFORM(t *testing.T) {
 		!strings.Contains(v.Message, "next plan observes") {
 		t.Fatalf("got %q %v", p.Summary(), vs)
 	}
+	// a platform whose links (V-ACR-LINKS) never advertise the console-only step is refused
+	// the same way, naming the step
+	linked := srv(FailedOver)
+	linked.Facts.AdvertisedOps = map[Op]bool{OpCancelFailover: true}
+	if _, vs := Plan(RecoveryServer, linked, Goal{States: []State{ReadyForFailback}}, opts); findRule(vs, "V-PLATFORM") == nil {
+		t.Fatalf("links without failback: want V-PLATFORM, got %v", vs)
+	}
 	// … and not by taking the lossy path the API does offer (cancel_failover), even opted in
 	_, vs = Plan(RecoveryServer, srv(FailedOver), Goal{States: []State{Standby}}, Options{Platform: acronisLike, AllowDataLoss: true})
 	if findRule(vs, "V-PLATFORM") == nil && findRule(vs, "V-MANUAL-STEP") == nil {

@@ -334,7 +334,13 @@ func (p *planner) edge(op *Operation, o *Observation, mode searchMode) (ok bool,
 		return true, nil, dl, nil
 	}
 	vs := p.t.check(op, o, Options{AllowDataLoss: true})
+	_, manual := p.opts.Platform.ManualStep(p.t.Kind, op.Name)
 	for _, v := range vs {
+		if manual && v.Rule == "V-ACR-LINKS" {
+			// the links advertise what the API can invoke now; a console-only step is never
+			// among them (its refusal, V-PLATFORM, names the step instead)
+			continue
+		}
 		if v.Deferred {
 			deferred = append(deferred, v)
 		} else {

@@ -47,8 +47,9 @@ provider "dr" {
   }
 }
 ` + inv,
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`The acronis platform is not built yet`),
+				PlanOnly: true,
+				// built: without credentials the driver refuses at Configure, saying what is missing
+				ExpectError: regexp.MustCompile(`(?s)Cannot configure the acronis platform.*client_id and client_secret are required`),
 			},
 			{
 				Config: testAccProvider(db)[:len(testAccProvider(db))-2] + `

@@ -246,7 +246,7 @@ func checkRetryable(r *runner) {
 		p = r.newPair(r.world(), "pt-retry")
 	}
 	r.ok(tf.SetTransientErrorRate(r.ctx, 1), "inject throttling")
-	_, err := r.p.ListPairs(r.ctx)
+	err := r.listAny()
 	pe := r.wantClass(err, "list while throttled", platform.ClassRetryable)
 	var re interface{ Retryable() bool }
 	if !errors.As(err, &re) || !re.Retryable() || !pe.Retryable() {
@@ -438,4 +438,20 @@ func checkConcurrentUpdate(r *runner) {
 	if got := must(r.p.GetPair(r.ctx, p.ID))(r); got.Name != names[win] {
 		r.t.Fatalf("the winner was %q but the pair is named %q", names[win], got.Name)
 	}
+}
+
+// listAny lists the objects of the first kind the platform supports.
+func (r *runner) listAny() error {
+	var err error
+	switch {
+	case r.supports(pairK):
+		_, err = r.p.ListPairs(r.ctx)
+	case r.supports(groupK):
+		_, err = r.p.ListGroups(r.ctx)
+	case r.supports(lifecycle.BackupReplica):
+		_, err = r.p.ListReplicas(r.ctx)
+	default:
+		_, err = r.p.ListRecoveryServers(r.ctx)
+	}
+	return err
 }

@@ -119,6 +119,10 @@ type Harness struct {
 	Unobservable []string
 	// SettleTimeout bounds (wall time) each wait for a transitional state to settle; default 20 s.
 	SettleTimeout time.Duration
+	// Console performs an operation the platform declares manual in its Capabilities (a
+	// console-only step, e.g. Acronis failback or delete) the way a person would, through the
+	// fixture's backdoor. Nil: the checks that need a manual step are skipped with the step.
+	Console func(ctx context.Context, kind lifecycle.Kind, id string, op lifecycle.Op) error
 }
 
 // Run runs every check, each as a parallel subtest with its own harness from newHarness.

@@ -131,7 +131,16 @@ func (r *runner) do(kind lifecycle.Kind, id string, op lifecycle.Op, params map[
 	}
 	before := must(r.p.Observe(r.ctx, kind, id))(r)
 	params = r.withRegion(row, before, params)
-	r.ok(r.p.Invoke(r.ctx, kind, id, op, token(), params), "invoke "+string(kind)+" "+string(op)+" from "+lifecycle.RenderState(before.State, before.FailedOp))
+	if step, manual := r.p.Capabilities().ManualStep(kind, op); manual {
+		// a console-only step: a person performs it (the harness's console), the platform
+		// observes the result
+		if r.h.Console == nil {
+			r.t.Skipf("%s %s is a manual step on this platform (%s) and the harness has no Console", kind, op, step)
+		}
+		r.ok(r.h.Console(r.ctx, kind, id, op), "console "+string(kind)+" "+string(op))
+	} else {
+		r.ok(r.p.Invoke(r.ctx, kind, id, op, token(), params), "invoke "+string(kind)+" "+string(op)+" from "+lifecycle.RenderState(before.State, before.FailedOp))
+	}
 	after, err := r.p.Observe(r.ctx, kind, id)
 	if platform.IsNotFound(err) && op == lifecycle.OpDelete {
 		return after

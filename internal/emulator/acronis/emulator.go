@@ -1,0 +1,197 @@
+// Package acronis is a local emulator of the Acronis Cyber Protect Cloud APIs the Acronis DR
+// driver (internal/platform/acronis) uses, as an http.Handler over the sandbox's DR physics
+// (internal/platform/sandbox): it translates requests and states, it keeps no second state
+// model. The recovery servers, their lifecycle, the clock and the faults are the sandbox's.
+//
+// Endpoints (each follows the Acronis developer documentation cited at its handler):
+//
+//	POST /api/2/idp/token                             client credentials, and the customer-scoped
+//	                                                  token exchange (jwt-bearer)
+//	GET  /api/2/clients/{client_id}                    the API client's tenant
+//	GET  /api/dr/v2/servers                            list (type, recovery.resource_id, cursor paging)
+//	GET  /api/dr/v2/servers/{uuid}                     one server, with _links and _issues
+//	POST /api/dr/v2/servers/{uuid}:start_failover_prod 202 {task_uuid}
+//	POST /api/dr/v2/servers/{uuid}:start_failover_test 202 {task_uuid}
+//	POST /api/dr/v2/servers/{uuid}:stop_failover       202 {task_uuid}
+//	GET  /api/task_manager/v2/tasks/{task_uuid}        the task of an action
+//
+// The DR API v2 has no call to create, reconfigure or delete a recovery server, nor to fail
+// back, confirm or cancel a failback: a person does those in the console. The emulator's
+// Console performs them on the sandbox, so tests can play that person.
+package acronis
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
+)
+
+// DefaultTokenTTL is the lifetime of an issued access token (Acronis issues two-hour tokens).
+const DefaultTokenTTL = 2 * time.Hour
+
+// Emulator is the Acronis API emulator. Create it with New; it is an http.Handler.
+type Emulator struct {
+	sb    *sandbox.Sandbox
+	clock lifecycle.Clock
+	mux   *http.ServeMux
+
+	mu       sync.Mutex
+	clients  map[string]string // client_id → client_secret
+	tenantID string            // the customer tenant the API clients belong to
+	ttl      time.Duration
+	tokens   map[string]issued
+	tasks    map[string]*task
+	lastTask map[string]string // server uuid → uuid of its last task
+	requests map[string]int    // "METHOD path-pattern" → count
+}
+
+type issued struct {
+	clientID string
+	expires  time.Time
+	scoped   string // the tenant the token is scoped to ("" = the client's own, unscoped)
+}
+
+// Options configure an emulator.
+type Options struct {
+	// Clock is the emulator's time (token expiry); it must be the sandbox's clock. Nil: the
+	// wall clock.
+	Clock lifecycle.Clock
+	// TokenTTL is the lifetime of issued tokens; zero: DefaultTokenTTL.
+	TokenTTL time.Duration
+}
+
+// New returns an emulator over sb with one registered API client (clientID, clientSecret).
+func New(sb *sandbox.Sandbox, clientID, clientSecret string, opts Options) *Emulator {
+	e := &Emulator{sb: sb, clock: opts.Clock, clients: map[string]string{clientID: clientSecret},
+		tenantID: "6c1fa4a6-0f9b-4b3e-9d7e-" + randHex(6), ttl: opts.TokenTTL,
+		tokens: map[string]issued{}, tasks: map[string]*task{}, lastTask: map[string]string{}, requests: map[string]int{}}
+	if e.clock == nil {
+		e.clock = sandbox.RealClock{}
+	}
+	if e.ttl <= 0 {
+		e.ttl = DefaultTokenTTL
+	}
+	m := http.NewServeMux()
+	m.HandleFunc("POST /api/2/idp/token", e.count("token", e.handleToken))
+	m.HandleFunc("GET /api/2/clients/{client_id}", e.count("client", e.handleClient))
+	m.HandleFunc("GET /api/dr/v2/servers", e.count("list", e.dr(e.handleList)))
+	m.HandleFunc("GET /api/dr/v2/servers/{ref}", e.count("get", e.dr(e.handleGet)))
+	m.HandleFunc("POST /api/dr/v2/servers/{ref}", e.count("action", e.dr(e.handleAction)))
+	m.HandleFunc("GET /api/task_manager/v2/tasks/{task_uuid}", e.count("task", e.dr(e.handleTask)))
+	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "Platform", "NotFound", "no such endpoint: "+r.Method+" "+r.URL.Path)
+	})
+	e.mux = m
+	return e
+}
+
+// ServeHTTP serves the emulated APIs.
+func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) { e.mux.ServeHTTP(w, r) }
+
+// TenantID is the customer tenant of the registered API clients.
+func (e *Emulator) TenantID() string { return e.tenantID }
+
+// SetTokenTTL changes the lifetime of the tokens issued from now on.
+func (e *Emulator) SetTokenTTL(d time.Duration) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.ttl = d
+}
+
+// Requests returns how many requests each endpoint served ("token", "client", "list", "get",
+// "action", "task").
+func (e *Emulator) Requests() map[string]int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := map[string]int{}
+	for k, v := range e.requests {
+		out[k] = v
+	}
+	return out
+}
+
+// Fixture is the sandbox's inventory: the platformtest Fixture (sites, servers, backups) and
+// its faults (throttling → 429, failing operations → failed tasks).
+func (e *Emulator) Fixture() platform.Inventory {
+	inv, _ := e.sb.Inventory()
+	return inv
+}
+
+// Sandbox is the physics behind the emulator.
+func (e *Emulator) Sandbox() *sandbox.Sandbox { return e.sb }
+
+func (e *Emulator) now() time.Time { return e.clock.Now().UTC() }
+
+func (e *Emulator) count(name string, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		e.mu.Lock()
+		e.requests[name]++
+		e.mu.Unlock()
+		h(w, r)
+	}
+}
+
+// ---- the console (what a person does in the Acronis web console) ----
+
+// Console performs the steps the DR API v2 does not offer, as a person in the console would.
+type Console struct{ e *Emulator }
+
+// Console returns the emulator's console backdoor.
+func (e *Emulator) Console() Console { return Console{e} }
+
+// CreateRecoveryServer creates a recovery server for a protected machine (console: Disaster
+// Recovery > Servers > Recovery servers > Create); it is CREATING, then STAND_BY.
+func (c Console) CreateRecoveryServer(ctx context.Context, spec platform.RecoveryServerSpec) (platform.RecoveryServer, error) {
+	return c.e.sb.CreateRecoveryServer(ctx, spec, "console-"+randHex(8))
+}
+
+// Failback starts the failback of a failed-over server (console: Failback): the server is
+// turned off and backed up, FAILING_BACK → FAILBACK_VALIDATION ("ready for failback").
+func (c Console) Failback(ctx context.Context, id string) error {
+	return c.run(ctx, id, lifecycle.OpFailback)
+}
+
+// ConfirmFailback releases the cloud resources (console: Confirm failback) → STAND_BY.
+func (c Console) ConfirmFailback(ctx context.Context, id string) error {
+	return c.run(ctx, id, lifecycle.OpConfirmFailback)
+}
+
+// CancelFailback returns the server to FAILOVER_PROD (console: Cancel failback).
+func (c Console) CancelFailback(ctx context.Context, id string) error {
+	return c.run(ctx, id, lifecycle.OpCancelFailback)
+}
+
+// Delete deletes a recovery server (console: Delete).
+func (c Console) Delete(ctx context.Context, id string) error {
+	return c.run(ctx, id, lifecycle.OpDelete)
+}
+
+// Do performs any console step by its engine operation.
+func (c Console) Do(ctx context.Context, id string, op lifecycle.Op) error { return c.run(ctx, id, op) }
+
+func (c Console) run(ctx context.Context, id string, op lifecycle.Op) error {
+	return c.e.sb.Invoke(ctx, lifecycle.RecoveryServer, id, op, "console-"+randHex(8), nil)
+}
+
+func randHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// uuid returns a random RFC 4122 version 4 UUID (task UUIDs are UUIDs in the DR API schema).
+func uuid() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}

@@ -1,0 +1,187 @@
+package acronis
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+)
+
+// The typed DR API v2 calls (base <datacenter_url>/api/dr/v2; reference:
+// https://developer.acronis.com/doc/disaster-recovery/v2/reference/openapi.json, guide:
+// https://developer.acronis.com/doc/outbound/apis/api-library/dr/index.html).
+
+// Server is a cloud server (GET /servers/{uuid}).
+type Server struct {
+	UUID        string    `json:"uuid"`
+	Name        string    `json:"name"`
+	Description string    `json:"description"`
+	Type        string    `json:"type"`   // PRIMARY | RECOVERY
+	Status      string    `json:"status"` // CREATING, STAND_BY, FAILOVER_PROD, … (§5.2)
+	SiteUUID    string    `json:"site_uuid"`
+	TaskUUID    string    `json:"task_uuid,omitempty"`
+	PublicIP    string    `json:"public_ip,omitempty"`
+	VM          VM        `json:"vm"`
+	Recovery    *Recovery `json:"recovery,omitempty"`
+	Links       []Link    `json:"_links"`
+	Issues      []Issue   `json:"_issues"`
+}
+
+// VM is a server's virtual machine.
+type VM struct {
+	CPU    int    `json:"cpu"`
+	RAMMB  int    `json:"ram_mb"`
+	Status string `json:"status"` // NOT_READY | STARTED | STOPPED | SUSPENDED
+}
+
+// Recovery holds a recovery server's own properties.
+type Recovery struct {
+	ResourceID     string          `json:"resource_id"`
+	IPMapped       string          `json:"ip_mapped,omitempty"`
+	ActiveFailover *ActiveFailover `json:"active_failover,omitempty"`
+}
+
+// ActiveFailover is the failover in progress (absent in STAND_BY).
+type ActiveFailover struct {
+	ID        string `json:"id"`
+	BackupURI string `json:"backup_uri"`
+	VaultID   string `json:"vault_id"`
+}
+
+// Link is an entry of _links: the operations available now, and navigation.
+type Link struct {
+	Rel  string `json:"rel"`
+	Type string `json:"type"`
+	Href string `json:"href"`
+}
+
+// Issue is an entry of _issues: a constraint violation blocking a link.
+type Issue struct {
+	Link     string `json:"link"`
+	Domain   string `json:"domain"`
+	Target   string `json:"target"`
+	Severity string `json:"severity"`
+	Error    struct {
+		Domain string `json:"domain"`
+		Code   string `json:"code"`
+	} `json:"error"`
+}
+
+// Link relations of the three actions.
+const (
+	RelStartFailoverProd = "DR_CLOUD_SERVER_START_FAILOVER_PROD"
+	RelStartFailoverTest = "DR_CLOUD_SERVER_START_FAILOVER_TEST"
+	RelStopFailover      = "DR_CLOUD_SERVER_STOP_FAILOVER"
+)
+
+// RecoveryPoint is the composite identifier of a recovery point (IDs match ^[a-zA-Z0-9-@]+$).
+type RecoveryPoint struct {
+	ArchiveID string `json:"archive_id"`
+	BackupID  string `json:"backup_id"`
+	VaultID   string `json:"vault_id"`
+}
+
+type failoverBody struct {
+	RecoveryPoint *RecoveryPoint `json:"recovery_point,omitempty"`
+}
+
+// Task is a task of the Task Manager API v2 (GET /api/task_manager/v2/tasks/{task_uuid}).
+type Task struct {
+	UUID       string `json:"uuid"`
+	Type       string `json:"type"`
+	State      string `json:"state"`       // enqueued | assigned | started | paused | completed
+	ResultCode string `json:"result_code"` // ok | error | warning | cancelled | abandoned | timedout
+	Result     *struct {
+		Code  string `json:"code"`
+		Error *struct {
+			Code    string `json:"code"`
+			Message string `json:"message"`
+		} `json:"error"`
+	} `json:"result"`
+}
+
+// Failed reports whether the task completed without success, and its message.
+func (t Task) Failed() (bool, string) {
+	if t.State != "completed" {
+		return false, ""
+	}
+	code := t.ResultCode
+	if code == "" && t.Result != nil {
+		code = t.Result.Code
+	}
+	switch code {
+	case "", "ok", "warning":
+		return false, ""
+	}
+	msg := "the task ended with result " + code
+	if t.Result != nil && t.Result.Error != nil && t.Result.Error.Message != "" {
+		msg = t.Result.Error.Message
+	}
+	return true, msg
+}
+
+// ListServers is GET /servers?type=RECOVERY[&recovery.resource_id=…] ("Fetch cloud
+// servers"), following the paging cursors (limit 50).
+func (c *Client) ListServers(ctx context.Context, resourceIDs ...string) ([]Server, error) {
+	q := url.Values{"type": {"RECOVERY"}, "limit": {"50"}}
+	if len(resourceIDs) > 0 {
+		q["recovery.resource_id"] = resourceIDs
+	}
+	var out []Server
+	for {
+		var page struct {
+			Items  []Server `json:"items"`
+			Paging struct {
+				Cursors struct {
+					After string `json:"after"`
+				} `json:"cursors"`
+			} `json:"paging"`
+		}
+		if _, err := c.call(ctx, http.MethodGet, "/api/dr/v2/servers", q, nil, &page); err != nil {
+			return nil, err
+		}
+		out = append(out, page.Items...)
+		if page.Paging.Cursors.After == "" || len(page.Items) == 0 {
+			return out, nil
+		}
+		q = url.Values{"after": {page.Paging.Cursors.After}}
+	}
+}
+
+// GetServer is GET /servers/{uuid} ("Fetch cloud server").
+func (c *Client) GetServer(ctx context.Context, id string) (Server, error) {
+	var s Server
+	_, err := c.call(ctx, http.MethodGet, "/api/dr/v2/servers/"+url.PathEscape(id), nil, nil, &s)
+	return s, err
+}
+
+// StartFailoverProd is POST /servers/{uuid}:start_failover_prod ("Start production
+// failover"); rp nil: the latest recovery point. It returns the task UUID (202).
+func (c *Client) StartFailoverProd(ctx context.Context, id string, rp *RecoveryPoint) (string, error) {
+	return c.action(ctx, id, "start_failover_prod", failoverBody{RecoveryPoint: rp})
+}
+
+// StartFailoverTest is POST /servers/{uuid}:start_failover_test ("Start test failover").
+func (c *Client) StartFailoverTest(ctx context.Context, id string, rp *RecoveryPoint) (string, error) {
+	return c.action(ctx, id, "start_failover_test", failoverBody{RecoveryPoint: rp})
+}
+
+// StopFailover is POST /servers/{uuid}:stop_failover ("Stop failover"): stops a test
+// failover, or cancels a production failover (the cloud VM's changes are lost).
+func (c *Client) StopFailover(ctx context.Context, id string) (string, error) {
+	return c.action(ctx, id, "stop_failover", struct{}{})
+}
+
+func (c *Client) action(ctx context.Context, id, action string, body any) (string, error) {
+	var out struct {
+		TaskUUID string `json:"task_uuid"`
+	}
+	_, err := c.call(ctx, http.MethodPost, "/api/dr/v2/servers/"+url.PathEscape(id)+":"+action, nil, body, &out)
+	return out.TaskUUID, err
+}
+
+// GetTask is GET /api/task_manager/v2/tasks/{task_uuid}.
+func (c *Client) GetTask(ctx context.Context, id string) (Task, error) {
+	var t Task
+	_, err := c.call(ctx, http.MethodGet, "/api/task_manager/v2/tasks/"+url.PathEscape(id), nil, nil, &t)
+	return t, err
+}

@@ -1,0 +1,401 @@
+package acronis
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+)
+
+// Config configures a Client.
+type Config struct {
+	// DatacenterURL is the tenant's data centre (https://eu2-cloud.acronis.com), or an emulator.
+	DatacenterURL string
+	ClientID      string
+	ClientSecret  string
+	// TenantID is the customer tenant the DR API works in; empty: the API client's own tenant
+	// (read from GET /api/2/clients/{client_id}).
+	TenantID string
+	// HTTPClient sends the requests; nil: a client with a 30 s timeout.
+	HTTPClient *http.Client
+	// Now is the client's clock for token expiry; nil: the wall clock.
+	Now func() time.Time
+	// Sleep waits between retries (Retry-After); nil: a context-aware timer.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// MaxRetries bounds the retries of a 429/5xx response; zero: 5. Negative: none.
+	MaxRetries int
+	// Log receives one line per request (method, path, status, attempt): never a header, a
+	// body, a token or a secret. Nil: no logging.
+	Log func(msg string)
+}
+
+// Client is a small client of the Acronis APIs the DR driver uses: the Account Management
+// API's token endpoint (client credentials, then the customer-scoped token) and the DR API
+// v2. It is safe for concurrent use.
+type Client struct {
+	cfg  Config
+	base string
+	hc   *http.Client
+
+	mu       sync.Mutex
+	token    string
+	expires  time.Time
+	skew     time.Duration
+	tenantID string
+}
+
+// tokenSkew renews a token this long before Acronis says it expires (at most a quarter of
+// its lifetime).
+const tokenSkew = 60 * time.Second
+
+// NewClient returns a client; it does not call the API.
+func NewClient(cfg Config) (*Client, error) {
+	u, err := url.Parse(strings.TrimRight(cfg.DatacenterURL, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, platform.Invalidf("", "datacenter_url must be an http(s) URL such as https://eu2-cloud.acronis.com")
+	}
+	if cfg.ClientID == "" || cfg.ClientSecret == "" {
+		return nil, platform.Invalidf("", "client_id and client_secret are required (an API client registered in the tenant)")
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleep
+	}
+	if cfg.MaxRetries == 0 {
+		cfg.MaxRetries = 5
+	}
+	return &Client{cfg: cfg, base: u.String(), hc: cfg.HTTPClient, tenantID: cfg.TenantID}, nil
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func (c *Client) log(format string, args ...any) {
+	if c.cfg.Log != nil {
+		c.cfg.Log(fmt.Sprintf(format, args...))
+	}
+}
+
+// APIError is an error response of an Acronis API.
+type APIError struct {
+	Status     int
+	Domain     string
+	Code       string
+	Message    string
+	RetryAfter time.Duration
+}
+
+func (e *APIError) Error() string {
+	s := fmt.Sprintf("HTTP %d", e.Status)
+	if e.Code != "" {
+		s += " " + e.Code
+	}
+	if e.Message != "" {
+		s += ": " + e.Message
+	}
+	return s
+}
+
+// classify maps an API error onto the platform's error classes: 404 NotFound; 409
+// PreconditionFailed (ResourceBusy: Retryable, another task runs); 429/5xx Retryable; 400
+// Invalid; 401/403 Invalid (credentials or privileges: retrying cannot help).
+func classify(err *APIError) *platform.Error {
+	msg := err.Message
+	if msg == "" {
+		msg = http.StatusText(err.Status)
+	}
+	code := err.Code
+	out := &platform.Error{Code: code, Message: "Acronis: " + msg, Err: err}
+	switch {
+	case err.Status == http.StatusNotFound:
+		out.Class = platform.ClassNotFound
+		if code == "" || code == "NotFound" {
+			out.Code = platform.CodeNoSuchResource
+		}
+	case err.Status == http.StatusConflict && code == "ResourceBusy":
+		out.Class = platform.ClassRetryable
+	case err.Status == http.StatusConflict && strings.HasPrefix(code, "Quota"):
+		out.Class = platform.ClassQuota
+	case err.Status == http.StatusConflict:
+		out.Class = platform.ClassPreconditionFailed
+	case err.Status == http.StatusTooManyRequests || err.Status >= 500:
+		out.Class = platform.ClassRetryable
+		if code == "" {
+			out.Code = platform.CodeThrottling
+		}
+	case err.Status == http.StatusBadRequest:
+		out.Class = platform.ClassInvalid
+		if code == "" {
+			out.Code = platform.CodeInvalidParameter
+		}
+	case err.Status == http.StatusUnauthorized || err.Status == http.StatusForbidden:
+		out.Class = platform.ClassInvalid
+	default:
+		out.Class = platform.ClassInternal
+	}
+	return out
+}
+
+// retryable reports whether a status may be retried: 429 and 5xx only.
+func retryable(status int) bool { return status == http.StatusTooManyRequests || status >= 500 }
+
+// retryAfter reads Retry-After (seconds, or an HTTP date); 0 when absent.
+func retryAfter(h http.Header, now time.Time) time.Duration {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0
+	}
+	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+		return time.Duration(n) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+// send performs one request with retries on 429/5xx (Retry-After honoured, else exponential
+// backoff from 1 s) and decodes a 2xx JSON body into out. body is JSON-encoded unless it is
+// url.Values (a form).
+func (c *Client) send(ctx context.Context, method, path string, query url.Values, body any, auth func(*http.Request), out any) (int, error) {
+	var payload []byte
+	ctype := ""
+	switch b := body.(type) {
+	case nil:
+	case url.Values:
+		payload, ctype = []byte(b.Encode()), "application/x-www-form-urlencoded"
+	default:
+		var err error
+		if payload, err = json.Marshal(b); err != nil {
+			return 0, platform.Invalidf("", "encoding the request: %v", err)
+		}
+		ctype = "application/json"
+	}
+	u := c.base + path
+	if len(query) > 0 {
+		u += "?" + query.Encode()
+	}
+	// An action (a POST to the DR API) is not idempotent: a 5xx or a lost response may hide a
+	// started task, so only a 429 (not processed) is repeated here; the driver re-observes the
+	// server before it reports such a failure (Invoke).
+	replayable := method != http.MethodPost || strings.HasPrefix(path, "/api/2/idp/")
+	backoff := time.Second
+	for attempt := 0; ; attempt++ {
+		req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(payload))
+		if err != nil {
+			return 0, platform.Invalidf("", "building the request: %v", err)
+		}
+		if ctype != "" {
+			req.Header.Set("Content-Type", ctype)
+		}
+		req.Header.Set("Accept", "application/json")
+		if auth != nil {
+			auth(req)
+		}
+		resp, err := c.hc.Do(req)
+		if err != nil {
+			if ctx.Err() != nil {
+				return 0, ctx.Err()
+			}
+			c.log("acronis: %s %s: transport error (attempt %d)", method, path, attempt+1)
+			if attempt >= c.cfg.MaxRetries || !replayable {
+				return 0, &platform.Error{Class: platform.ClassRetryable, Code: "TransportError", Message: "Acronis: " + redactURL(err.Error(), c.base)}
+			}
+			if err := c.cfg.Sleep(ctx, backoff); err != nil {
+				return 0, err
+			}
+			backoff = min(2*backoff, 30*time.Second)
+			continue
+		}
+		data, _ := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+		resp.Body.Close()
+		c.log("acronis: %s %s → %d (attempt %d)", method, path, resp.StatusCode, attempt+1)
+		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+			if out != nil && len(data) > 0 {
+				if err := json.Unmarshal(data, out); err != nil {
+					return resp.StatusCode, &platform.Error{Class: platform.ClassInternal, Code: "BadResponse", Message: fmt.Sprintf("Acronis: %s %s: undecodable response: %v", method, path, err)}
+				}
+			}
+			return resp.StatusCode, nil
+		}
+		apiErr := decodeError(resp.StatusCode, data)
+		apiErr.RetryAfter = retryAfter(resp.Header, c.cfg.Now())
+		if !retryable(resp.StatusCode) || attempt >= c.cfg.MaxRetries || (!replayable && resp.StatusCode != http.StatusTooManyRequests) {
+			return resp.StatusCode, apiErr
+		}
+		wait := apiErr.RetryAfter
+		if wait <= 0 {
+			wait = backoff
+			backoff = min(2*backoff, 30*time.Second)
+		}
+		if err := c.cfg.Sleep(ctx, wait); err != nil {
+			return resp.StatusCode, err
+		}
+	}
+}
+
+// decodeError reads the DR API's error envelope {"error": {domain, code, message, context}}
+// or an OAuth 2.0 error {"error": "...", "error_description": "..."}.
+func decodeError(status int, data []byte) *APIError {
+	e := &APIError{Status: status}
+	var env struct {
+		Error json.RawMessage `json:"error"`
+		Desc  string          `json:"error_description"`
+	}
+	if json.Unmarshal(data, &env) != nil || len(env.Error) == 0 {
+		return e
+	}
+	var obj struct {
+		Domain  string `json:"domain"`
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	}
+	if json.Unmarshal(env.Error, &obj) == nil {
+		e.Domain, e.Code, e.Message = obj.Domain, obj.Code, obj.Message
+		return e
+	}
+	var code string
+	if json.Unmarshal(env.Error, &code) == nil {
+		e.Code, e.Message = code, env.Desc
+	}
+	return e
+}
+
+// redactURL keeps transport errors free of query strings.
+func redactURL(msg, base string) string {
+	if i := strings.Index(msg, "?"); i >= 0 {
+		if j := strings.IndexAny(msg[i:], "\": "); j >= 0 {
+			return msg[:i] + msg[i+j:]
+		}
+		return msg[:i]
+	}
+	return msg
+}
+
+// ---- authentication ----
+
+// tokenResponse is the token endpoint's answer: expires_on is absolute (Unix seconds).
+type tokenResponse struct {
+	AccessToken string `json:"access_token"`
+	TokenType   string `json:"token_type"`
+	ExpiresOn   int64  `json:"expires_on"`
+}
+
+// Authenticate obtains a customer-scoped token now (a bad secret fails here, once, with a
+// clear message).
+func (c *Client) Authenticate(ctx context.Context) error {
+	_, err := c.accessToken(ctx, true)
+	return err
+}
+
+// accessToken returns a valid customer-scoped token, renewing it when it expires within
+// tokenSkew (Acronis returns expires_on, an absolute time) or when force is set.
+func (c *Client) accessToken(ctx context.Context, force bool) (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !force && c.token != "" && c.cfg.Now().Add(c.skew).Before(c.expires) {
+		return c.token, nil
+	}
+	c.token = ""
+	// 1. client credentials: POST /api/2/idp/token (Basic auth with client_id:client_secret)
+	var own tokenResponse
+	if _, err := c.send(ctx, http.MethodPost, "/api/2/idp/token", nil, url.Values{"grant_type": {"client_credentials"}},
+		func(r *http.Request) { r.SetBasicAuth(c.cfg.ClientID, c.cfg.ClientSecret) }, &own); err != nil {
+		return "", c.authError("issuing an access token for the API client", err)
+	}
+	bearerOwn := func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+own.AccessToken) }
+	// 2. the customer tenant: the API client's own (GET /api/2/clients/{client_id})
+	if c.tenantID == "" {
+		var cl struct {
+			TenantID string `json:"tenant_id"`
+		}
+		if _, err := c.send(ctx, http.MethodGet, "/api/2/clients/"+url.PathEscape(c.cfg.ClientID), nil, nil, bearerOwn, &cl); err != nil {
+			return "", c.authError("reading the API client's tenant", err)
+		}
+		if cl.TenantID == "" {
+			return "", platform.Errorf(platform.ClassInternal, "BadResponse", "Acronis: the API client has no tenant_id")
+		}
+		c.tenantID = cl.TenantID
+	}
+	// 3. the customer-scoped token the DR API needs (jwt-bearer exchange)
+	var scoped tokenResponse
+	if _, err := c.send(ctx, http.MethodPost, "/api/2/idp/token", nil, url.Values{
+		"grant_type": {"urn:ietf:params:oauth:grant-type:jwt-bearer"},
+		"assertion":  {own.AccessToken},
+		"scope":      {"urn:acronis.com:tenant-id:" + c.tenantID},
+	}, bearerOwn, &scoped); err != nil {
+		return "", c.authError("issuing the customer-scoped token", err)
+	}
+	if scoped.AccessToken == "" || scoped.ExpiresOn == 0 {
+		return "", platform.Errorf(platform.ClassInternal, "BadResponse", "Acronis: the token response has no access_token/expires_on")
+	}
+	c.token, c.expires = scoped.AccessToken, time.Unix(scoped.ExpiresOn, 0)
+	// renew a minute early, or a quarter of the lifetime early for short-lived tokens
+	c.skew = min(tokenSkew, c.expires.Sub(c.cfg.Now())/4)
+	c.log("acronis: customer-scoped token issued, expires %s", c.expires.UTC().Format(time.RFC3339))
+	return c.token, nil
+}
+
+func (c *Client) authError(what string, err error) error {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		pe := classify(ae)
+		if ae.Status == http.StatusUnauthorized || ae.Status == http.StatusForbidden {
+			pe.Class, pe.Code = platform.ClassInvalid, "Unauthorized"
+			pe.Message = fmt.Sprintf("Acronis refused the credentials while %s (HTTP %d %s): check client_id, client_secret and datacenter_url (the API client must be registered in that data centre)", what, ae.Status, ae.Code)
+		} else {
+			pe.Message = "Acronis: " + what + ": " + pe.Message
+		}
+		return pe
+	}
+	return err
+}
+
+// call sends an authenticated DR API request. A 401 (the token expired or was revoked
+// early) renews the token once and repeats the request.
+func (c *Client) call(ctx context.Context, method, path string, query url.Values, body, out any) (int, error) {
+	for renewed := false; ; renewed = true {
+		tok, err := c.accessToken(ctx, false)
+		if err != nil {
+			return 0, err
+		}
+		status, err := c.send(ctx, method, path, query, body, func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+tok) }, out)
+		var ae *APIError
+		if errors.As(err, &ae) {
+			if ae.Status == http.StatusUnauthorized && !renewed {
+				c.mu.Lock()
+				if c.token == tok {
+					c.token = ""
+				}
+				c.mu.Unlock()
+				c.log("acronis: %s %s → 401: renewing the token", method, path)
+				continue
+			}
+			return status, classify(ae)
+		}
+		return status, err
+	}
+}

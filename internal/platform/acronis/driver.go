@@ -1,0 +1,550 @@
+// Package acronis is the platform driver for Acronis Cyber Protect Cloud disaster recovery:
+// recovery servers through the DR API v2 (vendor-lifecycles §5, §7.4), on a small net/http
+// client (there is no Acronis Go SDK).
+//
+// The DR API v2 has five operations: list and get servers, start a production failover,
+// start a test failover, stop a failover. Everything else is a step a person takes in the
+// Acronis console, and the driver says so through Capabilities (V-PLATFORM): failback,
+// confirm failback, cancel failback and delete. Recovery servers are created in the console
+// too; CreateRecoveryServer adopts the one made there for the machine.
+package acronis
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+)
+
+// Console steps: what a person does in the Acronis console for the operations the DR API v2
+// does not offer.
+const (
+	consolePath        = "In the Acronis Cyber Protect console, open Disaster Recovery > Servers > Recovery servers and select the server"
+	StepFailback       = consolePath + ", then click Failback (the recovery server is turned off and backed up; the DR API v2 has no failback call)."
+	StepConfirm        = consolePath + ", then click Confirm failback once the local machine is recovered from the recovery server's backup (the cloud resources are released)."
+	StepCancelFailback = consolePath + ", then click Cancel failback (the server returns to failover)."
+	StepDelete         = consolePath + ", then click Delete (the DR API v2 cannot delete servers); or stop managing it with a removed block (lifecycle { destroy = false })."
+	StepCreate         = "In the Acronis Cyber Protect console, open Disaster Recovery > Servers > Recovery servers, click Create and choose the machine; the DR API v2 cannot create recovery servers. Then apply again: the provider adopts it."
+)
+
+// Driver implements platform.Platform for Acronis DR recovery servers.
+type Driver struct {
+	c *Client
+
+	mu      sync.Mutex
+	invoked map[string]invoked // client token → the action it started (R001-4 replays)
+	tasks   map[string]Task    // completed tasks (they do not change)
+}
+
+type invoked struct {
+	id   string
+	op   lifecycle.Op
+	task string
+}
+
+var _ platform.Platform = (*Driver)(nil)
+
+// New returns a driver on a client. It authenticates at once (a bad secret fails here).
+func New(ctx context.Context, cfg Config) (*Driver, error) {
+	c, err := NewClient(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.Authenticate(ctx); err != nil {
+		return nil, err
+	}
+	return NewWithClient(c), nil
+}
+
+// NewWithClient returns a driver on an existing client (no API call).
+func NewWithClient(c *Client) *Driver {
+	return &Driver{c: c, invoked: map[string]invoked{}, tasks: map[string]Task{}}
+}
+
+// Client is the driver's API client.
+func (d *Driver) Client() *Client { return d.c }
+
+// Name is "acronis".
+func (d *Driver) Name() string { return "acronis" }
+
+// Capabilities: recovery servers only; failback, confirm/cancel failback and delete are
+// console steps.
+func (d *Driver) Capabilities() *lifecycle.Capabilities {
+	return &lifecycle.Capabilities{Platform: "acronis", Kinds: []lifecycle.Kind{lifecycle.RecoveryServer},
+		Manual: map[lifecycle.Kind]map[lifecycle.Op]string{lifecycle.RecoveryServer: {
+			lifecycle.OpFailback:        StepFailback,
+			lifecycle.OpConfirmFailback: StepConfirm,
+			lifecycle.OpCancelFailback:  StepCancelFailback,
+			lifecycle.OpDelete:          StepDelete,
+		}}}
+}
+
+// Inventory: a real platform has no sandbox inventory.
+func (d *Driver) Inventory() (platform.Inventory, bool) { return nil, false }
+
+// Close releases nothing (the HTTP client's idle connections are closed).
+func (d *Driver) Close() error {
+	d.c.hc.CloseIdleConnections()
+	return nil
+}
+
+func unsupported(kind lifecycle.Kind) error {
+	return platform.Invalidf("UnsupportedKind", "the Acronis platform does not manage %s objects: the DR API v2 manages recovery servers only (use dr_recovery_server, or another platform)", kind)
+}
+
+// ---- status mapping (§5.2, §7.4) ----
+
+// stateOf maps a DR API status onto the engine's state (and the operation running). An
+// unknown status is reported as the state "unknown" with the raw value in the message.
+func stateOf(status string) (lifecycle.State, lifecycle.Op) {
+	switch status {
+	case "CREATING":
+		return lifecycle.Creating, lifecycle.OpCreate
+	case "STAND_BY":
+		return lifecycle.Standby, ""
+	case "STARTING_FAILOVER_PROD", "FINALIZATION":
+		return lifecycle.Finalizing, lifecycle.OpFailover
+	case "FINALIZATION_FAILED":
+		return lifecycle.Error, ""
+	case "FAILOVER_PROD":
+		return lifecycle.FailedOver, ""
+	case "STARTING_FAILOVER_TEST", "STARTING_FAILOVER_TEST_AUTO":
+		return lifecycle.StartingTest, lifecycle.OpTestFailover
+	case "FAILOVER_TEST", "FAILOVER_TEST_AUTO":
+		return lifecycle.Testing, ""
+	case "STOPPING_FAILOVER":
+		return lifecycle.Stopping, lifecycle.OpStopTestFailover
+	case "STARTING_FAILBACK", "FAILING_BACK", "FAILBACK_DATA_TRANSFER", "STARTING_FAILBACK_DATA_TRANSFER_RESUME",
+		"STARTING_FAILBACK_DATA_TRANSFER_STOP", "FAILBACK_SWITCHOVER", "STARTING_FAILBACK_SWITCHOVER_BEGIN",
+		"STARTING_FAILBACK_SWITCHOVER_COMPLETE":
+		return lifecycle.FailingBack, lifecycle.OpFailback
+	case "FAILBACK_VALIDATION":
+		return lifecycle.ReadyForFailback, ""
+	case "STARTING_FAILBACK_ROLLBACK":
+		return lifecycle.ReadyForFailback, lifecycle.OpCancelFailback
+	case "STARTING_FAILBACK_COMMIT":
+		return lifecycle.Releasing, lifecycle.OpConfirmFailback
+	case "DELETING":
+		return lifecycle.Deleting, lifecycle.OpDelete
+	case "POWERING_ON", "POWERING_OFF", "RECONFIGURING", "RESTORING_FROM_BACKUP", "STOPPING_RESTORE_FROM_BACKUP":
+		return StateBusy, ""
+	}
+	return StateUnknown, ""
+}
+
+// States outside the engine's table: housekeeping (busy) and a status this driver does not
+// know. Neither is stable, so no operation plans from them; the next observation moves on.
+const (
+	StateBusy    lifecycle.State = "busy"
+	StateUnknown lifecycle.State = "unknown"
+)
+
+// opOfTask is the engine operation a task of an action ran, given the status it left.
+func opOfTask(taskType, status string) lifecycle.Op {
+	switch taskType {
+	case RelStartFailoverProd:
+		return lifecycle.OpFailover
+	case RelStartFailoverTest:
+		return lifecycle.OpTestFailover
+	case RelStopFailover:
+		if status == "FAILOVER_PROD" || status == "FINALIZATION_FAILED" {
+			return lifecycle.OpCancelFailover
+		}
+		return lifecycle.OpStopTestFailover
+	}
+	return ""
+}
+
+// opsOfLinks maps _links onto the operations advertised now (V-ACR-LINKS).
+func opsOfLinks(s Server, state lifecycle.State, failed lifecycle.Op) map[lifecycle.Op]bool {
+	adv := map[lifecycle.Op]bool{}
+	for _, l := range s.Links {
+		switch l.Rel {
+		case RelStartFailoverProd:
+			adv[lifecycle.OpFailover] = true
+		case RelStartFailoverTest:
+			adv[lifecycle.OpTestFailover] = true
+		case RelStopFailover:
+			// one link, two engine operations: stop a test, or cancel a production failover
+			if state == lifecycle.Testing || failed == lifecycle.OpStopTestFailover {
+				adv[lifecycle.OpStopTestFailover] = true
+			} else {
+				adv[lifecycle.OpCancelFailover] = true
+			}
+		}
+	}
+	return adv
+}
+
+// view builds the driver's view of a server: state, failed operation (from the server's
+// last task), facts from _links and _issues.
+func (d *Driver) view(ctx context.Context, s Server) (platform.RecoveryServer, error) {
+	state, pending := stateOf(s.Status)
+	var failed lifecycle.Op
+	var lastErr string
+	if s.Status == "FINALIZATION_FAILED" {
+		failed, lastErr = lifecycle.OpFinalize, "Acronis: finalization failed"
+	}
+	if s.Status == "STOPPING_FAILOVER" {
+		// the same status stops a test and cancels a failover: this driver's own invocation
+		// says which (another process's: reported as stop_test_failover)
+		if op := d.opOfTaskUUID(s.TaskUUID); op != "" {
+			pending = op
+		}
+	}
+	if (lifecycle.Table(lifecycle.RecoveryServer).Class(state) == lifecycle.Stable || state == lifecycle.Error) && s.TaskUUID != "" {
+		t, err := d.task(ctx, s.TaskUUID)
+		if err != nil && !platform.IsNotFound(err) {
+			return platform.RecoveryServer{}, err
+		}
+		if bad, msg := t.Failed(); err == nil && bad {
+			if op := opOfTask(t.Type, s.Status); op != "" {
+				state, failed, lastErr = lifecycle.Error, op, msg
+			}
+		}
+	}
+	if state == StateUnknown {
+		lastErr = "Acronis status " + s.Status + " is not known to this driver"
+	}
+	rs := platform.RecoveryServer{ID: s.UUID, Name: s.Name, SiteID: s.SiteUUID, CPU: s.VM.CPU, MemoryGB: s.VM.RAMMB / 1024,
+		State: state, FailedOp: failed, VMState: strings.ToLower(s.VM.Status), LastError: lastErr, PendingOp: pending}
+	if s.Recovery != nil {
+		rs.MachineID = s.Recovery.ResourceID
+		rs.TestIP = s.Recovery.IPMapped
+	}
+	if state == lifecycle.FailedOver || state == lifecycle.Finalizing {
+		rs.RecoveryIP = s.PublicIP
+	}
+	f := lifecycle.Facts{AdvertisedOps: opsOfLinks(s, state, failed)}
+	for _, is := range s.Issues {
+		if is.Error.Code != "" && !contains(f.BlockingIssues, is.Error.Code) {
+			f.BlockingIssues = append(f.BlockingIssues, is.Error.Code)
+		}
+	}
+	// A recovery point exists when a failover can start, or one is running from it. Outside
+	// standby, or with a blocking issue, the links say nothing about it: unknown (the API has
+	// no other source), and the check is made at apply.
+	f.HasRecoveryPoint = f.AdvertisedOps[lifecycle.OpFailover] || f.AdvertisedOps[lifecycle.OpTestFailover] ||
+		(s.Recovery != nil && s.Recovery.ActiveFailover != nil)
+	if !f.HasRecoveryPoint && (len(f.BlockingIssues) > 0 || state != lifecycle.Standby) {
+		f.Unknown = map[string]bool{lifecycle.FactBackup: true}
+	}
+	rs.Observed = lifecycle.Observation{Kind: lifecycle.RecoveryServer, ID: s.UUID, Name: s.Name, State: state, FailedOp: failed,
+		Facts: f, LastError: lastErr}
+	return rs, nil
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *Driver) opOfTaskUUID(task string) lifecycle.Op {
+	if task == "" {
+		return ""
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, inv := range d.invoked {
+		if inv.task == task {
+			return inv.op
+		}
+	}
+	return ""
+}
+
+func (d *Driver) cachedTask(id string) (Task, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	t, ok := d.tasks[id]
+	return t, ok
+}
+
+// task reads a task; completed tasks are cached (they never change).
+func (d *Driver) task(ctx context.Context, id string) (Task, error) {
+	if t, ok := d.cachedTask(id); ok && t.State == "completed" {
+		return t, nil
+	}
+	t, err := d.c.GetTask(ctx, id)
+	if err != nil {
+		return t, err
+	}
+	d.mu.Lock()
+	d.tasks[id] = t
+	d.mu.Unlock()
+	return t, nil
+}
+
+// ---- lifecycle.Driver ----
+
+// Observe reads a recovery server (GET /servers/{uuid}) as the engine sees it.
+func (d *Driver) Observe(ctx context.Context, kind lifecycle.Kind, id string) (lifecycle.Observation, error) {
+	if kind != lifecycle.RecoveryServer {
+		return lifecycle.Observation{}, unsupported(kind)
+	}
+	rs, err := d.GetRecoveryServer(ctx, id)
+	if err != nil {
+		return lifecycle.Observation{}, err
+	}
+	return rs.Observed, nil
+}
+
+// Invoke starts an operation through the DR API v2: failover → start_failover_prod,
+// test_failover → start_failover_test, stop_test_failover and cancel_failover →
+// stop_failover. The same client token does not start the action twice (R001-4). The
+// operations the API lacks are refused as console steps (the planner never plans them).
+func (d *Driver) Invoke(ctx context.Context, kind lifecycle.Kind, id string, op lifecycle.Op, token string, params map[string]string) error {
+	if kind != lifecycle.RecoveryServer {
+		return unsupported(kind)
+	}
+	if err := lifecycle.ValidateClientToken(token); token != "" && err != nil {
+		return &platform.Error{Class: platform.ClassInvalid, Code: platform.CodeInvalidClientToken, Message: err.Error()}
+	}
+	if _, err := d.c.GetServer(ctx, id); err != nil {
+		return err
+	}
+	if token != "" {
+		d.mu.Lock()
+		prev, seen := d.invoked[token]
+		d.mu.Unlock()
+		if seen {
+			if prev.id != id || prev.op != op {
+				return platform.Invalidf(platform.CodeIdempotentParameterMismatch, "client token %q was used for %s on %s", token, prev.op, prev.id)
+			}
+			return nil // replay: the action already started
+		}
+	}
+	if step, manual := d.Capabilities().ManualStep(kind, op); manual {
+		return &platform.Error{Class: platform.ClassPreconditionFailed, Code: "ConsoleOnly", Rule: "V-PLATFORM",
+			Message: fmt.Sprintf("the Acronis DR API v2 cannot %s: %s", op, step)}
+	}
+	rp, err := recoveryPoint(params[lifecycle.ParamRecoveryPoint])
+	if err != nil {
+		return err
+	}
+	var task string
+	switch op {
+	case lifecycle.OpFailover:
+		task, err = d.c.StartFailoverProd(ctx, id, rp)
+	case lifecycle.OpTestFailover:
+		task, err = d.c.StartFailoverTest(ctx, id, rp)
+	case lifecycle.OpStopTestFailover, lifecycle.OpCancelFailover:
+		task, err = d.c.StopFailover(ctx, id)
+	default:
+		return platform.Invalidf("UnsupportedOperation", "the Acronis DR API v2 has no %s operation on recovery servers", op)
+	}
+	if err != nil && (platform.IsRetryable(err) || platform.IsPreconditionFailed(err)) && d.started(ctx, id, op) {
+		// an earlier attempt (a lost response, a 5xx after the task started) already started
+		// it: the server shows the operation, so this call takes effect once
+		err = nil
+	}
+	if err != nil {
+		return err
+	}
+	if token != "" {
+		d.mu.Lock()
+		d.invoked[token] = invoked{id: id, op: op, task: task}
+		d.mu.Unlock()
+	}
+	return nil
+}
+
+// started reports whether the server shows op running or done (its Via state or result).
+func (d *Driver) started(ctx context.Context, id string, op lifecycle.Op) bool {
+	rs, err := d.GetRecoveryServer(ctx, id)
+	if err != nil {
+		return false
+	}
+	row, ok := lifecycle.Table(lifecycle.RecoveryServer).Operation(op)
+	if !ok {
+		return false
+	}
+	return rs.PendingOp == op || (row.Via != "" && rs.State == row.Via) || rs.State == row.OnSuccess && rs.State != lifecycle.Standby
+}
+
+// recoveryPoint parses a recovery point given as "vault_id/archive_id/backup_id"; empty:
+// the latest (the body omits it).
+func recoveryPoint(s string) (*RecoveryPoint, error) {
+	if s == "" {
+		return nil, nil
+	}
+	parts := strings.Split(s, "/")
+	if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
+		return nil, platform.Invalidf("", "an Acronis recovery point is vault_id/archive_id/backup_id, not %q", s)
+	}
+	return &RecoveryPoint{VaultID: parts[0], ArchiveID: parts[1], BackupID: parts[2]}, nil
+}
+
+// Cancel: the DR API v2 cannot cancel a running task; the operation runs to its end.
+func (d *Driver) Cancel(ctx context.Context, kind lifecycle.Kind, id string, op lifecycle.Op) error {
+	if kind != lifecycle.RecoveryServer {
+		return unsupported(kind)
+	}
+	return nil
+}
+
+// ---- recovery servers ----
+
+// CreateRecoveryServer adopts the recovery server made in the console for spec.MachineID
+// (GET /servers?type=RECOVERY&recovery.resource_id=…): the DR API v2 cannot create one.
+// Without one it fails with the console step.
+func (d *Driver) CreateRecoveryServer(ctx context.Context, spec platform.RecoveryServerSpec, token string) (platform.RecoveryServer, error) {
+	if err := lifecycle.ValidateClientToken(token); token != "" && err != nil {
+		return platform.RecoveryServer{}, &platform.Error{Class: platform.ClassInvalid, Code: platform.CodeInvalidClientToken, Message: err.Error()}
+	}
+	if spec.Name == "" || spec.MachineID == "" {
+		return platform.RecoveryServer{}, platform.Invalidf("", "name and machine_id are required")
+	}
+	s, found, err := d.consoleServer(ctx, spec.MachineID)
+	if err != nil {
+		return platform.RecoveryServer{}, err
+	}
+	if !found {
+		return platform.RecoveryServer{}, &platform.Error{Class: platform.ClassPreconditionFailed, Code: "ConsoleOnly", Rule: "V-PLATFORM",
+			Message: fmt.Sprintf("Acronis has no recovery server for machine %q. %s", spec.MachineID, StepCreate)}
+	}
+	return d.view(ctx, s)
+}
+
+// consoleServer finds the recovery server of a machine.
+func (d *Driver) consoleServer(ctx context.Context, machineID string) (Server, bool, error) {
+	list, err := d.c.ListServers(ctx, machineID)
+	if err != nil {
+		return Server{}, false, err
+	}
+	for _, s := range list {
+		if s.Recovery != nil && s.Recovery.ResourceID == machineID {
+			return s, true, nil
+		}
+	}
+	return Server{}, false, nil
+}
+
+// GetRecoveryServer is GET /servers/{uuid}.
+func (d *Driver) GetRecoveryServer(ctx context.Context, id string) (platform.RecoveryServer, error) {
+	s, err := d.c.GetServer(ctx, id)
+	if err != nil {
+		return platform.RecoveryServer{}, err
+	}
+	if s.Type != "" && s.Type != "RECOVERY" {
+		return platform.RecoveryServer{}, platform.NotFoundf("%s is a primary server, not a recovery server", id)
+	}
+	return d.view(ctx, s)
+}
+
+// UpdateRecoveryServer: the DR API v2 cannot reconfigure a server; an update that changes
+// nothing succeeds, any change is refused with the console step.
+func (d *Driver) UpdateRecoveryServer(ctx context.Context, id string, spec platform.RecoveryServerSpec) (platform.RecoveryServer, error) {
+	rs, err := d.GetRecoveryServer(ctx, id)
+	if err != nil {
+		return rs, err
+	}
+	var changed []string
+	if spec.Name != "" && spec.Name != rs.Name {
+		changed = append(changed, "name")
+	}
+	if spec.CPU > 0 && spec.CPU != rs.CPU {
+		changed = append(changed, "cpu")
+	}
+	if spec.MemoryGB > 0 && spec.MemoryGB != rs.MemoryGB {
+		changed = append(changed, "memory_gb")
+	}
+	if len(changed) > 0 {
+		return rs, platform.Invalidf("ConsoleOnly", "the Acronis DR API v2 cannot reconfigure recovery server %s (%s): %s, then click Edit.",
+			id, strings.Join(changed, ", "), consolePath)
+	}
+	return rs, nil
+}
+
+// ListRecoveryServers is GET /servers?type=RECOVERY, every page.
+func (d *Driver) ListRecoveryServers(ctx context.Context) ([]platform.RecoveryServer, error) {
+	list, err := d.c.ListServers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]platform.RecoveryServer, 0, len(list))
+	for _, s := range list {
+		rs, err := d.view(ctx, s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rs)
+	}
+	return out, nil
+}
+
+// ProposedRecoveryServerFacts: the facts of the console's recovery server for the machine
+// (the one a create adopts). Unknown when the machine is not known yet, or has no server yet
+// (the create then fails at apply with the console step).
+func (d *Driver) ProposedRecoveryServerFacts(ctx context.Context, spec platform.RecoveryServerSpec) (lifecycle.Facts, error) {
+	unknown := lifecycle.Facts{Unknown: map[string]bool{lifecycle.FactBackup: true, lifecycle.FactAdvertised: true}}
+	if spec.MachineID == "" {
+		return unknown, nil
+	}
+	s, found, err := d.consoleServer(ctx, spec.MachineID)
+	if err != nil || !found {
+		return unknown, err
+	}
+	rs, err := d.view(ctx, s)
+	if err != nil {
+		return lifecycle.Facts{}, err
+	}
+	f := rs.Observed.Facts
+	f.AdvertisedOps = nil // a new server's links are those of its first state: read at apply
+	return f, nil
+}
+
+// ---- kinds the DR API v2 does not have ----
+
+func (d *Driver) CreatePair(context.Context, platform.PairSpec, string) (platform.ReplicationPair, error) {
+	return platform.ReplicationPair{}, unsupported(lifecycle.ReplicationPair)
+}
+func (d *Driver) GetPair(context.Context, string) (platform.ReplicationPair, error) {
+	return platform.ReplicationPair{}, unsupported(lifecycle.ReplicationPair)
+}
+func (d *Driver) UpdatePair(context.Context, string, platform.PairSpec) (platform.ReplicationPair, error) {
+	return platform.ReplicationPair{}, unsupported(lifecycle.ReplicationPair)
+}
+func (d *Driver) ListPairs(context.Context) ([]platform.ReplicationPair, error) {
+	return nil, unsupported(lifecycle.ReplicationPair)
+}
+func (d *Driver) CreateGroup(context.Context, platform.GroupSpec, string) (platform.ProtectionGroup, error) {
+	return platform.ProtectionGroup{}, unsupported(lifecycle.ProtectionGroup)
+}
+func (d *Driver) GetGroup(context.Context, string) (platform.ProtectionGroup, error) {
+	return platform.ProtectionGroup{}, unsupported(lifecycle.ProtectionGroup)
+}
+func (d *Driver) UpdateGroup(context.Context, string, platform.GroupSpec) (platform.ProtectionGroup, error) {
+	return platform.ProtectionGroup{}, unsupported(lifecycle.ProtectionGroup)
+}
+func (d *Driver) ListGroups(context.Context) ([]platform.ProtectionGroup, error) {
+	return nil, unsupported(lifecycle.ProtectionGroup)
+}
+func (d *Driver) CreateReplica(context.Context, platform.ReplicaSpec, string) (platform.BackupReplica, error) {
+	return platform.BackupReplica{}, unsupported(lifecycle.BackupReplica)
+}
+func (d *Driver) GetReplica(context.Context, string) (platform.BackupReplica, error) {
+	return platform.BackupReplica{}, unsupported(lifecycle.BackupReplica)
+}
+func (d *Driver) ListReplicas(context.Context) ([]platform.BackupReplica, error) {
+	return nil, unsupported(lifecycle.BackupReplica)
+}
+func (d *Driver) ProposedPairFacts(context.Context, platform.PairSpec) (lifecycle.Facts, error) {
+	return lifecycle.Facts{}, unsupported(lifecycle.ReplicationPair)
+}
+func (d *Driver) ProposedReplicaFacts(context.Context, platform.ReplicaSpec) (lifecycle.Facts, error) {
+	return lifecycle.Facts{}, unsupported(lifecycle.BackupReplica)
+}
+func (d *Driver) ProposedGroupFacts(context.Context, platform.GroupSpec) (lifecycle.Facts, error) {
+	return lifecycle.Facts{}, unsupported(lifecycle.ProtectionGroup)
+}
+func (d *Driver) MemberFacts(context.Context, string, map[string]string) (lifecycle.Facts, error) {
+	return lifecycle.Facts{}, unsupported(lifecycle.ProtectionGroup)
+}
