@@ -81,11 +81,16 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, reqID, err)
 		return
 	}
-	if v := params["Version"]; v != APIVersion {
+	table := actions
+	switch params["Version"] {
+	case APIVersion:
+	case ECSAPIVersion:
+		table = ecsActions
+	default:
 		writeErr(w, reqID, errf(400, "InvalidVersion", "Specified parameter Version is not valid."))
 		return
 	}
-	h, ok := actions[params["Action"]]
+	h, ok := table[params["Action"]]
 	if !ok {
 		writeErr(w, reqID, errf(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method."))
 		return
