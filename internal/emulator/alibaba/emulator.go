@@ -807,5 +807,3 @@ func (e *Emulator) describeGroups(ctx context.Context, p map[string]string) (map
 	out["ReplicaGroups"] = list
 	return out, nil
 }
-
-

@@ -23,8 +23,8 @@ func newDriver(t *testing.T) (*alibaba.Driver, *alibabaemu.Server) {
 }
 
 // TestConformance runs the platform conformance suite against the driver over the emulator.
-// What the EBS API cannot do is declared: no cancel (Cancels false), zone health, disk
-// attachment (on an existing pair) and drills are not observable, and the fixture offers no
+// What the EBS API cannot do is declared: no cancel (Cancels false), zone health and drills
+// are not observable, and the fixture offers no
 // OperationFaults (a failed start has no EBS status) and no quotas.
 func TestConformance(t *testing.T) {
 	t.Parallel()
@@ -34,7 +34,7 @@ func TestConformance(t *testing.T) {
 			Platform: d, Fixture: emu.Backdoor(), Advance: emu.Advance,
 			Kinds:        []lifecycle.Kind{lifecycle.ReplicationPair, lifecycle.ProtectionGroup},
 			Cancels:      false,
-			Unobservable: []string{lifecycle.FactSiteHealth, lifecycle.FactVolumeAttachment, lifecycle.FactDrill},
+			Unobservable: []string{lifecycle.FactSiteHealth, lifecycle.FactDrill},
 		}
 	})
 }

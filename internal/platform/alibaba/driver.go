@@ -35,6 +35,7 @@ import (
 	"hash/fnv"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -251,12 +252,13 @@ type regionSet struct {
 
 func (r regionSet) capable(region string) bool { _, ok := r.zones[region]; return ok }
 
-var regionCache sync.Map // endpoint|region|access key → regionSet (per process)
+var regionCache sync.Map // endpoint|region|credentials → regionSet (per process)
 
 // regions returns the replication-capable regions: EBS DescribeRegions with
 // ResourceType=ear (asynchronous replication), cached per process.
 func (d *Driver) regions(ctx context.Context) (regionSet, error) {
-	key := d.cfg.EBSEndpoint + "|" + d.cfg.Region + "|" + d.cfg.AccessKeyID
+	// keyed by the credentials too (the secret as a fingerprint): other credentials are checked again
+	key := d.cfg.EBSEndpoint + "|" + d.cfg.Region + "|" + d.cfg.AccessKeyID + "|" + strconv.FormatInt(fingerprint(d.cfg.AccessKeySecret, d.cfg.SecurityToken), 36)
 	if v, ok := regionCache.Load(key); ok {
 		return v.(regionSet), nil
 	}
@@ -384,4 +386,11 @@ func (d *Driver) ListRecoveryServers(context.Context) ([]platform.RecoveryServer
 }
 func (d *Driver) ProposedRecoveryServerFacts(context.Context, platform.RecoveryServerSpec) (lifecycle.Facts, error) {
 	return lifecycle.Facts{}, unsupportedKind(lifecycle.RecoveryServer)
+}
+
+// CheckCredentials makes one call (DescribeRegions, cached afterwards) so that wrong
+// credentials or an unreachable endpoint are reported when the provider is configured.
+func (d *Driver) CheckCredentials(ctx context.Context) error {
+	_, err := d.regions(ctx)
+	return err
 }

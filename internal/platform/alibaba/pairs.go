@@ -73,7 +73,7 @@ func (d *Driver) findPair(ctx context.Context, id string) (ebs.ReplicaPair, erro
 // pairOf converts an EBS replica pair. The sides keep their names as created
 // (PrimaryRegion/Zone: primary; StandbyRegion/Zone: secondary); SourceRegion/SourceZoneId is
 // the side replicating from now, i.e. the active one.
-func (d *Driver) pairOf(x ebs.ReplicaPair, rs regionSet) platform.ReplicationPair {
+func (d *Driver) pairOf(x ebs.ReplicaPair, rs regionSet, disks map[string]disk) platform.ReplicationPair {
 	active := lifecycle.SiteSource
 	if x.PrimaryRegion != "" && (x.SourceRegion != x.PrimaryRegion || (x.PrimaryZone != "" && x.SourceZoneId != x.PrimaryZone)) {
 		active = lifecycle.SiteTarget
@@ -108,13 +108,72 @@ func (d *Driver) pairOf(x ebs.ReplicaPair, rs regionSet) platform.ReplicationPai
 			ActiveRegion:       x.SourceRegion, StandbyRegion: x.DestinationRegion,
 			// a pair has no servers of its own
 			ActiveServersStopped: true, StandbyServersStopped: true,
-			// The EBS API reports neither zone health nor disk attachment (ECS would, per
-			// disk and region): the engine defers those checks and the vendor refuses
-			// (OperationDenied.StandbyDeviceAttached).
-			Unknown: map[string]bool{lifecycle.FactSiteHealth: true, lifecycle.FactVolumeAttachment: true},
+			// No Alibaba API reports zone health: the engine defers those checks.
+			Unknown: map[string]bool{lifecycle.FactSiteHealth: true},
 		},
 	}
+	// disk attachment, from ECS DescribeDisks (InstanceId) of the source and destination disks
+	src, ok1 := disks[x.SourceDiskId]
+	dst, ok2 := disks[x.DestinationDiskId]
+	if ok1 && ok2 {
+		p.Observed.Facts.ActiveVolumeAttached, p.Observed.Facts.StandbyVolumeAttached = src.Instance != "", dst.Instance != ""
+	} else {
+		p.Observed.Facts.Unknown[lifecycle.FactVolumeAttachment] = true
+	}
 	return p
+}
+
+// pairDisks reads the disks of pairs with ECS DescribeDisks: one call per region and 100
+// disks.
+func (d *Driver) pairDisks(ctx context.Context, pairs ...ebs.ReplicaPair) (map[string]disk, error) {
+	byRegion := map[string][]string{}
+	var order []string
+	for _, x := range pairs {
+		for _, rd := range [][2]string{{x.SourceRegion, x.SourceDiskId}, {x.DestinationRegion, x.DestinationDiskId}} {
+			if rd[0] == "" || rd[1] == "" {
+				continue
+			}
+			if _, ok := byRegion[rd[0]]; !ok {
+				order = append(order, rd[0])
+			}
+			byRegion[rd[0]] = append(byRegion[rd[0]], rd[1])
+		}
+	}
+	out := map[string]disk{}
+	for _, r := range order {
+		ids := byRegion[r]
+		for len(ids) > 0 {
+			n := min(len(ids), 100)
+			if err := d.describeDisks(ctx, r, ids[:n], out); err != nil {
+				return nil, err
+			}
+			ids = ids[n:]
+		}
+	}
+	return out, nil
+}
+
+// describeDisks follows ECS DescribeDisks (2014-05-26): RegionId, DiskIds (a JSON array of
+// at most 100), PageSize 100.
+func (d *Driver) describeDisks(ctx context.Context, region string, ids []string, out map[string]disk) error {
+	b, _ := json.Marshal(ids)
+	req := ecs.CreateDescribeDisksRequest()
+	req.RegionId = region
+	req.DiskIds = string(b)
+	req.PageSize = requests.NewInteger(100)
+	resp := ecs.CreateDescribeDisksResponse()
+	if err := d.call(ctx, "ecs", "DescribeDisks", region, req, resp); err != nil {
+		return err
+	}
+	for _, x := range resp.Disks.Disk {
+		reg := x.RegionId
+		if reg == "" {
+			reg = region
+		}
+		out[x.DiskId] = disk{ID: x.DiskId, Region: reg, Zone: x.ZoneId, Instance: x.InstanceId, SizeGB: int64(x.Size), Encrypted: x.Encrypted}
+		d.remember("disk/"+x.DiskId, reg)
+	}
+	return nil
 }
 
 // GetPair reads a pair (DescribeDiskReplicaPairs).
@@ -127,7 +186,11 @@ func (d *Driver) GetPair(ctx context.Context, id string) (platform.ReplicationPa
 	if err != nil {
 		return platform.ReplicationPair{}, err
 	}
-	return d.pairOf(x, rs), nil
+	disks, err := d.pairDisks(ctx, x)
+	if err != nil {
+		return platform.ReplicationPair{}, err
+	}
+	return d.pairOf(x, rs, disks), nil
 }
 
 // ListPairs lists the pairs of every replication-capable region (DescribeDiskReplicaPairs,
@@ -138,7 +201,7 @@ func (d *Driver) ListPairs(ctx context.Context) ([]platform.ReplicationPair, err
 		return nil, err
 	}
 	seen := map[string]bool{}
-	var out []platform.ReplicationPair
+	var all []ebs.ReplicaPair
 	for _, r := range rs.list {
 		ps, err := d.describePairs(ctx, r, "")
 		if err != nil {
@@ -150,8 +213,16 @@ func (d *Driver) ListPairs(ctx context.Context) ([]platform.ReplicationPair, err
 			}
 			seen[x.ReplicaPairId] = true
 			d.remember(x.ReplicaPairId, r)
-			out = append(out, d.pairOf(x, rs))
+			all = append(all, x)
 		}
+	}
+	disks, err := d.pairDisks(ctx, all...)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]platform.ReplicationPair, 0, len(all))
+	for _, x := range all {
+		out = append(out, d.pairOf(x, rs, disks))
 	}
 	return out, nil
 }
@@ -202,22 +273,8 @@ func (d *Driver) findDisks(ctx context.Context, ids ...string) (map[string]disk,
 				missing = append(missing, id)
 			}
 		}
-		b, _ := json.Marshal(missing)
-		req := ecs.CreateDescribeDisksRequest()
-		req.RegionId = r
-		req.DiskIds = string(b)
-		req.PageSize = requests.NewInteger(100)
-		resp := ecs.CreateDescribeDisksResponse()
-		if err := d.call(ctx, "ecs", "DescribeDisks", r, req, resp); err != nil {
+		if err := d.describeDisks(ctx, r, missing, out); err != nil {
 			return nil, err
-		}
-		for _, x := range resp.Disks.Disk {
-			reg := x.RegionId
-			if reg == "" {
-				reg = r
-			}
-			out[x.DiskId] = disk{ID: x.DiskId, Region: reg, Zone: x.ZoneId, Instance: x.InstanceId, SizeGB: int64(x.Size), Encrypted: x.Encrypted}
-			d.remember("disk/"+x.DiskId, reg)
 		}
 	}
 	return out, nil
