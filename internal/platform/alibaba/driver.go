@@ -22,11 +22,12 @@
 // retried call therefore carries the same ClientToken, and the same token reused for another
 // call is the vendor's IdempotentParameterMismatch.
 //
-// Versions: the EBS API has no object version or conditional update. Observations carry
-// version 0 (unknown); ReplicationPair/ProtectionGroup.Version is a fingerprint of the mutable
-// attributes (name, description, RPO, bandwidth), and Update* with a non-zero Version
-// compares it under a per-process lock before ModifyDiskReplicaPair/Group: a stale writer in
-// this process gets Conflict; two processes racing are not detected (the API cannot).
+// Versions: the EBS API has no object version or conditional update. The driver's version is
+// derived from the observed record (observedVersion: last recovery point, status, a
+// fingerprint of the rest), so the engine's client tokens differ between plans; Update* with
+// a non-zero Version compares it under a per-process lock before ModifyDiskReplicaPair/Group:
+// a stale writer in this process gets Conflict; two processes racing are not detected (the
+// API cannot).
 package alibaba
 
 import (
@@ -297,6 +298,31 @@ func clientToken(token string) (string, error) {
 		return "", &platform.Error{Class: platform.ClassInvalid, Code: platform.CodeInvalidClientToken, Rule: "R001-4", Message: err.Error()}
 	}
 	return token, nil
+}
+
+// statusRank orders the EBS statuses roughly along a pair's life (see observedVersion).
+var statusRank = map[string]int64{
+	"creating": 1, "created": 2, "create_failed": 3, "initial_syncing": 4, "manual_syncing": 5, "syncing": 6, "normal": 6,
+	"stopping": 7, "stop_failed": 8, "stopped": 9, "failovering": 10, "failover_failed": 11, "failovered": 12,
+	"reprotecting": 13, "reprotect_failed": 14, "deleting": 15, "delete_failed": 16, "deleted": 17, "invalid": 18,
+}
+
+// observedVersion stands in for the object version the EBS API does not have: the last
+// recovery point (unix seconds) in the high bits, the status's rank, and a fingerprint of the
+// rest of the record (names, direction, group, RPO, bandwidth, status message). It changes
+// whenever the observable object changes, so the engine's client tokens — derived from the
+// plan-time version — differ between two runs of the same operation in different plans
+// (two stops separated by a start), while every retry within one apply reuses its token; and
+// it grows across a start from created. It is not a concurrency guard across processes.
+func observedVersion(status string, lastRecoverPoint int64, parts ...any) int64 {
+	rank, ok := statusRank[status]
+	if !ok {
+		rank = 31
+	}
+	if lastRecoverPoint < 0 || lastRecoverPoint > 1<<38 {
+		lastRecoverPoint = 0
+	}
+	return lastRecoverPoint<<24 | rank<<19 | fingerprint(append(parts, status)...)&(1<<19-1)
 }
 
 func fingerprint(parts ...any) int64 {

@@ -2,6 +2,7 @@ package alibaba
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
@@ -85,13 +86,15 @@ func (d *Driver) groupOf(x ebs.ReplicaGroup, rs regionSet) platform.ProtectionGr
 		State: state, FailedOp: failed, ActiveSite: active, FirstSyncDone: x.LastRecoverPoint > 0,
 		LastRecoveryPoint: unix(x.LastRecoverPoint), LastError: lastErr,
 		ProtectionEnabled: state == lifecycle.Starting || state == lifecycle.Replicating,
-		Version:           fingerprint(x.GroupName, x.Description, x.RPO),
+		Version: observedVersion(x.Status, x.LastRecoverPoint, x.GroupName, x.Description, x.RPO, x.SourceRegionId, x.SourceZoneId,
+			fmt.Sprint(x.PairIds)),
 	}
 	if state == lifecycle.Replicating {
 		g.SyncProgress = 100
 	}
 	g.Observed = lifecycle.Observation{
 		Kind: lifecycle.ProtectionGroup, ID: g.ID, Name: g.Name, State: state, FailedOp: failed, ActiveSite: active, LastError: lastErr,
+		Version: g.Version,
 		Facts: lifecycle.Facts{
 			MemberCount: members, ServerCount: 0, // replica groups hold disk pairs only
 			FirstSyncDone:      g.FirstSyncDone,

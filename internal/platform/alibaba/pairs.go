@@ -90,7 +90,8 @@ func (d *Driver) pairOf(x ebs.ReplicaPair, rs regionSet, disks map[string]disk) 
 		RPOSeconds: x.RPO, BandwidthKbps: x.Bandwidth, State: state, FailedOp: failed, ActiveSite: active,
 		PrimaryRegion: pr, PrimaryZone: pz, SecondaryRegion: sr, SecondaryZone: sz, LastRecoveryPoint: unix(x.LastRecoverPoint),
 		LastError: lastErr, GroupID: x.ReplicaGroupId,
-		Version: fingerprint(x.PairName, x.Description, x.RPO, x.Bandwidth),
+		Version: observedVersion(x.Status, x.LastRecoverPoint, x.PairName, x.Description, x.RPO, x.Bandwidth, x.ReplicaGroupId,
+			x.SourceRegion, x.SourceZoneId, x.SourceDiskId, x.StatusMessage),
 	}
 	if state == lifecycle.Replicating {
 		p.SyncProgress = 100
@@ -100,7 +101,7 @@ func (d *Driver) pairOf(x ebs.ReplicaPair, rs regionSet, disks map[string]disk) 
 	}
 	p.Observed = lifecycle.Observation{
 		Kind: lifecycle.ReplicationPair, ID: p.ID, Name: p.Name, State: state, FailedOp: failed, ActiveSite: active,
-		LastError: lastErr,
+		LastError: lastErr, Version: p.Version,
 		Facts: lifecycle.Facts{
 			MemberCount: 1, InGroup: x.ReplicaGroupId != "", GroupID: x.ReplicaGroupId,
 			FirstSyncDone:      x.LastRecoverPoint > 0, // LastRecoverPoint: the last completed copy [A2]
