@@ -100,7 +100,7 @@ resource "dr_replication_pair" "test" {
 					_, err = bd.AttachVolume(ctx, b, srv.ID)
 					must(err)
 				},
-				Config:    pair("  replication = \"paused\"\n  active_site = \"secondary\"\n  allow_data_loss = true"),
+				Config: pair("  replication = \"paused\"\n  active_site = \"secondary\"\n  allow_data_loss = true"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					expect("status", "failed_over"), expect("active_site", "secondary"),
 				},
