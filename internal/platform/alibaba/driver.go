@@ -3,7 +3,8 @@
 // groups, through the official SDK (github.com/aliyun/alibaba-cloud-sdk-go, services/ebs, API
 // version 2021-07-30; services/ecs DescribeDisks, 2014-05-26, for where a disk is). Every call
 // names the API operation it follows (Alibaba Cloud API reference, EBS 2021-07-30:
-// https://www.alibabacloud.com/help/en/ebs/developer-reference/api-ebs-2021-07-30-<operation>).
+// https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ebs-2021-07-30-<operation, lower
+// case>; ECS DescribeDisks: …/help/en/ecs/developer-reference/api-ecs-2014-05-26-describedisks).
 //
 // The endpoint is always set explicitly — the regional EBS endpoint ebs.<region>.aliyuncs.com
 // (ECS: ecs.<region>.aliyuncs.com) or the configured override — so the SDK never calls the

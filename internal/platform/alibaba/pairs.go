@@ -397,7 +397,11 @@ func (d *Driver) invokePair(ctx context.Context, id string, op lifecycle.Op, tok
 		r := ebs.CreateFailoverDiskReplicaPairRequest()
 		r.ReplicaPairId, r.ClientToken, r.RegionId = id, tok, inStandby
 		req, action, region = r, "FailoverDiskReplicaPair", inStandby
-	case lifecycle.OpReprotect: // ReprotectDiskReplicaPair: RegionId = the secondary region (ReverseReplicate defaults to true)
+	case lifecycle.OpReprotect:
+		// ReprotectDiskReplicaPair: "the region ID of the secondary disk" (ReverseReplicate
+		// defaults to true). The engine's region (its reprotect row says the standby region:
+		// after the failover, the original primary's) wins when given — an open point between
+		// the engine's table and the API reference, see the platforms guide.
 		r := ebs.CreateReprotectDiskReplicaPairRequest()
 		r.ReplicaPairId, r.ClientToken, r.RegionId = id, tok, inStandby
 		req, action, region = r, "ReprotectDiskReplicaPair", inStandby
