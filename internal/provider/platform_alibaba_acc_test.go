@@ -143,3 +143,55 @@ resource "dr_replication_pair" "attached" {
 		},
 	})
 }
+
+// With the emulator answering Throttling to 30% of the calls, a pair is still created,
+// started and paused: every Retryable answer is retried with the same client token.
+func TestAccAlibaba_throttlingConverges(t *testing.T) {
+	t.Setenv(EnvPollInterval, "5ms")
+	emu := alibabaemu.Start(t, sandbox.Options{TimeScale: accTimeScale, Seed: 7})
+	bd := emu.Backdoor()
+	ctx := context.Background()
+	sh, err := bd.PutSite(ctx, platform.Site{Region: "cn-shanghai", Zone: "cn-shanghai-a", Healthy: true, ReplicationCapable: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bj, err := bd.PutSite(ctx, platform.Site{Region: "cn-beijing", Zone: "cn-beijing-a", Healthy: true, ReplicationCapable: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := bd.PutVolume(ctx, platform.Volume{SiteID: sh.ID, SizeGB: 10})
+	b, _ := bd.PutVolume(ctx, platform.Volume{SiteID: bj.ID, SizeGB: 10})
+	if err := bd.SetTransientErrorRate(ctx, 0.3); err != nil {
+		t.Fatal(err)
+	}
+	config := func(replication string) string {
+		return fmt.Sprintf(`
+provider "dr" {
+  alibaba {
+    access_key   = %q
+    secret_key   = %q
+    region       = "cn-shanghai"
+    ebs_endpoint = %q
+  }
+}
+
+resource "dr_replication_pair" "test" {
+  name                = "db"
+  primary_volume_id   = %q
+  secondary_volume_id = %q
+  replication         = %q
+}
+`, alibabaemu.TestAccessKeyID, alibabaemu.TestAccessKeySecret, emu.URL, a.ID, b.ID, replication)
+	}
+	expect := func(v string) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue("dr_replication_pair.test", tfjsonpath.New("status"), knownvalue.StringExact(v))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config("running"), ConfigStateChecks: []statecheck.StateCheck{expect("replicating")}},
+			{Config: config("paused"), ConfigStateChecks: []statecheck.StateCheck{expect("paused")}},
+			{Config: config("paused"), PlanOnly: true},
+		},
+	})
+}

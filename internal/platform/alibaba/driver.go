@@ -167,8 +167,30 @@ func (d *Driver) Capabilities() *lifecycle.Capabilities {
 
 // ---- calls ----
 
+// readAttempts bounds the retries of one read (Describe*) that was throttled: a plan-time read
+// such as ProposedPairFacts makes several calls, and the provider retries the method as a
+// whole, so each read is retried here a little (reads are idempotent); writes are retried by
+// the provider only, with their client token.
+const readAttempts = 3
+
 // call sends one RPC request in region and classifies its error. service is "ebs" or "ecs".
-func (d *Driver) call(ctx context.Context, service, action, region string, req requests.AcsRequest, resp responses.AcsResponse) (err error) {
+func (d *Driver) call(ctx context.Context, service, action, region string, req requests.AcsRequest, resp responses.AcsResponse) error {
+	delay := 50 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		err := d.call1(ctx, service, action, region, req, resp)
+		if err == nil || !strings.HasPrefix(action, "Describe") || !platform.IsRetryable(err) || attempt >= readAttempts {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(delay):
+		}
+		delay *= 2
+	}
+}
+
+func (d *Driver) call1(ctx context.Context, service, action, region string, req requests.AcsRequest, resp responses.AcsResponse) (err error) {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
