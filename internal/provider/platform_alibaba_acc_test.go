@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -192,6 +193,67 @@ resource "dr_replication_pair" "test" {
 			{Config: config("running"), ConfigStateChecks: []statecheck.StateCheck{expect("replicating")}},
 			{Config: config("paused"), ConfigStateChecks: []statecheck.StateCheck{expect("paused")}},
 			{Config: config("paused"), PlanOnly: true},
+		},
+	})
+}
+
+// A replica group over the emulator: created with a member pair (AddDiskReplicaPair), started
+// (StartDiskReplicaGroup), stopped; adding a server is refused at plan as a manual step
+// (Alibaba replica groups hold disk pairs only, V-PLATFORM).
+func TestAccAlibaba_group(t *testing.T) {
+	t.Setenv(EnvPollInterval, "5ms")
+	emu := alibabaemu.Start(t, sandbox.Options{TimeScale: accTimeScale, Seed: 3})
+	bd := emu.Backdoor()
+	ctx := context.Background()
+	sh, _ := bd.PutSite(ctx, platform.Site{Region: "cn-shanghai", Zone: "cn-shanghai-a", Healthy: true, ReplicationCapable: true})
+	bj, _ := bd.PutSite(ctx, platform.Site{Region: "cn-beijing", Zone: "cn-beijing-a", Healthy: true, ReplicationCapable: true})
+	a, _ := bd.PutVolume(ctx, platform.Volume{SiteID: sh.ID, SizeGB: 10})
+	b, _ := bd.PutVolume(ctx, platform.Volume{SiteID: bj.ID, SizeGB: 10})
+	web, err := bd.PutServer(ctx, platform.Server{SiteID: sh.ID, Name: "web", PowerState: platform.PowerRunning})
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := func(attrs string) string {
+		return fmt.Sprintf(`
+provider "dr" {
+  alibaba {
+    access_key   = %q
+    secret_key   = %q
+    region       = "cn-shanghai"
+    ebs_endpoint = %q
+  }
+}
+
+resource "dr_replication_pair" "data" {
+  name                = "web-data"
+  primary_volume_id   = %q
+  secondary_volume_id = %q
+}
+
+resource "dr_protection_group" "app" {
+  name                 = "app"
+  source_region        = "cn-shanghai"
+  source_zone          = "cn-shanghai-a"
+  target_region        = "cn-beijing"
+  target_zone          = "cn-beijing-a"
+  replication_pair_ids = [dr_replication_pair.data.id]
+%s
+}
+`, alibabaemu.TestAccessKeyID, alibabaemu.TestAccessKeySecret, emu.URL, a.ID, b.ID, attrs)
+	}
+	expect := func(attr, v string) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue("dr_protection_group.app", tfjsonpath.New(attr), knownvalue.StringExact(v))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config(`  protection = "enabled"`), ConfigStateChecks: []statecheck.StateCheck{expect("status", "replicating")}},
+			{Config: config(`  protection = "disabled"`), ConfigStateChecks: []statecheck.StateCheck{expect("status", "paused")}},
+			{
+				Config:      config("  protection = \"disabled\"\n  server_ids = [" + strconv.Quote(web.ID) + "]"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`V-PLATFORM`),
+			},
 		},
 	})
 }

@@ -287,8 +287,13 @@ func (d *Driver) MemberFacts(ctx context.Context, groupID string, params map[str
 		return lifecycle.Facts{}, err
 	}
 	f := g.Observed.Facts
-	if params[lifecycle.ParamServerID] != "" {
-		return f, platform.Invalidf("UnsupportedOperation", "Alibaba Cloud replica groups hold disk replica pairs only, not servers")
+	if id := params[lifecycle.ParamServerID]; id != "" {
+		// replica groups hold disk pairs only: add_server is a manual step in Capabilities,
+		// which the engine refuses (V-PLATFORM); EBS knows nothing of the server
+		f.CandidateServerID = id
+		f.Unknown = copyUnknown(f.Unknown)
+		f.Unknown[lifecycle.FactCandidate] = true
+		return f, nil
 	}
 	id := params[lifecycle.ParamPairID]
 	if id == "" {
@@ -319,4 +324,12 @@ func zoneOf(g platform.ProtectionGroup, s lifecycle.Site) string {
 		return g.TargetZone
 	}
 	return g.SourceZone
+}
+
+func copyUnknown(m map[string]bool) map[string]bool {
+	out := make(map[string]bool, len(m)+1)
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
 }
