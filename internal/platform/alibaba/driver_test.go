@@ -124,6 +124,12 @@ func TestRegionRouting(t *testing.T) {
 		if len(c) != n+1 || c[n].Region != s.region {
 			t.Fatalf("%s: calls %+v, want one more in %s", s.op, c, s.region)
 		}
+		if i == 0 { // a running first sync reads its progress
+			got, err := d.GetPair(ctx, p.ID)
+			if err != nil || got.State != lifecycle.Starting || got.SyncProgress < 0 || got.SyncProgress > 100 || len(rec.of("DescribeDiskReplicaPairProgress")) == 0 {
+				t.Fatalf("a starting pair: %+v %v", got, err)
+			}
+		}
 		if s.op != lifecycle.OpDelete {
 			settle(t, d, emu, p.ID)
 		}

@@ -191,7 +191,19 @@ func (d *Driver) GetPair(ctx context.Context, id string) (platform.ReplicationPa
 	if err != nil {
 		return platform.ReplicationPair{}, err
 	}
-	return d.pairOf(x, rs, disks), nil
+	p := d.pairOf(x, rs, disks)
+	if p.State == lifecycle.Starting || p.State == lifecycle.Reprotecting {
+		// DescribeDiskReplicaPairProgress (RegionId, ReplicaPairId → Progress 0–100), only
+		// while a synchronisation runs
+		req := ebs.CreateDescribeDiskReplicaPairProgressRequest()
+		req.RegionId, req.ReplicaPairId = x.SourceRegion, x.ReplicaPairId
+		resp := ebs.CreateDescribeDiskReplicaPairProgressResponse()
+		if err := d.call(ctx, "ebs", "DescribeDiskReplicaPairProgress", x.SourceRegion, req, resp); err != nil {
+			return platform.ReplicationPair{}, err
+		}
+		p.SyncProgress = min(max(resp.Progress, 0), 100)
+	}
+	return p, nil
 }
 
 // ListPairs lists the pairs of every replication-capable region (DescribeDiskReplicaPairs,
