@@ -12,7 +12,10 @@ import (
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
 
-func TestStoryWallClock(t *testing.T) {
+// The seed story on the wall clock (an accelerated sandbox): create, start, stop, fail over
+// with the source zone down and the DR host holding the secondary disk, reprotect once it is
+// back, start, stop, delete.
+func TestFailoverStoryWallClock(t *testing.T) {
 	emu := alibabaemu.Start(t, sandbox.Options{TimeScale: 100000, Seed: 1})
 	bd := emu.Backdoor()
 	ctx := context.Background()
