@@ -72,6 +72,7 @@ var vendorPlatforms = []vendorPlatform{
 			{name: "security_token", env: []string{"ALICLOUD_SECURITY_TOKEN", "ALIBABA_CLOUD_SECURITY_TOKEN"}, secret: true, desc: "STS security token, with temporary credentials."},
 			{name: "region", env: []string{"ALICLOUD_REGION", "ALIBABA_CLOUD_REGION_ID"}, desc: "Region of the API calls that are not bound to a pair's own region (e.g. `cn-hangzhou`)."},
 			{name: "ebs_endpoint", env: []string{"ALICLOUD_EBS_ENDPOINT"}, desc: "EBS API endpoint override (a private endpoint, or a local emulator); default: the regional EBS endpoint."},
+			{name: "ecs_endpoint", env: []string{"ALICLOUD_ECS_ENDPOINT"}, desc: "ECS API endpoint override of the one ECS call the driver makes (DescribeDisks: where a disk is); default: `ebs_endpoint` when that is set (the local emulator serves both), else the regional ECS endpoint."},
 		},
 	},
 	{

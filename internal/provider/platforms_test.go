@@ -31,13 +31,12 @@ resource "dr_sandbox_vault" "v" {
 provider "dr" {
   alibaba {
     access_key = "AKID-EXAMPLE"
-    secret_key = "not-a-real-secret"
     region     = "cn-hangzhou"
   }
 }
 ` + inv,
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)The alibaba platform is not built yet.*embedded sandbox`),
+				ExpectError: regexp.MustCompile(`(?s)Cannot configure the alibaba platform.*needs access_key and\s+secret_key`),
 			},
 			{
 				Config: `

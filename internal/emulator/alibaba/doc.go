@@ -1,0 +1,45 @@
+// Package alibaba is a local emulator of the Alibaba Cloud EBS asynchronous-replication API
+// (product ebs, version 2021-07-30, RPC style): an http.Handler that speaks the operations the
+// driver in internal/platform/alibaba uses, over the sandbox's physics
+// (internal/platform/sandbox). The handler only translates: every state, transition, clock,
+// fault and rule is the sandbox's; the emulator keeps no second state model.
+//
+// # Wire format
+//
+// Requests are RPC calls: Action, Version=2021-07-30, RegionId and the action's parameters in
+// the query string or a form body (the official SDK sends them in the query), signed with the
+// RPC signature (SignatureMethod HMAC-SHA1, SignatureVersion 1.0: HMAC-SHA1 over
+// "METHOD&%2F&" + percent-encoded sorted parameters, keyed with secret + "&"). A request with an
+// unknown AccessKeyId is refused with InvalidAccessKeyId.NotFound (404), a bad signature with
+// SignatureDoesNotMatch (400), as the EBS endpoint does. Responses are JSON; errors carry the
+// envelope {"RequestId","HostId","Code","Message","Recommend"} with the vendor's HTTP status.
+//
+// # Mapping onto the sandbox (the simplest honest one)
+//
+//   - A sandbox site is an Alibaba zone: Site.Region is the RegionId, Site.Zone the ZoneId. Sites
+//     marked ReplicationCapable are the regions DescribeRegions returns (ResourceType=ear).
+//   - A sandbox volume is a disk: its ID is the DiskId.
+//   - A sandbox replication pair is a disk replica pair (its ID is the ReplicaPairId); a sandbox
+//     protection group is a replica group (ReplicaGroupId). Membership is the group's
+//     add_member/remove_member.
+//   - The sandbox's engine state is reported as the vendor Status (statusOf): configured →
+//     created, starting → initial_syncing, replicating → normal, stopping → stopping, paused →
+//     stopped, failing_over → failovering, failed_over → failovered, reprotecting → reprotecting,
+//     invalid → invalid (StatusMessage = the sandbox's reason), deleting → deleting,
+//     error{create|stop|failover|reprotect|delete} → <op>_failed. A sandbox state the EBS
+//     enum has no word for (error{start}: Alibaba has no start_failed) is reported as
+//     "invalid" with the sandbox's message, never as an invented status.
+//   - PrimaryRegion/PrimaryZone and StandbyRegion/StandbyZone are the sides as created;
+//     SourceRegion/SourceZoneId/SourceDiskId name the side that currently serves production
+//     (the sandbox's ActiveSite), Destination* the other.
+//   - ClientToken is the sandbox's client token (R001-4: same token and parameters → same
+//     result, other parameters → IdempotentParameterMismatch). A call without one is not
+//     idempotent.
+//   - RegionId: Describe* return the objects with a side in RegionId; Start/Stop/Modify/Delete
+//     accept either side's region; Failover and Reprotect are passed to the sandbox with the
+//     call's region, which refuses any other than the standby region (R001-3):
+//     OperationDenied.OperateNotAllowedForPrimary (403).
+//
+// Not emulated: OneShot synchronisation (manual_syncing), ReverseReplicate=false, drills,
+// billing (ChargeType/Period), tags and resource groups, quotas.
+package alibaba

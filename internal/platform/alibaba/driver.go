@@ -1,0 +1,445 @@
+// Package alibaba is the Alibaba Cloud EBS driver: replication_pair objects are EBS
+// asynchronous disk replica pairs and protection_group objects are replica (pair-consistent)
+// groups, through the official SDK (github.com/aliyun/alibaba-cloud-sdk-go, services/ebs, API
+// version 2021-07-30; services/ecs DescribeDisks, 2014-05-26, for where a disk is). Every call
+// names the API operation it follows (Alibaba Cloud API reference, EBS 2021-07-30:
+// https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ebs-2021-07-30-<operation, lower
+// case>; ECS DescribeDisks: …/help/en/ecs/developer-reference/api-ecs-2014-05-26-describedisks).
+//
+// The endpoint is always set explicitly — the regional EBS endpoint ebs.<region>.aliyuncs.com
+// (ECS: ecs.<region>.aliyuncs.com) or the configured override — so the SDK never calls the
+// Location service. The SDK's own retries are off: a Retryable error goes back to the
+// provider's retry layer, which repeats the call with the same client token.
+//
+// Regions: a pair has a source and a destination region; Failover and Reprotect are called
+// in the standby region (R001-3: lifecycle.ParamRegion, else the pair's DestinationRegion),
+// Delete in the source region, Start/Stop/Modify in the source region (either is accepted).
+// The replication-capable regions come from DescribeRegions(ResourceType=ear), cached per
+// process and endpoint (R001-5). An object's region is remembered once seen; an unknown ID is
+// looked up in the configured region, then in every replication-capable region.
+//
+// Client tokens (R001-4): the engine's token is the ClientToken of the call, unchanged — it is
+// already ASCII and at most 64 characters (an invalid one is refused before any call); a
+// retried call therefore carries the same ClientToken, and the same token reused for another
+// call is the vendor's IdempotentParameterMismatch.
+//
+// Versions: the EBS API has no object version or conditional update. The driver's version is
+// derived from the observed record (observedVersion: last recovery point, status, a
+// fingerprint of the rest), so the engine's client tokens differ between plans; Update* with
+// a non-zero Version compares it under a per-process lock before ModifyDiskReplicaPair/Group:
+// a stale writer in this process gets Conflict; two processes racing are not detected (the
+// API cannot).
+package alibaba
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/responses"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ebs"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
+
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+)
+
+// Config configures the driver.
+type Config struct {
+	AccessKeyID     string
+	AccessKeySecret string
+	SecurityToken   string // STS token, optional
+	// Region is where calls not bound to an object's region go (DescribeRegions, lookups).
+	Region string
+	// EBSEndpoint overrides the regional EBS endpoint: "https://host", "http://127.0.0.1:8080"
+	// (a local emulator) or a bare host (HTTPS).
+	EBSEndpoint string
+	// ECSEndpoint overrides the regional ECS endpoint of DescribeDisks; empty with EBSEndpoint
+	// set means the same endpoint (the local emulator serves both).
+	ECSEndpoint string
+	// Timeout of one HTTP call; default 30 s.
+	Timeout time.Duration
+}
+
+// Driver implements platform.Platform on Alibaba Cloud EBS.
+type Driver struct {
+	cfg Config
+	ebs *ebs.Client
+	ecs *ecs.Client
+
+	mu  sync.Mutex
+	loc map[string]string // pair/group/disk ID → a region it is visible in
+
+	updMu sync.Mutex // serializes fingerprint-checked updates (see the package doc)
+}
+
+var _ platform.Platform = (*Driver)(nil)
+
+// New builds the driver. It makes no call.
+func New(cfg Config) (*Driver, error) {
+	if cfg.AccessKeyID == "" || cfg.AccessKeySecret == "" {
+		return nil, platform.Invalidf("", "the Alibaba Cloud platform needs access_key and secret_key")
+	}
+	if cfg.Region == "" {
+		return nil, platform.Invalidf("", "the Alibaba Cloud platform needs a region")
+	}
+	for _, e := range []string{cfg.EBSEndpoint, cfg.ECSEndpoint} {
+		if _, _, err := splitEndpoint(e); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.ECSEndpoint == "" {
+		cfg.ECSEndpoint = cfg.EBSEndpoint
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 30 * time.Second
+	}
+	sc := sdk.NewConfig().WithAutoRetry(false).WithTimeout(cfg.Timeout)
+	var cred auth.Credential = credentials.NewAccessKeyCredential(cfg.AccessKeyID, cfg.AccessKeySecret)
+	if cfg.SecurityToken != "" {
+		cred = credentials.NewStsTokenCredential(cfg.AccessKeyID, cfg.AccessKeySecret, cfg.SecurityToken)
+	}
+	eb, err := ebs.NewClientWithOptions(cfg.Region, sc, cred)
+	if err != nil {
+		return nil, platform.Invalidf("", "EBS client: %v", err)
+	}
+	ec, err := ecs.NewClientWithOptions(cfg.Region, sc, cred)
+	if err != nil {
+		return nil, platform.Invalidf("", "ECS client: %v", err)
+	}
+	return &Driver{cfg: cfg, ebs: eb, ecs: ec, loc: map[string]string{}}, nil
+}
+
+// splitEndpoint parses an endpoint override into the SDK's scheme and domain.
+func splitEndpoint(e string) (scheme, host string, err error) {
+	if e == "" {
+		return "", "", nil
+	}
+	if !strings.Contains(e, "://") {
+		return "HTTPS", e, nil
+	}
+	u, err := url.Parse(e)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return "", "", platform.Invalidf("", "endpoint %q: want https://host[:port], http://host[:port] or a host name", e)
+	}
+	return strings.ToUpper(u.Scheme), u.Host, nil
+}
+
+// Name returns "alibaba".
+func (d *Driver) Name() string { return "alibaba" }
+
+// Close releases nothing (the SDK's HTTP client is pooled).
+func (d *Driver) Close() error { return nil }
+
+// Inventory: a vendor platform has none.
+func (d *Driver) Inventory() (platform.Inventory, bool) { return nil, false }
+
+// Capabilities: replica pairs and groups. Operations the EBS API (as the SDK v1.63.107 offers
+// it) cannot invoke are manual steps.
+func (d *Driver) Capabilities() *lifecycle.Capabilities {
+	return &lifecycle.Capabilities{
+		Platform: "alibaba",
+		Kinds:    []lifecycle.Kind{lifecycle.ReplicationPair, lifecycle.ProtectionGroup},
+		Manual: map[lifecycle.Kind]map[lifecycle.Op]string{
+			lifecycle.ReplicationPair: {
+				lifecycle.OpSwitchover: "EBS has no planned-switchover call for a replica pair: stop the pair, fail it over, reprotect it and start it (or set allow_data_loss and fail over).",
+			},
+			lifecycle.ProtectionGroup: {
+				lifecycle.OpPlannedFailover: "EBS has no planned-failover call for a replica group: stop the group, fail it over in the DR region, reprotect it and start it.",
+				lifecycle.OpAddServer:       "Alibaba Cloud replica groups hold disk replica pairs only, not servers: protect the servers' disks with pairs in the group.",
+				lifecycle.OpRemoveServer:    "Alibaba Cloud replica groups hold disk replica pairs only, not servers.",
+				lifecycle.OpStartDrill:      "Start the drill with StartReplicaGroupDrill in the EBS console or CLI (the driver's SDK has no drill operations).",
+				lifecycle.OpStopDrill:       "Clear the drill with ClearReplicaGroupDrill in the EBS console or CLI.",
+			},
+		},
+	}
+}
+
+// ---- calls ----
+
+// readAttempts bounds the retries of one read (Describe*) that was throttled: a plan-time read
+// such as ProposedPairFacts makes several calls, and the provider retries the method as a
+// whole, so each read is retried here a little (reads are idempotent); writes are retried by
+// the provider only, with their client token.
+const readAttempts = 3
+
+// call sends one RPC request in region and classifies its error. service is "ebs" or "ecs".
+func (d *Driver) call(ctx context.Context, service, action, region string, req requests.AcsRequest, resp responses.AcsResponse) error {
+	delay := 50 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		err := d.call1(ctx, service, action, region, req, resp)
+		if err == nil || !strings.HasPrefix(action, "Describe") || !platform.IsRetryable(err) || attempt >= readAttempts {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(delay):
+		}
+		delay *= 2
+	}
+}
+
+func (d *Driver) call1(ctx context.Context, service, action, region string, req requests.AcsRequest, resp responses.AcsResponse) (err error) {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	override := d.cfg.EBSEndpoint
+	if service == "ecs" {
+		override = d.cfg.ECSEndpoint
+	}
+	scheme, host, _ := splitEndpoint(override)
+	if host == "" {
+		scheme, host = "HTTPS", service+"."+region+".aliyuncs.com"
+	}
+	type endpointSetter interface {
+		SetDomain(string)
+		SetScheme(string)
+	}
+	if r, ok := req.(endpointSetter); ok {
+		r.SetDomain(host)
+		r.SetScheme(scheme)
+	}
+	defer func() { // the SDK asserts the types of error-envelope fields: a malformed one must not crash the provider
+		if p := recover(); p != nil {
+			err = &platform.Error{Class: platform.ClassInternal, Code: "MalformedResponse", Message: fmt.Sprintf("%s: malformed response: %v", action, p)}
+		}
+	}()
+	if service == "ecs" {
+		err = d.ecs.DoAction(req, resp)
+	} else {
+		err = d.ebs.DoAction(req, resp)
+	}
+	return convert(action, err)
+}
+
+func (d *Driver) remember(id, region string) {
+	if id == "" || region == "" {
+		return
+	}
+	d.mu.Lock()
+	d.loc[id] = region
+	d.mu.Unlock()
+}
+
+func (d *Driver) forget(id string) {
+	d.mu.Lock()
+	delete(d.loc, id)
+	d.mu.Unlock()
+}
+
+// candidateRegions lists where to look for an object: where it was last seen, the configured
+// region, then every replication-capable region.
+func (d *Driver) candidateRegions(ctx context.Context, id string) ([]string, error) {
+	d.mu.Lock()
+	seen := d.loc[id]
+	d.mu.Unlock()
+	out := []string{}
+	add := func(r string) {
+		for _, x := range out {
+			if x == r {
+				return
+			}
+		}
+		if r != "" {
+			out = append(out, r)
+		}
+	}
+	add(seen)
+	add(d.cfg.Region)
+	regs, err := d.regions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range regs.list {
+		add(r)
+	}
+	return out, nil
+}
+
+// ---- regions (R001-5) ----
+
+type regionSet struct {
+	list  []string
+	zones map[string]map[string]bool
+}
+
+func (r regionSet) capable(region string) bool { _, ok := r.zones[region]; return ok }
+
+var regionCache sync.Map // endpoint|region|credentials → regionSet (per process)
+
+// regions returns the replication-capable regions: EBS DescribeRegions with
+// ResourceType=ear (asynchronous replication), cached per process.
+func (d *Driver) regions(ctx context.Context) (regionSet, error) {
+	// keyed by the credentials too (the secret as a fingerprint): other credentials are checked again
+	key := d.cfg.EBSEndpoint + "|" + d.cfg.Region + "|" + d.cfg.AccessKeyID + "|" + strconv.FormatInt(fingerprint(d.cfg.AccessKeySecret, d.cfg.SecurityToken), 36)
+	if v, ok := regionCache.Load(key); ok {
+		return v.(regionSet), nil
+	}
+	req := ebs.CreateDescribeRegionsRequest()
+	req.RegionId = d.cfg.Region
+	req.ResourceType = "ear"
+	resp := ebs.CreateDescribeRegionsResponse()
+	if err := d.call(ctx, "ebs", "DescribeRegions", d.cfg.Region, req, resp); err != nil {
+		return regionSet{}, err
+	}
+	rs := regionSet{zones: map[string]map[string]bool{}}
+	for _, r := range resp.Regions {
+		if r.RegionId == "" {
+			continue
+		}
+		rs.list = append(rs.list, r.RegionId)
+		rs.zones[r.RegionId] = map[string]bool{}
+		for _, z := range r.Zones {
+			rs.zones[r.RegionId][z.ZoneId] = true
+		}
+	}
+	sort.Strings(rs.list)
+	regionCache.Store(key, rs)
+	return rs, nil
+}
+
+// ---- tokens and fingerprints ----
+
+// clientToken is the ClientToken of a call made for the engine's token (R001-4): the token
+// itself, checked against the vendor's rule (ASCII, at most 64); "" sends none.
+func clientToken(token string) (string, error) {
+	if token == "" {
+		return "", nil
+	}
+	if err := lifecycle.ValidateClientToken(token); err != nil {
+		return "", &platform.Error{Class: platform.ClassInvalid, Code: platform.CodeInvalidClientToken, Rule: "R001-4", Message: err.Error()}
+	}
+	return token, nil
+}
+
+// statusRank orders the EBS statuses roughly along a pair's life (see observedVersion).
+var statusRank = map[string]int64{
+	"creating": 1, "created": 2, "create_failed": 3, "initial_syncing": 4, "manual_syncing": 5, "syncing": 6, "normal": 6,
+	"stopping": 7, "stop_failed": 8, "stopped": 9, "failovering": 10, "failover_failed": 11, "failovered": 12,
+	"reprotecting": 13, "reprotect_failed": 14, "deleting": 15, "delete_failed": 16, "deleted": 17, "invalid": 18,
+}
+
+// observedVersion stands in for the object version the EBS API does not have: the last
+// recovery point (unix seconds) in the high bits, the status's rank, and a fingerprint of the
+// rest of the record (names, direction, group, RPO, bandwidth, status message). It changes
+// whenever the observable object changes, so the engine's client tokens — derived from the
+// plan-time version — differ between two runs of the same operation in different plans
+// (two stops separated by a start), while every retry within one apply reuses its token; and
+// it grows across a start from created. It is not a concurrency guard across processes.
+func observedVersion(status string, lastRecoverPoint int64, parts ...any) int64 {
+	rank, ok := statusRank[status]
+	if !ok {
+		rank = 31
+	}
+	if lastRecoverPoint < 0 || lastRecoverPoint > 1<<38 {
+		lastRecoverPoint = 0
+	}
+	return lastRecoverPoint<<24 | rank<<19 | fingerprint(append(parts, status)...)&(1<<19-1)
+}
+
+func fingerprint(parts ...any) int64 {
+	h := fnv.New64a()
+	fmt.Fprint(h, parts...)
+	return int64(h.Sum64()>>1) | 1
+}
+
+func unix(sec int64) time.Time {
+	if sec <= 0 {
+		return time.Time{}
+	}
+	return time.Unix(sec, 0).UTC()
+}
+
+// ---- dispatch ----
+
+func unsupportedKind(kind lifecycle.Kind) error {
+	return platform.Invalidf("UnsupportedKind", "the alibaba platform does not manage %s objects: Alibaba Cloud EBS has disk replica pairs (dr_replication_pair) and replica groups (dr_protection_group) only", kind)
+}
+
+// Observe reads the object's state and facts.
+func (d *Driver) Observe(ctx context.Context, kind lifecycle.Kind, id string) (lifecycle.Observation, error) {
+	switch kind {
+	case lifecycle.ReplicationPair:
+		p, err := d.GetPair(ctx, id)
+		return p.Observed, err
+	case lifecycle.ProtectionGroup:
+		g, err := d.GetGroup(ctx, id)
+		return g.Observed, err
+	}
+	return lifecycle.Observation{}, unsupportedKind(kind)
+}
+
+// Invoke starts op: one EBS call, carrying the client token.
+func (d *Driver) Invoke(ctx context.Context, kind lifecycle.Kind, id string, op lifecycle.Op, token string, params map[string]string) error {
+	tok, err := clientToken(token)
+	if err != nil {
+		return err
+	}
+	switch kind {
+	case lifecycle.ReplicationPair:
+		return d.invokePair(ctx, id, op, tok, params)
+	case lifecycle.ProtectionGroup:
+		return d.invokeGroup(ctx, id, op, tok, params)
+	}
+	return unsupportedKind(kind)
+}
+
+// Cancel: EBS cannot cancel a running operation; nothing to do.
+func (d *Driver) Cancel(ctx context.Context, kind lifecycle.Kind, id string, op lifecycle.Op) error {
+	if kind != lifecycle.ReplicationPair && kind != lifecycle.ProtectionGroup {
+		return unsupportedKind(kind)
+	}
+	return nil
+}
+
+func unsupportedOp(kind lifecycle.Kind, op lifecycle.Op) error {
+	return platform.Invalidf("UnsupportedOperation", "the alibaba platform cannot invoke %s on a %s", op, kind)
+}
+
+// ---- unsupported kinds ----
+
+func (d *Driver) CreateReplica(context.Context, platform.ReplicaSpec, string) (platform.BackupReplica, error) {
+	return platform.BackupReplica{}, unsupportedKind(lifecycle.BackupReplica)
+}
+func (d *Driver) GetReplica(context.Context, string) (platform.BackupReplica, error) {
+	return platform.BackupReplica{}, unsupportedKind(lifecycle.BackupReplica)
+}
+func (d *Driver) ListReplicas(context.Context) ([]platform.BackupReplica, error) {
+	return nil, unsupportedKind(lifecycle.BackupReplica)
+}
+func (d *Driver) ProposedReplicaFacts(context.Context, platform.ReplicaSpec) (lifecycle.Facts, error) {
+	return lifecycle.Facts{}, unsupportedKind(lifecycle.BackupReplica)
+}
+func (d *Driver) CreateRecoveryServer(context.Context, platform.RecoveryServerSpec, string) (platform.RecoveryServer, error) {
+	return platform.RecoveryServer{}, unsupportedKind(lifecycle.RecoveryServer)
+}
+func (d *Driver) GetRecoveryServer(context.Context, string) (platform.RecoveryServer, error) {
+	return platform.RecoveryServer{}, unsupportedKind(lifecycle.RecoveryServer)
+}
+func (d *Driver) UpdateRecoveryServer(context.Context, string, platform.RecoveryServerSpec) (platform.RecoveryServer, error) {
+	return platform.RecoveryServer{}, unsupportedKind(lifecycle.RecoveryServer)
+}
+func (d *Driver) ListRecoveryServers(context.Context) ([]platform.RecoveryServer, error) {
+	return nil, unsupportedKind(lifecycle.RecoveryServer)
+}
+func (d *Driver) ProposedRecoveryServerFacts(context.Context, platform.RecoveryServerSpec) (lifecycle.Facts, error) {
+	return lifecycle.Facts{}, unsupportedKind(lifecycle.RecoveryServer)
+}
+
+// CheckCredentials makes one call (DescribeRegions, cached afterwards) so that wrong
+// credentials or an unreachable endpoint are reported when the provider is configured.
+func (d *Driver) CheckCredentials(ctx context.Context) error {
+	_, err := d.regions(ctx)
+	return err
+}

@@ -1,0 +1,499 @@
+package alibaba
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ebs"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ecs"
+
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+)
+
+// pageSize is the API maximum of MaxResults for DescribeDiskReplicaPairs/Groups.
+const pageSize = 500
+
+// describePairs follows DescribeDiskReplicaPairs (RegionId; PairIds ≤ 100 comma-separated;
+// MaxResults 1–500 + NextToken): the pairs with a disk in region.
+func (d *Driver) describePairs(ctx context.Context, region, pairIDs string) ([]ebs.ReplicaPair, error) {
+	var out []ebs.ReplicaPair
+	next := ""
+	for {
+		req := ebs.CreateDescribeDiskReplicaPairsRequest()
+		req.RegionId = region
+		req.PairIds = pairIDs
+		req.MaxResults = requests.NewInteger(pageSize)
+		req.NextToken = next
+		resp := ebs.CreateDescribeDiskReplicaPairsResponse()
+		if err := d.call(ctx, "ebs", "DescribeDiskReplicaPairs", region, req, resp); err != nil {
+			return nil, err
+		}
+		out = append(out, resp.ReplicaPairs...)
+		if resp.NextToken == "" || resp.NextToken == next || len(resp.ReplicaPairs) == 0 {
+			return out, nil
+		}
+		next = resp.NextToken
+	}
+}
+
+// findPair reads one pair: DescribeDiskReplicaPairs(PairIds=id) in the regions it may be
+// visible in. A pair reported deleted is gone (NotFound).
+func (d *Driver) findPair(ctx context.Context, id string) (ebs.ReplicaPair, error) {
+	if id == "" {
+		return ebs.ReplicaPair{}, platform.NotFoundf("replica pair: empty ID")
+	}
+	regions, err := d.candidateRegions(ctx, id)
+	if err != nil {
+		return ebs.ReplicaPair{}, err
+	}
+	for _, r := range regions {
+		ps, err := d.describePairs(ctx, r, id)
+		if err != nil {
+			return ebs.ReplicaPair{}, err
+		}
+		for _, p := range ps {
+			if p.ReplicaPairId != id {
+				continue
+			}
+			if p.Status == "deleted" {
+				d.forget(id)
+				return ebs.ReplicaPair{}, platform.NotFoundf("replica pair %s is deleted", id)
+			}
+			d.remember(id, r)
+			return p, nil
+		}
+	}
+	d.forget(id)
+	return ebs.ReplicaPair{}, platform.NotFoundf("replica pair %s does not exist (looked in %v)", id, regions)
+}
+
+// pairOf converts an EBS replica pair. The sides keep their names as created
+// (PrimaryRegion/Zone: primary; StandbyRegion/Zone: secondary); SourceRegion/SourceZoneId is
+// the side replicating from now, i.e. the active one.
+func (d *Driver) pairOf(x ebs.ReplicaPair, rs regionSet, disks map[string]disk) platform.ReplicationPair {
+	active := lifecycle.SiteSource
+	if x.PrimaryRegion != "" && (x.SourceRegion != x.PrimaryRegion || (x.PrimaryZone != "" && x.SourceZoneId != x.PrimaryZone)) {
+		active = lifecycle.SiteTarget
+	}
+	pv, sv := x.SourceDiskId, x.DestinationDiskId
+	pr, pz, sr, sz := x.SourceRegion, x.SourceZoneId, x.DestinationRegion, x.DestinationZoneId
+	if active == lifecycle.SiteTarget {
+		pv, sv = sv, pv
+		pr, pz, sr, sz = sr, sz, pr, pz
+	}
+	state, failed, lastErr := pairState(x.Status, x.StatusMessage)
+	p := platform.ReplicationPair{
+		ID: x.ReplicaPairId, Name: x.PairName, Description: x.Description, PrimaryVolumeID: pv, SecondaryVolumeID: sv,
+		RPOSeconds: x.RPO, BandwidthKbps: x.Bandwidth, State: state, FailedOp: failed, ActiveSite: active,
+		PrimaryRegion: pr, PrimaryZone: pz, SecondaryRegion: sr, SecondaryZone: sz, LastRecoveryPoint: unix(x.LastRecoverPoint),
+		LastError: lastErr, GroupID: x.ReplicaGroupId,
+		Version: observedVersion(x.Status, x.LastRecoverPoint, x.PairName, x.Description, x.RPO, x.Bandwidth, x.ReplicaGroupId,
+			x.SourceRegion, x.SourceZoneId, x.SourceDiskId, x.StatusMessage),
+	}
+	if state == lifecycle.Replicating {
+		p.SyncProgress = 100
+	}
+	if !p.LastRecoveryPoint.IsZero() && state == lifecycle.Replicating {
+		p.LagSeconds = 0 // the API reports no lag; LastRecoveryPoint is the measure
+	}
+	p.Observed = lifecycle.Observation{
+		Kind: lifecycle.ReplicationPair, ID: p.ID, Name: p.Name, State: state, FailedOp: failed, ActiveSite: active,
+		LastError: lastErr, Version: p.Version,
+		Facts: lifecycle.Facts{
+			MemberCount: 1, InGroup: x.ReplicaGroupId != "", GroupID: x.ReplicaGroupId,
+			FirstSyncDone:      x.LastRecoverPoint > 0, // LastRecoverPoint: the last completed copy [A2]
+			ReplicationCapable: rs.capable(x.SourceRegion) && rs.capable(x.DestinationRegion),
+			ActiveRegion:       x.SourceRegion, StandbyRegion: x.DestinationRegion,
+			// a pair has no servers of its own
+			ActiveServersStopped: true, StandbyServersStopped: true,
+			// No Alibaba API reports zone health: the engine defers those checks.
+			Unknown: map[string]bool{lifecycle.FactSiteHealth: true},
+		},
+	}
+	// disk attachment, from ECS DescribeDisks (InstanceId) of the source and destination disks
+	src, ok1 := disks[x.SourceDiskId]
+	dst, ok2 := disks[x.DestinationDiskId]
+	if ok1 && ok2 {
+		p.Observed.Facts.ActiveVolumeAttached, p.Observed.Facts.StandbyVolumeAttached = src.Instance != "", dst.Instance != ""
+	} else {
+		p.Observed.Facts.Unknown[lifecycle.FactVolumeAttachment] = true
+	}
+	return p
+}
+
+// pairDisks reads the disks of pairs with ECS DescribeDisks: one call per region and 100
+// disks.
+func (d *Driver) pairDisks(ctx context.Context, pairs ...ebs.ReplicaPair) (map[string]disk, error) {
+	byRegion := map[string][]string{}
+	var order []string
+	for _, x := range pairs {
+		for _, rd := range [][2]string{{x.SourceRegion, x.SourceDiskId}, {x.DestinationRegion, x.DestinationDiskId}} {
+			if rd[0] == "" || rd[1] == "" {
+				continue
+			}
+			if _, ok := byRegion[rd[0]]; !ok {
+				order = append(order, rd[0])
+			}
+			byRegion[rd[0]] = append(byRegion[rd[0]], rd[1])
+		}
+	}
+	out := map[string]disk{}
+	for _, r := range order {
+		ids := byRegion[r]
+		for len(ids) > 0 {
+			n := min(len(ids), 100)
+			if err := d.describeDisks(ctx, r, ids[:n], out); err != nil {
+				return nil, err
+			}
+			ids = ids[n:]
+		}
+	}
+	return out, nil
+}
+
+// describeDisks follows ECS DescribeDisks (2014-05-26): RegionId, DiskIds (a JSON array of
+// at most 100), PageSize 100.
+func (d *Driver) describeDisks(ctx context.Context, region string, ids []string, out map[string]disk) error {
+	b, _ := json.Marshal(ids)
+	req := ecs.CreateDescribeDisksRequest()
+	req.RegionId = region
+	req.DiskIds = string(b)
+	req.PageSize = requests.NewInteger(100)
+	resp := ecs.CreateDescribeDisksResponse()
+	if err := d.call(ctx, "ecs", "DescribeDisks", region, req, resp); err != nil {
+		return err
+	}
+	for _, x := range resp.Disks.Disk {
+		reg := x.RegionId
+		if reg == "" {
+			reg = region
+		}
+		out[x.DiskId] = disk{ID: x.DiskId, Region: reg, Zone: x.ZoneId, Instance: x.InstanceId, SizeGB: int64(x.Size), Encrypted: x.Encrypted}
+		d.remember("disk/"+x.DiskId, reg)
+	}
+	return nil
+}
+
+// GetPair reads a pair (DescribeDiskReplicaPairs).
+func (d *Driver) GetPair(ctx context.Context, id string) (platform.ReplicationPair, error) {
+	x, err := d.findPair(ctx, id)
+	if err != nil {
+		return platform.ReplicationPair{}, err
+	}
+	rs, err := d.regions(ctx)
+	if err != nil {
+		return platform.ReplicationPair{}, err
+	}
+	disks, err := d.pairDisks(ctx, x)
+	if err != nil {
+		return platform.ReplicationPair{}, err
+	}
+	p := d.pairOf(x, rs, disks)
+	if p.State == lifecycle.Starting || p.State == lifecycle.Reprotecting {
+		// DescribeDiskReplicaPairProgress (RegionId, ReplicaPairId → Progress 0–100), only
+		// while a synchronisation runs
+		req := ebs.CreateDescribeDiskReplicaPairProgressRequest()
+		req.RegionId, req.ReplicaPairId = x.SourceRegion, x.ReplicaPairId
+		resp := ebs.CreateDescribeDiskReplicaPairProgressResponse()
+		if err := d.call(ctx, "ebs", "DescribeDiskReplicaPairProgress", x.SourceRegion, req, resp); err != nil {
+			return platform.ReplicationPair{}, err
+		}
+		p.SyncProgress = min(max(resp.Progress, 0), 100)
+	}
+	return p, nil
+}
+
+// ListPairs lists the pairs of every replication-capable region (DescribeDiskReplicaPairs,
+// paginated at the maximum page size; a pair is seen from both its regions, once here).
+func (d *Driver) ListPairs(ctx context.Context) ([]platform.ReplicationPair, error) {
+	rs, err := d.regions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var all []ebs.ReplicaPair
+	for _, r := range rs.list {
+		ps, err := d.describePairs(ctx, r, "")
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range ps {
+			if seen[x.ReplicaPairId] || x.Status == "deleted" {
+				continue
+			}
+			seen[x.ReplicaPairId] = true
+			d.remember(x.ReplicaPairId, r)
+			all = append(all, x)
+		}
+	}
+	disks, err := d.pairDisks(ctx, all...)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]platform.ReplicationPair, 0, len(all))
+	for _, x := range all {
+		out = append(out, d.pairOf(x, rs, disks))
+	}
+	return out, nil
+}
+
+// disk is where a disk is, from ECS DescribeDisks.
+type disk struct {
+	ID, Region, Zone, Instance string
+	SizeGB                     int64
+	Encrypted                  bool
+}
+
+// findDisks locates disks: ECS DescribeDisks (2014-05-26; RegionId, DiskIds as a JSON array)
+// in the configured region, then the other replication-capable regions, until all are found.
+func (d *Driver) findDisks(ctx context.Context, ids ...string) (map[string]disk, error) {
+	out := map[string]disk{}
+	var want []string
+	for _, id := range ids {
+		if id != "" {
+			want = append(want, id)
+		}
+	}
+	if len(want) == 0 {
+		return out, nil
+	}
+	rs, err := d.regions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	regions := []string{}
+	for _, id := range want {
+		if r := d.loc["disk/"+id]; r != "" {
+			regions = append(regions, r)
+		}
+	}
+	d.mu.Unlock()
+	regions = append(regions, d.cfg.Region)
+	regions = append(regions, rs.list...)
+	done := map[string]bool{}
+	for _, r := range regions {
+		if done[r] || len(out) == len(want) {
+			continue
+		}
+		done[r] = true
+		var missing []string
+		for _, id := range want {
+			if _, ok := out[id]; !ok {
+				missing = append(missing, id)
+			}
+		}
+		if err := d.describeDisks(ctx, r, missing, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// CreatePair follows CreateDiskReplicaPair: RegionId and SourceZoneId of the primary disk,
+// DiskId, DestinationRegionId/ZoneId/DiskId, PairName, Description, RPO (900), Bandwidth,
+// ClientToken. The disks' regions and zones come from ECS DescribeDisks.
+func (d *Driver) CreatePair(ctx context.Context, spec platform.PairSpec, token string) (platform.ReplicationPair, error) {
+	tok, err := clientToken(token)
+	if err != nil {
+		return platform.ReplicationPair{}, err
+	}
+	if spec.PrimaryVolumeID == "" || spec.SecondaryVolumeID == "" {
+		return platform.ReplicationPair{}, platform.Invalidf("", "a replica pair needs two disks")
+	}
+	if spec.PrimaryVolumeID == spec.SecondaryVolumeID {
+		return platform.ReplicationPair{}, platform.Invalidf("", "a replica pair needs two different disks, not %s twice", spec.PrimaryVolumeID)
+	}
+	disks, err := d.findDisks(ctx, spec.PrimaryVolumeID, spec.SecondaryVolumeID)
+	if err != nil {
+		return platform.ReplicationPair{}, err
+	}
+	pd, ok1 := disks[spec.PrimaryVolumeID]
+	sd, ok2 := disks[spec.SecondaryVolumeID]
+	if !ok1 || !ok2 {
+		missing := spec.PrimaryVolumeID
+		if ok1 {
+			missing = spec.SecondaryVolumeID
+		}
+		return platform.ReplicationPair{}, platform.Invalidf("InvalidDiskId.NotFound", "disk %s does not exist in any replication-capable region", missing)
+	}
+	req := ebs.CreateCreateDiskReplicaPairRequest()
+	req.RegionId = pd.Region
+	req.SourceZoneId = pd.Zone
+	req.DiskId = pd.ID
+	req.DestinationRegionId = sd.Region
+	req.DestinationZoneId = sd.Zone
+	req.DestinationDiskId = sd.ID
+	req.PairName = spec.Name
+	req.Description = spec.Description
+	req.ClientToken = tok
+	rpo := spec.RPOSeconds
+	if rpo == 0 {
+		rpo = 900
+	}
+	req.RPO = requests.NewInteger64(rpo)
+	if spec.BandwidthKbps > 0 {
+		req.Bandwidth = requests.NewInteger64(spec.BandwidthKbps)
+	}
+	resp := ebs.CreateCreateDiskReplicaPairResponse()
+	if err := d.call(ctx, "ebs", "CreateDiskReplicaPair", pd.Region, req, resp); err != nil {
+		return platform.ReplicationPair{}, err
+	}
+	if resp.ReplicaPairId == "" {
+		return platform.ReplicationPair{}, &platform.Error{Class: platform.ClassInternal, Code: "MalformedResponse", Message: "CreateDiskReplicaPair: no ReplicaPairId in the response"}
+	}
+	d.remember(resp.ReplicaPairId, pd.Region)
+	return d.GetPair(ctx, resp.ReplicaPairId)
+}
+
+// UpdatePair follows ModifyDiskReplicaPair (PairName, Description, RPO, Bandwidth); see the
+// package doc for Version.
+func (d *Driver) UpdatePair(ctx context.Context, id string, spec platform.PairSpec) (platform.ReplicationPair, error) {
+	d.updMu.Lock()
+	defer d.updMu.Unlock()
+	cur, err := d.GetPair(ctx, id)
+	if err != nil {
+		return cur, err
+	}
+	if spec.Version != 0 && spec.Version != cur.Version {
+		return cur, &platform.Error{Class: platform.ClassConflict, Code: platform.CodeVersionConflict,
+			Message: "replica pair " + id + " changed since it was read (version " + strconv.FormatInt(spec.Version, 10) + ")"}
+	}
+	req := ebs.CreateModifyDiskReplicaPairRequest()
+	req.RegionId = cur.Observed.Facts.ActiveRegion
+	req.ReplicaPairId = id
+	req.PairName = spec.Name
+	req.Description = spec.Description
+	if spec.RPOSeconds > 0 {
+		req.RPO = requests.NewInteger64(spec.RPOSeconds)
+	}
+	req.Bandwidth = requests.NewInteger64(spec.BandwidthKbps)
+	resp := ebs.CreateModifyDiskReplicaPairResponse()
+	if err := d.call(ctx, "ebs", "ModifyDiskReplicaPair", req.RegionId, req, resp); err != nil {
+		return cur, err
+	}
+	return d.GetPair(ctx, id)
+}
+
+// invokePair issues one pair operation in the region it must be called in.
+func (d *Driver) invokePair(ctx context.Context, id string, op lifecycle.Op, tok string, params map[string]string) error {
+	cur, err := d.findPair(ctx, id)
+	if err != nil {
+		return err
+	}
+	source, standby := cur.SourceRegion, cur.DestinationRegion
+	inStandby := standby
+	if r := params[lifecycle.ParamRegion]; r != "" {
+		inStandby = r // the engine's region for the operation (R001-3)
+	}
+	var (
+		req    requests.AcsRequest
+		resp   = ebs.CreateStartDiskReplicaPairResponse() // every mutating call returns only RequestId
+		action string
+		region string
+	)
+	switch op {
+	case lifecycle.OpStart: // StartDiskReplicaPair: RegionId of either disk, ReplicaPairId, OneShot=false
+		r := ebs.CreateStartDiskReplicaPairRequest()
+		r.ReplicaPairId, r.ClientToken, r.RegionId = id, tok, source
+		r.OneShot = requests.NewBoolean(false)
+		req, action, region = r, "StartDiskReplicaPair", source
+	case lifecycle.OpStop: // StopDiskReplicaPair: RegionId of either disk
+		r := ebs.CreateStopDiskReplicaPairRequest()
+		r.ReplicaPairId, r.ClientToken, r.RegionId = id, tok, source
+		req, action, region = r, "StopDiskReplicaPair", source
+	case lifecycle.OpFailover: // FailoverDiskReplicaPair: RegionId = the secondary disk's region
+		r := ebs.CreateFailoverDiskReplicaPairRequest()
+		r.ReplicaPairId, r.ClientToken, r.RegionId = id, tok, inStandby
+		req, action, region = r, "FailoverDiskReplicaPair", inStandby
+	case lifecycle.OpReprotect:
+		// ReprotectDiskReplicaPair: "the region ID of the secondary disk" (ReverseReplicate
+		// defaults to true). The engine's region (its reprotect row says the standby region:
+		// after the failover, the original primary's) wins when given — an open point between
+		// the engine's table and the API reference, see the platforms guide.
+		r := ebs.CreateReprotectDiskReplicaPairRequest()
+		r.ReplicaPairId, r.ClientToken, r.RegionId = id, tok, inStandby
+		req, action, region = r, "ReprotectDiskReplicaPair", inStandby
+	case lifecycle.OpDelete: // DeleteDiskReplicaPair: RegionId = the primary (source) disk's region
+		r := ebs.CreateDeleteDiskReplicaPairRequest()
+		r.ReplicaPairId, r.ClientToken, r.RegionId = id, tok, source
+		req, action, region = r, "DeleteDiskReplicaPair", source
+	case lifecycle.OpUpdate:
+		if params[lifecycle.ParamName] == "" && params[lifecycle.ParamDescription] == "" {
+			return platform.Invalidf("", "update: nothing to change")
+		}
+		r := ebs.CreateModifyDiskReplicaPairRequest()
+		r.ReplicaPairId, r.RegionId = id, source
+		r.PairName, r.Description = params[lifecycle.ParamName], params[lifecycle.ParamDescription]
+		req, action, region = r, "ModifyDiskReplicaPair", source
+	default:
+		return unsupportedOp(lifecycle.ReplicationPair, op)
+	}
+	return d.call(ctx, "ebs", action, region, req, resp)
+}
+
+// ProposedPairFacts: the facts of a pair created from spec, from ECS DescribeDisks (where the
+// disks are, their sizes, encryption and attachment), DescribeRegions (R001-5) and
+// DescribeDiskReplicaPairs (disks already in a pair).
+func (d *Driver) ProposedPairFacts(ctx context.Context, spec platform.PairSpec) (lifecycle.Facts, error) {
+	f := lifecycle.Facts{MemberCount: 1, ActiveServersStopped: true, StandbyServersStopped: true,
+		Unknown: map[string]bool{lifecycle.FactSiteHealth: true}}
+	if spec.PrimaryVolumeID == "" || spec.SecondaryVolumeID == "" {
+		f.Unknown[lifecycle.FactRefs] = true
+		f.Unknown[lifecycle.FactCapability] = true
+		f.Unknown[lifecycle.FactVolumeAttachment] = true
+	}
+	disks, err := d.findDisks(ctx, spec.PrimaryVolumeID, spec.SecondaryVolumeID)
+	if err != nil {
+		return f, err
+	}
+	pd, ok1 := disks[spec.PrimaryVolumeID]
+	sd, ok2 := disks[spec.SecondaryVolumeID]
+	missing := map[string]string{}
+	if !ok1 && spec.PrimaryVolumeID != "" {
+		missing["primary_volume_id"] = spec.PrimaryVolumeID
+	}
+	if !ok2 && spec.SecondaryVolumeID != "" {
+		missing["secondary_volume_id"] = spec.SecondaryVolumeID
+	}
+	f.MissingRefs = missing
+	if !ok1 || !ok2 {
+		f.Unknown[lifecycle.FactCapability] = true
+		f.Unknown[lifecycle.FactVolumeAttachment] = true
+		return f, nil
+	}
+	rs, err := d.regions(ctx)
+	if err != nil {
+		return f, err
+	}
+	f.ActiveRegion, f.StandbyRegion = pd.Region, sd.Region
+	f.ReplicationCapable = rs.capable(pd.Region) && rs.capable(sd.Region)
+	f.PrimarySizeGB, f.SecondarySizeGB, f.PrimaryEncrypted = pd.SizeGB, sd.SizeGB, pd.Encrypted
+	f.ActiveVolumeAttached, f.StandbyVolumeAttached = pd.Instance != "", sd.Instance != ""
+	f.VolumesInPair = map[string]string{}
+	seen := map[string]bool{}
+	for _, r := range []string{pd.Region, sd.Region} {
+		if seen[r] {
+			continue
+		}
+		seen[r] = true
+		ps, err := d.describePairs(ctx, r, "")
+		if err != nil {
+			return f, err
+		}
+		for _, p := range ps {
+			if p.Status == "deleted" {
+				continue
+			}
+			for _, v := range []string{p.SourceDiskId, p.DestinationDiskId} {
+				if v == pd.ID || v == sd.ID {
+					f.VolumesInPair[v] = p.ReplicaPairId
+				}
+			}
+		}
+	}
+	return f, nil
+}
