@@ -550,9 +550,11 @@ func Plan(kind Kind, obs Observation, goal Goal, opts Options) (Path, []Violatio
 	}
 
 	found, ok := p.search(start, modeStrict)
-	if ok && stepsDataLoss(found) > 0 && !p.exhausted {
-		// A lossless path that takes two applies (through a manual step) beats a lossy one
-		// that takes one: the opt-in permits data loss, it does not ask for it.
+	if ok && p.certainLoss(start, found) && !p.exhausted {
+		// A lossless path that takes two applies (through a manual step) beats a path that
+		// certainly loses data in one: the opt-in permits data loss, it does not ask for it.
+		// (A step whose loss is only possible because its facts are unknown — a failover on a
+		// platform that does not report site health — is the opted-in path.)
 		through := *p
 		through.throughCheckpoints, through.throughManual, through.rootStopped = true, true, false
 		if alt, ok2 := through.search(start, modeStrict); ok2 && stepsDataLoss(alt) < stepsDataLoss(found) {
@@ -842,4 +844,21 @@ func (p *planner) platformStep(start Observation) *Violation {
 		o.State, o.ActiveSite = st.To, st.ActiveSite
 	}
 	return nil
+}
+
+// certainLoss reports whether a step of the path loses data for certain: its data-loss
+// predicate holds on known facts (not merely "unknown, so possible").
+func (p *planner) certainLoss(start Observation, steps []Step) bool {
+	o := start
+	for _, st := range steps {
+		row, ok := p.t.Operation(st.Op)
+		if !ok {
+			return false
+		}
+		if d := row.DataLoss; d != nil && len(unknownFacts(&o, d.Facts)) == 0 && (d.When == nil || d.When(&o)) {
+			return true
+		}
+		o = apply(row, o)
+	}
+	return false
 }
