@@ -1,0 +1,40 @@
+package huaweicloud_test
+
+import (
+	"testing"
+
+	emu "github.com/dr-provider/terraform-provider-dr/internal/emulator/huaweicloud"
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/huaweicloud"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/platformtest"
+)
+
+func newDriver(t *testing.T, s *emu.Server) *huaweicloud.Platform {
+	t.Helper()
+	p, err := huaweicloud.New(huaweicloud.Config{AccessKey: emu.TestAccessKey, SecretKey: emu.TestSecretKey,
+		Region: "cn-north-4", ProjectID: emu.TestProjectID, SDRSEndpoint: s.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestConformance runs the conformance suite against the driver over the SDRS emulator, on the
+// emulator's fake clock. What the driver declares: it manages protection groups only (SDRS
+// pairs are created inside groups, one per disk of a protected server: the pair checks do not
+// apply); SDRS jobs cannot be cancelled; server power, site health and a candidate server's
+// AZ are not observable through SDRS.
+func TestConformance(t *testing.T) {
+	t.Parallel()
+	platformtest.Run(t, func(t *testing.T) platformtest.Harness {
+		s := emu.Start(t, true, 1)
+		return platformtest.Harness{
+			Platform:     newDriver(t, s),
+			Fixture:      s.Backdoor(),
+			Advance:      s.Advance,
+			Kinds:        []lifecycle.Kind{lifecycle.ProtectionGroup},
+			Cancels:      false,
+			Unobservable: huaweicloud.Unobservable,
+		}
+	})
+}
