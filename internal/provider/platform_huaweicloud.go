@@ -13,7 +13,7 @@ func init() {
 	vendorDrivers["huaweicloud"] = func(ctx context.Context, s map[string]string) (platform.Platform, error) {
 		return huaweicloud.New(huaweicloud.Config{
 			AccessKey: s["access_key"], SecretKey: s["secret_key"], Region: s["region"], ProjectID: s["project_id"],
-			SDRSEndpoint: s["sdrs_endpoint"], CBREndpoint: s["cbr_endpoint"],
+			SDRSEndpoint: s["sdrs_endpoint"], ECSEndpoint: s["ecs_endpoint"], CBREndpoint: s["cbr_endpoint"],
 		})
 	}
 }

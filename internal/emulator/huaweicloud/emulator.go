@@ -244,8 +244,14 @@ func (e *Emulator) route(ctx context.Context, r *http.Request, p []string, body 
 		return e.listReplications(ctx, r)
 	case p[0] == "replications" && len(p) == 2 && m == http.MethodGet:
 		return e.showReplication(ctx, p[1])
+	case p[0] == "replications" && len(p) == 2 && m == http.MethodDelete:
+		return e.deleteReplication(ctx, p[1])
+	case p[0] == "protected-instances" && len(p) == 4 && p[2] == "detachreplication" && m == http.MethodDelete:
+		return e.detachReplication(ctx, p[1], p[3])
 	case p[0] == "jobs" && len(p) == 2 && m == http.MethodGet:
 		return e.showJob(ctx, p[1])
+	case p[0] == "cloudservers" && len(p) == 2 && m == http.MethodGet:
+		return e.showServer(ctx, p[1])
 	case p[0] == "task-center" && len(p) == 2 && p[1] == "failure-jobs" && m == http.MethodGet:
 		return e.listFailureJobs(ctx, r)
 	}
@@ -331,8 +337,14 @@ func (e *Emulator) zoneSite(ctx context.Context, az string) (platform.Site, erro
 }
 
 func (e *Emulator) groupJSON(ctx context.Context, g platform.ProtectionGroup) map[string]any {
+	// available is both "never protected" (inactive) and "protection disabled" (active-stopped)
 	repl := any(g.ReplicationStatus)
-	if g.ReplicationStatus == "" {
+	switch {
+	case g.State == lifecycle.Configured:
+		repl = "inactive"
+	case g.State == lifecycle.Paused:
+		repl = "active-stopped"
+	case g.ReplicationStatus == "":
 		repl = nil
 	}
 	health := any(g.Health)
@@ -358,8 +370,6 @@ func (e *Emulator) groupJSON(ctx context.Context, g platform.ProtectionGroup) ma
 		"source_vpc_id": "", "target_vpc_id": "", "test_vpc_id": "", "dr_type": "migration",
 		"created_at": "", "updated_at": "", "protection_type": "replication-pair",
 		"replication_model": "hypermetro_replication", "server_type": "ECS",
-		// emulator extension, ignored by SDKs: the regions of the two AZs
-		"source_region": g.SourceRegion, "target_region": g.TargetRegion,
 	}
 }
 
@@ -761,4 +771,28 @@ func (e *Emulator) pendingPairs() map[string]string {
 		}
 	}
 	return out
+}
+
+// showServer: ECS Querying Details About an ECS (ShowServer), GET /v1/{project_id}/cloudservers/{server_id}
+// (https://support.huaweicloud.com/intl/en-us/api-ecs/ecs_02_0105.html): the sandbox server with
+// status ACTIVE (running) or SHUTOFF (stopped) and its AZ. Served at the same address as SDRS.
+func (e *Emulator) showServer(ctx context.Context, id string) (any, int, error) {
+	s, err := e.sb.GetServer(ctx, id)
+	if err != nil {
+		return nil, 0, &apiError{404, "Ecs.0114", "Instance " + id + " could not be found", false}
+	}
+	status := "ACTIVE"
+	if s.PowerState == platform.PowerStopped {
+		status = "SHUTOFF"
+	}
+	az := ""
+	if site, err := e.sb.GetSite(ctx, s.SiteID); err == nil {
+		az = site.Zone
+	}
+	addrs := map[string]any{}
+	if s.IP != "" {
+		addrs["vpc"] = []map[string]any{{"addr": s.IP, "version": 4, "OS-EXT-IPS-MAC:mac_addr": s.MAC, "OS-EXT-IPS:type": "fixed"}}
+	}
+	return map[string]any{"server": map[string]any{"id": s.ID, "name": s.Name, "status": status,
+		"OS-EXT-AZ:availability_zone": az, "addresses": addrs}}, http.StatusOK, nil
 }

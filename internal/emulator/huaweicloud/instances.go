@@ -212,8 +212,10 @@ func (e *Emulator) showInstance(ctx context.Context, id string) (any, int, error
 }
 
 // deleteInstance: Deleting a Protected Instance, DELETE /v1/{project_id}/protected-instances/{id}
-// {delete_target_server, delete_target_eip}. Its replication pairs are removed from the group
-// and deleted (the DR disks are kept); that needs protection disabled (SDRS.1301 otherwise).
+// {delete_target_server, delete_target_eip} (sdrs_05_0502). The pairs still attached to it are
+// deleted with it (the DR disks are kept) — inferred from Batch Deleting Protected Instances,
+// which asks to detach a pair shared by several instances first; the emulator needs protection
+// disabled for that (the sandbox's pairs leave a group only then; SDRS.1301 otherwise).
 func (e *Emulator) deleteInstance(ctx context.Context, id string, body map[string]json.RawMessage) (any, int, error) {
 	sid, ok := serverOf(id)
 	if !ok {
@@ -334,4 +336,76 @@ func (e *Emulator) showReplication(ctx context.Context, id string) (any, int, er
 		return nil, 0, &apiError{400, "SDRS.1608", "The replication pair does not exist", false}
 	}
 	return map[string]any{"replication": e.pairJSON(p, g, pending[p.ID] != "")}, http.StatusOK, nil
+}
+
+// detachReplication: Detaching a Replication Pair from a Protected Instance,
+// DELETE /v1/{project_id}/protected-instances/{id}/detachreplication/{replication_id}: the
+// pair's production disk is detached from the server (the sandbox's volume attachment).
+func (e *Emulator) detachReplication(ctx context.Context, instance, rid string) (any, int, error) {
+	sid, ok := serverOf(instance)
+	if !ok {
+		return nil, 0, &apiError{400, "SDRS.1320", "The protected instance does not exist", false}
+	}
+	g, found, err := e.groupOfServer(ctx, sid)
+	if err != nil {
+		return nil, 0, translate(err, "")
+	}
+	if !found {
+		return nil, 0, &apiError{400, "SDRS.1320", "The protected instance does not exist", false}
+	}
+	pairs, err := e.serverPairs(ctx, g, sid)
+	if err != nil {
+		return nil, 0, translate(err, "")
+	}
+	for _, p := range pairs {
+		if p.ID != rid {
+			continue
+		}
+		for _, v := range []string{p.PrimaryVolumeID, p.SecondaryVolumeID} {
+			if vol, err := e.sb.GetVolume(ctx, v); err == nil && vol.ServerID == sid {
+				if _, err := e.sb.AttachVolume(ctx, v, ""); err != nil {
+					return nil, 0, translate(err, "")
+				}
+			}
+		}
+		j := e.newJob("detachProtectedInstanceReplication", lifecycle.ProtectionGroup, g.ID, lifecycle.OpRemoveMember)
+		e.mu.Lock()
+		j.InstanceID, j.Done = instance, true
+		e.mu.Unlock()
+		return map[string]string{"job_id": j.ID}, http.StatusOK, nil
+	}
+	return nil, 0, &apiError{400, "SDRS.1611", "The replication pair is not attached to the protected instance", false}
+}
+
+// deleteReplication: Deleting a Replication Pair, DELETE /v1/{project_id}/replications/{id}
+// {replication: {server_group_id, delete_target_volume}} (sdrs_05_0602): the pair must not be
+// attached to a protected instance (SDRS.1604). The pair leaves the group and is deleted; the
+// disks are kept.
+func (e *Emulator) deleteReplication(ctx context.Context, rid string) (any, int, error) {
+	p, err := e.sb.GetPair(ctx, rid)
+	if err != nil || p.GroupID == "" {
+		return nil, 0, &apiError{400, "SDRS.1608", "The replication pair does not exist", false}
+	}
+	g, err := e.sb.GetGroup(ctx, p.GroupID)
+	if err != nil {
+		return nil, 0, translate(err, "SDRS.1013")
+	}
+	for _, sid := range g.ServerIDs {
+		for _, v := range []string{p.PrimaryVolumeID, p.SecondaryVolumeID} {
+			if vol, err := e.sb.GetVolume(ctx, v); err == nil && vol.ServerID == sid {
+				return nil, 0, &apiError{400, "SDRS.1604", "The replication pair is attached to protected instance " + instanceID(sid), false}
+			}
+		}
+	}
+	if err := e.sb.Invoke(ctx, lifecycle.ProtectionGroup, g.ID, lifecycle.OpRemoveMember, "", map[string]string{lifecycle.ParamPairID: rid}); err != nil {
+		return nil, 0, translate(err, "SDRS.1013")
+	}
+	if err := e.sb.Invoke(ctx, lifecycle.ReplicationPair, rid, lifecycle.OpDelete, "", nil); err != nil && !platform.IsNotFound(err) {
+		return nil, 0, translate(err, "SDRS.1608")
+	}
+	j := e.newJob("deleteReplication", lifecycle.ProtectionGroup, g.ID, lifecycle.OpRemoveMember)
+	e.mu.Lock()
+	j.Done = true
+	e.mu.Unlock()
+	return map[string]string{"job_id": j.ID}, http.StatusOK, nil
 }

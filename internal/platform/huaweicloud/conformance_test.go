@@ -12,7 +12,7 @@ import (
 func newDriver(t *testing.T, s *emu.Server) *huaweicloud.Platform {
 	t.Helper()
 	p, err := huaweicloud.New(huaweicloud.Config{AccessKey: emu.TestAccessKey, SecretKey: emu.TestSecretKey,
-		Region: "cn-north-4", ProjectID: emu.TestProjectID, SDRSEndpoint: s.URL})
+		Region: "cn-north-4", ProjectID: emu.TestProjectID, SDRSEndpoint: s.URL, ECSEndpoint: s.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -22,8 +22,7 @@ func newDriver(t *testing.T, s *emu.Server) *huaweicloud.Platform {
 // TestConformance runs the conformance suite against the driver over the SDRS emulator, on the
 // emulator's fake clock. What the driver declares: it manages protection groups only (SDRS
 // pairs are created inside groups, one per disk of a protected server: the pair checks do not
-// apply); SDRS jobs cannot be cancelled; server power, site health and a candidate server's
-// AZ are not observable through SDRS.
+// apply); SDRS jobs cannot be cancelled; the health of an availability zone is in no API.
 func TestConformance(t *testing.T) {
 	t.Parallel()
 	platformtest.Run(t, func(t *testing.T) platformtest.Harness {

@@ -43,6 +43,9 @@ type Config struct {
 	ProjectID            string
 	// SDRSEndpoint overrides https://sdrs.{region}.myhuaweicloud.com (a private endpoint, the emulator).
 	SDRSEndpoint string
+	// ECSEndpoint overrides https://ecs.{region}.myhuaweicloud.com: server power and AZ
+	// (Querying Details About an ECS), which SDRS does not report.
+	ECSEndpoint string
 	// CBREndpoint is accepted for the cbr_endpoint setting; CBR is not implemented yet.
 	CBREndpoint string
 	Timeout     time.Duration
@@ -52,6 +55,7 @@ type Config struct {
 type Platform struct {
 	cfg    Config
 	client *sdrs.SdrsClient
+	ecs    *core.HcHttpClient
 
 	mu     sync.Mutex
 	tokens map[string]string // client token → operation it was used for (this process)
@@ -68,12 +72,15 @@ func New(cfg Config) (*Platform, error) {
 	if cfg.ProjectID == "" {
 		return nil, platform.Invalidf("", "huaweicloud: project_id is required (the driver does not call IAM to resolve it)")
 	}
-	ep := cfg.SDRSEndpoint
+	ep, ecsEP := cfg.SDRSEndpoint, cfg.ECSEndpoint
+	if cfg.Region == "" && (ep == "" || ecsEP == "") {
+		return nil, platform.Invalidf("", "huaweicloud: region (or sdrs_endpoint and ecs_endpoint) is required")
+	}
 	if ep == "" {
-		if cfg.Region == "" {
-			return nil, platform.Invalidf("", "huaweicloud: region (or sdrs_endpoint) is required")
-		}
 		ep = "https://sdrs." + cfg.Region + ".myhuaweicloud.com"
+	}
+	if ecsEP == "" {
+		ecsEP = "https://ecs." + cfg.Region + ".myhuaweicloud.com"
 	}
 	cred, err := basic.NewCredentialsBuilder().WithAk(cfg.AccessKey).WithSk(cfg.SecretKey).WithProjectId(cfg.ProjectID).SafeBuild()
 	if err != nil {
@@ -87,7 +94,12 @@ func New(cfg Config) (*Platform, error) {
 	if err != nil {
 		return nil, platform.Invalidf("", "huaweicloud SDRS client: %v", err)
 	}
-	return &Platform{cfg: cfg, client: sdrs.NewSdrsClient(hc), tokens: map[string]string{}, jobs: map[string]string{}}, nil
+	ecs, err := core.NewHcHttpClientBuilder().WithEndpoints([]string{ecsEP}).WithCredential(cred).
+		WithHttpConfig(config.DefaultHttpConfig().WithTimeout(cfg.Timeout)).SafeBuild()
+	if err != nil {
+		return nil, platform.Invalidf("", "huaweicloud ECS client: %v", err)
+	}
+	return &Platform{cfg: cfg, client: sdrs.NewSdrsClient(hc), ecs: ecs, tokens: map[string]string{}, jobs: map[string]string{}}, nil
 }
 
 // Name is "huaweicloud".
@@ -109,18 +121,17 @@ func (p *Platform) Capabilities() *lifecycle.Capabilities {
 			lifecycle.ProtectionGroup: {
 				lifecycle.OpAddMember: "SDRS creates a replication pair per disk of a protected server: protect the server (server_ids) instead, " +
 					"or create the pair of an unattached disk in the SDRS console (Create Replication Pair).",
-				lifecycle.OpRemoveMember: "Delete the replication pair in the SDRS console, or stop protecting its server (server_ids).",
-				lifecycle.OpStartDrill:   "Create the DR drill in the SDRS console (DR Drills); this driver does not issue it yet.",
-				lifecycle.OpStopDrill:    "Delete the DR drill in the SDRS console (DR Drills); this driver does not issue it yet.",
+				lifecycle.OpStartDrill: "Create the DR drill in the SDRS console (DR Drills); this driver does not issue it yet.",
+				lifecycle.OpStopDrill:  "Delete the DR drill in the SDRS console (DR Drills); this driver does not issue it yet.",
 			},
 		},
 	}
 }
 
-// Unobservable: facts SDRS does not expose (server power and site health live in ECS and in
-// no API; a candidate server's AZ is an ECS attribute). They are reported in Facts.Unknown and
-// checked by SDRS at apply (SDRS.1316/1342/1304).
-var Unobservable = []string{lifecycle.FactSiteHealth, lifecycle.FactServerPower, lifecycle.FactCandidate}
+// Unobservable: the health of an availability zone is in no Huawei Cloud API (SDRS's
+// health_status does not say which site failed). It is reported in Facts.Unknown; checks that
+// need it run at apply, where SDRS decides. Server power and AZ come from ECS.
+var Unobservable = []string{lifecycle.FactSiteHealth}
 
 func unknownFacts() map[string]bool {
 	m := map[string]bool{}
@@ -294,11 +305,56 @@ func (p *Platform) groupFrom(ctx context.Context, g obj, insts, reps []obj) (pla
 		out.DRServers = append(out.DRServers, platform.ServerTwin{SourceServerID: in.str("source_server"), TwinServerID: in.str("target_server")})
 	}
 	sort.Strings(out.PairIDs)
+	srcStopped, tgtStopped := true, true
+	for _, in := range insts {
+		for _, side := range []struct {
+			id      string
+			stopped *bool
+		}{{in.str("source_server"), &srcStopped}, {in.str("target_server"), &tgtStopped}} {
+			if side.id == "" {
+				continue
+			}
+			status, _, found, err := p.serverInfo(side.id)
+			if err != nil {
+				return platform.ProtectionGroup{}, err
+			}
+			if found && status != "SHUTOFF" {
+				*side.stopped = false
+			}
+		}
+	}
 	if st == lifecycle.Error {
 		out.LastError = p.lastError(ctx, out.ID, g.str("status"))
 	}
 	out.Observed = p.observation(out)
+	out.Observed.Facts.ActiveServersStopped, out.Observed.Facts.StandbyServersStopped = srcStopped, tgtStopped
+	if out.ActiveSite == lifecycle.SiteTarget {
+		out.Observed.Facts.ActiveServersStopped, out.Observed.Facts.StandbyServersStopped = tgtStopped, srcStopped
+	}
 	return out, nil
+}
+
+// serverInfo is an ECS server's status and AZ (Querying Details About an ECS,
+// GET /v1/{project_id}/cloudservers/{server_id}); found is false for a deleted server.
+func (p *Platform) serverInfo(id string) (status, az string, found bool, err error) {
+	resp, err := p.ecs.Sync(&pathReq{ID: id}, rawDef("/v1/{project_id}/cloudservers/{id}", false))
+	if err != nil {
+		werr := wrap(err, "show server "+id)
+		if platform.IsNotFound(werr) || strings.Contains(err.Error(), "Ecs.0114") {
+			return "", "", false, nil
+		}
+		return "", "", false, werr
+	}
+	r := resp.(*rawResponse)
+	if r.Body == nil {
+		return "", "", false, nil
+	}
+	o, err := decodeObj(*r.Body)
+	if err != nil {
+		return "", "", false, err
+	}
+	srv := o.obj("server")
+	return srv.str("status"), srv.str("OS-EXT-AZ:availability_zone"), true, nil
 }
 
 func (p *Platform) observation(g platform.ProtectionGroup) lifecycle.Observation {
@@ -480,9 +536,9 @@ func (p *Platform) ProposedGroupFacts(ctx context.Context, spec platform.GroupSp
 		ReplicationCapable: true, ActiveRegion: p.cfg.Region, StandbyRegion: p.cfg.Region}, nil
 }
 
-// MemberFacts: the group's facts with a candidate server. Whether the server is at the
-// production AZ is an ECS attribute (unknown here: SDRS.1304 decides at apply); whether another
-// group already protects it, or it is a DR-site twin, comes from the protected instances.
+// MemberFacts: the group's facts with a candidate server: its AZ from ECS (SDRS.1304: it must
+// be at the production AZ); whether another group already protects it (SDRS.1305), or it is a
+// DR-site twin, from the protected instances.
 func (p *Platform) MemberFacts(ctx context.Context, groupID string, params map[string]string) (lifecycle.Facts, error) {
 	g, err := p.readGroup(ctx, groupID)
 	if err != nil {
@@ -491,6 +547,18 @@ func (p *Platform) MemberFacts(ctx context.Context, groupID string, params map[s
 	f := g.Observed.Facts
 	if sid := params[lifecycle.ParamServerID]; sid != "" {
 		f.CandidateServerID = sid
+		_, az, found, err := p.serverInfo(sid)
+		if err != nil {
+			return lifecycle.Facts{}, err
+		}
+		switch {
+		case !found:
+			f.MissingRefs = map[string]string{lifecycle.ParamServerID: sid}
+		case az == g.SourceZone:
+			f.CandidateServerSite = lifecycle.SiteSource
+		case az == g.TargetZone:
+			f.CandidateServerSite = lifecycle.SiteTarget
+		}
 		all, err := p.listAll("/v1/{project_id}/protected-instances", "protected_instances", "", "list protected instances")
 		if err != nil {
 			return lifecycle.Facts{}, err
@@ -728,6 +796,8 @@ func (p *Platform) issue(ctx context.Context, g platform.ProtectionGroup, op lif
 			return job(r.JobId, nil, "unprotect server "+sid)
 		}
 		return "", true, nil // not protected: nothing to do
+	case lifecycle.OpRemoveMember:
+		return p.removePair(ctx, g, params[lifecycle.ParamPairID])
 	case lifecycle.OpUpdate:
 		if n := params[lifecycle.ParamName]; n != "" && n != g.Name {
 			_, err := p.UpdateGroup(ctx, id, platform.GroupSpec{Name: n, Description: g.Description})
@@ -736,6 +806,83 @@ func (p *Platform) issue(ctx context.Context, g platform.ProtectionGroup, op lif
 		return "", true, nil
 	}
 	return "", false, platform.Invalidf("", "the huaweicloud platform cannot invoke %s on a protection group", op)
+}
+
+// removePair deletes a pair of the group (Deleting a Replication Pair, sdrs_05_0602). SDRS
+// deletes only a pair that is not attached to a protected instance, so an attached pair is
+// first detached (Detaching a Replication Pair from a Protected Instance) and that job awaited:
+// the delete cannot be accepted before.
+func (p *Platform) removePair(ctx context.Context, g platform.ProtectionGroup, pid string) (string, bool, error) {
+	member := false
+	for _, x := range g.PairIDs {
+		member = member || x == pid
+	}
+	if !member {
+		return "", true, nil // not (or no longer) in the group
+	}
+	insts, err := p.listAll("/v1/{project_id}/protected-instances", "protected_instances", g.ID, "list protected instances")
+	if err != nil {
+		return "", false, err
+	}
+	for _, in := range insts {
+		for _, att := range in.list("attachment") {
+			if att.str("replication") != pid {
+				continue
+			}
+			r, err := p.client.DetachProtectedInstanceReplication(&model.DetachProtectedInstanceReplicationRequest{
+				ProtectedInstanceId: in.str("id"), ReplicationId: pid})
+			if err != nil {
+				return "", false, wrap(err, "detach replication pair "+pid)
+			}
+			if err := p.waitJob(ctx, deref(r.JobId)); err != nil {
+				return "", false, err
+			}
+		}
+	}
+	r, err := p.client.DeleteReplication(&model.DeleteReplicationRequest{ReplicationId: pid, Body: &model.DeleteReplicationRequestBody{
+		Replication: &model.DeleteReplicationRequestParams{ServerGroupId: ptr(g.ID), DeleteTargetVolume: ptr(false)}}})
+	if err != nil {
+		return "", false, wrap(err, "delete replication pair "+pid)
+	}
+	return deref(r.JobId), false, nil
+}
+
+// waitJob polls a job (Querying the Job Status) until it leaves INIT/RUNNING; a failed job is
+// an error with its code's class and its fail_reason.
+func (p *Platform) waitJob(ctx context.Context, jobID string) error {
+	if jobID == "" {
+		return nil
+	}
+	step := 50 * time.Millisecond
+	deadline := time.Now().Add(10 * time.Minute)
+	for {
+		j, err := p.client.ShowJobStatus(&model.ShowJobStatusRequest{JobId: jobID})
+		if err != nil && !platform.IsRetryable(wrap(err, "")) {
+			return wrap(err, "job "+jobID)
+		}
+		if err == nil && j.Status != nil {
+			switch j.Status.Value() {
+			case "SUCCESS":
+				return nil
+			case "FAIL":
+				code := deref(j.ErrorCode)
+				c := classOf(400, code)
+				if c == platform.ClassInvalid || c == platform.ClassInternal {
+					c = platform.ClassPreconditionFailed
+				}
+				return &platform.Error{Class: c, Code: code, Message: "SDRS job " + jobID + " failed: " + deref(j.FailReason)}
+			}
+		}
+		if time.Now().After(deadline) {
+			return platform.Errorf(platform.ClassRetryable, platform.CodeInternal, "SDRS job %s still running", jobID)
+		}
+		select {
+		case <-ctx.Done():
+			return platform.Errorf(platform.ClassRetryable, platform.CodeInternal, "waiting for SDRS job %s: %v", jobID, ctx.Err())
+		case <-time.After(step):
+		}
+		step = min(2*step, 2*time.Second)
+	}
 }
 
 // ---- replication pairs (observed) ----

@@ -1,0 +1,128 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	hwemu "github.com/dr-provider/terraform-provider-dr/internal/emulator/huaweicloud"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+)
+
+// The quickstart's group story on the huaweicloud platform, through the Terraform CLI against
+// the SDRS emulator (in process, on the wall clock at the acceptance time scale): protect a
+// server (SDRS creates its DR twin and a pair for its disk), enable protection, an outage of
+// the production AZ (emulator backdoor), failover, a refusal at plan naming its rule (R002-1),
+// the AZ restored, reprotect, disable protection; destroy unprotects the server and deletes
+// the group.
+func TestAccHuaweiCloud_protectionGroupStory(t *testing.T) {
+	t.Setenv(EnvPollInterval, "20ms")
+	emu := hwemu.Start(t, false, accTimeScale)
+	ctx := context.Background()
+	sb := emu.Backdoor()
+	prod, err := sb.PutSite(ctx, platform.Site{Region: "cn-north-4", Zone: "cn-north-4a", Healthy: true, ReplicationCapable: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sb.PutSite(ctx, platform.Site{Region: "cn-north-4", Zone: "cn-north-4b", Healthy: true, ReplicationCapable: true}); err != nil {
+		t.Fatal(err)
+	}
+	web, err := sb.PutServer(ctx, platform.Server{SiteID: prod.ID, Name: "web", PowerState: platform.PowerRunning, IP: "192.168.0.10"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	disk, err := sb.PutVolume(ctx, platform.Volume{SiteID: prod.ID, SizeGB: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sb.AttachVolume(ctx, disk.ID, web.ID); err != nil {
+		t.Fatal(err)
+	}
+	provider := fmt.Sprintf(`
+provider "dr" {
+  huaweicloud {
+    access_key    = %[1]q
+    secret_key    = %[2]q
+    region        = "cn-north-4"
+    project_id    = %[3]q
+    sdrs_endpoint = %[4]q
+    ecs_endpoint  = %[4]q
+  }
+}
+`, hwemu.TestAccessKey, hwemu.TestSecretKey, hwemu.TestProjectID, emu.URL)
+	empty := func(attrs string) string {
+		return `
+resource "dr_protection_group" "empty" {
+  name          = "empty"
+  source_region = "cn-north-4"
+  source_zone   = "cn-north-4a"
+  target_region = "cn-north-4"
+  target_zone   = "cn-north-4b"
+  server_ids    = []
+` + attrs + `
+}
+`
+	}
+	group := func(attrs string) string {
+		return provider + empty("") + fmt.Sprintf(`
+resource "dr_protection_group" "app" {
+  name          = "app"
+  source_region = "cn-north-4"
+  source_zone   = "cn-north-4a"
+  target_region = "cn-north-4"
+  target_zone   = "cn-north-4b"
+  server_ids    = [%q]
+%s
+}
+`, web.ID, attrs)
+	}
+	app := "dr_protection_group.app"
+	status := func(s string) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue(app, tfjsonpath.New("status"), knownvalue.StringExact(s))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: group(""), ConfigStateChecks: []statecheck.StateCheck{status("configured"),
+				statecheck.ExpectKnownValue(app, tfjsonpath.New("dr_servers").AtSliceIndex(0).AtMapKey("server_id"), knownvalue.StringExact(web.ID))}},
+			{Config: group(`  protection = "enabled"`), ConfigStateChecks: []statecheck.StateCheck{status("replicating"),
+				statecheck.ExpectKnownValue(app, tfjsonpath.New("active_site"), knownvalue.StringExact("source")),
+				statecheck.ExpectKnownValue(app, tfjsonpath.New("replication_pair_ids"), knownvalue.SetSizeExact(1))}},
+			{
+				PreConfig: func() {
+					if _, err := sb.SetSiteHealth(ctx, prod.ID, false); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: group("  protection      = \"disabled\"\n  active_site     = \"target\"\n  allow_data_loss = true"),
+				ConfigStateChecks: []statecheck.StateCheck{status("failed_over"),
+					statecheck.ExpectKnownValue(app, tfjsonpath.New("active_site"), knownvalue.StringExact("target"))},
+			},
+			{
+				Config: strings.Replace(group("  protection      = \"disabled\"\n  active_site     = \"target\"\n  allow_data_loss = true"),
+					"server_ids    = []\n", "server_ids    = []\n  protection    = \"enabled\"\n", 1),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`R002-1`),
+			},
+			{
+				PreConfig: func() {
+					if _, err := sb.SetSiteHealth(ctx, prod.ID, true); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: group("  protection      = \"enabled\"\n  active_site     = \"target\"\n  allow_data_loss = true"),
+				ConfigStateChecks: []statecheck.StateCheck{status("replicating"),
+					statecheck.ExpectKnownValue(app, tfjsonpath.New("active_site"), knownvalue.StringExact("target"))},
+			},
+			{Config: group("  protection      = \"disabled\"\n  active_site     = \"target\"\n  allow_data_loss = true"),
+				ConfigStateChecks: []statecheck.StateCheck{status("paused")}},
+		},
+	})
+}
