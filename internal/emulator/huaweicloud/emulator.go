@@ -192,6 +192,10 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	if len(parts) >= 3 && parts[0] == "v3" {
+		e.serveCBR(w, r, parts)
+		return
+	}
 	if len(parts) < 3 || parts[0] != "v1" {
 		writeErr(w, &apiError{404, "APIGW.0101", "The API does not exist or has not been published in the environment", true})
 		return
