@@ -12,7 +12,7 @@ import (
 func newDriver(t *testing.T, s *emu.Server) *huaweicloud.Platform {
 	t.Helper()
 	p, err := huaweicloud.New(huaweicloud.Config{AccessKey: emu.TestAccessKey, SecretKey: emu.TestSecretKey,
-		Region: "cn-north-4", ProjectID: emu.TestProjectID, SDRSEndpoint: s.URL, ECSEndpoint: s.URL})
+		Region: "cn-shanghai", ProjectID: emu.TestProjectID, SDRSEndpoint: s.URL, ECSEndpoint: s.URL, CBREndpoint: s.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -20,9 +20,11 @@ func newDriver(t *testing.T, s *emu.Server) *huaweicloud.Platform {
 }
 
 // TestConformance runs the conformance suite against the driver over the SDRS emulator, on the
-// emulator's fake clock. What the driver declares: it manages protection groups only (SDRS
+// emulator's fake clock. What the driver declares: it manages protection groups and backup
+// replicas (SDRS
 // pairs are created inside groups, one per disk of a protected server: the pair checks do not
-// apply); SDRS jobs cannot be cancelled; the health of an availability zone is in no API.
+// apply); SDRS jobs cannot be cancelled; the health of an availability zone is in no API, and the
+// destination vault of a replica is not read.
 func TestConformance(t *testing.T) {
 	t.Parallel()
 	platformtest.Run(t, func(t *testing.T) platformtest.Harness {
@@ -31,7 +33,7 @@ func TestConformance(t *testing.T) {
 			Platform:     newDriver(t, s),
 			Fixture:      s.Backdoor(),
 			Advance:      s.Advance,
-			Kinds:        []lifecycle.Kind{lifecycle.ProtectionGroup},
+			Kinds:        []lifecycle.Kind{lifecycle.ProtectionGroup, lifecycle.BackupReplica},
 			Cancels:      false,
 			Unobservable: huaweicloud.Unobservable,
 		}

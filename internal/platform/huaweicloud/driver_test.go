@@ -298,7 +298,7 @@ func TestLiveErrorClasses(t *testing.T) {
 	if err := p.Invoke(ctx, lifecycle.ReplicationPair, g.PairIDs[0], lifecycle.OpStart, "t-p", nil); !platform.IsInvalid(err) {
 		t.Fatalf("an unsupported kind: %v", err)
 	}
-	if _, err := p.CreateReplica(ctx, platform.ReplicaSpec{}, ""); !platform.IsInvalid(err) || !strings.Contains(err.Error(), "backup_replica") {
+	if _, err := p.CreatePair(ctx, platform.PairSpec{}, ""); !platform.IsInvalid(err) || !strings.Contains(err.Error(), "replication_pair") {
 		t.Fatalf("an unsupported kind: %v", err)
 	}
 }

@@ -8,7 +8,8 @@
 // failover, failover, reprotect, protect/unprotect servers, delete). Replication pairs are
 // observed (Get/List/Observe) but not managed as their own kind: on SDRS a pair is created
 // inside a group, one per disk of a protected server, so the group's server_ids drive them.
-// CBR backup replicas and drills are not implemented yet (Capabilities says so).
+// dr_backup_replica is CBR cross-region replication (cbr.go). Drills are not implemented yet
+// (Capabilities says so).
 //
 // Every SDRS mutation is an asynchronous job: Invoke returns once the job is accepted; Observe
 // reads the entity's status, and a failed job shows as the group's error-* status → error{op},
@@ -28,6 +29,7 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/basic"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/config"
+	cbr "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/cbr/v1"
 	sdrs "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/sdrs/v1"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/sdrs/v1/model"
 
@@ -46,7 +48,8 @@ type Config struct {
 	// ECSEndpoint overrides https://ecs.{region}.myhuaweicloud.com: server power and AZ
 	// (Querying Details About an ECS), which SDRS does not report.
 	ECSEndpoint string
-	// CBREndpoint is accepted for the cbr_endpoint setting; CBR is not implemented yet.
+	// CBREndpoint overrides https://cbr.{region}.myhuaweicloud.com (every region's CBR calls
+	// then go to it).
 	CBREndpoint string
 	Timeout     time.Duration
 }
@@ -56,6 +59,7 @@ type Platform struct {
 	cfg    Config
 	client *sdrs.SdrsClient
 	ecs    *core.HcHttpClient
+	cbr    map[string]*cbr.CbrClient // by endpoint
 
 	mu     sync.Mutex
 	tokens map[string]string // client token → operation it was used for (this process)
@@ -116,7 +120,7 @@ func (p *Platform) Inventory() (platform.Inventory, bool) { return nil, false }
 func (p *Platform) Capabilities() *lifecycle.Capabilities {
 	return &lifecycle.Capabilities{
 		Platform: "huaweicloud",
-		Kinds:    []lifecycle.Kind{lifecycle.ProtectionGroup},
+		Kinds:    []lifecycle.Kind{lifecycle.ProtectionGroup, lifecycle.BackupReplica},
 		Manual: map[lifecycle.Kind]map[lifecycle.Op]string{
 			lifecycle.ProtectionGroup: {
 				lifecycle.OpAddMember: "SDRS creates a replication pair per disk of a protected server: protect the server (server_ids) instead, " +
@@ -131,7 +135,8 @@ func (p *Platform) Capabilities() *lifecycle.Capabilities {
 // Unobservable: the health of an availability zone is in no Huawei Cloud API (SDRS's
 // health_status does not say which site failed). It is reported in Facts.Unknown; checks that
 // need it run at apply, where SDRS decides. Server power and AZ come from ECS.
-var Unobservable = []string{lifecycle.FactSiteHealth}
+// The purpose and region of a destination vault are not read either (CBR checks the vault).
+var Unobservable = []string{lifecycle.FactSiteHealth, lifecycle.FactVault}
 
 func unknownFacts() map[string]bool {
 	m := map[string]bool{}
@@ -142,8 +147,8 @@ func unknownFacts() map[string]bool {
 }
 
 func unsupported(k lifecycle.Kind) error {
-	return platform.Invalidf("UnsupportedKind", "the huaweicloud platform does not manage %s objects yet (it manages protection groups; "+
-		"SDRS creates replication pairs for protected servers' disks; CBR backup replicas are not implemented)", k)
+	return platform.Invalidf("UnsupportedKind", "the huaweicloud platform does not manage %s objects yet (it manages protection groups and backup replicas; "+
+		"SDRS creates replication pairs for protected servers' disks)", k)
 }
 
 // ---- reads ----
@@ -595,6 +600,12 @@ func (p *Platform) Observe(ctx context.Context, kind lifecycle.Kind, id string) 
 			return lifecycle.Observation{}, err
 		}
 		return pr.Observed, nil
+	case lifecycle.BackupReplica:
+		r, err := p.GetReplica(ctx, id)
+		if err != nil {
+			return lifecycle.Observation{}, err
+		}
+		return r.Observed, nil
 	}
 	return lifecycle.Observation{}, unsupported(kind)
 }
@@ -638,6 +649,12 @@ var inProgressOrDone = map[lifecycle.Op][]lifecycle.State{
 //     (it ends protected, as it began): the token guards it within a run, and the engine's plan
 //     (active_site) across runs.
 func (p *Platform) Invoke(ctx context.Context, kind lifecycle.Kind, id string, op lifecycle.Op, token string, params map[string]string) error {
+	if kind == lifecycle.BackupReplica {
+		if err := checkToken(token); err != nil {
+			return err
+		}
+		return p.invokeReplica(ctx, id, op)
+	}
 	if kind != lifecycle.ProtectionGroup {
 		return unsupported(kind)
 	}
@@ -970,26 +987,6 @@ func (p *Platform) ProposedPairFacts(ctx context.Context, spec platform.PairSpec
 }
 
 // ---- kinds not implemented ----
-
-// CreateReplica: CBR replication is not implemented yet.
-func (p *Platform) CreateReplica(ctx context.Context, spec platform.ReplicaSpec, token string) (platform.BackupReplica, error) {
-	return platform.BackupReplica{}, unsupported(lifecycle.BackupReplica)
-}
-
-// GetReplica: not implemented.
-func (p *Platform) GetReplica(ctx context.Context, id string) (platform.BackupReplica, error) {
-	return platform.BackupReplica{}, unsupported(lifecycle.BackupReplica)
-}
-
-// ListReplicas: not implemented.
-func (p *Platform) ListReplicas(ctx context.Context) ([]platform.BackupReplica, error) {
-	return nil, unsupported(lifecycle.BackupReplica)
-}
-
-// ProposedReplicaFacts: not implemented.
-func (p *Platform) ProposedReplicaFacts(ctx context.Context, spec platform.ReplicaSpec) (lifecycle.Facts, error) {
-	return lifecycle.Facts{}, unsupported(lifecycle.BackupReplica)
-}
 
 // CreateRecoveryServer: Huawei has no recovery servers (Acronis).
 func (p *Platform) CreateRecoveryServer(ctx context.Context, spec platform.RecoveryServerSpec, token string) (platform.RecoveryServer, error) {
