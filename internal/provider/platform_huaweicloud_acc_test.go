@@ -126,3 +126,66 @@ resource "dr_protection_group" "app" {
 		},
 	})
 }
+
+// CBR replicas on the huaweicloud platform through the Terraform CLI against the emulator:
+// a disk backup is refused at plan (R003-1, from the backup CBR reports), a server backup is
+// replicated to the other region and its replica deleted on destroy.
+func TestAccHuaweiCloud_backupReplica(t *testing.T) {
+	t.Setenv(EnvPollInterval, "20ms")
+	emu := hwemu.Start(t, false, accTimeScale)
+	ctx := context.Background()
+	sb := emu.Backdoor()
+	src, err := sb.PutSite(ctx, platform.Site{Region: "cn-north-4", Zone: "cn-north-4a", Healthy: true, ReplicationCapable: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sb.PutSite(ctx, platform.Site{Region: "cn-east-3", Zone: "cn-east-3a", Healthy: true, ReplicationCapable: true}); err != nil {
+		t.Fatal(err)
+	}
+	web, err := sb.PutServer(ctx, platform.Server{SiteID: src.ID, Name: "web", PowerState: platform.PowerRunning})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bv, _ := sb.PutVault(ctx, platform.Vault{Region: "cn-north-4", Purpose: platform.VaultBackup})
+	rv, _ := sb.PutVault(ctx, platform.Vault{Region: "cn-east-3", Purpose: platform.VaultReplication})
+	server, err := sb.PutBackup(ctx, platform.Backup{Kind: platform.BackupKindServer, SourceID: web.ID, IncludesSystemDisk: true,
+		Status: platform.BackupAvailable, Region: "cn-north-4", VaultID: bv.ID, SizeGB: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	disk, err := sb.PutBackup(ctx, platform.Backup{Kind: platform.BackupKindDisk, SourceID: "vol-1", Status: platform.BackupAvailable,
+		Region: "cn-north-4", VaultID: bv.ID, SizeGB: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := func(backup string) string {
+		return fmt.Sprintf(`
+provider "dr" {
+  huaweicloud {
+    access_key   = %q
+    secret_key   = %q
+    region       = "cn-north-4"
+    project_id   = %q
+    cbr_endpoint = %q
+  }
+}
+
+resource "dr_backup_replica" "web" {
+  backup_id            = %q
+  destination_region   = "cn-east-3"
+  destination_vault_id = %q
+  name                 = "web_replica"
+}
+`, hwemu.TestAccessKey, hwemu.TestSecretKey, hwemu.TestProjectID, emu.URL, backup, rv.ID)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg(disk.ID), PlanOnly: true, ExpectError: regexp.MustCompile(`R003-1`)},
+			{Config: cfg(server.ID), ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("dr_backup_replica.web", tfjsonpath.New("status"), knownvalue.StringExact("available")),
+				statecheck.ExpectKnownValue("dr_backup_replica.web", tfjsonpath.New("replica_backup_id"), knownvalue.NotNull()),
+			}},
+		},
+	})
+}

@@ -113,8 +113,10 @@ func (e *Emulator) backupJSON(b platform.Backup, reps []platform.BackupReplica) 
 		rtype = "OS::Cinder::Volume"
 	}
 	records := []map[string]any{}
+	name, desc := "backup-"+b.ID, ""
 	for _, rep := range reps {
 		if b.IsReplica && rep.ReplicaBackupID == b.ID {
+			name, desc = rep.Name, rep.Description // the replica backup carries the replicate's name
 			switch rep.State {
 			case lifecycle.Deleting:
 				status = "deleting"
@@ -135,7 +137,7 @@ func (e *Emulator) backupJSON(b platform.Backup, reps []platform.BackupReplica) 
 		})
 	}
 	return map[string]any{
-		"id": b.ID, "name": "backup-" + b.ID, "description": "", "status": status, "image_type": image,
+		"id": b.ID, "name": name, "description": desc, "status": status, "image_type": image,
 		"resource_type": rtype, "resource_id": b.SourceID, "resource_size": b.SizeGB, "vault_id": b.VaultID,
 		"project_id": e.opts.ProjectID, "provider_id": "0daac4c5-6707-4851-97ba-169e36266b66",
 		"extend_info":         map[string]any{"contain_system_disk": b.IncludesSystemDisk, "encrypted": false},

@@ -181,6 +181,9 @@ func (p *Platform) replicaFrom(src, rec, dest obj, destFound bool) (platform.Bac
 			out.LastError += " (" + c + ")"
 		}
 	case "success":
+		if destFound {
+			out.Name, out.Description = dest.str("name"), dest.str("description")
+		}
 		if !destFound {
 			return out, platform.NotFoundf("replica %s: the destination backup %q is gone", out.ID, out.ReplicaBackupID)
 		}
