@@ -319,3 +319,75 @@ func TestActionBodyMustBeObject(t *testing.T) {
 		t.Fatalf("the driver's action body: %s", b)
 	}
 }
+
+func TestReplicaFailureAndRefusals(t *testing.T) {
+	c := startCounting(t)
+	p := c.driver(t, emu.TestSecretKey)
+	p.cfg.Region = "cn-north-4"
+	p.cfg.CBREndpoint = c.url
+	ctx := context.Background()
+	src, err := c.sb.PutSite(ctx, platform.Site{Region: "cn-north-4", Zone: "cn-north-4a", Healthy: true, ReplicationCapable: true})
+	must(t, err)
+	_, err = c.sb.PutSite(ctx, platform.Site{Region: "cn-east-3", Zone: "cn-east-3a", Healthy: true, ReplicationCapable: true})
+	must(t, err)
+	srv, err := c.sb.PutServer(ctx, platform.Server{SiteID: src.ID, Name: "web", PowerState: platform.PowerRunning})
+	must(t, err)
+	bv, _ := c.sb.PutVault(ctx, platform.Vault{Region: "cn-north-4", Purpose: platform.VaultBackup})
+	rv, _ := c.sb.PutVault(ctx, platform.Vault{Region: "cn-east-3", Purpose: platform.VaultReplication})
+	b, err := c.sb.PutBackup(ctx, platform.Backup{Kind: platform.BackupKindServer, SourceID: srv.ID, IncludesSystemDisk: true,
+		Status: platform.BackupAvailable, Region: "cn-north-4", VaultID: bv.ID, SizeGB: 1})
+	must(t, err)
+	d, err := c.sb.PutBackup(ctx, platform.Backup{Kind: platform.BackupKindDisk, SourceID: "vol", Status: platform.BackupAvailable,
+		Region: "cn-north-4", VaultID: bv.ID, SizeGB: 1})
+	must(t, err)
+	spec := platform.ReplicaSpec{BackupID: b.ID, DestinationRegion: "cn-east-3", DestinationVaultID: rv.ID, Name: "r1"}
+
+	f, err := p.ProposedReplicaFacts(ctx, spec)
+	must(t, err)
+	if !f.BackupExists || f.BackupType != "server" || !f.BackupHasSystemDisk || f.BackupStatus != "available" || f.BackupIsReplica ||
+		!f.SourceRegionCapable || !f.DestinationCapable || f.ReplicaInDestination || !f.Unknown[lifecycle.FactVault] {
+		t.Fatalf("proposed facts: %+v", f)
+	}
+	// a disk backup: BackupService.1003, precondition failed with its rule
+	_, err = p.CreateReplica(ctx, platform.ReplicaSpec{BackupID: d.ID, DestinationRegion: "cn-east-3", DestinationVaultID: rv.ID, Name: "r2"}, "")
+	if !platform.IsPreconditionFailed(err) || !strings.Contains(err.Error(), "BackupService.1003") || !strings.Contains(err.Error(), "R003-1") {
+		t.Fatalf("a disk backup: %v", err)
+	}
+	// a failing replication: record fail → error{replicate} with the reason; replicate again
+	must(t, c.sb.FailNext(ctx, lifecycle.BackupReplica, lifecycle.OpReplicate, 1))
+	r, err := p.CreateReplica(ctx, spec, "t1")
+	must(t, err)
+	var o lifecycle.Observation
+	for i := 0; i < 50; i++ {
+		c.clk.Advance(30 * time.Second)
+		if o, err = p.Observe(ctx, lifecycle.BackupReplica, r.ID); err == nil && o.State != lifecycle.Requested && o.State != lifecycle.Replicating {
+			break
+		}
+	}
+	if o.State != lifecycle.Error || o.FailedOp != lifecycle.OpReplicate || !strings.HasPrefix(o.LastError, "fail: ") {
+		t.Fatalf("a failed replication: %s %q %v", lifecycle.RenderState(o.State, o.FailedOp), o.LastError, err)
+	}
+	must(t, p.Invoke(ctx, lifecycle.BackupReplica, r.ID, lifecycle.OpReplicate, "t2", nil))
+	for i := 0; i < 50; i++ {
+		c.clk.Advance(30 * time.Second)
+		if o, err = p.Observe(ctx, lifecycle.BackupReplica, r.ID); err == nil && o.State == lifecycle.Available {
+			break
+		}
+	}
+	if o.State != lifecycle.Available {
+		t.Fatalf("the retried replication: %s", lifecycle.RenderState(o.State, o.FailedOp))
+	}
+	// replayed create: the same replica; another vault: R003-7
+	again, err := p.CreateReplica(ctx, spec, "t3")
+	if err != nil || again.ID != r.ID {
+		t.Fatalf("a replayed create: %+v %v", again, err)
+	}
+	other := spec
+	other.DestinationVaultID = bv.ID
+	if _, err := p.CreateReplica(ctx, other, "t4"); !platform.IsPreconditionFailed(err) || platform.RuleOf(err) != "R003-7" {
+		t.Fatalf("a second replica to the region: %v", err)
+	}
+	if f, _ := p.ProposedReplicaFacts(ctx, spec); !f.ReplicaInDestination {
+		t.Fatal("the replica in the destination is not seen (R003-7)")
+	}
+}
