@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	hwemu "github.com/dr-provider/terraform-provider-dr/internal/emulator/huaweicloud"
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 )
 
@@ -22,7 +23,17 @@ import (
 // the production AZ (emulator backdoor), failover, a refusal at plan naming its rule (R002-1),
 // the AZ restored, reprotect, disable protection; destroy unprotects the server and deletes
 // the group.
-func TestAccHuaweiCloud_protectionGroupStory(t *testing.T) {
+// hwGroupWorld starts the SDRS emulator with two AZs and a running server with an attached
+// disk; group(attrs) is the configuration of a group protecting it.
+type hwGroupWorld struct {
+	sb    *hwemu.Backdoor
+	prod  platform.Site
+	web   platform.Server
+	group func(attrs string) string
+}
+
+func newHWGroupWorld(t *testing.T) hwGroupWorld {
+	t.Helper()
 	t.Setenv(EnvPollInterval, "20ms")
 	emu := hwemu.Start(t, false, accTimeScale)
 	ctx := context.Background()
@@ -83,6 +94,13 @@ resource "dr_protection_group" "app" {
 }
 `, web.ID, attrs)
 	}
+	return hwGroupWorld{sb: sb, prod: prod, web: web, group: group}
+}
+
+func TestAccHuaweiCloud_protectionGroupStory(t *testing.T) {
+	w := newHWGroupWorld(t)
+	ctx := context.Background()
+	sb, prod, web, group := w.sb, w.prod, w.web, w.group
 	app := "dr_protection_group.app"
 	status := func(s string) statecheck.StateCheck {
 		return statecheck.ExpectKnownValue(app, tfjsonpath.New("status"), knownvalue.StringExact(s))
@@ -186,6 +204,47 @@ resource "dr_backup_replica" "web" {
 				statecheck.ExpectKnownValue("dr_backup_replica.web", tfjsonpath.New("status"), knownvalue.StringExact("available")),
 				statecheck.ExpectKnownValue("dr_backup_replica.web", tfjsonpath.New("replica_backup_id"), knownvalue.NotNull()),
 			}},
+		},
+	})
+}
+
+// A failed SDRS job ends in error{op} and the apply fails naming it; the next apply retries the
+// operation, with 30% of the API calls throttled (APIGW.0308), and converges.
+func TestAccHuaweiCloud_failedJobRetriedUnderThrottling(t *testing.T) {
+	w := newHWGroupWorld(t)
+	ctx := context.Background()
+	app := "dr_protection_group.app"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: w.group("")},
+			{
+				PreConfig: func() {
+					if err := w.sb.FailNext(ctx, lifecycle.ProtectionGroup, lifecycle.OpEnableProtection, 1); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:      w.group(`  protection = "enabled"`),
+				ExpectError: regexp.MustCompile(`(?s)error\{enable_protection\}.*SDRS\.1027|(?s)SDRS\.1027.*error\{enable_protection\}`),
+			},
+			{
+				PreConfig: func() {
+					if err := w.sb.SetTransientErrorRate(ctx, 0.3); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: w.group(`  protection = "enabled"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(app, tfjsonpath.New("status"), knownvalue.StringExact("replicating"))},
+			},
+			{
+				PreConfig: func() {
+					if err := w.sb.SetTransientErrorRate(ctx, 0); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: w.group(`  protection = "disabled"`),
+			},
 		},
 	})
 }

@@ -20,6 +20,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -55,6 +56,12 @@ type Emulator struct {
 	mu   sync.Mutex
 	jobs map[string]*job
 	seq  int
+
+	// throttle is the fraction of requests answered 429 APIGW.0308 (Backdoor.SetTransientErrorRate):
+	// a fault of the API gateway, one draw per request (the sandbox's own transient faults
+	// would draw once per sandbox call, several per request).
+	throttle float64
+	rng      *rand.Rand
 }
 
 // job is an SDRS asynchronous job (Querying the Job Status). Its status is derived from the
@@ -75,7 +82,28 @@ type job struct {
 
 // New builds an emulator over sb.
 func New(sb *sandbox.Sandbox, opts Options) *Emulator {
-	return &Emulator{sb: sb, opts: opts, jobs: map[string]*job{}}
+	return &Emulator{sb: sb, opts: opts, jobs: map[string]*job{}, rng: rand.New(rand.NewPCG(1, 2))}
+}
+
+// Backdoor is the test fixture: the sandbox (inventory, operation faults) with throttling at
+// the emulator's API gateway.
+type Backdoor struct {
+	*sandbox.Sandbox
+	e *Emulator
+}
+
+// SetTransientErrorRate throttles that fraction of the emulator's requests (HTTP 429, APIGW.0308).
+func (b *Backdoor) SetTransientErrorRate(ctx context.Context, rate float64) error {
+	b.e.mu.Lock()
+	b.e.throttle = rate
+	b.e.mu.Unlock()
+	return nil
+}
+
+func (e *Emulator) throttled() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.throttle > 0 && e.rng.Float64() < e.throttle
 }
 
 // Sandbox returns the physics under the emulator (its backdoor: inventory and faults).
@@ -95,8 +123,8 @@ func (s *Server) Advance(d time.Duration) {
 	}
 }
 
-// Backdoor is the platformtest Fixture (and TransientFaults, OperationFaults): the sandbox.
-func (s *Server) Backdoor() *sandbox.Sandbox { return s.sb }
+// Backdoor is the platformtest Fixture (and TransientFaults, OperationFaults).
+func (s *Server) Backdoor() *Backdoor { return &Backdoor{Sandbox: s.sb, e: s.Emulator} }
 
 // Start runs an emulator with the test credentials on an httptest.Server over a fresh sandbox
 // in t.TempDir(). fake selects a fake clock (Advance); otherwise the wall clock runs at
@@ -189,6 +217,10 @@ func badRequest(format string, args ...any) *apiError {
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := verifySignature(r, e.opts.AccessKey, e.opts.SecretKey, time.Now()); err != nil {
 		writeErr(w, &apiError{401, "APIGW.0301", "Incorrect IAM authentication information: " + err.Error(), true})
+		return
+	}
+	if e.throttled() {
+		writeErr(w, &apiError{429, "APIGW.0308", "The throttling threshold has been reached", true})
 		return
 	}
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")

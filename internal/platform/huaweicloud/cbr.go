@@ -98,7 +98,7 @@ func (p *Platform) showBackup(region, id string) (obj, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	resp, err := c.HcClient.Sync(&pathReq{ID: id}, cbrRawDef("/v3/{project_id}/backups/{id}", false))
+	r, err := syncRead(c.HcClient, &pathReq{ID: id}, func() *def.HttpRequestDef { return cbrRawDef("/v3/{project_id}/backups/{id}", false) }, "read")
 	if err != nil {
 		werr := wrap(err, "show backup "+id)
 		if platform.IsNotFound(werr) {
@@ -106,7 +106,6 @@ func (p *Platform) showBackup(region, id string) (obj, bool, error) {
 		}
 		return nil, false, werr
 	}
-	r := resp.(*rawResponse)
 	if r.Body == nil {
 		return nil, false, nil
 	}
@@ -126,12 +125,10 @@ func (p *Platform) listBackups() ([]obj, error) {
 	const page = 100
 	var out []obj
 	for offset := int32(0); ; offset += page {
-		resp, err := c.HcClient.Sync(&cbrListReq{Limit: ptr(int32(page)), Offset: ptr(offset), ShowReplication: ptr(true)},
-			cbrRawDef("/v3/{project_id}/backups", true))
+		r, err := syncRead(c.HcClient, &cbrListReq{Limit: ptr(int32(page)), Offset: ptr(offset), ShowReplication: ptr(true)}, func() *def.HttpRequestDef { return cbrRawDef("/v3/{project_id}/backups", true) }, "read")
 		if err != nil {
 			return nil, wrap(err, "list backups")
 		}
-		r := resp.(*rawResponse)
 		if r.Body == nil {
 			return out, nil
 		}
@@ -315,12 +312,11 @@ func (p *Platform) capabilities() (map[string]map[string]bool, error) {
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.HcClient.Sync(&struct{}{}, cbrRawDef("/v3/{project_id}/replication-capabilities", false))
+	r, err := syncRead(c.HcClient, &struct{}{}, func() *def.HttpRequestDef { return cbrRawDef("/v3/{project_id}/replication-capabilities", false) }, "read")
 	if err != nil {
 		return nil, wrap(err, "replication capabilities")
 	}
 	out := map[string]map[string]bool{}
-	r := resp.(*rawResponse)
 	if r.Body == nil {
 		return out, nil
 	}

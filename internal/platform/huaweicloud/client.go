@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/def"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
@@ -186,4 +187,28 @@ func wrap(err error, what string) error {
 	}
 	// net/http transport errors surface unwrapped from the SDK
 	return &platform.Error{Class: platform.ClassRetryable, Code: platform.CodeInternal, Message: what, Err: err}
+}
+
+// syncRead runs a read (GET) with up to three attempts on a retryable error (throttling, a
+// dropped connection): reads have no effect, and one observation makes several of them.
+func syncRead(hc interface {
+	Sync(req interface{}, reqDef *def.HttpRequestDef) (interface{}, error)
+}, req any, mk func() *def.HttpRequestDef, what string) (*rawResponse, error) {
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		if attempt > 0 {
+			time.Sleep(time.Duration(25<<attempt) * time.Millisecond)
+		}
+		var resp interface{}
+		d := mk()
+		resp, err = hc.Sync(req, d)
+		if err == nil {
+			return resp.(*rawResponse), nil
+		}
+		err = wrap(err, what+" "+d.Path)
+		if !platform.IsRetryable(err) {
+			return nil, err
+		}
+	}
+	return nil, err
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/basic"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/config"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/def"
 	cbr "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/cbr/v1"
 	sdrs "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/sdrs/v1"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/sdrs/v1/model"
@@ -165,11 +166,10 @@ func (p *Platform) getRaw(path, id string, groupID string, what string) (obj, er
 	} else {
 		req = &pathReq{ID: id}
 	}
-	resp, err := p.client.HcClient.Sync(req, rawDef(path, query))
+	r, err := syncRead(p.client.HcClient, req, func() *def.HttpRequestDef { return rawDef(path, query) }, "read")
 	if err != nil {
 		return nil, wrap(err, what)
 	}
-	r := resp.(*rawResponse)
 	if r.Body == nil {
 		return obj{}, nil
 	}
@@ -185,11 +185,10 @@ func (p *Platform) listAll(path, key, groupID, what string) ([]obj, error) {
 		if groupID != "" {
 			lr.ServerGroupId = &groupID
 		}
-		resp, err := p.client.HcClient.Sync(&lr, rawDef(path, true))
+		r, err := syncRead(p.client.HcClient, &lr, func() *def.HttpRequestDef { return rawDef(path, true) }, "read")
 		if err != nil {
 			return nil, wrap(err, what)
 		}
-		r := resp.(*rawResponse)
 		if r.Body == nil {
 			return out, nil
 		}
@@ -342,7 +341,7 @@ func (p *Platform) groupFrom(ctx context.Context, g obj, insts, reps []obj) (pla
 // serverInfo is an ECS server's status and AZ (Querying Details About an ECS,
 // GET /v1/{project_id}/cloudservers/{server_id}); found is false for a deleted server.
 func (p *Platform) serverInfo(id string) (status, az string, found bool, err error) {
-	resp, err := p.ecs.Sync(&pathReq{ID: id}, rawDef("/v1/{project_id}/cloudservers/{id}", false))
+	r, err := syncRead(p.ecs, &pathReq{ID: id}, func() *def.HttpRequestDef { return rawDef("/v1/{project_id}/cloudservers/{id}", false) }, "read")
 	if err != nil {
 		werr := wrap(err, "show server "+id)
 		if platform.IsNotFound(werr) || strings.Contains(err.Error(), "Ecs.0114") {
@@ -350,7 +349,6 @@ func (p *Platform) serverInfo(id string) (status, az string, found bool, err err
 		}
 		return "", "", false, werr
 	}
-	r := resp.(*rawResponse)
 	if r.Body == nil {
 		return "", "", false, nil
 	}
