@@ -3,10 +3,13 @@ package provider
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -26,6 +29,7 @@ import (
 // hwGroupWorld starts the SDRS emulator with two AZs and a running server with an attached
 // disk; group(attrs) is the configuration of a group protecting it.
 type hwGroupWorld struct {
+	url   string
 	sb    *hwemu.Backdoor
 	prod  platform.Site
 	web   platform.Server
@@ -94,7 +98,7 @@ resource "dr_protection_group" "app" {
 }
 `, web.ID, attrs)
 	}
-	return hwGroupWorld{sb: sb, prod: prod, web: web, group: group}
+	return hwGroupWorld{url: emu.URL, sb: sb, prod: prod, web: web, group: group}
 }
 
 func TestAccHuaweiCloud_protectionGroupStory(t *testing.T) {
@@ -245,6 +249,81 @@ func TestAccHuaweiCloud_failedJobRetriedUnderThrottling(t *testing.T) {
 				},
 				Config: w.group(`  protection = "disabled"`),
 			},
+		},
+	})
+}
+
+// examples/huaweicloud/main.tf applied against the emulator, its credentials and endpoints
+// from the HW_* environment variables: protect, fail over after an outage, reprotect.
+func TestAccHuaweiCloud_example(t *testing.T) {
+	w := newHWGroupWorld(t) // the SDRS world; the example's provider block reads the environment
+	ctx := context.Background()
+	b, err := os.ReadFile(filepath.Join("..", "..", "examples", "huaweicloud", "main.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := string(b)
+	cfg = cfg[strings.Index(cfg, "provider \"dr\""):] // the harness supplies the provider (no required_providers)
+	if i := strings.Index(cfg, "\noutput \""); i > 0 {
+		cfg = cfg[:i] // outputs lag one refresh behind (see the quickstart's story test)
+	}
+	for k, v := range map[string]string{"HW_ACCESS_KEY": hwemu.TestAccessKey, "HW_SECRET_KEY": hwemu.TestSecretKey,
+		"HW_REGION_NAME": "cn-north-4", "HW_PROJECT_ID": hwemu.TestProjectID,
+		"HW_SDRS_ENDPOINT": w.url, "HW_ECS_ENDPOINT": w.url, "HW_CBR_ENDPOINT": w.url} {
+		t.Setenv(k, v)
+	}
+	if _, err := w.sb.PutSite(ctx, platform.Site{Region: "cn-east-3", Zone: "cn-east-3a", Healthy: true, ReplicationCapable: true}); err != nil {
+		t.Fatal(err)
+	}
+	bv, _ := w.sb.PutVault(ctx, platform.Vault{Region: "cn-north-4", Purpose: platform.VaultBackup})
+	rv, _ := w.sb.PutVault(ctx, platform.Vault{Region: "cn-east-3", Purpose: platform.VaultReplication})
+	backup, err := w.sb.PutBackup(ctx, platform.Backup{Kind: platform.BackupKindServer, SourceID: w.web.ID, IncludesSystemDisk: true,
+		Status: platform.BackupAvailable, Region: "cn-north-4", VaultID: bv.ID, SizeGB: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars := func(kv ...string) config.Variables {
+		out := config.Variables{"region": config.StringVariable("cn-north-4"), "production_az": config.StringVariable("cn-north-4a"),
+			"dr_az": config.StringVariable("cn-north-4b"), "server_ids": config.ListVariable(config.StringVariable(w.web.ID)),
+			"backup_id": config.StringVariable(backup.ID), "replica_region": config.StringVariable("cn-east-3"),
+			"replica_vault_id": config.StringVariable(rv.ID)}
+		for i := 0; i+1 < len(kv); i += 2 {
+			if kv[i] == "allow_data_loss" {
+				out[kv[i]] = config.BoolVariable(kv[i+1] == "true")
+				continue
+			}
+			out[kv[i]] = config.StringVariable(kv[i+1])
+		}
+		return out
+	}
+	status := func(s string) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue("dr_protection_group.app", tfjsonpath.New("status"), knownvalue.StringExact(s))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg, ConfigVariables: vars(), ConfigStateChecks: []statecheck.StateCheck{status("configured"),
+				statecheck.ExpectKnownValue("dr_backup_replica.app", tfjsonpath.New("status"), knownvalue.StringExact("available"))}},
+			{Config: cfg, ConfigVariables: vars("protection", "enabled"), ConfigStateChecks: []statecheck.StateCheck{status("replicating")}},
+			{
+				PreConfig: func() {
+					if _, err := w.sb.SetSiteHealth(ctx, w.prod.ID, false); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg, ConfigVariables: vars("active_site", "target", "protection", "disabled", "allow_data_loss", "true"),
+				ConfigStateChecks: []statecheck.StateCheck{status("failed_over")},
+			},
+			{
+				PreConfig: func() {
+					if _, err := w.sb.SetSiteHealth(ctx, w.prod.ID, true); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg, ConfigVariables: vars("active_site", "target", "protection", "enabled", "allow_data_loss", "true"),
+				ConfigStateChecks: []statecheck.StateCheck{status("replicating")},
+			},
+			{Config: cfg, ConfigVariables: vars("active_site", "target", "protection", "disabled")},
 		},
 	})
 }
