@@ -286,6 +286,8 @@ func (e *Emulator) route(ctx context.Context, r *http.Request, p []string, body 
 		return e.detachReplication(ctx, p[1], p[3])
 	case p[0] == "jobs" && len(p) == 2 && m == http.MethodGet:
 		return e.showJob(ctx, p[1])
+	case p[0] == "cloudservers" && len(p) == 2 && p[1] == "detail" && m == http.MethodGet:
+		return e.listServers(ctx, r)
 	case p[0] == "cloudservers" && len(p) == 2 && m == http.MethodGet:
 		return e.showServer(ctx, p[1])
 	case p[0] == "task-center" && len(p) == 2 && p[1] == "failure-jobs" && m == http.MethodGet:
@@ -807,6 +809,33 @@ func (e *Emulator) pendingPairs() map[string]string {
 		}
 	}
 	return out
+}
+
+// listServers: ECS Querying Details About ECSs (ListServersDetails),
+// GET /v1/{project_id}/cloudservers/detail?limit&offset (offset: the page, from 1)
+// (https://support.huaweicloud.com/intl/en-us/api-ecs/ecs_02_0104.html).
+func (e *Emulator) listServers(ctx context.Context, r *http.Request) (any, int, error) {
+	srvs, err := e.sb.ListServers(ctx)
+	if err != nil {
+		return nil, 0, translate(err, "")
+	}
+	limit, page := 25, 1
+	if v, err := strconv.Atoi(r.URL.Query().Get("limit")); err == nil && v > 0 {
+		limit = min(v, 1000)
+	}
+	if v, err := strconv.Atoi(r.URL.Query().Get("offset")); err == nil && v > 0 {
+		page = v
+	}
+	lo, hi := min((page-1)*limit, len(srvs)), min(page*limit, len(srvs))
+	out := []map[string]any{}
+	for _, s := range srvs[lo:hi] {
+		v, _, err := e.showServer(ctx, s.ID)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, v.(map[string]any)["server"].(map[string]any))
+	}
+	return map[string]any{"servers": out, "count": len(srvs)}, http.StatusOK, nil
 }
 
 // showServer: ECS Querying Details About an ECS (ShowServer), GET /v1/{project_id}/cloudservers/{server_id}

@@ -12,7 +12,7 @@ import (
 func newDriver(t *testing.T, s *emu.Server) *huaweicloud.Platform {
 	t.Helper()
 	p, err := huaweicloud.New(huaweicloud.Config{AccessKey: emu.TestAccessKey, SecretKey: emu.TestSecretKey,
-		Region: "cn-shanghai", ProjectID: emu.TestProjectID, SDRSEndpoint: s.URL, ECSEndpoint: s.URL, CBREndpoint: s.URL})
+		Region: "cn-shanghai", ProjectID: emu.TestProjectID, SDRSEndpoint: s.URL, ECSEndpoint: s.URL, CBREndpoint: s.URL, ReadCacheTTL: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -107,7 +107,7 @@ func TestDefensiveDecoding(t *testing.T) {
 	})
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
-	p, err := New(Config{AccessKey: "ak", SecretKey: "sk", Region: "r1", ProjectID: "p1", SDRSEndpoint: srv.URL, ECSEndpoint: srv.URL})
+	p, err := New(Config{AccessKey: "ak", SecretKey: "sk", Region: "r1", ProjectID: "p1", SDRSEndpoint: srv.URL, ECSEndpoint: srv.URL, ReadCacheTTL: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +156,7 @@ func startCounting(t *testing.T) *countingEmulator {
 func (c *countingEmulator) driver(t *testing.T, sk string) *Platform {
 	t.Helper()
 	p, err := New(Config{AccessKey: emu.TestAccessKey, SecretKey: sk, Region: "cn-north-4", ProjectID: emu.TestProjectID,
-		SDRSEndpoint: c.url, ECSEndpoint: c.url})
+		SDRSEndpoint: c.url, ECSEndpoint: c.url, ReadCacheTTL: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,6 +23,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -53,6 +54,9 @@ type Config struct {
 	// then go to it).
 	CBREndpoint string
 	Timeout     time.Duration
+	// ReadCacheTTL is how long the shared read snapshot serves reads (snapshot.go); 0 means
+	// one second, negative turns the cache off.
+	ReadCacheTTL time.Duration
 }
 
 // Platform is the Huawei Cloud SDRS driver.
@@ -65,6 +69,10 @@ type Platform struct {
 	mu     sync.Mutex
 	tokens map[string]string // client token → operation it was used for (this process)
 	jobs   map[string]string // group id → last job id this process started on it
+
+	snapMu sync.Mutex
+	snap   *readSnapshot
+	gen    atomic.Int64 // write generation: a write invalidates the snapshot
 }
 
 var _ platform.Platform = (*Platform)(nil)
@@ -93,6 +101,9 @@ func New(cfg Config) (*Platform, error) {
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 30 * time.Second
+	}
+	if cfg.ReadCacheTTL == 0 {
+		cfg.ReadCacheTTL = time.Second
 	}
 	hc, err := core.NewHcHttpClientBuilder().WithEndpoints([]string{ep}).WithCredential(cred).
 		WithHttpConfig(config.DefaultHttpConfig().WithTimeout(cfg.Timeout)).SafeBuild()
@@ -178,7 +189,7 @@ func (p *Platform) getRaw(path, id string, groupID string, what string) (obj, er
 
 // listAll pages through a list call (limit/offset) and returns the items under key.
 func (p *Platform) listAll(path, key, groupID, what string) ([]obj, error) {
-	const page = 100
+	const page = 1000
 	var out []obj
 	for offset := int32(0); ; offset += page {
 		lr := listReq{Limit: ptr(int32(page)), Offset: ptr(offset)}
@@ -198,7 +209,14 @@ func (p *Platform) listAll(path, key, groupID, what string) ([]obj, error) {
 		}
 		items := o.list(key)
 		out = append(out, items...)
-		if len(items) < page || (o.int("count") > 0 && len(out) >= o.int("count")) {
+		if c := o.int("count"); c > 0 { // the service may cap the page below the limit asked
+			if len(out) >= c || len(items) == 0 {
+				return out, nil
+			}
+			offset += int32(len(items)) - page
+			continue
+		}
+		if len(items) < page {
 			return out, nil
 		}
 	}
@@ -266,6 +284,13 @@ func siteOf(priorityStation string) lifecycle.Site {
 
 // readGroup reads the group, its protected instances and its replication pairs.
 func (p *Platform) readGroup(ctx context.Context, id string) (platform.ProtectionGroup, error) {
+	if snap, err := p.snapshot(); err != nil {
+		return platform.ProtectionGroup{}, err
+	} else if snap != nil {
+		if g, ok := snap.groups[id]; ok {
+			return p.groupFrom(ctx, g, snap.insts[id], snap.reps[id], snap.server)
+		}
+	}
 	g, err := p.getRaw("/v1/{project_id}/server-groups/{id}", id, "", "show protection group "+id)
 	if err != nil {
 		return platform.ProtectionGroup{}, err
@@ -278,10 +303,10 @@ func (p *Platform) readGroup(ctx context.Context, id string) (platform.Protectio
 	if err != nil {
 		return platform.ProtectionGroup{}, err
 	}
-	return p.groupFrom(ctx, g.obj("server_group"), insts, reps)
+	return p.groupFrom(ctx, g.obj("server_group"), insts, reps, p.serverInfo)
 }
 
-func (p *Platform) groupFrom(ctx context.Context, g obj, insts, reps []obj) (platform.ProtectionGroup, error) {
+func (p *Platform) groupFrom(ctx context.Context, g obj, insts, reps []obj, server serverLookup) (platform.ProtectionGroup, error) {
 	repl := g.str("replication_status")
 	st, failed, err := groupState(g.str("status"), repl)
 	if err != nil {
@@ -318,7 +343,7 @@ func (p *Platform) groupFrom(ctx context.Context, g obj, insts, reps []obj) (pla
 			if side.id == "" {
 				continue
 			}
-			status, _, found, err := p.serverInfo(side.id)
+			status, _, found, err := server(side.id)
 			if err != nil {
 				return platform.ProtectionGroup{}, err
 			}
@@ -419,30 +444,18 @@ func (p *Platform) GetGroup(ctx context.Context, id string) (platform.Protection
 // ListGroups lists every protection group (Querying Protection Groups, paginated), with one
 // paginated list of protected instances and one of pairs for all of them.
 func (p *Platform) ListGroups(ctx context.Context) ([]platform.ProtectionGroup, error) {
-	gs, err := p.listAll("/v1/{project_id}/server-groups", "server_groups", "", "list protection groups")
+	snap, err := p.snapshot()
 	if err != nil {
 		return nil, err
 	}
-	insts, err := p.listAll("/v1/{project_id}/protected-instances", "protected_instances", "", "list protected instances")
-	if err != nil {
-		return nil, err
-	}
-	reps, err := p.listAll("/v1/{project_id}/replications", "replications", "", "list replication pairs")
-	if err != nil {
-		return nil, err
-	}
-	byGroup := func(items []obj, id string) []obj {
-		var out []obj
-		for _, x := range items {
-			if x.str("server_group_id") == id {
-				out = append(out, x)
-			}
+	if snap == nil { // cache off: a fresh snapshot for this call
+		if snap, err = p.loadSnapshot(p.gen.Load()); err != nil {
+			return nil, err
 		}
-		return out
 	}
-	out := make([]platform.ProtectionGroup, 0, len(gs))
-	for _, g := range gs {
-		v, err := p.groupFrom(ctx, g, byGroup(insts, g.str("id")), byGroup(reps, g.str("id")))
+	out := make([]platform.ProtectionGroup, 0, len(snap.order))
+	for _, id := range snap.order {
+		v, err := p.groupFrom(ctx, snap.groups[id], snap.insts[id], snap.reps[id], snap.server)
 		if err != nil {
 			return nil, err
 		}
@@ -473,6 +486,7 @@ func (p *Platform) CreateGroup(ctx context.Context, spec platform.GroupSpec, tok
 		params.Description = ptr(spec.Description)
 	}
 	resp, err := p.client.CreateProtectionGroup(&model.CreateProtectionGroupRequest{Body: &model.CreateProtectionGroupRequestBody{ServerGroup: params}})
+	p.wrote()
 	if err != nil {
 		return platform.ProtectionGroup{}, wrap(err, "create protection group")
 	}
@@ -525,6 +539,7 @@ func (p *Platform) UpdateGroup(ctx context.Context, id string, spec platform.Gro
 	if spec.Name != "" && spec.Name != cur.Name {
 		_, err := p.client.UpdateProtectionGroupName(&model.UpdateProtectionGroupNameRequest{ServerGroupId: id,
 			Body: &model.UpdateProtectionGroupNameRequestBody{ServerGroup: &model.UpdateProtectionGroupNameRequestParams{Name: spec.Name}}})
+		p.wrote()
 		if err != nil {
 			return platform.ProtectionGroup{}, wrap(err, "rename protection group")
 		}
@@ -689,7 +704,9 @@ func (p *Platform) Invoke(ctx context.Context, kind lifecycle.Kind, id string, o
 	}
 	var jobID string
 	if !done {
+		p.wrote()
 		jobID, done, err = p.issue(ctx, g, op, params)
+		p.wrote()
 		if err != nil {
 			return err
 		}
