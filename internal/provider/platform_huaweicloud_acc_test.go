@@ -208,6 +208,29 @@ resource "dr_backup_replica" "web" {
 				statecheck.ExpectKnownValue("dr_backup_replica.web", tfjsonpath.New("status"), knownvalue.StringExact("available")),
 				statecheck.ExpectKnownValue("dr_backup_replica.web", tfjsonpath.New("replica_backup_id"), knownvalue.NotNull()),
 			}},
+			{ // a second replica of the backup to the same region (R003-7), a replica of the replica (R003-6)
+				Config: cfg(server.ID) + fmt.Sprintf(`
+resource "dr_backup_replica" "again" {
+  backup_id            = %q
+  destination_region   = "cn-east-3"
+  destination_vault_id = %q
+  name                 = "web_replica_2"
+}
+`, server.ID, rv.ID),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`R003-7`),
+			},
+			{
+				Config: cfg(server.ID) + fmt.Sprintf(`
+resource "dr_backup_replica" "chain" {
+  backup_id            = dr_backup_replica.web.replica_backup_id
+  destination_region   = "cn-north-4"
+  destination_vault_id = %q
+  name                 = "web_replica_back"
+}
+`, bv.ID),
+				ExpectError: regexp.MustCompile(`R003-6`),
+			},
 		},
 	})
 }
