@@ -29,11 +29,12 @@ import (
 // hwGroupWorld starts the SDRS emulator with two AZs and a running server with an attached
 // disk; group(attrs) is the configuration of a group protecting it.
 type hwGroupWorld struct {
-	url   string
-	sb    *hwemu.Backdoor
-	prod  platform.Site
-	web   platform.Server
-	group func(attrs string) string
+	url      string
+	drServer string // a server at the DR AZ
+	sb       *hwemu.Backdoor
+	prod     platform.Site
+	web      platform.Server
+	group    func(attrs string) string
 }
 
 func newHWGroupWorld(t *testing.T) hwGroupWorld {
@@ -46,7 +47,12 @@ func newHWGroupWorld(t *testing.T) hwGroupWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sb.PutSite(ctx, platform.Site{Region: "cn-north-4", Zone: "cn-north-4b", Healthy: true, ReplicationCapable: true}); err != nil {
+	dr, err := sb.PutSite(ctx, platform.Site{Region: "cn-north-4", Zone: "cn-north-4b", Healthy: true, ReplicationCapable: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	drServer, err := sb.PutServer(ctx, platform.Server{SiteID: dr.ID, Name: "dr-host", PowerState: platform.PowerStopped})
+	if err != nil {
 		t.Fatal(err)
 	}
 	web, err := sb.PutServer(ctx, platform.Server{SiteID: prod.ID, Name: "web", PowerState: platform.PowerRunning, IP: "192.168.0.10"})
@@ -98,7 +104,7 @@ resource "dr_protection_group" "app" {
 }
 `, web.ID, attrs)
 	}
-	return hwGroupWorld{url: emu.URL, sb: sb, prod: prod, web: web, group: group}
+	return hwGroupWorld{url: emu.URL, drServer: drServer.ID, sb: sb, prod: prod, web: web, group: group}
 }
 
 func TestAccHuaweiCloud_protectionGroupStory(t *testing.T) {
@@ -114,6 +120,11 @@ func TestAccHuaweiCloud_protectionGroupStory(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: group(""), ConfigStateChecks: []statecheck.StateCheck{status("configured"),
 				statecheck.ExpectKnownValue(app, tfjsonpath.New("dr_servers").AtSliceIndex(0).AtMapKey("server_id"), knownvalue.StringExact(web.ID))}},
+			{ // a server at the DR AZ cannot be protected (SDRS.1304): refused at plan, from ECS's AZ
+				Config:      strings.Replace(group(""), fmt.Sprintf("[%q]", web.ID), fmt.Sprintf("[%q, %q]", web.ID, w.drServer), 1),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`V-GRP-MEMBERS`),
+			},
 			{Config: group(`  protection = "enabled"`), ConfigStateChecks: []statecheck.StateCheck{status("replicating"),
 				statecheck.ExpectKnownValue(app, tfjsonpath.New("active_site"), knownvalue.StringExact("source")),
 				statecheck.ExpectKnownValue(app, tfjsonpath.New("replication_pair_ids"), knownvalue.SetSizeExact(1))}},
