@@ -284,6 +284,12 @@ func (e *Emulator) route(ctx context.Context, r *http.Request, p []string, body 
 		return e.deleteReplication(ctx, p[1])
 	case p[0] == "protected-instances" && len(p) == 4 && p[2] == "detachreplication" && m == http.MethodDelete:
 		return e.detachReplication(ctx, p[1], p[3])
+	case p[0] == "disaster-recovery-drills" && len(p) == 1 && m == http.MethodPost:
+		return e.createDrill(ctx, body)
+	case p[0] == "disaster-recovery-drills" && len(p) == 1 && m == http.MethodGet:
+		return e.listDrills(ctx, r)
+	case p[0] == "disaster-recovery-drills" && len(p) == 2 && m == http.MethodDelete:
+		return e.deleteDrill(ctx, p[1])
 	case p[0] == "jobs" && len(p) == 2 && m == http.MethodGet:
 		return e.showJob(ctx, p[1])
 	case p[0] == "cloudservers" && len(p) == 2 && p[1] == "detail" && m == http.MethodGet:

@@ -391,3 +391,21 @@ func TestReplicaFailureAndRefusals(t *testing.T) {
 		t.Fatal("the replica in the destination is not seen (R003-7)")
 	}
 }
+
+func TestDrill(t *testing.T) {
+	c := startCounting(t)
+	p := c.driver(t, emu.TestSecretKey)
+	ctx := context.Background()
+	g := c.group(t, p)
+	must(t, p.Invoke(ctx, lifecycle.ProtectionGroup, g.ID, lifecycle.OpEnableProtection, "t-1", nil))
+	c.settle(t, p, g.ID)
+	must(t, p.Invoke(ctx, lifecycle.ProtectionGroup, g.ID, lifecycle.OpStartDrill, "t-2", nil))
+	if o := c.settle(t, p, g.ID); !o.Facts.DrillActive || o.State != lifecycle.Replicating {
+		t.Fatalf("after start_drill: %s drill %v", o.State, o.Facts.DrillActive)
+	}
+	must(t, p.Invoke(ctx, lifecycle.ProtectionGroup, g.ID, lifecycle.OpStartDrill, "t-3", nil)) // already running: not issued again
+	must(t, p.Invoke(ctx, lifecycle.ProtectionGroup, g.ID, lifecycle.OpStopDrill, "t-4", nil))
+	if o := c.settle(t, p, g.ID); o.Facts.DrillActive {
+		t.Fatal("the drill is still running after stop_drill")
+	}
+}

@@ -5,11 +5,10 @@
 // the "Huawei Cloud" section of the platforms guide (templates/guides/platforms.md.tmpl).
 //
 // What is served: dr_protection_group (create, rename, enable/disable protection, planned
-// failover, failover, reprotect, protect/unprotect servers, delete). Replication pairs are
+// failover, failover, reprotect, protect/unprotect servers, remove pairs, drills, delete). Replication pairs are
 // observed (Get/List/Observe) but not managed as their own kind: on SDRS a pair is created
 // inside a group, one per disk of a protected server, so the group's server_ids drive them.
-// dr_backup_replica is CBR cross-region replication (cbr.go). Drills are not implemented yet
-// (Capabilities says so).
+// dr_backup_replica is CBR cross-region replication (cbr.go). Drills are SDRS DR drills.
 //
 // Every SDRS mutation is an asynchronous job: Invoke returns once the job is accepted; Observe
 // reads the entity's status, and a failed job shows as the group's error-* status → error{op},
@@ -127,8 +126,8 @@ func (p *Platform) Close() error { return nil }
 // Inventory: a real cloud has no sandbox inventory.
 func (p *Platform) Inventory() (platform.Inventory, bool) { return nil, false }
 
-// Capabilities: protection groups only; membership through pairs and drills are console steps
-// for now.
+// Capabilities: protection groups and backup replicas; adding a pair by itself is a console
+// step (SDRS creates pairs with protected servers).
 func (p *Platform) Capabilities() *lifecycle.Capabilities {
 	return &lifecycle.Capabilities{
 		Platform: "huaweicloud",
@@ -137,8 +136,6 @@ func (p *Platform) Capabilities() *lifecycle.Capabilities {
 			lifecycle.ProtectionGroup: {
 				lifecycle.OpAddMember: "SDRS creates a replication pair per disk of a protected server: protect the server (server_ids) instead, " +
 					"or create the pair of an unattached disk in the SDRS console (Create Replication Pair).",
-				lifecycle.OpStartDrill: "Create the DR drill in the SDRS console (DR Drills); this driver does not issue it yet.",
-				lifecycle.OpStopDrill:  "Delete the DR drill in the SDRS console (DR Drills); this driver does not issue it yet.",
 			},
 		},
 	}
@@ -830,6 +827,37 @@ func (p *Platform) issue(ctx context.Context, g platform.ProtectionGroup, op lif
 		return "", true, nil // not protected: nothing to do
 	case lifecycle.OpRemoveMember:
 		return p.removePair(ctx, g, params[lifecycle.ParamPairID])
+	case lifecycle.OpStartDrill:
+		if g.DrillActive {
+			return "", true, nil
+		}
+		// Creating a DR Drill (the drill VPC is created by SDRS when none is given).
+		r, err := p.client.CreateDisasterRecoveryDrill(&model.CreateDisasterRecoveryDrillRequest{Body: &model.CreateDisasterRecoveryDrillRequestBody{
+			DisasterRecoveryDrill: &model.CreateDisasterRecoveryDrillRequestParams{ServerGroupId: id, Name: "dr-drill-" + g.Name}}})
+		if err != nil {
+			return job(nil, err, "start drill")
+		}
+		return job(r.JobId, nil, "start drill")
+	case lifecycle.OpStopDrill:
+		// Deleting a DR Drill, every drill of the group (Querying DR Drills).
+		drills, err := p.listAll("/v1/{project_id}/disaster-recovery-drills", "disaster_recovery_drills", id, "list drills")
+		if err != nil {
+			return "", false, err
+		}
+		last := ""
+		for _, d := range drills {
+			if d.str("server_group_id") != id {
+				continue
+			}
+			r, err := p.client.DeleteDisasterRecoveryDrill(&model.DeleteDisasterRecoveryDrillRequest{DisasterRecoveryDrillId: d.str("id")})
+			if err != nil && !platform.IsNotFound(wrap(err, "")) {
+				return job(nil, err, "stop drill")
+			}
+			if r != nil {
+				last = deref(r.JobId)
+			}
+		}
+		return last, last == "", nil
 	case lifecycle.OpUpdate:
 		if n := params[lifecycle.ParamName]; n != "" && n != g.Name {
 			_, err := p.UpdateGroup(ctx, id, platform.GroupSpec{Name: n, Description: g.Description})
