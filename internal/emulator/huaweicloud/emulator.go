@@ -818,8 +818,8 @@ func (e *Emulator) pendingPairs() map[string]string {
 }
 
 // listServers: ECS Querying Details About ECSs (ListServersDetails),
-// GET /v1/{project_id}/cloudservers/detail?limit&offset (offset: the page, from 1)
-// (https://support.huaweicloud.com/intl/en-us/api-ecs/ecs_02_0104.html).
+// GET /v1/{project_id}/cloudservers/detail?limit&offset (offset: the page, from 1), in the ECS
+// API reference (https://support.huaweicloud.com/intl/en-us/api-ecs/).
 func (e *Emulator) listServers(ctx context.Context, r *http.Request) (any, int, error) {
 	srvs, err := e.sb.ListServers(ctx)
 	if err != nil {
@@ -845,8 +845,9 @@ func (e *Emulator) listServers(ctx context.Context, r *http.Request) (any, int, 
 }
 
 // showServer: ECS Querying Details About an ECS (ShowServer), GET /v1/{project_id}/cloudservers/{server_id}
-// (https://support.huaweicloud.com/intl/en-us/api-ecs/ecs_02_0105.html): the sandbox server with
+// in the ECS API reference: the sandbox server with
 // status ACTIVE (running) or SHUTOFF (stopped) and its AZ. Served at the same address as SDRS.
+// A missing server: 404 Ecs.0114.
 func (e *Emulator) showServer(ctx context.Context, id string) (any, int, error) {
 	s, err := e.sb.GetServer(ctx, id)
 	if err != nil {

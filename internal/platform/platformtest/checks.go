@@ -282,8 +282,14 @@ func checkRetryable(r *runner) {
 		r.t.Skip("the fixture cannot inject throttling (TransientFaults)")
 	}
 	var p platform.ReplicationPair
+	var g platform.ProtectionGroup // a platform without pairs retries a group's delete instead
 	if r.supports(pairK) {
 		p = r.newPair(r.world(), "pt-retry")
+	} else if r.supports(groupK) {
+		w := r.world()
+		g = must(r.p.CreateGroup(r.ctx, platform.GroupSpec{Name: "pt-retry", SourceRegion: w.src.Region, SourceZone: w.src.Zone,
+			TargetRegion: w.dst.Region, TargetZone: w.dst.Zone}, token()))(r)
+		r.wantSettled(groupK, g.ID, lifecycle.Configured, "")
 	}
 	r.ok(tf.SetTransientErrorRate(r.ctx, 1), "inject throttling")
 	_, err := r.p.ListPairs(r.ctx)
@@ -296,11 +302,21 @@ func checkRetryable(r *runner) {
 	if p.ID != "" {
 		r.wantClass(r.p.Invoke(r.ctx, pairK, p.ID, lifecycle.OpStart, tok, nil), "start while throttled", platform.ClassRetryable)
 	}
+	if g.ID != "" {
+		r.wantClass(r.p.Invoke(r.ctx, groupK, g.ID, lifecycle.OpDelete, tok, nil), "delete while throttled", platform.ClassRetryable)
+	}
 	r.ok(tf.SetTransientErrorRate(r.ctx, 0), "stop throttling")
 	if p.ID != "" { // the retry with the same token takes effect once
 		r.ok(r.p.Invoke(r.ctx, pairK, p.ID, lifecycle.OpStart, tok, nil), "start retried with its token")
 		r.ok(r.p.Invoke(r.ctx, pairK, p.ID, lifecycle.OpStart, tok, nil), "start retried twice with its token")
 		r.wantSettled(pairK, p.ID, lifecycle.Replicating, "")
+	}
+	if g.ID != "" {
+		r.ok(r.p.Invoke(r.ctx, groupK, g.ID, lifecycle.OpDelete, tok, nil), "delete retried with its token")
+		if err := r.p.Invoke(r.ctx, groupK, g.ID, lifecycle.OpDelete, tok, nil); err != nil && !platform.IsNotFound(err) {
+			r.t.Fatalf("delete retried twice with its token: %v", err)
+		}
+		r.wantGone(groupK, g.ID)
 	}
 }
 
