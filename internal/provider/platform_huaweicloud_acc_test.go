@@ -136,7 +136,9 @@ func TestAccHuaweiCloud_protectionGroupStory(t *testing.T) {
 				},
 				Config: group("  protection      = \"disabled\"\n  active_site     = \"target\"\n  allow_data_loss = true"),
 				ConfigStateChecks: []statecheck.StateCheck{status("failed_over"),
-					statecheck.ExpectKnownValue(app, tfjsonpath.New("active_site"), knownvalue.StringExact("target"))},
+					statecheck.ExpectKnownValue(app, tfjsonpath.New("active_site"), knownvalue.StringExact("target")),
+					// R002-5: the production server's address moved to its DR-site twin (read from ECS)
+					statecheck.ExpectKnownValue(app, tfjsonpath.New("dr_servers").AtSliceIndex(0).AtMapKey("twin_ip"), knownvalue.StringExact("192.168.0.10"))},
 			},
 			{
 				Config: strings.Replace(group("  protection      = \"disabled\"\n  active_site     = \"target\"\n  allow_data_loss = true"),

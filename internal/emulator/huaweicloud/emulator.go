@@ -862,8 +862,15 @@ func (e *Emulator) showServer(ctx context.Context, id string) (any, int, error) 
 		az = site.Zone
 	}
 	addrs := map[string]any{}
-	if s.IP != "" {
-		addrs["vpc"] = []map[string]any{{"addr": s.IP, "version": 4, "OS-EXT-IPS-MAC:mac_addr": s.MAC, "OS-EXT-IPS:type": "fixed"}}
+	var list []map[string]any
+	if s.IP != "" || s.MAC != "" {
+		list = append(list, map[string]any{"addr": s.IP, "version": 4, "OS-EXT-IPS-MAC:mac_addr": s.MAC, "OS-EXT-IPS:type": "fixed"})
+	}
+	if s.EIP != "" {
+		list = append(list, map[string]any{"addr": s.EIP, "version": 4, "OS-EXT-IPS-MAC:mac_addr": s.MAC, "OS-EXT-IPS:type": "floating"})
+	}
+	if len(list) > 0 {
+		addrs["vpc"] = list
 	}
 	return map[string]any{"server": map[string]any{"id": s.ID, "name": s.Name, "status": status,
 		"OS-EXT-AZ:availability_zone": az, "addresses": addrs}}, http.StatusOK, nil

@@ -300,7 +300,7 @@ func (p *Platform) readGroup(ctx context.Context, id string) (platform.Protectio
 	if err != nil {
 		return platform.ProtectionGroup{}, err
 	}
-	return p.groupFrom(ctx, g.obj("server_group"), insts, reps, p.serverInfo)
+	return p.groupFrom(ctx, g.obj("server_group"), insts, reps, p.serverObj)
 }
 
 func (p *Platform) groupFrom(ctx context.Context, g obj, insts, reps []obj, server serverLookup) (platform.ProtectionGroup, error) {
@@ -326,28 +326,34 @@ func (p *Platform) groupFrom(ctx context.Context, g obj, insts, reps []obj, serv
 		}
 		out.PairIDs = append(out.PairIDs, r.str("id"))
 	}
-	for _, in := range insts {
-		out.ServerIDs = append(out.ServerIDs, in.str("source_server"))
-		out.DRServers = append(out.DRServers, platform.ServerTwin{SourceServerID: in.str("source_server"), TwinServerID: in.str("target_server")})
-	}
 	sort.Strings(out.PairIDs)
+	// servers: power (V-GRP-SWITCH, R000-4) and the addresses each side holds (R002-5), from ECS
 	srcStopped, tgtStopped := true, true
 	for _, in := range insts {
+		tw := platform.ServerTwin{SourceServerID: in.str("source_server"), TwinServerID: in.str("target_server")}
 		for _, side := range []struct {
-			id      string
-			stopped *bool
-		}{{in.str("source_server"), &srcStopped}, {in.str("target_server"), &tgtStopped}} {
+			id           string
+			stopped      *bool
+			ip, eip, mac *string
+		}{{tw.SourceServerID, &srcStopped, &tw.SourceIP, &tw.SourceEIP, &tw.SourceMAC},
+			{tw.TwinServerID, &tgtStopped, &tw.TwinIP, &tw.TwinEIP, &tw.TwinMAC}} {
 			if side.id == "" {
 				continue
 			}
-			status, _, found, err := server(side.id)
+			srv, found, err := server(side.id)
 			if err != nil {
 				return platform.ProtectionGroup{}, err
 			}
-			if found && status != "SHUTOFF" {
+			if !found {
+				continue
+			}
+			if srv.str("status") != "SHUTOFF" {
 				*side.stopped = false
 			}
+			*side.ip, *side.eip, *side.mac = addresses(srv)
 		}
+		out.ServerIDs = append(out.ServerIDs, tw.SourceServerID)
+		out.DRServers = append(out.DRServers, tw)
 	}
 	if st == lifecycle.Error {
 		out.LastError = p.lastError(ctx, out.ID, g.str("status"))
@@ -360,26 +366,59 @@ func (p *Platform) groupFrom(ctx context.Context, g obj, insts, reps []obj, serv
 	return out, nil
 }
 
-// serverInfo is an ECS server's status and AZ (Querying Details About an ECS,
+// serverObj reads an ECS server (Querying Details About an ECS,
 // GET /v1/{project_id}/cloudservers/{server_id}); found is false for a deleted server.
-func (p *Platform) serverInfo(id string) (status, az string, found bool, err error) {
+func (p *Platform) serverObj(id string) (obj, bool, error) {
 	r, err := syncRead(p.ecs, &pathReq{ID: id}, func() *def.HttpRequestDef { return rawDef("/v1/{project_id}/cloudservers/{id}", false) }, "read")
 	if err != nil {
 		werr := wrap(err, "show server "+id)
 		if platform.IsNotFound(werr) || strings.Contains(err.Error(), "Ecs.0114") {
-			return "", "", false, nil
+			return nil, false, nil
 		}
-		return "", "", false, werr
+		return nil, false, werr
 	}
 	if r.Body == nil {
-		return "", "", false, nil
+		return nil, false, nil
 	}
 	o, err := decodeObj(*r.Body)
 	if err != nil {
-		return "", "", false, err
+		return nil, false, err
 	}
-	srv := o.obj("server")
+	return o.obj("server"), true, nil
+}
+
+// serverInfo is an ECS server's status and AZ.
+func (p *Platform) serverInfo(id string) (status, az string, found bool, err error) {
+	srv, found, err := p.serverObj(id)
+	if err != nil || !found {
+		return "", "", found, err
+	}
 	return srv.str("status"), srv.str("OS-EXT-AZ:availability_zone"), true, nil
+}
+
+// addresses are a server's private IP, EIP and MAC (ECS addresses: "fixed" and "floating").
+func addresses(srv obj) (ip, eip, mac string) {
+	for _, net := range srv.obj("addresses") {
+		list, _ := net.([]any)
+		for _, x := range list {
+			a, ok := x.(map[string]any)
+			if !ok {
+				continue
+			}
+			o := obj(a)
+			switch o.str("OS-EXT-IPS:type") {
+			case "floating":
+				if eip == "" {
+					eip = o.str("addr")
+				}
+			default:
+				if ip == "" {
+					ip, mac = o.str("addr"), o.str("OS-EXT-IPS-MAC:mac_addr")
+				}
+			}
+		}
+	}
+	return ip, eip, mac
 }
 
 func (p *Platform) observation(g platform.ProtectionGroup) lifecycle.Observation {

@@ -15,8 +15,8 @@ import (
 // counter), so a driver always reads its own writes; a group not in the snapshot is read
 // directly.
 
-// serverLookup returns an ECS server's status and AZ; found is false for a deleted server.
-type serverLookup func(id string) (status, az string, found bool, err error)
+// serverLookup returns an ECS server; found is false for a deleted server.
+type serverLookup func(id string) (srv obj, found bool, err error)
 
 type readSnapshot struct {
 	at      time.Time
@@ -28,12 +28,9 @@ type readSnapshot struct {
 	servers map[string]obj
 }
 
-func (s *readSnapshot) server(id string) (string, string, bool, error) {
+func (s *readSnapshot) server(id string) (obj, bool, error) {
 	o, ok := s.servers[id]
-	if !ok {
-		return "", "", false, nil
-	}
-	return o.str("status"), o.str("OS-EXT-AZ:availability_zone"), true, nil
+	return o, ok, nil
 }
 
 type ecsListReq struct {
