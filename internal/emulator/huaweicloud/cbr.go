@@ -148,11 +148,11 @@ func (e *Emulator) backupJSON(b platform.Backup, reps []platform.BackupReplica) 
 // listBackups: Querying All Backups, GET /v3/{project_id}/backups (show_replication=true adds
 // the replication records; the emulator always includes them).
 func (e *Emulator) listBackups(ctx context.Context) (any, error) {
-	bs, err := e.sb.ListBackups(ctx)
+	reps, err := e.sb.ListReplicas(ctx) // first: see showBackup
 	if err != nil {
 		return nil, err
 	}
-	reps, err := e.sb.ListReplicas(ctx)
+	bs, err := e.sb.ListBackups(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -165,11 +165,13 @@ func (e *Emulator) listBackups(ctx context.Context) (any, error) {
 
 // showBackup: Querying a Specified Backup, GET /v3/{project_id}/backups/{backup_id}.
 func (e *Emulator) showBackup(ctx context.Context, id string) (any, error) {
-	b, err := e.sb.GetBackup(ctx, id)
+	// replicas first: reading them completes their due operations (a finished delete removes
+	// the replica backup), so the backup read next is consistent with them
+	reps, err := e.sb.ListReplicas(ctx)
 	if err != nil {
 		return nil, err
 	}
-	reps, err := e.sb.ListReplicas(ctx)
+	b, err := e.sb.GetBackup(ctx, id)
 	if err != nil {
 		return nil, err
 	}
