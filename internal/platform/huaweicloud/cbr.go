@@ -2,6 +2,7 @@ package huaweicloud
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -345,7 +346,8 @@ func (p *Platform) CreateReplica(ctx context.Context, spec platform.ReplicaSpec,
 	if spec.Policy {
 		return platform.BackupReplica{}, platform.Invalidf("", "policy-based replication is not implemented by the huaweicloud driver")
 	}
-	if err := checkToken(token); err != nil {
+	if err := p.createToken(token, fmt.Sprintf("replica/%q/%q/%q/%q/%q/%v", spec.BackupID, spec.DestinationRegion,
+		spec.DestinationVaultID, spec.Name, spec.Description, spec.EnableAcceleration)); err != nil {
 		return platform.BackupReplica{}, err
 	}
 	id := replicaID(spec.BackupID, spec.DestinationRegion)

@@ -263,6 +263,11 @@ func TestIdempotentInvoke(t *testing.T) {
 	if pe, ok := err.(*platform.Error); !ok || pe.Class != platform.ClassInvalid || pe.Code != platform.CodeIdempotentParameterMismatch {
 		t.Fatalf("token reused for another operation: %v", err)
 	}
+	// the create token with other parameters: IdempotentParameterMismatch (R001-4)
+	_, err = p.CreateGroup(ctx, platform.GroupSpec{Name: "other", SourceZone: "cn-north-4a", TargetZone: "cn-north-4b"}, "t-create")
+	if pe, ok := err.(*platform.Error); !ok || pe.Code != platform.CodeIdempotentParameterMismatch {
+		t.Fatalf("create token reused with another spec: %v", err)
+	}
 	// a second create with the same name is the first group
 	again, err := p.CreateGroup(ctx, platform.GroupSpec{Name: "app", SourceZone: "cn-north-4a", TargetZone: "cn-north-4b"}, "t-create-2")
 	if err != nil || again.ID != g.ID {

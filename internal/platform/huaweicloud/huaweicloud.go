@@ -507,6 +507,9 @@ func (p *Platform) CreateGroup(ctx context.Context, spec platform.GroupSpec, tok
 	if spec.SourceZone == "" || spec.TargetZone == "" {
 		return platform.ProtectionGroup{}, platform.Invalidf("", "an SDRS protection group needs source_zone and target_zone (availability zones)")
 	}
+	if err := p.createToken(token, fmt.Sprintf("group/%q/%q/%q/%q", spec.Name, spec.Description, spec.SourceZone, spec.TargetZone)); err != nil {
+		return platform.ProtectionGroup{}, err
+	}
 	if existing, found, err := p.groupByName(ctx, spec.Name); err != nil {
 		return platform.ProtectionGroup{}, err
 	} else if found {
@@ -755,6 +758,22 @@ func (p *Platform) Invoke(ctx context.Context, kind lifecycle.Kind, id string, o
 		p.tokens[token] = key
 		p.mu.Unlock()
 	}
+	return nil
+}
+
+// createToken remembers a create's client token with its parameters: the same token with other
+// parameters is IdempotentParameterMismatch (R001-4); the same parameters are answered by the
+// read before the write.
+func (p *Platform) createToken(token, key string) error {
+	if err := checkToken(token); err != nil || token == "" {
+		return err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if prev, seen := p.tokens[token]; seen && prev != key {
+		return platform.Invalidf(platform.CodeIdempotentParameterMismatch, "client token %q was used with other parameters", token)
+	}
+	p.tokens[token] = key
 	return nil
 }
 
@@ -1094,5 +1113,3 @@ func (p *Platform) ListRecoveryServers(ctx context.Context) ([]platform.Recovery
 func (p *Platform) ProposedRecoveryServerFacts(ctx context.Context, spec platform.RecoveryServerSpec) (lifecycle.Facts, error) {
 	return lifecycle.Facts{}, unsupported(lifecycle.RecoveryServer)
 }
-
-var _ = fmt.Sprintf
