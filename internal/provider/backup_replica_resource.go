@@ -291,11 +291,20 @@ type replicaModel struct {
 func (m *replicaData) fill(r platform.BackupReplica) {
 	m.ID = types.StringValue(r.ID)
 	m.BackupID = types.StringValue(r.BackupID)
-	m.Name = types.StringValue(r.Name)
-	m.Description = optionalString(r.Description)
+	// A platform that cannot read the name, description or acceleration back (Huawei CBR: the
+	// replication record carries none of them, the destination backup only a name once it
+	// exists) reports them empty: the requested values are kept.
+	if r.Name != "" || m.Name.IsNull() || m.Name.IsUnknown() {
+		m.Name = types.StringValue(r.Name)
+	}
+	if r.Description != "" || m.Description.IsUnknown() || r.Name != "" {
+		m.Description = optionalString(r.Description)
+	}
 	m.DestinationRegion = types.StringValue(r.DestinationRegion)
 	m.DestinationVaultID = types.StringValue(r.DestinationVaultID)
-	m.EnableAcceleration = types.BoolValue(r.EnableAcceleration)
+	if r.EnableAcceleration || m.EnableAcceleration.IsNull() || m.EnableAcceleration.IsUnknown() {
+		m.EnableAcceleration = types.BoolValue(r.EnableAcceleration)
+	}
 	m.ReplicaBackupID = types.StringValue(r.ReplicaBackupID)
 	m.SourceRegion = types.StringValue(r.SourceRegion)
 	m.SizeGB = types.Int64Value(r.SizeGB)

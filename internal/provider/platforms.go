@@ -84,6 +84,7 @@ var vendorPlatforms = []vendorPlatform{
 			{name: "region", env: []string{"HW_REGION_NAME"}, desc: "Region (e.g. `cn-north-4`)."},
 			{name: "project_id", env: []string{"HW_PROJECT_ID"}, desc: "Project ID of the region (set it: with only a region the SDK calls IAM to resolve it)."},
 			{name: "sdrs_endpoint", env: []string{"HW_SDRS_ENDPOINT"}, desc: "SDRS API endpoint override; default: the regional SDRS endpoint."},
+			{name: "ecs_endpoint", env: []string{"HW_ECS_ENDPOINT"}, desc: "ECS API endpoint override (server power and availability zone, which SDRS does not report); default: the regional ECS endpoint."},
 			{name: "cbr_endpoint", env: []string{"HW_CBR_ENDPOINT"}, desc: "CBR API endpoint override; default: the regional CBR endpoint."},
 		},
 	},

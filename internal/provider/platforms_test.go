@@ -81,8 +81,8 @@ func TestVendorCredentialsMaskedInLogs(t *testing.T) {
 		"access_key": types.StringValue("ak-in-config-91c2"),
 		"region":     types.StringValue("cn-north-4"),
 	}, &diags)
-	if ok || !diags.HasError() {
-		t.Fatal("a platform whose driver is not built must be refused")
+	if built := vendorDrivers["huaweicloud"] != nil; built != ok || built == diags.HasError() {
+		t.Fatalf("configureVendor: ok %v, diagnostics %v (driver built: %v)", ok, diags, built)
 	}
 	if resolved["secret_key"] != "sk-from-env-7d3f" || resolved["access_key"] != "ak-in-config-91c2" {
 		t.Fatalf("resolution from block and environment: %v", resolved)

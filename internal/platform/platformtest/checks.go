@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
@@ -39,13 +40,26 @@ func checkPairStates(r *runner) {
 	r.run(pairK, p.ID, lifecycle.OpDelete, nil)
 }
 
+// checkGroupStates operates a group with one pair and one protected server. On a platform
+// that does not manage pairs as their own kind (Huawei SDRS: a pair is created inside a group,
+// one per disk of a protected server), the pair comes with the server: the server gets an
+// attached disk, and the group must show one pair once the server is protected.
 func checkGroupStates(r *runner) {
 	w := r.world()
-	p := r.newPair(w, "pt-member")
+	pairs := r.supports(pairK)
+	var p platform.ReplicationPair
+	if pairs {
+		p = r.newPair(w, "pt-member")
+	} else {
+		v := must(r.fx.PutVolume(r.ctx, platform.Volume{SiteID: w.src.ID, SizeGB: 10}))(r)
+		must(r.fx.AttachVolume(r.ctx, v.ID, w.server.ID))(r)
+	}
 	g := must(r.p.CreateGroup(r.ctx, platform.GroupSpec{Name: "pt-group", SourceRegion: w.src.Region, SourceZone: w.src.Zone,
 		TargetRegion: w.dst.Region, TargetZone: w.dst.Zone}, token()))(r)
 	r.wantSettled(groupK, g.ID, lifecycle.Configured, "")
-	r.run(groupK, g.ID, lifecycle.OpAddMember, map[string]string{"pair_id": p.ID})
+	if pairs {
+		r.run(groupK, g.ID, lifecycle.OpAddMember, map[string]string{"pair_id": p.ID})
+	}
 	// a platform whose groups hold no servers (Alibaba replica groups) declares add_server a
 	// manual step in its Capabilities; the server steps are skipped for it
 	_, noServers := r.p.Capabilities().ManualStep(groupK, lifecycle.OpAddServer)
@@ -54,24 +68,50 @@ func checkGroupStates(r *runner) {
 		r.run(groupK, g.ID, lifecycle.OpAddServer, map[string]string{"server_id": w.server.ID})
 		wantServers = 1
 	}
-	gr := must(r.p.GetGroup(r.ctx, g.ID))(r)
-	if len(gr.PairIDs) != 1 || gr.PairIDs[0] != p.ID || len(gr.ServerIDs) != wantServers || (wantServers == 1 && gr.ServerIDs[0] != w.server.ID) {
+	gr := r.wantMembers(g.ID)
+	if len(gr.PairIDs) != 1 || (pairs && gr.PairIDs[0] != p.ID) || len(gr.ServerIDs) != wantServers || (wantServers == 1 && gr.ServerIDs[0] != w.server.ID) {
 		r.t.Fatalf("group members: pairs %v servers %v", gr.PairIDs, gr.ServerIDs)
 	}
 	r.run(groupK, g.ID, lifecycle.OpEnableProtection, nil)
-	if pm := must(r.p.GetPair(r.ctx, p.ID))(r); pm.GroupID != g.ID {
-		r.t.Fatalf("member pair's group is %q, want %q", pm.GroupID, g.ID)
+	if pairs {
+		if pm := must(r.p.GetPair(r.ctx, p.ID))(r); pm.GroupID != g.ID {
+			r.t.Fatalf("member pair's group is %q, want %q", pm.GroupID, g.ID)
+		}
 	}
 	r.run(groupK, g.ID, lifecycle.OpFailover, nil)
 	r.run(groupK, g.ID, lifecycle.OpReprotect, nil)
 	r.run(groupK, g.ID, lifecycle.OpDisableProtection, nil)
-	r.run(groupK, g.ID, lifecycle.OpRemoveMember, map[string]string{"pair_id": p.ID})
+	if pairs {
+		r.run(groupK, g.ID, lifecycle.OpRemoveMember, map[string]string{"pair_id": p.ID})
+	}
 	if !noServers {
 		r.run(groupK, g.ID, lifecycle.OpRemoveServer, map[string]string{"server_id": w.server.ID})
 	}
 	r.run(groupK, g.ID, lifecycle.OpDelete, nil)
-	if pm := must(r.p.GetPair(r.ctx, p.ID))(r); pm.GroupID != "" {
-		r.t.Fatalf("a removed member still names group %q", pm.GroupID)
+	if pairs {
+		if pm := must(r.p.GetPair(r.ctx, p.ID))(r); pm.GroupID != "" {
+			r.t.Fatalf("a removed member still names group %q", pm.GroupID)
+		}
+	}
+}
+
+// wantMembers waits until the group shows a pair (a platform may create a protected server's
+// pairs asynchronously) and returns it.
+func (r *runner) wantMembers(id string) platform.ProtectionGroup {
+	r.t.Helper()
+	deadline := time.Now().Add(r.h.SettleTimeout)
+	for step := time.Second; ; step = min(2*step, time.Hour) {
+		g, err := r.p.GetGroup(r.ctx, id)
+		if err != nil && !platform.IsRetryable(err) {
+			r.t.Fatalf("get group %s: %v", id, err)
+		}
+		if err == nil && len(g.PairIDs) > 0 {
+			return g
+		}
+		if time.Now().After(deadline) {
+			r.t.Fatalf("group %s shows no pair within %v (servers %v)", id, r.h.SettleTimeout, g.ServerIDs)
+		}
+		r.pause(step)
 	}
 }
 
@@ -251,8 +291,14 @@ func checkRetryable(r *runner) {
 		r.t.Skip("the fixture cannot inject throttling (TransientFaults)")
 	}
 	var p platform.ReplicationPair
+	var g platform.ProtectionGroup // a platform without pairs retries a group's delete instead
 	if r.supports(pairK) {
 		p = r.newPair(r.world(), "pt-retry")
+	} else if r.supports(groupK) {
+		w := r.world()
+		g = must(r.p.CreateGroup(r.ctx, platform.GroupSpec{Name: "pt-retry", SourceRegion: w.src.Region, SourceZone: w.src.Zone,
+			TargetRegion: w.dst.Region, TargetZone: w.dst.Zone}, token()))(r)
+		r.wantSettled(groupK, g.ID, lifecycle.Configured, "")
 	}
 	r.ok(tf.SetTransientErrorRate(r.ctx, 1), "inject throttling")
 	err := r.listAny()
@@ -265,11 +311,21 @@ func checkRetryable(r *runner) {
 	if p.ID != "" {
 		r.wantClass(r.p.Invoke(r.ctx, pairK, p.ID, lifecycle.OpStart, tok, nil), "start while throttled", platform.ClassRetryable)
 	}
+	if g.ID != "" {
+		r.wantClass(r.p.Invoke(r.ctx, groupK, g.ID, lifecycle.OpDelete, tok, nil), "delete while throttled", platform.ClassRetryable)
+	}
 	r.ok(tf.SetTransientErrorRate(r.ctx, 0), "stop throttling")
 	if p.ID != "" { // the retry with the same token takes effect once
 		r.ok(r.p.Invoke(r.ctx, pairK, p.ID, lifecycle.OpStart, tok, nil), "start retried with its token")
 		r.ok(r.p.Invoke(r.ctx, pairK, p.ID, lifecycle.OpStart, tok, nil), "start retried twice with its token")
 		r.wantSettled(pairK, p.ID, lifecycle.Replicating, "")
+	}
+	if g.ID != "" {
+		r.ok(r.p.Invoke(r.ctx, groupK, g.ID, lifecycle.OpDelete, tok, nil), "delete retried with its token")
+		if err := r.p.Invoke(r.ctx, groupK, g.ID, lifecycle.OpDelete, tok, nil); err != nil && !platform.IsNotFound(err) {
+			r.t.Fatalf("delete retried twice with its token: %v", err)
+		}
+		r.wantGone(groupK, g.ID)
 	}
 }
 

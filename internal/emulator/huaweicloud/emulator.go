@@ -1,0 +1,877 @@
+// Package huaweicloud is a local emulator of the Huawei Cloud Storage Disaster Recovery Service
+// (SDRS) API v1, an http.Handler over the sandbox's DR physics (internal/platform/sandbox): the
+// sandbox's state machines, clock, faults and rules decide what happens; this package only
+// translates SDRS requests and responses (paths, bodies, status names, job objects, error
+// envelopes) and never keeps a second model of the DR objects. The only state of its own is
+// the job table an asynchronous API needs (a job's status is derived from its entity) and the
+// steps of a protected-instance job that wait for the sandbox (a new pair joins the group once
+// it is created).
+//
+// Operations follow Huawei Cloud's SDRS API reference
+// (https://support.huaweicloud.com/intl/en-us/api-sdrs/): each handler names the page.
+// Requests must carry a valid SDK-HMAC-SHA256 signature with the emulator's access key.
+//
+// Backdoor: the sandbox itself (sites = availability zones, volumes = EVS disks, servers =
+// ECS servers, faults) is the platformtest Fixture; Advance moves the fake clock.
+package huaweicloud
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
+)
+
+// Test credentials and project of an emulator started by Start.
+const (
+	TestAccessKey = "EMULATORAK0000000000"
+	TestSecretKey = "emulator-secret-key-0000000000000000000"
+	TestProjectID = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+)
+
+// Options configure an emulator.
+type Options struct {
+	AccessKey, SecretKey, ProjectID string
+}
+
+// Emulator is the SDRS API over a sandbox.
+type Emulator struct {
+	sb   *sandbox.Sandbox
+	opts Options
+
+	mu   sync.Mutex
+	jobs map[string]*job
+	seq  int
+
+	// throttle is the fraction of requests answered 429 APIGW.0308 (Backdoor.SetTransientErrorRate):
+	// a fault of the API gateway, one draw per request (the sandbox's own transient faults
+	// would draw once per sandbox call, several per request).
+	throttle float64
+	rng      *rand.Rand
+}
+
+// job is an SDRS asynchronous job (Querying the Job Status). Its status is derived from the
+// entity it works on; joins are the pairs a protected-instance job still has to add to the
+// group once the sandbox has created them.
+type job struct {
+	ID, Type   string
+	Kind       lifecycle.Kind
+	EntityID   string // group id (protected-instance jobs: the group too)
+	Op         lifecycle.Op
+	InstanceID string
+	Joins      []string
+	FailCode   string
+	FailReason string
+	Begin, End time.Time
+	Done       bool
+}
+
+// New builds an emulator over sb.
+func New(sb *sandbox.Sandbox, opts Options) *Emulator {
+	return &Emulator{sb: sb, opts: opts, jobs: map[string]*job{}, rng: rand.New(rand.NewPCG(1, 2))}
+}
+
+// Backdoor is the test fixture: the sandbox (inventory, operation faults) with throttling at
+// the emulator's API gateway.
+type Backdoor struct {
+	*sandbox.Sandbox
+	e *Emulator
+}
+
+// SetTransientErrorRate throttles that fraction of the emulator's requests (HTTP 429, APIGW.0308).
+func (b *Backdoor) SetTransientErrorRate(ctx context.Context, rate float64) error {
+	b.e.mu.Lock()
+	b.e.throttle = rate
+	b.e.mu.Unlock()
+	return nil
+}
+
+func (e *Emulator) throttled() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.throttle > 0 && e.rng.Float64() < e.throttle
+}
+
+// Sandbox returns the physics under the emulator (its backdoor: inventory and faults).
+func (e *Emulator) Sandbox() *sandbox.Sandbox { return e.sb }
+
+// Server is a running emulator (Start).
+type Server struct {
+	*Emulator
+	URL   string
+	Clock *sandbox.FakeClock // nil on the wall clock
+}
+
+// Advance lets simulated time pass (fake clock only).
+func (s *Server) Advance(d time.Duration) {
+	if s.Clock != nil {
+		s.Clock.Advance(d)
+	}
+}
+
+// Backdoor is the platformtest Fixture (and TransientFaults, OperationFaults).
+func (s *Server) Backdoor() *Backdoor { return &Backdoor{Sandbox: s.sb, e: s.Emulator} }
+
+// Start runs an emulator with the test credentials on an httptest.Server over a fresh sandbox
+// in t.TempDir(). fake selects a fake clock (Advance); otherwise the wall clock runs at
+// timeScale.
+func Start(t testing.TB, fake bool, timeScale float64) *Server {
+	t.Helper()
+	opts := sandbox.Options{TimeScale: timeScale, Seed: 1}
+	var clk *sandbox.FakeClock
+	if fake {
+		clk = sandbox.NewFakeClock(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+		opts.Clock = clk
+	}
+	sb, err := sandbox.Open(filepath.Join(t.TempDir(), "sdrs.db"), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := New(sb, Options{AccessKey: TestAccessKey, SecretKey: TestSecretKey, ProjectID: TestProjectID})
+	hs := httptest.NewServer(e)
+	t.Cleanup(func() { hs.Close(); sb.Close() })
+	return &Server{Emulator: e, URL: hs.URL, Clock: clk}
+}
+
+// ---- HTTP ----
+
+type apiError struct {
+	status  int
+	code    string
+	message string
+	apigw   bool // API Gateway envelope {"error_code","error_msg"}
+}
+
+func (a *apiError) Error() string { return a.code + ": " + a.message }
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.Header().Set("X-Request-Id", strconv.FormatInt(time.Now().UnixNano(), 36))
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeErr(w http.ResponseWriter, err error) {
+	var a *apiError
+	if !errors.As(err, &a) {
+		a = translate(err, "")
+	}
+	if a.apigw {
+		writeJSON(w, a.status, map[string]string{"error_code": a.code, "error_msg": a.message})
+		return
+	}
+	writeJSON(w, a.status, map[string]any{"error": map[string]string{"code": a.code, "message": a.message}})
+}
+
+// translate maps a sandbox error onto SDRS's error codes (Error Codes,
+// https://support.huaweicloud.com/intl/en-us/api-sdrs/en-us_topic_0113127626.html). notFound
+// is the entity's own not-found code (SDRS.1013 group, SDRS.1608 pair, SDRS.1320 instance).
+func translate(err error, notFound string) *apiError {
+	var pe *platform.Error
+	if !errors.As(err, &pe) {
+		return &apiError{500, "SDRS.0500", err.Error(), false}
+	}
+	msg := pe.Message
+	if pe.Rule != "" {
+		msg = "[" + pe.Rule + "] " + msg
+	}
+	switch pe.Class {
+	case platform.ClassNotFound:
+		if notFound == "" {
+			notFound = "SDRS.1013"
+		}
+		return &apiError{400, notFound, msg, false}
+	case platform.ClassPreconditionFailed, platform.ClassConflict:
+		// SDRS.1002: the operation is not allowed for the group in its current state.
+		return &apiError{400, "SDRS.1002", msg, false}
+	case platform.ClassRetryable:
+		// API Gateway flow control (APIGW.0308, 429).
+		return &apiError{429, "APIGW.0308", "The throttling threshold has been reached: " + msg, true}
+	case platform.ClassQuota:
+		return &apiError{400, "SDRS.0305", msg, false}
+	case platform.ClassInvalid:
+		return &apiError{400, "SDRS.0201", "Invalid request parameters: " + msg, false}
+	}
+	return &apiError{500, "SDRS.0500", msg, false}
+}
+
+func badRequest(format string, args ...any) *apiError {
+	return &apiError{400, "SDRS.0201", "Invalid request parameters: " + fmt.Sprintf(format, args...), false}
+}
+
+// ServeHTTP routes /v1/{project_id}/… after checking the signature and the project.
+func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if err := verifySignature(r, e.opts.AccessKey, e.opts.SecretKey, time.Now()); err != nil {
+		writeErr(w, &apiError{401, "APIGW.0301", "Incorrect IAM authentication information: " + err.Error(), true})
+		return
+	}
+	if e.throttled() {
+		writeErr(w, &apiError{429, "APIGW.0308", "The throttling threshold has been reached", true})
+		return
+	}
+	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	if len(parts) >= 3 && parts[0] == "v3" {
+		e.serveCBR(w, r, parts)
+		return
+	}
+	if len(parts) < 3 || parts[0] != "v1" {
+		writeErr(w, &apiError{404, "APIGW.0101", "The API does not exist or has not been published in the environment", true})
+		return
+	}
+	if parts[1] != e.opts.ProjectID {
+		writeErr(w, &apiError{400, "SDRS.0001", "Invalid tenant ID", false})
+		return
+	}
+	ctx := r.Context()
+	e.advanceJobs(ctx)
+	var body map[string]json.RawMessage
+	if r.Method == http.MethodPost || r.Method == http.MethodPut || (r.Method == http.MethodDelete && r.ContentLength > 0) {
+		if err := json.NewDecoder(r.Body).Decode(&body); err != nil && r.Method != http.MethodDelete {
+			writeErr(w, badRequest("the body is not a JSON object: %v", err))
+			return
+		}
+	}
+	res, status, err := e.route(ctx, r, parts[2:], body)
+	if err != nil {
+		writeErr(w, err)
+		return
+	}
+	writeJSON(w, status, res)
+}
+
+func (e *Emulator) route(ctx context.Context, r *http.Request, p []string, body map[string]json.RawMessage) (any, int, error) {
+	m := r.Method
+	switch {
+	case p[0] == "server-groups" && len(p) == 1 && m == http.MethodPost:
+		return e.createGroup(ctx, body)
+	case p[0] == "server-groups" && len(p) == 1 && m == http.MethodGet:
+		return e.listGroups(ctx, r)
+	case p[0] == "server-groups" && len(p) == 2 && m == http.MethodGet:
+		return e.showGroup(ctx, p[1])
+	case p[0] == "server-groups" && len(p) == 2 && m == http.MethodPut:
+		return e.updateGroup(ctx, p[1], body)
+	case p[0] == "server-groups" && len(p) == 2 && m == http.MethodDelete:
+		return e.deleteGroup(ctx, p[1])
+	case p[0] == "server-groups" && len(p) == 3 && p[2] == "action" && m == http.MethodPost:
+		return e.groupAction(ctx, p[1], body)
+	case p[0] == "protected-instances" && len(p) == 1 && m == http.MethodPost:
+		return e.createInstance(ctx, body)
+	case p[0] == "protected-instances" && len(p) == 1 && m == http.MethodGet:
+		return e.listInstances(ctx, r)
+	case p[0] == "protected-instances" && len(p) == 2 && m == http.MethodGet:
+		return e.showInstance(ctx, p[1])
+	case p[0] == "protected-instances" && len(p) == 2 && m == http.MethodDelete:
+		return e.deleteInstance(ctx, p[1], body)
+	case p[0] == "replications" && len(p) == 1 && m == http.MethodGet:
+		return e.listReplications(ctx, r)
+	case p[0] == "replications" && len(p) == 2 && m == http.MethodGet:
+		return e.showReplication(ctx, p[1])
+	case p[0] == "replications" && len(p) == 2 && m == http.MethodDelete:
+		return e.deleteReplication(ctx, p[1])
+	case p[0] == "protected-instances" && len(p) == 4 && p[2] == "detachreplication" && m == http.MethodDelete:
+		return e.detachReplication(ctx, p[1], p[3])
+	case p[0] == "disaster-recovery-drills" && len(p) == 1 && m == http.MethodPost:
+		return e.createDrill(ctx, body)
+	case p[0] == "disaster-recovery-drills" && len(p) == 1 && m == http.MethodGet:
+		return e.listDrills(ctx, r)
+	case p[0] == "disaster-recovery-drills" && len(p) == 2 && m == http.MethodDelete:
+		return e.deleteDrill(ctx, p[1])
+	case p[0] == "jobs" && len(p) == 2 && m == http.MethodGet:
+		return e.showJob(ctx, p[1])
+	case p[0] == "cloudservers" && len(p) == 2 && p[1] == "detail" && m == http.MethodGet:
+		return e.listServers(ctx, r)
+	case p[0] == "cloudservers" && len(p) == 2 && m == http.MethodGet:
+		return e.showServer(ctx, p[1])
+	case p[0] == "task-center" && len(p) == 2 && p[1] == "failure-jobs" && m == http.MethodGet:
+		return e.listFailureJobs(ctx, r)
+	}
+	return nil, 0, &apiError{404, "APIGW.0101", "The API does not exist or has not been published in the environment", true}
+}
+
+// ---- status translation (Protection Group Status, Replication Pair Status) ----
+
+// sdrsStatus is the SDRS status of a sandbox state (groups, and pairs and instances that mirror
+// them). configured and paused are both "available": replication_status tells them apart.
+func sdrsStatus(s lifecycle.State, failed lifecycle.Op) string {
+	switch s {
+	case lifecycle.Creating:
+		return "creating"
+	case lifecycle.Configured, lifecycle.Paused:
+		return "available"
+	case lifecycle.Starting:
+		return "starting"
+	case lifecycle.Replicating:
+		return "protected"
+	case lifecycle.Stopping:
+		return "stopping"
+	case lifecycle.SwitchingOver:
+		return "reversing"
+	case lifecycle.FailingOver:
+		return "failing-over"
+	case lifecycle.FailedOver:
+		return "failed-over"
+	case lifecycle.Reprotecting:
+		return "reprotecting"
+	case lifecycle.Deleting:
+		return "deleting"
+	case lifecycle.Invalid:
+		return "invalid"
+	case lifecycle.Error:
+		switch failed {
+		case lifecycle.OpEnableProtection, lifecycle.OpStart:
+			return "error-starting"
+		case lifecycle.OpDisableProtection, lifecycle.OpStop:
+			return "error-stopping"
+		case lifecycle.OpPlannedFailover, lifecycle.OpSwitchover:
+			return "error-reversing"
+		case lifecycle.OpFailover:
+			return "error-failing-over"
+		case lifecycle.OpReprotect:
+			return "error-reprotecting"
+		case lifecycle.OpDelete:
+			return "error-deleting"
+		}
+		return "error"
+	}
+	return string(s)
+}
+
+func station(s lifecycle.Site) string {
+	if s == lifecycle.SiteTarget {
+		return "target"
+	}
+	return "source"
+}
+
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02 15:04:05.000000")
+}
+
+// ---- protection groups ----
+
+// zoneSite finds the sandbox site of an availability zone.
+func (e *Emulator) zoneSite(ctx context.Context, az string) (platform.Site, error) {
+	sites, err := e.sb.ListSites(ctx)
+	if err != nil {
+		return platform.Site{}, err
+	}
+	for _, s := range sites {
+		if s.Zone == az {
+			return s, nil
+		}
+	}
+	return platform.Site{}, &apiError{400, "SDRS.0203", "Invalid AZ: " + az, false}
+}
+
+func (e *Emulator) groupJSON(ctx context.Context, g platform.ProtectionGroup) map[string]any {
+	// available is both "never protected" (inactive) and "protection disabled" (active-stopped)
+	repl := any(g.ReplicationStatus)
+	switch {
+	case g.State == lifecycle.Configured:
+		repl = "inactive"
+	case g.State == lifecycle.Paused:
+		repl = "active-stopped"
+	case g.ReplicationStatus == "":
+		repl = nil
+	}
+	health := any(g.Health)
+	if g.Health == "" {
+		health = nil
+	}
+	protected := "stopped"
+	if g.ProtectionEnabled {
+		protected = "started"
+	}
+	drills := 0
+	if g.DrillActive {
+		drills = 1
+	}
+	return map[string]any{
+		"id": g.ID, "name": g.Name, "description": g.Description,
+		"status": sdrsStatus(g.State, g.FailedOp), "progress": g.SyncProgress,
+		"source_availability_zone": g.SourceZone, "target_availability_zone": g.TargetZone,
+		"domain_id": "", "domain_name": "", "priority_station": station(g.ActiveSite),
+		"protected_instance_num": len(g.ServerIDs), "replication_num": len(g.PairIDs),
+		"disaster_recovery_drill_num": drills,
+		"protected_status":            protected, "replication_status": repl, "health_status": health,
+		"source_vpc_id": "", "target_vpc_id": "", "test_vpc_id": "", "dr_type": "migration",
+		"created_at": "", "updated_at": "", "protection_type": "replication-pair",
+		"replication_model": "hypermetro_replication", "server_type": "ECS",
+	}
+}
+
+func str(body map[string]json.RawMessage, key string, out any) error {
+	raw, ok := body[key]
+	if !ok {
+		return badRequest("%q is required", key)
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		return badRequest("%q: %v", key, err)
+	}
+	return nil
+}
+
+// createGroup: Creating a Protection Group, POST /v1/{project_id}/server-groups.
+func (e *Emulator) createGroup(ctx context.Context, body map[string]json.RawMessage) (any, int, error) {
+	var in struct {
+		Name                   string `json:"name"`
+		Description            string `json:"description"`
+		SourceAvailabilityZone string `json:"source_availability_zone"`
+		TargetAvailabilityZone string `json:"target_availability_zone"`
+		DomainID               string `json:"domain_id"`
+		SourceVpcID            string `json:"source_vpc_id"`
+		DrType                 string `json:"dr_type"`
+	}
+	if err := str(body, "server_group", &in); err != nil {
+		return nil, 0, err
+	}
+	if in.Name == "" || len(in.Name) > 64 {
+		return nil, 0, &apiError{400, "SDRS.0202", "Invalid name", false}
+	}
+	if strings.ContainsAny(in.Description, "<>") || len(in.Description) > 64 {
+		return nil, 0, &apiError{400, "SDRS.0212", "Invalid description", false}
+	}
+	src, err := e.zoneSite(ctx, in.SourceAvailabilityZone)
+	if err != nil {
+		return nil, 0, err
+	}
+	dst, err := e.zoneSite(ctx, in.TargetAvailabilityZone)
+	if err != nil {
+		return nil, 0, err
+	}
+	g, err := e.sb.CreateGroup(ctx, platform.GroupSpec{Name: in.Name, Description: in.Description,
+		SourceRegion: src.Region, SourceZone: src.Zone, TargetRegion: dst.Region, TargetZone: dst.Zone}, "")
+	if err != nil {
+		return nil, 0, translate(err, "")
+	}
+	j := e.newJob("createServerGroup", lifecycle.ProtectionGroup, g.ID, lifecycle.OpCreate)
+	return map[string]string{"job_id": j.ID}, http.StatusOK, nil
+}
+
+func pageOf(r *http.Request, n int) (lo, hi int) {
+	limit, offset := 1000, 0
+	if v, err := strconv.Atoi(r.URL.Query().Get("limit")); err == nil && v > 0 {
+		limit = v
+	}
+	if v, err := strconv.Atoi(r.URL.Query().Get("offset")); err == nil && v >= 0 {
+		offset = v
+	}
+	lo, hi = min(offset, n), min(offset+limit, n)
+	return lo, hi
+}
+
+// listGroups: Querying Protection Groups, GET /v1/{project_id}/server-groups?limit&offset&name&status.
+func (e *Emulator) listGroups(ctx context.Context, r *http.Request) (any, int, error) {
+	gs, err := e.sb.ListGroups(ctx)
+	if err != nil {
+		return nil, 0, translate(err, "")
+	}
+	q := r.URL.Query()
+	var out []map[string]any
+	for _, g := range gs {
+		j := e.groupJSON(ctx, g)
+		if (q.Get("name") != "" && q.Get("name") != g.Name) || (q.Get("status") != "" && q.Get("status") != j["status"]) {
+			continue
+		}
+		out = append(out, j)
+	}
+	lo, hi := pageOf(r, len(out))
+	return map[string]any{"server_groups": nonNil(out[lo:hi]), "count": len(out)}, http.StatusOK, nil
+}
+
+func nonNil(s []map[string]any) []map[string]any {
+	if s == nil {
+		return []map[string]any{}
+	}
+	return s
+}
+
+// showGroup: Querying the Details of a Protection Group, GET /v1/{project_id}/server-groups/{id}.
+func (e *Emulator) showGroup(ctx context.Context, id string) (any, int, error) {
+	g, err := e.sb.GetGroup(ctx, id)
+	if err != nil {
+		return nil, 0, translate(err, "SDRS.1013")
+	}
+	return map[string]any{"server_group": e.groupJSON(ctx, g)}, http.StatusOK, nil
+}
+
+// updateGroup: Changing the Name of a Protection Group, PUT /v1/{project_id}/server-groups/{id}.
+func (e *Emulator) updateGroup(ctx context.Context, id string, body map[string]json.RawMessage) (any, int, error) {
+	var in struct {
+		Name string `json:"name"`
+	}
+	if err := str(body, "server_group", &in); err != nil {
+		return nil, 0, err
+	}
+	if in.Name == "" || len(in.Name) > 64 {
+		return nil, 0, &apiError{400, "SDRS.0202", "Invalid name", false}
+	}
+	g, err := e.sb.GetGroup(ctx, id)
+	if err != nil {
+		return nil, 0, translate(err, "SDRS.1013")
+	}
+	g, err = e.sb.UpdateGroup(ctx, id, platform.GroupSpec{Name: in.Name, Description: g.Description})
+	if err != nil {
+		return nil, 0, translate(err, "SDRS.1013")
+	}
+	return map[string]any{"server_group": e.groupJSON(ctx, g)}, http.StatusOK, nil
+}
+
+// deleteGroup: Deleting a Protection Group, DELETE /v1/{project_id}/server-groups/{id}. The
+// group must hold no protected instances (SDRS.1001), replication pairs (SDRS.1010) or drills
+// (SDRS.1003); the sandbox's V-GRP-DELETE refusal becomes that code.
+func (e *Emulator) deleteGroup(ctx context.Context, id string) (any, int, error) {
+	g, err := e.sb.GetGroup(ctx, id)
+	if err != nil {
+		return nil, 0, translate(err, "SDRS.1013")
+	}
+	switch {
+	case len(g.ServerIDs) > 0:
+		return nil, 0, &apiError{400, "SDRS.1001", "The protection group contains protected instances", false}
+	case len(g.PairIDs) > 0:
+		return nil, 0, &apiError{400, "SDRS.1010", "The protection group contains replication pairs", false}
+	case g.DrillActive:
+		return nil, 0, &apiError{400, "SDRS.1003", "The protection group contains DR drills", false}
+	}
+	if err := e.sb.Invoke(ctx, lifecycle.ProtectionGroup, id, lifecycle.OpDelete, "", nil); err != nil {
+		return nil, 0, translate(err, "SDRS.1013")
+	}
+	j := e.newJob("deleteServerGroup", lifecycle.ProtectionGroup, id, lifecycle.OpDelete)
+	return map[string]string{"job_id": j.ID}, http.StatusOK, nil
+}
+
+// groupAction: POST /v1/{project_id}/server-groups/{id}/action, one key:
+//   - start-server-group: Enabling Protection or Enabling Protection Again (StartProtectionGroup):
+//     from available/error-starting it enables protection, from failed-over/error-reprotecting
+//     it reprotects;
+//   - stop-server-group: Disabling Protection (StopProtectionGroup);
+//   - reverse-server-group {priority_station}: Performing a Planned Failover (StartReverseProtectionGroup);
+//   - failover-server-group: Performing a Failover (StartFailoverProtectionGroup).
+//
+// The action's value must be a JSON object ({} for the three without parameters): null is
+// refused (SDRS.0206), as the service does.
+func (e *Emulator) groupAction(ctx context.Context, id string, body map[string]json.RawMessage) (any, int, error) {
+	if len(body) != 1 {
+		return nil, 0, &apiError{400, "SDRS.0206", "Invalid action: the body names exactly one action", false}
+	}
+	var action string
+	var raw json.RawMessage
+	for k, v := range body {
+		action, raw = k, v
+	}
+	var params map[string]any
+	if err := json.Unmarshal(raw, &params); err != nil || params == nil {
+		return nil, 0, &apiError{400, "SDRS.0206", fmt.Sprintf("Invalid action: %q must be an object, got %s", action, raw), false}
+	}
+	g, err := e.sb.GetGroup(ctx, id)
+	if err != nil {
+		return nil, 0, translate(err, "SDRS.1013")
+	}
+	var op lifecycle.Op
+	var jt string
+	var p map[string]string
+	switch action {
+	case "start-server-group":
+		op, jt = lifecycle.OpEnableProtection, "startServerGroup"
+		if g.State == lifecycle.FailedOver || (g.State == lifecycle.Error && g.FailedOp == lifecycle.OpReprotect) {
+			op, jt = lifecycle.OpReprotect, "reprotectServerGroup"
+		}
+	case "stop-server-group":
+		op, jt = lifecycle.OpDisableProtection, "stopServerGroup"
+	case "failover-server-group":
+		op, jt = lifecycle.OpFailover, "failoverServerGroup"
+		p = map[string]string{"region": regionOf(g, g.ActiveSite.Other())}
+	case "reverse-server-group":
+		ps, _ := params["priority_station"].(string)
+		if ps != "source" && ps != "target" {
+			return nil, 0, badRequest("reverse-server-group.priority_station must be source or target")
+		}
+		if ps == station(g.ActiveSite) {
+			return nil, 0, &apiError{400, "SDRS.0209", "Incorrect status: production is already at the " + ps + " site", false}
+		}
+		op, jt = lifecycle.OpPlannedFailover, "reverseServerGroup"
+	default:
+		return nil, 0, &apiError{400, "SDRS.0206", "Invalid action: " + action, false}
+	}
+	if op == lifecycle.OpReprotect {
+		p = map[string]string{"region": regionOf(g, g.ActiveSite.Other())}
+	}
+	if err := e.sb.Invoke(ctx, lifecycle.ProtectionGroup, id, op, "", p); err != nil {
+		return nil, 0, translate(err, "SDRS.1013")
+	}
+	j := e.newJob(jt, lifecycle.ProtectionGroup, id, op)
+	return map[string]string{"job_id": j.ID}, http.StatusOK, nil
+}
+
+func regionOf(g platform.ProtectionGroup, s lifecycle.Site) string {
+	if s == lifecycle.SiteTarget {
+		return g.TargetRegion
+	}
+	return g.SourceRegion
+}
+
+// ---- jobs ----
+
+func (e *Emulator) newJob(typ string, kind lifecycle.Kind, id string, op lifecycle.Op) *job {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.seq++
+	j := &job{ID: fmt.Sprintf("0a%030x", e.seq), Type: typ, Kind: kind, EntityID: id, Op: op, Begin: time.Now()}
+	e.jobs[j.ID] = j
+	return j
+}
+
+// jobStatus derives a job's status from its entity: RUNNING while the entity is in the
+// operation's transitional state or a protected-instance job still waits for its pairs,
+// FAIL when the entity ended in error{op} (with the sandbox's message as fail_reason),
+// SUCCESS otherwise.
+func (e *Emulator) jobStatus(ctx context.Context, j *job) (status, code, reason string) {
+	if j.FailCode != "" {
+		return "FAIL", j.FailCode, j.FailReason
+	}
+	if len(j.Joins) > 0 {
+		return "RUNNING", "", ""
+	}
+	if j.Done {
+		return "SUCCESS", "", ""
+	}
+	o, err := e.sb.Observe(ctx, j.Kind, j.EntityID)
+	if platform.IsNotFound(err) {
+		if j.Op == lifecycle.OpDelete {
+			return "SUCCESS", "", ""
+		}
+		return "FAIL", "SDRS.1013", "the protection group no longer exists"
+	}
+	if err != nil {
+		return "RUNNING", "", ""
+	}
+	if o.State == lifecycle.Error && o.FailedOp == j.Op {
+		return "FAIL", failCode(j.Op), o.LastError
+	}
+	if lifecycle.Table(j.Kind).Class(o.State) == lifecycle.Transitional {
+		return "RUNNING", "", ""
+	}
+	return "SUCCESS", "", ""
+}
+
+// failCode is the operation-failure code of an SDRS job (SDRS.1027–1032, SDRS.1014/1016).
+func failCode(op lifecycle.Op) string {
+	switch op {
+	case lifecycle.OpEnableProtection:
+		return "SDRS.1027"
+	case lifecycle.OpDisableProtection:
+		return "SDRS.1028"
+	case lifecycle.OpPlannedFailover:
+		return "SDRS.1029"
+	case lifecycle.OpFailover:
+		return "SDRS.1030"
+	case lifecycle.OpReprotect:
+		return "SDRS.1031"
+	case lifecycle.OpCreate:
+		return "SDRS.1014"
+	case lifecycle.OpDelete:
+		return "SDRS.1016"
+	}
+	return "SDRS.1032"
+}
+
+// showJob: Querying the Job Status, GET /v1/{project_id}/jobs/{job_id}.
+func (e *Emulator) showJob(ctx context.Context, id string) (any, int, error) {
+	e.mu.Lock()
+	j, ok := e.jobs[id]
+	var cp job
+	if ok {
+		cp = *j
+	}
+	e.mu.Unlock()
+	if !ok {
+		return nil, 0, &apiError{400, "SDRS.0213", "Invalid job ID: " + id, false}
+	}
+	status, code, reason := e.jobStatus(ctx, &cp)
+	ent := map[string]any{"server_group_id": cp.EntityID}
+	if cp.InstanceID != "" {
+		ent["protected_instance_id"] = cp.InstanceID
+	}
+	out := map[string]any{"status": status, "entities": ent, "job_id": cp.ID, "job_type": cp.Type,
+		"begin_time": stamp(cp.Begin), "end_time": ""}
+	if status == "FAIL" {
+		out["error_code"], out["fail_reason"] = code, reason
+	}
+	return out, http.StatusOK, nil
+}
+
+// listFailureJobs: Querying Failure Jobs (task center), GET /v1/{project_id}/task-center/failure-jobs?server_group_id.
+func (e *Emulator) listFailureJobs(ctx context.Context, r *http.Request) (any, int, error) {
+	gid := r.URL.Query().Get("server_group_id")
+	e.mu.Lock()
+	var js []job
+	for _, j := range e.jobs {
+		if gid == "" || j.EntityID == gid {
+			js = append(js, *j)
+		}
+	}
+	e.mu.Unlock()
+	slices.SortFunc(js, func(a, b job) int { return strings.Compare(a.ID, b.ID) })
+	var out []map[string]any
+	for i := range js {
+		status, code, reason := e.jobStatus(ctx, &js[i])
+		if status != "FAIL" {
+			continue
+		}
+		rt := "server_groups"
+		if js[i].InstanceID != "" {
+			rt = "protected_instances"
+		}
+		out = append(out, map[string]any{"job_type": js[i].Type, "job_status": "FAIL", "begin_time": stamp(js[i].Begin),
+			"job_id": js[i].ID, "failure_status": failureStatus(js[i].Op), "resource_id": js[i].EntityID, "resource_name": "",
+			"error_code": code, "fail_reason": reason, "resource_type": rt})
+	}
+	return map[string]any{"failure_jobs": nonNil(out), "count": len(out)}, http.StatusOK, nil
+}
+
+func failureStatus(op lifecycle.Op) string {
+	switch op {
+	case lifecycle.OpCreate, lifecycle.OpAddServer:
+		return "create-fail"
+	case lifecycle.OpDelete, lifecycle.OpRemoveServer:
+		return "delete-fail"
+	case lifecycle.OpEnableProtection:
+		return "start-fail"
+	case lifecycle.OpDisableProtection:
+		return "stop-fail"
+	case lifecycle.OpPlannedFailover:
+		return "reverse-fail"
+	case lifecycle.OpFailover:
+		return "failover-fail"
+	case lifecycle.OpReprotect:
+		return "reprotect-fail"
+	}
+	return "create-fail"
+}
+
+// advanceJobs runs the waiting steps of protected-instance jobs: a pair the sandbox has
+// finished creating joins the group (add_member).
+func (e *Emulator) advanceJobs(ctx context.Context) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, j := range e.jobs {
+		if len(j.Joins) == 0 || j.FailCode != "" {
+			continue
+		}
+		var left []string
+		for _, pid := range j.Joins {
+			o, err := e.sb.Observe(ctx, lifecycle.ReplicationPair, pid)
+			switch {
+			case err != nil && platform.IsRetryable(err):
+				left = append(left, pid)
+			case err != nil:
+				j.FailCode, j.FailReason = "SDRS.1802", err.Error()
+			case o.State == lifecycle.Creating:
+				left = append(left, pid)
+			case o.State == lifecycle.Configured:
+				if err := e.sb.Invoke(ctx, lifecycle.ProtectionGroup, j.EntityID, lifecycle.OpAddMember, "", map[string]string{lifecycle.ParamPairID: pid}); err != nil {
+					if platform.IsRetryable(err) {
+						left = append(left, pid)
+						continue
+					}
+					j.FailCode, j.FailReason = "SDRS.1811", err.Error()
+				}
+			default:
+				j.FailCode, j.FailReason = "SDRS.1802", fmt.Sprintf("replication pair %s is %s", pid, lifecycle.RenderState(o.State, o.FailedOp))
+			}
+		}
+		j.Joins = left
+		if len(left) == 0 && j.FailCode == "" {
+			j.Done = true
+		}
+	}
+}
+
+// pendingPairs are pairs created for protected instances that have not joined their group yet.
+func (e *Emulator) pendingPairs() map[string]string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := map[string]string{}
+	for _, j := range e.jobs {
+		for _, p := range j.Joins {
+			out[p] = j.EntityID
+		}
+	}
+	return out
+}
+
+// listServers: ECS Querying Details About ECSs (ListServersDetails),
+// GET /v1/{project_id}/cloudservers/detail?limit&offset (offset: the page, from 1), in the ECS
+// API reference (https://support.huaweicloud.com/intl/en-us/api-ecs/).
+func (e *Emulator) listServers(ctx context.Context, r *http.Request) (any, int, error) {
+	srvs, err := e.sb.ListServers(ctx)
+	if err != nil {
+		return nil, 0, translate(err, "")
+	}
+	limit, page := 25, 1
+	if v, err := strconv.Atoi(r.URL.Query().Get("limit")); err == nil && v > 0 {
+		limit = min(v, 1000)
+	}
+	if v, err := strconv.Atoi(r.URL.Query().Get("offset")); err == nil && v > 0 {
+		page = v
+	}
+	lo, hi := min((page-1)*limit, len(srvs)), min(page*limit, len(srvs))
+	out := []map[string]any{}
+	for _, s := range srvs[lo:hi] {
+		v, _, err := e.showServer(ctx, s.ID)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, v.(map[string]any)["server"].(map[string]any))
+	}
+	return map[string]any{"servers": out, "count": len(srvs)}, http.StatusOK, nil
+}
+
+// showServer: ECS Querying Details About an ECS (ShowServer), GET /v1/{project_id}/cloudservers/{server_id}
+// in the ECS API reference: the sandbox server with
+// status ACTIVE (running) or SHUTOFF (stopped) and its AZ. Served at the same address as SDRS.
+// A missing server: 404 Ecs.0114.
+func (e *Emulator) showServer(ctx context.Context, id string) (any, int, error) {
+	s, err := e.sb.GetServer(ctx, id)
+	if err != nil {
+		return nil, 0, &apiError{404, "Ecs.0114", "Instance " + id + " could not be found", false}
+	}
+	status := "ACTIVE"
+	if s.PowerState == platform.PowerStopped {
+		status = "SHUTOFF"
+	}
+	az := ""
+	if site, err := e.sb.GetSite(ctx, s.SiteID); err == nil {
+		az = site.Zone
+	}
+	addrs := map[string]any{}
+	var list []map[string]any
+	if s.IP != "" || s.MAC != "" {
+		list = append(list, map[string]any{"addr": s.IP, "version": 4, "OS-EXT-IPS-MAC:mac_addr": s.MAC, "OS-EXT-IPS:type": "fixed"})
+	}
+	if s.EIP != "" {
+		list = append(list, map[string]any{"addr": s.EIP, "version": 4, "OS-EXT-IPS-MAC:mac_addr": s.MAC, "OS-EXT-IPS:type": "floating"})
+	}
+	if len(list) > 0 {
+		addrs["vpc"] = list
+	}
+	return map[string]any{"server": map[string]any{"id": s.ID, "name": s.Name, "status": status,
+		"OS-EXT-AZ:availability_zone": az, "addresses": addrs}}, http.StatusOK, nil
+}

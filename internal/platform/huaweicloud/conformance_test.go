@@ -1,0 +1,62 @@
+package huaweicloud_test
+
+import (
+	"testing"
+	"time"
+
+	emu "github.com/dr-provider/terraform-provider-dr/internal/emulator/huaweicloud"
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/huaweicloud"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/platformtest"
+)
+
+func newDriver(t *testing.T, s *emu.Server, cacheTTL time.Duration) *huaweicloud.Platform {
+	t.Helper()
+	p, err := huaweicloud.New(huaweicloud.Config{AccessKey: emu.TestAccessKey, SecretKey: emu.TestSecretKey,
+		Region: "cn-shanghai", ProjectID: emu.TestProjectID, SDRSEndpoint: s.URL, ECSEndpoint: s.URL, CBREndpoint: s.URL, ReadCacheTTL: cacheTTL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestConformance runs the conformance suite against the driver over the SDRS emulator, on the
+// emulator's fake clock. What the driver declares: it manages protection groups and backup
+// replicas (SDRS
+// pairs are created inside groups, one per disk of a protected server: the pair checks do not
+// apply); SDRS jobs cannot be cancelled; the health of an availability zone is in no API, and the
+// destination vault of a replica is not read.
+//
+// It runs twice: on the fake clock the suite advances, with the shared read snapshot off (its
+// TTL is wall time); and on the wall clock at a high time scale with the snapshot on, as the
+// provider runs the driver (reads of its own writes, polling through the snapshot).
+func TestConformance(t *testing.T) {
+	t.Parallel()
+	t.Run("fake_clock", func(t *testing.T) {
+		t.Parallel()
+		platformtest.Run(t, func(t *testing.T) platformtest.Harness {
+			s := emu.Start(t, true, 1)
+			return platformtest.Harness{
+				Platform:     newDriver(t, s, -1),
+				Fixture:      s.Backdoor(),
+				Advance:      s.Advance,
+				Kinds:        []lifecycle.Kind{lifecycle.ProtectionGroup, lifecycle.BackupReplica},
+				Cancels:      false,
+				Unobservable: huaweicloud.Unobservable,
+			}
+		})
+	})
+	t.Run("time_scale_cached_reads", func(t *testing.T) {
+		t.Parallel()
+		platformtest.Run(t, func(t *testing.T) platformtest.Harness {
+			s := emu.Start(t, false, 1e6)
+			return platformtest.Harness{
+				Platform:     newDriver(t, s, 20*time.Millisecond),
+				Fixture:      s.Backdoor(),
+				Kinds:        []lifecycle.Kind{lifecycle.ProtectionGroup, lifecycle.BackupReplica},
+				Cancels:      false,
+				Unobservable: huaweicloud.Unobservable,
+			}
+		})
+	})
+}

@@ -1,0 +1,132 @@
+package huaweicloud
+
+import (
+	"time"
+
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/def"
+)
+
+// Reads for a plan are shared. A plan reads every group (refresh, then the plan-time checks);
+// one group read is three SDRS calls and two ECS calls per protected server. Instead, the
+// driver takes a snapshot — the paginated lists of protection groups, protected instances and
+// replication pairs (SDRS) and of servers (ECS ListServersDetails), up to 1,000 per page — and
+// serves the reads of the next ReadCacheTTL from it: a no-op plan of 1,000 groups costs a
+// handful of calls. Every write by this driver invalidates the snapshot (a generation
+// counter), so a driver always reads its own writes; a group not in the snapshot is read
+// directly.
+
+// serverLookup returns an ECS server; found is false for a deleted server.
+type serverLookup func(id string) (srv obj, found bool, err error)
+
+type readSnapshot struct {
+	at      time.Time
+	gen     int64
+	order   []string
+	groups  map[string]obj
+	insts   map[string][]obj
+	reps    map[string][]obj
+	servers map[string]obj
+}
+
+func (s *readSnapshot) server(id string) (obj, bool, error) {
+	o, ok := s.servers[id]
+	return o, ok, nil
+}
+
+type ecsListReq struct {
+	Limit  *int32 `json:"limit,omitempty"`
+	Offset *int32 `json:"offset,omitempty"`
+}
+
+// listServers pages through ECS Querying ECS Details (ListServersDetails,
+// GET /v1/{project_id}/cloudservers/detail; offset is the page number, from 1).
+func (p *Platform) listServers() ([]obj, error) {
+	const page = 1000
+	var out []obj
+	for n := int32(1); ; n++ {
+		mk := func() *def.HttpRequestDef {
+			b := def.NewHttpRequestDefBuilder().WithMethod("GET").WithPath("/v1/{project_id}/cloudservers/detail").
+				WithResponse(new(rawResponse)).WithContentType("application/json")
+			b.WithRequestField(def.NewFieldDef().WithName("Limit").WithJsonTag("limit").WithLocationType(def.Query))
+			b.WithRequestField(def.NewFieldDef().WithName("Offset").WithJsonTag("offset").WithLocationType(def.Query))
+			b.WithResponseField(def.NewFieldDef().WithName("Body").WithJsonTag("body").WithLocationType(def.Body))
+			return b.Build()
+		}
+		r, err := syncRead(p.ecs, &ecsListReq{Limit: ptr(int32(page)), Offset: ptr(n)}, mk, "list servers")
+		if err != nil {
+			return nil, err
+		}
+		if r.Body == nil {
+			return out, nil
+		}
+		o, err := decodeObj(*r.Body)
+		if err != nil {
+			return nil, err
+		}
+		items := o.list("servers")
+		out = append(out, items...)
+		if len(items) == 0 || (o.int("count") > 0 && len(out) >= o.int("count")) || (o.int("count") == 0 && len(items) < page) {
+			return out, nil
+		}
+	}
+}
+
+// snapshot returns the current read snapshot, loading it when missing, expired or older than
+// the last write; nil when the cache is off (ReadCacheTTL < 0).
+func (p *Platform) snapshot() (*readSnapshot, error) {
+	if p.cfg.ReadCacheTTL < 0 {
+		return nil, nil
+	}
+	p.snapMu.Lock()
+	defer p.snapMu.Unlock()
+	gen := p.gen.Load()
+	if s := p.snap; s != nil && s.gen == gen && time.Since(s.at) < p.cfg.ReadCacheTTL {
+		return s, nil
+	}
+	s, err := p.loadSnapshot(gen)
+	if err != nil {
+		return nil, err
+	}
+	p.snap = s
+	return s, nil
+}
+
+// loadSnapshot reads the lists.
+func (p *Platform) loadSnapshot(gen int64) (*readSnapshot, error) {
+	s := &readSnapshot{at: time.Now(), gen: gen, groups: map[string]obj{}, insts: map[string][]obj{}, reps: map[string][]obj{}, servers: map[string]obj{}}
+	gs, err := p.listAll("/v1/{project_id}/server-groups", "server_groups", "", "list protection groups")
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range gs {
+		s.groups[g.str("id")] = g
+		s.order = append(s.order, g.str("id"))
+	}
+	insts, err := p.listAll("/v1/{project_id}/protected-instances", "protected_instances", "", "list protected instances")
+	if err != nil {
+		return nil, err
+	}
+	for _, in := range insts {
+		s.insts[in.str("server_group_id")] = append(s.insts[in.str("server_group_id")], in)
+	}
+	reps, err := p.listAll("/v1/{project_id}/replications", "replications", "", "list replication pairs")
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range reps {
+		s.reps[r.str("server_group_id")] = append(s.reps[r.str("server_group_id")], r)
+	}
+	if len(insts) > 0 {
+		srvs, err := p.listServers()
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range srvs {
+			s.servers[v.str("id")] = v
+		}
+	}
+	return s, nil
+}
+
+// wrote invalidates the read snapshot after a write.
+func (p *Platform) wrote() { p.gen.Add(1) }

@@ -1,0 +1,365 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/config"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	hwemu "github.com/dr-provider/terraform-provider-dr/internal/emulator/huaweicloud"
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+)
+
+// The quickstart's group story on the huaweicloud platform, through the Terraform CLI against
+// the SDRS emulator (in process, on the wall clock at the acceptance time scale): protect a
+// server (SDRS creates its DR twin and a pair for its disk), enable protection, an outage of
+// the production AZ (emulator backdoor), failover, a refusal at plan naming its rule (R002-1),
+// the AZ restored, reprotect, disable protection; destroy unprotects the server and deletes
+// the group.
+// hwGroupWorld starts the SDRS emulator with two AZs and a running server with an attached
+// disk; group(attrs) is the configuration of a group protecting it.
+type hwGroupWorld struct {
+	url      string
+	drServer string // a server at the DR AZ
+	sb       *hwemu.Backdoor
+	prod     platform.Site
+	web      platform.Server
+	group    func(attrs string) string
+}
+
+func newHWGroupWorld(t *testing.T) hwGroupWorld {
+	t.Helper()
+	t.Setenv(EnvPollInterval, "20ms")
+	emu := hwemu.Start(t, false, accTimeScale)
+	ctx := context.Background()
+	sb := emu.Backdoor()
+	prod, err := sb.PutSite(ctx, platform.Site{Region: "cn-north-4", Zone: "cn-north-4a", Healthy: true, ReplicationCapable: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dr, err := sb.PutSite(ctx, platform.Site{Region: "cn-north-4", Zone: "cn-north-4b", Healthy: true, ReplicationCapable: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	drServer, err := sb.PutServer(ctx, platform.Server{SiteID: dr.ID, Name: "dr-host", PowerState: platform.PowerStopped})
+	if err != nil {
+		t.Fatal(err)
+	}
+	web, err := sb.PutServer(ctx, platform.Server{SiteID: prod.ID, Name: "web", PowerState: platform.PowerRunning, IP: "192.168.0.10"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	disk, err := sb.PutVolume(ctx, platform.Volume{SiteID: prod.ID, SizeGB: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sb.AttachVolume(ctx, disk.ID, web.ID); err != nil {
+		t.Fatal(err)
+	}
+	provider := fmt.Sprintf(`
+provider "dr" {
+  huaweicloud {
+    access_key    = %[1]q
+    secret_key    = %[2]q
+    region        = "cn-north-4"
+    project_id    = %[3]q
+    sdrs_endpoint = %[4]q
+    ecs_endpoint  = %[4]q
+  }
+}
+`, hwemu.TestAccessKey, hwemu.TestSecretKey, hwemu.TestProjectID, emu.URL)
+	empty := func(attrs string) string {
+		return `
+resource "dr_protection_group" "empty" {
+  name          = "empty"
+  source_region = "cn-north-4"
+  source_zone   = "cn-north-4a"
+  target_region = "cn-north-4"
+  target_zone   = "cn-north-4b"
+  server_ids    = []
+` + attrs + `
+}
+`
+	}
+	group := func(attrs string) string {
+		return provider + empty("") + fmt.Sprintf(`
+resource "dr_protection_group" "app" {
+  name          = "app"
+  source_region = "cn-north-4"
+  source_zone   = "cn-north-4a"
+  target_region = "cn-north-4"
+  target_zone   = "cn-north-4b"
+  server_ids    = [%q]
+%s
+}
+`, web.ID, attrs)
+	}
+	return hwGroupWorld{url: emu.URL, drServer: drServer.ID, sb: sb, prod: prod, web: web, group: group}
+}
+
+func TestAccHuaweiCloud_protectionGroupStory(t *testing.T) {
+	w := newHWGroupWorld(t)
+	ctx := context.Background()
+	sb, prod, web, group := w.sb, w.prod, w.web, w.group
+	app := "dr_protection_group.app"
+	status := func(s string) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue(app, tfjsonpath.New("status"), knownvalue.StringExact(s))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: group(""), ConfigStateChecks: []statecheck.StateCheck{status("configured"),
+				statecheck.ExpectKnownValue(app, tfjsonpath.New("dr_servers").AtSliceIndex(0).AtMapKey("server_id"), knownvalue.StringExact(web.ID))}},
+			{ // a server at the DR AZ cannot be protected (SDRS.1304): refused at plan, from ECS's AZ
+				Config:      strings.Replace(group(""), fmt.Sprintf("[%q]", web.ID), fmt.Sprintf("[%q, %q]", web.ID, w.drServer), 1),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`V-GRP-MEMBERS`),
+			},
+			{Config: group(`  protection = "enabled"`), ConfigStateChecks: []statecheck.StateCheck{status("replicating"),
+				statecheck.ExpectKnownValue(app, tfjsonpath.New("active_site"), knownvalue.StringExact("source")),
+				statecheck.ExpectKnownValue(app, tfjsonpath.New("replication_pair_ids"), knownvalue.SetSizeExact(1))}},
+			{
+				PreConfig: func() {
+					if _, err := sb.SetSiteHealth(ctx, prod.ID, false); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: group("  protection      = \"disabled\"\n  active_site     = \"target\"\n  allow_data_loss = true"),
+				ConfigStateChecks: []statecheck.StateCheck{status("failed_over"),
+					statecheck.ExpectKnownValue(app, tfjsonpath.New("active_site"), knownvalue.StringExact("target")),
+					// R002-5: the production server's address moved to its DR-site twin (read from ECS)
+					statecheck.ExpectKnownValue(app, tfjsonpath.New("dr_servers").AtSliceIndex(0).AtMapKey("twin_ip"), knownvalue.StringExact("192.168.0.10"))},
+			},
+			{
+				Config: strings.Replace(group("  protection      = \"disabled\"\n  active_site     = \"target\"\n  allow_data_loss = true"),
+					"server_ids    = []\n", "server_ids    = []\n  protection    = \"enabled\"\n", 1),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`R002-1`),
+			},
+			{
+				PreConfig: func() {
+					if _, err := sb.SetSiteHealth(ctx, prod.ID, true); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: group("  protection      = \"enabled\"\n  active_site     = \"target\"\n  allow_data_loss = true"),
+				ConfigStateChecks: []statecheck.StateCheck{status("replicating"),
+					statecheck.ExpectKnownValue(app, tfjsonpath.New("active_site"), knownvalue.StringExact("target"))},
+			},
+			{Config: group("  protection      = \"disabled\"\n  active_site     = \"target\"\n  allow_data_loss = true"),
+				ConfigStateChecks: []statecheck.StateCheck{status("paused")}},
+		},
+	})
+}
+
+// CBR replicas on the huaweicloud platform through the Terraform CLI against the emulator:
+// a disk backup is refused at plan (R003-1, from the backup CBR reports), a server backup is
+// replicated to the other region and its replica deleted on destroy.
+func TestAccHuaweiCloud_backupReplica(t *testing.T) {
+	t.Setenv(EnvPollInterval, "20ms")
+	emu := hwemu.Start(t, false, accTimeScale)
+	ctx := context.Background()
+	sb := emu.Backdoor()
+	src, err := sb.PutSite(ctx, platform.Site{Region: "cn-north-4", Zone: "cn-north-4a", Healthy: true, ReplicationCapable: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sb.PutSite(ctx, platform.Site{Region: "cn-east-3", Zone: "cn-east-3a", Healthy: true, ReplicationCapable: true}); err != nil {
+		t.Fatal(err)
+	}
+	web, err := sb.PutServer(ctx, platform.Server{SiteID: src.ID, Name: "web", PowerState: platform.PowerRunning})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bv, _ := sb.PutVault(ctx, platform.Vault{Region: "cn-north-4", Purpose: platform.VaultBackup})
+	rv, _ := sb.PutVault(ctx, platform.Vault{Region: "cn-east-3", Purpose: platform.VaultReplication})
+	server, err := sb.PutBackup(ctx, platform.Backup{Kind: platform.BackupKindServer, SourceID: web.ID, IncludesSystemDisk: true,
+		Status: platform.BackupAvailable, Region: "cn-north-4", VaultID: bv.ID, SizeGB: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	disk, err := sb.PutBackup(ctx, platform.Backup{Kind: platform.BackupKindDisk, SourceID: "vol-1", Status: platform.BackupAvailable,
+		Region: "cn-north-4", VaultID: bv.ID, SizeGB: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := func(backup string) string {
+		return fmt.Sprintf(`
+provider "dr" {
+  huaweicloud {
+    access_key   = %q
+    secret_key   = %q
+    region       = "cn-north-4"
+    project_id   = %q
+    cbr_endpoint = %q
+  }
+}
+
+resource "dr_backup_replica" "web" {
+  backup_id            = %q
+  destination_region   = "cn-east-3"
+  destination_vault_id = %q
+  name                 = "web_replica"
+}
+`, hwemu.TestAccessKey, hwemu.TestSecretKey, hwemu.TestProjectID, emu.URL, backup, rv.ID)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg(disk.ID), PlanOnly: true, ExpectError: regexp.MustCompile(`R003-1`)},
+			{Config: cfg(server.ID), ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("dr_backup_replica.web", tfjsonpath.New("status"), knownvalue.StringExact("available")),
+				statecheck.ExpectKnownValue("dr_backup_replica.web", tfjsonpath.New("replica_backup_id"), knownvalue.NotNull()),
+			}},
+			{ // a second replica of the backup to the same region (R003-7), a replica of the replica (R003-6)
+				Config: cfg(server.ID) + fmt.Sprintf(`
+resource "dr_backup_replica" "again" {
+  backup_id            = %q
+  destination_region   = "cn-east-3"
+  destination_vault_id = %q
+  name                 = "web_replica_2"
+}
+`, server.ID, rv.ID),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`R003-7`),
+			},
+			{
+				Config: cfg(server.ID) + fmt.Sprintf(`
+resource "dr_backup_replica" "chain" {
+  backup_id            = dr_backup_replica.web.replica_backup_id
+  destination_region   = "cn-north-4"
+  destination_vault_id = %q
+  name                 = "web_replica_back"
+}
+`, bv.ID),
+				ExpectError: regexp.MustCompile(`R003-6`),
+			},
+		},
+	})
+}
+
+// A failed SDRS job ends in error{op} and the apply fails naming it; the next apply retries the
+// operation, with 30% of the API calls throttled (APIGW.0308), and converges.
+func TestAccHuaweiCloud_failedJobRetriedUnderThrottling(t *testing.T) {
+	w := newHWGroupWorld(t)
+	ctx := context.Background()
+	app := "dr_protection_group.app"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: w.group("")},
+			{
+				PreConfig: func() {
+					if err := w.sb.FailNext(ctx, lifecycle.ProtectionGroup, lifecycle.OpEnableProtection, 1); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:      w.group(`  protection = "enabled"`),
+				ExpectError: regexp.MustCompile(`(?s)error\{enable_protection\}.*SDRS\.1027|(?s)SDRS\.1027.*error\{enable_protection\}`),
+			},
+			{
+				PreConfig: func() {
+					if err := w.sb.SetTransientErrorRate(ctx, 0.3); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: w.group(`  protection = "enabled"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(app, tfjsonpath.New("status"), knownvalue.StringExact("replicating"))},
+			},
+			{
+				PreConfig: func() {
+					if err := w.sb.SetTransientErrorRate(ctx, 0); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: w.group(`  protection = "disabled"`),
+			},
+		},
+	})
+}
+
+// examples/huaweicloud/main.tf applied against the emulator, its credentials and endpoints
+// from the HW_* environment variables: protect, fail over after an outage, reprotect.
+func TestAccHuaweiCloud_example(t *testing.T) {
+	w := newHWGroupWorld(t) // the SDRS world; the example's provider block reads the environment
+	ctx := context.Background()
+	b, err := os.ReadFile(filepath.Join("..", "..", "examples", "huaweicloud", "main.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := string(b)
+	cfg = cfg[strings.Index(cfg, "provider \"dr\""):] // the harness supplies the provider (no required_providers)
+	if i := strings.Index(cfg, "\noutput \""); i > 0 {
+		cfg = cfg[:i] // outputs lag one refresh behind (see the quickstart's story test)
+	}
+	for k, v := range map[string]string{"HW_ACCESS_KEY": hwemu.TestAccessKey, "HW_SECRET_KEY": hwemu.TestSecretKey,
+		"HW_REGION_NAME": "cn-north-4", "HW_PROJECT_ID": hwemu.TestProjectID,
+		"HW_SDRS_ENDPOINT": w.url, "HW_ECS_ENDPOINT": w.url, "HW_CBR_ENDPOINT": w.url} {
+		t.Setenv(k, v)
+	}
+	if _, err := w.sb.PutSite(ctx, platform.Site{Region: "cn-east-3", Zone: "cn-east-3a", Healthy: true, ReplicationCapable: true}); err != nil {
+		t.Fatal(err)
+	}
+	bv, _ := w.sb.PutVault(ctx, platform.Vault{Region: "cn-north-4", Purpose: platform.VaultBackup})
+	rv, _ := w.sb.PutVault(ctx, platform.Vault{Region: "cn-east-3", Purpose: platform.VaultReplication})
+	backup, err := w.sb.PutBackup(ctx, platform.Backup{Kind: platform.BackupKindServer, SourceID: w.web.ID, IncludesSystemDisk: true,
+		Status: platform.BackupAvailable, Region: "cn-north-4", VaultID: bv.ID, SizeGB: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars := func(kv ...string) config.Variables {
+		out := config.Variables{"region": config.StringVariable("cn-north-4"), "production_az": config.StringVariable("cn-north-4a"),
+			"dr_az": config.StringVariable("cn-north-4b"), "server_ids": config.ListVariable(config.StringVariable(w.web.ID)),
+			"backup_id": config.StringVariable(backup.ID), "replica_region": config.StringVariable("cn-east-3"),
+			"replica_vault_id": config.StringVariable(rv.ID)}
+		for i := 0; i+1 < len(kv); i += 2 {
+			if kv[i] == "allow_data_loss" {
+				out[kv[i]] = config.BoolVariable(kv[i+1] == "true")
+				continue
+			}
+			out[kv[i]] = config.StringVariable(kv[i+1])
+		}
+		return out
+	}
+	status := func(s string) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue("dr_protection_group.app", tfjsonpath.New("status"), knownvalue.StringExact(s))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg, ConfigVariables: vars(), ConfigStateChecks: []statecheck.StateCheck{status("configured"),
+				statecheck.ExpectKnownValue("dr_backup_replica.app", tfjsonpath.New("status"), knownvalue.StringExact("available"))}},
+			{Config: cfg, ConfigVariables: vars("protection", "enabled"), ConfigStateChecks: []statecheck.StateCheck{status("replicating")}},
+			{
+				PreConfig: func() {
+					if _, err := w.sb.SetSiteHealth(ctx, w.prod.ID, false); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg, ConfigVariables: vars("active_site", "target", "protection", "disabled", "allow_data_loss", "true"),
+				ConfigStateChecks: []statecheck.StateCheck{status("failed_over")},
+			},
+			{
+				PreConfig: func() {
+					if _, err := w.sb.SetSiteHealth(ctx, w.prod.ID, true); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg, ConfigVariables: vars("active_site", "target", "protection", "enabled", "allow_data_loss", "true"),
+				ConfigStateChecks: []statecheck.StateCheck{status("replicating")},
+			},
+			{Config: cfg, ConfigVariables: vars("active_site", "target", "protection", "disabled")},
+		},
+	})
+}
