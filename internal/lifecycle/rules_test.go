@@ -138,17 +138,28 @@ func TestRule_R001_2(t *testing.T) {
 
 func TestRule_R001_3(t *testing.T) {
 	t.Parallel()
+	// failover and reprotect are called in the target (secondary) site's region, delete in the
+	// source (primary) site's region: roles a failover does not swap (Alibaba EBS §1.6)
 	for _, k := range []Kind{ReplicationPair, ProtectionGroup} {
-		op, _ := Table(k).Operation(OpFailover)
-		if op.Region != RegionStandby {
-			t.Fatalf("%s failover region %s", k, op.Region)
-		}
-		if got := op.RegionFor(goodObs(k, Replicating)); got != goodFacts(k).StandbyRegion {
-			t.Fatalf("RegionFor = %q", got)
+		for _, opName := range []Op{OpFailover, OpReprotect} {
+			op, _ := Table(k).Operation(opName)
+			if op.Region != RegionTarget {
+				t.Fatalf("%s %s region %s", k, opName, op.Region)
+			}
+			// before a failover the target is the standby site …
+			if got := op.RegionFor(goodObs(k, Replicating)); got != goodFacts(k).StandbyRegion {
+				t.Fatalf("RegionFor = %q", got)
+			}
+			// … after it, the active one: reprotect still goes to the secondary's region
+			after := goodObs(k, FailedOver)
+			after.ActiveSite = SiteTarget
+			if got := op.RegionFor(after); got != goodFacts(k).ActiveRegion {
+				t.Fatalf("%s %s after failover: RegionFor = %q, want the target's %q", k, opName, got, goodFacts(k).ActiveRegion)
+			}
 		}
 	}
 	p, _ := Plan(ReplicationPair, pair(Replicating), Goal{States: []State{FailedOver}}, Options{})
-	if len(p.Steps) != 1 || p.Steps[0].Region != RegionStandby {
+	if len(p.Steps) != 1 || p.Steps[0].Region != RegionTarget {
 		t.Fatal(p.Steps)
 	}
 	st, _ := Table(ReplicationPair).Operation(OpStart)
@@ -158,6 +169,12 @@ func TestRule_R001_3(t *testing.T) {
 	del, _ := Table(ReplicationPair).Operation(OpDelete)
 	if del.RegionFor(pair(Paused)) != "cn-shanghai" {
 		t.Fatal(del.Region)
+	}
+	failed := pair(FailedOver)
+	failed.ActiveSite = SiteTarget
+	failed.Facts.ActiveRegion, failed.Facts.StandbyRegion = "cn-beijing", "cn-shanghai"
+	if del.RegionFor(failed) != "cn-shanghai" {
+		t.Fatalf("delete after failover goes to the primary's region, got %q", del.RegionFor(failed))
 	}
 }
 

@@ -20,7 +20,14 @@ type CallRegion string
 const (
 	RegionEither  CallRegion = "either"  // the active or the standby site's region
 	RegionActive  CallRegion = "active"  // the region of the site currently serving production
-	RegionStandby CallRegion = "standby" // the region of the other site (failover, reprotect)
+	RegionStandby CallRegion = "standby" // the region of the other site
+	// RegionTarget and RegionSource are role-fixed: the region of the site that was the DR
+	// (target, "secondary") or production (source, "primary") side at creation, whichever is
+	// active now. Alibaba EBS calls failover and reprotect in the secondary disk's region and
+	// delete in the primary disk's region, roles that a failover does not swap
+	// (vendor-lifecycles §1.6; ReprotectDiskReplicaPair).
+	RegionTarget CallRegion = "target"
+	RegionSource CallRegion = "source"
 )
 
 // RegionFor returns the region a driver must call op in, from the observation's facts
@@ -30,6 +37,15 @@ func (o *Operation) RegionFor(obs Observation) string {
 	case RegionActive:
 		return obs.Facts.ActiveRegion
 	case RegionStandby:
+		return obs.Facts.StandbyRegion
+	case RegionTarget, RegionSource:
+		want := SiteTarget
+		if o.Region == RegionSource {
+			want = SiteSource
+		}
+		if obs.ActiveSite == want {
+			return obs.Facts.ActiveRegion
+		}
 		return obs.Facts.StandbyRegion
 	}
 	return ""

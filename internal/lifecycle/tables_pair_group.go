@@ -275,7 +275,7 @@ func pairTable() *KindTable {
 				Description:   "Unplanned failover: the standby volume becomes read/write and serves production; replication stops.",
 				Preconditions: []Precondition{notInGroup, pFirstSync()},
 				DataLoss:      failoverDataLoss("use switchover (a planned failover without data loss)"),
-				FromRule:      "R001-1", Region: RegionStandby, Effect: effFailover,
+				FromRule:      "R001-1", Region: RegionTarget, Effect: effFailover,
 				Afterwards: "the former standby volume is read/write (R001-2); attach it and start the servers at the new active site; reprotect when the old site is back.",
 			},
 			{
@@ -292,7 +292,7 @@ func pairTable() *KindTable {
 						Remedy: "Detach the original primary volume from its server first.",
 					},
 					pStandbyHealthy("R000-2", "needs the faulty (standby) site restored", "Wait until the old production site is healthy again.")},
-				FromRule: "V-PAIR-REPROT", Region: RegionStandby, Effect: effNoFirstSync,
+				FromRule: "V-PAIR-REPROT", Region: RegionTarget, Effect: effNoFirstSync,
 				Afterwards: "replication stays paused: start it (start) to replicate from the active site to the old one (V-PAIR-REPROT).",
 			},
 			{
@@ -313,7 +313,7 @@ func pairTable() *KindTable {
 					Safe:  "reprotect the pair first",
 					Notes: "deleting a failed-over pair needs the opt-in",
 				},
-				FromRule: "V-PAIR-DELETE", Region: RegionActive,
+				FromRule: "V-PAIR-DELETE", Region: RegionSource,
 			},
 		},
 	}
@@ -413,7 +413,7 @@ func groupTable() *KindTable {
 					noDrillFailover,
 				},
 				DataLoss: failoverDataLoss("use planned_failover (no data loss; needs the production servers stopped)"),
-				FromRule: "R002-2", Region: RegionStandby, Effect: effFailover,
+				FromRule: "R002-2", Region: RegionTarget, Effect: effFailover,
 				Afterwards: "start the DR-site servers; they are not started automatically (R002-4). IP, EIP and MAC addresses moved to them (R002-5). Protection is disabled (R002-3); resume synchronisation with reprotect (R002-6).",
 			},
 			{
@@ -441,7 +441,7 @@ func groupTable() *KindTable {
 					pSitesUp("active"),
 					pNoDrill("needs no DR drill running"),
 				},
-				FromRule: "R000-1", Region: RegionStandby, Syncs: true,
+				FromRule: "R000-1", Region: RegionTarget, Syncs: true,
 				FromRefusal: func(o *Observation) (string, string) {
 					if Table(ProtectionGroup).Class(o.State) == Transitional {
 						return "R000-3", "Wait for the running operation to finish."
@@ -621,7 +621,7 @@ func groupTable() *KindTable {
 						Remedy: "Stop the drill first (stop_drill).",
 					},
 				},
-				FromRule: "V-GRP-DELETE", Region: RegionActive,
+				FromRule: "V-GRP-DELETE", Region: RegionSource,
 				FromRefusal: func(o *Observation) (string, string) {
 					return "", "Disable protection first."
 				},

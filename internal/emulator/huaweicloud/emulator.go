@@ -597,7 +597,7 @@ func (e *Emulator) groupAction(ctx context.Context, id string, body map[string]j
 		op, jt = lifecycle.OpDisableProtection, "stopServerGroup"
 	case "failover-server-group":
 		op, jt = lifecycle.OpFailover, "failoverServerGroup"
-		p = map[string]string{"region": regionOf(g, g.ActiveSite.Other())}
+		p = map[string]string{lifecycle.ParamRegion: engineRegion(op, g)}
 	case "reverse-server-group":
 		ps, _ := params["priority_station"].(string)
 		if ps != "source" && ps != "target" {
@@ -611,13 +611,22 @@ func (e *Emulator) groupAction(ctx context.Context, id string, body map[string]j
 		return nil, 0, &apiError{400, "SDRS.0206", "Invalid action: " + action, false}
 	}
 	if op == lifecycle.OpReprotect {
-		p = map[string]string{"region": regionOf(g, g.ActiveSite.Other())}
+		p = map[string]string{lifecycle.ParamRegion: engineRegion(op, g)}
 	}
 	if err := e.sb.Invoke(ctx, lifecycle.ProtectionGroup, id, op, "", p); err != nil {
 		return nil, 0, translate(err, "SDRS.1013")
 	}
 	j := e.newJob(jt, lifecycle.ProtectionGroup, id, op)
 	return map[string]string{"job_id": j.ID}, http.StatusOK, nil
+}
+
+// engineRegion is the region the engine's row names for op (R001-3): SDRS calls carry no
+// per-call region (one project), so the emulator tells the sandbox the one its check expects.
+func engineRegion(op lifecycle.Op, g platform.ProtectionGroup) string {
+	row, _ := lifecycle.Table(lifecycle.ProtectionGroup).Operation(op)
+	obs := lifecycle.Observation{ActiveSite: g.ActiveSite}
+	obs.Facts.ActiveRegion, obs.Facts.StandbyRegion = regionOf(g, g.ActiveSite), regionOf(g, g.ActiveSite.Other())
+	return row.RegionFor(obs)
 }
 
 func regionOf(g platform.ProtectionGroup, s lifecycle.Site) string {

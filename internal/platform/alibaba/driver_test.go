@@ -107,13 +107,11 @@ func TestRegionRouting(t *testing.T) {
 	}{
 		{lifecycle.OpStart, "StartDiskReplicaPair", "cn-shanghai"},
 		{lifecycle.OpFailover, "FailoverDiskReplicaPair", "cn-beijing"},
-		// the engine's reprotect row says RegionStandby: after the failover that is the
-		// original primary's region (the API reference says "the secondary disk's region";
-		// open point, see the platforms guide)
-		{lifecycle.OpReprotect, "ReprotectDiskReplicaPair", "cn-shanghai"},
+		// reprotect: the secondary disk's region (API reference; the engine's RegionTarget)
+		{lifecycle.OpReprotect, "ReprotectDiskReplicaPair", "cn-beijing"},
 		{lifecycle.OpStart, "StartDiskReplicaPair", "cn-beijing"}, // reversed: cn-beijing is the source now
 		{lifecycle.OpStop, "StopDiskReplicaPair", "cn-beijing"},
-		{lifecycle.OpDelete, "DeleteDiskReplicaPair", "cn-beijing"},
+		{lifecycle.OpDelete, "DeleteDiskReplicaPair", "cn-shanghai"}, // the primary disk's region
 	}
 	for i, s := range steps {
 		n := len(rec.of(s.action))

@@ -384,9 +384,19 @@ func (d *Driver) invokePair(ctx context.Context, id string, op lifecycle.Op, tok
 	if err != nil {
 		return err
 	}
-	source, standby := cur.SourceRegion, cur.DestinationRegion
-	inStandby := standby
-	if r := params[lifecycle.ParamRegion]; r != "" {
+	// Failover and reprotect are called in the secondary disk's region, delete in the primary
+	// disk's (vendor-lifecycles §1.6): role-fixed, a failover does not swap them — the engine's
+	// rows say the same (RegionTarget, RegionSource) and pass the region in params (R001-3).
+	source := cur.SourceRegion
+	secondary, primary := cur.StandbyRegion, cur.PrimaryRegion
+	if secondary == "" {
+		secondary = cur.DestinationRegion
+	}
+	if primary == "" {
+		primary = source
+	}
+	inStandby := secondary
+	if r := params[lifecycle.ParamRegion]; r != "" && op != lifecycle.OpDelete {
 		inStandby = r // the engine's region for the operation (R001-3)
 	}
 	var (
@@ -411,16 +421,18 @@ func (d *Driver) invokePair(ctx context.Context, id string, op lifecycle.Op, tok
 		req, action, region = r, "FailoverDiskReplicaPair", inStandby
 	case lifecycle.OpReprotect:
 		// ReprotectDiskReplicaPair: "the region ID of the secondary disk" (ReverseReplicate
-		// defaults to true). The engine's region (its reprotect row says the standby region:
-		// after the failover, the original primary's) wins when given — an open point between
-		// the engine's table and the API reference, see the platforms guide.
+		// defaults to true); the engine's reprotect row agrees (RegionTarget).
 		r := ebs.CreateReprotectDiskReplicaPairRequest()
 		r.ReplicaPairId, r.ClientToken, r.RegionId = id, tok, inStandby
 		req, action, region = r, "ReprotectDiskReplicaPair", inStandby
 	case lifecycle.OpDelete: // DeleteDiskReplicaPair: RegionId = the primary (source) disk's region
 		r := ebs.CreateDeleteDiskReplicaPairRequest()
-		r.ReplicaPairId, r.ClientToken, r.RegionId = id, tok, source
-		req, action, region = r, "DeleteDiskReplicaPair", source
+		region = primary
+		if r := params[lifecycle.ParamRegion]; r != "" {
+			region = r // the engine's (RegionSource): the primary disk's region
+		}
+		r.ReplicaPairId, r.ClientToken, r.RegionId = id, tok, region
+		req, action = r, "DeleteDiskReplicaPair"
 	case lifecycle.OpUpdate:
 		if params[lifecycle.ParamName] == "" && params[lifecycle.ParamDescription] == "" {
 			return platform.Invalidf("", "update: nothing to change")

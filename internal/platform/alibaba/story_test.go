@@ -67,7 +67,8 @@ func TestFailoverStoryWallClock(t *testing.T) {
 	inv(lifecycle.OpFailover, "t4", map[string]string{"region": "cn-beijing"})
 	o := wait(lifecycle.FailedOver)
 	bd.SetSiteHealth(ctx, sh.ID, true)
-	inv(lifecycle.OpReprotect, "t5", map[string]string{"region": o.Facts.StandbyRegion})
+	rp, _ := lifecycle.Table(lifecycle.ReplicationPair).Operation(lifecycle.OpReprotect)
+	inv(lifecycle.OpReprotect, "t5", map[string]string{lifecycle.ParamRegion: rp.RegionFor(o)}) // the engine's region: the secondary's
 	wait(lifecycle.Paused)
 	inv(lifecycle.OpStart, "t6", nil)
 	wait(lifecycle.Replicating)
