@@ -50,14 +50,15 @@ func runHeavy(args []string) error {
 	}
 	type acc struct {
 		wall map[string][]time.Duration
-		cpu  []time.Duration // the dr provider's CPU (user+system, summed over its processes)
+		all  map[string][]time.Duration // CPU of terraform + its providers
+		cpu  []time.Duration            // the dr provider's CPU (user+system, summed over its processes)
 		rss  int64
 	}
 	var out strings.Builder
 	fmt.Fprintf(&out, "## DR-heavy\n\n")
-	fmt.Fprintf(&out, "N resources that are all DR work — two `dr_sandbox_site`, then per unit two `dr_sandbox_volume` (one per site) and a `dr_replication_pair` between them with `replication = \"running\"` (N = 999: 2 sites, 332 pairs, 665 volumes) — against the same dependency graph of `terraform_data` (the floor, no provider process) and of a trivial framework provider's attribute-less resources (edges as `depends_on`). Terraform %s, -parallelism=10, DR_SANDBOX_TIME_SCALE=1000000. %d runs, the three configurations interleaved within each phase (the order rotates per run); medians. Provider CPU is user+system of the dr provider processes of that command (median). Run alone: `BENCH_ONLY=heavy make bench`.\n\n", tfVersion(), *repeat)
-	fmt.Fprintln(&out, "| N | phase | terraform_data (floor) | trivial provider | dr provider | ratio to floor | trivial / floor | dr provider CPU | provider peak RSS |")
-	fmt.Fprintln(&out, "|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintf(&out, "N resources that are all DR work — two `dr_sandbox_site`, then per unit two `dr_sandbox_volume` (one per site) and a `dr_replication_pair` between them with `replication = \"running\"` (N = 999: 2 sites, 332 pairs, 665 volumes) — against the same dependency graph of `terraform_data` (the floor, no provider process) and of a trivial framework provider's attribute-less resources (edges as `depends_on`). Terraform %s, -parallelism=10, DR_SANDBOX_TIME_SCALE=1000000. %d runs, the three configurations interleaved within each phase (the order rotates per run); medians. CPU is user+system of terraform and the provider processes it started (what the command cost the machine, less sensitive to the other load of a shared machine than wall time); dr provider CPU is the dr provider processes' share. Run alone: `BENCH_ONLY=heavy make bench`.\n\n", tfVersion(), *repeat)
+	fmt.Fprintln(&out, "| N | phase | terraform_data (floor) | trivial provider | dr provider | ratio to floor | trivial / floor | CPU floor | CPU trivial | CPU dr | CPU ratio to floor | dr provider CPU | provider peak RSS |")
+	fmt.Fprintln(&out, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, f := range strings.Fields(*ns) {
 		n, err := strconv.Atoi(f)
 		if err != nil || n < 2 {
@@ -66,6 +67,7 @@ func runHeavy(args []string) error {
 		accs := make([]acc, len(phases))
 		for i := range accs {
 			accs[i].wall = map[string][]time.Duration{}
+			accs[i].all = map[string][]time.Duration{}
 		}
 		for r := 0; r < *repeat; r++ {
 			ws := map[string]*workspace{}
@@ -93,11 +95,12 @@ func runHeavy(args []string) error {
 						return fmt.Errorf("the no-op plan of %s at N=%d is not empty", k, n)
 					}
 					accs[i].wall[k] = append(accs[i].wall[k], res.wall)
+					accs[i].all[k] = append(accs[i].all[k], res.cpuAll)
 					if k == "dr" {
 						accs[i].cpu = append(accs[i].cpu, res.cpu)
 						accs[i].rss = max(accs[i].rss, res.rssKiB)
 					}
-					parts = append(parts, fmt.Sprintf("%s %s", k, secs(res.wall)))
+					parts = append(parts, fmt.Sprintf("%s %s (cpu %s)", k, secs(res.wall), secs(res.cpuAll)))
 				}
 				logf("heavy N=%d run %d %s: %s", n, r+1, ph.short, strings.Join(parts, ", "))
 			}
@@ -107,12 +110,14 @@ func runHeavy(args []string) error {
 		}
 		for i, ph := range phases {
 			fl, d := median(accs[i].wall["floor"]), median(accs[i].wall["dr"])
-			tv, tr := "—", "—"
+			tv, tr, tc := "—", "—", "—"
 			if t := accs[i].wall["trivial"]; len(t) > 0 {
 				tv, tr = secs(median(t)), fmt.Sprintf("%.2f×", median(t).Seconds()/fl.Seconds())
+				tc = secs(median(accs[i].all["trivial"]))
 			}
-			fmt.Fprintf(&out, "| %d | %s | %s | %s | %s | **%.2f×** | %s | %s | %s |\n", n, ph.name, secs(fl), tv, secs(d),
-				d.Seconds()/fl.Seconds(), tr, secs(median(accs[i].cpu)), mib(accs[i].rss))
+			cf, cd := median(accs[i].all["floor"]), median(accs[i].all["dr"])
+			fmt.Fprintf(&out, "| %d | %s | %s | %s | %s | **%.2f×** | %s | %s | %s | %s | %.2f× | %s | %s |\n", n, ph.name, secs(fl), tv, secs(d),
+				d.Seconds()/fl.Seconds(), tr, secs(cf), tc, secs(cd), cd.Seconds()/cf.Seconds(), secs(median(accs[i].cpu)), mib(accs[i].rss))
 		}
 	}
 	fmt.Fprintln(&out)

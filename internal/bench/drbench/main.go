@@ -178,6 +178,7 @@ type runResult struct {
 	procs  int   // provider processes started
 	calls  map[string]int64
 	cpu    time.Duration // the provider's CPU time summed over its processes (w.cpu set)
+	cpuAll time.Duration // user+system of terraform and every process it waited for (providers)
 	code   int
 }
 
@@ -203,6 +204,9 @@ func (w *workspace) tf(args ...string) (runResult, error) {
 	start := time.Now()
 	err := cmd.Run()
 	res := runResult{wall: time.Since(start)}
+	if cmd.ProcessState != nil {
+		res.cpuAll = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
 		res.code = ee.ExitCode()
