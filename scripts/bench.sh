@@ -39,17 +39,21 @@ heavy() {
 }
 
 if [ "$BENCH_ONLY" = heavy ]; then
-  # Only the DR-heavy section: it replaces the "## DR-heavy" section of bench/results.md
-  # (up to the next "## " heading), or is inserted before the notes when there is none.
+  # Only the DR-heavy section: it replaces the "## DR-heavy" section of bench/results.md (up
+  # to the next "## " heading) or goes before the notes, and the notes are the current
+  # bench/notes.md. The other sections keep the numbers of the last full run.
   heavy >"$tmp/heavy.md"
+  stamp="_This section alone was measured on $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo none)$(git diff --quiet 2>/dev/null || echo ' + local changes'), $(nproc) CPUs; the other sections are from the last full run._"
+  awk -v s="$stamp" 'NR == 2 { print; print s; next } { print }' "$tmp/heavy.md" >"$tmp/heavy2.md" && mv "$tmp/heavy2.md" "$tmp/heavy.md"
   touch bench/results.md
   awk -v f="$tmp/heavy.md" '
     function emit() { while ((getline l < f) > 0) print l; done = 1 }
+    /^## Notes/ { exit }
     /^## DR-heavy/ { emit(); skip = 1; next }
     skip && /^## / { skip = 0 }
-    !done && /^## Notes/ { emit() }
     !skip { print }
     END { if (!done) emit() }' bench/results.md >"$tmp/results.md"
+  if [ -f bench/notes.md ]; then cat bench/notes.md >>"$tmp/results.md"; fi
   cp "$tmp/results.md" bench/results.md
   cat "$tmp/heavy.md"
   echo "bench: replaced the DR-heavy section of bench/results.md" >&2
