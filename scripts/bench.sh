@@ -44,7 +44,7 @@ if [ "$BENCH_ONLY" = heavy ]; then
   # bench/notes.md. The other sections keep the numbers of the last full run.
   heavy >"$tmp/heavy.md"
   stamp="_This section alone was measured on $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo none)$(git diff --quiet 2>/dev/null || echo ' + local changes'), $(nproc) CPUs; the other sections are from the last full run._"
-  awk -v s="$stamp" 'NR == 2 { print; print s; next } { print }' "$tmp/heavy.md" >"$tmp/heavy2.md" && mv "$tmp/heavy2.md" "$tmp/heavy.md"
+  awk -v s="$stamp" 'NR == 2 { print; print s; print ""; next } { print }' "$tmp/heavy.md" >"$tmp/heavy2.md" && mv "$tmp/heavy2.md" "$tmp/heavy.md"
   touch bench/results.md
   awk -v f="$tmp/heavy.md" '
     function emit() { while ((getline l < f) > 0) print l; done = 1 }
