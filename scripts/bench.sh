@@ -5,6 +5,9 @@
 #   BENCH_REPEAT=1          runs per end-to-end phase (median reported)
 #   BENCH_FANOUT=100        pairs of the fan-out runs (0 skips them)
 #   BENCHTIME=1s            -benchtime of the Go benchmarks; BENCH_COUNT=5 their -count
+#   BENCH_HEAVY_N="300 999" resource counts of the DR-heavy section (pairs + volumes; "" skips it)
+#   BENCH_HEAVY_REPEAT=3    runs per DR-heavy phase (interleaved with the floors; median reported)
+#   BENCH_ONLY=heavy        run only the DR-heavy section and replace it in bench/results.md
 # Comparing two runs: the raw Go benchmark output is kept in bench/go-bench.txt; the previous
 # one is moved to bench/go-bench.prev.txt and benchstat compares them.
 set -euo pipefail
@@ -15,6 +18,9 @@ BENCH_REPEAT=${BENCH_REPEAT:-1}
 BENCH_FANOUT=${BENCH_FANOUT:-100}
 BENCHTIME=${BENCHTIME:-1s}
 BENCH_COUNT=${BENCH_COUNT:-5}
+BENCH_HEAVY_N=${BENCH_HEAVY_N-"300 999"}
+BENCH_HEAVY_REPEAT=${BENCH_HEAVY_REPEAT:-3}
+BENCH_ONLY=${BENCH_ONLY:-}
 command -v terraform >/dev/null || { echo "bench: terraform is not on PATH" >&2; exit 1; }
 mkdir -p bench
 tmp=$(mktemp -d -t dr-bench.XXXXXX)
@@ -25,6 +31,34 @@ echo "bench: building the provider, drbench and the trivial provider" >&2
 make -s build
 go build -o "$tmp/drbench" ./internal/bench/drbench
 CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$tmp/trivialprovider" ./internal/bench/trivialprovider
+
+heavy() {
+  echo "bench: DR-heavy, N = $BENCH_HEAVY_N, $BENCH_HEAVY_REPEAT interleaved runs" >&2
+  "$tmp/drbench" heavy -provider "$root/terraform-provider-dr" -trivial "$tmp/trivialprovider" \
+    -n "$BENCH_HEAVY_N" -repeat "$BENCH_HEAVY_REPEAT"
+}
+
+if [ "$BENCH_ONLY" = heavy ]; then
+  # Only the DR-heavy section: it replaces the "## DR-heavy" section of bench/results.md (up
+  # to the next "## " heading) or goes before the notes, and the notes are the current
+  # bench/notes.md. The other sections keep the numbers of the last full run.
+  heavy >"$tmp/heavy.md"
+  stamp="_This section alone was measured on $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo none)$(git diff --quiet 2>/dev/null || echo ' + local changes'), $(nproc) CPUs; the other sections are from the last full run._"
+  awk -v s="$stamp" 'NR == 2 { print; print s; print ""; next } { print }' "$tmp/heavy.md" >"$tmp/heavy2.md" && mv "$tmp/heavy2.md" "$tmp/heavy.md"
+  touch bench/results.md
+  awk -v f="$tmp/heavy.md" '
+    function emit() { while ((getline l < f) > 0) print l; done = 1 }
+    /^## Notes/ { exit }
+    /^## DR-heavy/ { emit(); skip = 1; next }
+    skip && /^## / { skip = 0 }
+    !skip { print }
+    END { if (!done) emit() }' bench/results.md >"$tmp/results.md"
+  if [ -f bench/notes.md ]; then cat bench/notes.md >>"$tmp/results.md"; fi
+  cp "$tmp/results.md" bench/results.md
+  cat "$tmp/heavy.md"
+  echo "bench: replaced the DR-heavy section of bench/results.md" >&2
+  exit 0
+fi
 
 {
   echo "# Benchmark results"
@@ -78,6 +112,7 @@ if [ "$BENCH_FANOUT" != 0 ]; then
   echo "bench: fan-out ($BENCH_FANOUT pairs, 200 ms latency)" >&2
   "$tmp/drbench" fanout -provider "$root/terraform-provider-dr" -pairs "$BENCH_FANOUT" -latency 200ms >>"$out"
 fi
+if [ -n "$BENCH_HEAVY_N" ]; then heavy >>"$out"; fi
 if [ -f bench/notes.md ]; then cat bench/notes.md >>"$out"; fi
 cp "$out" bench/results.md
 cat bench/results.md

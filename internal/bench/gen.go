@@ -99,10 +99,46 @@ provider "dr" {}
 `
 
 // DR returns a configuration of n DR resources (n >= 5).
-func DR(n int) string {
+func DR(n int) string { return renderDR(graph(n)) }
+
+// Floor returns the same graph as DR(n) made of terraform_data resources: same count, same
+// dependency edges, no provider process.
+func Floor(n int) string { return renderFloor(graph(n)) }
+
+// Counts returns how many resources of each type DR(n) has.
+func Counts(n int) map[string]int {
+	out := map[string]int{}
+	for _, nd := range graph(n) {
+		out[nd.typ]++
+	}
+	return out
+}
+
+// heavyGraph is the DR-heavy mix (issue 17): two sites, then units of two volumes (one per
+// site) and a replication pair between them kept running; any prefix is valid, so N = 999
+// is two sites, 332 pairs and 665 volumes.
+func heavyGraph(n int) []node {
+	out := []node{
+		{typ: "dr_sandbox_site", name: "prod", body: []string{`region = "cn-shanghai"`, `zone = "cn-shanghai-a"`}},
+		{typ: "dr_sandbox_site", name: "dr", body: []string{`region = "cn-shanghai"`, `zone = "cn-shanghai-b"`}},
+	}
+	for i := 0; len(out) < n; i++ {
+		a, b, p := fmt.Sprintf("va%d", i), fmt.Sprintf("vb%d", i), fmt.Sprintf("rp%d", i)
+		out = append(out,
+			node{typ: "dr_sandbox_volume", name: a, body: []string{"site_id = dr_sandbox_site.prod.id", "size_gb = 10"}, deps: []string{"dr_sandbox_site.prod"}},
+			node{typ: "dr_sandbox_volume", name: b, body: []string{"site_id = dr_sandbox_site.dr.id", "size_gb = 10"}, deps: []string{"dr_sandbox_site.dr"}},
+			node{typ: "dr_replication_pair", name: p, body: []string{fmt.Sprintf("name = %q", p),
+				"primary_volume_id = dr_sandbox_volume." + a + ".id", "secondary_volume_id = dr_sandbox_volume." + b + ".id",
+				`replication = "running"`},
+				deps: []string{"dr_sandbox_volume." + a, "dr_sandbox_volume." + b}})
+	}
+	return out[:min(n, len(out))]
+}
+
+func renderDR(nodes []node) string {
 	var b strings.Builder
 	b.WriteString(header)
-	for _, nd := range graph(n) {
+	for _, nd := range nodes {
 		fmt.Fprintf(&b, "\nresource %q %q {\n", nd.typ, nd.name)
 		for _, l := range nd.body {
 			b.WriteString("  " + l + "\n")
@@ -112,11 +148,9 @@ func DR(n int) string {
 	return b.String()
 }
 
-// Floor returns the same graph as DR(n) made of terraform_data resources: same count, same
-// dependency edges, no provider process.
-func Floor(n int) string {
+func renderFloor(nodes []node) string {
 	var b strings.Builder
-	for _, nd := range graph(n) {
+	for _, nd := range nodes {
 		name := strings.ReplaceAll(nd.addr(), ".", "__")
 		var refs []string
 		for _, d := range nd.deps {
@@ -132,11 +166,27 @@ func Floor(n int) string {
 	return b.String()
 }
 
-// Counts returns how many resources of each type DR(n) has.
-func Counts(n int) map[string]int {
-	out := map[string]int{}
-	for _, nd := range graph(n) {
-		out[nd.typ]++
+// DRHeavy returns the DR-heavy configuration of n resources (n >= 2): sites, volumes and
+// running replication pairs only.
+func DRHeavy(n int) string { return renderDR(heavyGraph(n)) }
+
+// FloorHeavy is DRHeavy's dependency graph made of terraform_data resources.
+func FloorHeavy(n int) string { return renderFloor(heavyGraph(n)) }
+
+// TrivialHeavy is DRHeavy's dependency graph made of the trivial provider's attribute-less
+// trivial_thing resources (internal/bench/trivialprovider), edges as depends_on: the cost of
+// any framework provider process with N resources and no work.
+func TrivialHeavy(n int) string {
+	var b strings.Builder
+	b.WriteString("terraform {\n  required_providers {\n    trivial = {\n      source = \"dr-provider/trivial\"\n    }\n  }\n}\n\nprovider \"trivial\" {}\n")
+	for _, nd := range heavyGraph(n) {
+		name := strings.ReplaceAll(nd.addr(), ".", "__")
+		var refs []string
+		for _, d := range nd.deps {
+			refs = append(refs, "trivial_thing."+strings.ReplaceAll(d, ".", "__"))
+		}
+		sort.Strings(refs)
+		fmt.Fprintf(&b, "\nresource \"trivial_thing\" %q {\n  depends_on = [%s]\n}\n", name, strings.Join(refs, ", "))
 	}
-	return out
+	return b.String()
 }

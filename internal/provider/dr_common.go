@@ -101,7 +101,7 @@ func (e drEngine) plan(ctx context.Context, data *ProviderData, id string, prior
 	if lifecycle.HasBlocking(vs) {
 		return nil
 	}
-	addPathWarning(diags, e.typeName, obs.Name, p)
+	addPathWarning(diags, data, e.typeName, obs.Name, p)
 	return &p
 }
 

@@ -2,10 +2,12 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
@@ -84,5 +86,34 @@ func TestSyncProgress(t *testing.T) {
 	}
 	if _, ok := syncProgress(ctx, sb, lifecycle.Event{Kind: lifecycle.ReplicationPair, ID: id, State: lifecycle.Replicating}); ok {
 		t.Fatal("a stable state reported a synchronisation")
+	}
+}
+
+// A command shows the operation summaries of its first pathWarningsShown resources, then one
+// warning that the others are not listed; without provider data (no instance) every one.
+func TestPathWarningsBounded(t *testing.T) {
+	t.Parallel()
+	p := lifecycle.Path{Kind: lifecycle.ReplicationPair, State: lifecycle.Replicating, ActiveSite: lifecycle.SiteSource,
+		Steps: []lifecycle.Step{{Op: lifecycle.OpStart}}}
+	var diags diag.Diagnostics
+	data := &ProviderData{}
+	for i := 0; i < pathWarningsShown+5; i++ {
+		addPathWarning(&diags, data, pairType, fmt.Sprintf("p%d", i), p)
+	}
+	if got := diags.WarningsCount(); got != pathWarningsShown+1 {
+		t.Fatalf("%d warnings, want %d: %v", got, pathWarningsShown+1, diags)
+	}
+	if s := diags[0].Summary(); s != `dr_replication_pair "p0": start` {
+		t.Fatalf("first summary %q", s)
+	}
+	if s := diags[pathWarningsShown].Summary(); !strings.Contains(s, "more DR resources than are listed") {
+		t.Fatalf("last summary %q", s)
+	}
+	var all diag.Diagnostics
+	for i := 0; i < pathWarningsShown+5; i++ {
+		addPathWarning(&all, nil, pairType, fmt.Sprintf("q%d", i), p)
+	}
+	if all.WarningsCount() != pathWarningsShown+5 {
+		t.Fatalf("without data: %d warnings", all.WarningsCount())
 	}
 }

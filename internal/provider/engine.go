@@ -46,9 +46,19 @@ func violationSummary(typeName string, v lifecycle.Violation) string {
 	return fmt.Sprintf("%s: %s %s refused", v.Rule, typeName, v.Op)
 }
 
+// pathWarningsShown is how many operation summaries one command shows as warnings. Terraform
+// renders every warning with its configuration snippet at the end of the run, which cost
+// ~15 ms of Terraform's CPU per warning at N=300 and grew with the configuration's size
+// (bench/notes.md, DR-heavy): an apply creating hundreds of running pairs spent more CPU on
+// the summaries than on the pairs. A handful stays informative; past that one warning says
+// how to see the rest.
+const pathWarningsShown = 10
+
 // addPathWarning shows the operations a plan will run, e.g.
-// "disable_protection → add_member → enable_protection", with what to do afterwards.
-func addPathWarning(diags *diag.Diagnostics, typeName, name string, p lifecycle.Path) {
+// "disable_protection → add_member → enable_protection", with what to do afterwards: for
+// the first pathWarningsShown resources of a command (data nil: always), then once that
+// the others are not listed.
+func addPathWarning(diags *diag.Diagnostics, data *ProviderData, typeName, name string, p lifecycle.Path) {
 	var ops, after []string
 	for _, st := range p.Steps {
 		switch {
@@ -65,6 +75,19 @@ func addPathWarning(diags *diag.Diagnostics, typeName, name string, p lifecycle.
 	}
 	if len(ops) == 0 {
 		return
+	}
+	if data != nil {
+		switch n := data.pathWarnings.Add(1); {
+		case n == pathWarningsShown+1:
+			diags.AddWarning("Operations on more DR resources than are listed",
+				fmt.Sprintf("This run operates on more than %d DR resources; the operations of the first %d are listed in "+
+					"their own warnings and the others are not (with hundreds of resources the warnings cost more than the "+
+					"operations). Every resource's plan shows the state it ends in (status, replication, active_site, mode), "+
+					"and TF_LOG_PROVIDER=INFO logs each operation as it runs.", pathWarningsShown, pathWarningsShown))
+			return
+		case n > pathWarningsShown:
+			return
+		}
 	}
 	detail := fmt.Sprintf("Apply will run: %s, ending %s", strings.Join(ops, " → "), lifecycle.RenderState(p.State, ""))
 	if p.ActiveSite != "" && p.Kind != lifecycle.BackupReplica && p.Kind != lifecycle.RecoveryServer {

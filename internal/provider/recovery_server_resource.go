@@ -170,7 +170,7 @@ func (r *recoveryServerResource) ModifyPlan(ctx context.Context, req resource.Mo
 		p, vs := lifecycle.Plan(lifecycle.RecoveryServer, obs, goal, opts)
 		addViolations(&resp.Diagnostics, path.Root("mode"), rsType, vs)
 		if !lifecycle.HasBlocking(vs) {
-			addPathWarning(&resp.Diagnostics, rsType, plan.Name.ValueString(), p)
+			addPathWarning(&resp.Diagnostics, r.data, rsType, plan.Name.ValueString(), p)
 			plan.Status = types.StringValue(lifecycle.RenderState(p.State, ""))
 			plan.Mode = desiredValue(lifecycle.RecoveryServer, p.State)
 			resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)

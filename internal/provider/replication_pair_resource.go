@@ -264,7 +264,7 @@ func (r *replicationPairResource) planCreate(ctx context.Context, plan pairModel
 	if lifecycle.HasBlocking(vs) {
 		return
 	}
-	addPathWarning(&resp.Diagnostics, pairType, plan.Name.ValueString(), p)
+	addPathWarning(&resp.Diagnostics, r.data, pairType, plan.Name.ValueString(), p)
 	plan.Status = types.StringValue(lifecycle.RenderState(p.State, ""))
 	plan.ActiveSite = types.StringValue(siteName(lifecycle.ReplicationPair, p.ActiveSite))
 	plan.Replication = desiredValue(lifecycle.ReplicationPair, p.State)

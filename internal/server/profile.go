@@ -21,11 +21,24 @@ const EnvCPUProfile = "DR_PROVIDER_CPUPROFILE"
 // sampled peaks of HeapInuse and of the goroutine count.
 const EnvHeapProfile = "DR_PROVIDER_HEAPPROFILE"
 
+// EnvBlockProfile and EnvMutexProfile name files for the block and mutex profiles of this
+// provider process ("%p" as above), written when it exits: where goroutines waited (channel,
+// select, sync and database/sql connection waits; every blocking event is sampled) and which
+// mutexes were contended. Unset: the runtime does not record them.
+const (
+	EnvBlockProfile = "DR_PROVIDER_BLOCKPROFILE"
+	EnvMutexProfile = "DR_PROVIDER_MUTEXPROFILE"
+)
+
 func profilePath(p string) string { return strings.ReplaceAll(p, "%p", strconv.Itoa(os.Getpid())) }
 
 // startProfile starts the profiles asked for and returns the function that writes them.
 func startProfile() func() {
 	stopCPU := startCPUProfile()
+	if stop := startContentionProfiles(); stop != nil {
+		prev := stopCPU
+		stopCPU = func() { prev(); stop() }
+	}
 	heap := os.Getenv(EnvHeapProfile)
 	if heap == "" {
 		return stopCPU
@@ -105,4 +118,30 @@ func writeHeapProfile(path string, p peaks) {
 	}
 	defer f.Close()
 	_ = pprof.Lookup("heap").WriteTo(f, 0)
+}
+
+// startContentionProfiles turns on the block and mutex profiles asked for and returns the
+// function that writes them, or nil when neither is asked for.
+func startContentionProfiles() func() {
+	block, mutex := os.Getenv(EnvBlockProfile), os.Getenv(EnvMutexProfile)
+	if block == "" && mutex == "" {
+		return nil
+	}
+	if block != "" {
+		runtime.SetBlockProfileRate(1)
+	}
+	if mutex != "" {
+		runtime.SetMutexProfileFraction(1)
+	}
+	return func() {
+		for _, p := range []struct{ env, name string }{{block, "block"}, {mutex, "mutex"}} {
+			if p.env == "" {
+				continue
+			}
+			if f, err := os.Create(profilePath(p.env)); err == nil {
+				_ = pprof.Lookup(p.name).WriteTo(f, 0)
+				f.Close()
+			}
+		}
+	}
 }

@@ -4,7 +4,8 @@
 //	drbench e2e     -provider BIN [-n "100 500 1000"] [-repeat 1]
 //	drbench startup -provider BIN -trivial BIN [-runs 30]
 //	drbench fanout  -provider BIN [-pairs 100] [-latency 200ms]
-//	drbench gen     dr|floor N      (print a generated configuration)
+//	drbench heavy   -provider BIN [-trivial BIN] [-n "300 999"] [-repeat 3]   (DR-heavy section)
+//	drbench gen     dr|floor|heavy|heavyfloor|heavytrivial N   (print a generated configuration)
 //
 // It also is the provider wrapper Terraform launches (dev_overrides point at a directory
 // where drbench is linked as terraform-provider-dr): with DRBENCH_REAL_PROVIDER set it runs
@@ -47,9 +48,16 @@ func main() {
 			fatalf("usage: drbench gen dr|floor N")
 		}
 		n, _ := strconv.Atoi(os.Args[3])
-		if os.Args[2] == "floor" {
+		switch os.Args[2] {
+		case "floor":
 			fmt.Print(bench.Floor(n))
-		} else {
+		case "heavy":
+			fmt.Print(bench.DRHeavy(n))
+		case "heavyfloor":
+			fmt.Print(bench.FloorHeavy(n))
+		case "heavytrivial":
+			fmt.Print(bench.TrivialHeavy(n))
+		default:
 			fmt.Print(bench.DR(n))
 		}
 	case "e2e":
@@ -58,6 +66,8 @@ func main() {
 		err = runStartup(os.Args[2:])
 	case "fanout":
 		err = runFanout(os.Args[2:])
+	case "heavy":
+		err = runHeavy(os.Args[2:])
 	default:
 		fatalf("unknown command %q", os.Args[1])
 	}
@@ -121,6 +131,7 @@ type workspace struct {
 	env []string
 	rss string // file the wrapper appends peak RSS values to
 	ctr string // counters file pattern (with %p), "" when off
+	cpu string // file the wrapper appends the provider's CPU time to, "" when off
 }
 
 // newEnv prepares the CLI configuration (dev_overrides → a wrapper directory) under root.
@@ -166,6 +177,8 @@ type runResult struct {
 	rssKiB int64 // peak RSS over the provider processes of the run (0: none ran)
 	procs  int   // provider processes started
 	calls  map[string]int64
+	cpu    time.Duration // the provider's CPU time summed over its processes (w.cpu set)
+	cpuAll time.Duration // user+system of terraform and every process it waited for (providers)
 	code   int
 }
 
@@ -174,6 +187,10 @@ func (w *workspace) tf(args ...string) (runResult, error) {
 	_ = os.Remove(w.rss)
 	ctrDir := ""
 	env := w.env
+	if w.cpu != "" {
+		_ = os.Remove(w.cpu)
+		env = append(append([]string(nil), env...), "DRBENCH_CPU_FILE="+w.cpu)
+	}
 	if w.ctr != "" {
 		ctrDir = filepath.Join(w.dir, "counters")
 		_ = os.RemoveAll(ctrDir)
@@ -187,6 +204,9 @@ func (w *workspace) tf(args ...string) (runResult, error) {
 	start := time.Now()
 	err := cmd.Run()
 	res := runResult{wall: time.Since(start)}
+	if cmd.ProcessState != nil {
+		res.cpuAll = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
 		res.code = ee.ExitCode()
@@ -205,6 +225,14 @@ func (w *workspace) tf(args ...string) (runResult, error) {
 			v, _ := strconv.ParseInt(l, 10, 64)
 			res.rssKiB = max(res.rssKiB, v)
 			res.procs++
+		}
+	}
+	if w.cpu != "" {
+		if b, err := os.ReadFile(w.cpu); err == nil {
+			for _, l := range strings.Fields(string(b)) {
+				v, _ := strconv.ParseInt(l, 10, 64)
+				res.cpu += time.Duration(v) * time.Millisecond
+			}
 		}
 	}
 	if ctrDir != "" {

@@ -240,7 +240,7 @@ func (s *Sandbox) DeleteVolume(ctx context.Context, id string) error {
 			}
 			return err
 		}
-		pairs, _, err := listRecs[pairRec](ctx, t, kPair)
+		pairs, err := pairsOfVolumes(ctx, t, id)
 		if err != nil {
 			return err
 		}

@@ -302,7 +302,7 @@ func (s *Sandbox) proposedPairFacts(ctx context.Context, t *tx, spec platform.Pa
 	}
 	ps, ss := loadSite(ctx, t, pv.SiteID), loadSite(ctx, t, sv.SiteID)
 	inPair := map[string]string{}
-	pairs, _, err := listRecs[pairRec](ctx, t, kPair)
+	pairs, err := pairsOfVolumes(ctx, t, pv.ID, sv.ID)
 	if err != nil {
 		return lifecycle.Facts{}, err
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"sort"
 	"time"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
@@ -232,6 +233,33 @@ func listRecsBy[T any](ctx context.Context, t *tx, q, arg string) ([]*T, []int64
 		return nil
 	})
 	return out, vers, err
+}
+
+// pairsOfVolumes returns the pairs whose primary or secondary volume is one of ids, each once,
+// in id order (the order a listRecs of every pair would visit them), by the indexes of
+// migration 3. Empty ids match nothing.
+func pairsOfVolumes(ctx context.Context, t *tx, ids ...string) ([]*pairRec, error) {
+	seen := map[string]bool{}
+	var out []*pairRec
+	for _, id := range ids {
+		if id == "" {
+			continue
+		}
+		for _, q := range []string{qPairsOfPrimary, qPairsOfSecondary} {
+			ps, _, err := listRecsBy[pairRec](ctx, t, q, id)
+			if err != nil {
+				return nil, err
+			}
+			for _, p := range ps {
+				if !seen[p.ID] {
+					seen[p.ID] = true
+					out = append(out, p)
+				}
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
 }
 
 // addrFor derives a stable fake address for an object.

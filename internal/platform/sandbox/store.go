@@ -62,6 +62,11 @@ var migrations = []string{
 	`CREATE INDEX objects_volume_server ON objects(json_extract(body, '$.ServerID')) WHERE kind = 'volume';
 	CREATE INDEX objects_backup_source ON objects(json_extract(body, '$.SourceID')) WHERE kind = 'backup';
 	CREATE INDEX objects_replica_backup ON objects(json_extract(body, '$.BackupID')) WHERE kind = 'backup_replica';`,
+	// 3: the pairs of a volume (a pair create's "volume already in a pair" fact, a volume
+	// delete's "belongs to a pair" refusal) by index instead of decoding every pair: with
+	// hundreds of pairs that scan was O(pairs) per create, O(N²) per apply.
+	`CREATE INDEX objects_pair_primary ON objects(json_extract(body, '$.PrimaryVolumeID')) WHERE kind = 'replication_pair';
+	CREATE INDEX objects_pair_secondary ON objects(json_extract(body, '$.SecondaryVolumeID')) WHERE kind = 'replication_pair';`,
 }
 
 // The statements of every call, prepared when the store opens (see stmtCache).
@@ -83,10 +88,13 @@ const (
 	qVolumesOfServer  = `SELECT version, body FROM objects WHERE kind = 'volume' AND json_extract(body, '$.ServerID') = ? ORDER BY id`
 	qBackupsOfSource  = `SELECT version, body FROM objects WHERE kind = 'backup' AND json_extract(body, '$.SourceID') = ? ORDER BY id`
 	qReplicasOfBackup = `SELECT version, body FROM objects WHERE kind = 'backup_replica' AND json_extract(body, '$.BackupID') = ? ORDER BY id`
+	qPairsOfPrimary   = `SELECT version, body FROM objects WHERE kind = 'replication_pair' AND json_extract(body, '$.PrimaryVolumeID') = ? ORDER BY id`
+	qPairsOfSecondary = `SELECT version, body FROM objects WHERE kind = 'replication_pair' AND json_extract(body, '$.SecondaryVolumeID') = ? ORDER BY id`
 )
 
 var preparedQueries = []string{qGet, qExists, qList, qInsert, qUpdate, qRemove, qSetting, qSetSetting,
-	qTokenGet, qTokenDelete, qTokenInsert, qVolumesOfServer, qBackupsOfSource, qReplicasOfBackup}
+	qTokenGet, qTokenDelete, qTokenInsert, qVolumesOfServer, qBackupsOfSource, qReplicasOfBackup,
+	qPairsOfPrimary, qPairsOfSecondary}
 
 // store wraps two pools on one database file: a single-connection writer whose transactions
 // are BEGIN IMMEDIATE (so a read-modify-write never has to upgrade its lock, which is what
