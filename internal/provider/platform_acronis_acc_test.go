@@ -26,13 +26,12 @@ const (
 // production failover finalizes in 3 s) and, made through its backdoor and console, a
 // protected machine with a backup and the recovery server a person created for it.
 type acronisWorld struct {
-	sb    *sandbox.Sandbox
-	emu   *acronisemu.Emulator
-	url   string
-	rsID  string
-	mach  string
-	ctx   context.Context
-	setup func()
+	sb   *sandbox.Sandbox
+	emu  *acronisemu.Emulator
+	url  string
+	rsID string
+	mach string
+	ctx  context.Context
 }
 
 func newAcronisWorld(t *testing.T) *acronisWorld {

@@ -744,7 +744,7 @@ func (p *Platform) Invoke(ctx context.Context, kind lifecycle.Kind, id string, o
 	var jobID string
 	if !done {
 		p.wrote()
-		jobID, done, err = p.issue(ctx, g, op, params)
+		jobID, _, err = p.issue(ctx, g, op, params)
 		p.wrote()
 		if err != nil {
 			return err
