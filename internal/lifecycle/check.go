@@ -361,6 +361,9 @@ func AllowedOperations(kind Kind, obs Observation, opts Options) []Op {
 	if obs.Kind == "" {
 		obs.Kind = kind
 	}
+	if opts.Platform == nil {
+		opts.Platform = obs.Platform
+	}
 	out := make([]Op, 0, 4)
 	for _, o := range t.ops {
 		if !o.Invocable || o.Create || !o.IsFrom(obs.State, obs.FailedOp) {

@@ -135,6 +135,10 @@ type Observation struct {
 	Version    int64 // the platform's optimistic-concurrency version of the object
 	// LastError is the platform's message for the last failed operation (State == Error), if any.
 	LastError string
+	// Platform is what the platform that reported the observation can invoke, when the reader
+	// attached it (the provider does on every read model), so AllowedOperations of a read model
+	// never lists a console-only operation. nil: everything.
+	Platform *Capabilities
 }
 
 // Note on ActiveSite during a site-flipping transitional state (switching_over, failing_over):

@@ -61,3 +61,26 @@ func TestConsoleOnlyOperationRefusedAtPlan(t *testing.T) {
 		t.Fatalf("unsupported kind: %v", diags)
 	}
 }
+
+// The read models' allowed_operations never list an operation the platform cannot invoke.
+func TestAllowedOperationsFollowCapabilities(t *testing.T) {
+	t.Parallel()
+	e := newActionEnv(t)
+	id := e.recoveryServer("vm")
+	e.drive(lifecycle.RecoveryServer, id, lifecycle.OpFailover, nil)
+	for _, tc := range []struct {
+		p        platform.Platform
+		failback bool
+	}{{e.sb, true}, {consoleOnly{e.sb}, false}} {
+		rs, err := withRetries(tc.p).GetRecoveryServer(e.ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m rsData
+		m.fill(rs)
+		got := strings.Contains(m.AllowedOperations.String(), `"failback"`)
+		if got != tc.failback {
+			t.Fatalf("%T: failback listed = %v, want %v (%s)", tc.p, got, tc.failback, m.AllowedOperations)
+		}
+	}
+}

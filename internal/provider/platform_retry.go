@@ -85,7 +85,10 @@ func retry0(ctx context.Context, p retryPolicy, call string, fn func() error) er
 	return err
 }
 
-// retryingPlatform wraps a platform so that every call is retried per its policy.
+// retryingPlatform wraps a platform so that every call is retried per its policy, and every
+// read model it returns carries the platform's capabilities (Observation.Platform), so the
+// allowed_operations a resource, data source or list result reports never list an operation
+// the platform cannot invoke.
 type retryingPlatform struct {
 	platform.Platform
 	p retryPolicy
@@ -113,7 +116,9 @@ func (r *retryingPlatform) CreatePair(ctx context.Context, spec platform.PairSpe
 }
 
 func (r *retryingPlatform) GetPair(ctx context.Context, id string) (platform.ReplicationPair, error) {
-	return retry(ctx, r.p, "GetPair", func() (platform.ReplicationPair, error) { return r.Platform.GetPair(ctx, id) })
+	v, err := retry(ctx, r.p, "GetPair", func() (platform.ReplicationPair, error) { return r.Platform.GetPair(ctx, id) })
+	v.Observed.Platform = r.Platform.Capabilities()
+	return v, err
 }
 
 func (r *retryingPlatform) UpdatePair(ctx context.Context, id string, spec platform.PairSpec) (platform.ReplicationPair, error) {
@@ -121,7 +126,12 @@ func (r *retryingPlatform) UpdatePair(ctx context.Context, id string, spec platf
 }
 
 func (r *retryingPlatform) ListPairs(ctx context.Context) ([]platform.ReplicationPair, error) {
-	return retry(ctx, r.p, "ListPairs", func() ([]platform.ReplicationPair, error) { return r.Platform.ListPairs(ctx) })
+	vs, err := retry(ctx, r.p, "ListPairs", func() ([]platform.ReplicationPair, error) { return r.Platform.ListPairs(ctx) })
+	caps := r.Platform.Capabilities()
+	for i := range vs {
+		vs[i].Observed.Platform = caps
+	}
+	return vs, err
 }
 
 func (r *retryingPlatform) CreateGroup(ctx context.Context, spec platform.GroupSpec, token string) (platform.ProtectionGroup, error) {
@@ -129,7 +139,9 @@ func (r *retryingPlatform) CreateGroup(ctx context.Context, spec platform.GroupS
 }
 
 func (r *retryingPlatform) GetGroup(ctx context.Context, id string) (platform.ProtectionGroup, error) {
-	return retry(ctx, r.p, "GetGroup", func() (platform.ProtectionGroup, error) { return r.Platform.GetGroup(ctx, id) })
+	v, err := retry(ctx, r.p, "GetGroup", func() (platform.ProtectionGroup, error) { return r.Platform.GetGroup(ctx, id) })
+	v.Observed.Platform = r.Platform.Capabilities()
+	return v, err
 }
 
 func (r *retryingPlatform) UpdateGroup(ctx context.Context, id string, spec platform.GroupSpec) (platform.ProtectionGroup, error) {
@@ -137,7 +149,12 @@ func (r *retryingPlatform) UpdateGroup(ctx context.Context, id string, spec plat
 }
 
 func (r *retryingPlatform) ListGroups(ctx context.Context) ([]platform.ProtectionGroup, error) {
-	return retry(ctx, r.p, "ListGroups", func() ([]platform.ProtectionGroup, error) { return r.Platform.ListGroups(ctx) })
+	vs, err := retry(ctx, r.p, "ListGroups", func() ([]platform.ProtectionGroup, error) { return r.Platform.ListGroups(ctx) })
+	caps := r.Platform.Capabilities()
+	for i := range vs {
+		vs[i].Observed.Platform = caps
+	}
+	return vs, err
 }
 
 func (r *retryingPlatform) CreateReplica(ctx context.Context, spec platform.ReplicaSpec, token string) (platform.BackupReplica, error) {
@@ -145,11 +162,18 @@ func (r *retryingPlatform) CreateReplica(ctx context.Context, spec platform.Repl
 }
 
 func (r *retryingPlatform) GetReplica(ctx context.Context, id string) (platform.BackupReplica, error) {
-	return retry(ctx, r.p, "GetReplica", func() (platform.BackupReplica, error) { return r.Platform.GetReplica(ctx, id) })
+	v, err := retry(ctx, r.p, "GetReplica", func() (platform.BackupReplica, error) { return r.Platform.GetReplica(ctx, id) })
+	v.Observed.Platform = r.Platform.Capabilities()
+	return v, err
 }
 
 func (r *retryingPlatform) ListReplicas(ctx context.Context) ([]platform.BackupReplica, error) {
-	return retry(ctx, r.p, "ListReplicas", func() ([]platform.BackupReplica, error) { return r.Platform.ListReplicas(ctx) })
+	vs, err := retry(ctx, r.p, "ListReplicas", func() ([]platform.BackupReplica, error) { return r.Platform.ListReplicas(ctx) })
+	caps := r.Platform.Capabilities()
+	for i := range vs {
+		vs[i].Observed.Platform = caps
+	}
+	return vs, err
 }
 
 func (r *retryingPlatform) CreateRecoveryServer(ctx context.Context, spec platform.RecoveryServerSpec, token string) (platform.RecoveryServer, error) {
@@ -157,7 +181,9 @@ func (r *retryingPlatform) CreateRecoveryServer(ctx context.Context, spec platfo
 }
 
 func (r *retryingPlatform) GetRecoveryServer(ctx context.Context, id string) (platform.RecoveryServer, error) {
-	return retry(ctx, r.p, "GetRecoveryServer", func() (platform.RecoveryServer, error) { return r.Platform.GetRecoveryServer(ctx, id) })
+	v, err := retry(ctx, r.p, "GetRecoveryServer", func() (platform.RecoveryServer, error) { return r.Platform.GetRecoveryServer(ctx, id) })
+	v.Observed.Platform = r.Platform.Capabilities()
+	return v, err
 }
 
 func (r *retryingPlatform) UpdateRecoveryServer(ctx context.Context, id string, spec platform.RecoveryServerSpec) (platform.RecoveryServer, error) {
@@ -165,7 +191,12 @@ func (r *retryingPlatform) UpdateRecoveryServer(ctx context.Context, id string, 
 }
 
 func (r *retryingPlatform) ListRecoveryServers(ctx context.Context) ([]platform.RecoveryServer, error) {
-	return retry(ctx, r.p, "ListRecoveryServers", func() ([]platform.RecoveryServer, error) { return r.Platform.ListRecoveryServers(ctx) })
+	vs, err := retry(ctx, r.p, "ListRecoveryServers", func() ([]platform.RecoveryServer, error) { return r.Platform.ListRecoveryServers(ctx) })
+	caps := r.Platform.Capabilities()
+	for i := range vs {
+		vs[i].Observed.Platform = caps
+	}
+	return vs, err
 }
 
 func (r *retryingPlatform) ProposedPairFacts(ctx context.Context, spec platform.PairSpec) (lifecycle.Facts, error) {
