@@ -14,13 +14,15 @@ import (
 // Reads for a plan are shared (issue 13, "Cost per plan"). Terraform reads every resource
 // separately (refresh, then the plan-time checks); one pair read is a DescribeDiskReplicaPairs
 // and a DescribeDisks. Instead the driver takes a snapshot — per replication-capable region,
-// the paginated DescribeDiskReplicaPairs and DescribeDiskReplicaGroups (MaxResults 500, the
-// API maximum: EBS 2021-07-30 api-ebs-2021-07-30-describediskreplicapairs and
-// …-describediskreplicagroups, "MaxResults: 1 to 500"), and the ECS DescribeDisks of the
-// pairs' disks (DiskIds when at most 100 are wanted in a region, else the region's disks
-// paged with MaxResults 500 + NextToken until all are found: api-ecs-2014-05-26-describedisks)
-// — and serves GetPair/Observe/ListPairs, GetGroup/Observe/ListGroups from it for the next
-// Config.ReadCacheTTL (DefaultReadCacheTTL, 5 s): a no-op plan of 1,000 pairs costs about ten calls.
+// the paginated DescribeDiskReplicaPairs and DescribeDiskReplicaGroups with MaxResults 500,
+// the API maximum (EBS 2021-07-30 reference, api-ebs-2021-07-30-describediskreplicapairs and
+// api-describediskreplicagroups: "MaxResults … Valid values: 1 to 500"), and the ECS
+// DescribeDisks of the pairs' disks (DiskIds, at most 100, when at most 100 are wanted in a
+// region; else the region's disks paged with MaxResults 500 + NextToken until all are found —
+// api-ecs-2014-05-26-describedisks; the emulator enforces 1–500) — and serves
+// GetPair/Observe/ListPairs, GetGroup/Observe/ListGroups, MemberFacts and ProposedPairFacts'
+// "disk already in a pair" from it for Config.ReadCacheTTL (DefaultReadCacheTTL, 5 s): a
+// no-op plan of 1,000 pairs and 50 groups costs 11 calls (TestReadCostPerPlan).
 //
 // Every write by this driver (any call that is not a Describe*, and Cancel) drops the
 // snapshot through a generation counter bumped after the call returns, so a driver always
