@@ -2,6 +2,7 @@ package alibaba_test
 
 import (
 	"testing"
+	"time"
 
 	alibabaemu "github.com/dr-provider/terraform-provider-dr/internal/emulator/alibaba"
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
@@ -10,12 +11,16 @@ import (
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
 
-// newDriver starts an emulator (fake clock) and a driver pointed at it.
-func newDriver(t *testing.T) (*alibaba.Driver, *alibabaemu.Server) {
+// newDriver starts an emulator and a driver pointed at it: on the fake clock (opts.TimeScale
+// 0) with the shared read snapshot off, as its TTL is wall time; else with cacheTTL.
+func newDriver(t *testing.T, opts sandbox.Options, cacheTTL time.Duration) (*alibaba.Driver, *alibabaemu.Server) {
 	t.Helper()
-	emu := alibabaemu.Start(t, sandbox.Options{Seed: 1})
+	emu := alibabaemu.Start(t, opts)
+	if opts.TimeScale <= 0 {
+		cacheTTL = -1
+	}
 	d, err := alibaba.New(alibaba.Config{AccessKeyID: alibabaemu.TestAccessKeyID, AccessKeySecret: alibabaemu.TestAccessKeySecret,
-		Region: "cn-shanghai", EBSEndpoint: emu.URL})
+		Region: "cn-shanghai", EBSEndpoint: emu.URL, ReadCacheTTL: cacheTTL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,15 +31,28 @@ func newDriver(t *testing.T) (*alibaba.Driver, *alibabaemu.Server) {
 // What the EBS API cannot do is declared: no cancel (Cancels false), zone health and drills
 // are not observable, and the fixture offers no
 // OperationFaults (a failed start has no EBS status) and no quotas.
+//
+// It runs twice: on the fake clock the suite advances, with the shared read snapshot off; and
+// on the wall clock at a high time scale with the snapshot on, as the provider runs the
+// driver (reads of its own writes, polling through the snapshot).
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	platformtest.Run(t, func(t *testing.T) platformtest.Harness {
-		d, emu := newDriver(t)
-		return platformtest.Harness{
-			Platform: d, Fixture: emu.Backdoor(), Advance: emu.Advance,
-			Kinds:        []lifecycle.Kind{lifecycle.ReplicationPair, lifecycle.ProtectionGroup},
-			Cancels:      false,
-			Unobservable: []string{lifecycle.FactSiteHealth, lifecycle.FactDrill},
-		}
+	unobservable := []string{lifecycle.FactSiteHealth, lifecycle.FactDrill}
+	kinds := []lifecycle.Kind{lifecycle.ReplicationPair, lifecycle.ProtectionGroup}
+	t.Run("fake_clock", func(t *testing.T) {
+		t.Parallel()
+		platformtest.Run(t, func(t *testing.T) platformtest.Harness {
+			d, emu := newDriver(t, sandbox.Options{Seed: 1}, -1)
+			return platformtest.Harness{Platform: d, Fixture: emu.Backdoor(), Advance: emu.Advance,
+				Kinds: kinds, Cancels: false, Unobservable: unobservable}
+		})
+	})
+	t.Run("time_scale_cached_reads", func(t *testing.T) {
+		t.Parallel()
+		platformtest.Run(t, func(t *testing.T) platformtest.Harness {
+			d, emu := newDriver(t, sandbox.Options{Seed: 1, TimeScale: 1e6}, 20*time.Millisecond)
+			return platformtest.Harness{Platform: d, Fixture: emu.Backdoor(),
+				Kinds: kinds, Cancels: false, Unobservable: unobservable}
+		})
 	})
 }

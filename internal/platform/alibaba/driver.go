@@ -40,6 +40,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
@@ -69,6 +70,9 @@ type Config struct {
 	ECSEndpoint string
 	// Timeout of one HTTP call; default 30 s.
 	Timeout time.Duration
+	// ReadCacheTTL is how long the shared read snapshot serves reads (snapshot.go); 0 means
+	// DefaultReadCacheTTL, negative turns the cache off (every read calls the API).
+	ReadCacheTTL time.Duration
 }
 
 // Driver implements platform.Platform on Alibaba Cloud EBS.
@@ -81,6 +85,11 @@ type Driver struct {
 	loc map[string]string // pair/group/disk ID → a region it is visible in
 
 	updMu sync.Mutex // serializes fingerprint-checked updates (see the package doc)
+
+	snapMu    sync.Mutex
+	snap      *readSnapshot
+	gen       atomic.Int64 // write generation: a write invalidates the snapshot
+	lastWrite atomic.Int64 // unix nanoseconds of the last write
 }
 
 var _ platform.Platform = (*Driver)(nil)
@@ -103,6 +112,9 @@ func New(cfg Config) (*Driver, error) {
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 30 * time.Second
+	}
+	if cfg.ReadCacheTTL == 0 {
+		cfg.ReadCacheTTL = DefaultReadCacheTTL
 	}
 	sc := sdk.NewConfig().WithAutoRetry(false).WithTimeout(cfg.Timeout)
 	var cred auth.Credential = credentials.NewAccessKeyCredential(cfg.AccessKeyID, cfg.AccessKeySecret)
@@ -209,6 +221,9 @@ func (d *Driver) call1(ctx context.Context, service, action, region string, req 
 	if r, ok := req.(endpointSetter); ok {
 		r.SetDomain(host)
 		r.SetScheme(scheme)
+	}
+	if !strings.HasPrefix(action, "Describe") {
+		defer d.wrote() // after the call returns: a snapshot loaded meanwhile is never served
 	}
 	defer func() { // the SDK asserts the types of error-envelope fields: a malformed one must not crash the provider
 		if p := recover(); p != nil {
@@ -400,6 +415,7 @@ func (d *Driver) Cancel(ctx context.Context, kind lifecycle.Kind, id string, op 
 	if kind != lifecycle.ReplicationPair && kind != lifecycle.ProtectionGroup {
 		return unsupportedKind(kind)
 	}
+	d.wrote()
 	return nil
 }
 

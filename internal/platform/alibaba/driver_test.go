@@ -60,7 +60,7 @@ func recordedWorld(t *testing.T) (*alibaba.Driver, *recorder, *alibabaemu.Server
 	a, _ := bd.PutVolume(ctx, platform.Volume{SiteID: sh.ID, SizeGB: 20})
 	b, _ := bd.PutVolume(ctx, platform.Volume{SiteID: bj.ID, SizeGB: 20})
 	d, err := alibaba.New(alibaba.Config{AccessKeyID: alibabaemu.TestAccessKeyID, AccessKeySecret: alibabaemu.TestAccessKeySecret,
-		Region: "cn-hangzhou", EBSEndpoint: hs.URL})
+		Region: "cn-hangzhou", EBSEndpoint: hs.URL, ReadCacheTTL: -1}) // the fake clock: reads after Advance must not be cached
 	if err != nil {
 		t.Fatal(err)
 	}

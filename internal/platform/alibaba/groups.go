@@ -108,8 +108,28 @@ func (d *Driver) groupOf(x ebs.ReplicaGroup, rs regionSet) platform.ProtectionGr
 	return g
 }
 
-// GetGroup reads a replica group (DescribeDiskReplicaGroups).
+// GetGroup reads a replica group: from the shared read snapshot (snapshot.go) when it holds
+// the group, else directly (DescribeDiskReplicaGroups).
 func (d *Driver) GetGroup(ctx context.Context, id string) (platform.ProtectionGroup, error) {
+	return d.getGroup(ctx, id, false)
+}
+
+// getGroup reads a group; fresh skips the snapshot (writes read their object directly).
+func (d *Driver) getGroup(ctx context.Context, id string, fresh bool) (platform.ProtectionGroup, error) {
+	if !fresh && id != "" {
+		snap, err := d.snapshot(ctx)
+		if err != nil {
+			return platform.ProtectionGroup{}, err
+		}
+		if snap != nil {
+			if x, ok := snap.groups[id]; ok {
+				if x.Status == "deleted" {
+					return platform.ProtectionGroup{}, platform.NotFoundf("replica group %s is deleted", id)
+				}
+				return d.groupOf(x, snap.rs), nil
+			}
+		}
+	}
 	x, err := d.findGroup(ctx, id)
 	if err != nil {
 		return platform.ProtectionGroup{}, err
@@ -121,26 +141,17 @@ func (d *Driver) GetGroup(ctx context.Context, id string) (platform.ProtectionGr
 	return d.groupOf(x, rs), nil
 }
 
-// ListGroups lists the replica groups of every replication-capable region.
+// ListGroups lists the replica groups of every replication-capable region, from the read
+// snapshot.
 func (d *Driver) ListGroups(ctx context.Context) ([]platform.ProtectionGroup, error) {
-	rs, err := d.regions(ctx)
+	snap, err := d.freshSnapshot(ctx)
 	if err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{}
-	var out []platform.ProtectionGroup
-	for _, r := range rs.list {
-		gs, err := d.describeGroups(ctx, r, "")
-		if err != nil {
-			return nil, err
-		}
-		for _, x := range gs {
-			if seen[x.ReplicaGroupId] || x.Status == "deleted" {
-				continue
-			}
-			seen[x.ReplicaGroupId] = true
-			d.remember(x.ReplicaGroupId, r)
-			out = append(out, d.groupOf(x, rs))
+	out := make([]platform.ProtectionGroup, 0, len(snap.grpOrder))
+	for _, id := range snap.grpOrder {
+		if x := snap.groups[id]; x.Status != "deleted" {
+			out = append(out, d.groupOf(x, snap.rs))
 		}
 	}
 	return out, nil
@@ -174,14 +185,14 @@ func (d *Driver) CreateGroup(ctx context.Context, spec platform.GroupSpec, token
 		return platform.ProtectionGroup{}, &platform.Error{Class: platform.ClassInternal, Code: "MalformedResponse", Message: "CreateDiskReplicaGroup: no ReplicaGroupId in the response"}
 	}
 	d.remember(resp.ReplicaGroupId, spec.SourceRegion)
-	return d.GetGroup(ctx, resp.ReplicaGroupId)
+	return d.getGroup(ctx, resp.ReplicaGroupId, true)
 }
 
 // UpdateGroup follows ModifyDiskReplicaGroup (GroupName, Description).
 func (d *Driver) UpdateGroup(ctx context.Context, id string, spec platform.GroupSpec) (platform.ProtectionGroup, error) {
 	d.updMu.Lock()
 	defer d.updMu.Unlock()
-	cur, err := d.GetGroup(ctx, id)
+	cur, err := d.getGroup(ctx, id, true)
 	if err != nil {
 		return cur, err
 	}
@@ -198,7 +209,7 @@ func (d *Driver) UpdateGroup(ctx context.Context, id string, spec platform.Group
 	if err := d.call(ctx, "ebs", "ModifyDiskReplicaGroup", req.RegionId, req, resp); err != nil {
 		return cur, err
 	}
-	return d.GetGroup(ctx, id)
+	return d.getGroup(ctx, id, true)
 }
 
 // invokeGroup issues one group operation in the region it must be called in.
@@ -299,7 +310,7 @@ func (d *Driver) MemberFacts(ctx context.Context, groupID string, params map[str
 	if id == "" {
 		return f, nil
 	}
-	x, err := d.findPair(ctx, id)
+	x, err := d.readPair(ctx, id)
 	if platform.IsNotFound(err) {
 		if f.MissingRefs == nil {
 			f.MissingRefs = map[string]string{}

@@ -177,19 +177,45 @@ func (d *Driver) describeDisks(ctx context.Context, region string, ids []string,
 	return nil
 }
 
-// GetPair reads a pair (DescribeDiskReplicaPairs).
+// GetPair reads a pair: from the shared read snapshot (snapshot.go) when it holds the pair,
+// else directly (DescribeDiskReplicaPairs, ECS DescribeDisks).
 func (d *Driver) GetPair(ctx context.Context, id string) (platform.ReplicationPair, error) {
-	x, err := d.findPair(ctx, id)
-	if err != nil {
-		return platform.ReplicationPair{}, err
+	return d.getPair(ctx, id, false)
+}
+
+// getPair reads a pair; fresh skips the snapshot (writes read their object directly).
+func (d *Driver) getPair(ctx context.Context, id string, fresh bool) (platform.ReplicationPair, error) {
+	var (
+		x     ebs.ReplicaPair
+		rs    regionSet
+		disks map[string]disk
+	)
+	var snap *readSnapshot
+	var err error
+	if !fresh && id != "" {
+		if snap, err = d.snapshot(ctx); err != nil {
+			return platform.ReplicationPair{}, err
+		}
 	}
-	rs, err := d.regions(ctx)
-	if err != nil {
-		return platform.ReplicationPair{}, err
+	cached := false
+	if snap != nil {
+		x, cached = snap.pairs[id]
 	}
-	disks, err := d.pairDisks(ctx, x)
-	if err != nil {
-		return platform.ReplicationPair{}, err
+	if cached {
+		if x.Status == "deleted" {
+			return platform.ReplicationPair{}, platform.NotFoundf("replica pair %s is deleted", id)
+		}
+		rs, disks = snap.rs, snap.disks
+	} else {
+		if x, err = d.findPair(ctx, id); err != nil {
+			return platform.ReplicationPair{}, err
+		}
+		if rs, err = d.regions(ctx); err != nil {
+			return platform.ReplicationPair{}, err
+		}
+		if disks, err = d.pairDisks(ctx, x); err != nil {
+			return platform.ReplicationPair{}, err
+		}
 	}
 	p := d.pairOf(x, rs, disks)
 	if p.State == lifecycle.Starting || p.State == lifecycle.Reprotecting {
@@ -207,35 +233,18 @@ func (d *Driver) GetPair(ctx context.Context, id string) (platform.ReplicationPa
 }
 
 // ListPairs lists the pairs of every replication-capable region (DescribeDiskReplicaPairs,
-// paginated at the maximum page size; a pair is seen from both its regions, once here).
+// paginated at the maximum page size; a pair is seen from both its regions, once here), from
+// the read snapshot.
 func (d *Driver) ListPairs(ctx context.Context) ([]platform.ReplicationPair, error) {
-	rs, err := d.regions(ctx)
+	snap, err := d.freshSnapshot(ctx)
 	if err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{}
-	var all []ebs.ReplicaPair
-	for _, r := range rs.list {
-		ps, err := d.describePairs(ctx, r, "")
-		if err != nil {
-			return nil, err
+	out := make([]platform.ReplicationPair, 0, len(snap.pairOrder))
+	for _, id := range snap.pairOrder {
+		if x := snap.pairs[id]; x.Status != "deleted" {
+			out = append(out, d.pairOf(x, snap.rs, snap.disks))
 		}
-		for _, x := range ps {
-			if seen[x.ReplicaPairId] || x.Status == "deleted" {
-				continue
-			}
-			seen[x.ReplicaPairId] = true
-			d.remember(x.ReplicaPairId, r)
-			all = append(all, x)
-		}
-	}
-	disks, err := d.pairDisks(ctx, all...)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]platform.ReplicationPair, 0, len(all))
-	for _, x := range all {
-		out = append(out, d.pairOf(x, rs, disks))
 	}
 	return out, nil
 }
@@ -346,7 +355,7 @@ func (d *Driver) CreatePair(ctx context.Context, spec platform.PairSpec, token s
 		return platform.ReplicationPair{}, &platform.Error{Class: platform.ClassInternal, Code: "MalformedResponse", Message: "CreateDiskReplicaPair: no ReplicaPairId in the response"}
 	}
 	d.remember(resp.ReplicaPairId, pd.Region)
-	return d.GetPair(ctx, resp.ReplicaPairId)
+	return d.getPair(ctx, resp.ReplicaPairId, true)
 }
 
 // UpdatePair follows ModifyDiskReplicaPair (PairName, Description, RPO, Bandwidth); see the
@@ -354,7 +363,7 @@ func (d *Driver) CreatePair(ctx context.Context, spec platform.PairSpec, token s
 func (d *Driver) UpdatePair(ctx context.Context, id string, spec platform.PairSpec) (platform.ReplicationPair, error) {
 	d.updMu.Lock()
 	defer d.updMu.Unlock()
-	cur, err := d.GetPair(ctx, id)
+	cur, err := d.getPair(ctx, id, true)
 	if err != nil {
 		return cur, err
 	}
@@ -375,7 +384,7 @@ func (d *Driver) UpdatePair(ctx context.Context, id string, spec platform.PairSp
 	if err := d.call(ctx, "ebs", "ModifyDiskReplicaPair", req.RegionId, req, resp); err != nil {
 		return cur, err
 	}
-	return d.GetPair(ctx, id)
+	return d.getPair(ctx, id, true)
 }
 
 // invokePair issues one pair operation in the region it must be called in.
@@ -486,16 +495,7 @@ func (d *Driver) ProposedPairFacts(ctx context.Context, spec platform.PairSpec) 
 	f.PrimarySizeGB, f.SecondarySizeGB, f.PrimaryEncrypted = pd.SizeGB, sd.SizeGB, pd.Encrypted
 	f.ActiveVolumeAttached, f.StandbyVolumeAttached = pd.Instance != "", sd.Instance != ""
 	f.VolumesInPair = map[string]string{}
-	seen := map[string]bool{}
-	for _, r := range []string{pd.Region, sd.Region} {
-		if seen[r] {
-			continue
-		}
-		seen[r] = true
-		ps, err := d.describePairs(ctx, r, "")
-		if err != nil {
-			return f, err
-		}
+	inPair := func(ps []ebs.ReplicaPair) {
 		for _, p := range ps {
 			if p.Status == "deleted" {
 				continue
@@ -506,6 +506,30 @@ func (d *Driver) ProposedPairFacts(ctx context.Context, spec platform.PairSpec) 
 				}
 			}
 		}
+	}
+	snap, err := d.snapshot(ctx)
+	if err != nil {
+		return f, err
+	}
+	if snap != nil { // every pair of every region, among them those of the disks' regions
+		ps := make([]ebs.ReplicaPair, 0, len(snap.pairs))
+		for _, id := range snap.pairOrder {
+			ps = append(ps, snap.pairs[id])
+		}
+		inPair(ps)
+		return f, nil
+	}
+	seen := map[string]bool{}
+	for _, r := range []string{pd.Region, sd.Region} {
+		if seen[r] {
+			continue
+		}
+		seen[r] = true
+		ps, err := d.describePairs(ctx, r, "")
+		if err != nil {
+			return f, err
+		}
+		inPair(ps)
 	}
 	return f, nil
 }
