@@ -86,6 +86,12 @@ type Driver struct {
 
 	updMu sync.Mutex // serializes fingerprint-checked updates (see the package doc)
 
+	// sdkMu serializes DoAction: the SDK's Client (v1.63.107) writes shared fields on every call
+	// (setTimeout in DoActionWithSigner), a data race under Terraform's parallel operations
+	// (go test -race reported it). Reads are mostly served from the snapshot, so the cost is
+	// small; a pool of clients would lift it.
+	sdkMu sync.Mutex
+
 	snapMu    sync.Mutex
 	snap      *readSnapshot
 	gen       atomic.Int64 // write generation: a write invalidates the snapshot
@@ -230,11 +236,14 @@ func (d *Driver) call1(ctx context.Context, service, action, region string, req 
 			err = &platform.Error{Class: platform.ClassInternal, Code: "MalformedResponse", Message: fmt.Sprintf("%s: malformed response: %v", action, p)}
 		}
 	}()
-	if service == "ecs" {
-		err = d.ecs.DoAction(req, resp)
-	} else {
-		err = d.ebs.DoAction(req, resp)
-	}
+	err = func() error {
+		d.sdkMu.Lock()
+		defer d.sdkMu.Unlock() // also when the SDK panics on a malformed envelope (recovered above)
+		if service == "ecs" {
+			return d.ecs.DoAction(req, resp)
+		}
+		return d.ebs.DoAction(req, resp)
+	}()
 	return convert(action, err)
 }
 
