@@ -258,20 +258,20 @@ type handler func(e *Emulator, ctx context.Context, p map[string]string) (map[st
 var actions = map[string]handler{
 	"DescribeRegions":                 (*Emulator).describeRegions,
 	"CreateDiskReplicaPair":           (*Emulator).createPair,
-	"StartDiskReplicaPair":            pairOp(lifecycle.OpStart),
-	"StopDiskReplicaPair":             pairOp(lifecycle.OpStop),
-	"FailoverDiskReplicaPair":         pairOp(lifecycle.OpFailover),
-	"ReprotectDiskReplicaPair":        pairOp(lifecycle.OpReprotect),
-	"DeleteDiskReplicaPair":           pairOp(lifecycle.OpDelete),
+	"StartDiskReplicaPair":            drOp(lifecycle.ReplicationPair, lifecycle.OpStart),
+	"StopDiskReplicaPair":             drOp(lifecycle.ReplicationPair, lifecycle.OpStop),
+	"FailoverDiskReplicaPair":         drOp(lifecycle.ReplicationPair, lifecycle.OpFailover),
+	"ReprotectDiskReplicaPair":        drOp(lifecycle.ReplicationPair, lifecycle.OpReprotect),
+	"DeleteDiskReplicaPair":           drOp(lifecycle.ReplicationPair, lifecycle.OpDelete),
 	"ModifyDiskReplicaPair":           (*Emulator).modifyPair,
 	"DescribeDiskReplicaPairs":        (*Emulator).describePairs,
 	"DescribeDiskReplicaPairProgress": (*Emulator).pairProgress,
 	"CreateDiskReplicaGroup":          (*Emulator).createGroup,
-	"StartDiskReplicaGroup":           groupOp(lifecycle.OpEnableProtection),
-	"StopDiskReplicaGroup":            groupOp(lifecycle.OpDisableProtection),
-	"FailoverDiskReplicaGroup":        groupOp(lifecycle.OpFailover),
-	"ReprotectDiskReplicaGroup":       groupOp(lifecycle.OpReprotect),
-	"DeleteDiskReplicaGroup":          groupOp(lifecycle.OpDelete),
+	"StartDiskReplicaGroup":           drOp(lifecycle.ProtectionGroup, lifecycle.OpEnableProtection),
+	"StopDiskReplicaGroup":            drOp(lifecycle.ProtectionGroup, lifecycle.OpDisableProtection),
+	"FailoverDiskReplicaGroup":        drOp(lifecycle.ProtectionGroup, lifecycle.OpFailover),
+	"ReprotectDiskReplicaGroup":       drOp(lifecycle.ProtectionGroup, lifecycle.OpReprotect),
+	"DeleteDiskReplicaGroup":          drOp(lifecycle.ProtectionGroup, lifecycle.OpDelete),
 	"ModifyDiskReplicaGroup":          (*Emulator).modifyGroup,
 	"DescribeDiskReplicaGroups":       (*Emulator).describeGroups,
 	"AddDiskReplicaPair":              membership(lifecycle.OpAddMember),
@@ -471,12 +471,20 @@ func (e *Emulator) visiblePair(ctx context.Context, region, id string) (platform
 	return pair, nil
 }
 
-func pairOp(op lifecycle.Op) handler {
+// drOp is the handler of a pair or group operation (Start/Stop/Failover/Reprotect/Delete
+// DiskReplicaPair|Group): the request's checks, then the sandbox's Invoke, which decides.
+// The call region is passed where the engine's row names one (R001-3), so the sandbox checks it.
+func drOp(kind lifecycle.Kind, op lifecycle.Op) handler {
+	idParam := "ReplicaPairId"
+	if kind == lifecycle.ProtectionGroup {
+		idParam = "ReplicaGroupId"
+	}
+	row, _ := lifecycle.Table(kind).Operation(op)
 	return func(e *Emulator, ctx context.Context, p map[string]string) (map[string]any, error) {
-		if err := required(p, "RegionId", "ReplicaPairId"); err != nil {
+		if err := required(p, "RegionId", idParam); err != nil {
 			return nil, err
 		}
-		if op == lifecycle.OpStart && p["OneShot"] == "true" {
+		if row.Syncs && p["OneShot"] == "true" {
 			return nil, errf(400, "InvalidParameter", "OneShot synchronisation is not emulated.")
 		}
 		if op == lifecycle.OpReprotect && p["ReverseReplicate"] == "false" {
@@ -486,15 +494,20 @@ func pairOp(op lifecycle.Op) handler {
 		if err != nil {
 			return nil, err
 		}
-		id := p["ReplicaPairId"]
-		if _, err := e.visiblePair(ctx, p["RegionId"], id); err != nil {
+		id := p[idParam]
+		if kind == lifecycle.ProtectionGroup {
+			_, err = e.visibleGroup(ctx, p["RegionId"], id)
+		} else {
+			_, err = e.visiblePair(ctx, p["RegionId"], id)
+		}
+		if err != nil {
 			return nil, err
 		}
 		var params map[string]string
-		if op == lifecycle.OpFailover || op == lifecycle.OpReprotect {
-			params = map[string]string{lifecycle.ParamRegion: p["RegionId"]} // R001-3: the sandbox checks it
+		if row.Region != lifecycle.RegionEither {
+			params = map[string]string{lifecycle.ParamRegion: p["RegionId"]}
 		}
-		return nil, e.sb.Invoke(ctx, lifecycle.ReplicationPair, id, op, tok, params)
+		return nil, e.sb.Invoke(ctx, kind, id, op, tok, params)
 	}
 }
 
@@ -702,37 +715,6 @@ func (e *Emulator) visibleGroup(ctx context.Context, region, id string) (platfor
 		return g, errf(404, "NoSuchResource", "The specified replica group %q does not exist in region %q.", id, region)
 	}
 	return g, nil
-}
-
-func groupOp(op lifecycle.Op) handler {
-	return func(e *Emulator, ctx context.Context, p map[string]string) (map[string]any, error) {
-		if err := required(p, "RegionId", "ReplicaGroupId"); err != nil {
-			return nil, err
-		}
-		if op == lifecycle.OpEnableProtection && p["OneShot"] == "true" {
-			return nil, errf(400, "InvalidParameter", "OneShot synchronisation is not emulated.")
-		}
-		if op == lifecycle.OpReprotect && p["ReverseReplicate"] == "false" {
-			return nil, errf(400, "InvalidParameter", "ReverseReplicate=false is not emulated.")
-		}
-		tok, err := token(p)
-		if err != nil {
-			return nil, err
-		}
-		id := p["ReplicaGroupId"]
-		g, err := e.visibleGroup(ctx, p["RegionId"], id)
-		if err != nil {
-			return nil, err
-		}
-		if op == lifecycle.OpDelete && len(g.PairIDs) > 0 {
-			return nil, errf(403, "OperationDenied.GroupHasPair", "The replica group still has replica pairs.")
-		}
-		var params map[string]string
-		if op == lifecycle.OpFailover || op == lifecycle.OpReprotect {
-			params = map[string]string{lifecycle.ParamRegion: p["RegionId"]}
-		}
-		return nil, e.sb.Invoke(ctx, lifecycle.ProtectionGroup, id, op, tok, params)
-	}
 }
 
 func membership(op lifecycle.Op) handler {

@@ -219,8 +219,10 @@ func (d *Driver) invokeGroup(ctx context.Context, id string, op lifecycle.Op, to
 		return err
 	}
 	source, standby := cur.SourceRegionId, cur.DestinationRegionId
-	if r := params[lifecycle.ParamRegion]; r != "" && (op == lifecycle.OpFailover || op == lifecycle.OpReprotect) {
-		standby = r
+	if r := params[lifecycle.ParamRegion]; r != "" {
+		// the engine's region for this operation (R001-3: failover and reprotect in the
+		// secondary's region, delete in the primary's); only rows that name one pass it
+		source, standby = r, r
 	}
 	var (
 		req    requests.AcsRequest
