@@ -104,6 +104,8 @@ func TestRule_V_REFS(t *testing.T) {
 	if HasBlocking(vs) || findRule(DeferredOnly(vs), "V-REFS") == nil {
 		t.Fatal(vs)
 	}
+	rs := Observation{Name: "s", Facts: Facts{MissingRefs: map[string]string{"machine_id": "srv-9's recovery server"}}}
+	mustRefuse(t, RecoveryServer, OpCreate, rs, Options{}, "V-REFS", "machine_id", "console")
 	g := Observation{Name: "g", Facts: Facts{MissingRefs: map[string]string{"target_zone": "cn-x-z"}}}
 	mustRefuse(t, ProtectionGroup, OpCreate, g, Options{}, "V-REFS", "target_zone")
 }

@@ -93,7 +93,7 @@ func pRefsExist() Precondition {
 			return false, strings.Join(parts, "; ")
 		},
 		Params: func(o *Observation) []string { return sortedKeys(o.Facts.MissingRefs) },
-		Remedy: "Check the identifier, or create the object first (a reference to a resource in the same configuration is checked at apply).",
+		Remedy: "Check the identifier, or create the object first — in the vendor's console where its API cannot (a reference to a resource in the same configuration is checked at apply).",
 	}
 }
 

@@ -179,6 +179,7 @@ func serverTable() *KindTable {
 				Name: OpCreate, Create: true, Invocable: true, From: from(""), Via: Creating, OnSuccess: Standby,
 				Description: "Create the recovery server for a protected machine; it starts in standby (R004-1).",
 				FromRule:    "R004-8", Params: []string{"machine_id", "name"}, Effect: effUnknownLinks,
+				Preconditions: []Precondition{pRefsExist()},
 			},
 			{
 				Name: OpFailover, Invocable: true, From: from("standby", "error{failover}"), Via: Finalizing, OnSuccess: FailedOver,

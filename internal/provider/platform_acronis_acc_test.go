@@ -216,3 +216,30 @@ removed {
 		},
 	})
 }
+
+// A recovery server for a machine that has none in the Acronis console is refused at plan
+// (V-REFS, naming the console step), not after "Creating…": the DR API v2 cannot create one.
+func TestAccAcronis_noConsoleServerRefusedAtPlan(t *testing.T) {
+	w := newAcronisWorld(t)
+	m, err := w.emu.Fixture().GetServer(w.ctx, w.mach)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := w.emu.Fixture().PutServer(w.ctx, platform.Server{SiteID: m.SiteID, Name: "db", PowerState: platform.PowerRunning})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: w.config(accAcronisSecret, fmt.Sprintf(`
+resource "dr_recovery_server" "db" {
+  name       = "db-recovery"
+  machine_id = %q
+}
+`, other.ID)),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)V-REFS: dr_recovery_server create refused.*machine_id.*recovery server.*console`),
+		}},
+	})
+}

@@ -166,6 +166,12 @@ func (r *recoveryServerResource) ModifyPlan(ctx context.Context, req resource.Mo
 				return
 			}
 		}
+		vs := lifecycle.Blocking(lifecycle.Check(lifecycle.RecoveryServer, lifecycle.OpCreate,
+			lifecycle.Observation{Kind: lifecycle.RecoveryServer, Name: plan.Name.ValueString(), Facts: facts}, opts))
+		if len(vs) > 0 { // the objects it names (V-REFS): at the attribute the rule names
+			addViolations(&resp.Diagnostics, path.Root("machine_id"), rsType, vs)
+			return
+		}
 		obs := lifecycle.Created(lifecycle.RecoveryServer, plan.Name.ValueString(), facts)
 		p, vs := lifecycle.Plan(lifecycle.RecoveryServer, obs, goal, opts)
 		addViolations(&resp.Diagnostics, path.Root("mode"), rsType, vs)

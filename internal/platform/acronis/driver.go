@@ -489,8 +489,14 @@ func (d *Driver) ProposedRecoveryServerFacts(ctx context.Context, spec platform.
 		return unknown, nil
 	}
 	s, found, err := d.consoleServer(ctx, spec.MachineID)
-	if err != nil || !found {
+	if err != nil {
 		return unknown, err
+	}
+	if !found {
+		// the create adopts the console's recovery server (StepCreate): none yet is a missing
+		// reference, refused at plan (V-REFS) instead of failing at apply
+		unknown.MissingRefs = map[string]string{"machine_id": spec.MachineID + "'s recovery server"}
+		return unknown, nil
 	}
 	rs, err := d.view(ctx, s)
 	if err != nil {
