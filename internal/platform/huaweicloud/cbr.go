@@ -344,7 +344,9 @@ func (p *Platform) capabilities() (map[string]map[string]bool, error) {
 // with the same destination vault is the earlier request (another vault: R003-7's refusal).
 func (p *Platform) CreateReplica(ctx context.Context, spec platform.ReplicaSpec, token string) (platform.BackupReplica, error) {
 	if spec.Policy {
-		return platform.BackupReplica{}, platform.Invalidf("", "policy-based replication is not implemented by the huaweicloud driver")
+		// Policy-driven replicas are made by CBR's own policies, which this provider does not
+		// manage (no resource sets ReplicaSpec.Policy); a caller that asks is told so.
+		return platform.BackupReplica{}, platform.Invalidf("", "policy-based replication is done by CBR policies, which the huaweicloud driver does not manage")
 	}
 	if err := p.createToken(token, fmt.Sprintf("replica/%q/%q/%q/%q/%q/%v", spec.BackupID, spec.DestinationRegion,
 		spec.DestinationVaultID, spec.Name, spec.Description, spec.EnableAcceleration)); err != nil {

@@ -1087,7 +1087,7 @@ func (p *Platform) ProposedPairFacts(ctx context.Context, spec platform.PairSpec
 	return lifecycle.Facts{}, unsupported(lifecycle.ReplicationPair)
 }
 
-// ---- kinds not implemented ----
+// ---- kinds Huawei Cloud does not have (recovery servers are Acronis objects; Capabilities.Kinds leaves them out, so the plan refuses them, V-PLATFORM) ----
 
 // CreateRecoveryServer: Huawei has no recovery servers (Acronis).
 func (p *Platform) CreateRecoveryServer(ctx context.Context, spec platform.RecoveryServerSpec, token string) (platform.RecoveryServer, error) {
