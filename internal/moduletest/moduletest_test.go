@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dr-provider/terraform-provider-dr/internal/testcli"
 )
 
 // pluginDir holds the provider binary built once by TestMain ("" when the tests are skipped).
@@ -36,50 +38,14 @@ func runMain(m *testing.M) int {
 		return 1
 	}
 	moduleDir = dir
-	switch {
-	case os.Getenv("TF_ACC") == "":
-		skipReason = "TF_ACC not set (make test sets it)"
-	case isShort():
-		skipReason = "-short: the module rehearsal builds the provider and runs the CLI"
+	setup, cleanup, err := testcli.Prepare("moduletest")
+	defer cleanup()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
 	}
-	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
-		cli = p
-		if _, err := os.Stat(p); err != nil && skipReason == "" {
-			fmt.Fprintln(os.Stderr, "moduletest: TF_ACC_TERRAFORM_PATH:", err)
-			return 1
-		}
-	} else if p, err := exec.LookPath("terraform"); err != nil {
-		if skipReason == "" {
-			skipReason = "terraform CLI not on PATH"
-		}
-	} else {
-		cli = p
-	}
-	if skipReason == "" {
-		dir, err := os.MkdirTemp("", "dr-moduletest-bin-")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "moduletest: temp dir:", err)
-			return 1
-		}
-		defer os.RemoveAll(dir)
-		build := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-dr"), "github.com/dr-provider/terraform-provider-dr")
-		build.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := build.CombinedOutput(); err != nil {
-			fmt.Fprintf(os.Stderr, "moduletest: go build of the provider failed: %v\n%s", err, out)
-			return 1
-		}
-		pluginDir = dir
-	}
+	cli, pluginDir, skipReason = setup.CLI, setup.PluginDir, setup.SkipReason
 	return m.Run()
-}
-
-func isShort() bool {
-	for _, a := range os.Args[1:] {
-		if a == "-test.short" || a == "-test.short=true" {
-			return true
-		}
-	}
-	return false
 }
 
 // workdir is a copy of the module with its own sandbox database and a CLI configuration

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
+	"github.com/dr-provider/terraform-provider-dr/internal/testcli"
 )
 
 // pluginDir holds the provider binary built once by TestMain ("" when the tests are skipped).
@@ -32,50 +33,14 @@ func TestMain(m *testing.M) {
 }
 
 func runMain(m *testing.M) int {
-	switch {
-	case os.Getenv("TF_ACC") == "":
-		skipReason = "TF_ACC not set (make test sets it)"
-	case isShort():
-		skipReason = "-short: the CLI reliability tests build the provider and run terraform"
+	setup, cleanup, err := testcli.Prepare("reliability")
+	defer cleanup()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
 	}
-	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
-		cli = p
-		if _, err := os.Stat(p); err != nil && skipReason == "" {
-			fmt.Fprintln(os.Stderr, "reliability: TF_ACC_TERRAFORM_PATH:", err)
-			return 1
-		}
-	} else if p, err := exec.LookPath("terraform"); err != nil {
-		if skipReason == "" {
-			skipReason = "terraform CLI not on PATH"
-		}
-	} else {
-		cli = p
-	}
-	if skipReason == "" {
-		dir, err := os.MkdirTemp("", "dr-reliability-bin-")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "reliability: temp dir:", err)
-			return 1
-		}
-		defer os.RemoveAll(dir)
-		build := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-dr"), "github.com/dr-provider/terraform-provider-dr")
-		build.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := build.CombinedOutput(); err != nil {
-			fmt.Fprintf(os.Stderr, "reliability: go build of the provider failed: %v\n%s", err, out)
-			return 1
-		}
-		pluginDir = dir
-	}
+	cli, pluginDir, skipReason = setup.CLI, setup.PluginDir, setup.SkipReason
 	return m.Run()
-}
-
-func isShort() bool {
-	for _, a := range os.Args[1:] {
-		if a == "-test.short" || a == "-test.short=true" {
-			return true
-		}
-	}
-	return false
 }
 
 func requireCLI(t *testing.T) {
