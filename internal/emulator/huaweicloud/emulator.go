@@ -542,15 +542,17 @@ func (e *Emulator) deleteGroup(ctx context.Context, id string) (any, int, error)
 	if err != nil {
 		return nil, 0, translate(err, "SDRS.1013")
 	}
-	switch {
-	case len(g.ServerIDs) > 0:
-		return nil, 0, &apiError{400, "SDRS.1001", "The protection group contains protected instances", false}
-	case len(g.PairIDs) > 0:
-		return nil, 0, &apiError{400, "SDRS.1010", "The protection group contains replication pairs", false}
-	case g.DrillActive:
-		return nil, 0, &apiError{400, "SDRS.1003", "The protection group contains DR drills", false}
-	}
 	if err := e.sb.Invoke(ctx, lifecycle.ProtectionGroup, id, lifecycle.OpDelete, "", nil); err != nil {
+		if platform.RuleOf(err) == "V-GRP-DELETE" { // the engine refused; pick SDRS's code for what is left
+			switch {
+			case len(g.ServerIDs) > 0:
+				return nil, 0, &apiError{400, "SDRS.1001", "The protection group contains protected instances", false}
+			case len(g.PairIDs) > 0:
+				return nil, 0, &apiError{400, "SDRS.1010", "The protection group contains replication pairs", false}
+			case g.DrillActive:
+				return nil, 0, &apiError{400, "SDRS.1003", "The protection group contains DR drills", false}
+			}
+		}
 		return nil, 0, translate(err, "SDRS.1013")
 	}
 	j := e.newJob("deleteServerGroup", lifecycle.ProtectionGroup, id, lifecycle.OpDelete)
