@@ -7,7 +7,9 @@
 #   BENCHTIME=1s            -benchtime of the Go benchmarks; BENCH_COUNT=5 their -count
 #   BENCH_HEAVY_N="300 999" resource counts of the DR-heavy section (pairs + volumes; "" skips it)
 #   BENCH_HEAVY_REPEAT=3    runs per DR-heavy phase (interleaved with the floors; median reported)
+#   BENCH_ALIBABA_N="100 1000" pair counts of the Alibaba EBS read-cost section ("" skips it)
 #   BENCH_ONLY=heavy        run only the DR-heavy section and replace it in bench/results.md
+#   BENCH_ONLY=alibaba      run only the Alibaba EBS read-cost section (about 30 s) and replace it
 # Comparing two runs: the raw Go benchmark output is kept in bench/go-bench.txt; the previous
 # one is moved to bench/go-bench.prev.txt and benchstat compares them.
 set -euo pipefail
@@ -20,6 +22,7 @@ BENCHTIME=${BENCHTIME:-1s}
 BENCH_COUNT=${BENCH_COUNT:-5}
 BENCH_HEAVY_N=${BENCH_HEAVY_N-"300 999"}
 BENCH_HEAVY_REPEAT=${BENCH_HEAVY_REPEAT:-3}
+BENCH_ALIBABA_N=${BENCH_ALIBABA_N-"100 1000"}
 BENCH_ONLY=${BENCH_ONLY:-}
 command -v terraform >/dev/null || { echo "bench: terraform is not on PATH" >&2; exit 1; }
 mkdir -p bench
@@ -38,25 +41,35 @@ heavy() {
     -n "$BENCH_HEAVY_N" -repeat "$BENCH_HEAVY_REPEAT"
 }
 
-if [ "$BENCH_ONLY" = heavy ]; then
-  # Only the DR-heavy section: it replaces the "## DR-heavy" section of bench/results.md (up
-  # to the next "## " heading) or goes before the notes, and the notes are the current
-  # bench/notes.md. The other sections keep the numbers of the last full run.
-  heavy >"$tmp/heavy.md"
+alibaba() {
+  echo "bench: Alibaba EBS no-op plan API calls, N = $BENCH_ALIBABA_N" >&2
+  "$tmp/drbench" alibaba -provider "$root/terraform-provider-dr" -n "$BENCH_ALIBABA_N"
+}
+
+if [ -n "$BENCH_ONLY" ]; then
+  # Only one section (heavy: "## DR-heavy", alibaba: "## Alibaba Cloud EBS"): it replaces that
+  # section of bench/results.md (up to the next "## " heading) or goes before the notes, and
+  # the notes are the current bench/notes.md. The other sections keep the numbers of the last
+  # full run.
+  case "$BENCH_ONLY" in
+    heavy) heading="## DR-heavy"; heavy >"$tmp/section.md" ;;
+    alibaba) heading="## Alibaba Cloud EBS"; alibaba >"$tmp/section.md" ;;
+    *) echo "bench: BENCH_ONLY is heavy or alibaba, not $BENCH_ONLY" >&2; exit 1 ;;
+  esac
   stamp="_This section alone was measured on $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo none)$(git diff --quiet 2>/dev/null || echo ' + local changes'), $(nproc) CPUs; the other sections are from the last full run._"
-  awk -v s="$stamp" 'NR == 2 { print; print s; print ""; next } { print }' "$tmp/heavy.md" >"$tmp/heavy2.md" && mv "$tmp/heavy2.md" "$tmp/heavy.md"
+  awk -v s="$stamp" 'NR == 2 { print; print s; print ""; next } { print }' "$tmp/section.md" >"$tmp/section2.md" && mv "$tmp/section2.md" "$tmp/section.md"
   touch bench/results.md
-  awk -v f="$tmp/heavy.md" '
+  awk -v f="$tmp/section.md" -v h="$heading" '
     function emit() { while ((getline l < f) > 0) print l; done = 1 }
-    /^## Notes/ { exit }
-    /^## DR-heavy/ { emit(); skip = 1; next }
+    /^## Notes/ { if (!done) emit(); exit }
+    index($0, h) == 1 { emit(); skip = 1; next }
     skip && /^## / { skip = 0 }
     !skip { print }
     END { if (!done) emit() }' bench/results.md >"$tmp/results.md"
   if [ -f bench/notes.md ]; then cat bench/notes.md >>"$tmp/results.md"; fi
   cp "$tmp/results.md" bench/results.md
-  cat "$tmp/heavy.md"
-  echo "bench: replaced the DR-heavy section of bench/results.md" >&2
+  cat "$tmp/section.md"
+  echo "bench: replaced the ${heading#\#\# } section of bench/results.md" >&2
   exit 0
 fi
 
@@ -113,6 +126,7 @@ if [ "$BENCH_FANOUT" != 0 ]; then
   "$tmp/drbench" fanout -provider "$root/terraform-provider-dr" -pairs "$BENCH_FANOUT" -latency 200ms >>"$out"
 fi
 if [ -n "$BENCH_HEAVY_N" ]; then heavy >>"$out"; fi
+if [ -n "$BENCH_ALIBABA_N" ]; then alibaba >>"$out"; fi
 if [ -f bench/notes.md ]; then cat bench/notes.md >>"$out"; fi
 cp "$out" bench/results.md
 cat bench/results.md

@@ -21,8 +21,12 @@ import (
 // region; else the region's disks paged with MaxResults 500 + NextToken until all are found —
 // api-ecs-2014-05-26-describedisks; the emulator enforces 1–500) — and serves
 // GetPair/Observe/ListPairs, GetGroup/Observe/ListGroups, MemberFacts and ProposedPairFacts'
-// "disk already in a pair" from it for Config.ReadCacheTTL (DefaultReadCacheTTL, 5 s): a
-// no-op plan of 1,000 pairs and 50 groups costs 11 calls (TestReadCostPerPlan).
+// "disk already in a pair" from it for the read phase: while reads keep coming, at most
+// Config.ReadCacheTTL (DefaultReadCacheTTL, 5 s) apart, and for at most MaxReadSnapshotAge.
+// A fixed lifetime from the load was shorter than the plan it serves (a no-op
+// `terraform plan` of 1,000 pairs takes ~8 s: the lists were read twice, 21 calls where 11
+// pages suffice; `BENCH_ONLY=alibaba make bench`). A no-op plan of 1,000 pairs and 50
+// groups costs 11 calls (TestReadCostPerPlan).
 //
 // Every write by this driver (any call that is not a Describe*, and Cancel) drops the
 // snapshot through a generation counter bumped after the call returns, so a driver always
@@ -33,13 +37,18 @@ import (
 // object not in the snapshot (created by another process since) is read directly; writes
 // (Invoke, Update*) always locate their object with a direct read.
 
-// DefaultReadCacheTTL is how long a snapshot serves reads, and how long after a write reads
-// are direct: a few seconds, the length of a plan's read phase (Terraform reads ten resources
+// DefaultReadCacheTTL is how long a snapshot serves reads after the last one it served, and
+// how long after a write reads are direct: a few seconds, the length of a plan's read phase (Terraform reads ten resources
 // at a time), far shorter than any EBS operation.
 const DefaultReadCacheTTL = 5 * time.Second
 
+// MaxReadSnapshotAge bounds how long one snapshot serves a read phase that never pauses for
+// ReadCacheTTL: no object is reported staler than this.
+const MaxReadSnapshotAge = 2 * time.Minute
+
 type readSnapshot struct {
-	at        time.Time
+	at        time.Time // loaded
+	used      time.Time // last served (guarded by Driver.snapMu)
 	gen       int64
 	rs        regionSet
 	pairs     map[string]ebs.ReplicaPair
@@ -69,7 +78,8 @@ func (d *Driver) snapshot(ctx context.Context) (*readSnapshot, error) {
 	d.snapMu.Lock()
 	defer d.snapMu.Unlock()
 	gen := d.gen.Load()
-	if s := d.snap; s != nil && s.gen == gen && time.Since(s.at) < d.cfg.ReadCacheTTL {
+	if s := d.snap; s != nil && s.gen == gen && time.Since(s.used) < d.cfg.ReadCacheTTL && time.Since(s.at) < MaxReadSnapshotAge {
+		s.used = time.Now() // the read phase goes on
 		return s, nil
 	}
 	s, err := d.loadSnapshot(ctx, gen)
@@ -96,7 +106,8 @@ func (d *Driver) loadSnapshot(ctx context.Context, gen int64) (*readSnapshot, er
 	if err != nil {
 		return nil, err
 	}
-	s := &readSnapshot{at: time.Now(), gen: gen, rs: rs, pairs: map[string]ebs.ReplicaPair{},
+	now := time.Now()
+	s := &readSnapshot{at: now, used: now, gen: gen, rs: rs, pairs: map[string]ebs.ReplicaPair{},
 		groups: map[string]ebs.ReplicaGroup{}, disks: map[string]disk{}}
 	wanted := map[string][]string{} // region → disk IDs of pairs
 	var regOrder []string
