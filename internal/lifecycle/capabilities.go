@@ -15,6 +15,29 @@ type Capabilities struct {
 	// Manual lists, per kind, the operations the platform's API does not offer, each with the
 	// step a person performs instead ("Fail back in the Acronis console: …").
 	Manual map[Kind]map[Op]string
+	// Unobservable lists the facts (Fact*) the platform's API never reports, e.g. site
+	// health on Alibaba Cloud EBS (no API tells whether a zone is down). A check that reads
+	// one cannot be deferred to apply time — apply knows no more than plan. A data-loss rule
+	// reading one is decided at plan as "may lose data" (it needs allow_data_loss); other
+	// preconditions reading one are left to the platform.
+	Unobservable []string
+}
+
+// unobservable returns those of facts the platform never reports.
+func (c *Capabilities) unobservable(facts []string) []string {
+	if c == nil {
+		return nil
+	}
+	var out []string
+	for _, f := range facts {
+		for _, u := range c.Unobservable {
+			if f == u {
+				out = append(out, f)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // Supports reports whether the platform manages objects of kind.

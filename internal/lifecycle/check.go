@@ -315,6 +315,15 @@ func dataLossViolation(t *KindTable, o *Operation, obs *Observation, opts Option
 		return nil
 	}
 	if unk := unknownFacts(obs, d.Facts); len(unk) > 0 {
+		if never := opts.Platform.unobservable(unk); len(never) > 0 {
+			// apply will know no more: the loss cannot be ruled out, so it needs the opt-in now
+			remedy := fmt.Sprintf("%s, or set allow_data_loss = true.", capitalize(d.Safe))
+			v := &Violation{Rule: d.Rule, Precondition: "data_loss", DataLoss: true, Remedy: remedy,
+				Message: fmt.Sprintf("%s: %s of %s may lose data (%s), and %s cannot tell whether it does: its API does not report %s. %s",
+					d.Rule, o.Name, quoteName(obs), d.Notes, opts.Platform.name(), strings.Join(never, ", "), remedy)}
+			v.fill(t.Kind, o.Name, obs)
+			return v
+		}
 		v := &Violation{Rule: d.Rule, Precondition: "data_loss", Deferred: true, DataLoss: true, Facts: unk,
 			Remedy: fmt.Sprintf("%s, or set allow_data_loss = true.", capitalize(d.Safe)),
 			Message: fmt.Sprintf("%s: %s may lose data; whether it does is not known at plan time (%s), checked at apply time. %s, or set allow_data_loss = true.",
@@ -330,6 +339,26 @@ func dataLossViolation(t *KindTable, o *Operation, obs *Observation, opts Option
 		Message: fmt.Sprintf("%s: %s: %s. %s", d.Rule, o.Name, d.Why(obs), remedy)}
 	v.fill(t.Kind, o.Name, obs)
 	return v
+}
+
+// ApplyTimeRefusals returns the refusals of a step at apply time, before its platform call:
+// the blocking violations of vs, and the data-loss checks that were deferred at plan and whose
+// facts are still unknown now — a loss that cannot be ruled out needs the opt-in (a deferred
+// data-loss check never lets a step through because its facts stayed unknown).
+func ApplyTimeRefusals(vs []Violation) []Violation {
+	var out []Violation
+	for _, v := range vs {
+		switch {
+		case !v.Deferred:
+			out = append(out, v)
+		case v.DataLoss:
+			v.Deferred = false
+			v.Message = fmt.Sprintf("%s: %s may lose data and whether it does is still not known before the platform call (%s): refused without allow_data_loss. %s",
+				v.Rule, v.Op, strings.Join(v.Facts, ", "), v.Remedy)
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // IsDataLoss reports whether running op on the observed object can lose data (true when the

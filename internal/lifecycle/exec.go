@@ -283,7 +283,7 @@ func (e *Executor) runStep(ctx context.Context, kind Kind, id string, plan Path,
 	running := st.Wait || st.Platform || (st.Via != "" && obs.State == st.Via) || slices.Contains(st.Pending, obs.State)
 	invokedAt := obs.Version
 	if !running {
-		if vs := Blocking(Check(kind, st.Op, obs, plan.Options)); len(vs) > 0 {
+		if vs := ApplyTimeRefusals(Check(kind, st.Op, obs, plan.Options)); len(vs) > 0 {
 			return obs, false, e.stepErr(kind, id, i, st, "precondition", obs, Violations(vs))
 		}
 		token := ClientToken(kind, id, plan.Version, i, st.Op)

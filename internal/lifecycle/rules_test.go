@@ -331,6 +331,30 @@ func TestRule_R002_8(t *testing.T) {
 	if d := findRule(vs, "R002-8"); d == nil || !d.Deferred || HasBlocking(vs) {
 		t.Fatal(vs)
 	}
+	// … and still unknown before the platform call at apply: refused without the opt-in (a
+	// deferred data-loss check never lets the step through)
+	if r := ApplyTimeRefusals(vs); findRule(r, "R002-8") == nil || r[0].Deferred || !strings.Contains(r[0].Message, "still not known") {
+		t.Fatal(r)
+	}
+	if r := ApplyTimeRefusals(Check(ProtectionGroup, OpFailover, o, Options{AllowDataLoss: true})); len(r) > 0 {
+		t.Fatal(r)
+	}
+	// a platform that never reports site health (Alibaba): decided at plan, for pairs and groups
+	never := &Capabilities{Platform: "alibaba", Unobservable: []string{FactSiteHealth}}
+	p.Facts.Unknown = map[string]bool{FactSiteHealth: true}
+	for _, x := range []struct {
+		kind Kind
+		obs  Observation
+	}{{ProtectionGroup, o}, {ReplicationPair, p}} {
+		v := mustRefuse(t, x.kind, OpFailover, x.obs, Options{Platform: never}, "R002-8", "cannot tell", "site_health", "allow_data_loss = true")
+		if v.Deferred || !v.DataLoss {
+			t.Fatal(v)
+		}
+		mustAllow(t, x.kind, OpFailover, x.obs, Options{Platform: never, AllowDataLoss: true})
+		if _, vs := Plan(x.kind, x.obs, Goal{States: []State{FailedOver}}, Options{Platform: never}); findRule(vs, "R002-8") == nil || !HasBlocking(vs) {
+			t.Fatal(x.kind, vs)
+		}
+	}
 }
 
 func TestRule_R003_1(t *testing.T) {

@@ -84,3 +84,11 @@ func Start(t testing.TB, opts sandbox.Options) *Server {
 	t.Cleanup(func() { hs.Close(); sb.Close() })
 	return &Server{Emulator: emu, URL: hs.URL, Clock: clk}
 }
+
+// LoseVolume removes a disk out of band, as the sandbox's volume_lost fault does: every
+// replica pair using it becomes invalid (the sandbox's physics; the emulator then reports
+// Status invalid with the sandbox's reason).
+func (b *Backdoor) LoseVolume(ctx context.Context, volumeID string) error {
+	_, err := b.sb.CreateFault(ctx, platform.Fault{Type: platform.FaultVolumeLost, ObjectID: volumeID})
+	return err
+}

@@ -12,7 +12,32 @@ import (
 // (where a disk is, its size, encryption and attachment — the EBS API has no disk read).
 const ECSAPIVersion = "2014-05-26"
 
-var ecsActions = map[string]handler{"DescribeDisks": (*Emulator).describeDisks}
+var ecsActions = map[string]handler{"DescribeDisks": (*Emulator).describeDisks, "DescribeRegions": (*Emulator).describeECSRegions}
+
+// describeECSRegions follows ECS DescribeRegions (2014-05-26,
+// https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-describeregions):
+// every region with a sandbox site, replication-capable or not, as Regions.Region[] with
+// RegionId, LocalName, RegionEndpoint and Status "available".
+func (e *Emulator) describeECSRegions(ctx context.Context, p map[string]string) (map[string]any, error) {
+	sites, err := e.sb.ListSites(ctx)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var ids []string
+	for _, s := range sites {
+		if s.Region != "" && !seen[s.Region] {
+			seen[s.Region] = true
+			ids = append(ids, s.Region)
+		}
+	}
+	sort.Strings(ids)
+	regions := make([]map[string]any, 0, len(ids))
+	for _, id := range ids {
+		regions = append(regions, map[string]any{"RegionId": id, "LocalName": id, "RegionEndpoint": "ecs." + id + ".aliyuncs.com", "Status": "available"})
+	}
+	return map[string]any{"Regions": map[string]any{"Region": regions}}, nil
+}
 
 // describeDisks follows ECS DescribeDisks (2014-05-26): RegionId (required), DiskIds (a JSON
 // array of up to 100 IDs), PageNumber/PageSize or MaxResults/NextToken; the response's

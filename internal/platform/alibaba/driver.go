@@ -168,12 +168,23 @@ func (d *Driver) Capabilities() *lifecycle.Capabilities {
 	return &lifecycle.Capabilities{
 		Platform: "alibaba",
 		Kinds:    []lifecycle.Kind{lifecycle.ReplicationPair, lifecycle.ProtectionGroup},
+		// No EBS or ECS API reports whether a zone is down: a failover is never known to be
+		// unforced, so it always needs allow_data_loss (R002-8) — decided at plan.
+		Unobservable: []string{lifecycle.FactSiteHealth},
 		Manual: map[lifecycle.Kind]map[lifecycle.Op]string{
 			lifecycle.ReplicationPair: {
-				lifecycle.OpSwitchover: "EBS has no planned-switchover call for a replica pair: stop the pair, fail it over, reprotect it and start it (or set allow_data_loss and fail over).",
+				// Decided from the reference (vendor-lifecycles §1.4: "Planned switchover has no
+				// single API"; the user guide "Use replication pairs to implement disaster
+				// recovery", https://www.alibabacloud.com/help/en/ecs/user-guide/implement-disaster-recovery:
+				// failover is for a failed primary disk, reverse replication needs the primary
+				// disk detached or its instance stopped): the only lossless move is a failover
+				// after the writes stopped and a recovery point covers them. Stopping the
+				// application is a person's step and no API tells that the last recovery point
+				// covers the last write, so the engine never runs the composite on its own.
+				lifecycle.OpSwitchover: "EBS has no planned-switchover call for a replica pair. To move production without loss: stop the application writing to the primary disk (stop its ECS instance or detach the disk), wait until the pair's last_recovery_point is later than that, then set allow_data_loss = true — the failover keeps exactly what the last recovery point holds, which is then everything — and the provider fails the pair over in the DR region, reprotects and restarts it.",
 			},
 			lifecycle.ProtectionGroup: {
-				lifecycle.OpPlannedFailover: "EBS has no planned-failover call for a replica group: stop the group, fail it over in the DR region, reprotect it and start it.",
+				lifecycle.OpPlannedFailover: "EBS has no planned-failover call for a replica group. To move production without loss: stop the applications writing to the group's primary disks (stop their ECS instances or detach the disks), wait until the group's last recovery point is later than that, then set allow_data_loss = true — the failover keeps exactly what the last recovery point holds, which is then everything — and the provider fails the group over in the DR region, reprotects and restarts it.",
 				lifecycle.OpAddServer:       "Alibaba Cloud replica groups hold disk replica pairs only, not servers: protect the servers' disks with pairs in the group.",
 				lifecycle.OpRemoveServer:    "Alibaba Cloud replica groups hold disk replica pairs only, not servers.",
 				lifecycle.OpStartDrill:      "Start the drill with StartReplicaGroupDrill in the EBS console or CLI (the driver's SDK has no drill operations).",

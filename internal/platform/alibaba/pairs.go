@@ -3,7 +3,9 @@ package alibaba
 import (
 	"context"
 	"encoding/json"
+	"sort"
 	"strconv"
+	"sync"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ebs"
@@ -299,6 +301,59 @@ func (d *Driver) findDisks(ctx context.Context, ids ...string) (map[string]disk,
 			return nil, err
 		}
 	}
+	if len(out) == len(want) {
+		return out, nil
+	}
+	// Not in a replication-capable region: the disk may still exist in a region without
+	// replication (a plan must say R001-5, not "does not exist"). Only this miss path lists
+	// every ECS region and looks there.
+	all, err := d.ecsRegions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range all {
+		if done[r] || len(out) == len(want) {
+			continue
+		}
+		done[r] = true
+		var missing []string
+		for _, id := range want {
+			if _, ok := out[id]; !ok {
+				missing = append(missing, id)
+			}
+		}
+		if err := d.describeDisks(ctx, r, missing, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+var ecsRegionCache sync.Map // endpoint|region|credentials → []string (per process)
+
+// ecsRegions lists every region with ECS disks: ECS DescribeRegions (2014-05-26,
+// https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-describeregions):
+// RegionId, ResourceType=disk; the answer's Regions.Region[].RegionId. Cached per process.
+func (d *Driver) ecsRegions(ctx context.Context) ([]string, error) {
+	key := d.cfg.ECSEndpoint + "|" + d.cfg.EBSEndpoint + "|" + d.cfg.Region + "|" + d.cfg.AccessKeyID + "|" + strconv.FormatInt(fingerprint(d.cfg.AccessKeySecret, d.cfg.SecurityToken), 36)
+	if v, ok := ecsRegionCache.Load(key); ok {
+		return v.([]string), nil
+	}
+	req := ecs.CreateDescribeRegionsRequest()
+	req.RegionId = d.cfg.Region
+	req.ResourceType = "disk"
+	resp := ecs.CreateDescribeRegionsResponse()
+	if err := d.call(ctx, "ecs", "DescribeRegions", d.cfg.Region, req, resp); err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, r := range resp.Regions.Region {
+		if r.RegionId != "" {
+			out = append(out, r.RegionId)
+		}
+	}
+	sort.Strings(out)
+	ecsRegionCache.Store(key, out)
 	return out, nil
 }
 
