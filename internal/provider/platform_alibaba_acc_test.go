@@ -257,3 +257,144 @@ resource "dr_protection_group" "app" {
 		},
 	})
 }
+
+// The replica-group story through the Terraform CLI against the EBS emulator (issue 13): two
+// pairs cn-shanghai → cn-beijing in a replica group; protection enabled (StartDiskReplicaGroup);
+// a planned move to cn-beijing with both zones up is refused at plan as a manual step naming
+// the documented path (EBS has no planned-failover call: V-PLATFORM); taking that path — the
+// writes stopped, allow_data_loss = true — fails the group over in cn-beijing, reprotects and
+// restarts it (cn-beijing → cn-shanghai); then cn-beijing goes down and the group fails over
+// back to cn-shanghai (protection off: nothing can reprotect towards a zone that is down);
+// when the zone is back it is reprotected and started; protection off and the pairs removed
+// from the group (RemoveDiskReplicaPair), everything is deleted.
+func TestAccAlibaba_groupStory(t *testing.T) {
+	t.Setenv(EnvPollInterval, "5ms") // not parallel: t.Setenv
+	emu := alibabaemu.Start(t, sandbox.Options{TimeScale: accTimeScale, Seed: 5})
+	bd := emu.Backdoor()
+	ctx := context.Background()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	sh, err := bd.PutSite(ctx, platform.Site{Region: "cn-shanghai", Zone: "cn-shanghai-a", Healthy: true, ReplicationCapable: true})
+	must(err)
+	bj, err := bd.PutSite(ctx, platform.Site{Region: "cn-beijing", Zone: "cn-beijing-a", Healthy: true, ReplicationCapable: true})
+	must(err)
+	var disks []string
+	for range 2 {
+		for _, s := range []platform.Site{sh, bj} {
+			v, err := bd.PutVolume(ctx, platform.Volume{SiteID: s.ID, SizeGB: 10})
+			must(err)
+			disks = append(disks, v.ID)
+		}
+	}
+	config := func(members, attrs string) string {
+		return fmt.Sprintf(`
+provider "dr" {
+  alibaba {
+    access_key   = %q
+    secret_key   = %q
+    region       = "cn-shanghai"
+    ebs_endpoint = %q
+  }
+}
+
+resource "dr_replication_pair" "db" {
+  name                = "db"
+  primary_volume_id   = %q
+  secondary_volume_id = %q
+}
+
+resource "dr_replication_pair" "logs" {
+  name                = "logs"
+  primary_volume_id   = %q
+  secondary_volume_id = %q
+}
+
+resource "dr_protection_group" "app" {
+  name                 = "app"
+  source_region        = "cn-shanghai"
+  source_zone          = "cn-shanghai-a"
+  target_region        = "cn-beijing"
+  target_zone          = "cn-beijing-a"
+  replication_pair_ids = [%s]
+%s
+}
+`, alibabaemu.TestAccessKeyID, alibabaemu.TestAccessKeySecret, emu.URL, disks[0], disks[1], disks[2], disks[3], members, attrs)
+	}
+	both := "dr_replication_pair.db.id, dr_replication_pair.logs.id"
+	group := func(attr, v string) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue("dr_protection_group.app", tfjsonpath.New(attr), knownvalue.StringExact(v))
+	}
+	pair := func(name, attr, v string) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue("dr_replication_pair."+name, tfjsonpath.New(attr), knownvalue.StringExact(v))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config(both, `  protection = "enabled"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					group("status", "replicating"), group("active_site", "source"),
+				},
+			},
+			{
+				// pair resources read after the group changed them: members, replicating
+				Config: config(both, `  protection = "enabled"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					pair("db", "status", "replicating"), pair("logs", "status", "replicating"),
+				},
+			},
+			{
+				// a planned move with both zones up: EBS has no planned-failover call, and a
+				// failover cannot be known to lose nothing (no API says the writes stopped)
+				Config:      config(both, "  protection = \"enabled\"\n  active_site = \"target\""),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)V-PLATFORM: .*planned_failover.*stop the applications\s+writing.*allow_data_loss\s+=\s+true`),
+			},
+			{
+				// the documented path: the writes stopped (nothing writes in the emulator), the
+				// opt-in given: failover in cn-beijing, reprotect, start
+				Config: config(both, "  protection = \"enabled\"\n  active_site = \"target\"\n  allow_data_loss = true"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					group("status", "replicating"), group("active_site", "target"),
+				},
+			},
+			{
+				// R001-2 as the pairs show it: the secondary disks serve production
+				Config: config(both, "  protection = \"enabled\"\n  active_site = \"target\"\n  allow_data_loss = true"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					pair("db", "active_site", "secondary"), pair("logs", "active_site", "secondary"),
+					pair("db", "direction", "secondary_to_primary"),
+				},
+			},
+			{
+				// cn-beijing (production now) goes down: fail back over to cn-shanghai
+				PreConfig: func() { _, err := bd.SetSiteHealth(ctx, bj.ID, false); must(err) },
+				Config:    config(both, "  protection = \"disabled\"\n  active_site = \"source\"\n  allow_data_loss = true"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					group("status", "failed_over"), group("active_site", "source"),
+				},
+			},
+			{
+				// the zone is back: reprotect and start, cn-shanghai → cn-beijing
+				PreConfig: func() { _, err := bd.SetSiteHealth(ctx, bj.ID, true); must(err) },
+				Config:    config(both, "  protection = \"enabled\"\n  active_site = \"source\""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					group("status", "replicating"), group("active_site", "source"),
+				},
+			},
+			{
+				Config:   config(both, "  protection = \"enabled\"\n  active_site = \"source\""),
+				PlanOnly: true,
+			},
+			{
+				// protection off, the pairs leave the group; the end of the test deletes all
+				Config:            config("", `  protection = "disabled"`),
+				ConfigStateChecks: []statecheck.StateCheck{group("status", "paused")},
+			},
+		},
+	})
+}
