@@ -323,3 +323,87 @@ func TestAccAlibaba_refusedAtPlan(t *testing.T) {
 		})
 	}
 }
+
+// The replica-group rules a plan decides on Alibaba, the same way: R002-1 (protection needs
+// pairs: StartDiskReplicaGroup's NoPairInGroup), V-GRP-SITES, V-REFS (a zone DescribeRegions
+// does not list), V-GRP-MEMBERS (AddDiskReplicaPair: same direction and zones, in no other
+// group, the pair idle). Not here: V-GRP-DELETE (DeleteDiskReplicaGroup:
+// OperationDenied.GroupHasPair) — dropping a group plans the removal of the members its state
+// lists first, so only a pair added out of band could reach it, and setting that up needs an
+// apply these fake-clock worlds cannot finish; V-GRP-REPROT and the server parts of
+// V-GRP-MEMBERS — replica groups hold no servers (V-PLATFORM, TestAccAlibaba_group); V-DRILL —
+// drills are manual steps on this driver.
+func TestAccAlibaba_groupRefusedAtPlan(t *testing.T) {
+	cases := []struct {
+		name  string
+		world func(w *aliWorld) string
+		rule  string
+	}{
+		{
+			name: "R002-1 protection without pairs",
+			world: func(w *aliWorld) string {
+				return w.groupHCL("", nil, `  protection = "enabled"`)
+			},
+			rule: "R002-1",
+		},
+		{
+			name: "V-GRP-SITES source and target the same zone",
+			world: func(w *aliWorld) string {
+				return strings.Replace(w.groupHCL("", nil, ""), `target_region        = "cn-beijing"
+  target_zone          = "cn-beijing-a"`, `target_region        = "cn-shanghai"
+  target_zone          = "cn-shanghai-a"`, 1)
+			},
+			rule: "V-GRP-SITES",
+		},
+		{
+			name: "V-REFS a zone DescribeRegions does not list",
+			world: func(w *aliWorld) string {
+				return strings.Replace(w.groupHCL("", nil, ""), `"cn-beijing-a"`, `"cn-beijing-z"`, 1)
+			},
+			rule: "V-REFS",
+		},
+		{
+			name: "V-GRP-MEMBERS a pair in the other direction",
+			world: func(w *aliWorld) string {
+				a, b := w.disk(w.bj, 20, false), w.disk(w.sh, 20, false)
+				p := w.pair("db", a, b)
+				g := w.group("app")
+				return pairHCL("db", p, a, b, "") + w.groupHCL(g, []string{"db"}, "")
+			},
+			rule: "V-GRP-MEMBERS",
+		},
+		{
+			name: "V-GRP-MEMBERS a pair in another group",
+			world: func(w *aliWorld) string {
+				a, b := w.disk(w.sh, 20, false), w.disk(w.bj, 20, false)
+				p := w.pair("db", a, b)
+				w.group("other", p)
+				g := w.group("app")
+				return pairHCL("db", p, a, b, "") + w.groupHCL(g, []string{"db"}, "")
+			},
+			rule: "V-GRP-MEMBERS",
+		},
+		{
+			name: "V-GRP-MEMBERS a replicating pair",
+			world: func(w *aliWorld) string {
+				a, b := w.disk(w.sh, 20, false), w.disk(w.bj, 20, false)
+				p := w.pair("db", a, b, lifecycle.OpStart)
+				g := w.group("app")
+				return pairHCL("db", p, a, b, "") + w.groupHCL(g, []string{"db"}, "")
+			},
+			rule: "V-GRP-MEMBERS",
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w := newAliWorld(t)
+			config := w.provider() + c.world(w)
+			steps := []resource.TestStep{{
+				Config:      config,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(` + c.rule + `): (dr_protection_group \w+ (refused|can lose data)|invalid dr_protection_group)`),
+			}}
+			resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
+		})
+	}
+}

@@ -177,10 +177,11 @@ func (r *protectionGroupResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 	if req.State.Raw.IsNull() {
 		if !req.Plan.Raw.IsNull() {
-			var plan groupModel
+			var plan, config groupModel
 			resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+			resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 			if !resp.Diagnostics.HasError() {
-				r.planCreate(ctx, plan, &resp.Diagnostics)
+				r.planCreate(ctx, plan, config, &resp.Diagnostics)
 			}
 		}
 		return
@@ -423,12 +424,15 @@ func (r *protectionGroupResource) checkCandidates(ctx context.Context, state gro
 	return ok
 }
 
-// planCreate checks a new group's sites at plan time: one site named twice is refused
-// (V-GRP-SITES). Whether the sites exist (V-REFS) is checked at apply before the group is
-// created: a sandbox's sites are usually declared in the same configuration, so at plan a
-// missing site cannot be told from one this apply creates. Its members are usually created in
-// the same apply too, so the path is checked at apply.
-func (r *protectionGroupResource) planCreate(_ context.Context, plan groupModel, diags *diagList) {
+// planCreate checks a new group at plan time. One site named twice is refused (V-GRP-SITES).
+// On the sandbox whether the sites exist (V-REFS) is checked at apply before the group is
+// created: its sites are usually declared in the same configuration, so at plan a missing
+// site cannot be told from one this apply creates. A vendor platform's zones are not made
+// by a configuration (no Inventory): there the platform's facts (ProposedGroupFacts) decide
+// V-REFS at plan, and the path to the goal from the new group (R002-1: protection without
+// pairs) is planned too; the members' own checks (V-GRP-MEMBERS) need the group and run at
+// apply. Members created in the same apply leave the path to apply.
+func (r *protectionGroupResource) planCreate(ctx context.Context, plan, config groupModel, diags *diagList) {
 	for _, v := range []types.String{plan.SourceRegion, plan.SourceZone, plan.TargetRegion, plan.TargetZone} {
 		if v.IsUnknown() {
 			return
@@ -437,7 +441,34 @@ func (r *protectionGroupResource) planCreate(_ context.Context, plan groupModel,
 	s := r.spec(plan)
 	if err := lifecycle.ValidateGroupSites(s.SourceRegion, s.SourceZone, s.TargetRegion, s.TargetZone); err != nil {
 		diags.AddAttributeError(path.Root("target_zone"), "V-GRP-SITES: "+groupType+" create refused", err.Error())
+		return
 	}
+	if _, inv := r.data.Platform.Inventory(); inv {
+		return
+	}
+	facts, err := r.data.Platform.ProposedGroupFacts(ctx, s)
+	if err != nil {
+		addError(diags, "checking", groupType, "", err)
+		return
+	}
+	opts := r.data.options(plan.AllowDataLoss.ValueBool())
+	vs := lifecycle.Check(lifecycle.ProtectionGroup, lifecycle.OpCreate, lifecycle.Observation{Kind: lifecycle.ProtectionGroup, Name: s.Name, Facts: facts}, opts)
+	addViolations(diags, path.Root("target_zone"), groupType, lifecycle.Blocking(vs))
+	if diags.HasError() {
+		return
+	}
+	empty := groupModel{groupData: groupData{PairIDs: types.SetNull(types.StringType), ServerIDs: types.SetNull(types.StringType)}}
+	goal, known := r.goal(ctx, config, empty, plan)
+	if !known {
+		return
+	}
+	unknown := map[string]bool{lifecycle.FactCandidate: true} // a member's facts need the group
+	for k, v := range facts.Unknown {
+		unknown[k] = v
+	}
+	facts.Unknown = unknown
+	_, vs = lifecycle.Plan(lifecycle.ProtectionGroup, lifecycle.Created(lifecycle.ProtectionGroup, s.Name, facts), goal, opts)
+	addViolations(diags, r.goalPath(config, goal), groupType, lifecycle.Blocking(vs))
 }
 
 func (r *protectionGroupResource) spec(plan groupModel) platform.GroupSpec {

@@ -280,6 +280,7 @@ func (d *Driver) ProposedGroupFacts(ctx context.Context, spec platform.GroupSpec
 		return lifecycle.Facts{}, err
 	}
 	f := lifecycle.Facts{MissingRefs: map[string]string{}, ActiveServersStopped: true, StandbyServersStopped: true,
+		Unknown:      map[string]bool{lifecycle.FactSiteHealth: true}, // no API reports zone health
 		ActiveRegion: spec.SourceRegion, StandbyRegion: spec.TargetRegion,
 		ReplicationCapable: rs.capable(spec.SourceRegion) && rs.capable(spec.TargetRegion)}
 	if spec.SourceRegion != "" && !rs.zones[spec.SourceRegion][spec.SourceZone] {
