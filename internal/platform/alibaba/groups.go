@@ -117,7 +117,7 @@ func (d *Driver) GetGroup(ctx context.Context, id string) (platform.ProtectionGr
 // getGroup reads a group; fresh skips the snapshot (writes read their object directly).
 func (d *Driver) getGroup(ctx context.Context, id string, fresh bool) (platform.ProtectionGroup, error) {
 	if !fresh && id != "" {
-		snap, err := d.snapshot(ctx)
+		snap, err := d.snapshot(ctx, id)
 		if err != nil {
 			return platform.ProtectionGroup{}, err
 		}

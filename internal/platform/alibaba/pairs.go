@@ -195,7 +195,7 @@ func (d *Driver) getPair(ctx context.Context, id string, fresh bool) (platform.R
 	var snap *readSnapshot
 	var err error
 	if !fresh && id != "" {
-		if snap, err = d.snapshot(ctx); err != nil {
+		if snap, err = d.snapshot(ctx, id); err != nil {
 			return platform.ReplicationPair{}, err
 		}
 	}
@@ -562,7 +562,7 @@ func (d *Driver) ProposedPairFacts(ctx context.Context, spec platform.PairSpec) 
 			}
 		}
 	}
-	snap, err := d.snapshot(ctx)
+	snap, err := d.snapshot(ctx, "")
 	if err != nil {
 		return f, err
 	}

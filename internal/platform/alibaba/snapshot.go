@@ -21,8 +21,9 @@ import (
 // region; else the region's disks paged with MaxResults 500 + NextToken until all are found —
 // api-ecs-2014-05-26-describedisks; the emulator enforces 1–500) — and serves
 // GetPair/Observe/ListPairs, GetGroup/Observe/ListGroups, MemberFacts and ProposedPairFacts'
-// "disk already in a pair" from it for the read phase: while reads keep coming, at most
-// Config.ReadCacheTTL (DefaultReadCacheTTL, 5 s) apart, and for at most MaxReadSnapshotAge.
+// "disk already in a pair" from it for the read phase: while reads of objects it has not
+// served yet keep coming, at most Config.ReadCacheTTL (DefaultReadCacheTTL, 5 s) apart, and
+// for at most MaxReadSnapshotAge (polling the same objects does not extend it).
 // A fixed lifetime from the load was shorter than the plan it serves (a no-op
 // `terraform plan` of 1,000 pairs takes ~8 s: the lists were read twice, 21 calls where 11
 // pages suffice; `BENCH_ONLY=alibaba make bench`). A no-op plan of 1,000 pairs and 50
@@ -47,8 +48,9 @@ const DefaultReadCacheTTL = 5 * time.Second
 const MaxReadSnapshotAge = 2 * time.Minute
 
 type readSnapshot struct {
-	at        time.Time // loaded
-	used      time.Time // last served (guarded by Driver.snapMu)
+	at        time.Time       // loaded
+	used      time.Time       // last served an object for the first time (guarded by Driver.snapMu)
+	served    map[string]bool // objects served (guarded by Driver.snapMu)
 	gen       int64
 	rs        regionSet
 	pairs     map[string]ebs.ReplicaPair
@@ -65,8 +67,11 @@ func (d *Driver) wrote() {
 }
 
 // snapshot returns the current read snapshot, loading it when missing, expired or older than
-// the last write; nil when the cache is off (ReadCacheTTL < 0).
-func (d *Driver) snapshot(ctx context.Context) (*readSnapshot, error) {
+// the last write; nil when the cache is off (ReadCacheTTL < 0). id is the object the caller
+// reads ("" for a list): the first read of an object the snapshot has not served yet keeps
+// the read phase going; reading the same objects again (an apply polling an operation) does
+// not, so a poll sees the platform at most ReadCacheTTL late.
+func (d *Driver) snapshot(ctx context.Context, id string) (*readSnapshot, error) {
 	if d.cfg.ReadCacheTTL < 0 {
 		return nil, nil
 	}
@@ -79,24 +84,38 @@ func (d *Driver) snapshot(ctx context.Context) (*readSnapshot, error) {
 	defer d.snapMu.Unlock()
 	gen := d.gen.Load()
 	if s := d.snap; s != nil && s.gen == gen && time.Since(s.used) < d.cfg.ReadCacheTTL && time.Since(s.at) < MaxReadSnapshotAge {
-		s.used = time.Now() // the read phase goes on
+		if id != "" && !s.served[id] {
+			s.served[id] = true
+			s.used = time.Now() // a new object: the read phase goes on
+		}
 		return s, nil
 	}
 	s, err := d.loadSnapshot(ctx, gen)
 	if err != nil {
 		return nil, err
 	}
+	if id != "" {
+		s.served[id] = true
+	}
 	d.snap = s
 	return s, nil
 }
 
-// freshSnapshot is the snapshot, or a new one for this call when the cache is off.
+// freshSnapshot loads the lists now — a List answers with the platform's lists, never a
+// cached copy, so a failure (throttling) reaches its caller — and, with the cache on, keeps
+// them as the snapshot for the reads that follow.
 func (d *Driver) freshSnapshot(ctx context.Context) (*readSnapshot, error) {
-	s, err := d.snapshot(ctx)
-	if s != nil || err != nil {
+	gen := d.gen.Load()
+	s, err := d.loadSnapshot(ctx, gen)
+	if err != nil || d.cfg.ReadCacheTTL < 0 {
 		return s, err
 	}
-	return d.loadSnapshot(ctx, d.gen.Load())
+	d.snapMu.Lock()
+	if d.gen.Load() == gen {
+		d.snap = s
+	}
+	d.snapMu.Unlock()
+	return s, nil
 }
 
 // loadSnapshot reads the lists: pairs and groups of every replication-capable region (a pair
@@ -107,7 +126,7 @@ func (d *Driver) loadSnapshot(ctx context.Context, gen int64) (*readSnapshot, er
 		return nil, err
 	}
 	now := time.Now()
-	s := &readSnapshot{at: now, used: now, gen: gen, rs: rs, pairs: map[string]ebs.ReplicaPair{},
+	s := &readSnapshot{at: now, used: now, served: map[string]bool{}, gen: gen, rs: rs, pairs: map[string]ebs.ReplicaPair{},
 		groups: map[string]ebs.ReplicaGroup{}, disks: map[string]disk{}}
 	wanted := map[string][]string{} // region → disk IDs of pairs
 	var regOrder []string
@@ -204,7 +223,7 @@ func (d *Driver) regionDisks(ctx context.Context, region string, ids []string, o
 // (findPair); the plan-time checks (MemberFacts) use it.
 func (d *Driver) readPair(ctx context.Context, id string) (ebs.ReplicaPair, error) {
 	if id != "" {
-		snap, err := d.snapshot(ctx)
+		snap, err := d.snapshot(ctx, id)
 		if err != nil {
 			return ebs.ReplicaPair{}, err
 		}
