@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	alibabaemu "github.com/dr-provider/terraform-provider-dr/internal/emulator/alibaba"
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
@@ -394,6 +395,81 @@ resource "dr_protection_group" "app" {
 				// protection off, the pairs leave the group; the end of the test deletes all
 				Config:            config("", `  protection = "disabled"`),
 				ConfigStateChecks: []statecheck.StateCheck{group("status", "paused")},
+			},
+		},
+	})
+}
+
+// An account quota through the CLI: the emulator's account may hold one replica pair, so the
+// second CreateDiskReplicaPair is answered OperationDenied.QuotaExceed (403). No plan can see
+// an account's quota (EBS has no quota read); the apply fails at that pair with the quota
+// class and the vendor's code, the call is not retried (a quota is not Retryable), the first
+// pair is kept, and once the quota is raised the next apply creates the second.
+func TestAccAlibaba_quotaExceeded(t *testing.T) {
+	t.Setenv(EnvPollInterval, "5ms")
+	emu := alibabaemu.Start(t, sandbox.Options{TimeScale: accTimeScale, Seed: 9})
+	bd := emu.Backdoor()
+	ctx := context.Background()
+	sh, _ := bd.PutSite(ctx, platform.Site{Region: "cn-shanghai", Zone: "cn-shanghai-a", Healthy: true, ReplicationCapable: true})
+	bj, _ := bd.PutSite(ctx, platform.Site{Region: "cn-beijing", Zone: "cn-beijing-a", Healthy: true, ReplicationCapable: true})
+	var disks []string
+	for range 2 {
+		for _, s := range []platform.Site{sh, bj} {
+			v, err := bd.PutVolume(ctx, platform.Volume{SiteID: s.ID, SizeGB: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			disks = append(disks, v.ID)
+		}
+	}
+	if err := bd.SetQuota(ctx, lifecycle.ReplicationPair, 1); err != nil {
+		t.Fatal(err)
+	}
+	config := fmt.Sprintf(`
+provider "dr" {
+  alibaba {
+    access_key   = %q
+    secret_key   = %q
+    region       = "cn-shanghai"
+    ebs_endpoint = %q
+  }
+}
+
+resource "dr_replication_pair" "db" {
+  name                = "db"
+  primary_volume_id   = %q
+  secondary_volume_id = %q
+}
+
+resource "dr_replication_pair" "logs" {
+  name                = "logs"
+  primary_volume_id   = %q
+  secondary_volume_id = %q
+  depends_on          = [dr_replication_pair.db]
+}
+`, alibabaemu.TestAccessKeyID, alibabaemu.TestAccessKeySecret, emu.URL, disks[0], disks[1], disks[2], disks[3])
+	creates := func() int64 { return emu.Sandbox().Counters()["CreatePair"] }
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      config,
+				ExpectError: regexp.MustCompile(`(?s)dr_replication_pair.*quota.*OperationDenied\.QuotaExceed`),
+			},
+			{
+				// the first pair is in the state, the second was asked for once
+				PreConfig: func() {
+					if n := creates(); n != 2 {
+						t.Errorf("%d CreateDiskReplicaPair calls, want 2 (the quota error is not retried)", n)
+					}
+					if err := bd.SetQuota(ctx, lifecycle.ReplicationPair, 2); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("dr_replication_pair.logs", tfjsonpath.New("status"), knownvalue.StringExact("configured")),
+				},
 			},
 		},
 	})

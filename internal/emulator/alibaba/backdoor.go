@@ -7,12 +7,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
 
 // Backdoor is the emulator's test-only side door onto the sandbox inventory: what exists
-// around the replica pairs (zones, disks, servers), site outages and throttling. It is the
+// around the replica pairs (zones, disks, servers), site outages, throttling and quotas. It is the
 // platformtest Fixture of the driver's conformance run (with TransientFaults). It does not
 // offer OperationFaults: the failure of a start has no EBS status (no start_failed).
 type Backdoor struct{ sb *sandbox.Sandbox }
@@ -91,4 +92,11 @@ func Start(t testing.TB, opts sandbox.Options) *Server {
 func (b *Backdoor) LoseVolume(ctx context.Context, volumeID string) error {
 	_, err := b.sb.CreateFault(ctx, platform.Fault{Type: platform.FaultVolumeLost, ObjectID: volumeID})
 	return err
+}
+
+// SetQuota limits the replica pairs or groups the account may hold (0: no limit): a create
+// beyond it is answered OperationDenied.QuotaExceed (403), the quota code of the EBS API's
+// error list (vendor-lifecycles §1.5).
+func (b *Backdoor) SetQuota(ctx context.Context, kind lifecycle.Kind, limit int) error {
+	return b.sb.SetQuota(ctx, kind, limit)
 }

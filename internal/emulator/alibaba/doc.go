@@ -40,6 +40,12 @@
 //     call's region, which refuses any other than the standby region (R001-3):
 //     OperationDenied.OperateNotAllowedForPrimary (403).
 //
+//   - Quotas: Backdoor.SetQuota limits the pairs or groups the account holds (the sandbox's
+//     SetQuota); a create beyond it is answered OperationDenied.QuotaExceed (403).
+//   - ECS: DescribeDisks (where a disk is) and DescribeRegions (every region with disks, the
+//     driver's search for a disk outside the replication-capable regions).
+//
 // Not emulated: OneShot synchronisation (manual_syncing), ReverseReplicate=false, drills,
-// billing (ChargeType/Period), tags and resource groups, quotas.
+// billing (ChargeType/Period), tags and resource groups, the per-group limits
+// (PairsExceedInGroup, GroupTotalDiskCapacityLimit).
 package alibaba

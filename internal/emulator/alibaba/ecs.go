@@ -8,8 +8,9 @@ import (
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 )
 
-// ECSAPIVersion is the ECS API version of the one ECS call the driver makes: DescribeDisks
-// (where a disk is, its size, encryption and attachment — the EBS API has no disk read).
+// ECSAPIVersion is the ECS API version of the ECS calls the driver makes: DescribeDisks
+// (where a disk is, its size, encryption and attachment — the EBS API has no disk read) and
+// DescribeRegions (where to look for a disk outside the replication-capable regions).
 const ECSAPIVersion = "2014-05-26"
 
 var ecsActions = map[string]handler{"DescribeDisks": (*Emulator).describeDisks, "DescribeRegions": (*Emulator).describeECSRegions}

@@ -29,8 +29,8 @@ func newDriver(t *testing.T, opts sandbox.Options, cacheTTL time.Duration) (*ali
 
 // TestConformance runs the platform conformance suite against the driver over the emulator.
 // What the EBS API cannot do is declared: no cancel (Cancels false), zone health and drills
-// are not observable, and the fixture offers no
-// OperationFaults (a failed start has no EBS status) and no quotas.
+// are not observable, and the fixture offers no OperationFaults (a failed start has no EBS
+// status). Its quotas (Backdoor.SetQuota) answer OperationDenied.QuotaExceed.
 //
 // It runs twice: on the fake clock the suite advances, with the shared read snapshot off; and
 // on the wall clock at a high time scale with the snapshot on, as the provider runs the

@@ -308,6 +308,9 @@ func (s *Sandbox) CreateGroup(ctx context.Context, spec platform.GroupSpec, toke
 		if err := check(lifecycle.ProtectionGroup, lifecycle.OpCreate, lifecycle.Observation{Kind: lifecycle.ProtectionGroup, Name: spec.Name, Facts: pf}, true); err != nil {
 			return err
 		}
+		if err := s.checkQuota(ctx, t, lifecycle.ProtectionGroup, now); err != nil {
+			return err
+		}
 		rec := &groupRec{ProtectionGroup: platform.ProtectionGroup{
 			ID: newID("pg"), Name: spec.Name, Description: spec.Description,
 			SourceRegion: src.Region, SourceZone: src.Zone, TargetRegion: dst.Region, TargetZone: dst.Zone,

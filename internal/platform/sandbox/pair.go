@@ -238,6 +238,9 @@ func (s *Sandbox) CreatePair(ctx context.Context, spec platform.PairSpec, token 
 			return err
 		}
 		// the volumes' facts (size, encryption, other pairs) were checked by the engine above
+		if err := s.checkQuota(ctx, t, lifecycle.ReplicationPair, now); err != nil {
+			return err
+		}
 		rec := &pairRec{ReplicationPair: platform.ReplicationPair{
 			ID: newID("pair"), Name: spec.Name, Description: spec.Description,
 			PrimaryVolumeID: spec.PrimaryVolumeID, SecondaryVolumeID: spec.SecondaryVolumeID,

@@ -155,6 +155,9 @@ type faultState struct {
 	TransientErrorRate float64        `json:"transient_error_rate,omitempty"`
 	LatencyNS          int64          `json:"latency_ns,omitempty"`
 	FailNext           map[string]int `json:"fail_next,omitempty"`
+	// Quotas: how many objects of a kind (replication_pair, protection_group) the account
+	// may hold; absent or 0 means no limit.
+	Quotas map[string]int `json:"quotas,omitempty"`
 }
 
 const faultsKey = "faults"
@@ -269,6 +272,75 @@ func (s *Sandbox) SetTransientErrorRate(ctx context.Context, rate float64) error
 		f.TransientErrorRate = rate
 		return saveFaults(ctx, t, f)
 	})
+}
+
+// SetQuota limits how many objects of kind (replication pairs or protection groups that are
+// not deleted) the account may hold; limit 0 removes the limit. A create beyond it fails
+// with a quota error (ClassQuota, CodeQuotaExceeded), as a cloud account's quota does; it is
+// not a lifecycle rule (no plan can see an account's quota) and never retried.
+func (s *Sandbox) SetQuota(ctx context.Context, kind lifecycle.Kind, limit int) error {
+	s.count("SetQuota")
+	defer s.invalidateFaults()
+	if kind != lifecycle.ReplicationPair && kind != lifecycle.ProtectionGroup {
+		return platform.Invalidf("", "quotas limit replication pairs and protection groups, not %s", kind)
+	}
+	if limit < 0 {
+		return platform.Invalidf("", "quota must be >= 0")
+	}
+	return s.db.write(ctx, func(t *tx) error {
+		f, err := loadFaults(ctx, t)
+		if err != nil {
+			return err
+		}
+		if f.Quotas == nil {
+			f.Quotas = map[string]int{}
+		}
+		if limit == 0 {
+			delete(f.Quotas, string(kind))
+		} else {
+			f.Quotas[string(kind)] = limit
+		}
+		return saveFaults(ctx, t, f)
+	})
+}
+
+// checkQuota refuses a create of kind beyond its quota (SetQuota). Objects are counted as
+// they are now (a delete that has completed since the last read frees its place).
+func (s *Sandbox) checkQuota(ctx context.Context, t *tx, kind lifecycle.Kind, now time.Time) error {
+	f, err := loadFaults(ctx, t)
+	if err != nil || f.Quotas[string(kind)] == 0 {
+		return err
+	}
+	limit, n := f.Quotas[string(kind)], 0
+	switch kind {
+	case lifecycle.ReplicationPair:
+		recs, _, err := listRecs[pairRec](ctx, t, kPair)
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			cur, _, err := s.loadPair(ctx, t, r.ID, now)
+			if err == nil && cur.State != lifecycle.Deleted {
+				n++
+			}
+		}
+	case lifecycle.ProtectionGroup:
+		recs, _, err := listRecs[groupRec](ctx, t, kGroup)
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			cur, _, err := s.loadGroup(ctx, t, r.ID, now)
+			if err == nil && cur.State != lifecycle.Deleted {
+				n++
+			}
+		}
+	}
+	if n < limit {
+		return nil
+	}
+	return &platform.Error{Class: platform.ClassQuota, Code: platform.CodeQuotaExceeded,
+		Message: fmt.Sprintf("the quota of %d %s objects is used up (%d exist); delete one or raise the quota", limit, kind, n)}
 }
 
 // SetLatency adds d (on the sandbox clock) to every API call.

@@ -532,3 +532,40 @@ func TestCountersAndInventory(t *testing.T) {
 	_, err := e.sb.PutSite(e.ctx, site)
 	e.refused(err, platform.ClassConflict, "")
 }
+
+// An account quota: creates beyond it fail with ClassQuota (never Retryable); deleted objects
+// do not count; 0 lifts it.
+func TestQuota(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.ok(e.sb.SetQuota(e.ctx, lifecycle.ReplicationPair, 1))
+	e.ok(e.sb.SetQuota(e.ctx, lifecycle.ProtectionGroup, 1))
+	if err := e.sb.SetQuota(e.ctx, lifecycle.BackupReplica, 1); platform.ClassOf(err) != platform.ClassInvalid {
+		t.Fatalf("a quota on replicas: %v", err)
+	}
+	p := must(e.sb.CreatePair(e.ctx, platform.PairSpec{Name: "a", PrimaryVolumeID: "vol-p", SecondaryVolumeID: "vol-s"}, ""))(t)
+	v2 := must(e.sb.PutVolume(e.ctx, platform.Volume{ID: "vol-p2", SiteID: "sh-a", SizeGB: 100}))(t)
+	v3 := must(e.sb.PutVolume(e.ctx, platform.Volume{ID: "vol-s2", SiteID: "bj-a", SizeGB: 100}))(t)
+	second := platform.PairSpec{Name: "b", PrimaryVolumeID: v2.ID, SecondaryVolumeID: v3.ID}
+	_, err := e.sb.CreatePair(e.ctx, second, "")
+	e.refused(err, platform.ClassQuota, "")
+	if platform.IsRetryable(err) {
+		t.Fatal("a quota error is Retryable")
+	}
+	gs := platform.GroupSpec{Name: "g", SourceRegion: "cn-shanghai", SourceZone: "cn-shanghai-a", TargetRegion: "cn-beijing", TargetZone: "cn-beijing-a"}
+	must(e.sb.CreateGroup(e.ctx, gs, ""))(t)
+	gs.Name = "g2"
+	_, err = e.sb.CreateGroup(e.ctx, gs, "")
+	e.refused(err, platform.ClassQuota, "")
+	// a deleted pair frees its place
+	e.clk.Advance(time.Hour)
+	e.ok(e.sb.Invoke(e.ctx, lifecycle.ReplicationPair, p.ID, lifecycle.OpDelete, "", nil))
+	e.clk.Advance(time.Hour)
+	// (not read since: the create counts the pairs as they are now)
+	second.Name = "c"
+	if _, err := e.sb.CreatePair(e.ctx, second, ""); err != nil {
+		t.Fatalf("after the delete: %v", err)
+	}
+	e.ok(e.sb.SetQuota(e.ctx, lifecycle.ProtectionGroup, 0))
+	must(e.sb.CreateGroup(e.ctx, gs, ""))(t)
+}
