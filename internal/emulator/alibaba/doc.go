@@ -39,7 +39,6 @@
 //     accept either side's region; Failover and Reprotect are passed to the sandbox with the
 //     call's region, which refuses any other than the standby region (R001-3):
 //     OperationDenied.OperateNotAllowedForPrimary (403).
-//
 //   - Quotas: Backdoor.SetQuota limits the pairs or groups the account holds (the sandbox's
 //     SetQuota); a create beyond it is answered OperationDenied.QuotaExceed (403).
 //   - ECS: DescribeDisks (where a disk is) and DescribeRegions (every region with disks, the
