@@ -25,6 +25,9 @@ type Violation struct {
 	Facts    []string
 	// DataLoss marks a refusal for a missing allow_data_loss opt-in.
 	DataLoss bool
+	// Unobservable marks a deferred check whose facts the platform never reports
+	// (Capabilities.Unobservable): it is not checked at apply either; the platform decides.
+	Unobservable bool
 	// Params names the operation parameters the refusal is about, when the rule knows
 	// (create parameters such as "secondary_volume_id"); empty means the operation as a whole.
 	Params []string
@@ -298,6 +301,9 @@ func (t *KindTable) check(o *Operation, obs *Observation, opts Options) []Violat
 			continue
 		}
 		if v := p.eval(t.Kind, o.Name, obs); v != nil {
+			if v.Deferred {
+				markUnobservable(v, p, opts)
+			}
 			out = append(out, *v)
 		}
 	}
@@ -305,6 +311,19 @@ func (t *KindTable) check(o *Operation, obs *Observation, opts Options) []Violat
 		out = append(out, *v)
 	}
 	return out
+}
+
+// markUnobservable rewrites a deferred precondition whose facts the platform never reports:
+// apply will not know them either, so it is not checked by the engine at all — the platform
+// decides (its refusal, if any, comes from its own call).
+func markUnobservable(v *Violation, p *Precondition, opts Options) {
+	never := opts.Platform.unobservable(v.Facts)
+	if len(never) == 0 || len(never) != len(v.Facts) {
+		return
+	}
+	v.Unobservable = true
+	v.Message = fmt.Sprintf("%s: %s %s; %s does not report %s, so this is not checked before the call: the platform decides.",
+		ruleLabel(p.Rule, p.Also), v.Op, p.Requirement, opts.Platform.name(), strings.Join(never, ", "))
 }
 
 // dataLossViolation returns the refusal for a lossy step without the opt-in (deferred when the

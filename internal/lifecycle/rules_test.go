@@ -794,3 +794,24 @@ func TestRule_V_STATE(t *testing.T) {
 		t.Fatal(vs)
 	}
 }
+
+// A precondition on a fact the platform never reports is not deferred to an apply that would
+// know no more: it is marked unobservable (the platform decides) and never blocks.
+func TestUnobservablePrecondition(t *testing.T) {
+	t.Parallel()
+	never := &Capabilities{Platform: "alibaba", Unobservable: []string{FactSiteHealth}}
+	p := pair(Paused)
+	p.Facts.Unknown = map[string]bool{FactSiteHealth: true}
+	vs := Check(ReplicationPair, OpStart, p, Options{Platform: never})
+	v := findRule(vs, "V-PAIR-START")
+	if v == nil || !v.Deferred || !v.Unobservable || !strings.Contains(v.Message, "the platform decides") || HasBlocking(vs) {
+		t.Fatal(vs)
+	}
+	if r := ApplyTimeRefusals(vs); len(r) > 0 {
+		t.Fatal(r)
+	}
+	// without the declaration it is an ordinary deferred check
+	if v := findRule(Check(ReplicationPair, OpStart, p, Options{}), "V-PAIR-START"); v == nil || v.Unobservable || !strings.Contains(v.Message, "checked at apply time") {
+		t.Fatal(v)
+	}
+}

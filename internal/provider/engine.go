@@ -20,8 +20,12 @@ import (
 // engine's message (the rule, what was observed, the remedy). Deferred checks become a
 // warning: they are re-checked at apply time before the first platform call.
 func addViolations(diags *diag.Diagnostics, at path.Path, typeName string, vs []lifecycle.Violation) {
-	var deferred []string
+	var deferred, unchecked []string
 	for _, v := range vs {
+		if v.Deferred && v.Unobservable {
+			unchecked = append(unchecked, v.Message)
+			continue
+		}
 		if v.Deferred {
 			deferred = append(deferred, v.Message)
 			continue
@@ -36,6 +40,11 @@ func addViolations(diags *diag.Diagnostics, at path.Path, typeName string, vs []
 		diags.AddAttributeWarning(at, typeName+": some checks run at apply time",
 			"These checks need values that are known only after apply; they run before the first platform call:\n- "+
 				strings.Join(deferred, "\n- "))
+	}
+	if len(unchecked) > 0 {
+		diags.AddAttributeWarning(at, typeName+": some checks are left to the platform",
+			"These checks read facts the platform's API does not report; the provider cannot make them, and the platform's own answer decides:\n- "+
+				strings.Join(unchecked, "\n- "))
 	}
 }
 
