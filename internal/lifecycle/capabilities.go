@@ -15,6 +15,24 @@ type Capabilities struct {
 	// Manual lists, per kind, the operations the platform's API does not offer, each with the
 	// step a person performs instead ("Fail back in the Acronis console: …").
 	Manual map[Kind]map[Op]string
+	// Params lists, per kind, the create parameters only this platform has (Huawei SDRS:
+	// domain_id and source_vpc_id of a protection group). A platform-specific parameter set on
+	// a platform that does not list it is refused at plan (V-PARAMS); nil Capabilities (the
+	// engine's own tests) list none.
+	Params map[Kind][]string
+}
+
+// AcceptsParam reports whether the platform takes the platform-specific create parameter.
+func (c *Capabilities) AcceptsParam(k Kind, param string) bool {
+	if c == nil {
+		return false
+	}
+	for _, p := range c.Params[k] {
+		if p == param {
+			return true
+		}
+	}
+	return false
 }
 
 // Supports reports whether the platform manages objects of kind.

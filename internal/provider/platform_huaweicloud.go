@@ -15,6 +15,7 @@ func init() {
 		return huaweicloud.New(huaweicloud.Config{
 			AccessKey: s["access_key"], SecretKey: s["secret_key"], Region: s["region"], ProjectID: s["project_id"],
 			SDRSEndpoint: s["sdrs_endpoint"], ECSEndpoint: s["ecs_endpoint"], CBREndpoint: s["cbr_endpoint"],
+			VPCEndpoint: s["vpc_endpoint"],
 			// reads are shared for at most a second, and never across two polls of a wait
 			ReadCacheTTL: min(time.Second, vendorPollInterval()),
 		})

@@ -30,6 +30,7 @@ import (
 // disk; group(attrs) is the configuration of a group protecting it.
 type hwGroupWorld struct {
 	url      string
+	vpc      string // the production VPC (source_vpc_id); the AZs have one active-active domain
 	drServer string // a server at the DR AZ
 	sb       *hwemu.Backdoor
 	prod     platform.Site
@@ -66,6 +67,8 @@ func newHWGroupWorld(t *testing.T) hwGroupWorld {
 	if _, err := sb.AttachVolume(ctx, disk.ID, web.ID); err != nil {
 		t.Fatal(err)
 	}
+	sb.PutDomain("az-a-b", "cn-north-4a", "cn-north-4b")
+	vpc := sb.PutVPC("prod")
 	provider := fmt.Sprintf(`
 provider "dr" {
   huaweicloud {
@@ -86,6 +89,7 @@ resource "dr_protection_group" "empty" {
   source_zone   = "cn-north-4a"
   target_region = "cn-north-4"
   target_zone   = "cn-north-4b"
+  source_vpc_id = "` + vpc + `"
   server_ids    = []
 ` + attrs + `
 }
@@ -99,12 +103,13 @@ resource "dr_protection_group" "app" {
   source_zone   = "cn-north-4a"
   target_region = "cn-north-4"
   target_zone   = "cn-north-4b"
+  source_vpc_id = %q
   server_ids    = [%q]
 %s
 }
-`, web.ID, attrs)
+`, vpc, web.ID, attrs)
 	}
-	return hwGroupWorld{url: emu.URL, drServer: drServer.ID, sb: sb, prod: prod, web: web, group: group}
+	return hwGroupWorld{url: emu.URL, vpc: vpc, drServer: drServer.ID, sb: sb, prod: prod, web: web, group: group}
 }
 
 func TestAccHuaweiCloud_protectionGroupStory(t *testing.T) {
@@ -320,7 +325,7 @@ func TestAccHuaweiCloud_example(t *testing.T) {
 	}
 	vars := func(kv ...string) config.Variables {
 		out := config.Variables{"region": config.StringVariable("cn-north-4"), "production_az": config.StringVariable("cn-north-4a"),
-			"dr_az": config.StringVariable("cn-north-4b"), "server_ids": config.ListVariable(config.StringVariable(w.web.ID)),
+			"dr_az": config.StringVariable("cn-north-4b"), "vpc_id": config.StringVariable(w.vpc), "server_ids": config.ListVariable(config.StringVariable(w.web.ID)),
 			"backup_id": config.StringVariable(backup.ID), "replica_region": config.StringVariable("cn-east-3"),
 			"replica_vault_id": config.StringVariable(rv.ID)}
 		for i := 0; i+1 < len(kv); i += 2 {
@@ -360,6 +365,74 @@ func TestAccHuaweiCloud_example(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{status("replicating")},
 			},
 			{Config: cfg, ConfigVariables: vars("active_site", "target", "protection", "disabled")},
+		},
+	})
+}
+
+// Creating an SDRS protection group needs the production VPC and an active-active domain
+// (Creating a Protection Group): through the CLI, a group without source_vpc_id, with a VPC
+// or domain that does not exist, or without domain_id while the project has two domains
+// between the AZs is refused at plan, at the attribute (V-PARAMS, V-REFS); with exactly one
+// domain it is used and reported. On the sandbox, which has no such parameters, setting one is
+// refused at plan too (not silently ignored).
+func TestAccHuaweiCloud_groupCreateParams(t *testing.T) {
+	w := newHWGroupWorld(t)
+	app := "dr_protection_group.app"
+	only := func(cfg string) string { // the app group alone (the world's "empty" group removed)
+		i, j := strings.Index(cfg, `resource "dr_protection_group" "empty"`), strings.Index(cfg, `resource "dr_protection_group" "app"`)
+		return cfg[:i] + cfg[j:]
+	}
+	vpcLine := fmt.Sprintf("  source_vpc_id = %q\n", w.vpc)
+	noVPC := strings.Replace(only(w.group("")), vpcLine, "", 1)
+	badVPC := strings.Replace(only(w.group("")), vpcLine, "  source_vpc_id = \"vpc-missing\"\n", 1)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: noVPC, PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)V-PARAMS:\s+dr_protection_group\s+create\s+refused.*source_vpc_id\s+is\s+required\s+on\s+the\s+huaweicloud\s+platform`)},
+			{Config: badVPC, PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)V-REFS:\s+dr_protection_group\s+create\s+refused.*source_vpc_id\s+"vpc-missing"\s+does\s+not\s+exist`)},
+			{Config: only(w.group(`  domain_id = "domain-missing"`)), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)V-REFS.*domain_id\s+"domain-missing`)},
+			{ // exactly one domain between the AZs: used, and reported
+				Config: only(w.group("")),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(app, tfjsonpath.New("domain_id"), knownvalue.StringRegexp(regexp.MustCompile(`^domain-`))),
+					statecheck.ExpectKnownValue(app, tfjsonpath.New("source_vpc_id"), knownvalue.StringExact(w.vpc)),
+				},
+			},
+			{ // a second domain between the AZs: a new group must name one
+				PreConfig: func() { w.sb.PutDomain("second", "cn-north-4b", "cn-north-4a") },
+				Config: only(w.group("")) + fmt.Sprintf(`
+resource "dr_protection_group" "app2" {
+  name          = "app2"
+  source_region = "cn-north-4"
+  source_zone   = "cn-north-4a"
+  target_region = "cn-north-4"
+  target_zone   = "cn-north-4b"
+  source_vpc_id = %q
+}
+`, w.vpc),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)V-PARAMS.*domain_id\s+is\s+required\s+on\s+the\s+huaweicloud\s+platform:\s+the\s+project\s+has\s+2\s+active-active\s+domains`),
+			},
+		},
+	})
+}
+
+func TestAccSandbox_groupVendorParamsRefused(t *testing.T) {
+	db := testAccSandbox(t)
+	cfg := testAccProvider(db) + `
+resource "dr_protection_group" "g" {
+  name          = "g"
+  source_region = "cn-shanghai"
+  source_zone   = "cn-shanghai-a"
+  target_region = "cn-shanghai"
+  target_zone   = "cn-shanghai-b"
+  domain_id     = "domain-1"
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg, PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)V-PARAMS:\s+dr_protection_group\s+create\s+refused.*domain_id\s+is\s+not\s+a\s+parameter\s+of\s+the\s+sandbox\s+platform`)},
 		},
 	})
 }

@@ -103,6 +103,15 @@ func (r *protectionGroupResource) Schema(ctx context.Context, _ resource.SchemaR
 					"twin_server_id": schema.StringAttribute{MarkdownDescription: "The twin at the other site.", Computed: true},
 				}},
 			},
+			"domain_id": schema.StringAttribute{
+				MarkdownDescription: "Huawei Cloud SDRS only: the active-active domain the group replicates in " +
+					"(`domain_id` of *Creating a Protection Group*; see *Querying an Active-Active Domain*). Omit it " +
+					"when the project has exactly one domain between `source_zone` and `target_zone`: that one is " +
+					"used and reported here. Setting it on another platform is refused at plan (V-PARAMS). " +
+					"Changing it replaces the group.",
+				Optional: true, Computed: true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+			},
 			"drill_active": schema.BoolAttribute{
 				MarkdownDescription: "Whether a DR drill is running (a real failover or reprotect is refused meanwhile, V-DRILL).",
 				Computed:            true,
@@ -147,6 +156,13 @@ func (r *protectionGroupResource) Schema(ctx context.Context, _ resource.SchemaR
 				Validators: []validator.Set{setvalidator.ValueStringsAre(idValidator())},
 			},
 			"source_region": site("Region of the source (production at creation) site."),
+			"source_vpc_id": schema.StringAttribute{
+				MarkdownDescription: "Huawei Cloud SDRS only, required there: the ID of the production site's VPC " +
+					"(`source_vpc_id` of *Creating a Protection Group*); it must exist (checked at plan). Setting it " +
+					"on another platform is refused at plan (V-PARAMS). Changing it replaces the group.",
+				Optional: true, Computed: true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+			},
 			"source_zone":   site("Availability zone of the source site."),
 			"status": schema.StringAttribute{
 				MarkdownDescription: "The engine's normalized state, e.g. `replicating`, `failed_over` or `error{failover}`.",
@@ -177,10 +193,11 @@ func (r *protectionGroupResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 	if req.State.Raw.IsNull() {
 		if !req.Plan.Raw.IsNull() {
-			var plan groupModel
+			var plan, config groupModel
 			resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+			resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 			if !resp.Diagnostics.HasError() {
-				r.planCreate(ctx, plan, &resp.Diagnostics)
+				r.planCreate(ctx, config, plan, &resp.Diagnostics)
 			}
 		}
 		return
@@ -236,6 +253,9 @@ func (r *protectionGroupResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	spec := r.spec(plan)
+	if r.checkParams(ctx, config, spec, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 	token := createToken(groupType, spec.Name, spec.SourceRegion, spec.SourceZone, spec.TargetRegion, spec.TargetZone)
 	g, err := r.data.Platform.CreateGroup(ctx, spec, token)
 	if err == nil && lifecycle.Gone(r.engine.kind, g.State) {
@@ -428,7 +448,13 @@ func (r *protectionGroupResource) checkCandidates(ctx context.Context, state gro
 // created: a sandbox's sites are usually declared in the same configuration, so at plan a
 // missing site cannot be told from one this apply creates. Its members are usually created in
 // the same apply too, so the path is checked at apply.
-func (r *protectionGroupResource) planCreate(_ context.Context, plan groupModel, diags *diagList) {
+//
+// The platform-specific create parameters (domain_id, source_vpc_id) are checked at plan
+// against the create row (V-PARAMS, V-REFS): one set on a platform that has no such parameter,
+// or one the platform needs and cannot derive; a platform that takes such parameters
+// (Capabilities.Params) is asked about them (ProposedGroupFacts). A parameter known only at
+// apply is checked then.
+func (r *protectionGroupResource) planCreate(ctx context.Context, config, plan groupModel, diags *diagList) {
 	for _, v := range []types.String{plan.SourceRegion, plan.SourceZone, plan.TargetRegion, plan.TargetZone} {
 		if v.IsUnknown() {
 			return
@@ -437,7 +463,36 @@ func (r *protectionGroupResource) planCreate(_ context.Context, plan groupModel,
 	s := r.spec(plan)
 	if err := lifecycle.ValidateGroupSites(s.SourceRegion, s.SourceZone, s.TargetRegion, s.TargetZone); err != nil {
 		diags.AddAttributeError(path.Root("target_zone"), "V-GRP-SITES: "+groupType+" create refused", err.Error())
+		return
 	}
+	r.checkParams(ctx, config, s, diags)
+}
+
+// checkParams is V-PARAMS (and V-REFS of what the parameters name) for a group create: at plan,
+// and at apply before the first platform call when a parameter was unknown at plan.
+func (r *protectionGroupResource) checkParams(ctx context.Context, config groupModel, s platform.GroupSpec, diags *diagList) {
+	var facts lifecycle.Facts
+	for name, v := range map[string]types.String{"domain_id": config.DomainID, "source_vpc_id": config.SourceVPCID} {
+		if v.IsUnknown() {
+			return // known at apply: checked there
+		}
+		if !v.IsNull() {
+			facts.GivenParams = append(facts.GivenParams, name)
+		}
+	}
+	sort.Strings(facts.GivenParams)
+	opts := r.data.options(false)
+	if opts.Platform != nil && len(opts.Platform.Params[lifecycle.ProtectionGroup]) > 0 {
+		pf, err := r.data.Platform.ProposedGroupFacts(ctx, s)
+		if err != nil {
+			addError(diags, "checking", groupType, "", err)
+			return
+		}
+		pf.GivenParams = facts.GivenParams
+		facts = pf
+	}
+	obs := lifecycle.Observation{Kind: lifecycle.ProtectionGroup, Name: s.Name, Facts: facts}
+	addViolations(diags, path.Root("name"), groupType, lifecycle.Blocking(lifecycle.Check(lifecycle.ProtectionGroup, lifecycle.OpCreate, obs, opts)))
 }
 
 func (r *protectionGroupResource) spec(plan groupModel) platform.GroupSpec {
@@ -445,6 +500,7 @@ func (r *protectionGroupResource) spec(plan groupModel) platform.GroupSpec {
 		Name: plan.Name.ValueString(), Description: plan.Description.ValueString(),
 		SourceRegion: plan.SourceRegion.ValueString(), SourceZone: plan.SourceZone.ValueString(),
 		TargetRegion: plan.TargetRegion.ValueString(), TargetZone: plan.TargetZone.ValueString(),
+		DomainID: plan.DomainID.ValueString(), SourceVPCID: plan.SourceVPCID.ValueString(),
 	}
 }
 
@@ -513,6 +569,7 @@ type groupData struct {
 	AllowedOperations types.List   `tfsdk:"allowed_operations"`
 	Description       types.String `tfsdk:"description"`
 	DRServers         types.List   `tfsdk:"dr_servers"`
+	DomainID          types.String `tfsdk:"domain_id"`
 	DrillActive       types.Bool   `tfsdk:"drill_active"`
 	Health            types.String `tfsdk:"health"`
 	ID                types.String `tfsdk:"id"`
@@ -524,6 +581,7 @@ type groupData struct {
 	ReplicationStatus types.String `tfsdk:"replication_status"`
 	ServerIDs         types.Set    `tfsdk:"server_ids"`
 	SourceRegion      types.String `tfsdk:"source_region"`
+	SourceVPCID       types.String `tfsdk:"source_vpc_id"`
 	SourceZone        types.String `tfsdk:"source_zone"`
 	Status            types.String `tfsdk:"status"`
 	SyncProgress      types.Int64  `tfsdk:"sync_progress"`
@@ -545,6 +603,8 @@ func (m *groupData) fill(g platform.ProtectionGroup) (diags diagList) {
 	m.SourceZone = types.StringValue(g.SourceZone)
 	m.TargetRegion = types.StringValue(g.TargetRegion)
 	m.TargetZone = types.StringValue(g.TargetZone)
+	m.DomainID = optionalString(g.DomainID)
+	m.SourceVPCID = optionalString(g.SourceVPCID)
 	m.Status = types.StringValue(lifecycle.RenderState(g.State, g.FailedOp))
 	m.ActiveSite = types.StringValue(string(g.ActiveSite))
 	m.Protection = desiredValue(lifecycle.ProtectionGroup, g.State)

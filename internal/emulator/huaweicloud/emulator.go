@@ -62,6 +62,47 @@ type Emulator struct {
 	// would draw once per sandbox call, several per request).
 	throttle float64
 	rng      *rand.Rand
+
+	// The account's networking that SDRS refers to but does not manage: active-active domains
+	// (Querying an Active-Active Domain) and VPCs (the VPC service), put by the backdoor; and
+	// the domain and VPC each group was created with (SDRS reports them with the group).
+	domains     []Domain
+	vpcs        map[string]string // id → name
+	groupParams map[string][2]string
+}
+
+// Domain is an SDRS active-active domain: two AZs whose storage replicates synchronously.
+type Domain struct {
+	ID, Name string
+	LocalAZ  string
+	RemoteAZ string
+	SoldOut  bool
+}
+
+// PutDomain adds an active-active domain between two AZs and returns its id.
+func (b *Backdoor) PutDomain(name, localAZ, remoteAZ string) string { return b.e.PutDomain(name, localAZ, remoteAZ) }
+
+// PutVPC adds a VPC and returns its id.
+func (b *Backdoor) PutVPC(name string) string { return b.e.PutVPC(name) }
+
+// PutDomain adds an active-active domain between two AZs and returns its id.
+func (e *Emulator) PutDomain(name, localAZ, remoteAZ string) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.seq++
+	d := Domain{ID: fmt.Sprintf("domain-%04d", e.seq), Name: name, LocalAZ: localAZ, RemoteAZ: remoteAZ}
+	e.domains = append(e.domains, d)
+	return d.ID
+}
+
+// PutVPC adds a VPC and returns its id.
+func (e *Emulator) PutVPC(name string) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.seq++
+	id := fmt.Sprintf("vpc-%04d", e.seq)
+	e.vpcs[id] = name
+	return id
 }
 
 // job is an SDRS asynchronous job (Querying the Job Status). Its status is derived from the
@@ -82,7 +123,8 @@ type job struct {
 
 // New builds an emulator over sb.
 func New(sb *sandbox.Sandbox, opts Options) *Emulator {
-	return &Emulator{sb: sb, opts: opts, jobs: map[string]*job{}, rng: rand.New(rand.NewPCG(1, 2))}
+	return &Emulator{sb: sb, opts: opts, jobs: map[string]*job{}, rng: rand.New(rand.NewPCG(1, 2)),
+		vpcs: map[string]string{}, groupParams: map[string][2]string{}}
 }
 
 // Backdoor is the test fixture: the sandbox (inventory, operation faults) with throttling at
@@ -296,6 +338,10 @@ func (e *Emulator) route(ctx context.Context, r *http.Request, p []string, body 
 		return e.listServers(ctx, r)
 	case p[0] == "cloudservers" && len(p) == 2 && m == http.MethodGet:
 		return e.showServer(ctx, p[1])
+	case p[0] == "active-domains" && len(p) == 1 && m == http.MethodGet:
+		return e.listDomains()
+	case p[0] == "vpcs" && len(p) == 2 && m == http.MethodGet:
+		return e.showVPC(p[1])
 	case p[0] == "task-center" && len(p) == 2 && p[1] == "failure-jobs" && m == http.MethodGet:
 		return e.listFailureJobs(ctx, r)
 	}
@@ -395,6 +441,9 @@ func (e *Emulator) groupJSON(ctx context.Context, g platform.ProtectionGroup) ma
 	if g.Health == "" {
 		health = nil
 	}
+	e.mu.Lock()
+	params := e.groupParams[g.ID]
+	e.mu.Unlock()
 	protected := "stopped"
 	if g.ProtectionEnabled {
 		protected = "started"
@@ -407,11 +456,11 @@ func (e *Emulator) groupJSON(ctx context.Context, g platform.ProtectionGroup) ma
 		"id": g.ID, "name": g.Name, "description": g.Description,
 		"status": sdrsStatus(g.State, g.FailedOp), "progress": g.SyncProgress,
 		"source_availability_zone": g.SourceZone, "target_availability_zone": g.TargetZone,
-		"domain_id": "", "domain_name": "", "priority_station": station(g.ActiveSite),
+		"domain_id": params[0], "domain_name": "", "priority_station": station(g.ActiveSite),
 		"protected_instance_num": len(g.ServerIDs), "replication_num": len(g.PairIDs),
 		"disaster_recovery_drill_num": drills,
 		"protected_status":            protected, "replication_status": repl, "health_status": health,
-		"source_vpc_id": "", "target_vpc_id": "", "test_vpc_id": "", "dr_type": "migration",
+		"source_vpc_id": params[1], "target_vpc_id": params[1], "test_vpc_id": "", "dr_type": "migration",
 		"created_at": "", "updated_at": "", "protection_type": "replication-pair",
 		"replication_model": "hypermetro_replication", "server_type": "ECS",
 	}
@@ -456,13 +505,69 @@ func (e *Emulator) createGroup(ctx context.Context, body map[string]json.RawMess
 	if err != nil {
 		return nil, 0, err
 	}
+	// domain_id and source_vpc_id are mandatory; the domain must join the two AZs and the VPC
+	// must exist (SDRS.0201, Invalid request parameters).
+	if in.DomainID == "" || in.SourceVpcID == "" {
+		return nil, 0, badRequest("domain_id and source_vpc_id are required")
+	}
+	if err := e.checkDomainVPC(in.DomainID, in.SourceVpcID, src.Zone, dst.Zone); err != nil {
+		return nil, 0, err
+	}
 	g, err := e.sb.CreateGroup(ctx, platform.GroupSpec{Name: in.Name, Description: in.Description,
 		SourceRegion: src.Region, SourceZone: src.Zone, TargetRegion: dst.Region, TargetZone: dst.Zone}, "")
 	if err != nil {
 		return nil, 0, translate(err, "")
 	}
+	e.mu.Lock()
+	e.groupParams[g.ID] = [2]string{in.DomainID, in.SourceVpcID}
+	e.mu.Unlock()
 	j := e.newJob("createServerGroup", lifecycle.ProtectionGroup, g.ID, lifecycle.OpCreate)
 	return map[string]string{"job_id": j.ID}, http.StatusOK, nil
+}
+
+// checkDomainVPC: the domain exists and joins the two AZs; the VPC exists.
+func (e *Emulator) checkDomainVPC(domain, vpc, az1, az2 string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if _, ok := e.vpcs[vpc]; !ok {
+		return badRequest("the VPC %s does not exist", vpc)
+	}
+	for _, d := range e.domains {
+		if d.ID == domain {
+			if (d.LocalAZ == az1 && d.RemoteAZ == az2) || (d.LocalAZ == az2 && d.RemoteAZ == az1) {
+				return nil
+			}
+			return badRequest("the active-active domain %s is between %s and %s, not %s and %s", domain, d.LocalAZ, d.RemoteAZ, az1, az2)
+		}
+	}
+	return badRequest("the active-active domain %s does not exist", domain)
+}
+
+// listDomains: Querying an Active-Active Domain, GET /v1/{project_id}/active-domains
+// (https://support.huaweicloud.com/intl/en-us/api-sdrs/sdrs_05_0301.html).
+func (e *Emulator) listDomains() (any, int, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := []map[string]any{}
+	for _, d := range e.domains {
+		out = append(out, map[string]any{"id": d.ID, "name": d.Name, "description": "", "sold_out": d.SoldOut,
+			"local_replication_cluster":  map[string]string{"availability_zone": d.LocalAZ},
+			"remote_replication_cluster": map[string]string{"availability_zone": d.RemoteAZ}})
+	}
+	return map[string]any{"domains": out}, http.StatusOK, nil
+}
+
+// showVPC: the VPC service's Querying VPC Details, GET /v1/{project_id}/vpcs/{vpc_id}
+// (https://support.huaweicloud.com/intl/en-us/api-vpc/vpc_api01_0002.html), served at the
+// same address; a missing VPC is 404 VPC.0202 (the VPC API's "Query resource by id fail").
+func (e *Emulator) showVPC(id string) (any, int, error) {
+	e.mu.Lock()
+	name, ok := e.vpcs[id]
+	e.mu.Unlock()
+	if !ok {
+		return nil, 0, &apiError{404, "VPC.0202", "Query resource by id " + id + " fail. the vpc could not be found", false}
+	}
+	return map[string]any{"vpc": map[string]any{"id": id, "name": name, "cidr": "192.168.0.0/16", "status": "OK"}}, http.StatusOK, nil
 }
 
 func pageOf(r *http.Request, n int) (lo, hi int) {

@@ -18,6 +18,7 @@ package huaweicloud
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -30,6 +31,7 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/basic"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/config"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/def"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
 	cbr "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/cbr/v1"
 	sdrs "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/sdrs/v1"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/sdrs/v1/model"
@@ -49,6 +51,9 @@ type Config struct {
 	// ECSEndpoint overrides https://ecs.{region}.myhuaweicloud.com: server power and AZ
 	// (Querying Details About an ECS), which SDRS does not report.
 	ECSEndpoint string
+	// VPCEndpoint overrides https://vpc.{region}.myhuaweicloud.com (default: ECSEndpoint when
+	// that is set): whether a group's source_vpc_id exists (Querying VPC Details), at plan.
+	VPCEndpoint string
 	// CBREndpoint overrides https://cbr.{region}.myhuaweicloud.com (every region's CBR calls
 	// then go to it).
 	CBREndpoint string
@@ -63,6 +68,7 @@ type Platform struct {
 	cfg    Config
 	client *sdrs.SdrsClient
 	ecs    *core.HcHttpClient
+	vpc    *core.HcHttpClient
 	cbr    map[string]*cbr.CbrClient // by endpoint
 
 	mu     sync.Mutex
@@ -84,9 +90,15 @@ func New(cfg Config) (*Platform, error) {
 	if cfg.ProjectID == "" {
 		return nil, platform.Invalidf("", "huaweicloud: project_id is required (the driver does not call IAM to resolve it)")
 	}
-	ep, ecsEP := cfg.SDRSEndpoint, cfg.ECSEndpoint
+	ep, ecsEP, vpcEP := cfg.SDRSEndpoint, cfg.ECSEndpoint, cfg.VPCEndpoint
 	if cfg.Region == "" && (ep == "" || ecsEP == "") {
 		return nil, platform.Invalidf("", "huaweicloud: region (or sdrs_endpoint and ecs_endpoint) is required")
+	}
+	if vpcEP == "" {
+		vpcEP = "https://vpc." + cfg.Region + ".myhuaweicloud.com"
+		if cfg.ECSEndpoint != "" {
+			vpcEP = cfg.ECSEndpoint // an ECS override serves VPC too (the emulator serves both at one address)
+		}
 	}
 	if ep == "" {
 		ep = "https://sdrs." + cfg.Region + ".myhuaweicloud.com"
@@ -114,7 +126,12 @@ func New(cfg Config) (*Platform, error) {
 	if err != nil {
 		return nil, platform.Invalidf("", "huaweicloud ECS client: %v", err)
 	}
-	return &Platform{cfg: cfg, client: sdrs.NewSdrsClient(hc), ecs: ecs, tokens: map[string]string{}, jobs: map[string]string{}}, nil
+	vpc, err := core.NewHcHttpClientBuilder().WithEndpoints([]string{vpcEP}).WithCredential(cred).
+		WithHttpConfig(config.DefaultHttpConfig().WithTimeout(cfg.Timeout)).SafeBuild()
+	if err != nil {
+		return nil, platform.Invalidf("", "huaweicloud VPC client: %v", err)
+	}
+	return &Platform{cfg: cfg, client: sdrs.NewSdrsClient(hc), ecs: ecs, vpc: vpc, tokens: map[string]string{}, jobs: map[string]string{}}, nil
 }
 
 // Name is "huaweicloud".
@@ -132,6 +149,8 @@ func (p *Platform) Capabilities() *lifecycle.Capabilities {
 	return &lifecycle.Capabilities{
 		Platform: "huaweicloud",
 		Kinds:    []lifecycle.Kind{lifecycle.ProtectionGroup, lifecycle.BackupReplica},
+		// Creating a Protection Group needs the active-active domain and the production VPC.
+		Params: map[lifecycle.Kind][]string{lifecycle.ProtectionGroup: {ParamDomainID, ParamSourceVPCID}},
 		Manual: map[lifecycle.Kind]map[lifecycle.Op]string{
 			lifecycle.ProtectionGroup: {
 				lifecycle.OpAddMember: "SDRS creates a replication pair per disk of a protected server: protect the server (server_ids) instead, " +
@@ -313,6 +332,7 @@ func (p *Platform) groupFrom(ctx context.Context, g obj, insts, reps []obj, serv
 		ID: g.str("id"), Name: g.str("name"), Description: g.str("description"),
 		SourceRegion: p.cfg.Region, SourceZone: g.str("source_availability_zone"),
 		TargetRegion: p.cfg.Region, TargetZone: g.str("target_availability_zone"),
+		DomainID: g.str("domain_id"), SourceVPCID: g.str("source_vpc_id"),
 		State: st, FailedOp: failed, ActiveSite: siteOf(g.str("priority_station")),
 		ReplicationStatus: repl, SyncProgress: g.int("progress"), Health: g.str("health_status"),
 		ProtectionEnabled: g.str("protected_status") == "started",
@@ -507,7 +527,21 @@ func (p *Platform) CreateGroup(ctx context.Context, spec platform.GroupSpec, tok
 	if spec.SourceZone == "" || spec.TargetZone == "" {
 		return platform.ProtectionGroup{}, platform.Invalidf("", "an SDRS protection group needs source_zone and target_zone (availability zones)")
 	}
-	if err := p.createToken(token, fmt.Sprintf("group/%q/%q/%q/%q", spec.Name, spec.Description, spec.SourceZone, spec.TargetZone)); err != nil {
+	if spec.SourceVPCID == "" {
+		return platform.ProtectionGroup{}, platform.Invalidf("", "an SDRS protection group needs source_vpc_id (the production site's VPC)")
+	}
+	domain := spec.DomainID
+	if domain == "" {
+		ds, err := p.domainsBetween(spec.SourceZone, spec.TargetZone)
+		if err != nil {
+			return platform.ProtectionGroup{}, err
+		}
+		if len(ds) != 1 {
+			return platform.ProtectionGroup{}, platform.Invalidf("", "domain_id: %s", domainChoice(ds, spec))
+		}
+		domain = ds[0].str("id")
+	}
+	if err := p.createToken(token, fmt.Sprintf("group/%q/%q/%q/%q/%q/%q", spec.Name, spec.Description, spec.SourceZone, spec.TargetZone, domain, spec.SourceVPCID)); err != nil {
 		return platform.ProtectionGroup{}, err
 	}
 	if existing, found, err := p.groupByName(ctx, spec.Name); err != nil {
@@ -520,7 +554,7 @@ func (p *Platform) CreateGroup(ctx context.Context, spec platform.GroupSpec, tok
 		return existing, nil
 	}
 	params := &model.CreateProtectionGroupRequestParams{Name: spec.Name, SourceAvailabilityZone: spec.SourceZone,
-		TargetAvailabilityZone: spec.TargetZone}
+		TargetAvailabilityZone: spec.TargetZone, DomainId: domain, SourceVpcId: spec.SourceVPCID}
 	if spec.Description != "" {
 		params.Description = ptr(spec.Description)
 	}
@@ -586,11 +620,96 @@ func (p *Platform) UpdateGroup(ctx context.Context, id string, spec platform.Gro
 	return p.readGroup(ctx, id)
 }
 
+// Platform-specific create parameters of a protection group (Capabilities.Params): Creating
+// a Protection Group (POST /v1/{project_id}/server-groups,
+// https://support.huaweicloud.com/intl/en-us/api-sdrs/sdrs_05_0401.html) requires domain_id
+// and source_vpc_id.
+const (
+	ParamDomainID    = "domain_id"
+	ParamSourceVPCID = "source_vpc_id"
+)
+
+// domainsBetween lists the project's active-active domains whose two replication clusters are
+// the two zones (Querying an Active-Active Domain, GET /v1/{project_id}/active-domains,
+// https://support.huaweicloud.com/intl/en-us/api-sdrs/sdrs_05_0301.html).
+func (p *Platform) domainsBetween(az1, az2 string) ([]obj, error) {
+	o, err := p.getRaw("/v1/{project_id}/active-domains", "", "", "list active-active domains")
+	if err != nil {
+		return nil, err
+	}
+	var out []obj
+	for _, d := range o.list("domains") {
+		l, r := d.obj("local_replication_cluster").str("availability_zone"), d.obj("remote_replication_cluster").str("availability_zone")
+		if (l == az1 && r == az2) || (l == az2 && r == az1) {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// domainChoice says why no domain could be chosen for the zones.
+func domainChoice(ds []obj, spec platform.GroupSpec) string {
+	if len(ds) == 0 {
+		return fmt.Sprintf("the project has no active-active domain between %s and %s (SDRS protects only between the two AZs of a domain)", spec.SourceZone, spec.TargetZone)
+	}
+	ids := make([]string, 0, len(ds))
+	for _, d := range ds {
+		ids = append(ids, d.str("id"))
+	}
+	return fmt.Sprintf("the project has %d active-active domains between %s and %s (%s): name one", len(ds), spec.SourceZone, spec.TargetZone, strings.Join(ids, ", "))
+}
+
+// vpcExists reads the VPC (Querying VPC Details, GET /v1/{project_id}/vpcs/{vpc_id},
+// https://support.huaweicloud.com/intl/en-us/api-vpc/vpc_api01_0002.html); a 404 is a
+// missing VPC.
+func (p *Platform) vpcExists(id string) (bool, error) {
+	_, err := syncRead(p.vpc, &pathReq{ID: id}, func() *def.HttpRequestDef { return rawDef("/v1/{project_id}/vpcs/{id}", false) }, "read")
+	if err == nil {
+		return true, nil
+	}
+	var sr *sdkerr.ServiceResponseError
+	if errors.As(err, &sr) && sr.StatusCode == 404 {
+		return false, nil
+	}
+	if pe := (*platform.Error)(nil); errors.As(err, &pe) && strings.Contains(pe.Message, "HTTP 404") {
+		return false, nil
+	}
+	return false, wrap(err, "show VPC "+id)
+}
+
 // ProposedGroupFacts: SDRS has no AZ listing, so the zones are checked by the create
-// (SDRS.0203); the sites are the same when the zones are.
+// (SDRS.0203); the sites are the same when the zones are. The create's own parameters
+// (V-PARAMS, V-REFS): source_vpc_id must be given and exist (VPC API); domain_id, when not
+// given, is the project's only active-active domain between the zones, and when given must be
+// one of them.
 func (p *Platform) ProposedGroupFacts(ctx context.Context, spec platform.GroupSpec) (lifecycle.Facts, error) {
-	return lifecycle.Facts{Unknown: unknownFacts(), SameSite: spec.SourceZone != "" && spec.SourceZone == spec.TargetZone,
-		ReplicationCapable: true, ActiveRegion: p.cfg.Region, StandbyRegion: p.cfg.Region}, nil
+	f := lifecycle.Facts{Unknown: unknownFacts(), SameSite: spec.SourceZone != "" && spec.SourceZone == spec.TargetZone,
+		ReplicationCapable: true, ActiveRegion: p.cfg.Region, StandbyRegion: p.cfg.Region,
+		MissingParams: map[string]string{}, MissingRefs: map[string]string{}}
+	if spec.SourceVPCID == "" {
+		f.MissingParams[ParamSourceVPCID] = "Creating a Protection Group needs the ID of the production site's VPC"
+	} else if ok, err := p.vpcExists(spec.SourceVPCID); err != nil {
+		return lifecycle.Facts{}, err
+	} else if !ok {
+		f.MissingRefs[ParamSourceVPCID] = spec.SourceVPCID
+	}
+	ds, err := p.domainsBetween(spec.SourceZone, spec.TargetZone)
+	if err != nil {
+		return lifecycle.Facts{}, err
+	}
+	switch {
+	case spec.DomainID != "":
+		found := false
+		for _, d := range ds {
+			found = found || d.str("id") == spec.DomainID
+		}
+		if !found {
+			f.MissingRefs[ParamDomainID] = spec.DomainID + fmt.Sprintf(" (as an active-active domain between %s and %s)", spec.SourceZone, spec.TargetZone)
+		}
+	case len(ds) != 1:
+		f.MissingParams[ParamDomainID] = domainChoice(ds, spec)
+	}
+	return f, nil
 }
 
 // MemberFacts: the group's facts with a candidate server: its AZ from ECS (SDRS.1304: it must
