@@ -163,7 +163,7 @@ func (r *protectionGroupResource) Schema(ctx context.Context, _ resource.SchemaR
 				Optional: true, Computed: true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 			},
-			"source_zone":   site("Availability zone of the source site."),
+			"source_zone": site("Availability zone of the source site."),
 			"status": schema.StringAttribute{
 				MarkdownDescription: "The engine's normalized state, e.g. `replicating`, `failed_over` or `error{failover}`.",
 				Computed:            true,

@@ -80,7 +80,9 @@ type Domain struct {
 }
 
 // PutDomain adds an active-active domain between two AZs and returns its id.
-func (b *Backdoor) PutDomain(name, localAZ, remoteAZ string) string { return b.e.PutDomain(name, localAZ, remoteAZ) }
+func (b *Backdoor) PutDomain(name, localAZ, remoteAZ string) string {
+	return b.e.PutDomain(name, localAZ, remoteAZ)
+}
 
 // PutVPC adds a VPC and returns its id.
 func (b *Backdoor) PutVPC(name string) string { return b.e.PutVPC(name) }
