@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
@@ -23,9 +24,10 @@ import (
 // The quickstart's group story on the huaweicloud platform, through the Terraform CLI against
 // the SDRS emulator (in process, on the wall clock at the acceptance time scale): protect a
 // server (SDRS creates its DR twin and a pair for its disk), enable protection, an outage of
-// the production AZ (emulator backdoor), failover, a refusal at plan naming its rule (R002-1),
-// the AZ restored, reprotect, disable protection; destroy unprotects the server and deletes
-// the group.
+// the production AZ (emulator backdoor), failover, refusals at plan naming their rules (R002-1;
+// R000-2: reprotect while the AZ is down, from ECS's AZ availability), the AZ restored,
+// reprotect, a planned failover back to the original production AZ, disable protection;
+// destroy unprotects the server and deletes the group.
 // hwGroupWorld starts the SDRS emulator with two AZs and a running server with an attached
 // disk; group(attrs) is the configuration of a group protecting it.
 type hwGroupWorld struct {
@@ -151,6 +153,11 @@ func TestAccHuaweiCloud_protectionGroupStory(t *testing.T) {
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`R002-1`),
 			},
+			{ // reprotect while the production AZ is still down: refused at plan (ECS reports the AZ unavailable)
+				Config:      group("  protection      = \"enabled\"\n  active_site     = \"target\"\n  allow_data_loss = true"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`R000-2`),
+			},
 			{
 				PreConfig: func() {
 					if _, err := sb.SetSiteHealth(ctx, prod.ID, true); err != nil {
@@ -161,7 +168,16 @@ func TestAccHuaweiCloud_protectionGroupStory(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{status("replicating"),
 					statecheck.ExpectKnownValue(app, tfjsonpath.New("active_site"), knownvalue.StringExact("target"))},
 			},
-			{Config: group("  protection      = \"disabled\"\n  active_site     = \"target\"\n  allow_data_loss = true"),
+			{ // planned failover back to the original production AZ, both AZs healthy (R000-6)
+				Config: group("  protection      = \"enabled\"\n  active_site     = \"source\""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(app, tfjsonpath.New("active_site"), knownvalue.StringExact("source"))}},
+				ConfigStateChecks: []statecheck.StateCheck{status("replicating"),
+					statecheck.ExpectKnownValue(app, tfjsonpath.New("active_site"), knownvalue.StringExact("source")),
+					// the addresses are back on the production server, not on its twin
+					statecheck.ExpectKnownValue(app, tfjsonpath.New("dr_servers").AtSliceIndex(0).AtMapKey("twin_ip"), knownvalue.StringExact(""))},
+			},
+			{Config: group("  protection      = \"disabled\"\n  active_site     = \"source\""),
 				ConfigStateChecks: []statecheck.StateCheck{status("paused")}},
 		},
 	})

@@ -272,6 +272,15 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.serveCBR(w, r, parts)
 		return
 	}
+	if len(parts) == 3 && parts[0] == "v2.1" && parts[2] == "os-availability-zone" && r.Method == http.MethodGet {
+		res, status, err := e.listZones(r.Context())
+		if err != nil {
+			writeErr(w, err)
+			return
+		}
+		writeJSON(w, status, res)
+		return
+	}
 	if len(parts) < 3 || parts[0] != "v1" {
 		writeErr(w, &apiError{404, "APIGW.0101", "The API does not exist or has not been published in the environment", true})
 		return
@@ -557,6 +566,21 @@ func (e *Emulator) listDomains() (any, int, error) {
 			"remote_replication_cluster": map[string]string{"availability_zone": d.RemoteAZ}})
 	}
 	return map[string]any{"domains": out}, http.StatusOK, nil
+}
+
+// listZones: ECS Querying AZs (native OpenStack API), GET /v2.1/{project_id}/os-availability-zone
+// (https://support.huaweicloud.com/intl/en-us/api-ecs/ecs_03_1801.html): every sandbox site
+// is an AZ, available while the site is healthy.
+func (e *Emulator) listZones(ctx context.Context) (any, int, error) {
+	sites, err := e.sb.ListSites(ctx)
+	if err != nil {
+		return nil, 0, translate(err, "")
+	}
+	out := []map[string]any{}
+	for _, s := range sites {
+		out = append(out, map[string]any{"zoneName": s.Zone, "hosts": nil, "zoneState": map[string]any{"available": s.Healthy}})
+	}
+	return map[string]any{"availabilityZoneInfo": out}, http.StatusOK, nil
 }
 
 // showVPC: the VPC service's Querying VPC Details, GET /v1/{project_id}/vpcs/{vpc_id}

@@ -105,6 +105,10 @@ func TestDefensiveDecoding(t *testing.T) {
 	mux.HandleFunc("/v1/p1/cloudservers/", func(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte(`{"server":{"id":"x","status":"SHUTOFF","OS-EXT-AZ:availability_zone":"az1"}}`))
 	})
+	mux.HandleFunc("/v2.1/p1/os-availability-zone", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`{"availabilityZoneInfo":[{"zoneState":{"available":true},"hosts":null,"zoneName":"az1"},
+			{"zoneState":{"available":false},"hosts":null,"zoneName":"az2"}]}`))
+	})
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	p, err := New(Config{AccessKey: "ak", SecretKey: "sk", Region: "r1", ProjectID: "p1", SDRSEndpoint: srv.URL, ECSEndpoint: srv.URL, ReadCacheTTL: -1})
@@ -116,7 +120,8 @@ func TestDefensiveDecoding(t *testing.T) {
 		t.Fatal(err)
 	}
 	if g.State != lifecycle.Paused || g.SyncProgress != 45 || g.ReplicationStatus != "" || g.Health != "" || g.ProtectionEnabled ||
-		len(g.PairIDs) != 1 || len(g.ServerIDs) != 1 || g.DRServers[0].TwinServerID != "s2" || !g.Observed.Facts.ActiveServersStopped {
+		len(g.PairIDs) != 1 || len(g.ServerIDs) != 1 || g.DRServers[0].TwinServerID != "s2" || !g.Observed.Facts.ActiveServersStopped ||
+		!g.Observed.Facts.ActiveSiteHealthy || g.Observed.Facts.StandbySiteHealthy || g.Observed.Facts.Unknown[lifecycle.FactSiteHealth] {
 		t.Fatalf("decoded group: %+v", g)
 	}
 	ps, err := p.ListPairs(context.Background())

@@ -160,11 +160,10 @@ func (p *Platform) Capabilities() *lifecycle.Capabilities {
 	}
 }
 
-// Unobservable: the health of an availability zone is in no Huawei Cloud API (SDRS's
-// health_status does not say which site failed). It is reported in Facts.Unknown; checks that
-// need it run at apply, where SDRS decides. Server power and AZ come from ECS.
-// The purpose and region of a destination vault are not read either (CBR checks the vault).
-var Unobservable = []string{lifecycle.FactSiteHealth, lifecycle.FactVault}
+// Unobservable: the purpose and region of a destination vault are not read (CBR checks the
+// vault). The health of an availability zone is read from ECS (Querying AZs: zoneState), server
+// power and AZ from ECS too.
+var Unobservable = []string{lifecycle.FactVault}
 
 func unknownFacts() map[string]bool {
 	m := map[string]bool{}
@@ -304,7 +303,7 @@ func (p *Platform) readGroup(ctx context.Context, id string) (platform.Protectio
 		return platform.ProtectionGroup{}, err
 	} else if snap != nil {
 		if g, ok := snap.groups[id]; ok {
-			return p.groupFrom(ctx, g, snap.insts[id], snap.reps[id], snap.server)
+			return p.groupFrom(ctx, g, snap.insts[id], snap.reps[id], snap.server, snap.zones)
 		}
 	}
 	g, err := p.getRaw("/v1/{project_id}/server-groups/{id}", id, "", "show protection group "+id)
@@ -319,10 +318,52 @@ func (p *Platform) readGroup(ctx context.Context, id string) (platform.Protectio
 	if err != nil {
 		return platform.ProtectionGroup{}, err
 	}
-	return p.groupFrom(ctx, g.obj("server_group"), insts, reps, p.serverObj)
+	zones, err := p.zones()
+	if err != nil {
+		return platform.ProtectionGroup{}, err
+	}
+	return p.groupFrom(ctx, g.obj("server_group"), insts, reps, p.serverObj, zones)
 }
 
-func (p *Platform) groupFrom(ctx context.Context, g obj, insts, reps []obj, server serverLookup) (platform.ProtectionGroup, error) {
+// zones reads whether each availability zone is available (ECS Querying AZs, the native
+// OpenStack API GET /v2.1/{project_id}/os-availability-zone,
+// https://support.huaweicloud.com/intl/en-us/api-ecs/ecs_03_1801.html: zoneState.available):
+// the health of a group's sites (R000-2, R002-8, V-SYNC-SITES).
+func (p *Platform) zones() (map[string]bool, error) {
+	r, err := syncRead(p.ecs, &struct{}{}, func() *def.HttpRequestDef { return rawDef("/v2.1/{project_id}/os-availability-zone", false) }, "list availability zones")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	if r.Body == nil {
+		return out, nil
+	}
+	o, err := decodeObj(*r.Body)
+	if err != nil {
+		return nil, err
+	}
+	for _, z := range o.list("availabilityZoneInfo") {
+		avail, _ := z.obj("zoneState")["available"].(bool)
+		out[z.str("zoneName")] = avail
+	}
+	return out, nil
+}
+
+// siteHealth sets the sites' health from the AZs' availability; an AZ ECS does not list is
+// Unknown (never guessed).
+func siteHealth(f *lifecycle.Facts, zones map[string]bool, activeAZ, standbyAZ string) {
+	a, okA := zones[activeAZ]
+	b, okB := zones[standbyAZ]
+	f.ActiveSiteHealthy, f.StandbySiteHealthy = a, b
+	if !okA || !okB {
+		if f.Unknown == nil {
+			f.Unknown = map[string]bool{}
+		}
+		f.Unknown[lifecycle.FactSiteHealth] = true
+	}
+}
+
+func (p *Platform) groupFrom(ctx context.Context, g obj, insts, reps []obj, server serverLookup, zones map[string]bool) (platform.ProtectionGroup, error) {
 	repl := g.str("replication_status")
 	st, failed, err := groupState(g.str("status"), repl)
 	if err != nil {
@@ -379,6 +420,11 @@ func (p *Platform) groupFrom(ctx context.Context, g obj, insts, reps []obj, serv
 		out.LastError = p.lastError(ctx, out.ID, g.str("status"))
 	}
 	out.Observed = p.observation(out)
+	activeAZ, standbyAZ := out.SourceZone, out.TargetZone
+	if out.ActiveSite == lifecycle.SiteTarget {
+		activeAZ, standbyAZ = standbyAZ, activeAZ
+	}
+	siteHealth(&out.Observed.Facts, zones, activeAZ, standbyAZ)
 	out.Observed.Facts.ActiveServersStopped, out.Observed.Facts.StandbyServersStopped = srcStopped, tgtStopped
 	if out.ActiveSite == lifecycle.SiteTarget {
 		out.Observed.Facts.ActiveServersStopped, out.Observed.Facts.StandbyServersStopped = tgtStopped, srcStopped
@@ -511,7 +557,7 @@ func (p *Platform) ListGroups(ctx context.Context) ([]platform.ProtectionGroup, 
 	}
 	out := make([]platform.ProtectionGroup, 0, len(snap.order))
 	for _, id := range snap.order {
-		v, err := p.groupFrom(ctx, snap.groups[id], snap.insts[id], snap.reps[id], snap.server)
+		v, err := p.groupFrom(ctx, snap.groups[id], snap.insts[id], snap.reps[id], snap.server, snap.zones)
 		if err != nil {
 			return nil, err
 		}
@@ -686,6 +732,11 @@ func (p *Platform) ProposedGroupFacts(ctx context.Context, spec platform.GroupSp
 	f := lifecycle.Facts{Unknown: unknownFacts(), SameSite: spec.SourceZone != "" && spec.SourceZone == spec.TargetZone,
 		ReplicationCapable: true, ActiveRegion: p.cfg.Region, StandbyRegion: p.cfg.Region,
 		MissingParams: map[string]string{}, MissingRefs: map[string]string{}}
+	zones, err := p.zones()
+	if err != nil {
+		return lifecycle.Facts{}, err
+	}
+	siteHealth(&f, zones, spec.SourceZone, spec.TargetZone)
 	if spec.SourceVPCID == "" {
 		f.MissingParams[ParamSourceVPCID] = "Creating a Protection Group needs the ID of the production site's VPC"
 	} else if ok, err := p.vpcExists(spec.SourceVPCID); err != nil {

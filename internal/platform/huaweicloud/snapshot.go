@@ -26,6 +26,7 @@ type readSnapshot struct {
 	insts   map[string][]obj
 	reps    map[string][]obj
 	servers map[string]obj
+	zones   map[string]bool // AZ → available (ECS Querying AZs)
 }
 
 func (s *readSnapshot) server(id string) (obj, bool, error) {
@@ -115,6 +116,11 @@ func (p *Platform) loadSnapshot(gen int64) (*readSnapshot, error) {
 	}
 	for _, r := range reps {
 		s.reps[r.str("server_group_id")] = append(s.reps[r.str("server_group_id")], r)
+	}
+	if len(gs) > 0 {
+		if s.zones, err = p.zones(); err != nil {
+			return nil, err
+		}
 	}
 	if len(insts) > 0 {
 		srvs, err := p.listServers()
