@@ -452,3 +452,106 @@ resource "dr_protection_group" "g" {
 		},
 	})
 }
+
+// Every CBR replication rule (seed 003, R003-1 … R003-11) is refused at plan through the CLI
+// against the emulator, naming its rule, from what CBR reports: the source backup (Querying a
+// Specified Backup), the regions' capabilities (Querying Replication Capabilities) and the
+// destination vault read at the destination region's own endpoint (Querying a Specified
+// Vault). R003-8 (policy-based replication only once per region) cannot be reached from a
+// configuration: dr_backup_replica requests manual replications only (CBR policies are not
+// managed by this provider; the driver refuses a policy request, TestReplicaFailureAndRefusals
+// in the driver), so it has no row.
+func TestAccHuaweiCloud_replicaRulesAtPlan(t *testing.T) {
+	emu := hwemu.Start(t, false, accTimeScale)
+	ctx := context.Background()
+	sb := emu.Backdoor()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, s := range []platform.Site{
+		{Region: "cn-north-4", Zone: "cn-north-4a", Healthy: true, ReplicationCapable: true},
+		{Region: "cn-east-3", Zone: "cn-east-3a", Healthy: true, ReplicationCapable: true},
+		{Region: "cn-south-1", Zone: "cn-south-1a", Healthy: true, ReplicationCapable: false},
+	} {
+		_, err := sb.PutSite(ctx, s)
+		must(err)
+	}
+	vault := func(region, purpose string) string {
+		v, err := sb.PutVault(ctx, platform.Vault{Region: region, Purpose: purpose})
+		must(err)
+		return v.ID
+	}
+	bv, rv := vault("cn-north-4", platform.VaultBackup), vault("cn-east-3", platform.VaultReplication)
+	eastBackupVault, northReplicationVault, southVault := vault("cn-east-3", platform.VaultBackup),
+		vault("cn-north-4", platform.VaultReplication), vault("cn-south-1", platform.VaultReplication)
+	backup := func(b platform.Backup) string {
+		b.Region, b.VaultID, b.SizeGB = "cn-north-4", bv, 1
+		if b.Kind == "" {
+			b.Kind, b.SourceID, b.IncludesSystemDisk = platform.BackupKindServer, "srv-1", true
+		}
+		out, err := sb.PutBackup(ctx, b)
+		must(err)
+		return out.ID
+	}
+	good := backup(platform.Backup{})
+	replicated := backup(platform.Backup{})
+	_, err := sb.CreateReplica(ctx, platform.ReplicaSpec{BackupID: replicated, DestinationRegion: "cn-east-3", DestinationVaultID: rv, Name: "first"}, "")
+	must(err)
+	aReplica := backup(platform.Backup{IsReplica: true, SourceBackupID: good})
+	provider := fmt.Sprintf(`
+provider "dr" {
+  huaweicloud {
+    access_key           = %q
+    secret_key           = %q
+    region               = "cn-north-4"
+    project_id           = %q
+    cbr_endpoint         = %q
+    cbr_region_endpoints = "cn-east-3=%s"
+  }
+}
+`, hwemu.TestAccessKey, hwemu.TestSecretKey, hwemu.TestProjectID, emu.URL, emu.RegionURL("cn-east-3"))
+	replica := func(backupID, region, vaultID, extra string) string {
+		return provider + fmt.Sprintf(`
+resource "dr_backup_replica" "r" {
+  backup_id            = %q
+  destination_region   = %q
+  destination_vault_id = %q
+  name                 = "app_replica"
+%s
+}
+`, backupID, region, vaultID, extra)
+	}
+	for _, c := range []struct {
+		rule, config, want string
+	}{
+		{"R003-1", replica(backup(platform.Backup{Kind: platform.BackupKindDisk, SourceID: "vol-1"}), "cn-east-3", rv, ""), `cloud disk`},
+		{"R003-2", replica(good, "cn-south-1", southVault, ""), `destination region "cn-south-1" does not support replication`},
+		{"R003-3", replica("backup-missing", "cn-east-3", rv, ""), `does not exist`},
+		{"R003-4", replica(backup(platform.Backup{Kind: platform.BackupKindServer, SourceID: "srv-2"}), "cn-east-3", rv, ""), `no system-disk data`},
+		{"R003-5", replica(backup(platform.Backup{Status: platform.BackupCreating}), "cn-east-3", rv, ""), `"protecting"`},
+		{"R003-6", replica(aReplica, "cn-east-3", rv, ""), `itself a replica`},
+		{"R003-7", replica(replicated, "cn-east-3", rv, ""), `already has a replica in "cn-east-3"`},
+		{"R003-9", strings.Replace(replica(good, "cn-east-3", rv, ""), `"app_replica"`, `"app replica!"`, 1), `letters, digits`},
+		{"R003-10", replica(good, "cn-east-3", rv, `  description = "`+strings.Repeat("d", 256)+`"`), `255`},
+		{"R003-11", replica(good, "cn-east-3", eastBackupVault, ""), `purpose "backup"`},
+		{"R003-11", replica(good, "cn-east-3", northReplicationVault, ""), `not in the destination region "cn-east-3"`},
+	} {
+		t.Run(c.rule+"/"+c.want, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{Config: c.config, PlanOnly: true,
+					ExpectError: regexp.MustCompile(`(?s)` + regexp.QuoteMeta(c.rule) + `\b.*` + strings.ReplaceAll(regexp.QuoteMeta(c.want), " ", `\s+`))}},
+			})
+		})
+	}
+	// the same configuration with a good backup and vault plans (the rows fail for their reason only)
+	t.Run("control", func(t *testing.T) {
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps:                    []resource.TestStep{{Config: replica(good, "cn-east-3", rv, ""), PlanOnly: true, ExpectNonEmptyPlan: true}},
+		})
+	})
+}

@@ -158,6 +158,23 @@ type Server struct {
 	*Emulator
 	URL   string
 	Clock *sandbox.FakeClock // nil on the wall clock
+	t     testing.TB
+}
+
+// RegionURL is the address of one region's own endpoint (a CBR endpoint per region, as in
+// the real cloud: CBRRegionEndpoints): the same API, where a vault of another region is not
+// found. Each call starts a server, closed with the test.
+func (s *Server) RegionURL(region string) string {
+	hs := httptest.NewServer(RegionHandler(s.Emulator, region))
+	s.t.Cleanup(hs.Close)
+	return hs.URL
+}
+
+// RegionHandler serves e as one region's endpoint.
+func RegionHandler(e *Emulator, region string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		e.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), regionKey{}, region)))
+	})
 }
 
 // Advance lets simulated time pass (fake clock only).
@@ -188,7 +205,7 @@ func Start(t testing.TB, fake bool, timeScale float64) *Server {
 	e := New(sb, Options{AccessKey: TestAccessKey, SecretKey: TestSecretKey, ProjectID: TestProjectID})
 	hs := httptest.NewServer(e)
 	t.Cleanup(func() { hs.Close(); sb.Close() })
-	return &Server{Emulator: e, URL: hs.URL, Clock: clk}
+	return &Server{Emulator: e, URL: hs.URL, Clock: clk, t: t}
 }
 
 // ---- HTTP ----

@@ -161,6 +161,13 @@ func startCounting(t *testing.T) *countingEmulator {
 	return c
 }
 
+// regionURL serves the emulator as one region's endpoint (vaults of other regions not found).
+func (c *countingEmulator) regionURL(t *testing.T, region string) string {
+	hs := httptest.NewServer(emu.RegionHandler(c.e, region))
+	t.Cleanup(hs.Close)
+	return hs.URL
+}
+
 func (c *countingEmulator) driver(t *testing.T, sk string) *Platform {
 	t.Helper()
 	p, err := New(Config{AccessKey: emu.TestAccessKey, SecretKey: sk, Region: "cn-north-4", ProjectID: emu.TestProjectID,
@@ -359,9 +366,20 @@ func TestReplicaFailureAndRefusals(t *testing.T) {
 	f, err := p.ProposedReplicaFacts(ctx, spec)
 	must(t, err)
 	if !f.BackupExists || f.BackupType != "server" || !f.BackupHasSystemDisk || f.BackupStatus != "available" || f.BackupIsReplica ||
-		!f.SourceRegionCapable || !f.DestinationCapable || f.ReplicaInDestination || !f.Unknown[lifecycle.FactVault] {
+		!f.SourceRegionCapable || !f.DestinationCapable || f.ReplicaInDestination || f.Unknown[lifecycle.FactVault] ||
+		f.VaultPurpose != "replication" || f.VaultRegion != "cn-east-3" {
 		t.Fatalf("proposed facts: %+v", f)
 	}
+	// the vault read at the destination region's own endpoint: a vault of another region is not there (R003-11)
+	p.cfg.CBRRegionEndpoints = map[string]string{"cn-east-3": c.regionURL(t, "cn-east-3")}
+	if f, err = p.ProposedReplicaFacts(ctx, platform.ReplicaSpec{BackupID: b.ID, DestinationRegion: "cn-east-3", DestinationVaultID: bv.ID}); err != nil ||
+		f.VaultRegion != "" || f.VaultPurpose != "" {
+		t.Fatalf("a source-region vault seen from the destination region: %+v %v", f, err)
+	}
+	if f, err = p.ProposedReplicaFacts(ctx, spec); err != nil || f.VaultRegion != "cn-east-3" || f.VaultPurpose != "replication" {
+		t.Fatalf("the destination vault at its region's endpoint: %+v %v", f, err)
+	}
+	p.cfg.CBRRegionEndpoints = nil
 	// a disk backup: BackupService.1003, precondition failed with its rule
 	_, err = p.CreateReplica(ctx, platform.ReplicaSpec{BackupID: d.ID, DestinationRegion: "cn-east-3", DestinationVaultID: rv.ID, Name: "r2"}, "")
 	if !platform.IsPreconditionFailed(err) || !strings.Contains(err.Error(), "BackupService.1003") || !strings.Contains(err.Error(), "R003-1") {

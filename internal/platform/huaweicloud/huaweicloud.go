@@ -57,7 +57,10 @@ type Config struct {
 	// CBREndpoint overrides https://cbr.{region}.myhuaweicloud.com (every region's CBR calls
 	// then go to it).
 	CBREndpoint string
-	Timeout     time.Duration
+	// CBRRegionEndpoints override the CBR endpoint of single regions (region → URL), e.g. a
+	// replica's destination region; a region not listed uses CBREndpoint.
+	CBRRegionEndpoints map[string]string
+	Timeout            time.Duration
 	// ReadCacheTTL is how long the shared read snapshot serves reads (snapshot.go); 0 means
 	// one second, negative turns the cache off.
 	ReadCacheTTL time.Duration
@@ -160,10 +163,10 @@ func (p *Platform) Capabilities() *lifecycle.Capabilities {
 	}
 }
 
-// Unobservable: the purpose and region of a destination vault are not read (CBR checks the
-// vault). The health of an availability zone is read from ECS (Querying AZs: zoneState), server
-// power and AZ from ECS too.
-var Unobservable = []string{lifecycle.FactVault}
+// Unobservable: every fact the engine reads is observed. The health of an availability zone is
+// read from ECS (Querying AZs: zoneState), server power and AZ from ECS too, a destination
+// vault from CBR at the destination region's endpoint.
+var Unobservable = []string{}
 
 func unknownFacts() map[string]bool {
 	m := map[string]bool{}
