@@ -68,6 +68,8 @@ func main() {
 		err = runFanout(os.Args[2:])
 	case "heavy":
 		err = runHeavy(os.Args[2:])
+	case "huaweicloud":
+		err = runHuaweiCloud(os.Args[2:])
 	default:
 		fatalf("unknown command %q", os.Args[1])
 	}

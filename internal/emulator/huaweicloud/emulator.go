@@ -992,13 +992,17 @@ func (e *Emulator) listServers(ctx context.Context, r *http.Request) (any, int, 
 		page = v
 	}
 	lo, hi := min((page-1)*limit, len(srvs)), min(page*limit, len(srvs))
+	sites, err := e.sb.ListSites(ctx)
+	if err != nil {
+		return nil, 0, translate(err, "")
+	}
+	zone := map[string]string{}
+	for _, st := range sites {
+		zone[st.ID] = st.Zone
+	}
 	out := []map[string]any{}
 	for _, s := range srvs[lo:hi] {
-		v, _, err := e.showServer(ctx, s.ID)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, v.(map[string]any)["server"].(map[string]any))
+		out = append(out, serverJSON(s, zone[s.SiteID]))
 	}
 	return map[string]any{"servers": out, "count": len(srvs)}, http.StatusOK, nil
 }
@@ -1012,13 +1016,18 @@ func (e *Emulator) showServer(ctx context.Context, id string) (any, int, error) 
 	if err != nil {
 		return nil, 0, &apiError{404, "Ecs.0114", "Instance " + id + " could not be found", false}
 	}
-	status := "ACTIVE"
-	if s.PowerState == platform.PowerStopped {
-		status = "SHUTOFF"
-	}
 	az := ""
 	if site, err := e.sb.GetSite(ctx, s.SiteID); err == nil {
 		az = site.Zone
+	}
+	return map[string]any{"server": serverJSON(s, az)}, http.StatusOK, nil
+}
+
+// serverJSON is an ECS server: status ACTIVE (running) or SHUTOFF (stopped), its AZ and addresses.
+func serverJSON(s platform.Server, az string) map[string]any {
+	status := "ACTIVE"
+	if s.PowerState == platform.PowerStopped {
+		status = "SHUTOFF"
 	}
 	addrs := map[string]any{}
 	var list []map[string]any
@@ -1031,6 +1040,6 @@ func (e *Emulator) showServer(ctx context.Context, id string) (any, int, error) 
 	if len(list) > 0 {
 		addrs["vpc"] = list
 	}
-	return map[string]any{"server": map[string]any{"id": s.ID, "name": s.Name, "status": status,
-		"OS-EXT-AZ:availability_zone": az, "addresses": addrs}}, http.StatusOK, nil
+	return map[string]any{"id": s.ID, "name": s.Name, "status": status,
+		"OS-EXT-AZ:availability_zone": az, "addresses": addrs}
 }
