@@ -8,6 +8,8 @@
 #   BENCH_HEAVY_N="300 999" resource counts of the DR-heavy section (pairs + volumes; "" skips it)
 #   BENCH_HEAVY_REPEAT=3    runs per DR-heavy phase (interleaved with the floors; median reported)
 #   BENCH_ONLY=heavy        run only the DR-heavy section and replace it in bench/results.md
+#   BENCH_HW_N="100 1000"   group counts of the Huawei Cloud no-op plan API-call line ("" skips it)
+#   BENCH_ONLY=huaweicloud  run only the Huawei Cloud line and replace its section in bench/results.md
 # Comparing two runs: the raw Go benchmark output is kept in bench/go-bench.txt; the previous
 # one is moved to bench/go-bench.prev.txt and benchstat compares them.
 set -euo pipefail
@@ -21,6 +23,7 @@ BENCH_COUNT=${BENCH_COUNT:-5}
 BENCH_HEAVY_N=${BENCH_HEAVY_N-"300 999"}
 BENCH_HEAVY_REPEAT=${BENCH_HEAVY_REPEAT:-3}
 BENCH_ONLY=${BENCH_ONLY:-}
+BENCH_HW_N=${BENCH_HW_N-"100 1000"}
 command -v terraform >/dev/null || { echo "bench: terraform is not on PATH" >&2; exit 1; }
 mkdir -p bench
 tmp=$(mktemp -d -t dr-bench.XXXXXX)
@@ -37,6 +40,31 @@ heavy() {
   "$tmp/drbench" heavy -provider "$root/terraform-provider-dr" -trivial "$tmp/trivialprovider" \
     -n "$BENCH_HEAVY_N" -repeat "$BENCH_HEAVY_REPEAT"
 }
+
+# ---- Huawei Cloud: API calls per no-op plan over the SDRS/ECS emulator (issue 14) ----
+huaweicloud() {
+  echo "bench: Huawei Cloud API calls per no-op plan, N = $BENCH_HW_N" >&2
+  "$tmp/drbench" huaweicloud -provider "$root/terraform-provider-dr" -n "$BENCH_HW_N"
+}
+if [ "$BENCH_ONLY" = huaweicloud ]; then
+  # Replaces the "## Huawei Cloud API calls per no-op plan" section of bench/results.md (up to
+  # the next "## " heading), or adds it before the notes; the other sections are kept.
+  huaweicloud >"$tmp/hw.md"
+  stamp="_This section alone was measured on $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo none)$(git diff --quiet 2>/dev/null || echo ' + local changes'), $(nproc) CPUs; the other sections are from the last full run._"
+  awk -v s="$stamp" 'NR == 2 { print; print s; print ""; next } { print }' "$tmp/hw.md" >"$tmp/hw2.md" && mv "$tmp/hw2.md" "$tmp/hw.md"
+  touch bench/results.md
+  awk -v f="$tmp/hw.md" '
+    function emit() { while ((getline l < f) > 0) print l; done = 1 }
+    /^## Notes/ { if (!done) emit(); notes = 1 }
+    !notes && /^## Huawei Cloud API calls per no-op plan/ { emit(); skip = 1; next }
+    skip && /^## / { skip = 0 }
+    !skip { print }
+    END { if (!done) emit() }' bench/results.md >"$tmp/results.md"
+  cp "$tmp/results.md" bench/results.md
+  cat "$tmp/hw.md"
+  echo "bench: replaced the Huawei Cloud section of bench/results.md" >&2
+  exit 0
+fi
 
 if [ "$BENCH_ONLY" = heavy ]; then
   # Only the DR-heavy section: it replaces the "## DR-heavy" section of bench/results.md (up
@@ -113,6 +141,7 @@ if [ "$BENCH_FANOUT" != 0 ]; then
   "$tmp/drbench" fanout -provider "$root/terraform-provider-dr" -pairs "$BENCH_FANOUT" -latency 200ms >>"$out"
 fi
 if [ -n "$BENCH_HEAVY_N" ]; then heavy >>"$out"; fi
+if [ -n "$BENCH_HW_N" ]; then huaweicloud >>"$out"; fi
 if [ -f bench/notes.md ]; then cat bench/notes.md >>"$out"; fi
 cp "$out" bench/results.md
 cat bench/results.md

@@ -29,8 +29,10 @@ func init() {
 			AccessKey:          s["access_key"], SecretKey: s["secret_key"], Region: s["region"], ProjectID: s["project_id"],
 			SDRSEndpoint: s["sdrs_endpoint"], ECSEndpoint: s["ecs_endpoint"], CBREndpoint: s["cbr_endpoint"],
 			VPCEndpoint: s["vpc_endpoint"],
-			// reads are shared for at most a second, and never across two polls of a wait
-			ReadCacheTTL: min(time.Second, vendorPollInterval()),
+			// a plan's reads share one snapshot for up to 30 s (its read phase); polls and the
+			// read before a write use one at most a poll interval old (never the same data twice)
+			ReadCacheTTL: 30 * time.Second,
+			PollCacheTTL: min(time.Second, vendorPollInterval()),
 		})
 	}
 }

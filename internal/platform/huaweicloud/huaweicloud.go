@@ -64,6 +64,10 @@ type Config struct {
 	// ReadCacheTTL is how long the shared read snapshot serves reads (snapshot.go); 0 means
 	// one second, negative turns the cache off.
 	ReadCacheTTL time.Duration
+	// PollCacheTTL is how old a snapshot may be for Observe (the executor's polls) and for the
+	// read before a write (Invoke): at most the poll interval, so a wait never sees the same
+	// data twice. 0 means min(ReadCacheTTL, one second).
+	PollCacheTTL time.Duration
 }
 
 // Platform is the Huawei Cloud SDRS driver.
@@ -118,6 +122,9 @@ func New(cfg Config) (*Platform, error) {
 	}
 	if cfg.ReadCacheTTL == 0 {
 		cfg.ReadCacheTTL = time.Second
+	}
+	if cfg.PollCacheTTL == 0 {
+		cfg.PollCacheTTL = min(cfg.ReadCacheTTL, time.Second)
 	}
 	hc, err := core.NewHcHttpClientBuilder().WithEndpoints([]string{ep}).WithCredential(cred).
 		WithHttpConfig(config.DefaultHttpConfig().WithTimeout(cfg.Timeout)).SafeBuild()
@@ -302,7 +309,13 @@ func siteOf(priorityStation string) lifecycle.Site {
 
 // readGroup reads the group, its protected instances and its replication pairs.
 func (p *Platform) readGroup(ctx context.Context, id string) (platform.ProtectionGroup, error) {
-	if snap, err := p.snapshot(); err != nil {
+	return p.readGroupAged(ctx, id, p.cfg.PollCacheTTL)
+}
+
+// readGroupAged reads the group from a snapshot at most maxAge old: ReadCacheTTL for the reads
+// of a plan (GetGroup, ListGroups, MemberFacts), PollCacheTTL for polls and writes.
+func (p *Platform) readGroupAged(ctx context.Context, id string, maxAge time.Duration) (platform.ProtectionGroup, error) {
+	if snap, err := p.snapshot(maxAge); err != nil {
 		return platform.ProtectionGroup{}, err
 	} else if snap != nil {
 		if g, ok := snap.groups[id]; ok {
@@ -543,13 +556,13 @@ func deref(s *string) string {
 // GetGroup reads a protection group (Querying the Details of a Protection Group, Querying
 // Protected Instances, Querying Replication Pairs).
 func (p *Platform) GetGroup(ctx context.Context, id string) (platform.ProtectionGroup, error) {
-	return p.readGroup(ctx, id)
+	return p.readGroupAged(ctx, id, p.cfg.ReadCacheTTL)
 }
 
 // ListGroups lists every protection group (Querying Protection Groups, paginated), with one
 // paginated list of protected instances and one of pairs for all of them.
 func (p *Platform) ListGroups(ctx context.Context) ([]platform.ProtectionGroup, error) {
-	snap, err := p.snapshot()
+	snap, err := p.snapshot(p.cfg.ReadCacheTTL)
 	if err != nil {
 		return nil, err
 	}
@@ -770,7 +783,7 @@ func (p *Platform) ProposedGroupFacts(ctx context.Context, spec platform.GroupSp
 // be at the production AZ); whether another group already protects it (SDRS.1305), or it is a
 // DR-site twin, from the protected instances.
 func (p *Platform) MemberFacts(ctx context.Context, groupID string, params map[string]string) (lifecycle.Facts, error) {
-	g, err := p.readGroup(ctx, groupID)
+	g, err := p.readGroupAged(ctx, groupID, p.cfg.ReadCacheTTL)
 	if err != nil {
 		return lifecycle.Facts{}, err
 	}
