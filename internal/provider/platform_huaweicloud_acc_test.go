@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -19,6 +21,7 @@ import (
 	hwemu "github.com/dr-provider/terraform-provider-dr/internal/emulator/huaweicloud"
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/huaweicloud"
 )
 
 // The quickstart's group story on the huaweicloud platform, through the Terraform CLI against
@@ -554,4 +557,139 @@ resource "dr_backup_replica" "r" {
 			Steps:                    []resource.TestStep{{Config: replica(good, "cn-east-3", rv, ""), PlanOnly: true, ExpectNonEmptyPlan: true}},
 		})
 	})
+}
+
+// hwProviderServer is the provider over protocol 6 configured with a huaweicloud block
+// pointing at the emulator (actions are served there; Terraform < 1.14 cannot invoke them).
+//
+//lint:ignore SA1019 terraform-plugin-go v0.31 reaches actions only through this interface (toolchain-facts §1)
+func hwProviderServer(t *testing.T, url string) (tfprotov6.ProviderServerWithActions, map[string]*tfprotov6.ActionSchema) {
+	t.Helper()
+	srv := protoServer(t)
+	sresp, err := srv.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals := map[string]tftypes.Value{}
+	for k, at := range providerConfigType.AttributeTypes {
+		vals[k] = tftypes.NewValue(at, nil)
+	}
+	hwType := providerConfigType.AttributeTypes["huaweicloud"].(tftypes.Object)
+	hw := map[string]tftypes.Value{}
+	set := map[string]string{"access_key": hwemu.TestAccessKey, "secret_key": hwemu.TestSecretKey, "region": "cn-north-4",
+		"project_id": hwemu.TestProjectID, "sdrs_endpoint": url, "ecs_endpoint": url}
+	for k, at := range hwType.AttributeTypes {
+		if v, ok := set[k]; ok {
+			hw[k] = tftypes.NewValue(at, v)
+		} else {
+			hw[k] = tftypes.NewValue(at, nil)
+		}
+	}
+	vals["huaweicloud"] = tftypes.NewValue(hwType, hw)
+	dv, err := tfprotov6.NewDynamicValue(providerConfigType, tftypes.NewValue(providerConfigType, vals))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := srv.ConfigureProvider(context.Background(), &tfprotov6.ConfigureProviderRequest{Config: &dv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantOK(t, "configure", resp.Diagnostics)
+	//lint:ignore SA1019 terraform-plugin-go v0.31 reaches actions only through this interface (toolchain-facts §1)
+	return srv.(tfprotov6.ProviderServerWithActions), sresp.ActionSchemas
+}
+
+// Clearing the SDRS task center's failure jobs is a documented operation, on request: a failed
+// enable_protection leaves the group error{enable_protection} with a failure job (its reason in
+// last_error); dr_protection_group_clear_failure_jobs plans against the platform (an unknown
+// failure_job_id is refused at that attribute), its precheck lists the jobs without deleting
+// them, the invoke deletes them (Deleting All Failure Tasks of a Protection Group) and the
+// group keeps its state; the next apply retries the operation. On the sandbox, which keeps no
+// such records, the action is refused at plan (V-PLATFORM).
+func TestAccHuaweiCloud_clearFailureJobs(t *testing.T) {
+	w := newHWGroupWorld(t)
+	ctx := context.Background()
+	const typ = "dr_protection_group_clear_failure_jobs"
+	app := "dr_protection_group.app"
+	drv, err := huaweicloud.New(huaweicloud.Config{AccessKey: hwemu.TestAccessKey, SecretKey: hwemu.TestSecretKey, Region: "cn-north-4",
+		ProjectID: hwemu.TestProjectID, SDRSEndpoint: w.url, ECSEndpoint: w.url, ReadCacheTTL: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clearJobs := hwClearJobsCheck(t, ctx, drv, w.url, typ)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: w.group("")},
+			{
+				PreConfig: func() {
+					if err := w.sb.FailNext(ctx, lifecycle.ProtectionGroup, lifecycle.OpEnableProtection, 1); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:      w.group(`  protection = "enabled"`),
+				ExpectError: regexp.MustCompile(`error\{enable_protection\}`),
+			},
+			{ // the action, between the failed apply and the next one; then the next apply retries the operation
+				PreConfig: func() {
+					if err := clearJobs(); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:            w.group(`  protection = "enabled"`),
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(app, tfjsonpath.New("status"), knownvalue.StringExact("replicating"))},
+			},
+			{Config: w.group(`  protection = "disabled"`)},
+		},
+	})
+	// the sandbox keeps no failure-job records: refused at plan
+	e := newActionEnv(t)
+	wantRefused(t, "sandbox", e.plan(typ, map[string]any{"id": "g-1"}), "V-PLATFORM", "id")
+}
+
+func hwClearJobsCheck(t *testing.T, ctx context.Context, drv *huaweicloud.Platform, url, typ string) func() error {
+	return func() error {
+		gs, err := drv.ListGroups(ctx)
+		if err != nil {
+			return err
+		}
+		id := ""
+		for _, g := range gs {
+			if g.Name == "app" {
+				id = g.ID
+			}
+		}
+		srv, schemas := hwProviderServer(t, url)
+		cfg := func(vals map[string]any) *tfprotov6.DynamicValue { return actionValue(t, schemas, typ, vals) }
+		jobs, err := drv.ListFailureJobs(ctx, id)
+		if err != nil || len(jobs) != 1 || jobs[0].ErrorCode != "SDRS.1027" {
+			return fmt.Errorf("failure jobs before: %+v %v", jobs, err)
+		}
+		// the failure job's reason is what last_error shows (a fresh driver: nothing remembered from the apply)
+		if g, err := drv.GetGroup(ctx, id); err != nil || !strings.Contains(g.LastError, "SDRS.1027") {
+			return fmt.Errorf("last_error before clearing: %q %v", g.LastError, err)
+		}
+		wantRefused(t, "unknown job", planAction(t, srv, cfg(map[string]any{"id": id, "failure_job_id": "job-nope"}), typ), "has no failure job", "failure_job_id")
+		wantOK(t, "plan", planAction(t, srv, cfg(map[string]any{"id": id}), typ))
+		pre := invokeAction(t, srv, cfg(map[string]any{"id": id, "precheck": true}), typ)
+		wantOK(t, "precheck", pre.diags)
+		if !pre.has(jobs[0].ID) || !pre.has("nothing was changed") {
+			return fmt.Errorf("precheck progress: %q", pre.progress)
+		}
+		if after, _ := drv.ListFailureJobs(ctx, id); len(after) != 1 {
+			return fmt.Errorf("the precheck deleted failure jobs: %+v", after)
+		}
+		res := invokeAction(t, srv, cfg(map[string]any{"id": id}), typ)
+		wantOK(t, "invoke", res.diags)
+		if !res.has("deleted 1 failure job") || !res.has("error{enable_protection}") {
+			return fmt.Errorf("invoke progress: %q", res.progress)
+		}
+		if after, err := drv.ListFailureJobs(ctx, id); err != nil || len(after) != 0 {
+			return fmt.Errorf("failure jobs after: %+v %v", after, err)
+		}
+		if g, err := drv.GetGroup(ctx, id); err != nil || g.State != lifecycle.Error || g.FailedOp != lifecycle.OpEnableProtection {
+			return fmt.Errorf("the group after clearing: %s{%s} %v", g.State, g.FailedOp, err)
+		}
+		return nil
+	}
 }

@@ -372,6 +372,13 @@ func (e *Emulator) route(ctx context.Context, r *http.Request, p []string, body 
 		return e.showVPC(p[1])
 	case p[0] == "task-center" && len(p) == 2 && p[1] == "failure-jobs" && m == http.MethodGet:
 		return e.listFailureJobs(ctx, r)
+	case p[0] == "task-center" && len(p) == 3 && p[1] == "failure-jobs" && m == http.MethodDelete:
+		if p[2] == "batch" {
+			return e.deleteFailureJobs(ctx, "", "") // Deleting All Failure Tasks
+		}
+		return e.deleteFailureJobs(ctx, "", p[2]) // Deleting a Failure Task
+	case p[0] == "task-center" && len(p) == 4 && p[2] == "failure-jobs" && p[3] == "batch" && m == http.MethodDelete:
+		return e.deleteFailureJobs(ctx, p[1], "") // Deleting All Failure Tasks of a Protection Group
 	}
 	return nil, 0, &apiError{404, "APIGW.0101", "The API does not exist or has not been published in the environment", true}
 }
@@ -903,6 +910,36 @@ func (e *Emulator) listFailureJobs(ctx context.Context, r *http.Request) (any, i
 			"error_code": code, "fail_reason": reason, "resource_type": rt})
 	}
 	return map[string]any{"failure_jobs": nonNil(out), "count": len(out)}, http.StatusOK, nil
+}
+
+// deleteFailureJobs: Deleting a Failure Task (DELETE /v1/{project_id}/task-center/failure-jobs/{id}),
+// Deleting All Failure Tasks (…/failure-jobs/batch) and Deleting All Failure Tasks of a
+// Protection Group (…/task-center/{server_group_id}/failure-jobs/batch): 204. Only the failed
+// jobs' records go; the objects keep their status. An unknown failure job is 400 SDRS.0201.
+func (e *Emulator) deleteFailureJobs(ctx context.Context, groupID, jobID string) (any, int, error) {
+	e.mu.Lock()
+	var js []job
+	for _, j := range e.jobs {
+		if (jobID == "" || j.ID == jobID) && (groupID == "" || j.EntityID == groupID) {
+			js = append(js, *j)
+		}
+	}
+	e.mu.Unlock()
+	var failed []string
+	for i := range js {
+		if status, _, _ := e.jobStatus(ctx, &js[i]); status == "FAIL" {
+			failed = append(failed, js[i].ID)
+		}
+	}
+	if jobID != "" && len(failed) == 0 {
+		return nil, 0, badRequest("the failure job %s does not exist", jobID)
+	}
+	e.mu.Lock()
+	for _, id := range failed {
+		delete(e.jobs, id)
+	}
+	e.mu.Unlock()
+	return nil, http.StatusNoContent, nil
 }
 
 func failureStatus(op lifecycle.Op) string {

@@ -1299,3 +1299,43 @@ func (p *Platform) ListRecoveryServers(ctx context.Context) ([]platform.Recovery
 func (p *Platform) ProposedRecoveryServerFacts(ctx context.Context, spec platform.RecoveryServerSpec) (lifecycle.Facts, error) {
 	return lifecycle.Facts{}, unsupported(lifecycle.RecoveryServer)
 }
+
+// ---- the task center's failure jobs (platform.FailureJobs) ----
+
+var _ platform.FailureJobs = (*Platform)(nil)
+
+// ListFailureJobs lists the group's failure jobs (Querying Failure Tasks, GET
+// /v1/{project_id}/task-center/failure-jobs?server_group_id, paginated;
+// task center pages of https://support.huaweicloud.com/intl/en-us/api-sdrs/).
+func (p *Platform) ListFailureJobs(ctx context.Context, groupID string) ([]platform.FailureJob, error) {
+	fj, err := p.listAll("/v1/{project_id}/task-center/failure-jobs", "failure_jobs", groupID, "list failure jobs")
+	if err != nil {
+		return nil, err
+	}
+	var out []platform.FailureJob
+	for _, j := range fj {
+		if groupID != "" && j.str("resource_id") != groupID {
+			continue
+		}
+		out = append(out, platform.FailureJob{ID: j.str("job_id"), JobType: j.str("job_type"), ResourceID: j.str("resource_id"),
+			ResourceType: j.str("resource_type"), FailureStatus: j.str("failure_status"), ErrorCode: j.str("error_code"),
+			FailReason: j.str("fail_reason"), BeginTime: j.str("begin_time")})
+	}
+	return out, nil
+}
+
+// DeleteFailureJobs deletes one failure job (Deleting a Failure Task, DELETE
+// /v1/{project_id}/task-center/failure-jobs/{failure_job_id}) or every failure job of the group
+// (Deleting All Failure Tasks of a Protection Group, DELETE
+// /v1/{project_id}/task-center/{server_group_id}/failure-jobs/batch); task center pages of
+// https://support.huaweicloud.com/intl/en-us/api-sdrs/. Only the records go: the group keeps
+// its error-* status, and the failed operation is retried by the next apply.
+func (p *Platform) DeleteFailureJobs(ctx context.Context, groupID, jobID string) error {
+	defer p.wrote()
+	if jobID != "" {
+		_, err := p.client.DeleteFailureJob(&model.DeleteFailureJobRequest{FailureJobId: jobID})
+		return wrap(err, "delete failure job "+jobID)
+	}
+	_, err := p.client.DeleteServerGroupFailureJobs(&model.DeleteServerGroupFailureJobsRequest{ServerGroupId: groupID})
+	return wrap(err, "delete the failure jobs of protection group "+groupID)
+}
