@@ -693,3 +693,23 @@ func hwClearJobsCheck(t *testing.T, ctx context.Context, drv *huaweicloud.Platfo
 		return nil
 	}
 }
+
+// A standalone dr_replication_pair is not managed on Huawei Cloud (SDRS creates a pair inside a
+// protection group, one per disk of a protected server): refused at plan naming the platform
+// rule, before anything is touched.
+func TestAccHuaweiCloud_replicationPairRefused(t *testing.T) {
+	w := newHWGroupWorld(t)
+	cfg := w.group("")
+	cfg = cfg[:strings.Index(cfg, `resource "dr_protection_group" "empty"`)] + `
+resource "dr_replication_pair" "p" {
+  name                = "data"
+  primary_volume_id   = "vol-a"
+  secondary_volume_id = "vol-b"
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{Config: cfg, PlanOnly: true,
+			ExpectError: regexp.MustCompile(`(?s)V-PLATFORM.*huaweicloud\s+platform\s+does\s+not\s+manage\s+replication_pair`)}},
+	})
+}
