@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	hwemu "github.com/dr-provider/terraform-provider-dr/internal/emulator/huaweicloud"
@@ -127,6 +128,24 @@ func TestAccHuaweiCloud_protectionGroupStory(t *testing.T) {
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		// destroy: the server is unprotected (its twin kept) and both groups are deleted on SDRS
+		CheckDestroy: func(*terraform.State) error {
+			gs, err := sb.ListGroups(ctx)
+			if err != nil {
+				return err
+			}
+			for _, g := range gs {
+				if !lifecycle.Gone(lifecycle.ProtectionGroup, g.State) {
+					return fmt.Errorf("group %s (%s) still exists after destroy: %s", g.Name, g.ID, g.State)
+				}
+			}
+			if srv, err := sb.GetServer(ctx, web.ID); err != nil {
+				return fmt.Errorf("the production server is gone after destroy: %v", err)
+			} else if srv.ID != web.ID {
+				return fmt.Errorf("server %s read back as %s", web.ID, srv.ID)
+			}
+			return nil
+		},
 		Steps: []resource.TestStep{
 			{Config: group(""), ConfigStateChecks: []statecheck.StateCheck{status("configured"),
 				statecheck.ExpectKnownValue(app, tfjsonpath.New("dr_servers").AtSliceIndex(0).AtMapKey("server_id"), knownvalue.StringExact(web.ID))}},
