@@ -9,7 +9,9 @@
 #   BENCH_HEAVY_REPEAT=3    runs per DR-heavy phase (interleaved with the floors; median reported)
 #   BENCH_ALIBABA_N="100 1000" pair counts of the Alibaba EBS read-cost section ("" skips it)
 #   BENCH_ONLY=heavy        run only the DR-heavy section and replace it in bench/results.md
+#   BENCH_HW_N="100 1000"   group counts of the Huawei Cloud no-op plan API-call line ("" skips it)
 #   BENCH_ONLY=alibaba      run only the Alibaba EBS read-cost section (about 30 s) and replace it
+#   BENCH_ONLY=huaweicloud  run only the Huawei Cloud API-call section and replace it
 # Comparing two runs: the raw Go benchmark output is kept in bench/go-bench.txt; the previous
 # one is moved to bench/go-bench.prev.txt and benchstat compares them.
 set -euo pipefail
@@ -24,6 +26,7 @@ BENCH_HEAVY_N=${BENCH_HEAVY_N-"300 999"}
 BENCH_HEAVY_REPEAT=${BENCH_HEAVY_REPEAT:-3}
 BENCH_ALIBABA_N=${BENCH_ALIBABA_N-"100 1000"}
 BENCH_ONLY=${BENCH_ONLY:-}
+BENCH_HW_N=${BENCH_HW_N-"100 1000"}
 command -v terraform >/dev/null || { echo "bench: terraform is not on PATH" >&2; exit 1; }
 mkdir -p bench
 tmp=$(mktemp -d -t dr-bench.XXXXXX)
@@ -46,15 +49,21 @@ alibaba() {
   "$tmp/drbench" alibaba -provider "$root/terraform-provider-dr" -n "$BENCH_ALIBABA_N"
 }
 
+huaweicloud() {
+  echo "bench: Huawei Cloud API calls per no-op plan, N = $BENCH_HW_N" >&2
+  "$tmp/drbench" huaweicloud -provider "$root/terraform-provider-dr" -n "$BENCH_HW_N"
+}
+
 if [ -n "$BENCH_ONLY" ]; then
-  # Only one section (heavy: "## DR-heavy", alibaba: "## Alibaba Cloud EBS"): it replaces that
-  # section of bench/results.md (up to the next "## " heading) or goes before the notes, and
-  # the notes are the current bench/notes.md. The other sections keep the numbers of the last
-  # full run.
+  # Only one section (heavy: "## DR-heavy", alibaba: "## Alibaba Cloud EBS", huaweicloud:
+  # "## Huawei Cloud API calls"): it replaces that section of bench/results.md (up to the next
+  # "## " heading) or goes before the notes, and the notes are the current bench/notes.md. The
+  # other sections keep the numbers of the last full run.
   case "$BENCH_ONLY" in
     heavy) heading="## DR-heavy"; heavy >"$tmp/section.md" ;;
     alibaba) heading="## Alibaba Cloud EBS"; alibaba >"$tmp/section.md" ;;
-    *) echo "bench: BENCH_ONLY is heavy or alibaba, not $BENCH_ONLY" >&2; exit 1 ;;
+    huaweicloud) heading="## Huawei Cloud API calls"; huaweicloud >"$tmp/section.md" ;;
+    *) echo "bench: BENCH_ONLY is heavy, alibaba or huaweicloud, not $BENCH_ONLY" >&2; exit 1 ;;
   esac
   stamp="_This section alone was measured on $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo none)$(git diff --quiet 2>/dev/null || echo ' + local changes'), $(nproc) CPUs; the other sections are from the last full run._"
   awk -v s="$stamp" 'NR == 2 { print; print s; print ""; next } { print }' "$tmp/section.md" >"$tmp/section2.md" && mv "$tmp/section2.md" "$tmp/section.md"
@@ -127,6 +136,7 @@ if [ "$BENCH_FANOUT" != 0 ]; then
 fi
 if [ -n "$BENCH_HEAVY_N" ]; then heavy >>"$out"; fi
 if [ -n "$BENCH_ALIBABA_N" ]; then alibaba >>"$out"; fi
+if [ -n "$BENCH_HW_N" ]; then huaweicloud >>"$out"; fi
 if [ -f bench/notes.md ]; then cat bench/notes.md >>"$out"; fi
 cp "$out" bench/results.md
 cat bench/results.md

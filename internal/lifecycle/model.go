@@ -207,6 +207,11 @@ type Facts struct {
 	VolumesInPair                  map[string]string // volume id → the pair it already belongs to
 	// group create (V-GRP-SITES): the two sites resolve to the same one.
 	SameSite bool
+	// create (V-PARAMS): the platform-specific parameters the configuration sets (names), and
+	// those the platform needs but was not given and cannot derive, by name with the reason
+	// ("domain_id" → "the project has 2 active-active domains between these zones").
+	GivenParams   []string
+	MissingParams map[string]string
 
 	// recovery_server
 	AdvertisedOps    map[Op]bool // operations the platform advertises now (Acronis _links); nil = not advertised by this platform
@@ -230,6 +235,7 @@ const (
 	FactAdvertised       = "advertised"
 	FactCandidate        = "candidate"
 	FactRefs             = "references"
+	FactParams           = "parameters"
 )
 
 // Options carry the user's opt-ins into a plan or check.

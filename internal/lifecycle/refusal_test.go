@@ -218,3 +218,31 @@ func TestRule_V_MANUAL_STEP(t *testing.T) {
 		}
 	}
 }
+
+// V-PARAMS: a platform-specific create parameter on a platform without it is refused (nil
+// Capabilities and the sandbox have none); one the platform needs and cannot derive is
+// refused with the platform's reason; each names its parameter.
+func TestRule_V_PARAMS(t *testing.T) {
+	t.Parallel()
+	hw := &Capabilities{Platform: "huaweicloud", Params: map[Kind][]string{ProtectionGroup: {"domain_id", "source_vpc_id"}}}
+	given := Observation{Name: "g", Facts: Facts{GivenParams: []string{"domain_id"}}}
+	for _, caps := range []*Capabilities{nil, {Platform: "sandbox"}} {
+		v := mustRefuse(t, ProtectionGroup, OpCreate, given, Options{Platform: caps}, "V-PARAMS", "domain_id is not a parameter")
+		if len(v.Params) != 1 || v.Params[0] != "domain_id" {
+			t.Fatalf("params %v", v.Params)
+		}
+	}
+	if vs := Blocking(Check(ProtectionGroup, OpCreate, given, Options{Platform: hw})); len(vs) != 0 {
+		t.Fatalf("a parameter the platform takes: %v", vs)
+	}
+	missing := Observation{Name: "g", Facts: Facts{MissingParams: map[string]string{"source_vpc_id": "SDRS needs the VPC"}}}
+	v := mustRefuse(t, ProtectionGroup, OpCreate, missing, Options{Platform: hw}, "V-PARAMS", "source_vpc_id is required on the huaweicloud platform: SDRS needs the VPC")
+	if len(v.Params) != 1 || v.Params[0] != "source_vpc_id" {
+		t.Fatalf("params %v", v.Params)
+	}
+	// unknown at plan: checked at apply
+	missing.Facts.Unknown = map[string]bool{FactParams: true}
+	if vs := Check(ProtectionGroup, OpCreate, missing, Options{Platform: hw}); HasBlocking(vs) || findRule(DeferredOnly(vs), "V-PARAMS") == nil {
+		t.Fatal(vs)
+	}
+}

@@ -71,6 +71,8 @@ func main() {
 		err = runHeavy(os.Args[2:])
 	case "alibaba":
 		err = runAlibaba(os.Args[2:])
+	case "huaweicloud":
+		err = runHuaweiCloud(os.Args[2:])
 	default:
 		fatalf("unknown command %q", os.Args[1])
 	}
