@@ -5,6 +5,7 @@
 //	drbench startup -provider BIN -trivial BIN [-runs 30]
 //	drbench fanout  -provider BIN [-pairs 100] [-latency 200ms]
 //	drbench heavy   -provider BIN [-trivial BIN] [-n "300 999"] [-repeat 3]   (DR-heavy section)
+//	drbench scale   -provider BIN [-n "1000 5000"] [-plans 3] [-dir DIR -reuse]   (DR-heavy at scale)
 //	drbench gen     dr|floor|heavy|heavyfloor|heavytrivial N   (print a generated configuration)
 //
 // It also is the provider wrapper Terraform launches (dev_overrides point at a directory
@@ -68,6 +69,8 @@ func main() {
 		err = runFanout(os.Args[2:])
 	case "heavy":
 		err = runHeavy(os.Args[2:])
+	case "scale":
+		err = runScale(os.Args[2:])
 	default:
 		fatalf("unknown command %q", os.Args[1])
 	}
