@@ -8,6 +8,12 @@
 #   BENCH_HEAVY_N="300 999" resource counts of the DR-heavy section (pairs + volumes; "" skips it)
 #   BENCH_HEAVY_REPEAT=3    runs per DR-heavy phase (interleaved with the floors; median reported)
 #   BENCH_ONLY=heavy        run only the DR-heavy section and replace it in bench/results.md
+#   BENCH_BEFORE=BIN        with BENCH_ONLY=heavy: another provider build measured beside this one
+#   BENCH_ONLY=heavy5000    run only the DR-heavy scale section (apply once per N, then no-op plans:
+#                           peak RSS, cost per resource) and replace it in bench/results.md
+#   BENCH_SCALE_N="1000 5000" its resource counts; BENCH_SCALE_PLANS=3 its no-op plans per N
+#   BENCH_SCALE_DIR=DIR     keep its applied workspaces there; BENCH_SCALE_REUSE=1 plans them again
+#                           without applying (an N = 5,000 apply takes ~20 min on 2 CPUs)
 # Comparing two runs: the raw Go benchmark output is kept in bench/go-bench.txt; the previous
 # one is moved to bench/go-bench.prev.txt and benchstat compares them.
 set -euo pipefail
@@ -21,6 +27,11 @@ BENCH_COUNT=${BENCH_COUNT:-5}
 BENCH_HEAVY_N=${BENCH_HEAVY_N-"300 999"}
 BENCH_HEAVY_REPEAT=${BENCH_HEAVY_REPEAT:-3}
 BENCH_ONLY=${BENCH_ONLY:-}
+BENCH_BEFORE=${BENCH_BEFORE:-}
+BENCH_SCALE_N=${BENCH_SCALE_N:-"1000 5000"}
+BENCH_SCALE_PLANS=${BENCH_SCALE_PLANS:-3}
+BENCH_SCALE_DIR=${BENCH_SCALE_DIR:-}
+BENCH_SCALE_REUSE=${BENCH_SCALE_REUSE:-}
 command -v terraform >/dev/null || { echo "bench: terraform is not on PATH" >&2; exit 1; }
 mkdir -p bench
 tmp=$(mktemp -d -t dr-bench.XXXXXX)
@@ -34,29 +45,50 @@ CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$tmp/trivialprovider" ./in
 
 heavy() {
   echo "bench: DR-heavy, N = $BENCH_HEAVY_N, $BENCH_HEAVY_REPEAT interleaved runs" >&2
+  local before=()
+  if [ -n "$BENCH_BEFORE" ]; then before=(-before "$BENCH_BEFORE"); fi
   "$tmp/drbench" heavy -provider "$root/terraform-provider-dr" -trivial "$tmp/trivialprovider" \
-    -n "$BENCH_HEAVY_N" -repeat "$BENCH_HEAVY_REPEAT"
+    -n "$BENCH_HEAVY_N" -repeat "$BENCH_HEAVY_REPEAT" "${before[@]}"
 }
 
-if [ "$BENCH_ONLY" = heavy ]; then
-  # Only the DR-heavy section: it replaces the "## DR-heavy" section of bench/results.md (up
-  # to the next "## " heading) or goes before the notes, and the notes are the current
-  # bench/notes.md. The other sections keep the numbers of the last full run.
-  heavy >"$tmp/heavy.md"
+scale() {
+  echo "bench: DR-heavy at scale, N = $BENCH_SCALE_N, $BENCH_SCALE_PLANS no-op plans each (niced)" >&2
+  local args=(-n "$BENCH_SCALE_N" -plans "$BENCH_SCALE_PLANS")
+  if [ -n "$BENCH_SCALE_DIR" ]; then args+=(-dir "$BENCH_SCALE_DIR"); fi
+  if [ -n "$BENCH_SCALE_REUSE" ]; then args+=(-reuse); fi
+  nice -n 10 "$tmp/drbench" scale -provider "$root/terraform-provider-dr" "${args[@]}"
+}
+
+# replace_section HEADING FILE: FILE (a section whose first line is "## HEADING") replaces
+# that section of bench/results.md (up to the next "## " heading) or goes before the notes,
+# and the notes are the current bench/notes.md. The other sections keep the numbers of the
+# last full run.
+replace_section() {
+  local heading=$1 file=$2
   stamp="_This section alone was measured on $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo none)$(git diff --quiet 2>/dev/null || echo ' + local changes'), $(nproc) CPUs; the other sections are from the last full run._"
-  awk -v s="$stamp" 'NR == 2 { print; print s; print ""; next } { print }' "$tmp/heavy.md" >"$tmp/heavy2.md" && mv "$tmp/heavy2.md" "$tmp/heavy.md"
+  awk -v s="$stamp" 'NR == 2 { print; print s; print ""; next } { print }' "$file" >"$file.2" && mv "$file.2" "$file"
   touch bench/results.md
-  awk -v f="$tmp/heavy.md" '
+  awk -v f="$file" -v h="## $heading" '
     function emit() { while ((getline l < f) > 0) print l; done = 1 }
     /^## Notes/ { exit }
-    /^## DR-heavy/ { emit(); skip = 1; next }
+    $0 == h { emit(); skip = 1; next }
     skip && /^## / { skip = 0 }
     !skip { print }
     END { if (!done) emit() }' bench/results.md >"$tmp/results.md"
   if [ -f bench/notes.md ]; then cat bench/notes.md >>"$tmp/results.md"; fi
   cp "$tmp/results.md" bench/results.md
-  cat "$tmp/heavy.md"
-  echo "bench: replaced the DR-heavy section of bench/results.md" >&2
+  cat "$file"
+  echo "bench: replaced the $heading section of bench/results.md" >&2
+}
+
+if [ "$BENCH_ONLY" = heavy ]; then
+  heavy >"$tmp/heavy.md"
+  replace_section "DR-heavy" "$tmp/heavy.md"
+  exit 0
+fi
+if [ "$BENCH_ONLY" = heavy5000 ]; then
+  scale >"$tmp/scale.md"
+  replace_section "DR-heavy at scale" "$tmp/scale.md"
   exit 0
 fi
 
