@@ -153,3 +153,41 @@ removed {
 		},
 	})
 }
+
+// A group's failover and reprotect show their operations in the plan; the create records what
+// apply ran (its pairs are made in the same apply, so the plan could not tell).
+func TestAccPlannedOperations_groupFailover(t *testing.T) {
+	db := testAccSandbox(t)
+	noDiff := resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: testAccGroupConfig(db, groupCfg{prodHealthy: true, pairs: true, attrs: enabledSource}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectUnknownValue(groupAddr, tfjsonpath.New("planned_operations"))},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{plannedOpsState(groupAddr, "create", "add_member", "enable_protection", "add_server")},
+			},
+			{Config: testAccGroupConfig(db, groupCfg{prodHealthy: false, pairs: true, attrs: enabledSource}), ConfigPlanChecks: noDiff},
+			{
+				Config: testAccGroupConfig(db, groupCfg{prodHealthy: false, pairs: true, attrs: disabledTarget}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plannedOpsPlan(groupAddr, "failover")},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{plannedOpsState(groupAddr, "failover"), expectGroup("status", knownvalue.StringExact("failed_over"))},
+			},
+			{Config: testAccGroupConfig(db, groupCfg{prodHealthy: true, webPower: "stopped", pairs: true, attrs: disabledTarget}), ConfigPlanChecks: noDiff},
+			{
+				Config: testAccGroupConfig(db, groupCfg{prodHealthy: true, webPower: "stopped", pairs: true, attrs: enabledTarget}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plannedOpsPlan(groupAddr, "reprotect")},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{plannedOpsState(groupAddr, "reprotect")},
+			},
+		},
+	})
+}
