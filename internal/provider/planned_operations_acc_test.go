@@ -2,6 +2,10 @@ package provider
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -190,4 +194,92 @@ func TestAccPlannedOperations_groupFailover(t *testing.T) {
 			},
 		},
 	})
+}
+
+// What Terraform prints: a plan that creates pairs shows each pair's planned_operations in the
+// diff and no warning at all (one per pair before); a failover shows its operations and keeps
+// the one warning that needs attention, the manual step after it. The CLI's own output is
+// read (terraform-plugin-testing does not expose warnings).
+func TestAccPlannedOperations_warningsOnlyForAttention(t *testing.T) {
+	t.Parallel()
+	c := newAdoptCLI(t)
+	db := testAccSandbox(t)
+	const pairs = 12
+	config := func(prodHealthy bool, pairAttrs string) string {
+		var b strings.Builder
+		b.WriteString("terraform {\n  required_providers {\n    dr = { source = \"dr-provider/dr\" }\n  }\n}\n")
+		b.WriteString(strings.TrimPrefix(testAccProvider(db), "\n"))
+		fmt.Fprintf(&b, `
+resource "dr_sandbox_site" "prod" {
+  region  = "cn-shanghai"
+  zone    = "cn-shanghai-a"
+  healthy = %t
+}
+resource "dr_sandbox_site" "dr" {
+  region = "cn-shanghai"
+  zone   = "cn-shanghai-b"
+}
+resource "dr_sandbox_volume" "a" {
+  count   = %d
+  site_id = dr_sandbox_site.prod.id
+  size_gb = 10
+}
+resource "dr_sandbox_volume" "b" {
+  count   = %d
+  site_id = dr_sandbox_site.dr.id
+  size_gb = 10
+}
+`, prodHealthy, pairs, pairs)
+		if pairAttrs != "" {
+			fmt.Fprintf(&b, `
+resource "dr_replication_pair" "p" {
+  count               = %d
+  name                = "p${count.index}"
+  primary_volume_id   = dr_sandbox_volume.a[count.index].id
+  secondary_volume_id = dr_sandbox_volume.b[count.index].id
+%s
+}
+`, pairs, pairAttrs)
+		}
+		return b.String()
+	}
+	write := func(s string) {
+		if err := os.WriteFile(filepath.Join(c.dir, "main.tf"), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(config(true, ""))
+	c.must("init")
+	c.must("apply", "-auto-approve")
+
+	write(config(true, `  replication = "running"`))
+	out := c.must("plan")
+	if n := strings.Count(out, "Warning:"); n != 0 {
+		t.Errorf("a plan creating %d running pairs printed %d warnings, want none", pairs, n)
+	}
+	ops := regexp.MustCompile(`\+ planned_operations\s+= \[\s+\+ "create",\s+\+ "start",\s+\]`)
+	if n := len(ops.FindAllString(out, -1)); n != pairs {
+		t.Errorf("planned_operations [create, start] shown for %d pairs, want %d", n, pairs)
+	}
+	out = c.must("apply", "-auto-approve")
+	if n := strings.Count(out, "Warning:"); n != 0 {
+		t.Errorf("the apply printed %d warnings, want none", n)
+	}
+
+	write(config(false, `  replication = "running"`))
+	c.must("apply", "-auto-approve")
+	// One pair fails over (the others stay): its diff shows the operation, and the manual step
+	// after a failover is the only warning.
+	write(config(false, "  active_site = count.index == 0 ? \"secondary\" : \"primary\""))
+	out = c.must("plan")
+	if !regexp.MustCompile(`~ planned_operations\s+= \[\s+- "create",\s+- "start",\s+\+ "failover",\s+\]`).MatchString(out) {
+		t.Error("the failover's planned_operations are not in the diff")
+	}
+	if n := strings.Count(out, "Warning:"); n != 1 || !strings.Contains(out, `Warning: dr_replication_pair "p0": a manual step follows failover`) {
+		t.Errorf("want exactly the manual-step warning of p0, got %d warnings", n)
+	}
+	c.must("apply", "-auto-approve")
+	if out, code := c.run("plan", "-detailed-exitcode"); code != 0 {
+		t.Errorf("the plan after the failover is not empty (exit %d):\n%s", code, out)
+	}
 }
