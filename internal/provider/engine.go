@@ -123,7 +123,8 @@ func plannedOps(kind lifecycle.Kind, p lifecycle.Path, create bool) types.List {
 func plannedOperationsAttribute() schema.ListAttribute {
 	return schema.ListAttribute{
 		MarkdownDescription: "The operations `terraform apply` runs on this object, in order (the lifecycle engine's " +
-			"operation names, e.g. `[\"failover\", \"reprotect\", \"start\"]`; `create` first when apply creates it), " +
+			"operation names, e.g. `[\"failover\", \"reprotect\", \"start\"]`; the create operation first when apply " +
+			"creates it: `create`, or `replicate` for a backup replica), " +
 			"so the plan's diff shows them. A plan that operates nothing keeps the value of the last one that did (no " +
 			"diff); it is null after an import until a plan operates the object, and unknown (known after apply) when " +
 			"the objects it depends on are created in the same apply. Waits for an operation already running are not " +
