@@ -283,3 +283,48 @@ resource "dr_replication_pair" "p" {
 		t.Errorf("the plan after the failover is not empty (exit %d):\n%s", code, out)
 	}
 }
+
+// A backup replica's and a recovery server's planned operations: the kind's create operation
+// (replicate, create) recorded by apply when the plan could not tell, then the operations of a
+// mode change shown in the plan; no diff after each apply.
+func TestAccPlannedOperations_replica(t *testing.T) {
+	db := testAccSandbox(t)
+	inv := testAccReplicaInventory(db)
+	replica := testAccReplica("test", "dr_sandbox_backup.server.id", "dr_sandbox_vault.bj_replicas", "")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: inv},
+			{
+				Config: inv + replica,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectUnknownValue(replicaAddr, tfjsonpath.New("planned_operations"))},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{plannedOpsState(replicaAddr, "replicate")},
+			},
+		},
+	})
+}
+
+func TestAccPlannedOperations_recoveryServer(t *testing.T) {
+	rdb := testAccSandbox(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:            testAccRecoveryServerConfig(rdb, ""),
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{plannedOpsState(rsAddr, "create")},
+			},
+			{
+				Config: testAccRecoveryServerConfig(rdb, `  mode = "test_failover"`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plannedOpsPlan(rsAddr, "test_failover")},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{plannedOpsState(rsAddr, "test_failover")},
+			},
+		},
+	})
+}
