@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
@@ -80,7 +81,8 @@ func (e drEngine) unsupported(data *ProviderData, diags *diag.Diagnostics) bool 
 }
 
 // plan observes the object and plans the path to the goal. Refusals become attribute errors
-// at `at`; the path is shown as a warning. It returns nil when the plan is refused.
+// at `at`; what in the path needs attention (data loss, a manual step) is a warning, the
+// operations themselves go to planned_operations. It returns nil when the plan is refused.
 func (e drEngine) plan(ctx context.Context, data *ProviderData, id string, prior priorRead, goal lifecycle.Goal, opts lifecycle.Options, at path.Path, diags *diag.Diagnostics) *lifecycle.Path {
 	if e.unsupported(data, diags) {
 		return nil
@@ -101,38 +103,40 @@ func (e drEngine) plan(ctx context.Context, data *ProviderData, id string, prior
 	if lifecycle.HasBlocking(vs) {
 		return nil
 	}
-	addPathWarning(diags, data, e.typeName, obs.Name, p)
+	addAttention(diags, e.typeName, obs.Name, p)
 	return &p
 }
 
 // apply re-plans against a fresh observation (the world may have moved since plan) and runs
 // the path within the timeout. Errors are added to diags; the caller then reads the object
-// and saves what it observed, so the next plan starts from the truth.
-func (e drEngine) apply(ctx context.Context, data *ProviderData, id string, prior priorRead, goal lifecycle.Goal, opts lifecycle.Options, timeout time.Duration, at path.Path, diags *diag.Diagnostics) {
+// and saves what it observed, so the next plan starts from the truth. It returns the path it
+// ran (also when a step failed; the zero Path when it ran none).
+func (e drEngine) apply(ctx context.Context, data *ProviderData, id string, prior priorRead, goal lifecycle.Goal, opts lifecycle.Options, timeout time.Duration, at path.Path, diags *diag.Diagnostics) (ran lifecycle.Path) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	obs, err := data.Platform.Observe(ctx, e.kind, id)
 	if err != nil {
 		if platform.IsNotFound(err) && slices.Equal(goal.States, []lifecycle.State{lifecycle.Deleted}) {
-			return // already gone: a delete succeeds
+			return ran // already gone: a delete succeeds
 		}
 		addError(diags, "reading", e.typeName, id, err)
-		return
+		return ran
 	}
 	if e.changedSinceRead(obs, prior, diags) {
-		return
+		return ran
 	}
 	p, vs := lifecycle.Plan(e.kind, obs, goal, opts)
 	if lifecycle.HasBlocking(vs) {
 		addViolations(diags, at, e.typeName, lifecycle.Blocking(vs))
-		return
+		return ran
 	}
 	if len(p.Steps) == 0 {
-		return
+		return ran
 	}
 	if _, err := runPathObserved(ctx, data, p, &obs); err != nil {
 		addRunError(diags, e.typeName, obs.Name, err)
 	}
+	return p
 }
 
 // planDestroy checks at plan time that the object can be deleted along a legal path (e.g. a
@@ -159,6 +163,34 @@ func (e drEngine) planDestroy(ctx context.Context, data *ProviderData, id string
 // waitStable waits until a newly created object leaves its transitional creation state.
 func (e drEngine) waitStable(ctx context.Context, data *ProviderData, id string, timeout time.Duration, diags *diag.Diagnostics) {
 	e.apply(ctx, data, id, priorRead{}, lifecycle.Goal{}, data.options(false), timeout, path.Root("id"), diags)
+}
+
+// keepPlannedOps is ModifyPlan's planned_operations when the plan operates nothing: the value
+// the state has, so a plan that changes only other attributes shows no diff for it. planned is
+// the plan's value: the framework leaves it as the state's in a plan without changes (no
+// work then) and marks it unknown otherwise. (A replacement's value is not this one:
+// Terraform plans the create half again with no prior state, which is the create branch.)
+func keepPlannedOps(ctx context.Context, planned, prior types.List, p *tfsdk.Plan, diags *diag.Diagnostics) {
+	if !planned.IsUnknown() {
+		return
+	}
+	diags.Append(p.SetAttribute(ctx, path.Root("planned_operations"), prior)...)
+}
+
+// appliedOps is the planned_operations value apply saves: the planned value when the plan
+// knew it (Terraform requires the two to agree), otherwise the operations apply ran ("create"
+// first for a create), or the prior value when it ran none.
+func appliedOps(planned types.List, kind lifecycle.Kind, ran lifecycle.Path, create bool, prior types.List) types.List {
+	if !planned.IsUnknown() {
+		return planned
+	}
+	if create || len(plannedOpNames(ran)) > 0 {
+		return plannedOps(kind, ran, create)
+	}
+	if prior.IsUnknown() {
+		return types.ListNull(types.StringType)
+	}
+	return prior
 }
 
 // opsList renders allowed operations as a list attribute.

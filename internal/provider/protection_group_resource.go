@@ -133,6 +133,7 @@ func (r *protectionGroupResource) Schema(ctx context.Context, _ resource.SchemaR
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.LengthBetween(1, 64), stringvalidator.RegexMatches(groupNamePattern, "must contain only letters, digits, '.', '_' and '-'")},
 			},
+			"planned_operations": plannedOperationsAttribute(),
 			"protection": schema.StringAttribute{
 				MarkdownDescription: "Desired protection: `enabled` (replicating; after a failover this reprotects) " +
 					"or `disabled`. Omit to observe only.",
@@ -228,12 +229,14 @@ func (r *protectionGroupResource) ModifyPlan(ctx context.Context, req resource.M
 		return
 	}
 	if r.engine.goalMet(state.Status.ValueString(), lifecycle.Site(state.ActiveSite.ValueString()), goal) {
+		keepPlannedOps(ctx, plan.PlannedOperations, state.PlannedOperations, &resp.Plan, &resp.Diagnostics)
 		return
 	}
 	p := r.engine.plan(ctx, r.data, state.ID.ValueString(), state.prior(), goal, r.data.options(plan.AllowDataLoss.ValueBool()), r.goalPath(config, goal), &resp.Diagnostics)
 	if p == nil {
 		return
 	}
+	plan.PlannedOperations = plannedOps(lifecycle.ProtectionGroup, *p, false)
 	plan.Status = types.StringValue(lifecycle.RenderState(p.State, ""))
 	plan.ActiveSite = types.StringValue(string(p.ActiveSite))
 	plan.Protection = desiredValue(lifecycle.ProtectionGroup, p.State)
@@ -268,11 +271,13 @@ func (r *protectionGroupResource) Create(ctx context.Context, req resource.Creat
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), g.ID)...)
 	setIdentity(ctx, resp.Identity, g.ID, &resp.Diagnostics)
 	r.engine.waitStable(ctx, r.data, g.ID, timeout, &resp.Diagnostics)
+	var ran lifecycle.Path
 	if !resp.Diagnostics.HasError() {
 		empty := groupModel{groupData: groupData{PairIDs: types.SetNull(types.StringType), ServerIDs: types.SetNull(types.StringType)}}
 		goal, _ := r.goal(ctx, config, empty, plan)
-		r.engine.apply(ctx, r.data, g.ID, priorRead{}, goal, r.data.options(plan.AllowDataLoss.ValueBool()), timeout, r.goalPath(config, goal), &resp.Diagnostics)
+		ran = r.engine.apply(ctx, r.data, g.ID, priorRead{}, goal, r.data.options(plan.AllowDataLoss.ValueBool()), timeout, r.goalPath(config, goal), &resp.Diagnostics)
 	}
+	plan.PlannedOperations = appliedOps(plan.PlannedOperations, lifecycle.ProtectionGroup, ran, true, types.ListNull(types.StringType))
 	r.refresh(ctx, g.ID, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -311,7 +316,8 @@ func (r *protectionGroupResource) Update(ctx context.Context, req resource.Updat
 	}
 	id := state.ID.ValueString()
 	goal, _ := r.goal(ctx, config, state, plan)
-	r.engine.apply(ctx, r.data, id, state.prior(), goal, r.data.options(plan.AllowDataLoss.ValueBool()), timeout, r.goalPath(config, goal), &resp.Diagnostics)
+	ran := r.engine.apply(ctx, r.data, id, state.prior(), goal, r.data.options(plan.AllowDataLoss.ValueBool()), timeout, r.goalPath(config, goal), &resp.Diagnostics)
+	plan.PlannedOperations = appliedOps(plan.PlannedOperations, lifecycle.ProtectionGroup, ran, false, state.PlannedOperations)
 	r.refresh(ctx, id, &plan, &resp.Diagnostics)
 	setIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -617,7 +623,8 @@ type groupData struct {
 // groupModel is the resource's model: the read model plus the timeouts block.
 type groupModel struct {
 	groupData
-	Timeouts timeouts.Value `tfsdk:"timeouts"`
+	PlannedOperations types.List     `tfsdk:"planned_operations"`
+	Timeouts          timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (m *groupData) fill(g platform.ProtectionGroup) (diags diagList) {
