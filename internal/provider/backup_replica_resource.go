@@ -147,6 +147,7 @@ func (r *backupReplicaResource) ModifyPlan(ctx context.Context, req resource.Mod
 			plan.PlannedOperations = plannedOps(lifecycle.BackupReplica, *p, false)
 			plan.Status = types.StringValue(lifecycle.RenderState(p.State, ""))
 			resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+			markOperated(ctx, &resp.Plan, &resp.Diagnostics, "id", "status", "planned_operations", "replica_backup_id", "source_region")
 		}
 		return
 	}

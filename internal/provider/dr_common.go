@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
@@ -277,5 +278,28 @@ func nullUnknowns(model any) {
 		case types.Set:
 			f.Set(reflect.ValueOf(types.SetNull(x.ElementType(context.Background()))))
 		}
+	}
+}
+
+// markOperated makes the computed-only attributes an operation can change unknown in a plan
+// that operates an existing object ("known after apply"), all but those in keep (the ones the
+// plan sets itself, e.g. status and planned_operations, and identifiers no operation
+// changes). The framework does this only when the configuration changed; a plan whose
+// operations come from the object itself (a failed operation retried, an observe-only
+// object in error{op}, a wait for one running) would otherwise promise the prior health,
+// last_error, sync progress… and the apply's result would contradict it ("Provider produced
+// inconsistent result").
+func markOperated(ctx context.Context, p *tfsdk.Plan, diags *diag.Diagnostics, keep ...string) {
+	for name, a := range p.Schema.GetAttributes() {
+		if !a.IsComputed() || a.IsOptional() || slices.Contains(keep, name) {
+			continue
+		}
+		typ := a.GetType()
+		v, err := typ.ValueFromTerraform(ctx, tftypes.NewValue(typ.TerraformType(ctx), tftypes.UnknownValue))
+		if err != nil {
+			diags.AddError("Internal error: marking "+name+" unknown", err.Error())
+			return
+		}
+		diags.Append(p.SetAttribute(ctx, path.Root(name), v)...)
 	}
 }

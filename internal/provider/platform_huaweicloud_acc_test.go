@@ -732,3 +732,41 @@ resource "dr_replication_pair" "p" {
 			ExpectError: regexp.MustCompile(`(?s)V-PLATFORM.*huaweicloud\s+platform\s+does\s+not\s+manage\s+replication_pair`)}},
 	})
 }
+
+// After a failed enable, a configuration without `protection` (observe only) still leaves
+// error{enable_protection}: the next apply retries the failed operation, and the plan marks
+// what the retry changes (status, health, last_error, …) as known after apply, so the apply's
+// result agrees with the plan (no "Provider produced inconsistent result").
+func TestAccHuaweiCloud_failedEnableRetriedWithoutDesiredState(t *testing.T) {
+	w := newHWGroupWorld(t)
+	ctx := context.Background()
+	app := "dr_protection_group.app"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: w.group("")},
+			{
+				PreConfig: func() {
+					if err := w.sb.FailNext(ctx, lifecycle.ProtectionGroup, lifecycle.OpEnableProtection, 1); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:      w.group(`  protection = "enabled"`),
+				ExpectError: regexp.MustCompile(`error\{enable_protection\}`),
+			},
+			{
+				Config: w.group(""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(app, tfjsonpath.New("planned_operations"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("enable_protection")})),
+					plancheck.ExpectUnknownValue(app, tfjsonpath.New("last_error")),
+					plancheck.ExpectUnknownValue(app, tfjsonpath.New("health")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(app, tfjsonpath.New("status"), knownvalue.StringExact("replicating")),
+					statecheck.ExpectKnownValue(app, tfjsonpath.New("last_error"), knownvalue.Null()),
+				},
+			},
+			{Config: w.group(`  protection = "disabled"`)},
+		},
+	})
+}

@@ -241,6 +241,7 @@ func (r *protectionGroupResource) ModifyPlan(ctx context.Context, req resource.M
 	plan.ActiveSite = types.StringValue(string(p.ActiveSite))
 	plan.Protection = desiredValue(lifecycle.ProtectionGroup, p.State)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	markOperated(ctx, &resp.Plan, &resp.Diagnostics, "id", "status", "planned_operations")
 }
 
 func (r *protectionGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

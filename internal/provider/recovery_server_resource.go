@@ -199,6 +199,7 @@ func (r *recoveryServerResource) ModifyPlan(ctx context.Context, req resource.Mo
 		plan.Status = types.StringValue(lifecycle.RenderState(p.State, ""))
 		plan.Mode = desiredValue(lifecycle.RecoveryServer, p.State)
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		markOperated(ctx, &resp.Plan, &resp.Diagnostics, "id", "status", "planned_operations")
 	}
 }
 

@@ -238,6 +238,8 @@ func (r *replicationPairResource) ModifyPlan(ctx context.Context, req resource.M
 	plan.ActiveSite = types.StringValue(siteName(lifecycle.ReplicationPair, p.ActiveSite))
 	plan.Replication = desiredValue(lifecycle.ReplicationPair, p.State)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	markOperated(ctx, &resp.Plan, &resp.Diagnostics, "id", "status", "planned_operations", "primary_region", "primary_zone",
+		"secondary_region", "secondary_zone", "protection_group_id")
 }
 
 // planCreate checks the creation (R001-5 …) and the path from a new pair to the goal with the
