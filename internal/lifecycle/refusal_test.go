@@ -246,3 +246,28 @@ func TestRule_V_PARAMS(t *testing.T) {
 		t.Fatal(vs)
 	}
 }
+
+// V-REPLACE: replacing a pair or group whose production runs at the target site needs the
+// opt-in (the new object's first sync would overwrite production); at the source site, or for
+// kinds that do not replicate from a source, nothing is added to the delete's own checks.
+func TestRule_V_REPLACE(t *testing.T) {
+	t.Parallel()
+	for _, k := range []Kind{ReplicationPair, ProtectionGroup} {
+		atTarget := Observation{Kind: k, Name: "x", State: Replicating, ActiveSite: SiteTarget}
+		vs := CheckReplace(k, atTarget, Options{})
+		if len(vs) != 1 || vs[0].Rule != "V-REPLACE" || !vs[0].DataLoss || !strings.Contains(vs[0].Message, "overwrite the data serving production") {
+			t.Fatalf("%s at target: %+v", k, vs)
+		}
+		if vs := CheckReplace(k, atTarget, Options{AllowDataLoss: true}); len(vs) != 0 {
+			t.Fatalf("%s with the opt-in: %+v", k, vs)
+		}
+		atSource := atTarget
+		atSource.ActiveSite = SiteSource
+		if vs := CheckReplace(k, atSource, Options{}); len(vs) != 0 {
+			t.Fatalf("%s at source: %+v", k, vs)
+		}
+	}
+	if vs := CheckReplace(RecoveryServer, Observation{Kind: RecoveryServer, ActiveSite: SiteTarget}, Options{}); len(vs) != 0 {
+		t.Fatalf("recovery server: %+v", vs)
+	}
+}

@@ -139,6 +139,10 @@ func (r *backupReplicaResource) ModifyPlan(ctx context.Context, req resource.Mod
 		if resp.Diagnostics.HasError() {
 			return
 		}
+		if replacing(req, "backup_id", "description", "destination_region", "destination_vault_id", "enable_acceleration", "name") {
+			r.engine.planReplace(ctx, r.data, state.ID.ValueString(), lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}}, r.data.options(false), &resp.Diagnostics)
+			return
+		}
 		if r.engine.goalMet(state.Status.ValueString(), "", goal) {
 			keepPlannedOps(ctx, plan.PlannedOperations, state.PlannedOperations, &resp.Plan, &resp.Diagnostics)
 			return

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -144,11 +145,8 @@ func (e drEngine) apply(ctx context.Context, data *ProviderData, id string, prio
 // failed-over pair needs allow_data_loss, V-PAIR-DELETE), so `terraform destroy` refuses
 // before anything is touched.
 func (e drEngine) planDestroy(ctx context.Context, data *ProviderData, id string, goal lifecycle.Goal, opts lifecycle.Options, diags *diag.Diagnostics) {
-	obs, err := data.Platform.Observe(ctx, e.kind, id)
-	if err != nil {
-		if !platform.IsNotFound(err) {
-			addError(diags, "reading", e.typeName, id, err)
-		}
+	obs, ok := e.observeForDelete(ctx, data, id, diags)
+	if !ok {
 		return
 	}
 	_, vs := lifecycle.Plan(e.kind, lifecycle.ForDestroy(obs), goal, opts)
@@ -159,6 +157,62 @@ func (e drEngine) planDestroy(ctx context.Context, data *ProviderData, id string
 		}
 		diags.AddError(violationSummary(e.typeName, v), detail)
 	}
+}
+
+// planReplace checks at plan the delete half of a replacement (Terraform deletes the object,
+// then creates the new one, which it plans next with no prior state): the delete along a
+// legal path, like a destroy, and what a replacement adds (V-REPLACE). opts are the new
+// configuration's (its allow_data_loss applies to this apply). The object is remembered as
+// being replaced, so the create half's checks know that what it holds (a pair's volumes) is
+// freed first. (With create_before_destroy the new object is created first: the create's
+// checks at apply then refuse what the old one still holds.)
+func (e drEngine) planReplace(ctx context.Context, data *ProviderData, id string, goal lifecycle.Goal, opts lifecycle.Options, diags *diag.Diagnostics) {
+	obs, ok := e.observeForDelete(ctx, data, id, diags)
+	if !ok {
+		return
+	}
+	_, vs := lifecycle.Plan(e.kind, lifecycle.ForDestroy(obs), goal, opts)
+	vs = append(lifecycle.Blocking(vs), lifecycle.CheckReplace(e.kind, obs, opts)...)
+	for _, v := range vs {
+		diags.AddError(fmt.Sprintf("%s: %s replacement refused", v.Rule, e.typeName),
+			"Terraform replaces the object: it deletes it, then creates the new one. "+v.Message)
+	}
+	if !diags.HasError() {
+		data.replaced.Store(id, true)
+	}
+}
+
+// observeForDelete reads the object a destroy or replacement deletes; false when there is
+// nothing to check (already gone, or an error reported in diags).
+func (e drEngine) observeForDelete(ctx context.Context, data *ProviderData, id string, diags *diag.Diagnostics) (lifecycle.Observation, bool) {
+	obs, err := data.Platform.Observe(ctx, e.kind, id)
+	if err != nil {
+		if !platform.IsNotFound(err) {
+			addError(diags, "reading", e.typeName, id, err)
+		}
+		return obs, false
+	}
+	return obs, true
+}
+
+// replacing reports whether a plan replaces the object: one of attrs (the attributes whose
+// change requires replacement) differs between the plan and the state. The resource's
+// ModifyPlan does not see the framework's RequiresReplace, so each resource names them.
+func replacing(req resource.ModifyPlanRequest, attrs ...string) bool {
+	for _, a := range attrs {
+		p := tftypes.NewAttributePath().WithAttributeName(a)
+		pv, _, err1 := tftypes.WalkAttributePath(req.Plan.Raw, p)
+		sv, _, err2 := tftypes.WalkAttributePath(req.State.Raw, p)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		pval, ok1 := pv.(tftypes.Value)
+		sval, ok2 := sv.(tftypes.Value)
+		if ok1 && ok2 && !pval.Equal(sval) {
+			return true
+		}
+	}
+	return false
 }
 
 // waitStable waits until a newly created object leaves its transitional creation state.

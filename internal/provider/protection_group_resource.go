@@ -221,6 +221,13 @@ func (r *protectionGroupResource) ModifyPlan(ctx context.Context, req resource.M
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if replacing(req, "source_region", "source_zone", "target_region", "target_zone", "domain_id", "source_vpc_id") {
+		pairs, _ := setStrings(ctx, state.PairIDs)
+		servers, _ := setStrings(ctx, state.ServerIDs)
+		r.engine.planReplace(ctx, r.data, state.ID.ValueString(), deleteGoal(pairs, servers, state.DrillActive.ValueBool()),
+			r.data.options(plan.AllowDataLoss.ValueBool()), &resp.Diagnostics)
+		return
+	}
 	goal, known := r.goal(ctx, config, state, plan)
 	if !known {
 		return // member IDs known only at apply: checked there before the first platform call

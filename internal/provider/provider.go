@@ -94,6 +94,9 @@ type ProviderData struct {
 	// for a real platform. Durations measured in wall time are TimeScale times longer in the
 	// platform's simulated time (drill reports say which clock they measured).
 	TimeScale float64
+	// replaced holds the IDs of objects this plan replaces (planReplace), so the create half
+	// of a replacement, planned next in the same process, knows what they free first.
+	replaced sync.Map
 }
 
 type drProviderModel struct {

@@ -190,6 +190,10 @@ func (r *recoveryServerResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if replacing(req, "machine_id") {
+		r.engine.planReplace(ctx, r.data, state.ID.ValueString(), lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}}, opts, &resp.Diagnostics)
+		return
+	}
 	if r.engine.goalMet(state.Status.ValueString(), "", goal) {
 		keepPlannedOps(ctx, plan.PlannedOperations, state.PlannedOperations, &resp.Plan, &resp.Diagnostics)
 		return

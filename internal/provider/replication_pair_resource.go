@@ -219,6 +219,10 @@ func (r *replicationPairResource) ModifyPlan(ctx context.Context, req resource.M
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if replacing(req, "primary_volume_id", "secondary_volume_id", "bandwidth_kbps", "rpo_seconds") {
+		r.engine.planReplace(ctx, r.data, state.ID.ValueString(), lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}}, opts, &resp.Diagnostics)
+		return
+	}
 	metaChanged := !plan.Name.Equal(state.Name) || !plan.Description.Equal(state.Description)
 	if metaChanged {
 		goal.Required = append(goal.Required, lifecycle.OpRequest{Op: lifecycle.OpUpdate, Params: map[string]string{
@@ -257,6 +261,11 @@ func (r *replicationPairResource) planCreate(ctx context.Context, plan pairModel
 	if err != nil {
 		addError(&resp.Diagnostics, "checking", pairType, "", err)
 		return
+	}
+	for v, holder := range facts.VolumesInPair {
+		if _, ok := r.data.replaced.Load(holder); ok {
+			delete(facts.VolumesInPair, v) // the pair this one replaces: deleted first (planReplace)
+		}
 	}
 	vs := lifecycle.Check(lifecycle.ReplicationPair, lifecycle.OpCreate, lifecycle.Observation{Kind: lifecycle.ReplicationPair, Name: plan.Name.ValueString(), Facts: facts}, opts)
 	addViolations(&resp.Diagnostics, path.Root("primary_volume_id"), pairType, lifecycle.Blocking(vs))
