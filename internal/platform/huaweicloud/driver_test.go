@@ -3,6 +3,7 @@ package huaweicloud
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -138,6 +139,9 @@ type countingEmulator struct {
 	e       *emu.Emulator
 	vpc     string // a VPC the emulator knows
 	actions atomic.Int64
+	// throttle, when set, answers a request 429 APIGW.0308 (the API gateway's flow control)
+	// when it returns true: a fault aimed at particular calls.
+	throttle atomic.Pointer[func(r *http.Request) bool]
 }
 
 func startCounting(t *testing.T) *countingEmulator {
@@ -153,6 +157,12 @@ func startCounting(t *testing.T) *countingEmulator {
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/action") {
 			c.actions.Add(1)
+		}
+		if f := c.throttle.Load(); f != nil && (*f)(r) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusTooManyRequests)
+			_, _ = w.Write([]byte(`{"error_code":"APIGW.0308","error_msg":"The throttling threshold has been reached"}`))
+			return
 		}
 		e.ServeHTTP(w, r)
 	}))
@@ -251,6 +261,67 @@ func TestFailedJobIsErrorOp(t *testing.T) {
 	must(t, p.Invoke(ctx, lifecycle.ProtectionGroup, g.ID, lifecycle.OpEnableProtection, "t-2", nil))
 	if o := c.settle(t, p, g.ID); o.State != lifecycle.Replicating {
 		t.Fatalf("retry from error{enable_protection}: %s", lifecycle.RenderState(o.State, o.FailedOp))
+	}
+}
+
+// A failed group's last_error is the failed job's reason, never the bare status because the
+// lookup of the job was throttled: the task center's failure jobs (and the job) read with
+// 429s answer a retryable error, which the provider's retry layer repeats, not
+// "SDRS status error-starting". Both with the shared read snapshot (the provider's setting)
+// and without.
+func TestLastErrorNotLostToThrottledLookup(t *testing.T) {
+	for _, ttl := range []time.Duration{-1, 30 * time.Second} {
+		t.Run(fmt.Sprintf("ttl=%v", ttl), func(t *testing.T) {
+			c := startCounting(t)
+			p := c.driver(t, emu.TestSecretKey)
+			ctx := context.Background()
+			g := c.group(t, p)
+			must(t, c.sb.FailNext(ctx, lifecycle.ProtectionGroup, lifecycle.OpEnableProtection, 1))
+			must(t, p.Invoke(ctx, lifecycle.ProtectionGroup, g.ID, lifecycle.OpEnableProtection, "t-1", nil))
+			c.settle(t, p, g.ID)
+			// a plan's refresh in a new process, while the gateway throttles the lookups
+			fresh, err := New(Config{AccessKey: emu.TestAccessKey, SecretKey: emu.TestSecretKey, Region: "cn-north-4", ProjectID: emu.TestProjectID,
+				SDRSEndpoint: c.url, ECSEndpoint: c.url, ReadCacheTTL: ttl})
+			must(t, err)
+			var left atomic.Int64
+			left.Store(5)
+			f := func(r *http.Request) bool {
+				return (strings.Contains(r.URL.Path, "/task-center/") || strings.Contains(r.URL.Path, "/jobs/")) && left.Add(-1) >= 0
+			}
+			c.throttle.Store(&f)
+			for _, read := range []struct {
+				name string
+				get  func() (string, error)
+			}{
+				{"GetGroup", func() (string, error) { fg, err := fresh.GetGroup(ctx, g.ID); return fg.LastError, err }},
+				{"ListGroups", func() (string, error) {
+					gs, err := fresh.ListGroups(ctx)
+					for _, x := range gs {
+						if x.ID == g.ID {
+							return x.LastError, err
+						}
+					}
+					return "", err
+				}},
+				{"Observe (the process that started the job)", func() (string, error) {
+					o, err := p.Observe(ctx, lifecycle.ProtectionGroup, g.ID)
+					return o.LastError, err
+				}},
+			} {
+				left.Store(5)
+				msg, err := read.get()
+				if err == nil && !strings.Contains(msg, "SDRS.1027") {
+					t.Errorf("%s: last_error %q with the failure-job lookup throttled (want the job's reason, or a retryable error)", read.name, msg)
+				}
+				if err != nil && !platform.IsRetryable(err) {
+					t.Errorf("%s: %v is not retryable", read.name, err)
+				}
+				left.Store(0)
+				if msg, err := read.get(); err != nil || !strings.Contains(msg, "SDRS.1027") {
+					t.Errorf("%s unthrottled: %q %v", read.name, msg, err)
+				}
+			}
+		})
 	}
 }
 

@@ -433,7 +433,9 @@ func (p *Platform) groupFrom(ctx context.Context, g obj, insts, reps []obj, serv
 		out.DRServers = append(out.DRServers, tw)
 	}
 	if st == lifecycle.Error {
-		out.LastError = p.lastError(ctx, out.ID, g.str("status"))
+		if out.LastError, err = p.lastError(ctx, out.ID, g.str("status")); err != nil {
+			return platform.ProtectionGroup{}, err
+		}
 	}
 	out.Observed = p.observation(out)
 	activeAZ, standbyAZ := out.SourceZone, out.TargetZone
@@ -516,24 +518,36 @@ func (p *Platform) observation(g platform.ProtectionGroup) lifecycle.Observation
 }
 
 // lastError is the failed job's reason: the job this process started (ShowJobStatus), else the
-// group's latest failure job in the task center (ListFailureJobs), else the status itself.
-func (p *Platform) lastError(ctx context.Context, groupID, status string) string {
+// group's latest failure job in the task center (ListFailureJobs), else the status itself (no
+// failure job: e.g. cleared with clear_failure_jobs). A lookup that fails is the read's error
+// (retryable when throttled: the provider's retry layer repeats the read), never the bare
+// status: a throttled lookup once showed "SDRS status error-starting" as last_error in a
+// refresh under throttling (TestLastErrorNotLostToThrottledLookup).
+func (p *Platform) lastError(ctx context.Context, groupID, status string) (string, error) {
 	p.mu.Lock()
 	jobID := p.jobs[groupID]
 	p.mu.Unlock()
 	if jobID != "" {
-		if j, err := p.client.ShowJobStatus(&model.ShowJobStatusRequest{JobId: jobID}); err == nil && j.Status != nil && j.Status.Value() == "FAIL" {
-			return jobReason(deref(j.ErrorCode), deref(j.FailReason), status)
-		}
-	}
-	if fj, err := p.listAll("/v1/{project_id}/task-center/failure-jobs", "failure_jobs", groupID, "list failure jobs"); err == nil {
-		for i := len(fj) - 1; i >= 0; i-- {
-			if fj[i].str("resource_id") == groupID {
-				return jobReason(fj[i].str("error_code"), fj[i].str("fail_reason"), status)
+		j, err := p.client.ShowJobStatus(&model.ShowJobStatusRequest{JobId: jobID})
+		if err != nil {
+			if werr := wrap(err, "show job "+jobID); platform.IsRetryable(werr) {
+				return "", werr
 			}
+			// the job is gone (SDRS keeps jobs for a while): the task center has its record
+		} else if j.Status != nil && j.Status.Value() == "FAIL" {
+			return jobReason(deref(j.ErrorCode), deref(j.FailReason), status), nil
 		}
 	}
-	return "SDRS status " + status
+	fj, err := p.listAll("/v1/{project_id}/task-center/failure-jobs", "failure_jobs", groupID, "list failure jobs")
+	if err != nil {
+		return "", err
+	}
+	for i := len(fj) - 1; i >= 0; i-- {
+		if fj[i].str("resource_id") == groupID {
+			return jobReason(fj[i].str("error_code"), fj[i].str("fail_reason"), status), nil
+		}
+	}
+	return "SDRS status " + status, nil
 }
 
 func jobReason(code, reason, status string) string {
