@@ -239,6 +239,94 @@ func must(t *testing.T, err error) {
 	}
 }
 
+// eastProject is the account's project in cn-east-3 (a project ID is per region).
+const eastProject = "e0b97bac532c4c5196fa4b3a32253be4"
+
+// Replicating a Backup takes the destination region's project (project IDs are per region):
+// the spec's, else the configured one of the region (region_project_ids), else — for the
+// configured region only — project_id. With none the create's facts say so (V-PARAMS) and the
+// driver sends nothing; another region's project is refused by CBR (BackupService.1011); the
+// destination's vault, replica backup and delete use the destination project (the record's).
+func TestReplicaDestinationProject(t *testing.T) {
+	c := startCounting(t)
+	p := c.driver(t, emu.TestSecretKey)
+	p.cfg.CBREndpoint = c.url
+	p.cfg.CBRRegionEndpoints = map[string]string{"cn-east-3": c.regionURL(t, "cn-east-3")}
+	c.e.SetRegionProject("cn-east-3", eastProject)
+	ctx := context.Background()
+	src, err := c.sb.PutSite(ctx, platform.Site{Region: "cn-north-4", Zone: "cn-north-4a", Healthy: true, ReplicationCapable: true})
+	must(t, err)
+	_, err = c.sb.PutSite(ctx, platform.Site{Region: "cn-east-3", Zone: "cn-east-3a", Healthy: true, ReplicationCapable: true})
+	must(t, err)
+	srv, err := c.sb.PutServer(ctx, platform.Server{SiteID: src.ID, Name: "web", PowerState: platform.PowerRunning})
+	must(t, err)
+	bv, _ := c.sb.PutVault(ctx, platform.Vault{Region: "cn-north-4", Purpose: platform.VaultBackup})
+	rv, _ := c.sb.PutVault(ctx, platform.Vault{Region: "cn-east-3", Purpose: platform.VaultReplication})
+	b, err := c.sb.PutBackup(ctx, platform.Backup{Kind: platform.BackupKindServer, SourceID: srv.ID, IncludesSystemDisk: true,
+		Status: platform.BackupAvailable, Region: "cn-north-4", VaultID: bv.ID, SizeGB: 1})
+	must(t, err)
+	spec := platform.ReplicaSpec{BackupID: b.ID, DestinationRegion: "cn-east-3", DestinationVaultID: rv.ID, Name: "r1"}
+
+	// no project known for cn-east-3: V-PARAMS' fact, the vault unread, nothing replicated
+	f, err := p.ProposedReplicaFacts(ctx, spec)
+	must(t, err)
+	if !strings.Contains(f.MissingParams[ParamDestinationProjectID], `"cn-east-3"`) || !f.Unknown[lifecycle.FactVault] {
+		t.Fatalf("facts without a destination project: %+v", f)
+	}
+	if _, err := p.CreateReplica(ctx, spec, ""); !platform.IsInvalid(err) || !strings.Contains(err.Error(), "region_project_ids") {
+		t.Fatalf("a replica without a destination project: %v", err)
+	}
+	if reps, _ := c.sb.ListReplicas(ctx); len(reps) != 0 {
+		t.Fatalf("replicated without a destination project: %+v", reps)
+	}
+	// the provider's project (cn-north-4's) named for cn-east-3: CBR refuses (BackupService.1011)
+	wrong := spec
+	wrong.DestinationProjectID = emu.TestProjectID
+	if _, err := p.CreateReplica(ctx, wrong, ""); !platform.IsPreconditionFailed(err) || !strings.Contains(err.Error(), "BackupService.1011") {
+		t.Fatalf("another region's project: %v", err)
+	}
+	// ... and its vault cannot be read at cn-east-3 under that project
+	if _, err := p.ProposedReplicaFacts(ctx, wrong); err == nil || !strings.Contains(err.Error(), "BackupService.0006") {
+		t.Fatalf("the destination vault read in another region's project: %v", err)
+	}
+	// the region's project from the configuration, or from the spec
+	for _, how := range []string{"config", "spec"} {
+		s := spec
+		if how == "config" {
+			p.cfg.RegionProjectIDs = map[string]string{"cn-east-3": eastProject}
+		} else {
+			p.cfg.RegionProjectIDs, s.DestinationProjectID = nil, eastProject
+		}
+		f, err := p.ProposedReplicaFacts(ctx, s)
+		if err != nil || len(f.MissingParams) != 0 || f.VaultPurpose != "replication" || f.VaultRegion != "cn-east-3" {
+			t.Fatalf("%s: facts with the destination project: %+v %v", how, f, err)
+		}
+	}
+	r, err := p.CreateReplica(ctx, platform.ReplicaSpec{BackupID: b.ID, DestinationRegion: "cn-east-3", DestinationVaultID: rv.ID,
+		Name: "r1", DestinationProjectID: eastProject}, "")
+	must(t, err)
+	var o lifecycle.Observation
+	for i := 0; i < 50 && o.State != lifecycle.Available; i++ {
+		c.clk.Advance(30 * time.Second)
+		o, err = p.Observe(ctx, lifecycle.BackupReplica, r.ID)
+		must(t, err)
+	}
+	// read back (the replica backup at cn-east-3, in its project: the record's) with nothing configured
+	p.cfg.RegionProjectIDs = nil
+	got, err := p.GetReplica(ctx, r.ID)
+	if err != nil || got.State != lifecycle.Available || got.DestinationProjectID != eastProject {
+		t.Fatalf("the replica: %+v %v", got, err)
+	}
+	must(t, p.Invoke(ctx, lifecycle.BackupReplica, r.ID, lifecycle.OpDelete, "", nil))
+	for i := 0; i < 50; i++ {
+		c.clk.Advance(30 * time.Second)
+		if _, err = p.GetReplica(ctx, r.ID); platform.IsNotFound(err) {
+			return
+		}
+	}
+	t.Fatalf("the replica was not deleted: %v", err)
+}
+
 // A failed SDRS job ends in error{op} with the job's failure reason as last_error; the retry
 // from error{op} succeeds.
 func TestFailedJobIsErrorOp(t *testing.T) {
@@ -417,6 +505,8 @@ func TestReplicaFailureAndRefusals(t *testing.T) {
 	p := c.driver(t, emu.TestSecretKey)
 	p.cfg.Region = "cn-north-4"
 	p.cfg.CBREndpoint = c.url
+	c.e.SetRegionProject("cn-east-3", eastProject)
+	p.cfg.RegionProjectIDs = map[string]string{"cn-east-3": eastProject}
 	ctx := context.Background()
 	src, err := c.sb.PutSite(ctx, platform.Site{Region: "cn-north-4", Zone: "cn-north-4a", Healthy: true, ReplicationCapable: true})
 	must(t, err)

@@ -60,7 +60,12 @@ type Config struct {
 	// CBRRegionEndpoints override the CBR endpoint of single regions (region → URL), e.g. a
 	// replica's destination region; a region not listed uses CBREndpoint.
 	CBRRegionEndpoints map[string]string
-	Timeout            time.Duration
+	// RegionProjectIDs are the account's project IDs of other regions (region → project ID):
+	// a replica's destination project when its spec names none (Replicating a Backup takes the
+	// destination region's project, and a project ID is per region). The configured region's
+	// project is ProjectID.
+	RegionProjectIDs map[string]string
+	Timeout          time.Duration
 	// ReadCacheTTL is how long the shared read snapshot serves reads (snapshot.go); 0 means
 	// one second, negative turns the cache off.
 	ReadCacheTTL time.Duration
@@ -160,7 +165,9 @@ func (p *Platform) Capabilities() *lifecycle.Capabilities {
 		Platform: "huaweicloud",
 		Kinds:    []lifecycle.Kind{lifecycle.ProtectionGroup, lifecycle.BackupReplica},
 		// Creating a Protection Group needs the active-active domain and the production VPC.
-		Params: map[lifecycle.Kind][]string{lifecycle.ProtectionGroup: {ParamDomainID, ParamSourceVPCID}},
+		// Replicating a Backup needs the destination region's project.
+		Params: map[lifecycle.Kind][]string{lifecycle.ProtectionGroup: {ParamDomainID, ParamSourceVPCID},
+			lifecycle.BackupReplica: {ParamDestinationProjectID}},
 		Manual: map[lifecycle.Kind]map[lifecycle.Op]string{
 			lifecycle.ProtectionGroup: {
 				lifecycle.OpAddMember: "SDRS creates a replication pair per disk of a protected server: protect the server (server_ids) instead, " +
