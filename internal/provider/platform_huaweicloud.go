@@ -23,7 +23,7 @@ func init() {
 		}
 		return huaweicloud.New(huaweicloud.Config{
 			CBRRegionEndpoints: regional, RegionProjectIDs: projects,
-			AccessKey:          s["access_key"], SecretKey: s["secret_key"], Region: s["region"], ProjectID: s["project_id"],
+			AccessKey: s["access_key"], SecretKey: s["secret_key"], Region: s["region"], ProjectID: s["project_id"],
 			SDRSEndpoint: s["sdrs_endpoint"], ECSEndpoint: s["ecs_endpoint"], CBREndpoint: s["cbr_endpoint"],
 			VPCEndpoint: s["vpc_endpoint"],
 			// a plan's reads share one snapshot for up to 30 s (its read phase); polls and the

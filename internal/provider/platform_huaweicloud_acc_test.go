@@ -821,7 +821,7 @@ resource "dr_backup_replica" "web" {
 				},
 			},
 			{ // the same project named on the replica: nothing to change
-				Config: cfg(defaults, fmt.Sprintf("  destination_project_id = %q", hwEastProject)),
+				Config:           cfg(defaults, fmt.Sprintf("  destination_project_id = %q", hwEastProject)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(web, plancheck.ResourceActionNoop)}},
 			},
 		},
