@@ -846,8 +846,26 @@ func (e *Emulator) newJob(typ string, kind lifecycle.Kind, id string, op lifecyc
 // jobStatus derives a job's status from its entity: RUNNING while the entity is in the
 // operation's transitional state or a protected-instance job still waits for its pairs,
 // FAIL when the entity ended in error{op} (with the sandbox's message as fail_reason),
-// SUCCESS otherwise.
+// SUCCESS otherwise. A finished job's status is final (as SDRS's: a failed job stays in the
+// task center until deleted), so it is recorded the first time it is derived: a retry that
+// moves the entity on does not turn the failed job into a running or successful one.
 func (e *Emulator) jobStatus(ctx context.Context, j *job) (status, code, reason string) {
+	status, code, reason = e.deriveJobStatus(ctx, j)
+	if status == "FAIL" || status == "SUCCESS" {
+		e.mu.Lock()
+		if stored := e.jobs[j.ID]; stored != nil && stored.FailCode == "" && !stored.Done {
+			if status == "FAIL" {
+				stored.FailCode, stored.FailReason = code, reason
+			} else {
+				stored.Done = true
+			}
+		}
+		e.mu.Unlock()
+	}
+	return status, code, reason
+}
+
+func (e *Emulator) deriveJobStatus(ctx context.Context, j *job) (status, code, reason string) {
 	if j.FailCode != "" {
 		return "FAIL", j.FailCode, j.FailReason
 	}

@@ -350,6 +350,11 @@ func TestFailedJobIsErrorOp(t *testing.T) {
 	if o := c.settle(t, p, g.ID); o.State != lifecycle.Replicating {
 		t.Fatalf("retry from error{enable_protection}: %s", lifecycle.RenderState(o.State, o.FailedOp))
 	}
+	// a finished job's status is final: the failed one stays a failure job in the task center
+	// (until deleted on request) after the retry succeeded
+	if jobs, err := fresh.ListFailureJobs(ctx, g.ID); err != nil || len(jobs) != 1 || jobs[0].ErrorCode != "SDRS.1027" {
+		t.Fatalf("failure jobs after the retry: %+v %v", jobs, err)
+	}
 }
 
 // A failed group's last_error is the failed job's reason, never the bare status because the
