@@ -211,7 +211,8 @@ const hwEastProject = "e0b97bac532c4c5196fa4b3a32253be4"
 
 // CBR replicas on the huaweicloud platform through the Terraform CLI against the emulator:
 // a disk backup is refused at plan (R003-1, from the backup CBR reports), a server backup is
-// replicated to the other region (in that region's project) and its replica deleted on destroy.
+// replicated to the other region (in that region's project) and its replica deleted on destroy;
+// a second replica to the region is refused at plan (R003-7).
 func TestAccHuaweiCloud_backupReplica(t *testing.T) {
 	t.Setenv(EnvPollInterval, "20ms")
 	emu := hwemu.Start(t, false, accTimeScale)
@@ -285,6 +286,9 @@ resource "dr_backup_replica" "again" {
 				ExpectError: regexp.MustCompile(`R003-7`),
 			},
 			{
+				// the replica is a backup of cn-east-3, in that region's project: from cn-north-4 it
+				// is not there to replicate (a replica of a replica, R003-6, is refused at plan in
+				// TestAccHuaweiCloud_replicaRulesAtPlan)
 				Config: cfg(server.ID) + fmt.Sprintf(`
 resource "dr_backup_replica" "chain" {
   backup_id            = dr_backup_replica.web.replica_backup_id
@@ -293,7 +297,7 @@ resource "dr_backup_replica" "chain" {
   name                 = "web_replica_back"
 }
 `, bv.ID),
-				ExpectError: regexp.MustCompile(`R003-6`),
+				ExpectError: regexp.MustCompile(`(?s)R003-3.*the\s+source\s+backup\s+does\s+not\s+exist`),
 			},
 		},
 	})

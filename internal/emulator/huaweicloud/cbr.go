@@ -64,6 +64,7 @@ func (e *Emulator) serveCBR(w http.ResponseWriter, r *http.Request, p []string) 
 		writeErr(w, &apiError{400, "BackupService.0006", "Invalid project ID", true})
 		return
 	}
+	ctx = context.WithValue(ctx, projectKey{}, p[1])
 	p = p[2:]
 	var res any
 	status := http.StatusOK
@@ -107,7 +108,7 @@ func (e *Emulator) showVault(ctx context.Context, id string) (any, error) {
 	}
 	region, _ := ctx.Value(regionKey{}).(string)
 	for _, v := range vs {
-		if v.ID != id || (region != "" && v.Region != region) {
+		if v.ID != id || (region != "" && v.Region != region) || !e.visible(ctx, v.Region) {
 			continue
 		}
 		return map[string]any{"vault": map[string]any{"id": v.ID, "name": "vault-" + v.ID, "project_id": e.projectOf(v.Region),
@@ -121,6 +122,16 @@ func (e *Emulator) showVault(ctx context.Context, id string) (any, error) {
 
 // regionKey marks a request that came through a region's own endpoint (Server.RegionURL).
 type regionKey struct{}
+
+// projectKey is the project in a CBR request's path.
+type projectKey struct{}
+
+// visible reports whether an object of region is seen under the request's project: a project
+// is one region's (SetRegionProject; regions without their own are Options.ProjectID's).
+func (e *Emulator) visible(ctx context.Context, region string) bool {
+	p, ok := ctx.Value(projectKey{}).(string)
+	return !ok || region == "" || e.projectOf(region) == p
+}
 
 // recordStatus is a replication record's status (waiting_replicate, replicating, success, fail).
 func recordStatus(rep platform.BackupReplica) string {
@@ -196,7 +207,9 @@ func (e *Emulator) listBackups(ctx context.Context) (any, error) {
 	}
 	out := []map[string]any{}
 	for _, b := range bs {
-		out = append(out, e.backupJSON(b, reps))
+		if e.visible(ctx, b.Region) { // the project's region only
+			out = append(out, e.backupJSON(b, reps))
+		}
 	}
 	return map[string]any{"backups": out, "count": len(out)}, nil
 }
@@ -212,6 +225,9 @@ func (e *Emulator) showBackup(ctx context.Context, id string) (any, error) {
 	b, err := e.sb.GetBackup(ctx, id)
 	if err != nil {
 		return nil, err
+	}
+	if !e.visible(ctx, b.Region) {
+		return nil, &cbrError{404, "", "backup " + id + " not found"}
 	}
 	return map[string]any{"backup": e.backupJSON(b, reps)}, nil
 }

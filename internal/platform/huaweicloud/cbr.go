@@ -161,9 +161,10 @@ func (p *Platform) showBackup(region, project, id string) (obj, bool, error) {
 	return o.obj("backup"), true, nil
 }
 
-// listBackups pages through Querying All Backups with their replication records.
-func (p *Platform) listBackups() ([]obj, error) {
-	c, err := p.cbrClient("", "")
+// listBackups pages through Querying All Backups with their replication records, at region
+// in project ("", "": the configured ones).
+func (p *Platform) listBackups(region, project string) ([]obj, error) {
+	c, err := p.cbrClient(region, project)
 	if err != nil {
 		return nil, err
 	}
@@ -275,16 +276,34 @@ func (p *Platform) GetReplica(ctx context.Context, id string) (platform.BackupRe
 	return p.replicaFrom(src, rec, dest, destFound)
 }
 
-// ListReplicas lists every replica: one paginated backup listing serves the records and the
-// destination backups.
+// ListReplicas lists every replica: the paginated backup listing of the configured region
+// serves the records, and one listing per destination region (in its project, the records')
+// the destination backups — a backup of another region's project is not in the first.
 func (p *Platform) ListReplicas(ctx context.Context) ([]platform.BackupReplica, error) {
-	bs, err := p.listBackups()
+	bs, err := p.listBackups("", "")
 	if err != nil {
 		return nil, err
 	}
 	byID := map[string]obj{}
 	for _, b := range bs {
 		byID[b.str("id")] = b
+	}
+	listed := map[[2]string]bool{{p.cfg.Region, p.destinationProject(p.cfg.Region, "")}: true}
+	for _, b := range bs {
+		for _, r := range b.list("replication_records") {
+			dst := [2]string{r.str("destination_region"), p.destinationProject(r.str("destination_region"), r.str("destination_project_id"))}
+			if r.str("status") != "success" || byID[r.str("destination_backup_id")] != nil || listed[dst] || dst[1] == "" {
+				continue
+			}
+			listed[dst] = true
+			more, err := p.listBackups(dst[0], dst[1])
+			if err != nil {
+				return nil, err
+			}
+			for _, m := range more {
+				byID[m.str("id")] = m
+			}
+		}
 	}
 	var out []platform.BackupReplica
 	for _, b := range bs {

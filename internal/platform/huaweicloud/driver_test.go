@@ -317,6 +317,11 @@ func TestReplicaDestinationProject(t *testing.T) {
 	if err != nil || got.State != lifecycle.Available || got.DestinationProjectID != eastProject {
 		t.Fatalf("the replica: %+v %v", got, err)
 	}
+	// listed too: the source region's backup list does not hold the replica backup (another
+	// region's project), which is listed at its region once
+	if all, err := p.ListReplicas(ctx); err != nil || len(all) != 1 || all[0].ID != r.ID || all[0].State != lifecycle.Available {
+		t.Fatalf("listed replicas: %+v %v", all, err)
+	}
 	must(t, p.Invoke(ctx, lifecycle.BackupReplica, r.ID, lifecycle.OpDelete, "", nil))
 	for i := 0; i < 50; i++ {
 		c.clk.Advance(30 * time.Second)
