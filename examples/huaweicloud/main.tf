@@ -4,7 +4,9 @@
 # Credentials and endpoints come from the environment: HW_ACCESS_KEY, HW_SECRET_KEY,
 # HW_REGION_NAME, HW_PROJECT_ID, and optionally HW_SDRS_ENDPOINT, HW_ECS_ENDPOINT,
 # HW_VPC_ENDPOINT and HW_CBR_ENDPOINT (private endpoints, or the local emulator of
-# internal/emulator/huaweicloud).
+# internal/emulator/huaweicloud). A project ID is per region: the replica's destination
+# project is var.replica_project_id, or the provider's entry for replica_region in
+# HW_REGION_PROJECT_IDS ("cn-east-3=<project id>,…").
 
 terraform {
   required_providers {
@@ -77,6 +79,12 @@ variable "replica_region" {
   type = string
 }
 
+variable "replica_project_id" {
+  type        = string
+  default     = null
+  description = "The project ID of replica_region (project IDs are per region); null: the provider's region_project_ids entry (HW_REGION_PROJECT_IDS)."
+}
+
 variable "replica_vault_id" {
   type        = string
   description = "A replication vault in replica_region."
@@ -97,10 +105,11 @@ resource "dr_protection_group" "app" {
 }
 
 resource "dr_backup_replica" "app" {
-  backup_id            = var.backup_id
-  destination_region   = var.replica_region
-  destination_vault_id = var.replica_vault_id
-  name                 = "app_replica"
+  backup_id              = var.backup_id
+  destination_region     = var.replica_region
+  destination_project_id = var.replica_project_id
+  destination_vault_id   = var.replica_vault_id
+  name                   = "app_replica"
 }
 
 output "dr_servers" {

@@ -38,6 +38,7 @@ func replicaTable() *KindTable {
 				Description: "Replicate a server backup to a destination region (creates the replica); from error{replicate} it retries.",
 				Params:      []string{"backup_id", "destination_region", "destination_project_id", "destination_vault_id", "name", "description"},
 				Preconditions: []Precondition{
+					pParams(), // Huawei CBR: destination_project_id (per region)
 					replicaPre("R003-1", "not_disk_backup", "needs a server backup, not a cloud disk backup", b,
 						"Back up the whole server (a server backup with its system disk) and replicate that.",
 						func(o *Observation) (bool, string) {

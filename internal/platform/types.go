@@ -160,16 +160,19 @@ type BackupReplica struct {
 	SourceRegion       string
 	DestinationRegion  string
 	DestinationVaultID string
-	Name               string
-	Description        string
-	EnableAcceleration bool
-	SizeGB             int64
-	Progress           int
-	State              lifecycle.State
-	FailedOp           lifecycle.Op
-	LastError          string
-	PendingOp          lifecycle.Op
-	Version            int64
+	// DestinationProjectID is the destination region's project the replica was made in
+	// (Huawei CBR: a project ID is per region); empty on platforms without projects.
+	DestinationProjectID string
+	Name                 string
+	Description          string
+	EnableAcceleration   bool
+	SizeGB               int64
+	Progress             int
+	State                lifecycle.State
+	FailedOp             lifecycle.Op
+	LastError            string
+	PendingOp            lifecycle.Op
+	Version              int64
 	// Observed is the engine's view of the object (state and facts), read in the same
 	// transaction, so a single read serves both the resource and allowed_operations.
 	Observed lifecycle.Observation
@@ -180,9 +183,13 @@ type ReplicaSpec struct {
 	BackupID           string
 	DestinationRegion  string
 	DestinationVaultID string
-	Name               string
-	Description        string
-	EnableAcceleration bool
+	// DestinationProjectID is the destination region's project (Huawei CBR, Replicating a
+	// Backup: destination_project_id; a project ID is per region). Empty: the platform's
+	// default for the region, if it has one; a platform without projects refuses it (V-PARAMS).
+	DestinationProjectID string
+	Name                 string
+	Description          string
+	EnableAcceleration   bool
 	// Policy marks a policy-driven replication (R003-8); manual when false.
 	Policy bool
 }

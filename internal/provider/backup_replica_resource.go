@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -63,6 +64,15 @@ func (r *backupReplicaResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"destination_region": schema.StringAttribute{
 				MarkdownDescription: "Region to replicate to; it must support replication (R003-2). Changing it replaces the replica.",
 				Required:            true, Validators: []validator.String{regionValidator()}, PlanModifiers: replace,
+			},
+			"destination_project_id": schema.StringAttribute{
+				MarkdownDescription: "Huawei Cloud CBR only: the destination region's project ID (`destination_project_id` of *Replicating a Backup*; " +
+					"a project ID is per region). Omit it to use the provider's `region_project_ids` entry for `destination_region` " +
+					"(or `project_id` when the destination is the provider's own `region`); a replica with neither is refused at plan, " +
+					"naming this attribute and that setting (V-PARAMS), never sent with another region's project. Reported from the " +
+					"replication record. Setting it on another platform is refused at plan (V-PARAMS). Changing it replaces the replica.",
+				Optional: true, Computed: true, Validators: []validator.String{idValidator()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 			},
 			"destination_vault_id": schema.StringAttribute{
 				MarkdownDescription: "A `replication` vault in the destination region (R003-11). Changing it replaces the replica.",
@@ -127,8 +137,9 @@ func (r *backupReplicaResource) ModifyPlan(ctx context.Context, req resource.Mod
 		}
 		return
 	}
-	var plan replicaModel
+	var plan, config replicaModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -155,22 +166,46 @@ func (r *backupReplicaResource) ModifyPlan(ctx context.Context, req resource.Mod
 		}
 		return
 	}
-	if plan.BackupID.IsUnknown() || plan.DestinationRegion.IsUnknown() || plan.DestinationVaultID.IsUnknown() {
-		return // checked at apply, before the replication is requested
+	r.checkCreate(ctx, plan, config, false, &resp.Diagnostics)
+}
+
+// checkCreate checks a new replica against the replicate row with the platform's facts
+// (ProposedReplicaFacts): V-PARAMS (destination_project_id: Huawei CBR's, required there
+// unless the provider knows the region's project; refused elsewhere) and R003-1 … R003-11. It
+// runs at plan, and at apply before the replication is requested (a value may have been
+// unknown at plan); each refusal lands at the parameter its rule names (Violation.Params). It
+// returns false when it refused.
+func (r *backupReplicaResource) checkCreate(ctx context.Context, plan, config replicaModel, apply bool, diags *diagList) bool {
+	if plan.BackupID.IsUnknown() || plan.DestinationRegion.IsUnknown() || plan.DestinationVaultID.IsUnknown() || config.DestinationProjectID.IsUnknown() {
+		return true // checked at apply, before the replication is requested
 	}
-	facts, err := r.data.Platform.ProposedReplicaFacts(ctx, r.spec(plan))
+	spec := r.spec(plan)
+	spec.DestinationProjectID = config.DestinationProjectID.ValueString()
+	facts, err := r.data.Platform.ProposedReplicaFacts(ctx, spec)
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("backup_id"), "Cannot check "+replicaType, err.Error())
-		return
+		at := path.Root("backup_id")
+		if !config.DestinationProjectID.IsNull() && strings.Contains(err.Error(), config.DestinationProjectID.ValueString()) {
+			at = path.Root("destination_project_id") // e.g. the destination region refused the project
+		}
+		diags.AddAttributeError(at, "Cannot check "+replicaType, err.Error())
+		return false
+	}
+	if !config.DestinationProjectID.IsNull() {
+		facts.GivenParams = []string{"destination_project_id"}
 	}
 	obs := lifecycle.Observation{Kind: lifecycle.BackupReplica, Name: plan.Name.ValueString(), Facts: facts}
-	// each refusal lands at the parameter its rule names (Violation.Params)
-	addViolations(&resp.Diagnostics, path.Root("backup_id"), replicaType, lifecycle.Check(lifecycle.BackupReplica, lifecycle.OpReplicate, obs, r.data.options(false)))
+	vs := lifecycle.Check(lifecycle.BackupReplica, lifecycle.OpReplicate, obs, r.data.options(false))
+	if apply {
+		vs = lifecycle.Blocking(vs)
+	}
+	addViolations(diags, path.Root("backup_id"), replicaType, vs)
+	return !lifecycle.HasBlocking(vs)
 }
 
 func (r *backupReplicaResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan replicaModel
+	var plan, config replicaModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -179,8 +214,16 @@ func (r *backupReplicaResource) Create(ctx context.Context, req resource.CreateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if !r.checkCreate(ctx, plan, config, true, &resp.Diagnostics) {
+		return
+	}
 	spec := r.spec(plan)
-	token := createToken(replicaType, spec.BackupID, spec.DestinationRegion, spec.DestinationVaultID, spec.Name)
+	spec.DestinationProjectID = config.DestinationProjectID.ValueString()
+	parts := []string{spec.BackupID, spec.DestinationRegion, spec.DestinationVaultID, spec.Name}
+	if spec.DestinationProjectID != "" {
+		parts = append(parts, spec.DestinationProjectID)
+	}
+	token := createToken(replicaType, parts...)
 	rep, err := r.data.Platform.CreateReplica(ctx, spec, token)
 	if err == nil && lifecycle.Gone(r.engine.kind, rep.State) {
 		rep, err = r.data.Platform.CreateReplica(ctx, spec, freshToken(token))
@@ -286,14 +329,16 @@ type replicaData struct {
 	Description        types.String `tfsdk:"description"`
 	DestinationRegion  types.String `tfsdk:"destination_region"`
 	DestinationVaultID types.String `tfsdk:"destination_vault_id"`
-	EnableAcceleration types.Bool   `tfsdk:"enable_acceleration"`
-	ID                 types.String `tfsdk:"id"`
-	LastError          types.String `tfsdk:"last_error"`
-	Name               types.String `tfsdk:"name"`
-	ReplicaBackupID    types.String `tfsdk:"replica_backup_id"`
-	SizeGB             types.Int64  `tfsdk:"size_gb"`
-	SourceRegion       types.String `tfsdk:"source_region"`
-	Status             types.String `tfsdk:"status"`
+	// DestinationProjectID is Huawei CBR's destination project (null elsewhere).
+	DestinationProjectID types.String `tfsdk:"destination_project_id"`
+	EnableAcceleration   types.Bool   `tfsdk:"enable_acceleration"`
+	ID                   types.String `tfsdk:"id"`
+	LastError            types.String `tfsdk:"last_error"`
+	Name                 types.String `tfsdk:"name"`
+	ReplicaBackupID      types.String `tfsdk:"replica_backup_id"`
+	SizeGB               types.Int64  `tfsdk:"size_gb"`
+	SourceRegion         types.String `tfsdk:"source_region"`
+	Status               types.String `tfsdk:"status"`
 }
 
 // replicaModel is the resource's model: the read model plus the timeouts block.
@@ -317,6 +362,7 @@ func (m *replicaData) fill(r platform.BackupReplica) {
 	}
 	m.DestinationRegion = types.StringValue(r.DestinationRegion)
 	m.DestinationVaultID = types.StringValue(r.DestinationVaultID)
+	m.DestinationProjectID = optionalString(r.DestinationProjectID)
 	if r.EnableAcceleration || m.EnableAcceleration.IsNull() || m.EnableAcceleration.IsUnknown() {
 		m.EnableAcceleration = types.BoolValue(r.EnableAcceleration)
 	}

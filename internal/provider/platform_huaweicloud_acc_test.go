@@ -205,14 +205,20 @@ func TestAccHuaweiCloud_protectionGroupStory(t *testing.T) {
 	})
 }
 
+// hwEastProject is the account's project in cn-east-3 in the CBR tests (a project ID is per
+// region; cn-north-4's is hwemu.TestProjectID, the provider's project_id).
+const hwEastProject = "e0b97bac532c4c5196fa4b3a32253be4"
+
 // CBR replicas on the huaweicloud platform through the Terraform CLI against the emulator:
 // a disk backup is refused at plan (R003-1, from the backup CBR reports), a server backup is
-// replicated to the other region and its replica deleted on destroy.
+// replicated to the other region (in that region's project) and its replica deleted on destroy;
+// a second replica to the region is refused at plan (R003-7).
 func TestAccHuaweiCloud_backupReplica(t *testing.T) {
 	t.Setenv(EnvPollInterval, "20ms")
 	emu := hwemu.Start(t, false, accTimeScale)
 	ctx := context.Background()
 	sb := emu.Backdoor()
+	sb.SetRegionProject("cn-east-3", hwEastProject)
 	src, err := sb.PutSite(ctx, platform.Site{Region: "cn-north-4", Zone: "cn-north-4a", Healthy: true, ReplicationCapable: true})
 	if err != nil {
 		t.Fatal(err)
@@ -249,12 +255,13 @@ provider "dr" {
 }
 
 resource "dr_backup_replica" "web" {
-  backup_id            = %q
-  destination_region   = "cn-east-3"
-  destination_vault_id = %q
-  name                 = "web_replica"
+  backup_id              = %q
+  destination_region     = "cn-east-3"
+  destination_project_id = %q
+  destination_vault_id   = %q
+  name                   = "web_replica"
 }
-`, hwemu.TestAccessKey, hwemu.TestSecretKey, hwemu.TestProjectID, emu.URL, backup, rv.ID)
+`, hwemu.TestAccessKey, hwemu.TestSecretKey, hwemu.TestProjectID, emu.URL, backup, hwEastProject, rv.ID)
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -263,20 +270,25 @@ resource "dr_backup_replica" "web" {
 			{Config: cfg(server.ID), ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("dr_backup_replica.web", tfjsonpath.New("status"), knownvalue.StringExact("available")),
 				statecheck.ExpectKnownValue("dr_backup_replica.web", tfjsonpath.New("replica_backup_id"), knownvalue.NotNull()),
+				statecheck.ExpectKnownValue("dr_backup_replica.web", tfjsonpath.New("destination_project_id"), knownvalue.StringExact(hwEastProject)),
 			}},
 			{ // a second replica of the backup to the same region (R003-7), a replica of the replica (R003-6)
 				Config: cfg(server.ID) + fmt.Sprintf(`
 resource "dr_backup_replica" "again" {
-  backup_id            = %q
-  destination_region   = "cn-east-3"
-  destination_vault_id = %q
-  name                 = "web_replica_2"
+  backup_id              = %q
+  destination_region     = "cn-east-3"
+  destination_project_id = %q
+  destination_vault_id   = %q
+  name                   = "web_replica_2"
 }
-`, server.ID, rv.ID),
+`, server.ID, hwEastProject, rv.ID),
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`R003-7`),
 			},
 			{
+				// the replica is a backup of cn-east-3, in that region's project: from cn-north-4 it
+				// is not there to replicate (a replica of a replica, R003-6, is refused at plan in
+				// TestAccHuaweiCloud_replicaRulesAtPlan)
 				Config: cfg(server.ID) + fmt.Sprintf(`
 resource "dr_backup_replica" "chain" {
   backup_id            = dr_backup_replica.web.replica_backup_id
@@ -285,7 +297,7 @@ resource "dr_backup_replica" "chain" {
   name                 = "web_replica_back"
 }
 `, bv.ID),
-				ExpectError: regexp.MustCompile(`R003-6`),
+				ExpectError: regexp.MustCompile(`(?s)R003-3.*the\s+source\s+backup\s+does\s+not\s+exist`),
 			},
 		},
 	})
@@ -348,12 +360,14 @@ func TestAccHuaweiCloud_example(t *testing.T) {
 	}
 	for k, v := range map[string]string{"HW_ACCESS_KEY": hwemu.TestAccessKey, "HW_SECRET_KEY": hwemu.TestSecretKey,
 		"HW_REGION_NAME": "cn-north-4", "HW_PROJECT_ID": hwemu.TestProjectID,
-		"HW_SDRS_ENDPOINT": w.url, "HW_ECS_ENDPOINT": w.url, "HW_CBR_ENDPOINT": w.url} {
+		"HW_SDRS_ENDPOINT": w.url, "HW_ECS_ENDPOINT": w.url, "HW_CBR_ENDPOINT": w.url,
+		"HW_REGION_PROJECT_IDS": "cn-east-3=" + hwEastProject} {
 		t.Setenv(k, v)
 	}
 	if _, err := w.sb.PutSite(ctx, platform.Site{Region: "cn-east-3", Zone: "cn-east-3a", Healthy: true, ReplicationCapable: true}); err != nil {
 		t.Fatal(err)
 	}
+	w.sb.SetRegionProject("cn-east-3", hwEastProject)
 	bv, _ := w.sb.PutVault(ctx, platform.Vault{Region: "cn-north-4", Purpose: platform.VaultBackup})
 	rv, _ := w.sb.PutVault(ctx, platform.Vault{Region: "cn-east-3", Purpose: platform.VaultReplication})
 	backup, err := w.sb.PutBackup(ctx, platform.Backup{Kind: platform.BackupKindServer, SourceID: w.web.ID, IncludesSystemDisk: true,
@@ -483,6 +497,8 @@ resource "dr_protection_group" "g" {
 // configuration: dr_backup_replica requests manual replications only (CBR policies are not
 // managed by this provider; the driver refuses a policy request, TestReplicaFailureAndRefusals
 // in the driver), so it has no row.
+const hwSouthProject = "5a0c1e2d3f4b45a6b7c8d9e0f1a2b3c4"
+
 func TestAccHuaweiCloud_replicaRulesAtPlan(t *testing.T) {
 	emu := hwemu.Start(t, false, accTimeScale)
 	ctx := context.Background()
@@ -506,6 +522,8 @@ func TestAccHuaweiCloud_replicaRulesAtPlan(t *testing.T) {
 		must(err)
 		return v.ID
 	}
+	sb.SetRegionProject("cn-east-3", hwEastProject)
+	sb.SetRegionProject("cn-south-1", hwSouthProject)
 	bv, rv := vault("cn-north-4", platform.VaultBackup), vault("cn-east-3", platform.VaultReplication)
 	eastBackupVault, northReplicationVault, southVault := vault("cn-east-3", platform.VaultBackup),
 		vault("cn-north-4", platform.VaultReplication), vault("cn-south-1", platform.VaultReplication)
@@ -532,9 +550,10 @@ provider "dr" {
     project_id           = %q
     cbr_endpoint         = %q
     cbr_region_endpoints = "cn-east-3=%s"
+    region_project_ids   = "cn-east-3=%s, cn-south-1=%s"
   }
 }
-`, hwemu.TestAccessKey, hwemu.TestSecretKey, hwemu.TestProjectID, emu.URL, emu.RegionURL("cn-east-3"))
+`, hwemu.TestAccessKey, hwemu.TestSecretKey, hwemu.TestProjectID, emu.URL, emu.RegionURL("cn-east-3"), hwEastProject, hwSouthProject)
 	replica := func(backupID, region, vaultID, extra string) string {
 		return provider + fmt.Sprintf(`
 resource "dr_backup_replica" "r" {
@@ -767,6 +786,110 @@ func TestAccHuaweiCloud_failedEnableRetriedWithoutDesiredState(t *testing.T) {
 				},
 			},
 			{Config: w.group(`  protection = "disabled"`)},
+		},
+	})
+}
+
+// A replica's destination project is the destination region's (Replicating a Backup:
+// destination_project_id; a project ID is per region), through the CLI against the emulator,
+// whose cn-east-3 has its own project: without destination_project_id or a region_project_ids
+// entry the replica is refused at plan at that attribute, naming the provider setting
+// (V-PARAMS) — the provider's project_id (cn-north-4's) is never sent for cn-east-3; the
+// provider's project_id named for cn-east-3 is refused at plan too (CBR at cn-east-3 does
+// not serve it); the provider's region_project_ids supplies it (and the replica reports it);
+// the same value named in the configuration afterwards changes nothing. On the sandbox, which
+// has no projects, the attribute is refused at plan (V-PARAMS), not ignored.
+func TestAccHuaweiCloud_replicaDestinationProject(t *testing.T) {
+	t.Setenv(EnvPollInterval, "20ms")
+	emu := hwemu.Start(t, false, accTimeScale)
+	ctx := context.Background()
+	sb := emu.Backdoor()
+	sb.SetRegionProject("cn-east-3", hwEastProject)
+	src, err := sb.PutSite(ctx, platform.Site{Region: "cn-north-4", Zone: "cn-north-4a", Healthy: true, ReplicationCapable: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sb.PutSite(ctx, platform.Site{Region: "cn-east-3", Zone: "cn-east-3a", Healthy: true, ReplicationCapable: true}); err != nil {
+		t.Fatal(err)
+	}
+	bv, _ := sb.PutVault(ctx, platform.Vault{Region: "cn-north-4", Purpose: platform.VaultBackup})
+	rv, _ := sb.PutVault(ctx, platform.Vault{Region: "cn-east-3", Purpose: platform.VaultReplication})
+	backup, err := sb.PutBackup(ctx, platform.Backup{Kind: platform.BackupKindServer, SourceID: "srv-1", IncludesSystemDisk: true,
+		Status: platform.BackupAvailable, Region: src.Region, VaultID: bv.ID, SizeGB: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := func(providerExtra, replicaExtra string) string {
+		return fmt.Sprintf(`
+provider "dr" {
+  huaweicloud {
+    access_key           = %q
+    secret_key           = %q
+    region               = "cn-north-4"
+    project_id           = %q
+    cbr_endpoint         = %q
+    cbr_region_endpoints = "cn-east-3=%s"
+%s
+  }
+}
+
+resource "dr_backup_replica" "web" {
+  backup_id            = %q
+  destination_region   = "cn-east-3"
+  destination_vault_id = %q
+  name                 = "web_replica"
+%s
+}
+`, hwemu.TestAccessKey, hwemu.TestSecretKey, hwemu.TestProjectID, emu.URL, emu.RegionURL("cn-east-3"), providerExtra, backup.ID, rv.ID, replicaExtra)
+	}
+	const web = "dr_backup_replica.web"
+	defaults := fmt.Sprintf(`    region_project_ids   = "cn-east-3=%s"`, hwEastProject)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg("", ""), PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)V-PARAMS:\s+dr_backup_replica\s+replicate\s+refused.*destination_project_id\s+is\s+required\s+on\s+the\s+huaweicloud\s+platform.*"cn-east-3".*region_project_ids\s+\(HW_REGION_PROJECT_IDS\)`),
+			},
+			{ // cn-north-4's project (the provider's project_id) for cn-east-3
+				Config: cfg("", fmt.Sprintf("  destination_project_id = %q", hwemu.TestProjectID)), PlanOnly: true,
+				ExpectError: regexp.MustCompile(`(?s)BackupService\.0006.*not\s+a\s+project\s+of\s+cn-east-3`),
+			},
+			{ // the provider's default for the region
+				Config: cfg(defaults, ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(web, tfjsonpath.New("status"), knownvalue.StringExact("available")),
+					statecheck.ExpectKnownValue(web, tfjsonpath.New("destination_project_id"), knownvalue.StringExact(hwEastProject)),
+				},
+			},
+			{ // the same project named on the replica: nothing to change
+				Config:           cfg(defaults, fmt.Sprintf("  destination_project_id = %q", hwEastProject)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(web, plancheck.ResourceActionNoop)}},
+			},
+		},
+	})
+	// destroy deleted the replica backup at cn-east-3 (in its project, the record's)
+	reps, err := sb.ListReplicas(ctx)
+	if err != nil || len(reps) != 0 {
+		t.Fatalf("replicas after destroy: %+v %v", reps, err)
+	}
+}
+
+func TestAccSandbox_replicaVendorParamsRefused(t *testing.T) {
+	db := testAccSandbox(t)
+	cfg := testAccProvider(db) + `
+resource "dr_backup_replica" "r" {
+  backup_id              = "backup-1"
+  destination_region     = "cn-beijing"
+  destination_vault_id   = "vault-1"
+  destination_project_id = "e0b97bac532c4c5196fa4b3a32253be4"
+  name                   = "r"
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg, PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)V-PARAMS:\s+dr_backup_replica\s+replicate\s+refused.*destination_project_id\s+is\s+not\s+a\s+parameter\s+of\s+the\s+sandbox\s+platform`)},
 		},
 	})
 }

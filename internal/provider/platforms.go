@@ -83,6 +83,7 @@ var vendorPlatforms = []vendorPlatform{
 			{name: "secret_key", env: []string{"HW_SECRET_KEY"}, secret: true, desc: "Secret access key (SK)."},
 			{name: "region", env: []string{"HW_REGION_NAME"}, desc: "Region (e.g. `cn-north-4`)."},
 			{name: "project_id", env: []string{"HW_PROJECT_ID"}, desc: "Project ID of the region (set it: with only a region the SDK calls IAM to resolve it)."},
+			{name: "region_project_ids", env: []string{"HW_REGION_PROJECT_IDS"}, desc: "Project IDs of other regions, as `region=project_id` pairs separated by commas (a project ID is per region): the destination project of a `dr_backup_replica` to that region when the replica sets no `destination_project_id`. A replica to a region with neither is refused at plan (V-PARAMS); `project_id` serves only `region`."},
 			{name: "sdrs_endpoint", env: []string{"HW_SDRS_ENDPOINT"}, desc: "SDRS API endpoint override; default: the regional SDRS endpoint."},
 			{name: "ecs_endpoint", env: []string{"HW_ECS_ENDPOINT"}, desc: "ECS API endpoint override (server power and availability zone, which SDRS does not report); default: the regional ECS endpoint."},
 			{name: "cbr_endpoint", env: []string{"HW_CBR_ENDPOINT"}, desc: "CBR API endpoint override; default: the regional CBR endpoint."},

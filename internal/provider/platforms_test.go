@@ -100,3 +100,18 @@ func TestVendorCredentialsMaskedInLogs(t *testing.T) {
 		t.Fatalf("secrets not masked: %s", out)
 	}
 }
+
+// region_project_ids / cbr_region_endpoints: "region=value" pairs; a malformed or repeated
+// region is refused at configure (never half-read).
+func TestRegionPairs(t *testing.T) {
+	got, err := regionPairs(map[string]string{"region_project_ids": " cn-east-3 = p1 ,cn-south-1=p2,"}, "region_project_ids", "project_id")
+	if err != nil || len(got) != 2 || got["cn-east-3"] != "p1" || got["cn-south-1"] != "p2" {
+		t.Fatalf("pairs: %v %v", got, err)
+	}
+	for _, bad := range []string{"cn-east-3", "=p1", "cn-east-3=", "cn-east-3=p1,cn-east-3=p2"} {
+		if _, err := regionPairs(map[string]string{"region_project_ids": bad}, "region_project_ids", "project_id"); err == nil ||
+			!strings.Contains(err.Error(), "region_project_ids") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}

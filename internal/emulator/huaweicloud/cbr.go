@@ -48,12 +48,23 @@ func writeCBRErr(w http.ResponseWriter, err error) {
 	writeJSON(w, ce.status, map[string]string{"error_code": ce.code, "error_msg": ce.msg})
 }
 
+// serveCBR routes /v3/{project_id}/…. A project ID is per region: a region's own endpoint
+// (RegionURL) serves that region's project only; the shared endpoint serves every project the
+// account has, and a region's own project selects that region (its vaults, as at its endpoint).
 func (e *Emulator) serveCBR(w http.ResponseWriter, r *http.Request, p []string) {
-	if p[1] != e.opts.ProjectID {
+	ctx := r.Context()
+	if region, ok := ctx.Value(regionKey{}).(string); ok && region != "" {
+		if p[1] != e.projectOf(region) {
+			writeErr(w, &apiError{400, "BackupService.0006", "Invalid project ID: " + p[1] + " is not a project of " + region, true})
+			return
+		}
+	} else if region, known := e.regionOfProject(p[1]); region != "" {
+		ctx = context.WithValue(ctx, regionKey{}, region)
+	} else if !known {
 		writeErr(w, &apiError{400, "BackupService.0006", "Invalid project ID", true})
 		return
 	}
-	ctx := r.Context()
+	ctx = context.WithValue(ctx, projectKey{}, p[1])
 	p = p[2:]
 	var res any
 	status := http.StatusOK
@@ -97,10 +108,10 @@ func (e *Emulator) showVault(ctx context.Context, id string) (any, error) {
 	}
 	region, _ := ctx.Value(regionKey{}).(string)
 	for _, v := range vs {
-		if v.ID != id || (region != "" && v.Region != region) {
+		if v.ID != id || (region != "" && v.Region != region) || !e.visible(ctx, v.Region) {
 			continue
 		}
-		return map[string]any{"vault": map[string]any{"id": v.ID, "name": "vault-" + v.ID, "project_id": e.opts.ProjectID,
+		return map[string]any{"vault": map[string]any{"id": v.ID, "name": "vault-" + v.ID, "project_id": e.projectOf(v.Region),
 			"provider_id": "0daac4c5-6707-4851-97ba-169e36266b66", "resources": []any{},
 			"billing": map[string]any{"protect_type": v.Purpose, "object_type": "server", "cloud_type": "public",
 				"consistent_level": "crash_consistent", "charging_mode": "post_paid", "size": 100, "allocated": 0, "used": 0,
@@ -111,6 +122,16 @@ func (e *Emulator) showVault(ctx context.Context, id string) (any, error) {
 
 // regionKey marks a request that came through a region's own endpoint (Server.RegionURL).
 type regionKey struct{}
+
+// projectKey is the project in a CBR request's path.
+type projectKey struct{}
+
+// visible reports whether an object of region is seen under the request's project: a project
+// is one region's (SetRegionProject; regions without their own are Options.ProjectID's).
+func (e *Emulator) visible(ctx context.Context, region string) bool {
+	p, ok := ctx.Value(projectKey{}).(string)
+	return !ok || region == "" || e.projectOf(region) == p
+}
 
 // recordStatus is a replication record's status (waiting_replicate, replicating, success, fail).
 func recordStatus(rep platform.BackupReplica) string {
@@ -157,7 +178,7 @@ func (e *Emulator) backupJSON(b platform.Backup, reps []platform.BackupReplica) 
 		}
 		records = append(records, map[string]any{
 			"id": rep.ID, "source_backup_id": rep.BackupID, "destination_backup_id": rep.ReplicaBackupID,
-			"destination_region": rep.DestinationRegion, "destination_project_id": e.opts.ProjectID,
+			"destination_region": rep.DestinationRegion, "destination_project_id": e.projectOf(rep.DestinationRegion),
 			"destination_vault_id": rep.DestinationVaultID, "source_region": rep.SourceRegion,
 			"source_project_id": e.opts.ProjectID, "vault_id": b.VaultID, "status": recordStatus(rep),
 			"extra_info": map[string]any{"progress": rep.Progress, "fail_reason": rep.LastError,
@@ -167,7 +188,7 @@ func (e *Emulator) backupJSON(b platform.Backup, reps []platform.BackupReplica) 
 	return map[string]any{
 		"id": b.ID, "name": name, "description": desc, "status": status, "image_type": image,
 		"resource_type": rtype, "resource_id": b.SourceID, "resource_size": b.SizeGB, "vault_id": b.VaultID,
-		"project_id": e.opts.ProjectID, "provider_id": "0daac4c5-6707-4851-97ba-169e36266b66",
+		"project_id": e.projectOf(b.Region), "provider_id": "0daac4c5-6707-4851-97ba-169e36266b66",
 		"extend_info":         map[string]any{"contain_system_disk": b.IncludesSystemDisk, "encrypted": false},
 		"replication_records": records, "checkpoint_id": "", "parent_id": b.SourceBackupID,
 	}
@@ -186,7 +207,9 @@ func (e *Emulator) listBackups(ctx context.Context) (any, error) {
 	}
 	out := []map[string]any{}
 	for _, b := range bs {
-		out = append(out, e.backupJSON(b, reps))
+		if e.visible(ctx, b.Region) { // the project's region only
+			out = append(out, e.backupJSON(b, reps))
+		}
 	}
 	return map[string]any{"backups": out, "count": len(out)}, nil
 }
@@ -202,6 +225,9 @@ func (e *Emulator) showBackup(ctx context.Context, id string) (any, error) {
 	b, err := e.sb.GetBackup(ctx, id)
 	if err != nil {
 		return nil, err
+	}
+	if !e.visible(ctx, b.Region) {
+		return nil, &cbrError{404, "", "backup " + id + " not found"}
 	}
 	return map[string]any{"backup": e.backupJSON(b, reps)}, nil
 }
@@ -272,6 +298,13 @@ func (e *Emulator) replicate(ctx context.Context, backupID string, r *http.Reque
 	}
 	if strings.ContainsAny(rq.Description, "<>") {
 		return nil, &cbrError{400, "BackupService.0007", "description must not contain < or >"}
+	}
+	// destination_project_id is "Project ID of the destination region" (CopyBackup): another
+	// region's project is refused with BackupService.1011, "The destination project does not
+	// support replication" (Error Codes, https://support.huaweicloud.com/intl/en-us/api-cbr/ErrorCode.html).
+	if want := e.projectOf(rq.DestinationRegion); rq.DestinationProjectID != want {
+		return nil, &cbrError{400, "BackupService.1011", "The destination project does not support replication: " +
+			rq.DestinationProjectID + " is not a project of " + rq.DestinationRegion}
 	}
 	reps, err := e.sb.ListReplicas(ctx)
 	if err != nil {

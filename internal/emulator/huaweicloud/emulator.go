@@ -69,6 +69,45 @@ type Emulator struct {
 	domains     []Domain
 	vpcs        map[string]string // id → name
 	groupParams map[string][2]string
+	// projects are the account's projects of other regions (region → project ID; a project
+	// ID is per region, as in IAM); a region not listed is served by Options.ProjectID.
+	projects map[string]string
+}
+
+// SetRegionProject gives region its own project ID (CBR then serves that region, at its own
+// endpoint, under that project only, and a replication to it must name it).
+func (b *Backdoor) SetRegionProject(region, projectID string) {
+	b.e.SetRegionProject(region, projectID)
+}
+
+// SetRegionProject gives region its own project ID.
+func (e *Emulator) SetRegionProject(region, projectID string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.projects[region] = projectID
+}
+
+// projectOf is region's project ID.
+func (e *Emulator) projectOf(region string) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if p := e.projects[region]; p != "" {
+		return p
+	}
+	return e.opts.ProjectID
+}
+
+// regionOfProject is the region whose own project id is (SetRegionProject); "" for the
+// account's default project or an unknown one.
+func (e *Emulator) regionOfProject(id string) (region string, known bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for r, p := range e.projects {
+		if p == id {
+			return r, true
+		}
+	}
+	return "", id == e.opts.ProjectID
 }
 
 // Domain is an SDRS active-active domain: two AZs whose storage replicates synchronously.
@@ -126,7 +165,7 @@ type job struct {
 // New builds an emulator over sb.
 func New(sb *sandbox.Sandbox, opts Options) *Emulator {
 	return &Emulator{sb: sb, opts: opts, jobs: map[string]*job{}, rng: rand.New(rand.NewPCG(1, 2)),
-		vpcs: map[string]string{}, groupParams: map[string][2]string{}}
+		vpcs: map[string]string{}, groupParams: map[string][2]string{}, projects: map[string]string{}}
 }
 
 // Backdoor is the test fixture: the sandbox (inventory, operation faults) with throttling at
@@ -807,8 +846,26 @@ func (e *Emulator) newJob(typ string, kind lifecycle.Kind, id string, op lifecyc
 // jobStatus derives a job's status from its entity: RUNNING while the entity is in the
 // operation's transitional state or a protected-instance job still waits for its pairs,
 // FAIL when the entity ended in error{op} (with the sandbox's message as fail_reason),
-// SUCCESS otherwise.
+// SUCCESS otherwise. A finished job's status is final (as SDRS's: a failed job stays in the
+// task center until deleted), so it is recorded the first time it is derived: a retry that
+// moves the entity on does not turn the failed job into a running or successful one.
 func (e *Emulator) jobStatus(ctx context.Context, j *job) (status, code, reason string) {
+	status, code, reason = e.deriveJobStatus(ctx, j)
+	if status == "FAIL" || status == "SUCCESS" {
+		e.mu.Lock()
+		if stored := e.jobs[j.ID]; stored != nil && stored.FailCode == "" && !stored.Done {
+			if status == "FAIL" {
+				stored.FailCode, stored.FailReason = code, reason
+			} else {
+				stored.Done = true
+			}
+		}
+		e.mu.Unlock()
+	}
+	return status, code, reason
+}
+
+func (e *Emulator) deriveJobStatus(ctx context.Context, j *job) (status, code, reason string) {
 	if j.FailCode != "" {
 		return "FAIL", j.FailCode, j.FailReason
 	}

@@ -29,7 +29,39 @@ import (
 // replicate is Replicating a Backup (CopyBackup, POST /v3/{project_id}/backups/{id}/replicate);
 // delete is Deleting a Backup of the destination backup, issued at the destination region's
 // endpoint. Regions' replication capability comes from Querying Replication Capabilities.
-// The destination project is the configured project_id (one project id per provider block).
+//
+// A project ID is per region: the destination project of Replicating a Backup
+// (replicate.destination_project_id, "Project ID of the destination region",
+// https://support.huaweicloud.com/intl/en-us/api-cbr/CopyBackup.html) is the spec's
+// DestinationProjectID (dr_backup_replica.destination_project_id), else the configured
+// project of that region (RegionProjectIDs, the provider's region_project_ids), else — for the
+// configured region only — ProjectID; with none the create is refused at plan (V-PARAMS),
+// never sent with another region's project. Calls at the destination region (its vault, the
+// replica backup, deleting it) carry that project in their path; an existing replica's
+// project is its replication record's destination_project_id.
+
+// ParamDestinationProjectID is the replica create parameter only Huawei CBR has.
+const ParamDestinationProjectID = "destination_project_id"
+
+// destinationProject is the project of region a call at that region uses: given (the spec's,
+// or a replication record's) when set, else the configured one; "" when none is known.
+func (p *Platform) destinationProject(region, given string) string {
+	switch {
+	case given != "":
+		return given
+	case p.cfg.RegionProjectIDs[region] != "":
+		return p.cfg.RegionProjectIDs[region]
+	case region == "" || region == p.cfg.Region:
+		return p.cfg.ProjectID
+	}
+	return ""
+}
+
+// missingProject is why no destination project is known for region (V-PARAMS).
+func missingProject(region string) string {
+	return fmt.Sprintf("no project of the destination region %q is known (project IDs are per region): set destination_project_id, "+
+		"or the provider's huaweicloud region_project_ids (HW_REGION_PROJECT_IDS) to include %s=<project_id>", region, region)
+}
 
 func replicaID(backup, region string) string { return backup + ":" + region }
 
@@ -38,10 +70,17 @@ func parseReplicaID(id string) (backup, region string, ok bool) {
 	return backup, region, ok && backup != "" && region != ""
 }
 
-// cbrClient is the CBR client of a region (the configured endpoint when overridden).
-func (p *Platform) cbrClient(region string) (*cbr.CbrClient, error) {
+// cbrClient is the CBR client of a region (the configured endpoint when overridden) in that
+// region's project (project: "" for the configured one).
+func (p *Platform) cbrClient(region, project string) (*cbr.CbrClient, error) {
 	if region == "" {
 		region = p.cfg.Region
+	}
+	if project == "" {
+		project = p.destinationProject(region, "")
+	}
+	if project == "" {
+		return nil, platform.Invalidf("", "huaweicloud: %s", missingProject(region))
 	}
 	ep := p.cfg.CBRRegionEndpoints[region]
 	if ep == "" {
@@ -53,12 +92,13 @@ func (p *Platform) cbrClient(region string) (*cbr.CbrClient, error) {
 		}
 		ep = "https://cbr." + region + ".myhuaweicloud.com"
 	}
+	key := ep + "|" + project
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if c := p.cbr[ep]; c != nil {
+	if c := p.cbr[key]; c != nil {
 		return c, nil
 	}
-	cred, err := basic.NewCredentialsBuilder().WithAk(p.cfg.AccessKey).WithSk(p.cfg.SecretKey).WithProjectId(p.cfg.ProjectID).SafeBuild()
+	cred, err := basic.NewCredentialsBuilder().WithAk(p.cfg.AccessKey).WithSk(p.cfg.SecretKey).WithProjectId(project).SafeBuild()
 	if err != nil {
 		return nil, platform.Invalidf("", "huaweicloud credentials: %v", err)
 	}
@@ -71,7 +111,7 @@ func (p *Platform) cbrClient(region string) (*cbr.CbrClient, error) {
 	if p.cbr == nil {
 		p.cbr = map[string]*cbr.CbrClient{}
 	}
-	p.cbr[ep] = c
+	p.cbr[key] = c
 	return c, nil
 }
 
@@ -96,9 +136,10 @@ func cbrRawDef(path string, list bool) *def.HttpRequestDef {
 	return b.Build()
 }
 
-// showBackup reads a backup (Querying a Specified Backup); found is false when it is gone.
-func (p *Platform) showBackup(region, id string) (obj, bool, error) {
-	c, err := p.cbrClient(region)
+// showBackup reads a backup (Querying a Specified Backup) at region in project ("": the
+// configured ones); found is false when it is gone.
+func (p *Platform) showBackup(region, project, id string) (obj, bool, error) {
+	c, err := p.cbrClient(region, project)
 	if err != nil {
 		return nil, false, err
 	}
@@ -120,9 +161,10 @@ func (p *Platform) showBackup(region, id string) (obj, bool, error) {
 	return o.obj("backup"), true, nil
 }
 
-// listBackups pages through Querying All Backups with their replication records.
-func (p *Platform) listBackups() ([]obj, error) {
-	c, err := p.cbrClient("")
+// listBackups pages through Querying All Backups with their replication records, at region
+// in project ("", "": the configured ones).
+func (p *Platform) listBackups(region, project string) ([]obj, error) {
+	c, err := p.cbrClient(region, project)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +207,8 @@ func (p *Platform) replicaFrom(src, rec, dest obj, destFound bool) (platform.Bac
 	region := rec.str("destination_region")
 	out := platform.BackupReplica{ID: replicaID(src.str("id"), region), BackupID: src.str("id"),
 		ReplicaBackupID: rec.str("destination_backup_id"), SourceRegion: rec.str("source_region"), DestinationRegion: region,
-		DestinationVaultID: rec.str("destination_vault_id"), SizeGB: int64(src.int("resource_size")),
+		DestinationVaultID: rec.str("destination_vault_id"), DestinationProjectID: rec.str("destination_project_id"),
+		SizeGB:   int64(src.int("resource_size")),
 		Progress: rec.obj("extra_info").int("progress")}
 	if out.SourceRegion == "" {
 		out.SourceRegion = p.cfg.Region
@@ -212,7 +255,7 @@ func (p *Platform) GetReplica(ctx context.Context, id string) (platform.BackupRe
 	if !ok {
 		return platform.BackupReplica{}, platform.NotFoundf("no replica %q (a replica id is <backup_id>:<region>)", id)
 	}
-	src, found, err := p.showBackup("", backup)
+	src, found, err := p.showBackup("", "", backup)
 	if err != nil {
 		return platform.BackupReplica{}, err
 	}
@@ -226,23 +269,41 @@ func (p *Platform) GetReplica(ctx context.Context, id string) (platform.BackupRe
 	var dest obj
 	destFound := false
 	if rec.str("status") == "success" {
-		if dest, destFound, err = p.showBackup(region, rec.str("destination_backup_id")); err != nil {
+		if dest, destFound, err = p.showBackup(region, rec.str("destination_project_id"), rec.str("destination_backup_id")); err != nil {
 			return platform.BackupReplica{}, err
 		}
 	}
 	return p.replicaFrom(src, rec, dest, destFound)
 }
 
-// ListReplicas lists every replica: one paginated backup listing serves the records and the
-// destination backups.
+// ListReplicas lists every replica: the paginated backup listing of the configured region
+// serves the records, and one listing per destination region (in its project, the records')
+// the destination backups — a backup of another region's project is not in the first.
 func (p *Platform) ListReplicas(ctx context.Context) ([]platform.BackupReplica, error) {
-	bs, err := p.listBackups()
+	bs, err := p.listBackups("", "")
 	if err != nil {
 		return nil, err
 	}
 	byID := map[string]obj{}
 	for _, b := range bs {
 		byID[b.str("id")] = b
+	}
+	listed := map[[2]string]bool{{p.cfg.Region, p.destinationProject(p.cfg.Region, "")}: true}
+	for _, b := range bs {
+		for _, r := range b.list("replication_records") {
+			dst := [2]string{r.str("destination_region"), p.destinationProject(r.str("destination_region"), r.str("destination_project_id"))}
+			if r.str("status") != "success" || byID[r.str("destination_backup_id")] != nil || listed[dst] || dst[1] == "" {
+				continue
+			}
+			listed[dst] = true
+			more, err := p.listBackups(dst[0], dst[1])
+			if err != nil {
+				return nil, err
+			}
+			for _, m := range more {
+				byID[m.str("id")] = m
+			}
+		}
 	}
 	var out []platform.BackupReplica
 	for _, b := range bs {
@@ -269,8 +330,8 @@ func (p *Platform) ListReplicas(ctx context.Context) ([]platform.BackupReplica, 
 // /v3/{project_id}/vaults/{vault_id}, https://support.huaweicloud.com/intl/en-us/api-cbr/ShowVault.html):
 // its purpose is billing.protect_type (backup | replication); found is false when that region
 // has no such vault (a vault lives in one region, and a vault carries no region field).
-func (p *Platform) showVault(region, id string) (obj, bool, error) {
-	c, err := p.cbrClient(region)
+func (p *Platform) showVault(region, project, id string) (obj, bool, error) {
+	c, err := p.cbrClient(region, project)
 	if err != nil {
 		return nil, false, err
 	}
@@ -293,15 +354,20 @@ func (p *Platform) showVault(region, id string) (obj, bool, error) {
 }
 
 // ProposedReplicaFacts reads the source backup, the regions' capabilities and the destination
-// vault (at the destination region's endpoint: its purpose, and whether it is there at all)
-// for a replica requested with spec.
+// vault (at the destination region's endpoint, in the destination project: its purpose, and
+// whether it is there at all) for a replica requested with spec. Without a destination
+// project (V-PARAMS: MissingParams) the vault cannot be read.
 func (p *Platform) ProposedReplicaFacts(ctx context.Context, spec platform.ReplicaSpec) (lifecycle.Facts, error) {
 	f := lifecycle.Facts{Unknown: unknownFacts(), DestinationRegion: spec.DestinationRegion, ReplicationMethodPolicy: spec.Policy}
+	project := p.destinationProject(spec.DestinationRegion, spec.DestinationProjectID)
+	if project == "" && spec.DestinationRegion != "" {
+		f.MissingParams = map[string]string{ParamDestinationProjectID: missingProject(spec.DestinationRegion)}
+	}
 	switch {
-	case spec.DestinationVaultID == "" || spec.DestinationRegion == "":
+	case spec.DestinationVaultID == "" || spec.DestinationRegion == "" || project == "":
 		f.Unknown[lifecycle.FactVault] = true
 	default:
-		v, found, err := p.showVault(spec.DestinationRegion, spec.DestinationVaultID)
+		v, found, err := p.showVault(spec.DestinationRegion, project, spec.DestinationVaultID)
 		if err != nil {
 			return f, err
 		}
@@ -312,7 +378,7 @@ func (p *Platform) ProposedReplicaFacts(ctx context.Context, spec platform.Repli
 	if spec.BackupID == "" {
 		f.Unknown[lifecycle.FactBackup], f.Unknown[lifecycle.FactReplicas] = true, true
 	} else {
-		src, found, err := p.showBackup("", spec.BackupID)
+		src, found, err := p.showBackup("", "", spec.BackupID)
 		if err != nil {
 			return f, err
 		}
@@ -334,7 +400,7 @@ func (p *Platform) ProposedReplicaFacts(ctx context.Context, spec platform.Repli
 				case "waiting_replicate", "replicating":
 					f.ReplicaInDestination = true
 				case "success":
-					_, destFound, err := p.showBackup(spec.DestinationRegion, rec.str("destination_backup_id"))
+					_, destFound, err := p.showBackup(spec.DestinationRegion, rec.str("destination_project_id"), rec.str("destination_backup_id"))
 					if err != nil {
 						return f, err
 					}
@@ -355,7 +421,7 @@ func (p *Platform) ProposedReplicaFacts(ctx context.Context, spec platform.Repli
 
 // capabilities: Querying Replication Capabilities → region → destinations.
 func (p *Platform) capabilities() (map[string]map[string]bool, error) {
-	c, err := p.cbrClient("")
+	c, err := p.cbrClient("", "")
 	if err != nil {
 		return nil, err
 	}
@@ -394,8 +460,8 @@ func (p *Platform) CreateReplica(ctx context.Context, spec platform.ReplicaSpec,
 		// manage (no resource sets ReplicaSpec.Policy); a caller that asks is told so.
 		return platform.BackupReplica{}, platform.Invalidf("", "policy-based replication is done by CBR policies, which the huaweicloud driver does not manage")
 	}
-	if err := p.createToken(token, fmt.Sprintf("replica/%q/%q/%q/%q/%q/%v", spec.BackupID, spec.DestinationRegion,
-		spec.DestinationVaultID, spec.Name, spec.Description, spec.EnableAcceleration)); err != nil {
+	if err := p.createToken(token, fmt.Sprintf("replica/%q/%q/%q/%q/%q/%v/%q", spec.BackupID, spec.DestinationRegion,
+		spec.DestinationVaultID, spec.Name, spec.Description, spec.EnableAcceleration, spec.DestinationProjectID)); err != nil {
 		return platform.BackupReplica{}, err
 	}
 	id := replicaID(spec.BackupID, spec.DestinationRegion)
@@ -414,12 +480,19 @@ func (p *Platform) CreateReplica(ctx context.Context, spec platform.ReplicaSpec,
 	return p.GetReplica(ctx, id)
 }
 
+// copyBackup is Replicating a Backup (CopyBackup, POST /v3/{project_id}/backups/{backup_id}/replicate,
+// https://support.huaweicloud.com/intl/en-us/api-cbr/CopyBackup.html) with the destination
+// region's project; without one it is refused here, never sent with another region's project.
 func (p *Platform) copyBackup(spec platform.ReplicaSpec) error {
-	c, err := p.cbrClient("")
+	project := p.destinationProject(spec.DestinationRegion, spec.DestinationProjectID)
+	if project == "" {
+		return platform.Invalidf("", "huaweicloud: %s", missingProject(spec.DestinationRegion))
+	}
+	c, err := p.cbrClient("", "")
 	if err != nil {
 		return err
 	}
-	body := &cbrmodel.BackupReplicateReqBody{DestinationProjectId: p.cfg.ProjectID, DestinationRegion: spec.DestinationRegion,
+	body := &cbrmodel.BackupReplicateReqBody{DestinationProjectId: project, DestinationRegion: spec.DestinationRegion,
 		DestinationVaultId: spec.DestinationVaultID, EnableAcceleration: ptr(spec.EnableAcceleration)}
 	if spec.Name != "" {
 		body.Name = ptr(spec.Name)
@@ -444,7 +517,7 @@ func (p *Platform) invokeReplica(ctx context.Context, id string, op lifecycle.Op
 			return nil
 		}
 		return p.copyBackup(platform.ReplicaSpec{BackupID: cur.BackupID, DestinationRegion: cur.DestinationRegion,
-			DestinationVaultID: cur.DestinationVaultID})
+			DestinationVaultID: cur.DestinationVaultID, DestinationProjectID: cur.DestinationProjectID})
 	case lifecycle.OpDelete:
 		if cur.State == lifecycle.Deleting {
 			return nil
@@ -453,7 +526,7 @@ func (p *Platform) invokeReplica(ctx context.Context, id string, op lifecycle.Op
 			return &platform.Error{Class: platform.ClassPreconditionFailed, Code: platform.CodeInvalidStatus,
 				Message: "replica " + id + " has no destination backup to delete (" + string(cur.State) + ")"}
 		}
-		c, err := p.cbrClient(cur.DestinationRegion)
+		c, err := p.cbrClient(cur.DestinationRegion, cur.DestinationProjectID)
 		if err != nil {
 			return err
 		}

@@ -14,12 +14,17 @@ import (
 func newDriver(t *testing.T, s *emu.Server, cacheTTL time.Duration) *huaweicloud.Platform {
 	t.Helper()
 	p, err := huaweicloud.New(huaweicloud.Config{AccessKey: emu.TestAccessKey, SecretKey: emu.TestSecretKey,
-		Region: "cn-shanghai", ProjectID: emu.TestProjectID, SDRSEndpoint: s.URL, ECSEndpoint: s.URL, CBREndpoint: s.URL, ReadCacheTTL: cacheTTL})
+		Region: "cn-shanghai", ProjectID: emu.TestProjectID, SDRSEndpoint: s.URL, ECSEndpoint: s.URL, CBREndpoint: s.URL, ReadCacheTTL: cacheTTL,
+		// the replicas' destination region has its own project (project IDs are per region)
+		RegionProjectIDs: map[string]string{"cn-beijing": beijingProject}})
+	s.Backdoor().SetRegionProject("cn-beijing", beijingProject)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return p
 }
+
+const beijingProject = "b3e1c0a5d2f94e6a8c7b9d0e1f2a3b4c"
 
 // groupParams gives each group the active-active domain between its zones and a VPC, made
 // through the emulator's backdoor (Creating a Protection Group needs both).

@@ -3,6 +3,7 @@ package huaweicloud
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -138,6 +139,9 @@ type countingEmulator struct {
 	e       *emu.Emulator
 	vpc     string // a VPC the emulator knows
 	actions atomic.Int64
+	// throttle, when set, answers a request 429 APIGW.0308 (the API gateway's flow control)
+	// when it returns true: a fault aimed at particular calls.
+	throttle atomic.Pointer[func(r *http.Request) bool]
 }
 
 func startCounting(t *testing.T) *countingEmulator {
@@ -153,6 +157,12 @@ func startCounting(t *testing.T) *countingEmulator {
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/action") {
 			c.actions.Add(1)
+		}
+		if f := c.throttle.Load(); f != nil && (*f)(r) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusTooManyRequests)
+			_, _ = w.Write([]byte(`{"error_code":"APIGW.0308","error_msg":"The throttling threshold has been reached"}`))
+			return
 		}
 		e.ServeHTTP(w, r)
 	}))
@@ -229,6 +239,99 @@ func must(t *testing.T, err error) {
 	}
 }
 
+// eastProject is the account's project in cn-east-3 (a project ID is per region).
+const eastProject = "e0b97bac532c4c5196fa4b3a32253be4"
+
+// Replicating a Backup takes the destination region's project (project IDs are per region):
+// the spec's, else the configured one of the region (region_project_ids), else — for the
+// configured region only — project_id. With none the create's facts say so (V-PARAMS) and the
+// driver sends nothing; another region's project is refused by CBR (BackupService.1011); the
+// destination's vault, replica backup and delete use the destination project (the record's).
+func TestReplicaDestinationProject(t *testing.T) {
+	c := startCounting(t)
+	p := c.driver(t, emu.TestSecretKey)
+	p.cfg.CBREndpoint = c.url
+	p.cfg.CBRRegionEndpoints = map[string]string{"cn-east-3": c.regionURL(t, "cn-east-3")}
+	c.e.SetRegionProject("cn-east-3", eastProject)
+	ctx := context.Background()
+	src, err := c.sb.PutSite(ctx, platform.Site{Region: "cn-north-4", Zone: "cn-north-4a", Healthy: true, ReplicationCapable: true})
+	must(t, err)
+	_, err = c.sb.PutSite(ctx, platform.Site{Region: "cn-east-3", Zone: "cn-east-3a", Healthy: true, ReplicationCapable: true})
+	must(t, err)
+	srv, err := c.sb.PutServer(ctx, platform.Server{SiteID: src.ID, Name: "web", PowerState: platform.PowerRunning})
+	must(t, err)
+	bv, _ := c.sb.PutVault(ctx, platform.Vault{Region: "cn-north-4", Purpose: platform.VaultBackup})
+	rv, _ := c.sb.PutVault(ctx, platform.Vault{Region: "cn-east-3", Purpose: platform.VaultReplication})
+	b, err := c.sb.PutBackup(ctx, platform.Backup{Kind: platform.BackupKindServer, SourceID: srv.ID, IncludesSystemDisk: true,
+		Status: platform.BackupAvailable, Region: "cn-north-4", VaultID: bv.ID, SizeGB: 1})
+	must(t, err)
+	spec := platform.ReplicaSpec{BackupID: b.ID, DestinationRegion: "cn-east-3", DestinationVaultID: rv.ID, Name: "r1"}
+
+	// no project known for cn-east-3: V-PARAMS' fact, the vault unread, nothing replicated
+	f, err := p.ProposedReplicaFacts(ctx, spec)
+	must(t, err)
+	if !strings.Contains(f.MissingParams[ParamDestinationProjectID], `"cn-east-3"`) || !f.Unknown[lifecycle.FactVault] {
+		t.Fatalf("facts without a destination project: %+v", f)
+	}
+	if _, err := p.CreateReplica(ctx, spec, ""); !platform.IsInvalid(err) || !strings.Contains(err.Error(), "region_project_ids") {
+		t.Fatalf("a replica without a destination project: %v", err)
+	}
+	if reps, _ := c.sb.ListReplicas(ctx); len(reps) != 0 {
+		t.Fatalf("replicated without a destination project: %+v", reps)
+	}
+	// the provider's project (cn-north-4's) named for cn-east-3: CBR refuses (BackupService.1011)
+	wrong := spec
+	wrong.DestinationProjectID = emu.TestProjectID
+	if _, err := p.CreateReplica(ctx, wrong, ""); !platform.IsPreconditionFailed(err) || !strings.Contains(err.Error(), "BackupService.1011") {
+		t.Fatalf("another region's project: %v", err)
+	}
+	// ... and its vault cannot be read at cn-east-3 under that project
+	if _, err := p.ProposedReplicaFacts(ctx, wrong); err == nil || !strings.Contains(err.Error(), "BackupService.0006") {
+		t.Fatalf("the destination vault read in another region's project: %v", err)
+	}
+	// the region's project from the configuration, or from the spec
+	for _, how := range []string{"config", "spec"} {
+		s := spec
+		if how == "config" {
+			p.cfg.RegionProjectIDs = map[string]string{"cn-east-3": eastProject}
+		} else {
+			p.cfg.RegionProjectIDs, s.DestinationProjectID = nil, eastProject
+		}
+		f, err := p.ProposedReplicaFacts(ctx, s)
+		if err != nil || len(f.MissingParams) != 0 || f.VaultPurpose != "replication" || f.VaultRegion != "cn-east-3" {
+			t.Fatalf("%s: facts with the destination project: %+v %v", how, f, err)
+		}
+	}
+	r, err := p.CreateReplica(ctx, platform.ReplicaSpec{BackupID: b.ID, DestinationRegion: "cn-east-3", DestinationVaultID: rv.ID,
+		Name: "r1", DestinationProjectID: eastProject}, "")
+	must(t, err)
+	var o lifecycle.Observation
+	for i := 0; i < 50 && o.State != lifecycle.Available; i++ {
+		c.clk.Advance(30 * time.Second)
+		o, err = p.Observe(ctx, lifecycle.BackupReplica, r.ID)
+		must(t, err)
+	}
+	// read back (the replica backup at cn-east-3, in its project: the record's) with nothing configured
+	p.cfg.RegionProjectIDs = nil
+	got, err := p.GetReplica(ctx, r.ID)
+	if err != nil || got.State != lifecycle.Available || got.DestinationProjectID != eastProject {
+		t.Fatalf("the replica: %+v %v", got, err)
+	}
+	// listed too: the source region's backup list does not hold the replica backup (another
+	// region's project), which is listed at its region once
+	if all, err := p.ListReplicas(ctx); err != nil || len(all) != 1 || all[0].ID != r.ID || all[0].State != lifecycle.Available {
+		t.Fatalf("listed replicas: %+v %v", all, err)
+	}
+	must(t, p.Invoke(ctx, lifecycle.BackupReplica, r.ID, lifecycle.OpDelete, "", nil))
+	for i := 0; i < 50; i++ {
+		c.clk.Advance(30 * time.Second)
+		if _, err = p.GetReplica(ctx, r.ID); platform.IsNotFound(err) {
+			return
+		}
+	}
+	t.Fatalf("the replica was not deleted: %v", err)
+}
+
 // A failed SDRS job ends in error{op} with the job's failure reason as last_error; the retry
 // from error{op} succeeds.
 func TestFailedJobIsErrorOp(t *testing.T) {
@@ -251,6 +354,72 @@ func TestFailedJobIsErrorOp(t *testing.T) {
 	must(t, p.Invoke(ctx, lifecycle.ProtectionGroup, g.ID, lifecycle.OpEnableProtection, "t-2", nil))
 	if o := c.settle(t, p, g.ID); o.State != lifecycle.Replicating {
 		t.Fatalf("retry from error{enable_protection}: %s", lifecycle.RenderState(o.State, o.FailedOp))
+	}
+	// a finished job's status is final: the failed one stays a failure job in the task center
+	// (until deleted on request) after the retry succeeded
+	if jobs, err := fresh.ListFailureJobs(ctx, g.ID); err != nil || len(jobs) != 1 || jobs[0].ErrorCode != "SDRS.1027" {
+		t.Fatalf("failure jobs after the retry: %+v %v", jobs, err)
+	}
+}
+
+// A failed group's last_error is the failed job's reason, never the bare status because the
+// lookup of the job was throttled: the task center's failure jobs (and the job) read with
+// 429s answer a retryable error, which the provider's retry layer repeats, not
+// "SDRS status error-starting". Both with the shared read snapshot (the provider's setting)
+// and without.
+func TestLastErrorNotLostToThrottledLookup(t *testing.T) {
+	for _, ttl := range []time.Duration{-1, 30 * time.Second} {
+		t.Run(fmt.Sprintf("ttl=%v", ttl), func(t *testing.T) {
+			c := startCounting(t)
+			p := c.driver(t, emu.TestSecretKey)
+			ctx := context.Background()
+			g := c.group(t, p)
+			must(t, c.sb.FailNext(ctx, lifecycle.ProtectionGroup, lifecycle.OpEnableProtection, 1))
+			must(t, p.Invoke(ctx, lifecycle.ProtectionGroup, g.ID, lifecycle.OpEnableProtection, "t-1", nil))
+			c.settle(t, p, g.ID)
+			// a plan's refresh in a new process, while the gateway throttles the lookups
+			fresh, err := New(Config{AccessKey: emu.TestAccessKey, SecretKey: emu.TestSecretKey, Region: "cn-north-4", ProjectID: emu.TestProjectID,
+				SDRSEndpoint: c.url, ECSEndpoint: c.url, ReadCacheTTL: ttl})
+			must(t, err)
+			var left atomic.Int64
+			left.Store(5)
+			f := func(r *http.Request) bool {
+				return (strings.Contains(r.URL.Path, "/task-center/") || strings.Contains(r.URL.Path, "/jobs/")) && left.Add(-1) >= 0
+			}
+			c.throttle.Store(&f)
+			for _, read := range []struct {
+				name string
+				get  func() (string, error)
+			}{
+				{"GetGroup", func() (string, error) { fg, err := fresh.GetGroup(ctx, g.ID); return fg.LastError, err }},
+				{"ListGroups", func() (string, error) {
+					gs, err := fresh.ListGroups(ctx)
+					for _, x := range gs {
+						if x.ID == g.ID {
+							return x.LastError, err
+						}
+					}
+					return "", err
+				}},
+				{"Observe (the process that started the job)", func() (string, error) {
+					o, err := p.Observe(ctx, lifecycle.ProtectionGroup, g.ID)
+					return o.LastError, err
+				}},
+			} {
+				left.Store(5)
+				msg, err := read.get()
+				if err == nil && !strings.Contains(msg, "SDRS.1027") {
+					t.Errorf("%s: last_error %q with the failure-job lookup throttled (want the job's reason, or a retryable error)", read.name, msg)
+				}
+				if err != nil && !platform.IsRetryable(err) {
+					t.Errorf("%s: %v is not retryable", read.name, err)
+				}
+				left.Store(0)
+				if msg, err := read.get(); err != nil || !strings.Contains(msg, "SDRS.1027") {
+					t.Errorf("%s unthrottled: %q %v", read.name, msg, err)
+				}
+			}
+		})
 	}
 }
 
@@ -346,6 +515,8 @@ func TestReplicaFailureAndRefusals(t *testing.T) {
 	p := c.driver(t, emu.TestSecretKey)
 	p.cfg.Region = "cn-north-4"
 	p.cfg.CBREndpoint = c.url
+	c.e.SetRegionProject("cn-east-3", eastProject)
+	p.cfg.RegionProjectIDs = map[string]string{"cn-east-3": eastProject}
 	ctx := context.Background()
 	src, err := c.sb.PutSite(ctx, platform.Site{Region: "cn-north-4", Zone: "cn-north-4a", Healthy: true, ReplicationCapable: true})
 	must(t, err)

@@ -60,7 +60,12 @@ type Config struct {
 	// CBRRegionEndpoints override the CBR endpoint of single regions (region → URL), e.g. a
 	// replica's destination region; a region not listed uses CBREndpoint.
 	CBRRegionEndpoints map[string]string
-	Timeout            time.Duration
+	// RegionProjectIDs are the account's project IDs of other regions (region → project ID):
+	// a replica's destination project when its spec names none (Replicating a Backup takes the
+	// destination region's project, and a project ID is per region). The configured region's
+	// project is ProjectID.
+	RegionProjectIDs map[string]string
+	Timeout          time.Duration
 	// ReadCacheTTL is how long the shared read snapshot serves reads (snapshot.go); 0 means
 	// one second, negative turns the cache off.
 	ReadCacheTTL time.Duration
@@ -160,7 +165,9 @@ func (p *Platform) Capabilities() *lifecycle.Capabilities {
 		Platform: "huaweicloud",
 		Kinds:    []lifecycle.Kind{lifecycle.ProtectionGroup, lifecycle.BackupReplica},
 		// Creating a Protection Group needs the active-active domain and the production VPC.
-		Params: map[lifecycle.Kind][]string{lifecycle.ProtectionGroup: {ParamDomainID, ParamSourceVPCID}},
+		// Replicating a Backup needs the destination region's project.
+		Params: map[lifecycle.Kind][]string{lifecycle.ProtectionGroup: {ParamDomainID, ParamSourceVPCID},
+			lifecycle.BackupReplica: {ParamDestinationProjectID}},
 		Manual: map[lifecycle.Kind]map[lifecycle.Op]string{
 			lifecycle.ProtectionGroup: {
 				lifecycle.OpAddMember: "SDRS creates a replication pair per disk of a protected server: protect the server (server_ids) instead, " +
@@ -433,7 +440,9 @@ func (p *Platform) groupFrom(ctx context.Context, g obj, insts, reps []obj, serv
 		out.DRServers = append(out.DRServers, tw)
 	}
 	if st == lifecycle.Error {
-		out.LastError = p.lastError(ctx, out.ID, g.str("status"))
+		if out.LastError, err = p.lastError(ctx, out.ID, g.str("status")); err != nil {
+			return platform.ProtectionGroup{}, err
+		}
 	}
 	out.Observed = p.observation(out)
 	activeAZ, standbyAZ := out.SourceZone, out.TargetZone
@@ -516,24 +525,36 @@ func (p *Platform) observation(g platform.ProtectionGroup) lifecycle.Observation
 }
 
 // lastError is the failed job's reason: the job this process started (ShowJobStatus), else the
-// group's latest failure job in the task center (ListFailureJobs), else the status itself.
-func (p *Platform) lastError(ctx context.Context, groupID, status string) string {
+// group's latest failure job in the task center (ListFailureJobs), else the status itself (no
+// failure job: e.g. cleared with clear_failure_jobs). A lookup that fails is the read's error
+// (retryable when throttled: the provider's retry layer repeats the read), never the bare
+// status: a throttled lookup once showed "SDRS status error-starting" as last_error in a
+// refresh under throttling (TestLastErrorNotLostToThrottledLookup).
+func (p *Platform) lastError(ctx context.Context, groupID, status string) (string, error) {
 	p.mu.Lock()
 	jobID := p.jobs[groupID]
 	p.mu.Unlock()
 	if jobID != "" {
-		if j, err := p.client.ShowJobStatus(&model.ShowJobStatusRequest{JobId: jobID}); err == nil && j.Status != nil && j.Status.Value() == "FAIL" {
-			return jobReason(deref(j.ErrorCode), deref(j.FailReason), status)
-		}
-	}
-	if fj, err := p.listAll("/v1/{project_id}/task-center/failure-jobs", "failure_jobs", groupID, "list failure jobs"); err == nil {
-		for i := len(fj) - 1; i >= 0; i-- {
-			if fj[i].str("resource_id") == groupID {
-				return jobReason(fj[i].str("error_code"), fj[i].str("fail_reason"), status)
+		j, err := p.client.ShowJobStatus(&model.ShowJobStatusRequest{JobId: jobID})
+		if err != nil {
+			if werr := wrap(err, "show job "+jobID); platform.IsRetryable(werr) {
+				return "", werr
 			}
+			// the job is gone (SDRS keeps jobs for a while): the task center has its record
+		} else if j.Status != nil && j.Status.Value() == "FAIL" {
+			return jobReason(deref(j.ErrorCode), deref(j.FailReason), status), nil
 		}
 	}
-	return "SDRS status " + status
+	fj, err := p.listAll("/v1/{project_id}/task-center/failure-jobs", "failure_jobs", groupID, "list failure jobs")
+	if err != nil {
+		return "", err
+	}
+	for i := len(fj) - 1; i >= 0; i-- {
+		if fj[i].str("resource_id") == groupID {
+			return jobReason(fj[i].str("error_code"), fj[i].str("fail_reason"), status), nil
+		}
+	}
+	return "SDRS status " + status, nil
 }
 
 func jobReason(code, reason, status string) string {
