@@ -150,7 +150,7 @@ func (r *backupReplicaResource) ModifyPlan(ctx context.Context, req resource.Mod
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		if replacing(req, "backup_id", "description", "destination_region", "destination_vault_id", "enable_acceleration", "name") {
+		if replacing(req, "backup_id", "description", "destination_region", "destination_vault_id", "enable_acceleration", "name", "destination_project_id") {
 			r.engine.planReplace(ctx, r.data, state.ID.ValueString(), lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}}, r.data.options(false), &resp.Diagnostics)
 			return
 		}
