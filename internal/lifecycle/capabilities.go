@@ -21,6 +21,19 @@ type Capabilities struct {
 	// reading one is decided at plan as "may lose data" (it needs allow_data_loss); other
 	// preconditions reading one are left to the platform.
 	Unobservable []string
+	// MemberLimit is, per kind, the most members (replication pairs) one object may hold, when
+	// the platform has such a limit (Alibaba EBS: 17 pairs per replica group,
+	// AddDiskReplicaPair, OperationDenied.PairsExceedInGroup). Absent or 0: no limit. add_member
+	// refuses beyond it (V-GRP-MEMBERS), at plan, counting the members the plan adds.
+	MemberLimit map[Kind]int
+}
+
+// MaxMembers returns the most members an object of kind may hold on the platform (0: no limit).
+func (c *Capabilities) MaxMembers(k Kind) int {
+	if c == nil {
+		return 0
+	}
+	return c.MemberLimit[k]
 }
 
 // unobservable returns those of facts the platform never reports.

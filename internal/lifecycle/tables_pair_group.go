@@ -204,6 +204,31 @@ func pActiveServersStopped(rule string) Precondition {
 	}
 }
 
+// PreconditionMemberLimit names add_member's precondition that the group has room for one
+// more pair on its platform (Capabilities.MemberLimit); platforms report its refusal with their
+// own code (Alibaba OperationDenied.PairsExceedInGroup).
+const PreconditionMemberLimit = "below_member_limit"
+
+// pMemberLimit is V-GRP-MEMBERS' limit of pairs per group where the platform has one
+// (Alibaba EBS AddDiskReplicaPair: "Up to 17 replication pairs can be added to a single
+// replication pair-consistent group", https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ebs-2021-07-30-adddiskreplicapair;
+// vendor-lifecycles §1.2/§1.3 [A1][A10]). The limit is the platform's (o.Platform, which
+// Check and Plan fill from Options.Platform); the planner counts the members a plan adds
+// through add_member's Effect, so the pair beyond the limit is refused at plan.
+func pMemberLimit() Precondition {
+	return Precondition{
+		Rule: "V-GRP-MEMBERS", Name: PreconditionMemberLimit, Requirement: "needs room in the group for one more pair",
+		Facts:   []string{FactMembers},
+		Applies: func(o *Observation) bool { return o.Platform.MaxMembers(ProtectionGroup) > 0 },
+		Test: func(o *Observation) (bool, string) {
+			limit := o.Platform.MaxMembers(ProtectionGroup)
+			return o.Facts.MemberCount < limit, fmt.Sprintf("%s would hold more than %d pairs, the most %s allows in one group (it has %d before this one)",
+				quoteName(o), limit, o.Platform.name(), o.Facts.MemberCount)
+		},
+		Remedy: "Put the further pairs in another group.",
+	}
+}
+
 // Pair and group effects.
 
 func effFirstSync(f *Facts)   { f.FirstSyncDone = true }
@@ -455,6 +480,7 @@ func groupTable() *KindTable {
 				Description: "Add a replication pair to the group.",
 				Params:      []string{ParamPairID},
 				Preconditions: []Precondition{
+					pMemberLimit(),
 					{
 						Rule: "V-GRP-MEMBERS", Name: "candidate_free", Requirement: "needs a pair that belongs to no other group",
 						Facts:   []string{FactCandidate},
