@@ -41,10 +41,13 @@
 //     OperationDenied.OperateNotAllowedForPrimary (403).
 //   - Quotas: Backdoor.SetQuota limits the pairs or groups the account holds (the sandbox's
 //     SetQuota); a create beyond it is answered OperationDenied.QuotaExceed (403).
+//   - Pairs per group: New gives the sandbox the EBS limit of MaxPairsPerGroup (17) pairs per
+//     replica group (sandbox.SetMemberLimit); an AddDiskReplicaPair beyond it is refused by the
+//     engine's V-GRP-MEMBERS in the sandbox and answered OperationDenied.PairsExceedInGroup (403).
 //   - ECS: DescribeDisks (where a disk is) and DescribeRegions (every region with disks, the
 //     driver's search for a disk outside the replication-capable regions).
 //
 // Not emulated: OneShot synchronisation (manual_syncing), ReverseReplicate=false, drills,
-// billing (ChargeType/Period), tags and resource groups, the per-group limits
-// (PairsExceedInGroup, GroupTotalDiskCapacityLimit).
+// billing (ChargeType/Period), tags and resource groups, the per-group capacity limit
+// (GroupTotalDiskCapacityLimit).
 package alibaba

@@ -36,8 +36,19 @@ type Emulator struct {
 	credentials map[string]string // AccessKeyId → secret
 }
 
-// New returns an emulator over sb accepting the test credentials.
+// MaxPairsPerGroup is how many replication pairs one replica group holds at most
+// (AddDiskReplicaPair: "Up to 17 replication pairs can be added to a single replication
+// pair-consistent group",
+// https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ebs-2021-07-30-adddiskreplicapair;
+// vendor-lifecycles §1.3 [A1][A10]).
+const MaxPairsPerGroup = 17
+
+// New returns an emulator over sb accepting the test credentials. It gives sb the EBS limit
+// of MaxPairsPerGroup pairs per group (sandbox.SetMemberLimit): the sandbox's physics refuses
+// the pair beyond it through the engine (V-GRP-MEMBERS), and the emulator answers
+// OperationDenied.PairsExceedInGroup.
 func New(sb *sandbox.Sandbox) *Emulator {
+	sb.SetMemberLimit(MaxPairsPerGroup)
 	return &Emulator{sb: sb, credentials: map[string]string{TestAccessKeyID: TestAccessKeySecret}}
 }
 
@@ -185,6 +196,9 @@ func vendorErr(err error) *apiError {
 	case platform.ClassNotFound:
 		return errf(404, "NoSuchResource", "The specified resource does not exist. %s", msg)
 	case platform.ClassPreconditionFailed, platform.ClassConflict:
+		if pe.Code == platform.CodeMemberLimit { // AddDiskReplicaPair errorCodes
+			return errf(403, "OperationDenied.PairsExceedInGroup", "The number of pairs in the replica group exceeds the limit. %s", msg)
+		}
 		return errf(403, "OperationDenied.InvalidStatus", "The operation is not allowed in current status. %s", msg)
 	case platform.ClassRetryable:
 		if pe.Code == platform.CodeThrottling {

@@ -162,6 +162,9 @@ func (d *Driver) Close() error { return nil }
 // Inventory: a vendor platform has none.
 func (d *Driver) Inventory() (platform.Inventory, bool) { return nil, false }
 
+// MaxPairsPerGroup is the most replication pairs one replica group holds (AddDiskReplicaPair).
+const MaxPairsPerGroup = 17
+
 // Capabilities: replica pairs and groups. Operations the EBS API (as the SDK v1.63.107 offers
 // it) cannot invoke are manual steps.
 func (d *Driver) Capabilities() *lifecycle.Capabilities {
@@ -171,6 +174,10 @@ func (d *Driver) Capabilities() *lifecycle.Capabilities {
 		// No EBS or ECS API reports whether a zone is down: a failover is never known to be
 		// unforced, so it always needs allow_data_loss (R002-8) — decided at plan.
 		Unobservable: []string{lifecycle.FactSiteHealth},
+		// AddDiskReplicaPair: "Up to 17 replication pairs can be added to a single replication
+		// pair-consistent group" (OperationDenied.PairsExceedInGroup),
+		// https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ebs-2021-07-30-adddiskreplicapair
+		MemberLimit: map[lifecycle.Kind]int{lifecycle.ProtectionGroup: MaxPairsPerGroup},
 		Manual: map[lifecycle.Kind]map[lifecycle.Op]string{
 			lifecycle.ReplicationPair: {
 				// Decided from the reference (vendor-lifecycles §1.4: "Planned switchover has no

@@ -101,7 +101,7 @@ func classOf(code string, status int) platform.Class {
 	case "NoSuchResource", "InvalidReplicaPairId.NotFound", "InvalidReplicaGroupId.NotFound", "InvalidDiskId.NotFound":
 		return platform.ClassNotFound
 	case "OperationDenied.QuotaExceed", "InvalidAccountStatus.NotEnoughBalance", "OperationDenied.TooMuchEmptyGroup",
-		"OperationDenied.PairsExceedInGroup", "OperationDenied.GroupTotalDiskCapacityLimit", "QuotaExceed":
+		"OperationDenied.GroupTotalDiskCapacityLimit", "QuotaExceed":
 		return platform.ClassQuota
 	case "IdempotentParameterMismatch", "OperationDenied.OperateNotAllowedForPrimary", "OperationDenied.OperateNotAllowedForStandby",
 		"Forbidden", "Forbidden.Action", "Forbidden.RAM", "InvalidAccessKeyId.NotFound", "InvalidAccessKeyId.Inactive",
@@ -157,8 +157,13 @@ func convert(action string, err error) error {
 			code = fmt.Sprintf("HTTP%d", status)
 		}
 		e := &platform.Error{Class: class, Code: code, Message: fmt.Sprintf("%s: %s (RequestId %s)", action, msg, se.RequestId())}
-		if code == "OperationDenied.OperateNotAllowedForPrimary" || code == "OperationDenied.OperateNotAllowedForStandby" {
+		switch code {
+		case "OperationDenied.OperateNotAllowedForPrimary", "OperationDenied.OperateNotAllowedForStandby":
 			e.Rule = "R001-3"
+		case "OperationDenied.PairsExceedInGroup":
+			// AddDiskReplicaPair: the group already holds 17 pairs — the engine's member limit
+			// (V-GRP-MEMBERS, Capabilities.MemberLimit), a precondition, as in the sandbox
+			e.Rule = "V-GRP-MEMBERS"
 		}
 		return e
 	}

@@ -75,7 +75,7 @@ func TestErrorClasses(t *testing.T) {
 		{"OperationDenied.GroupHasPair", 403, platform.ClassPreconditionFailed},
 		{"OperationDenied.QuotaExceed", 403, platform.ClassQuota},
 		{"InvalidAccountStatus.NotEnoughBalance", 403, platform.ClassQuota},
-		{"OperationDenied.PairsExceedInGroup", 403, platform.ClassQuota},
+		{"OperationDenied.PairsExceedInGroup", 403, platform.ClassPreconditionFailed},
 		{"LastTokenProcessing", 403, platform.ClassRetryable},
 		{"Throttling", 400, platform.ClassRetryable},
 		{"Throttling.User", 400, platform.ClassRetryable},

@@ -245,6 +245,9 @@ func (s *Sandbox) groupMembership(ctx context.Context, t *tx, r *lifecycle.Opera
 		}
 		if add {
 			candidateFacts(ctx, t, rec, p, &obs.Facts)
+			if !slices.Contains(rec.PairIDs, pairID) { // a member already counts
+				obs.Platform = s.Capabilities() // the group's member limit, if the sandbox has one
+			}
 		} else if !slices.Contains(rec.PairIDs, pairID) {
 			return platform.Invalidf("PairNotInGroup", "pair %q is not in group %q", pairID, rec.ID)
 		}

@@ -34,6 +34,9 @@ func check(kind lifecycle.Kind, op lifecycle.Op, obs lifecycle.Observation, allo
 		return nil
 	}
 	e := platform.PreconditionFailed(vs[0].Rule, vs[0].Message)
+	if vs[0].Precondition == lifecycle.PreconditionMemberLimit {
+		e.Code = platform.CodeMemberLimit // a platform's own code for it (Alibaba PairsExceedInGroup)
+	}
 	if len(vs) > 1 {
 		for _, v := range vs[1:] {
 			e.Message += "; " + v.Message
