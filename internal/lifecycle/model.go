@@ -79,6 +79,10 @@ const (
 	OpSwitchover Op = "switchover"
 	OpFailover   Op = "failover"
 	OpReprotect  Op = "reprotect"
+	// OpRevertFailover cancels a failover: production returns to the original site in the
+	// original direction, paused; the failed-over site's writes since the failover are
+	// discarded (Alibaba Reprotect… with ReverseReplicate=false). Pairs and groups.
+	OpRevertFailover Op = "revert_failover"
 
 	// protection_group (plus OpFailover, OpReprotect)
 	OpEnableProtection  Op = "enable_protection"

@@ -86,6 +86,7 @@ var rules = []Rule{
 	{"V-PAIR-VOLUMES", kPair, "A replication pair copies one volume to a different one of the same size; the primary is not encrypted and neither volume belongs to another pair.", "check"},
 	{"V-GRP-SITES", kGroup, "A protection group protects between two different sites.", "check"},
 	{"V-PLATFORM", []Kind{ReplicationPair, ProtectionGroup, BackupReplica, RecoveryServer}, "The planner plans only with operations the platform can invoke through its API, on kinds it supports; a goal that needs a console-only step is refused at plan naming the manual step, and the next plan observes its result.", "check"},
+	{"V-REVERT", kBoth, "Reverting a failover (cancel it and restore the original direction, paused; Alibaba Reprotect with ReverseReplicate=false) runs only on a failed-over object, on a platform that offers it, and discards what was written at the failed-over site since the failover: it needs allow_data_loss and is run on request only (the revert_failover action), never chosen by the planner.", "check"},
 	{"V-MANUAL-STEP", []Kind{RecoveryServer}, "A plan never chains past an operation whose next step depends on out-of-band work (a checkpoint row: failback, then recover the local machine, then confirm); it stops there and the goal beyond it is a second apply.", "table"},
 }
 

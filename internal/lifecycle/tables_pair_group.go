@@ -229,6 +229,63 @@ func pMemberLimit() Precondition {
 	}
 }
 
+// pOldPrimaryDetached is ReprotectDiskReplicaPair's "the primary disk must be detached from its
+// ECS instance (Unattached)": the original primary volume, at the standby site after a failover.
+func pOldPrimaryDetached() Precondition {
+	return Precondition{
+		Rule: "V-PAIR-REPROT", Name: "old_primary_detached",
+		Requirement: "needs the original primary volume (now at the standby site) detached",
+		Facts:       []string{FactVolumeAttachment},
+		Test: func(o *Observation) (bool, string) {
+			return !o.Facts.StandbyVolumeAttached, fmt.Sprintf("the volume of %s at the standby site (%s) is attached", quoteName(o), o.ActiveSite.Other())
+		},
+		Remedy: "Detach the original primary volume from its server first.",
+	}
+}
+
+// revertFailoverRow is revert_failover, for pairs and groups: Alibaba ReprotectDiskReplicaPair
+// / ReprotectDiskReplicaGroup with ReverseReplicate=false — "cancel the Failovered (failovered)
+// state and restore the original replication direction"
+// (https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ebs-2021-07-30-reprotectdiskreplicapair,
+// …-reprotectdiskreplicagroup; vendor-lifecycles §1.2–1.4, §7.2: failed_over → reprotecting →
+// paused, original direction). The call is the same as reprotect's (the same region, the
+// secondary's; its usage notes, e.g. the primary disk detached, are not told apart by
+// ReverseReplicate). Production goes back to the original site, so whatever was written at the
+// failed-over site since the failover is discarded: always a data-loss step (V-REVERT). It is
+// on request only — the action dr_<kind>_revert_failover, or a goal that names it — so the
+// planner never discards those writes on its own to reach an active site (reprotect, start and
+// a move back keep them). Platforms without the call (Huawei SDRS) list it in
+// Capabilities.Manual.
+func revertFailoverRow(pre ...Precondition) *Operation {
+	return &Operation{
+		Name: OpRevertFailover, Invocable: true, OnRequest: true, From: from("failed_over", "error{reprotect}", "error{revert_failover}"),
+		Via: Reprotecting, OnSuccess: Paused, Site: SiteFlip,
+		Description: "Cancel the failover: production returns to the original site and the original replication direction, replication paused; " +
+			"what was written at the failed-over site since the failover is discarded.",
+		Preconditions: pre,
+		DataLoss: &DataLossRule{
+			Rule: "V-REVERT",
+			Why: func(o *Observation) string {
+				return fmt.Sprintf("reverting the failover of %s discards every write made at the %s site since the failover", quoteName(o), o.ActiveSite)
+			},
+			Safe:  "reprotect instead (the writes replicate back) and move production back once synchronised",
+			Notes: "the failed-over site's writes since the failover are discarded",
+		},
+		FromRule: "V-REVERT", Region: RegionTarget, Effect: effRevert,
+		FromRefusal: func(o *Observation) (string, string) {
+			return "", "Reverting cancels a failover: it runs only on a failed-over object."
+		},
+		Afterwards: "replication stays paused in the original direction: start it to resynchronise the standby site (the first synchronisation runs again before a failover).",
+	}
+}
+
+// effRevert: production is back at the original site; the standby holds writes the primary
+// never had, so a synchronisation must run again before a failover (V-FIRST-SYNC).
+func effRevert(f *Facts) {
+	swapSites(f)
+	f.FirstSyncDone = false
+}
+
 // Pair and group effects.
 
 func effFirstSync(f *Facts)   { f.FirstSyncDone = true }
@@ -307,19 +364,12 @@ func pairTable() *KindTable {
 				Name: OpReprotect, Invocable: true, From: from("failed_over", "error{reprotect}"), Via: Reprotecting, OnSuccess: Paused,
 				Description: "Reverse the replication direction after a failover: the active site replicates to the old one.",
 				Preconditions: []Precondition{notInGroup,
-					{
-						Rule: "V-PAIR-REPROT", Name: "old_primary_detached",
-						Requirement: "needs the original primary volume (now at the standby site) detached",
-						Facts:       []string{FactVolumeAttachment},
-						Test: func(o *Observation) (bool, string) {
-							return !o.Facts.StandbyVolumeAttached, fmt.Sprintf("the volume of %s at the standby site (%s) is attached", quoteName(o), o.ActiveSite.Other())
-						},
-						Remedy: "Detach the original primary volume from its server first.",
-					},
+					pOldPrimaryDetached(),
 					pStandbyHealthy("R000-2", "needs the faulty (standby) site restored", "Wait until the old production site is healthy again.")},
 				FromRule: "V-PAIR-REPROT", Region: RegionTarget, Effect: effNoFirstSync,
 				Afterwards: "replication stays paused: start it (start) to replicate from the active site to the old one (V-PAIR-REPROT).",
 			},
+			revertFailoverRow(notInGroup, pOldPrimaryDetached()),
 			{
 				Name: OpUpdate, Invocable: true, OnRequest: true, From: from("configured", "paused"),
 				Description: "Change the pair's metadata (name, description).",
@@ -475,6 +525,7 @@ func groupTable() *KindTable {
 				},
 				Afterwards: "synchronisation runs from the active site to the restored one (R000-5); moving production back is an optional planned failover (R000-6).",
 			},
+			revertFailoverRow(pNoDrill("needs no DR drill running")),
 			{
 				Name: OpAddMember, Invocable: true, OnRequest: true, From: from("configured", "paused"),
 				Description: "Add a replication pair to the group.",

@@ -44,10 +44,12 @@
 //   - Pairs per group: New gives the sandbox the EBS limit of MaxPairsPerGroup (17) pairs per
 //     replica group (sandbox.SetMemberLimit); an AddDiskReplicaPair beyond it is refused by the
 //     engine's V-GRP-MEMBERS in the sandbox and answered OperationDenied.PairsExceedInGroup (403).
+//   - ReprotectDiskReplicaPair/Group with ReverseReplicate=false is the sandbox's
+//     revert_failover (failovered → reprotecting → stopped, the original direction); a failure
+//     of either is reprotect_failed. Any value but true/false is InvalidParameter.
 //   - ECS: DescribeDisks (where a disk is) and DescribeRegions (every region with disks, the
 //     driver's search for a disk outside the replication-capable regions).
 //
-// Not emulated: OneShot synchronisation (manual_syncing), ReverseReplicate=false, drills,
-// billing (ChargeType/Period), tags and resource groups, the per-group capacity limit
-// (GroupTotalDiskCapacityLimit).
+// Not emulated: OneShot synchronisation (manual_syncing), drills, billing (ChargeType/Period),
+// tags and resource groups, the per-group capacity limit (GroupTotalDiskCapacityLimit).
 package alibaba

@@ -256,7 +256,7 @@ func statusOf(s lifecycle.State, failed lifecycle.Op) string {
 			return "stop_failed"
 		case lifecycle.OpFailover:
 			return "failover_failed"
-		case lifecycle.OpReprotect:
+		case lifecycle.OpReprotect, lifecycle.OpRevertFailover: // one call, ReprotectDisk…, either way
 			return "reprotect_failed"
 		case lifecycle.OpDelete:
 			return "delete_failed"
@@ -501,8 +501,18 @@ func drOp(kind lifecycle.Kind, op lifecycle.Op) handler {
 		if row.Syncs && p["OneShot"] == "true" {
 			return nil, errf(400, "InvalidParameter", "OneShot synchronisation is not emulated.")
 		}
-		if op == lifecycle.OpReprotect && p["ReverseReplicate"] == "false" {
-			return nil, errf(400, "InvalidParameter", "ReverseReplicate=false is not emulated.")
+		op := op
+		if op == lifecycle.OpReprotect {
+			// ReprotectDiskReplicaPair/Group: ReverseReplicate, Boolean, default true; false
+			// "cancels the Failovered (failovered) state and restores the original replication
+			// direction" — the engine's revert_failover
+			switch p["ReverseReplicate"] {
+			case "", "true":
+			case "false":
+				op = lifecycle.OpRevertFailover
+			default:
+				return nil, errf(400, "InvalidParameter", "The specified parameter ReverseReplicate is not valid.")
+			}
 		}
 		tok, err := token(p)
 		if err != nil {

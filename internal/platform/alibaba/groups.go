@@ -248,6 +248,16 @@ func (d *Driver) invokeGroup(ctx context.Context, id string, op lifecycle.Op, to
 		r := ebs.CreateReprotectDiskReplicaGroupRequest()
 		r.ReplicaGroupId, r.ClientToken, r.RegionId = id, tok, standby
 		req, action, region = r, "ReprotectDiskReplicaGroup", standby
+	case lifecycle.OpRevertFailover:
+		// ReprotectDiskReplicaGroup with ReverseReplicate=false: "cancel the Failovered
+		// (failovered) state and restore the original replication direction"
+		// (https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ebs-2021-07-30-reprotectdiskreplicagroup).
+		// The SDK v1.63.107 request has no ReverseReplicate field: it is added to the query,
+		// which the RPC signature covers.
+		r := ebs.CreateReprotectDiskReplicaGroupRequest()
+		r.ReplicaGroupId, r.ClientToken, r.RegionId = id, tok, standby
+		r.QueryParams["ReverseReplicate"] = "false"
+		req, action, region = r, "ReprotectDiskReplicaGroup", standby
 	case lifecycle.OpDelete: // DeleteDiskReplicaGroup: the group must have no pairs (OperationDenied.GroupHasPair)
 		r := ebs.CreateDeleteDiskReplicaGroupRequest()
 		r.ReplicaGroupId, r.ClientToken, r.RegionId = id, tok, source

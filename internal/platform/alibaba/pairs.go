@@ -489,6 +489,16 @@ func (d *Driver) invokePair(ctx context.Context, id string, op lifecycle.Op, tok
 		r := ebs.CreateReprotectDiskReplicaPairRequest()
 		r.ReplicaPairId, r.ClientToken, r.RegionId = id, tok, inStandby
 		req, action, region = r, "ReprotectDiskReplicaPair", inStandby
+	case lifecycle.OpRevertFailover:
+		// ReprotectDiskReplicaPair with ReverseReplicate=false: "cancel the Failovered
+		// (failovered) state and restore the original replication direction"
+		// (https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ebs-2021-07-30-reprotectdiskreplicapair),
+		// in the secondary disk's region like reprotect. The SDK v1.63.107 request has no
+		// ReverseReplicate field: it is added to the query, which the RPC signature covers.
+		r := ebs.CreateReprotectDiskReplicaPairRequest()
+		r.ReplicaPairId, r.ClientToken, r.RegionId = id, tok, inStandby
+		r.QueryParams["ReverseReplicate"] = "false"
+		req, action, region = r, "ReprotectDiskReplicaPair", inStandby
 	case lifecycle.OpDelete: // DeleteDiskReplicaPair: RegionId = the primary (source) disk's region
 		r := ebs.CreateDeleteDiskReplicaPairRequest()
 		region = primary

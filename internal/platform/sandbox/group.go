@@ -50,6 +50,13 @@ func (s *Sandbox) loadGroup(ctx context.Context, t *tx, id string, now time.Time
 			if err := s.moveAddresses(ctx, t, rec, oldActive, true); err != nil {
 				return nil, 0, err
 			}
+		case lifecycle.OpRevertFailover:
+			// the failover is cancelled: production and the servers' addresses are back at the
+			// original site, replication paused; the standby must synchronise again
+			rec.FirstSyncDone, rec.ReplSince = false, time.Time{}
+			if err := s.moveAddresses(ctx, t, rec, oldActive, false); err != nil {
+				return nil, 0, err
+			}
 		case lifecycle.OpDelete:
 			return nil, 0, s.removeGroup(ctx, t, rec)
 		}
@@ -162,7 +169,7 @@ func (s *Sandbox) groupDuration(ctx context.Context, t *tx, rec *groupRec, op li
 		return resyncDuration(initial)
 	case lifecycle.OpDisableProtection:
 		return durStop
-	case lifecycle.OpFailover:
+	case lifecycle.OpFailover, lifecycle.OpRevertFailover: // no data is copied
 		return durFailover
 	case lifecycle.OpPlannedFailover:
 		return durSwitchover
@@ -248,7 +255,7 @@ func (s *Sandbox) groupView(ctx context.Context, t *tx, rec *groupRec, ver int64
 	busy := false
 	if rec.P != nil {
 		switch rec.P.Op {
-		case lifecycle.OpFailover, lifecycle.OpPlannedFailover, lifecycle.OpReprotect:
+		case lifecycle.OpFailover, lifecycle.OpPlannedFailover, lifecycle.OpReprotect, lifecycle.OpRevertFailover:
 			busy = true
 		}
 	}

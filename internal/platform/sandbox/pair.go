@@ -40,6 +40,11 @@ func (s *Sandbox) loadPair(ctx context.Context, t *tx, id string, now time.Time)
 		case lifecycle.OpReprotect:
 			// the reversed direction needs a new (delta) synchronisation before failover
 			rec.FirstSync = false
+		case lifecycle.OpRevertFailover:
+			// back in the original direction (the row flips the active site); the standby holds
+			// writes the primary never had: a synchronisation runs again before a failover
+			rec.FirstSync = false
+			rec.ReplSince = time.Time{}
 		case lifecycle.OpDelete:
 			if err := t.remove(ctx, kPair, id); err != nil {
 				return nil, 0, err
@@ -179,7 +184,7 @@ func (s *Sandbox) pairDuration(ctx context.Context, t *tx, rec *pairRec, op life
 		return resyncDuration(initial)
 	case lifecycle.OpStop:
 		return durStop
-	case lifecycle.OpFailover:
+	case lifecycle.OpFailover, lifecycle.OpRevertFailover: // no data is copied
 		return durFailover
 	case lifecycle.OpSwitchover:
 		return durSwitchover
