@@ -29,6 +29,7 @@ const (
 	Starting      State = "starting"
 	Replicating   State = "replicating"
 	Stopping      State = "stopping"
+	SyncingOnce   State = "syncing_once" // sync_once runs (Alibaba manual_syncing); paused when done
 	Paused        State = "paused"
 	SwitchingOver State = "switching_over"
 	FailingOver   State = "failing_over"
@@ -83,6 +84,9 @@ const (
 	// original direction, paused; the failed-over site's writes since the failover are
 	// discarded (Alibaba Reprotect… with ReverseReplicate=false). Pairs and groups.
 	OpRevertFailover Op = "revert_failover"
+	// OpSyncOnce copies the active site's changes to the standby once and stays paused
+	// (Alibaba Start… with OneShot=true). Pairs and groups.
+	OpSyncOnce Op = "sync_once"
 
 	// protection_group (plus OpFailover, OpReprotect)
 	OpEnableProtection  Op = "enable_protection"

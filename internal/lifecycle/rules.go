@@ -87,6 +87,7 @@ var rules = []Rule{
 	{"V-GRP-SITES", kGroup, "A protection group protects between two different sites.", "check"},
 	{"V-PLATFORM", []Kind{ReplicationPair, ProtectionGroup, BackupReplica, RecoveryServer}, "The planner plans only with operations the platform can invoke through its API, on kinds it supports; a goal that needs a console-only step is refused at plan naming the manual step, and the next plan observes its result.", "check"},
 	{"V-REVERT", kBoth, "Reverting a failover (cancel it and restore the original direction, paused; Alibaba Reprotect with ReverseReplicate=false) runs only on a failed-over object, on a platform that offers it, and discards what was written at the failed-over site since the failover: it needs allow_data_loss and is run on request only (the revert_failover action), never chosen by the planner.", "check"},
+	{"V-SYNC-ONCE", kBoth, "A one-shot synchronisation (copy once, stay paused; Alibaba Start with OneShot=true) runs only from configured or paused, on request (the sync_once action), under the Start call's preconditions; the platform rate-limits successive ones (ManualSyncLimit), a precondition failure that is never retried.", "check"},
 	{"V-MANUAL-STEP", []Kind{RecoveryServer}, "A plan never chains past an operation whose next step depends on out-of-band work (a checkpoint row: failback, then recover the local machine, then confirm); it stops there and the goal beyond it is a second apply.", "table"},
 }
 

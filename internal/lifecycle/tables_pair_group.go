@@ -279,6 +279,31 @@ func revertFailoverRow(pre ...Precondition) *Operation {
 	}
 }
 
+// syncOnceRow is sync_once, for pairs and groups: Alibaba StartDiskReplicaPair /
+// StartDiskReplicaGroup with OneShot=true — "manual_syncing: one-shot sync ... returns to
+// stopped when done" (https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ebs-2021-07-30-startdiskreplicapair,
+// …-startdiskreplicagroup: OneShot from created or stopped; vendor-lifecycles §1.2–1.4, §7.2:
+// configured|paused → syncing_once → paused). It is the Start call, so Start's preconditions
+// hold (the secondary detached: StandbyDeviceAttached; a group needs pairs: NoPairInGroup), and
+// it copies data (V-SYNC-SITES). Successive one-shot syncs are rate-limited by the platform
+// (OperationDenied.ManualSyncLimit; for groups the interval is more than RPO/2): no API reports
+// when the next is allowed, so the platform's refusal decides — a precondition failure, never
+// retried (V-SYNC-ONCE, V-NO-RETRY). On request only (the action dr_<kind>_sync_once): the
+// planner never takes it to reach a state.
+func syncOnceRow(pre ...Precondition) *Operation {
+	return &Operation{
+		Name: OpSyncOnce, Invocable: true, OnRequest: true, From: from("configured", "paused", "error{sync_once}"),
+		Via: SyncingOnce, OnSuccess: Paused,
+		Description:   "Synchronise once: copy the active site's data to the standby site now (a new recovery point), then stay paused.",
+		Preconditions: pre,
+		FromRule:      "V-SYNC-ONCE", Effect: effFirstSync, Syncs: true,
+		FromRefusal: func(o *Observation) (string, string) {
+			return "", "A one-shot synchronisation runs from configured or paused: stop replication first, or let the running operation finish."
+		},
+		Afterwards: "replication stays paused with a new recovery point; the platform may refuse one-shot synchronisations in quick succession (Alibaba OperationDenied.ManualSyncLimit), which is not retried.",
+	}
+}
+
 // effRevert: production is back at the original site; the standby holds writes the primary
 // never had, so a synchronisation must run again before a failover (V-FIRST-SYNC).
 func effRevert(f *Facts) {
@@ -307,6 +332,7 @@ func pairTable() *KindTable {
 			{Creating, Transitional, "being created"},
 			{Configured, Stable, "created, replication never started"},
 			{Starting, Transitional, "replication starting (initial synchronisation)"},
+			{SyncingOnce, Transitional, "one-shot synchronisation running; paused again when it completes"},
 			{Replicating, Stable, "replicating from the active site to the standby site"},
 			{Stopping, Transitional, "replication stopping"},
 			{Paused, Stable, "replication stopped; the standby keeps the last recovery point"},
@@ -338,8 +364,13 @@ func pairTable() *KindTable {
 					pCapable("R001-5")},
 				FromRule: "V-PAIR-START", Effect: effFirstSync, Syncs: true,
 			},
+			syncOnceRow(notInGroup,
+				pStandbyVolumeDetached("V-PAIR-START"),
+				pStandbyHealthy("V-PAIR-START", "needs the standby site healthy", "Wait for the standby site to recover."),
+				pSitesUp("active"),
+				pCapable("R001-5")),
 			{
-				Name: OpStop, Invocable: true, From: from("starting", "replicating", "error{stop}"), Via: Stopping, OnSuccess: Paused,
+				Name: OpStop, Invocable: true, From: from("starting", "replicating", "syncing_once", "error{stop}"), Via: Stopping, OnSuccess: Paused,
 				Description:   "Stop replication; the standby rolls back to the last completed recovery point.",
 				Preconditions: []Precondition{notInGroup},
 				FromRule:      "V-PAIR-STOP",
@@ -420,6 +451,7 @@ func groupTable() *KindTable {
 			{Creating, Transitional, "being created"},
 			{Configured, Stable, "created, protection never enabled"},
 			{Starting, Transitional, "enabling protection (first synchronisation)"},
+			{SyncingOnce, Transitional, "one-shot synchronisation of every pair running; paused again when it completes"},
 			{Replicating, Stable, "protection enabled: replicating from the active site"},
 			{Stopping, Transitional, "disabling protection"},
 			{Paused, Stable, "protection disabled"},
@@ -461,8 +493,9 @@ func groupTable() *KindTable {
 					return "", ""
 				},
 			},
+			syncOnceRow(pHasMembers("V-SYNC-ONCE", "needs replication pairs in the group"), pSitesUp("both")),
 			{
-				Name: OpDisableProtection, Invocable: true, From: from("starting", "replicating", "error{disable_protection}"), Via: Stopping, OnSuccess: Paused,
+				Name: OpDisableProtection, Invocable: true, From: from("starting", "replicating", "syncing_once", "error{disable_protection}"), Via: Stopping, OnSuccess: Paused,
 				Description: "Disable protection: replication of every pair stops.",
 				FromRule:    "V-STATE",
 			},

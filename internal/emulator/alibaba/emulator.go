@@ -232,6 +232,8 @@ func statusOf(s lifecycle.State, failed lifecycle.Op) string {
 		return "created"
 	case lifecycle.Starting:
 		return "initial_syncing"
+	case lifecycle.SyncingOnce:
+		return "manual_syncing"
 	case lifecycle.Replicating:
 		return "normal"
 	case lifecycle.Stopping:
@@ -498,10 +500,18 @@ func drOp(kind lifecycle.Kind, op lifecycle.Op) handler {
 		if err := required(p, "RegionId", idParam); err != nil {
 			return nil, err
 		}
-		if row.Syncs && p["OneShot"] == "true" {
-			return nil, errf(400, "InvalidParameter", "OneShot synchronisation is not emulated.")
-		}
 		op := op
+		if op == lifecycle.OpStart || op == lifecycle.OpEnableProtection {
+			// StartDiskReplicaPair/Group: OneShot, Boolean, default false; true is a one-shot
+			// synchronisation (manual_syncing → stopped) — the engine's sync_once
+			switch p["OneShot"] {
+			case "", "false":
+			case "true":
+				op = lifecycle.OpSyncOnce
+			default:
+				return nil, errf(400, "InvalidParameter", "The specified parameter OneShot is not valid.")
+			}
+		}
 		if op == lifecycle.OpReprotect {
 			// ReprotectDiskReplicaPair/Group: ReverseReplicate, Boolean, default true; false
 			// "cancels the Failovered (failovered) state and restores the original replication

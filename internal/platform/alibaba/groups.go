@@ -236,6 +236,11 @@ func (d *Driver) invokeGroup(ctx context.Context, id string, op lifecycle.Op, to
 		r.ReplicaGroupId, r.ClientToken, r.RegionId = id, tok, source
 		r.OneShot = requests.NewBoolean(false)
 		req, action = r, "StartDiskReplicaGroup"
+	case lifecycle.OpSyncOnce: // StartDiskReplicaGroup with OneShot=true: manual_syncing → stopped
+		r := ebs.CreateStartDiskReplicaGroupRequest()
+		r.ReplicaGroupId, r.ClientToken, r.RegionId = id, tok, source
+		r.OneShot = requests.NewBoolean(true)
+		req, action = r, "StartDiskReplicaGroup"
 	case lifecycle.OpDisableProtection: // StopDiskReplicaGroup
 		r := ebs.CreateStopDiskReplicaGroupRequest()
 		r.ReplicaGroupId, r.ClientToken, r.RegionId = id, tok, source

@@ -32,7 +32,7 @@ func TestStatusMapping(t *testing.T) {
 		{"delete_failed", lifecycle.Error, lifecycle.OpDelete, lifecycle.OpDelete},
 		{"deleted", lifecycle.Deleted, "", ""},
 		{"invalid", lifecycle.Invalid, "", ""},
-		{"manual_syncing", StateUnknown, "", ""},
+		{"manual_syncing", lifecycle.SyncingOnce, "", ""},
 		{"something_new", StateUnknown, "", ""},
 	} {
 		s, op, msg := pairState(c.status, "DeviceRemoved")

@@ -475,6 +475,11 @@ func (d *Driver) invokePair(ctx context.Context, id string, op lifecycle.Op, tok
 		r.ReplicaPairId, r.ClientToken, r.RegionId = id, tok, source
 		r.OneShot = requests.NewBoolean(false)
 		req, action, region = r, "StartDiskReplicaPair", source
+	case lifecycle.OpSyncOnce: // StartDiskReplicaPair with OneShot=true: manual_syncing → stopped
+		r := ebs.CreateStartDiskReplicaPairRequest()
+		r.ReplicaPairId, r.ClientToken, r.RegionId = id, tok, source
+		r.OneShot = requests.NewBoolean(true)
+		req, action, region = r, "StartDiskReplicaPair", source
 	case lifecycle.OpStop: // StopDiskReplicaPair: RegionId of either disk
 		r := ebs.CreateStopDiskReplicaPairRequest()
 		r.ReplicaPairId, r.ClientToken, r.RegionId = id, tok, source

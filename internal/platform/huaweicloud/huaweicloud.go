@@ -139,6 +139,8 @@ func (p *Platform) Capabilities() *lifecycle.Capabilities {
 				// SDRS has no call that cancels a failover and restores the original direction
 				// (vendor-lifecycles §7.2: revert_failover "–" for SDRS)
 				lifecycle.OpRevertFailover: "SDRS cannot cancel a failover. Reprotect the group (its data then replicates back) and perform a planned failover to move production back.",
+				// nor a one-shot synchronisation (vendor-lifecycles §7.2: sync_once "–" for SDRS)
+				lifecycle.OpSyncOnce: "SDRS has no one-shot synchronisation: enable protection, and disable it again once the group is synchronised.",
 			},
 		},
 	}

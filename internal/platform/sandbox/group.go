@@ -34,6 +34,10 @@ func (s *Sandbox) loadGroup(ctx context.Context, t *tx, id string, now time.Time
 		case lifecycle.OpEnableProtection:
 			rec.FirstSyncDone = true
 			rec.ReplSince, rec.LastRecoveryPoint = p.Due, p.Due
+		case lifecycle.OpSyncOnce:
+			// one copy of every pair, then paused (no schedule)
+			rec.FirstSyncDone = true
+			rec.LastRecoveryPoint = p.Due
 		case lifecycle.OpReprotect:
 			// R000-5: the active site has been synchronised to the restored one; the data
 			// direction is now active → restored site.
@@ -160,7 +164,7 @@ func (s *Sandbox) groupDuration(ctx context.Context, t *tx, rec *groupRec, op li
 	switch op {
 	case lifecycle.OpCreate:
 		return durCreate
-	case lifecycle.OpEnableProtection:
+	case lifecycle.OpEnableProtection, lifecycle.OpSyncOnce:
 		if rec.FirstSyncDone {
 			return resyncDuration(initial)
 		}
@@ -194,7 +198,7 @@ func (s *Sandbox) groupView(ctx context.Context, t *tx, rec *groupRec, ver int64
 	c := rec.core()
 	out.LastRecoveryPoint = s.recoveryPoint(rec.State, rec.LastRecoveryPoint, rec.ReplSince, now, freezePoint(src, dst), defaultRPO)
 	switch {
-	case rec.P != nil && (rec.P.Op == lifecycle.OpEnableProtection || rec.P.Op == lifecycle.OpReprotect):
+	case rec.P != nil && (rec.P.Op == lifecycle.OpEnableProtection || rec.P.Op == lifecycle.OpReprotect || rec.P.Op == lifecycle.OpSyncOnce):
 		out.ReplicationStatus = platform.ReplicationCopying
 		out.SyncProgress = min(int(c.progress(now)*100), 99)
 	case rec.State == lifecycle.Replicating || rec.State == lifecycle.SwitchingOver:

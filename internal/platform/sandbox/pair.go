@@ -34,6 +34,10 @@ func (s *Sandbox) loadPair(ctx context.Context, t *tx, id string, now time.Time)
 			rec.FirstSync = true
 			rec.ReplSince = p.Due
 			rec.LastRecoveryPoint = p.Due
+		case lifecycle.OpSyncOnce:
+			// one copy, then paused: a recovery point, no schedule (ReplSince stays zero)
+			rec.FirstSync = true
+			rec.LastRecoveryPoint = p.Due
 		case lifecycle.OpSwitchover:
 			rec.ReplSince = p.Due
 			rec.LastRecoveryPoint = p.Due
@@ -101,7 +105,7 @@ func (s *Sandbox) pairView(ctx context.Context, t *tx, rec *pairRec, ver int64, 
 	} else {
 		c := rec.core()
 		switch rec.P.opOr() {
-		case lifecycle.OpStart, lifecycle.OpReprotect:
+		case lifecycle.OpStart, lifecycle.OpReprotect, lifecycle.OpSyncOnce:
 			out.SyncProgress = int(c.progress(now) * 100)
 			if out.SyncProgress > 99 {
 				out.SyncProgress = 99
@@ -175,7 +179,7 @@ func (s *Sandbox) pairDuration(ctx context.Context, t *tx, rec *pairRec, op life
 	switch op {
 	case lifecycle.OpCreate:
 		return durCreate
-	case lifecycle.OpStart:
+	case lifecycle.OpStart, lifecycle.OpSyncOnce:
 		if rec.FirstSync {
 			return resyncDuration(initial)
 		}
