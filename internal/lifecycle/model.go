@@ -216,6 +216,10 @@ type Facts struct {
 	// group create (V-GRP-SITES): the two sites resolve to the same one.
 	SameSite bool
 
+	// SyncOnceWait is how long until the platform allows the next one-shot synchronisation
+	// (its rate limit, V-SYNC-ONCE); 0: allowed now.
+	SyncOnceWait time.Duration
+
 	// recovery_server
 	AdvertisedOps    map[Op]bool // operations the platform advertises now (Acronis _links); nil = not advertised by this platform
 	BlockingIssues   []string    // issues that block operations now (Acronis _issues)
@@ -238,6 +242,7 @@ const (
 	FactAdvertised       = "advertised"
 	FactCandidate        = "candidate"
 	FactRefs             = "references"
+	FactSyncOnce         = "sync_once_interval" // Facts.SyncOnceWait
 )
 
 // Options carry the user's opt-ins into a plan or check.

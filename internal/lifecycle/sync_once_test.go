@@ -3,6 +3,7 @@ package lifecycle
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestRule_V_SYNC_ONCE(t *testing.T) {
@@ -60,5 +61,26 @@ func TestSyncOncePlan(t *testing.T) {
 	p, vs = Plan(ReplicationPair, syncable(pair(Configured)), Goal{States: []State{Replicating}}, Options{})
 	if len(vs) > 0 || strings.Contains(p.Summary(), string(OpSyncOnce)) {
 		t.Fatalf("replicate: %q %v", p.Summary(), vs)
+	}
+}
+
+// The platform's rate limit of one-shot synchronisations: refused while SyncOnceWait > 0,
+// naming the wait; where the platform does not report it (Alibaba), the platform decides.
+func TestSyncOnceRateLimit(t *testing.T) {
+	t.Parallel()
+	for _, k := range []Kind{ReplicationPair, ProtectionGroup} {
+		soon := syncable(goodObs(k, Paused))
+		soon.Facts.SyncOnceWait = 7 * time.Minute
+		v := mustRefuse(t, k, OpSyncOnce, soon, Options{}, "V-SYNC-ONCE", "too recent", "7m0s")
+		if v.Precondition != PreconditionSyncOnceInterval {
+			t.Fatalf("precondition %q", v.Precondition)
+		}
+		unk := syncable(goodObs(k, Paused))
+		unk.Facts.Unknown = map[string]bool{FactSyncOnce: true}
+		caps := &Capabilities{Platform: "alibaba", Unobservable: []string{FactSyncOnce}}
+		vs := Check(k, OpSyncOnce, unk, Options{Platform: caps})
+		if HasBlocking(vs) || len(vs) != 1 || !vs[0].Unobservable || vs[0].Rule != "V-SYNC-ONCE" {
+			t.Fatalf("%s unobservable rate limit: %+v", k, vs)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Preconditions shared by replication_pair and protection_group.
@@ -291,6 +292,7 @@ func revertFailoverRow(pre ...Precondition) *Operation {
 // retried (V-SYNC-ONCE, V-NO-RETRY). On request only (the action dr_<kind>_sync_once): the
 // planner never takes it to reach a state.
 func syncOnceRow(pre ...Precondition) *Operation {
+	pre = append(pre, pSyncOnceInterval())
 	return &Operation{
 		Name: OpSyncOnce, Invocable: true, OnRequest: true, From: from("configured", "paused", "error{sync_once}"),
 		Via: SyncingOnce, OnSuccess: Paused,
@@ -301,6 +303,26 @@ func syncOnceRow(pre ...Precondition) *Operation {
 			return "", "A one-shot synchronisation runs from configured or paused: stop replication first, or let the running operation finish."
 		},
 		Afterwards: "replication stays paused with a new recovery point; the platform may refuse one-shot synchronisations in quick succession (Alibaba OperationDenied.ManualSyncLimit), which is not retried.",
+	}
+}
+
+// PreconditionSyncOnceInterval names sync_once's precondition that the platform's rate limit
+// allows another one-shot synchronisation now; platforms report its refusal with their own code
+// (Alibaba OperationDenied.ManualSyncLimit).
+const PreconditionSyncOnceInterval = "sync_once_interval"
+
+// pSyncOnceInterval is V-SYNC-ONCE's rate limit, read from the platform's facts
+// (Facts.SyncOnceWait). Where no API reports it (Alibaba: Unobservable), the platform decides.
+func pSyncOnceInterval() Precondition {
+	return Precondition{
+		Rule: "V-SYNC-ONCE", Name: PreconditionSyncOnceInterval,
+		Requirement: "needs the platform's minimum interval since the last one-shot synchronisation",
+		Facts:       []string{FactSyncOnce},
+		Test: func(o *Observation) (bool, string) {
+			return o.Facts.SyncOnceWait <= 0, fmt.Sprintf("the last one-shot synchronisation of %s was too recent: the next is allowed in %s",
+				quoteName(o), o.Facts.SyncOnceWait.Round(time.Second))
+		},
+		Remedy: "Wait, then synchronise again: the platform limits how often one-shot synchronisations run.",
 	}
 }
 

@@ -48,10 +48,11 @@
 //     revert_failover (failovered → reprotecting → stopped, the original direction); a failure
 //     of either is reprotect_failed. Any value but true/false is InvalidParameter.
 //   - StartDiskReplicaPair/Group with OneShot=true is the sandbox's sync_once (created|stopped →
-//     manual_syncing → stopped). Not emulated: its rate limit (OperationDenied.ManualSyncLimit).
+//     manual_syncing → stopped); one within half the RPO of the last is refused by the sandbox's
+//     physics (the engine's V-SYNC-ONCE) and answered OperationDenied.ManualSyncLimit (403).
 //   - ECS: DescribeDisks (where a disk is) and DescribeRegions (every region with disks, the
 //     driver's search for a disk outside the replication-capable regions).
 //
-// Not emulated: drills, the rate limit of one-shot synchronisations, billing (ChargeType/Period),
+// Not emulated: drills, billing (ChargeType/Period),
 // tags and resource groups, the per-group capacity limit (GroupTotalDiskCapacityLimit).
 package alibaba

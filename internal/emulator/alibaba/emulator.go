@@ -196,8 +196,11 @@ func vendorErr(err error) *apiError {
 	case platform.ClassNotFound:
 		return errf(404, "NoSuchResource", "The specified resource does not exist. %s", msg)
 	case platform.ClassPreconditionFailed, platform.ClassConflict:
-		if pe.Code == platform.CodeMemberLimit { // AddDiskReplicaPair errorCodes
+		switch pe.Code {
+		case platform.CodeMemberLimit: // AddDiskReplicaPair errorCodes
 			return errf(403, "OperationDenied.PairsExceedInGroup", "The number of pairs in the replica group exceeds the limit. %s", msg)
+		case platform.CodeSyncOnceLimit: // StartDiskReplicaPair/Group errorCodes (OneShot=true)
+			return errf(403, "OperationDenied.ManualSyncLimit", "One-shot synchronisations are requested too often. %s", msg)
 		}
 		return errf(403, "OperationDenied.InvalidStatus", "The operation is not allowed in current status. %s", msg)
 	case platform.ClassRetryable:

@@ -60,3 +60,46 @@ func TestAddDiskReplicaPairBeyondTheGroupLimit(t *testing.T) {
 		t.Fatalf("group after the refusal: %d pairs, %v", len(g.PairIDs), err)
 	}
 }
+
+// StartDiskReplicaPair with OneShot=true twice within half the RPO: the second is answered
+// 403 OperationDenied.ManualSyncLimit, the sandbox's V-SYNC-ONCE.
+func TestOneShotRateLimit(t *testing.T) {
+	srv := Start(t, sandbox.Options{Seed: 1})
+	ctx := context.Background()
+	sb := srv.Sandbox()
+	for _, s := range []platform.Site{
+		{ID: "sh-a", Region: "cn-shanghai", Zone: "cn-shanghai-a", Healthy: true, ReplicationCapable: true},
+		{ID: "bj-a", Region: "cn-beijing", Zone: "cn-beijing-a", Healthy: true, ReplicationCapable: true},
+	} {
+		if _, err := sb.PutSite(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, v := range []platform.Volume{{ID: "d-p", SiteID: "sh-a", SizeGB: 1}, {ID: "d-s", SiteID: "bj-a", SizeGB: 1}} {
+		if _, err := sb.PutVolume(ctx, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out := post(t, srv, map[string]string{"Action": "CreateDiskReplicaPair", "SourceZoneId": "cn-shanghai-a", "DiskId": "d-p",
+		"DestinationRegionId": "cn-beijing", "DestinationZoneId": "cn-beijing-a", "DestinationDiskId": "d-s", "PairName": "pair1"}, TestAccessKeySecret)
+	if code != 200 {
+		t.Fatalf("create: %d %v", code, out)
+	}
+	id := out["ReplicaPairId"].(string)
+	srv.Advance(time.Minute)
+	oneShot := map[string]string{"Action": "StartDiskReplicaPair", "ReplicaPairId": id, "OneShot": "true"}
+	if code, out := post(t, srv, oneShot, TestAccessKeySecret); code != 200 {
+		t.Fatalf("one-shot: %d %v", code, out)
+	}
+	srv.Advance(5 * time.Minute) // 1 GiB: done, but within RPO/2 (450 s)
+	if code, out := post(t, srv, oneShot, TestAccessKeySecret); code != 403 || out["Code"] != "OperationDenied.ManualSyncLimit" {
+		t.Fatalf("second one-shot: %d %v", code, out)
+	}
+	if code, out := post(t, srv, map[string]string{"Action": "StartDiskReplicaPair", "ReplicaPairId": id, "OneShot": "maybe"}, TestAccessKeySecret); code != 400 || out["Code"] != "InvalidParameter" {
+		t.Fatalf("OneShot=maybe: %d %v", code, out)
+	}
+	srv.Advance(5 * time.Minute)
+	if code, out := post(t, srv, oneShot, TestAccessKeySecret); code != 200 {
+		t.Fatalf("after the interval: %d %v", code, out)
+	}
+}

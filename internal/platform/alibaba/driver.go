@@ -173,7 +173,9 @@ func (d *Driver) Capabilities() *lifecycle.Capabilities {
 		Kinds:    []lifecycle.Kind{lifecycle.ReplicationPair, lifecycle.ProtectionGroup},
 		// No EBS or ECS API reports whether a zone is down: a failover is never known to be
 		// unforced, so it always needs allow_data_loss (R002-8) — decided at plan.
-		Unobservable: []string{lifecycle.FactSiteHealth},
+		// Nor when the next one-shot synchronisation is allowed (OperationDenied.ManualSyncLimit):
+		// the platform's refusal decides, a precondition failure carrying V-SYNC-ONCE.
+		Unobservable: []string{lifecycle.FactSiteHealth, lifecycle.FactSyncOnce},
 		// AddDiskReplicaPair: "Up to 17 replication pairs can be added to a single replication
 		// pair-consistent group" (OperationDenied.PairsExceedInGroup),
 		// https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ebs-2021-07-30-adddiskreplicapair

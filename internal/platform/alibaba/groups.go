@@ -102,7 +102,8 @@ func (d *Driver) groupOf(x ebs.ReplicaGroup, rs regionSet) platform.ProtectionGr
 			ActiveRegion:       x.SourceRegionId, StandbyRegion: x.DestinationRegionId,
 			ActiveServersStopped: true, StandbyServersStopped: true, // no servers in a replica group
 			// zone health is not reported; drills are not readable through the SDK v1.63.107
-			Unknown: map[string]bool{lifecycle.FactSiteHealth: true, lifecycle.FactDrill: true},
+			// nor when the next one-shot sync is allowed (ManualSyncLimit)
+			Unknown: map[string]bool{lifecycle.FactSiteHealth: true, lifecycle.FactDrill: true, lifecycle.FactSyncOnce: true},
 		},
 	}
 	return g

@@ -111,8 +111,9 @@ func (d *Driver) pairOf(x ebs.ReplicaPair, rs regionSet, disks map[string]disk) 
 			ActiveRegion:       x.SourceRegion, StandbyRegion: x.DestinationRegion,
 			// a pair has no servers of its own
 			ActiveServersStopped: true, StandbyServersStopped: true,
-			// No Alibaba API reports zone health: the engine defers those checks.
-			Unknown: map[string]bool{lifecycle.FactSiteHealth: true},
+			// No Alibaba API reports zone health, nor when the next one-shot sync is allowed
+			// (ManualSyncLimit): the platform decides those.
+			Unknown: map[string]bool{lifecycle.FactSiteHealth: true, lifecycle.FactSyncOnce: true},
 		},
 	}
 	// disk attachment, from ECS DescribeDisks (InstanceId) of the source and destination disks

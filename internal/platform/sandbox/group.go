@@ -277,6 +277,7 @@ func (s *Sandbox) groupView(ctx context.Context, t *tx, rec *groupRec, ver int64
 		ReplicationCapable:    capable(src) && capable(dst),
 		UnsyncedChanges:       unsynced(healthy(activeSite), asum, out.LastRecoveryPoint),
 		ServersBusy:           busy,
+		SyncOnceWait:          s.syncOnceWait(rec.OneShotAt, defaultRPO, now),
 		ActiveRegion:          regionOf(activeSite),
 		StandbyRegion:         regionOf(standbySite),
 	}

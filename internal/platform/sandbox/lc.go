@@ -34,8 +34,11 @@ func check(kind lifecycle.Kind, op lifecycle.Op, obs lifecycle.Observation, allo
 		return nil
 	}
 	e := platform.PreconditionFailed(vs[0].Rule, vs[0].Message)
-	if vs[0].Precondition == lifecycle.PreconditionMemberLimit {
-		e.Code = platform.CodeMemberLimit // a platform's own code for it (Alibaba PairsExceedInGroup)
+	switch vs[0].Precondition { // a platform's own code for them
+	case lifecycle.PreconditionMemberLimit:
+		e.Code = platform.CodeMemberLimit // Alibaba PairsExceedInGroup
+	case lifecycle.PreconditionSyncOnceInterval:
+		e.Code = platform.CodeSyncOnceLimit // Alibaba ManualSyncLimit
 	}
 	if len(vs) > 1 {
 		for _, v := range vs[1:] {

@@ -153,6 +153,7 @@ func (s *Sandbox) pairView(ctx context.Context, t *tx, rec *pairRec, ver int64, 
 		ReplicationCapable:    capable(ps) && capable(ss),
 		UnsyncedChanges:       unsynced(healthy(activeSite), asum, out.LastRecoveryPoint),
 		ServersBusy:           busy,
+		SyncOnceWait:          s.syncOnceWait(rec.OneShotAt, rec.RPOSeconds, now),
 		ActiveRegion:          regionOf(activeSite),
 		StandbyRegion:         regionOf(standbySite),
 	}

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -68,4 +69,27 @@ func TestGroupSyncOnce(t *testing.T) {
 		t.Fatalf("after: %s first sync %v rp %v", gr.State, gr.FirstSyncDone, gr.LastRecoveryPoint)
 	}
 	e.wantState(lifecycle.ReplicationPair, pid, "paused") // the member mirrors its group
+}
+
+// One-shot synchronisations are rate-limited: another within half the RPO of the last start is
+// refused by the engine's V-SYNC-ONCE (CodeSyncOnceLimit), the observation says how long to
+// wait, and after it the next runs.
+func TestSyncOnceRateLimit(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	id := e.newPair()
+	e.ok(e.invoke(lifecycle.ReplicationPair, id, lifecycle.OpSyncOnce, nil))
+	e.clk.Advance(400 * time.Second) // done (320 s), but within 450 s of its start
+	e.wantState(lifecycle.ReplicationPair, id, "paused")
+	if o := must(e.sb.Observe(e.ctx, lifecycle.ReplicationPair, id))(t); o.Facts.SyncOnceWait != 50*time.Second {
+		t.Fatalf("wait %v, want 50s", o.Facts.SyncOnceWait)
+	}
+	err := e.invoke(lifecycle.ReplicationPair, id, lifecycle.OpSyncOnce, nil)
+	e.refused(err, platform.ClassPreconditionFailed, "V-SYNC-ONCE")
+	var pe *platform.Error
+	if !errors.As(err, &pe) || pe.Code != platform.CodeSyncOnceLimit {
+		t.Fatalf("code: %v", err)
+	}
+	e.clk.Advance(50 * time.Second)
+	e.ok(e.invoke(lifecycle.ReplicationPair, id, lifecycle.OpSyncOnce, nil))
 }
