@@ -9,7 +9,15 @@
 #   BENCH_HEAVY_REPEAT=3    runs per DR-heavy phase (interleaved with the floors; median reported)
 #   BENCH_ALIBABA_N="100 1000" pair counts of the Alibaba EBS read-cost section ("" skips it)
 #   BENCH_ONLY=heavy        run only the DR-heavy section and replace it in bench/results.md
+#   BENCH_HW_N="100 1000"   group counts of the Huawei Cloud no-op plan API-call line ("" skips it)
 #   BENCH_ONLY=alibaba      run only the Alibaba EBS read-cost section (about 30 s) and replace it
+#   BENCH_ONLY=huaweicloud  run only the Huawei Cloud API-call section and replace it
+#   BENCH_BEFORE=BIN        with BENCH_ONLY=heavy: another provider build measured beside this one
+#   BENCH_ONLY=heavy5000    run only the DR-heavy scale section (apply once per N, then no-op plans:
+#                           peak RSS, cost per resource) and replace it in bench/results.md
+#   BENCH_SCALE_N="1000 5000" its resource counts; BENCH_SCALE_PLANS=3 its no-op plans per N
+#   BENCH_SCALE_DIR=DIR     keep its applied workspaces there; BENCH_SCALE_REUSE=1 plans them again
+#                           without applying (an N = 5,000 apply takes ~20 min on 2 CPUs)
 # Comparing two runs: the raw Go benchmark output is kept in bench/go-bench.txt; the previous
 # one is moved to bench/go-bench.prev.txt and benchstat compares them.
 set -euo pipefail
@@ -24,6 +32,12 @@ BENCH_HEAVY_N=${BENCH_HEAVY_N-"300 999"}
 BENCH_HEAVY_REPEAT=${BENCH_HEAVY_REPEAT:-3}
 BENCH_ALIBABA_N=${BENCH_ALIBABA_N-"100 1000"}
 BENCH_ONLY=${BENCH_ONLY:-}
+BENCH_HW_N=${BENCH_HW_N-"100 1000"}
+BENCH_BEFORE=${BENCH_BEFORE:-}
+BENCH_SCALE_N=${BENCH_SCALE_N:-"1000 5000"}
+BENCH_SCALE_PLANS=${BENCH_SCALE_PLANS:-3}
+BENCH_SCALE_DIR=${BENCH_SCALE_DIR:-}
+BENCH_SCALE_REUSE=${BENCH_SCALE_REUSE:-}
 command -v terraform >/dev/null || { echo "bench: terraform is not on PATH" >&2; exit 1; }
 mkdir -p bench
 tmp=$(mktemp -d -t dr-bench.XXXXXX)
@@ -37,8 +51,10 @@ CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$tmp/trivialprovider" ./in
 
 heavy() {
   echo "bench: DR-heavy, N = $BENCH_HEAVY_N, $BENCH_HEAVY_REPEAT interleaved runs" >&2
+  local before=()
+  if [ -n "$BENCH_BEFORE" ]; then before=(-before "$BENCH_BEFORE"); fi
   "$tmp/drbench" heavy -provider "$root/terraform-provider-dr" -trivial "$tmp/trivialprovider" \
-    -n "$BENCH_HEAVY_N" -repeat "$BENCH_HEAVY_REPEAT"
+    -n "$BENCH_HEAVY_N" -repeat "$BENCH_HEAVY_REPEAT" "${before[@]}"
 }
 
 alibaba() {
@@ -46,15 +62,29 @@ alibaba() {
   "$tmp/drbench" alibaba -provider "$root/terraform-provider-dr" -n "$BENCH_ALIBABA_N"
 }
 
+huaweicloud() {
+  echo "bench: Huawei Cloud API calls per no-op plan, N = $BENCH_HW_N" >&2
+  "$tmp/drbench" huaweicloud -provider "$root/terraform-provider-dr" -n "$BENCH_HW_N"
+}
+
+scale() {
+  echo "bench: DR-heavy at scale, N = $BENCH_SCALE_N, $BENCH_SCALE_PLANS no-op plans each (niced)" >&2
+  local args=(-n "$BENCH_SCALE_N" -plans "$BENCH_SCALE_PLANS")
+  if [ -n "$BENCH_SCALE_DIR" ]; then args+=(-dir "$BENCH_SCALE_DIR"); fi
+  if [ -n "$BENCH_SCALE_REUSE" ]; then args+=(-reuse); fi
+  nice -n 10 "$tmp/drbench" scale -provider "$root/terraform-provider-dr" "${args[@]}"
+}
+
 if [ -n "$BENCH_ONLY" ]; then
-  # Only one section (heavy: "## DR-heavy", alibaba: "## Alibaba Cloud EBS"): it replaces that
-  # section of bench/results.md (up to the next "## " heading) or goes before the notes, and
-  # the notes are the current bench/notes.md. The other sections keep the numbers of the last
-  # full run.
+  # Only one section: it replaces that section of bench/results.md (the exact heading, up to
+  # the next "## " heading) or goes before the notes, and the notes are the current
+  # bench/notes.md. The other sections keep the numbers of the last full run.
   case "$BENCH_ONLY" in
     heavy) heading="## DR-heavy"; heavy >"$tmp/section.md" ;;
-    alibaba) heading="## Alibaba Cloud EBS"; alibaba >"$tmp/section.md" ;;
-    *) echo "bench: BENCH_ONLY is heavy or alibaba, not $BENCH_ONLY" >&2; exit 1 ;;
+    heavy5000) heading="## DR-heavy at scale"; scale >"$tmp/section.md" ;;
+    alibaba) heading="## Alibaba Cloud EBS: API calls of a no-op plan"; alibaba >"$tmp/section.md" ;;
+    huaweicloud) heading="## Huawei Cloud API calls per no-op plan"; huaweicloud >"$tmp/section.md" ;;
+    *) echo "bench: BENCH_ONLY is heavy, heavy5000, alibaba or huaweicloud, not $BENCH_ONLY" >&2; exit 1 ;;
   esac
   stamp="_This section alone was measured on $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo none)$(git diff --quiet 2>/dev/null || echo ' + local changes'), $(nproc) CPUs; the other sections are from the last full run._"
   awk -v s="$stamp" 'NR == 2 { print; print s; print ""; next } { print }' "$tmp/section.md" >"$tmp/section2.md" && mv "$tmp/section2.md" "$tmp/section.md"
@@ -62,7 +92,7 @@ if [ -n "$BENCH_ONLY" ]; then
   awk -v f="$tmp/section.md" -v h="$heading" '
     function emit() { while ((getline l < f) > 0) print l; done = 1 }
     /^## Notes/ { if (!done) emit(); exit }
-    index($0, h) == 1 { emit(); skip = 1; next }
+    $0 == h { emit(); skip = 1; next }
     skip && /^## / { skip = 0 }
     !skip { print }
     END { if (!done) emit() }' bench/results.md >"$tmp/results.md"
@@ -127,6 +157,7 @@ if [ "$BENCH_FANOUT" != 0 ]; then
 fi
 if [ -n "$BENCH_HEAVY_N" ]; then heavy >>"$out"; fi
 if [ -n "$BENCH_ALIBABA_N" ]; then alibaba >>"$out"; fi
+if [ -n "$BENCH_HW_N" ]; then huaweicloud >>"$out"; fi
 if [ -f bench/notes.md ]; then cat bench/notes.md >>"$out"; fi
 cp "$out" bench/results.md
 cat bench/results.md

@@ -2,8 +2,9 @@
 # availability zones, and a CBR replica of a server backup in another region.
 #
 # Credentials and endpoints come from the environment: HW_ACCESS_KEY, HW_SECRET_KEY,
-# HW_REGION_NAME, HW_PROJECT_ID, and optionally HW_SDRS_ENDPOINT, HW_ECS_ENDPOINT and
-# HW_CBR_ENDPOINT (private endpoints, or the local emulator of internal/emulator/huaweicloud).
+# HW_REGION_NAME, HW_PROJECT_ID, and optionally HW_SDRS_ENDPOINT, HW_ECS_ENDPOINT,
+# HW_VPC_ENDPOINT and HW_CBR_ENDPOINT (private endpoints, or the local emulator of
+# internal/emulator/huaweicloud).
 
 terraform {
   required_providers {
@@ -28,6 +29,17 @@ variable "production_az" {
 
 variable "dr_az" {
   type = string
+}
+
+variable "vpc_id" {
+  type        = string
+  description = "The production site's VPC (SDRS source_vpc_id): the protected servers' VPC."
+}
+
+variable "domain_id" {
+  type        = string
+  default     = null
+  description = "The SDRS active-active domain between the two AZs; null when the project has exactly one (it is then used)."
 }
 
 variable "server_ids" {
@@ -76,6 +88,8 @@ resource "dr_protection_group" "app" {
   source_zone     = var.production_az
   target_region   = var.region
   target_zone     = var.dr_az
+  source_vpc_id   = var.vpc_id
+  domain_id       = var.domain_id
   server_ids      = var.server_ids
   protection      = var.protection
   active_site     = var.active_site

@@ -21,6 +21,11 @@ type Capabilities struct {
 	// reading one is decided at plan as "may lose data" (it needs allow_data_loss); other
 	// preconditions reading one are left to the platform.
 	Unobservable []string
+	// Params lists, per kind, the create parameters only this platform has (Huawei SDRS:
+	// domain_id and source_vpc_id of a protection group). A platform-specific parameter set on
+	// a platform that does not list it is refused at plan (V-PARAMS); nil Capabilities (the
+	// engine's own tests) list none.
+	Params map[Kind][]string
 	// MemberLimit is, per kind, the most members (replication pairs) one object may hold, when
 	// the platform has such a limit (Alibaba EBS: 17 pairs per replica group,
 	// AddDiskReplicaPair, OperationDenied.PairsExceedInGroup). Absent or 0: no limit. add_member
@@ -51,6 +56,19 @@ func (c *Capabilities) unobservable(facts []string) []string {
 		}
 	}
 	return out
+}
+
+// AcceptsParam reports whether the platform takes the platform-specific create parameter.
+func (c *Capabilities) AcceptsParam(k Kind, param string) bool {
+	if c == nil {
+		return false
+	}
+	for _, p := range c.Params[k] {
+		if p == param {
+			return true
+		}
+	}
+	return false
 }
 
 // Supports reports whether the platform manages objects of kind.

@@ -252,6 +252,9 @@ func Check(kind Kind, op Op, obs Observation, opts Options) []Violation {
 	if v := opts.Platform.kindViolation(kind, op); v != nil {
 		return []Violation{*v}
 	}
+	if obs.Platform == nil {
+		obs.Platform = opts.Platform // V-PARAMS reads which parameters the platform takes
+	}
 	if v := opts.Platform.manualViolation(kind, op, &obs); v != nil && o.Invocable {
 		return append([]Violation{*v}, Blocking(t.check(o, &obs, opts))...)
 	}

@@ -215,6 +215,11 @@ type Facts struct {
 	VolumesInPair                  map[string]string // volume id → the pair it already belongs to
 	// group create (V-GRP-SITES): the two sites resolve to the same one.
 	SameSite bool
+	// create (V-PARAMS): the platform-specific parameters the configuration sets (names), and
+	// those the platform needs but was not given and cannot derive, by name with the reason
+	// ("domain_id" → "the project has 2 active-active domains between these zones").
+	GivenParams   []string
+	MissingParams map[string]string
 
 	// SyncOnceWait is how long until the platform allows the next one-shot synchronisation
 	// (its rate limit, V-SYNC-ONCE); 0: allowed now.
@@ -242,6 +247,7 @@ const (
 	FactAdvertised       = "advertised"
 	FactCandidate        = "candidate"
 	FactRefs             = "references"
+	FactParams           = "parameters"
 	FactSyncOnce         = "sync_once_interval" // Facts.SyncOnceWait
 )
 

@@ -236,3 +236,27 @@ func Syncs(kind Kind, op Op) bool {
 	row, ok := t.Operation(op)
 	return ok && row.Syncs
 }
+
+// CheckReplace checks what a replacement of an existing object adds to its delete (which is
+// planned like a destroy, from the same observation): Terraform replaces an object whose
+// attribute cannot change in place by deleting it and creating a new one from the
+// configuration (V-REPLACE). A new pair or group replicates from its source (primary) site
+// again, so replacing one whose production runs at the target (secondary) site — after a
+// switchover, planned failover or failover, reprotected or not — would let the new object's
+// first synchronisation copy the source's older data over the volumes that serve production.
+// It needs allow_data_loss, or production moved back to the source site first.
+func CheckReplace(k Kind, obs Observation, opts Options) []Violation {
+	if (k != ReplicationPair && k != ProtectionGroup) || obs.ActiveSite != SiteTarget || opts.AllowDataLoss {
+		return nil
+	}
+	src, tgt := "source", "target"
+	if k == ReplicationPair {
+		src, tgt = "primary", "secondary"
+	}
+	remedy := fmt.Sprintf("Move production back to the %s site first (active_site = %q, then change the attribute), or set allow_data_loss = true.", src, src)
+	v := Violation{Rule: "V-REPLACE", Precondition: "data_loss", DataLoss: true, Remedy: remedy,
+		Message: fmt.Sprintf("V-REPLACE: replacing %s deletes it and creates a new one that replicates from the %s site, but production runs at the %s site (%s): the new %s's first synchronisation would overwrite the data serving production with the %s site's older copy. %s",
+			quoteName(&obs), src, tgt, RenderState(obs.State, obs.FailedOp), strings.ReplaceAll(string(k), "_", " "), src, remedy)}
+	v.fill(k, OpDelete, &obs)
+	return []Violation{v}
+}

@@ -218,3 +218,56 @@ func TestRule_V_MANUAL_STEP(t *testing.T) {
 		}
 	}
 }
+
+// V-PARAMS: a platform-specific create parameter on a platform without it is refused (nil
+// Capabilities and the sandbox have none); one the platform needs and cannot derive is
+// refused with the platform's reason; each names its parameter.
+func TestRule_V_PARAMS(t *testing.T) {
+	t.Parallel()
+	hw := &Capabilities{Platform: "huaweicloud", Params: map[Kind][]string{ProtectionGroup: {"domain_id", "source_vpc_id"}}}
+	given := Observation{Name: "g", Facts: Facts{GivenParams: []string{"domain_id"}}}
+	for _, caps := range []*Capabilities{nil, {Platform: "sandbox"}} {
+		v := mustRefuse(t, ProtectionGroup, OpCreate, given, Options{Platform: caps}, "V-PARAMS", "domain_id is not a parameter")
+		if len(v.Params) != 1 || v.Params[0] != "domain_id" {
+			t.Fatalf("params %v", v.Params)
+		}
+	}
+	if vs := Blocking(Check(ProtectionGroup, OpCreate, given, Options{Platform: hw})); len(vs) != 0 {
+		t.Fatalf("a parameter the platform takes: %v", vs)
+	}
+	missing := Observation{Name: "g", Facts: Facts{MissingParams: map[string]string{"source_vpc_id": "SDRS needs the VPC"}}}
+	v := mustRefuse(t, ProtectionGroup, OpCreate, missing, Options{Platform: hw}, "V-PARAMS", "source_vpc_id is required on the huaweicloud platform: SDRS needs the VPC")
+	if len(v.Params) != 1 || v.Params[0] != "source_vpc_id" {
+		t.Fatalf("params %v", v.Params)
+	}
+	// unknown at plan: checked at apply
+	missing.Facts.Unknown = map[string]bool{FactParams: true}
+	if vs := Check(ProtectionGroup, OpCreate, missing, Options{Platform: hw}); HasBlocking(vs) || findRule(DeferredOnly(vs), "V-PARAMS") == nil {
+		t.Fatal(vs)
+	}
+}
+
+// V-REPLACE: replacing a pair or group whose production runs at the target site needs the
+// opt-in (the new object's first sync would overwrite production); at the source site, or for
+// kinds that do not replicate from a source, nothing is added to the delete's own checks.
+func TestRule_V_REPLACE(t *testing.T) {
+	t.Parallel()
+	for _, k := range []Kind{ReplicationPair, ProtectionGroup} {
+		atTarget := Observation{Kind: k, Name: "x", State: Replicating, ActiveSite: SiteTarget}
+		vs := CheckReplace(k, atTarget, Options{})
+		if len(vs) != 1 || vs[0].Rule != "V-REPLACE" || !vs[0].DataLoss || !strings.Contains(vs[0].Message, "overwrite the data serving production") {
+			t.Fatalf("%s at target: %+v", k, vs)
+		}
+		if vs := CheckReplace(k, atTarget, Options{AllowDataLoss: true}); len(vs) != 0 {
+			t.Fatalf("%s with the opt-in: %+v", k, vs)
+		}
+		atSource := atTarget
+		atSource.ActiveSite = SiteSource
+		if vs := CheckReplace(k, atSource, Options{}); len(vs) != 0 {
+			t.Fatalf("%s at source: %+v", k, vs)
+		}
+	}
+	if vs := CheckReplace(RecoveryServer, Observation{Kind: RecoveryServer, ActiveSite: SiteTarget}, Options{}); len(vs) != 0 {
+		t.Fatalf("recovery server: %+v", vs)
+	}
+}

@@ -98,6 +98,41 @@ func pRefsExist() Precondition {
 	}
 }
 
+// pParams is V-PARAMS: a create gets the platform-specific parameters its platform needs (and
+// cannot derive), and none its platform does not have: a parameter silently ignored would
+// make the plan lie about what is created.
+func pParams() Precondition {
+	bad := func(o *Observation) (unsupported, missing []string) {
+		for _, p := range o.Facts.GivenParams {
+			if !o.Platform.AcceptsParam(o.Kind, p) {
+				unsupported = append(unsupported, p)
+			}
+		}
+		return unsupported, sortedKeys(o.Facts.MissingParams)
+	}
+	return Precondition{
+		Rule: "V-PARAMS", Name: "platform_parameters",
+		Requirement: "needs the parameters its platform requires, and none the platform does not have",
+		Facts:       []string{FactParams},
+		Test: func(o *Observation) (bool, string) {
+			unsupported, missing := bad(o)
+			var parts []string
+			for _, p := range unsupported {
+				parts = append(parts, fmt.Sprintf("%s is not a parameter of %s (it would be ignored)", p, o.Platform.name()))
+			}
+			for _, p := range missing {
+				parts = append(parts, fmt.Sprintf("%s is required on %s: %s", p, o.Platform.name(), o.Facts.MissingParams[p]))
+			}
+			return len(parts) == 0, strings.Join(parts, "; ")
+		},
+		Params: func(o *Observation) []string {
+			unsupported, missing := bad(o)
+			return append(unsupported, missing...)
+		},
+		Remedy: "Set the parameters the platform needs (see the resource's documentation) and remove those it does not have.",
+	}
+}
+
 // pVolumes are V-PAIR-VOLUMES' plan-time checks of a new pair's volumes (Alibaba
 // CreateDiskReplicaPair: OperationDenied.EncryptedDisk, size mismatch, disk already paired).
 func pVolumes() []Precondition {
@@ -490,7 +525,7 @@ func groupTable() *KindTable {
 			{
 				Name: OpCreate, Create: true, Invocable: true, From: from(""), Via: Creating, OnSuccess: Configured,
 				Description: "Create the protection group between two sites.",
-				Preconditions: []Precondition{pRefsExist(), {
+				Preconditions: []Precondition{pParams(), pRefsExist(), {
 					Rule: "V-GRP-SITES", Name: "distinct_sites", Requirement: "needs two different sites",
 					Facts: []string{FactRefs}, Applies: func(o *Observation) bool { return len(o.Facts.MissingRefs) == 0 },
 					Test: func(o *Observation) (bool, string) {

@@ -93,6 +93,9 @@ func replicaTable() *KindTable {
 					replicaPre("R003-11", "replication_vault", "needs a replication vault in the destination region", []string{FactVault},
 						"Choose a vault with purpose \"replication\" in the destination region.",
 						func(o *Observation) (bool, string) {
+							if o.Facts.VaultRegion == "" {
+								return false, fmt.Sprintf("the vault is not in the destination region %q", o.Facts.DestinationRegion)
+							}
 							return o.Facts.VaultPurpose == "replication" && o.Facts.VaultRegion == o.Facts.DestinationRegion,
 								fmt.Sprintf("the vault has purpose %q in region %q, destination region is %q", o.Facts.VaultPurpose, o.Facts.VaultRegion, o.Facts.DestinationRegion)
 						}),

@@ -176,3 +176,27 @@ type Fault struct {
 	CreatedAt time.Time
 	Version   int64
 }
+
+// FailureJob is the record a platform keeps of a failed asynchronous job (the Huawei SDRS task
+// center's failure jobs): what failed on which object, with the platform's code and reason.
+type FailureJob struct {
+	ID            string
+	JobType       string // the platform's job type, e.g. "startServerGroup"
+	ResourceID    string // the protection group (or protected instance) the job worked on
+	ResourceType  string
+	FailureStatus string // e.g. "start-fail"
+	ErrorCode     string
+	FailReason    string
+	BeginTime     string
+}
+
+// FailureJobs is implemented by platforms that keep records of failed jobs. The records are
+// shown (a failed operation's last_error) and deleting them is a documented operation of that
+// platform, run on request (the dr_protection_group_clear_failure_jobs action), never as a
+// side effect of a retry: the failed operation itself is retried by the next apply.
+type FailureJobs interface {
+	// ListFailureJobs lists the failure jobs of a protection group.
+	ListFailureJobs(ctx context.Context, groupID string) ([]FailureJob, error)
+	// DeleteFailureJobs deletes one failure job of the group (jobID), or all of them (jobID "").
+	DeleteFailureJobs(ctx context.Context, groupID, jobID string) error
+}

@@ -111,6 +111,8 @@ type ProtectionGroup struct {
 	SourceZone        string
 	TargetRegion      string
 	TargetZone        string
+	DomainID          string // Huawei SDRS: the active-active domain; "" elsewhere
+	SourceVPCID       string // Huawei SDRS: the production site's VPC; "" elsewhere
 	PairIDs           []string
 	ServerIDs         []string
 	DRServers         []ServerTwin
@@ -141,7 +143,11 @@ type GroupSpec struct {
 	SourceZone   string
 	TargetRegion string
 	TargetZone   string
-	Version      int64 // see PairSpec.Version
+	// Huawei SDRS only (Capabilities.Params): the active-active domain ("" = the project's only
+	// one between the zones) and the production site's VPC.
+	DomainID    string
+	SourceVPCID string
+	Version     int64 // see PairSpec.Version
 }
 
 // BackupReplica is a cross-region replica of a server backup (Huawei CBR). The replica is

@@ -40,6 +40,9 @@ type ActionInfo struct {
 	DataLoss bool
 	// Summary is the row's description.
 	Summary string
+	// Custom marks an action that is not a table row: a platform's own documented operation
+	// that changes no object's state (dr_protection_group_clear_failure_jobs).
+	Custom bool
 }
 
 // Drill reports whether the action is a drill (start → ready → measured → stop).
@@ -86,6 +89,9 @@ func ActionCatalog() []ActionInfo {
 				Summary: fmt.Sprintf("DR drill: %s, wait until the test copy is ready, report the time to ready (the drill's RTO), then %s.", d.Start, d.Stop),
 			})
 		}
+		if kind == lifecycle.ProtectionGroup {
+			out = append(out, clearFailureJobsInfo)
+		}
 	}
 	return out
 }
@@ -95,9 +101,12 @@ func generatedActions() []func() action.Action {
 	var out []func() action.Action
 	for _, info := range ActionCatalog() {
 		info := info
-		if info.Drill() {
+		switch {
+		case info.Custom:
+			out = append(out, func() action.Action { return &clearFailureJobsAction{actionBase{info: info}} })
+		case info.Drill():
 			out = append(out, func() action.Action { return &drillAction{actionBase{info: info}} })
-		} else {
+		default:
 			out = append(out, func() action.Action { return &operationAction{actionBase{info: info}} })
 		}
 	}

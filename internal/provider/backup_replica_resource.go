@@ -84,6 +84,7 @@ func (r *backupReplicaResource) Schema(ctx context.Context, _ resource.SchemaReq
 				Required:            true, PlanModifiers: replace,
 				Validators: []validator.String{ruleValidator{"1 to 64 letters, digits, '_' and '-' (R003-9)", lifecycle.ValidateReplicaName}},
 			},
+			"planned_operations": plannedOperationsAttribute(),
 			"replica_backup_id": schema.StringAttribute{
 				MarkdownDescription: "The replica: a backup in the destination vault, usable to create images or servers there.",
 				Computed:            true, PlanModifiers: keep,
@@ -135,12 +136,22 @@ func (r *backupReplicaResource) ModifyPlan(ctx context.Context, req resource.Mod
 		var state replicaModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 		goal := lifecycle.Goal{States: []lifecycle.State{lifecycle.Available}}
-		if resp.Diagnostics.HasError() || r.engine.goalMet(state.Status.ValueString(), "", goal) {
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		if replacing(req, "backup_id", "description", "destination_region", "destination_vault_id", "enable_acceleration", "name") {
+			r.engine.planReplace(ctx, r.data, state.ID.ValueString(), lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}}, r.data.options(false), &resp.Diagnostics)
+			return
+		}
+		if r.engine.goalMet(state.Status.ValueString(), "", goal) {
+			keepPlannedOps(ctx, plan.PlannedOperations, state.PlannedOperations, &resp.Plan, &resp.Diagnostics)
 			return
 		}
 		if p := r.engine.plan(ctx, r.data, state.ID.ValueString(), priorRead{status: state.Status.ValueString()}, goal, r.data.options(false), path.Root("backup_id"), &resp.Diagnostics); p != nil {
+			plan.PlannedOperations = plannedOps(lifecycle.BackupReplica, *p, false)
 			plan.Status = types.StringValue(lifecycle.RenderState(p.State, ""))
 			resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+			markOperated(ctx, &resp.Plan, &resp.Diagnostics, "id", "status", "planned_operations", "replica_backup_id", "source_region")
 		}
 		return
 	}
@@ -180,7 +191,8 @@ func (r *backupReplicaResource) Create(ctx context.Context, req resource.CreateR
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), rep.ID)...)
 	setIdentity(ctx, resp.Identity, rep.ID, &resp.Diagnostics)
-	r.engine.apply(ctx, r.data, rep.ID, priorRead{}, lifecycle.Goal{States: []lifecycle.State{lifecycle.Available}}, r.data.options(false), timeout, path.Root("backup_id"), &resp.Diagnostics)
+	ran := r.engine.apply(ctx, r.data, rep.ID, priorRead{}, lifecycle.Goal{States: []lifecycle.State{lifecycle.Available}}, r.data.options(false), timeout, path.Root("backup_id"), &resp.Diagnostics)
+	plan.PlannedOperations = appliedOps(plan.PlannedOperations, lifecycle.BackupReplica, ran, true, types.ListNull(types.StringType))
 	r.refresh(ctx, rep.ID, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -209,8 +221,9 @@ func (r *backupReplicaResource) Read(ctx context.Context, req resource.ReadReque
 
 // Update only runs to retry a failed replication (every input forces replacement).
 func (r *backupReplicaResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan replicaModel
+	var plan, state replicaModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -220,7 +233,8 @@ func (r *backupReplicaResource) Update(ctx context.Context, req resource.UpdateR
 		return
 	}
 	id := plan.ID.ValueString()
-	r.engine.apply(ctx, r.data, id, priorRead{}, lifecycle.Goal{States: []lifecycle.State{lifecycle.Available}}, r.data.options(false), timeout, path.Root("backup_id"), &resp.Diagnostics)
+	ran := r.engine.apply(ctx, r.data, id, priorRead{}, lifecycle.Goal{States: []lifecycle.State{lifecycle.Available}}, r.data.options(false), timeout, path.Root("backup_id"), &resp.Diagnostics)
+	plan.PlannedOperations = appliedOps(plan.PlannedOperations, lifecycle.BackupReplica, ran, false, state.PlannedOperations)
 	r.refresh(ctx, id, &plan, &resp.Diagnostics)
 	setIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -285,7 +299,8 @@ type replicaData struct {
 // replicaModel is the resource's model: the read model plus the timeouts block.
 type replicaModel struct {
 	replicaData
-	Timeouts timeouts.Value `tfsdk:"timeouts"`
+	PlannedOperations types.List     `tfsdk:"planned_operations"`
+	Timeouts          timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (m *replicaData) fill(r platform.BackupReplica) {

@@ -156,7 +156,7 @@ func TestAccBackupReplica_constraints(t *testing.T) {
 				ResourceName:            replicaAddr,
 				ImportState:             true,
 				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"timeouts"},
+				ImportStateVerifyIgnore: []string{"timeouts", "planned_operations"},
 			},
 		},
 	})

@@ -13,7 +13,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
@@ -80,7 +83,8 @@ func (e drEngine) unsupported(data *ProviderData, diags *diag.Diagnostics) bool 
 }
 
 // plan observes the object and plans the path to the goal. Refusals become attribute errors
-// at `at`; the path is shown as a warning. It returns nil when the plan is refused.
+// at `at`; what in the path needs attention (data loss, a manual step) is a warning, the
+// operations themselves go to planned_operations. It returns nil when the plan is refused.
 func (e drEngine) plan(ctx context.Context, data *ProviderData, id string, prior priorRead, goal lifecycle.Goal, opts lifecycle.Options, at path.Path, diags *diag.Diagnostics) *lifecycle.Path {
 	if e.unsupported(data, diags) {
 		return nil
@@ -101,49 +105,48 @@ func (e drEngine) plan(ctx context.Context, data *ProviderData, id string, prior
 	if lifecycle.HasBlocking(vs) {
 		return nil
 	}
-	addPathWarning(diags, data, e.typeName, obs.Name, p)
+	addAttention(diags, e.typeName, obs.Name, p)
 	return &p
 }
 
 // apply re-plans against a fresh observation (the world may have moved since plan) and runs
 // the path within the timeout. Errors are added to diags; the caller then reads the object
-// and saves what it observed, so the next plan starts from the truth.
-func (e drEngine) apply(ctx context.Context, data *ProviderData, id string, prior priorRead, goal lifecycle.Goal, opts lifecycle.Options, timeout time.Duration, at path.Path, diags *diag.Diagnostics) {
+// and saves what it observed, so the next plan starts from the truth. It returns the path it
+// ran (also when a step failed; the zero Path when it ran none).
+func (e drEngine) apply(ctx context.Context, data *ProviderData, id string, prior priorRead, goal lifecycle.Goal, opts lifecycle.Options, timeout time.Duration, at path.Path, diags *diag.Diagnostics) (ran lifecycle.Path) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	obs, err := data.Platform.Observe(ctx, e.kind, id)
 	if err != nil {
 		if platform.IsNotFound(err) && slices.Equal(goal.States, []lifecycle.State{lifecycle.Deleted}) {
-			return // already gone: a delete succeeds
+			return ran // already gone: a delete succeeds
 		}
 		addError(diags, "reading", e.typeName, id, err)
-		return
+		return ran
 	}
 	if e.changedSinceRead(obs, prior, diags) {
-		return
+		return ran
 	}
 	p, vs := lifecycle.Plan(e.kind, obs, goal, opts)
 	if lifecycle.HasBlocking(vs) {
 		addViolations(diags, at, e.typeName, lifecycle.Blocking(vs))
-		return
+		return ran
 	}
 	if len(p.Steps) == 0 {
-		return
+		return ran
 	}
 	if _, err := runPathObserved(ctx, data, p, &obs); err != nil {
 		addRunError(diags, e.typeName, obs.Name, err)
 	}
+	return p
 }
 
 // planDestroy checks at plan time that the object can be deleted along a legal path (e.g. a
 // failed-over pair needs allow_data_loss, V-PAIR-DELETE), so `terraform destroy` refuses
 // before anything is touched.
 func (e drEngine) planDestroy(ctx context.Context, data *ProviderData, id string, goal lifecycle.Goal, opts lifecycle.Options, diags *diag.Diagnostics) {
-	obs, err := data.Platform.Observe(ctx, e.kind, id)
-	if err != nil {
-		if !platform.IsNotFound(err) {
-			addError(diags, "reading", e.typeName, id, err)
-		}
+	obs, ok := e.observeForDelete(ctx, data, id, diags)
+	if !ok {
 		return
 	}
 	_, vs := lifecycle.Plan(e.kind, lifecycle.ForDestroy(obs), goal, opts)
@@ -156,9 +159,93 @@ func (e drEngine) planDestroy(ctx context.Context, data *ProviderData, id string
 	}
 }
 
+// planReplace checks at plan the delete half of a replacement (Terraform deletes the object,
+// then creates the new one, which it plans next with no prior state): the delete along a
+// legal path, like a destroy, and what a replacement adds (V-REPLACE). opts are the new
+// configuration's (its allow_data_loss applies to this apply). The object is remembered as
+// being replaced, so the create half's checks know that what it holds (a pair's volumes) is
+// freed first. (With create_before_destroy the new object is created first: the create's
+// checks at apply then refuse what the old one still holds.)
+func (e drEngine) planReplace(ctx context.Context, data *ProviderData, id string, goal lifecycle.Goal, opts lifecycle.Options, diags *diag.Diagnostics) {
+	obs, ok := e.observeForDelete(ctx, data, id, diags)
+	if !ok {
+		return
+	}
+	_, vs := lifecycle.Plan(e.kind, lifecycle.ForDestroy(obs), goal, opts)
+	vs = append(lifecycle.Blocking(vs), lifecycle.CheckReplace(e.kind, obs, opts)...)
+	for _, v := range vs {
+		diags.AddError(fmt.Sprintf("%s: %s replacement refused", v.Rule, e.typeName),
+			"Terraform replaces the object: it deletes it, then creates the new one. "+v.Message)
+	}
+	if !diags.HasError() {
+		data.replaced.Store(id, true)
+	}
+}
+
+// observeForDelete reads the object a destroy or replacement deletes; false when there is
+// nothing to check (already gone, or an error reported in diags).
+func (e drEngine) observeForDelete(ctx context.Context, data *ProviderData, id string, diags *diag.Diagnostics) (lifecycle.Observation, bool) {
+	obs, err := data.Platform.Observe(ctx, e.kind, id)
+	if err != nil {
+		if !platform.IsNotFound(err) {
+			addError(diags, "reading", e.typeName, id, err)
+		}
+		return obs, false
+	}
+	return obs, true
+}
+
+// replacing reports whether a plan replaces the object: one of attrs (the attributes whose
+// change requires replacement) differs between the plan and the state. The resource's
+// ModifyPlan does not see the framework's RequiresReplace, so each resource names them.
+func replacing(req resource.ModifyPlanRequest, attrs ...string) bool {
+	for _, a := range attrs {
+		p := tftypes.NewAttributePath().WithAttributeName(a)
+		pv, _, err1 := tftypes.WalkAttributePath(req.Plan.Raw, p)
+		sv, _, err2 := tftypes.WalkAttributePath(req.State.Raw, p)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		pval, ok1 := pv.(tftypes.Value)
+		sval, ok2 := sv.(tftypes.Value)
+		if ok1 && ok2 && !pval.Equal(sval) {
+			return true
+		}
+	}
+	return false
+}
+
 // waitStable waits until a newly created object leaves its transitional creation state.
 func (e drEngine) waitStable(ctx context.Context, data *ProviderData, id string, timeout time.Duration, diags *diag.Diagnostics) {
 	e.apply(ctx, data, id, priorRead{}, lifecycle.Goal{}, data.options(false), timeout, path.Root("id"), diags)
+}
+
+// keepPlannedOps is ModifyPlan's planned_operations when the plan operates nothing: the value
+// the state has, so a plan that changes only other attributes shows no diff for it. planned is
+// the plan's value: the framework leaves it as the state's in a plan without changes (no
+// work then) and marks it unknown otherwise. (A replacement's value is not this one:
+// Terraform plans the create half again with no prior state, which is the create branch.)
+func keepPlannedOps(ctx context.Context, planned, prior types.List, p *tfsdk.Plan, diags *diag.Diagnostics) {
+	if !planned.IsUnknown() {
+		return
+	}
+	diags.Append(p.SetAttribute(ctx, path.Root("planned_operations"), prior)...)
+}
+
+// appliedOps is the planned_operations value apply saves: the planned value when the plan
+// knew it (Terraform requires the two to agree), otherwise the operations apply ran ("create"
+// first for a create), or the prior value when it ran none.
+func appliedOps(planned types.List, kind lifecycle.Kind, ran lifecycle.Path, create bool, prior types.List) types.List {
+	if !planned.IsUnknown() {
+		return planned
+	}
+	if create || len(plannedOpNames(ran)) > 0 {
+		return plannedOps(kind, ran, create)
+	}
+	if prior.IsUnknown() {
+		return types.ListNull(types.StringType)
+	}
+	return prior
 }
 
 // opsList renders allowed operations as a list attribute.
@@ -245,5 +332,28 @@ func nullUnknowns(model any) {
 		case types.Set:
 			f.Set(reflect.ValueOf(types.SetNull(x.ElementType(context.Background()))))
 		}
+	}
+}
+
+// markOperated makes the computed-only attributes an operation can change unknown in a plan
+// that operates an existing object ("known after apply"), all but those in keep (the ones the
+// plan sets itself, e.g. status and planned_operations, and identifiers no operation
+// changes). The framework does this only when the configuration changed; a plan whose
+// operations come from the object itself (a failed operation retried, an observe-only
+// object in error{op}, a wait for one running) would otherwise promise the prior health,
+// last_error, sync progress… and the apply's result would contradict it ("Provider produced
+// inconsistent result").
+func markOperated(ctx context.Context, p *tfsdk.Plan, diags *diag.Diagnostics, keep ...string) {
+	for name, a := range p.Schema.GetAttributes() {
+		if !a.IsComputed() || a.IsOptional() || slices.Contains(keep, name) {
+			continue
+		}
+		typ := a.GetType()
+		v, err := typ.ValueFromTerraform(ctx, tftypes.NewValue(typ.TerraformType(ctx), tftypes.UnknownValue))
+		if err != nil {
+			diags.AddError("Internal error: marking "+name+" unknown", err.Error())
+			return
+		}
+		diags.Append(p.SetAttribute(ctx, path.Root(name), v)...)
 	}
 }

@@ -89,31 +89,92 @@ func TestSyncProgress(t *testing.T) {
 	}
 }
 
-// A command shows the operation summaries of its first pathWarningsShown resources, then one
-// warning that the others are not listed; without provider data (no instance) every one.
-func TestPathWarningsBounded(t *testing.T) {
+// A plan's operations are not warnings (they are planned_operations); a warning is left only
+// for an operation that can lose data and for a manual step no later step of the path does.
+func TestAddAttention(t *testing.T) {
 	t.Parallel()
-	p := lifecycle.Path{Kind: lifecycle.ReplicationPair, State: lifecycle.Replicating, ActiveSite: lifecycle.SiteSource,
-		Steps: []lifecycle.Step{{Op: lifecycle.OpStart}}}
+	quiet := lifecycle.Path{Kind: lifecycle.ReplicationPair, State: lifecycle.Replicating,
+		Steps: []lifecycle.Step{{Op: lifecycle.OpStart}, {Op: lifecycle.OpStop}, {Op: lifecycle.OpReprotect, Afterwards: "start it (start) to replicate"}, {Op: lifecycle.OpStart}}}
 	var diags diag.Diagnostics
-	data := &ProviderData{}
-	for i := 0; i < pathWarningsShown+5; i++ {
-		addPathWarning(&diags, data, pairType, fmt.Sprintf("p%d", i), p)
+	for i := 0; i < 300; i++ {
+		addAttention(&diags, pairType, fmt.Sprintf("p%d", i), lifecycle.Path{Kind: lifecycle.ReplicationPair, Steps: []lifecycle.Step{{Op: lifecycle.OpStart}}})
 	}
-	if got := diags.WarningsCount(); got != pathWarningsShown+1 {
-		t.Fatalf("%d warnings, want %d: %v", got, pathWarningsShown+1, diags)
+	addAttention(&diags, pairType, "covered", quiet)
+	if len(diags) != 0 {
+		t.Fatalf("plain paths warned: %v", diags)
 	}
-	if s := diags[0].Summary(); s != `dr_replication_pair "p0": start` {
-		t.Fatalf("first summary %q", s)
+	loud := lifecycle.Path{Kind: lifecycle.ReplicationPair, Steps: []lifecycle.Step{
+		{Op: lifecycle.OpStart, Wait: true, Afterwards: "ignored (a wait invokes nothing)"},
+		{Op: lifecycle.OpFailover, DataLoss: true, Afterwards: "attach the volume; reprotect (reprotect) when the old site is back."},
+	}}
+	addAttention(&diags, pairType, "db", loud)
+	if len(diags) != 2 {
+		t.Fatalf("want a data-loss and a manual-step warning, got %v", diags)
 	}
-	if s := diags[pathWarningsShown].Summary(); !strings.Contains(s, "more DR resources than are listed") {
-		t.Fatalf("last summary %q", s)
+	if s := diags[0].Summary(); s != `dr_replication_pair "db": failover can lose data` {
+		t.Fatalf("data-loss summary %q", s)
 	}
-	var all diag.Diagnostics
-	for i := 0; i < pathWarningsShown+5; i++ {
-		addPathWarning(&all, nil, pairType, fmt.Sprintf("q%d", i), p)
+	if d := diags[0].Detail(); !strings.Contains(d, "allow_data_loss") || !strings.Contains(d, "Planned operations: failover.") {
+		t.Fatalf("data-loss detail %q", d)
 	}
-	if all.WarningsCount() != pathWarningsShown+5 {
-		t.Fatalf("without data: %d warnings", all.WarningsCount())
+	if s, d := diags[1].Summary(), diags[1].Detail(); s != `dr_replication_pair "db": a manual step follows failover` || !strings.Contains(d, "attach the volume") {
+		t.Fatalf("manual-step warning %q: %q", s, d)
+	}
+}
+
+// planned_operations: the invoked operations in order (waits left out, the kind's create
+// operation first for a create); apply saves the planned value when it was known, otherwise
+// what it ran, or the prior value when it ran nothing.
+func TestPlannedOps(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	p := lifecycle.Path{Steps: []lifecycle.Step{{Op: lifecycle.OpStart, Wait: true}, {Op: lifecycle.OpFailover}, {Op: lifecycle.OpReprotect}}}
+	strs := func(l types.List) []string {
+		var out []string
+		if d := l.ElementsAs(ctx, &out, false); d.HasError() {
+			t.Fatal(d)
+		}
+		return out
+	}
+	if got := strs(plannedOps(lifecycle.ReplicationPair, p, false)); fmt.Sprint(got) != "[failover reprotect]" {
+		t.Fatalf("update: %v", got)
+	}
+	if got := strs(plannedOps(lifecycle.ReplicationPair, p, true)); fmt.Sprint(got) != "[create failover reprotect]" {
+		t.Fatalf("create: %v", got)
+	}
+	create := lifecycle.OpCreate
+	if c := lifecycle.Table(lifecycle.BackupReplica).CreateOperation(); c != nil {
+		create = c.Name
+	}
+	if got := strs(plannedOps(lifecycle.BackupReplica, lifecycle.Path{}, true)); fmt.Sprint(got) != "["+string(create)+"]" {
+		t.Fatalf("replica create: %v", got)
+	}
+	planned := plannedOps(lifecycle.ReplicationPair, lifecycle.Path{Steps: []lifecycle.Step{{Op: lifecycle.OpSwitchover}}}, false)
+	prior := plannedOps(lifecycle.ReplicationPair, lifecycle.Path{Steps: []lifecycle.Step{{Op: lifecycle.OpStop}}}, false)
+	unknown := types.ListUnknown(types.StringType)
+	for _, c := range []struct {
+		name    string
+		planned types.List
+		ran     lifecycle.Path
+		create  bool
+		prior   types.List
+		want    string
+	}{
+		{"planned wins over what ran", planned, p, false, prior, "[switchover]"},
+		{"unknown: what ran", unknown, p, false, prior, "[failover reprotect]"},
+		{"unknown create: create + what ran", unknown, p, true, types.ListNull(types.StringType), "[create failover reprotect]"},
+		{"unknown create, nothing ran", unknown, lifecycle.Path{}, true, types.ListNull(types.StringType), "[create]"},
+		{"unknown, nothing ran: prior", unknown, lifecycle.Path{}, false, prior, "[stop]"},
+	} {
+		got := appliedOps(c.planned, lifecycle.ReplicationPair, c.ran, c.create, c.prior)
+		if got.IsUnknown() || fmt.Sprint(strs(got)) != c.want {
+			t.Errorf("%s: %v, want %s", c.name, got, c.want)
+		}
+	}
+	if got := appliedOps(unknown, lifecycle.ReplicationPair, lifecycle.Path{}, false, types.ListNull(types.StringType)); !got.IsNull() {
+		t.Errorf("nothing ran after an import: %v, want null", got)
+	}
+	if got := appliedOps(unknown, lifecycle.ReplicationPair, lifecycle.Path{}, false, unknown); got.IsUnknown() {
+		t.Error("an unknown prior was saved")
 	}
 }

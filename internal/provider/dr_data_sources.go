@@ -86,6 +86,9 @@ func (d *drDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, r
 	d.newResource().Schema(ctx, resource.SchemaRequest{}, &rs)
 	attrs := map[string]dsschema.Attribute{}
 	for name, a := range rs.Schema.Attributes {
+		if name == "planned_operations" {
+			continue // what a plan of the resource will run: nothing a read reports
+		}
 		attrs[name] = readOnlyAttribute(a)
 	}
 	attrs["id"] = dsschema.StringAttribute{

@@ -7,8 +7,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
@@ -55,58 +58,89 @@ func violationSummary(typeName string, v lifecycle.Violation) string {
 	return fmt.Sprintf("%s: %s %s refused", v.Rule, typeName, v.Op)
 }
 
-// pathWarningsShown is how many operation summaries one command shows as warnings. Terraform
-// renders every warning with its configuration snippet at the end of the run, which cost
-// ~15 ms of Terraform's CPU per warning at N=300 and grew with the configuration's size
-// (bench/notes.md, DR-heavy): an apply creating hundreds of running pairs spent more CPU on
-// the summaries than on the pairs. A handful stays informative; past that one warning says
-// how to see the rest.
-const pathWarningsShown = 10
+// addAttention warns about what in a planned path needs the user's attention, and only that:
+// an operation that can lose data (planned because allow_data_loss permits it) and a manual
+// step the platform leaves to the user after an operation (the row's Afterwards), unless a
+// later step of the same path runs the operation it names ("start it (start)"). The
+// operations themselves are in the resource's planned_operations attribute, in the diff: a
+// plan creating hundreds of pairs prints no warning for them (each warning cost 15–60 ms of
+// Terraform's rendering and buried the ones that matter; bench/notes.md, DR-heavy).
+func addAttention(diags *diag.Diagnostics, typeName, name string, p lifecycle.Path) {
+	for i, st := range p.Steps {
+		if st.Wait {
+			continue
+		}
+		if st.DataLoss {
+			diags.AddWarning(fmt.Sprintf("%s %q: %s can lose data", typeName, name, st.Op),
+				fmt.Sprintf("Apply will run %s, which can lose data; allow_data_loss = true permits it. Planned operations: %s.",
+					st.Op, strings.Join(plannedOpNames(p), " → ")))
+		}
+		if st.Afterwards != "" && !laterStepRuns(p.Steps[i+1:], st.Afterwards) {
+			diags.AddWarning(fmt.Sprintf("%s %q: a manual step follows %s", typeName, name, st.Op),
+				fmt.Sprintf("After %s: %s", st.Op, st.Afterwards))
+		}
+	}
+}
 
-// addPathWarning shows the operations a plan will run, e.g.
-// "disable_protection → add_member → enable_protection", with what to do afterwards: for
-// the first pathWarningsShown resources of a command (data nil: always), then once that
-// the others are not listed.
-func addPathWarning(diags *diag.Diagnostics, data *ProviderData, typeName, name string, p lifecycle.Path) {
-	var ops, after []string
+// laterStepRuns reports whether one of the steps invokes an operation the text names as
+// "(op)", i.e. the path itself does what the note asks.
+func laterStepRuns(steps []lifecycle.Step, text string) bool {
+	for _, st := range steps {
+		if !st.Wait && strings.Contains(text, "("+string(st.Op)+")") {
+			return true
+		}
+	}
+	return false
+}
+
+// plannedOpNames are the operations a path invokes, in order: the value of a DR resource's
+// planned_operations. Waits for an operation already running invoke nothing and are left out
+// (the planned status shows where the object ends).
+func plannedOpNames(p lifecycle.Path) []string {
+	names := make([]string, 0, len(p.Steps))
 	for _, st := range p.Steps {
-		switch {
-		case st.Wait:
-			ops = append(ops, "wait for "+string(st.To))
-		case st.Platform:
-			ops = append(ops, "("+string(st.Op)+")")
-		default:
-			ops = append(ops, string(st.Op))
-		}
-		if st.Afterwards != "" {
-			after = append(after, "(then) "+st.Afterwards)
+		if !st.Wait {
+			names = append(names, string(st.Op))
 		}
 	}
-	if len(ops) == 0 {
-		return
-	}
-	if data != nil {
-		switch n := data.pathWarnings.Add(1); {
-		case n == pathWarningsShown+1:
-			diags.AddWarning("Operations on more DR resources than are listed",
-				fmt.Sprintf("This run operates on more than %d DR resources; the operations of the first %d are listed in "+
-					"their own warnings and the others are not (with hundreds of resources the warnings cost more than the "+
-					"operations). Every resource's plan shows the state it ends in (status, replication, active_site, mode), "+
-					"and TF_LOG_PROVIDER=INFO logs each operation as it runs.", pathWarningsShown, pathWarningsShown))
-			return
-		case n > pathWarningsShown:
-			return
+	return names
+}
+
+// plannedOps renders planned_operations: the kind's create operation first for an object
+// apply creates, then the path's operations.
+func plannedOps(kind lifecycle.Kind, p lifecycle.Path, create bool) types.List {
+	names := plannedOpNames(p)
+	if create {
+		op := lifecycle.OpCreate
+		if t := lifecycle.Table(kind); t != nil && t.CreateOperation() != nil {
+			op = t.CreateOperation().Name
 		}
+		names = append([]string{string(op)}, names...)
 	}
-	detail := fmt.Sprintf("Apply will run: %s, ending %s", strings.Join(ops, " → "), lifecycle.RenderState(p.State, ""))
-	if p.ActiveSite != "" && p.Kind != lifecycle.BackupReplica && p.Kind != lifecycle.RecoveryServer {
-		detail += fmt.Sprintf(" with the %s site active", siteName(p.Kind, p.ActiveSite))
+	elems := make([]attr.Value, len(names))
+	for i, n := range names {
+		elems[i] = types.StringValue(n)
 	}
-	detail += "."
-	if len(after) > 0 {
-		detail += "\n" + strings.Join(after, "\n")
+	return types.ListValueMust(types.StringType, elems)
+}
+
+// plannedOperationsAttribute is the planned_operations attribute of the four DR resources.
+// ModifyPlan sets it to the operations the engine planned; when a plan operates nothing the
+// value stays what it was (so a no-op plan shows no diff, and after an import it is null until
+// a plan operates the object); when the plan cannot tell yet (objects made in the same apply)
+// it is unknown and apply records the operations it ran.
+func plannedOperationsAttribute() schema.ListAttribute {
+	return schema.ListAttribute{
+		MarkdownDescription: "The operations `terraform apply` runs on this object, in order (the lifecycle engine's " +
+			"operation names, e.g. `[\"failover\", \"reprotect\", \"start\"]`; the create operation first when apply " +
+			"creates it: `create`, or `replicate` for a backup replica), " +
+			"so the plan's diff shows them. A plan that operates nothing keeps the value of the last one that did (no " +
+			"diff); it is null after an import until a plan operates the object, and unknown (known after apply) when " +
+			"the objects it depends on are created in the same apply. Waits for an operation already running are not " +
+			"listed. Warnings remain only for what needs attention: an operation that can lose data, a manual step " +
+			"after an operation.",
+		Computed: true, ElementType: types.StringType,
 	}
-	diags.AddWarning(fmt.Sprintf("%s %q: %s", typeName, name, strings.Join(ops, " → ")), detail)
 }
 
 // runPath executes a plan with the executor, logging every progress event.

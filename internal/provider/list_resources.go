@@ -81,6 +81,7 @@ func NewReplicationPairListResource() list.ListResource {
 			var m pairModel
 			m.fill(v)
 			m.Timeouts = to
+			m.PlannedOperations = types.ListNull(types.StringType) // as after an import: no plan operated it
 			return res.Set(ctx, &m)
 		},
 	}}
@@ -102,6 +103,7 @@ func NewProtectionGroupListResource() list.ListResource {
 			var m groupModel
 			diags := m.fill(v)
 			m.Timeouts = to
+			m.PlannedOperations = types.ListNull(types.StringType) // as after an import: no plan operated it
 			diags.Append(res.Set(ctx, &m)...)
 			return diags
 		},
@@ -122,6 +124,7 @@ func NewBackupReplicaListResource() list.ListResource {
 			var m replicaModel
 			m.fill(v)
 			m.Timeouts = to
+			m.PlannedOperations = types.ListNull(types.StringType) // as after an import: no plan operated it
 			return res.Set(ctx, &m)
 		},
 	}}
@@ -141,6 +144,7 @@ func NewRecoveryServerListResource() list.ListResource {
 			var m rsModel
 			m.fill(v)
 			m.Timeouts = to
+			m.PlannedOperations = types.ListNull(types.StringType) // as after an import: no plan operated it
 			return res.Set(ctx, &m)
 		},
 	}}

@@ -9,27 +9,34 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	hwemu "github.com/dr-provider/terraform-provider-dr/internal/emulator/huaweicloud"
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/huaweicloud"
 )
 
 // The quickstart's group story on the huaweicloud platform, through the Terraform CLI against
 // the SDRS emulator (in process, on the wall clock at the acceptance time scale): protect a
 // server (SDRS creates its DR twin and a pair for its disk), enable protection, an outage of
-// the production AZ (emulator backdoor), failover, a refusal at plan naming its rule (R002-1),
-// the AZ restored, reprotect, disable protection; destroy unprotects the server and deletes
-// the group.
+// the production AZ (emulator backdoor), failover, refusals at plan naming their rules (R002-1;
+// R000-2: reprotect while the AZ is down, from ECS's AZ availability), the AZ restored,
+// reprotect, a planned failover back to the original production AZ, disable protection;
+// destroy unprotects the server and deletes the group.
 // hwGroupWorld starts the SDRS emulator with two AZs and a running server with an attached
 // disk; group(attrs) is the configuration of a group protecting it.
 type hwGroupWorld struct {
 	url      string
+	vpc      string // the production VPC (source_vpc_id); the AZs have one active-active domain
 	drServer string // a server at the DR AZ
 	sb       *hwemu.Backdoor
 	prod     platform.Site
@@ -66,6 +73,8 @@ func newHWGroupWorld(t *testing.T) hwGroupWorld {
 	if _, err := sb.AttachVolume(ctx, disk.ID, web.ID); err != nil {
 		t.Fatal(err)
 	}
+	sb.PutDomain("az-a-b", "cn-north-4a", "cn-north-4b")
+	vpc := sb.PutVPC("prod")
 	provider := fmt.Sprintf(`
 provider "dr" {
   huaweicloud {
@@ -86,6 +95,7 @@ resource "dr_protection_group" "empty" {
   source_zone   = "cn-north-4a"
   target_region = "cn-north-4"
   target_zone   = "cn-north-4b"
+  source_vpc_id = "` + vpc + `"
   server_ids    = []
 ` + attrs + `
 }
@@ -99,12 +109,13 @@ resource "dr_protection_group" "app" {
   source_zone   = "cn-north-4a"
   target_region = "cn-north-4"
   target_zone   = "cn-north-4b"
+  source_vpc_id = %q
   server_ids    = [%q]
 %s
 }
-`, web.ID, attrs)
+`, vpc, web.ID, attrs)
 	}
-	return hwGroupWorld{url: emu.URL, drServer: drServer.ID, sb: sb, prod: prod, web: web, group: group}
+	return hwGroupWorld{url: emu.URL, vpc: vpc, drServer: drServer.ID, sb: sb, prod: prod, web: web, group: group}
 }
 
 func TestAccHuaweiCloud_protectionGroupStory(t *testing.T) {
@@ -117,6 +128,24 @@ func TestAccHuaweiCloud_protectionGroupStory(t *testing.T) {
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		// destroy: the server is unprotected (its twin kept) and both groups are deleted on SDRS
+		CheckDestroy: func(*terraform.State) error {
+			gs, err := sb.ListGroups(ctx)
+			if err != nil {
+				return err
+			}
+			for _, g := range gs {
+				if !lifecycle.Gone(lifecycle.ProtectionGroup, g.State) {
+					return fmt.Errorf("group %s (%s) still exists after destroy: %s", g.Name, g.ID, g.State)
+				}
+			}
+			if srv, err := sb.GetServer(ctx, web.ID); err != nil {
+				return fmt.Errorf("the production server is gone after destroy: %v", err)
+			} else if srv.ID != web.ID {
+				return fmt.Errorf("server %s read back as %s", web.ID, srv.ID)
+			}
+			return nil
+		},
 		Steps: []resource.TestStep{
 			{Config: group(""), ConfigStateChecks: []statecheck.StateCheck{status("configured"),
 				statecheck.ExpectKnownValue(app, tfjsonpath.New("dr_servers").AtSliceIndex(0).AtMapKey("server_id"), knownvalue.StringExact(web.ID))}},
@@ -146,6 +175,11 @@ func TestAccHuaweiCloud_protectionGroupStory(t *testing.T) {
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`R002-1`),
 			},
+			{ // reprotect while the production AZ is still down: refused at plan (ECS reports the AZ unavailable)
+				Config:      group("  protection      = \"enabled\"\n  active_site     = \"target\"\n  allow_data_loss = true"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`R000-2`),
+			},
 			{
 				PreConfig: func() {
 					if _, err := sb.SetSiteHealth(ctx, prod.ID, true); err != nil {
@@ -156,7 +190,16 @@ func TestAccHuaweiCloud_protectionGroupStory(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{status("replicating"),
 					statecheck.ExpectKnownValue(app, tfjsonpath.New("active_site"), knownvalue.StringExact("target"))},
 			},
-			{Config: group("  protection      = \"disabled\"\n  active_site     = \"target\"\n  allow_data_loss = true"),
+			{ // planned failover back to the original production AZ, both AZs healthy (R000-6)
+				Config: group("  protection      = \"enabled\"\n  active_site     = \"source\""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(app, tfjsonpath.New("active_site"), knownvalue.StringExact("source"))}},
+				ConfigStateChecks: []statecheck.StateCheck{status("replicating"),
+					statecheck.ExpectKnownValue(app, tfjsonpath.New("active_site"), knownvalue.StringExact("source")),
+					// the addresses are back on the production server, not on its twin
+					statecheck.ExpectKnownValue(app, tfjsonpath.New("dr_servers").AtSliceIndex(0).AtMapKey("twin_ip"), knownvalue.StringExact(""))},
+			},
+			{Config: group("  protection      = \"disabled\"\n  active_site     = \"source\""),
 				ConfigStateChecks: []statecheck.StateCheck{status("paused")}},
 		},
 	})
@@ -320,7 +363,7 @@ func TestAccHuaweiCloud_example(t *testing.T) {
 	}
 	vars := func(kv ...string) config.Variables {
 		out := config.Variables{"region": config.StringVariable("cn-north-4"), "production_az": config.StringVariable("cn-north-4a"),
-			"dr_az": config.StringVariable("cn-north-4b"), "server_ids": config.ListVariable(config.StringVariable(w.web.ID)),
+			"dr_az": config.StringVariable("cn-north-4b"), "vpc_id": config.StringVariable(w.vpc), "server_ids": config.ListVariable(config.StringVariable(w.web.ID)),
 			"backup_id": config.StringVariable(backup.ID), "replica_region": config.StringVariable("cn-east-3"),
 			"replica_vault_id": config.StringVariable(rv.ID)}
 		for i := 0; i+1 < len(kv); i += 2 {
@@ -360,6 +403,370 @@ func TestAccHuaweiCloud_example(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{status("replicating")},
 			},
 			{Config: cfg, ConfigVariables: vars("active_site", "target", "protection", "disabled")},
+		},
+	})
+}
+
+// Creating an SDRS protection group needs the production VPC and an active-active domain
+// (Creating a Protection Group): through the CLI, a group without source_vpc_id, with a VPC
+// or domain that does not exist, or without domain_id while the project has two domains
+// between the AZs is refused at plan, at the attribute (V-PARAMS, V-REFS); with exactly one
+// domain it is used and reported. On the sandbox, which has no such parameters, setting one is
+// refused at plan too (not silently ignored).
+func TestAccHuaweiCloud_groupCreateParams(t *testing.T) {
+	w := newHWGroupWorld(t)
+	app := "dr_protection_group.app"
+	only := func(cfg string) string { // the app group alone (the world's "empty" group removed)
+		i, j := strings.Index(cfg, `resource "dr_protection_group" "empty"`), strings.Index(cfg, `resource "dr_protection_group" "app"`)
+		return cfg[:i] + cfg[j:]
+	}
+	vpcLine := fmt.Sprintf("  source_vpc_id = %q\n", w.vpc)
+	noVPC := strings.Replace(only(w.group("")), vpcLine, "", 1)
+	badVPC := strings.Replace(only(w.group("")), vpcLine, "  source_vpc_id = \"vpc-missing\"\n", 1)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: noVPC, PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)V-PARAMS:\s+dr_protection_group\s+create\s+refused.*source_vpc_id\s+is\s+required\s+on\s+the\s+huaweicloud\s+platform`)},
+			{Config: badVPC, PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)V-REFS:\s+dr_protection_group\s+create\s+refused.*source_vpc_id\s+"vpc-missing"\s+does\s+not\s+exist`)},
+			{Config: only(w.group(`  domain_id = "domain-missing"`)), PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)V-REFS.*domain_id\s+"domain-missing`)},
+			{ // exactly one domain between the AZs: used, and reported
+				Config: only(w.group("")),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(app, tfjsonpath.New("domain_id"), knownvalue.StringRegexp(regexp.MustCompile(`^domain-`))),
+					statecheck.ExpectKnownValue(app, tfjsonpath.New("source_vpc_id"), knownvalue.StringExact(w.vpc)),
+				},
+			},
+			{ // a second domain between the AZs: a new group must name one
+				PreConfig: func() { w.sb.PutDomain("second", "cn-north-4b", "cn-north-4a") },
+				Config: only(w.group("")) + fmt.Sprintf(`
+resource "dr_protection_group" "app2" {
+  name          = "app2"
+  source_region = "cn-north-4"
+  source_zone   = "cn-north-4a"
+  target_region = "cn-north-4"
+  target_zone   = "cn-north-4b"
+  source_vpc_id = %q
+}
+`, w.vpc),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)V-PARAMS.*domain_id\s+is\s+required\s+on\s+the\s+huaweicloud\s+platform:\s+the\s+project\s+has\s+2\s+active-active\s+domains`),
+			},
+		},
+	})
+}
+
+func TestAccSandbox_groupVendorParamsRefused(t *testing.T) {
+	db := testAccSandbox(t)
+	cfg := testAccProvider(db) + `
+resource "dr_protection_group" "g" {
+  name          = "g"
+  source_region = "cn-shanghai"
+  source_zone   = "cn-shanghai-a"
+  target_region = "cn-shanghai"
+  target_zone   = "cn-shanghai-b"
+  domain_id     = "domain-1"
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg, PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)V-PARAMS:\s+dr_protection_group\s+create\s+refused.*domain_id\s+is\s+not\s+a\s+parameter\s+of\s+the\s+sandbox\s+platform`)},
+		},
+	})
+}
+
+// Every CBR replication rule (seed 003, R003-1 … R003-11) is refused at plan through the CLI
+// against the emulator, naming its rule, from what CBR reports: the source backup (Querying a
+// Specified Backup), the regions' capabilities (Querying Replication Capabilities) and the
+// destination vault read at the destination region's own endpoint (Querying a Specified
+// Vault). R003-8 (policy-based replication only once per region) cannot be reached from a
+// configuration: dr_backup_replica requests manual replications only (CBR policies are not
+// managed by this provider; the driver refuses a policy request, TestReplicaFailureAndRefusals
+// in the driver), so it has no row.
+func TestAccHuaweiCloud_replicaRulesAtPlan(t *testing.T) {
+	emu := hwemu.Start(t, false, accTimeScale)
+	ctx := context.Background()
+	sb := emu.Backdoor()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, s := range []platform.Site{
+		{Region: "cn-north-4", Zone: "cn-north-4a", Healthy: true, ReplicationCapable: true},
+		{Region: "cn-east-3", Zone: "cn-east-3a", Healthy: true, ReplicationCapable: true},
+		{Region: "cn-south-1", Zone: "cn-south-1a", Healthy: true, ReplicationCapable: false},
+	} {
+		_, err := sb.PutSite(ctx, s)
+		must(err)
+	}
+	vault := func(region, purpose string) string {
+		v, err := sb.PutVault(ctx, platform.Vault{Region: region, Purpose: purpose})
+		must(err)
+		return v.ID
+	}
+	bv, rv := vault("cn-north-4", platform.VaultBackup), vault("cn-east-3", platform.VaultReplication)
+	eastBackupVault, northReplicationVault, southVault := vault("cn-east-3", platform.VaultBackup),
+		vault("cn-north-4", platform.VaultReplication), vault("cn-south-1", platform.VaultReplication)
+	backup := func(b platform.Backup) string {
+		b.Region, b.VaultID, b.SizeGB = "cn-north-4", bv, 1
+		if b.Kind == "" {
+			b.Kind, b.SourceID, b.IncludesSystemDisk = platform.BackupKindServer, "srv-1", true
+		}
+		out, err := sb.PutBackup(ctx, b)
+		must(err)
+		return out.ID
+	}
+	good := backup(platform.Backup{})
+	replicated := backup(platform.Backup{})
+	_, err := sb.CreateReplica(ctx, platform.ReplicaSpec{BackupID: replicated, DestinationRegion: "cn-east-3", DestinationVaultID: rv, Name: "first"}, "")
+	must(err)
+	aReplica := backup(platform.Backup{IsReplica: true, SourceBackupID: good})
+	provider := fmt.Sprintf(`
+provider "dr" {
+  huaweicloud {
+    access_key           = %q
+    secret_key           = %q
+    region               = "cn-north-4"
+    project_id           = %q
+    cbr_endpoint         = %q
+    cbr_region_endpoints = "cn-east-3=%s"
+  }
+}
+`, hwemu.TestAccessKey, hwemu.TestSecretKey, hwemu.TestProjectID, emu.URL, emu.RegionURL("cn-east-3"))
+	replica := func(backupID, region, vaultID, extra string) string {
+		return provider + fmt.Sprintf(`
+resource "dr_backup_replica" "r" {
+  backup_id            = %q
+  destination_region   = %q
+  destination_vault_id = %q
+  name                 = "app_replica"
+%s
+}
+`, backupID, region, vaultID, extra)
+	}
+	for _, c := range []struct {
+		rule, config, want string
+	}{
+		{"R003-1", replica(backup(platform.Backup{Kind: platform.BackupKindDisk, SourceID: "vol-1"}), "cn-east-3", rv, ""), `cloud disk`},
+		{"R003-2", replica(good, "cn-south-1", southVault, ""), `destination region "cn-south-1" does not support replication`},
+		{"R003-3", replica("backup-missing", "cn-east-3", rv, ""), `does not exist`},
+		{"R003-4", replica(backup(platform.Backup{Kind: platform.BackupKindServer, SourceID: "srv-2"}), "cn-east-3", rv, ""), `no system-disk data`},
+		{"R003-5", replica(backup(platform.Backup{Status: platform.BackupCreating}), "cn-east-3", rv, ""), `"protecting"`},
+		{"R003-6", replica(aReplica, "cn-east-3", rv, ""), `itself a replica`},
+		{"R003-7", replica(replicated, "cn-east-3", rv, ""), `already has a replica in "cn-east-3"`},
+		{"R003-9", strings.Replace(replica(good, "cn-east-3", rv, ""), `"app_replica"`, `"app replica!"`, 1), `letters, digits`},
+		{"R003-10", replica(good, "cn-east-3", rv, `  description = "`+strings.Repeat("d", 256)+`"`), `255`},
+		{"R003-11", replica(good, "cn-east-3", eastBackupVault, ""), `purpose "backup"`},
+		{"R003-11", replica(good, "cn-east-3", northReplicationVault, ""), `not in the destination region "cn-east-3"`},
+	} {
+		t.Run(c.rule+"/"+c.want, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{Config: c.config, PlanOnly: true,
+					ExpectError: regexp.MustCompile(`(?s)` + regexp.QuoteMeta(c.rule) + `\b.*` + strings.ReplaceAll(regexp.QuoteMeta(c.want), " ", `\s+`))}},
+			})
+		})
+	}
+	// the same configuration with a good backup and vault plans (the rows fail for their reason only)
+	t.Run("control", func(t *testing.T) {
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			Steps:                    []resource.TestStep{{Config: replica(good, "cn-east-3", rv, ""), PlanOnly: true, ExpectNonEmptyPlan: true}},
+		})
+	})
+}
+
+// hwProviderServer is the provider over protocol 6 configured with a huaweicloud block
+// pointing at the emulator (actions are served there; Terraform < 1.14 cannot invoke them).
+//
+//lint:ignore SA1019 terraform-plugin-go v0.31 reaches actions only through this interface (toolchain-facts §1)
+func hwProviderServer(t *testing.T, url string) (tfprotov6.ProviderServerWithActions, map[string]*tfprotov6.ActionSchema) {
+	t.Helper()
+	srv := protoServer(t)
+	sresp, err := srv.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vals := map[string]tftypes.Value{}
+	for k, at := range providerConfigType.AttributeTypes {
+		vals[k] = tftypes.NewValue(at, nil)
+	}
+	hwType := providerConfigType.AttributeTypes["huaweicloud"].(tftypes.Object)
+	hw := map[string]tftypes.Value{}
+	set := map[string]string{"access_key": hwemu.TestAccessKey, "secret_key": hwemu.TestSecretKey, "region": "cn-north-4",
+		"project_id": hwemu.TestProjectID, "sdrs_endpoint": url, "ecs_endpoint": url}
+	for k, at := range hwType.AttributeTypes {
+		if v, ok := set[k]; ok {
+			hw[k] = tftypes.NewValue(at, v)
+		} else {
+			hw[k] = tftypes.NewValue(at, nil)
+		}
+	}
+	vals["huaweicloud"] = tftypes.NewValue(hwType, hw)
+	dv, err := tfprotov6.NewDynamicValue(providerConfigType, tftypes.NewValue(providerConfigType, vals))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := srv.ConfigureProvider(context.Background(), &tfprotov6.ConfigureProviderRequest{Config: &dv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantOK(t, "configure", resp.Diagnostics)
+	//lint:ignore SA1019 terraform-plugin-go v0.31 reaches actions only through this interface (toolchain-facts §1)
+	return srv.(tfprotov6.ProviderServerWithActions), sresp.ActionSchemas
+}
+
+// Clearing the SDRS task center's failure jobs is a documented operation, on request: a failed
+// enable_protection leaves the group error{enable_protection} with a failure job (its reason in
+// last_error); dr_protection_group_clear_failure_jobs plans against the platform (an unknown
+// failure_job_id is refused at that attribute), its precheck lists the jobs without deleting
+// them, the invoke deletes them (Deleting All Failure Tasks of a Protection Group) and the
+// group keeps its state; the next apply retries the operation. On the sandbox, which keeps no
+// such records, the action is refused at plan (V-PLATFORM).
+func TestAccHuaweiCloud_clearFailureJobs(t *testing.T) {
+	w := newHWGroupWorld(t)
+	ctx := context.Background()
+	const typ = "dr_protection_group_clear_failure_jobs"
+	app := "dr_protection_group.app"
+	drv, err := huaweicloud.New(huaweicloud.Config{AccessKey: hwemu.TestAccessKey, SecretKey: hwemu.TestSecretKey, Region: "cn-north-4",
+		ProjectID: hwemu.TestProjectID, SDRSEndpoint: w.url, ECSEndpoint: w.url, ReadCacheTTL: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clearJobs := hwClearJobsCheck(t, ctx, drv, w.url, typ)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: w.group("")},
+			{
+				PreConfig: func() {
+					if err := w.sb.FailNext(ctx, lifecycle.ProtectionGroup, lifecycle.OpEnableProtection, 1); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:      w.group(`  protection = "enabled"`),
+				ExpectError: regexp.MustCompile(`error\{enable_protection\}`),
+			},
+			{ // the action, between the failed apply and the next one; then the next apply retries the operation
+				PreConfig: func() {
+					if err := clearJobs(); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:            w.group(`  protection = "enabled"`),
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(app, tfjsonpath.New("status"), knownvalue.StringExact("replicating"))},
+			},
+			{Config: w.group(`  protection = "disabled"`)},
+		},
+	})
+	// the sandbox keeps no failure-job records: refused at plan
+	e := newActionEnv(t)
+	wantRefused(t, "sandbox", e.plan(typ, map[string]any{"id": "g-1"}), "V-PLATFORM", "id")
+}
+
+func hwClearJobsCheck(t *testing.T, ctx context.Context, drv *huaweicloud.Platform, url, typ string) func() error {
+	return func() error {
+		gs, err := drv.ListGroups(ctx)
+		if err != nil {
+			return err
+		}
+		id := ""
+		for _, g := range gs {
+			if g.Name == "app" {
+				id = g.ID
+			}
+		}
+		srv, schemas := hwProviderServer(t, url)
+		cfg := func(vals map[string]any) *tfprotov6.DynamicValue { return actionValue(t, schemas, typ, vals) }
+		jobs, err := drv.ListFailureJobs(ctx, id)
+		if err != nil || len(jobs) != 1 || jobs[0].ErrorCode != "SDRS.1027" {
+			return fmt.Errorf("failure jobs before: %+v %v", jobs, err)
+		}
+		// the failure job's reason is what last_error shows (a fresh driver: nothing remembered from the apply)
+		if g, err := drv.GetGroup(ctx, id); err != nil || !strings.Contains(g.LastError, "SDRS.1027") {
+			return fmt.Errorf("last_error before clearing: %q %v", g.LastError, err)
+		}
+		wantRefused(t, "unknown job", planAction(t, srv, cfg(map[string]any{"id": id, "failure_job_id": "job-nope"}), typ), "has no failure job", "failure_job_id")
+		wantOK(t, "plan", planAction(t, srv, cfg(map[string]any{"id": id}), typ))
+		pre := invokeAction(t, srv, cfg(map[string]any{"id": id, "precheck": true}), typ)
+		wantOK(t, "precheck", pre.diags)
+		if !pre.has(jobs[0].ID) || !pre.has("nothing was changed") {
+			return fmt.Errorf("precheck progress: %q", pre.progress)
+		}
+		if after, _ := drv.ListFailureJobs(ctx, id); len(after) != 1 {
+			return fmt.Errorf("the precheck deleted failure jobs: %+v", after)
+		}
+		res := invokeAction(t, srv, cfg(map[string]any{"id": id}), typ)
+		wantOK(t, "invoke", res.diags)
+		if !res.has("deleted 1 failure job") || !res.has("error{enable_protection}") {
+			return fmt.Errorf("invoke progress: %q", res.progress)
+		}
+		if after, err := drv.ListFailureJobs(ctx, id); err != nil || len(after) != 0 {
+			return fmt.Errorf("failure jobs after: %+v %v", after, err)
+		}
+		if g, err := drv.GetGroup(ctx, id); err != nil || g.State != lifecycle.Error || g.FailedOp != lifecycle.OpEnableProtection {
+			return fmt.Errorf("the group after clearing: %s{%s} %v", g.State, g.FailedOp, err)
+		}
+		return nil
+	}
+}
+
+// A standalone dr_replication_pair is not managed on Huawei Cloud (SDRS creates a pair inside a
+// protection group, one per disk of a protected server): refused at plan naming the platform
+// rule, before anything is touched.
+func TestAccHuaweiCloud_replicationPairRefused(t *testing.T) {
+	w := newHWGroupWorld(t)
+	cfg := w.group("")
+	cfg = cfg[:strings.Index(cfg, `resource "dr_protection_group" "empty"`)] + `
+resource "dr_replication_pair" "p" {
+  name                = "data"
+  primary_volume_id   = "vol-a"
+  secondary_volume_id = "vol-b"
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{Config: cfg, PlanOnly: true,
+			ExpectError: regexp.MustCompile(`(?s)V-PLATFORM.*huaweicloud\s+platform\s+does\s+not\s+manage\s+replication_pair`)}},
+	})
+}
+
+// After a failed enable, a configuration without `protection` (observe only) still leaves
+// error{enable_protection}: the next apply retries the failed operation, and the plan marks
+// what the retry changes (status, health, last_error, …) as known after apply, so the apply's
+// result agrees with the plan (no "Provider produced inconsistent result").
+func TestAccHuaweiCloud_failedEnableRetriedWithoutDesiredState(t *testing.T) {
+	w := newHWGroupWorld(t)
+	ctx := context.Background()
+	app := "dr_protection_group.app"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: w.group("")},
+			{
+				PreConfig: func() {
+					if err := w.sb.FailNext(ctx, lifecycle.ProtectionGroup, lifecycle.OpEnableProtection, 1); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:      w.group(`  protection = "enabled"`),
+				ExpectError: regexp.MustCompile(`error\{enable_protection\}`),
+			},
+			{
+				Config: w.group(""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(app, tfjsonpath.New("planned_operations"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("enable_protection")})),
+					plancheck.ExpectUnknownValue(app, tfjsonpath.New("last_error")),
+					plancheck.ExpectUnknownValue(app, tfjsonpath.New("health")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(app, tfjsonpath.New("status"), knownvalue.StringExact("replicating")),
+					statecheck.ExpectKnownValue(app, tfjsonpath.New("last_error"), knownvalue.Null()),
+				},
+			},
+			{Config: w.group(`  protection = "disabled"`)},
 		},
 	})
 }

@@ -86,6 +86,8 @@ var vendorPlatforms = []vendorPlatform{
 			{name: "sdrs_endpoint", env: []string{"HW_SDRS_ENDPOINT"}, desc: "SDRS API endpoint override; default: the regional SDRS endpoint."},
 			{name: "ecs_endpoint", env: []string{"HW_ECS_ENDPOINT"}, desc: "ECS API endpoint override (server power and availability zone, which SDRS does not report); default: the regional ECS endpoint."},
 			{name: "cbr_endpoint", env: []string{"HW_CBR_ENDPOINT"}, desc: "CBR API endpoint override; default: the regional CBR endpoint."},
+			{name: "cbr_region_endpoints", env: []string{"HW_CBR_REGION_ENDPOINTS"}, desc: "CBR endpoint overrides of single regions (a replica's destination region, where its vault is read), as `region=url` pairs separated by commas; a region not listed uses `cbr_endpoint`."},
+			{name: "vpc_endpoint", env: []string{"HW_VPC_ENDPOINT"}, desc: "VPC API endpoint override (whether a protection group's `source_vpc_id` exists, checked at plan); default: `ecs_endpoint` when that is set (the local emulator serves both), else the regional VPC endpoint."},
 		},
 	},
 	{

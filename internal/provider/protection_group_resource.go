@@ -103,6 +103,15 @@ func (r *protectionGroupResource) Schema(ctx context.Context, _ resource.SchemaR
 					"twin_server_id": schema.StringAttribute{MarkdownDescription: "The twin at the other site.", Computed: true},
 				}},
 			},
+			"domain_id": schema.StringAttribute{
+				MarkdownDescription: "Huawei Cloud SDRS only: the active-active domain the group replicates in " +
+					"(`domain_id` of *Creating a Protection Group*; see *Querying an Active-Active Domain*). Omit it " +
+					"when the project has exactly one domain between `source_zone` and `target_zone`: that one is " +
+					"used and reported here. Setting it on another platform is refused at plan (V-PARAMS). " +
+					"Changing it replaces the group.",
+				Optional: true, Computed: true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+			},
 			"drill_active": schema.BoolAttribute{
 				MarkdownDescription: "Whether a DR drill is running (a real failover or reprotect is refused meanwhile, V-DRILL).",
 				Computed:            true,
@@ -124,6 +133,7 @@ func (r *protectionGroupResource) Schema(ctx context.Context, _ resource.SchemaR
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.LengthBetween(1, 64), stringvalidator.RegexMatches(groupNamePattern, "must contain only letters, digits, '.', '_' and '-'")},
 			},
+			"planned_operations": plannedOperationsAttribute(),
 			"protection": schema.StringAttribute{
 				MarkdownDescription: "Desired protection: `enabled` (replicating; after a failover this reprotects) " +
 					"or `disabled`. Omit to observe only.",
@@ -147,7 +157,14 @@ func (r *protectionGroupResource) Schema(ctx context.Context, _ resource.SchemaR
 				Validators: []validator.Set{setvalidator.ValueStringsAre(idValidator())},
 			},
 			"source_region": site("Region of the source (production at creation) site."),
-			"source_zone":   site("Availability zone of the source site."),
+			"source_vpc_id": schema.StringAttribute{
+				MarkdownDescription: "Huawei Cloud SDRS only, required there: the ID of the production site's VPC " +
+					"(`source_vpc_id` of *Creating a Protection Group*); it must exist (checked at plan). Setting it " +
+					"on another platform is refused at plan (V-PARAMS). Changing it replaces the group.",
+				Optional: true, Computed: true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+			},
+			"source_zone": site("Availability zone of the source site."),
 			"status": schema.StringAttribute{
 				MarkdownDescription: "The engine's normalized state, e.g. `replicating`, `failed_over` or `error{failover}`.",
 				Computed:            true,
@@ -204,6 +221,13 @@ func (r *protectionGroupResource) ModifyPlan(ctx context.Context, req resource.M
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if replacing(req, "source_region", "source_zone", "target_region", "target_zone", "domain_id", "source_vpc_id") {
+		pairs, _ := setStrings(ctx, state.PairIDs)
+		servers, _ := setStrings(ctx, state.ServerIDs)
+		r.engine.planReplace(ctx, r.data, state.ID.ValueString(), deleteGoal(pairs, servers, state.DrillActive.ValueBool()),
+			r.data.options(plan.AllowDataLoss.ValueBool()), &resp.Diagnostics)
+		return
+	}
 	goal, known := r.goal(ctx, config, state, plan)
 	if !known {
 		return // member IDs known only at apply: checked there before the first platform call
@@ -212,16 +236,19 @@ func (r *protectionGroupResource) ModifyPlan(ctx context.Context, req resource.M
 		return
 	}
 	if r.engine.goalMet(state.Status.ValueString(), lifecycle.Site(state.ActiveSite.ValueString()), goal) {
+		keepPlannedOps(ctx, plan.PlannedOperations, state.PlannedOperations, &resp.Plan, &resp.Diagnostics)
 		return
 	}
 	p := r.engine.plan(ctx, r.data, state.ID.ValueString(), state.prior(), goal, r.data.options(plan.AllowDataLoss.ValueBool()), r.goalPath(config, goal), &resp.Diagnostics)
 	if p == nil {
 		return
 	}
+	plan.PlannedOperations = plannedOps(lifecycle.ProtectionGroup, *p, false)
 	plan.Status = types.StringValue(lifecycle.RenderState(p.State, ""))
 	plan.ActiveSite = types.StringValue(string(p.ActiveSite))
 	plan.Protection = desiredValue(lifecycle.ProtectionGroup, p.State)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	markOperated(ctx, &resp.Plan, &resp.Diagnostics, "id", "status", "planned_operations")
 }
 
 func (r *protectionGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -237,6 +264,9 @@ func (r *protectionGroupResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	spec := r.spec(plan)
+	if r.checkParams(ctx, config, spec, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 	token := createToken(groupType, spec.Name, spec.SourceRegion, spec.SourceZone, spec.TargetRegion, spec.TargetZone)
 	g, err := r.data.Platform.CreateGroup(ctx, spec, token)
 	if err == nil && lifecycle.Gone(r.engine.kind, g.State) {
@@ -249,11 +279,13 @@ func (r *protectionGroupResource) Create(ctx context.Context, req resource.Creat
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), g.ID)...)
 	setIdentity(ctx, resp.Identity, g.ID, &resp.Diagnostics)
 	r.engine.waitStable(ctx, r.data, g.ID, timeout, &resp.Diagnostics)
+	var ran lifecycle.Path
 	if !resp.Diagnostics.HasError() {
 		empty := groupModel{groupData: groupData{PairIDs: types.SetNull(types.StringType), ServerIDs: types.SetNull(types.StringType)}}
 		goal, _ := r.goal(ctx, config, empty, plan)
-		r.engine.apply(ctx, r.data, g.ID, priorRead{}, goal, r.data.options(plan.AllowDataLoss.ValueBool()), timeout, r.goalPath(config, goal), &resp.Diagnostics)
+		ran = r.engine.apply(ctx, r.data, g.ID, priorRead{}, goal, r.data.options(plan.AllowDataLoss.ValueBool()), timeout, r.goalPath(config, goal), &resp.Diagnostics)
 	}
+	plan.PlannedOperations = appliedOps(plan.PlannedOperations, lifecycle.ProtectionGroup, ran, true, types.ListNull(types.StringType))
 	r.refresh(ctx, g.ID, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -292,7 +324,8 @@ func (r *protectionGroupResource) Update(ctx context.Context, req resource.Updat
 	}
 	id := state.ID.ValueString()
 	goal, _ := r.goal(ctx, config, state, plan)
-	r.engine.apply(ctx, r.data, id, state.prior(), goal, r.data.options(plan.AllowDataLoss.ValueBool()), timeout, r.goalPath(config, goal), &resp.Diagnostics)
+	ran := r.engine.apply(ctx, r.data, id, state.prior(), goal, r.data.options(plan.AllowDataLoss.ValueBool()), timeout, r.goalPath(config, goal), &resp.Diagnostics)
+	plan.PlannedOperations = appliedOps(plan.PlannedOperations, lifecycle.ProtectionGroup, ran, false, state.PlannedOperations)
 	r.refresh(ctx, id, &plan, &resp.Diagnostics)
 	setIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -445,14 +478,16 @@ func (r *protectionGroupResource) checkCandidates(ctx context.Context, state gro
 	return ok
 }
 
-// planCreate checks a new group at plan time. One site named twice is refused (V-GRP-SITES).
-// On the sandbox whether the sites exist (V-REFS) is checked at apply before the group is
-// created: its sites are usually declared in the same configuration, so at plan a missing
-// site cannot be told from one this apply creates. A vendor platform's zones are not made
-// by a configuration (no Inventory): there the platform's facts (ProposedGroupFacts) decide
-// V-REFS at plan, and the path to the goal from the new group (R002-1: protection without
-// pairs) is planned too; the members' own checks (V-GRP-MEMBERS) need the group and run at
-// apply. Members created in the same apply leave the path to apply.
+// planCreate checks a new group at plan time. One site named twice is refused (V-GRP-SITES);
+// the platform-specific create parameters (domain_id, source_vpc_id) are checked against the
+// create row (checkParams: V-PARAMS, V-REFS). On the sandbox whether the sites exist (V-REFS)
+// is checked at apply before the group is created: its sites are usually declared in the same
+// configuration, so at plan a missing site cannot be told from one this apply creates. A
+// vendor platform's zones are not made by a configuration (no Inventory): there the
+// platform's facts (ProposedGroupFacts) decide V-REFS at plan, and the path to the goal from
+// the new group (R002-1: protection without pairs) is planned too; the members' own checks
+// (V-GRP-MEMBERS) need the group and run at apply. Members created in the same apply, or a
+// parameter known only at apply, leave the rest to apply.
 func (r *protectionGroupResource) planCreate(ctx context.Context, plan, config groupModel, diags *diagList) {
 	for _, v := range []types.String{plan.SourceRegion, plan.SourceZone, plan.TargetRegion, plan.TargetZone} {
 		if v.IsUnknown() {
@@ -464,20 +499,14 @@ func (r *protectionGroupResource) planCreate(ctx context.Context, plan, config g
 		diags.AddAttributeError(path.Root("target_zone"), "V-GRP-SITES: "+groupType+" create refused", err.Error())
 		return
 	}
+	facts, ok := r.checkParams(ctx, config, s, diags)
+	if !ok {
+		return
+	}
 	if _, inv := r.data.Platform.Inventory(); inv {
 		return
 	}
-	facts, err := r.data.Platform.ProposedGroupFacts(ctx, s)
-	if err != nil {
-		addError(diags, "checking", groupType, "", err)
-		return
-	}
 	opts := r.data.options(plan.AllowDataLoss.ValueBool())
-	vs := lifecycle.Check(lifecycle.ProtectionGroup, lifecycle.OpCreate, lifecycle.Observation{Kind: lifecycle.ProtectionGroup, Name: s.Name, Facts: facts}, opts)
-	addViolations(diags, path.Root("target_zone"), groupType, lifecycle.Blocking(vs))
-	if diags.HasError() {
-		return
-	}
 	empty := groupModel{groupData: groupData{PairIDs: types.SetNull(types.StringType), ServerIDs: types.SetNull(types.StringType)}}
 	goal, known := r.goal(ctx, config, empty, plan)
 	if !known {
@@ -488,7 +517,7 @@ func (r *protectionGroupResource) planCreate(ctx context.Context, plan, config g
 		unknown[k] = v
 	}
 	facts.Unknown = unknown
-	_, vs = lifecycle.Plan(lifecycle.ProtectionGroup, lifecycle.Created(lifecycle.ProtectionGroup, s.Name, facts), goal, opts)
+	_, vs := lifecycle.Plan(lifecycle.ProtectionGroup, lifecycle.Created(lifecycle.ProtectionGroup, s.Name, facts), goal, opts)
 	// a refused add_member (V-GRP-MEMBERS: the platform's limit of pairs per group) is about
 	// the members, whatever else the goal asks
 	var members, other []lifecycle.Violation
@@ -503,11 +532,46 @@ func (r *protectionGroupResource) planCreate(ctx context.Context, plan, config g
 	addViolations(diags, r.goalPath(config, goal), groupType, other)
 }
 
+// checkParams checks a group create against the create row: V-PARAMS (the platform-specific
+// parameters), and on a vendor platform, or one that takes such parameters, V-REFS of what the
+// spec names, with the platform's facts (ProposedGroupFacts). It runs at plan, and at apply
+// before the first platform call (a parameter may have been unknown at plan). It returns the
+// facts it checked, and false when it could not check (a parameter unknown yet) or refused.
+func (r *protectionGroupResource) checkParams(ctx context.Context, config groupModel, s platform.GroupSpec, diags *diagList) (lifecycle.Facts, bool) {
+	var given []string
+	for name, v := range map[string]types.String{"domain_id": config.DomainID, "source_vpc_id": config.SourceVPCID} {
+		if v.IsUnknown() {
+			return lifecycle.Facts{}, false // known at apply: checked there
+		}
+		if !v.IsNull() {
+			given = append(given, name)
+		}
+	}
+	sort.Strings(given)
+	var facts lifecycle.Facts
+	opts := r.data.options(false)
+	_, inv := r.data.Platform.Inventory()
+	if !inv || (opts.Platform != nil && len(opts.Platform.Params[lifecycle.ProtectionGroup]) > 0) {
+		pf, err := r.data.Platform.ProposedGroupFacts(ctx, s)
+		if err != nil {
+			addError(diags, "checking", groupType, "", err)
+			return lifecycle.Facts{}, false
+		}
+		facts = pf
+	}
+	facts.GivenParams = given
+	obs := lifecycle.Observation{Kind: lifecycle.ProtectionGroup, Name: s.Name, Facts: facts}
+	vs := lifecycle.Blocking(lifecycle.Check(lifecycle.ProtectionGroup, lifecycle.OpCreate, obs, opts))
+	addViolations(diags, path.Root("target_zone"), groupType, vs)
+	return facts, !lifecycle.HasBlocking(vs)
+}
+
 func (r *protectionGroupResource) spec(plan groupModel) platform.GroupSpec {
 	return platform.GroupSpec{
 		Name: plan.Name.ValueString(), Description: plan.Description.ValueString(),
 		SourceRegion: plan.SourceRegion.ValueString(), SourceZone: plan.SourceZone.ValueString(),
 		TargetRegion: plan.TargetRegion.ValueString(), TargetZone: plan.TargetZone.ValueString(),
+		DomainID: plan.DomainID.ValueString(), SourceVPCID: plan.SourceVPCID.ValueString(),
 	}
 }
 
@@ -576,6 +640,7 @@ type groupData struct {
 	AllowedOperations types.List   `tfsdk:"allowed_operations"`
 	Description       types.String `tfsdk:"description"`
 	DRServers         types.List   `tfsdk:"dr_servers"`
+	DomainID          types.String `tfsdk:"domain_id"`
 	DrillActive       types.Bool   `tfsdk:"drill_active"`
 	Health            types.String `tfsdk:"health"`
 	ID                types.String `tfsdk:"id"`
@@ -587,6 +652,7 @@ type groupData struct {
 	ReplicationStatus types.String `tfsdk:"replication_status"`
 	ServerIDs         types.Set    `tfsdk:"server_ids"`
 	SourceRegion      types.String `tfsdk:"source_region"`
+	SourceVPCID       types.String `tfsdk:"source_vpc_id"`
 	SourceZone        types.String `tfsdk:"source_zone"`
 	Status            types.String `tfsdk:"status"`
 	SyncProgress      types.Int64  `tfsdk:"sync_progress"`
@@ -597,7 +663,8 @@ type groupData struct {
 // groupModel is the resource's model: the read model plus the timeouts block.
 type groupModel struct {
 	groupData
-	Timeouts timeouts.Value `tfsdk:"timeouts"`
+	PlannedOperations types.List     `tfsdk:"planned_operations"`
+	Timeouts          timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (m *groupData) fill(g platform.ProtectionGroup) (diags diagList) {
@@ -608,6 +675,8 @@ func (m *groupData) fill(g platform.ProtectionGroup) (diags diagList) {
 	m.SourceZone = types.StringValue(g.SourceZone)
 	m.TargetRegion = types.StringValue(g.TargetRegion)
 	m.TargetZone = types.StringValue(g.TargetZone)
+	m.DomainID = optionalString(g.DomainID)
+	m.SourceVPCID = optionalString(g.SourceVPCID)
 	m.Status = types.StringValue(lifecycle.RenderState(g.State, g.FailedOp))
 	m.ActiveSite = types.StringValue(string(g.ActiveSite))
 	m.Protection = desiredValue(lifecycle.ProtectionGroup, g.State)

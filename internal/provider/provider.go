@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
@@ -95,9 +94,9 @@ type ProviderData struct {
 	// for a real platform. Durations measured in wall time are TimeScale times longer in the
 	// platform's simulated time (drill reports say which clock they measured).
 	TimeScale float64
-	// pathWarnings counts the operation summaries (addPathWarning) this provider instance
-	// has shown: one command's plan or apply. Past pathWarningsShown they are summarised.
-	pathWarnings atomic.Int64
+	// replaced holds the IDs of objects this plan replaces (planReplace), so the create half
+	// of a replacement, planned next in the same process, knows what they free first.
+	replaced sync.Map
 }
 
 type drProviderModel struct {

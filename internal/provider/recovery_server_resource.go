@@ -99,6 +99,7 @@ func (r *recoveryServerResource) Schema(ctx context.Context, _ resource.SchemaRe
 			"network_id": schema.StringAttribute{
 				MarkdownDescription: "Recovery network the VM joins.", Optional: true,
 			},
+			"planned_operations": plannedOperationsAttribute(),
 			"recovery_ip": schema.StringAttribute{
 				MarkdownDescription: "Address of the recovery VM while failed over.", Computed: true,
 			},
@@ -176,7 +177,8 @@ func (r *recoveryServerResource) ModifyPlan(ctx context.Context, req resource.Mo
 		p, vs := lifecycle.Plan(lifecycle.RecoveryServer, obs, goal, opts)
 		addViolations(&resp.Diagnostics, path.Root("mode"), rsType, vs)
 		if !lifecycle.HasBlocking(vs) {
-			addPathWarning(&resp.Diagnostics, r.data, rsType, plan.Name.ValueString(), p)
+			addAttention(&resp.Diagnostics, rsType, plan.Name.ValueString(), p)
+			plan.PlannedOperations = plannedOps(lifecycle.RecoveryServer, p, true)
 			plan.Status = types.StringValue(lifecycle.RenderState(p.State, ""))
 			plan.Mode = desiredValue(lifecycle.RecoveryServer, p.State)
 			resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
@@ -185,13 +187,23 @@ func (r *recoveryServerResource) ModifyPlan(ctx context.Context, req resource.Mo
 	}
 	var state rsModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || r.engine.goalMet(state.Status.ValueString(), "", goal) {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if replacing(req, "machine_id") {
+		r.engine.planReplace(ctx, r.data, state.ID.ValueString(), lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}}, opts, &resp.Diagnostics)
+		return
+	}
+	if r.engine.goalMet(state.Status.ValueString(), "", goal) {
+		keepPlannedOps(ctx, plan.PlannedOperations, state.PlannedOperations, &resp.Plan, &resp.Diagnostics)
 		return
 	}
 	if p := r.engine.plan(ctx, r.data, state.ID.ValueString(), priorRead{status: state.Status.ValueString()}, goal, opts, path.Root("mode"), &resp.Diagnostics); p != nil {
+		plan.PlannedOperations = plannedOps(lifecycle.RecoveryServer, *p, false)
 		plan.Status = types.StringValue(lifecycle.RenderState(p.State, ""))
 		plan.Mode = desiredValue(lifecycle.RecoveryServer, p.State)
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		markOperated(ctx, &resp.Plan, &resp.Diagnostics, "id", "status", "planned_operations")
 	}
 }
 
@@ -219,8 +231,9 @@ func (r *recoveryServerResource) Create(ctx context.Context, req resource.Create
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), rs.ID)...)
 	setIdentity(ctx, resp.Identity, rs.ID, &resp.Diagnostics)
-	r.engine.apply(ctx, r.data, rs.ID, priorRead{}, goalFor(lifecycle.RecoveryServer, config.Mode, ""),
+	ran := r.engine.apply(ctx, r.data, rs.ID, priorRead{}, goalFor(lifecycle.RecoveryServer, config.Mode, ""),
 		r.data.options(plan.AllowDataLoss.ValueBool()), timeout, path.Root("mode"), &resp.Diagnostics)
+	plan.PlannedOperations = appliedOps(plan.PlannedOperations, lifecycle.RecoveryServer, ran, true, types.ListNull(types.StringType))
 	r.refresh(ctx, rs.ID, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -263,10 +276,12 @@ func (r *recoveryServerResource) Update(ctx context.Context, req resource.Update
 			addError(&resp.Diagnostics, "updating", rsType, id, err)
 		}
 	}
+	var ran lifecycle.Path
 	if !resp.Diagnostics.HasError() {
-		r.engine.apply(ctx, r.data, id, priorRead{status: state.Status.ValueString()}, goalFor(lifecycle.RecoveryServer, config.Mode, ""),
+		ran = r.engine.apply(ctx, r.data, id, priorRead{status: state.Status.ValueString()}, goalFor(lifecycle.RecoveryServer, config.Mode, ""),
 			r.data.options(plan.AllowDataLoss.ValueBool()), timeout, path.Root("mode"), &resp.Diagnostics)
 	}
+	plan.PlannedOperations = appliedOps(plan.PlannedOperations, lifecycle.RecoveryServer, ran, false, state.PlannedOperations)
 	r.refresh(ctx, id, &plan, &resp.Diagnostics)
 	setIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -342,7 +357,8 @@ type rsData struct {
 // rsModel is the resource's model: the read model plus the timeouts block.
 type rsModel struct {
 	rsData
-	Timeouts timeouts.Value `tfsdk:"timeouts"`
+	PlannedOperations types.List     `tfsdk:"planned_operations"`
+	Timeouts          timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (m *rsData) fill(rs platform.RecoveryServer) {

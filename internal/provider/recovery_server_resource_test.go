@@ -123,7 +123,7 @@ func TestAccRecoveryServer_lifecycle(t *testing.T) {
 				ResourceName:            rsAddr,
 				ImportState:             true,
 				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"timeouts"},
+				ImportStateVerifyIgnore: []string{"timeouts", "planned_operations"},
 			},
 		},
 	})

@@ -122,6 +122,7 @@ func (r *replicationPairResource) Schema(ctx context.Context, _ resource.SchemaR
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.LengthBetween(2, 128), stringvalidator.RegexMatches(namePattern, nameFormat)},
 			},
+			"planned_operations": plannedOperationsAttribute(),
 			"primary_region": schema.StringAttribute{
 				MarkdownDescription: "Region of the primary volume.", Computed: true, PlanModifiers: keep,
 			},
@@ -218,6 +219,10 @@ func (r *replicationPairResource) ModifyPlan(ctx context.Context, req resource.M
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if replacing(req, "primary_volume_id", "secondary_volume_id", "bandwidth_kbps", "rpo_seconds") {
+		r.engine.planReplace(ctx, r.data, state.ID.ValueString(), lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}}, opts, &resp.Diagnostics)
+		return
+	}
 	metaChanged := !plan.Name.Equal(state.Name) || !plan.Description.Equal(state.Description)
 	if metaChanged {
 		goal.Required = append(goal.Required, lifecycle.OpRequest{Op: lifecycle.OpUpdate, Params: map[string]string{
@@ -225,16 +230,20 @@ func (r *replicationPairResource) ModifyPlan(ctx context.Context, req resource.M
 		}})
 	}
 	if r.engine.goalMet(state.Status.ValueString(), pairSite(state.ActiveSite), goal) {
+		keepPlannedOps(ctx, plan.PlannedOperations, state.PlannedOperations, &resp.Plan, &resp.Diagnostics)
 		return // nothing to operate: no platform call
 	}
 	p := r.engine.plan(ctx, r.data, state.ID.ValueString(), priorRead{status: state.Status.ValueString(), active: pairSite(state.ActiveSite)}, goal, opts, at, &resp.Diagnostics)
 	if p == nil {
 		return
 	}
+	plan.PlannedOperations = plannedOps(lifecycle.ReplicationPair, *p, false)
 	plan.Status = types.StringValue(lifecycle.RenderState(p.State, ""))
 	plan.ActiveSite = types.StringValue(siteName(lifecycle.ReplicationPair, p.ActiveSite))
 	plan.Replication = desiredValue(lifecycle.ReplicationPair, p.State)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	markOperated(ctx, &resp.Plan, &resp.Diagnostics, "id", "status", "planned_operations", "primary_region", "primary_zone",
+		"secondary_region", "secondary_zone", "protection_group_id")
 }
 
 // planCreate checks the creation (R001-5 …) and the path from a new pair to the goal with the
@@ -253,6 +262,11 @@ func (r *replicationPairResource) planCreate(ctx context.Context, plan pairModel
 		addError(&resp.Diagnostics, "checking", pairType, "", err)
 		return
 	}
+	for v, holder := range facts.VolumesInPair {
+		if _, ok := r.data.replaced.Load(holder); ok {
+			delete(facts.VolumesInPair, v) // the pair this one replaces: deleted first (planReplace)
+		}
+	}
 	vs := lifecycle.Check(lifecycle.ReplicationPair, lifecycle.OpCreate, lifecycle.Observation{Kind: lifecycle.ReplicationPair, Name: plan.Name.ValueString(), Facts: facts}, opts)
 	addViolations(&resp.Diagnostics, path.Root("primary_volume_id"), pairType, lifecycle.Blocking(vs))
 	if resp.Diagnostics.HasError() || plan.PrimaryVolumeID.IsUnknown() || plan.SecondaryVolumeID.IsUnknown() {
@@ -264,7 +278,8 @@ func (r *replicationPairResource) planCreate(ctx context.Context, plan pairModel
 	if lifecycle.HasBlocking(vs) {
 		return
 	}
-	addPathWarning(&resp.Diagnostics, r.data, pairType, plan.Name.ValueString(), p)
+	addAttention(&resp.Diagnostics, pairType, plan.Name.ValueString(), p)
+	plan.PlannedOperations = plannedOps(lifecycle.ReplicationPair, p, true)
 	plan.Status = types.StringValue(lifecycle.RenderState(p.State, ""))
 	plan.ActiveSite = types.StringValue(siteName(lifecycle.ReplicationPair, p.ActiveSite))
 	plan.Replication = desiredValue(lifecycle.ReplicationPair, p.State)
@@ -300,7 +315,8 @@ func (r *replicationPairResource) Create(ctx context.Context, req resource.Creat
 	setIdentity(ctx, resp.Identity, pair.ID, &resp.Diagnostics)
 	goal := r.goal(config)
 	goal.States = append([]lifecycle.State(nil), goal.States...)
-	r.engine.apply(ctx, r.data, pair.ID, priorRead{}, goal, r.data.options(plan.AllowDataLoss.ValueBool()), timeout, r.goalPath(config), &resp.Diagnostics)
+	ran := r.engine.apply(ctx, r.data, pair.ID, priorRead{}, goal, r.data.options(plan.AllowDataLoss.ValueBool()), timeout, r.goalPath(config), &resp.Diagnostics)
+	plan.PlannedOperations = appliedOps(plan.PlannedOperations, lifecycle.ReplicationPair, ran, true, types.ListNull(types.StringType))
 	r.refresh(ctx, pair.ID, &plan, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -344,7 +360,8 @@ func (r *replicationPairResource) Update(ctx context.Context, req resource.Updat
 		}})
 	}
 	id := state.ID.ValueString()
-	r.engine.apply(ctx, r.data, id, priorRead{status: state.Status.ValueString(), active: pairSite(state.ActiveSite)}, goal, r.data.options(plan.AllowDataLoss.ValueBool()), timeout, r.goalPath(config), &resp.Diagnostics)
+	ran := r.engine.apply(ctx, r.data, id, priorRead{status: state.Status.ValueString(), active: pairSite(state.ActiveSite)}, goal, r.data.options(plan.AllowDataLoss.ValueBool()), timeout, r.goalPath(config), &resp.Diagnostics)
+	plan.PlannedOperations = appliedOps(plan.PlannedOperations, lifecycle.ReplicationPair, ran, false, state.PlannedOperations)
 	r.refresh(ctx, id, &plan, &resp.Diagnostics)
 	setIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -446,10 +463,12 @@ type pairData struct {
 	SyncProgress          types.Int64  `tfsdk:"sync_progress"`
 }
 
-// pairModel is the resource's model: the read model plus the timeouts block.
+// pairModel is the resource's model: the read model plus the timeouts block and the planned
+// operations (the resource's own: the data source has neither).
 type pairModel struct {
 	pairData
-	Timeouts timeouts.Value `tfsdk:"timeouts"`
+	PlannedOperations types.List     `tfsdk:"planned_operations"`
+	Timeouts          timeouts.Value `tfsdk:"timeouts"`
 }
 
 func (m *pairData) fill(p platform.ReplicationPair) {

@@ -81,7 +81,7 @@ func TestAccReplicationPair_basic(t *testing.T) {
 				ResourceName:            pairAddr,
 				ImportState:             true,
 				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"timeouts", "replication_lag_seconds", "last_recovery_point", "sync_progress"},
+				ImportStateVerifyIgnore: []string{"timeouts", "planned_operations", "replication_lag_seconds", "last_recovery_point", "sync_progress"},
 			},
 			{
 				Config: testAccPairConfig(db, true, `  replication = "running"
@@ -202,4 +202,59 @@ func testAccAttach(t *testing.T, db, zone string, attach bool) {
 		}
 	}
 	t.Fatalf("no volume in zone %s", zone)
+}
+
+// Changing an attribute that cannot change in place (bandwidth_kbps) replaces the pair:
+// Terraform deletes it and creates the new one on the same volumes. The plan checks the
+// delete like a destroy and lets the create through although the old pair still holds the
+// volumes at plan time (it is deleted first). While production runs at the secondary site
+// (after a switchover), the new pair's first synchronisation would copy the primary's older
+// data over it: refused at plan (V-REPLACE) without allow_data_loss.
+func TestAccReplicationPair_replace(t *testing.T) {
+	db := testAccSandbox(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:            testAccPairConfig(db, true, `  replication = "running"`),
+				ConfigStateChecks: []statecheck.StateCheck{expectPair("status", knownvalue.StringExact("replicating"))},
+			},
+			{
+				Config: testAccPairConfig(db, true, `  replication = "running"
+  bandwidth_kbps = 20480`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectPair("status", knownvalue.StringExact("replicating")),
+					expectPair("bandwidth_kbps", knownvalue.Int64Exact(20480)),
+				},
+			},
+			{
+				Config: testAccPairConfig(db, true, `  replication = "running"
+  bandwidth_kbps = 20480
+  active_site = "secondary"`),
+				ConfigStateChecks: []statecheck.StateCheck{expectPair("active_site", knownvalue.StringExact("secondary"))},
+			},
+			{
+				Config: testAccPairConfig(db, true, `  replication = "running"
+  bandwidth_kbps = 51200
+  active_site = "secondary"`),
+				ExpectError: regexp.MustCompile(`(?s)V-REPLACE.*production runs at the secondary site`),
+			},
+			{
+				Config: testAccPairConfig(db, true, `  replication = "running"
+  bandwidth_kbps = 51200
+  active_site = "secondary"
+  allow_data_loss = true`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectPair("bandwidth_kbps", knownvalue.Int64Exact(51200)),
+					expectPair("active_site", knownvalue.StringExact("secondary")),
+				},
+			},
+		},
+	})
 }

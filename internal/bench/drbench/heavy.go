@@ -21,6 +21,7 @@ func runHeavy(args []string) error {
 	trivial := fs.String("trivial", "", "trivial framework provider binary (\"\": no trivial column)")
 	ns := fs.String("n", "300 999", "resource counts")
 	repeat := fs.Int("repeat", 3, "runs per phase (the median is reported)")
+	before := fs.String("before", "", "another build of the provider (e.g. the previous commit): its own column, interleaved, and the ratio to it")
 	_ = fs.Parse(args)
 	root, err := os.MkdirTemp("", "drbench-heavy-")
 	if err != nil {
@@ -48,13 +49,21 @@ func runHeavy(args []string) error {
 	if *trivial != "" {
 		kinds = []string{"floor", "trivial", "dr"}
 	}
+	beforeAbs := ""
+	if *before != "" {
+		kinds = append(kinds, "before")
+		if beforeAbs, err = filepath.Abs(*before); err != nil {
+			return err
+		}
+	}
 	type acc struct {
 		wall map[string][]time.Duration
 		all  map[string][]time.Duration // CPU of terraform + its providers
 		cpu  []time.Duration            // the dr provider's CPU (user+system, summed over its processes)
+		bcpu []time.Duration            // the same for the -before build
 		rss  int64
 	}
-	var out strings.Builder
+	var out, beforeRows strings.Builder
 	fmt.Fprintf(&out, "## DR-heavy\n\n")
 	fmt.Fprintf(&out, "N resources that are all DR work — two `dr_sandbox_site`, then per unit two `dr_sandbox_volume` (one per site) and a `dr_replication_pair` between them with `replication = \"running\"` (N = 999: 2 sites, 332 pairs, 665 volumes) — against the same dependency graph of `terraform_data` (the floor, no provider process) and of a trivial framework provider's attribute-less resources (edges as `depends_on`). Terraform %s, -parallelism=10, DR_SANDBOX_TIME_SCALE=1000000. %d runs, the three configurations interleaved within each phase (the order rotates per run); medians. CPU is user+system of terraform and the provider processes it started (what the command cost the machine, less sensitive to the other load of a shared machine than wall time); dr provider CPU is the dr provider processes' share. Run alone: `BENCH_ONLY=heavy make bench`.\n\n", tfVersion(), *repeat)
 	fmt.Fprintln(&out, "| N | phase | terraform_data (floor) | trivial provider | dr provider | ratio to floor | trivial / floor | CPU floor | CPU trivial | CPU dr | CPU ratio to floor | dr provider CPU | provider peak RSS |")
@@ -73,13 +82,16 @@ func runHeavy(args []string) error {
 			ws := map[string]*workspace{}
 			for _, k := range kinds {
 				tag := fmt.Sprintf("h%d-r%d-%s", n, r, k)
-				cfg := map[string]string{"floor": bench.FloorHeavy(n), "trivial": bench.TrivialHeavy(n), "dr": bench.DRHeavy(n)}[k]
+				cfg := map[string]string{"floor": bench.FloorHeavy(n), "trivial": bench.TrivialHeavy(n), "dr": bench.DRHeavy(n), "before": bench.DRHeavy(n)}[k]
 				w, err := newWorkspace(root, tag, env, filepath.Join(root, tag+".db"), cfg)
 				if err != nil {
 					return err
 				}
-				if k == "dr" {
+				if k == "dr" || k == "before" {
 					w.cpu = filepath.Join(w.dir, "cpu.txt")
+				}
+				if k == "before" {
+					w.env = append(w.env, "DRBENCH_REAL_PROVIDER="+beforeAbs) // the last one wins
 				}
 				ws[k] = w
 			}
@@ -100,6 +112,9 @@ func runHeavy(args []string) error {
 						accs[i].cpu = append(accs[i].cpu, res.cpu)
 						accs[i].rss = max(accs[i].rss, res.rssKiB)
 					}
+					if k == "before" {
+						accs[i].bcpu = append(accs[i].bcpu, res.cpu)
+					}
 					parts = append(parts, fmt.Sprintf("%s %s (cpu %s)", k, secs(res.wall), secs(res.cpuAll)))
 				}
 				logf("heavy N=%d run %d %s: %s", n, r+1, ph.short, strings.Join(parts, ", "))
@@ -118,9 +133,21 @@ func runHeavy(args []string) error {
 			cf, cd := median(accs[i].all["floor"]), median(accs[i].all["dr"])
 			fmt.Fprintf(&out, "| %d | %s | %s | %s | %s | **%.2f×** | %s | %s | %s | %s | %.2f× | %s | %s |\n", n, ph.name, secs(fl), tv, secs(d),
 				d.Seconds()/fl.Seconds(), tr, secs(cf), tc, secs(cd), cd.Seconds()/cf.Seconds(), secs(median(accs[i].cpu)), mib(accs[i].rss))
+			if b := accs[i].wall["before"]; len(b) > 0 {
+				bw, ba, bc, pc := median(b), median(accs[i].all["before"]), median(accs[i].bcpu), median(accs[i].cpu)
+				fmt.Fprintf(&beforeRows, "| %d | %s | %s | %s | %.2f× | %s | %s | %.2f× | %s | %s | %.2f× |\n", n, ph.name, secs(bw), secs(d), d.Seconds()/bw.Seconds(),
+					secs(ba), secs(cd), cd.Seconds()/ba.Seconds(), secs(bc), secs(pc), pc.Seconds()/bc.Seconds())
+			}
 		}
 	}
 	fmt.Fprintln(&out)
+	if *before != "" {
+		fmt.Fprintf(&out, "Before/after (`-before`: %s, the same DR-heavy configuration, interleaved in the same runs):\n\n", filepath.Base(filepath.Dir(beforeAbs)))
+		fmt.Fprintln(&out, "| N | phase | before | after | wall after/before | CPU before | CPU after | CPU after/before | provider CPU before | provider CPU after | provider CPU after/before |")
+		fmt.Fprintln(&out, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+		out.WriteString(beforeRows.String())
+		fmt.Fprintln(&out)
+	}
 	fmt.Print(out.String())
 	return nil
 }

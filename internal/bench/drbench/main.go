@@ -6,6 +6,7 @@
 //	drbench fanout  -provider BIN [-pairs 100] [-latency 200ms]
 //	drbench heavy   -provider BIN [-trivial BIN] [-n "300 999"] [-repeat 3]   (DR-heavy section)
 //	drbench alibaba -provider BIN [-n "100 1000"]   (API calls of a no-op plan over the EBS emulator)
+//	drbench scale   -provider BIN [-n "1000 5000"] [-plans 3] [-dir DIR -reuse]   (DR-heavy at scale)
 //	drbench gen     dr|floor|heavy|heavyfloor|heavytrivial N   (print a generated configuration)
 //
 // It also is the provider wrapper Terraform launches (dev_overrides point at a directory
@@ -71,6 +72,10 @@ func main() {
 		err = runHeavy(os.Args[2:])
 	case "alibaba":
 		err = runAlibaba(os.Args[2:])
+	case "huaweicloud":
+		err = runHuaweiCloud(os.Args[2:])
+	case "scale":
+		err = runScale(os.Args[2:])
 	default:
 		fatalf("unknown command %q", os.Args[1])
 	}

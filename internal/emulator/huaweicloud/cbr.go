@@ -68,6 +68,8 @@ func (e *Emulator) serveCBR(w http.ResponseWriter, r *http.Request, p []string) 
 		status = http.StatusNoContent
 	case p[0] == "backups" && len(p) == 3 && p[2] == "replicate" && r.Method == http.MethodPost:
 		res, err = e.replicate(ctx, p[1], r)
+	case p[0] == "vaults" && len(p) == 2 && r.Method == http.MethodGet:
+		res, err = e.showVault(ctx, p[1])
 	case p[0] == "replication-capabilities" && len(p) == 1 && r.Method == http.MethodGet:
 		res, err = e.capabilities(ctx)
 	default:
@@ -83,6 +85,32 @@ func (e *Emulator) serveCBR(w http.ResponseWriter, r *http.Request, p []string) 
 	}
 	writeJSON(w, status, res)
 }
+
+// showVault: Querying a Specified Vault, GET /v3/{project_id}/vaults/{vault_id}
+// (https://support.huaweicloud.com/intl/en-us/api-cbr/ShowVault.html): the sandbox vault, its
+// purpose as billing.protect_type. A vault lives in one region: at a region's own endpoint
+// (Server.RegionURL) a vault of another region is not found (404).
+func (e *Emulator) showVault(ctx context.Context, id string) (any, error) {
+	vs, err := e.sb.ListVaults(ctx)
+	if err != nil {
+		return nil, err
+	}
+	region, _ := ctx.Value(regionKey{}).(string)
+	for _, v := range vs {
+		if v.ID != id || (region != "" && v.Region != region) {
+			continue
+		}
+		return map[string]any{"vault": map[string]any{"id": v.ID, "name": "vault-" + v.ID, "project_id": e.opts.ProjectID,
+			"provider_id": "0daac4c5-6707-4851-97ba-169e36266b66", "resources": []any{},
+			"billing": map[string]any{"protect_type": v.Purpose, "object_type": "server", "cloud_type": "public",
+				"consistent_level": "crash_consistent", "charging_mode": "post_paid", "size": 100, "allocated": 0, "used": 0,
+				"status": "available", "spec_code": "vault.backup.server.normal"}}}, nil
+	}
+	return nil, &cbrError{404, "", "vault " + id + " not found"}
+}
+
+// regionKey marks a request that came through a region's own endpoint (Server.RegionURL).
+type regionKey struct{}
 
 // recordStatus is a replication record's status (waiting_replicate, replicating, success, fail).
 func recordStatus(rep platform.BackupReplica) string {

@@ -62,6 +62,49 @@ type Emulator struct {
 	// would draw once per sandbox call, several per request).
 	throttle float64
 	rng      *rand.Rand
+
+	// The account's networking that SDRS refers to but does not manage: active-active domains
+	// (Querying an Active-Active Domain) and VPCs (the VPC service), put by the backdoor; and
+	// the domain and VPC each group was created with (SDRS reports them with the group).
+	domains     []Domain
+	vpcs        map[string]string // id → name
+	groupParams map[string][2]string
+}
+
+// Domain is an SDRS active-active domain: two AZs whose storage replicates synchronously.
+type Domain struct {
+	ID, Name string
+	LocalAZ  string
+	RemoteAZ string
+	SoldOut  bool
+}
+
+// PutDomain adds an active-active domain between two AZs and returns its id.
+func (b *Backdoor) PutDomain(name, localAZ, remoteAZ string) string {
+	return b.e.PutDomain(name, localAZ, remoteAZ)
+}
+
+// PutVPC adds a VPC and returns its id.
+func (b *Backdoor) PutVPC(name string) string { return b.e.PutVPC(name) }
+
+// PutDomain adds an active-active domain between two AZs and returns its id.
+func (e *Emulator) PutDomain(name, localAZ, remoteAZ string) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.seq++
+	d := Domain{ID: fmt.Sprintf("domain-%04d", e.seq), Name: name, LocalAZ: localAZ, RemoteAZ: remoteAZ}
+	e.domains = append(e.domains, d)
+	return d.ID
+}
+
+// PutVPC adds a VPC and returns its id.
+func (e *Emulator) PutVPC(name string) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.seq++
+	id := fmt.Sprintf("vpc-%04d", e.seq)
+	e.vpcs[id] = name
+	return id
 }
 
 // job is an SDRS asynchronous job (Querying the Job Status). Its status is derived from the
@@ -82,7 +125,8 @@ type job struct {
 
 // New builds an emulator over sb.
 func New(sb *sandbox.Sandbox, opts Options) *Emulator {
-	return &Emulator{sb: sb, opts: opts, jobs: map[string]*job{}, rng: rand.New(rand.NewPCG(1, 2))}
+	return &Emulator{sb: sb, opts: opts, jobs: map[string]*job{}, rng: rand.New(rand.NewPCG(1, 2)),
+		vpcs: map[string]string{}, groupParams: map[string][2]string{}}
 }
 
 // Backdoor is the test fixture: the sandbox (inventory, operation faults) with throttling at
@@ -114,6 +158,23 @@ type Server struct {
 	*Emulator
 	URL   string
 	Clock *sandbox.FakeClock // nil on the wall clock
+	t     testing.TB
+}
+
+// RegionURL is the address of one region's own endpoint (a CBR endpoint per region, as in
+// the real cloud: CBRRegionEndpoints): the same API, where a vault of another region is not
+// found. Each call starts a server, closed with the test.
+func (s *Server) RegionURL(region string) string {
+	hs := httptest.NewServer(RegionHandler(s.Emulator, region))
+	s.t.Cleanup(hs.Close)
+	return hs.URL
+}
+
+// RegionHandler serves e as one region's endpoint.
+func RegionHandler(e *Emulator, region string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		e.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), regionKey{}, region)))
+	})
 }
 
 // Advance lets simulated time pass (fake clock only).
@@ -144,7 +205,7 @@ func Start(t testing.TB, fake bool, timeScale float64) *Server {
 	e := New(sb, Options{AccessKey: TestAccessKey, SecretKey: TestSecretKey, ProjectID: TestProjectID})
 	hs := httptest.NewServer(e)
 	t.Cleanup(func() { hs.Close(); sb.Close() })
-	return &Server{Emulator: e, URL: hs.URL, Clock: clk}
+	return &Server{Emulator: e, URL: hs.URL, Clock: clk, t: t}
 }
 
 // ---- HTTP ----
@@ -228,6 +289,15 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		e.serveCBR(w, r, parts)
 		return
 	}
+	if len(parts) == 3 && parts[0] == "v2.1" && parts[2] == "os-availability-zone" && r.Method == http.MethodGet {
+		res, status, err := e.listZones(r.Context())
+		if err != nil {
+			writeErr(w, err)
+			return
+		}
+		writeJSON(w, status, res)
+		return
+	}
 	if len(parts) < 3 || parts[0] != "v1" {
 		writeErr(w, &apiError{404, "APIGW.0101", "The API does not exist or has not been published in the environment", true})
 		return
@@ -296,8 +366,19 @@ func (e *Emulator) route(ctx context.Context, r *http.Request, p []string, body 
 		return e.listServers(ctx, r)
 	case p[0] == "cloudservers" && len(p) == 2 && m == http.MethodGet:
 		return e.showServer(ctx, p[1])
+	case p[0] == "active-domains" && len(p) == 1 && m == http.MethodGet:
+		return e.listDomains()
+	case p[0] == "vpcs" && len(p) == 2 && m == http.MethodGet:
+		return e.showVPC(p[1])
 	case p[0] == "task-center" && len(p) == 2 && p[1] == "failure-jobs" && m == http.MethodGet:
 		return e.listFailureJobs(ctx, r)
+	case p[0] == "task-center" && len(p) == 3 && p[1] == "failure-jobs" && m == http.MethodDelete:
+		if p[2] == "batch" {
+			return e.deleteFailureJobs(ctx, "", "") // Deleting All Failure Tasks
+		}
+		return e.deleteFailureJobs(ctx, "", p[2]) // Deleting a Failure Task
+	case p[0] == "task-center" && len(p) == 4 && p[2] == "failure-jobs" && p[3] == "batch" && m == http.MethodDelete:
+		return e.deleteFailureJobs(ctx, p[1], "") // Deleting All Failure Tasks of a Protection Group
 	}
 	return nil, 0, &apiError{404, "APIGW.0101", "The API does not exist or has not been published in the environment", true}
 }
@@ -395,6 +476,9 @@ func (e *Emulator) groupJSON(ctx context.Context, g platform.ProtectionGroup) ma
 	if g.Health == "" {
 		health = nil
 	}
+	e.mu.Lock()
+	params := e.groupParams[g.ID]
+	e.mu.Unlock()
 	protected := "stopped"
 	if g.ProtectionEnabled {
 		protected = "started"
@@ -407,11 +491,11 @@ func (e *Emulator) groupJSON(ctx context.Context, g platform.ProtectionGroup) ma
 		"id": g.ID, "name": g.Name, "description": g.Description,
 		"status": sdrsStatus(g.State, g.FailedOp), "progress": g.SyncProgress,
 		"source_availability_zone": g.SourceZone, "target_availability_zone": g.TargetZone,
-		"domain_id": "", "domain_name": "", "priority_station": station(g.ActiveSite),
+		"domain_id": params[0], "domain_name": "", "priority_station": station(g.ActiveSite),
 		"protected_instance_num": len(g.ServerIDs), "replication_num": len(g.PairIDs),
 		"disaster_recovery_drill_num": drills,
 		"protected_status":            protected, "replication_status": repl, "health_status": health,
-		"source_vpc_id": "", "target_vpc_id": "", "test_vpc_id": "", "dr_type": "migration",
+		"source_vpc_id": params[1], "target_vpc_id": params[1], "test_vpc_id": "", "dr_type": "migration",
 		"created_at": "", "updated_at": "", "protection_type": "replication-pair",
 		"replication_model": "hypermetro_replication", "server_type": "ECS",
 	}
@@ -456,13 +540,84 @@ func (e *Emulator) createGroup(ctx context.Context, body map[string]json.RawMess
 	if err != nil {
 		return nil, 0, err
 	}
+	// domain_id and source_vpc_id are mandatory; the domain must join the two AZs and the VPC
+	// must exist (SDRS.0201, Invalid request parameters).
+	if in.DomainID == "" || in.SourceVpcID == "" {
+		return nil, 0, badRequest("domain_id and source_vpc_id are required")
+	}
+	if err := e.checkDomainVPC(in.DomainID, in.SourceVpcID, src.Zone, dst.Zone); err != nil {
+		return nil, 0, err
+	}
 	g, err := e.sb.CreateGroup(ctx, platform.GroupSpec{Name: in.Name, Description: in.Description,
 		SourceRegion: src.Region, SourceZone: src.Zone, TargetRegion: dst.Region, TargetZone: dst.Zone}, "")
 	if err != nil {
 		return nil, 0, translate(err, "")
 	}
+	e.mu.Lock()
+	e.groupParams[g.ID] = [2]string{in.DomainID, in.SourceVpcID}
+	e.mu.Unlock()
 	j := e.newJob("createServerGroup", lifecycle.ProtectionGroup, g.ID, lifecycle.OpCreate)
 	return map[string]string{"job_id": j.ID}, http.StatusOK, nil
+}
+
+// checkDomainVPC: the domain exists and joins the two AZs; the VPC exists.
+func (e *Emulator) checkDomainVPC(domain, vpc, az1, az2 string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if _, ok := e.vpcs[vpc]; !ok {
+		return badRequest("the VPC %s does not exist", vpc)
+	}
+	for _, d := range e.domains {
+		if d.ID == domain {
+			if (d.LocalAZ == az1 && d.RemoteAZ == az2) || (d.LocalAZ == az2 && d.RemoteAZ == az1) {
+				return nil
+			}
+			return badRequest("the active-active domain %s is between %s and %s, not %s and %s", domain, d.LocalAZ, d.RemoteAZ, az1, az2)
+		}
+	}
+	return badRequest("the active-active domain %s does not exist", domain)
+}
+
+// listDomains: Querying an Active-Active Domain, GET /v1/{project_id}/active-domains
+// (https://support.huaweicloud.com/intl/en-us/api-sdrs/sdrs_05_0301.html).
+func (e *Emulator) listDomains() (any, int, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := []map[string]any{}
+	for _, d := range e.domains {
+		out = append(out, map[string]any{"id": d.ID, "name": d.Name, "description": "", "sold_out": d.SoldOut,
+			"local_replication_cluster":  map[string]string{"availability_zone": d.LocalAZ},
+			"remote_replication_cluster": map[string]string{"availability_zone": d.RemoteAZ}})
+	}
+	return map[string]any{"domains": out}, http.StatusOK, nil
+}
+
+// listZones: ECS Querying AZs (native OpenStack API), GET /v2.1/{project_id}/os-availability-zone
+// (https://support.huaweicloud.com/intl/en-us/api-ecs/ecs_03_1801.html): every sandbox site
+// is an AZ, available while the site is healthy.
+func (e *Emulator) listZones(ctx context.Context) (any, int, error) {
+	sites, err := e.sb.ListSites(ctx)
+	if err != nil {
+		return nil, 0, translate(err, "")
+	}
+	out := []map[string]any{}
+	for _, s := range sites {
+		out = append(out, map[string]any{"zoneName": s.Zone, "hosts": nil, "zoneState": map[string]any{"available": s.Healthy}})
+	}
+	return map[string]any{"availabilityZoneInfo": out}, http.StatusOK, nil
+}
+
+// showVPC: the VPC service's Querying VPC Details, GET /v1/{project_id}/vpcs/{vpc_id}
+// (https://support.huaweicloud.com/intl/en-us/api-vpc/vpc_api01_0002.html), served at the
+// same address; a missing VPC is 404 VPC.0202 (the VPC API's "Query resource by id fail").
+func (e *Emulator) showVPC(id string) (any, int, error) {
+	e.mu.Lock()
+	name, ok := e.vpcs[id]
+	e.mu.Unlock()
+	if !ok {
+		return nil, 0, &apiError{404, "VPC.0202", "Query resource by id " + id + " fail. the vpc could not be found", false}
+	}
+	return map[string]any{"vpc": map[string]any{"id": id, "name": name, "cidr": "192.168.0.0/16", "status": "OK"}}, http.StatusOK, nil
 }
 
 func pageOf(r *http.Request, n int) (lo, hi int) {
@@ -757,6 +912,36 @@ func (e *Emulator) listFailureJobs(ctx context.Context, r *http.Request) (any, i
 	return map[string]any{"failure_jobs": nonNil(out), "count": len(out)}, http.StatusOK, nil
 }
 
+// deleteFailureJobs: Deleting a Failure Task (DELETE /v1/{project_id}/task-center/failure-jobs/{id}),
+// Deleting All Failure Tasks (…/failure-jobs/batch) and Deleting All Failure Tasks of a
+// Protection Group (…/task-center/{server_group_id}/failure-jobs/batch): 204. Only the failed
+// jobs' records go; the objects keep their status. An unknown failure job is 400 SDRS.0201.
+func (e *Emulator) deleteFailureJobs(ctx context.Context, groupID, jobID string) (any, int, error) {
+	e.mu.Lock()
+	var js []job
+	for _, j := range e.jobs {
+		if (jobID == "" || j.ID == jobID) && (groupID == "" || j.EntityID == groupID) {
+			js = append(js, *j)
+		}
+	}
+	e.mu.Unlock()
+	var failed []string
+	for i := range js {
+		if status, _, _ := e.jobStatus(ctx, &js[i]); status == "FAIL" {
+			failed = append(failed, js[i].ID)
+		}
+	}
+	if jobID != "" && len(failed) == 0 {
+		return nil, 0, badRequest("the failure job %s does not exist", jobID)
+	}
+	e.mu.Lock()
+	for _, id := range failed {
+		delete(e.jobs, id)
+	}
+	e.mu.Unlock()
+	return nil, http.StatusNoContent, nil
+}
+
 func failureStatus(op lifecycle.Op) string {
 	switch op {
 	case lifecycle.OpCreate, lifecycle.OpAddServer:
@@ -844,13 +1029,17 @@ func (e *Emulator) listServers(ctx context.Context, r *http.Request) (any, int, 
 		page = v
 	}
 	lo, hi := min((page-1)*limit, len(srvs)), min(page*limit, len(srvs))
+	sites, err := e.sb.ListSites(ctx)
+	if err != nil {
+		return nil, 0, translate(err, "")
+	}
+	zone := map[string]string{}
+	for _, st := range sites {
+		zone[st.ID] = st.Zone
+	}
 	out := []map[string]any{}
 	for _, s := range srvs[lo:hi] {
-		v, _, err := e.showServer(ctx, s.ID)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, v.(map[string]any)["server"].(map[string]any))
+		out = append(out, serverJSON(s, zone[s.SiteID]))
 	}
 	return map[string]any{"servers": out, "count": len(srvs)}, http.StatusOK, nil
 }
@@ -864,13 +1053,18 @@ func (e *Emulator) showServer(ctx context.Context, id string) (any, int, error) 
 	if err != nil {
 		return nil, 0, &apiError{404, "Ecs.0114", "Instance " + id + " could not be found", false}
 	}
-	status := "ACTIVE"
-	if s.PowerState == platform.PowerStopped {
-		status = "SHUTOFF"
-	}
 	az := ""
 	if site, err := e.sb.GetSite(ctx, s.SiteID); err == nil {
 		az = site.Zone
+	}
+	return map[string]any{"server": serverJSON(s, az)}, http.StatusOK, nil
+}
+
+// serverJSON is an ECS server: status ACTIVE (running) or SHUTOFF (stopped), its AZ and addresses.
+func serverJSON(s platform.Server, az string) map[string]any {
+	status := "ACTIVE"
+	if s.PowerState == platform.PowerStopped {
+		status = "SHUTOFF"
 	}
 	addrs := map[string]any{}
 	var list []map[string]any
@@ -883,6 +1077,6 @@ func (e *Emulator) showServer(ctx context.Context, id string) (any, int, error) 
 	if len(list) > 0 {
 		addrs["vpc"] = list
 	}
-	return map[string]any{"server": map[string]any{"id": s.ID, "name": s.Name, "status": status,
-		"OS-EXT-AZ:availability_zone": az, "addresses": addrs}}, http.StatusOK, nil
+	return map[string]any{"id": s.ID, "name": s.Name, "status": status,
+		"OS-EXT-AZ:availability_zone": az, "addresses": addrs}
 }

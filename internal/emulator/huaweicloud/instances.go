@@ -40,36 +40,70 @@ func (e *Emulator) groupOfServer(ctx context.Context, serverID string) (platform
 	return platform.ProtectionGroup{}, false, nil
 }
 
-// serverPairs are the group's pairs (and pending ones) whose production disk is attached to server.
-func (e *Emulator) serverPairs(ctx context.Context, g platform.ProtectionGroup, serverID string) ([]platform.ReplicationPair, error) {
+// pairIndex is the sandbox's pairs, the pending ones and which server each volume is
+// attached to, read once per request (a list of every protected instance would otherwise
+// read them once per instance: quadratic at 1,000 groups).
+type pairIndex struct {
+	pairs    []platform.ReplicationPair
+	pending  map[string]string
+	serverOf map[string]string // volume → server
+	servers  map[string]platform.Server
+}
+
+func (e *Emulator) pairIndex(ctx context.Context) (*pairIndex, error) {
 	ps, err := e.sb.ListPairs(ctx)
 	if err != nil {
 		return nil, err
 	}
-	pending := e.pendingPairs()
 	vols, err := e.sb.ListVolumes(ctx)
 	if err != nil {
 		return nil, err
 	}
-	attached := map[string]bool{}
-	for _, v := range vols {
-		if v.ServerID == serverID {
-			attached[v.ID] = true
-		}
+	srvs, err := e.sb.ListServers(ctx)
+	if err != nil {
+		return nil, err
 	}
+	ix := &pairIndex{pairs: ps, pending: e.pendingPairs(), serverOf: map[string]string{}, servers: map[string]platform.Server{}}
+	for _, v := range vols {
+		ix.serverOf[v.ID] = v.ServerID
+	}
+	for _, s := range srvs {
+		ix.servers[s.ID] = s
+	}
+	return ix, nil
+}
+
+// serverPairs are the group's pairs (and pending ones) whose production disk is attached to server.
+func (e *Emulator) serverPairs(ctx context.Context, g platform.ProtectionGroup, serverID string) ([]platform.ReplicationPair, error) {
+	ix, err := e.pairIndex(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return ix.serverPairs(g, serverID), nil
+}
+
+func (ix *pairIndex) serverPairs(g platform.ProtectionGroup, serverID string) []platform.ReplicationPair {
 	var out []platform.ReplicationPair
-	for _, p := range ps {
-		if (p.GroupID == g.ID || pending[p.ID] == g.ID) && (attached[p.PrimaryVolumeID] || attached[p.SecondaryVolumeID]) {
+	for _, p := range ix.pairs {
+		if (p.GroupID == g.ID || ix.pending[p.ID] == g.ID) && (ix.serverOf[p.PrimaryVolumeID] == serverID || ix.serverOf[p.SecondaryVolumeID] == serverID) {
 			out = append(out, p)
 		}
 	}
-	return out, nil
+	return out
 }
 
 func (e *Emulator) instanceJSON(ctx context.Context, g platform.ProtectionGroup, serverID string) (map[string]any, error) {
-	srv, err := e.sb.GetServer(ctx, serverID)
+	ix, err := e.pairIndex(ctx)
 	if err != nil {
 		return nil, err
+	}
+	return ix.instanceJSON(g, serverID)
+}
+
+func (ix *pairIndex) instanceJSON(g platform.ProtectionGroup, serverID string) (map[string]any, error) {
+	srv, ok := ix.servers[serverID]
+	if !ok {
+		return nil, platform.NotFoundf("server %s not found", serverID)
 	}
 	twin := ""
 	for _, t := range g.DRServers {
@@ -77,10 +111,7 @@ func (e *Emulator) instanceJSON(ctx context.Context, g platform.ProtectionGroup,
 			twin = t.TwinServerID
 		}
 	}
-	pairs, err := e.serverPairs(ctx, g, serverID)
-	if err != nil {
-		return nil, err
-	}
+	pairs := ix.serverPairs(g, serverID)
 	att := []map[string]any{}
 	for i, p := range pairs {
 		att = append(att, map[string]any{"replication": p.ID, "device": fmt.Sprintf("/dev/vd%c", 'a'+i)})
@@ -173,6 +204,10 @@ func (e *Emulator) listInstances(ctx context.Context, r *http.Request) (any, int
 	if err != nil {
 		return nil, 0, translate(err, "")
 	}
+	ix, err := e.pairIndex(ctx)
+	if err != nil {
+		return nil, 0, translate(err, "")
+	}
 	gid := r.URL.Query().Get("server_group_id")
 	var out []map[string]any
 	for _, g := range gs {
@@ -180,7 +215,7 @@ func (e *Emulator) listInstances(ctx context.Context, r *http.Request) (any, int
 			continue
 		}
 		for _, sid := range g.ServerIDs {
-			j, err := e.instanceJSON(ctx, g, sid)
+			j, err := ix.instanceJSON(g, sid)
 			if err != nil {
 				return nil, 0, translate(err, "")
 			}

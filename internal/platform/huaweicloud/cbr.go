@@ -43,7 +43,10 @@ func (p *Platform) cbrClient(region string) (*cbr.CbrClient, error) {
 	if region == "" {
 		region = p.cfg.Region
 	}
-	ep := p.cfg.CBREndpoint
+	ep := p.cfg.CBRRegionEndpoints[region]
+	if ep == "" {
+		ep = p.cfg.CBREndpoint
+	}
 	if ep == "" {
 		if region == "" {
 			return nil, platform.Invalidf("", "huaweicloud: region (or cbr_endpoint) is required for CBR")
@@ -262,11 +265,50 @@ func (p *Platform) ListReplicas(ctx context.Context) ([]platform.BackupReplica, 
 	return out, nil
 }
 
-// ProposedReplicaFacts reads the source backup and the regions' capabilities for a replica
-// requested with spec. The destination vault's purpose and region are not read (FactVault is
-// unknown: CBR refuses a wrong vault at apply).
+// showVault reads a vault at a region's endpoint (Querying a Specified Vault, GET
+// /v3/{project_id}/vaults/{vault_id}, https://support.huaweicloud.com/intl/en-us/api-cbr/ShowVault.html):
+// its purpose is billing.protect_type (backup | replication); found is false when that region
+// has no such vault (a vault lives in one region, and a vault carries no region field).
+func (p *Platform) showVault(region, id string) (obj, bool, error) {
+	c, err := p.cbrClient(region)
+	if err != nil {
+		return nil, false, err
+	}
+	r, err := syncRead(c.HcClient, &pathReq{ID: id}, func() *def.HttpRequestDef { return cbrRawDef("/v3/{project_id}/vaults/{id}", false) }, "read")
+	if err != nil {
+		werr := wrap(err, "show vault "+id)
+		if platform.IsNotFound(werr) {
+			return nil, false, nil
+		}
+		return nil, false, werr
+	}
+	if r.Body == nil {
+		return nil, false, nil
+	}
+	o, err := decodeObj(*r.Body)
+	if err != nil {
+		return nil, false, err
+	}
+	return o.obj("vault"), true, nil
+}
+
+// ProposedReplicaFacts reads the source backup, the regions' capabilities and the destination
+// vault (at the destination region's endpoint: its purpose, and whether it is there at all)
+// for a replica requested with spec.
 func (p *Platform) ProposedReplicaFacts(ctx context.Context, spec platform.ReplicaSpec) (lifecycle.Facts, error) {
 	f := lifecycle.Facts{Unknown: unknownFacts(), DestinationRegion: spec.DestinationRegion, ReplicationMethodPolicy: spec.Policy}
+	switch {
+	case spec.DestinationVaultID == "" || spec.DestinationRegion == "":
+		f.Unknown[lifecycle.FactVault] = true
+	default:
+		v, found, err := p.showVault(spec.DestinationRegion, spec.DestinationVaultID)
+		if err != nil {
+			return f, err
+		}
+		if found {
+			f.VaultRegion, f.VaultPurpose = spec.DestinationRegion, v.obj("billing").str("protect_type")
+		}
+	}
 	if spec.BackupID == "" {
 		f.Unknown[lifecycle.FactBackup], f.Unknown[lifecycle.FactReplicas] = true, true
 	} else {
@@ -276,9 +318,13 @@ func (p *Platform) ProposedReplicaFacts(ctx context.Context, spec platform.Repli
 		}
 		f.BackupExists = found
 		if found {
-			f.BackupType = "server"
-			if src.str("resource_type") == "OS::Cinder::Volume" {
+			switch t := src.str("resource_type"); t {
+			case "OS::Nova::Server":
+				f.BackupType = "server"
+			case "OS::Cinder::Volume":
 				f.BackupType = "disk"
+			default:
+				f.BackupType = t // not an ECS backup (R003-3)
 			}
 			f.BackupHasSystemDisk = src.obj("extend_info").str("contain_system_disk") == "true"
 			f.BackupStatus = src.str("status")

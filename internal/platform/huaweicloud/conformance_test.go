@@ -6,6 +6,7 @@ import (
 
 	emu "github.com/dr-provider/terraform-provider-dr/internal/emulator/huaweicloud"
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/huaweicloud"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/platformtest"
 )
@@ -18,6 +19,17 @@ func newDriver(t *testing.T, s *emu.Server, cacheTTL time.Duration) *huaweicloud
 		t.Fatal(err)
 	}
 	return p
+}
+
+// groupParams gives each group the active-active domain between its zones and a VPC, made
+// through the emulator's backdoor (Creating a Protection Group needs both).
+func groupParams(s *emu.Server) func(platform.GroupSpec) platform.GroupSpec {
+	return func(spec platform.GroupSpec) platform.GroupSpec {
+		b := s.Backdoor()
+		spec.DomainID = b.PutDomain("dom-"+spec.Name, spec.SourceZone, spec.TargetZone)
+		spec.SourceVPCID = b.PutVPC("vpc-" + spec.Name)
+		return spec
+	}
 }
 
 // TestConformance runs the conformance suite against the driver over the SDRS emulator, on the
@@ -43,6 +55,7 @@ func TestConformance(t *testing.T) {
 				Kinds:        []lifecycle.Kind{lifecycle.ProtectionGroup, lifecycle.BackupReplica},
 				Cancels:      false,
 				Unobservable: huaweicloud.Unobservable,
+				GroupParams:  groupParams(s),
 			}
 		})
 	})
@@ -56,6 +69,7 @@ func TestConformance(t *testing.T) {
 				Kinds:        []lifecycle.Kind{lifecycle.ProtectionGroup, lifecycle.BackupReplica},
 				Cancels:      false,
 				Unobservable: huaweicloud.Unobservable,
+				GroupParams:  groupParams(s),
 			}
 		})
 	})

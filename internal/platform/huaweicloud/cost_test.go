@@ -20,9 +20,9 @@ import (
 
 // The read phase of a no-op plan over N groups (each with a protected server): every group is
 // read twice (refresh, then the plan's observation), ten at a time, as Terraform does. The
-// shared snapshot serves them with a fixed number of paginated list calls (5: three SDRS lists,
-// the ECS server list and its last page), so at N = 1,000 it is one call per 200 groups (the
-// target: at most one per 50). N is 100 by default (setting up the sandbox dominates the run);
+// shared snapshot serves them with a fixed number of paginated list calls (three SDRS lists, the
+// ECS AZ list and server list), so at N = 1,000 it is one call per 200 groups (the target: at
+// most one per 50; the CLI measurement is drbench huaweicloud, bench/results.md). N is 100 by default (setting up the sandbox dominates the run);
 // DR_HW_COST_N=1000 measures the target (about 45 s). A write is read back at once.
 func TestReadCostPerPlan(t *testing.T) {
 	n := 100

@@ -105,6 +105,10 @@ func TestDefensiveDecoding(t *testing.T) {
 	mux.HandleFunc("/v1/p1/cloudservers/", func(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte(`{"server":{"id":"x","status":"SHUTOFF","OS-EXT-AZ:availability_zone":"az1"}}`))
 	})
+	mux.HandleFunc("/v2.1/p1/os-availability-zone", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`{"availabilityZoneInfo":[{"zoneState":{"available":true},"hosts":null,"zoneName":"az1"},
+			{"zoneState":{"available":false},"hosts":null,"zoneName":"az2"}]}`))
+	})
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	p, err := New(Config{AccessKey: "ak", SecretKey: "sk", Region: "r1", ProjectID: "p1", SDRSEndpoint: srv.URL, ECSEndpoint: srv.URL, ReadCacheTTL: -1})
@@ -116,7 +120,8 @@ func TestDefensiveDecoding(t *testing.T) {
 		t.Fatal(err)
 	}
 	if g.State != lifecycle.Paused || g.SyncProgress != 45 || g.ReplicationStatus != "" || g.Health != "" || g.ProtectionEnabled ||
-		len(g.PairIDs) != 1 || len(g.ServerIDs) != 1 || g.DRServers[0].TwinServerID != "s2" || !g.Observed.Facts.ActiveServersStopped {
+		len(g.PairIDs) != 1 || len(g.ServerIDs) != 1 || g.DRServers[0].TwinServerID != "s2" || !g.Observed.Facts.ActiveServersStopped ||
+		!g.Observed.Facts.ActiveSiteHealthy || g.Observed.Facts.StandbySiteHealthy || g.Observed.Facts.Unknown[lifecycle.FactSiteHealth] {
 		t.Fatalf("decoded group: %+v", g)
 	}
 	ps, err := p.ListPairs(context.Background())
@@ -130,6 +135,8 @@ type countingEmulator struct {
 	sb      *sandbox.Sandbox
 	clk     *sandbox.FakeClock
 	url     string
+	e       *emu.Emulator
+	vpc     string // a VPC the emulator knows
 	actions atomic.Int64
 }
 
@@ -142,6 +149,7 @@ func startCounting(t *testing.T) *countingEmulator {
 	}
 	c.sb = sb
 	e := emu.New(sb, emu.Options{AccessKey: emu.TestAccessKey, SecretKey: emu.TestSecretKey, ProjectID: emu.TestProjectID})
+	c.e, c.vpc = e, e.PutVPC("prod")
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/action") {
 			c.actions.Add(1)
@@ -151,6 +159,13 @@ func startCounting(t *testing.T) *countingEmulator {
 	t.Cleanup(func() { hs.Close(); sb.Close() })
 	c.url = hs.URL
 	return c
+}
+
+// regionURL serves the emulator as one region's endpoint (vaults of other regions not found).
+func (c *countingEmulator) regionURL(t *testing.T, region string) string {
+	hs := httptest.NewServer(emu.RegionHandler(c.e, region))
+	t.Cleanup(hs.Close)
+	return hs.URL
 }
 
 func (c *countingEmulator) driver(t *testing.T, sk string) *Platform {
@@ -177,8 +192,9 @@ func (c *countingEmulator) group(t *testing.T, p *Platform) platform.ProtectionG
 	must(t, err)
 	_, err = c.sb.AttachVolume(ctx, v.ID, srv.ID)
 	must(t, err)
+	c.e.PutDomain("az-a-b", "cn-north-4a", "cn-north-4b") // the only domain between the AZs: used without naming it
 	g, err := p.CreateGroup(ctx, platform.GroupSpec{Name: "app", SourceRegion: "cn-north-4", SourceZone: "cn-north-4a",
-		TargetRegion: "cn-north-4", TargetZone: "cn-north-4b"}, "t-create")
+		TargetRegion: "cn-north-4", TargetZone: "cn-north-4b", SourceVPCID: c.vpc}, "t-create")
 	must(t, err)
 	c.settle(t, p, g.ID)
 	must(t, p.Invoke(ctx, lifecycle.ProtectionGroup, g.ID, lifecycle.OpAddServer, "t-add", map[string]string{lifecycle.ParamServerID: srv.ID}))
@@ -264,12 +280,12 @@ func TestIdempotentInvoke(t *testing.T) {
 		t.Fatalf("token reused for another operation: %v", err)
 	}
 	// the create token with other parameters: IdempotentParameterMismatch (R001-4)
-	_, err = p.CreateGroup(ctx, platform.GroupSpec{Name: "other", SourceZone: "cn-north-4a", TargetZone: "cn-north-4b"}, "t-create")
+	_, err = p.CreateGroup(ctx, platform.GroupSpec{Name: "other", SourceZone: "cn-north-4a", TargetZone: "cn-north-4b", SourceVPCID: c.vpc}, "t-create")
 	if pe, ok := err.(*platform.Error); !ok || pe.Code != platform.CodeIdempotentParameterMismatch {
 		t.Fatalf("create token reused with another spec: %v", err)
 	}
 	// a second create with the same name is the first group
-	again, err := p.CreateGroup(ctx, platform.GroupSpec{Name: "app", SourceZone: "cn-north-4a", TargetZone: "cn-north-4b"}, "t-create-2")
+	again, err := p.CreateGroup(ctx, platform.GroupSpec{Name: "app", SourceZone: "cn-north-4a", TargetZone: "cn-north-4b", SourceVPCID: c.vpc}, "t-create-2")
 	if err != nil || again.ID != g.ID {
 		t.Fatalf("create replayed: %s (first %s) %v", again.ID, g.ID, err)
 	}
@@ -350,9 +366,20 @@ func TestReplicaFailureAndRefusals(t *testing.T) {
 	f, err := p.ProposedReplicaFacts(ctx, spec)
 	must(t, err)
 	if !f.BackupExists || f.BackupType != "server" || !f.BackupHasSystemDisk || f.BackupStatus != "available" || f.BackupIsReplica ||
-		!f.SourceRegionCapable || !f.DestinationCapable || f.ReplicaInDestination || !f.Unknown[lifecycle.FactVault] {
+		!f.SourceRegionCapable || !f.DestinationCapable || f.ReplicaInDestination || f.Unknown[lifecycle.FactVault] ||
+		f.VaultPurpose != "replication" || f.VaultRegion != "cn-east-3" {
 		t.Fatalf("proposed facts: %+v", f)
 	}
+	// the vault read at the destination region's own endpoint: a vault of another region is not there (R003-11)
+	p.cfg.CBRRegionEndpoints = map[string]string{"cn-east-3": c.regionURL(t, "cn-east-3")}
+	if f, err = p.ProposedReplicaFacts(ctx, platform.ReplicaSpec{BackupID: b.ID, DestinationRegion: "cn-east-3", DestinationVaultID: bv.ID}); err != nil ||
+		f.VaultRegion != "" || f.VaultPurpose != "" {
+		t.Fatalf("a source-region vault seen from the destination region: %+v %v", f, err)
+	}
+	if f, err = p.ProposedReplicaFacts(ctx, spec); err != nil || f.VaultRegion != "cn-east-3" || f.VaultPurpose != "replication" {
+		t.Fatalf("the destination vault at its region's endpoint: %+v %v", f, err)
+	}
+	p.cfg.CBRRegionEndpoints = nil
 	// a disk backup: BackupService.1003, precondition failed with its rule
 	_, err = p.CreateReplica(ctx, platform.ReplicaSpec{BackupID: d.ID, DestinationRegion: "cn-east-3", DestinationVaultID: rv.ID, Name: "r2"}, "")
 	if !platform.IsPreconditionFailed(err) || !strings.Contains(err.Error(), "BackupService.1003") || !strings.Contains(err.Error(), "R003-1") {
@@ -412,5 +439,65 @@ func TestDrill(t *testing.T) {
 	must(t, p.Invoke(ctx, lifecycle.ProtectionGroup, g.ID, lifecycle.OpStopDrill, "t-4", nil))
 	if o := c.settle(t, p, g.ID); o.Facts.DrillActive {
 		t.Fatal("the drill is still running after stop_drill")
+	}
+}
+
+// Creating a Protection Group needs domain_id and source_vpc_id: the plan-time facts say which
+// is missing or names nothing (V-PARAMS, V-REFS), the domain defaults to the project's only
+// one between the zones, and the emulator refuses a create without them like SDRS (SDRS.0201).
+func TestGroupCreateParams(t *testing.T) {
+	c := startCounting(t)
+	p := c.driver(t, emu.TestSecretKey)
+	ctx := context.Background()
+	for _, z := range []string{"cn-north-4a", "cn-north-4b"} {
+		_, err := c.sb.PutSite(ctx, platform.Site{Region: "cn-north-4", Zone: z, Healthy: true, ReplicationCapable: true})
+		must(t, err)
+	}
+	spec := platform.GroupSpec{Name: "app", SourceZone: "cn-north-4a", TargetZone: "cn-north-4b"}
+	facts := func(s platform.GroupSpec) lifecycle.Facts {
+		t.Helper()
+		f, err := p.ProposedGroupFacts(ctx, s)
+		must(t, err)
+		return f
+	}
+	f := facts(spec)
+	if f.MissingParams[ParamSourceVPCID] == "" || !strings.Contains(f.MissingParams[ParamDomainID], "no active-active domain") {
+		t.Fatalf("no VPC, no domain: %v", f.MissingParams)
+	}
+	if _, err := p.CreateGroup(ctx, spec, ""); err == nil {
+		t.Fatal("create without source_vpc_id accepted")
+	}
+	spec.SourceVPCID = "vpc-nope"
+	if f = facts(spec); f.MissingRefs[ParamSourceVPCID] != "vpc-nope" {
+		t.Fatalf("unknown VPC: %v", f.MissingRefs)
+	}
+	spec.SourceVPCID = c.vpc
+	d1 := c.e.PutDomain("d1", "cn-north-4b", "cn-north-4a") // either order of the clusters
+	c.e.PutDomain("elsewhere", "cn-north-4a", "cn-north-4c")
+	if f = facts(spec); len(f.MissingParams) != 0 || len(f.MissingRefs) != 0 {
+		t.Fatalf("one domain between the zones: %v %v", f.MissingParams, f.MissingRefs)
+	}
+	d2 := c.e.PutDomain("d2", "cn-north-4a", "cn-north-4b")
+	if f = facts(spec); !strings.Contains(f.MissingParams[ParamDomainID], "2 active-active domains") {
+		t.Fatalf("two domains: %v", f.MissingParams)
+	}
+	spec.DomainID = "domain-x"
+	if f = facts(spec); f.MissingRefs[ParamDomainID] == "" {
+		t.Fatalf("unknown domain: %v", f.MissingRefs)
+	}
+	spec.DomainID = d2
+	if f = facts(spec); len(f.MissingParams) != 0 || len(f.MissingRefs) != 0 {
+		t.Fatalf("named domain: %v %v", f.MissingParams, f.MissingRefs)
+	}
+	g, err := p.CreateGroup(ctx, spec, "")
+	must(t, err)
+	if g.DomainID != d2 || g.SourceVPCID != c.vpc {
+		t.Fatalf("read back domain %q vpc %q, want %q %q (d1 %s)", g.DomainID, g.SourceVPCID, d2, c.vpc, d1)
+	}
+	// the emulator, like SDRS, refuses a create without them
+	_, err = p.client.CreateProtectionGroup(&model.CreateProtectionGroupRequest{Body: &model.CreateProtectionGroupRequestBody{
+		ServerGroup: &model.CreateProtectionGroupRequestParams{Name: "raw", SourceAvailabilityZone: "cn-north-4a", TargetAvailabilityZone: "cn-north-4b"}}})
+	if pe, ok := wrap(err, "").(*platform.Error); !ok || pe.Code != "SDRS.0201" {
+		t.Fatalf("create without domain and VPC: %v", err)
 	}
 }

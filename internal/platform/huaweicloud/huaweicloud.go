@@ -18,6 +18,7 @@ package huaweicloud
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -30,6 +31,7 @@ import (
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/basic"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/config"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/def"
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
 	cbr "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/cbr/v1"
 	sdrs "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/sdrs/v1"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/sdrs/v1/model"
@@ -49,13 +51,23 @@ type Config struct {
 	// ECSEndpoint overrides https://ecs.{region}.myhuaweicloud.com: server power and AZ
 	// (Querying Details About an ECS), which SDRS does not report.
 	ECSEndpoint string
+	// VPCEndpoint overrides https://vpc.{region}.myhuaweicloud.com (default: ECSEndpoint when
+	// that is set): whether a group's source_vpc_id exists (Querying VPC Details), at plan.
+	VPCEndpoint string
 	// CBREndpoint overrides https://cbr.{region}.myhuaweicloud.com (every region's CBR calls
 	// then go to it).
 	CBREndpoint string
-	Timeout     time.Duration
+	// CBRRegionEndpoints override the CBR endpoint of single regions (region → URL), e.g. a
+	// replica's destination region; a region not listed uses CBREndpoint.
+	CBRRegionEndpoints map[string]string
+	Timeout            time.Duration
 	// ReadCacheTTL is how long the shared read snapshot serves reads (snapshot.go); 0 means
 	// one second, negative turns the cache off.
 	ReadCacheTTL time.Duration
+	// PollCacheTTL is how old a snapshot may be for Observe (the executor's polls) and for the
+	// read before a write (Invoke): at most the poll interval, so a wait never sees the same
+	// data twice. 0 means min(ReadCacheTTL, one second).
+	PollCacheTTL time.Duration
 }
 
 // Platform is the Huawei Cloud SDRS driver.
@@ -63,6 +75,7 @@ type Platform struct {
 	cfg    Config
 	client *sdrs.SdrsClient
 	ecs    *core.HcHttpClient
+	vpc    *core.HcHttpClient
 	cbr    map[string]*cbr.CbrClient // by endpoint
 
 	mu     sync.Mutex
@@ -84,9 +97,15 @@ func New(cfg Config) (*Platform, error) {
 	if cfg.ProjectID == "" {
 		return nil, platform.Invalidf("", "huaweicloud: project_id is required (the driver does not call IAM to resolve it)")
 	}
-	ep, ecsEP := cfg.SDRSEndpoint, cfg.ECSEndpoint
+	ep, ecsEP, vpcEP := cfg.SDRSEndpoint, cfg.ECSEndpoint, cfg.VPCEndpoint
 	if cfg.Region == "" && (ep == "" || ecsEP == "") {
 		return nil, platform.Invalidf("", "huaweicloud: region (or sdrs_endpoint and ecs_endpoint) is required")
+	}
+	if vpcEP == "" {
+		vpcEP = "https://vpc." + cfg.Region + ".myhuaweicloud.com"
+		if cfg.ECSEndpoint != "" {
+			vpcEP = cfg.ECSEndpoint // an ECS override serves VPC too (the emulator serves both at one address)
+		}
 	}
 	if ep == "" {
 		ep = "https://sdrs." + cfg.Region + ".myhuaweicloud.com"
@@ -104,6 +123,9 @@ func New(cfg Config) (*Platform, error) {
 	if cfg.ReadCacheTTL == 0 {
 		cfg.ReadCacheTTL = time.Second
 	}
+	if cfg.PollCacheTTL == 0 {
+		cfg.PollCacheTTL = min(cfg.ReadCacheTTL, time.Second)
+	}
 	hc, err := core.NewHcHttpClientBuilder().WithEndpoints([]string{ep}).WithCredential(cred).
 		WithHttpConfig(config.DefaultHttpConfig().WithTimeout(cfg.Timeout)).SafeBuild()
 	if err != nil {
@@ -114,7 +136,12 @@ func New(cfg Config) (*Platform, error) {
 	if err != nil {
 		return nil, platform.Invalidf("", "huaweicloud ECS client: %v", err)
 	}
-	return &Platform{cfg: cfg, client: sdrs.NewSdrsClient(hc), ecs: ecs, tokens: map[string]string{}, jobs: map[string]string{}}, nil
+	vpc, err := core.NewHcHttpClientBuilder().WithEndpoints([]string{vpcEP}).WithCredential(cred).
+		WithHttpConfig(config.DefaultHttpConfig().WithTimeout(cfg.Timeout)).SafeBuild()
+	if err != nil {
+		return nil, platform.Invalidf("", "huaweicloud VPC client: %v", err)
+	}
+	return &Platform{cfg: cfg, client: sdrs.NewSdrsClient(hc), ecs: ecs, vpc: vpc, tokens: map[string]string{}, jobs: map[string]string{}}, nil
 }
 
 // Name is "huaweicloud".
@@ -132,6 +159,8 @@ func (p *Platform) Capabilities() *lifecycle.Capabilities {
 	return &lifecycle.Capabilities{
 		Platform: "huaweicloud",
 		Kinds:    []lifecycle.Kind{lifecycle.ProtectionGroup, lifecycle.BackupReplica},
+		// Creating a Protection Group needs the active-active domain and the production VPC.
+		Params: map[lifecycle.Kind][]string{lifecycle.ProtectionGroup: {ParamDomainID, ParamSourceVPCID}},
 		Manual: map[lifecycle.Kind]map[lifecycle.Op]string{
 			lifecycle.ProtectionGroup: {
 				lifecycle.OpAddMember: "SDRS creates a replication pair per disk of a protected server: protect the server (server_ids) instead, " +
@@ -146,11 +175,10 @@ func (p *Platform) Capabilities() *lifecycle.Capabilities {
 	}
 }
 
-// Unobservable: the health of an availability zone is in no Huawei Cloud API (SDRS's
-// health_status does not say which site failed). It is reported in Facts.Unknown; checks that
-// need it run at apply, where SDRS decides. Server power and AZ come from ECS.
-// The purpose and region of a destination vault are not read either (CBR checks the vault).
-var Unobservable = []string{lifecycle.FactSiteHealth, lifecycle.FactVault}
+// Unobservable: every fact the engine reads is observed. The health of an availability zone is
+// read from ECS (Querying AZs: zoneState), server power and AZ from ECS too, a destination
+// vault from CBR at the destination region's endpoint.
+var Unobservable = []string{}
 
 func unknownFacts() map[string]bool {
 	m := map[string]bool{}
@@ -286,11 +314,17 @@ func siteOf(priorityStation string) lifecycle.Site {
 
 // readGroup reads the group, its protected instances and its replication pairs.
 func (p *Platform) readGroup(ctx context.Context, id string) (platform.ProtectionGroup, error) {
-	if snap, err := p.snapshot(); err != nil {
+	return p.readGroupAged(ctx, id, p.cfg.PollCacheTTL)
+}
+
+// readGroupAged reads the group from a snapshot at most maxAge old: ReadCacheTTL for the reads
+// of a plan (GetGroup, ListGroups, MemberFacts), PollCacheTTL for polls and writes.
+func (p *Platform) readGroupAged(ctx context.Context, id string, maxAge time.Duration) (platform.ProtectionGroup, error) {
+	if snap, err := p.snapshot(maxAge); err != nil {
 		return platform.ProtectionGroup{}, err
 	} else if snap != nil {
 		if g, ok := snap.groups[id]; ok {
-			return p.groupFrom(ctx, g, snap.insts[id], snap.reps[id], snap.server)
+			return p.groupFrom(ctx, g, snap.insts[id], snap.reps[id], snap.server, snap.zones)
 		}
 	}
 	g, err := p.getRaw("/v1/{project_id}/server-groups/{id}", id, "", "show protection group "+id)
@@ -305,10 +339,52 @@ func (p *Platform) readGroup(ctx context.Context, id string) (platform.Protectio
 	if err != nil {
 		return platform.ProtectionGroup{}, err
 	}
-	return p.groupFrom(ctx, g.obj("server_group"), insts, reps, p.serverObj)
+	zones, err := p.zones()
+	if err != nil {
+		return platform.ProtectionGroup{}, err
+	}
+	return p.groupFrom(ctx, g.obj("server_group"), insts, reps, p.serverObj, zones)
 }
 
-func (p *Platform) groupFrom(ctx context.Context, g obj, insts, reps []obj, server serverLookup) (platform.ProtectionGroup, error) {
+// zones reads whether each availability zone is available (ECS Querying AZs, the native
+// OpenStack API GET /v2.1/{project_id}/os-availability-zone,
+// https://support.huaweicloud.com/intl/en-us/api-ecs/ecs_03_1801.html: zoneState.available):
+// the health of a group's sites (R000-2, R002-8, V-SYNC-SITES).
+func (p *Platform) zones() (map[string]bool, error) {
+	r, err := syncRead(p.ecs, &struct{}{}, func() *def.HttpRequestDef { return rawDef("/v2.1/{project_id}/os-availability-zone", false) }, "list availability zones")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	if r.Body == nil {
+		return out, nil
+	}
+	o, err := decodeObj(*r.Body)
+	if err != nil {
+		return nil, err
+	}
+	for _, z := range o.list("availabilityZoneInfo") {
+		avail, _ := z.obj("zoneState")["available"].(bool)
+		out[z.str("zoneName")] = avail
+	}
+	return out, nil
+}
+
+// siteHealth sets the sites' health from the AZs' availability; an AZ ECS does not list is
+// Unknown (never guessed).
+func siteHealth(f *lifecycle.Facts, zones map[string]bool, activeAZ, standbyAZ string) {
+	a, okA := zones[activeAZ]
+	b, okB := zones[standbyAZ]
+	f.ActiveSiteHealthy, f.StandbySiteHealthy = a, b
+	if !okA || !okB {
+		if f.Unknown == nil {
+			f.Unknown = map[string]bool{}
+		}
+		f.Unknown[lifecycle.FactSiteHealth] = true
+	}
+}
+
+func (p *Platform) groupFrom(ctx context.Context, g obj, insts, reps []obj, server serverLookup, zones map[string]bool) (platform.ProtectionGroup, error) {
 	repl := g.str("replication_status")
 	st, failed, err := groupState(g.str("status"), repl)
 	if err != nil {
@@ -318,6 +394,7 @@ func (p *Platform) groupFrom(ctx context.Context, g obj, insts, reps []obj, serv
 		ID: g.str("id"), Name: g.str("name"), Description: g.str("description"),
 		SourceRegion: p.cfg.Region, SourceZone: g.str("source_availability_zone"),
 		TargetRegion: p.cfg.Region, TargetZone: g.str("target_availability_zone"),
+		DomainID: g.str("domain_id"), SourceVPCID: g.str("source_vpc_id"),
 		State: st, FailedOp: failed, ActiveSite: siteOf(g.str("priority_station")),
 		ReplicationStatus: repl, SyncProgress: g.int("progress"), Health: g.str("health_status"),
 		ProtectionEnabled: g.str("protected_status") == "started",
@@ -364,6 +441,11 @@ func (p *Platform) groupFrom(ctx context.Context, g obj, insts, reps []obj, serv
 		out.LastError = p.lastError(ctx, out.ID, g.str("status"))
 	}
 	out.Observed = p.observation(out)
+	activeAZ, standbyAZ := out.SourceZone, out.TargetZone
+	if out.ActiveSite == lifecycle.SiteTarget {
+		activeAZ, standbyAZ = standbyAZ, activeAZ
+	}
+	siteHealth(&out.Observed.Facts, zones, activeAZ, standbyAZ)
 	out.Observed.Facts.ActiveServersStopped, out.Observed.Facts.StandbyServersStopped = srcStopped, tgtStopped
 	if out.ActiveSite == lifecycle.SiteTarget {
 		out.Observed.Facts.ActiveServersStopped, out.Observed.Facts.StandbyServersStopped = tgtStopped, srcStopped
@@ -479,13 +561,13 @@ func deref(s *string) string {
 // GetGroup reads a protection group (Querying the Details of a Protection Group, Querying
 // Protected Instances, Querying Replication Pairs).
 func (p *Platform) GetGroup(ctx context.Context, id string) (platform.ProtectionGroup, error) {
-	return p.readGroup(ctx, id)
+	return p.readGroupAged(ctx, id, p.cfg.ReadCacheTTL)
 }
 
 // ListGroups lists every protection group (Querying Protection Groups, paginated), with one
 // paginated list of protected instances and one of pairs for all of them.
 func (p *Platform) ListGroups(ctx context.Context) ([]platform.ProtectionGroup, error) {
-	snap, err := p.snapshot()
+	snap, err := p.snapshot(p.cfg.ReadCacheTTL)
 	if err != nil {
 		return nil, err
 	}
@@ -496,7 +578,7 @@ func (p *Platform) ListGroups(ctx context.Context) ([]platform.ProtectionGroup, 
 	}
 	out := make([]platform.ProtectionGroup, 0, len(snap.order))
 	for _, id := range snap.order {
-		v, err := p.groupFrom(ctx, snap.groups[id], snap.insts[id], snap.reps[id], snap.server)
+		v, err := p.groupFrom(ctx, snap.groups[id], snap.insts[id], snap.reps[id], snap.server, snap.zones)
 		if err != nil {
 			return nil, err
 		}
@@ -512,7 +594,21 @@ func (p *Platform) CreateGroup(ctx context.Context, spec platform.GroupSpec, tok
 	if spec.SourceZone == "" || spec.TargetZone == "" {
 		return platform.ProtectionGroup{}, platform.Invalidf("", "an SDRS protection group needs source_zone and target_zone (availability zones)")
 	}
-	if err := p.createToken(token, fmt.Sprintf("group/%q/%q/%q/%q", spec.Name, spec.Description, spec.SourceZone, spec.TargetZone)); err != nil {
+	if spec.SourceVPCID == "" {
+		return platform.ProtectionGroup{}, platform.Invalidf("", "an SDRS protection group needs source_vpc_id (the production site's VPC)")
+	}
+	domain := spec.DomainID
+	if domain == "" {
+		ds, err := p.domainsBetween(spec.SourceZone, spec.TargetZone)
+		if err != nil {
+			return platform.ProtectionGroup{}, err
+		}
+		if len(ds) != 1 {
+			return platform.ProtectionGroup{}, platform.Invalidf("", "domain_id: %s", domainChoice(ds, spec))
+		}
+		domain = ds[0].str("id")
+	}
+	if err := p.createToken(token, fmt.Sprintf("group/%q/%q/%q/%q/%q/%q", spec.Name, spec.Description, spec.SourceZone, spec.TargetZone, domain, spec.SourceVPCID)); err != nil {
 		return platform.ProtectionGroup{}, err
 	}
 	if existing, found, err := p.groupByName(ctx, spec.Name); err != nil {
@@ -525,7 +621,7 @@ func (p *Platform) CreateGroup(ctx context.Context, spec platform.GroupSpec, tok
 		return existing, nil
 	}
 	params := &model.CreateProtectionGroupRequestParams{Name: spec.Name, SourceAvailabilityZone: spec.SourceZone,
-		TargetAvailabilityZone: spec.TargetZone}
+		TargetAvailabilityZone: spec.TargetZone, DomainId: domain, SourceVpcId: spec.SourceVPCID}
 	if spec.Description != "" {
 		params.Description = ptr(spec.Description)
 	}
@@ -591,18 +687,108 @@ func (p *Platform) UpdateGroup(ctx context.Context, id string, spec platform.Gro
 	return p.readGroup(ctx, id)
 }
 
+// Platform-specific create parameters of a protection group (Capabilities.Params): Creating
+// a Protection Group (POST /v1/{project_id}/server-groups,
+// https://support.huaweicloud.com/intl/en-us/api-sdrs/sdrs_05_0401.html) requires domain_id
+// and source_vpc_id.
+const (
+	ParamDomainID    = "domain_id"
+	ParamSourceVPCID = "source_vpc_id"
+)
+
+// domainsBetween lists the project's active-active domains whose two replication clusters are
+// the two zones (Querying an Active-Active Domain, GET /v1/{project_id}/active-domains,
+// https://support.huaweicloud.com/intl/en-us/api-sdrs/sdrs_05_0301.html).
+func (p *Platform) domainsBetween(az1, az2 string) ([]obj, error) {
+	o, err := p.getRaw("/v1/{project_id}/active-domains", "", "", "list active-active domains")
+	if err != nil {
+		return nil, err
+	}
+	var out []obj
+	for _, d := range o.list("domains") {
+		l, r := d.obj("local_replication_cluster").str("availability_zone"), d.obj("remote_replication_cluster").str("availability_zone")
+		if (l == az1 && r == az2) || (l == az2 && r == az1) {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// domainChoice says why no domain could be chosen for the zones.
+func domainChoice(ds []obj, spec platform.GroupSpec) string {
+	if len(ds) == 0 {
+		return fmt.Sprintf("the project has no active-active domain between %s and %s (SDRS protects only between the two AZs of a domain)", spec.SourceZone, spec.TargetZone)
+	}
+	ids := make([]string, 0, len(ds))
+	for _, d := range ds {
+		ids = append(ids, d.str("id"))
+	}
+	return fmt.Sprintf("the project has %d active-active domains between %s and %s (%s): name one", len(ds), spec.SourceZone, spec.TargetZone, strings.Join(ids, ", "))
+}
+
+// vpcExists reads the VPC (Querying VPC Details, GET /v1/{project_id}/vpcs/{vpc_id},
+// https://support.huaweicloud.com/intl/en-us/api-vpc/vpc_api01_0002.html); a 404 is a
+// missing VPC.
+func (p *Platform) vpcExists(id string) (bool, error) {
+	_, err := syncRead(p.vpc, &pathReq{ID: id}, func() *def.HttpRequestDef { return rawDef("/v1/{project_id}/vpcs/{id}", false) }, "read")
+	if err == nil {
+		return true, nil
+	}
+	var sr *sdkerr.ServiceResponseError
+	if errors.As(err, &sr) && sr.StatusCode == 404 {
+		return false, nil
+	}
+	if pe := (*platform.Error)(nil); errors.As(err, &pe) && strings.Contains(pe.Message, "HTTP 404") {
+		return false, nil
+	}
+	return false, wrap(err, "show VPC "+id)
+}
+
 // ProposedGroupFacts: SDRS has no AZ listing, so the zones are checked by the create
-// (SDRS.0203); the sites are the same when the zones are.
+// (SDRS.0203); the sites are the same when the zones are. The create's own parameters
+// (V-PARAMS, V-REFS): source_vpc_id must be given and exist (VPC API); domain_id, when not
+// given, is the project's only active-active domain between the zones, and when given must be
+// one of them.
 func (p *Platform) ProposedGroupFacts(ctx context.Context, spec platform.GroupSpec) (lifecycle.Facts, error) {
-	return lifecycle.Facts{Unknown: unknownFacts(), SameSite: spec.SourceZone != "" && spec.SourceZone == spec.TargetZone,
-		ReplicationCapable: true, ActiveRegion: p.cfg.Region, StandbyRegion: p.cfg.Region}, nil
+	f := lifecycle.Facts{Unknown: unknownFacts(), SameSite: spec.SourceZone != "" && spec.SourceZone == spec.TargetZone,
+		ReplicationCapable: true, ActiveRegion: p.cfg.Region, StandbyRegion: p.cfg.Region,
+		MissingParams: map[string]string{}, MissingRefs: map[string]string{}}
+	zones, err := p.zones()
+	if err != nil {
+		return lifecycle.Facts{}, err
+	}
+	siteHealth(&f, zones, spec.SourceZone, spec.TargetZone)
+	if spec.SourceVPCID == "" {
+		f.MissingParams[ParamSourceVPCID] = "Creating a Protection Group needs the ID of the production site's VPC"
+	} else if ok, err := p.vpcExists(spec.SourceVPCID); err != nil {
+		return lifecycle.Facts{}, err
+	} else if !ok {
+		f.MissingRefs[ParamSourceVPCID] = spec.SourceVPCID
+	}
+	ds, err := p.domainsBetween(spec.SourceZone, spec.TargetZone)
+	if err != nil {
+		return lifecycle.Facts{}, err
+	}
+	switch {
+	case spec.DomainID != "":
+		found := false
+		for _, d := range ds {
+			found = found || d.str("id") == spec.DomainID
+		}
+		if !found {
+			f.MissingRefs[ParamDomainID] = spec.DomainID + fmt.Sprintf(" (as an active-active domain between %s and %s)", spec.SourceZone, spec.TargetZone)
+		}
+	case len(ds) != 1:
+		f.MissingParams[ParamDomainID] = domainChoice(ds, spec)
+	}
+	return f, nil
 }
 
 // MemberFacts: the group's facts with a candidate server: its AZ from ECS (SDRS.1304: it must
 // be at the production AZ); whether another group already protects it (SDRS.1305), or it is a
 // DR-site twin, from the protected instances.
 func (p *Platform) MemberFacts(ctx context.Context, groupID string, params map[string]string) (lifecycle.Facts, error) {
-	g, err := p.readGroup(ctx, groupID)
+	g, err := p.readGroupAged(ctx, groupID, p.cfg.ReadCacheTTL)
 	if err != nil {
 		return lifecycle.Facts{}, err
 	}
@@ -1117,4 +1303,44 @@ func (p *Platform) ListRecoveryServers(ctx context.Context) ([]platform.Recovery
 // ProposedRecoveryServerFacts: not applicable.
 func (p *Platform) ProposedRecoveryServerFacts(ctx context.Context, spec platform.RecoveryServerSpec) (lifecycle.Facts, error) {
 	return lifecycle.Facts{}, unsupported(lifecycle.RecoveryServer)
+}
+
+// ---- the task center's failure jobs (platform.FailureJobs) ----
+
+var _ platform.FailureJobs = (*Platform)(nil)
+
+// ListFailureJobs lists the group's failure jobs (Querying Failure Tasks, GET
+// /v1/{project_id}/task-center/failure-jobs?server_group_id, paginated;
+// task center pages of https://support.huaweicloud.com/intl/en-us/api-sdrs/).
+func (p *Platform) ListFailureJobs(ctx context.Context, groupID string) ([]platform.FailureJob, error) {
+	fj, err := p.listAll("/v1/{project_id}/task-center/failure-jobs", "failure_jobs", groupID, "list failure jobs")
+	if err != nil {
+		return nil, err
+	}
+	var out []platform.FailureJob
+	for _, j := range fj {
+		if groupID != "" && j.str("resource_id") != groupID {
+			continue
+		}
+		out = append(out, platform.FailureJob{ID: j.str("job_id"), JobType: j.str("job_type"), ResourceID: j.str("resource_id"),
+			ResourceType: j.str("resource_type"), FailureStatus: j.str("failure_status"), ErrorCode: j.str("error_code"),
+			FailReason: j.str("fail_reason"), BeginTime: j.str("begin_time")})
+	}
+	return out, nil
+}
+
+// DeleteFailureJobs deletes one failure job (Deleting a Failure Task, DELETE
+// /v1/{project_id}/task-center/failure-jobs/{failure_job_id}) or every failure job of the group
+// (Deleting All Failure Tasks of a Protection Group, DELETE
+// /v1/{project_id}/task-center/{server_group_id}/failure-jobs/batch); task center pages of
+// https://support.huaweicloud.com/intl/en-us/api-sdrs/. Only the records go: the group keeps
+// its error-* status, and the failed operation is retried by the next apply.
+func (p *Platform) DeleteFailureJobs(ctx context.Context, groupID, jobID string) error {
+	defer p.wrote()
+	if jobID != "" {
+		_, err := p.client.DeleteFailureJob(&model.DeleteFailureJobRequest{FailureJobId: jobID})
+		return wrap(err, "delete failure job "+jobID)
+	}
+	_, err := p.client.DeleteServerGroupFailureJobs(&model.DeleteServerGroupFailureJobsRequest{ServerGroupId: groupID})
+	return wrap(err, "delete the failure jobs of protection group "+groupID)
 }

@@ -10,8 +10,9 @@ import (
 // one group read is three SDRS calls and two ECS calls per protected server. Instead, the
 // driver takes a snapshot — the paginated lists of protection groups, protected instances and
 // replication pairs (SDRS) and of servers (ECS ListServersDetails), up to 1,000 per page — and
-// serves the reads of the next ReadCacheTTL from it: a no-op plan of 1,000 groups costs a
-// handful of calls. Every write by this driver invalidates the snapshot (a generation
+// serves the reads of the next ReadCacheTTL from it (the provider: 30 s, a plan's read phase)
+// and the polls of the next PollCacheTTL (at most the poll interval): a no-op plan of 1,000
+// groups costs a handful of calls (bench/results.md, "Huawei Cloud API calls per no-op plan"). Every write by this driver invalidates the snapshot (a generation
 // counter), so a driver always reads its own writes; a group not in the snapshot is read
 // directly.
 
@@ -26,6 +27,7 @@ type readSnapshot struct {
 	insts   map[string][]obj
 	reps    map[string][]obj
 	servers map[string]obj
+	zones   map[string]bool // AZ → available (ECS Querying AZs)
 }
 
 func (s *readSnapshot) server(id string) (obj, bool, error) {
@@ -72,15 +74,24 @@ func (p *Platform) listServers() ([]obj, error) {
 }
 
 // snapshot returns the current read snapshot, loading it when missing, expired or older than
-// the last write; nil when the cache is off (ReadCacheTTL < 0).
-func (p *Platform) snapshot() (*readSnapshot, error) {
+// the last write, or older than maxAge (ReadCacheTTL for a plan's reads, PollCacheTTL for polls
+// and the read before a write); nil when the cache is off (ReadCacheTTL < 0).
+//
+// Expiry is measured from when the caller asked, not from when it got the lock: loads are
+// serialized, and a load of 1,000 groups takes longer than the TTL, so callers queued behind
+// it would otherwise each find it expired and load again (at N = 1,000 a no-op plan made
+// 1,452 calls in 265 s instead of a handful). A snapshot begun less than the TTL before the
+// caller asked is still newer than anything the caller read one poll interval (≥ the TTL)
+// earlier, so a wait never sees the same data twice.
+func (p *Platform) snapshot(maxAge time.Duration) (*readSnapshot, error) {
 	if p.cfg.ReadCacheTTL < 0 {
 		return nil, nil
 	}
+	asked := time.Now()
 	p.snapMu.Lock()
 	defer p.snapMu.Unlock()
 	gen := p.gen.Load()
-	if s := p.snap; s != nil && s.gen == gen && time.Since(s.at) < p.cfg.ReadCacheTTL {
+	if s := p.snap; s != nil && s.gen == gen && asked.Sub(s.at) < maxAge {
 		return s, nil
 	}
 	s, err := p.loadSnapshot(gen)
@@ -115,6 +126,11 @@ func (p *Platform) loadSnapshot(gen int64) (*readSnapshot, error) {
 	}
 	for _, r := range reps {
 		s.reps[r.str("server_group_id")] = append(s.reps[r.str("server_group_id")], r)
+	}
+	if len(gs) > 0 {
+		if s.zones, err = p.zones(); err != nil {
+			return nil, err
+		}
 	}
 	if len(insts) > 0 {
 		srvs, err := p.listServers()

@@ -54,8 +54,7 @@ func checkGroupStates(r *runner) {
 		v := must(r.fx.PutVolume(r.ctx, platform.Volume{SiteID: w.src.ID, SizeGB: 10}))(r)
 		must(r.fx.AttachVolume(r.ctx, v.ID, w.server.ID))(r)
 	}
-	g := must(r.p.CreateGroup(r.ctx, platform.GroupSpec{Name: "pt-group", SourceRegion: w.src.Region, SourceZone: w.src.Zone,
-		TargetRegion: w.dst.Region, TargetZone: w.dst.Zone}, token()))(r)
+	g := must(r.p.CreateGroup(r.ctx, r.groupSpec("pt-group", w), token()))(r)
 	r.wantSettled(groupK, g.ID, lifecycle.Configured, "")
 	if pairs {
 		r.run(groupK, g.ID, lifecycle.OpAddMember, map[string]string{"pair_id": p.ID})
@@ -296,8 +295,7 @@ func checkRetryable(r *runner) {
 		p = r.newPair(r.world(), "pt-retry")
 	} else if r.supports(groupK) {
 		w := r.world()
-		g = must(r.p.CreateGroup(r.ctx, platform.GroupSpec{Name: "pt-retry", SourceRegion: w.src.Region, SourceZone: w.src.Zone,
-			TargetRegion: w.dst.Region, TargetZone: w.dst.Zone}, token()))(r)
+		g = must(r.p.CreateGroup(r.ctx, r.groupSpec("pt-retry", w), token()))(r)
 		r.wantSettled(groupK, g.ID, lifecycle.Configured, "")
 	}
 	r.ok(tf.SetTransientErrorRate(r.ctx, 1), "inject throttling")

@@ -98,8 +98,7 @@ func checkProposedFacts(r *runner) {
 	}
 
 	if r.supports(groupK) {
-		g := must(r.p.CreateGroup(r.ctx, platform.GroupSpec{Name: "pt-candidates", SourceRegion: w.src.Region, SourceZone: w.src.Zone,
-			TargetRegion: w.dst.Region, TargetZone: w.dst.Zone}, token()))(r)
+		g := must(r.p.CreateGroup(r.ctx, r.groupSpec("pt-candidates", w), token()))(r)
 		r.wantSettled(groupK, g.ID, lifecycle.Configured, "")
 		mf := must(r.p.MemberFacts(r.ctx, g.ID, map[string]string{lifecycle.ParamPairID: p.ID}))(r)
 		if known(mf, lifecycle.FactCandidate) && (mf.CandidatePairID != p.ID || mf.CandidateGroupID != "" || !mf.CandidateSameSites || mf.CandidateState != lifecycle.Configured) {
@@ -174,8 +173,7 @@ func checkUnknownFacts(r *runner) {
 		pf := must(r.p.ProposedPairFacts(r.ctx, r.pairSpec(w, "pt-unknown-2")))(r)
 		r.onlyDeclared("ProposedPairFacts", pf, declared)
 		if r.supports(groupK) {
-			g := must(r.p.CreateGroup(r.ctx, platform.GroupSpec{Name: "pt-unknown", SourceRegion: w.src.Region, SourceZone: w.src.Zone,
-				TargetRegion: w.dst.Region, TargetZone: w.dst.Zone}, token()))(r)
+			g := must(r.p.CreateGroup(r.ctx, r.groupSpec("pt-unknown", w), token()))(r)
 			r.wantSettled(groupK, g.ID, lifecycle.Configured, "")
 			add(groupK, g.ID)
 			r.onlyDeclared("MemberFacts", must(r.p.MemberFacts(r.ctx, g.ID, map[string]string{lifecycle.ParamPairID: p.ID}))(r), declared)

@@ -123,6 +123,20 @@ type Harness struct {
 	// console-only step, e.g. Acronis failback or delete) the way a person would, through the
 	// fixture's backdoor. Nil: the checks that need a manual step are skipped with the step.
 	Console func(ctx context.Context, kind lifecycle.Kind, id string, op lifecycle.Op) error
+	// GroupParams completes a group spec with the create parameters only this platform has
+	// (lifecycle.Capabilities.Params: Huawei SDRS's active-active domain and VPC), set up
+	// through the fixture's backdoor. Nil: the spec is used as the suite builds it.
+	GroupParams func(spec platform.GroupSpec) platform.GroupSpec
+}
+
+// groupSpec is the suite's group spec between the world's two sites, with the platform's own
+// parameters (Harness.GroupParams).
+func (r *runner) groupSpec(name string, w world) platform.GroupSpec {
+	s := platform.GroupSpec{Name: name, SourceRegion: w.src.Region, SourceZone: w.src.Zone, TargetRegion: w.dst.Region, TargetZone: w.dst.Zone}
+	if r.h.GroupParams != nil {
+		s = r.h.GroupParams(s)
+	}
+	return s
 }
 
 // Run runs every check, each as a parallel subtest with its own harness from newHarness.
