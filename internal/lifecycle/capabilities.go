@@ -26,6 +26,19 @@ type Capabilities struct {
 	// a platform that does not list it is refused at plan (V-PARAMS); nil Capabilities (the
 	// engine's own tests) list none.
 	Params map[Kind][]string
+	// MemberLimit is, per kind, the most members (replication pairs) one object may hold, when
+	// the platform has such a limit (Alibaba EBS: 17 pairs per replica group,
+	// AddDiskReplicaPair, OperationDenied.PairsExceedInGroup). Absent or 0: no limit. add_member
+	// refuses beyond it (V-GRP-MEMBERS), at plan, counting the members the plan adds.
+	MemberLimit map[Kind]int
+}
+
+// MaxMembers returns the most members an object of kind may hold on the platform (0: no limit).
+func (c *Capabilities) MaxMembers(k Kind) int {
+	if c == nil {
+		return 0
+	}
+	return c.MemberLimit[k]
 }
 
 // unobservable returns those of facts the platform never reports.

@@ -282,6 +282,9 @@ func CheckPreconditions(kind Kind, op Op, obs Observation) []Violation {
 }
 
 func (t *KindTable) check(o *Operation, obs *Observation, opts Options) []Violation {
+	if obs.Platform == nil {
+		obs.Platform = opts.Platform // the platform's limits (MemberLimit) for the preconditions
+	}
 	var out []Violation
 	for i := range o.Preconditions {
 		p := &o.Preconditions[i]

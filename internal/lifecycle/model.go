@@ -29,6 +29,7 @@ const (
 	Starting      State = "starting"
 	Replicating   State = "replicating"
 	Stopping      State = "stopping"
+	SyncingOnce   State = "syncing_once" // sync_once runs (Alibaba manual_syncing); paused when done
 	Paused        State = "paused"
 	SwitchingOver State = "switching_over"
 	FailingOver   State = "failing_over"
@@ -79,6 +80,13 @@ const (
 	OpSwitchover Op = "switchover"
 	OpFailover   Op = "failover"
 	OpReprotect  Op = "reprotect"
+	// OpRevertFailover cancels a failover: production returns to the original site in the
+	// original direction, paused; the failed-over site's writes since the failover are
+	// discarded (Alibaba Reprotect… with ReverseReplicate=false). Pairs and groups.
+	OpRevertFailover Op = "revert_failover"
+	// OpSyncOnce copies the active site's changes to the standby once and stays paused
+	// (Alibaba Start… with OneShot=true). Pairs and groups.
+	OpSyncOnce Op = "sync_once"
 
 	// protection_group (plus OpFailover, OpReprotect)
 	OpEnableProtection  Op = "enable_protection"
@@ -213,6 +221,10 @@ type Facts struct {
 	GivenParams   []string
 	MissingParams map[string]string
 
+	// SyncOnceWait is how long until the platform allows the next one-shot synchronisation
+	// (its rate limit, V-SYNC-ONCE); 0: allowed now.
+	SyncOnceWait time.Duration
+
 	// recovery_server
 	AdvertisedOps    map[Op]bool // operations the platform advertises now (Acronis _links); nil = not advertised by this platform
 	BlockingIssues   []string    // issues that block operations now (Acronis _issues)
@@ -236,6 +248,7 @@ const (
 	FactCandidate        = "candidate"
 	FactRefs             = "references"
 	FactParams           = "parameters"
+	FactSyncOnce         = "sync_once_interval" // Facts.SyncOnceWait
 )
 
 // Options carry the user's opt-ins into a plan or check.

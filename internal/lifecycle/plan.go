@@ -498,6 +498,9 @@ func Plan(kind Kind, obs Observation, goal Goal, opts Options) (Path, []Violatio
 	if obs.Kind == "" {
 		obs.Kind = kind
 	}
+	if obs.Platform == nil {
+		obs.Platform = opts.Platform // every step's checks see the platform's limits
+	}
 	plan := Path{Kind: kind, ID: obs.ID, Name: obs.Name, Version: obs.Version, Options: opts, State: obs.State, ActiveSite: obs.ActiveSite}
 	if t == nil {
 		return plan, []Violation{{Rule: "V-STATE", Kind: kind, Message: fmt.Sprintf("V-STATE: unknown kind %q.", kind)}}

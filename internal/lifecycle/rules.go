@@ -71,7 +71,7 @@ var rules = []Rule{
 	{"V-FIRST-SYNC", kBoth, "Failover, planned failover and drills need the first full synchronisation complete.", "check"},
 	{"V-GRP-SWITCH", kGroup, "Planned failover needs pairs, protection enabled, every server at the current production site stopped and both sites healthy.", "check"},
 	{"V-GRP-REPROT", kGroup, "Group reprotect needs the DR-site (standby) servers stopped.", "check"},
-	{"V-GRP-MEMBERS", kGroup, "Pairs are added/removed only while the group is configured or paused; a pair belongs to at most one group, between the group's sites in its direction, and joins while idle; a protected server is at the production site, not a DR-site twin, and in no other group.", "check"},
+	{"V-GRP-MEMBERS", kGroup, "Pairs are added/removed only while the group is configured or paused; a pair belongs to at most one group, between the group's sites in its direction, and joins while idle; a group holds at most as many pairs as its platform allows (Alibaba EBS: 17); a protected server is at the production site, not a DR-site twin, and in no other group.", "check"},
 	{"V-GRP-DELETE", kGroup, "A group is deleted only when it has no pairs, protected servers or drills.", "check"},
 	{"V-DRILL", kGroup, "A drill needs the group replicating with the first sync done; no real failover, planned failover or reprotect while a drill runs.", "check"},
 	{"V-ACR-LINKS", kServer, "A recovery-server operation is allowed only when the platform advertises it and reports no blocking issue.", "check"},
@@ -88,6 +88,8 @@ var rules = []Rule{
 	{"V-REPLACE", kBoth, "Replacing a pair or group (Terraform deletes it and creates a new one when an attribute that cannot change in place changes) is checked at plan like its delete, and needs allow_data_loss while production runs at the target (secondary) site: the new object's first synchronisation would copy the source's older data over production.", "check"},
 	{"V-GRP-SITES", kGroup, "A protection group protects between two different sites.", "check"},
 	{"V-PLATFORM", []Kind{ReplicationPair, ProtectionGroup, BackupReplica, RecoveryServer}, "The planner plans only with operations the platform can invoke through its API, on kinds it supports; a goal that needs a console-only step is refused at plan naming the manual step, and the next plan observes its result.", "check"},
+	{"V-REVERT", kBoth, "Reverting a failover (cancel it and restore the original direction, paused; Alibaba Reprotect with ReverseReplicate=false) runs only on a failed-over object, on a platform that offers it, and discards what was written at the failed-over site since the failover: it needs allow_data_loss and is run on request only (the revert_failover action), never chosen by the planner.", "check"},
+	{"V-SYNC-ONCE", kBoth, "A one-shot synchronisation (copy once, stay paused; Alibaba Start with OneShot=true) runs only from configured or paused, on request (the sync_once action), under the Start call's preconditions; the platform rate-limits successive ones (ManualSyncLimit), a precondition failure that is never retried.", "check"},
 	{"V-MANUAL-STEP", []Kind{RecoveryServer}, "A plan never chains past an operation whose next step depends on out-of-band work (a checkpoint row: failback, then recover the local machine, then confirm); it stops there and the goal beyond it is a second apply.", "table"},
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Preconditions shared by replication_pair and protection_group.
@@ -239,6 +240,134 @@ func pActiveServersStopped(rule string) Precondition {
 	}
 }
 
+// PreconditionMemberLimit names add_member's precondition that the group has room for one
+// more pair on its platform (Capabilities.MemberLimit); platforms report its refusal with their
+// own code (Alibaba OperationDenied.PairsExceedInGroup).
+const PreconditionMemberLimit = "below_member_limit"
+
+// pMemberLimit is V-GRP-MEMBERS' limit of pairs per group where the platform has one
+// (Alibaba EBS AddDiskReplicaPair: "Up to 17 replication pairs can be added to a single
+// replication pair-consistent group", https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ebs-2021-07-30-adddiskreplicapair;
+// vendor-lifecycles §1.2/§1.3 [A1][A10]). The limit is the platform's (o.Platform, which
+// Check and Plan fill from Options.Platform); the planner counts the members a plan adds
+// through add_member's Effect, so the pair beyond the limit is refused at plan.
+func pMemberLimit() Precondition {
+	return Precondition{
+		Rule: "V-GRP-MEMBERS", Name: PreconditionMemberLimit, Requirement: "needs room in the group for one more pair",
+		Facts:   []string{FactMembers},
+		Applies: func(o *Observation) bool { return o.Platform.MaxMembers(ProtectionGroup) > 0 },
+		Test: func(o *Observation) (bool, string) {
+			limit := o.Platform.MaxMembers(ProtectionGroup)
+			return o.Facts.MemberCount < limit, fmt.Sprintf("%s would hold more than %d pairs, the most %s allows in one group (it has %d before this one)",
+				quoteName(o), limit, o.Platform.name(), o.Facts.MemberCount)
+		},
+		Remedy: "Put the further pairs in another group.",
+	}
+}
+
+// pOldPrimaryDetached is ReprotectDiskReplicaPair's "the primary disk must be detached from its
+// ECS instance (Unattached)": the original primary volume, at the standby site after a failover.
+func pOldPrimaryDetached() Precondition {
+	return Precondition{
+		Rule: "V-PAIR-REPROT", Name: "old_primary_detached",
+		Requirement: "needs the original primary volume (now at the standby site) detached",
+		Facts:       []string{FactVolumeAttachment},
+		Test: func(o *Observation) (bool, string) {
+			return !o.Facts.StandbyVolumeAttached, fmt.Sprintf("the volume of %s at the standby site (%s) is attached", quoteName(o), o.ActiveSite.Other())
+		},
+		Remedy: "Detach the original primary volume from its server first.",
+	}
+}
+
+// revertFailoverRow is revert_failover, for pairs and groups: Alibaba ReprotectDiskReplicaPair
+// / ReprotectDiskReplicaGroup with ReverseReplicate=false — "cancel the Failovered (failovered)
+// state and restore the original replication direction"
+// (https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ebs-2021-07-30-reprotectdiskreplicapair,
+// …-reprotectdiskreplicagroup; vendor-lifecycles §1.2–1.4, §7.2: failed_over → reprotecting →
+// paused, original direction). The call is the same as reprotect's (the same region, the
+// secondary's; its usage notes, e.g. the primary disk detached, are not told apart by
+// ReverseReplicate). Production goes back to the original site, so whatever was written at the
+// failed-over site since the failover is discarded: always a data-loss step (V-REVERT). It is
+// on request only — the action dr_<kind>_revert_failover, or a goal that names it — so the
+// planner never discards those writes on its own to reach an active site (reprotect, start and
+// a move back keep them). Platforms without the call (Huawei SDRS) list it in
+// Capabilities.Manual.
+func revertFailoverRow(pre ...Precondition) *Operation {
+	return &Operation{
+		Name: OpRevertFailover, Invocable: true, OnRequest: true, From: from("failed_over", "error{reprotect}", "error{revert_failover}"),
+		Via: Reprotecting, OnSuccess: Paused, Site: SiteFlip,
+		Description: "Cancel the failover: production returns to the original site and the original replication direction, replication paused; " +
+			"what was written at the failed-over site since the failover is discarded.",
+		Preconditions: pre,
+		DataLoss: &DataLossRule{
+			Rule: "V-REVERT",
+			Why: func(o *Observation) string {
+				return fmt.Sprintf("reverting the failover of %s discards every write made at the %s site since the failover", quoteName(o), o.ActiveSite)
+			},
+			Safe:  "reprotect instead (the writes replicate back) and move production back once synchronised",
+			Notes: "the failed-over site's writes since the failover are discarded",
+		},
+		FromRule: "V-REVERT", Region: RegionTarget, Effect: effRevert,
+		FromRefusal: func(o *Observation) (string, string) {
+			return "", "Reverting cancels a failover: it runs only on a failed-over object."
+		},
+		Afterwards: "replication stays paused in the original direction: start it to resynchronise the standby site (the first synchronisation runs again before a failover).",
+	}
+}
+
+// syncOnceRow is sync_once, for pairs and groups: Alibaba StartDiskReplicaPair /
+// StartDiskReplicaGroup with OneShot=true — "manual_syncing: one-shot sync ... returns to
+// stopped when done" (https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ebs-2021-07-30-startdiskreplicapair,
+// …-startdiskreplicagroup: OneShot from created or stopped; vendor-lifecycles §1.2–1.4, §7.2:
+// configured|paused → syncing_once → paused). It is the Start call, so Start's preconditions
+// hold (the secondary detached: StandbyDeviceAttached; a group needs pairs: NoPairInGroup), and
+// it copies data (V-SYNC-SITES). Successive one-shot syncs are rate-limited by the platform
+// (OperationDenied.ManualSyncLimit; for groups the interval is more than RPO/2): no API reports
+// when the next is allowed, so the platform's refusal decides — a precondition failure, never
+// retried (V-SYNC-ONCE, V-NO-RETRY). On request only (the action dr_<kind>_sync_once): the
+// planner never takes it to reach a state.
+func syncOnceRow(pre ...Precondition) *Operation {
+	pre = append(pre, pSyncOnceInterval())
+	return &Operation{
+		Name: OpSyncOnce, Invocable: true, OnRequest: true, From: from("configured", "paused", "error{sync_once}"),
+		Via: SyncingOnce, OnSuccess: Paused,
+		Description:   "Synchronise once: copy the active site's data to the standby site now (a new recovery point), then stay paused.",
+		Preconditions: pre,
+		FromRule:      "V-SYNC-ONCE", Effect: effFirstSync, Syncs: true,
+		FromRefusal: func(o *Observation) (string, string) {
+			return "", "A one-shot synchronisation runs from configured or paused: stop replication first, or let the running operation finish."
+		},
+		Afterwards: "replication stays paused with a new recovery point; the platform may refuse one-shot synchronisations in quick succession (Alibaba OperationDenied.ManualSyncLimit), which is not retried.",
+	}
+}
+
+// PreconditionSyncOnceInterval names sync_once's precondition that the platform's rate limit
+// allows another one-shot synchronisation now; platforms report its refusal with their own code
+// (Alibaba OperationDenied.ManualSyncLimit).
+const PreconditionSyncOnceInterval = "sync_once_interval"
+
+// pSyncOnceInterval is V-SYNC-ONCE's rate limit, read from the platform's facts
+// (Facts.SyncOnceWait). Where no API reports it (Alibaba: Unobservable), the platform decides.
+func pSyncOnceInterval() Precondition {
+	return Precondition{
+		Rule: "V-SYNC-ONCE", Name: PreconditionSyncOnceInterval,
+		Requirement: "needs the platform's minimum interval since the last one-shot synchronisation",
+		Facts:       []string{FactSyncOnce},
+		Test: func(o *Observation) (bool, string) {
+			return o.Facts.SyncOnceWait <= 0, fmt.Sprintf("the last one-shot synchronisation of %s was too recent: the next is allowed in %s",
+				quoteName(o), o.Facts.SyncOnceWait.Round(time.Second))
+		},
+		Remedy: "Wait, then synchronise again: the platform limits how often one-shot synchronisations run.",
+	}
+}
+
+// effRevert: production is back at the original site; the standby holds writes the primary
+// never had, so a synchronisation must run again before a failover (V-FIRST-SYNC).
+func effRevert(f *Facts) {
+	swapSites(f)
+	f.FirstSyncDone = false
+}
+
 // Pair and group effects.
 
 func effFirstSync(f *Facts)   { f.FirstSyncDone = true }
@@ -260,6 +389,7 @@ func pairTable() *KindTable {
 			{Creating, Transitional, "being created"},
 			{Configured, Stable, "created, replication never started"},
 			{Starting, Transitional, "replication starting (initial synchronisation)"},
+			{SyncingOnce, Transitional, "one-shot synchronisation running; paused again when it completes"},
 			{Replicating, Stable, "replicating from the active site to the standby site"},
 			{Stopping, Transitional, "replication stopping"},
 			{Paused, Stable, "replication stopped; the standby keeps the last recovery point"},
@@ -291,8 +421,13 @@ func pairTable() *KindTable {
 					pCapable("R001-5")},
 				FromRule: "V-PAIR-START", Effect: effFirstSync, Syncs: true,
 			},
+			syncOnceRow(notInGroup,
+				pStandbyVolumeDetached("V-PAIR-START"),
+				pStandbyHealthy("V-PAIR-START", "needs the standby site healthy", "Wait for the standby site to recover."),
+				pSitesUp("active"),
+				pCapable("R001-5")),
 			{
-				Name: OpStop, Invocable: true, From: from("starting", "replicating", "error{stop}"), Via: Stopping, OnSuccess: Paused,
+				Name: OpStop, Invocable: true, From: from("starting", "replicating", "syncing_once", "error{stop}"), Via: Stopping, OnSuccess: Paused,
 				Description:   "Stop replication; the standby rolls back to the last completed recovery point.",
 				Preconditions: []Precondition{notInGroup},
 				FromRule:      "V-PAIR-STOP",
@@ -317,19 +452,12 @@ func pairTable() *KindTable {
 				Name: OpReprotect, Invocable: true, From: from("failed_over", "error{reprotect}"), Via: Reprotecting, OnSuccess: Paused,
 				Description: "Reverse the replication direction after a failover: the active site replicates to the old one.",
 				Preconditions: []Precondition{notInGroup,
-					{
-						Rule: "V-PAIR-REPROT", Name: "old_primary_detached",
-						Requirement: "needs the original primary volume (now at the standby site) detached",
-						Facts:       []string{FactVolumeAttachment},
-						Test: func(o *Observation) (bool, string) {
-							return !o.Facts.StandbyVolumeAttached, fmt.Sprintf("the volume of %s at the standby site (%s) is attached", quoteName(o), o.ActiveSite.Other())
-						},
-						Remedy: "Detach the original primary volume from its server first.",
-					},
+					pOldPrimaryDetached(),
 					pStandbyHealthy("R000-2", "needs the faulty (standby) site restored", "Wait until the old production site is healthy again.")},
 				FromRule: "V-PAIR-REPROT", Region: RegionTarget, Effect: effNoFirstSync,
 				Afterwards: "replication stays paused: start it (start) to replicate from the active site to the old one (V-PAIR-REPROT).",
 			},
+			revertFailoverRow(notInGroup, pOldPrimaryDetached()),
 			{
 				Name: OpUpdate, Invocable: true, OnRequest: true, From: from("configured", "paused"),
 				Description: "Change the pair's metadata (name, description).",
@@ -380,6 +508,7 @@ func groupTable() *KindTable {
 			{Creating, Transitional, "being created"},
 			{Configured, Stable, "created, protection never enabled"},
 			{Starting, Transitional, "enabling protection (first synchronisation)"},
+			{SyncingOnce, Transitional, "one-shot synchronisation of every pair running; paused again when it completes"},
 			{Replicating, Stable, "protection enabled: replicating from the active site"},
 			{Stopping, Transitional, "disabling protection"},
 			{Paused, Stable, "protection disabled"},
@@ -421,8 +550,9 @@ func groupTable() *KindTable {
 					return "", ""
 				},
 			},
+			syncOnceRow(pHasMembers("V-SYNC-ONCE", "needs replication pairs in the group"), pSitesUp("both")),
 			{
-				Name: OpDisableProtection, Invocable: true, From: from("starting", "replicating", "error{disable_protection}"), Via: Stopping, OnSuccess: Paused,
+				Name: OpDisableProtection, Invocable: true, From: from("starting", "replicating", "syncing_once", "error{disable_protection}"), Via: Stopping, OnSuccess: Paused,
 				Description: "Disable protection: replication of every pair stops.",
 				FromRule:    "V-STATE",
 			},
@@ -485,11 +615,13 @@ func groupTable() *KindTable {
 				},
 				Afterwards: "synchronisation runs from the active site to the restored one (R000-5); moving production back is an optional planned failover (R000-6).",
 			},
+			revertFailoverRow(pNoDrill("needs no DR drill running")),
 			{
 				Name: OpAddMember, Invocable: true, OnRequest: true, From: from("configured", "paused"),
 				Description: "Add a replication pair to the group.",
 				Params:      []string{ParamPairID},
 				Preconditions: []Precondition{
+					pMemberLimit(),
 					{
 						Rule: "V-GRP-MEMBERS", Name: "candidate_free", Requirement: "needs a pair that belongs to no other group",
 						Facts:   []string{FactCandidate},

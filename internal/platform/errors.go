@@ -50,6 +50,12 @@ const (
 	CodeAlreadyExists               = "AlreadyExists"
 	CodeQuotaExceeded               = "QuotaExceeded"
 	CodeCancelled                   = "Cancelled"
+	// CodeMemberLimit: a group already holds as many members as the platform allows
+	// (V-GRP-MEMBERS, Capabilities.MemberLimit; Alibaba OperationDenied.PairsExceedInGroup).
+	CodeMemberLimit = "MemberLimitExceeded"
+	// CodeSyncOnceLimit: a one-shot synchronisation too soon after the last one (V-SYNC-ONCE;
+	// Alibaba OperationDenied.ManualSyncLimit).
+	CodeSyncOnceLimit = "SyncOnceLimit"
 )
 
 // Error is the platform's classified error. Vendor drivers map their error codes onto a Class;

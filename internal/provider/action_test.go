@@ -14,10 +14,11 @@ import (
 func TestActionCatalog_generatedFromTables(t *testing.T) {
 	t.Parallel()
 	want := []string{
-		"dr_replication_pair_start", "dr_replication_pair_stop", "dr_replication_pair_switchover",
-		"dr_replication_pair_failover", "dr_replication_pair_reprotect",
-		"dr_protection_group_enable_protection", "dr_protection_group_disable_protection",
+		"dr_replication_pair_start", "dr_replication_pair_sync_once", "dr_replication_pair_stop", "dr_replication_pair_switchover",
+		"dr_replication_pair_failover", "dr_replication_pair_reprotect", "dr_replication_pair_revert_failover",
+		"dr_protection_group_enable_protection", "dr_protection_group_sync_once", "dr_protection_group_disable_protection",
 		"dr_protection_group_planned_failover", "dr_protection_group_failover", "dr_protection_group_reprotect",
+		"dr_protection_group_revert_failover",
 		"dr_protection_group_start_drill", "dr_protection_group_stop_drill", "dr_protection_group_drill", "dr_protection_group_clear_failure_jobs",
 		"dr_recovery_server_failover", "dr_recovery_server_test_failover", "dr_recovery_server_stop_test_failover",
 		"dr_recovery_server_failback", "dr_recovery_server_confirm_failback", "dr_recovery_server_cancel_failback",

@@ -431,12 +431,23 @@ func (r *protectionGroupResource) goal(ctx context.Context, config, state, plan 
 // group, other sites or direction, a server away from the production site or a DR twin) with
 // the platform's facts about it, so a bad membership is refused at plan time even though the
 // group is paused only later on the path.
+//
+// The pairs the goal removes and adds before a candidate count toward the group's members
+// (the table's add_member/remove_member effects, in the goal's order), so the pair beyond the
+// platform's limit of pairs per group (Capabilities.MemberLimit) is the one refused.
 func (r *protectionGroupResource) checkCandidates(ctx context.Context, state groupModel, goal lifecycle.Goal, diags *diagList) bool {
 	ok := true
+	caps := r.data.Platform.Capabilities()
+	var pending []*lifecycle.Operation // membership changes of the goal before the candidate
 	for _, req := range goal.Required {
 		attr, id := "replication_pair_ids", req.Params[lifecycle.ParamPairID]
 		switch req.Op {
 		case lifecycle.OpAddMember:
+		case lifecycle.OpRemoveMember:
+			if row, found := lifecycle.Table(lifecycle.ProtectionGroup).Operation(req.Op); found {
+				pending = append(pending, row)
+			}
+			continue
 		case lifecycle.OpAddServer:
 			attr, id = "server_ids", req.Params[lifecycle.ParamServerID]
 		default:
@@ -448,8 +459,18 @@ func (r *protectionGroupResource) checkCandidates(ctx context.Context, state gro
 			ok = false
 			continue
 		}
+		if req.Op == lifecycle.OpAddMember {
+			for _, row := range pending {
+				if row.Effect != nil {
+					row.Effect(&facts)
+				}
+			}
+			if row, found := lifecycle.Table(lifecycle.ProtectionGroup).Operation(req.Op); found {
+				pending = append(pending, row)
+			}
+		}
 		obs := lifecycle.Observation{Kind: lifecycle.ProtectionGroup, ID: state.ID.ValueString(), Name: state.Name.ValueString(),
-			ActiveSite: lifecycle.Site(state.ActiveSite.ValueString()), Facts: facts}
+			ActiveSite: lifecycle.Site(state.ActiveSite.ValueString()), Facts: facts, Platform: caps}
 		vs := lifecycle.CheckPreconditions(lifecycle.ProtectionGroup, req.Op, obs)
 		addViolations(diags, path.Root(attr), groupType, vs)
 		ok = ok && !lifecycle.HasBlocking(vs)
@@ -497,7 +518,18 @@ func (r *protectionGroupResource) planCreate(ctx context.Context, plan, config g
 	}
 	facts.Unknown = unknown
 	_, vs := lifecycle.Plan(lifecycle.ProtectionGroup, lifecycle.Created(lifecycle.ProtectionGroup, s.Name, facts), goal, opts)
-	addViolations(diags, r.goalPath(config, goal), groupType, lifecycle.Blocking(vs))
+	// a refused add_member (V-GRP-MEMBERS: the platform's limit of pairs per group) is about
+	// the members, whatever else the goal asks
+	var members, other []lifecycle.Violation
+	for _, v := range lifecycle.Blocking(vs) {
+		if v.Op == lifecycle.OpAddMember && !config.PairIDs.IsNull() {
+			members = append(members, v)
+		} else {
+			other = append(other, v)
+		}
+	}
+	addViolations(diags, path.Root("replication_pair_ids"), groupType, members)
+	addViolations(diags, r.goalPath(config, goal), groupType, other)
 }
 
 // checkParams checks a group create against the create row: V-PARAMS (the platform-specific

@@ -41,10 +41,18 @@
 //     OperationDenied.OperateNotAllowedForPrimary (403).
 //   - Quotas: Backdoor.SetQuota limits the pairs or groups the account holds (the sandbox's
 //     SetQuota); a create beyond it is answered OperationDenied.QuotaExceed (403).
+//   - Pairs per group: New gives the sandbox the EBS limit of MaxPairsPerGroup (17) pairs per
+//     replica group (sandbox.SetMemberLimit); an AddDiskReplicaPair beyond it is refused by the
+//     engine's V-GRP-MEMBERS in the sandbox and answered OperationDenied.PairsExceedInGroup (403).
+//   - ReprotectDiskReplicaPair/Group with ReverseReplicate=false is the sandbox's
+//     revert_failover (failovered → reprotecting → stopped, the original direction); a failure
+//     of either is reprotect_failed. Any value but true/false is InvalidParameter.
+//   - StartDiskReplicaPair/Group with OneShot=true is the sandbox's sync_once (created|stopped →
+//     manual_syncing → stopped); one within half the RPO of the last is refused by the sandbox's
+//     physics (the engine's V-SYNC-ONCE) and answered OperationDenied.ManualSyncLimit (403).
 //   - ECS: DescribeDisks (where a disk is) and DescribeRegions (every region with disks, the
 //     driver's search for a disk outside the replication-capable regions).
 //
-// Not emulated: OneShot synchronisation (manual_syncing), ReverseReplicate=false, drills,
-// billing (ChargeType/Period), tags and resource groups, the per-group limits
-// (PairsExceedInGroup, GroupTotalDiskCapacityLimit).
+// Not emulated: drills, billing (ChargeType/Period),
+// tags and resource groups, the per-group capacity limit (GroupTotalDiskCapacityLimit).
 package alibaba

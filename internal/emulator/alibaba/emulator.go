@@ -36,8 +36,19 @@ type Emulator struct {
 	credentials map[string]string // AccessKeyId → secret
 }
 
-// New returns an emulator over sb accepting the test credentials.
+// MaxPairsPerGroup is how many replication pairs one replica group holds at most
+// (AddDiskReplicaPair: "Up to 17 replication pairs can be added to a single replication
+// pair-consistent group",
+// https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ebs-2021-07-30-adddiskreplicapair;
+// vendor-lifecycles §1.3 [A1][A10]).
+const MaxPairsPerGroup = 17
+
+// New returns an emulator over sb accepting the test credentials. It gives sb the EBS limit
+// of MaxPairsPerGroup pairs per group (sandbox.SetMemberLimit): the sandbox's physics refuses
+// the pair beyond it through the engine (V-GRP-MEMBERS), and the emulator answers
+// OperationDenied.PairsExceedInGroup.
 func New(sb *sandbox.Sandbox) *Emulator {
+	sb.SetMemberLimit(MaxPairsPerGroup)
 	return &Emulator{sb: sb, credentials: map[string]string{TestAccessKeyID: TestAccessKeySecret}}
 }
 
@@ -185,6 +196,12 @@ func vendorErr(err error) *apiError {
 	case platform.ClassNotFound:
 		return errf(404, "NoSuchResource", "The specified resource does not exist. %s", msg)
 	case platform.ClassPreconditionFailed, platform.ClassConflict:
+		switch pe.Code {
+		case platform.CodeMemberLimit: // AddDiskReplicaPair errorCodes
+			return errf(403, "OperationDenied.PairsExceedInGroup", "The number of pairs in the replica group exceeds the limit. %s", msg)
+		case platform.CodeSyncOnceLimit: // StartDiskReplicaPair/Group errorCodes (OneShot=true)
+			return errf(403, "OperationDenied.ManualSyncLimit", "One-shot synchronisations are requested too often. %s", msg)
+		}
 		return errf(403, "OperationDenied.InvalidStatus", "The operation is not allowed in current status. %s", msg)
 	case platform.ClassRetryable:
 		if pe.Code == platform.CodeThrottling {
@@ -218,6 +235,8 @@ func statusOf(s lifecycle.State, failed lifecycle.Op) string {
 		return "created"
 	case lifecycle.Starting:
 		return "initial_syncing"
+	case lifecycle.SyncingOnce:
+		return "manual_syncing"
 	case lifecycle.Replicating:
 		return "normal"
 	case lifecycle.Stopping:
@@ -242,7 +261,7 @@ func statusOf(s lifecycle.State, failed lifecycle.Op) string {
 			return "stop_failed"
 		case lifecycle.OpFailover:
 			return "failover_failed"
-		case lifecycle.OpReprotect:
+		case lifecycle.OpReprotect, lifecycle.OpRevertFailover: // one call, ReprotectDisk…, either way
 			return "reprotect_failed"
 		case lifecycle.OpDelete:
 			return "delete_failed"
@@ -484,11 +503,29 @@ func drOp(kind lifecycle.Kind, op lifecycle.Op) handler {
 		if err := required(p, "RegionId", idParam); err != nil {
 			return nil, err
 		}
-		if row.Syncs && p["OneShot"] == "true" {
-			return nil, errf(400, "InvalidParameter", "OneShot synchronisation is not emulated.")
+		op := op
+		if op == lifecycle.OpStart || op == lifecycle.OpEnableProtection {
+			// StartDiskReplicaPair/Group: OneShot, Boolean, default false; true is a one-shot
+			// synchronisation (manual_syncing → stopped) — the engine's sync_once
+			switch p["OneShot"] {
+			case "", "false":
+			case "true":
+				op = lifecycle.OpSyncOnce
+			default:
+				return nil, errf(400, "InvalidParameter", "The specified parameter OneShot is not valid.")
+			}
 		}
-		if op == lifecycle.OpReprotect && p["ReverseReplicate"] == "false" {
-			return nil, errf(400, "InvalidParameter", "ReverseReplicate=false is not emulated.")
+		if op == lifecycle.OpReprotect {
+			// ReprotectDiskReplicaPair/Group: ReverseReplicate, Boolean, default true; false
+			// "cancels the Failovered (failovered) state and restores the original replication
+			// direction" — the engine's revert_failover
+			switch p["ReverseReplicate"] {
+			case "", "true":
+			case "false":
+				op = lifecycle.OpRevertFailover
+			default:
+				return nil, errf(400, "InvalidParameter", "The specified parameter ReverseReplicate is not valid.")
+			}
 		}
 		tok, err := token(p)
 		if err != nil {

@@ -37,7 +37,7 @@ func newDriver(t *testing.T, opts sandbox.Options, cacheTTL time.Duration) (*ali
 // driver (reads of its own writes, polling through the snapshot).
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	unobservable := []string{lifecycle.FactSiteHealth, lifecycle.FactDrill}
+	unobservable := []string{lifecycle.FactSiteHealth, lifecycle.FactDrill, lifecycle.FactSyncOnce}
 	kinds := []lifecycle.Kind{lifecycle.ReplicationPair, lifecycle.ProtectionGroup}
 	t.Run("fake_clock", func(t *testing.T) {
 		t.Parallel()

@@ -162,6 +162,9 @@ func (d *Driver) Close() error { return nil }
 // Inventory: a vendor platform has none.
 func (d *Driver) Inventory() (platform.Inventory, bool) { return nil, false }
 
+// MaxPairsPerGroup is the most replication pairs one replica group holds (AddDiskReplicaPair).
+const MaxPairsPerGroup = 17
+
 // Capabilities: replica pairs and groups. Operations the EBS API (as the SDK v1.63.107 offers
 // it) cannot invoke are manual steps.
 func (d *Driver) Capabilities() *lifecycle.Capabilities {
@@ -170,7 +173,13 @@ func (d *Driver) Capabilities() *lifecycle.Capabilities {
 		Kinds:    []lifecycle.Kind{lifecycle.ReplicationPair, lifecycle.ProtectionGroup},
 		// No EBS or ECS API reports whether a zone is down: a failover is never known to be
 		// unforced, so it always needs allow_data_loss (R002-8) — decided at plan.
-		Unobservable: []string{lifecycle.FactSiteHealth},
+		// Nor when the next one-shot synchronisation is allowed (OperationDenied.ManualSyncLimit):
+		// the platform's refusal decides, a precondition failure carrying V-SYNC-ONCE.
+		Unobservable: []string{lifecycle.FactSiteHealth, lifecycle.FactSyncOnce},
+		// AddDiskReplicaPair: "Up to 17 replication pairs can be added to a single replication
+		// pair-consistent group" (OperationDenied.PairsExceedInGroup),
+		// https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ebs-2021-07-30-adddiskreplicapair
+		MemberLimit: map[lifecycle.Kind]int{lifecycle.ProtectionGroup: MaxPairsPerGroup},
 		Manual: map[lifecycle.Kind]map[lifecycle.Op]string{
 			lifecycle.ReplicationPair: {
 				// Decided from the reference (vendor-lifecycles §1.4: "Planned switchover has no

@@ -102,7 +102,8 @@ func (d *Driver) groupOf(x ebs.ReplicaGroup, rs regionSet) platform.ProtectionGr
 			ActiveRegion:       x.SourceRegionId, StandbyRegion: x.DestinationRegionId,
 			ActiveServersStopped: true, StandbyServersStopped: true, // no servers in a replica group
 			// zone health is not reported; drills are not readable through the SDK v1.63.107
-			Unknown: map[string]bool{lifecycle.FactSiteHealth: true, lifecycle.FactDrill: true},
+			// nor when the next one-shot sync is allowed (ManualSyncLimit)
+			Unknown: map[string]bool{lifecycle.FactSiteHealth: true, lifecycle.FactDrill: true, lifecycle.FactSyncOnce: true},
 		},
 	}
 	return g
@@ -236,6 +237,11 @@ func (d *Driver) invokeGroup(ctx context.Context, id string, op lifecycle.Op, to
 		r.ReplicaGroupId, r.ClientToken, r.RegionId = id, tok, source
 		r.OneShot = requests.NewBoolean(false)
 		req, action = r, "StartDiskReplicaGroup"
+	case lifecycle.OpSyncOnce: // StartDiskReplicaGroup with OneShot=true: manual_syncing → stopped
+		r := ebs.CreateStartDiskReplicaGroupRequest()
+		r.ReplicaGroupId, r.ClientToken, r.RegionId = id, tok, source
+		r.OneShot = requests.NewBoolean(true)
+		req, action = r, "StartDiskReplicaGroup"
 	case lifecycle.OpDisableProtection: // StopDiskReplicaGroup
 		r := ebs.CreateStopDiskReplicaGroupRequest()
 		r.ReplicaGroupId, r.ClientToken, r.RegionId = id, tok, source
@@ -247,6 +253,16 @@ func (d *Driver) invokeGroup(ctx context.Context, id string, op lifecycle.Op, to
 	case lifecycle.OpReprotect: // ReprotectDiskReplicaGroup: RegionId = the DR site's region
 		r := ebs.CreateReprotectDiskReplicaGroupRequest()
 		r.ReplicaGroupId, r.ClientToken, r.RegionId = id, tok, standby
+		req, action, region = r, "ReprotectDiskReplicaGroup", standby
+	case lifecycle.OpRevertFailover:
+		// ReprotectDiskReplicaGroup with ReverseReplicate=false: "cancel the Failovered
+		// (failovered) state and restore the original replication direction"
+		// (https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ebs-2021-07-30-reprotectdiskreplicagroup).
+		// The SDK v1.63.107 request has no ReverseReplicate field: it is added to the query,
+		// which the RPC signature covers.
+		r := ebs.CreateReprotectDiskReplicaGroupRequest()
+		r.ReplicaGroupId, r.ClientToken, r.RegionId = id, tok, standby
+		r.QueryParams["ReverseReplicate"] = "false"
 		req, action, region = r, "ReprotectDiskReplicaGroup", standby
 	case lifecycle.OpDelete: // DeleteDiskReplicaGroup: the group must have no pairs (OperationDenied.GroupHasPair)
 		r := ebs.CreateDeleteDiskReplicaGroupRequest()

@@ -13,9 +13,9 @@ import (
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 )
 
-// StateUnknown is what the driver reports for a Status the EBS enum does not list (or one the
-// engine has no state for, manual_syncing): the raw status goes into LastError, and the engine
-// allows no operation from it. It is never guessed into another state.
+// StateUnknown is what the driver reports for a Status the EBS enum does not list: the raw
+// status goes into LastError, and the engine allows no operation from it. It is never guessed
+// into another state.
 const StateUnknown lifecycle.State = "unknown"
 
 // pairState maps DescribeDiskReplicaPairs.ReplicaPairs[].Status (EBS API 2021-07-30,
@@ -53,6 +53,8 @@ func vendorState(status, message string, stopOp lifecycle.Op) (lifecycle.State, 
 		return lifecycle.Starting, "", ""
 	case "syncing", "normal": // syncing ⇄ normal alternate every RPO cycle: both replicate
 		return lifecycle.Replicating, "", ""
+	case "manual_syncing": // a one-shot sync (OneShot=true): "returns to stopped when done"
+		return lifecycle.SyncingOnce, "", ""
 	case "stopping":
 		return lifecycle.Stopping, "", ""
 	case "stopped":
@@ -81,8 +83,7 @@ func vendorState(status, message string, stopOp lifecycle.Op) (lifecycle.State, 
 		}
 		return lifecycle.Invalid, "", message
 	}
-	// manual_syncing (a one-shot sync started outside the provider: the engine has no state
-	// for it yet) and anything the enum does not list
+	// anything the enum does not list
 	return StateUnknown, "", fmt.Sprintf("unmapped EBS status %q%s", status, suffix(message))
 }
 
@@ -101,7 +102,7 @@ func classOf(code string, status int) platform.Class {
 	case "NoSuchResource", "InvalidReplicaPairId.NotFound", "InvalidReplicaGroupId.NotFound", "InvalidDiskId.NotFound":
 		return platform.ClassNotFound
 	case "OperationDenied.QuotaExceed", "InvalidAccountStatus.NotEnoughBalance", "OperationDenied.TooMuchEmptyGroup",
-		"OperationDenied.PairsExceedInGroup", "OperationDenied.GroupTotalDiskCapacityLimit", "QuotaExceed":
+		"OperationDenied.GroupTotalDiskCapacityLimit", "QuotaExceed":
 		return platform.ClassQuota
 	case "IdempotentParameterMismatch", "OperationDenied.OperateNotAllowedForPrimary", "OperationDenied.OperateNotAllowedForStandby",
 		"Forbidden", "Forbidden.Action", "Forbidden.RAM", "InvalidAccessKeyId.NotFound", "InvalidAccessKeyId.Inactive",
@@ -157,8 +158,17 @@ func convert(action string, err error) error {
 			code = fmt.Sprintf("HTTP%d", status)
 		}
 		e := &platform.Error{Class: class, Code: code, Message: fmt.Sprintf("%s: %s (RequestId %s)", action, msg, se.RequestId())}
-		if code == "OperationDenied.OperateNotAllowedForPrimary" || code == "OperationDenied.OperateNotAllowedForStandby" {
+		switch code {
+		case "OperationDenied.OperateNotAllowedForPrimary", "OperationDenied.OperateNotAllowedForStandby":
 			e.Rule = "R001-3"
+		case "OperationDenied.ManualSyncLimit":
+			// StartDiskReplicaPair/Group with OneShot=true too soon after the last one: the
+			// platform's rate limit (V-SYNC-ONCE), a precondition failure, never retried
+			e.Rule = "V-SYNC-ONCE"
+		case "OperationDenied.PairsExceedInGroup":
+			// AddDiskReplicaPair: the group already holds 17 pairs — the engine's member limit
+			// (V-GRP-MEMBERS, Capabilities.MemberLimit), a precondition, as in the sandbox
+			e.Rule = "V-GRP-MEMBERS"
 		}
 		return e
 	}

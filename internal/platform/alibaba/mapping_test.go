@@ -32,7 +32,7 @@ func TestStatusMapping(t *testing.T) {
 		{"delete_failed", lifecycle.Error, lifecycle.OpDelete, lifecycle.OpDelete},
 		{"deleted", lifecycle.Deleted, "", ""},
 		{"invalid", lifecycle.Invalid, "", ""},
-		{"manual_syncing", StateUnknown, "", ""},
+		{"manual_syncing", lifecycle.SyncingOnce, "", ""},
 		{"something_new", StateUnknown, "", ""},
 	} {
 		s, op, msg := pairState(c.status, "DeviceRemoved")
@@ -75,7 +75,7 @@ func TestErrorClasses(t *testing.T) {
 		{"OperationDenied.GroupHasPair", 403, platform.ClassPreconditionFailed},
 		{"OperationDenied.QuotaExceed", 403, platform.ClassQuota},
 		{"InvalidAccountStatus.NotEnoughBalance", 403, platform.ClassQuota},
-		{"OperationDenied.PairsExceedInGroup", 403, platform.ClassQuota},
+		{"OperationDenied.PairsExceedInGroup", 403, platform.ClassPreconditionFailed},
 		{"LastTokenProcessing", 403, platform.ClassRetryable},
 		{"Throttling", 400, platform.ClassRetryable},
 		{"Throttling.User", 400, platform.ClassRetryable},

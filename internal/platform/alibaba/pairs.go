@@ -111,8 +111,9 @@ func (d *Driver) pairOf(x ebs.ReplicaPair, rs regionSet, disks map[string]disk) 
 			ActiveRegion:       x.SourceRegion, StandbyRegion: x.DestinationRegion,
 			// a pair has no servers of its own
 			ActiveServersStopped: true, StandbyServersStopped: true,
-			// No Alibaba API reports zone health: the engine defers those checks.
-			Unknown: map[string]bool{lifecycle.FactSiteHealth: true},
+			// No Alibaba API reports zone health, nor when the next one-shot sync is allowed
+			// (ManualSyncLimit): the platform decides those.
+			Unknown: map[string]bool{lifecycle.FactSiteHealth: true, lifecycle.FactSyncOnce: true},
 		},
 	}
 	// disk attachment, from ECS DescribeDisks (InstanceId) of the source and destination disks
@@ -475,6 +476,11 @@ func (d *Driver) invokePair(ctx context.Context, id string, op lifecycle.Op, tok
 		r.ReplicaPairId, r.ClientToken, r.RegionId = id, tok, source
 		r.OneShot = requests.NewBoolean(false)
 		req, action, region = r, "StartDiskReplicaPair", source
+	case lifecycle.OpSyncOnce: // StartDiskReplicaPair with OneShot=true: manual_syncing → stopped
+		r := ebs.CreateStartDiskReplicaPairRequest()
+		r.ReplicaPairId, r.ClientToken, r.RegionId = id, tok, source
+		r.OneShot = requests.NewBoolean(true)
+		req, action, region = r, "StartDiskReplicaPair", source
 	case lifecycle.OpStop: // StopDiskReplicaPair: RegionId of either disk
 		r := ebs.CreateStopDiskReplicaPairRequest()
 		r.ReplicaPairId, r.ClientToken, r.RegionId = id, tok, source
@@ -488,6 +494,16 @@ func (d *Driver) invokePair(ctx context.Context, id string, op lifecycle.Op, tok
 		// defaults to true); the engine's reprotect row agrees (RegionTarget).
 		r := ebs.CreateReprotectDiskReplicaPairRequest()
 		r.ReplicaPairId, r.ClientToken, r.RegionId = id, tok, inStandby
+		req, action, region = r, "ReprotectDiskReplicaPair", inStandby
+	case lifecycle.OpRevertFailover:
+		// ReprotectDiskReplicaPair with ReverseReplicate=false: "cancel the Failovered
+		// (failovered) state and restore the original replication direction"
+		// (https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ebs-2021-07-30-reprotectdiskreplicapair),
+		// in the secondary disk's region like reprotect. The SDK v1.63.107 request has no
+		// ReverseReplicate field: it is added to the query, which the RPC signature covers.
+		r := ebs.CreateReprotectDiskReplicaPairRequest()
+		r.ReplicaPairId, r.ClientToken, r.RegionId = id, tok, inStandby
+		r.QueryParams["ReverseReplicate"] = "false"
 		req, action, region = r, "ReprotectDiskReplicaPair", inStandby
 	case lifecycle.OpDelete: // DeleteDiskReplicaPair: RegionId = the primary (source) disk's region
 		r := ebs.CreateDeleteDiskReplicaPairRequest()

@@ -172,6 +172,11 @@ func (p *Platform) Capabilities() *lifecycle.Capabilities {
 			lifecycle.ProtectionGroup: {
 				lifecycle.OpAddMember: "SDRS creates a replication pair per disk of a protected server: protect the server (server_ids) instead, " +
 					"or create the pair of an unattached disk in the SDRS console (Create Replication Pair).",
+				// SDRS has no call that cancels a failover and restores the original direction
+				// (vendor-lifecycles §7.2: revert_failover "–" for SDRS)
+				lifecycle.OpRevertFailover: "SDRS cannot cancel a failover. Reprotect the group (its data then replicates back) and perform a planned failover to move production back.",
+				// nor a one-shot synchronisation (vendor-lifecycles §7.2: sync_once "–" for SDRS)
+				lifecycle.OpSyncOnce: "SDRS has no one-shot synchronisation: enable protection, and disable it again once the group is synchronised.",
 			},
 		},
 	}

@@ -148,7 +148,7 @@ func checkUnknownFacts(r *runner) {
 	valid := map[string]bool{}
 	for _, f := range []string{lifecycle.FactMembers, lifecycle.FactServers, lifecycle.FactFirstSync, lifecycle.FactDrill,
 		lifecycle.FactSiteHealth, lifecycle.FactServerPower, lifecycle.FactVolumeAttachment, lifecycle.FactCapability,
-		lifecycle.FactBackup, lifecycle.FactReplicas, lifecycle.FactVault, lifecycle.FactAdvertised, lifecycle.FactCandidate} {
+		lifecycle.FactBackup, lifecycle.FactReplicas, lifecycle.FactVault, lifecycle.FactAdvertised, lifecycle.FactCandidate, lifecycle.FactSyncOnce} {
 		valid[f] = true
 	}
 	for f := range declared {

@@ -34,6 +34,10 @@ func (s *Sandbox) loadGroup(ctx context.Context, t *tx, id string, now time.Time
 		case lifecycle.OpEnableProtection:
 			rec.FirstSyncDone = true
 			rec.ReplSince, rec.LastRecoveryPoint = p.Due, p.Due
+		case lifecycle.OpSyncOnce:
+			// one copy of every pair, then paused (no schedule)
+			rec.FirstSyncDone = true
+			rec.LastRecoveryPoint = p.Due
 		case lifecycle.OpReprotect:
 			// R000-5: the active site has been synchronised to the restored one; the data
 			// direction is now active → restored site.
@@ -48,6 +52,13 @@ func (s *Sandbox) loadGroup(ctx context.Context, t *tx, id string, now time.Time
 			// R002-3: synchronisation stopped; R002-5: addresses moved; R002-4: twins stay stopped.
 			rec.ReplSince = time.Time{}
 			if err := s.moveAddresses(ctx, t, rec, oldActive, true); err != nil {
+				return nil, 0, err
+			}
+		case lifecycle.OpRevertFailover:
+			// the failover is cancelled: production and the servers' addresses are back at the
+			// original site, replication paused; the standby must synchronise again
+			rec.FirstSyncDone, rec.ReplSince = false, time.Time{}
+			if err := s.moveAddresses(ctx, t, rec, oldActive, false); err != nil {
 				return nil, 0, err
 			}
 		case lifecycle.OpDelete:
@@ -153,7 +164,7 @@ func (s *Sandbox) groupDuration(ctx context.Context, t *tx, rec *groupRec, op li
 	switch op {
 	case lifecycle.OpCreate:
 		return durCreate
-	case lifecycle.OpEnableProtection:
+	case lifecycle.OpEnableProtection, lifecycle.OpSyncOnce:
 		if rec.FirstSyncDone {
 			return resyncDuration(initial)
 		}
@@ -162,7 +173,7 @@ func (s *Sandbox) groupDuration(ctx context.Context, t *tx, rec *groupRec, op li
 		return resyncDuration(initial)
 	case lifecycle.OpDisableProtection:
 		return durStop
-	case lifecycle.OpFailover:
+	case lifecycle.OpFailover, lifecycle.OpRevertFailover: // no data is copied
 		return durFailover
 	case lifecycle.OpPlannedFailover:
 		return durSwitchover
@@ -187,7 +198,7 @@ func (s *Sandbox) groupView(ctx context.Context, t *tx, rec *groupRec, ver int64
 	c := rec.core()
 	out.LastRecoveryPoint = s.recoveryPoint(rec.State, rec.LastRecoveryPoint, rec.ReplSince, now, freezePoint(src, dst), defaultRPO)
 	switch {
-	case rec.P != nil && (rec.P.Op == lifecycle.OpEnableProtection || rec.P.Op == lifecycle.OpReprotect):
+	case rec.P != nil && (rec.P.Op == lifecycle.OpEnableProtection || rec.P.Op == lifecycle.OpReprotect || rec.P.Op == lifecycle.OpSyncOnce):
 		out.ReplicationStatus = platform.ReplicationCopying
 		out.SyncProgress = min(int(c.progress(now)*100), 99)
 	case rec.State == lifecycle.Replicating || rec.State == lifecycle.SwitchingOver:
@@ -248,7 +259,7 @@ func (s *Sandbox) groupView(ctx context.Context, t *tx, rec *groupRec, ver int64
 	busy := false
 	if rec.P != nil {
 		switch rec.P.Op {
-		case lifecycle.OpFailover, lifecycle.OpPlannedFailover, lifecycle.OpReprotect:
+		case lifecycle.OpFailover, lifecycle.OpPlannedFailover, lifecycle.OpReprotect, lifecycle.OpRevertFailover:
 			busy = true
 		}
 	}
@@ -266,6 +277,7 @@ func (s *Sandbox) groupView(ctx context.Context, t *tx, rec *groupRec, ver int64
 		ReplicationCapable:    capable(src) && capable(dst),
 		UnsyncedChanges:       unsynced(healthy(activeSite), asum, out.LastRecoveryPoint),
 		ServersBusy:           busy,
+		SyncOnceWait:          s.syncOnceWait(rec.OneShotAt, defaultRPO, now),
 		ActiveRegion:          regionOf(activeSite),
 		StandbyRegion:         regionOf(standbySite),
 	}

@@ -173,6 +173,9 @@ func (s *Sandbox) invokePair(ctx context.Context, t *tx, r *lifecycle.Operation,
 	if rec.P == nil && r.Name == lifecycle.OpStart { // immediate start (no Via): replicate from now
 		rec.ReplSince = now
 	}
+	if r.Name == lifecycle.OpSyncOnce {
+		rec.OneShotAt = now // the rate limit counts from here (V-SYNC-ONCE)
+	}
 	_, err = t.update(ctx, kPair, rec.ID, ver, rec)
 	return err
 }
@@ -203,6 +206,9 @@ func (s *Sandbox) invokeGroup(ctx context.Context, t *tx, r *lifecycle.Operation
 		return err
 	}
 	oldActive := rec.ActiveSite
+	if r.Name == lifecycle.OpSyncOnce {
+		rec.OneShotAt = now // the rate limit counts from here (V-SYNC-ONCE)
+	}
 	done := rec.core().begin(r, now, s.scaled(s.groupDuration(ctx, t, rec, r.Name)), fail, "", params)
 	if !done {
 		if err := s.beginSync(ctx, t, lifecycle.ProtectionGroup, rec.P, func(links []*platform.Fault) bool {
@@ -245,6 +251,9 @@ func (s *Sandbox) groupMembership(ctx context.Context, t *tx, r *lifecycle.Opera
 		}
 		if add {
 			candidateFacts(ctx, t, rec, p, &obs.Facts)
+			if !slices.Contains(rec.PairIDs, pairID) { // a member already counts
+				obs.Platform = s.Capabilities() // the group's member limit, if the sandbox has one
+			}
 		} else if !slices.Contains(rec.PairIDs, pairID) {
 			return platform.Invalidf("PairNotInGroup", "pair %q is not in group %q", pairID, rec.ID)
 		}

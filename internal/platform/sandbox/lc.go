@@ -34,6 +34,12 @@ func check(kind lifecycle.Kind, op lifecycle.Op, obs lifecycle.Observation, allo
 		return nil
 	}
 	e := platform.PreconditionFailed(vs[0].Rule, vs[0].Message)
+	switch vs[0].Precondition { // a platform's own code for them
+	case lifecycle.PreconditionMemberLimit:
+		e.Code = platform.CodeMemberLimit // Alibaba PairsExceedInGroup
+	case lifecycle.PreconditionSyncOnceInterval:
+		e.Code = platform.CodeSyncOnceLimit // Alibaba ManualSyncLimit
+	}
 	if len(vs) > 1 {
 		for _, v := range vs[1:] {
 			e.Message += "; " + v.Message

@@ -34,12 +34,21 @@ func (s *Sandbox) loadPair(ctx context.Context, t *tx, id string, now time.Time)
 			rec.FirstSync = true
 			rec.ReplSince = p.Due
 			rec.LastRecoveryPoint = p.Due
+		case lifecycle.OpSyncOnce:
+			// one copy, then paused: a recovery point, no schedule (ReplSince stays zero)
+			rec.FirstSync = true
+			rec.LastRecoveryPoint = p.Due
 		case lifecycle.OpSwitchover:
 			rec.ReplSince = p.Due
 			rec.LastRecoveryPoint = p.Due
 		case lifecycle.OpReprotect:
 			// the reversed direction needs a new (delta) synchronisation before failover
 			rec.FirstSync = false
+		case lifecycle.OpRevertFailover:
+			// back in the original direction (the row flips the active site); the standby holds
+			// writes the primary never had: a synchronisation runs again before a failover
+			rec.FirstSync = false
+			rec.ReplSince = time.Time{}
 		case lifecycle.OpDelete:
 			if err := t.remove(ctx, kPair, id); err != nil {
 				return nil, 0, err
@@ -96,7 +105,7 @@ func (s *Sandbox) pairView(ctx context.Context, t *tx, rec *pairRec, ver int64, 
 	} else {
 		c := rec.core()
 		switch rec.P.opOr() {
-		case lifecycle.OpStart, lifecycle.OpReprotect:
+		case lifecycle.OpStart, lifecycle.OpReprotect, lifecycle.OpSyncOnce:
 			out.SyncProgress = int(c.progress(now) * 100)
 			if out.SyncProgress > 99 {
 				out.SyncProgress = 99
@@ -144,6 +153,7 @@ func (s *Sandbox) pairView(ctx context.Context, t *tx, rec *pairRec, ver int64, 
 		ReplicationCapable:    capable(ps) && capable(ss),
 		UnsyncedChanges:       unsynced(healthy(activeSite), asum, out.LastRecoveryPoint),
 		ServersBusy:           busy,
+		SyncOnceWait:          s.syncOnceWait(rec.OneShotAt, rec.RPOSeconds, now),
 		ActiveRegion:          regionOf(activeSite),
 		StandbyRegion:         regionOf(standbySite),
 	}
@@ -170,7 +180,7 @@ func (s *Sandbox) pairDuration(ctx context.Context, t *tx, rec *pairRec, op life
 	switch op {
 	case lifecycle.OpCreate:
 		return durCreate
-	case lifecycle.OpStart:
+	case lifecycle.OpStart, lifecycle.OpSyncOnce:
 		if rec.FirstSync {
 			return resyncDuration(initial)
 		}
@@ -179,7 +189,7 @@ func (s *Sandbox) pairDuration(ctx context.Context, t *tx, rec *pairRec, op life
 		return resyncDuration(initial)
 	case lifecycle.OpStop:
 		return durStop
-	case lifecycle.OpFailover:
+	case lifecycle.OpFailover, lifecycle.OpRevertFailover: // no data is copied
 		return durFailover
 	case lifecycle.OpSwitchover:
 		return durSwitchover

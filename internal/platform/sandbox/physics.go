@@ -116,6 +116,20 @@ func (s *Sandbox) recoveryPoint(state lifecycle.State, stored, replSince, now, f
 	return stored
 }
 
+// syncOnceWait is how long until another one-shot synchronisation is allowed after one that
+// started at last: half the RPO (StartDiskReplicaGroup: "the interval between one-shot
+// synchronisations must be greater than half the RPO"; the pair's limit, ManualSyncLimit, is
+// undocumented and taken to be the same), on the sandbox clock.
+func (s *Sandbox) syncOnceWait(last time.Time, rpoSeconds int64, now time.Time) time.Duration {
+	if last.IsZero() {
+		return 0
+	}
+	if rpoSeconds <= 0 {
+		rpoSeconds = defaultRPO
+	}
+	return max(0, last.Add(s.scaled(time.Duration(rpoSeconds)*time.Second/2)).Sub(now))
+}
+
 // loadServer loads a server record (nil if missing).
 func loadServer(ctx context.Context, t *tx, id string) (*serverRec, int64) {
 	if id == "" {

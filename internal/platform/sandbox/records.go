@@ -68,6 +68,8 @@ type pairRec struct {
 	P         *pending  `json:"p,omitempty"`
 	FirstSync bool      `json:"first_sync,omitempty"`
 	ReplSince time.Time `json:"repl_since,omitempty"` // replication cycles run from here
+	// OneShotAt is when the last one-shot synchronisation (sync_once) started.
+	OneShotAt time.Time `json:"one_shot_at,omitempty"`
 }
 
 func (r *pairRec) core() core {
@@ -80,6 +82,7 @@ type groupRec struct {
 	SourceSiteID string    `json:"source_site_id"`
 	TargetSiteID string    `json:"target_site_id"`
 	ReplSince    time.Time `json:"repl_since,omitempty"`
+	OneShotAt    time.Time `json:"one_shot_at,omitempty"` // the last sync_once started
 }
 
 func (r *groupRec) core() core {

@@ -48,6 +48,9 @@ type Sandbox struct {
 	faults   faultState
 	scoped   scopedFaults
 	faultsAt time.Time
+
+	// memberLimit is the most pairs one protection group holds (0: no limit; SetMemberLimit).
+	memberLimit atomic.Int64
 }
 
 const faultsTTL = 250 * time.Millisecond
@@ -503,7 +506,21 @@ func (s *Sandbox) view(ctx context.Context, fn func(t *tx) error) error {
 	return err
 }
 
-// Capabilities: the sandbox manages every kind and invokes every operation.
+// Capabilities: the sandbox manages every kind and invokes every operation. It limits the
+// pairs of a group only when SetMemberLimit set one (an emulator of a platform that has one).
 func (s *Sandbox) Capabilities() *lifecycle.Capabilities {
-	return &lifecycle.Capabilities{Platform: "sandbox"}
+	c := &lifecycle.Capabilities{Platform: "sandbox"}
+	if n := s.memberLimit.Load(); n > 0 {
+		c.MemberLimit = map[lifecycle.Kind]int{lifecycle.ProtectionGroup: int(n)}
+	}
+	return c
+}
+
+// SetMemberLimit makes the sandbox's physics hold at most limit pairs per protection group
+// (0: no limit, the default), as a platform with such a limit does (Alibaba EBS: 17 per
+// replica group). The limit is a platform capability (Capabilities.MemberLimit): an add_member
+// beyond it is refused by the engine's V-GRP-MEMBERS with the code CodeMemberLimit. It holds
+// for this process's handle on the database (an emulator sets it for the platform it speaks).
+func (s *Sandbox) SetMemberLimit(limit int) {
+	s.memberLimit.Store(int64(max(limit, 0)))
 }

@@ -2,7 +2,10 @@ package sandbox
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -568,4 +571,50 @@ func TestQuota(t *testing.T) {
 	}
 	e.ok(e.sb.SetQuota(e.ctx, lifecycle.ProtectionGroup, 0))
 	must(e.sb.CreateGroup(e.ctx, gs, ""))(t)
+}
+
+// A member limit (SetMemberLimit, an emulated platform's): the pair beyond it is refused by
+// the engine's V-GRP-MEMBERS with CodeMemberLimit, a member already in the group is not
+// counted twice, a removal makes room; without a limit (the default) nothing is refused.
+func TestMemberLimit(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	if c := e.sb.Capabilities(); c.MaxMembers(lifecycle.ProtectionGroup) != 0 {
+		t.Fatalf("default sandbox has a member limit: %v", c.MemberLimit)
+	}
+	e.sb.SetMemberLimit(2)
+	if c := e.sb.Capabilities(); c.MaxMembers(lifecycle.ProtectionGroup) != 2 {
+		t.Fatalf("capabilities after SetMemberLimit(2): %v", c.MemberLimit)
+	}
+	g := must(e.sb.CreateGroup(e.ctx, platform.GroupSpec{Name: "g", SourceRegion: "cn-shanghai", SourceZone: "cn-shanghai-a", TargetRegion: "cn-beijing", TargetZone: "cn-beijing-a"}, ""))(t)
+	var pairs []string
+	for i := range 3 {
+		pv := must(e.sb.PutVolume(e.ctx, platform.Volume{ID: fmt.Sprint("vp", i), SiteID: "sh-a", SizeGB: 10}))(t)
+		sv := must(e.sb.PutVolume(e.ctx, platform.Volume{ID: fmt.Sprint("vs", i), SiteID: "bj-a", SizeGB: 10}))(t)
+		p := must(e.sb.CreatePair(e.ctx, platform.PairSpec{Name: fmt.Sprint("p", i), PrimaryVolumeID: pv.ID, SecondaryVolumeID: sv.ID}, ""))(t)
+		pairs = append(pairs, p.ID)
+	}
+	e.clk.Advance(time.Minute)
+	add := func(id string) error {
+		return e.invoke(lifecycle.ProtectionGroup, g.ID, lifecycle.OpAddMember, map[string]string{ParamPairID: id})
+	}
+	e.ok(add(pairs[0]))
+	e.ok(add(pairs[1]))
+	err := add(pairs[2])
+	e.refused(err, platform.ClassPreconditionFailed, "V-GRP-MEMBERS")
+	var pe *platform.Error
+	if !errors.As(err, &pe) || pe.Code != platform.CodeMemberLimit || !strings.Contains(pe.Message, "more than 2 pairs") {
+		t.Fatalf("the refusal: %v", err)
+	}
+	e.ok(add(pairs[1])) // already a member: no-op, not beyond the limit
+	if n := len(e.group(g.ID).PairIDs); n != 2 {
+		t.Fatalf("%d members", n)
+	}
+	e.ok(e.invoke(lifecycle.ProtectionGroup, g.ID, lifecycle.OpRemoveMember, map[string]string{ParamPairID: pairs[0]}))
+	e.ok(add(pairs[2]))
+	e.sb.SetMemberLimit(0)
+	e.ok(add(pairs[0]))
+	if n := len(e.group(g.ID).PairIDs); n != 3 {
+		t.Fatalf("%d members without a limit", n)
+	}
 }
