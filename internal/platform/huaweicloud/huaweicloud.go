@@ -1383,15 +1383,18 @@ func (p *Platform) renamePair(id, name string) error {
 // replication is operated through the group (the plan refuses the others, V-PAIR-IN-GROUP),
 // and create and delete are manual steps (V-PLATFORM).
 func (p *Platform) invokePair(ctx context.Context, id string, op lifecycle.Op, params map[string]string) error {
+	if _, ok := lifecycle.Table(lifecycle.ReplicationPair).Operation(op); !ok {
+		return platform.Invalidf("", "replication pairs have no operation %q", op)
+	}
+	cur, err := p.getPairAged(ctx, id, p.cfg.PollCacheTTL) // a missing pair is NotFound whatever the operation
+	if err != nil {
+		return err
+	}
 	if step, manual := p.Capabilities().ManualStep(lifecycle.ReplicationPair, op); manual {
 		return platform.Invalidf("ManualStep", "the huaweicloud platform cannot invoke %s on a replication pair: %s", op, step)
 	}
 	if op != lifecycle.OpUpdate {
-		return platform.Invalidf("", "an SDRS replication pair is operated through its protection group: %s is not a pair operation on huaweicloud", op)
-	}
-	cur, err := p.GetPair(ctx, id)
-	if err != nil {
-		return err
+		return platform.Invalidf("", "SDRS replication pair %s is operated through its protection group %s: %s is not a pair operation on huaweicloud (V-PAIR-IN-GROUP)", id, cur.GroupID, op)
 	}
 	if _, ok := params[lifecycle.ParamDescription]; ok && params[lifecycle.ParamDescription] != cur.Description {
 		return platform.Invalidf("", "SDRS cannot change a replication pair's description (only its name)")
