@@ -1323,10 +1323,29 @@ func (p *Platform) ListPairs(ctx context.Context) ([]platform.ReplicationPair, e
 	if err != nil {
 		return nil, err
 	}
-	if snap == nil { // cache off: a fresh snapshot for this call
-		if snap, err = p.loadSnapshot(p.gen.Load()); err != nil {
+	if snap == nil { // cache off: the list, and each pair's group once (its AZs)
+		rs, err := p.listAll("/v1/{project_id}/replications", "replications", "", "list replication pairs")
+		if err != nil {
 			return nil, err
 		}
+		groups := map[string]obj{}
+		out := make([]platform.ReplicationPair, 0, len(rs))
+		for _, r := range rs {
+			gid := r.str("server_group_id")
+			if _, read := groups[gid]; gid != "" && !read {
+				o, err := p.getRaw("/v1/{project_id}/server-groups/{id}", gid, "", "show protection group "+gid)
+				if err != nil && !platform.IsNotFound(err) {
+					return nil, err
+				}
+				groups[gid] = o.obj("server_group")
+			}
+			v, err := p.pairFrom(r, groups[gid])
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		return out, nil
 	}
 	var out []platform.ReplicationPair
 	for _, gid := range append(append([]string(nil), snap.order...), "") {
