@@ -18,7 +18,8 @@ import (
 // The replication pair SDRS creates for a protected server's disk, as a dr_replication_pair on
 // the huaweicloud platform, through the Terraform CLI against the SDRS emulator: imported (an
 // import block; the id from the group's replication_pair_ids), its group, sites and the DR-site
-// disk SDRS made read back; an empty plan after the import; renamed (Changing the Name of a
+// disk SDRS made read back; an empty plan after the import; terraform import agrees; a
+// replacement (bandwidth_kbps set) refused; renamed (Changing the Name of a
 // Replication Pair); its replication refused at plan on the pair, naming the group
 // (V-PAIR-IN-GROUP); destroying it on its own refused naming the manual step (V-PLATFORM); then
 // forgotten with a removed block, and the group destroyed (which unprotects the server and
@@ -78,6 +79,24 @@ resource "dr_replication_pair" "p" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),
 				}},
+			},
+			{
+				// terraform import (the CLI command) reads the same pair as the import block did
+				Config:       imported,
+				ResourceName: pair,
+				ImportState:  true,
+				ImportStateIdFunc: func(s *terraform.State) (string, error) {
+					return s.RootModule().Resources[pair].Primary.ID, nil
+				},
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"planned_operations"},
+			},
+			{
+				// rpo_seconds or bandwidth_kbps set to another value replace the pair: refused,
+				// since SDRS pairs are neither deleted on their own nor created here
+				Config:      withPair("data.dr_replication_pair.sdrs.name", `  bandwidth_kbps = 10240`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)V-PLATFORM.*cannot\s+invoke\s+delete`),
 			},
 			{
 				Config: renamed,
