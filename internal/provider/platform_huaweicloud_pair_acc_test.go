@@ -19,11 +19,11 @@ import (
 // the huaweicloud platform, through the Terraform CLI against the SDRS emulator: imported (an
 // import block; the id from the group's replication_pair_ids), its group, sites and the DR-site
 // disk SDRS made read back; an empty plan after the import; terraform import agrees; a
-// replacement (bandwidth_kbps set) refused; renamed (Changing the Name of a
-// Replication Pair); its replication refused at plan on the pair, naming the group
-// (V-PAIR-IN-GROUP); destroying it on its own refused naming the manual step (V-PLATFORM); then
-// forgotten with a removed block, and the group destroyed (which unprotects the server and
-// so deletes the pair).
+// replacement (bandwidth_kbps set) refused; renamed (Changing the Name of a Replication Pair);
+// its replication refused at plan on the pair, naming the group (V-PAIR-IN-GROUP); a new
+// description refused at plan (V-PARAMS: SDRS cannot change it); destroying it on its own
+// refused naming the manual step (V-PLATFORM); then forgotten with a removed block, and the
+// group destroyed (which unprotects the server and so deletes the pair).
 func TestAccHuaweiCloud_replicationPairImport(t *testing.T) {
 	w := newHWGroupWorld(t)
 	app, pair := "dr_protection_group.app", "dr_replication_pair.p"
@@ -124,6 +124,12 @@ resource "dr_replication_pair" "p" {
 				Config:      withPair(`"data-renamed"`, `  replication = "running"`),
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)V-PAIR-IN-GROUP.*belongs\s+to\s+group\s+"pg-`),
+			},
+			{
+				// SDRS renames a pair but cannot change its description: refused at plan, at the attribute
+				Config:      withPair(`"data-renamed"`, `  description = "x"`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)V-PARAMS.*cannot\s+change\s+the\s+description.*Changing\s+the\s+Name\s+of\s+a\s+Replication\s+Pair`),
 			},
 			{
 				// deleting the pair on its own is a manual step

@@ -229,6 +229,18 @@ func (r *replicationPairResource) ModifyPlan(ctx context.Context, req resource.M
 	}
 	metaChanged := !plan.Name.Equal(state.Name) || !plan.Description.Equal(state.Description)
 	if metaChanged {
+		var changed []string
+		if !plan.Name.Equal(state.Name) {
+			changed = append(changed, lifecycle.ParamName)
+		}
+		if !plan.Description.Equal(state.Description) {
+			changed = append(changed, lifecycle.ParamDescription)
+		}
+		obs := lifecycle.Observation{Kind: lifecycle.ReplicationPair, ID: state.ID.ValueString(), Name: state.Name.ValueString()}
+		if vs := lifecycle.CheckUpdateParams(lifecycle.ReplicationPair, obs, changed, opts); len(vs) > 0 {
+			addViolations(&resp.Diagnostics, path.Root("description"), pairType, vs)
+			return
+		}
 		goal.Required = append(goal.Required, lifecycle.OpRequest{Op: lifecycle.OpUpdate, Params: map[string]string{
 			lifecycle.ParamName: plan.Name.ValueString(), lifecycle.ParamDescription: plan.Description.ValueString(),
 		}})

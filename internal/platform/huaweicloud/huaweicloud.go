@@ -178,6 +178,11 @@ func (p *Platform) Capabilities() *lifecycle.Capabilities {
 				lifecycle.OpDelete: PairDeleteStep,
 			},
 		},
+		// Changing the Name of a Replication Pair (sdrs_05_0606) takes only the name.
+		Fixed: map[lifecycle.Kind]map[string]string{
+			lifecycle.ReplicationPair: {lifecycle.ParamDescription: "SDRS has no call that changes a replication pair's description " +
+				"(Changing the Name of a Replication Pair changes only the name)."},
+		},
 	}
 }
 
