@@ -31,6 +31,11 @@ type Capabilities struct {
 	// AddDiskReplicaPair, OperationDenied.PairsExceedInGroup). Absent or 0: no limit. add_member
 	// refuses beyond it (V-GRP-MEMBERS), at plan, counting the members the plan adds.
 	MemberLimit map[Kind]int
+	// Fixed lists, per kind, the update parameters (ParamName, ParamDescription) the platform
+	// cannot change once the object exists, each with the reason (Huawei SDRS renames a pair
+	// but has no call that changes its description). An update that changes one is refused at
+	// plan (V-PARAMS, CheckUpdateParams) instead of failing at apply.
+	Fixed map[Kind]map[string]string
 }
 
 // MaxMembers returns the most members an object of kind may hold on the platform (0: no limit).
@@ -39,6 +44,30 @@ func (c *Capabilities) MaxMembers(k Kind) int {
 		return 0
 	}
 	return c.MemberLimit[k]
+}
+
+// CheckUpdateParams refuses an update of o that changes a parameter the platform cannot
+// change (Capabilities.Fixed; V-PARAMS), at that parameter. changed names the update's
+// parameters whose value differs from the object's.
+func CheckUpdateParams(kind Kind, o Observation, changed []string, opts Options) []Violation {
+	c := opts.Platform
+	if c == nil {
+		return nil
+	}
+	var out []Violation
+	for _, p := range changed {
+		why, fixed := c.Fixed[kind][p]
+		if !fixed {
+			continue
+		}
+		v := Violation{Rule: "V-PARAMS", Precondition: "changeable", Params: []string{p},
+			Remedy: "Keep the current " + p + ", or replace the object outside Terraform and import it.",
+			Message: fmt.Sprintf("V-PARAMS: %s cannot change the %s of %s: %s Keep the current value.",
+				c.name(), p, quoteName(&o), why)}
+		v.fill(kind, OpUpdate, &o)
+		out = append(out, v)
+	}
+	return out
 }
 
 // unobservable returns those of facts the platform never reports.

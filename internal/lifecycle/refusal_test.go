@@ -247,6 +247,31 @@ func TestRule_V_PARAMS(t *testing.T) {
 	}
 }
 
+// V-PARAMS on update: a parameter the platform cannot change (Capabilities.Fixed) is refused
+// at that parameter with the platform's reason; one it can change, or any on a platform
+// without Fixed (nil, the sandbox), is not.
+func TestRule_V_PARAMS_update(t *testing.T) {
+	t.Parallel()
+	hw := &Capabilities{Platform: "huaweicloud", Fixed: map[Kind]map[string]string{ReplicationPair: {ParamDescription: "SDRS has no call that changes it."}}}
+	o := pair(Replicating)
+	vs := CheckUpdateParams(ReplicationPair, o, []string{ParamName, ParamDescription}, Options{Platform: hw})
+	if len(vs) != 1 || vs[0].Rule != "V-PARAMS" || len(vs[0].Params) != 1 || vs[0].Params[0] != ParamDescription ||
+		!strings.Contains(vs[0].Message, "huaweicloud platform cannot change the description of pair \"app\": SDRS has no call") {
+		t.Fatalf("%+v", vs)
+	}
+	if vs := CheckUpdateParams(ReplicationPair, o, []string{ParamName}, Options{Platform: hw}); len(vs) != 0 {
+		t.Fatalf("a rename: %+v", vs)
+	}
+	if vs := CheckUpdateParams(ProtectionGroup, grp(Replicating), []string{ParamDescription}, Options{Platform: hw}); len(vs) != 0 {
+		t.Fatalf("another kind: %+v", vs)
+	}
+	for _, caps := range []*Capabilities{nil, {Platform: "sandbox"}} {
+		if vs := CheckUpdateParams(ReplicationPair, o, []string{ParamDescription}, Options{Platform: caps}); len(vs) != 0 {
+			t.Fatalf("%v: %+v", caps, vs)
+		}
+	}
+}
+
 // V-REPLACE: replacing a pair or group whose production runs at the target site needs the
 // opt-in (the new object's first sync would overwrite production); at the source site, or for
 // kinds that do not replicate from a source, nothing is added to the delete's own checks.

@@ -735,20 +735,35 @@ func hwClearJobsCheck(t *testing.T, ctx context.Context, drv *huaweicloud.Platfo
 // A standalone dr_replication_pair is not managed on Huawei Cloud (SDRS creates a pair inside a
 // protection group, one per disk of a protected server): refused at plan naming the platform
 // rule, before anything is touched.
+// Creating a dr_replication_pair on SDRS is a manual step (a pair is made in a protection
+// group, and SDRS creates its DR-site disk): the plan refuses it with V-PLATFORM naming the
+// step, whether the volumes are known at plan or only after apply.
 func TestAccHuaweiCloud_replicationPairRefused(t *testing.T) {
 	w := newHWGroupWorld(t)
 	cfg := w.group("")
-	cfg = cfg[:strings.Index(cfg, `resource "dr_protection_group" "empty"`)] + `
+	cfg = cfg[:strings.Index(cfg, `resource "dr_protection_group" "empty"`)]
+	step := `(?s)V-PLATFORM.*huaweicloud\s+platform\s+cannot\s+invoke\s+create.*protect\s+the\s+server\s+with\s+dr_protection_group.server_ids.*Creating\s+a\s+Replication\s+Pair.*then\s+import\s+it`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg + `
 resource "dr_replication_pair" "p" {
   name                = "data"
   primary_volume_id   = "vol-a"
   secondary_volume_id = "vol-b"
 }
-`
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{Config: cfg, PlanOnly: true,
-			ExpectError: regexp.MustCompile(`(?s)V-PLATFORM.*huaweicloud\s+platform\s+does\s+not\s+manage\s+replication_pair`)}},
+`, PlanOnly: true, ExpectError: regexp.MustCompile(step)},
+			{Config: cfg + `
+resource "terraform_data" "vols" {
+  input = ["vol-a", "vol-b"]
+}
+resource "dr_replication_pair" "p" {
+  name                = "data"
+  primary_volume_id   = terraform_data.vols.output[0]
+  secondary_volume_id = terraform_data.vols.output[1]
+}
+`, PlanOnly: true, ExpectError: regexp.MustCompile(step)},
+		},
 	})
 }
 
@@ -890,6 +905,32 @@ resource "dr_backup_replica" "r" {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: cfg, PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)V-PARAMS:\s+dr_backup_replica\s+replicate\s+refused.*destination_project_id\s+is\s+not\s+a\s+parameter\s+of\s+the\s+sandbox\s+platform`)},
+		},
+	})
+}
+
+// SDRS renames a protection group (Modifying the Name of a Protection Group) but has no call
+// that changes its description: a new description is refused at plan at that attribute
+// (V-PARAMS), where it used to be dropped at apply (and the state contradicted the plan); a
+// new name is applied.
+func TestAccHuaweiCloud_groupDescriptionFixed(t *testing.T) {
+	w := newHWGroupWorld(t)
+	app := "dr_protection_group.app"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: w.group(`  description = "web tier"`)},
+			{
+				Config:      w.group(`  description = "changed"`),
+				ExpectError: regexp.MustCompile(`(?s)V-PARAMS.*cannot\s+change\s+the\s+description`),
+			},
+			{
+				Config: strings.Replace(w.group(`  description = "web tier"`), `name          = "app"`, `name          = "app-renamed"`, 1),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(app, tfjsonpath.New("name"), knownvalue.StringExact("app-renamed")),
+					statecheck.ExpectKnownValue(app, tfjsonpath.New("description"), knownvalue.StringExact("web tier")),
+				},
+			},
 		},
 	})
 }

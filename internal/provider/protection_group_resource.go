@@ -228,6 +228,18 @@ func (r *protectionGroupResource) ModifyPlan(ctx context.Context, req resource.M
 			r.data.options(plan.AllowDataLoss.ValueBool()), &resp.Diagnostics)
 		return
 	}
+	var changed []string
+	if !plan.Name.Equal(state.Name) {
+		changed = append(changed, lifecycle.ParamName)
+	}
+	if !plan.Description.Equal(state.Description) {
+		changed = append(changed, lifecycle.ParamDescription)
+	}
+	obs := lifecycle.Observation{Kind: lifecycle.ProtectionGroup, ID: state.ID.ValueString(), Name: state.Name.ValueString()}
+	if vs := lifecycle.CheckUpdateParams(lifecycle.ProtectionGroup, obs, changed, r.data.options(false)); len(vs) > 0 {
+		addViolations(&resp.Diagnostics, path.Root("description"), groupType, vs)
+		return
+	}
 	goal, known := r.goal(ctx, config, state, plan)
 	if !known {
 		return // member IDs known only at apply: checked there before the first platform call

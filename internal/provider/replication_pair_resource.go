@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -219,12 +220,27 @@ func (r *replicationPairResource) ModifyPlan(ctx context.Context, req resource.M
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if replacing(req, "primary_volume_id", "secondary_volume_id", "bandwidth_kbps", "rpo_seconds") {
+	if keepObservedCreateAttrs(ctx, req, opts, config, state, &plan, resp) {
+		return
+	}
+	if replacing(req, "primary_volume_id", "secondary_volume_id") || !plan.BandwidthKbps.Equal(state.BandwidthKbps) || !plan.RPOSeconds.Equal(state.RPOSeconds) {
 		r.engine.planReplace(ctx, r.data, state.ID.ValueString(), lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}}, opts, &resp.Diagnostics)
 		return
 	}
 	metaChanged := !plan.Name.Equal(state.Name) || !plan.Description.Equal(state.Description)
 	if metaChanged {
+		var changed []string
+		if !plan.Name.Equal(state.Name) {
+			changed = append(changed, lifecycle.ParamName)
+		}
+		if !plan.Description.Equal(state.Description) {
+			changed = append(changed, lifecycle.ParamDescription)
+		}
+		obs := lifecycle.Observation{Kind: lifecycle.ReplicationPair, ID: state.ID.ValueString(), Name: state.Name.ValueString()}
+		if vs := lifecycle.CheckUpdateParams(lifecycle.ReplicationPair, obs, changed, opts); len(vs) > 0 {
+			addViolations(&resp.Diagnostics, path.Root("description"), pairType, vs)
+			return
+		}
 		goal.Required = append(goal.Required, lifecycle.OpRequest{Op: lifecycle.OpUpdate, Params: map[string]string{
 			lifecycle.ParamName: plan.Name.ValueString(), lifecycle.ParamDescription: plan.Description.ValueString(),
 		}})
@@ -246,9 +262,73 @@ func (r *replicationPairResource) ModifyPlan(ctx context.Context, req resource.M
 		"secondary_region", "secondary_zone", "protection_group_id")
 }
 
+// keepObservedCreateAttrs: on a platform that cannot create pairs (Capabilities.Manual, e.g.
+// Huawei SDRS: a pair is made in a protection group and imported), rpo_seconds and
+// bandwidth_kbps are what the platform chose, not settings: left out of the configuration they
+// keep the observed value instead of the schema's default, so an imported pair plans no
+// replacement (one that could not be carried out). Set in the configuration to another value,
+// they still replace the pair, which the plan refuses naming the manual step. When nothing
+// else changes, the computed attributes Terraform marked unknown (because of the defaults)
+// keep their state: the plan is empty. It reports whether ModifyPlan is done.
+func keepObservedCreateAttrs(ctx context.Context, req resource.ModifyPlanRequest, opts lifecycle.Options, config, state pairModel, plan *pairModel, resp *resource.ModifyPlanResponse) bool {
+	if _, manual := opts.Platform.ManualStep(lifecycle.ReplicationPair, lifecycle.OpCreate); !manual {
+		return false
+	}
+	changed := false
+	if config.RPOSeconds.IsNull() && !plan.RPOSeconds.Equal(state.RPOSeconds) {
+		plan.RPOSeconds, changed = state.RPOSeconds, true
+	}
+	if config.BandwidthKbps.IsNull() && !plan.BandwidthKbps.Equal(state.BandwidthKbps) {
+		plan.BandwidthKbps, changed = state.BandwidthKbps, true
+	}
+	if !changed {
+		return false
+	}
+	kept := resp.RequiresReplace[:0:0]
+	for _, p := range resp.RequiresReplace {
+		if !(p.Equal(path.Root("rpo_seconds")) && config.RPOSeconds.IsNull()) && !(p.Equal(path.Root("bandwidth_kbps")) && config.BandwidthKbps.IsNull()) {
+			kept = append(kept, p)
+		}
+	}
+	resp.RequiresReplace = kept
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+	if resp.Diagnostics.HasError() {
+		return true
+	}
+	filled, err := tftypes.Transform(resp.Plan.Raw, func(p *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
+		if v.IsKnown() {
+			return v, nil
+		}
+		if sv, _, err := tftypes.WalkAttributePath(req.State.Raw, p); err == nil {
+			if s, ok := sv.(tftypes.Value); ok {
+				return s, nil
+			}
+		}
+		return v, nil
+	})
+	if err == nil && filled.Equal(req.State.Raw) {
+		resp.Plan.Raw = filled // nothing changes
+		return true
+	}
+	return false
+}
+
 // planCreate checks the creation (R001-5 …) and the path from a new pair to the goal with the
 // facts the platform can tell about the volumes; unknown volumes defer the checks to apply.
 func (r *replicationPairResource) planCreate(ctx context.Context, plan pairModel, goal lifecycle.Goal, opts lifecycle.Options, at path.Path, resp *resource.ModifyPlanResponse) {
+	if _, manual := opts.Platform.ManualStep(lifecycle.ReplicationPair, lifecycle.OpCreate); manual {
+		// The platform cannot create a pair through its API (Huawei SDRS: a pair is made in a
+		// protection group): refused whatever the volumes, known or not (V-PLATFORM).
+		vs := lifecycle.Check(lifecycle.ReplicationPair, lifecycle.OpCreate, lifecycle.Observation{Kind: lifecycle.ReplicationPair, Name: plan.Name.ValueString()}, opts)
+		var manualOnly []lifecycle.Violation
+		for _, v := range vs {
+			if v.Rule == "V-PLATFORM" {
+				manualOnly = append(manualOnly, v)
+			}
+		}
+		addViolations(&resp.Diagnostics, path.Root("primary_volume_id"), pairType, manualOnly)
+		return
+	}
 	if plan.PrimaryVolumeID.IsUnknown() && plan.SecondaryVolumeID.IsUnknown() {
 		return // both volumes are made in this apply: checked then, before the first platform call
 	}

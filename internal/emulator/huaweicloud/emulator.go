@@ -391,6 +391,8 @@ func (e *Emulator) route(ctx context.Context, r *http.Request, p []string, body 
 		return e.showReplication(ctx, p[1])
 	case p[0] == "replications" && len(p) == 2 && m == http.MethodDelete:
 		return e.deleteReplication(ctx, p[1])
+	case p[0] == "replications" && len(p) == 2 && m == http.MethodPut:
+		return e.renameReplication(ctx, p[1], body)
 	case p[0] == "protected-instances" && len(p) == 4 && p[2] == "detachreplication" && m == http.MethodDelete:
 		return e.detachReplication(ctx, p[1], p[3])
 	case p[0] == "disaster-recovery-drills" && len(p) == 1 && m == http.MethodPost:

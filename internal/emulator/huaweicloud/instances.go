@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
@@ -371,6 +372,35 @@ func (e *Emulator) showReplication(ctx context.Context, id string) (any, int, er
 		return nil, 0, &apiError{400, "SDRS.1608", "The replication pair does not exist", false}
 	}
 	return map[string]any{"replication": e.pairJSON(p, g, pending[p.ID] != "")}, http.StatusOK, nil
+}
+
+// renameReplication: Changing the Name of a Replication Pair, PUT
+// /v1/{project_id}/replications/{replication_id} with {"replication": {"name"}}
+// (https://support.huaweicloud.com/intl/en-us/api-sdrs/sdrs_05_0606.html): synchronous, it
+// answers with the pair; the name has at most 64 bytes of letters, digits, ".", "_" and "-".
+// The rename goes through the sandbox's update, so the sandbox's physics decide the states
+// it is accepted in.
+func (e *Emulator) renameReplication(ctx context.Context, id string, body map[string]json.RawMessage) (any, int, error) {
+	var in struct {
+		Name string `json:"name"`
+	}
+	if err := str(body, "replication", &in); err != nil {
+		return nil, 0, err
+	}
+	if in.Name == "" || len(in.Name) > 64 || strings.IndexFunc(in.Name, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-' || r > unicode.MaxASCII)
+	}) >= 0 {
+		return nil, 0, &apiError{400, "SDRS.0202", "Invalid name", false}
+	}
+	p, err := e.sb.GetPair(ctx, id)
+	if err != nil || p.GroupID == "" {
+		return nil, 0, &apiError{400, "SDRS.1608", "The replication pair does not exist", false}
+	}
+	p, err = e.sb.UpdatePair(ctx, id, platform.PairSpec{Name: in.Name, Description: p.Description, RPOSeconds: p.RPOSeconds, BandwidthKbps: p.BandwidthKbps})
+	if err != nil {
+		return nil, 0, translate(err, "SDRS.1608")
+	}
+	return map[string]any{"replication": e.pairJSON(p, p.GroupID, false)}, http.StatusOK, nil
 }
 
 // detachReplication: Detaching a Replication Pair from a Protected Instance,

@@ -38,11 +38,12 @@ func groupParams(s *emu.Server) func(platform.GroupSpec) platform.GroupSpec {
 }
 
 // TestConformance runs the conformance suite against the driver over the SDRS emulator, on the
-// emulator's fake clock. What the driver declares: it manages protection groups and backup
-// replicas (SDRS
-// pairs are created inside groups, one per disk of a protected server: the pair checks do not
-// apply); SDRS jobs cannot be cancelled; the health of an availability zone is in no API, and the
-// destination vault of a replica is not read.
+// emulator's fake clock. What the driver declares: it manages protection groups, the
+// replication pairs SDRS keeps in them, and backup replicas. Creating a pair is a manual step
+// (Capabilities.Manual: SDRS makes a pair inside a group, one per disk of a protected server),
+// so the suite takes its pairs from protected servers (state_mapping/replication_pair,
+// errors/not_found, facts/unknown) and skips, naming the step, the checks that create pairs
+// with CreatePair; SDRS jobs cannot be cancelled.
 //
 // It runs twice: on the fake clock the suite advances, with the shared read snapshot off (its
 // TTL is wall time); and on the wall clock at a high time scale with the snapshot on, as the
@@ -57,7 +58,7 @@ func TestConformance(t *testing.T) {
 				Platform:     newDriver(t, s, -1),
 				Fixture:      s.Backdoor(),
 				Advance:      s.Advance,
-				Kinds:        []lifecycle.Kind{lifecycle.ProtectionGroup, lifecycle.BackupReplica},
+				Kinds:        []lifecycle.Kind{lifecycle.ProtectionGroup, lifecycle.ReplicationPair, lifecycle.BackupReplica},
 				Cancels:      false,
 				Unobservable: huaweicloud.Unobservable,
 				GroupParams:  groupParams(s),
@@ -71,7 +72,7 @@ func TestConformance(t *testing.T) {
 			return platformtest.Harness{
 				Platform:     newDriver(t, s, 20*time.Millisecond),
 				Fixture:      s.Backdoor(),
-				Kinds:        []lifecycle.Kind{lifecycle.ProtectionGroup, lifecycle.BackupReplica},
+				Kinds:        []lifecycle.Kind{lifecycle.ProtectionGroup, lifecycle.ReplicationPair, lifecycle.BackupReplica},
 				Cancels:      false,
 				Unobservable: huaweicloud.Unobservable,
 				GroupParams:  groupParams(s),

@@ -5,9 +5,11 @@
 // the "Huawei Cloud" section of the platforms guide (templates/guides/platforms.md.tmpl).
 //
 // What is served: dr_protection_group (create, rename, enable/disable protection, planned
-// failover, failover, reprotect, protect/unprotect servers, remove pairs, drills, delete). Replication pairs are
-// observed (Get/List/Observe) but not managed as their own kind: on SDRS a pair is created
-// inside a group, one per disk of a protected server, so the group's server_ids drive them.
+// failover, failover, reprotect, protect/unprotect servers, remove pairs, drills, delete).
+// dr_replication_pair: the pairs SDRS keeps in its groups are observed, imported, listed and
+// renamed; on SDRS a pair is created inside a group (one per disk of a protected server, or
+// Creating a Replication Pair), so creating one, and deleting one on its own, are manual steps
+// (Capabilities.Manual), and its replication is operated through the group (V-PAIR-IN-GROUP).
 // dr_backup_replica is CBR cross-region replication (cbr.go). Drills are SDRS DR drills.
 //
 // Every SDRS mutation is an asynchronous job: Invoke returns once the job is accepted; Observe
@@ -158,12 +160,17 @@ func (p *Platform) Close() error { return nil }
 // Inventory: a real cloud has no sandbox inventory.
 func (p *Platform) Inventory() (platform.Inventory, bool) { return nil, false }
 
-// Capabilities: protection groups and backup replicas; adding a pair by itself is a console
-// step (SDRS creates pairs with protected servers).
+// Capabilities: protection groups, backup replicas, and the replication pairs SDRS keeps in
+// its groups. A pair always lives in a protection group on SDRS (Creating a Replication Pair,
+// POST /v1/{project_id}/replications, https://support.huaweicloud.com/intl/en-us/api-sdrs/sdrs_05_0601.html,
+// takes server_group_id and the production disk and creates the DR-site disk itself), while a
+// dr_replication_pair names both volumes and no group: creating one, and deleting one on its
+// own, are manual steps (V-PLATFORM at plan). Pairs are observed, imported, listed and renamed;
+// their replication is operated through the group (V-PAIR-IN-GROUP).
 func (p *Platform) Capabilities() *lifecycle.Capabilities {
 	return &lifecycle.Capabilities{
 		Platform: "huaweicloud",
-		Kinds:    []lifecycle.Kind{lifecycle.ProtectionGroup, lifecycle.BackupReplica},
+		Kinds:    []lifecycle.Kind{lifecycle.ProtectionGroup, lifecycle.ReplicationPair, lifecycle.BackupReplica},
 		// Creating a Protection Group needs the active-active domain and the production VPC.
 		// Replicating a Backup needs the destination region's project.
 		Params: map[lifecycle.Kind][]string{lifecycle.ProtectionGroup: {ParamDomainID, ParamSourceVPCID},
@@ -178,9 +185,35 @@ func (p *Platform) Capabilities() *lifecycle.Capabilities {
 				// nor a one-shot synchronisation (vendor-lifecycles §7.2: sync_once "–" for SDRS)
 				lifecycle.OpSyncOnce: "SDRS has no one-shot synchronisation: enable protection, and disable it again once the group is synchronised.",
 			},
+			lifecycle.ReplicationPair: {
+				lifecycle.OpCreate: PairCreateStep,
+				lifecycle.OpDelete: PairDeleteStep,
+			},
+		},
+		// Changing the Name of a Replication Pair (sdrs_05_0606) takes only the name.
+		Fixed: map[lifecycle.Kind]map[string]string{
+			lifecycle.ReplicationPair: {lifecycle.ParamDescription: "SDRS has no call that changes a replication pair's description " +
+				"(Changing the Name of a Replication Pair changes only the name)."},
+			lifecycle.ProtectionGroup: {lifecycle.ParamDescription: "SDRS has no call that changes a protection group's description " +
+				"(Modifying the Name of a Protection Group changes only the name)."},
 		},
 	}
 }
+
+// The manual steps that replace creating and deleting a dr_replication_pair on SDRS.
+const (
+	// PairCreateStep: SDRS creates a pair in a protection group, from the production disk
+	// (Creating a Replication Pair, sdrs_05_0601); the DR-site disk is made by SDRS.
+	PairCreateStep = "An SDRS replication pair is created in a protection group, and SDRS creates its DR-site disk: " +
+		"protect the server with dr_protection_group.server_ids — SDRS creates a pair per disk — or create it in the group " +
+		"with SDRS Creating a Replication Pair (POST /v1/{project_id}/replications with server_group_id and volume_id); then import it " +
+		"(terraform import dr_replication_pair.<name> <pair id>)."
+	// PairDeleteStep: SDRS deletes a pair only from its group, once it is detached from its
+	// protected instance (Deleting a Replication Pair, sdrs_05_0602).
+	PairDeleteStep = "An SDRS replication pair is deleted from its protection group: unprotect its server (remove it from " +
+		"dr_protection_group.server_ids), or detach it from the protected instance and delete it with SDRS Deleting a Replication Pair " +
+		"(DELETE /v1/{project_id}/replications/{replication_id}); then remove it from the configuration with a removed block or terraform state rm."
+)
 
 // Unobservable: every fact the engine reads is observed. The health of an availability zone is
 // read from ECS (Querying AZs: zoneState), server power and AZ from ECS too, a destination
@@ -196,8 +229,8 @@ func unknownFacts() map[string]bool {
 }
 
 func unsupported(k lifecycle.Kind) error {
-	return platform.Invalidf("UnsupportedKind", "the huaweicloud platform does not manage %s objects yet (it manages protection groups and backup replicas; "+
-		"SDRS creates replication pairs for protected servers' disks)", k)
+	return platform.Invalidf("UnsupportedKind", "the huaweicloud platform does not manage %s objects (it manages protection groups, the replication pairs "+
+		"SDRS keeps in them, and backup replicas)", k)
 }
 
 // ---- reads ----
@@ -859,7 +892,7 @@ func (p *Platform) Observe(ctx context.Context, kind lifecycle.Kind, id string) 
 		}
 		return g.Observed, nil
 	case lifecycle.ReplicationPair:
-		pr, err := p.GetPair(ctx, id)
+		pr, err := p.getPairAged(ctx, id, p.cfg.PollCacheTTL)
 		if err != nil {
 			return lifecycle.Observation{}, err
 		}
@@ -918,6 +951,12 @@ func (p *Platform) Invoke(ctx context.Context, kind lifecycle.Kind, id string, o
 			return err
 		}
 		return p.invokeReplica(ctx, id, op)
+	}
+	if kind == lifecycle.ReplicationPair {
+		if err := checkToken(token); err != nil {
+			return err
+		}
+		return p.invokePair(ctx, id, op, params)
 	}
 	if kind != lifecycle.ProtectionGroup {
 		return unsupported(kind)
@@ -1217,7 +1256,12 @@ func (p *Platform) waitJob(ctx context.Context, jobID string) error {
 
 // ---- replication pairs (observed) ----
 
-func (p *Platform) pairFrom(r obj) (platform.ReplicationPair, error) {
+// pairFrom maps an SDRS replication pair (Replication Pair Status; vendor-lifecycles §2.3)
+// onto the engine's pair. The pair's statuses mirror its group's (groupState), plus the
+// attach/detach/extend transitions, which leave replication as it was. volume_ids is the
+// production disk then the DR-site disk SDRS created; priority_station is the group's current
+// production site; the zones are the group's AZs (g may be nil: the group was not read).
+func (p *Platform) pairFrom(r obj, g obj) (platform.ReplicationPair, error) {
 	status := r.str("status")
 	var st lifecycle.State
 	var failed lifecycle.Op
@@ -1246,6 +1290,9 @@ func (p *Platform) pairFrom(r obj) (platform.ReplicationPair, error) {
 	out := platform.ReplicationPair{ID: r.str("id"), Name: r.str("name"), Description: r.str("description"), State: st, FailedOp: failed,
 		ActiveSite: siteOf(r.str("priority_station")), SyncProgress: r.int("progress"), LastError: r.str("failure_detail"),
 		GroupID: r.str("server_group_id"), PrimaryRegion: p.cfg.Region, SecondaryRegion: p.cfg.Region, RPOSeconds: 0}
+	if g != nil {
+		out.PrimaryZone, out.SecondaryZone = g.str("source_availability_zone"), g.str("target_availability_zone")
+	}
 	if len(vols) > 0 {
 		out.PrimaryVolumeID = strings.TrimSpace(vols[0])
 	}
@@ -1258,45 +1305,176 @@ func (p *Platform) pairFrom(r obj) (platform.ReplicationPair, error) {
 	return out, nil
 }
 
-// GetPair reads a replication pair (Querying Details of a Replication Pair).
+// GetPair reads a replication pair: from the shared read snapshot (Querying Replication Pairs,
+// GET /v1/{project_id}/replications, https://support.huaweicloud.com/intl/en-us/api-sdrs/sdrs_05_0603.html)
+// when it holds the pair, else directly (Querying Details About a Replication Pair, GET
+// /v1/{project_id}/replications/{replication_id},
+// https://support.huaweicloud.com/intl/en-us/api-sdrs/sdrs_05_0604.html; SDRS.1608 is not found).
 func (p *Platform) GetPair(ctx context.Context, id string) (platform.ReplicationPair, error) {
+	return p.getPairAged(ctx, id, p.cfg.ReadCacheTTL)
+}
+
+func (p *Platform) getPairAged(ctx context.Context, id string, maxAge time.Duration) (platform.ReplicationPair, error) {
+	snap, err := p.snapshot(maxAge)
+	if err != nil {
+		return platform.ReplicationPair{}, err
+	}
+	if snap != nil {
+		for gid, reps := range snap.reps {
+			for _, r := range reps {
+				if r.str("id") == id {
+					return p.pairFrom(r, snap.groups[gid])
+				}
+			}
+		}
+	}
 	r, err := p.getRaw("/v1/{project_id}/replications/{id}", id, "", "show replication pair "+id)
 	if err != nil {
 		return platform.ReplicationPair{}, err
 	}
-	return p.pairFrom(r.obj("replication"))
+	rep := r.obj("replication")
+	var g obj
+	if gid := rep.str("server_group_id"); gid != "" {
+		if snap != nil {
+			g = snap.groups[gid]
+		}
+		if g == nil {
+			o, err := p.getRaw("/v1/{project_id}/server-groups/{id}", gid, "", "show protection group "+gid)
+			if err != nil && !platform.IsNotFound(err) {
+				return platform.ReplicationPair{}, err
+			}
+			g = o.obj("server_group")
+		}
+	}
+	return p.pairFrom(rep, g)
 }
 
-// ListPairs lists the replication pairs (Querying Replication Pairs, paginated).
+// ListPairs lists the replication pairs of every protection group (Querying Replication Pairs,
+// sdrs_05_0603, paginated), from the shared read snapshot.
 func (p *Platform) ListPairs(ctx context.Context) ([]platform.ReplicationPair, error) {
-	rs, err := p.listAll("/v1/{project_id}/replications", "replications", "", "list replication pairs")
+	snap, err := p.snapshot(p.cfg.ReadCacheTTL)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]platform.ReplicationPair, 0, len(rs))
-	for _, r := range rs {
-		v, err := p.pairFrom(r)
+	if snap == nil { // cache off: the list, and each pair's group once (its AZs)
+		rs, err := p.listAll("/v1/{project_id}/replications", "replications", "", "list replication pairs")
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, v)
+		groups := map[string]obj{}
+		out := make([]platform.ReplicationPair, 0, len(rs))
+		for _, r := range rs {
+			gid := r.str("server_group_id")
+			if _, read := groups[gid]; gid != "" && !read {
+				o, err := p.getRaw("/v1/{project_id}/server-groups/{id}", gid, "", "show protection group "+gid)
+				if err != nil && !platform.IsNotFound(err) {
+					return nil, err
+				}
+				groups[gid] = o.obj("server_group")
+			}
+			v, err := p.pairFrom(r, groups[gid])
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	}
+	var out []platform.ReplicationPair
+	for _, gid := range append(append([]string(nil), snap.order...), "") {
+		for _, r := range snap.reps[gid] {
+			v, err := p.pairFrom(r, snap.groups[gid])
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+		}
+	}
+	if out == nil {
+		out = []platform.ReplicationPair{}
 	}
 	return out, nil
 }
 
-// CreatePair: an SDRS pair is created inside a group; not a kind of its own here.
+// CreatePair: an SDRS pair is created inside a group from the production disk, and SDRS makes
+// the DR-site disk (Creating a Replication Pair, sdrs_05_0601); a dr_replication_pair names
+// both volumes and no group, so creating one is a manual step (Capabilities.Manual): the plan
+// refuses it (V-PLATFORM) and this is never reached through the provider.
 func (p *Platform) CreatePair(ctx context.Context, spec platform.PairSpec, token string) (platform.ReplicationPair, error) {
-	return platform.ReplicationPair{}, unsupported(lifecycle.ReplicationPair)
+	return platform.ReplicationPair{}, platform.Invalidf("ManualStep", "the huaweicloud platform cannot create a replication pair through its API: %s", PairCreateStep)
 }
 
-// UpdatePair: not managed (see CreatePair).
+// UpdatePair renames a pair (Changing the Name of a Replication Pair, PUT
+// /v1/{project_id}/replications/{replication_id},
+// https://support.huaweicloud.com/intl/en-us/api-sdrs/sdrs_05_0606.html; synchronous). SDRS
+// has no call that changes a pair's description, RPO or bandwidth.
 func (p *Platform) UpdatePair(ctx context.Context, id string, spec platform.PairSpec) (platform.ReplicationPair, error) {
-	return platform.ReplicationPair{}, unsupported(lifecycle.ReplicationPair)
+	cur, err := p.GetPair(ctx, id)
+	if err != nil {
+		return platform.ReplicationPair{}, err
+	}
+	if spec.Description != cur.Description {
+		return platform.ReplicationPair{}, platform.Invalidf("", "SDRS cannot change a replication pair's description (only its name)")
+	}
+	if spec.Name != "" && spec.Name != cur.Name {
+		if err := p.renamePair(id, spec.Name); err != nil {
+			return platform.ReplicationPair{}, err
+		}
+	}
+	return p.GetPair(ctx, id)
 }
 
-// ProposedPairFacts: not managed (see CreatePair).
+func (p *Platform) renamePair(id, name string) error {
+	_, err := p.client.UpdateReplicationName(&model.UpdateReplicationNameRequest{ReplicationId: id,
+		Body: &model.UpdateReplicationNameRequestBody{Replication: &model.UpdateReplicationNameRequestParams{Name: name}}})
+	p.wrote()
+	return wrap(err, "rename replication pair "+id)
+}
+
+// invokePair runs an operation on a pair. Only update (rename) is the pair's own on SDRS:
+// replication is operated through the group (the plan refuses the others, V-PAIR-IN-GROUP),
+// and create and delete are manual steps (V-PLATFORM).
+func (p *Platform) invokePair(ctx context.Context, id string, op lifecycle.Op, params map[string]string) error {
+	if _, ok := lifecycle.Table(lifecycle.ReplicationPair).Operation(op); !ok {
+		return platform.Invalidf("", "replication pairs have no operation %q", op)
+	}
+	cur, err := p.getPairAged(ctx, id, p.cfg.PollCacheTTL) // a missing pair is NotFound whatever the operation
+	if err != nil {
+		return err
+	}
+	if step, manual := p.Capabilities().ManualStep(lifecycle.ReplicationPair, op); manual {
+		return platform.Invalidf("ManualStep", "the huaweicloud platform cannot invoke %s on a replication pair: %s", op, step)
+	}
+	if op != lifecycle.OpUpdate {
+		return platform.Invalidf("", "SDRS replication pair %s is operated through its protection group %s: %s is not a pair operation on huaweicloud (V-PAIR-IN-GROUP)", id, cur.GroupID, op)
+	}
+	if _, ok := params[lifecycle.ParamDescription]; ok && params[lifecycle.ParamDescription] != cur.Description {
+		return platform.Invalidf("", "SDRS cannot change a replication pair's description (only its name)")
+	}
+	if n := params[lifecycle.ParamName]; n != "" && n != cur.Name {
+		return p.renamePair(id, n)
+	}
+	return nil // the name is already the one asked for
+}
+
+// ProposedPairFacts: the facts of a pair the configuration would create. Creating one is a
+// manual step here (Capabilities.Manual), which the plan reports (V-PLATFORM); the facts
+// say which of the volumes exist as disks of SDRS pairs already (V-PAIR-VOLUMES).
 func (p *Platform) ProposedPairFacts(ctx context.Context, spec platform.PairSpec) (lifecycle.Facts, error) {
-	return lifecycle.Facts{}, unsupported(lifecycle.ReplicationPair)
+	f := lifecycle.Facts{Unknown: unknownFacts(), MemberCount: 1, ReplicationCapable: true,
+		ActiveRegion: p.cfg.Region, StandbyRegion: p.cfg.Region, VolumesInPair: map[string]string{}}
+	pairs, err := p.ListPairs(ctx)
+	if err != nil {
+		return lifecycle.Facts{}, err
+	}
+	for _, pr := range pairs {
+		for _, v := range []string{pr.PrimaryVolumeID, pr.SecondaryVolumeID} {
+			if v != "" && (v == spec.PrimaryVolumeID || v == spec.SecondaryVolumeID) {
+				f.VolumesInPair[v] = pr.ID
+			}
+		}
+	}
+	return f, nil
 }
 
 // ---- kinds Huawei Cloud does not have (recovery servers are Acronis objects; Capabilities.Kinds leaves them out, so the plan refuses them, V-PLATFORM) ----

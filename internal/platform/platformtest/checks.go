@@ -20,6 +20,10 @@ const (
 // ---- state mapping ----
 
 func checkPairStates(r *runner) {
+	if _, manual := r.pairCreateManual(); manual {
+		checkGroupPairStates(r)
+		return
+	}
 	w := r.world()
 	p := r.newPair(w, "pt-pair")
 	if o := must(r.p.Observe(r.ctx, pairK, p.ID))(r); o.ActiveSite != lifecycle.SiteSource {
@@ -40,13 +44,51 @@ func checkPairStates(r *runner) {
 	r.run(pairK, p.ID, lifecycle.OpDelete, nil)
 }
 
+// checkGroupPairStates is state_mapping/replication_pair on a platform that makes pairs inside
+// protection groups (Huawei SDRS: protecting a server creates a pair per disk; CreatePair is a
+// manual step): the pair the group made is observed, read and listed alike, names its group and
+// its two disks, mirrors the group's operations (enable, failover, reprotect, disable), refuses
+// replication operations invoked on itself (they are the group's), is renamed (update, its own
+// operation), and is gone once its server is unprotected.
+func checkGroupPairStates(r *runner) {
+	w := r.world()
+	p, g := r.groupPair(w, "pt-pair")
+	o := r.wantSettled(pairK, p.ID, lifecycle.Configured, "")
+	if o.ActiveSite != lifecycle.SiteSource || !o.Facts.InGroup || o.Facts.GroupID != g.ID {
+		r.t.Fatalf("a group's new pair: active site %q, in group %v (%q), want %q in %q", o.ActiveSite, o.Facts.InGroup, o.Facts.GroupID, lifecycle.SiteSource, g.ID)
+	}
+	if p.GroupID != g.ID || p.PrimaryVolumeID == "" || p.SecondaryVolumeID == "" || p.PrimaryVolumeID == p.SecondaryVolumeID {
+		r.t.Fatalf("a group's pair: group %q (want %q), volumes %q → %q", p.GroupID, g.ID, p.PrimaryVolumeID, p.SecondaryVolumeID)
+	}
+	err := r.p.Invoke(r.ctx, pairK, p.ID, lifecycle.OpStart, token(), nil)
+	r.wantClass(err, "start invoked on a group's pair", platform.ClassInvalid, platform.ClassPreconditionFailed)
+	r.wantSettled(pairK, p.ID, lifecycle.Configured, "")
+	r.run(groupK, g.ID, lifecycle.OpEnableProtection, nil)
+	r.wantSettled(pairK, p.ID, lifecycle.Replicating, "")
+	r.run(groupK, g.ID, lifecycle.OpFailover, nil)
+	if o := r.wantSettled(pairK, p.ID, lifecycle.FailedOver, ""); o.ActiveSite != lifecycle.SiteTarget {
+		r.t.Fatalf("a failed-over group's pair: active site %q, want %q", o.ActiveSite, lifecycle.SiteTarget)
+	}
+	r.run(groupK, g.ID, lifecycle.OpReprotect, nil)
+	r.wantSettled(pairK, p.ID, lifecycle.Replicating, "")
+	r.run(groupK, g.ID, lifecycle.OpDisableProtection, nil)
+	r.wantSettled(pairK, p.ID, lifecycle.Paused, "")
+	r.run(pairK, p.ID, lifecycle.OpUpdate, map[string]string{lifecycle.ParamName: "pt-renamed", lifecycle.ParamDescription: p.Description})
+	if got := must(r.p.GetPair(r.ctx, p.ID))(r); got.Name != "pt-renamed" {
+		r.t.Fatalf("a renamed pair is named %q", got.Name)
+	}
+	r.run(groupK, g.ID, lifecycle.OpRemoveServer, map[string]string{"server_id": w.server.ID})
+	r.wantGone(pairK, p.ID)
+}
+
 // checkGroupStates operates a group with one pair and one protected server. On a platform
 // that does not manage pairs as their own kind (Huawei SDRS: a pair is created inside a group,
 // one per disk of a protected server), the pair comes with the server: the server gets an
 // attached disk, and the group must show one pair once the server is protected.
 func checkGroupStates(r *runner) {
 	w := r.world()
-	pairs := r.supports(pairK)
+	_, madeInGroups := r.pairCreateManual()
+	pairs := r.supports(pairK) && !madeInGroups
 	var p platform.ReplicationPair
 	if pairs {
 		p = r.newPair(w, "pt-member")
@@ -227,7 +269,13 @@ func checkIdempotentCreate(r *runner) {
 
 func checkNotFound(r *runner) {
 	missing := map[lifecycle.Kind]string{}
-	if r.supports(pairK) { // a well-formed ID of this platform that no longer exists
+	if _, madeInGroups := r.pairCreateManual(); madeInGroups { // the pair goes with its protected server
+		w := r.world()
+		p, g := r.groupPair(w, "pt-gone")
+		r.run(groupK, g.ID, lifecycle.OpRemoveServer, map[string]string{"server_id": w.server.ID})
+		r.wantGone(pairK, p.ID)
+		missing[pairK] = p.ID
+	} else if r.supports(pairK) { // a well-formed ID of this platform that no longer exists
 		w := r.world()
 		p := r.newPair(w, "pt-gone")
 		r.run(pairK, p.ID, lifecycle.OpDelete, nil)
@@ -290,8 +338,8 @@ func checkRetryable(r *runner) {
 		r.t.Skip("the fixture cannot inject throttling (TransientFaults)")
 	}
 	var p platform.ReplicationPair
-	var g platform.ProtectionGroup // a platform without pairs retries a group's delete instead
-	if r.supports(pairK) {
+	var g platform.ProtectionGroup // a platform without pairs it creates retries a group's delete instead
+	if _, madeInGroups := r.pairCreateManual(); r.supports(pairK) && !madeInGroups {
 		p = r.newPair(r.world(), "pt-retry")
 	} else if r.supports(groupK) {
 		w := r.world()

@@ -167,7 +167,13 @@ func checkUnknownFacts(r *runner) {
 			id   string
 		}{k, id})
 	}
-	if r.supports(pairK) {
+	if _, madeInGroups := r.pairCreateManual(); madeInGroups {
+		p, g := r.groupPair(w, "pt-unknown")
+		add(pairK, p.ID)
+		add(groupK, g.ID)
+		r.onlyDeclared("ProposedPairFacts", must(r.p.ProposedPairFacts(r.ctx, r.pairSpec(w, "pt-unknown-2")))(r), declared)
+		r.onlyDeclared("MemberFacts", must(r.p.MemberFacts(r.ctx, g.ID, map[string]string{lifecycle.ParamPairID: p.ID}))(r), declared)
+	} else if r.supports(pairK) {
 		p := r.newPair(w, "pt-unknown")
 		add(pairK, p.ID)
 		pf := must(r.p.ProposedPairFacts(r.ctx, r.pairSpec(w, "pt-unknown-2")))(r)

@@ -45,6 +45,27 @@ func (r *runner) newPair(w world, name string) platform.ReplicationPair {
 	return must(r.p.GetPair(r.ctx, p.ID))(r)
 }
 
+// groupPair makes a pair the way a platform that creates pairs inside protection groups does
+// (Huawei SDRS: protecting a server creates a pair per disk of it): a disk attached to the
+// world's server, a group, the server protected. It returns the group's one pair and the group.
+func (r *runner) groupPair(w world, name string) (platform.ReplicationPair, platform.ProtectionGroup) {
+	r.t.Helper()
+	v := must(r.fx.PutVolume(r.ctx, platform.Volume{SiteID: w.src.ID, SizeGB: 10}))(r)
+	must(r.fx.AttachVolume(r.ctx, v.ID, w.server.ID))(r)
+	g := must(r.p.CreateGroup(r.ctx, r.groupSpec(name, w), token()))(r)
+	r.wantSettled(lifecycle.ProtectionGroup, g.ID, lifecycle.Configured, "")
+	r.run(lifecycle.ProtectionGroup, g.ID, lifecycle.OpAddServer, map[string]string{"server_id": w.server.ID})
+	gr := r.wantMembers(g.ID)
+	if len(gr.PairIDs) != 1 {
+		r.t.Fatalf("a group protecting a server with one disk has pairs %v", gr.PairIDs)
+	}
+	p := must(r.p.GetPair(r.ctx, gr.PairIDs[0]))(r)
+	if p.PrimaryVolumeID != v.ID {
+		r.t.Fatalf("the group's pair replicates %q, want the server's disk %q", p.PrimaryVolumeID, v.ID)
+	}
+	return p, gr
+}
+
 // ---- time ----
 
 // pause lets a little time pass between polls: simulated time with Advance, wall time
