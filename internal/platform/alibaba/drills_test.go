@@ -118,7 +118,8 @@ func TestGroupDrillCalls(t *testing.T) {
 
 	row, _ := lifecycle.Table(lifecycle.ProtectionGroup).Operation(lifecycle.OpStartDrill)
 	params := map[string]string{lifecycle.ParamRegion: row.RegionFor(o)} // as the executor passes it
-	for range 2 {                                                        // a retry repeats the call with the same token: the platform's replay, no error
+	// a retry repeats the call with the same token: the platform's replay, no error
+	for range 2 {
 		if err := d.Invoke(ctx, lifecycle.ProtectionGroup, g.ID, lifecycle.OpStartDrill, "d1", params); err != nil {
 			t.Fatal(err)
 		}
