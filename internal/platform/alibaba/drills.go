@@ -198,7 +198,17 @@ func (d *Driver) invokeDrill(ctx context.Context, x ebs.ReplicaGroup, op lifecyc
 		var resp struct {
 			DrillId string `json:"DrillId"`
 		}
-		return d.callAPI(ctx, "StartReplicaGroupDrill", region, map[string]string{"RegionId": region, "GroupId": x.ReplicaGroupId, "ClientToken": tok}, &resp)
+		err := d.callAPI(ctx, "StartReplicaGroupDrill", region, map[string]string{"RegionId": region, "GroupId": x.ReplicaGroupId,
+			"ClientToken": d.drillToken(tok)}, &resp)
+		if err == nil && tok != "" {
+			d.mu.Lock()
+			if d.drillStartTok == nil {
+				d.drillStartTok = map[string]string{}
+			}
+			d.drillStartTok[x.ReplicaGroupId] = tok
+			d.mu.Unlock()
+		}
+		return err
 	}
 	ds, err := d.describeGroupDrills(ctx, region, x.ReplicaGroupId)
 	if err != nil {
@@ -211,7 +221,48 @@ func (d *Driver) invokeDrill(ctx context.Context, x ebs.ReplicaGroup, op lifecyc
 		if err := d.callAPI(ctx, "ClearReplicaGroupDrill", region, map[string]string{"RegionId": region, "GroupId": x.ReplicaGroupId, "DrillId": dr.DrillId}, nil); err != nil {
 			return err
 		}
+		d.spentDrillToken(x.ReplicaGroupId)
 	}
 	// no drill listed: cleared already (a retried stop_drill after its call went through)
 	return nil
+}
+
+// drillToken is the ClientToken of StartReplicaGroupDrill: the engine's token, this process's
+// nonce and how often a drill started with that token was cleared by this process. The
+// engine's token derives from the plan-time version, which the EBS record cannot tell apart
+// before and after a drill cycle (a cleared drill is gone from DescribeReplicaGroupDrills and
+// the group's record is unchanged until the next recovery point, up to the 15-minute RPO
+// later): a second drill planned from that version carries the first one's token, and the
+// platform would answer with the first, cleared drill instead of starting one. Every retry of
+// one start keeps its ClientToken (the executor retries in its process, and nothing is cleared
+// in between); a new process plans again from what it observes — a drill a lost response
+// started is listed, so the engine does not start another. At most 43+1+8+digits ASCII
+// characters, under the API's 64.
+func (d *Driver) drillToken(tok string) string {
+	if tok == "" {
+		return ""
+	}
+	d.mu.Lock()
+	gen := d.drillGen[tok]
+	d.mu.Unlock()
+	if gen == 0 {
+		return tok + "-" + d.drillNonce
+	}
+	return tok + "-" + d.drillNonce + strconv.Itoa(gen)
+}
+
+// spentDrillToken records that the group's drill was cleared: a start with the same engine
+// token is a new drill.
+func (d *Driver) spentDrillToken(groupID string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	tok, ok := d.drillStartTok[groupID]
+	if !ok {
+		return
+	}
+	delete(d.drillStartTok, groupID)
+	if d.drillGen == nil {
+		d.drillGen = map[string]int{}
+	}
+	d.drillGen[tok]++
 }

@@ -129,8 +129,9 @@ func TestGroupDrillCalls(t *testing.T) {
 		t.Fatalf("start calls %+v", starts)
 	}
 	for _, c := range starts[1:] {
-		if c.Region != "cn-beijing" || c.Group != g.ID || c.Token != "d1" || c.Version != "2021-07-30" || c.SigMethod != "HMAC-SHA1" {
-			t.Fatalf("start call %+v: want cn-beijing, %s, ClientToken d1, version 2021-07-30, HMAC-SHA1", c, g.ID)
+		if c.Region != "cn-beijing" || c.Group != g.ID || !strings.HasPrefix(c.Token, "d1-") || c.Token != starts[1].Token ||
+			c.Version != "2021-07-30" || c.SigMethod != "HMAC-SHA1" {
+			t.Fatalf("start call %+v: want cn-beijing, %s, the same ClientToken d1-<nonce>, version 2021-07-30, HMAC-SHA1", c, g.ID)
 		}
 	}
 	o = observe(g.ID)
@@ -182,10 +183,17 @@ func TestGroupDrillCalls(t *testing.T) {
 		t.Fatalf("a second stop sent Clear: %+v", c)
 	}
 	// a new drill (started later: the emulator's DrillId derives from the start time) gets a
-	// new DrillId
+	// new DrillId; planned from the same version, it has the same engine token as the first,
+	// but the first drill was cleared: a new ClientToken, so a new drill, not the replay
 	emu.Advance(time.Minute)
-	if err := d.Invoke(ctx, lifecycle.ProtectionGroup, g.ID, lifecycle.OpStartDrill, "d3", params); err != nil {
+	if err := d.Invoke(ctx, lifecycle.ProtectionGroup, g.ID, lifecycle.OpStartDrill, "d1", params); err != nil {
 		t.Fatal(err)
+	}
+	if s := of("StartReplicaGroupDrill"); s[len(s)-1].Token == starts[1].Token || !strings.HasPrefix(s[len(s)-1].Token, "d1-") {
+		t.Fatalf("the second drill's ClientToken %q (the first's %q)", s[len(s)-1].Token, starts[1].Token)
+	}
+	if !observe(g.ID).Facts.DrillActive {
+		t.Fatal("no drill after the second start with the first one's engine token")
 	}
 	emu.Advance(time.Minute)
 	if err := d.Invoke(ctx, lifecycle.ProtectionGroup, g.ID, lifecycle.OpStopDrill, "s2", nil); err != nil {
@@ -193,6 +201,18 @@ func TestGroupDrillCalls(t *testing.T) {
 	}
 	if c := of("ClearReplicaGroupDrill"); len(c) != 2 || c[1].Drill == c[0].Drill {
 		t.Fatalf("second drill's clear %+v", c)
+	}
+	// and in a new process (another Terraform run) as well
+	d3, err := alibaba.New(alibaba.Config{AccessKeyID: alibabaemu.TestAccessKeyID, AccessKeySecret: alibabaemu.TestAccessKeySecret,
+		Region: "cn-shanghai", EBSEndpoint: hs.URL, ReadCacheTTL: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d3.Invoke(ctx, lifecycle.ProtectionGroup, g.ID, lifecycle.OpStartDrill, "d1", params); err != nil {
+		t.Fatal(err)
+	}
+	if o, err := d3.Observe(ctx, lifecycle.ProtectionGroup, g.ID); err != nil || !o.Facts.DrillActive {
+		t.Fatalf("a drill started again with an earlier engine token: drill %v, %v", o.Facts.DrillActive, err)
 	}
 }
 

@@ -33,6 +33,8 @@ package alibaba
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"hash/fnv"
 	"net/url"
@@ -86,6 +88,13 @@ type Driver struct {
 	loc  map[string]string          // pair/group/disk ID → a region it is visible in
 	oapi map[string]*openapi.Client // darabonba clients (drills.go) by endpoint, guarded by mu
 
+	// StartReplicaGroupDrill client tokens (drills.go): this process's suffix, the token each
+	// group's drill was last started with, and how often a drill started with a token was
+	// cleared since (all guarded by mu)
+	drillNonce    string
+	drillStartTok map[string]string
+	drillGen      map[string]int
+
 	updMu sync.Mutex // serializes fingerprint-checked updates (see the package doc)
 
 	// sdkMu serializes DoAction: the SDK's Client (v1.63.107) writes shared fields on every call
@@ -137,7 +146,9 @@ func New(cfg Config) (*Driver, error) {
 	if err != nil {
 		return nil, platform.Invalidf("", "ECS client: %v", err)
 	}
-	return &Driver{cfg: cfg, ebs: eb, ecs: ec, loc: map[string]string{}}, nil
+	var nonce [4]byte
+	_, _ = rand.Read(nonce[:])
+	return &Driver{cfg: cfg, ebs: eb, ecs: ec, loc: map[string]string{}, drillNonce: hex.EncodeToString(nonce[:])}, nil
 }
 
 // splitEndpoint parses an endpoint override into the SDK's scheme and domain.
