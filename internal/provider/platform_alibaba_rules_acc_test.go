@@ -332,7 +332,8 @@ func TestAccAlibaba_refusedAtPlan(t *testing.T) {
 // lists first, so only a pair added out of band could reach it, and setting that up needs an
 // apply these fake-clock worlds cannot finish; V-GRP-REPROT and the server parts of
 // V-GRP-MEMBERS — replica groups hold no servers (V-PLATFORM, TestAccAlibaba_group); V-DRILL —
-// drills are manual steps on this driver.
+// a drill needs an apply to protect the group first: TestAccAlibaba_groupDrill and
+// TestActionInvoke_alibabaGroupDrill.
 func TestAccAlibaba_groupRefusedAtPlan(t *testing.T) {
 	cases := []struct {
 		name  string

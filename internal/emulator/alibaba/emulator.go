@@ -295,6 +295,9 @@ var actions = map[string]handler{
 	"DescribeDiskReplicaGroups":       (*Emulator).describeGroups,
 	"AddDiskReplicaPair":              membership(lifecycle.OpAddMember),
 	"RemoveDiskReplicaPair":           membership(lifecycle.OpRemoveMember),
+	"StartReplicaGroupDrill":          (*Emulator).startGroupDrill, // drills.go
+	"ClearReplicaGroupDrill":          (*Emulator).clearGroupDrill,
+	"DescribeReplicaGroupDrills":      (*Emulator).describeGroupDrills,
 }
 
 func required(p map[string]string, names ...string) error {

@@ -28,8 +28,8 @@ func newDriver(t *testing.T, opts sandbox.Options, cacheTTL time.Duration) (*ali
 }
 
 // TestConformance runs the platform conformance suite against the driver over the emulator.
-// What the EBS API cannot do is declared: no cancel (Cancels false), zone health and drills
-// are not observable, and the fixture offers no OperationFaults (a failed start has no EBS
+// What the EBS API cannot do is declared: no cancel (Cancels false), zone health and the
+// next one-shot sync are not observable (drills are: DescribeReplicaGroupDrills), and the fixture offers no OperationFaults (a failed start has no EBS
 // status). Its quotas (Backdoor.SetQuota) answer OperationDenied.QuotaExceed.
 //
 // It runs twice: on the fake clock the suite advances, with the shared read snapshot off; and
@@ -37,7 +37,7 @@ func newDriver(t *testing.T, opts sandbox.Options, cacheTTL time.Duration) (*ali
 // driver (reads of its own writes, polling through the snapshot).
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	unobservable := []string{lifecycle.FactSiteHealth, lifecycle.FactDrill, lifecycle.FactSyncOnce}
+	unobservable := []string{lifecycle.FactSiteHealth, lifecycle.FactSyncOnce}
 	kinds := []lifecycle.Kind{lifecycle.ReplicationPair, lifecycle.ProtectionGroup}
 	t.Run("fake_clock", func(t *testing.T) {
 		t.Parallel()

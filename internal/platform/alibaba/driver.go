@@ -33,6 +33,8 @@ package alibaba
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"hash/fnv"
 	"net/url"
@@ -43,6 +45,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
@@ -81,8 +84,16 @@ type Driver struct {
 	ebs *ebs.Client
 	ecs *ecs.Client
 
-	mu  sync.Mutex
-	loc map[string]string // pair/group/disk ID → a region it is visible in
+	mu   sync.Mutex
+	loc  map[string]string          // pair/group/disk ID → a region it is visible in
+	oapi map[string]*openapi.Client // darabonba clients (drills.go) by endpoint, guarded by mu
+
+	// StartReplicaGroupDrill client tokens (drills.go): this process's suffix, the token each
+	// group's drill was last started with, and how often a drill started with a token was
+	// cleared since (all guarded by mu)
+	drillNonce    string
+	drillStartTok map[string]string
+	drillGen      map[string]int
 
 	updMu sync.Mutex // serializes fingerprint-checked updates (see the package doc)
 
@@ -135,7 +146,9 @@ func New(cfg Config) (*Driver, error) {
 	if err != nil {
 		return nil, platform.Invalidf("", "ECS client: %v", err)
 	}
-	return &Driver{cfg: cfg, ebs: eb, ecs: ec, loc: map[string]string{}}, nil
+	var nonce [4]byte
+	_, _ = rand.Read(nonce[:])
+	return &Driver{cfg: cfg, ebs: eb, ecs: ec, loc: map[string]string{}, drillNonce: hex.EncodeToString(nonce[:])}, nil
 }
 
 // splitEndpoint parses an endpoint override into the SDK's scheme and domain.
@@ -165,8 +178,9 @@ func (d *Driver) Inventory() (platform.Inventory, bool) { return nil, false }
 // MaxPairsPerGroup is the most replication pairs one replica group holds (AddDiskReplicaPair).
 const MaxPairsPerGroup = 17
 
-// Capabilities: replica pairs and groups. Operations the EBS API (as the SDK v1.63.107 offers
-// it) cannot invoke are manual steps.
+// Capabilities: replica pairs and groups. Operations the EBS API cannot invoke are manual
+// steps. Group drills (start_drill/stop_drill) are invoked through darabonba-openapi
+// (drills.go), as the SDK v1.63.107 lacks them.
 func (d *Driver) Capabilities() *lifecycle.Capabilities {
 	return &lifecycle.Capabilities{
 		Platform: "alibaba",
@@ -196,8 +210,6 @@ func (d *Driver) Capabilities() *lifecycle.Capabilities {
 				lifecycle.OpPlannedFailover: "EBS has no planned-failover call for a replica group. To move production without loss: stop the applications writing to the group's primary disks (stop their ECS instances or detach the disks), wait until the group's last recovery point is later than that, then set allow_data_loss = true — the failover keeps exactly what the last recovery point holds, which is then everything — and the provider fails the group over in the DR region, reprotects and restarts it.",
 				lifecycle.OpAddServer:       "Alibaba Cloud replica groups hold disk replica pairs only, not servers: protect the servers' disks with pairs in the group.",
 				lifecycle.OpRemoveServer:    "Alibaba Cloud replica groups hold disk replica pairs only, not servers.",
-				lifecycle.OpStartDrill:      "Start the drill with StartReplicaGroupDrill in the EBS console or CLI (the driver's SDK has no drill operations).",
-				lifecycle.OpStopDrill:       "Clear the drill with ClearReplicaGroupDrill in the EBS console or CLI.",
 			},
 		},
 	}
@@ -213,9 +225,15 @@ const readAttempts = 3
 
 // call sends one RPC request in region and classifies its error. service is "ebs" or "ecs".
 func (d *Driver) call(ctx context.Context, service, action, region string, req requests.AcsRequest, resp responses.AcsResponse) error {
+	return retryRead(ctx, action, func() error { return d.call1(ctx, service, action, region, req, resp) })
+}
+
+// retryRead runs one call, and again (readAttempts in all, backing off) when it is a read
+// (Describe*) that failed with a retryable error.
+func retryRead(ctx context.Context, action string, call1 func() error) error {
 	delay := 50 * time.Millisecond
 	for attempt := 1; ; attempt++ {
-		err := d.call1(ctx, service, action, region, req, resp)
+		err := call1()
 		if err == nil || !strings.HasPrefix(action, "Describe") || !platform.IsRetryable(err) || attempt >= readAttempts {
 			return err
 		}
@@ -232,14 +250,7 @@ func (d *Driver) call1(ctx context.Context, service, action, region string, req 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	override := d.cfg.EBSEndpoint
-	if service == "ecs" {
-		override = d.cfg.ECSEndpoint
-	}
-	scheme, host, _ := splitEndpoint(override)
-	if host == "" {
-		scheme, host = "HTTPS", service+"."+region+".aliyuncs.com"
-	}
+	scheme, host := d.endpoint(service, region)
 	type endpointSetter interface {
 		SetDomain(string)
 		SetScheme(string)
@@ -265,6 +276,20 @@ func (d *Driver) call1(ctx context.Context, service, action, region string, req 
 		return d.ebs.DoAction(req, resp)
 	}()
 	return convert(action, err)
+}
+
+// endpoint is where a call in region goes: the configured override, else the regional
+// endpoint <service>.<region>.aliyuncs.com over HTTPS (never the Location service).
+func (d *Driver) endpoint(service, region string) (scheme, host string) {
+	override := d.cfg.EBSEndpoint
+	if service == "ecs" {
+		override = d.cfg.ECSEndpoint
+	}
+	scheme, host, _ = splitEndpoint(override)
+	if host == "" {
+		scheme, host = "HTTPS", service+"."+region+".aliyuncs.com"
+	}
+	return scheme, host
 }
 
 func (d *Driver) remember(id, region string) {

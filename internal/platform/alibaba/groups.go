@@ -66,7 +66,8 @@ func (d *Driver) findGroup(ctx context.Context, id string) (ebs.ReplicaGroup, er
 
 // groupOf converts an EBS replica group: Primary*/Standby* are the sides as created,
 // SourceRegionId/SourceZoneId the side replicating from now (the active one).
-func (d *Driver) groupOf(x ebs.ReplicaGroup, rs regionSet) platform.ProtectionGroup {
+// drill is what DescribeReplicaGroupDrills told of the group's drills (drills.go).
+func (d *Driver) groupOf(x ebs.ReplicaGroup, rs regionSet, drill drillView) platform.ProtectionGroup {
 	active := lifecycle.SiteSource
 	if x.PrimaryRegion != "" && (x.SourceRegionId != x.PrimaryRegion || (x.PrimaryZone != "" && x.SourceZoneId != x.PrimaryZone)) {
 		active = lifecycle.SiteTarget
@@ -86,8 +87,11 @@ func (d *Driver) groupOf(x ebs.ReplicaGroup, rs regionSet) platform.ProtectionGr
 		State: state, FailedOp: failed, ActiveSite: active, FirstSyncDone: x.LastRecoverPoint > 0,
 		LastRecoveryPoint: unix(x.LastRecoverPoint), LastError: lastErr,
 		ProtectionEnabled: state == lifecycle.Starting || state == lifecycle.Replicating,
+		// the drill is part of the version: two start_drill runs separated by a stop_drill
+		// get different client tokens
 		Version: observedVersion(x.Status, x.LastRecoverPoint, x.GroupName, x.Description, x.RPO, x.SourceRegionId, x.SourceZoneId,
-			fmt.Sprint(x.PairIds)),
+			fmt.Sprint(x.PairIds), drill.id, drill.status),
+		DrillActive: drill.active,
 	}
 	if state == lifecycle.Replicating {
 		g.SyncProgress = 100
@@ -101,10 +105,14 @@ func (d *Driver) groupOf(x ebs.ReplicaGroup, rs regionSet) platform.ProtectionGr
 			ReplicationCapable: rs.capable(x.SourceRegionId) && rs.capable(x.DestinationRegionId),
 			ActiveRegion:       x.SourceRegionId, StandbyRegion: x.DestinationRegionId,
 			ActiveServersStopped: true, StandbyServersStopped: true, // no servers in a replica group
-			// zone health is not reported; drills are not readable through the SDK v1.63.107
-			// nor when the next one-shot sync is allowed (ManualSyncLimit)
-			Unknown: map[string]bool{lifecycle.FactSiteHealth: true, lifecycle.FactDrill: true, lifecycle.FactSyncOnce: true},
+			DrillActive: drill.active, // DescribeReplicaGroupDrills
+			// zone health is not reported, nor when the next one-shot sync is allowed
+			// (ManualSyncLimit)
+			Unknown: map[string]bool{lifecycle.FactSiteHealth: true, lifecycle.FactSyncOnce: true},
 		},
+	}
+	if !drill.known {
+		g.Observed.Facts.Unknown[lifecycle.FactDrill] = true
 	}
 	return g
 }
@@ -127,7 +135,11 @@ func (d *Driver) getGroup(ctx context.Context, id string, fresh bool) (platform.
 				if x.Status == "deleted" {
 					return platform.ProtectionGroup{}, platform.NotFoundf("replica group %s is deleted", id)
 				}
-				return d.groupOf(x, snap.rs), nil
+				dv, err := d.snapDrills(ctx, snap, x)
+				if err != nil {
+					return platform.ProtectionGroup{}, err
+				}
+				return d.groupOf(x, snap.rs, dv), nil
 			}
 		}
 	}
@@ -139,7 +151,11 @@ func (d *Driver) getGroup(ctx context.Context, id string, fresh bool) (platform.
 	if err != nil {
 		return platform.ProtectionGroup{}, err
 	}
-	return d.groupOf(x, rs), nil
+	dv, err := d.groupDrills(ctx, x)
+	if err != nil {
+		return platform.ProtectionGroup{}, err
+	}
+	return d.groupOf(x, rs, dv), nil
 }
 
 // ListGroups lists the replica groups of every replication-capable region, from the read
@@ -152,7 +168,11 @@ func (d *Driver) ListGroups(ctx context.Context) ([]platform.ProtectionGroup, er
 	out := make([]platform.ProtectionGroup, 0, len(snap.grpOrder))
 	for _, id := range snap.grpOrder {
 		if x := snap.groups[id]; x.Status != "deleted" {
-			out = append(out, d.groupOf(x, snap.rs))
+			dv, err := d.snapDrills(ctx, snap, x)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, d.groupOf(x, snap.rs, dv))
 		}
 	}
 	return out, nil
@@ -264,6 +284,8 @@ func (d *Driver) invokeGroup(ctx context.Context, id string, op lifecycle.Op, to
 		r.ReplicaGroupId, r.ClientToken, r.RegionId = id, tok, standby
 		r.QueryParams["ReverseReplicate"] = "false"
 		req, action, region = r, "ReprotectDiskReplicaGroup", standby
+	case lifecycle.OpStartDrill, lifecycle.OpStopDrill: // Start/ClearReplicaGroupDrill (drills.go)
+		return d.invokeDrill(ctx, cur, op, tok, params)
 	case lifecycle.OpDelete: // DeleteDiskReplicaGroup: the group must have no pairs (OperationDenied.GroupHasPair)
 		r := ebs.CreateDeleteDiskReplicaGroupRequest()
 		r.ReplicaGroupId, r.ClientToken, r.RegionId = id, tok, source

@@ -105,6 +105,7 @@ func classOf(code string, status int) platform.Class {
 		"OperationDenied.GroupTotalDiskCapacityLimit", "QuotaExceed":
 		return platform.ClassQuota
 	case "IdempotentParameterMismatch", "OperationDenied.OperateNotAllowedForPrimary", "OperationDenied.OperateNotAllowedForStandby",
+		"OperationDenied.StartDrillShouldOnDestRegion",
 		"Forbidden", "Forbidden.Action", "Forbidden.RAM", "InvalidAccessKeyId.NotFound", "InvalidAccessKeyId.Inactive",
 		"SignatureDoesNotMatch", "IncompleteSignature", "InvalidSecurityToken.Expired", "InvalidSecurityToken.Malformed",
 		"InvalidSecurityToken.MismatchWithAccessKey", "InvalidTimeStamp.Expired", "SignatureNonceUsed", "InvalidVersion",
@@ -148,30 +149,70 @@ func convert(action string, err error) error {
 	}
 	var se *sdkerrors.ServerError
 	if errors.As(err, &se) {
-		code, status := se.ErrorCode(), se.HttpStatus()
-		msg := se.Message()
-		if code == "" { // not the JSON error envelope
-			msg = fmt.Sprintf("unexpected HTTP %d response: %.200q", status, msg)
-		}
-		class := classOf(code, status)
-		if code == "" {
-			code = fmt.Sprintf("HTTP%d", status)
-		}
-		e := &platform.Error{Class: class, Code: code, Message: fmt.Sprintf("%s: %s (RequestId %s)", action, msg, se.RequestId())}
-		switch code {
-		case "OperationDenied.OperateNotAllowedForPrimary", "OperationDenied.OperateNotAllowedForStandby":
-			e.Rule = "R001-3"
-		case "OperationDenied.ManualSyncLimit":
-			// StartDiskReplicaPair/Group with OneShot=true too soon after the last one: the
-			// platform's rate limit (V-SYNC-ONCE), a precondition failure, never retried
-			e.Rule = "V-SYNC-ONCE"
-		case "OperationDenied.PairsExceedInGroup":
-			// AddDiskReplicaPair: the group already holds 17 pairs — the engine's member limit
-			// (V-GRP-MEMBERS, Capabilities.MemberLimit), a precondition, as in the sandbox
-			e.Rule = "V-GRP-MEMBERS"
-		}
-		return e
+		return envelopeErr(action, se.ErrorCode(), se.HttpStatus(), se.Message(), se.RequestId())
 	}
+	// darabonba-openapi (drills.go): ClientError (4xx), ServerError (5xx), ThrottlingError,
+	// each carrying the envelope's Code
+	var de interface {
+		GetCode() *string
+		GetStatusCode() *int
+		GetMessage() *string
+		GetRequestId() *string
+	}
+	if errors.As(err, &de) {
+		return envelopeErr(action, deref(de.GetCode()), derefInt(de.GetStatusCode()), deref(de.GetMessage()), deref(de.GetRequestId()))
+	}
+	return convertTransport(action, err)
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func derefInt(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+// envelopeErr classifies the vendor's error envelope (Code, HTTP status, Message, RequestId).
+func envelopeErr(action, code string, status int, msg, requestID string) error {
+	if code == "" { // not the JSON error envelope
+		msg = fmt.Sprintf("unexpected HTTP %d response: %.200q", status, msg)
+	}
+	class := classOf(code, status)
+	if code == "" {
+		code = fmt.Sprintf("HTTP%d", status)
+	}
+	e := &platform.Error{Class: class, Code: code, Message: fmt.Sprintf("%s: %s (RequestId %s)", action, msg, requestID)}
+	switch code {
+	case "OperationDenied.OperateNotAllowedForPrimary", "OperationDenied.OperateNotAllowedForStandby":
+		e.Rule = "R001-3"
+	case "OperationDenied.StartDrillShouldOnDestRegion":
+		// StartReplicaGroupDrill in another region than the group's secondary site
+		e.Rule = "R001-3"
+	case "OperationDenied.RecoverPointNotFound":
+		// StartReplicaGroupDrill before the group has a recovery point: the engine's
+		// first-sync precondition of start_drill
+		e.Rule = "V-FIRST-SYNC"
+	case "OperationDenied.ManualSyncLimit":
+		// StartDiskReplicaPair/Group with OneShot=true too soon after the last one: the
+		// platform's rate limit (V-SYNC-ONCE), a precondition failure, never retried
+		e.Rule = "V-SYNC-ONCE"
+	case "OperationDenied.PairsExceedInGroup":
+		// AddDiskReplicaPair: the group already holds 17 pairs — the engine's member limit
+		// (V-GRP-MEMBERS, Capabilities.MemberLimit), a precondition, as in the sandbox
+		e.Rule = "V-GRP-MEMBERS"
+	}
+	return e
+}
+
+// convertTransport classifies an error that carries no vendor envelope.
+func convertTransport(action string, err error) error {
 	var ce *sdkerrors.ClientError
 	if errors.As(err, &ce) {
 		switch ce.ErrorCode() {

@@ -2,6 +2,7 @@ package alibaba
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
@@ -58,6 +59,31 @@ type readSnapshot struct {
 	groups    map[string]ebs.ReplicaGroup
 	grpOrder  []string
 	disks     map[string]disk
+
+	drillMu sync.Mutex
+	drills  map[string]drillView // group ID → its drills, read on the group's first read (drills.go)
+}
+
+// snapDrills returns a group's drills as the snapshot knows them, reading them
+// (DescribeReplicaGroupDrills) on the group's first read from this snapshot.
+func (d *Driver) snapDrills(ctx context.Context, s *readSnapshot, x ebs.ReplicaGroup) (drillView, error) {
+	s.drillMu.Lock()
+	v, ok := s.drills[x.ReplicaGroupId]
+	s.drillMu.Unlock()
+	if ok {
+		return v, nil
+	}
+	v, err := d.groupDrills(ctx, x)
+	if err != nil {
+		return v, err
+	}
+	s.drillMu.Lock()
+	if s.drills == nil {
+		s.drills = map[string]drillView{}
+	}
+	s.drills[x.ReplicaGroupId] = v
+	s.drillMu.Unlock()
+	return v, nil
 }
 
 // wrote invalidates the read snapshot after a write and starts a write phase.
