@@ -207,7 +207,9 @@ func TestAccPlannedOperations_warningsOnlyForAttention(t *testing.T) {
 	const pairs = 12
 	config := func(prodHealthy bool, pairAttrs string) string {
 		var b strings.Builder
-		b.WriteString("terraform {\n  required_providers {\n    dr = { source = \"dr-provider/dr\" }\n  }\n}\n")
+		// fully qualified: OpenTofu reads "dr-provider/dr" as registry.opentofu.org/dr-provider/dr,
+		// which is not the reattached provider's address (adoptAddr)
+		b.WriteString("terraform {\n  required_providers {\n    dr = { source = \"registry.terraform.io/dr-provider/dr\" }\n  }\n}\n")
 		b.WriteString(strings.TrimPrefix(testAccProvider(db), "\n"))
 		fmt.Fprintf(&b, `
 resource "dr_sandbox_site" "prod" {
