@@ -77,9 +77,9 @@ func (l ParamLimit) Problem(value string) string {
 	n := utf8.RuneCountInString(value)
 	switch {
 	case l.MinChars > 0 && n < l.MinChars:
-		return fmt.Sprintf("has %d characters, at least %d are needed", n, l.MinChars)
+		return fmt.Sprintf("has %s, at least %d are needed", chars(n), l.MinChars)
 	case l.MaxChars > 0 && n > l.MaxChars:
-		return fmt.Sprintf("has %d characters, at most %d are allowed", n, l.MaxChars)
+		return fmt.Sprintf("has %s, at most %d are allowed", chars(n), l.MaxChars)
 	case l.MaxBytes > 0 && len(value) > l.MaxBytes:
 		return fmt.Sprintf("has %d bytes, at most %d are allowed", len(value), l.MaxBytes)
 	}
@@ -99,6 +99,13 @@ func (l ParamLimit) Problem(value string) string {
 		}
 	}
 	return ""
+}
+
+func chars(n int) string {
+	if n == 1 {
+		return "1 character"
+	}
+	return fmt.Sprintf("%d characters", n)
 }
 
 // CheckParamValues refuses a create or update of o whose parameter values break the

@@ -32,7 +32,7 @@ func TestRule_V_PARAMS_limits(t *testing.T) {
 		{OpUpdate, map[string]string{ParamName: "a-b"}, ParamName, `contains '-'; only letters and digits are allowed`},
 		{OpCreate, map[string]string{ParamName: ""}, ParamName, "has 0 characters, at least 1"},
 		{OpCreate, map[string]string{ParamName: "a", ParamDescription: ""}, "", ""}, // an empty optional value is not sent
-		{OpCreate, map[string]string{ParamName: "a", ParamDescription: "x"}, ParamDescription, "has 1 characters, at least 2"},
+		{OpCreate, map[string]string{ParamName: "a", ParamDescription: "x"}, ParamDescription, "has 1 character, at least 2"},
 		{OpUpdate, map[string]string{ParamDescription: "123456789"}, ParamDescription, "at most 8"},
 		{OpUpdate, map[string]string{ParamDescription: "http://x"}, ParamDescription, `starts with "http://"`},
 	}
