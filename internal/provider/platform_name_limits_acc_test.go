@@ -17,7 +17,8 @@ import (
 // CLI against the emulator, a 65-byte name is refused by `terraform plan` at `name`, and a
 // 65-byte description at `description` (V-PARAMS, citing the page) — before, the plan passed
 // and the apply failed with SDRS.0202. Nothing is created. A 64-byte name is planned and
-// applied; a rename to 65 bytes is refused at plan too, and the group keeps its name.
+// applied; a rename to 65 bytes is refused at plan too, and the group keeps its name. A name
+// known only at apply is refused there, before the platform call.
 func TestAccHuaweiCloud_groupNameLimitsRefusedAtPlan(t *testing.T) {
 	w := newHWGroupWorld(t)
 	app := "dr_protection_group.app"
@@ -53,6 +54,30 @@ func TestAccHuaweiCloud_groupNameLimitsRefusedAtPlan(t *testing.T) {
 				ExpectError: regexp.MustCompile(`(?s)V-PARAMS: dr_protection_group update refused.*\d+:\s+name\s+=\s+"a{65}".*refuses\s+the\s+name.*has\s+65\s+bytes`),
 			},
 			{Config: named(ok, ""), PlanOnly: true}, // the refused rename changed nothing
+			{
+				// a second group whose name is known only at apply (from the first group's id):
+				// checked there, before Creating a Protection Group; the group is not made
+				Config: named(ok, "") + `
+resource "dr_protection_group" "late" {
+  name          = format("%s%s", substr(dr_protection_group.app.id, 0, 0), "` + long + `")
+  source_region = "cn-north-4"
+  source_zone   = "cn-north-4a"
+  target_region = "cn-north-4"
+  target_zone   = "cn-north-4b"
+  source_vpc_id = "` + w.vpc + `"
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)V-PARAMS: dr_protection_group create refused.*refuses\s+the\s+name.*has\s+65\s+bytes`),
+			},
+			{
+				PreConfig: func() {
+					gs, err := w.sb.ListGroups(context.Background())
+					if err != nil || len(gs) != 2 { // app and empty
+						t.Fatalf("groups after the refused apply: %v %v", gs, err)
+					}
+				},
+				Config: named(ok, ""), PlanOnly: true,
+			},
 		},
 	})
 }

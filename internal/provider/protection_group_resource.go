@@ -279,6 +279,11 @@ func (r *protectionGroupResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	spec := r.spec(plan)
+	// a name or description known only now (from another resource) is checked before the call
+	if !checkParamValues(lifecycle.ProtectionGroup, lifecycle.OpCreate, lifecycle.Observation{Kind: lifecycle.ProtectionGroup, Name: spec.Name},
+		plan.Name, plan.Description, nil, r.data.options(false), groupType, &resp.Diagnostics) {
+		return
+	}
 	if r.checkParams(ctx, config, spec, &resp.Diagnostics); resp.Diagnostics.HasError() {
 		return
 	}

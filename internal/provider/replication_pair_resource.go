@@ -386,6 +386,11 @@ func (r *replicationPairResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	spec := r.spec(plan)
+	// a name or description known only now (from another resource) is checked before the call
+	if !checkParamValues(lifecycle.ReplicationPair, lifecycle.OpCreate, lifecycle.Observation{Kind: lifecycle.ReplicationPair, Name: spec.Name},
+		plan.Name, plan.Description, nil, r.data.options(false), pairType, &resp.Diagnostics) {
+		return
+	}
 	// The token derives from the pair's identity, so a create retried after an interrupted
 	// apply returns the pair the first attempt made instead of failing or making another.
 	token := createToken(pairType, spec.PrimaryVolumeID, spec.SecondaryVolumeID, spec.Name)
