@@ -1,6 +1,10 @@
 package lifecycle
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
 
 // Capabilities is what a platform can do through its API: which kinds it supports and which
 // operations it cannot invoke (e.g. the Acronis DR API v2 has no failback or
@@ -36,6 +40,101 @@ type Capabilities struct {
 	// but has no call that changes its description). An update that changes one is refused at
 	// plan (V-PARAMS, CheckUpdateParams) instead of failing at apply.
 	Fixed map[Kind]map[string]string
+	// Limits lists, per kind, the platform's own constraints on a create or update parameter
+	// (ParamName, ParamDescription), each citing the API page that states it (Huawei SDRS: a
+	// protection group name is at most 64 bytes of letters, digits, '.', '_' and '-'). A value
+	// outside them is refused at plan (V-PARAMS, CheckParamValues), at that parameter, instead
+	// of failing at apply.
+	Limits map[Kind]map[string]ParamLimit
+}
+
+// ParamLimit is a platform's constraint on a parameter's value. Zero fields do not constrain.
+// An empty value is checked only against MinChars when Required (an optional parameter left
+// empty is not sent).
+type ParamLimit struct {
+	Required bool // the parameter is always sent (a name)
+	MinChars int  // fewest characters (runes)
+	MaxChars int  // most characters (runes)
+	MaxBytes int  // most bytes (UTF-8)
+	// Allowed reports whether a character may appear; AllowedText says which may ("letters,
+	// digits, '.', '_' and '-'").
+	Allowed     func(r rune) bool
+	AllowedText string
+	// First reports whether the value may start with the character; FirstText says which may.
+	First     func(r rune) bool
+	FirstText string
+	// NoPrefixes are prefixes the value may not start with ("http://").
+	NoPrefixes []string
+	// Source is the API reference page that states the limit.
+	Source string
+}
+
+// Problem says why value breaks the limit, or "" when it keeps it.
+func (l ParamLimit) Problem(value string) string {
+	if value == "" && !l.Required {
+		return ""
+	}
+	n := utf8.RuneCountInString(value)
+	switch {
+	case l.MinChars > 0 && n < l.MinChars:
+		return fmt.Sprintf("has %s, at least %d are needed", chars(n), l.MinChars)
+	case l.MaxChars > 0 && n > l.MaxChars:
+		return fmt.Sprintf("has %s, at most %d are allowed", chars(n), l.MaxChars)
+	case l.MaxBytes > 0 && len(value) > l.MaxBytes:
+		return fmt.Sprintf("has %d bytes, at most %d are allowed", len(value), l.MaxBytes)
+	}
+	for _, p := range l.NoPrefixes {
+		if strings.HasPrefix(value, p) {
+			return fmt.Sprintf("starts with %q, which is not allowed", p)
+		}
+	}
+	if r, _ := utf8.DecodeRuneInString(value); l.First != nil && value != "" && !l.First(r) {
+		return fmt.Sprintf("starts with %q; it must start with %s", r, l.FirstText)
+	}
+	if l.Allowed != nil {
+		for _, r := range value {
+			if !l.Allowed(r) {
+				return fmt.Sprintf("contains %q; only %s are allowed", r, l.AllowedText)
+			}
+		}
+	}
+	return ""
+}
+
+func chars(n int) string {
+	if n == 1 {
+		return "1 character"
+	}
+	return fmt.Sprintf("%d characters", n)
+}
+
+// CheckParamValues refuses a create or update of o whose parameter values break the
+// platform's limits (Capabilities.Limits; V-PARAMS), each at its parameter. values maps the
+// parameters the operation sends (ParamName, ParamDescription) to their values; op is
+// OpCreate or OpUpdate.
+func CheckParamValues(kind Kind, op Op, o Observation, values map[string]string, opts Options) []Violation {
+	c := opts.Platform
+	if c == nil {
+		return nil
+	}
+	var out []Violation
+	for _, p := range sortedKeys(values) {
+		l, ok := c.Limits[kind][p]
+		if !ok {
+			continue
+		}
+		why := l.Problem(values[p])
+		if why == "" {
+			continue
+		}
+		v := Violation{Rule: "V-PARAMS", Precondition: "within_platform_limits", Params: []string{p},
+			Remedy: "Choose a " + p + " within " + c.name() + "'s limits (" + l.Source + ").",
+			Message: fmt.Sprintf("V-PARAMS: %s refuses the %s %q: it %s (%s).",
+				c.name(), p, values[p], why, l.Source)}
+		v.fill(kind, op, &o)
+		out = append(out, v)
+	}
+	return out
 }
 
 // MaxMembers returns the most members an object of kind may hold on the platform (0: no limit).

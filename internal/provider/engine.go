@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -259,4 +260,22 @@ func syncProgress(ctx context.Context, p platform.Platform, ev lifecycle.Event) 
 		return g.SyncProgress, true
 	}
 	return 0, false
+}
+
+// checkParamValues refuses, at plan, a name or description the platform's own limits refuse
+// (V-PARAMS, lifecycle.CheckParamValues), each at its attribute. On create both are checked;
+// on update only those in changed. A value unknown yet is left to apply. It reports whether
+// nothing was refused.
+func checkParamValues(kind lifecycle.Kind, op lifecycle.Op, obs lifecycle.Observation, name, desc types.String, changed []string,
+	opts lifecycle.Options, typeName string, diags *diag.Diagnostics) bool {
+	values := map[string]string{}
+	for p, v := range map[string]types.String{lifecycle.ParamName: name, lifecycle.ParamDescription: desc} {
+		if v.IsUnknown() || (op == lifecycle.OpUpdate && !slices.Contains(changed, p)) {
+			continue
+		}
+		values[p] = v.ValueString()
+	}
+	vs := lifecycle.CheckParamValues(kind, op, obs, values, opts)
+	addViolations(diags, path.Root(lifecycle.ParamName), typeName, vs)
+	return len(vs) == 0
 }

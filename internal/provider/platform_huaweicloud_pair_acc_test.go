@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -119,6 +120,13 @@ resource "dr_replication_pair" "p" {
 				},
 			},
 			{Config: renamed, PlanOnly: true}, // the rename holds: an empty plan
+			{
+				// a name SDRS refuses (over 64 bytes; Changing the Name of a Replication Pair
+				// answers SDRS.0202): refused at plan, at the attribute, not at apply
+				Config:      withPair(`"`+strings.Repeat("r", 65)+`"`, ""),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)V-PARAMS: dr_replication_pair update refused.*\d+:\s+name\s+=\s+"r{65}".*has\s+65\s+bytes,\s+at\s+most\s+64.*Changing\s+the\s+Name\s+of\s+a\s+Replication\s+Pair`),
+			},
 			{
 				// replication is the group's: refused on the pair, naming the group
 				Config:      withPair(`"data-renamed"`, `  replication = "running"`),

@@ -87,9 +87,9 @@ func (r *protectionGroupResource) Schema(ctx context.Context, _ resource.SchemaR
 				Computed:            true, ElementType: types.StringType,
 			},
 			"description": schema.StringAttribute{
-				MarkdownDescription: "Description of the group (up to 64 characters, no `<` or `>`).",
+				MarkdownDescription: "Description of the group (up to 256 characters, no `<` or `>`). The platform's own limits are checked at plan (V-PARAMS): Huawei Cloud SDRS at most 64 bytes; Alibaba Cloud EBS 2 to 256 characters, not starting with `http://` or `https://`.",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtMost(64), stringvalidator.RegexMatches(noAngleBrackets, "must not contain '<' or '>'")},
+				Validators:          []validator.String{stringvalidator.LengthAtMost(256), stringvalidator.RegexMatches(noAngleBrackets, "must not contain '<' or '>'")},
 			},
 			"dr_servers": schema.ListNestedAttribute{
 				MarkdownDescription: "The DR-site twins the platform created for the protected servers, with the " +
@@ -129,9 +129,9 @@ func (r *protectionGroupResource) Schema(ctx context.Context, _ resource.SchemaR
 				MarkdownDescription: "Time (RFC 3339) of the last consistent copy at the standby site.", Computed: true,
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the group: 1 to 64 letters, digits, `.`, `_` and `-`.",
+				MarkdownDescription: "Name of the group: 1 to 128 letters, digits, `.`, `_` and `-`. The platform's own limits are checked at plan (V-PARAMS): Huawei Cloud SDRS at most 64 bytes; Alibaba Cloud EBS 2 to 128 characters starting with a letter.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, 64), stringvalidator.RegexMatches(groupNamePattern, "must contain only letters, digits, '.', '_' and '-'")},
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, 128), stringvalidator.RegexMatches(groupNamePattern, "must contain only letters, digits, '.', '_' and '-'")},
 			},
 			"planned_operations": plannedOperationsAttribute(),
 			"protection": schema.StringAttribute{
@@ -240,6 +240,9 @@ func (r *protectionGroupResource) ModifyPlan(ctx context.Context, req resource.M
 		addViolations(&resp.Diagnostics, path.Root("description"), groupType, vs)
 		return
 	}
+	if !checkParamValues(lifecycle.ProtectionGroup, lifecycle.OpUpdate, obs, plan.Name, plan.Description, changed, r.data.options(false), groupType, &resp.Diagnostics) {
+		return
+	}
 	goal, known := r.goal(ctx, config, state, plan)
 	if !known {
 		return // member IDs known only at apply: checked there before the first platform call
@@ -276,6 +279,11 @@ func (r *protectionGroupResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	spec := r.spec(plan)
+	// a name or description known only now (from another resource) is checked before the call
+	if !checkParamValues(lifecycle.ProtectionGroup, lifecycle.OpCreate, lifecycle.Observation{Kind: lifecycle.ProtectionGroup, Name: spec.Name},
+		plan.Name, plan.Description, nil, r.data.options(false), groupType, &resp.Diagnostics) {
+		return
+	}
 	if r.checkParams(ctx, config, spec, &resp.Diagnostics); resp.Diagnostics.HasError() {
 		return
 	}
@@ -501,6 +509,10 @@ func (r *protectionGroupResource) checkCandidates(ctx context.Context, state gro
 // (V-GRP-MEMBERS) need the group and run at apply. Members created in the same apply, or a
 // parameter known only at apply, leave the rest to apply.
 func (r *protectionGroupResource) planCreate(ctx context.Context, plan, config groupModel, diags *diagList) {
+	if !checkParamValues(lifecycle.ProtectionGroup, lifecycle.OpCreate, lifecycle.Observation{Kind: lifecycle.ProtectionGroup, Name: plan.Name.ValueString()},
+		plan.Name, plan.Description, nil, r.data.options(false), groupType, diags) {
+		return
+	}
 	for _, v := range []types.String{plan.SourceRegion, plan.SourceZone, plan.TargetRegion, plan.TargetZone} {
 		if v.IsUnknown() {
 			return

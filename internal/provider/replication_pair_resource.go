@@ -98,7 +98,7 @@ func (r *replicationPairResource) Schema(ctx context.Context, _ resource.SchemaR
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 			},
 			"description": schema.StringAttribute{
-				MarkdownDescription: "Description of the pair (up to 256 characters).",
+				MarkdownDescription: "Description of the pair (up to 256 characters). The platform's own limits are checked at plan (V-PARAMS): Huawei Cloud SDRS at most 64 bytes, no `<` or `>`; Alibaba Cloud EBS 2 to 256 characters, not starting with `http://` or `https://`.",
 				Optional:            true,
 				Validators:          []validator.String{stringvalidator.LengthAtMost(256)},
 			},
@@ -119,7 +119,7 @@ func (r *replicationPairResource) Schema(ctx context.Context, _ resource.SchemaR
 				Computed:            true,
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the pair: 2 to 128 characters, starting with a letter.",
+				MarkdownDescription: "Name of the pair: 2 to 128 characters, starting with a letter. The platform's own limits are checked at plan (V-PARAMS): Huawei Cloud SDRS at most 64 bytes of letters, digits, `.`, `_` and `-`; Alibaba Cloud EBS not starting with `http://` or `https://`.",
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.LengthBetween(2, 128), stringvalidator.RegexMatches(namePattern, nameFormat)},
 			},
@@ -241,6 +241,9 @@ func (r *replicationPairResource) ModifyPlan(ctx context.Context, req resource.M
 			addViolations(&resp.Diagnostics, path.Root("description"), pairType, vs)
 			return
 		}
+		if !checkParamValues(lifecycle.ReplicationPair, lifecycle.OpUpdate, obs, plan.Name, plan.Description, changed, opts, pairType, &resp.Diagnostics) {
+			return
+		}
 		goal.Required = append(goal.Required, lifecycle.OpRequest{Op: lifecycle.OpUpdate, Params: map[string]string{
 			lifecycle.ParamName: plan.Name.ValueString(), lifecycle.ParamDescription: plan.Description.ValueString(),
 		}})
@@ -329,6 +332,10 @@ func (r *replicationPairResource) planCreate(ctx context.Context, plan pairModel
 		addViolations(&resp.Diagnostics, path.Root("primary_volume_id"), pairType, manualOnly)
 		return
 	}
+	if !checkParamValues(lifecycle.ReplicationPair, lifecycle.OpCreate, lifecycle.Observation{Kind: lifecycle.ReplicationPair, Name: plan.Name.ValueString()},
+		plan.Name, plan.Description, nil, opts, pairType, &resp.Diagnostics) {
+		return
+	}
 	if plan.PrimaryVolumeID.IsUnknown() && plan.SecondaryVolumeID.IsUnknown() {
 		return // both volumes are made in this apply: checked then, before the first platform call
 	}
@@ -379,6 +386,11 @@ func (r *replicationPairResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	spec := r.spec(plan)
+	// a name or description known only now (from another resource) is checked before the call
+	if !checkParamValues(lifecycle.ReplicationPair, lifecycle.OpCreate, lifecycle.Observation{Kind: lifecycle.ReplicationPair, Name: spec.Name},
+		plan.Name, plan.Description, nil, r.data.options(false), pairType, &resp.Diagnostics) {
+		return
+	}
 	// The token derives from the pair's identity, so a create retried after an interrupted
 	// apply returns the pair the first attempt made instead of failing or making another.
 	token := createToken(pairType, spec.PrimaryVolumeID, spec.SecondaryVolumeID, spec.Name)

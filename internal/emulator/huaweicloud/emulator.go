@@ -30,6 +30,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
@@ -567,7 +568,7 @@ func (e *Emulator) createGroup(ctx context.Context, body map[string]json.RawMess
 	if err := str(body, "server_group", &in); err != nil {
 		return nil, 0, err
 	}
-	if in.Name == "" || len(in.Name) > 64 {
+	if !validGroupName(in.Name) {
 		return nil, 0, &apiError{400, "SDRS.0202", "Invalid name", false}
 	}
 	if strings.ContainsAny(in.Description, "<>") || len(in.Description) > 64 {
@@ -716,7 +717,7 @@ func (e *Emulator) updateGroup(ctx context.Context, id string, body map[string]j
 	if err := str(body, "server_group", &in); err != nil {
 		return nil, 0, err
 	}
-	if in.Name == "" || len(in.Name) > 64 {
+	if !validGroupName(in.Name) {
 		return nil, 0, &apiError{400, "SDRS.0202", "Invalid name", false}
 	}
 	g, err := e.sb.GetGroup(ctx, id)
@@ -1138,4 +1139,14 @@ func serverJSON(s platform.Server, az string) map[string]any {
 	}
 	return map[string]any{"id": s.ID, "name": s.Name, "status": status,
 		"OS-EXT-AZ:availability_zone": az, "addresses": addrs}
+}
+
+// validGroupName: Creating a Protection Group (sdrs_05_0401) and Changing the Name of a
+// Protection Group (sdrs_05_0405), https://support.huaweicloud.com/intl/en-us/api-sdrs/sdrs_05_0401.html:
+// at most 64 bytes of letters (the Chinese reference adds Chinese characters), digits, '.',
+// '_' and '-'.
+func validGroupName(name string) bool {
+	return name != "" && len(name) <= 64 && strings.IndexFunc(name, func(r rune) bool {
+		return !(unicode.IsLetter(r) || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-')
+	}) < 0
 }

@@ -194,6 +194,10 @@ func (d *Driver) Capabilities() *lifecycle.Capabilities {
 		// pair-consistent group" (OperationDenied.PairsExceedInGroup),
 		// https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ebs-2021-07-30-adddiskreplicapair
 		MemberLimit: map[lifecycle.Kind]int{lifecycle.ProtectionGroup: MaxPairsPerGroup},
+		Limits: map[lifecycle.Kind]map[string]lifecycle.ParamLimit{
+			lifecycle.ReplicationPair: {lifecycle.ParamName: PairNameLimit, lifecycle.ParamDescription: DescriptionLimit},
+			lifecycle.ProtectionGroup: {lifecycle.ParamName: GroupNameLimit, lifecycle.ParamDescription: DescriptionLimit},
+		},
 		Manual: map[lifecycle.Kind]map[lifecycle.Op]string{
 			lifecycle.ReplicationPair: {
 				// Decided from the reference (vendor-lifecycles §1.4: "Planned switchover has no
@@ -513,3 +517,25 @@ func (d *Driver) CheckCredentials(ctx context.Context) error {
 	_, err := d.regions(ctx)
 	return err
 }
+
+// nameFirst: a PairName/GroupName starts with a letter or a Chinese character.
+func nameFirst(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 0x7f }
+
+// The EBS limits on names and descriptions (the emulator enforces the same, InvalidParameter).
+var (
+	// CreateDiskReplicaPair / ModifyDiskReplicaPair: PairName 2–128 characters, starts with a
+	// letter or Chinese character, not with http:// or https://,
+	// https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ebs-2021-07-30-creatediskreplicapair
+	PairNameLimit = lifecycle.ParamLimit{Required: true, MinChars: 2, MaxChars: 128, First: nameFirst,
+		FirstText: "a letter or a Chinese character", NoPrefixes: []string{"http://", "https://"},
+		Source: "EBS CreateDiskReplicaPair PairName, https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ebs-2021-07-30-creatediskreplicapair"}
+	// CreateDiskReplicaGroup / ModifyDiskReplicaGroup: GroupName, the same limits,
+	// https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ebs-2021-07-30-creatediskreplicagroup
+	GroupNameLimit = lifecycle.ParamLimit{Required: true, MinChars: 2, MaxChars: 128, First: nameFirst,
+		FirstText: "a letter or a Chinese character", NoPrefixes: []string{"http://", "https://"},
+		Source: "EBS CreateDiskReplicaGroup GroupName, https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ebs-2021-07-30-creatediskreplicagroup"}
+	// Description of a pair or group: 2–256 characters, not starting with http:// or https://
+	// (same pages); an empty one is not sent.
+	DescriptionLimit = lifecycle.ParamLimit{MinChars: 2, MaxChars: 256, NoPrefixes: []string{"http://", "https://"},
+		Source: "EBS CreateDiskReplicaPair/CreateDiskReplicaGroup Description, https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ebs-2021-07-30-creatediskreplicapair"}
+)

@@ -197,8 +197,39 @@ func (p *Platform) Capabilities() *lifecycle.Capabilities {
 			lifecycle.ProtectionGroup: {lifecycle.ParamDescription: "SDRS has no call that changes a protection group's description " +
 				"(Modifying the Name of a Protection Group changes only the name)."},
 		},
+		Limits: map[lifecycle.Kind]map[string]lifecycle.ParamLimit{
+			lifecycle.ProtectionGroup: {lifecycle.ParamName: GroupNameLimit, lifecycle.ParamDescription: GroupDescriptionLimit},
+			lifecycle.ReplicationPair: {lifecycle.ParamName: PairNameLimit, lifecycle.ParamDescription: PairDescriptionLimit},
+		},
 	}
 }
+
+// sdrsNameChar: letters (the Chinese reference adds Chinese characters), digits, '.', '_', '-'.
+func sdrsNameChar(r rune) bool {
+	return unicode.IsLetter(r) || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-'
+}
+
+func noAngleBracket(r rune) bool { return r != '<' && r != '>' }
+
+// The SDRS limits on names and descriptions (the emulator enforces the same, SDRS.0202 /
+// SDRS.0212).
+var (
+	// Creating a Protection Group (sdrs_05_0401) and Changing the Name of a Protection Group
+	// (sdrs_05_0405): name at most 64 bytes of letters, digits, '.', '_' and '-'; description
+	// at most 64 bytes, no '<' or '>'.
+	GroupNameLimit = lifecycle.ParamLimit{Required: true, MinChars: 1, MaxBytes: 64, Allowed: sdrsNameChar,
+		AllowedText: "letters, digits, '.', '_' and '-'",
+		Source:      "SDRS Creating a Protection Group, https://support.huaweicloud.com/intl/en-us/api-sdrs/sdrs_05_0401.html"}
+	GroupDescriptionLimit = lifecycle.ParamLimit{MaxBytes: 64, Allowed: noAngleBracket, AllowedText: "characters other than '<' and '>'",
+		Source: "SDRS Creating a Protection Group, https://support.huaweicloud.com/intl/en-us/api-sdrs/sdrs_05_0401.html"}
+	// Creating a Replication Pair (sdrs_05_0601) and Changing the Name of a Replication Pair
+	// (sdrs_05_0606): the same limits as a group's.
+	PairNameLimit = lifecycle.ParamLimit{Required: true, MinChars: 1, MaxBytes: 64, Allowed: sdrsNameChar,
+		AllowedText: "letters, digits, '.', '_' and '-'",
+		Source:      "SDRS Changing the Name of a Replication Pair, https://support.huaweicloud.com/intl/en-us/api-sdrs/sdrs_05_0606.html"}
+	PairDescriptionLimit = lifecycle.ParamLimit{MaxBytes: 64, Allowed: noAngleBracket, AllowedText: "characters other than '<' and '>'",
+		Source: "SDRS Creating a Replication Pair, https://support.huaweicloud.com/intl/en-us/api-sdrs/sdrs_05_0601.html"}
+)
 
 // The manual steps that replace creating and deleting a dr_replication_pair on SDRS.
 const (
