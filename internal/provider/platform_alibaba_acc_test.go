@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -16,7 +15,6 @@ import (
 	alibabaemu "github.com/dr-provider/terraform-provider-dr/internal/emulator/alibaba"
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
-	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
 
 // The Alibaba Cloud EBS story through the Terraform CLI, against the EBS emulator in this
@@ -26,20 +24,8 @@ import (
 // secondary disk is attached is refused at plan (V-PAIR-START, from ECS DescribeDisks); a wrong
 // secret fails at Configure with the vendor's message.
 func TestAccAlibaba_pairStory(t *testing.T) {
-	t.Setenv(EnvPollInterval, "5ms") // not parallel: t.Setenv
-	emu := alibabaemu.Start(t, sandbox.Options{TimeScale: accTimeScale, Seed: 1})
-	bd := emu.Backdoor()
-	ctx := context.Background()
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	sh, err := bd.PutSite(ctx, platform.Site{Region: "cn-shanghai", Zone: "cn-shanghai-a", Healthy: true, ReplicationCapable: true})
-	must(err)
-	bj, err := bd.PutSite(ctx, platform.Site{Region: "cn-beijing", Zone: "cn-beijing-a", Healthy: true, ReplicationCapable: true})
-	must(err)
+	w, bd := newAliStoryWorld(t, 1)
+	ctx, must, sh, bj := w.ctx, w.must, w.sh, w.bj
 	srv, err := bd.PutServer(ctx, platform.Server{SiteID: bj.ID, Name: "dr-host", PowerState: platform.PowerStopped})
 	must(err)
 	disk := func(site platform.Site) string {
@@ -51,20 +37,8 @@ func TestAccAlibaba_pairStory(t *testing.T) {
 	_, err = bd.AttachVolume(ctx, dAttached, srv.ID)
 	must(err)
 
-	provider := func(secret string) string {
-		return fmt.Sprintf(`
-provider "dr" {
-  alibaba {
-    access_key   = %q
-    secret_key   = %q
-    region       = "cn-shanghai"
-    ebs_endpoint = %q
-  }
-}
-`, alibabaemu.TestAccessKeyID, secret, emu.URL)
-	}
 	pair := func(attrs string) string {
-		return provider(alibabaemu.TestAccessKeySecret) + fmt.Sprintf(`
+		return w.provider() + fmt.Sprintf(`
 resource "dr_replication_pair" "test" {
   name                = "db"
   primary_volume_id   = %q
@@ -149,18 +123,8 @@ resource "dr_replication_pair" "attached" {
 // With the emulator answering Throttling to 30% of the calls, a pair is still created,
 // started and paused: every Retryable answer is retried with the same client token.
 func TestAccAlibaba_throttlingConverges(t *testing.T) {
-	t.Setenv(EnvPollInterval, "5ms")
-	emu := alibabaemu.Start(t, sandbox.Options{TimeScale: accTimeScale, Seed: 7})
-	bd := emu.Backdoor()
-	ctx := context.Background()
-	sh, err := bd.PutSite(ctx, platform.Site{Region: "cn-shanghai", Zone: "cn-shanghai-a", Healthy: true, ReplicationCapable: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	bj, err := bd.PutSite(ctx, platform.Site{Region: "cn-beijing", Zone: "cn-beijing-a", Healthy: true, ReplicationCapable: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	w, bd := newAliStoryWorld(t, 7)
+	ctx, sh, bj := w.ctx, w.sh, w.bj
 	a, _ := bd.PutVolume(ctx, platform.Volume{SiteID: sh.ID, SizeGB: 10})
 	b, _ := bd.PutVolume(ctx, platform.Volume{SiteID: bj.ID, SizeGB: 10})
 	if err := bd.SetTransientErrorRate(ctx, 0.3); err != nil {
@@ -168,22 +132,14 @@ func TestAccAlibaba_throttlingConverges(t *testing.T) {
 	}
 	config := func(replication string) string {
 		return fmt.Sprintf(`
-provider "dr" {
-  alibaba {
-    access_key   = %q
-    secret_key   = %q
-    region       = "cn-shanghai"
-    ebs_endpoint = %q
-  }
-}
-
+%s
 resource "dr_replication_pair" "test" {
   name                = "db"
   primary_volume_id   = %q
   secondary_volume_id = %q
   replication         = %q
 }
-`, alibabaemu.TestAccessKeyID, alibabaemu.TestAccessKeySecret, emu.URL, a.ID, b.ID, replication)
+`, w.provider(), a.ID, b.ID, replication)
 	}
 	expect := func(v string) statecheck.StateCheck {
 		return statecheck.ExpectKnownValue("dr_replication_pair.test", tfjsonpath.New("status"), knownvalue.StringExact(v))
@@ -202,12 +158,8 @@ resource "dr_replication_pair" "test" {
 // (StartDiskReplicaGroup), stopped; adding a server is refused at plan as a manual step
 // (Alibaba replica groups hold disk pairs only, V-PLATFORM).
 func TestAccAlibaba_group(t *testing.T) {
-	t.Setenv(EnvPollInterval, "5ms")
-	emu := alibabaemu.Start(t, sandbox.Options{TimeScale: accTimeScale, Seed: 3})
-	bd := emu.Backdoor()
-	ctx := context.Background()
-	sh, _ := bd.PutSite(ctx, platform.Site{Region: "cn-shanghai", Zone: "cn-shanghai-a", Healthy: true, ReplicationCapable: true})
-	bj, _ := bd.PutSite(ctx, platform.Site{Region: "cn-beijing", Zone: "cn-beijing-a", Healthy: true, ReplicationCapable: true})
+	w, bd := newAliStoryWorld(t, 3)
+	ctx, sh, bj := w.ctx, w.sh, w.bj
 	a, _ := bd.PutVolume(ctx, platform.Volume{SiteID: sh.ID, SizeGB: 10})
 	b, _ := bd.PutVolume(ctx, platform.Volume{SiteID: bj.ID, SizeGB: 10})
 	web, err := bd.PutServer(ctx, platform.Server{SiteID: sh.ID, Name: "web", PowerState: platform.PowerRunning})
@@ -216,15 +168,7 @@ func TestAccAlibaba_group(t *testing.T) {
 	}
 	config := func(attrs string) string {
 		return fmt.Sprintf(`
-provider "dr" {
-  alibaba {
-    access_key   = %q
-    secret_key   = %q
-    region       = "cn-shanghai"
-    ebs_endpoint = %q
-  }
-}
-
+%s
 resource "dr_replication_pair" "data" {
   name                = "web-data"
   primary_volume_id   = %q
@@ -240,7 +184,7 @@ resource "dr_protection_group" "app" {
   replication_pair_ids = [dr_replication_pair.data.id]
 %s
 }
-`, alibabaemu.TestAccessKeyID, alibabaemu.TestAccessKeySecret, emu.URL, a.ID, b.ID, attrs)
+`, w.provider(), a.ID, b.ID, attrs)
 	}
 	expect := func(attr, v string) statecheck.StateCheck {
 		return statecheck.ExpectKnownValue("dr_protection_group.app", tfjsonpath.New(attr), knownvalue.StringExact(v))
@@ -269,20 +213,8 @@ resource "dr_protection_group" "app" {
 // when the zone is back it is reprotected and started; protection off and the pairs removed
 // from the group (RemoveDiskReplicaPair), everything is deleted.
 func TestAccAlibaba_groupStory(t *testing.T) {
-	t.Setenv(EnvPollInterval, "5ms") // not parallel: t.Setenv
-	emu := alibabaemu.Start(t, sandbox.Options{TimeScale: accTimeScale, Seed: 5})
-	bd := emu.Backdoor()
-	ctx := context.Background()
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	sh, err := bd.PutSite(ctx, platform.Site{Region: "cn-shanghai", Zone: "cn-shanghai-a", Healthy: true, ReplicationCapable: true})
-	must(err)
-	bj, err := bd.PutSite(ctx, platform.Site{Region: "cn-beijing", Zone: "cn-beijing-a", Healthy: true, ReplicationCapable: true})
-	must(err)
+	w, bd := newAliStoryWorld(t, 5)
+	ctx, must, sh, bj := w.ctx, w.must, w.sh, w.bj
 	var disks []string
 	for range 2 {
 		for _, s := range []platform.Site{sh, bj} {
@@ -293,15 +225,7 @@ func TestAccAlibaba_groupStory(t *testing.T) {
 	}
 	config := func(members, attrs string) string {
 		return fmt.Sprintf(`
-provider "dr" {
-  alibaba {
-    access_key   = %q
-    secret_key   = %q
-    region       = "cn-shanghai"
-    ebs_endpoint = %q
-  }
-}
-
+%s
 resource "dr_replication_pair" "db" {
   name                = "db"
   primary_volume_id   = %q
@@ -323,7 +247,7 @@ resource "dr_protection_group" "app" {
   replication_pair_ids = [%s]
 %s
 }
-`, alibabaemu.TestAccessKeyID, alibabaemu.TestAccessKeySecret, emu.URL, disks[0], disks[1], disks[2], disks[3], members, attrs)
+`, w.provider(), disks[0], disks[1], disks[2], disks[3], members, attrs)
 	}
 	both := "dr_replication_pair.db.id, dr_replication_pair.logs.id"
 	group := func(attr, v string) statecheck.StateCheck {
@@ -406,12 +330,8 @@ resource "dr_protection_group" "app" {
 // class and the vendor's code, the call is not retried (a quota is not Retryable), the first
 // pair is kept, and once the quota is raised the next apply creates the second.
 func TestAccAlibaba_quotaExceeded(t *testing.T) {
-	t.Setenv(EnvPollInterval, "5ms")
-	emu := alibabaemu.Start(t, sandbox.Options{TimeScale: accTimeScale, Seed: 9})
-	bd := emu.Backdoor()
-	ctx := context.Background()
-	sh, _ := bd.PutSite(ctx, platform.Site{Region: "cn-shanghai", Zone: "cn-shanghai-a", Healthy: true, ReplicationCapable: true})
-	bj, _ := bd.PutSite(ctx, platform.Site{Region: "cn-beijing", Zone: "cn-beijing-a", Healthy: true, ReplicationCapable: true})
+	w, bd := newAliStoryWorld(t, 9)
+	emu, ctx, sh, bj := w.emu, w.ctx, w.sh, w.bj
 	var disks []string
 	for range 2 {
 		for _, s := range []platform.Site{sh, bj} {
@@ -426,15 +346,7 @@ func TestAccAlibaba_quotaExceeded(t *testing.T) {
 		t.Fatal(err)
 	}
 	config := fmt.Sprintf(`
-provider "dr" {
-  alibaba {
-    access_key   = %q
-    secret_key   = %q
-    region       = "cn-shanghai"
-    ebs_endpoint = %q
-  }
-}
-
+%s
 resource "dr_replication_pair" "db" {
   name                = "db"
   primary_volume_id   = %q
@@ -447,7 +359,7 @@ resource "dr_replication_pair" "logs" {
   secondary_volume_id = %q
   depends_on          = [dr_replication_pair.db]
 }
-`, alibabaemu.TestAccessKeyID, alibabaemu.TestAccessKeySecret, emu.URL, disks[0], disks[1], disks[2], disks[3])
+`, w.provider(), disks[0], disks[1], disks[2], disks[3])
 	creates := func() int64 { return emu.Sandbox().Counters()["CreatePair"] }
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

@@ -27,35 +27,15 @@ import (
 // Alibaba while drills were not readable), and destroying the group clears the drill first
 // (ClearReplicaGroupDrill in cn-beijing), then removes the pair and deletes the group.
 func TestAccAlibaba_groupDrill(t *testing.T) {
-	t.Setenv(EnvPollInterval, "5ms") // not parallel: t.Setenv
-	emu := alibabaemu.Start(t, sandbox.Options{TimeScale: accTimeScale, Seed: 11})
-	bd := emu.Backdoor()
-	ctx := context.Background()
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	sh, err := bd.PutSite(ctx, platform.Site{Region: "cn-shanghai", Zone: "cn-shanghai-a", Healthy: true, ReplicationCapable: true})
-	must(err)
-	bj, err := bd.PutSite(ctx, platform.Site{Region: "cn-beijing", Zone: "cn-beijing-a", Healthy: true, ReplicationCapable: true})
-	must(err)
+	w, bd := newAliStoryWorld(t, 11)
+	emu, ctx, must, sh, bj := w.emu, w.ctx, w.must, w.sh, w.bj
 	a, err := bd.PutVolume(ctx, platform.Volume{SiteID: sh.ID, SizeGB: 10})
 	must(err)
 	b, err := bd.PutVolume(ctx, platform.Volume{SiteID: bj.ID, SizeGB: 10})
 	must(err)
 	config := func(attrs string) string {
 		return fmt.Sprintf(`
-provider "dr" {
-  alibaba {
-    access_key   = %q
-    secret_key   = %q
-    region       = "cn-shanghai"
-    ebs_endpoint = %q
-  }
-}
-
+%s
 resource "dr_replication_pair" "db" {
   name                = "db"
   primary_volume_id   = %q
@@ -71,7 +51,7 @@ resource "dr_protection_group" "app" {
   replication_pair_ids = [dr_replication_pair.db.id]
 %s
 }
-`, alibabaemu.TestAccessKeyID, alibabaemu.TestAccessKeySecret, emu.URL, a.ID, b.ID, attrs)
+`, w.provider(), a.ID, b.ID, attrs)
 	}
 	drill := func(v bool) statecheck.StateCheck {
 		return statecheck.ExpectKnownValue("dr_protection_group.app", tfjsonpath.New("drill_active"), knownvalue.Bool(v))

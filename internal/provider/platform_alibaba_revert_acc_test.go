@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"testing"
@@ -12,10 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
-	alibabaemu "github.com/dr-provider/terraform-provider-dr/internal/emulator/alibaba"
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
-	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
 
 // Reverting a failover on EBS through the CLI (ReprotectDiskReplicaPair with
@@ -24,34 +21,14 @@ import (
 // DR site's writes since the failover are discarded); with it, the pair ends paused with
 // production back on the primary (the original direction), and a later plan starts it again.
 func TestAccAlibaba_revertFailoverAction(t *testing.T) {
-	t.Setenv(EnvPollInterval, "5ms") // not parallel: t.Setenv
-	emu := alibabaemu.Start(t, sandbox.Options{TimeScale: accTimeScale, Seed: 1})
-	bd := emu.Backdoor()
-	ctx := context.Background()
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	sh, err := bd.PutSite(ctx, platform.Site{Region: "cn-shanghai", Zone: "cn-shanghai-a", Healthy: true, ReplicationCapable: true})
-	must(err)
-	bj, err := bd.PutSite(ctx, platform.Site{Region: "cn-beijing", Zone: "cn-beijing-a", Healthy: true, ReplicationCapable: true})
-	must(err)
+	w, bd := newAliStoryWorld(t, 1)
+	emu, ctx, must, sh, bj := w.emu, w.ctx, w.must, w.sh, w.bj
 	a, err := bd.PutVolume(ctx, platform.Volume{SiteID: sh.ID, SizeGB: 10})
 	must(err)
 	b, err := bd.PutVolume(ctx, platform.Volume{SiteID: bj.ID, SizeGB: 10})
 	must(err)
 	provider := fmt.Sprintf(`
-provider "dr" {
-  alibaba {
-    access_key   = %q
-    secret_key   = %q
-    region       = "cn-shanghai"
-    ebs_endpoint = %q
-  }
-}
-`, alibabaemu.TestAccessKeyID, alibabaemu.TestAccessKeySecret, emu.URL)
+%s`, w.provider())
 	pair := func(attrs string) string {
 		return provider + fmt.Sprintf(`
 resource "dr_replication_pair" "test" {

@@ -39,6 +39,20 @@ func newAliWorld(t *testing.T) *aliWorld {
 	return w
 }
 
+// newAliStoryWorld is newAliWorld for the CLI stories that apply and destroy: the emulator's
+// sandbox on the accelerated wall clock (terraform-plugin-testing's closing destroy would never
+// finish on a fake clock), seeded for its transient faults, the executor polling every 5 ms;
+// the two replication-capable zones only. Not parallel (t.Setenv).
+func newAliStoryWorld(t *testing.T, seed uint64) (*aliWorld, *alibabaemu.Backdoor) {
+	t.Helper()
+	t.Setenv(EnvPollInterval, "5ms")
+	emu := alibabaemu.Start(t, sandbox.Options{TimeScale: accTimeScale, Seed: seed})
+	w := &aliWorld{t: t, ctx: context.Background(), emu: emu, sb: emu.Sandbox()}
+	w.sh = w.site(platform.Site{Region: "cn-shanghai", Zone: "cn-shanghai-a", Healthy: true, ReplicationCapable: true})
+	w.bj = w.site(platform.Site{Region: "cn-beijing", Zone: "cn-beijing-a", Healthy: true, ReplicationCapable: true})
+	return w, emu.Backdoor()
+}
+
 func (w *aliWorld) must(err error) {
 	w.t.Helper()
 	if err != nil {

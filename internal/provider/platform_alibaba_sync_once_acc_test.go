@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"testing"
@@ -13,10 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
-	alibabaemu "github.com/dr-provider/terraform-provider-dr/internal/emulator/alibaba"
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
-	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
 
 // A one-shot synchronisation on EBS through the CLI (StartDiskReplicaPair with OneShot=true),
@@ -24,42 +21,22 @@ import (
 // pair replicates (V-SYNC-ONCE: from configured or paused only); on a paused pair it runs
 // manual_syncing → stopped, leaving the pair paused with a recovery point.
 func TestAccAlibaba_syncOnceAction(t *testing.T) {
-	t.Setenv(EnvPollInterval, "5ms") // not parallel: t.Setenv
-	emu := alibabaemu.Start(t, sandbox.Options{TimeScale: accTimeScale, Seed: 1})
-	bd := emu.Backdoor()
-	ctx := context.Background()
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	sh, err := bd.PutSite(ctx, platform.Site{Region: "cn-shanghai", Zone: "cn-shanghai-a", Healthy: true, ReplicationCapable: true})
-	must(err)
-	bj, err := bd.PutSite(ctx, platform.Site{Region: "cn-beijing", Zone: "cn-beijing-a", Healthy: true, ReplicationCapable: true})
-	must(err)
+	w, bd := newAliStoryWorld(t, 1)
+	emu, ctx, must, sh, bj := w.emu, w.ctx, w.must, w.sh, w.bj
 	a, err := bd.PutVolume(ctx, platform.Volume{SiteID: sh.ID, SizeGB: 10})
 	must(err)
 	b, err := bd.PutVolume(ctx, platform.Volume{SiteID: bj.ID, SizeGB: 10})
 	must(err)
 	pair := func(attrs string) string {
 		return fmt.Sprintf(`
-provider "dr" {
-  alibaba {
-    access_key   = %q
-    secret_key   = %q
-    region       = "cn-shanghai"
-    ebs_endpoint = %q
-  }
-}
-
+%s
 resource "dr_replication_pair" "test" {
   name                = "db"
   primary_volume_id   = %q
   secondary_volume_id = %q
 %s
 }
-`, alibabaemu.TestAccessKeyID, alibabaemu.TestAccessKeySecret, emu.URL, a.ID, b.ID, attrs)
+`, w.provider(), a.ID, b.ID, attrs)
 	}
 	syncOnce := func(attrs string) string {
 		return pair(attrs) + `
