@@ -46,6 +46,25 @@ type Capabilities struct {
 	// outside them is refused at plan (V-PARAMS, CheckParamValues), at that parameter, instead
 	// of failing at apply.
 	Limits map[Kind]map[string]ParamLimit
+	// Extra lists, per kind, the operations outside the kind's table that only this platform
+	// offers (Huawei SDRS: clear_failure_jobs, the task center's Deleting a Failure Task), each
+	// with what it does. Elsewhere they are refused at plan (V-PLATFORM, CheckExtraOp).
+	Extra map[Kind]map[Op]string
+}
+
+// CheckExtraOp refuses a platform-specific operation (Capabilities.Extra) on a platform that
+// does not offer it (V-PLATFORM); why says what the user relies on instead there.
+func CheckExtraOp(kind Kind, op Op, o Observation, why string, opts Options) *Violation {
+	c := opts.Platform
+	if c != nil {
+		if _, ok := c.Extra[kind][op]; ok {
+			return nil
+		}
+	}
+	v := &Violation{Rule: "V-PLATFORM", Precondition: "invocable", Remedy: why,
+		Message: fmt.Sprintf("V-PLATFORM: %s does not offer %s on %s objects: %s", c.name(), op, kind, why)}
+	v.fill(kind, op, &o)
+	return v
 }
 
 // ParamLimit is a platform's constraint on a parameter's value. Zero fields do not constrain.

@@ -296,3 +296,22 @@ func TestRule_V_REPLACE(t *testing.T) {
 		t.Fatalf("recovery server: %+v", vs)
 	}
 }
+
+// V-PLATFORM for operations outside the tables that one platform offers (Capabilities.Extra).
+func TestCheckExtraOp(t *testing.T) {
+	t.Parallel()
+	const op Op = "clear_failure_jobs"
+	hw := &Capabilities{Platform: "huaweicloud", Extra: map[Kind]map[Op]string{ProtectionGroup: {op: "deletes failure jobs"}}}
+	if v := CheckExtraOp(ProtectionGroup, op, Observation{ID: "g-1"}, "why", Options{Platform: hw}); v != nil {
+		t.Fatalf("offered: %+v", v)
+	}
+	for _, caps := range []*Capabilities{nil, {Platform: "sandbox"}} {
+		v := CheckExtraOp(ProtectionGroup, op, Observation{ID: "g-1"}, "retried by the next apply", Options{Platform: caps})
+		if v == nil || v.Rule != "V-PLATFORM" || v.Object != "g-1" || !strings.Contains(v.Message, "retried by the next apply") {
+			t.Fatalf("%v: %+v", caps, v)
+		}
+	}
+	if v := CheckExtraOp(ReplicationPair, op, Observation{}, "why", Options{Platform: hw}); v == nil {
+		t.Fatal("offered on another kind")
+	}
+}

@@ -65,20 +65,19 @@ type clearFailureJobsConfig struct {
 	JobID types.String
 }
 
-// jobsOf returns the platform's failure-job records, or a V-PLATFORM refusal at id.
-func (a *clearFailureJobsAction) jobsOf(diags *diag.Diagnostics) (platform.FailureJobs, bool) {
-	p := a.data.Platform
-	if r, ok := p.(*retryingPlatform); ok {
-		p = r.Platform
-	}
-	fj, ok := p.(platform.FailureJobs)
-	if !ok {
-		diags.AddAttributeError(path.Root("id"), "V-PLATFORM: "+a.info.TypeName+" refused",
-			fmt.Sprintf("V-PLATFORM: the %s platform keeps no records of failed jobs (only Huawei Cloud SDRS's task center does); "+
-				"a failed operation shows in the group's last_error and is retried by the next apply.", a.data.PlatformName))
+// jobsOf returns the platform's failure-job records; the engine refuses the operation where
+// the platform does not offer it (V-PLATFORM, Capabilities.Extra), at id.
+func (a *clearFailureJobsAction) jobsOf(obs lifecycle.Observation, diags *diag.Diagnostics) (platform.FailureJobs, bool) {
+	if v := lifecycle.CheckExtraOp(lifecycle.ProtectionGroup, opClearFailureJobs, obs,
+		"a failed operation shows in the group's last_error and is retried by the next apply.", a.data.options(false)); v != nil {
+		addViolations(diags, path.Root("id"), a.info.TypeName, []lifecycle.Violation{*v})
 		return nil, false
 	}
-	return fj, true
+	fj, ok := failureJobsOf(a.data.Platform)
+	if !ok {
+		diags.AddError("Internal error: "+a.info.TypeName, "the platform declares "+string(opClearFailureJobs)+" but keeps no failure-job records")
+	}
+	return fj, ok
 }
 
 // read reads the shared attributes and failure_job_id.
@@ -91,7 +90,7 @@ func (a *clearFailureJobsAction) read(ctx context.Context, get func(context.Cont
 // check observes the group and lists its failure jobs; a failure_job_id it does not have is an
 // error at that attribute.
 func (a *clearFailureJobsAction) check(ctx context.Context, c clearFailureJobsConfig, diags *diag.Diagnostics) (lifecycle.Observation, []platform.FailureJob, platform.FailureJobs, bool) {
-	fj, ok := a.jobsOf(diags)
+	fj, ok := a.jobsOf(lifecycle.Observation{Kind: lifecycle.ProtectionGroup, ID: c.ID.ValueString()}, diags)
 	if !ok {
 		return lifecycle.Observation{}, nil, nil, false
 	}
@@ -99,7 +98,7 @@ func (a *clearFailureJobsAction) check(ctx context.Context, c clearFailureJobsCo
 	if !ok {
 		return obs, nil, nil, false
 	}
-	jobs, err := retry(ctx, defaultRetryPolicy, "ListFailureJobs", func() ([]platform.FailureJob, error) { return fj.ListFailureJobs(ctx, obs.ID) })
+	jobs, err := fj.ListFailureJobs(ctx, obs.ID)
 	if err != nil {
 		addError(diags, "listing the failure jobs of", a.info.ResourceType, obs.ID, err)
 		return obs, nil, nil, false
@@ -180,9 +179,7 @@ func (a *clearFailureJobsAction) Invoke(ctx context.Context, req action.InvokeRe
 		send(resp, fmt.Sprintf("%s: precheck passed: %d failure job(s) would be deleted; nothing was changed", prefix, len(jobs)))
 		return
 	}
-	if _, err := retry(ctx, defaultRetryPolicy, "DeleteFailureJobs", func() (struct{}, error) {
-		return struct{}{}, fj.DeleteFailureJobs(ctx, obs.ID, c.JobID.ValueString())
-	}); err != nil {
+	if err := fj.DeleteFailureJobs(ctx, obs.ID, c.JobID.ValueString()); err != nil {
 		addError(&resp.Diagnostics, "deleting the failure jobs of", a.info.ResourceType, obs.ID, err)
 		return
 	}

@@ -374,3 +374,31 @@ func maskSecrets(ctx context.Context) context.Context {
 func afterStop(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 }
+
+// failureJobsOf returns the platform's task-center records of failed jobs (platform.FailureJobs,
+// which only Huawei Cloud SDRS has), their calls retried like every other platform call; false
+// when the platform keeps none.
+func failureJobsOf(p platform.Platform) (platform.FailureJobs, bool) {
+	policy := defaultRetryPolicy
+	if r, ok := p.(*retryingPlatform); ok {
+		p, policy = r.Platform, r.p
+	}
+	fj, ok := p.(platform.FailureJobs)
+	if !ok {
+		return nil, false
+	}
+	return retryingFailureJobs{fj: fj, p: policy}, true
+}
+
+type retryingFailureJobs struct {
+	fj platform.FailureJobs
+	p  retryPolicy
+}
+
+func (r retryingFailureJobs) ListFailureJobs(ctx context.Context, groupID string) ([]platform.FailureJob, error) {
+	return retry(ctx, r.p, "ListFailureJobs", func() ([]platform.FailureJob, error) { return r.fj.ListFailureJobs(ctx, groupID) })
+}
+
+func (r retryingFailureJobs) DeleteFailureJobs(ctx context.Context, groupID, jobID string) error {
+	return retry0(ctx, r.p, "DeleteFailureJobs", func() error { return r.fj.DeleteFailureJobs(ctx, groupID, jobID) })
+}

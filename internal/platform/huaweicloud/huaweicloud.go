@@ -191,6 +191,11 @@ func (p *Platform) Capabilities() *lifecycle.Capabilities {
 			},
 		},
 		// Changing the Name of a Replication Pair (sdrs_05_0606) takes only the name.
+		// the task center's failure jobs (Querying Failure Tasks, Deleting a Failure Task,
+		// Deleting All Failure Tasks of a Protection Group): cleared on request only
+		Extra: map[lifecycle.Kind]map[lifecycle.Op]string{
+			lifecycle.ProtectionGroup: {"clear_failure_jobs": "deletes the protection group's failure jobs in the SDRS task center"},
+		},
 		Fixed: map[lifecycle.Kind]map[string]string{
 			lifecycle.ReplicationPair: {lifecycle.ParamDescription: "SDRS has no call that changes a replication pair's description " +
 				"(Changing the Name of a Replication Pair changes only the name)."},
