@@ -7,11 +7,15 @@ import (
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 )
 
-// Platform is what the provider and the engine drive. It embeds lifecycle.Driver: Observe
-// (state + facts), Invoke (start a normalized operation, idempotent per client token) and
-// Cancel. Creation and attribute updates are typed CRUD calls; every state-changing DR
-// operation — including delete and membership changes — goes through Invoke so the engine's
-// tables gate it.
+// Platform is what the provider and the engine drive: lifecycle.Driver (Observe, state and
+// facts; Invoke, start a normalized operation, idempotent per client token; Cancel) plus the
+// platform's name and capabilities. Every state-changing DR operation, including delete and
+// membership changes, goes through Invoke so the engine's tables gate it.
+//
+// The DR kinds are optional interfaces: a platform implements those it serves (Pairs, Groups,
+// Replicas, RecoveryServers) and nothing else; KindsOf reports which, and the engine refuses
+// a kind a platform lacks at plan (V-PLATFORM, lifecycle.CheckKind). The sandbox's inventory
+// (sites, volumes, servers, backups, vaults, faults) is the optional InventoryPlatform.
 //
 // All methods are safe for concurrent use. Errors are *Error values (see Class).
 type Platform interface {
@@ -19,44 +23,38 @@ type Platform interface {
 
 	// Name identifies the platform ("sandbox", "alibaba", ...).
 	Name() string
-	// Capabilities says which kinds the platform manages and which operations its API cannot
-	// invoke (console-only steps); the planner plans only with the others (V-PLATFORM).
+	// Capabilities says which operations the platform's API cannot invoke (console-only
+	// steps), its parameters and limits; the planner plans only with the others
+	// (V-PLATFORM). Which kinds it serves is what it implements (KindsOf); use
+	// CapabilitiesOf for the complete description.
 	Capabilities() *lifecycle.Capabilities
 
-	// Replication pairs. CreatePair enters creating, then configured.
+	Close() error
+}
+
+// Pairs is implemented by platforms that serve replication pairs.
+type Pairs interface {
+	// CreatePair enters creating, then configured.
 	CreatePair(ctx context.Context, spec PairSpec, token string) (ReplicationPair, error)
 	GetPair(ctx context.Context, id string) (ReplicationPair, error)
 	// UpdatePair changes name, description, RPO and bandwidth (the update operation).
 	UpdatePair(ctx context.Context, id string, spec PairSpec) (ReplicationPair, error)
 	ListPairs(ctx context.Context) ([]ReplicationPair, error)
+	// ProposedPairFacts: facts for a pair that does not exist yet, so plan-time checks of its
+	// create work. An empty id in the spec is a value not known yet: the facts it decides are
+	// reported in Facts.Unknown. An id that names no object is reported in
+	// Facts.MissingRefs (V-REFS), not as an error.
+	ProposedPairFacts(ctx context.Context, spec PairSpec) (lifecycle.Facts, error)
+}
 
-	// Protection groups. Membership: Invoke(add_member|remove_member, {"pair_id": …} or
-	// {"server_id": …}); adding a server creates its DR-site twin.
+// Groups is implemented by platforms that serve protection groups. Membership:
+// Invoke(add_member|remove_member, {"pair_id": …}) or Invoke(add_server|remove_server,
+// {"server_id": …}); adding a server creates its DR-site twin.
+type Groups interface {
 	CreateGroup(ctx context.Context, spec GroupSpec, token string) (ProtectionGroup, error)
 	GetGroup(ctx context.Context, id string) (ProtectionGroup, error)
 	UpdateGroup(ctx context.Context, id string, spec GroupSpec) (ProtectionGroup, error)
 	ListGroups(ctx context.Context) ([]ProtectionGroup, error)
-
-	// Backup replicas. CreateReplica is the replicate operation.
-	CreateReplica(ctx context.Context, spec ReplicaSpec, token string) (BackupReplica, error)
-	GetReplica(ctx context.Context, id string) (BackupReplica, error)
-	ListReplicas(ctx context.Context) ([]BackupReplica, error)
-
-	// Recovery servers. A new server is in standby (after creating).
-	CreateRecoveryServer(ctx context.Context, spec RecoveryServerSpec, token string) (RecoveryServer, error)
-	GetRecoveryServer(ctx context.Context, id string) (RecoveryServer, error)
-	UpdateRecoveryServer(ctx context.Context, id string, spec RecoveryServerSpec) (RecoveryServer, error)
-	ListRecoveryServers(ctx context.Context) ([]RecoveryServer, error)
-
-	// Facts for objects that do not exist yet, so plan-time checks of creates work. An empty
-	// id in the spec is a value not known yet: the facts it decides are reported in
-	// Facts.Unknown. An id that names no object is reported in Facts.MissingRefs (V-REFS),
-	// not as an error.
-	ProposedPairFacts(ctx context.Context, spec PairSpec) (lifecycle.Facts, error)
-	// ProposedRecoveryServerFacts: whether the machine exists and has a recovery point
-	// (R004-2), for a recovery server created from spec.
-	ProposedRecoveryServerFacts(ctx context.Context, spec RecoveryServerSpec) (lifecycle.Facts, error)
-	ProposedReplicaFacts(ctx context.Context, spec ReplicaSpec) (lifecycle.Facts, error)
 	// ProposedGroupFacts: whether the group's sites exist and differ (V-REFS, V-GRP-SITES).
 	ProposedGroupFacts(ctx context.Context, spec GroupSpec) (lifecycle.Facts, error)
 	// MemberFacts returns the group's facts with those of a member it would add filled in
@@ -64,13 +62,102 @@ type Platform interface {
 	// parameters of add_member / add_server), so adding it can be checked at plan time
 	// (V-GRP-MEMBERS).
 	MemberFacts(ctx context.Context, groupID string, params map[string]string) (lifecycle.Facts, error)
+}
 
-	// Inventory returns the platform's inventory API when it has one (the sandbox); real
-	// vendor platforms return false and the dr_sandbox_* resources refuse to work. (Call
-	// counters for benchmarks are the sandbox's own: *sandbox.Sandbox.Counters.)
-	Inventory() (Inventory, bool)
+// Replicas is implemented by platforms that serve cross-region backup replicas.
+type Replicas interface {
+	// CreateReplica is the replicate operation.
+	CreateReplica(ctx context.Context, spec ReplicaSpec, token string) (BackupReplica, error)
+	GetReplica(ctx context.Context, id string) (BackupReplica, error)
+	ListReplicas(ctx context.Context) ([]BackupReplica, error)
+	ProposedReplicaFacts(ctx context.Context, spec ReplicaSpec) (lifecycle.Facts, error)
+}
 
-	Close() error
+// RecoveryServers is implemented by platforms that serve recovery servers. A new server is
+// in standby (after creating).
+type RecoveryServers interface {
+	CreateRecoveryServer(ctx context.Context, spec RecoveryServerSpec, token string) (RecoveryServer, error)
+	GetRecoveryServer(ctx context.Context, id string) (RecoveryServer, error)
+	UpdateRecoveryServer(ctx context.Context, id string, spec RecoveryServerSpec) (RecoveryServer, error)
+	ListRecoveryServers(ctx context.Context) ([]RecoveryServer, error)
+	// ProposedRecoveryServerFacts: whether the machine exists and has a recovery point
+	// (R004-2), for a recovery server created from spec.
+	ProposedRecoveryServerFacts(ctx context.Context, spec RecoveryServerSpec) (lifecycle.Facts, error)
+}
+
+// InventoryPlatform is implemented by a platform that has an inventory API of its own (the
+// sandbox): the dr_sandbox_* resources work only on it. (Call counters for benchmarks are the
+// sandbox's own: *sandbox.Sandbox.Counters.)
+type InventoryPlatform interface {
+	Inventory() Inventory
+}
+
+// PairsOf returns p's replication pairs, or false when p does not serve them.
+func PairsOf(p Platform) (Pairs, bool) { k, ok := p.(Pairs); return k, ok }
+
+// GroupsOf returns p's protection groups, or false when p does not serve them.
+func GroupsOf(p Platform) (Groups, bool) { k, ok := p.(Groups); return k, ok }
+
+// ReplicasOf returns p's backup replicas, or false when p does not serve them.
+func ReplicasOf(p Platform) (Replicas, bool) { k, ok := p.(Replicas); return k, ok }
+
+// RecoveryServersOf returns p's recovery servers, or false when p does not serve them.
+func RecoveryServersOf(p Platform) (RecoveryServers, bool) {
+	k, ok := p.(RecoveryServers)
+	return k, ok
+}
+
+// InventoryOf returns p's inventory, or false when p has none (every vendor platform).
+func InventoryOf(p Platform) (Inventory, bool) {
+	if ip, ok := p.(InventoryPlatform); ok {
+		return ip.Inventory(), true
+	}
+	return nil, false
+}
+
+// KindsOf lists the kinds p serves (the kind interfaces it implements), in lifecycle.Kinds
+// order.
+func KindsOf(p Platform) []lifecycle.Kind {
+	var out []lifecycle.Kind
+	for _, k := range lifecycle.Kinds {
+		if Serves(p, k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// Serves reports whether p implements kind's interface.
+func Serves(p Platform, kind lifecycle.Kind) bool {
+	var ok bool
+	switch kind {
+	case lifecycle.ReplicationPair:
+		_, ok = PairsOf(p)
+	case lifecycle.ProtectionGroup:
+		_, ok = GroupsOf(p)
+	case lifecycle.BackupReplica:
+		_, ok = ReplicasOf(p)
+	case lifecycle.RecoveryServer:
+		_, ok = RecoveryServersOf(p)
+	}
+	return ok
+}
+
+// CapabilitiesOf is p's complete description for the engine: its Capabilities with Kinds set
+// to the kinds it implements. A platform whose Capabilities is nil (the sandbox: it can do
+// everything) and that serves every kind stays nil.
+func CapabilitiesOf(p Platform) *lifecycle.Capabilities {
+	kinds := KindsOf(p)
+	c := p.Capabilities()
+	if c == nil && len(kinds) == len(lifecycle.Kinds) {
+		return nil
+	}
+	out := lifecycle.Capabilities{Platform: p.Name()}
+	if c != nil {
+		out = *c
+	}
+	out.Kinds = kinds
+	return &out
 }
 
 // Inventory is the sandbox's own world: sites, volumes, servers, backups, vaults, and fault

@@ -187,7 +187,7 @@ func (a *actionBase) executor(ctx context.Context, resp *action.InvokeResponse, 
 			"state": lifecycle.RenderState(ev.State, ev.FailedOp), "elapsed": ev.Elapsed.String(),
 		})
 		msg := prefix + ": " + ev.Message
-		if pct, ok := syncProgress(ctx, a.data.Platform, ev); ok {
+		if pct, ok := syncProgress(ctx, a.data, ev); ok {
 			msg += fmt.Sprintf(" (sync %d%%)", pct)
 		}
 		if ev.Elapsed > 0 {

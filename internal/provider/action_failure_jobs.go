@@ -73,7 +73,7 @@ func (a *clearFailureJobsAction) jobsOf(obs lifecycle.Observation, diags *diag.D
 		addViolations(diags, path.Root("id"), a.info.TypeName, []lifecycle.Violation{*v})
 		return nil, false
 	}
-	fj, ok := failureJobsOf(a.data.Platform)
+	fj, ok := failureJobsOf(a.data)
 	if !ok {
 		diags.AddError("Internal error: "+a.info.TypeName, "the platform declares "+string(opClearFailureJobs)+" but keeps no failure-job records")
 	}

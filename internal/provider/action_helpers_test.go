@@ -284,7 +284,7 @@ func (e *actionEnv) protectedGroup(name string) string {
 // point, R004-2).
 func (e *actionEnv) recoveryServer(name string) string {
 	e.t.Helper()
-	inv, _ := e.sb.Inventory()
+	inv := e.sb.Inventory()
 	if _, err := inv.PutBackup(e.ctx, platform.Backup{Kind: platform.BackupKindServer, SourceID: "machine-" + name,
 		IncludesSystemDisk: true, Region: "cn-shanghai"}); err != nil {
 		e.t.Fatal(err)

@@ -190,7 +190,7 @@ func TestAccAdopt_queryGenerateConfigImport(t *testing.T) {
 	web := e.pair("web-assets")
 	gid := e.group("db-group")
 	e.drive(lifecycle.ProtectionGroup, gid, lifecycle.OpAddMember, map[string]string{"pair_id": db2})
-	inv, _ := e.sb.Inventory()
+	inv := e.sb.Inventory()
 	// A recovery server as an operator makes it: with its size (the sandbox also accepts none,
 	// cpu = memory_gb = 0, which the resource's schema cannot express).
 	if _, err := inv.PutBackup(e.ctx, platform.Backup{Kind: platform.BackupKindServer, SourceID: "machine-db",

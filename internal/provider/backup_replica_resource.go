@@ -181,7 +181,7 @@ func (r *backupReplicaResource) checkCreate(ctx context.Context, plan, config re
 	}
 	spec := r.spec(plan)
 	spec.DestinationProjectID = config.DestinationProjectID.ValueString()
-	facts, err := r.data.Platform.ProposedReplicaFacts(ctx, spec)
+	facts, err := r.data.Replicas.ProposedReplicaFacts(ctx, spec)
 	if err != nil {
 		at := path.Root("backup_id")
 		if !config.DestinationProjectID.IsNull() && strings.Contains(err.Error(), config.DestinationProjectID.ValueString()) {
@@ -224,9 +224,9 @@ func (r *backupReplicaResource) Create(ctx context.Context, req resource.CreateR
 		parts = append(parts, spec.DestinationProjectID)
 	}
 	token := createToken(replicaType, parts...)
-	rep, err := r.data.Platform.CreateReplica(ctx, spec, token)
+	rep, err := r.data.Replicas.CreateReplica(ctx, spec, token)
 	if err == nil && lifecycle.Gone(r.engine.kind, rep.State) {
-		rep, err = r.data.Platform.CreateReplica(ctx, spec, freshToken(token))
+		rep, err = r.data.Replicas.CreateReplica(ctx, spec, freshToken(token))
 	}
 	if err != nil {
 		addCreateError(&resp.Diagnostics, replicaType, err)
@@ -241,12 +241,15 @@ func (r *backupReplicaResource) Create(ctx context.Context, req resource.CreateR
 }
 
 func (r *backupReplicaResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if r.engine.unsupported(r.data, &resp.Diagnostics) {
+		return
+	}
 	var state replicaModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	rep, err := r.data.Platform.GetReplica(ctx, state.ID.ValueString())
+	rep, err := r.data.Replicas.GetReplica(ctx, state.ID.ValueString())
 	if err == nil && lifecycle.Gone(r.engine.kind, rep.State) {
 		err = &platform.Error{Class: platform.ClassNotFound, Message: "replica deleted"}
 	}
@@ -305,7 +308,7 @@ func (r *backupReplicaResource) ImportState(ctx context.Context, req resource.Im
 func (r *backupReplicaResource) refresh(ctx context.Context, id string, m *replicaModel, diags *diagList) {
 	ctx, done := afterStop(ctx) // record the truth even when Terraform was interrupted
 	defer done()
-	rep, err := r.data.Platform.GetReplica(ctx, id)
+	rep, err := r.data.Replicas.GetReplica(ctx, id)
 	if err != nil {
 		addError(diags, "reading", replicaType, id, err)
 		m.ID = types.StringValue(id)

@@ -14,10 +14,13 @@ import (
 
 // consoleOnly is a test platform: the sandbox's physics behind an API that cannot fail back
 // (console only), as the Acronis DR API v2.
-type consoleOnly struct{ platform.Platform }
+type consoleOnly struct {
+	platform.Platform
+	platform.RecoveryServers
+}
 
 func (consoleOnly) Capabilities() *lifecycle.Capabilities {
-	return &lifecycle.Capabilities{Platform: "test", Kinds: []lifecycle.Kind{lifecycle.RecoveryServer},
+	return &lifecycle.Capabilities{Platform: "test",
 		Manual: map[lifecycle.Kind]map[lifecycle.Op]string{lifecycle.RecoveryServer: {
 			lifecycle.OpFailback:        "Start the failback in the vendor's console.",
 			lifecycle.OpConfirmFailback: "Confirm the failback in the vendor's console.",
@@ -34,7 +37,7 @@ func TestConsoleOnlyOperationRefusedAtPlan(t *testing.T) {
 	e := newActionEnv(t)
 	id := e.recoveryServer("vm")
 	e.drive(lifecycle.RecoveryServer, id, lifecycle.OpFailover, nil)
-	data := &ProviderData{Platform: consoleOnly{e.sb}, PlatformName: "test", PollInterval: time.Millisecond}
+	data := newProviderData(consoleOnly{e.sb, e.sb}, "test", time.Millisecond, 1)
 	eng := drEngine{kind: lifecycle.RecoveryServer, typeName: rsType}
 
 	var diags diag.Diagnostics
@@ -71,8 +74,8 @@ func TestAllowedOperationsFollowCapabilities(t *testing.T) {
 	for _, tc := range []struct {
 		p        platform.Platform
 		failback bool
-	}{{e.sb, true}, {consoleOnly{e.sb}, false}} {
-		rs, err := withRetries(tc.p).GetRecoveryServer(e.ctx, id)
+	}{{e.sb, true}, {consoleOnly{e.sb, e.sb}, false}} {
+		rs, err := newProviderData(tc.p, "test", time.Millisecond, 1).Servers.GetRecoveryServer(e.ctx, id)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -42,8 +42,8 @@ func requireInventory(data *ProviderData, typeName string, diags *diag.Diagnosti
 		diags.AddError("Provider not configured", typeName+" needs a configured dr provider.")
 		return nil
 	}
-	inv, ok := data.Platform.Inventory()
-	if !ok {
+	inv := data.Inventory
+	if inv == nil {
 		diags.AddError(typeName+" works only on the sandbox platform",
 			fmt.Sprintf("The provider is configured for the %q platform, which has no sandbox inventory. "+
 				"%s simulates sites, volumes, servers, backups and vaults of the embedded sandbox; "+

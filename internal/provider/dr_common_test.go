@@ -77,14 +77,15 @@ func TestSyncProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 	ev := lifecycle.Event{Kind: lifecycle.ReplicationPair, ID: id, State: obs.State}
-	if pct, ok := syncProgress(ctx, sb, ev); !ok || pct != 0 {
+	data := newProviderData(sb, "sandbox", time.Millisecond, 1)
+	if pct, ok := syncProgress(ctx, data, ev); !ok || pct != 0 {
 		t.Fatalf("at the start (%s): sync %d%% (reported %v), want 0%%", obs.State, pct, ok)
 	}
 	clk.Advance(16 * time.Second) // the 10 GB first sync takes 32 simulated seconds
-	if pct, ok := syncProgress(ctx, sb, ev); !ok || pct != 50 {
+	if pct, ok := syncProgress(ctx, data, ev); !ok || pct != 50 {
 		t.Fatalf("half-way: sync %d%% (reported %v), want 50%%", pct, ok)
 	}
-	if _, ok := syncProgress(ctx, sb, lifecycle.Event{Kind: lifecycle.ReplicationPair, ID: id, State: lifecycle.Replicating}); ok {
+	if _, ok := syncProgress(ctx, data, lifecycle.Event{Kind: lifecycle.ReplicationPair, ID: id, State: lifecycle.Replicating}); ok {
 		t.Fatal("a stable state reported a synchronisation")
 	}
 }

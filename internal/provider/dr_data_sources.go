@@ -12,6 +12,7 @@ import (
 	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 )
 
@@ -27,15 +28,15 @@ type drDataSource struct {
 	name        string // type name without the provider prefix
 	newResource func() resource.Resource
 	// read fetches the object and fills the resource's read model.
-	read func(ctx context.Context, p platform.Platform, id string) (any, diag.Diagnostics, error)
+	read func(ctx context.Context, p *ProviderData, id string) (any, diag.Diagnostics, error)
 	data *ProviderData
 }
 
 // NewReplicationPairDataSource returns the dr_replication_pair data source.
 func NewReplicationPairDataSource() datasource.DataSource {
 	return &drDataSource{name: "replication_pair", newResource: NewReplicationPairResource,
-		read: func(ctx context.Context, p platform.Platform, id string) (any, diag.Diagnostics, error) {
-			v, err := p.GetPair(ctx, id)
+		read: func(ctx context.Context, p *ProviderData, id string) (any, diag.Diagnostics, error) {
+			v, err := p.Pairs.GetPair(ctx, id)
 			var d pairData
 			d.fill(v)
 			return &d, nil, err
@@ -45,8 +46,8 @@ func NewReplicationPairDataSource() datasource.DataSource {
 // NewProtectionGroupDataSource returns the dr_protection_group data source.
 func NewProtectionGroupDataSource() datasource.DataSource {
 	return &drDataSource{name: "protection_group", newResource: NewProtectionGroupResource,
-		read: func(ctx context.Context, p platform.Platform, id string) (any, diag.Diagnostics, error) {
-			v, err := p.GetGroup(ctx, id)
+		read: func(ctx context.Context, p *ProviderData, id string) (any, diag.Diagnostics, error) {
+			v, err := p.Groups.GetGroup(ctx, id)
 			var d groupData
 			if err != nil {
 				return nil, nil, err
@@ -58,8 +59,8 @@ func NewProtectionGroupDataSource() datasource.DataSource {
 // NewBackupReplicaDataSource returns the dr_backup_replica data source.
 func NewBackupReplicaDataSource() datasource.DataSource {
 	return &drDataSource{name: "backup_replica", newResource: NewBackupReplicaResource,
-		read: func(ctx context.Context, p platform.Platform, id string) (any, diag.Diagnostics, error) {
-			v, err := p.GetReplica(ctx, id)
+		read: func(ctx context.Context, p *ProviderData, id string) (any, diag.Diagnostics, error) {
+			v, err := p.Replicas.GetReplica(ctx, id)
 			var d replicaData
 			d.fill(v)
 			return &d, nil, err
@@ -69,8 +70,8 @@ func NewBackupReplicaDataSource() datasource.DataSource {
 // NewRecoveryServerDataSource returns the dr_recovery_server data source.
 func NewRecoveryServerDataSource() datasource.DataSource {
 	return &drDataSource{name: "recovery_server", newResource: NewRecoveryServerResource,
-		read: func(ctx context.Context, p platform.Platform, id string) (any, diag.Diagnostics, error) {
-			v, err := p.GetRecoveryServer(ctx, id)
+		read: func(ctx context.Context, p *ProviderData, id string) (any, diag.Diagnostics, error) {
+			v, err := p.Servers.GetRecoveryServer(ctx, id)
 			var d rsData
 			d.fill(v)
 			return &d, nil, err
@@ -144,7 +145,10 @@ func (d *drDataSource) Read(ctx context.Context, req datasource.ReadRequest, res
 		resp.Diagnostics.AddError("Provider not configured", "dr_"+d.name+" needs a configured dr provider.")
 		return
 	}
-	model, diags, err := d.read(ctx, d.data.Platform, id)
+	if (drEngine{kind: lifecycle.Kind(d.name), typeName: "dr_" + d.name}).unsupported(d.data, &resp.Diagnostics) {
+		return
+	}
+	model, diags, err := d.read(ctx, d.data, id)
 	if err != nil {
 		if platform.IsNotFound(err) {
 			resp.Diagnostics.AddAttributeError(path.Root("id"), "dr_"+d.name+" not found", fmt.Sprintf("No dr_%s with ID %q exists.", d.name, id))

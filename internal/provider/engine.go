@@ -158,7 +158,7 @@ func runPathObserved(ctx context.Context, data *ProviderData, p lifecycle.Path, 
 			"kind": string(ev.Kind), "id": ev.ID, "step": ev.Step, "op": string(ev.Op),
 			"state": lifecycle.RenderState(ev.State, ev.FailedOp), "elapsed": ev.Elapsed.String(), "message": ev.Message,
 		}
-		if pct, ok := syncProgress(ctx, data.Platform, ev); ok {
+		if pct, ok := syncProgress(ctx, data, ev); ok {
 			fields["sync_progress"] = pct
 			fields["message"] = fmt.Sprintf("%s (sync %d%%)", ev.Message, pct)
 		}
@@ -240,20 +240,26 @@ func pollInterval(timeScale float64) time.Duration {
 // copying). It reads only while the event's state is transitional — at most one read per
 // state change and per progress interval of a wait — and reports false otherwise or when the
 // read fails (the report then goes without it).
-func syncProgress(ctx context.Context, p platform.Platform, ev lifecycle.Event) (int, bool) {
+func syncProgress(ctx context.Context, d *ProviderData, ev lifecycle.Event) (int, bool) {
 	t := lifecycle.Table(ev.Kind)
 	if t == nil || t.Class(ev.State) != lifecycle.Transitional {
 		return 0, false
 	}
 	switch ev.Kind {
 	case lifecycle.ReplicationPair:
-		pair, err := p.GetPair(ctx, ev.ID)
+		if d.Pairs == nil {
+			return 0, false
+		}
+		pair, err := d.Pairs.GetPair(ctx, ev.ID)
 		if err != nil || (pair.PendingOp != lifecycle.OpStart && pair.PendingOp != lifecycle.OpReprotect) {
 			return 0, false
 		}
 		return pair.SyncProgress, true
 	case lifecycle.ProtectionGroup:
-		g, err := p.GetGroup(ctx, ev.ID)
+		if d.Groups == nil {
+			return 0, false
+		}
+		g, err := d.Groups.GetGroup(ctx, ev.ID)
 		if err != nil || g.ReplicationStatus != platform.ReplicationCopying {
 			return 0, false
 		}

@@ -43,7 +43,7 @@ type listKind[T any] struct {
 	region     bool
 	regionDesc string
 	groupID    bool
-	list       func(context.Context, platform.Platform) ([]T, error)
+	list       func(context.Context, *ProviderData) ([]T, error)
 	kind       lifecycle.Kind
 	state      func(T) lifecycle.State
 	id         func(T) string
@@ -69,8 +69,8 @@ func NewReplicationPairListResource() list.ListResource {
 		typeName: pairType, what: "replication pair", kind: lifecycle.ReplicationPair,
 		region: true, regionDesc: "Only pairs with a volume in this region (`primary_region` or `secondary_region`).",
 		groupID: true,
-		list: func(ctx context.Context, p platform.Platform) ([]platform.ReplicationPair, error) {
-			return p.ListPairs(ctx)
+		list: func(ctx context.Context, p *ProviderData) ([]platform.ReplicationPair, error) {
+			return p.Pairs.ListPairs(ctx)
 		},
 		state:   func(v platform.ReplicationPair) lifecycle.State { return v.State },
 		id:      func(v platform.ReplicationPair) string { return v.ID },
@@ -92,8 +92,8 @@ func NewProtectionGroupListResource() list.ListResource {
 	return &drListResource[platform.ProtectionGroup]{k: listKind[platform.ProtectionGroup]{
 		typeName: groupType, what: "protection group", kind: lifecycle.ProtectionGroup,
 		region: true, regionDesc: "Only groups with a site in this region (`source_region` or `target_region`).",
-		list: func(ctx context.Context, p platform.Platform) ([]platform.ProtectionGroup, error) {
-			return p.ListGroups(ctx)
+		list: func(ctx context.Context, p *ProviderData) ([]platform.ProtectionGroup, error) {
+			return p.Groups.ListGroups(ctx)
 		},
 		state:   func(v platform.ProtectionGroup) lifecycle.State { return v.State },
 		id:      func(v platform.ProtectionGroup) string { return v.ID },
@@ -114,8 +114,8 @@ func NewProtectionGroupListResource() list.ListResource {
 func NewBackupReplicaListResource() list.ListResource {
 	return &drListResource[platform.BackupReplica]{k: listKind[platform.BackupReplica]{
 		typeName: replicaType, what: "backup replica", kind: lifecycle.BackupReplica,
-		list: func(ctx context.Context, p platform.Platform) ([]platform.BackupReplica, error) {
-			return p.ListReplicas(ctx)
+		list: func(ctx context.Context, p *ProviderData) ([]platform.BackupReplica, error) {
+			return p.Replicas.ListReplicas(ctx)
 		},
 		state: func(v platform.BackupReplica) lifecycle.State { return v.State },
 		id:    func(v platform.BackupReplica) string { return v.ID },
@@ -134,8 +134,8 @@ func NewBackupReplicaListResource() list.ListResource {
 func NewRecoveryServerListResource() list.ListResource {
 	return &drListResource[platform.RecoveryServer]{k: listKind[platform.RecoveryServer]{
 		typeName: rsType, what: "recovery server", kind: lifecycle.RecoveryServer,
-		list: func(ctx context.Context, p platform.Platform) ([]platform.RecoveryServer, error) {
-			return p.ListRecoveryServers(ctx)
+		list: func(ctx context.Context, p *ProviderData) ([]platform.RecoveryServer, error) {
+			return p.Servers.ListRecoveryServers(ctx)
 		},
 		state: func(v platform.RecoveryServer) lifecycle.State { return v.State },
 		id:    func(v platform.RecoveryServer) string { return v.ID },
@@ -240,7 +240,11 @@ func (l *drListResource[T]) List(ctx context.Context, req list.ListRequest, stre
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
-	objs, err := l.k.list(ctx, l.data.Platform)
+	if (drEngine{kind: l.k.kind, typeName: l.k.typeName}).unsupported(l.data, &diags) {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return
+	}
+	objs, err := l.k.list(ctx, l.data)
 	if err != nil {
 		addError(&diags, "listing", l.k.typeName, "", err)
 		stream.Results = list.ListResultsStreamDiagnostics(diags)

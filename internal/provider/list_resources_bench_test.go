@@ -25,7 +25,7 @@ func BenchmarkListPairs1000(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer sb.Close()
-	inv, _ := sb.Inventory()
+	inv := sb.Inventory()
 	for _, s := range []platform.Site{
 		{ID: "sh-a", Region: "cn-shanghai", Zone: "cn-shanghai-a", Healthy: true, ReplicationCapable: true},
 		{ID: "bj-a", Region: "cn-beijing", Zone: "cn-beijing-a", Healthy: true, ReplicationCapable: true},

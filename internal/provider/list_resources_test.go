@@ -159,7 +159,7 @@ func TestListResources_Protocol(t *testing.T) {
 	e.drive(lifecycle.ProtectionGroup, gid, lifecycle.OpAddMember, map[string]string{"pair_id": db2})
 	e.recoveryServer("db-recovery")
 	e.recoveryServer("app-recovery")
-	inv, _ := e.sb.Inventory()
+	inv := e.sb.Inventory()
 	for _, v := range []platform.Vault{{ID: "vb", Region: "cn-shanghai", Purpose: "backup"}, {ID: "vr", Region: "cn-beijing", Purpose: "replication"}} {
 		if _, err := inv.PutVault(e.ctx, v); err != nil {
 			t.Fatal(err)

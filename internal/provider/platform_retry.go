@@ -85,18 +85,15 @@ func retry0(ctx context.Context, p retryPolicy, call string, fn func() error) er
 	return err
 }
 
-// retryingPlatform wraps a platform so that every call is retried per its policy, and every
-// read model it returns carries the platform's capabilities (Observation.Platform), so the
+// retryingPlatform wraps a platform's driver calls (Observe, Invoke, Cancel) so that every
+// call is retried per its policy; retryingPairs, retryingGroups, retryingReplicas and
+// retryingServers do the same for the kinds the platform serves, and stamp every read model
+// they return with the platform's capabilities (Observation.Platform), so the
 // allowed_operations a resource, data source or list result reports never list an operation
 // the platform cannot invoke.
 type retryingPlatform struct {
 	platform.Platform
 	p retryPolicy
-}
-
-// withRetries wraps p (and its inventory) in the default retry policy.
-func withRetries(p platform.Platform) platform.Platform {
-	return &retryingPlatform{Platform: p, p: defaultRetryPolicy}
 }
 
 func (r *retryingPlatform) Observe(ctx context.Context, kind lifecycle.Kind, id string) (lifecycle.Observation, error) {
@@ -111,122 +108,159 @@ func (r *retryingPlatform) Cancel(ctx context.Context, kind lifecycle.Kind, id s
 	return retry0(ctx, r.p, "Cancel "+string(op)+" on "+string(kind), func() error { return r.Platform.Cancel(ctx, kind, id, op) })
 }
 
-func (r *retryingPlatform) CreatePair(ctx context.Context, spec platform.PairSpec, token string) (platform.ReplicationPair, error) {
-	return retry(ctx, r.p, "CreatePair", func() (platform.ReplicationPair, error) { return r.Platform.CreatePair(ctx, spec, token) })
+// newProviderData describes the platform p for every resource, data source, action and list
+// resource: its driver calls, the kinds it serves and its inventory (the sandbox's), each
+// retried with the default policy, and its capabilities (platform.CapabilitiesOf).
+func newProviderData(p platform.Platform, name string, poll time.Duration, timeScale float64) *ProviderData {
+	pol := defaultRetryPolicy
+	caps := platform.CapabilitiesOf(p)
+	d := &ProviderData{Platform: &retryingPlatform{Platform: p, p: pol}, raw: p, caps: caps, PlatformName: name, PollInterval: poll, TimeScale: timeScale}
+	if k, ok := platform.PairsOf(p); ok {
+		d.Pairs = retryingPairs{k: k, p: pol, caps: caps}
+	}
+	if k, ok := platform.GroupsOf(p); ok {
+		d.Groups = retryingGroups{k: k, p: pol, caps: caps}
+	}
+	if k, ok := platform.ReplicasOf(p); ok {
+		d.Replicas = retryingReplicas{k: k, p: pol, caps: caps}
+	}
+	if k, ok := platform.RecoveryServersOf(p); ok {
+		d.Servers = retryingServers{k: k, p: pol, caps: caps}
+	}
+	if inv, ok := platform.InventoryOf(p); ok {
+		d.Inventory = &retryingInventory{Inventory: inv, p: pol}
+	}
+	return d
 }
 
-func (r *retryingPlatform) GetPair(ctx context.Context, id string) (platform.ReplicationPair, error) {
-	v, err := retry(ctx, r.p, "GetPair", func() (platform.ReplicationPair, error) { return r.Platform.GetPair(ctx, id) })
-	v.Observed.Platform = r.Platform.Capabilities()
+type retryingPairs struct {
+	k    platform.Pairs
+	p    retryPolicy
+	caps *lifecycle.Capabilities
+}
+
+func (r retryingPairs) CreatePair(ctx context.Context, spec platform.PairSpec, token string) (platform.ReplicationPair, error) {
+	return retry(ctx, r.p, "CreatePair", func() (platform.ReplicationPair, error) { return r.k.CreatePair(ctx, spec, token) })
+}
+
+func (r retryingPairs) GetPair(ctx context.Context, id string) (platform.ReplicationPair, error) {
+	v, err := retry(ctx, r.p, "GetPair", func() (platform.ReplicationPair, error) { return r.k.GetPair(ctx, id) })
+	v.Observed.Platform = r.caps
 	return v, err
 }
 
-func (r *retryingPlatform) UpdatePair(ctx context.Context, id string, spec platform.PairSpec) (platform.ReplicationPair, error) {
-	return retry(ctx, r.p, "UpdatePair", func() (platform.ReplicationPair, error) { return r.Platform.UpdatePair(ctx, id, spec) })
+func (r retryingPairs) UpdatePair(ctx context.Context, id string, spec platform.PairSpec) (platform.ReplicationPair, error) {
+	return retry(ctx, r.p, "UpdatePair", func() (platform.ReplicationPair, error) { return r.k.UpdatePair(ctx, id, spec) })
 }
 
-func (r *retryingPlatform) ListPairs(ctx context.Context) ([]platform.ReplicationPair, error) {
-	vs, err := retry(ctx, r.p, "ListPairs", func() ([]platform.ReplicationPair, error) { return r.Platform.ListPairs(ctx) })
-	caps := r.Platform.Capabilities()
+func (r retryingPairs) ListPairs(ctx context.Context) ([]platform.ReplicationPair, error) {
+	vs, err := retry(ctx, r.p, "ListPairs", func() ([]platform.ReplicationPair, error) { return r.k.ListPairs(ctx) })
 	for i := range vs {
-		vs[i].Observed.Platform = caps
+		vs[i].Observed.Platform = r.caps
 	}
 	return vs, err
 }
 
-func (r *retryingPlatform) CreateGroup(ctx context.Context, spec platform.GroupSpec, token string) (platform.ProtectionGroup, error) {
-	return retry(ctx, r.p, "CreateGroup", func() (platform.ProtectionGroup, error) { return r.Platform.CreateGroup(ctx, spec, token) })
+func (r retryingPairs) ProposedPairFacts(ctx context.Context, spec platform.PairSpec) (lifecycle.Facts, error) {
+	return retry(ctx, r.p, "ProposedPairFacts", func() (lifecycle.Facts, error) { return r.k.ProposedPairFacts(ctx, spec) })
 }
 
-func (r *retryingPlatform) GetGroup(ctx context.Context, id string) (platform.ProtectionGroup, error) {
-	v, err := retry(ctx, r.p, "GetGroup", func() (platform.ProtectionGroup, error) { return r.Platform.GetGroup(ctx, id) })
-	v.Observed.Platform = r.Platform.Capabilities()
+type retryingGroups struct {
+	k    platform.Groups
+	p    retryPolicy
+	caps *lifecycle.Capabilities
+}
+
+func (r retryingGroups) CreateGroup(ctx context.Context, spec platform.GroupSpec, token string) (platform.ProtectionGroup, error) {
+	return retry(ctx, r.p, "CreateGroup", func() (platform.ProtectionGroup, error) { return r.k.CreateGroup(ctx, spec, token) })
+}
+
+func (r retryingGroups) GetGroup(ctx context.Context, id string) (platform.ProtectionGroup, error) {
+	v, err := retry(ctx, r.p, "GetGroup", func() (platform.ProtectionGroup, error) { return r.k.GetGroup(ctx, id) })
+	v.Observed.Platform = r.caps
 	return v, err
 }
 
-func (r *retryingPlatform) UpdateGroup(ctx context.Context, id string, spec platform.GroupSpec) (platform.ProtectionGroup, error) {
-	return retry(ctx, r.p, "UpdateGroup", func() (platform.ProtectionGroup, error) { return r.Platform.UpdateGroup(ctx, id, spec) })
+func (r retryingGroups) UpdateGroup(ctx context.Context, id string, spec platform.GroupSpec) (platform.ProtectionGroup, error) {
+	return retry(ctx, r.p, "UpdateGroup", func() (platform.ProtectionGroup, error) { return r.k.UpdateGroup(ctx, id, spec) })
 }
 
-func (r *retryingPlatform) ListGroups(ctx context.Context) ([]platform.ProtectionGroup, error) {
-	vs, err := retry(ctx, r.p, "ListGroups", func() ([]platform.ProtectionGroup, error) { return r.Platform.ListGroups(ctx) })
-	caps := r.Platform.Capabilities()
+func (r retryingGroups) ListGroups(ctx context.Context) ([]platform.ProtectionGroup, error) {
+	vs, err := retry(ctx, r.p, "ListGroups", func() ([]platform.ProtectionGroup, error) { return r.k.ListGroups(ctx) })
 	for i := range vs {
-		vs[i].Observed.Platform = caps
+		vs[i].Observed.Platform = r.caps
 	}
 	return vs, err
 }
 
-func (r *retryingPlatform) CreateReplica(ctx context.Context, spec platform.ReplicaSpec, token string) (platform.BackupReplica, error) {
-	return retry(ctx, r.p, "CreateReplica", func() (platform.BackupReplica, error) { return r.Platform.CreateReplica(ctx, spec, token) })
+func (r retryingGroups) ProposedGroupFacts(ctx context.Context, spec platform.GroupSpec) (lifecycle.Facts, error) {
+	return retry(ctx, r.p, "ProposedGroupFacts", func() (lifecycle.Facts, error) { return r.k.ProposedGroupFacts(ctx, spec) })
 }
 
-func (r *retryingPlatform) GetReplica(ctx context.Context, id string) (platform.BackupReplica, error) {
-	v, err := retry(ctx, r.p, "GetReplica", func() (platform.BackupReplica, error) { return r.Platform.GetReplica(ctx, id) })
-	v.Observed.Platform = r.Platform.Capabilities()
+func (r retryingGroups) MemberFacts(ctx context.Context, groupID string, params map[string]string) (lifecycle.Facts, error) {
+	return retry(ctx, r.p, "MemberFacts", func() (lifecycle.Facts, error) { return r.k.MemberFacts(ctx, groupID, params) })
+}
+
+type retryingReplicas struct {
+	k    platform.Replicas
+	p    retryPolicy
+	caps *lifecycle.Capabilities
+}
+
+func (r retryingReplicas) CreateReplica(ctx context.Context, spec platform.ReplicaSpec, token string) (platform.BackupReplica, error) {
+	return retry(ctx, r.p, "CreateReplica", func() (platform.BackupReplica, error) { return r.k.CreateReplica(ctx, spec, token) })
+}
+
+func (r retryingReplicas) GetReplica(ctx context.Context, id string) (platform.BackupReplica, error) {
+	v, err := retry(ctx, r.p, "GetReplica", func() (platform.BackupReplica, error) { return r.k.GetReplica(ctx, id) })
+	v.Observed.Platform = r.caps
 	return v, err
 }
 
-func (r *retryingPlatform) ListReplicas(ctx context.Context) ([]platform.BackupReplica, error) {
-	vs, err := retry(ctx, r.p, "ListReplicas", func() ([]platform.BackupReplica, error) { return r.Platform.ListReplicas(ctx) })
-	caps := r.Platform.Capabilities()
+func (r retryingReplicas) ListReplicas(ctx context.Context) ([]platform.BackupReplica, error) {
+	vs, err := retry(ctx, r.p, "ListReplicas", func() ([]platform.BackupReplica, error) { return r.k.ListReplicas(ctx) })
 	for i := range vs {
-		vs[i].Observed.Platform = caps
+		vs[i].Observed.Platform = r.caps
 	}
 	return vs, err
 }
 
-func (r *retryingPlatform) CreateRecoveryServer(ctx context.Context, spec platform.RecoveryServerSpec, token string) (platform.RecoveryServer, error) {
-	return retry(ctx, r.p, "CreateRecoveryServer", func() (platform.RecoveryServer, error) { return r.Platform.CreateRecoveryServer(ctx, spec, token) })
+func (r retryingReplicas) ProposedReplicaFacts(ctx context.Context, spec platform.ReplicaSpec) (lifecycle.Facts, error) {
+	return retry(ctx, r.p, "ProposedReplicaFacts", func() (lifecycle.Facts, error) { return r.k.ProposedReplicaFacts(ctx, spec) })
 }
 
-func (r *retryingPlatform) GetRecoveryServer(ctx context.Context, id string) (platform.RecoveryServer, error) {
-	v, err := retry(ctx, r.p, "GetRecoveryServer", func() (platform.RecoveryServer, error) { return r.Platform.GetRecoveryServer(ctx, id) })
-	v.Observed.Platform = r.Platform.Capabilities()
+type retryingServers struct {
+	k    platform.RecoveryServers
+	p    retryPolicy
+	caps *lifecycle.Capabilities
+}
+
+func (r retryingServers) CreateRecoveryServer(ctx context.Context, spec platform.RecoveryServerSpec, token string) (platform.RecoveryServer, error) {
+	return retry(ctx, r.p, "CreateRecoveryServer", func() (platform.RecoveryServer, error) { return r.k.CreateRecoveryServer(ctx, spec, token) })
+}
+
+func (r retryingServers) GetRecoveryServer(ctx context.Context, id string) (platform.RecoveryServer, error) {
+	v, err := retry(ctx, r.p, "GetRecoveryServer", func() (platform.RecoveryServer, error) { return r.k.GetRecoveryServer(ctx, id) })
+	v.Observed.Platform = r.caps
 	return v, err
 }
 
-func (r *retryingPlatform) UpdateRecoveryServer(ctx context.Context, id string, spec platform.RecoveryServerSpec) (platform.RecoveryServer, error) {
-	return retry(ctx, r.p, "UpdateRecoveryServer", func() (platform.RecoveryServer, error) { return r.Platform.UpdateRecoveryServer(ctx, id, spec) })
+func (r retryingServers) UpdateRecoveryServer(ctx context.Context, id string, spec platform.RecoveryServerSpec) (platform.RecoveryServer, error) {
+	return retry(ctx, r.p, "UpdateRecoveryServer", func() (platform.RecoveryServer, error) { return r.k.UpdateRecoveryServer(ctx, id, spec) })
 }
 
-func (r *retryingPlatform) ListRecoveryServers(ctx context.Context) ([]platform.RecoveryServer, error) {
-	vs, err := retry(ctx, r.p, "ListRecoveryServers", func() ([]platform.RecoveryServer, error) { return r.Platform.ListRecoveryServers(ctx) })
-	caps := r.Platform.Capabilities()
+func (r retryingServers) ListRecoveryServers(ctx context.Context) ([]platform.RecoveryServer, error) {
+	vs, err := retry(ctx, r.p, "ListRecoveryServers", func() ([]platform.RecoveryServer, error) { return r.k.ListRecoveryServers(ctx) })
 	for i := range vs {
-		vs[i].Observed.Platform = caps
+		vs[i].Observed.Platform = r.caps
 	}
 	return vs, err
 }
 
-func (r *retryingPlatform) ProposedPairFacts(ctx context.Context, spec platform.PairSpec) (lifecycle.Facts, error) {
-	return retry(ctx, r.p, "ProposedPairFacts", func() (lifecycle.Facts, error) { return r.Platform.ProposedPairFacts(ctx, spec) })
-}
-
-func (r *retryingPlatform) MemberFacts(ctx context.Context, groupID string, params map[string]string) (lifecycle.Facts, error) {
-	return retry(ctx, r.p, "MemberFacts", func() (lifecycle.Facts, error) { return r.Platform.MemberFacts(ctx, groupID, params) })
-}
-
-func (r *retryingPlatform) ProposedGroupFacts(ctx context.Context, spec platform.GroupSpec) (lifecycle.Facts, error) {
-	return retry(ctx, r.p, "ProposedGroupFacts", func() (lifecycle.Facts, error) { return r.Platform.ProposedGroupFacts(ctx, spec) })
-}
-
-func (r *retryingPlatform) ProposedRecoveryServerFacts(ctx context.Context, spec platform.RecoveryServerSpec) (lifecycle.Facts, error) {
+func (r retryingServers) ProposedRecoveryServerFacts(ctx context.Context, spec platform.RecoveryServerSpec) (lifecycle.Facts, error) {
 	return retry(ctx, r.p, "ProposedRecoveryServerFacts", func() (lifecycle.Facts, error) {
-		return r.Platform.ProposedRecoveryServerFacts(ctx, spec)
+		return r.k.ProposedRecoveryServerFacts(ctx, spec)
 	})
-}
-
-func (r *retryingPlatform) ProposedReplicaFacts(ctx context.Context, spec platform.ReplicaSpec) (lifecycle.Facts, error) {
-	return retry(ctx, r.p, "ProposedReplicaFacts", func() (lifecycle.Facts, error) { return r.Platform.ProposedReplicaFacts(ctx, spec) })
-}
-
-func (r *retryingPlatform) Inventory() (platform.Inventory, bool) {
-	inv, ok := r.Platform.Inventory()
-	if !ok {
-		return inv, ok
-	}
-	return &retryingInventory{Inventory: inv, p: r.p}, true
 }
 
 // retryingInventory retries the sandbox inventory's calls the same way.
@@ -378,12 +412,9 @@ func afterStop(ctx context.Context) (context.Context, context.CancelFunc) {
 // failureJobsOf returns the platform's task-center records of failed jobs (platform.FailureJobs,
 // which only Huawei Cloud SDRS has), their calls retried like every other platform call; false
 // when the platform keeps none.
-func failureJobsOf(p platform.Platform) (platform.FailureJobs, bool) {
+func failureJobsOf(d *ProviderData) (platform.FailureJobs, bool) {
 	policy := defaultRetryPolicy
-	if r, ok := p.(*retryingPlatform); ok {
-		p, policy = r.Platform, r.p
-	}
-	fj, ok := p.(platform.FailureJobs)
+	fj, ok := d.raw.(platform.FailureJobs)
 	if !ok {
 		return nil, false
 	}

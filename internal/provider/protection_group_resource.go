@@ -288,9 +288,9 @@ func (r *protectionGroupResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	token := createToken(groupType, spec.Name, spec.SourceRegion, spec.SourceZone, spec.TargetRegion, spec.TargetZone)
-	g, err := r.data.Platform.CreateGroup(ctx, spec, token)
+	g, err := r.data.Groups.CreateGroup(ctx, spec, token)
 	if err == nil && lifecycle.Gone(r.engine.kind, g.State) {
-		g, err = r.data.Platform.CreateGroup(ctx, spec, freshToken(token))
+		g, err = r.data.Groups.CreateGroup(ctx, spec, freshToken(token))
 	}
 	if err != nil {
 		addCreateError(&resp.Diagnostics, groupType, err)
@@ -311,12 +311,15 @@ func (r *protectionGroupResource) Create(ctx context.Context, req resource.Creat
 }
 
 func (r *protectionGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if r.engine.unsupported(r.data, &resp.Diagnostics) {
+		return
+	}
 	var state groupModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	g, err := r.data.Platform.GetGroup(ctx, state.ID.ValueString())
+	g, err := r.data.Groups.GetGroup(ctx, state.ID.ValueString())
 	if removeIfGone(ctx, err, groupType, state.ID.ValueString(), resp) {
 		return
 	}
@@ -365,7 +368,7 @@ func (r *protectionGroupResource) Delete(ctx context.Context, req resource.Delet
 		return
 	}
 	id := state.ID.ValueString()
-	g, err := r.data.Platform.GetGroup(ctx, id)
+	g, err := r.data.Groups.GetGroup(ctx, id)
 	if platform.IsNotFound(err) {
 		return
 	}
@@ -394,7 +397,7 @@ func (r *protectionGroupResource) ImportState(ctx context.Context, req resource.
 func (r *protectionGroupResource) refresh(ctx context.Context, id string, m *groupModel, diags *diagList) {
 	ctx, done := afterStop(ctx) // record the truth even when Terraform was interrupted
 	defer done()
-	g, err := r.data.Platform.GetGroup(ctx, id)
+	g, err := r.data.Groups.GetGroup(ctx, id)
 	if err != nil {
 		addError(diags, "reading", groupType, id, err)
 		m.ID = types.StringValue(id)
@@ -473,7 +476,7 @@ func (r *protectionGroupResource) checkCandidates(ctx context.Context, state gro
 		default:
 			continue
 		}
-		facts, err := r.data.Platform.MemberFacts(ctx, state.ID.ValueString(), req.Params)
+		facts, err := r.data.Groups.MemberFacts(ctx, state.ID.ValueString(), req.Params)
 		if err != nil {
 			diags.AddAttributeError(path.Root(attr), "Cannot check "+groupType+" member "+id, err.Error())
 			ok = false
@@ -527,7 +530,7 @@ func (r *protectionGroupResource) planCreate(ctx context.Context, plan, config g
 	if !ok {
 		return
 	}
-	if _, inv := r.data.Platform.Inventory(); inv {
+	if r.data.Inventory != nil {
 		return
 	}
 	opts := r.data.options(plan.AllowDataLoss.ValueBool())
@@ -574,9 +577,8 @@ func (r *protectionGroupResource) checkParams(ctx context.Context, config groupM
 	sort.Strings(given)
 	var facts lifecycle.Facts
 	opts := r.data.options(false)
-	_, inv := r.data.Platform.Inventory()
-	if !inv || (opts.Platform != nil && len(opts.Platform.Params[lifecycle.ProtectionGroup]) > 0) {
-		pf, err := r.data.Platform.ProposedGroupFacts(ctx, s)
+	if r.data.Inventory == nil || (opts.Platform != nil && len(opts.Platform.Params[lifecycle.ProtectionGroup]) > 0) {
+		pf, err := r.data.Groups.ProposedGroupFacts(ctx, s)
 		if err != nil {
 			addError(diags, "checking", groupType, "", err)
 			return lifecycle.Facts{}, false

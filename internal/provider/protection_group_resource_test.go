@@ -250,7 +250,7 @@ func TestAccProtectionGroup_outOfBandFailover(t *testing.T) {
 func testAccServerPower(t *testing.T, db, name, power string) {
 	t.Helper()
 	ctx := context.Background()
-	inv, _ := testAccOpenSandbox(t, db).Inventory()
+	inv := testAccOpenSandbox(t, db).Inventory()
 	servers, err := inv.ListServers(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -292,7 +292,7 @@ func testAccInvoke(t *testing.T, db string, kind lifecycle.Kind, op lifecycle.Op
 	if lifecycle.HasBlocking(vs) {
 		t.Fatalf("out-of-band %s refused: %v", op, vs)
 	}
-	if _, err := runPath(ctx, &ProviderData{Platform: sb, PollInterval: pollInterval(accTimeScale)}, p); err != nil {
+	if _, err := runPath(ctx, newProviderData(sb, "sandbox", pollInterval(accTimeScale), accTimeScale), p); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -75,8 +75,8 @@ type drProvider struct {
 // data-loss opt-in and what the platform can invoke (V-PLATFORM).
 func (d *ProviderData) options(allowDataLoss bool) lifecycle.Options {
 	o := lifecycle.Options{AllowDataLoss: allowDataLoss}
-	if d != nil && d.Platform != nil {
-		o.Platform = d.Platform.Capabilities()
+	if d != nil {
+		o.Platform = d.caps
 	}
 	return o
 }
@@ -84,8 +84,22 @@ func (d *ProviderData) options(allowDataLoss bool) lifecycle.Options {
 // ProviderData is what Configure hands to every resource, data source, ephemeral resource,
 // action and list resource.
 type ProviderData struct {
-	// Platform is the DR platform the provider drives.
+	// Platform is the DR platform the provider drives (its driver calls: Observe, Invoke,
+	// Cancel).
 	Platform platform.Platform
+	// Pairs, Groups, Replicas and Servers are the kinds it serves; nil for a kind it does not
+	// (the engine refuses that kind at plan, V-PLATFORM: drEngine.unsupported).
+	Pairs    platform.Pairs
+	Groups   platform.Groups
+	Replicas platform.Replicas
+	Servers  platform.RecoveryServers
+	// Inventory is the sandbox's inventory (sites, volumes, …, faults); nil on a vendor
+	// platform, where the dr_sandbox_* resources refuse to work.
+	Inventory platform.Inventory
+	// raw is the platform as built (its optional interfaces, e.g. platform.FailureJobs);
+	// caps its complete capabilities (platform.CapabilitiesOf).
+	raw  platform.Platform
+	caps *lifecycle.Capabilities
 	// PlatformName names it in diagnostics ("sandbox").
 	PlatformName string
 	// PollInterval is how often waits poll a transitional state.
@@ -197,7 +211,7 @@ func (p *drProvider) Configure(ctx context.Context, req provider.ConfigureReques
 			resp.Diagnostics.AddAttributeError(path.Root(v.block), fmt.Sprintf("Cannot configure the %s platform", v.block), err.Error())
 			return
 		}
-		data := &ProviderData{Platform: withRetries(p), PlatformName: v.block, PollInterval: vendorPollInterval(), TimeScale: 1}
+		data := newProviderData(p, v.block, vendorPollInterval(), 1)
 		resp.DataSourceData, resp.ResourceData, resp.EphemeralResourceData, resp.ActionData, resp.ListResourceData = data, data, data, data, data
 		return
 	}
@@ -250,7 +264,7 @@ func (p *drProvider) Configure(ctx context.Context, req provider.ConfigureReques
 	}
 
 	// Every platform call is retried on Retryable errors (bounded; see platform_retry.go).
-	data := &ProviderData{Platform: withRetries(sbx), PlatformName: "sandbox", PollInterval: pollInterval(timeScale), TimeScale: timeScale}
+	data := newProviderData(sbx, "sandbox", pollInterval(timeScale), timeScale)
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data

@@ -162,7 +162,7 @@ func (r *recoveryServerResource) ModifyPlan(ctx context.Context, req resource.Mo
 			facts.Unknown = map[string]bool{lifecycle.FactBackup: true}
 		} else {
 			var err error
-			if facts, err = r.data.Platform.ProposedRecoveryServerFacts(ctx, r.spec(plan)); err != nil {
+			if facts, err = r.data.Servers.ProposedRecoveryServerFacts(ctx, r.spec(plan)); err != nil {
 				addError(&resp.Diagnostics, "checking", rsType, "", err)
 				return
 			}
@@ -221,9 +221,9 @@ func (r *recoveryServerResource) Create(ctx context.Context, req resource.Create
 	}
 	spec := r.spec(plan)
 	token := createToken(rsType, spec.MachineID, spec.Name)
-	rs, err := r.data.Platform.CreateRecoveryServer(ctx, spec, token)
+	rs, err := r.data.Servers.CreateRecoveryServer(ctx, spec, token)
 	if err == nil && lifecycle.Gone(r.engine.kind, rs.State) {
-		rs, err = r.data.Platform.CreateRecoveryServer(ctx, spec, freshToken(token))
+		rs, err = r.data.Servers.CreateRecoveryServer(ctx, spec, freshToken(token))
 	}
 	if err != nil {
 		addCreateError(&resp.Diagnostics, rsType, err)
@@ -239,12 +239,15 @@ func (r *recoveryServerResource) Create(ctx context.Context, req resource.Create
 }
 
 func (r *recoveryServerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if r.engine.unsupported(r.data, &resp.Diagnostics) {
+		return
+	}
 	var state rsModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	rs, err := r.data.Platform.GetRecoveryServer(ctx, state.ID.ValueString())
+	rs, err := r.data.Servers.GetRecoveryServer(ctx, state.ID.ValueString())
 	if removeIfGone(ctx, err, rsType, state.ID.ValueString(), resp) {
 		return
 	}
@@ -272,7 +275,7 @@ func (r *recoveryServerResource) Update(ctx context.Context, req resource.Update
 	}
 	id := state.ID.ValueString()
 	if r.settingsChanged(plan, state) {
-		if _, err := r.data.Platform.UpdateRecoveryServer(ctx, id, r.spec(plan)); err != nil {
+		if _, err := r.data.Servers.UpdateRecoveryServer(ctx, id, r.spec(plan)); err != nil {
 			addError(&resp.Diagnostics, "updating", rsType, id, err)
 		}
 	}
@@ -310,7 +313,7 @@ func (r *recoveryServerResource) ImportState(ctx context.Context, req resource.I
 func (r *recoveryServerResource) refresh(ctx context.Context, id string, m *rsModel, diags *diagList) {
 	ctx, done := afterStop(ctx) // record the truth even when Terraform was interrupted
 	defer done()
-	rs, err := r.data.Platform.GetRecoveryServer(ctx, id)
+	rs, err := r.data.Servers.GetRecoveryServer(ctx, id)
 	if err != nil {
 		addError(diags, "reading", rsType, id, err)
 		m.ID = types.StringValue(id)

@@ -344,7 +344,7 @@ func (r *replicationPairResource) planCreate(ctx context.Context, plan pairModel
 		resp.Diagnostics.AddAttributeError(path.Root("secondary_volume_id"), "V-PAIR-VOLUMES: invalid "+pairType+" volumes", err.Error())
 		return
 	}
-	facts, err := r.data.Platform.ProposedPairFacts(ctx, spec)
+	facts, err := r.data.Pairs.ProposedPairFacts(ctx, spec)
 	if err != nil {
 		addError(&resp.Diagnostics, "checking", pairType, "", err)
 		return
@@ -394,10 +394,10 @@ func (r *replicationPairResource) Create(ctx context.Context, req resource.Creat
 	// The token derives from the pair's identity, so a create retried after an interrupted
 	// apply returns the pair the first attempt made instead of failing or making another.
 	token := createToken(pairType, spec.PrimaryVolumeID, spec.SecondaryVolumeID, spec.Name)
-	pair, err := r.data.Platform.CreatePair(ctx, spec, token)
+	pair, err := r.data.Pairs.CreatePair(ctx, spec, token)
 	if err == nil && lifecycle.Gone(r.engine.kind, pair.State) {
 		// The token's earlier pair was deleted since: this is a new pair.
-		pair, err = r.data.Platform.CreatePair(ctx, spec, freshToken(token))
+		pair, err = r.data.Pairs.CreatePair(ctx, spec, freshToken(token))
 	}
 	if err != nil {
 		addCreateError(&resp.Diagnostics, pairType, err)
@@ -414,12 +414,15 @@ func (r *replicationPairResource) Create(ctx context.Context, req resource.Creat
 }
 
 func (r *replicationPairResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if r.engine.unsupported(r.data, &resp.Diagnostics) {
+		return
+	}
 	var state pairModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	pair, err := r.data.Platform.GetPair(ctx, state.ID.ValueString())
+	pair, err := r.data.Pairs.GetPair(ctx, state.ID.ValueString())
 	if removeIfGone(ctx, err, pairType, state.ID.ValueString(), resp) {
 		return
 	}
@@ -484,7 +487,7 @@ func (r *replicationPairResource) ImportState(ctx context.Context, req resource.
 func (r *replicationPairResource) refresh(ctx context.Context, id string, m *pairModel, diags *diagList) {
 	ctx, done := afterStop(ctx) // record the truth even when Terraform was interrupted
 	defer done()
-	pair, err := r.data.Platform.GetPair(ctx, id)
+	pair, err := r.data.Pairs.GetPair(ctx, id)
 	if err != nil {
 		addError(diags, "reading", pairType, id, err)
 		m.ID = types.StringValue(id)

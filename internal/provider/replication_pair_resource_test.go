@@ -161,7 +161,7 @@ func testAccAttach(t *testing.T, db, zone string, attach bool) {
 	t.Helper()
 	ctx := context.Background()
 	sb := testAccOpenSandbox(t, db)
-	inv, _ := sb.Inventory()
+	inv := sb.Inventory()
 	sites, err := inv.ListSites(ctx)
 	if err != nil {
 		t.Fatal(err)

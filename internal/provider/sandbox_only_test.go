@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -15,14 +16,12 @@ import (
 // noInventory is a test platform without the sandbox's inventory (as every vendor platform).
 type noInventory struct{ platform.Platform }
 
-func (noInventory) Inventory() (platform.Inventory, bool) { return nil, false }
-
 // Every dr_sandbox_* resource is refused at plan on a platform other than the sandbox.
 func TestSandboxResourcesRefusedAtPlanElsewhere(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	e := newActionEnv(t)
-	data := &ProviderData{Platform: noInventory{e.sb}, PlatformName: "test"}
+	data := newProviderData(noInventory{e.sb}, "test", time.Millisecond, 1)
 	for _, ctor := range resourceConstructors {
 		r := ctor()
 		var md resource.MetadataResponse

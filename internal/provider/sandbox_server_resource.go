@@ -38,8 +38,8 @@ func (r *sandboxServerResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if resp.Diagnostics.HasError() || plan.PowerState.IsNull() || plan.PowerState.IsUnknown() || plan.PowerState.Equal(state.PowerState) {
 		return
 	}
-	inv, ok := r.data.Platform.Inventory()
-	if !ok {
+	inv := r.data.Inventory
+	if inv == nil {
 		return // refused elsewhere: sandbox resources need the sandbox
 	}
 	if err := inv.CheckServerPower(ctx, state.ID.ValueString(), plan.PowerState.ValueString()); err != nil {

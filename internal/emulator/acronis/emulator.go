@@ -120,8 +120,7 @@ func (e *Emulator) Requests() map[string]int {
 // Fixture is the sandbox's inventory: the platformtest Fixture (sites, servers, backups) and
 // its faults (throttling → 429, failing operations → failed tasks).
 func (e *Emulator) Fixture() platform.Inventory {
-	inv, _ := e.sb.Inventory()
-	return inv
+	return e.sb.Inventory()
 }
 
 // Sandbox is the physics behind the emulator.

@@ -298,10 +298,13 @@ func TestRecoveryServerDriver(t *testing.T) {
 	if err := e.drv.Invoke(ctx, lifecycle.RecoveryServer, id, lifecycle.OpFailback, "t-4", nil); platform.RuleOf(err) != "V-PLATFORM" || !strings.Contains(err.Error(), "Failback") {
 		t.Fatalf("failback: %v", err)
 	}
-	if _, err := e.drv.ListPairs(ctx); !platform.IsInvalid(err) || !strings.Contains(err.Error(), "recovery servers only") {
+	if _, err := e.drv.Observe(ctx, lifecycle.ReplicationPair, "p"); !platform.IsInvalid(err) || !strings.Contains(err.Error(), "recovery servers only") {
 		t.Fatalf("pairs: %v", err)
 	}
-	if _, ok := e.drv.Inventory(); ok {
+	if k := platform.KindsOf(e.drv); len(k) != 1 || k[0] != lifecycle.RecoveryServer {
+		t.Fatalf("kinds: %v", k)
+	}
+	if _, ok := platform.InventoryOf(e.drv); ok {
 		t.Fatal("a vendor platform has no inventory")
 	}
 

@@ -45,7 +45,10 @@ type invoked struct {
 	task string
 }
 
-var _ platform.Platform = (*Driver)(nil)
+var (
+	_ platform.Platform        = (*Driver)(nil)
+	_ platform.RecoveryServers = (*Driver)(nil)
+)
 
 // New returns a driver on a client. It authenticates at once (a bad secret fails here).
 func New(ctx context.Context, cfg Config) (*Driver, error) {
@@ -73,7 +76,7 @@ func (d *Driver) Name() string { return "acronis" }
 // Capabilities: recovery servers only; failback, confirm/cancel failback and delete are
 // console steps.
 func (d *Driver) Capabilities() *lifecycle.Capabilities {
-	return &lifecycle.Capabilities{Platform: "acronis", Kinds: []lifecycle.Kind{lifecycle.RecoveryServer},
+	return &lifecycle.Capabilities{Platform: "acronis",
 		Manual: map[lifecycle.Kind]map[lifecycle.Op]string{lifecycle.RecoveryServer: {
 			lifecycle.OpFailback:        StepFailback,
 			lifecycle.OpConfirmFailback: StepConfirm,
@@ -81,9 +84,6 @@ func (d *Driver) Capabilities() *lifecycle.Capabilities {
 			lifecycle.OpDelete:          StepDelete,
 		}}}
 }
-
-// Inventory: a real platform has no sandbox inventory.
-func (d *Driver) Inventory() (platform.Inventory, bool) { return nil, false }
 
 // Close releases nothing (the HTTP client's idle connections are closed).
 func (d *Driver) Close() error {
@@ -505,52 +505,4 @@ func (d *Driver) ProposedRecoveryServerFacts(ctx context.Context, spec platform.
 	f := rs.Observed.Facts
 	f.AdvertisedOps = nil // a new server's links are those of its first state: read at apply
 	return f, nil
-}
-
-// ---- kinds the DR API v2 does not have ----
-
-func (d *Driver) CreatePair(context.Context, platform.PairSpec, string) (platform.ReplicationPair, error) {
-	return platform.ReplicationPair{}, unsupported(lifecycle.ReplicationPair)
-}
-func (d *Driver) GetPair(context.Context, string) (platform.ReplicationPair, error) {
-	return platform.ReplicationPair{}, unsupported(lifecycle.ReplicationPair)
-}
-func (d *Driver) UpdatePair(context.Context, string, platform.PairSpec) (platform.ReplicationPair, error) {
-	return platform.ReplicationPair{}, unsupported(lifecycle.ReplicationPair)
-}
-func (d *Driver) ListPairs(context.Context) ([]platform.ReplicationPair, error) {
-	return nil, unsupported(lifecycle.ReplicationPair)
-}
-func (d *Driver) CreateGroup(context.Context, platform.GroupSpec, string) (platform.ProtectionGroup, error) {
-	return platform.ProtectionGroup{}, unsupported(lifecycle.ProtectionGroup)
-}
-func (d *Driver) GetGroup(context.Context, string) (platform.ProtectionGroup, error) {
-	return platform.ProtectionGroup{}, unsupported(lifecycle.ProtectionGroup)
-}
-func (d *Driver) UpdateGroup(context.Context, string, platform.GroupSpec) (platform.ProtectionGroup, error) {
-	return platform.ProtectionGroup{}, unsupported(lifecycle.ProtectionGroup)
-}
-func (d *Driver) ListGroups(context.Context) ([]platform.ProtectionGroup, error) {
-	return nil, unsupported(lifecycle.ProtectionGroup)
-}
-func (d *Driver) CreateReplica(context.Context, platform.ReplicaSpec, string) (platform.BackupReplica, error) {
-	return platform.BackupReplica{}, unsupported(lifecycle.BackupReplica)
-}
-func (d *Driver) GetReplica(context.Context, string) (platform.BackupReplica, error) {
-	return platform.BackupReplica{}, unsupported(lifecycle.BackupReplica)
-}
-func (d *Driver) ListReplicas(context.Context) ([]platform.BackupReplica, error) {
-	return nil, unsupported(lifecycle.BackupReplica)
-}
-func (d *Driver) ProposedPairFacts(context.Context, platform.PairSpec) (lifecycle.Facts, error) {
-	return lifecycle.Facts{}, unsupported(lifecycle.ReplicationPair)
-}
-func (d *Driver) ProposedReplicaFacts(context.Context, platform.ReplicaSpec) (lifecycle.Facts, error) {
-	return lifecycle.Facts{}, unsupported(lifecycle.BackupReplica)
-}
-func (d *Driver) ProposedGroupFacts(context.Context, platform.GroupSpec) (lifecycle.Facts, error) {
-	return lifecycle.Facts{}, unsupported(lifecycle.ProtectionGroup)
-}
-func (d *Driver) MemberFacts(context.Context, string, map[string]string) (lifecycle.Facts, error) {
-	return lifecycle.Facts{}, unsupported(lifecycle.ProtectionGroup)
 }

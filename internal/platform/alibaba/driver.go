@@ -109,7 +109,11 @@ type Driver struct {
 	lastWrite atomic.Int64 // unix nanoseconds of the last write
 }
 
-var _ platform.Platform = (*Driver)(nil)
+var (
+	_ platform.Platform = (*Driver)(nil)
+	_ platform.Pairs    = (*Driver)(nil)
+	_ platform.Groups   = (*Driver)(nil)
+)
 
 // New builds the driver. It makes no call.
 func New(cfg Config) (*Driver, error) {
@@ -172,9 +176,6 @@ func (d *Driver) Name() string { return "alibaba" }
 // Close releases nothing (the SDK's HTTP client is pooled).
 func (d *Driver) Close() error { return nil }
 
-// Inventory: a vendor platform has none.
-func (d *Driver) Inventory() (platform.Inventory, bool) { return nil, false }
-
 // MaxPairsPerGroup is the most replication pairs one replica group holds (AddDiskReplicaPair).
 const MaxPairsPerGroup = 17
 
@@ -184,7 +185,6 @@ const MaxPairsPerGroup = 17
 func (d *Driver) Capabilities() *lifecycle.Capabilities {
 	return &lifecycle.Capabilities{
 		Platform: "alibaba",
-		Kinds:    []lifecycle.Kind{lifecycle.ReplicationPair, lifecycle.ProtectionGroup},
 		// No EBS or ECS API reports whether a zone is down: a failover is never known to be
 		// unforced, so it always needs allow_data_loss (R002-8) — decided at plan.
 		// Nor when the next one-shot synchronisation is allowed (OperationDenied.ManualSyncLimit):
@@ -479,36 +479,6 @@ func (d *Driver) Cancel(ctx context.Context, kind lifecycle.Kind, id string, op 
 
 func unsupportedOp(kind lifecycle.Kind, op lifecycle.Op) error {
 	return platform.Invalidf("UnsupportedOperation", "the alibaba platform cannot invoke %s on a %s", op, kind)
-}
-
-// ---- unsupported kinds ----
-
-func (d *Driver) CreateReplica(context.Context, platform.ReplicaSpec, string) (platform.BackupReplica, error) {
-	return platform.BackupReplica{}, unsupportedKind(lifecycle.BackupReplica)
-}
-func (d *Driver) GetReplica(context.Context, string) (platform.BackupReplica, error) {
-	return platform.BackupReplica{}, unsupportedKind(lifecycle.BackupReplica)
-}
-func (d *Driver) ListReplicas(context.Context) ([]platform.BackupReplica, error) {
-	return nil, unsupportedKind(lifecycle.BackupReplica)
-}
-func (d *Driver) ProposedReplicaFacts(context.Context, platform.ReplicaSpec) (lifecycle.Facts, error) {
-	return lifecycle.Facts{}, unsupportedKind(lifecycle.BackupReplica)
-}
-func (d *Driver) CreateRecoveryServer(context.Context, platform.RecoveryServerSpec, string) (platform.RecoveryServer, error) {
-	return platform.RecoveryServer{}, unsupportedKind(lifecycle.RecoveryServer)
-}
-func (d *Driver) GetRecoveryServer(context.Context, string) (platform.RecoveryServer, error) {
-	return platform.RecoveryServer{}, unsupportedKind(lifecycle.RecoveryServer)
-}
-func (d *Driver) UpdateRecoveryServer(context.Context, string, platform.RecoveryServerSpec) (platform.RecoveryServer, error) {
-	return platform.RecoveryServer{}, unsupportedKind(lifecycle.RecoveryServer)
-}
-func (d *Driver) ListRecoveryServers(context.Context) ([]platform.RecoveryServer, error) {
-	return nil, unsupportedKind(lifecycle.RecoveryServer)
-}
-func (d *Driver) ProposedRecoveryServerFacts(context.Context, platform.RecoveryServerSpec) (lifecycle.Facts, error) {
-	return lifecycle.Facts{}, unsupportedKind(lifecycle.RecoveryServer)
 }
 
 // CheckCredentials makes one call (DescribeRegions, cached afterwards) so that wrong

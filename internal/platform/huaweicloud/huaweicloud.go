@@ -94,7 +94,12 @@ type Platform struct {
 	gen    atomic.Int64 // write generation: a write invalidates the snapshot
 }
 
-var _ platform.Platform = (*Platform)(nil)
+var (
+	_ platform.Platform = (*Platform)(nil)
+	_ platform.Pairs    = (*Platform)(nil)
+	_ platform.Groups   = (*Platform)(nil)
+	_ platform.Replicas = (*Platform)(nil)
+)
 
 // New builds the driver: the SDRS client with an explicit endpoint and project id.
 func New(cfg Config) (*Platform, error) {
@@ -157,9 +162,6 @@ func (p *Platform) Name() string { return "huaweicloud" }
 // Close releases nothing (the SDK keeps no connections open beyond net/http's pool).
 func (p *Platform) Close() error { return nil }
 
-// Inventory: a real cloud has no sandbox inventory.
-func (p *Platform) Inventory() (platform.Inventory, bool) { return nil, false }
-
 // Capabilities: protection groups, backup replicas, and the replication pairs SDRS keeps in
 // its groups. A pair always lives in a protection group on SDRS (Creating a Replication Pair,
 // POST /v1/{project_id}/replications, https://support.huaweicloud.com/intl/en-us/api-sdrs/sdrs_05_0601.html,
@@ -170,7 +172,6 @@ func (p *Platform) Inventory() (platform.Inventory, bool) { return nil, false }
 func (p *Platform) Capabilities() *lifecycle.Capabilities {
 	return &lifecycle.Capabilities{
 		Platform: "huaweicloud",
-		Kinds:    []lifecycle.Kind{lifecycle.ProtectionGroup, lifecycle.ReplicationPair, lifecycle.BackupReplica},
 		// Creating a Protection Group needs the active-active domain and the production VPC.
 		// Replicating a Backup needs the destination region's project.
 		Params: map[lifecycle.Kind][]string{lifecycle.ProtectionGroup: {ParamDomainID, ParamSourceVPCID},
@@ -1511,33 +1512,6 @@ func (p *Platform) ProposedPairFacts(ctx context.Context, spec platform.PairSpec
 		}
 	}
 	return f, nil
-}
-
-// ---- kinds Huawei Cloud does not have (recovery servers are Acronis objects; Capabilities.Kinds leaves them out, so the plan refuses them, V-PLATFORM) ----
-
-// CreateRecoveryServer: Huawei has no recovery servers (Acronis).
-func (p *Platform) CreateRecoveryServer(ctx context.Context, spec platform.RecoveryServerSpec, token string) (platform.RecoveryServer, error) {
-	return platform.RecoveryServer{}, unsupported(lifecycle.RecoveryServer)
-}
-
-// GetRecoveryServer: not applicable.
-func (p *Platform) GetRecoveryServer(ctx context.Context, id string) (platform.RecoveryServer, error) {
-	return platform.RecoveryServer{}, unsupported(lifecycle.RecoveryServer)
-}
-
-// UpdateRecoveryServer: not applicable.
-func (p *Platform) UpdateRecoveryServer(ctx context.Context, id string, spec platform.RecoveryServerSpec) (platform.RecoveryServer, error) {
-	return platform.RecoveryServer{}, unsupported(lifecycle.RecoveryServer)
-}
-
-// ListRecoveryServers: not applicable.
-func (p *Platform) ListRecoveryServers(ctx context.Context) ([]platform.RecoveryServer, error) {
-	return nil, unsupported(lifecycle.RecoveryServer)
-}
-
-// ProposedRecoveryServerFacts: not applicable.
-func (p *Platform) ProposedRecoveryServerFacts(ctx context.Context, spec platform.RecoveryServerSpec) (lifecycle.Facts, error) {
-	return lifecycle.Facts{}, unsupported(lifecycle.RecoveryServer)
 }
 
 // ---- the task center's failure jobs (platform.FailureJobs) ----

@@ -74,7 +74,7 @@ func checkGroupPairStates(r *runner) {
 	r.run(groupK, g.ID, lifecycle.OpDisableProtection, nil)
 	r.wantSettled(pairK, p.ID, lifecycle.Paused, "")
 	r.run(pairK, p.ID, lifecycle.OpUpdate, map[string]string{lifecycle.ParamName: "pt-renamed", lifecycle.ParamDescription: p.Description})
-	if got := must(r.p.GetPair(r.ctx, p.ID))(r); got.Name != "pt-renamed" {
+	if got := must(r.pairs().GetPair(r.ctx, p.ID))(r); got.Name != "pt-renamed" {
 		r.t.Fatalf("a renamed pair is named %q", got.Name)
 	}
 	r.run(groupK, g.ID, lifecycle.OpRemoveServer, map[string]string{"server_id": w.server.ID})
@@ -96,7 +96,7 @@ func checkGroupStates(r *runner) {
 		v := must(r.fx.PutVolume(r.ctx, platform.Volume{SiteID: w.src.ID, SizeGB: 10}))(r)
 		must(r.fx.AttachVolume(r.ctx, v.ID, w.server.ID))(r)
 	}
-	g := must(r.p.CreateGroup(r.ctx, r.groupSpec("pt-group", w), token()))(r)
+	g := must(r.groups().CreateGroup(r.ctx, r.groupSpec("pt-group", w), token()))(r)
 	r.wantSettled(groupK, g.ID, lifecycle.Configured, "")
 	if pairs {
 		r.run(groupK, g.ID, lifecycle.OpAddMember, map[string]string{"pair_id": p.ID})
@@ -115,7 +115,7 @@ func checkGroupStates(r *runner) {
 	}
 	r.run(groupK, g.ID, lifecycle.OpEnableProtection, nil)
 	if pairs {
-		if pm := must(r.p.GetPair(r.ctx, p.ID))(r); pm.GroupID != g.ID {
+		if pm := must(r.pairs().GetPair(r.ctx, p.ID))(r); pm.GroupID != g.ID {
 			r.t.Fatalf("member pair's group is %q, want %q", pm.GroupID, g.ID)
 		}
 	}
@@ -130,7 +130,7 @@ func checkGroupStates(r *runner) {
 	}
 	r.run(groupK, g.ID, lifecycle.OpDelete, nil)
 	if pairs {
-		if pm := must(r.p.GetPair(r.ctx, p.ID))(r); pm.GroupID != "" {
+		if pm := must(r.pairs().GetPair(r.ctx, p.ID))(r); pm.GroupID != "" {
 			r.t.Fatalf("a removed member still names group %q", pm.GroupID)
 		}
 	}
@@ -142,7 +142,7 @@ func (r *runner) wantMembers(id string) platform.ProtectionGroup {
 	r.t.Helper()
 	deadline := time.Now().Add(r.h.SettleTimeout)
 	for step := time.Second; ; step = min(2*step, time.Hour) {
-		g, err := r.p.GetGroup(r.ctx, id)
+		g, err := r.groups().GetGroup(r.ctx, id)
 		if err != nil && !platform.IsRetryable(err) {
 			r.t.Fatalf("get group %s: %v", id, err)
 		}
@@ -174,11 +174,11 @@ func (r *runner) replicaSpec(w world, b platform.Backup, v platform.Vault) platf
 func checkReplicaStates(r *runner) {
 	w := r.world()
 	b, v := r.backupWorld(w)
-	rep := must(r.p.CreateReplica(r.ctx, r.replicaSpec(w, b, v), token()))(r)
+	rep := must(r.replicas().CreateReplica(r.ctx, r.replicaSpec(w, b, v), token()))(r)
 	row := lifecycle.Table(replicaK).CreateOperation()
 	r.wantAfterInvoke(replicaK, row, lifecycle.Observation{}, lifecycle.Observation{ID: rep.ID, State: rep.State})
 	r.wantSettled(replicaK, rep.ID, lifecycle.Available, "")
-	if got := must(r.p.GetReplica(r.ctx, rep.ID))(r); got.ReplicaBackupID == "" || got.BackupID != b.ID || got.DestinationRegion != w.dst.Region {
+	if got := must(r.replicas().GetReplica(r.ctx, rep.ID))(r); got.ReplicaBackupID == "" || got.BackupID != b.ID || got.DestinationRegion != w.dst.Region {
 		r.t.Fatalf("available replica: %+v", got)
 	}
 	r.run(replicaK, rep.ID, lifecycle.OpDelete, nil)
@@ -187,7 +187,7 @@ func checkReplicaStates(r *runner) {
 func checkRecoveryServerStates(r *runner) {
 	w := r.world()
 	b, _ := r.backupWorld(w)
-	rs := must(r.p.CreateRecoveryServer(r.ctx, platform.RecoveryServerSpec{Name: "pt-rs", MachineID: w.server.ID, RecoveryPointID: b.ID,
+	rs := must(r.servers().CreateRecoveryServer(r.ctx, platform.RecoveryServerSpec{Name: "pt-rs", MachineID: w.server.ID, RecoveryPointID: b.ID,
 		SiteID: w.dst.ID, CPU: 2, MemoryGB: 4}, token()))(r)
 	r.wantSettled(rsK, rs.ID, lifecycle.Standby, "")
 	r.run(rsK, rs.ID, lifecycle.OpTestFailover, nil)
@@ -210,7 +210,7 @@ func checkErrorState(r *runner) {
 	if o.LastError == "" {
 		r.t.Fatal("error{start} without the platform's message (Observation.LastError)")
 	}
-	if got := must(r.p.GetPair(r.ctx, p.ID))(r); got.FailedOp != lifecycle.OpStart || got.LastError == "" {
+	if got := must(r.pairs().GetPair(r.ctx, p.ID))(r); got.FailedOp != lifecycle.OpStart || got.LastError == "" {
 		r.t.Fatalf("GetPair of a failed start: failed op %q, last error %q", got.FailedOp, got.LastError)
 	}
 	r.run(pairK, p.ID, lifecycle.OpStart, nil) // the retry from error{start} succeeds
@@ -243,24 +243,24 @@ func checkIdempotentCreate(r *runner) {
 	w := r.world()
 	spec := r.pairSpec(w, "pt-create")
 	tok := token()
-	p1 := must(r.p.CreatePair(r.ctx, spec, tok))(r)
-	p2 := must(r.p.CreatePair(r.ctx, spec, tok))(r)
+	p1 := must(r.pairs().CreatePair(r.ctx, spec, tok))(r)
+	p2 := must(r.pairs().CreatePair(r.ctx, spec, tok))(r)
 	if p1.ID != p2.ID {
 		r.t.Fatalf("one create token made two pairs: %s and %s", p1.ID, p2.ID)
 	}
 	r.wantSettled(pairK, p1.ID, lifecycle.Configured, "")
-	p3 := must(r.p.CreatePair(r.ctx, spec, tok))(r)
+	p3 := must(r.pairs().CreatePair(r.ctx, spec, tok))(r)
 	if p3.ID != p1.ID {
 		r.t.Fatalf("a create replayed after it completed made pair %s (first %s)", p3.ID, p1.ID)
 	}
 	other := spec
 	other.Name = "pt-other"
-	_, err := r.p.CreatePair(r.ctx, other, tok)
+	_, err := r.pairs().CreatePair(r.ctx, other, tok)
 	pe := r.wantClass(err, "a create token reused with another spec", platform.ClassInvalid)
 	if pe.Code != platform.CodeIdempotentParameterMismatch {
 		r.t.Fatalf("create token reuse: code %q, want %q", pe.Code, platform.CodeIdempotentParameterMismatch)
 	}
-	if ps := must(r.p.ListPairs(r.ctx))(r); len(ps) != 1 {
+	if ps := must(r.pairs().ListPairs(r.ctx))(r); len(ps) != 1 {
 		r.t.Fatalf("%d pairs after one create replayed twice", len(ps))
 	}
 }
@@ -318,16 +318,16 @@ func checkPreconditionFailed(r *runner) {
 func checkConflict(r *runner) {
 	w := r.world()
 	p := r.newPair(w, "pt-conflict")
-	up := must(r.p.UpdatePair(r.ctx, p.ID, platform.PairSpec{Name: "pt-first", Version: p.Version}))(r)
+	up := must(r.pairs().UpdatePair(r.ctx, p.ID, platform.PairSpec{Name: "pt-first", Version: p.Version}))(r)
 	if up.Name != "pt-first" || up.Version == p.Version {
 		r.t.Fatalf("update: name %q version %d (was %d)", up.Name, up.Version, p.Version)
 	}
-	_, err := r.p.UpdatePair(r.ctx, p.ID, platform.PairSpec{Name: "pt-stale", Version: p.Version})
+	_, err := r.pairs().UpdatePair(r.ctx, p.ID, platform.PairSpec{Name: "pt-stale", Version: p.Version})
 	pe := r.wantClass(err, "an update from a stale version", platform.ClassConflict)
 	if pe.Retryable() {
 		r.t.Fatal("a version conflict is Retryable: repeating it would overwrite the other writer")
 	}
-	if got := must(r.p.GetPair(r.ctx, p.ID))(r); got.Name != "pt-first" {
+	if got := must(r.pairs().GetPair(r.ctx, p.ID))(r); got.Name != "pt-first" {
 		r.t.Fatalf("the stale update overwrote the name: %q", got.Name)
 	}
 }
@@ -343,7 +343,7 @@ func checkRetryable(r *runner) {
 		p = r.newPair(r.world(), "pt-retry")
 	} else if r.supports(groupK) {
 		w := r.world()
-		g = must(r.p.CreateGroup(r.ctx, r.groupSpec("pt-retry", w), token()))(r)
+		g = must(r.groups().CreateGroup(r.ctx, r.groupSpec("pt-retry", w), token()))(r)
 		r.wantSettled(groupK, g.ID, lifecycle.Configured, "")
 	}
 	r.ok(tf.SetTransientErrorRate(r.ctx, 1), "inject throttling")
@@ -388,7 +388,7 @@ func checkQuota(r *runner) {
 	w := r.world()
 	r.newPair(w, "pt-quota-1")
 	r.ok(q.SetQuota(r.ctx, pairK, 1), "set a quota of one pair")
-	_, err := r.p.CreatePair(r.ctx, r.pairSpec(w, "pt-quota-2"), token())
+	_, err := r.pairs().CreatePair(r.ctx, r.pairSpec(w, "pt-quota-2"), token())
 	if pe := r.wantClass(err, "a pair over quota", platform.ClassQuota); pe.Retryable() {
 		r.t.Fatal("a quota error is Retryable")
 	}
@@ -408,7 +408,7 @@ func checkInvalid(r *runner) {
 	}
 	r.wantClass(r.p.Invoke(r.ctx, pairK, p.ID, lifecycle.Op("pt_no_such_operation"), token(), nil), "an unknown operation", platform.ClassInvalid)
 	pv, _ := r.volumes(w)
-	_, err := r.p.CreatePair(r.ctx, platform.PairSpec{Name: "pt-same", PrimaryVolumeID: pv.ID, SecondaryVolumeID: pv.ID}, token())
+	_, err := r.pairs().CreatePair(r.ctx, platform.PairSpec{Name: "pt-same", PrimaryVolumeID: pv.ID, SecondaryVolumeID: pv.ID}, token())
 	r.wantClass(err, "a pair of a volume with itself", platform.ClassInvalid)
 	r.wantSettled(pairK, p.ID, lifecycle.Configured, "")
 }
@@ -423,7 +423,7 @@ func checkObserveAfterInvoke(r *runner) {
 	if before.Version != 0 && after.Version <= before.Version {
 		r.t.Fatalf("version %d → %d across a start", before.Version, after.Version)
 	}
-	got := must(r.p.GetPair(r.ctx, p.ID))(r)
+	got := must(r.pairs().GetPair(r.ctx, p.ID))(r)
 	if got.State != lifecycle.Starting && got.State != lifecycle.Replicating {
 		r.t.Fatalf("GetPair right after start: %s", got.State)
 	}
@@ -542,7 +542,7 @@ func checkConcurrentUpdate(r *runner) {
 		names[i] = "pt-writer-" + itoa(int64(i))
 	}
 	errs := race(func(i int) error {
-		_, err := r.p.UpdatePair(r.ctx, p.ID, platform.PairSpec{Name: names[i], Version: p.Version})
+		_, err := r.pairs().UpdatePair(r.ctx, p.ID, platform.PairSpec{Name: names[i], Version: p.Version})
 		return err
 	})
 	win := r.oneWinner("concurrent updates from one version", errs)
@@ -551,7 +551,7 @@ func checkConcurrentUpdate(r *runner) {
 			r.wantClass(err, "losing update "+itoa(int64(i)), platform.ClassConflict)
 		}
 	}
-	if got := must(r.p.GetPair(r.ctx, p.ID))(r); got.Name != names[win] {
+	if got := must(r.pairs().GetPair(r.ctx, p.ID))(r); got.Name != names[win] {
 		r.t.Fatalf("the winner was %q but the pair is named %q", names[win], got.Name)
 	}
 }
@@ -561,13 +561,13 @@ func (r *runner) listAny() error {
 	var err error
 	switch {
 	case r.supports(pairK):
-		_, err = r.p.ListPairs(r.ctx)
+		_, err = r.pairs().ListPairs(r.ctx)
 	case r.supports(groupK):
-		_, err = r.p.ListGroups(r.ctx)
+		_, err = r.groups().ListGroups(r.ctx)
 	case r.supports(lifecycle.BackupReplica):
-		_, err = r.p.ListReplicas(r.ctx)
+		_, err = r.replicas().ListReplicas(r.ctx)
 	default:
-		_, err = r.p.ListRecoveryServers(r.ctx)
+		_, err = r.servers().ListRecoveryServers(r.ctx)
 	}
 	return err
 }
@@ -576,10 +576,10 @@ func (r *runner) listAny() error {
 // answer with their own, non-retryable, error and are ignored).
 func (r *runner) listAll() error {
 	calls := []func() error{
-		func() error { _, err := r.p.ListPairs(r.ctx); return err },
-		func() error { _, err := r.p.ListGroups(r.ctx); return err },
-		func() error { _, err := r.p.ListReplicas(r.ctx); return err },
-		func() error { _, err := r.p.ListRecoveryServers(r.ctx); return err },
+		func() error { _, err := r.pairs().ListPairs(r.ctx); return err },
+		func() error { _, err := r.groups().ListGroups(r.ctx); return err },
+		func() error { _, err := r.replicas().ListReplicas(r.ctx); return err },
+		func() error { _, err := r.servers().ListRecoveryServers(r.ctx); return err },
 	}
 	for _, c := range calls {
 		if err := c(); err != nil && platform.IsRetryable(err) {

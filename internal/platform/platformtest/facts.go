@@ -48,15 +48,15 @@ func (r *runner) attachedPairSpec(w world, name string) platform.PairSpec {
 
 func checkObservedFacts(r *runner) {
 	w := r.world()
-	p := must(r.p.CreatePair(r.ctx, r.attachedPairSpec(w, "pt-facts"), token()))(r)
+	p := must(r.pairs().CreatePair(r.ctx, r.attachedPairSpec(w, "pt-facts"), token()))(r)
 	o := r.wantSettled(pairK, p.ID, lifecycle.Configured, "")
 	r.pairFacts(o.Facts, w, false, false)
-	if got := must(r.p.GetPair(r.ctx, p.ID))(r); !got.LastRecoveryPoint.IsZero() {
+	if got := must(r.pairs().GetPair(r.ctx, p.ID))(r); !got.LastRecoveryPoint.IsZero() {
 		r.t.Fatalf("a never-started pair has a recovery point %v", got.LastRecoveryPoint)
 	}
 	o = r.run(pairK, p.ID, lifecycle.OpStart, nil)
 	r.pairFacts(o.Facts, w, false, true)
-	got := must(r.p.GetPair(r.ctx, p.ID))(r)
+	got := must(r.pairs().GetPair(r.ctx, p.ID))(r)
 	if got.LastRecoveryPoint.IsZero() || got.PrimaryRegion != w.src.Region || got.SecondaryRegion != w.dst.Region {
 		r.t.Fatalf("a replicating pair: recovery point %v, regions %q → %q", got.LastRecoveryPoint, got.PrimaryRegion, got.SecondaryRegion)
 	}
@@ -66,7 +66,7 @@ func checkObservedFacts(r *runner) {
 		r.t.Fatalf("after failover the active site is %q", o.ActiveSite)
 	}
 	// role-neutral identity: the sides keep their names, the active site moved
-	if got := must(r.p.GetPair(r.ctx, p.ID))(r); got.PrimaryVolumeID != p.PrimaryVolumeID || got.ActiveSite != lifecycle.SiteTarget {
+	if got := must(r.pairs().GetPair(r.ctx, p.ID))(r); got.PrimaryVolumeID != p.PrimaryVolumeID || got.ActiveSite != lifecycle.SiteTarget {
 		r.t.Fatalf("after failover: primary volume %q (was %q), active site %q", got.PrimaryVolumeID, p.PrimaryVolumeID, got.ActiveSite)
 	}
 }
@@ -74,8 +74,8 @@ func checkObservedFacts(r *runner) {
 func checkProposedFacts(r *runner) {
 	w := r.world()
 	spec := r.attachedPairSpec(w, "pt-proposed")
-	pf := must(r.p.ProposedPairFacts(r.ctx, spec))(r)
-	p := must(r.p.CreatePair(r.ctx, spec, token()))(r)
+	pf := must(r.pairs().ProposedPairFacts(r.ctx, spec))(r)
+	p := must(r.pairs().CreatePair(r.ctx, spec, token()))(r)
 	o := r.wantSettled(pairK, p.ID, lifecycle.Configured, "")
 	r.pairFacts(pf, w, false, false)
 	of := o.Facts
@@ -98,9 +98,9 @@ func checkProposedFacts(r *runner) {
 	}
 
 	if r.supports(groupK) {
-		g := must(r.p.CreateGroup(r.ctx, r.groupSpec("pt-candidates", w), token()))(r)
+		g := must(r.groups().CreateGroup(r.ctx, r.groupSpec("pt-candidates", w), token()))(r)
 		r.wantSettled(groupK, g.ID, lifecycle.Configured, "")
-		mf := must(r.p.MemberFacts(r.ctx, g.ID, map[string]string{lifecycle.ParamPairID: p.ID}))(r)
+		mf := must(r.groups().MemberFacts(r.ctx, g.ID, map[string]string{lifecycle.ParamPairID: p.ID}))(r)
 		if known(mf, lifecycle.FactCandidate) && (mf.CandidatePairID != p.ID || mf.CandidateGroupID != "" || !mf.CandidateSameSites || mf.CandidateState != lifecycle.Configured) {
 			r.t.Fatalf("member facts of a free, idle pair between the group's sites: %+v", mf)
 		}
@@ -109,7 +109,7 @@ func checkProposedFacts(r *runner) {
 	if r.supports(replicaK) {
 		b, v := r.backupWorld(w)
 		spec := r.replicaSpec(w, b, v)
-		rf := must(r.p.ProposedReplicaFacts(r.ctx, spec))(r)
+		rf := must(r.replicas().ProposedReplicaFacts(r.ctx, spec))(r)
 		if known(rf, lifecycle.FactBackup) && (!rf.BackupExists || rf.BackupType != platform.BackupKindServer || !rf.BackupHasSystemDisk ||
 			rf.BackupStatus != platform.BackupAvailable || rf.BackupIsReplica) {
 			r.t.Fatalf("proposed replica facts of an available server backup: %+v", rf)
@@ -122,16 +122,16 @@ func checkProposedFacts(r *runner) {
 		}
 		missing := spec
 		missing.BackupID = "pt-missing-backup"
-		mf, err := r.p.ProposedReplicaFacts(r.ctx, missing)
+		mf, err := r.replicas().ProposedReplicaFacts(r.ctx, missing)
 		if err != nil {
 			r.t.Fatalf("proposed facts for a backup that does not exist (yet) must not fail: %v", err)
 		}
 		if known(mf, lifecycle.FactBackup) && mf.BackupExists {
 			r.t.Fatal("a missing backup is reported to exist")
 		}
-		rep := must(r.p.CreateReplica(r.ctx, spec, token()))(r)
+		rep := must(r.replicas().CreateReplica(r.ctx, spec, token()))(r)
 		r.wantSettled(replicaK, rep.ID, lifecycle.Available, "")
-		rf = must(r.p.ProposedReplicaFacts(r.ctx, spec))(r)
+		rf = must(r.replicas().ProposedReplicaFacts(r.ctx, spec))(r)
 		if known(rf, lifecycle.FactReplicas) && !rf.ReplicaInDestination {
 			r.t.Fatal("a second replica to the same region is not seen (R003-7 needs ReplicaInDestination)")
 		}
@@ -171,22 +171,22 @@ func checkUnknownFacts(r *runner) {
 		p, g := r.groupPair(w, "pt-unknown")
 		add(pairK, p.ID)
 		add(groupK, g.ID)
-		r.onlyDeclared("ProposedPairFacts", must(r.p.ProposedPairFacts(r.ctx, r.pairSpec(w, "pt-unknown-2")))(r), declared)
-		r.onlyDeclared("MemberFacts", must(r.p.MemberFacts(r.ctx, g.ID, map[string]string{lifecycle.ParamPairID: p.ID}))(r), declared)
+		r.onlyDeclared("ProposedPairFacts", must(r.pairs().ProposedPairFacts(r.ctx, r.pairSpec(w, "pt-unknown-2")))(r), declared)
+		r.onlyDeclared("MemberFacts", must(r.groups().MemberFacts(r.ctx, g.ID, map[string]string{lifecycle.ParamPairID: p.ID}))(r), declared)
 	} else if r.supports(pairK) {
 		p := r.newPair(w, "pt-unknown")
 		add(pairK, p.ID)
-		pf := must(r.p.ProposedPairFacts(r.ctx, r.pairSpec(w, "pt-unknown-2")))(r)
+		pf := must(r.pairs().ProposedPairFacts(r.ctx, r.pairSpec(w, "pt-unknown-2")))(r)
 		r.onlyDeclared("ProposedPairFacts", pf, declared)
 		if r.supports(groupK) {
-			g := must(r.p.CreateGroup(r.ctx, r.groupSpec("pt-unknown", w), token()))(r)
+			g := must(r.groups().CreateGroup(r.ctx, r.groupSpec("pt-unknown", w), token()))(r)
 			r.wantSettled(groupK, g.ID, lifecycle.Configured, "")
 			add(groupK, g.ID)
-			r.onlyDeclared("MemberFacts", must(r.p.MemberFacts(r.ctx, g.ID, map[string]string{lifecycle.ParamPairID: p.ID}))(r), declared)
+			r.onlyDeclared("MemberFacts", must(r.groups().MemberFacts(r.ctx, g.ID, map[string]string{lifecycle.ParamPairID: p.ID}))(r), declared)
 		}
 	}
 	if r.supports(rsK) {
-		rs := must(r.p.CreateRecoveryServer(r.ctx, platform.RecoveryServerSpec{Name: "pt-unknown", MachineID: w.server.ID, RecoveryPointID: "pt-rp",
+		rs := must(r.servers().CreateRecoveryServer(r.ctx, platform.RecoveryServerSpec{Name: "pt-unknown", MachineID: w.server.ID, RecoveryPointID: "pt-rp",
 			SiteID: w.dst.ID, CPU: 1, MemoryGB: 1}, token()))(r)
 		r.wantSettled(rsK, rs.ID, lifecycle.Standby, "")
 		add(rsK, rs.ID)

@@ -216,6 +216,41 @@ func newRunner(t *testing.T, h Harness) *runner {
 	return &runner{t: t, h: h, p: h.Platform, fx: h.Fixture, ctx: t.Context()}
 }
 
+// pairs, groups, replicas and servers return the platform's kind interface; a check that
+// reaches one the platform does not serve fails (checks of a kind run only when the harness
+// lists it).
+func (r *runner) pairs() platform.Pairs {
+	k, ok := platform.PairsOf(r.p)
+	if !ok {
+		r.t.Fatalf("%s does not serve replication pairs", r.p.Name())
+	}
+	return k
+}
+
+func (r *runner) groups() platform.Groups {
+	k, ok := platform.GroupsOf(r.p)
+	if !ok {
+		r.t.Fatalf("%s does not serve protection groups", r.p.Name())
+	}
+	return k
+}
+
+func (r *runner) replicas() platform.Replicas {
+	k, ok := platform.ReplicasOf(r.p)
+	if !ok {
+		r.t.Fatalf("%s does not serve backup replicas", r.p.Name())
+	}
+	return k
+}
+
+func (r *runner) servers() platform.RecoveryServers {
+	k, ok := platform.RecoveryServersOf(r.p)
+	if !ok {
+		r.t.Fatalf("%s does not serve recovery servers", r.p.Name())
+	}
+	return k
+}
+
 // pairCreateManual reports whether the platform manages pairs but cannot create one with
 // CreatePair (Capabilities.Manual: Huawei SDRS makes pairs inside protection groups), and the
 // step that replaces it.

@@ -40,9 +40,9 @@ func (r *runner) pairSpec(w world, name string) platform.PairSpec {
 // newPair creates a pair and waits until it is configured.
 func (r *runner) newPair(w world, name string) platform.ReplicationPair {
 	r.t.Helper()
-	p := must(r.p.CreatePair(r.ctx, r.pairSpec(w, name), token()))(r)
+	p := must(r.pairs().CreatePair(r.ctx, r.pairSpec(w, name), token()))(r)
 	r.wantSettled(lifecycle.ReplicationPair, p.ID, lifecycle.Configured, "")
-	return must(r.p.GetPair(r.ctx, p.ID))(r)
+	return must(r.pairs().GetPair(r.ctx, p.ID))(r)
 }
 
 // groupPair makes a pair the way a platform that creates pairs inside protection groups does
@@ -52,14 +52,14 @@ func (r *runner) groupPair(w world, name string) (platform.ReplicationPair, plat
 	r.t.Helper()
 	v := must(r.fx.PutVolume(r.ctx, platform.Volume{SiteID: w.src.ID, SizeGB: 10}))(r)
 	must(r.fx.AttachVolume(r.ctx, v.ID, w.server.ID))(r)
-	g := must(r.p.CreateGroup(r.ctx, r.groupSpec(name, w), token()))(r)
+	g := must(r.groups().CreateGroup(r.ctx, r.groupSpec(name, w), token()))(r)
 	r.wantSettled(lifecycle.ProtectionGroup, g.ID, lifecycle.Configured, "")
 	r.run(lifecycle.ProtectionGroup, g.ID, lifecycle.OpAddServer, map[string]string{"server_id": w.server.ID})
 	gr := r.wantMembers(g.ID)
 	if len(gr.PairIDs) != 1 {
 		r.t.Fatalf("a group protecting a server with one disk has pairs %v", gr.PairIDs)
 	}
-	p := must(r.p.GetPair(r.ctx, gr.PairIDs[0]))(r)
+	p := must(r.pairs().GetPair(r.ctx, gr.PairIDs[0]))(r)
 	if p.PrimaryVolumeID != v.ID {
 		r.t.Fatalf("the group's pair replicates %q, want the server's disk %q", p.PrimaryVolumeID, v.ID)
 	}
@@ -252,16 +252,16 @@ func (r *runner) get(kind lifecycle.Kind, id string) error {
 func (r *runner) typed(kind lifecycle.Kind, id string) (state lifecycle.State, err error) {
 	switch kind {
 	case lifecycle.ReplicationPair:
-		v, err := r.p.GetPair(r.ctx, id)
+		v, err := r.pairs().GetPair(r.ctx, id)
 		return v.State, err
 	case lifecycle.ProtectionGroup:
-		v, err := r.p.GetGroup(r.ctx, id)
+		v, err := r.groups().GetGroup(r.ctx, id)
 		return v.State, err
 	case lifecycle.BackupReplica:
-		v, err := r.p.GetReplica(r.ctx, id)
+		v, err := r.replicas().GetReplica(r.ctx, id)
 		return v.State, err
 	case lifecycle.RecoveryServer:
-		v, err := r.p.GetRecoveryServer(r.ctx, id)
+		v, err := r.servers().GetRecoveryServer(r.ctx, id)
 		return v.State, err
 	}
 	r.t.Fatalf("unknown kind %s", kind)
@@ -273,19 +273,19 @@ func (r *runner) listed(kind lifecycle.Kind, id string) bool {
 	var ids []string
 	switch kind {
 	case lifecycle.ReplicationPair:
-		for _, v := range must(r.p.ListPairs(r.ctx))(r) {
+		for _, v := range must(r.pairs().ListPairs(r.ctx))(r) {
 			ids = append(ids, v.ID)
 		}
 	case lifecycle.ProtectionGroup:
-		for _, v := range must(r.p.ListGroups(r.ctx))(r) {
+		for _, v := range must(r.groups().ListGroups(r.ctx))(r) {
 			ids = append(ids, v.ID)
 		}
 	case lifecycle.BackupReplica:
-		for _, v := range must(r.p.ListReplicas(r.ctx))(r) {
+		for _, v := range must(r.replicas().ListReplicas(r.ctx))(r) {
 			ids = append(ids, v.ID)
 		}
 	case lifecycle.RecoveryServer:
-		for _, v := range must(r.p.ListRecoveryServers(r.ctx))(r) {
+		for _, v := range must(r.servers().ListRecoveryServers(r.ctx))(r) {
 			ids = append(ids, v.ID)
 		}
 	}

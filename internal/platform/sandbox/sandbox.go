@@ -96,7 +96,7 @@ func (s *Sandbox) Name() string { return "sandbox" }
 func (s *Sandbox) Path() string { return s.path }
 
 // Inventory returns the sandbox itself.
-func (s *Sandbox) Inventory() (platform.Inventory, bool) { return s, true }
+func (s *Sandbox) Inventory() platform.Inventory { return s }
 
 // SetSeed reseeds the transient-fault RNG.
 func (s *Sandbox) SetSeed(seed uint64) {

@@ -518,7 +518,7 @@ func TestCountersAndInventory(t *testing.T) {
 	if len(e.sb.Counters()) != 0 {
 		t.Fatal("reset")
 	}
-	inv, ok := e.sb.Inventory()
+	inv, ok := platform.InventoryOf(e.sb)
 	if !ok || inv == nil {
 		t.Fatal("no inventory")
 	}
