@@ -2,16 +2,24 @@
 // emulator may rely on (issue 23, "vendor truth comes from the vendor").
 //
 // Each driver keeps its vendor's examples under testdata/corpus/<Operation>/<example>.txtar,
-// verbatim, each with its provenance. A file is a txtar archive
+// each with its provenance. The examples are restated, not copied: the stored copies of the
+// vendors' pages, metadata and SDKs this project may consult are reference material that is
+// not to be copied verbatim into the repository. A restated example keeps everything a driver
+// or emulator could depend on — field names, nesting, types (a number where a string is
+// declared), null versus empty versus absent, enum values and error codes, the envelope, the
+// list order, quirks such as a comma-joined string inside an array or a trailing newline —
+// and puts values of our own (IDs, names, times, free-text messages) where the published
+// example has its own. Where no example is published, one is reconstructed from the
+// vendor's field tables or schema. A file is a txtar archive
 // (golang.org/x/tools/txtar): the comment is a list of "key: value" lines, then up to two
 // sections, "request" and "response":
 //
 //	operation: DescribeDiskReplicaGroups
 //	source: https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ebs-2021-07-30-describediskreplicagroups
 //	section: Examples / Sample success responses / JSON format
-//	provenance: verbatim
+//	provenance: restated: the sample success response's shape; IDs and names ours
 //	retrieved: 2026-12-07, stored copy of the page (search tool, pages corpus)
-//	notes: PairIds is one comma-joined string inside the array (kept as published)
+//	notes: PairIds is one comma-joined string inside the array (as published)
 //	-- request --
 //	GET /?Action=DescribeDiskReplicaGroups&RegionId=cn-beijing&GroupIds=pg-m1H9aaOUIGsDUwgN
 //
@@ -23,8 +31,8 @@
 //
 // Keys: operation (the vendor's operation name, as the driver calls it), source (the page or
 // file the example is copied from: a URL, or repository@commit:path), section (where in the
-// source), provenance ("verbatim", or "reconstructed: …" saying from which field table and
-// how), retrieved (when and through what), and optional notes (the quirks the example
+// source), provenance ("restated: …" saying what of the published example it keeps, or
+// "reconstructed: …" saying from which field table or schema it is built and how), retrieved (when and through what), and optional notes (the quirks the example
 // carries). Unknown keys are refused, so a typo cannot hide a missing provenance.
 //
 // A request section is "METHOD PATH[?QUERY]", then header lines, a blank line and the body.
@@ -62,8 +70,9 @@ type Example struct {
 	Response   *Response
 }
 
-// Verbatim reports whether the example is copied as published (not reconstructed).
-func (e Example) Verbatim() bool { return e.Provenance == "verbatim" }
+// Restated reports whether the example follows a published example (rather than being
+// reconstructed from a field table or schema where none is published).
+func (e Example) Restated() bool { return strings.HasPrefix(e.Provenance, "restated:") }
 
 // Request is a documented request.
 type Request struct {
@@ -125,8 +134,9 @@ func Parse(name string, data []byte) (Example, error) {
 			return ex, fmt.Errorf("%s: no %s: every example states its provenance", name, k)
 		}
 	}
-	if ex.Provenance != "verbatim" && !strings.HasPrefix(ex.Provenance, "reconstructed:") {
-		return ex, fmt.Errorf("%s: provenance %q: want \"verbatim\" or \"reconstructed: <from what>\"", name, ex.Provenance)
+	if !strings.HasPrefix(ex.Provenance, "restated:") && !strings.HasPrefix(ex.Provenance, "reconstructed:") {
+		return ex, fmt.Errorf("%s: provenance %q: want \"restated: <what of the published example it keeps>\" or "+
+			"\"reconstructed: <from which field table or schema>\" (examples are not copied verbatim)", name, ex.Provenance)
 	}
 	for _, f := range a.Files {
 		switch f.Name {

@@ -10,7 +10,7 @@ import (
 const sample = `operation: DescribeDiskReplicaGroups
 source: https://example.invalid/api
 section: Examples / Sample success responses
-provenance: verbatim
+provenance: restated: the sample response; IDs ours
 retrieved: 2026-12-07, stored copy
 notes: PairIds comma-joined;
   kept as published
@@ -31,7 +31,7 @@ func TestParse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ex.Operation != "DescribeDiskReplicaGroups" || !ex.Verbatim() || ex.Notes != "PairIds comma-joined; kept as published" {
+	if ex.Operation != "DescribeDiskReplicaGroups" || !ex.Restated() || ex.Notes != "PairIds comma-joined; kept as published" {
 		t.Errorf("header: %+v", ex)
 	}
 	if ex.Request.Method != "GET" || ex.Request.Path != "/" || ex.Request.Query.Get("GroupIds") != "pg-1" || ex.Request.Headers["X-Acs-Version"] != "2021-07-30" || ex.Request.Body != "" {
@@ -55,11 +55,13 @@ func TestParseRefusesMissingProvenance(t *testing.T) {
 			t.Errorf("without %s: parsed", drop)
 		}
 	}
-	bad := strings.Replace(sample, "provenance: verbatim", "provenance: copied", 1)
-	if _, err := Parse("x.txtar", []byte(bad)); err == nil {
-		t.Error("provenance \"copied\" accepted")
+	for _, p := range []string{"copied", "verbatim"} {
+		bad := strings.Replace(sample, "provenance: restated: the sample response; IDs ours", "provenance: "+p, 1)
+		if _, err := Parse("x.txtar", []byte(bad)); err == nil {
+			t.Errorf("provenance %q accepted", p)
+		}
 	}
-	bad = strings.Replace(sample, "notes:", "note:", 1)
+	bad := strings.Replace(sample, "notes:", "note:", 1)
 	if _, err := Parse("x.txtar", []byte(bad)); err == nil {
 		t.Error("unknown key accepted")
 	}
