@@ -30,6 +30,7 @@ import (
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
 
@@ -68,7 +69,9 @@ type Options struct {
 }
 
 // New returns an emulator over sb with one registered API client (clientID, clientSecret).
+// The sandbox answers each request once (retry.Once): the client retries, not the server.
 func New(sb *sandbox.Sandbox, clientID, clientSecret string, opts Options) *Emulator {
+	sb.SetRetryPolicy(retry.Once)
 	e := &Emulator{sb: sb, clock: opts.Clock, clients: map[string]string{clientID: clientSecret},
 		tenantID: "6c1fa4a6-0f9b-4b3e-9d7e-" + randHex(6), ttl: opts.TokenTTL,
 		tokens: map[string]issued{}, tasks: map[string]*task{}, lastTask: map[string]string{}, requests: map[string]int{}}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
 
@@ -46,8 +47,10 @@ const MaxPairsPerGroup = 17
 // New returns an emulator over sb accepting the test credentials. It gives sb the EBS limit
 // of MaxPairsPerGroup pairs per group (sandbox.SetMemberLimit): the sandbox's physics refuses
 // the pair beyond it through the engine (V-GRP-MEMBERS), and the emulator answers
-// OperationDenied.PairsExceedInGroup.
+// OperationDenied.PairsExceedInGroup. The sandbox answers each request once (retry.Once): a
+// transient fault is the request's Throttling, and the driver retries, not the server.
 func New(sb *sandbox.Sandbox) *Emulator {
+	sb.SetRetryPolicy(retry.Once)
 	sb.SetMemberLimit(MaxPairsPerGroup)
 	return &Emulator{sb: sb, credentials: map[string]string{TestAccessKeyID: TestAccessKeySecret}}
 }

@@ -34,6 +34,7 @@ import (
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
 
@@ -163,8 +164,11 @@ type job struct {
 	Done       bool
 }
 
-// New builds an emulator over sb.
+// New builds an emulator over sb. The sandbox answers each request once (retry.Once): a
+// transient fault of its physics is the request's error, and the driver retries, not the
+// server.
 func New(sb *sandbox.Sandbox, opts Options) *Emulator {
+	sb.SetRetryPolicy(retry.Once)
 	return &Emulator{sb: sb, opts: opts, jobs: map[string]*job{}, rng: rand.New(rand.NewPCG(1, 2)),
 		vpcs: map[string]string{}, groupParams: map[string][2]string{}, projects: map[string]string{}}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/platformtest"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
 
@@ -53,7 +54,8 @@ func TestSuiteCatchesBrokenDrivers(t *testing.T) {
 		m := mutants[name]
 		platformtest.Run(t, func(t *testing.T) platformtest.Harness {
 			clk := sandbox.NewFakeClock(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
-			sb, err := sandbox.Open(filepath.Join(t.TempDir(), "s.db"), sandbox.Options{Clock: clk, Seed: 1})
+			sb, err := sandbox.Open(filepath.Join(t.TempDir(), "s.db"), sandbox.Options{Clock: clk, Seed: 1,
+				Retry: retry.Policy{Initial: time.Millisecond, Max: 2 * time.Millisecond}})
 			if err != nil {
 				t.Fatal(err)
 			}

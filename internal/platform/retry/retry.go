@@ -59,9 +59,10 @@ type Policy struct {
 }
 
 // Default is the policy of every platform unless configured otherwise: 10 attempts, 100 ms
-// doubling to 5 s between them (about 21 s of waiting in the worst case), Retry-After honoured
-// up to 2 minutes. At a 30 % transient error rate a call fails for good with probability 6e-6.
-var Default = Policy{Attempts: 10, Initial: 100 * time.Millisecond, Max: 5 * time.Second, MaxWait: 2 * time.Minute}
+// doubling to 2 s between them (at most 11 s of waiting per call, about 8 s on average),
+// Retry-After honoured up to 2 minutes. At a 30 % transient error rate a call fails for good
+// with probability 6e-6.
+var Default = Policy{Attempts: 10, Initial: 100 * time.Millisecond, Max: 2 * time.Second, MaxWait: 2 * time.Minute}
 
 // Once makes one attempt: the policy of an emulator's physics (internal/emulator), which
 // answers each request once and leaves retrying to the client's own layer.
@@ -123,7 +124,7 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	s := fmt.Sprintf("%s: gave up after %d attempt", e.Call, e.Attempts)
+	s := fmt.Sprintf("%s gave up after %d attempt", e.Call, e.Attempts)
 	if e.Attempts != 1 {
 		s += "s"
 	}

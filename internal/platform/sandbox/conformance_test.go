@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/platformtest"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
 
@@ -40,6 +41,7 @@ var (
 
 func open(t *testing.T, opts sandbox.Options) *sandbox.Sandbox {
 	t.Helper()
+	opts.Retry = retry.Policy{Initial: time.Millisecond, Max: 2 * time.Millisecond} // the default attempts, short waits
 	sb, err := sandbox.Open(filepath.Join(t.TempDir(), "sandbox.db"), opts)
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
 )
 
 var t0 = time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -32,7 +33,9 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	clk := NewFakeClock(t0)
-	sb, err := Open(filepath.Join(t.TempDir(), "db", "sandbox.db"), Options{Clock: clk, Seed: 1})
+	// one attempt per call: these tests look at the physics' faults themselves (the retry layer
+	// over them: TestOneRetryLayer)
+	sb, err := Open(filepath.Join(t.TempDir(), "db", "sandbox.db"), Options{Clock: clk, Seed: 1, Retry: retry.Once})
 	if err != nil {
 		t.Fatal(err)
 	}
