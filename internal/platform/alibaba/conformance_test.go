@@ -8,6 +8,7 @@ import (
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/alibaba"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/platformtest"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
 
@@ -19,7 +20,7 @@ func newDriver(t *testing.T, opts sandbox.Options, cacheTTL time.Duration) (*ali
 	if opts.TimeScale <= 0 {
 		cacheTTL = -1
 	}
-	d, err := alibaba.New(alibaba.Config{AccessKeyID: alibabaemu.TestAccessKeyID, AccessKeySecret: alibabaemu.TestAccessKeySecret,
+	d, err := alibaba.New(alibaba.Config{Retry: fastRetry, AccessKeyID: alibabaemu.TestAccessKeyID, AccessKeySecret: alibabaemu.TestAccessKeySecret,
 		Region: "cn-shanghai", EBSEndpoint: emu.URL, ReadCacheTTL: cacheTTL})
 	if err != nil {
 		t.Fatal(err)
@@ -56,3 +57,7 @@ func TestConformance(t *testing.T) {
 		})
 	})
 }
+
+// fastRetry is the default policy's attempts with millisecond waits: the tests that throttle
+// every call stay fast (TestOneRetryLayer counts the attempts).
+var fastRetry = retry.Policy{Initial: time.Millisecond, Max: 2 * time.Millisecond}

@@ -98,7 +98,7 @@ func (d *Driver) groupOf(x ebs.ReplicaGroup, rs regionSet, drill drillView) plat
 	}
 	g.Observed = lifecycle.Observation{
 		Kind: lifecycle.ProtectionGroup, ID: g.ID, Name: g.Name, State: state, FailedOp: failed, ActiveSite: active, LastError: lastErr,
-		Version: g.Version,
+		Version: g.Version, Platform: d.caps,
 		Facts: lifecycle.Facts{
 			MemberCount: members, ServerCount: 0, // replica groups hold disk pairs only
 			FirstSyncDone:      g.FirstSyncDone,

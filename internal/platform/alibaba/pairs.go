@@ -103,7 +103,7 @@ func (d *Driver) pairOf(x ebs.ReplicaPair, rs regionSet, disks map[string]disk) 
 	}
 	p.Observed = lifecycle.Observation{
 		Kind: lifecycle.ReplicationPair, ID: p.ID, Name: p.Name, State: state, FailedOp: failed, ActiveSite: active,
-		LastError: lastErr, Version: p.Version,
+		LastError: lastErr, Version: p.Version, Platform: d.caps,
 		Facts: lifecycle.Facts{
 			MemberCount: 1, InGroup: x.ReplicaGroupId != "", GroupID: x.ReplicaGroupId,
 			FirstSyncDone:      x.LastRecoverPoint > 0, // LastRecoverPoint: the last completed copy [A2]
