@@ -14,6 +14,7 @@ import (
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/acronis"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
 )
 
 // logSink collects the client's log lines.
@@ -172,12 +173,12 @@ func scriptedClient(t *testing.T, s *scripted) (*acronis.Client, *[]time.Duratio
 	var mu sync.Mutex
 	var logs logSink
 	c, err := acronis.NewClient(acronis.Config{DatacenterURL: srv.URL, ClientID: "id", ClientSecret: "very-secret-value", Log: logs.log,
-		Sleep: func(ctx context.Context, d time.Duration) error {
+		Retry: retry.Policy{Sleep: func(ctx context.Context, d time.Duration) error {
 			mu.Lock()
 			slept = append(slept, d)
 			mu.Unlock()
 			return nil
-		}})
+		}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +222,7 @@ func TestRetries(t *testing.T) {
 	})
 	t.Run("429_exhausted_is_retryable", func(t *testing.T) {
 		t.Parallel()
-		s := &scripted{script: []int{429, 429, 429, 429, 429, 429, 429}, headers: map[int]http.Header{429: {"Retry-After": {"1"}}}}
+		s := &scripted{script: []int{429, 429, 429, 429, 429, 429, 429, 429, 429, 429, 429}, headers: map[int]http.Header{429: {"Retry-After": {"1"}}}}
 		c, _, logs := scriptedClient(t, s)
 		_, err := c.GetServer(t.Context(), "s1")
 		if !platform.IsRetryable(err) {
@@ -366,7 +367,7 @@ func TestActionNotRepeatedAfter5xx(t *testing.T) {
 	srv := httptest.NewServer(lr)
 	t.Cleanup(srv.Close)
 	c, err := acronis.NewClient(acronis.Config{DatacenterURL: srv.URL, ClientID: testClientID, ClientSecret: testClientSecret, Now: e.clk.Now,
-		Sleep: func(ctx context.Context, d time.Duration) error { return nil }})
+		Retry: retry.Policy{Sleep: func(ctx context.Context, d time.Duration) error { return nil }}})
 	if err != nil {
 		t.Fatal(err)
 	}

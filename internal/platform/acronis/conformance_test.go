@@ -47,8 +47,8 @@ func newEnv(t *testing.T, cfg acronis.Config) *env {
 	if cfg.Now == nil {
 		cfg.Now = clk.Now
 	}
-	if cfg.Sleep == nil { // simulated time: a Retry-After passes on the emulator's clock
-		cfg.Sleep = func(ctx context.Context, d time.Duration) error { clk.Advance(d); return ctx.Err() }
+	if cfg.Retry.Sleep == nil { // simulated time: a retry's wait passes on the emulator's clock
+		cfg.Retry.Sleep = func(ctx context.Context, d time.Duration) error { clk.Advance(d); return ctx.Err() }
 	}
 	c, err := acronis.NewClient(cfg)
 	if err != nil {

@@ -11,12 +11,15 @@ package acronis
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
 )
 
 // Console steps: what a person does in the Acronis console for the operations the DR API v2
@@ -32,7 +35,8 @@ const (
 
 // Driver implements platform.Platform for Acronis DR recovery servers.
 type Driver struct {
-	c *Client
+	c    *Client
+	caps *lifecycle.Capabilities // platform.CapabilitiesOf(d): every read model's Observed.Platform
 
 	mu      sync.Mutex
 	invoked map[string]invoked // client token → the action it started (R001-4 replays)
@@ -64,7 +68,9 @@ func New(ctx context.Context, cfg Config) (*Driver, error) {
 
 // NewWithClient returns a driver on an existing client (no API call).
 func NewWithClient(c *Client) *Driver {
-	return &Driver{c: c, invoked: map[string]invoked{}, tasks: map[string]Task{}}
+	d := &Driver{c: c, invoked: map[string]invoked{}, tasks: map[string]Task{}}
+	d.caps = platform.CapabilitiesOf(d)
+	return d
 }
 
 // Client is the driver's API client.
@@ -233,7 +239,7 @@ func (d *Driver) view(ctx context.Context, s Server) (platform.RecoveryServer, e
 		f.Unknown = map[string]bool{lifecycle.FactBackup: true}
 	}
 	rs.Observed = lifecycle.Observation{Kind: lifecycle.RecoveryServer, ID: s.UUID, Name: s.Name, State: state, FailedOp: failed,
-		Facts: f, LastError: lastErr}
+		Facts: f, LastError: lastErr, Platform: d.caps}
 	return rs, nil
 }
 
@@ -329,21 +335,38 @@ func (d *Driver) Invoke(ctx context.Context, kind lifecycle.Kind, id string, op 
 	if err != nil {
 		return err
 	}
-	var task string
+	var send func(ctx context.Context) (string, error)
 	switch op {
 	case lifecycle.OpFailover:
-		task, err = d.c.StartFailoverProd(ctx, id, rp)
+		send = func(ctx context.Context) (string, error) { return d.c.StartFailoverProd(ctx, id, rp) }
 	case lifecycle.OpTestFailover:
-		task, err = d.c.StartFailoverTest(ctx, id, rp)
+		send = func(ctx context.Context) (string, error) { return d.c.StartFailoverTest(ctx, id, rp) }
 	case lifecycle.OpStopTestFailover, lifecycle.OpCancelFailover:
-		task, err = d.c.StopFailover(ctx, id)
+		send = func(ctx context.Context) (string, error) { return d.c.StopFailover(ctx, id) }
 	default:
 		return platform.Invalidf("UnsupportedOperation", "the Acronis DR API v2 has no %s operation on recovery servers", op)
 	}
-	if err != nil && (platform.IsRetryable(err) || platform.IsPreconditionFailed(err)) && d.started(ctx, id, op) {
-		// an earlier attempt (a lost response, a 5xx after the task started) already started
+	// The action through the retry layer, as one unit: after an attempt whose action may have
+	// started (a 5xx or no response; a 429 was not processed) the next attempt reads the
+	// server first and does not send the action again when the server shows it.
+	mayHaveStarted := false
+	task, err := retry.Do(ctx, d.c.cfg.Retry, "POST "+string(op)+" "+id, func(ctx context.Context) (string, error) {
+		if mayHaveStarted {
+			if ok, err := d.started(ctx, id, op); err != nil || ok {
+				return "", err
+			}
+		}
+		task, err := send(ctx)
+		var ae *APIError
+		mayHaveStarted = platform.IsRetryable(err) && !(errors.As(err, &ae) && ae.Status == http.StatusTooManyRequests)
+		return task, err
+	})
+	if err != nil && (platform.IsRetryable(err) || platform.IsPreconditionFailed(err)) {
+		// an earlier Invoke (a lost response, a 5xx after the task started) already started
 		// it: the server shows the operation, so this call takes effect once
-		err = nil
+		if ok, _ := d.started(ctx, id, op); ok {
+			err = nil
+		}
 	}
 	if err != nil {
 		return err
@@ -356,17 +379,14 @@ func (d *Driver) Invoke(ctx context.Context, kind lifecycle.Kind, id string, op 
 	return nil
 }
 
-// started reports whether the server shows op running or done (its Via state or result).
-func (d *Driver) started(ctx context.Context, id string, op lifecycle.Op) bool {
+// started reports whether the server shows op running or done (platform.Underway; never
+// from standby, where every operation begins).
+func (d *Driver) started(ctx context.Context, id string, op lifecycle.Op) (bool, error) {
 	rs, err := d.GetRecoveryServer(ctx, id)
 	if err != nil {
-		return false
+		return false, err
 	}
-	row, ok := lifecycle.Table(lifecycle.RecoveryServer).Operation(op)
-	if !ok {
-		return false
-	}
-	return rs.PendingOp == op || (row.Via != "" && rs.State == row.Via) || rs.State == row.OnSuccess && rs.State != lifecycle.Standby
+	return rs.PendingOp == op || rs.State != lifecycle.Standby && platform.Underway(lifecycle.RecoveryServer, op, rs.State), nil
 }
 
 // recoveryPoint parses a recovery point given as "vault_id/archive_id/backup_id"; empty:

@@ -22,9 +22,15 @@
 //
 // When it gives up it returns an *Error naming the call, the attempts and why, which unwraps
 // to the last error (its class stays Retryable, for a caller with a budget of its own) and to
-// the context's error when the context ended. An error that already went through the layer is
-// never retried again by an enclosing Do: a driver method that makes several calls costs at
-// most Attempts requests per call, never Attempts squared.
+// the context's error when the context ended.
+//
+// Nesting: the outermost Do owns the retries. A Do inside another call's attempt (its fn's
+// context) makes one attempt and returns its error as it is, so that the enclosing attempt
+// fails and is repeated as a whole: a driver may make a unit of several requests its retried
+// call (Acronis re-reads a server before it repeats an action the vendor may have started)
+// while every request keeps its own Do for the times it is called alone. An error that
+// already went through the layer (*Error) is never retried again either. A persistent error
+// therefore costs exactly Attempts attempts of the outermost call, never Attempts squared.
 //
 // The lifecycle engine's executor adds no retries of its own (the provider sets its
 // MaxRetries to -1): its waits are on the object's transitional states, not on errors.
@@ -143,12 +149,16 @@ func (e *Error) Unwrap() []error {
 // Do runs fn, again while it fails with a retryable error, per the policy. call names it in
 // logs and errors (an API operation: "DescribeDiskReplicaPairs", "GET /v1/…/server-groups").
 func Do[T any](ctx context.Context, p Policy, call string, fn func(ctx context.Context) (T, error)) (T, error) {
-	p = p.withDefaults()
-	start := time.Now()
 	var zero T
 	if err := ctx.Err(); err != nil {
 		return zero, err
 	}
+	if ctx.Value(attemptKey{}) != nil { // within another call's attempt: that call retries
+		return fn(ctx)
+	}
+	p = p.withDefaults()
+	start := time.Now()
+	ctx = context.WithValue(ctx, attemptKey{}, call)
 	for attempt := 1; ; attempt++ {
 		v, err := fn(ctx)
 		if err == nil || !Retryable(err) {
@@ -186,6 +196,9 @@ func Do[T any](ctx context.Context, p Policy, call string, fn func(ctx context.C
 		}
 	}
 }
+
+// attemptKey marks the context of an attempt (its value: the call's name).
+type attemptKey struct{}
 
 // Do0 is Do for a call without a result.
 func Do0(ctx context.Context, p Policy, call string, fn func(ctx context.Context) error) error {

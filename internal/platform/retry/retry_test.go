@@ -92,13 +92,37 @@ func TestExhausted(t *testing.T) {
 	if len(rec.waits) != 3 {
 		t.Fatalf("waits %v, want 3", rec.waits)
 	}
-	// nested: the outer layer does not multiply the inner one's attempts
+	// a final error is not retried again by another layer
 	calls = 0
-	_, err = retry.Do(t.Context(), p, "Outer", func(ctx context.Context) (int, error) {
-		return retry.Do(ctx, p, "Inner", func(context.Context) (int, error) { calls++; return 0, throttled })
+	_, err = retry.Do(t.Context(), p, "Again", func(ctx context.Context) (int, error) { calls++; return 0, re })
+	if calls != 1 || !retry.Exhausted(err) || retry.Retryable(err) {
+		t.Fatalf("a final error: %d calls, %v", calls, err)
+	}
+}
+
+// Nested calls: the outermost Do owns the retries; a Do within an attempt makes one attempt
+// and its error fails the enclosing attempt, which is repeated as a whole.
+func TestNestedCallsRetryOnce(t *testing.T) {
+	t.Parallel()
+	p, _ := fast(4)
+	outer, inner, after := 0, 0, 0
+	_, err := retry.Do(t.Context(), p, "Unit", func(ctx context.Context) (int, error) {
+		outer++
+		if _, err := retry.Do(ctx, p, "Read", func(context.Context) (int, error) { inner++; return 0, throttled }); err != nil {
+			return 0, err
+		}
+		after++
+		return 1, nil
 	})
-	if calls != 4 || !retry.Exhausted(err) || retry.Retryable(err) {
-		t.Fatalf("nested: %d calls (want 4), %v", calls, err)
+	var re *retry.Error
+	if outer != 4 || inner != 4 || after != 0 || !errors.As(err, &re) || re.Call != "Unit" {
+		t.Fatalf("unit %d, inner %d, after %d: %v; want 4 attempts of the unit, one inner request each", outer, inner, after, err)
+	}
+	// outside an attempt, the same inner call retries on its own
+	inner = 0
+	_, _ = retry.Do(t.Context(), p, "Read", func(context.Context) (int, error) { inner++; return 0, throttled })
+	if inner != 4 {
+		t.Fatalf("alone: %d attempts", inner)
 	}
 }
 
