@@ -25,7 +25,7 @@ func TestUnderway(t *testing.T) {
 		{g, lifecycle.OpPlannedFailover, lifecycle.SwitchingOver, true}, // Via
 		{g, lifecycle.OpPlannedFailover, lifecycle.Replicating, false},  // ends where it began
 		{g, lifecycle.OpDelete, lifecycle.Deleting, true},
-		{g, lifecycle.OpAddMember, lifecycle.Configured, false}, // no state of its own
+		{g, lifecycle.OpAddMember, lifecycle.Configured, false},                       // no state of its own
 		{lifecycle.BackupReplica, lifecycle.OpReplicate, lifecycle.Replicating, true}, // Pending
 		{lifecycle.BackupReplica, lifecycle.OpReplicate, lifecycle.Available, true},
 		{g, lifecycle.Op("no_such_op"), lifecycle.Starting, false},
