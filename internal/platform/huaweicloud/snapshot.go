@@ -2,8 +2,6 @@ package huaweicloud
 
 import (
 	"time"
-
-	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/def"
 )
 
 // Reads for a plan are shared. A plan reads every group (refresh, then the plan-time checks);
@@ -33,44 +31,6 @@ type readSnapshot struct {
 func (s *readSnapshot) server(id string) (obj, bool, error) {
 	o, ok := s.servers[id]
 	return o, ok, nil
-}
-
-type ecsListReq struct {
-	Limit  *int32 `json:"limit,omitempty"`
-	Offset *int32 `json:"offset,omitempty"`
-}
-
-// listServers pages through ECS Querying ECS Details (ListServersDetails,
-// GET /v1/{project_id}/cloudservers/detail; offset is the page number, from 1).
-func (p *Platform) listServers() ([]obj, error) {
-	const page = 1000
-	var out []obj
-	for n := int32(1); ; n++ {
-		mk := func() *def.HttpRequestDef {
-			b := def.NewHttpRequestDefBuilder().WithMethod("GET").WithPath("/v1/{project_id}/cloudservers/detail").
-				WithResponse(new(rawResponse)).WithContentType("application/json")
-			b.WithRequestField(def.NewFieldDef().WithName("Limit").WithJsonTag("limit").WithLocationType(def.Query))
-			b.WithRequestField(def.NewFieldDef().WithName("Offset").WithJsonTag("offset").WithLocationType(def.Query))
-			b.WithResponseField(def.NewFieldDef().WithName("Body").WithJsonTag("body").WithLocationType(def.Body))
-			return b.Build()
-		}
-		r, err := syncRead(p.ecs, &ecsListReq{Limit: ptr(int32(page)), Offset: ptr(n)}, mk, "list servers")
-		if err != nil {
-			return nil, err
-		}
-		if r.Body == nil {
-			return out, nil
-		}
-		o, err := decodeObj(*r.Body)
-		if err != nil {
-			return nil, err
-		}
-		items := o.list("servers")
-		out = append(out, items...)
-		if len(items) == 0 || (o.int("count") > 0 && len(out) >= o.int("count")) || (o.int("count") == 0 && len(items) < page) {
-			return out, nil
-		}
-	}
 }
 
 // snapshot returns the current read snapshot, loading it when missing, expired or older than
