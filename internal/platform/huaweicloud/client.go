@@ -2,15 +2,16 @@ package huaweicloud
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/def"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
 )
 
 // Reads are decoded defensively. The SDK's typed models break on payloads the service (and its
@@ -121,31 +122,33 @@ func (o obj) list(k string) []obj {
 	return out
 }
 
-// syncRead runs a read (GET) with up to three attempts on a retryable error (throttling, a
-// dropped connection): reads have no effect, and one observation makes several of them.
-func syncRead(hc interface {
+// get makes one GET through the SDK's client (its endpoint, project id, AK/SK signing and
+// error envelope) with the body left raw, through the retry layer (Config.Retry): a throttled
+// (APIGW.0308, HTTP 429) or failed (5xx, a dropped connection) read is repeated per the
+// policy, and nothing else retries it.
+func (p *Platform) get(ctx context.Context, hc interface {
 	Sync(req interface{}, reqDef *def.HttpRequestDef) (interface{}, error)
 }, req any, mk func() *def.HttpRequestDef, what string) (*rawResponse, error) {
-	var err error
-	for attempt := 0; attempt < 3; attempt++ {
-		if attempt > 0 {
-			time.Sleep(time.Duration(25<<attempt) * time.Millisecond)
-		}
-		var resp interface{}
+	return retry.Do(ctx, p.cfg.Retry, what, func(context.Context) (*rawResponse, error) {
 		d := mk()
-		resp, err = hc.Sync(req, d)
-		if err == nil {
-			return resp.(*rawResponse), nil
+		resp, err := hc.Sync(req, d)
+		if err != nil {
+			return nil, wrap(err, what+" "+d.Path)
 		}
-		err = wrap(err, what+" "+d.Path)
-		if !platform.IsRetryable(err) {
-			return nil, err
-		}
-	}
-	return nil, err
+		return resp.(*rawResponse), nil
+	})
 }
 
-func (p *Platform) getRaw(path, id string, groupID string, what string) (obj, error) {
+// sdk makes one SDK call (an SDRS or CBR request) through the retry layer, its error
+// classified (wrap). The SDK's calls take no context: the layer checks it between attempts.
+func sdk[T any](ctx context.Context, p *Platform, what string, call func() (T, error)) (T, error) {
+	return retry.Do(ctx, p.cfg.Retry, what, func(context.Context) (T, error) {
+		v, err := call()
+		return v, wrap(err, what)
+	})
+}
+
+func (p *Platform) getRaw(ctx context.Context, path, id string, groupID string, what string) (obj, error) {
 	var req any
 	query := strings.HasSuffix(path, "s") && !strings.Contains(path, "{id}")
 	if query {
@@ -157,7 +160,7 @@ func (p *Platform) getRaw(path, id string, groupID string, what string) (obj, er
 	} else {
 		req = &pathReq{ID: id}
 	}
-	r, err := syncRead(p.client.HcClient, req, func() *def.HttpRequestDef { return rawDef(path, query) }, "read")
+	r, err := p.get(ctx, p.client.HcClient, req, func() *def.HttpRequestDef { return rawDef(path, query) }, what)
 	if err != nil {
 		return nil, wrap(err, what)
 	}
@@ -168,7 +171,7 @@ func (p *Platform) getRaw(path, id string, groupID string, what string) (obj, er
 }
 
 // listAll pages through a list call (limit/offset) and returns the items under key.
-func (p *Platform) listAll(path, key, groupID, what string) ([]obj, error) {
+func (p *Platform) listAll(ctx context.Context, path, key, groupID, what string) ([]obj, error) {
 	const page = 1000
 	var out []obj
 	for offset := int32(0); ; offset += page {
@@ -176,7 +179,7 @@ func (p *Platform) listAll(path, key, groupID, what string) ([]obj, error) {
 		if groupID != "" {
 			lr.ServerGroupId = &groupID
 		}
-		r, err := syncRead(p.client.HcClient, &lr, func() *def.HttpRequestDef { return rawDef(path, true) }, "read")
+		r, err := p.get(ctx, p.client.HcClient, &lr, func() *def.HttpRequestDef { return rawDef(path, true) }, what)
 		if err != nil {
 			return nil, wrap(err, what)
 		}

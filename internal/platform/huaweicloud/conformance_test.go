@@ -9,11 +9,12 @@ import (
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/huaweicloud"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/platformtest"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
 )
 
 func newDriver(t *testing.T, s *emu.Server, cacheTTL time.Duration) *huaweicloud.Platform {
 	t.Helper()
-	p, err := huaweicloud.New(huaweicloud.Config{AccessKey: emu.TestAccessKey, SecretKey: emu.TestSecretKey,
+	p, err := huaweicloud.New(huaweicloud.Config{Retry: retry.Policy{Initial: time.Millisecond, Max: 2 * time.Millisecond}, AccessKey: emu.TestAccessKey, SecretKey: emu.TestSecretKey,
 		Region: "cn-shanghai", ProjectID: emu.TestProjectID, SDRSEndpoint: s.URL, ECSEndpoint: s.URL, CBREndpoint: s.URL, ReadCacheTTL: cacheTTL,
 		// the replicas' destination region has its own project (project IDs are per region)
 		RegionProjectIDs: map[string]string{"cn-beijing": beijingProject}})

@@ -15,27 +15,23 @@ import (
 // issueDrill starts or stops g's drill; "" when there is nothing to do.
 func (p *Platform) issueDrill(ctx context.Context, g platform.ProtectionGroup, op lifecycle.Op) (string, error) {
 	id := g.ID
-	job := func(j *string, err error, what string) (string, error) {
-		if err != nil {
-			return "", wrap(err, what)
-		}
-		return deref(j), nil
-	}
 	switch op {
 	case lifecycle.OpStartDrill:
 		if g.DrillActive {
 			return "", nil
 		}
 		// Creating a DR Drill (the drill VPC is created by SDRS when none is given).
-		r, err := p.client.CreateDisasterRecoveryDrill(&model.CreateDisasterRecoveryDrillRequest{Body: &model.CreateDisasterRecoveryDrillRequestBody{
-			DisasterRecoveryDrill: &model.CreateDisasterRecoveryDrillRequestParams{ServerGroupId: id, Name: "dr-drill-" + g.Name}}})
+		r, err := sdk(ctx, p, "start drill of "+id, func() (*model.CreateDisasterRecoveryDrillResponse, error) {
+			return p.client.CreateDisasterRecoveryDrill(&model.CreateDisasterRecoveryDrillRequest{Body: &model.CreateDisasterRecoveryDrillRequestBody{
+				DisasterRecoveryDrill: &model.CreateDisasterRecoveryDrillRequestParams{ServerGroupId: id, Name: "dr-drill-" + g.Name}}})
+		})
 		if err != nil {
-			return job(nil, err, "start drill")
+			return "", err
 		}
-		return job(r.JobId, nil, "start drill")
+		return deref(r.JobId), nil
 	case lifecycle.OpStopDrill:
 		// Deleting a DR Drill, every drill of the group (Querying DR Drills).
-		drills, err := p.listAll("/v1/{project_id}/disaster-recovery-drills", "disaster_recovery_drills", id, "list drills")
+		drills, err := p.listAll(ctx, "/v1/{project_id}/disaster-recovery-drills", "disaster_recovery_drills", id, "list drills")
 		if err != nil {
 			return "", err
 		}
@@ -44,9 +40,11 @@ func (p *Platform) issueDrill(ctx context.Context, g platform.ProtectionGroup, o
 			if d.str("server_group_id") != id {
 				continue
 			}
-			r, err := p.client.DeleteDisasterRecoveryDrill(&model.DeleteDisasterRecoveryDrillRequest{DisasterRecoveryDrillId: d.str("id")})
-			if err != nil && !platform.IsNotFound(wrap(err, "")) {
-				return job(nil, err, "stop drill")
+			r, err := sdk(ctx, p, "stop drill "+d.str("id"), func() (*model.DeleteDisasterRecoveryDrillResponse, error) {
+				return p.client.DeleteDisasterRecoveryDrill(&model.DeleteDisasterRecoveryDrillRequest{DisasterRecoveryDrillId: d.str("id")})
+			})
+			if err != nil && !platform.IsNotFound(err) {
+				return "", err
 			}
 			if r != nil {
 				last = deref(r.JobId)

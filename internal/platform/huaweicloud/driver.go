@@ -16,6 +16,19 @@
 // reads the entity's status, and a failed job shows as the group's error-* status → error{op},
 // with the job's fail_reason (the task center's failure jobs) as LastError. SDRS has no client
 // token, so Invoke reads before it writes (see Invoke).
+//
+// Every request — a GET through the SDK's client (client.go), an SDRS or CBR SDK call — goes
+// through the platforms' one retry layer (internal/platform/retry, Config.Retry), which
+// repeats a throttled (APIGW.0308, HTTP 429) or failed (5xx, no answer) request. A write
+// without an idempotency key is retried as a unit that reads first (Invoke, CreateGroup,
+// CreateReplica). Nothing else waits: the engine's executor is the only waiter, polling
+// Observe.
+//
+// Files: driver.go (configuration, capabilities, dispatch), groups.go, instances.go
+// (protected servers), pairs.go, drills.go, jobs.go (job status and the task center),
+// cbr.go (backup replicas), ecs.go (AZ health, servers, VPCs), mapping.go (statuses and error
+// codes), client.go (the raw GET and its tolerant decoding), snapshot.go (a plan's shared
+// reads).
 package huaweicloud
 
 import (
@@ -33,6 +46,7 @@ import (
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
 )
 
 // Config configures the driver. ProjectID is required: with only a region the SDK calls IAM to
@@ -68,6 +82,8 @@ type Config struct {
 	// read before a write (Invoke): at most the poll interval, so a wait never sees the same
 	// data twice. 0 means min(ReadCacheTTL, one second).
 	PollCacheTTL time.Duration
+	// Retry is the retry policy of every request (internal/platform/retry); zero: retry.Default.
+	Retry retry.Policy
 }
 
 // Platform is the Huawei Cloud SDRS driver.
@@ -77,6 +93,7 @@ type Platform struct {
 	ecs    *core.HcHttpClient
 	vpc    *core.HcHttpClient
 	cbr    map[string]*cbr.CbrClient // by endpoint
+	caps   *lifecycle.Capabilities   // platform.CapabilitiesOf(p): every read model's Observed.Platform
 
 	mu     sync.Mutex
 	tokens map[string]string // client token → operation it was used for (this process)
@@ -146,7 +163,9 @@ func New(cfg Config) (*Platform, error) {
 	if err != nil {
 		return nil, platform.Invalidf("", "huaweicloud VPC client: %v", err)
 	}
-	return &Platform{cfg: cfg, client: sdrs.NewSdrsClient(hc), ecs: ecs, vpc: vpc, tokens: map[string]string{}, jobs: map[string]string{}}, nil
+	p := &Platform{cfg: cfg, client: sdrs.NewSdrsClient(hc), ecs: ecs, vpc: vpc, tokens: map[string]string{}, jobs: map[string]string{}}
+	p.caps = platform.CapabilitiesOf(p)
+	return p, nil
 }
 
 // Name is "huaweicloud".
@@ -299,10 +318,11 @@ func (p *Platform) Cancel(ctx context.Context, kind lifecycle.Kind, id string, o
 //     from memory (the executor's retry of an accepted call); for another operation it is
 //     IdempotentParameterMismatch;
 //   - the group is read first, and an operation that is already running or has already taken
-//     effect (inProgressOrDone; a server already protected or no longer protected) is not
-//     issued again. A planned failover that completed is not recognisable from the group alone
-//     (it ends protected, as it began): the token guards it within a run, and the engine's plan
-//     (active_site) across runs.
+//     effect (platform.Underway: the lifecycle row's Via state, or its result when it does not
+//     start from it; a server already protected or no longer protected) is not issued again,
+//     nor by a retried attempt, which reads the group again first. A planned failover that
+//     completed is not recognisable from the group alone (it ends protected, as it began): the
+//     token guards it within a run, and the engine's plan (active_site) across runs.
 func (p *Platform) Invoke(ctx context.Context, kind lifecycle.Kind, id string, op lifecycle.Op, token string, params map[string]string) error {
 	if kind == lifecycle.BackupReplica {
 		if err := checkToken(token); err != nil {

@@ -4,6 +4,7 @@ package huaweicloud
 // (a group's sites), servers' power, AZ and addresses, and whether a VPC exists.
 
 import (
+	"context"
 	"errors"
 	"strings"
 
@@ -18,8 +19,8 @@ import (
 // OpenStack API GET /v2.1/{project_id}/os-availability-zone,
 // https://support.huaweicloud.com/intl/en-us/api-ecs/ecs_03_1801.html: zoneState.available):
 // the health of a group's sites (R000-2, R002-8, V-SYNC-SITES).
-func (p *Platform) zones() (map[string]bool, error) {
-	r, err := syncRead(p.ecs, &struct{}{}, func() *def.HttpRequestDef { return rawDef("/v2.1/{project_id}/os-availability-zone", false) }, "list availability zones")
+func (p *Platform) zones(ctx context.Context) (map[string]bool, error) {
+	r, err := p.get(ctx, p.ecs, &struct{}{}, func() *def.HttpRequestDef { return rawDef("/v2.1/{project_id}/os-availability-zone", false) }, "list availability zones")
 	if err != nil {
 		return nil, err
 	}
@@ -54,8 +55,8 @@ func siteHealth(f *lifecycle.Facts, zones map[string]bool, activeAZ, standbyAZ s
 
 // serverObj reads an ECS server (Querying Details About an ECS,
 // GET /v1/{project_id}/cloudservers/{server_id}); found is false for a deleted server.
-func (p *Platform) serverObj(id string) (obj, bool, error) {
-	r, err := syncRead(p.ecs, &pathReq{ID: id}, func() *def.HttpRequestDef { return rawDef("/v1/{project_id}/cloudservers/{id}", false) }, "read")
+func (p *Platform) serverObj(ctx context.Context, id string) (obj, bool, error) {
+	r, err := p.get(ctx, p.ecs, &pathReq{ID: id}, func() *def.HttpRequestDef { return rawDef("/v1/{project_id}/cloudservers/{id}", false) }, "show server "+id)
 	if err != nil {
 		werr := wrap(err, "show server "+id)
 		if platform.IsNotFound(werr) || strings.Contains(err.Error(), "Ecs.0114") {
@@ -74,8 +75,8 @@ func (p *Platform) serverObj(id string) (obj, bool, error) {
 }
 
 // serverInfo is an ECS server's status and AZ.
-func (p *Platform) serverInfo(id string) (status, az string, found bool, err error) {
-	srv, found, err := p.serverObj(id)
+func (p *Platform) serverInfo(ctx context.Context, id string) (status, az string, found bool, err error) {
+	srv, found, err := p.serverObj(ctx, id)
 	if err != nil || !found {
 		return "", "", found, err
 	}
@@ -110,8 +111,8 @@ func addresses(srv obj) (ip, eip, mac string) {
 // vpcExists reads the VPC (Querying VPC Details, GET /v1/{project_id}/vpcs/{vpc_id},
 // https://support.huaweicloud.com/intl/en-us/api-vpc/vpc_api01_0002.html); a 404 is a
 // missing VPC.
-func (p *Platform) vpcExists(id string) (bool, error) {
-	_, err := syncRead(p.vpc, &pathReq{ID: id}, func() *def.HttpRequestDef { return rawDef("/v1/{project_id}/vpcs/{id}", false) }, "read")
+func (p *Platform) vpcExists(ctx context.Context, id string) (bool, error) {
+	_, err := p.get(ctx, p.vpc, &pathReq{ID: id}, func() *def.HttpRequestDef { return rawDef("/v1/{project_id}/vpcs/{id}", false) }, "show VPC "+id)
 	if err == nil {
 		return true, nil
 	}
@@ -132,7 +133,7 @@ type ecsListReq struct {
 
 // listServers pages through ECS Querying ECS Details (ListServersDetails,
 // GET /v1/{project_id}/cloudservers/detail; offset is the page number, from 1).
-func (p *Platform) listServers() ([]obj, error) {
+func (p *Platform) listServers(ctx context.Context) ([]obj, error) {
 	const page = 1000
 	var out []obj
 	for n := int32(1); ; n++ {
@@ -144,7 +145,7 @@ func (p *Platform) listServers() ([]obj, error) {
 			b.WithResponseField(def.NewFieldDef().WithName("Body").WithJsonTag("body").WithLocationType(def.Body))
 			return b.Build()
 		}
-		r, err := syncRead(p.ecs, &ecsListReq{Limit: ptr(int32(page)), Offset: ptr(n)}, mk, "list servers")
+		r, err := p.get(ctx, p.ecs, &ecsListReq{Limit: ptr(int32(page)), Offset: ptr(n)}, mk, "list servers")
 		if err != nil {
 			return nil, err
 		}

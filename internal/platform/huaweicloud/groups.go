@@ -14,6 +14,7 @@ import (
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
 )
 
 // readGroup reads the group, its protected instances and its replication pairs.
@@ -24,26 +25,26 @@ func (p *Platform) readGroup(ctx context.Context, id string) (platform.Protectio
 // readGroupAged reads the group from a snapshot at most maxAge old: ReadCacheTTL for the reads
 // of a plan (GetGroup, ListGroups, MemberFacts), PollCacheTTL for polls and writes.
 func (p *Platform) readGroupAged(ctx context.Context, id string, maxAge time.Duration) (platform.ProtectionGroup, error) {
-	if snap, err := p.snapshot(maxAge); err != nil {
+	if snap, err := p.snapshot(ctx, maxAge); err != nil {
 		return platform.ProtectionGroup{}, err
 	} else if snap != nil {
 		if g, ok := snap.groups[id]; ok {
 			return p.groupFrom(ctx, g, snap.insts[id], snap.reps[id], snap.server, snap.zones)
 		}
 	}
-	g, err := p.getRaw("/v1/{project_id}/server-groups/{id}", id, "", "show protection group "+id)
+	g, err := p.getRaw(ctx, "/v1/{project_id}/server-groups/{id}", id, "", "show protection group "+id)
 	if err != nil {
 		return platform.ProtectionGroup{}, err
 	}
-	insts, err := p.listAll("/v1/{project_id}/protected-instances", "protected_instances", id, "list protected instances")
+	insts, err := p.listAll(ctx, "/v1/{project_id}/protected-instances", "protected_instances", id, "list protected instances")
 	if err != nil {
 		return platform.ProtectionGroup{}, err
 	}
-	reps, err := p.listAll("/v1/{project_id}/replications", "replications", id, "list replication pairs")
+	reps, err := p.listAll(ctx, "/v1/{project_id}/replications", "replications", id, "list replication pairs")
 	if err != nil {
 		return platform.ProtectionGroup{}, err
 	}
-	zones, err := p.zones()
+	zones, err := p.zones(ctx)
 	if err != nil {
 		return platform.ProtectionGroup{}, err
 	}
@@ -88,7 +89,7 @@ func (p *Platform) groupFrom(ctx context.Context, g obj, insts, reps []obj, serv
 			if side.id == "" {
 				continue
 			}
-			srv, found, err := server(side.id)
+			srv, found, err := server(ctx, side.id)
 			if err != nil {
 				return platform.ProtectionGroup{}, err
 			}
@@ -123,7 +124,7 @@ func (p *Platform) groupFrom(ctx context.Context, g obj, insts, reps []obj, serv
 
 func (p *Platform) observation(g platform.ProtectionGroup) lifecycle.Observation {
 	busy := g.State == lifecycle.FailingOver || g.State == lifecycle.SwitchingOver || g.State == lifecycle.Reprotecting
-	return lifecycle.Observation{Kind: lifecycle.ProtectionGroup, ID: g.ID, Name: g.Name, State: g.State, FailedOp: g.FailedOp,
+	return lifecycle.Observation{Kind: lifecycle.ProtectionGroup, Platform: p.caps, ID: g.ID, Name: g.Name, State: g.State, FailedOp: g.FailedOp,
 		ActiveSite: g.ActiveSite, LastError: g.LastError,
 		Facts: lifecycle.Facts{
 			Unknown:     unknownFacts(),
@@ -142,12 +143,12 @@ func (p *Platform) GetGroup(ctx context.Context, id string) (platform.Protection
 // ListGroups lists every protection group (Querying Protection Groups, paginated), with one
 // paginated list of protected instances and one of pairs for all of them.
 func (p *Platform) ListGroups(ctx context.Context) ([]platform.ProtectionGroup, error) {
-	snap, err := p.snapshot(p.cfg.ReadCacheTTL)
+	snap, err := p.snapshot(ctx, p.cfg.ReadCacheTTL)
 	if err != nil {
 		return nil, err
 	}
 	if snap == nil { // cache off: a fresh snapshot for this call
-		if snap, err = p.loadSnapshot(p.gen.Load()); err != nil {
+		if snap, err = p.loadSnapshot(ctx, p.gen.Load()); err != nil {
 			return nil, err
 		}
 	}
@@ -174,7 +175,7 @@ func (p *Platform) CreateGroup(ctx context.Context, spec platform.GroupSpec, tok
 	}
 	domain := spec.DomainID
 	if domain == "" {
-		ds, err := p.domainsBetween(spec.SourceZone, spec.TargetZone)
+		ds, err := p.domainsBetween(ctx, spec.SourceZone, spec.TargetZone)
 		if err != nil {
 			return platform.ProtectionGroup{}, err
 		}
@@ -200,35 +201,62 @@ func (p *Platform) CreateGroup(ctx context.Context, spec platform.GroupSpec, tok
 	if spec.Description != "" {
 		params.Description = ptr(spec.Description)
 	}
-	resp, err := p.client.CreateProtectionGroup(&model.CreateProtectionGroupRequest{Body: &model.CreateProtectionGroupRequestBody{ServerGroup: params}})
-	p.wrote()
-	if err != nil {
-		return platform.ProtectionGroup{}, wrap(err, "create protection group")
-	}
-	id := ""
-	if resp.JobId != nil {
-		if j, err := p.client.ShowJobStatus(&model.ShowJobStatusRequest{JobId: *resp.JobId}); err == nil && j.Entities != nil && j.Entities.ServerGroupId != nil {
-			id = *j.Entities.ServerGroupId
+	// The create is one retried unit: SDRS has no client token, so an attempt after one whose
+	// request may have been processed (a 5xx, a lost response) looks the group up by name
+	// before it sends the create again.
+	type created struct{ id, job string }
+	resent := false
+	c, err := retry.Do(ctx, p.cfg.Retry, "create protection group "+spec.Name, func(ctx context.Context) (created, error) {
+		if resent {
+			if g, found, err := p.groupByName(ctx, spec.Name); err != nil || found {
+				return created{id: g.ID}, err
+			}
 		}
+		resent = true
+		p.wrote()
+		defer p.wrote()
+		resp, err := p.client.CreateProtectionGroup(&model.CreateProtectionGroupRequest{Body: &model.CreateProtectionGroupRequestBody{ServerGroup: params}})
+		if err != nil {
+			return created{}, wrap(err, "create protection group")
+		}
+		return created{job: deref(resp.JobId)}, nil
+	})
+	if err != nil {
+		return platform.ProtectionGroup{}, err
 	}
-	if id == "" { // the job does not name the group yet: find it by name
-		g, found, err := p.groupByName(ctx, spec.Name)
+	if c.id == "" {
+		// the new group's id: the job names it (Querying the Job Status), else its name once
+		// SDRS lists it — a read of our own write, retried while it is not visible yet
+		c.id, err = retry.Do(ctx, p.cfg.Retry, "find protection group "+spec.Name, func(ctx context.Context) (string, error) {
+			if c.job != "" {
+				j, err := sdk(ctx, p, "show job "+c.job, func() (*model.ShowJobStatusResponse, error) {
+					return p.client.ShowJobStatus(&model.ShowJobStatusRequest{JobId: c.job})
+				})
+				if err == nil && j.Entities != nil && deref(j.Entities.ServerGroupId) != "" {
+					return *j.Entities.ServerGroupId, nil
+				}
+				if retry.Retryable(err) {
+					return "", err
+				}
+			}
+			g, found, err := p.groupByName(ctx, spec.Name)
+			if err == nil && !found {
+				err = platform.Errorf(platform.ClassRetryable, platform.CodeInternal, "the protection group %q is not visible yet", spec.Name)
+			}
+			return g.ID, err
+		})
 		if err != nil {
 			return platform.ProtectionGroup{}, err
 		}
-		if !found {
-			return platform.ProtectionGroup{}, platform.Errorf(platform.ClassRetryable, platform.CodeInternal, "the protection group %q is not visible yet", spec.Name)
-		}
-		id = g.ID
 	}
-	if resp.JobId != nil {
-		p.rememberJob(id, *resp.JobId)
+	if c.job != "" {
+		p.rememberJob(c.id, c.job)
 	}
-	return p.readGroup(ctx, id)
+	return p.readGroup(ctx, c.id)
 }
 
 func (p *Platform) groupByName(ctx context.Context, name string) (platform.ProtectionGroup, bool, error) {
-	gs, err := p.listAll("/v1/{project_id}/server-groups", "server_groups", "", "list protection groups")
+	gs, err := p.listAll(ctx, "/v1/{project_id}/server-groups", "server_groups", "", "list protection groups")
 	if err != nil {
 		return platform.ProtectionGroup{}, false, err
 	}
@@ -252,11 +280,13 @@ func (p *Platform) UpdateGroup(ctx context.Context, id string, spec platform.Gro
 		return platform.ProtectionGroup{}, platform.Invalidf("", "SDRS cannot change a protection group's description (only its name)")
 	}
 	if spec.Name != "" && spec.Name != cur.Name {
-		_, err := p.client.UpdateProtectionGroupName(&model.UpdateProtectionGroupNameRequest{ServerGroupId: id,
-			Body: &model.UpdateProtectionGroupNameRequestBody{ServerGroup: &model.UpdateProtectionGroupNameRequestParams{Name: spec.Name}}})
+		_, err := sdk(ctx, p, "rename protection group "+id, func() (*model.UpdateProtectionGroupNameResponse, error) {
+			return p.client.UpdateProtectionGroupName(&model.UpdateProtectionGroupNameRequest{ServerGroupId: id,
+				Body: &model.UpdateProtectionGroupNameRequestBody{ServerGroup: &model.UpdateProtectionGroupNameRequestParams{Name: spec.Name}}})
+		})
 		p.wrote()
 		if err != nil {
-			return platform.ProtectionGroup{}, wrap(err, "rename protection group")
+			return platform.ProtectionGroup{}, err
 		}
 	}
 	return p.readGroup(ctx, id)
@@ -274,8 +304,8 @@ const (
 // domainsBetween lists the project's active-active domains whose two replication clusters are
 // the two zones (Querying an Active-Active Domain, GET /v1/{project_id}/active-domains,
 // https://support.huaweicloud.com/intl/en-us/api-sdrs/sdrs_05_0301.html).
-func (p *Platform) domainsBetween(az1, az2 string) ([]obj, error) {
-	o, err := p.getRaw("/v1/{project_id}/active-domains", "", "", "list active-active domains")
+func (p *Platform) domainsBetween(ctx context.Context, az1, az2 string) ([]obj, error) {
+	o, err := p.getRaw(ctx, "/v1/{project_id}/active-domains", "", "", "list active-active domains")
 	if err != nil {
 		return nil, err
 	}
@@ -310,19 +340,19 @@ func (p *Platform) ProposedGroupFacts(ctx context.Context, spec platform.GroupSp
 	f := lifecycle.Facts{Unknown: unknownFacts(), SameSite: spec.SourceZone != "" && spec.SourceZone == spec.TargetZone,
 		ReplicationCapable: true, ActiveRegion: p.cfg.Region, StandbyRegion: p.cfg.Region,
 		MissingParams: map[string]string{}, MissingRefs: map[string]string{}}
-	zones, err := p.zones()
+	zones, err := p.zones(ctx)
 	if err != nil {
 		return lifecycle.Facts{}, err
 	}
 	siteHealth(&f, zones, spec.SourceZone, spec.TargetZone)
 	if spec.SourceVPCID == "" {
 		f.MissingParams[ParamSourceVPCID] = "Creating a Protection Group needs the ID of the production site's VPC"
-	} else if ok, err := p.vpcExists(spec.SourceVPCID); err != nil {
+	} else if ok, err := p.vpcExists(ctx, spec.SourceVPCID); err != nil {
 		return lifecycle.Facts{}, err
 	} else if !ok {
 		f.MissingRefs[ParamSourceVPCID] = spec.SourceVPCID
 	}
-	ds, err := p.domainsBetween(spec.SourceZone, spec.TargetZone)
+	ds, err := p.domainsBetween(ctx, spec.SourceZone, spec.TargetZone)
 	if err != nil {
 		return lifecycle.Facts{}, err
 	}
@@ -352,7 +382,7 @@ func (p *Platform) MemberFacts(ctx context.Context, groupID string, params map[s
 	f := g.Observed.Facts
 	if sid := params[lifecycle.ParamServerID]; sid != "" {
 		f.CandidateServerID = sid
-		_, az, found, err := p.serverInfo(sid)
+		_, az, found, err := p.serverInfo(ctx, sid)
 		if err != nil {
 			return lifecycle.Facts{}, err
 		}
@@ -364,7 +394,7 @@ func (p *Platform) MemberFacts(ctx context.Context, groupID string, params map[s
 		case az == g.TargetZone:
 			f.CandidateServerSite = lifecycle.SiteTarget
 		}
-		all, err := p.listAll("/v1/{project_id}/protected-instances", "protected_instances", "", "list protected instances")
+		all, err := p.listAll(ctx, "/v1/{project_id}/protected-instances", "protected_instances", "", "list protected instances")
 		if err != nil {
 			return lifecycle.Facts{}, err
 		}
@@ -410,20 +440,27 @@ func (p *Platform) invokeGroup(ctx context.Context, id string, op lifecycle.Op, 
 	if err != nil {
 		return err
 	}
-	done := false
-	for _, s := range inProgressOrDone[op] {
-		if g.State == s {
-			done = true
+	// The operation is one retried unit. SDRS has no client token: an operation the group
+	// shows running or done (platform.Underway, the lifecycle row's Via state or result) is not
+	// issued, and an attempt after one that may have been processed reads the group again
+	// first (a membership change or a drill checks its own member or drill the same way).
+	resent := false
+	jobID, err := retry.Do(ctx, p.cfg.Retry, string(op)+" protection group "+id, func(ctx context.Context) (string, error) {
+		if resent {
+			if g, err = p.readGroup(ctx, id); err != nil {
+				return "", err
+			}
 		}
-	}
-	var jobID string
-	if !done {
-		p.wrote()
-		jobID, err = p.issue(ctx, g, op, params)
-		p.wrote()
-		if err != nil {
-			return err
+		resent = true
+		if platform.Underway(lifecycle.ProtectionGroup, op, g.State) {
+			return "", nil
 		}
+		p.wrote()
+		defer p.wrote()
+		return p.issue(ctx, g, op, params)
+	})
+	if err != nil {
+		return err
 	}
 	if jobID != "" {
 		p.rememberJob(id, jobID)
@@ -434,17 +471,6 @@ func (p *Platform) invokeGroup(ctx context.Context, id string, op lifecycle.Op, 
 		p.mu.Unlock()
 	}
 	return nil
-}
-
-// inProgressOrDone are, per operation, the states in which the operation is already running
-// or has taken effect: Invoke does not issue it again (SDRS has no client token).
-var inProgressOrDone = map[lifecycle.Op][]lifecycle.State{
-	lifecycle.OpEnableProtection:  {lifecycle.Starting, lifecycle.Replicating},
-	lifecycle.OpDisableProtection: {lifecycle.Stopping, lifecycle.Paused},
-	lifecycle.OpFailover:          {lifecycle.FailingOver, lifecycle.FailedOver},
-	lifecycle.OpReprotect:         {lifecycle.Reprotecting},
-	lifecycle.OpPlannedFailover:   {lifecycle.SwitchingOver},
-	lifecycle.OpDelete:            {lifecycle.Deleting},
 }
 
 // emptyAction is the {} value of an action without parameters: the SDK sends a nil value as
@@ -471,63 +497,72 @@ func (p *Platform) issue(ctx context.Context, g platform.ProtectionGroup, op lif
 		}
 		return "", nil
 	}
-	return p.issueProtection(g, op)
+	return p.issueProtection(ctx, g, op)
 }
 
 // issueProtection makes the protection actions of a group (Enabling, Disabling Protection,
-// failovers, Deleting a Protection Group): one SDRS call, an asynchronous job.
-func (p *Platform) issueProtection(g platform.ProtectionGroup, op lifecycle.Op) (string, error) {
+// failovers, Deleting a Protection Group): one SDRS request, an asynchronous job.
+func (p *Platform) issueProtection(ctx context.Context, g platform.ProtectionGroup, op lifecycle.Op) (string, error) {
 	id := g.ID
-	job := func(j *string, err error, what string) (string, error) {
-		if err != nil {
-			return "", wrap(err, what)
-		}
-		return deref(j), nil
-	}
+	what := string(op) + " protection group " + id
+	var job func() (*string, error)
 	switch op {
 	case lifecycle.OpEnableProtection, lifecycle.OpReprotect:
 		// Enabling Protection or Enabling Protection Again: one action, start-server-group.
-		r, err := p.client.StartProtectionGroup(&model.StartProtectionGroupRequest{ServerGroupId: id,
-			Body: &model.StartProtectionGroupRequestBody{StartServerGroup: emptyAction()}})
-		if err != nil {
-			return job(nil, err, string(op))
+		job = func() (*string, error) {
+			r, err := p.client.StartProtectionGroup(&model.StartProtectionGroupRequest{ServerGroupId: id,
+				Body: &model.StartProtectionGroupRequestBody{StartServerGroup: emptyAction()}})
+			if err != nil {
+				return nil, err
+			}
+			return r.JobId, nil
 		}
-		return job(r.JobId, nil, string(op))
 	case lifecycle.OpDisableProtection:
 		// Disabling Protection: stop-server-group.
-		r, err := p.client.StopProtectionGroup(&model.StopProtectionGroupRequest{ServerGroupId: id,
-			Body: &model.StopProtectionGroupRequestBody{StopServerGroup: emptyAction()}})
-		if err != nil {
-			return job(nil, err, string(op))
+		job = func() (*string, error) {
+			r, err := p.client.StopProtectionGroup(&model.StopProtectionGroupRequest{ServerGroupId: id,
+				Body: &model.StopProtectionGroupRequestBody{StopServerGroup: emptyAction()}})
+			if err != nil {
+				return nil, err
+			}
+			return r.JobId, nil
 		}
-		return job(r.JobId, nil, string(op))
 	case lifecycle.OpFailover:
 		// Performing a Failover: failover-server-group.
-		r, err := p.client.StartFailoverProtectionGroup(&model.StartFailoverProtectionGroupRequest{ServerGroupId: id,
-			Body: &model.FailoverProtectionGroupRequestBody{FailoverServerGroup: emptyAction()}})
-		if err != nil {
-			return job(nil, err, string(op))
+		job = func() (*string, error) {
+			r, err := p.client.StartFailoverProtectionGroup(&model.StartFailoverProtectionGroupRequest{ServerGroupId: id,
+				Body: &model.FailoverProtectionGroupRequestBody{FailoverServerGroup: emptyAction()}})
+			if err != nil {
+				return nil, err
+			}
+			return r.JobId, nil
 		}
-		return job(r.JobId, nil, string(op))
 	case lifecycle.OpPlannedFailover:
 		// Performing a Planned Failover: reverse-server-group {priority_station: the other site}.
 		ps := model.GetReverseProtectionGroupRequestParamsPriorityStationEnum().TARGET
 		if g.ActiveSite == lifecycle.SiteTarget {
 			ps = model.GetReverseProtectionGroupRequestParamsPriorityStationEnum().SOURCE
 		}
-		r, err := p.client.StartReverseProtectionGroup(&model.StartReverseProtectionGroupRequest{ServerGroupId: id,
-			Body: &model.ReverseProtectionGroupRequestBody{ReverseServerGroup: &model.ReverseProtectionGroupRequestParams{PriorityStation: ps}}})
-		if err != nil {
-			return job(nil, err, string(op))
+		job = func() (*string, error) {
+			r, err := p.client.StartReverseProtectionGroup(&model.StartReverseProtectionGroupRequest{ServerGroupId: id,
+				Body: &model.ReverseProtectionGroupRequestBody{ReverseServerGroup: &model.ReverseProtectionGroupRequestParams{PriorityStation: ps}}})
+			if err != nil {
+				return nil, err
+			}
+			return r.JobId, nil
 		}
-		return job(r.JobId, nil, string(op))
 	case lifecycle.OpDelete:
 		// Deleting a Protection Group.
-		r, err := p.client.DeleteProtectionGroup(&model.DeleteProtectionGroupRequest{ServerGroupId: id})
-		if err != nil {
-			return job(nil, err, string(op))
+		job = func() (*string, error) {
+			r, err := p.client.DeleteProtectionGroup(&model.DeleteProtectionGroupRequest{ServerGroupId: id})
+			if err != nil {
+				return nil, err
+			}
+			return r.JobId, nil
 		}
-		return job(r.JobId, nil, string(op))
+	default:
+		return "", platform.Invalidf("", "the huaweicloud platform cannot invoke %s on a protection group", op)
 	}
-	return "", platform.Invalidf("", "the huaweicloud platform cannot invoke %s on a protection group", op)
+	j, err := sdk(ctx, p, what, job)
+	return deref(j), err
 }

@@ -17,12 +17,6 @@ import (
 // when it already is (or is not) protected.
 func (p *Platform) issueServer(ctx context.Context, g platform.ProtectionGroup, op lifecycle.Op, params map[string]string) (string, error) {
 	id := g.ID
-	job := func(j *string, err error, what string) (string, error) {
-		if err != nil {
-			return "", wrap(err, what)
-		}
-		return deref(j), nil
-	}
 	switch op {
 	case lifecycle.OpAddServer:
 		sid := params[lifecycle.ParamServerID]
@@ -39,15 +33,17 @@ func (p *Platform) issueServer(ctx context.Context, g platform.ProtectionGroup, 
 		if len(name) > 64 {
 			name = name[:64]
 		}
-		r, err := p.client.CreateProtectedInstance(&model.CreateProtectedInstanceRequest{Body: &model.CreateProtectedInstanceRequestBody{
-			ProtectedInstance: &model.CreateProtectedInstanceRequestParams{ServerGroupId: id, ServerId: sid, Name: name}}})
+		r, err := sdk(ctx, p, "protect server "+sid, func() (*model.CreateProtectedInstanceResponse, error) {
+			return p.client.CreateProtectedInstance(&model.CreateProtectedInstanceRequest{Body: &model.CreateProtectedInstanceRequestBody{
+				ProtectedInstance: &model.CreateProtectedInstanceRequestParams{ServerGroupId: id, ServerId: sid, Name: name}}})
+		})
 		if err != nil {
-			return job(nil, err, "protect server "+sid)
+			return "", err
 		}
-		return job(r.JobId, nil, "protect server "+sid)
+		return deref(r.JobId), nil
 	case lifecycle.OpRemoveServer:
 		sid := params[lifecycle.ParamServerID]
-		insts, err := p.listAll("/v1/{project_id}/protected-instances", "protected_instances", id, "list protected instances")
+		insts, err := p.listAll(ctx, "/v1/{project_id}/protected-instances", "protected_instances", id, "list protected instances")
 		if err != nil {
 			return "", err
 		}
@@ -56,12 +52,14 @@ func (p *Platform) issueServer(ctx context.Context, g platform.ProtectionGroup, 
 				continue
 			}
 			// Deleting a Protected Instance; the servers (and the DR-site twin) are kept.
-			r, err := p.client.DeleteProtectedInstance(&model.DeleteProtectedInstanceRequest{ProtectedInstanceId: in.str("id"),
-				Body: &model.DeleteProtectedInstanceRequestBody{DeleteTargetServer: ptr(false), DeleteTargetEip: ptr(false)}})
+			r, err := sdk(ctx, p, "unprotect server "+sid, func() (*model.DeleteProtectedInstanceResponse, error) {
+				return p.client.DeleteProtectedInstance(&model.DeleteProtectedInstanceRequest{ProtectedInstanceId: in.str("id"),
+					Body: &model.DeleteProtectedInstanceRequestBody{DeleteTargetServer: ptr(false), DeleteTargetEip: ptr(false)}})
+			})
 			if err != nil {
-				return job(nil, err, "unprotect server "+sid)
+				return "", err
 			}
-			return job(r.JobId, nil, "unprotect server "+sid)
+			return deref(r.JobId), nil
 		}
 		return "", nil // not protected: nothing to do
 	}

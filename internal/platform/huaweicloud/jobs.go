@@ -5,7 +5,6 @@ package huaweicloud
 
 import (
 	"context"
-	"time"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/sdrs/v1/model"
 
@@ -15,25 +14,28 @@ import (
 // lastError is the failed job's reason: the job this process started (ShowJobStatus), else the
 // group's latest failure job in the task center (ListFailureJobs), else the status itself (no
 // failure job: e.g. cleared with clear_failure_jobs). A lookup that fails is the read's error
-// (retryable when throttled: the provider's retry layer repeats the read), never the bare
-// status: a throttled lookup once showed "SDRS status error-starting" as last_error in a
-// refresh under throttling (TestLastErrorNotLostToThrottledLookup).
+// (each request goes through the retry layer; a throttled one that outlasts it is the read's
+// Retryable error), never the bare status: a throttled lookup once showed "SDRS status
+// error-starting" as last_error in a refresh under throttling
+// (TestLastErrorNotLostToThrottledLookup).
 func (p *Platform) lastError(ctx context.Context, groupID, status string) (string, error) {
 	p.mu.Lock()
 	jobID := p.jobs[groupID]
 	p.mu.Unlock()
 	if jobID != "" {
-		j, err := p.client.ShowJobStatus(&model.ShowJobStatusRequest{JobId: jobID})
+		j, err := sdk(ctx, p, "show job "+jobID, func() (*model.ShowJobStatusResponse, error) {
+			return p.client.ShowJobStatus(&model.ShowJobStatusRequest{JobId: jobID})
+		})
 		if err != nil {
-			if werr := wrap(err, "show job "+jobID); platform.IsRetryable(werr) {
-				return "", werr
+			if platform.IsRetryable(err) {
+				return "", err
 			}
 			// the job is gone (SDRS keeps jobs for a while): the task center has its record
 		} else if j.Status != nil && j.Status.Value() == "FAIL" {
 			return jobReason(deref(j.ErrorCode), deref(j.FailReason), status), nil
 		}
 	}
-	fj, err := p.listAll("/v1/{project_id}/task-center/failure-jobs", "failure_jobs", groupID, "list failure jobs")
+	fj, err := p.listAll(ctx, "/v1/{project_id}/task-center/failure-jobs", "failure_jobs", groupID, "list failure jobs")
 	if err != nil {
 		return "", err
 	}
@@ -59,51 +61,13 @@ func (p *Platform) rememberJob(groupID, jobID string) {
 	p.mu.Unlock()
 }
 
-// waitJob polls a job (Querying the Job Status) until it leaves INIT/RUNNING; a failed job is
-// an error with its code's class and its fail_reason.
-func (p *Platform) waitJob(ctx context.Context, jobID string) error {
-	if jobID == "" {
-		return nil
-	}
-	step := 50 * time.Millisecond
-	deadline := time.Now().Add(10 * time.Minute)
-	for {
-		j, err := p.client.ShowJobStatus(&model.ShowJobStatusRequest{JobId: jobID})
-		if err != nil && !platform.IsRetryable(wrap(err, "")) {
-			return wrap(err, "job "+jobID)
-		}
-		if err == nil && j.Status != nil {
-			switch j.Status.Value() {
-			case "SUCCESS":
-				return nil
-			case "FAIL":
-				code := deref(j.ErrorCode)
-				c := classOf(400, code)
-				if c == platform.ClassInvalid || c == platform.ClassInternal {
-					c = platform.ClassPreconditionFailed
-				}
-				return &platform.Error{Class: c, Code: code, Message: "SDRS job " + jobID + " failed: " + deref(j.FailReason)}
-			}
-		}
-		if time.Now().After(deadline) {
-			return platform.Errorf(platform.ClassRetryable, platform.CodeInternal, "SDRS job %s still running", jobID)
-		}
-		select {
-		case <-ctx.Done():
-			return platform.Errorf(platform.ClassRetryable, platform.CodeInternal, "waiting for SDRS job %s: %v", jobID, ctx.Err())
-		case <-time.After(step):
-		}
-		step = min(2*step, 2*time.Second)
-	}
-}
-
 var _ platform.FailureJobs = (*Platform)(nil)
 
 // ListFailureJobs lists the group's failure jobs (Querying Failure Tasks, GET
 // /v1/{project_id}/task-center/failure-jobs?server_group_id, paginated;
 // task center pages of https://support.huaweicloud.com/intl/en-us/api-sdrs/).
 func (p *Platform) ListFailureJobs(ctx context.Context, groupID string) ([]platform.FailureJob, error) {
-	fj, err := p.listAll("/v1/{project_id}/task-center/failure-jobs", "failure_jobs", groupID, "list failure jobs")
+	fj, err := p.listAll(ctx, "/v1/{project_id}/task-center/failure-jobs", "failure_jobs", groupID, "list failure jobs")
 	if err != nil {
 		return nil, err
 	}
@@ -128,9 +92,13 @@ func (p *Platform) ListFailureJobs(ctx context.Context, groupID string) ([]platf
 func (p *Platform) DeleteFailureJobs(ctx context.Context, groupID, jobID string) error {
 	defer p.wrote()
 	if jobID != "" {
-		_, err := p.client.DeleteFailureJob(&model.DeleteFailureJobRequest{FailureJobId: jobID})
-		return wrap(err, "delete failure job "+jobID)
+		_, err := sdk(ctx, p, "delete failure job "+jobID, func() (*model.DeleteFailureJobResponse, error) {
+			return p.client.DeleteFailureJob(&model.DeleteFailureJobRequest{FailureJobId: jobID})
+		})
+		return err
 	}
-	_, err := p.client.DeleteServerGroupFailureJobs(&model.DeleteServerGroupFailureJobsRequest{ServerGroupId: groupID})
-	return wrap(err, "delete the failure jobs of protection group "+groupID)
+	_, err := sdk(ctx, p, "delete the failure jobs of protection group "+groupID, func() (*model.DeleteServerGroupFailureJobsResponse, error) {
+		return p.client.DeleteServerGroupFailureJobs(&model.DeleteServerGroupFailureJobsRequest{ServerGroupId: groupID})
+	})
+	return err
 }

@@ -57,7 +57,7 @@ func (p *Platform) pairFrom(r obj, g obj) (platform.ReplicationPair, error) {
 	if len(vols) > 1 {
 		out.SecondaryVolumeID = strings.TrimSpace(vols[1])
 	}
-	out.Observed = lifecycle.Observation{Kind: lifecycle.ReplicationPair, ID: out.ID, Name: out.Name, State: st, FailedOp: failed,
+	out.Observed = lifecycle.Observation{Kind: lifecycle.ReplicationPair, Platform: p.caps, ID: out.ID, Name: out.Name, State: st, FailedOp: failed,
 		ActiveSite: out.ActiveSite, LastError: out.LastError, Facts: lifecycle.Facts{Unknown: unknownFacts(), MemberCount: 1,
 			InGroup: out.GroupID != "", GroupID: out.GroupID, ReplicationCapable: true, ActiveRegion: p.cfg.Region, StandbyRegion: p.cfg.Region}}
 	return out, nil
@@ -73,7 +73,7 @@ func (p *Platform) GetPair(ctx context.Context, id string) (platform.Replication
 }
 
 func (p *Platform) getPairAged(ctx context.Context, id string, maxAge time.Duration) (platform.ReplicationPair, error) {
-	snap, err := p.snapshot(maxAge)
+	snap, err := p.snapshot(ctx, maxAge)
 	if err != nil {
 		return platform.ReplicationPair{}, err
 	}
@@ -86,7 +86,7 @@ func (p *Platform) getPairAged(ctx context.Context, id string, maxAge time.Durat
 			}
 		}
 	}
-	r, err := p.getRaw("/v1/{project_id}/replications/{id}", id, "", "show replication pair "+id)
+	r, err := p.getRaw(ctx, "/v1/{project_id}/replications/{id}", id, "", "show replication pair "+id)
 	if err != nil {
 		return platform.ReplicationPair{}, err
 	}
@@ -97,7 +97,7 @@ func (p *Platform) getPairAged(ctx context.Context, id string, maxAge time.Durat
 			g = snap.groups[gid]
 		}
 		if g == nil {
-			o, err := p.getRaw("/v1/{project_id}/server-groups/{id}", gid, "", "show protection group "+gid)
+			o, err := p.getRaw(ctx, "/v1/{project_id}/server-groups/{id}", gid, "", "show protection group "+gid)
 			if err != nil && !platform.IsNotFound(err) {
 				return platform.ReplicationPair{}, err
 			}
@@ -110,12 +110,12 @@ func (p *Platform) getPairAged(ctx context.Context, id string, maxAge time.Durat
 // ListPairs lists the replication pairs of every protection group (Querying Replication Pairs,
 // sdrs_05_0603, paginated), from the shared read snapshot.
 func (p *Platform) ListPairs(ctx context.Context) ([]platform.ReplicationPair, error) {
-	snap, err := p.snapshot(p.cfg.ReadCacheTTL)
+	snap, err := p.snapshot(ctx, p.cfg.ReadCacheTTL)
 	if err != nil {
 		return nil, err
 	}
 	if snap == nil { // cache off: the list, and each pair's group once (its AZs)
-		rs, err := p.listAll("/v1/{project_id}/replications", "replications", "", "list replication pairs")
+		rs, err := p.listAll(ctx, "/v1/{project_id}/replications", "replications", "", "list replication pairs")
 		if err != nil {
 			return nil, err
 		}
@@ -124,7 +124,7 @@ func (p *Platform) ListPairs(ctx context.Context) ([]platform.ReplicationPair, e
 		for _, r := range rs {
 			gid := r.str("server_group_id")
 			if _, read := groups[gid]; gid != "" && !read {
-				o, err := p.getRaw("/v1/{project_id}/server-groups/{id}", gid, "", "show protection group "+gid)
+				o, err := p.getRaw(ctx, "/v1/{project_id}/server-groups/{id}", gid, "", "show protection group "+gid)
 				if err != nil && !platform.IsNotFound(err) {
 					return nil, err
 				}
@@ -175,18 +175,20 @@ func (p *Platform) UpdatePair(ctx context.Context, id string, spec platform.Pair
 		return platform.ReplicationPair{}, platform.Invalidf("", "SDRS cannot change a replication pair's description (only its name)")
 	}
 	if spec.Name != "" && spec.Name != cur.Name {
-		if err := p.renamePair(id, spec.Name); err != nil {
+		if err := p.renamePair(ctx, id, spec.Name); err != nil {
 			return platform.ReplicationPair{}, err
 		}
 	}
 	return p.GetPair(ctx, id)
 }
 
-func (p *Platform) renamePair(id, name string) error {
-	_, err := p.client.UpdateReplicationName(&model.UpdateReplicationNameRequest{ReplicationId: id,
-		Body: &model.UpdateReplicationNameRequestBody{Replication: &model.UpdateReplicationNameRequestParams{Name: name}}})
+func (p *Platform) renamePair(ctx context.Context, id, name string) error {
+	_, err := sdk(ctx, p, "rename replication pair "+id, func() (*model.UpdateReplicationNameResponse, error) {
+		return p.client.UpdateReplicationName(&model.UpdateReplicationNameRequest{ReplicationId: id,
+			Body: &model.UpdateReplicationNameRequestBody{Replication: &model.UpdateReplicationNameRequestParams{Name: name}}})
+	})
 	p.wrote()
-	return wrap(err, "rename replication pair "+id)
+	return err
 }
 
 // invokePair runs an operation on a pair. Only update (rename) is the pair's own on SDRS:
@@ -210,7 +212,7 @@ func (p *Platform) invokePair(ctx context.Context, id string, op lifecycle.Op, p
 		return platform.Invalidf("", "SDRS cannot change a replication pair's description (only its name)")
 	}
 	if n := params[lifecycle.ParamName]; n != "" && n != cur.Name {
-		return p.renamePair(id, n)
+		return p.renamePair(ctx, id, n)
 	}
 	return nil // the name is already the one asked for
 }
@@ -237,8 +239,12 @@ func (p *Platform) ProposedPairFacts(ctx context.Context, spec platform.PairSpec
 
 // removePair deletes a pair of the group (Deleting a Replication Pair, sdrs_05_0602). SDRS
 // deletes only a pair that is not attached to a protected instance, so an attached pair is
-// first detached (Detaching a Replication Pair from a Protected Instance) and that job awaited:
-// the delete cannot be accepted before.
+// first detached (Detaching a Replication Pair from a Protected Instance, a job of its own).
+// The delete can be sent only once that job has ended: until then removePair answers with a
+// Retryable error naming it, and the retried unit of Invoke (the retry layer's policy, the one
+// bound on any call) comes back, reads the pair and sends the delete. No second waiter: a
+// detach that outlasts the policy fails the Invoke as Retryable, and the next apply deletes
+// the detached pair.
 func (p *Platform) removePair(ctx context.Context, g platform.ProtectionGroup, pid string) (string, error) {
 	member := false
 	for _, x := range g.PairIDs {
@@ -247,29 +253,54 @@ func (p *Platform) removePair(ctx context.Context, g platform.ProtectionGroup, p
 	if !member {
 		return "", nil // not (or no longer) in the group
 	}
-	insts, err := p.listAll("/v1/{project_id}/protected-instances", "protected_instances", g.ID, "list protected instances")
+	instance, detaching, err := p.pairAttachment(ctx, g.ID, pid)
 	if err != nil {
 		return "", err
 	}
+	if instance != "" && !detaching {
+		if _, err := sdk(ctx, p, "detach replication pair "+pid, func() (*model.DetachProtectedInstanceReplicationResponse, error) {
+			return p.client.DetachProtectedInstanceReplication(&model.DetachProtectedInstanceReplicationRequest{
+				ProtectedInstanceId: instance, ReplicationId: pid})
+		}); err != nil {
+			return "", err
+		}
+		p.wrote()
+		if instance, detaching, err = p.pairAttachment(ctx, g.ID, pid); err != nil {
+			return "", err
+		}
+	}
+	if instance != "" || detaching {
+		return "", platform.Errorf(platform.ClassRetryable, "SDRS.Detaching",
+			"replication pair %s is being detached from protected instance %s: it is deleted once that job has ended", pid, instance)
+	}
+	r, err := sdk(ctx, p, "delete replication pair "+pid, func() (*model.DeleteReplicationResponse, error) {
+		return p.client.DeleteReplication(&model.DeleteReplicationRequest{ReplicationId: pid, Body: &model.DeleteReplicationRequestBody{
+			Replication: &model.DeleteReplicationRequestParams{ServerGroupId: ptr(g.ID), DeleteTargetVolume: ptr(false)}}})
+	})
+	if err != nil {
+		return "", err
+	}
+	return deref(r.JobId), nil
+}
+
+// pairAttachment says which protected instance of the group the pair is attached to ("" for
+// none), and whether SDRS is detaching it (the pair's status detaching).
+func (p *Platform) pairAttachment(ctx context.Context, groupID, pid string) (instance string, detaching bool, err error) {
+	r, err := p.getRaw(ctx, "/v1/{project_id}/replications/{id}", pid, "", "show replication pair "+pid)
+	if err != nil {
+		return "", false, err
+	}
+	detaching = r.obj("replication").str("status") == "detaching"
+	insts, err := p.listAll(ctx, "/v1/{project_id}/protected-instances", "protected_instances", groupID, "list protected instances")
+	if err != nil {
+		return "", false, err
+	}
 	for _, in := range insts {
 		for _, att := range in.list("attachment") {
-			if att.str("replication") != pid {
-				continue
-			}
-			r, err := p.client.DetachProtectedInstanceReplication(&model.DetachProtectedInstanceReplicationRequest{
-				ProtectedInstanceId: in.str("id"), ReplicationId: pid})
-			if err != nil {
-				return "", wrap(err, "detach replication pair "+pid)
-			}
-			if err := p.waitJob(ctx, deref(r.JobId)); err != nil {
-				return "", err
+			if att.str("replication") == pid {
+				return in.str("id"), detaching, nil
 			}
 		}
 	}
-	r, err := p.client.DeleteReplication(&model.DeleteReplicationRequest{ReplicationId: pid, Body: &model.DeleteReplicationRequestBody{
-		Replication: &model.DeleteReplicationRequestParams{ServerGroupId: ptr(g.ID), DeleteTargetVolume: ptr(false)}}})
-	if err != nil {
-		return "", wrap(err, "delete replication pair "+pid)
-	}
-	return deref(r.JobId), nil
+	return "", detaching, nil
 }

@@ -1,6 +1,7 @@
 package huaweicloud
 
 import (
+	"context"
 	"time"
 )
 
@@ -15,7 +16,7 @@ import (
 // directly.
 
 // serverLookup returns an ECS server; found is false for a deleted server.
-type serverLookup func(id string) (srv obj, found bool, err error)
+type serverLookup func(ctx context.Context, id string) (srv obj, found bool, err error)
 
 type readSnapshot struct {
 	at      time.Time
@@ -28,7 +29,7 @@ type readSnapshot struct {
 	zones   map[string]bool // AZ → available (ECS Querying AZs)
 }
 
-func (s *readSnapshot) server(id string) (obj, bool, error) {
+func (s *readSnapshot) server(_ context.Context, id string) (obj, bool, error) {
 	o, ok := s.servers[id]
 	return o, ok, nil
 }
@@ -43,7 +44,7 @@ func (s *readSnapshot) server(id string) (obj, bool, error) {
 // 1,452 calls in 265 s instead of a handful). A snapshot begun less than the TTL before the
 // caller asked is still newer than anything the caller read one poll interval (≥ the TTL)
 // earlier, so a wait never sees the same data twice.
-func (p *Platform) snapshot(maxAge time.Duration) (*readSnapshot, error) {
+func (p *Platform) snapshot(ctx context.Context, maxAge time.Duration) (*readSnapshot, error) {
 	if p.cfg.ReadCacheTTL < 0 {
 		return nil, nil
 	}
@@ -54,7 +55,7 @@ func (p *Platform) snapshot(maxAge time.Duration) (*readSnapshot, error) {
 	if s := p.snap; s != nil && s.gen == gen && asked.Sub(s.at) < maxAge {
 		return s, nil
 	}
-	s, err := p.loadSnapshot(gen)
+	s, err := p.loadSnapshot(ctx, gen)
 	if err != nil {
 		return nil, err
 	}
@@ -63,9 +64,9 @@ func (p *Platform) snapshot(maxAge time.Duration) (*readSnapshot, error) {
 }
 
 // loadSnapshot reads the lists.
-func (p *Platform) loadSnapshot(gen int64) (*readSnapshot, error) {
+func (p *Platform) loadSnapshot(ctx context.Context, gen int64) (*readSnapshot, error) {
 	s := &readSnapshot{at: time.Now(), gen: gen, groups: map[string]obj{}, insts: map[string][]obj{}, reps: map[string][]obj{}, servers: map[string]obj{}}
-	gs, err := p.listAll("/v1/{project_id}/server-groups", "server_groups", "", "list protection groups")
+	gs, err := p.listAll(ctx, "/v1/{project_id}/server-groups", "server_groups", "", "list protection groups")
 	if err != nil {
 		return nil, err
 	}
@@ -73,14 +74,14 @@ func (p *Platform) loadSnapshot(gen int64) (*readSnapshot, error) {
 		s.groups[g.str("id")] = g
 		s.order = append(s.order, g.str("id"))
 	}
-	insts, err := p.listAll("/v1/{project_id}/protected-instances", "protected_instances", "", "list protected instances")
+	insts, err := p.listAll(ctx, "/v1/{project_id}/protected-instances", "protected_instances", "", "list protected instances")
 	if err != nil {
 		return nil, err
 	}
 	for _, in := range insts {
 		s.insts[in.str("server_group_id")] = append(s.insts[in.str("server_group_id")], in)
 	}
-	reps, err := p.listAll("/v1/{project_id}/replications", "replications", "", "list replication pairs")
+	reps, err := p.listAll(ctx, "/v1/{project_id}/replications", "replications", "", "list replication pairs")
 	if err != nil {
 		return nil, err
 	}
@@ -88,12 +89,12 @@ func (p *Platform) loadSnapshot(gen int64) (*readSnapshot, error) {
 		s.reps[r.str("server_group_id")] = append(s.reps[r.str("server_group_id")], r)
 	}
 	if len(gs) > 0 {
-		if s.zones, err = p.zones(); err != nil {
+		if s.zones, err = p.zones(ctx); err != nil {
 			return nil, err
 		}
 	}
 	if len(insts) > 0 {
-		srvs, err := p.listServers()
+		srvs, err := p.listServers(ctx)
 		if err != nil {
 			return nil, err
 		}
