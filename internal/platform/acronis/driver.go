@@ -20,6 +20,7 @@ import (
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/tokens"
 )
 
 // Console steps: what a person does in the Acronis console for the operations the DR API v2
@@ -38,9 +39,11 @@ type Driver struct {
 	c    *Client
 	caps *lifecycle.Capabilities // platform.CapabilitiesOf(d): every read model's Observed.Platform
 
+	// tokens: client token → the action it started (R001-4 replays), and each create's spec
+	tokens  tokens.Ledger[invoked]
+	creates tokens.Ledger[struct{}]
 	mu      sync.Mutex
-	invoked map[string]invoked // client token → the action it started (R001-4 replays)
-	tasks   map[string]Task    // completed tasks (they do not change)
+	tasks   map[string]Task // completed tasks (they do not change)
 }
 
 type invoked struct {
@@ -68,7 +71,7 @@ func New(ctx context.Context, cfg Config) (*Driver, error) {
 
 // NewWithClient returns a driver on an existing client (no API call).
 func NewWithClient(c *Client) *Driver {
-	d := &Driver{c: c, invoked: map[string]invoked{}, tasks: map[string]Task{}}
+	d := &Driver{c: c, tasks: map[string]Task{}}
 	d.caps = platform.CapabilitiesOf(d)
 	return d
 }
@@ -256,14 +259,8 @@ func (d *Driver) opOfTaskUUID(task string) lifecycle.Op {
 	if task == "" {
 		return ""
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	for _, inv := range d.invoked {
-		if inv.task == task {
-			return inv.op
-		}
-	}
-	return ""
+	inv, _ := d.tokens.Find(func(inv invoked) bool { return inv.task == task })
+	return inv.op
 }
 
 func (d *Driver) cachedTask(id string) (Task, bool) {
@@ -310,22 +307,15 @@ func (d *Driver) Invoke(ctx context.Context, kind lifecycle.Kind, id string, op 
 	if kind != lifecycle.RecoveryServer {
 		return unsupported(kind)
 	}
-	if err := lifecycle.ValidateClientToken(token); token != "" && err != nil {
-		return &platform.Error{Class: platform.ClassInvalid, Code: platform.CodeInvalidClientToken, Message: err.Error()}
+	if err := tokens.Validate(token); err != nil {
+		return err
 	}
 	if _, err := d.c.GetServer(ctx, id); err != nil {
 		return err
 	}
-	if token != "" {
-		d.mu.Lock()
-		prev, seen := d.invoked[token]
-		d.mu.Unlock()
-		if seen {
-			if prev.id != id || prev.op != op {
-				return platform.Invalidf(platform.CodeIdempotentParameterMismatch, "client token %q was used for %s on %s", token, prev.op, prev.id)
-			}
-			return nil // replay: the action already started
-		}
+	key := id + "/" + string(op)
+	if _, replay, err := d.tokens.Lookup(token, key); err != nil || replay {
+		return err // a replay: the action already started
 	}
 	if step, manual := d.Capabilities().ManualStep(kind, op); manual {
 		return &platform.Error{Class: platform.ClassPreconditionFailed, Code: "ConsoleOnly", Rule: "V-PLATFORM",
@@ -371,11 +361,7 @@ func (d *Driver) Invoke(ctx context.Context, kind lifecycle.Kind, id string, op 
 	if err != nil {
 		return err
 	}
-	if token != "" {
-		d.mu.Lock()
-		d.invoked[token] = invoked{id: id, op: op, task: task}
-		d.mu.Unlock()
-	}
+	d.tokens.Record(token, key, invoked{id: id, op: op, task: task})
 	return nil
 }
 
@@ -416,11 +402,14 @@ func (d *Driver) Cancel(ctx context.Context, kind lifecycle.Kind, id string, op 
 // (GET /servers?type=RECOVERY&recovery.resource_id=…): the DR API v2 cannot create one.
 // Without one it fails with the console step.
 func (d *Driver) CreateRecoveryServer(ctx context.Context, spec platform.RecoveryServerSpec, token string) (platform.RecoveryServer, error) {
-	if err := lifecycle.ValidateClientToken(token); token != "" && err != nil {
-		return platform.RecoveryServer{}, &platform.Error{Class: platform.ClassInvalid, Code: platform.CodeInvalidClientToken, Message: err.Error()}
-	}
 	if spec.Name == "" || spec.MachineID == "" {
 		return platform.RecoveryServer{}, platform.Invalidf("", "name and machine_id are required")
+	}
+	// the DR API has no idempotency key: the same token with another spec is
+	// IdempotentParameterMismatch (R001-4); the same spec adopts the same server again
+	if err := d.creates.Claim(token, fmt.Sprintf("%q/%q/%q/%q/%d/%d/%q/%q", spec.Name, spec.MachineID, spec.RecoveryPointID, spec.SiteID,
+		spec.CPU, spec.MemoryGB, spec.NetworkID, spec.IPAddress)); err != nil {
+		return platform.RecoveryServer{}, err
 	}
 	s, found, err := d.consoleServer(ctx, spec.MachineID)
 	if err != nil {

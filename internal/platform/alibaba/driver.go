@@ -38,7 +38,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"hash/fnv"
 	"net/url"
 	"sort"
 	"strconv"
@@ -101,7 +100,7 @@ type Driver struct {
 	drillStartTok map[string]string
 	drillGen      map[string]int
 
-	updMu sync.Mutex // serializes fingerprint-checked updates (see the package doc)
+	upd platform.UpdateGuard // serializes fingerprint-checked updates (see the package doc)
 
 	// sdkMu serializes DoAction: the SDK's Client (v1.63.107) writes shared fields on every call
 	// (setTimeout in DoActionWithSigner), a data race under Terraform's parallel operations
@@ -340,7 +339,7 @@ var regionCache sync.Map // endpoint|region|credentials → regionSet (per proce
 // ResourceType=ear (asynchronous replication), cached per process.
 func (d *Driver) regions(ctx context.Context) (regionSet, error) {
 	// keyed by the credentials too (the secret as a fingerprint): other credentials are checked again
-	key := d.cfg.EBSEndpoint + "|" + d.cfg.Region + "|" + d.cfg.AccessKeyID + "|" + strconv.FormatInt(fingerprint(d.cfg.AccessKeySecret, d.cfg.SecurityToken), 36)
+	key := d.cfg.EBSEndpoint + "|" + d.cfg.Region + "|" + d.cfg.AccessKeyID + "|" + strconv.FormatInt(platform.Fingerprint(d.cfg.AccessKeySecret, d.cfg.SecurityToken), 36)
 	if v, ok := regionCache.Load(key); ok {
 		return v.(regionSet), nil
 	}
@@ -403,13 +402,7 @@ func observedVersion(status string, lastRecoverPoint int64, parts ...any) int64 
 	if lastRecoverPoint < 0 || lastRecoverPoint > 1<<38 {
 		lastRecoverPoint = 0
 	}
-	return lastRecoverPoint<<24 | rank<<19 | fingerprint(append(parts, status)...)&(1<<19-1)
-}
-
-func fingerprint(parts ...any) int64 {
-	h := fnv.New64a()
-	fmt.Fprint(h, parts...)
-	return int64(h.Sum64()>>1) | 1
+	return lastRecoverPoint<<24 | rank<<19 | platform.Fingerprint(append(parts, status)...)&(1<<19-1)
 }
 
 func unix(sec int64) time.Time {

@@ -47,6 +47,7 @@ import (
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/tokens"
 )
 
 // Config configures the driver. ProjectID is required: with only a region the SDK calls IAM to
@@ -95,8 +96,9 @@ type Platform struct {
 	cbr    map[string]*cbr.CbrClient // by endpoint
 	caps   *lifecycle.Capabilities   // platform.CapabilitiesOf(p): every read model's Observed.Platform
 
+	tokens tokens.Ledger[string] // client token → the call it was used for and its job (this process)
+	upd    platform.UpdateGuard  // serializes version-checked renames (platform.Fingerprint versions)
 	mu     sync.Mutex
-	tokens map[string]string // client token → operation it was used for (this process)
 	jobs   map[string]string // group id → last job id this process started on it
 
 	snapMu sync.Mutex
@@ -163,7 +165,7 @@ func New(cfg Config) (*Platform, error) {
 	if err != nil {
 		return nil, platform.Invalidf("", "huaweicloud VPC client: %v", err)
 	}
-	p := &Platform{cfg: cfg, client: sdrs.NewSdrsClient(hc), ecs: ecs, vpc: vpc, tokens: map[string]string{}, jobs: map[string]string{}}
+	p := &Platform{cfg: cfg, client: sdrs.NewSdrsClient(hc), ecs: ecs, vpc: vpc, jobs: map[string]string{}}
 	p.caps = platform.CapabilitiesOf(p)
 	return p, nil
 }
@@ -324,51 +326,40 @@ func (p *Platform) Cancel(ctx context.Context, kind lifecycle.Kind, id string, o
 //     completed is not recognisable from the group alone (it ends protected, as it began): the
 //     token guards it within a run, and the engine's plan (active_site) across runs.
 func (p *Platform) Invoke(ctx context.Context, kind lifecycle.Kind, id string, op lifecycle.Op, token string, params map[string]string) error {
-	if kind == lifecycle.BackupReplica {
-		if err := checkToken(token); err != nil {
-			return err
-		}
-		return p.invokeReplica(ctx, id, op)
+	var invoke func() (job string, err error)
+	switch kind {
+	case lifecycle.ProtectionGroup:
+		invoke = func() (string, error) { return p.invokeGroup(ctx, id, op, params) }
+	case lifecycle.ReplicationPair:
+		invoke = func() (string, error) { return "", p.invokePair(ctx, id, op, params) }
+	case lifecycle.BackupReplica:
+		invoke = func() (string, error) { return "", p.invokeReplica(ctx, id, op) }
+	default:
+		return unsupported(kind)
 	}
-	if kind == lifecycle.ReplicationPair {
-		if err := checkToken(token); err != nil {
-			return err
-		}
-		return p.invokePair(ctx, id, op, params)
+	if _, ok := lifecycle.Table(kind).Operation(op); !ok {
+		return platform.Invalidf("", "%s objects have no operation %q", kind, op)
 	}
-	if kind == lifecycle.ProtectionGroup {
-		return p.invokeGroup(ctx, id, op, token, params)
+	key := string(kind) + "/" + id + "/" + string(op) + "/" + params[lifecycle.ParamServerID] + params[lifecycle.ParamPairID] +
+		"/" + params[lifecycle.ParamName]
+	if _, replay, err := p.tokens.Lookup(token, key); err != nil || replay {
+		return err // a replay of an accepted call is answered from the ledger
 	}
-	return unsupported(kind)
-}
-
-func checkToken(token string) error {
-	if len(token) > 64 {
-		return platform.Invalidf(platform.CodeInvalidClientToken, "a client token has at most 64 characters")
-	}
-	for _, r := range token {
-		if r > unicode.MaxASCII {
-			return platform.Invalidf(platform.CodeInvalidClientToken, "a client token is ASCII only")
-		}
-	}
-	return nil
-}
-
-// createToken remembers a create's client token with its parameters: the same token with other
-// parameters is IdempotentParameterMismatch (R001-4); the same parameters are answered by the
-// read before the write.
-func (p *Platform) createToken(token, key string) error {
-	if err := checkToken(token); err != nil || token == "" {
+	job, err := invoke()
+	if err != nil {
 		return err
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if prev, seen := p.tokens[token]; seen && prev != key {
-		return platform.Invalidf(platform.CodeIdempotentParameterMismatch, "client token %q was used with other parameters", token)
+	if job != "" {
+		p.rememberJob(id, job)
 	}
-	p.tokens[token] = key
+	p.tokens.Record(token, key, job)
 	return nil
 }
+
+// createToken claims a create's client token for its parameters: the same token with other
+// parameters is IdempotentParameterMismatch (R001-4); the same parameters are answered by the
+// read before the write.
+func (p *Platform) createToken(token, key string) error { return p.tokens.Claim(token, key) }
 
 func ptr[T any](v T) *T { return &v }
 

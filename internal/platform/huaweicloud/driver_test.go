@@ -486,8 +486,9 @@ func TestLiveErrorClasses(t *testing.T) {
 	if _, err := bad.ListGroups(ctx); !platform.IsInvalid(err) || !strings.Contains(err.Error(), "APIGW.0301") {
 		t.Fatalf("a request signed with the wrong secret key: %v", err)
 	}
-	if err := p.Invoke(ctx, lifecycle.ReplicationPair, g.PairIDs[0], lifecycle.OpStart, "t-p", nil); !platform.IsInvalid(err) {
-		t.Fatalf("an unsupported kind: %v", err)
+	// a pair's replication is its group's: a refusal by rule, V-PAIR-IN-GROUP, as the engine's
+	if err := p.Invoke(ctx, lifecycle.ReplicationPair, g.PairIDs[0], lifecycle.OpStart, "t-p", nil); !platform.IsPreconditionFailed(err) || platform.RuleOf(err) != "V-PAIR-IN-GROUP" {
+		t.Fatalf("start on a group's pair: %v", err)
 	}
 	if _, err := p.CreatePair(ctx, platform.PairSpec{}, ""); !platform.IsInvalid(err) || !strings.Contains(err.Error(), "replication_pair") {
 		t.Fatalf("an unsupported kind: %v", err)

@@ -109,6 +109,9 @@ func (p *Platform) groupFrom(ctx context.Context, g obj, insts, reps []obj, serv
 			return platform.ProtectionGroup{}, err
 		}
 	}
+	// SDRS has no object version: the record's fingerprint stands in (platform.Fingerprint)
+	out.Version = platform.Fingerprint(g.str("status"), repl, g.str("priority_station"), g.str("protected_status"), out.Name,
+		out.Description, out.SyncProgress, out.Health, g.int("disaster_recovery_drill_num"), out.PairIDs, out.ServerIDs)
 	out.Observed = p.observation(out)
 	activeAZ, standbyAZ := out.SourceZone, out.TargetZone
 	if out.ActiveSite == lifecycle.SiteTarget {
@@ -125,7 +128,7 @@ func (p *Platform) groupFrom(ctx context.Context, g obj, insts, reps []obj, serv
 func (p *Platform) observation(g platform.ProtectionGroup) lifecycle.Observation {
 	busy := g.State == lifecycle.FailingOver || g.State == lifecycle.SwitchingOver || g.State == lifecycle.Reprotecting
 	return lifecycle.Observation{Kind: lifecycle.ProtectionGroup, Platform: p.caps, ID: g.ID, Name: g.Name, State: g.State, FailedOp: g.FailedOp,
-		ActiveSite: g.ActiveSite, LastError: g.LastError,
+		ActiveSite: g.ActiveSite, LastError: g.LastError, Version: g.Version,
 		Facts: lifecycle.Facts{
 			Unknown:     unknownFacts(),
 			MemberCount: len(g.PairIDs), ServerCount: len(g.ServerIDs), FirstSyncDone: g.FirstSyncDone,
@@ -272,22 +275,28 @@ func (p *Platform) groupByName(ctx context.Context, name string) (platform.Prote
 // UpdateGroup renames a group (Changing the Name of a Protection Group, PUT
 // /v1/{project_id}/server-groups/{id}). SDRS cannot change a description.
 func (p *Platform) UpdateGroup(ctx context.Context, id string, spec platform.GroupSpec) (platform.ProtectionGroup, error) {
-	cur, err := p.readGroup(ctx, id)
-	if err != nil {
-		return platform.ProtectionGroup{}, err
-	}
-	if spec.Description != cur.Description {
-		return platform.ProtectionGroup{}, platform.Invalidf("", "SDRS cannot change a protection group's description (only its name)")
-	}
-	if spec.Name != "" && spec.Name != cur.Name {
+	err := p.upd.Update("protection group", id, spec.Version, func() (int64, error) {
+		cur, err := p.readGroup(ctx, id)
+		if err == nil && spec.Description != cur.Description {
+			err = platform.Invalidf("", "SDRS cannot change a protection group's description (only its name)")
+		}
+		if err == nil && (spec.Name == "" || spec.Name == cur.Name) {
+			spec.Name = "" // nothing to change
+		}
+		return cur.Version, err
+	}, func() error {
+		if spec.Name == "" {
+			return nil
+		}
 		_, err := sdk(ctx, p, "rename protection group "+id, func() (*model.UpdateProtectionGroupNameResponse, error) {
 			return p.client.UpdateProtectionGroupName(&model.UpdateProtectionGroupNameRequest{ServerGroupId: id,
 				Body: &model.UpdateProtectionGroupNameRequestBody{ServerGroup: &model.UpdateProtectionGroupNameRequestParams{Name: spec.Name}}})
 		})
 		p.wrote()
-		if err != nil {
-			return platform.ProtectionGroup{}, err
-		}
+		return err
+	})
+	if err != nil {
+		return platform.ProtectionGroup{}, err
 	}
 	return p.readGroup(ctx, id)
 }
@@ -413,39 +422,22 @@ func (p *Platform) MemberFacts(ctx context.Context, groupID string, params map[s
 	return f, nil
 }
 
-// invokeGroup starts one operation on a protection group (see Invoke: read before write).
-func (p *Platform) invokeGroup(ctx context.Context, id string, op lifecycle.Op, token string, params map[string]string) error {
-	if _, ok := lifecycle.Table(lifecycle.ProtectionGroup).Operation(op); !ok {
-		return platform.Invalidf("", "protection groups have no operation %q", op)
-	}
-	if err := checkToken(token); err != nil {
-		return err
-	}
-	key := string(lifecycle.ProtectionGroup) + "/" + id + "/" + string(op) + "/" + params[lifecycle.ParamServerID] + params[lifecycle.ParamPairID]
-	if token != "" {
-		p.mu.Lock()
-		prev, seen := p.tokens[token]
-		p.mu.Unlock()
-		if seen && prev == key {
-			return nil
-		}
-		if seen {
-			return platform.Invalidf(platform.CodeIdempotentParameterMismatch, "client token %q was used for another operation", token)
-		}
-	}
+// invokeGroup starts one operation on a protection group (see Invoke: read before write) and
+// returns the SDRS job it started ("" when there was nothing to do).
+func (p *Platform) invokeGroup(ctx context.Context, id string, op lifecycle.Op, params map[string]string) (string, error) {
 	if step, manual := p.Capabilities().ManualStep(lifecycle.ProtectionGroup, op); manual {
-		return platform.Invalidf("ManualStep", "the huaweicloud platform cannot invoke %s: %s", op, step)
+		return "", platform.Invalidf("ManualStep", "the huaweicloud platform cannot invoke %s: %s", op, step)
 	}
 	g, err := p.readGroup(ctx, id)
 	if err != nil {
-		return err
+		return "", err
 	}
 	// The operation is one retried unit. SDRS has no client token: an operation the group
 	// shows running or done (platform.Underway, the lifecycle row's Via state or result) is not
 	// issued, and an attempt after one that may have been processed reads the group again
 	// first (a membership change or a drill checks its own member or drill the same way).
 	resent := false
-	jobID, err := retry.Do(ctx, p.cfg.Retry, string(op)+" protection group "+id, func(ctx context.Context) (string, error) {
+	return retry.Do(ctx, p.cfg.Retry, string(op)+" protection group "+id, func(ctx context.Context) (string, error) {
 		if resent {
 			if g, err = p.readGroup(ctx, id); err != nil {
 				return "", err
@@ -459,18 +451,6 @@ func (p *Platform) invokeGroup(ctx context.Context, id string, op lifecycle.Op, 
 		defer p.wrote()
 		return p.issue(ctx, g, op, params)
 	})
-	if err != nil {
-		return err
-	}
-	if jobID != "" {
-		p.rememberJob(id, jobID)
-	}
-	if token != "" {
-		p.mu.Lock()
-		p.tokens[token] = key
-		p.mu.Unlock()
-	}
-	return nil
 }
 
 // emptyAction is the {} value of an action without parameters: the SDK sends a nil value as

@@ -5,6 +5,7 @@ package huaweicloud
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -51,6 +52,8 @@ func (p *Platform) pairFrom(r obj, g obj) (platform.ReplicationPair, error) {
 	if g != nil {
 		out.PrimaryZone, out.SecondaryZone = g.str("source_availability_zone"), g.str("target_availability_zone")
 	}
+	out.Version = platform.Fingerprint(status, r.str("replication_status"), r.str("priority_station"), out.Name, out.Description,
+		out.SyncProgress, out.GroupID, r.str("volume_ids"), out.LastError)
 	if len(vols) > 0 {
 		out.PrimaryVolumeID = strings.TrimSpace(vols[0])
 	}
@@ -58,7 +61,7 @@ func (p *Platform) pairFrom(r obj, g obj) (platform.ReplicationPair, error) {
 		out.SecondaryVolumeID = strings.TrimSpace(vols[1])
 	}
 	out.Observed = lifecycle.Observation{Kind: lifecycle.ReplicationPair, Platform: p.caps, ID: out.ID, Name: out.Name, State: st, FailedOp: failed,
-		ActiveSite: out.ActiveSite, LastError: out.LastError, Facts: lifecycle.Facts{Unknown: unknownFacts(), MemberCount: 1,
+		ActiveSite: out.ActiveSite, LastError: out.LastError, Version: out.Version, Facts: lifecycle.Facts{Unknown: unknownFacts(), MemberCount: 1,
 			InGroup: out.GroupID != "", GroupID: out.GroupID, ReplicationCapable: true, ActiveRegion: p.cfg.Region, StandbyRegion: p.cfg.Region}}
 	return out, nil
 }
@@ -167,17 +170,23 @@ func (p *Platform) CreatePair(ctx context.Context, spec platform.PairSpec, token
 // https://support.huaweicloud.com/intl/en-us/api-sdrs/sdrs_05_0606.html; synchronous). SDRS
 // has no call that changes a pair's description, RPO or bandwidth.
 func (p *Platform) UpdatePair(ctx context.Context, id string, spec platform.PairSpec) (platform.ReplicationPair, error) {
-	cur, err := p.GetPair(ctx, id)
+	err := p.upd.Update("replication pair", id, spec.Version, func() (int64, error) {
+		cur, err := p.getPairAged(ctx, id, p.cfg.PollCacheTTL)
+		if err == nil && spec.Description != cur.Description {
+			err = platform.Invalidf("", "SDRS cannot change a replication pair's description (only its name)")
+		}
+		if err == nil && (spec.Name == "" || spec.Name == cur.Name) {
+			spec.Name = "" // nothing to change
+		}
+		return cur.Version, err
+	}, func() error {
+		if spec.Name == "" {
+			return nil
+		}
+		return p.renamePair(ctx, id, spec.Name)
+	})
 	if err != nil {
 		return platform.ReplicationPair{}, err
-	}
-	if spec.Description != cur.Description {
-		return platform.ReplicationPair{}, platform.Invalidf("", "SDRS cannot change a replication pair's description (only its name)")
-	}
-	if spec.Name != "" && spec.Name != cur.Name {
-		if err := p.renamePair(ctx, id, spec.Name); err != nil {
-			return platform.ReplicationPair{}, err
-		}
 	}
 	return p.GetPair(ctx, id)
 }
@@ -195,9 +204,6 @@ func (p *Platform) renamePair(ctx context.Context, id, name string) error {
 // replication is operated through the group (the plan refuses the others, V-PAIR-IN-GROUP),
 // and create and delete are manual steps (V-PLATFORM).
 func (p *Platform) invokePair(ctx context.Context, id string, op lifecycle.Op, params map[string]string) error {
-	if _, ok := lifecycle.Table(lifecycle.ReplicationPair).Operation(op); !ok {
-		return platform.Invalidf("", "replication pairs have no operation %q", op)
-	}
 	cur, err := p.getPairAged(ctx, id, p.cfg.PollCacheTTL) // a missing pair is NotFound whatever the operation
 	if err != nil {
 		return err
@@ -206,7 +212,8 @@ func (p *Platform) invokePair(ctx context.Context, id string, op lifecycle.Op, p
 		return platform.Invalidf("ManualStep", "the huaweicloud platform cannot invoke %s on a replication pair: %s", op, step)
 	}
 	if op != lifecycle.OpUpdate {
-		return platform.Invalidf("", "SDRS replication pair %s is operated through its protection group %s: %s is not a pair operation on huaweicloud (V-PAIR-IN-GROUP)", id, cur.GroupID, op)
+		return &platform.Error{Class: platform.ClassPreconditionFailed, Code: platform.CodeInvalidStatus, Rule: "V-PAIR-IN-GROUP",
+			Message: fmt.Sprintf("SDRS replication pair %s is operated through its protection group %s: %s is not a pair operation on huaweicloud", id, cur.GroupID, op)}
 	}
 	if _, ok := params[lifecycle.ParamDescription]; ok && params[lifecycle.ParamDescription] != cur.Description {
 		return platform.Invalidf("", "SDRS cannot change a replication pair's description (only its name)")
