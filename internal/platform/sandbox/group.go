@@ -426,6 +426,12 @@ func groupSites(ctx context.Context, t *tx, spec platform.GroupSpec) (src, dst *
 	}
 	f.MissingRefs = missing
 	f.SameSite = src != nil && dst != nil && src.ID == dst.ID
+	if src != nil && dst != nil {
+		f.ActiveSiteHealthy, f.StandbySiteHealthy = src.Healthy, dst.Healthy
+		f.ActiveRegion, f.StandbyRegion = src.Region, dst.Region
+	} else {
+		f.Unknown = map[string]bool{lifecycle.FactSiteHealth: true} // a site that does not exist (yet)
+	}
 	return src, dst, f, nil
 }
 

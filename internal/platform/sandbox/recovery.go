@@ -169,6 +169,9 @@ func (s *Sandbox) CreateRecoveryServer(ctx context.Context, spec platform.Recove
 			if spec.SiteID != "" && loadSite(ctx, t, spec.SiteID) == nil {
 				return platform.Invalidf("", "site %q does not exist", spec.SiteID)
 			}
+			if err := s.checkQuota(ctx, t, lifecycle.RecoveryServer, now); err != nil {
+				return err
+			}
 			rec := &rsRec{RecoveryServer: platform.RecoveryServer{
 				ID: newID("rs"), Name: spec.Name, MachineID: spec.MachineID, RecoveryPointID: spec.RecoveryPointID, SiteID: spec.SiteID,
 				CPU: spec.CPU, MemoryGB: spec.MemoryGB, NetworkID: spec.NetworkID, IPAddress: spec.IPAddress, VMState: platform.VMNotReady,

@@ -195,6 +195,9 @@ func (s *Sandbox) CreateReplica(ctx context.Context, spec platform.ReplicaSpec, 
 			if err := check(lifecycle.BackupReplica, lifecycle.OpReplicate, obs, true); err != nil {
 				return err
 			}
+			if err := s.checkQuota(ctx, t, lifecycle.BackupReplica, now); err != nil {
+				return err
+			}
 			b, _, err := getRec[platform.Backup](ctx, t, kBackup, spec.BackupID)
 			if err != nil {
 				return err

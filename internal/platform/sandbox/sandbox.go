@@ -300,15 +300,15 @@ func (s *Sandbox) SetTransientErrorRate(ctx context.Context, rate float64) error
 	})
 }
 
-// SetQuota limits how many objects of kind (replication pairs or protection groups that are
-// not deleted) the account may hold; limit 0 removes the limit. A create beyond it fails
+// SetQuota limits how many objects of kind (that are not deleted) the account may hold; limit
+// 0 removes the limit. A create beyond it fails
 // with a quota error (ClassQuota, CodeQuotaExceeded), as a cloud account's quota does; it is
 // not a lifecycle rule (no plan can see an account's quota) and never retried.
 func (s *Sandbox) SetQuota(ctx context.Context, kind lifecycle.Kind, limit int) error {
 	s.count("SetQuota")
 	defer s.invalidateFaults()
-	if kind != lifecycle.ReplicationPair && kind != lifecycle.ProtectionGroup {
-		return platform.Invalidf("", "quotas limit replication pairs and protection groups, not %s", kind)
+	if lifecycle.Table(kind) == nil {
+		return platform.Invalidf("", "quotas limit the DR kinds, not %q", kind)
 	}
 	if limit < 0 {
 		return platform.Invalidf("", "quota must be >= 0")
@@ -340,33 +340,38 @@ func (s *Sandbox) checkQuota(ctx context.Context, t *tx, kind lifecycle.Kind, no
 	limit, n := f.Quotas[string(kind)], 0
 	switch kind {
 	case lifecycle.ReplicationPair:
-		recs, _, err := listRecs[pairRec](ctx, t, kPair)
-		if err != nil {
-			return err
-		}
-		for _, r := range recs {
-			cur, _, err := s.loadPair(ctx, t, r.ID, now)
-			if err == nil && cur.State != lifecycle.Deleted {
-				n++
-			}
-		}
+		n, err = countLive(ctx, t, s.pairAccess(), now)
 	case lifecycle.ProtectionGroup:
-		recs, _, err := listRecs[groupRec](ctx, t, kGroup)
-		if err != nil {
-			return err
-		}
-		for _, r := range recs {
-			cur, _, err := s.loadGroup(ctx, t, r.ID, now)
-			if err == nil && cur.State != lifecycle.Deleted {
-				n++
-			}
-		}
+		n, err = countLive(ctx, t, s.groupAccess(), now)
+	case lifecycle.BackupReplica:
+		n, err = countLive(ctx, t, s.replicaAccess(), now)
+	case lifecycle.RecoveryServer:
+		n, err = countLive(ctx, t, s.rsAccess(), now)
 	}
-	if n < limit {
-		return nil
+	if err != nil || n < limit {
+		return err
 	}
 	return &platform.Error{Class: platform.ClassQuota, Code: platform.CodeQuotaExceeded,
 		Message: fmt.Sprintf("the quota of %d %s objects is used up (%d exist); delete one or raise the quota", limit, kind, n)}
+}
+
+// countLive counts the objects of a DR kind that are not deleted.
+func countLive[R any, V any, PR interface {
+	*R
+	core() core
+}](ctx context.Context, t *tx, a drAccess[R, V], now time.Time) (int, error) {
+	recs, _, err := listRecs[R](ctx, t, a.kind)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, r := range recs {
+		cur, _, err := a.load(ctx, t, a.id(r), now)
+		if err == nil && *PR(cur).core().state != lifecycle.Deleted {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // SetLatency adds d (on the sandbox clock) to every API call.

@@ -546,8 +546,8 @@ func TestQuota(t *testing.T) {
 	e := newEnv(t)
 	e.ok(e.sb.SetQuota(e.ctx, lifecycle.ReplicationPair, 1))
 	e.ok(e.sb.SetQuota(e.ctx, lifecycle.ProtectionGroup, 1))
-	if err := e.sb.SetQuota(e.ctx, lifecycle.BackupReplica, 1); platform.ClassOf(err) != platform.ClassInvalid {
-		t.Fatalf("a quota on replicas: %v", err)
+	if err := e.sb.SetQuota(e.ctx, lifecycle.Kind("volume"), 1); platform.ClassOf(err) != platform.ClassInvalid {
+		t.Fatalf("a quota on what is no DR kind: %v", err)
 	}
 	p := must(e.sb.CreatePair(e.ctx, platform.PairSpec{Name: "a", PrimaryVolumeID: "vol-p", SecondaryVolumeID: "vol-s"}, ""))(t)
 	v2 := must(e.sb.PutVolume(e.ctx, platform.Volume{ID: "vol-p2", SiteID: "sh-a", SizeGB: 100}))(t)
