@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
@@ -35,6 +36,8 @@ const (
 type Emulator struct {
 	sb          *sandbox.Sandbox
 	credentials map[string]string // AccessKeyId → secret
+	// requests counts every request received (Requests), as the vendor's API meters them
+	requests atomic.Int64
 }
 
 // MaxPairsPerGroup is how many replication pairs one replica group holds at most
@@ -79,7 +82,12 @@ func newRequestID() string {
 }
 
 // ServeHTTP handles one RPC call.
+// Requests returns how many requests the emulator has received (every API call the driver
+// made, throttled or not).
+func (e *Emulator) Requests() int64 { return e.requests.Load() }
+
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	e.requests.Add(1)
 	reqID := newRequestID()
 	if err := r.ParseForm(); err != nil {
 		writeErr(w, reqID, errf(400, "InvalidParameter", "the request cannot be parsed: %v", err))

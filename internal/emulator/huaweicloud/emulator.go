@@ -28,6 +28,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode"
@@ -64,6 +65,8 @@ type Emulator struct {
 	// would draw once per sandbox call, several per request).
 	throttle float64
 	rng      *rand.Rand
+	// requests counts every request received (Requests), as the vendor's API meters them
+	requests atomic.Int64
 
 	// The account's networking that SDRS refers to but does not manage: active-active domains
 	// (Querying an Active-Active Domain) and VPCs (the VPC service), put by the backdoor; and
@@ -319,7 +322,12 @@ func badRequest(format string, args ...any) *apiError {
 }
 
 // ServeHTTP routes /v1/{project_id}/… after checking the signature and the project.
+// Requests returns how many requests the emulator has received (every API call the driver
+// made, throttled or not).
+func (e *Emulator) Requests() int64 { return e.requests.Load() }
+
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	e.requests.Add(1)
 	if err := verifySignature(r, e.opts.AccessKey, e.opts.SecretKey, time.Now()); err != nil {
 		writeErr(w, &apiError{401, "APIGW.0301", "Incorrect IAM authentication information: " + err.Error(), true})
 		return

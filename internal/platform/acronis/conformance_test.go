@@ -88,7 +88,6 @@ func TestConformance(t *testing.T) {
 			Platform:     e.drv,
 			Fixture:      faultFixture{consoleFixture{sbFaults, e.emu}},
 			Advance:      e.clk.Advance,
-			Kinds:        []lifecycle.Kind{lifecycle.RecoveryServer},
 			Cancels:      false,
 			Unobservable: []string{lifecycle.FactBackup},
 			Console: func(ctx context.Context, kind lifecycle.Kind, id string, op lifecycle.Op) error {

@@ -15,12 +15,16 @@ import (
 // newDriver starts an emulator and a driver pointed at it: on the fake clock (opts.TimeScale
 // 0) with the shared read snapshot off, as its TTL is wall time; else with cacheTTL.
 func newDriver(t *testing.T, opts sandbox.Options, cacheTTL time.Duration) (*alibaba.Driver, *alibabaemu.Server) {
+	return newDriverWith(t, opts, cacheTTL, fastRetry)
+}
+
+func newDriverWith(t *testing.T, opts sandbox.Options, cacheTTL time.Duration, policy retry.Policy) (*alibaba.Driver, *alibabaemu.Server) {
 	t.Helper()
 	emu := alibabaemu.Start(t, opts)
 	if opts.TimeScale <= 0 {
 		cacheTTL = -1
 	}
-	d, err := alibaba.New(alibaba.Config{Retry: fastRetry, AccessKeyID: alibabaemu.TestAccessKeyID, AccessKeySecret: alibabaemu.TestAccessKeySecret,
+	d, err := alibaba.New(alibaba.Config{Retry: policy, AccessKeyID: alibabaemu.TestAccessKeyID, AccessKeySecret: alibabaemu.TestAccessKeySecret,
 		Region: "cn-shanghai", EBSEndpoint: emu.URL, ReadCacheTTL: cacheTTL})
 	if err != nil {
 		t.Fatal(err)
@@ -39,21 +43,18 @@ func newDriver(t *testing.T, opts sandbox.Options, cacheTTL time.Duration) (*ali
 func TestConformance(t *testing.T) {
 	t.Parallel()
 	unobservable := []string{lifecycle.FactSiteHealth, lifecycle.FactSyncOnce}
-	kinds := []lifecycle.Kind{lifecycle.ReplicationPair, lifecycle.ProtectionGroup}
 	t.Run("fake_clock", func(t *testing.T) {
 		t.Parallel()
 		platformtest.Run(t, func(t *testing.T) platformtest.Harness {
 			d, emu := newDriver(t, sandbox.Options{Seed: 1}, -1)
-			return platformtest.Harness{Platform: d, Fixture: emu.Backdoor(), Advance: emu.Advance,
-				Kinds: kinds, Cancels: false, Unobservable: unobservable}
+			return platformtest.Harness{Platform: d, Fixture: emu.Backdoor(), Advance: emu.Advance, Cancels: false, Unobservable: unobservable}
 		})
 	})
 	t.Run("time_scale_cached_reads", func(t *testing.T) {
 		t.Parallel()
 		platformtest.Run(t, func(t *testing.T) platformtest.Harness {
 			d, emu := newDriver(t, sandbox.Options{Seed: 1, TimeScale: 1e6}, 20*time.Millisecond)
-			return platformtest.Harness{Platform: d, Fixture: emu.Backdoor(),
-				Kinds: kinds, Cancels: false, Unobservable: unobservable}
+			return platformtest.Harness{Platform: d, Fixture: emu.Backdoor(), Cancels: false, Unobservable: unobservable}
 		})
 	})
 }

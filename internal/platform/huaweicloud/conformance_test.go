@@ -5,7 +5,6 @@ import (
 	"time"
 
 	emu "github.com/dr-provider/terraform-provider-dr/internal/emulator/huaweicloud"
-	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/huaweicloud"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/platformtest"
@@ -13,8 +12,12 @@ import (
 )
 
 func newDriver(t *testing.T, s *emu.Server, cacheTTL time.Duration) *huaweicloud.Platform {
+	return newDriverWith(t, s, cacheTTL, retry.Policy{Initial: time.Millisecond, Max: 2 * time.Millisecond})
+}
+
+func newDriverWith(t *testing.T, s *emu.Server, cacheTTL time.Duration, policy retry.Policy) *huaweicloud.Platform {
 	t.Helper()
-	p, err := huaweicloud.New(huaweicloud.Config{Retry: retry.Policy{Initial: time.Millisecond, Max: 2 * time.Millisecond}, AccessKey: emu.TestAccessKey, SecretKey: emu.TestSecretKey,
+	p, err := huaweicloud.New(huaweicloud.Config{Retry: policy, AccessKey: emu.TestAccessKey, SecretKey: emu.TestSecretKey,
 		Region: "cn-shanghai", ProjectID: emu.TestProjectID, SDRSEndpoint: s.URL, ECSEndpoint: s.URL, CBREndpoint: s.URL, ReadCacheTTL: cacheTTL,
 		// the replicas' destination region has its own project (project IDs are per region)
 		RegionProjectIDs: map[string]string{"cn-beijing": beijingProject}})
@@ -59,7 +62,6 @@ func TestConformance(t *testing.T) {
 				Platform:     newDriver(t, s, -1),
 				Fixture:      s.Backdoor(),
 				Advance:      s.Advance,
-				Kinds:        []lifecycle.Kind{lifecycle.ProtectionGroup, lifecycle.ReplicationPair, lifecycle.BackupReplica},
 				Cancels:      false,
 				Unobservable: huaweicloud.Unobservable,
 				GroupParams:  groupParams(s),
@@ -73,7 +75,6 @@ func TestConformance(t *testing.T) {
 			return platformtest.Harness{
 				Platform:     newDriver(t, s, 20*time.Millisecond),
 				Fixture:      s.Backdoor(),
-				Kinds:        []lifecycle.Kind{lifecycle.ProtectionGroup, lifecycle.ReplicationPair, lifecycle.BackupReplica},
 				Cancels:      false,
 				Unobservable: huaweicloud.Unobservable,
 				GroupParams:  groupParams(s),

@@ -41,7 +41,9 @@ var (
 
 func open(t *testing.T, opts sandbox.Options) *sandbox.Sandbox {
 	t.Helper()
-	opts.Retry = retry.Policy{Initial: time.Millisecond, Max: 2 * time.Millisecond} // the default attempts, short waits
+	if opts.Retry.Attempts == 0 {
+		opts.Retry = retry.Policy{Initial: time.Millisecond, Max: 2 * time.Millisecond} // the default attempts, short waits
+	}
 	sb, err := sandbox.Open(filepath.Join(t.TempDir(), "sandbox.db"), opts)
 	if err != nil {
 		t.Fatal(err)
