@@ -43,7 +43,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
@@ -58,6 +57,7 @@ import (
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/snapshot"
 )
 
 // Config configures the driver.
@@ -108,10 +108,7 @@ type Driver struct {
 	// small; a pool of clients would lift it.
 	sdkMu sync.Mutex
 
-	snapMu    sync.Mutex
-	snap      *readSnapshot
-	gen       atomic.Int64 // write generation: a write invalidates the snapshot
-	lastWrite atomic.Int64 // unix nanoseconds of the last write
+	snaps *snapshot.Cache[*readSnapshot] // the shared read snapshot (snapshot.go)
 }
 
 var (
@@ -157,7 +154,8 @@ func New(cfg Config) (*Driver, error) {
 	}
 	var nonce [4]byte
 	_, _ = rand.Read(nonce[:])
-	d := &Driver{cfg: cfg, ebs: eb, ecs: ec, loc: map[string]string{}, drillNonce: hex.EncodeToString(nonce[:])}
+	d := &Driver{cfg: cfg, ebs: eb, ecs: ec, loc: map[string]string{}, drillNonce: hex.EncodeToString(nonce[:]),
+		snaps: snapshot.New[*readSnapshot](snapshot.Policy{TTL: cfg.ReadCacheTTL, ReadPhase: true, MaxAge: MaxReadSnapshotAge})}
 	d.caps = platform.CapabilitiesOf(d)
 	return d, nil
 }

@@ -34,7 +34,6 @@ package huaweicloud
 import (
 	"context"
 	"sync"
-	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -47,6 +46,7 @@ import (
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/snapshot"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/tokens"
 )
 
@@ -101,9 +101,7 @@ type Platform struct {
 	mu     sync.Mutex
 	jobs   map[string]string // group id → last job id this process started on it
 
-	snapMu sync.Mutex
-	snap   *readSnapshot
-	gen    atomic.Int64 // write generation: a write invalidates the snapshot
+	snaps *snapshot.Cache[*readSnapshot] // the shared read snapshot (snapshot.go)
 }
 
 var (
@@ -165,7 +163,8 @@ func New(cfg Config) (*Platform, error) {
 	if err != nil {
 		return nil, platform.Invalidf("", "huaweicloud VPC client: %v", err)
 	}
-	p := &Platform{cfg: cfg, client: sdrs.NewSdrsClient(hc), ecs: ecs, vpc: vpc, jobs: map[string]string{}}
+	p := &Platform{cfg: cfg, client: sdrs.NewSdrsClient(hc), ecs: ecs, vpc: vpc, jobs: map[string]string{},
+		snaps: snapshot.New[*readSnapshot](snapshot.Policy{TTL: cfg.ReadCacheTTL})}
 	p.caps = platform.CapabilitiesOf(p)
 	return p, nil
 }

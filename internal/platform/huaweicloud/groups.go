@@ -151,7 +151,7 @@ func (p *Platform) ListGroups(ctx context.Context) ([]platform.ProtectionGroup, 
 		return nil, err
 	}
 	if snap == nil { // cache off: a fresh snapshot for this call
-		if snap, err = p.loadSnapshot(ctx, p.gen.Load()); err != nil {
+		if snap, err = p.loadSnapshot(ctx, p.snaps.Gen()); err != nil {
 			return nil, err
 		}
 	}

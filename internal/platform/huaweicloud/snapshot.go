@@ -18,9 +18,8 @@ import (
 // serverLookup returns an ECS server; found is false for a deleted server.
 type serverLookup func(ctx context.Context, id string) (srv obj, found bool, err error)
 
+// readSnapshot is one snapshot of the lists (held by the driver's snapshot.Cache).
 type readSnapshot struct {
-	at      time.Time
-	gen     int64
 	order   []string
 	groups  map[string]obj
 	insts   map[string][]obj
@@ -34,38 +33,28 @@ func (s *readSnapshot) server(_ context.Context, id string) (obj, bool, error) {
 	return o, ok, nil
 }
 
-// snapshot returns the current read snapshot, loading it when missing, expired or older than
-// the last write, or older than maxAge (ReadCacheTTL for a plan's reads, PollCacheTTL for polls
-// and the read before a write); nil when the cache is off (ReadCacheTTL < 0).
+// snapshot returns the current read snapshot, loading it when missing, older than the last
+// write, or older than maxAge (ReadCacheTTL for a plan's reads, PollCacheTTL for polls and the
+// read before a write); nil when the cache is off (ReadCacheTTL < 0).
 //
-// Expiry is measured from when the caller asked, not from when it got the lock: loads are
-// serialized, and a load of 1,000 groups takes longer than the TTL, so callers queued behind
-// it would otherwise each find it expired and load again (at N = 1,000 a no-op plan made
-// 1,452 calls in 265 s instead of a handful). A snapshot begun less than the TTL before the
-// caller asked is still newer than anything the caller read one poll interval (≥ the TTL)
-// earlier, so a wait never sees the same data twice.
+// Expiry is measured from when the caller asked, not from when it got the lock
+// (internal/platform/snapshot's default rule): loads are serialized, and a load of 1,000
+// groups takes longer than the TTL, so callers queued behind it would otherwise each find it
+// expired and load again (at N = 1,000 a no-op plan made 1,452 calls in 265 s instead of a
+// handful). A snapshot begun less than the TTL before the caller asked is still newer than
+// anything the caller read one poll interval (≥ the TTL) earlier, so a wait never sees the
+// same data twice.
 func (p *Platform) snapshot(ctx context.Context, maxAge time.Duration) (*readSnapshot, error) {
-	if p.cfg.ReadCacheTTL < 0 {
-		return nil, nil
-	}
-	asked := time.Now()
-	p.snapMu.Lock()
-	defer p.snapMu.Unlock()
-	gen := p.gen.Load()
-	if s := p.snap; s != nil && s.gen == gen && asked.Sub(s.at) < maxAge {
-		return s, nil
-	}
-	s, err := p.loadSnapshot(ctx, gen)
-	if err != nil {
+	s, ok, err := p.snaps.Get(ctx, "", maxAge, p.loadSnapshot)
+	if !ok {
 		return nil, err
 	}
-	p.snap = s
 	return s, nil
 }
 
 // loadSnapshot reads the lists.
-func (p *Platform) loadSnapshot(ctx context.Context, gen int64) (*readSnapshot, error) {
-	s := &readSnapshot{at: time.Now(), gen: gen, groups: map[string]obj{}, insts: map[string][]obj{}, reps: map[string][]obj{}, servers: map[string]obj{}}
+func (p *Platform) loadSnapshot(ctx context.Context, _ int64) (*readSnapshot, error) {
+	s := &readSnapshot{groups: map[string]obj{}, insts: map[string][]obj{}, reps: map[string][]obj{}, servers: map[string]obj{}}
 	gs, err := p.listAll(ctx, "/v1/{project_id}/server-groups", "server_groups", "", "list protection groups")
 	if err != nil {
 		return nil, err
@@ -106,4 +95,4 @@ func (p *Platform) loadSnapshot(ctx context.Context, gen int64) (*readSnapshot, 
 }
 
 // wrote invalidates the read snapshot after a write.
-func (p *Platform) wrote() { p.gen.Add(1) }
+func (p *Platform) wrote() { p.snaps.Wrote() }
