@@ -42,21 +42,33 @@ func newDriverWith(t *testing.T, opts sandbox.Options, cacheTTL time.Duration, p
 // driver (reads of its own writes, polling through the snapshot).
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	unobservable := []string{lifecycle.FactSiteHealth, lifecycle.FactSyncOnce}
-	t.Run("fake_clock", func(t *testing.T) {
-		t.Parallel()
-		platformtest.Run(t, func(t *testing.T) platformtest.Harness {
-			d, emu := newDriver(t, sandbox.Options{Seed: 1}, -1)
-			return platformtest.Harness{Platform: d, Fixture: emu.Backdoor(), Advance: emu.Advance, Cancels: false, Unobservable: unobservable}
-		})
+	platformtest.RunClocks(t, "time_scale_cached_reads", func(t *testing.T, fake bool) platformtest.Harness {
+		if fake {
+			return harness(t, 0, fastRetry)
+		}
+		return harness(t, 1e6, fastRetry)
 	})
-	t.Run("time_scale_cached_reads", func(t *testing.T) {
-		t.Parallel()
-		platformtest.Run(t, func(t *testing.T) platformtest.Harness {
-			d, emu := newDriver(t, sandbox.Options{Seed: 1, TimeScale: 1e6}, 20*time.Millisecond)
-			return platformtest.Harness{Platform: d, Fixture: emu.Backdoor(), Cancels: false, Unobservable: unobservable}
-		})
-	})
+}
+
+// TestOneRetryLayer: every EBS request goes through the one retry layer — a persistent
+// Throttling costs exactly the policy's attempts per call (counted by the emulator), a
+// cancelled context no request, a context ending during a wait no further one. (The driver
+// used to retry a throttled Describe 3 times, and the provider the whole call 10 times.)
+func TestOneRetryLayer(t *testing.T) {
+	t.Parallel()
+	platformtest.RetryLayer(t, func(t *testing.T, p retry.Policy) platformtest.Harness { return harness(t, 0, p) })
+}
+
+// harness is a fresh driver over a fresh emulator: on the emulator's fake clock with the read
+// snapshot off (timeScale 0), or on the wall clock at timeScale with the snapshot on.
+func harness(t *testing.T, timeScale float64, policy retry.Policy) platformtest.Harness {
+	d, emu := newDriverWith(t, sandbox.Options{Seed: 1, TimeScale: timeScale}, 20*time.Millisecond, policy)
+	h := platformtest.Harness{Platform: d, Fixture: emu.Backdoor(), Cancels: false, Requests: func() int { return int(emu.Requests()) },
+		Unobservable: []string{lifecycle.FactSiteHealth, lifecycle.FactSyncOnce}}
+	if timeScale <= 0 {
+		h.Advance = emu.Advance
+	}
+	return h
 }
 
 // fastRetry is the default policy's attempts with millisecond waits: the tests that throttle

@@ -275,22 +275,13 @@ func (p *Platform) groupByName(ctx context.Context, name string) (platform.Prote
 // UpdateGroup renames a group (Changing the Name of a Protection Group, PUT
 // /v1/{project_id}/server-groups/{id}). SDRS cannot change a description.
 func (p *Platform) UpdateGroup(ctx context.Context, id string, spec platform.GroupSpec) (platform.ProtectionGroup, error) {
-	err := p.upd.Update("protection group", id, spec.Version, func() (int64, error) {
+	err := p.rename("protection group", id, spec.Name, spec.Description, spec.Version, func() (string, string, int64, error) {
 		cur, err := p.readGroup(ctx, id)
-		if err == nil && spec.Description != cur.Description {
-			err = platform.Invalidf("", "SDRS cannot change a protection group's description (only its name)")
-		}
-		if err == nil && (spec.Name == "" || spec.Name == cur.Name) {
-			spec.Name = "" // nothing to change
-		}
-		return cur.Version, err
-	}, func() error {
-		if spec.Name == "" {
-			return nil
-		}
+		return cur.Name, cur.Description, cur.Version, err
+	}, func(name string) error {
 		_, err := sdk(ctx, p, "rename protection group "+id, func() (*model.UpdateProtectionGroupNameResponse, error) {
 			return p.client.UpdateProtectionGroupName(&model.UpdateProtectionGroupNameRequest{ServerGroupId: id,
-				Body: &model.UpdateProtectionGroupNameRequestBody{ServerGroup: &model.UpdateProtectionGroupNameRequestParams{Name: spec.Name}}})
+				Body: &model.UpdateProtectionGroupNameRequestBody{ServerGroup: &model.UpdateProtectionGroupNameRequestParams{Name: name}}})
 		})
 		p.wrote()
 		return err
@@ -299,6 +290,27 @@ func (p *Platform) UpdateGroup(ctx context.Context, id string, spec platform.Gro
 		return platform.ProtectionGroup{}, err
 	}
 	return p.readGroup(ctx, id)
+}
+
+// rename is an update of an SDRS object, which can change only its name: from the version
+// the caller read (the driver's fingerprint versions, checked under its update guard), a
+// different description refused, the rename sent only when the name changes.
+func (p *Platform) rename(what, id, name, description string, version int64,
+	read func() (name, description string, version int64, err error), send func(name string) error) error {
+	change := false
+	return p.upd.Update(what, id, version, func() (int64, error) {
+		curName, curDesc, v, err := read()
+		if err == nil && description != curDesc {
+			err = platform.Invalidf("", "SDRS cannot change a %s's description (only its name)", what)
+		}
+		change = name != "" && name != curName
+		return v, err
+	}, func() error {
+		if !change {
+			return nil
+		}
+		return send(name)
+	})
 }
 
 // Platform-specific create parameters of a protection group (Capabilities.Params): Creating

@@ -170,21 +170,10 @@ func (p *Platform) CreatePair(ctx context.Context, spec platform.PairSpec, token
 // https://support.huaweicloud.com/intl/en-us/api-sdrs/sdrs_05_0606.html; synchronous). SDRS
 // has no call that changes a pair's description, RPO or bandwidth.
 func (p *Platform) UpdatePair(ctx context.Context, id string, spec platform.PairSpec) (platform.ReplicationPair, error) {
-	err := p.upd.Update("replication pair", id, spec.Version, func() (int64, error) {
+	err := p.rename("replication pair", id, spec.Name, spec.Description, spec.Version, func() (string, string, int64, error) {
 		cur, err := p.getPairAged(ctx, id, p.cfg.PollCacheTTL)
-		if err == nil && spec.Description != cur.Description {
-			err = platform.Invalidf("", "SDRS cannot change a replication pair's description (only its name)")
-		}
-		if err == nil && (spec.Name == "" || spec.Name == cur.Name) {
-			spec.Name = "" // nothing to change
-		}
-		return cur.Version, err
-	}, func() error {
-		if spec.Name == "" {
-			return nil
-		}
-		return p.renamePair(ctx, id, spec.Name)
-	})
+		return cur.Name, cur.Description, cur.Version, err
+	}, func(name string) error { return p.renamePair(ctx, id, name) })
 	if err != nil {
 		return platform.ReplicationPair{}, err
 	}

@@ -145,6 +145,9 @@ type Harness struct {
 	// console-only step, e.g. Acronis failback or delete) the way a person would, through the
 	// fixture's backdoor. Nil: the checks that need a manual step are skipped with the step.
 	Console func(ctx context.Context, kind lifecycle.Kind, id string, op lifecycle.Op) error
+	// Requests returns how many requests the platform's API has received so far (an emulator's
+	// count; the sandbox's call counters): RetryLayer counts them. Nil elsewhere.
+	Requests func() int
 	// GroupParams completes a group spec with the create parameters only this platform has
 	// (lifecycle.Capabilities.Params: Huawei SDRS's active-active domain and VPC), set up
 	// through the fixture's backdoor. Nil: the spec is used as the suite builds it.
@@ -191,6 +194,24 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 				c.fn(newRunner(t, h), k)
 			})
 		}
+	}
+}
+
+// RunClocks runs the suite twice, as a platform meets time: on a fake clock the suite
+// advances (harness(t, true): Harness.Advance set, "fake_clock") and on the wall clock at a
+// high time scale (harness(t, false): the suite polls, read caches on as the provider runs
+// them, named wall).
+func RunClocks(t *testing.T, wall string, harness func(t *testing.T, fakeClock bool) Harness) {
+	t.Helper()
+	for _, fake := range []bool{true, false} {
+		name := "fake_clock"
+		if !fake {
+			name = wall
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			Run(t, func(t *testing.T) Harness { return harness(t, fake) })
+		})
 	}
 }
 

@@ -12,17 +12,6 @@ import (
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
 )
 
-// RetryHarness is a fresh platform for RetryLayer: built with the policy RetryLayer hands its
-// constructor (every call of the platform goes through it), over a fixture that can throttle
-// every call (TransientFaults), with the number of requests its API has received (an
-// emulator's count; the sandbox's call counters). Read caches must be off: every read reaches
-// the API.
-type RetryHarness struct {
-	Harness
-	// Requests returns how many requests the platform's API has received so far.
-	Requests func() int
-}
-
 // RetryAttempts is the attempts of the policy RetryLayer builds platforms with.
 const RetryAttempts = 4
 
@@ -35,7 +24,11 @@ const RetryAttempts = 4
 //     layer repeats it;
 //   - a context cancelled before the call makes no request;
 //   - a context that ends while the layer waits makes no further request.
-func RetryLayer(t *testing.T, newHarness func(t *testing.T, p retry.Policy) RetryHarness) {
+//
+// newHarness builds a fresh platform with the policy it is given (every call of the platform
+// goes through it), over a fixture that can throttle every call (TransientFaults), with read
+// caches off (every read reaches the API) and Harness.Requests set.
+func RetryLayer(t *testing.T, newHarness func(t *testing.T, p retry.Policy) Harness) {
 	t.Helper()
 	var probe retryProbe
 	kinds := platform.KindsOf(newHarness(t, probe.policy()).Platform)
@@ -48,7 +41,7 @@ func RetryLayer(t *testing.T, newHarness func(t *testing.T, p retry.Policy) Retr
 			if !ok || h.Requests == nil {
 				t.Fatal("RetryLayer needs a fixture that throttles (TransientFaults) and the platform's request count")
 			}
-			r := newRunner(t, h.Harness)
+			r := newRunner(t, h)
 			s := r.make(k, "pt-retry-layer")
 			op := r.nextOp(k, s.obs)
 			r.ok(tf.SetTransientErrorRate(r.ctx, 1), "throttle every call")

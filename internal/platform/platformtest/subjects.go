@@ -113,45 +113,47 @@ func (r *runner) create(kind lifecycle.Kind, w world, name, tok string) (string,
 // the world's machine. The same name and token are the same request (a replay).
 func (r *runner) creator(kind lifecycle.Kind, w world) func(name, tok string) (string, error) {
 	r.t.Helper()
-	fresh := func(tok string) string {
-		if tok == "" {
-			return token()
-		}
-		return tok
-	}
 	switch kind {
 	case pairK:
-		spec := r.pairSpec(w, "")
-		return func(name, tok string) (string, error) {
-			spec.Name = name
-			p, err := r.pairs().CreatePair(r.ctx, spec, fresh(tok))
-			return p.ID, err
-		}
+		return named(r.pairSpec(w, ""), func(s *platform.PairSpec, n string) { s.Name = n },
+			func(s platform.PairSpec, tok string) (string, error) {
+				p, err := r.pairs().CreatePair(r.ctx, s, tok)
+				return p.ID, err
+			})
 	case groupK:
-		spec := r.groupSpec("pt-group", w)
-		return func(name, tok string) (string, error) {
-			spec.Name = name
-			g, err := r.groups().CreateGroup(r.ctx, spec, fresh(tok))
-			return g.ID, err
-		}
+		return named(r.groupSpec("pt-group", w), func(s *platform.GroupSpec, n string) { s.Name = n },
+			func(s platform.GroupSpec, tok string) (string, error) {
+				g, err := r.groups().CreateGroup(r.ctx, s, tok)
+				return g.ID, err
+			})
 	case replicaK:
 		b, v := r.backupWorld(w)
-		spec := r.replicaSpec(w, b, v)
-		return func(name, tok string) (string, error) {
-			spec.Name = name
-			rep, err := r.replicas().CreateReplica(r.ctx, spec, fresh(tok))
-			return rep.ID, err
-		}
+		return named(r.replicaSpec(w, b, v), func(s *platform.ReplicaSpec, n string) { s.Name = n },
+			func(s platform.ReplicaSpec, tok string) (string, error) {
+				x, err := r.replicas().CreateReplica(r.ctx, s, tok)
+				return x.ID, err
+			})
 	case rsK:
-		spec := r.rsSpec(w, "")
-		return func(name, tok string) (string, error) {
-			spec.Name = name
-			rs, err := r.servers().CreateRecoveryServer(r.ctx, spec, fresh(tok))
-			return rs.ID, err
-		}
+		return named(r.rsSpec(w, ""), func(s *platform.RecoveryServerSpec, n string) { s.Name = n },
+			func(s platform.RecoveryServerSpec, tok string) (string, error) {
+				x, err := r.servers().CreateRecoveryServer(r.ctx, s, tok)
+				return x.ID, err
+			})
 	}
 	r.t.Fatalf("unknown kind %s", kind)
 	return nil
+}
+
+// named is a create from spec with the name and token of each call (a fresh token for "").
+func named[S any](spec S, setName func(*S, string), create func(S, string) (string, error)) func(name, tok string) (string, error) {
+	return func(name, tok string) (string, error) {
+		s := spec
+		setName(&s, name)
+		if tok == "" {
+			tok = token()
+		}
+		return create(s, tok)
+	}
 }
 
 // dispose deletes the object the way its table allows: a group's members leave first

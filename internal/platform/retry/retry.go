@@ -45,6 +45,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 )
 
@@ -89,7 +90,7 @@ func (p Policy) withDefaults() Policy {
 		p.MaxWait = Default.MaxWait
 	}
 	if p.Sleep == nil {
-		p.Sleep = sleep
+		p.Sleep = lifecycle.RealClock.Sleep
 	}
 	return p
 }
@@ -104,17 +105,6 @@ func (p Policy) Backoff(n int) time.Duration {
 	}
 	d = min(d, p.Max)
 	return d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // Error is a retryable error the layer gave up on.

@@ -35,6 +35,16 @@ func fast(attempts int) (retry.Policy, *recorder) {
 
 var throttled = &platform.Error{Class: platform.ClassRetryable, Code: platform.CodeThrottling, Message: "slow down"}
 
+// failsTwice is a call that fails twice with err, then returns 7; calls counts its calls.
+func failsTwice(err error, calls *int) func(context.Context) (int, error) {
+	return func(context.Context) (int, error) {
+		if *calls++; *calls < 3 {
+			return 0, err
+		}
+		return 7, nil
+	}
+}
+
 // Only Retryable errors are retried (V-NO-RETRY): every other class is returned after the
 // first attempt, as it is.
 func TestOnlyRetryableIsRetried(t *testing.T) {
@@ -63,13 +73,7 @@ func TestRetryableThenSuccess(t *testing.T) {
 	t.Parallel()
 	p, rec := fast(5)
 	calls := 0
-	v, err := retry.Do(t.Context(), p, "Call", func(context.Context) (int, error) {
-		calls++
-		if calls < 3 {
-			return 0, throttled
-		}
-		return 7, nil
-	})
+	v, err := retry.Do(t.Context(), p, "Call", failsTwice(throttled, &calls))
 	if v != 7 || err != nil || calls != 3 || len(rec.waits) != 2 {
 		t.Fatalf("got %d, %v after %d calls and waits %v; want 7 after 3 calls, 2 waits", v, err, calls, rec.waits)
 	}
@@ -168,13 +172,7 @@ func TestRetryAfter(t *testing.T) {
 	p, rec := fast(5)
 	hinted := &platform.Error{Class: platform.ClassRetryable, Code: "TooManyRequests", RetryAfter: 7 * time.Second}
 	calls := 0
-	_, err := retry.Do(t.Context(), p, "Call", func(context.Context) (int, error) {
-		calls++
-		if calls < 3 {
-			return 0, hinted
-		}
-		return 1, nil
-	})
+	_, err := retry.Do(t.Context(), p, "Call", failsTwice(hinted, &calls))
 	if err != nil || len(rec.waits) != 2 || rec.waits[0] != 7*time.Second || rec.waits[1] != 7*time.Second {
 		t.Fatalf("%v, waits %v: want [7s 7s]", err, rec.waits)
 	}
