@@ -7,6 +7,13 @@
 // Acronis console, and the driver says so through Capabilities (V-PLATFORM): failback,
 // confirm failback, cancel failback and delete. Recovery servers are created in the console
 // too; CreateRecoveryServer adopts the one made there for the machine.
+//
+// Every request goes through the platforms' one retry layer (internal/platform/retry,
+// Config.Retry): a 429 or 5xx is repeated, a 429's Retry-After honoured up to the policy's
+// MaxWait (Acronis allows up to 3600 s: a longer wait ends the call with an error that says
+// so). An action (a POST) is not idempotent and the DR API has no idempotency key: the client
+// sends it once, and Invoke retries it as a unit that reads the server first after a failure
+// that may hide a started task; client tokens are kept in a tokens.Ledger (R001-4).
 package acronis
 
 import (
