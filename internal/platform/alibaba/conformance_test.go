@@ -14,10 +14,6 @@ import (
 
 // newDriver starts an emulator and a driver pointed at it: on the fake clock (opts.TimeScale
 // 0) with the shared read snapshot off, as its TTL is wall time; else with cacheTTL.
-func newDriver(t *testing.T, opts sandbox.Options, cacheTTL time.Duration) (*alibaba.Driver, *alibabaemu.Server) {
-	return newDriverWith(t, opts, cacheTTL, fastRetry)
-}
-
 func newDriverWith(t *testing.T, opts sandbox.Options, cacheTTL time.Duration, policy retry.Policy) (*alibaba.Driver, *alibabaemu.Server) {
 	t.Helper()
 	emu := alibabaemu.Start(t, opts)

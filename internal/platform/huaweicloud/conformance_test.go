@@ -11,10 +11,6 @@ import (
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
 )
 
-func newDriver(t *testing.T, s *emu.Server, cacheTTL time.Duration) *huaweicloud.Platform {
-	return newDriverWith(t, s, cacheTTL, retry.Policy{Initial: time.Millisecond, Max: 2 * time.Millisecond})
-}
-
 func newDriverWith(t *testing.T, s *emu.Server, cacheTTL time.Duration, policy retry.Policy) *huaweicloud.Platform {
 	t.Helper()
 	p, err := huaweicloud.New(huaweicloud.Config{Retry: policy, AccessKey: emu.TestAccessKey, SecretKey: emu.TestSecretKey,

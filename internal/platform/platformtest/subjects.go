@@ -329,11 +329,3 @@ func (r *runner) count(kind lifecycle.Kind) int {
 	}
 	return 0
 }
-
-// opName renders an operation for messages.
-func opName(op *lifecycle.Operation) lifecycle.Op {
-	if op == nil {
-		return ""
-	}
-	return op.Name
-}
