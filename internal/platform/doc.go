@@ -1,12 +1,39 @@
 // Package platform is the vendor-neutral DR platform the lifecycle engine drives.
 //
-// A Platform embeds lifecycle.Driver (Observe / Invoke / Cancel) and adds typed CRUD for the four
-// DR kinds with normalized object types (ReplicationPair, ProtectionGroup, BackupReplica,
-// RecoveryServer). State-changing DR operations — start, stop, failover, reprotect, delete,
-// membership — all go through Invoke so the engine's tables gate them; Create* and Update* are
-// the typed entry points for creation and metadata. Every error is an *Error with a Class
-// (NotFound, PreconditionFailed, Conflict, Retryable, Quota, Invalid, Internal); the engine's
-// executor reads the class through the Retryable()/NotFound() methods.
+// # Shape
+//
+// Platform is the core every platform implements: lifecycle.Driver (Observe / Invoke /
+// Cancel), Name, Capabilities, Close. The DR kinds are optional interfaces — Pairs, Groups,
+// Replicas, RecoveryServers — with normalized object types (ReplicationPair, ProtectionGroup,
+// BackupReplica, RecoveryServer); a platform implements those it serves and nothing else (no
+// stubs), KindsOf reports which, and CapabilitiesOf is its complete description for the engine.
+// State-changing DR operations — start, stop, failover, reprotect, delete, membership — all go
+// through Invoke so the engine's tables gate them; Create* and Update* are the typed entry
+// points for creation and metadata. Every read model a platform returns carries its
+// CapabilitiesOf in Observed.Platform, so the allowed operations derived from it never list an
+// operation the platform cannot invoke. Every error is an *Error with a Class (NotFound,
+// PreconditionFailed, Conflict, Retryable, Quota, Invalid, Internal) — and, for a throttled call,
+// the wait the platform asked for (RetryAfter); the engine's executor reads the class through
+// the Retryable()/NotFound() methods.
+//
+// # Retries
+//
+// Every call a platform makes to its API goes through the one retry layer, package retry: one
+// policy (attempts, capped exponential backoff with jitter, Retry-After up to a cap), only
+// Retryable errors, a cancelled context stops at once. The sandbox's API methods use it, each
+// driver wraps each vendor request in it, and nothing else retries: not the drivers (no loop,
+// no sleep of their own), not the provider (it holds the platform's own interfaces), not the
+// engine's executor (MaxRetries -1). Each platform's TestOneRetryLayer counts it
+// (platformtest.RetryLayer).
+//
+// # Shared helpers
+//
+// What several drivers need lives here once, with its own tests: tokens (the client-token
+// ledger of a vendor without an idempotency key), snapshot (the write-generation read snapshot
+// that serves a plan's reads from the vendor's lists), Fingerprint and UpdateGuard (object
+// versions where the vendor has none, and the version-checked update), Underway (whether an
+// observed state shows an operation running or done, from the lifecycle rows: how a driver
+// without client tokens reads before it repeats a write).
 //
 // # Mapping vendors onto this interface
 //
@@ -31,7 +58,7 @@
 //     returns Invalid from Invoke. _links become Facts.AdvertisedOps and _issues
 //     Facts.BlockingIssues (V-ACR-LINKS).
 //
-// A driver proves its mapping by passing the conformance suite in platformtest (see
-// CONTRIBUTING.md, "Adding a platform"). The embedded default platform is
+// A driver proves its mapping by passing the conformance suite in platformtest, for every kind
+// it serves (see CONTRIBUTING.md, "Adding a platform"). The embedded default platform is
 // internal/platform/sandbox.
 package platform

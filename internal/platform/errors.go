@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Class is the class of a platform error. The engine decides what to do with an error from its
@@ -66,6 +67,10 @@ type Error struct {
 	Message string
 	Rule    string // lifecycle rule ID (e.g. "R002-1") when the refusal comes from the engine's tables
 	Err     error  // optional cause
+	// RetryAfter is how long the platform asked the caller to wait before trying again (an
+	// HTTP Retry-After header: Acronis 429s carry one, up to 3600 s); 0 when it said nothing.
+	// The retry layer (internal/platform/retry) honours it.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -156,6 +161,16 @@ func IsConflict(err error) bool { return ClassOf(err) == ClassConflict }
 
 // IsInvalid reports whether err is a parameter error.
 func IsInvalid(err error) bool { return ClassOf(err) == ClassInvalid }
+
+// RetryAfterOf returns the wait the platform asked for with err (Error.RetryAfter), 0 when
+// none.
+func RetryAfterOf(err error) time.Duration {
+	var pe *Error
+	if errors.As(err, &pe) {
+		return pe.RetryAfter
+	}
+	return 0
+}
 
 // RuleOf returns the lifecycle rule ID carried by err, if any.
 func RuleOf(err error) string {

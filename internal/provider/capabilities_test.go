@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +18,14 @@ import (
 type consoleOnly struct {
 	platform.Platform
 	platform.RecoveryServers
+}
+
+// GetRecoveryServer stamps the read model with this platform's capabilities, as every
+// platform does (the conformance suite checks it).
+func (c consoleOnly) GetRecoveryServer(ctx context.Context, id string) (platform.RecoveryServer, error) {
+	rs, err := c.RecoveryServers.GetRecoveryServer(ctx, id)
+	rs.Observed.Platform = platform.CapabilitiesOf(c)
+	return rs, err
 }
 
 func (consoleOnly) Capabilities() *lifecycle.Capabilities {

@@ -174,8 +174,8 @@ func runPathObserved(ctx context.Context, data *ProviderData, p lifecycle.Path, 
 }
 
 // newExecutor is the one way the provider builds an executor. Retries happen in one place:
-// its driver is the retrying platform (platform_retry.go, defaultRetryPolicy), so the
-// executor itself does not retry (MaxRetries < 0); stacking both made a persistently
+// every call of its driver goes through the platform's retry layer (internal/platform/retry),
+// so the executor itself does not retry (MaxRetries < 0); stacking both made a persistently
 // retryable error cost up to 60 calls per step (TestOneRetryLayer counts them).
 func newExecutor(data *ProviderData, onProgress func(lifecycle.Event)) *lifecycle.Executor {
 	return &lifecycle.Executor{

@@ -96,9 +96,7 @@ type ProviderData struct {
 	// Inventory is the sandbox's inventory (sites, volumes, …, faults); nil on a vendor
 	// platform, where the dr_sandbox_* resources refuse to work.
 	Inventory platform.Inventory
-	// raw is the platform as built (its optional interfaces, e.g. platform.FailureJobs);
-	// caps its complete capabilities (platform.CapabilitiesOf).
-	raw  platform.Platform
+	// caps is its complete description (platform.CapabilitiesOf).
 	caps *lifecycle.Capabilities
 	// PlatformName names it in diagnostics ("sandbox").
 	PlatformName string
@@ -263,7 +261,8 @@ func (p *drProvider) Configure(ctx context.Context, req provider.ConfigureReques
 		return
 	}
 
-	// Every platform call is retried on Retryable errors (bounded; see platform_retry.go).
+	// Every platform call is retried on Retryable errors, inside the platform
+	// (internal/platform/retry; see platform_data.go).
 	data := newProviderData(sbx, "sandbox", pollInterval(timeScale), timeScale)
 	resp.DataSourceData = data
 	resp.ResourceData = data

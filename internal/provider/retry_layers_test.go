@@ -3,21 +3,27 @@ package provider
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
 
-// TestOneRetryLayer counts the platform calls a persistently retryable error costs one step:
-// exactly the retry policy's attempts. The executor used to retry (5 times) on top of the
-// retrying platform (10 attempts each): up to 60 calls per step.
+// TestOneRetryLayer counts the platform calls a persistently retryable error costs one step
+// run by the provider: exactly the platform's retry policy's attempts — the provider and the
+// engine's executor add no layer of their own. The executor used to retry (5 times) on top of
+// a retrying platform wrapper in the provider (10 attempts each), itself on top of each
+// driver's own loop: up to 60 calls per step. (Each platform's own layer is counted by the
+// TestOneRetryLayer of its package.)
 func TestOneRetryLayer(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	sb, err := sandbox.Open(filepath.Join(t.TempDir(), "sandbox.db"), sandbox.Options{TimeScale: 1e6})
+	policy := retry.Policy{Attempts: 7, Initial: time.Microsecond, Max: time.Microsecond}
+	sb, err := sandbox.Open(filepath.Join(t.TempDir(), "sandbox.db"), sandbox.Options{TimeScale: 1e6, Retry: policy})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,8 +45,7 @@ func TestOneRetryLayer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	policy := retryPolicy{Attempts: 10, Initial: time.Microsecond, Max: time.Microsecond}
-	data := &ProviderData{Platform: &retryingPlatform{Platform: sb, p: policy}, PollInterval: time.Millisecond}
+	data := newProviderData(sb, "sandbox", time.Millisecond, 1e6)
 	var obs lifecycle.Observation
 	for obs.State != lifecycle.Configured {
 		if obs, err = sb.Observe(ctx, lifecycle.ReplicationPair, pair.ID); err != nil {
@@ -61,5 +66,8 @@ func TestOneRetryLayer(t *testing.T) {
 	}
 	if n := sb.Counters()["Invoke"]; n != int64(policy.Attempts) {
 		t.Fatalf("Invoke called %d times for one step; want the policy's %d attempts (one retry layer)", n, policy.Attempts)
+	}
+	if !strings.Contains(err.Error(), "gave up after 7 attempts") {
+		t.Fatalf("the step's error does not say what the layer did: %v", err)
 	}
 }

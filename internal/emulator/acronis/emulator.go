@@ -30,6 +30,7 @@ import (
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
 
@@ -50,6 +51,8 @@ type Emulator struct {
 	tasks    map[string]*task
 	lastTask map[string]string // server uuid → uuid of its last task
 	requests map[string]int    // "METHOD path-pattern" → count
+	// retryAfter is the Retry-After (seconds) of a throttled request (SetRetryAfter); 0: 1.
+	retryAfter int
 }
 
 type issued struct {
@@ -68,7 +71,9 @@ type Options struct {
 }
 
 // New returns an emulator over sb with one registered API client (clientID, clientSecret).
+// The sandbox answers each request once (retry.Once): the client retries, not the server.
 func New(sb *sandbox.Sandbox, clientID, clientSecret string, opts Options) *Emulator {
+	sb.SetRetryPolicy(retry.Once)
 	e := &Emulator{sb: sb, clock: opts.Clock, clients: map[string]string{clientID: clientSecret},
 		tenantID: "6c1fa4a6-0f9b-4b3e-9d7e-" + randHex(6), ttl: opts.TokenTTL,
 		tokens: map[string]issued{}, tasks: map[string]*task{}, lastTask: map[string]string{}, requests: map[string]int{}}
@@ -103,6 +108,20 @@ func (e *Emulator) SetTokenTTL(d time.Duration) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.ttl = d
+}
+
+// SetRetryAfter sets the Retry-After of a throttled request (a 429 when the sandbox's
+// transient faults strike), in seconds: the DR API allows 1 to 3600; the default is 1.
+func (e *Emulator) SetRetryAfter(seconds int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.retryAfter = min(max(seconds, 1), 3600)
+}
+
+func (e *Emulator) retryAfterSeconds() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return max(e.retryAfter, 1)
 }
 
 // Requests returns how many requests each endpoint served ("token", "client", "list", "get",

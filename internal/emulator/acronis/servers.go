@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"regexp"
 	"sort"
@@ -243,7 +244,7 @@ func (e *Emulator) handleList(w http.ResponseWriter, r *http.Request) {
 	}
 	all, err := e.sb.ListRecoveryServers(r.Context())
 	if err != nil {
-		sandboxError(w, err)
+		e.sandboxError(w, err)
 		return
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
@@ -297,7 +298,7 @@ func (e *Emulator) handleGet(w http.ResponseWriter, r *http.Request) {
 	}
 	rs, err := e.sb.GetRecoveryServer(r.Context(), id)
 	if err != nil {
-		sandboxError(w, err)
+		e.sandboxError(w, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, e.server(r, rs))
@@ -361,7 +362,7 @@ func (e *Emulator) handleAction(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	rs, err := e.sb.GetRecoveryServer(ctx, id)
 	if err != nil {
-		sandboxError(w, err)
+		e.sandboxError(w, err)
 		return
 	}
 	if rs.PendingOp != "" {
@@ -396,7 +397,7 @@ func (e *Emulator) handleAction(w http.ResponseWriter, r *http.Request) {
 	}
 	tid := uuid()
 	if err := e.sb.Invoke(ctx, lifecycle.RecoveryServer, id, op, "task-"+tid, params); err != nil {
-		sandboxError(w, err)
+		e.sandboxError(w, err)
 		return
 	}
 	e.mu.Lock()
@@ -414,7 +415,7 @@ func nonEmpty(s string) []string {
 }
 
 // sandboxError translates a sandbox error into the DR API's status and error envelope.
-func sandboxError(w http.ResponseWriter, err error) {
+func (e *Emulator) sandboxError(w http.ResponseWriter, err error) {
 	var pe *platform.Error
 	if !errors.As(err, &pe) {
 		writeError(w, http.StatusInternalServerError, "DisasterRecovery", "InternalError", "An internal server error occurred while processing the request.")
@@ -426,8 +427,9 @@ func sandboxError(w http.ResponseWriter, err error) {
 	case platform.ClassRetryable:
 		// 429: "the service is overloaded and you must wait before the next request";
 		// Retry-After is required, 1–3600 seconds.
-		w.Header().Set("Retry-After", "1")
-		writeError(w, http.StatusTooManyRequests, "DisasterRecovery", "TooManyRequests", "The service is overloaded; retry after 1 second.")
+		after := e.retryAfterSeconds()
+		w.Header().Set("Retry-After", strconv.Itoa(after))
+		writeError(w, http.StatusTooManyRequests, "DisasterRecovery", "TooManyRequests", fmt.Sprintf("The service is overloaded; retry after %d seconds.", after))
 	case platform.ClassPreconditionFailed, platform.ClassConflict:
 		writeError(w, http.StatusConflict, "DisasterRecovery", "ServerNotReady", "The operation is not applicable to cloud servers in this state: "+pe.Message)
 	case platform.ClassInvalid:

@@ -47,7 +47,7 @@ func (e *Emulator) handleTask(w http.ResponseWriter, r *http.Request) {
 		case platform.IsNotFound(err):
 			cp.done = true
 		case err != nil:
-			sandboxError(w, err)
+			e.sandboxError(w, err)
 			return
 		case rs.PendingOp == cp.op:
 		case rs.State == lifecycle.Error && rs.FailedOp == cp.op:

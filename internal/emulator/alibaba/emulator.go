@@ -15,9 +15,11 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
 
@@ -34,6 +36,8 @@ const (
 type Emulator struct {
 	sb          *sandbox.Sandbox
 	credentials map[string]string // AccessKeyId → secret
+	// requests counts every request received (Requests), as the vendor's API meters them
+	requests atomic.Int64
 }
 
 // MaxPairsPerGroup is how many replication pairs one replica group holds at most
@@ -46,8 +50,10 @@ const MaxPairsPerGroup = 17
 // New returns an emulator over sb accepting the test credentials. It gives sb the EBS limit
 // of MaxPairsPerGroup pairs per group (sandbox.SetMemberLimit): the sandbox's physics refuses
 // the pair beyond it through the engine (V-GRP-MEMBERS), and the emulator answers
-// OperationDenied.PairsExceedInGroup.
+// OperationDenied.PairsExceedInGroup. The sandbox answers each request once (retry.Once): a
+// transient fault is the request's Throttling, and the driver retries, not the server.
 func New(sb *sandbox.Sandbox) *Emulator {
+	sb.SetRetryPolicy(retry.Once)
 	sb.SetMemberLimit(MaxPairsPerGroup)
 	return &Emulator{sb: sb, credentials: map[string]string{TestAccessKeyID: TestAccessKeySecret}}
 }
@@ -76,7 +82,12 @@ func newRequestID() string {
 }
 
 // ServeHTTP handles one RPC call.
+// Requests returns how many requests the emulator has received (every API call the driver
+// made, throttled or not).
+func (e *Emulator) Requests() int64 { return e.requests.Load() }
+
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	e.requests.Add(1)
 	reqID := newRequestID()
 	if err := r.ParseForm(); err != nil {
 		writeErr(w, reqID, errf(400, "InvalidParameter", "the request cannot be parsed: %v", err))

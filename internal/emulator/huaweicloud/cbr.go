@@ -37,6 +37,9 @@ func writeCBRErr(w http.ResponseWriter, err error) {
 			ce = &cbrError{404, "", pe.Message}
 		case errors.As(err, &pe) && pe.Class == platform.ClassInvalid:
 			ce = &cbrError{400, "BackupService.0007", pe.Message}
+		case errors.As(err, &pe) && pe.Class == platform.ClassQuota:
+			// CBR Error Codes: BackupService.1012, the quota of the resource is exceeded
+			ce = &cbrError{400, "BackupService.1012", pe.Message}
 		default:
 			ce = &cbrError{500, "BackupService.9999", err.Error()}
 		}

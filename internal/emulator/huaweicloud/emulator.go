@@ -28,12 +28,14 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
 
@@ -63,6 +65,8 @@ type Emulator struct {
 	// would draw once per sandbox call, several per request).
 	throttle float64
 	rng      *rand.Rand
+	// requests counts every request received (Requests), as the vendor's API meters them
+	requests atomic.Int64
 
 	// The account's networking that SDRS refers to but does not manage: active-active domains
 	// (Querying an Active-Active Domain) and VPCs (the VPC service), put by the backdoor; and
@@ -163,8 +167,11 @@ type job struct {
 	Done       bool
 }
 
-// New builds an emulator over sb.
+// New builds an emulator over sb. The sandbox answers each request once (retry.Once): a
+// transient fault of its physics is the request's error, and the driver retries, not the
+// server.
 func New(sb *sandbox.Sandbox, opts Options) *Emulator {
+	sb.SetRetryPolicy(retry.Once)
 	return &Emulator{sb: sb, opts: opts, jobs: map[string]*job{}, rng: rand.New(rand.NewPCG(1, 2)),
 		vpcs: map[string]string{}, groupParams: map[string][2]string{}, projects: map[string]string{}}
 }
@@ -315,7 +322,12 @@ func badRequest(format string, args ...any) *apiError {
 }
 
 // ServeHTTP routes /v1/{project_id}/… after checking the signature and the project.
+// Requests returns how many requests the emulator has received (every API call the driver
+// made, throttled or not).
+func (e *Emulator) Requests() int64 { return e.requests.Load() }
+
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	e.requests.Add(1)
 	if err := verifySignature(r, e.opts.AccessKey, e.opts.SecretKey, time.Now()); err != nil {
 		writeErr(w, &apiError{401, "APIGW.0301", "Incorrect IAM authentication information: " + err.Error(), true})
 		return

@@ -171,11 +171,15 @@ func (c *Client) StopFailover(ctx context.Context, id string) (string, error) {
 	return c.action(ctx, id, "stop_failover", struct{}{})
 }
 
+// action sends an action once. An action is not idempotent and the DR API has no
+// idempotency key: a 5xx or a lost response may hide a started task, so the client never
+// repeats one on its own; the driver's Invoke retries it as a unit that re-reads the server
+// first (Driver.Invoke).
 func (c *Client) action(ctx context.Context, id, action string, body any) (string, error) {
 	var out struct {
 		TaskUUID string `json:"task_uuid"`
 	}
-	_, err := c.call(ctx, http.MethodPost, "/api/dr/v2/servers/"+url.PathEscape(id)+":"+action, nil, body, &out)
+	_, err := c.callOnce(ctx, http.MethodPost, "/api/dr/v2/servers/"+url.PathEscape(id)+":"+action, nil, body, &out)
 	return out.TaskUUID, err
 }
 

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
 )
 
 // Config configures a Client.
@@ -30,12 +31,11 @@ type Config struct {
 	HTTPClient *http.Client
 	// Now is the client's clock for token expiry; nil: the wall clock.
 	Now func() time.Time
-	// Sleep waits between retries (Retry-After); nil: a context-aware timer.
-	Sleep func(ctx context.Context, d time.Duration) error
-	// MaxRetries bounds the retries of a 429/5xx response; zero: 5. Negative: none.
-	MaxRetries int
-	// Log receives one line per request (method, path, status, attempt): never a header, a
-	// body, a token or a secret. Nil: no logging.
+	// Retry is the retry policy of every request (internal/platform/retry): a 429 or 5xx is
+	// retried, a Retry-After honoured (up to the policy's MaxWait); zero: retry.Default.
+	Retry retry.Policy
+	// Log receives one line per request (method, path, status): never a header, a body, a
+	// token or a secret. Nil: no logging.
 	Log func(msg string)
 }
 
@@ -73,24 +73,7 @@ func NewClient(cfg Config) (*Client, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	if cfg.Sleep == nil {
-		cfg.Sleep = sleep
-	}
-	if cfg.MaxRetries == 0 {
-		cfg.MaxRetries = 5
-	}
 	return &Client{cfg: cfg, base: u.String(), hc: cfg.HTTPClient, tenantID: cfg.TenantID}, nil
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 func (c *Client) log(format string, args ...any) {
@@ -120,15 +103,16 @@ func (e *APIError) Error() string {
 }
 
 // classify maps an API error onto the platform's error classes: 404 NotFound; 409
-// PreconditionFailed (ResourceBusy: Retryable, another task runs); 429/5xx Retryable; 400
-// Invalid; 401/403 Invalid (credentials or privileges: retrying cannot help).
+// PreconditionFailed (ResourceBusy: Retryable, another task runs); 429/5xx Retryable, with the
+// response's Retry-After; 400 Invalid; 401/403 Invalid (credentials or privileges: retrying
+// cannot help).
 func classify(err *APIError) *platform.Error {
 	msg := err.Message
 	if msg == "" {
 		msg = http.StatusText(err.Status)
 	}
 	code := err.Code
-	out := &platform.Error{Code: code, Message: "Acronis: " + msg, Err: err}
+	out := &platform.Error{Code: code, Message: "Acronis: " + msg, Err: err, RetryAfter: err.RetryAfter}
 	switch {
 	case err.Status == http.StatusNotFound:
 		out.Class = platform.ClassNotFound
@@ -159,9 +143,6 @@ func classify(err *APIError) *platform.Error {
 	return out
 }
 
-// retryable reports whether a status may be retried: 429 and 5xx only.
-func retryable(status int) bool { return status == http.StatusTooManyRequests || status >= 500 }
-
 // retryAfter reads Retry-After (seconds, or an HTTP date); 0 when absent.
 func retryAfter(h http.Header, now time.Time) time.Duration {
 	v := strings.TrimSpace(h.Get("Retry-After"))
@@ -177,9 +158,10 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 	return 0
 }
 
-// send performs one request with retries on 429/5xx (Retry-After honoured, else exponential
-// backoff from 1 s) and decodes a 2xx JSON body into out. body is JSON-encoded unless it is
-// url.Values (a form).
+// send performs one request (never retried here: its callers run it through the retry
+// layer) and decodes a 2xx JSON body into out. body is JSON-encoded unless it is url.Values (a
+// form). A non-2xx answer is an *APIError (with its Retry-After); no answer is a Retryable
+// TransportError.
 func (c *Client) send(ctx context.Context, method, path string, query url.Values, body any, auth func(*http.Request), out any) (int, error) {
 	var payload []byte
 	ctype := ""
@@ -198,63 +180,39 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	if len(query) > 0 {
 		u += "?" + query.Encode()
 	}
-	// An action (a POST to the DR API) is not idempotent: a 5xx or a lost response may hide a
-	// started task, so only a 429 (not processed) is repeated here; the driver re-observes the
-	// server before it reports such a failure (Invoke).
-	replayable := method != http.MethodPost || strings.HasPrefix(path, "/api/2/idp/")
-	backoff := time.Second
-	for attempt := 0; ; attempt++ {
-		req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(payload))
-		if err != nil {
-			return 0, platform.Invalidf("", "building the request: %v", err)
-		}
-		if ctype != "" {
-			req.Header.Set("Content-Type", ctype)
-		}
-		req.Header.Set("Accept", "application/json")
-		if auth != nil {
-			auth(req)
-		}
-		resp, err := c.hc.Do(req)
-		if err != nil {
-			if ctx.Err() != nil {
-				return 0, ctx.Err()
-			}
-			c.log("acronis: %s %s: transport error (attempt %d)", method, path, attempt+1)
-			if attempt >= c.cfg.MaxRetries || !replayable {
-				return 0, &platform.Error{Class: platform.ClassRetryable, Code: "TransportError", Message: "Acronis: " + redactURL(err.Error(), c.base)}
-			}
-			if err := c.cfg.Sleep(ctx, backoff); err != nil {
-				return 0, err
-			}
-			backoff = min(2*backoff, 30*time.Second)
-			continue
-		}
-		data, _ := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
-		resp.Body.Close()
-		c.log("acronis: %s %s → %d (attempt %d)", method, path, resp.StatusCode, attempt+1)
-		if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-			if out != nil && len(data) > 0 {
-				if err := json.Unmarshal(data, out); err != nil {
-					return resp.StatusCode, &platform.Error{Class: platform.ClassInternal, Code: "BadResponse", Message: fmt.Sprintf("Acronis: %s %s: undecodable response: %v", method, path, err)}
-				}
-			}
-			return resp.StatusCode, nil
-		}
-		apiErr := decodeError(resp.StatusCode, data)
-		apiErr.RetryAfter = retryAfter(resp.Header, c.cfg.Now())
-		if !retryable(resp.StatusCode) || attempt >= c.cfg.MaxRetries || (!replayable && resp.StatusCode != http.StatusTooManyRequests) {
-			return resp.StatusCode, apiErr
-		}
-		wait := apiErr.RetryAfter
-		if wait <= 0 {
-			wait = backoff
-			backoff = min(2*backoff, 30*time.Second)
-		}
-		if err := c.cfg.Sleep(ctx, wait); err != nil {
-			return resp.StatusCode, err
-		}
+	req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(payload))
+	if err != nil {
+		return 0, platform.Invalidf("", "building the request: %v", err)
 	}
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	req.Header.Set("Accept", "application/json")
+	if auth != nil {
+		auth(req)
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return 0, ctx.Err()
+		}
+		c.log("acronis: %s %s: transport error", method, path)
+		return 0, &platform.Error{Class: platform.ClassRetryable, Code: "TransportError", Message: "Acronis: " + redactURL(err.Error(), c.base)}
+	}
+	data, _ := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+	resp.Body.Close()
+	c.log("acronis: %s %s → %d", method, path, resp.StatusCode)
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		if out != nil && len(data) > 0 {
+			if err := json.Unmarshal(data, out); err != nil {
+				return resp.StatusCode, &platform.Error{Class: platform.ClassInternal, Code: "BadResponse", Message: fmt.Sprintf("Acronis: %s %s: undecodable response: %v", method, path, err)}
+			}
+		}
+		return resp.StatusCode, nil
+	}
+	apiErr := decodeError(resp.StatusCode, data)
+	apiErr.RetryAfter = retryAfter(resp.Header, c.cfg.Now())
+	return resp.StatusCode, apiErr
 }
 
 // decodeError reads the DR API's error envelope {"error": {domain, code, message, context}}
@@ -305,10 +263,12 @@ type tokenResponse struct {
 }
 
 // Authenticate obtains a customer-scoped token now (a bad secret fails here, once, with a
-// clear message).
+// clear message), through the retry layer (a throttled token endpoint is retried).
 func (c *Client) Authenticate(ctx context.Context) error {
-	_, err := c.accessToken(ctx, true)
-	return err
+	return retry.Do0(ctx, c.cfg.Retry, "Acronis authentication", func(ctx context.Context) error {
+		_, err := c.accessToken(ctx, true)
+		return err
+	})
 }
 
 // accessToken returns a valid customer-scoped token, renewing it when it expires within
@@ -374,9 +334,17 @@ func (c *Client) authError(what string, err error) error {
 	return err
 }
 
-// call sends an authenticated DR API request. A 401 (the token expired or was revoked
-// early) renews the token once and repeats the request.
+// call sends an authenticated DR API request through the retry layer: one attempt is the
+// token (renewed when it expires, its requests made once within the attempt) and the request;
+// a 401 (the token expired or was revoked early) renews the token once and repeats the
+// request within the attempt.
 func (c *Client) call(ctx context.Context, method, path string, query url.Values, body, out any) (int, error) {
+	return retry.Do(ctx, c.cfg.Retry, method+" "+path, func(ctx context.Context) (int, error) {
+		return c.callOnce(ctx, method, path, query, body, out)
+	})
+}
+
+func (c *Client) callOnce(ctx context.Context, method, path string, query url.Values, body, out any) (int, error) {
 	for renewed := false; ; renewed = true {
 		tok, err := c.accessToken(ctx, false)
 		if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/acronis"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
 )
 
 // logSink collects the client's log lines.
@@ -172,12 +173,12 @@ func scriptedClient(t *testing.T, s *scripted) (*acronis.Client, *[]time.Duratio
 	var mu sync.Mutex
 	var logs logSink
 	c, err := acronis.NewClient(acronis.Config{DatacenterURL: srv.URL, ClientID: "id", ClientSecret: "very-secret-value", Log: logs.log,
-		Sleep: func(ctx context.Context, d time.Duration) error {
+		Retry: retry.Policy{Sleep: func(ctx context.Context, d time.Duration) error {
 			mu.Lock()
 			slept = append(slept, d)
 			mu.Unlock()
 			return nil
-		}})
+		}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +222,7 @@ func TestRetries(t *testing.T) {
 	})
 	t.Run("429_exhausted_is_retryable", func(t *testing.T) {
 		t.Parallel()
-		s := &scripted{script: []int{429, 429, 429, 429, 429, 429, 429}, headers: map[int]http.Header{429: {"Retry-After": {"1"}}}}
+		s := &scripted{script: []int{429, 429, 429, 429, 429, 429, 429, 429, 429, 429, 429}, headers: map[int]http.Header{429: {"Retry-After": {"1"}}}}
 		c, _, logs := scriptedClient(t, s)
 		_, err := c.GetServer(t.Context(), "s1")
 		if !platform.IsRetryable(err) {
@@ -366,7 +367,7 @@ func TestActionNotRepeatedAfter5xx(t *testing.T) {
 	srv := httptest.NewServer(lr)
 	t.Cleanup(srv.Close)
 	c, err := acronis.NewClient(acronis.Config{DatacenterURL: srv.URL, ClientID: testClientID, ClientSecret: testClientSecret, Now: e.clk.Now,
-		Sleep: func(ctx context.Context, d time.Duration) error { return nil }})
+		Retry: retry.Policy{Sleep: func(ctx context.Context, d time.Duration) error { return nil }}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -404,5 +405,49 @@ func TestFinalizationFailed(t *testing.T) {
 	}
 	if o := e.settle(t, id); o.State != lifecycle.FailedOver || o.LastError != "" {
 		t.Fatalf("retried failover: %s %q", lifecycle.RenderState(o.State, o.FailedOp), o.LastError)
+	}
+}
+
+// A 429's Retry-After is the wait; one longer than the policy's MaxWait, or than the time
+// left before the context's deadline, ends the call at once with an error that says so.
+func TestRetryAfterHonoured(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var waits []time.Duration
+	e := newEnv(t, acronis.Config{Retry: retry.Policy{Attempts: 3, MaxWait: time.Minute, Sleep: func(ctx context.Context, d time.Duration) error {
+		mu.Lock()
+		waits = append(waits, d)
+		mu.Unlock()
+		return ctx.Err()
+	}}})
+	id := e.machine(t, "web")
+	ctx := t.Context()
+	if err := e.sb.SetTransientErrorRate(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	e.emu.SetRetryAfter(7)
+	before := e.requests()
+	_, err := e.drv.GetRecoveryServer(ctx, id)
+	if n := e.requests() - before; !platform.IsRetryable(err) || n != 3 {
+		t.Fatalf("throttled: %d requests, %v; want the policy's 3", n, err)
+	}
+	if len(waits) != 2 || waits[0] != 7*time.Second || waits[1] != 7*time.Second {
+		t.Fatalf("waits %v, want [7s 7s]: the emulator's Retry-After", waits)
+	}
+
+	e.emu.SetRetryAfter(3600) // the DR API's largest
+	waits, before = nil, e.requests()
+	_, err = e.drv.GetRecoveryServer(ctx, id)
+	if n := e.requests() - before; n != 1 || len(waits) != 0 || !strings.Contains(err.Error(), "retry after 1h0m0s") || !platform.IsRetryable(err) {
+		t.Fatalf("an hour's Retry-After: %d requests, waits %v, %v; want one request and an error naming the wait", n, waits, err)
+	}
+
+	e.emu.SetRetryAfter(30)
+	dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	waits, before = nil, e.requests()
+	_, err = e.drv.GetRecoveryServer(dctx, id)
+	if n := e.requests() - before; n != 1 || len(waits) != 0 || !strings.Contains(err.Error(), "deadline") {
+		t.Fatalf("a Retry-After beyond the deadline: %d requests, waits %v, %v", n, waits, err)
 	}
 }

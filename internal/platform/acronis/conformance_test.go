@@ -12,6 +12,7 @@ import (
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/acronis"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/platformtest"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
 
@@ -47,8 +48,8 @@ func newEnv(t *testing.T, cfg acronis.Config) *env {
 	if cfg.Now == nil {
 		cfg.Now = clk.Now
 	}
-	if cfg.Sleep == nil { // simulated time: a Retry-After passes on the emulator's clock
-		cfg.Sleep = func(ctx context.Context, d time.Duration) error { clk.Advance(d); return ctx.Err() }
+	if cfg.Retry.Sleep == nil { // simulated time: a retry's wait passes on the emulator's clock
+		cfg.Retry.Sleep = func(ctx context.Context, d time.Duration) error { clk.Advance(d); return ctx.Err() }
 	}
 	c, err := acronis.NewClient(cfg)
 	if err != nil {
@@ -81,21 +82,43 @@ func (f consoleFixture) PutServer(ctx context.Context, s platform.Server) (platf
 // are console steps, which the harness's Console performs like a person.
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	platformtest.Run(t, func(t *testing.T) platformtest.Harness {
-		e := newEnv(t, acronis.Config{})
-		sbFaults := e.emu.Fixture()
-		return platformtest.Harness{
-			Platform:     e.drv,
-			Fixture:      faultFixture{consoleFixture{sbFaults, e.emu}},
-			Advance:      e.clk.Advance,
-			Kinds:        []lifecycle.Kind{lifecycle.RecoveryServer},
-			Cancels:      false,
-			Unobservable: []string{lifecycle.FactBackup},
-			Console: func(ctx context.Context, kind lifecycle.Kind, id string, op lifecycle.Op) error {
-				return e.emu.Console().Do(ctx, id, op)
-			},
-		}
-	})
+	platformtest.Run(t, func(t *testing.T) platformtest.Harness { return harness(t, retry.Policy{}) })
+}
+
+// TestOneRetryLayer: every DR API request goes through the one retry layer — a persistent 429
+// costs exactly the policy's attempts per call (counted by the emulator), a cancelled context
+// no request, a context ending during a wait no further one. (The client used to make 6
+// attempts of its own, and the provider repeated the whole call 10 times: a persistent 503
+// cost about 60 requests.)
+func TestOneRetryLayer(t *testing.T) {
+	t.Parallel()
+	platformtest.RetryLayer(t, func(t *testing.T, p retry.Policy) platformtest.Harness { return harness(t, p) })
+}
+
+// harness is a fresh driver over a fresh emulator on a fake clock, the console's person
+// (Console) and the sandbox's faults (faultFixture); its requests are the emulator's.
+func harness(t *testing.T, policy retry.Policy) platformtest.Harness {
+	e := newEnv(t, acronis.Config{Retry: policy})
+	return platformtest.Harness{
+		Platform:     e.drv,
+		Fixture:      faultFixture{consoleFixture{e.emu.Fixture(), e.emu}},
+		Advance:      e.clk.Advance,
+		Cancels:      false,
+		Unobservable: []string{lifecycle.FactBackup},
+		Console: func(ctx context.Context, kind lifecycle.Kind, id string, op lifecycle.Op) error {
+			return e.emu.Console().Do(ctx, id, op)
+		},
+		Requests: e.requests,
+	}
+}
+
+// requests is how many requests the emulator served.
+func (e *env) requests() int {
+	n := 0
+	for _, c := range e.emu.Requests() {
+		n += c
+	}
+	return n
 }
 
 // faultFixture exposes the sandbox's faults: throttling (→ 429) and failing operations

@@ -7,16 +7,27 @@
 // Acronis console, and the driver says so through Capabilities (V-PLATFORM): failback,
 // confirm failback, cancel failback and delete. Recovery servers are created in the console
 // too; CreateRecoveryServer adopts the one made there for the machine.
+//
+// Every request goes through the platforms' one retry layer (internal/platform/retry,
+// Config.Retry): a 429 or 5xx is repeated, a 429's Retry-After honoured up to the policy's
+// MaxWait (Acronis allows up to 3600 s: a longer wait ends the call with an error that says
+// so). An action (a POST) is not idempotent and the DR API has no idempotency key: the client
+// sends it once, and Invoke retries it as a unit that reads the server first after a failure
+// that may hide a started task; client tokens are kept in a tokens.Ledger (R001-4).
 package acronis
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/tokens"
 )
 
 // Console steps: what a person does in the Acronis console for the operations the DR API v2
@@ -32,11 +43,14 @@ const (
 
 // Driver implements platform.Platform for Acronis DR recovery servers.
 type Driver struct {
-	c *Client
+	c    *Client
+	caps *lifecycle.Capabilities // platform.CapabilitiesOf(d): every read model's Observed.Platform
 
+	// tokens: client token → the action it started (R001-4 replays), and each create's spec
+	tokens  tokens.Ledger[invoked]
+	creates tokens.Ledger[struct{}]
 	mu      sync.Mutex
-	invoked map[string]invoked // client token → the action it started (R001-4 replays)
-	tasks   map[string]Task    // completed tasks (they do not change)
+	tasks   map[string]Task // completed tasks (they do not change)
 }
 
 type invoked struct {
@@ -64,7 +78,9 @@ func New(ctx context.Context, cfg Config) (*Driver, error) {
 
 // NewWithClient returns a driver on an existing client (no API call).
 func NewWithClient(c *Client) *Driver {
-	return &Driver{c: c, invoked: map[string]invoked{}, tasks: map[string]Task{}}
+	d := &Driver{c: c, tasks: map[string]Task{}}
+	d.caps = platform.CapabilitiesOf(d)
+	return d
 }
 
 // Client is the driver's API client.
@@ -233,7 +249,7 @@ func (d *Driver) view(ctx context.Context, s Server) (platform.RecoveryServer, e
 		f.Unknown = map[string]bool{lifecycle.FactBackup: true}
 	}
 	rs.Observed = lifecycle.Observation{Kind: lifecycle.RecoveryServer, ID: s.UUID, Name: s.Name, State: state, FailedOp: failed,
-		Facts: f, LastError: lastErr}
+		Facts: f, LastError: lastErr, Platform: d.caps}
 	return rs, nil
 }
 
@@ -250,14 +266,8 @@ func (d *Driver) opOfTaskUUID(task string) lifecycle.Op {
 	if task == "" {
 		return ""
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	for _, inv := range d.invoked {
-		if inv.task == task {
-			return inv.op
-		}
-	}
-	return ""
+	inv, _ := d.tokens.Find(func(inv invoked) bool { return inv.task == task })
+	return inv.op
 }
 
 func (d *Driver) cachedTask(id string) (Task, bool) {
@@ -304,22 +314,15 @@ func (d *Driver) Invoke(ctx context.Context, kind lifecycle.Kind, id string, op 
 	if kind != lifecycle.RecoveryServer {
 		return unsupported(kind)
 	}
-	if err := lifecycle.ValidateClientToken(token); token != "" && err != nil {
-		return &platform.Error{Class: platform.ClassInvalid, Code: platform.CodeInvalidClientToken, Message: err.Error()}
+	if err := tokens.Validate(token); err != nil {
+		return err
 	}
 	if _, err := d.c.GetServer(ctx, id); err != nil {
 		return err
 	}
-	if token != "" {
-		d.mu.Lock()
-		prev, seen := d.invoked[token]
-		d.mu.Unlock()
-		if seen {
-			if prev.id != id || prev.op != op {
-				return platform.Invalidf(platform.CodeIdempotentParameterMismatch, "client token %q was used for %s on %s", token, prev.op, prev.id)
-			}
-			return nil // replay: the action already started
-		}
+	key := id + "/" + string(op)
+	if _, replay, err := d.tokens.Lookup(token, key); err != nil || replay {
+		return err // a replay: the action already started
 	}
 	if step, manual := d.Capabilities().ManualStep(kind, op); manual {
 		return &platform.Error{Class: platform.ClassPreconditionFailed, Code: "ConsoleOnly", Rule: "V-PLATFORM",
@@ -329,44 +332,54 @@ func (d *Driver) Invoke(ctx context.Context, kind lifecycle.Kind, id string, op 
 	if err != nil {
 		return err
 	}
-	var task string
+	var send func(ctx context.Context) (string, error)
 	switch op {
 	case lifecycle.OpFailover:
-		task, err = d.c.StartFailoverProd(ctx, id, rp)
+		send = func(ctx context.Context) (string, error) { return d.c.StartFailoverProd(ctx, id, rp) }
 	case lifecycle.OpTestFailover:
-		task, err = d.c.StartFailoverTest(ctx, id, rp)
+		send = func(ctx context.Context) (string, error) { return d.c.StartFailoverTest(ctx, id, rp) }
 	case lifecycle.OpStopTestFailover, lifecycle.OpCancelFailover:
-		task, err = d.c.StopFailover(ctx, id)
+		send = func(ctx context.Context) (string, error) { return d.c.StopFailover(ctx, id) }
 	default:
 		return platform.Invalidf("UnsupportedOperation", "the Acronis DR API v2 has no %s operation on recovery servers", op)
 	}
-	if err != nil && (platform.IsRetryable(err) || platform.IsPreconditionFailed(err)) && d.started(ctx, id, op) {
-		// an earlier attempt (a lost response, a 5xx after the task started) already started
+	// The action through the retry layer, as one unit: after an attempt whose action may have
+	// started (a 5xx or no response; a 429 was not processed) the next attempt reads the
+	// server first and does not send the action again when the server shows it.
+	mayHaveStarted := false
+	task, err := retry.Do(ctx, d.c.cfg.Retry, "POST "+string(op)+" "+id, func(ctx context.Context) (string, error) {
+		if mayHaveStarted {
+			if ok, err := d.started(ctx, id, op); err != nil || ok {
+				return "", err
+			}
+		}
+		task, err := send(ctx)
+		var ae *APIError
+		mayHaveStarted = platform.IsRetryable(err) && !(errors.As(err, &ae) && ae.Status == http.StatusTooManyRequests)
+		return task, err
+	})
+	if err != nil && (platform.IsRetryable(err) || platform.IsPreconditionFailed(err)) {
+		// an earlier Invoke (a lost response, a 5xx after the task started) already started
 		// it: the server shows the operation, so this call takes effect once
-		err = nil
+		if ok, _ := d.started(ctx, id, op); ok {
+			err = nil
+		}
 	}
 	if err != nil {
 		return err
 	}
-	if token != "" {
-		d.mu.Lock()
-		d.invoked[token] = invoked{id: id, op: op, task: task}
-		d.mu.Unlock()
-	}
+	d.tokens.Record(token, key, invoked{id: id, op: op, task: task})
 	return nil
 }
 
-// started reports whether the server shows op running or done (its Via state or result).
-func (d *Driver) started(ctx context.Context, id string, op lifecycle.Op) bool {
+// started reports whether the server shows op running or done (platform.Underway; never
+// from standby, where every operation begins).
+func (d *Driver) started(ctx context.Context, id string, op lifecycle.Op) (bool, error) {
 	rs, err := d.GetRecoveryServer(ctx, id)
 	if err != nil {
-		return false
+		return false, err
 	}
-	row, ok := lifecycle.Table(lifecycle.RecoveryServer).Operation(op)
-	if !ok {
-		return false
-	}
-	return rs.PendingOp == op || (row.Via != "" && rs.State == row.Via) || rs.State == row.OnSuccess && rs.State != lifecycle.Standby
+	return rs.PendingOp == op || rs.State != lifecycle.Standby && platform.Underway(lifecycle.RecoveryServer, op, rs.State), nil
 }
 
 // recoveryPoint parses a recovery point given as "vault_id/archive_id/backup_id"; empty:
@@ -396,11 +409,14 @@ func (d *Driver) Cancel(ctx context.Context, kind lifecycle.Kind, id string, op 
 // (GET /servers?type=RECOVERY&recovery.resource_id=…): the DR API v2 cannot create one.
 // Without one it fails with the console step.
 func (d *Driver) CreateRecoveryServer(ctx context.Context, spec platform.RecoveryServerSpec, token string) (platform.RecoveryServer, error) {
-	if err := lifecycle.ValidateClientToken(token); token != "" && err != nil {
-		return platform.RecoveryServer{}, &platform.Error{Class: platform.ClassInvalid, Code: platform.CodeInvalidClientToken, Message: err.Error()}
-	}
 	if spec.Name == "" || spec.MachineID == "" {
 		return platform.RecoveryServer{}, platform.Invalidf("", "name and machine_id are required")
+	}
+	// the DR API has no idempotency key: the same token with another spec is
+	// IdempotentParameterMismatch (R001-4); the same spec adopts the same server again
+	if err := d.creates.Claim(token, fmt.Sprintf("%q/%q/%q/%q/%d/%d/%q/%q", spec.Name, spec.MachineID, spec.RecoveryPointID, spec.SiteID,
+		spec.CPU, spec.MemoryGB, spec.NetworkID, spec.IPAddress)); err != nil {
+		return platform.RecoveryServer{}, err
 	}
 	s, found, err := d.consoleServer(ctx, spec.MachineID)
 	if err != nil {

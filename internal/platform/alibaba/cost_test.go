@@ -70,7 +70,7 @@ func TestReadCostPerPlan(t *testing.T) {
 	rec := &recorder{next: emu.Emulator}
 	hs := httptest.NewServer(rec)
 	t.Cleanup(hs.Close)
-	d, err := alibaba.New(alibaba.Config{AccessKeyID: alibabaemu.TestAccessKeyID, AccessKeySecret: alibabaemu.TestAccessKeySecret,
+	d, err := alibaba.New(alibaba.Config{Retry: fastRetry, AccessKeyID: alibabaemu.TestAccessKeyID, AccessKeySecret: alibabaemu.TestAccessKeySecret,
 		Region: "cn-shanghai", EBSEndpoint: hs.URL})
 	must(err)
 

@@ -35,14 +35,15 @@ import (
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
 )
 
 // ebsAPIVersion is the EBS API version of the darabonba calls (the SDK's services/ebs too).
 const ebsAPIVersion = "2021-07-30"
 
 // oapiClient returns the darabonba client of one endpoint (one per scheme and host, made on
-// first use): credentials as the SDK client's, no retries of its own (the provider retries
-// with the same client token), the RPC signature (SignatureAlgorithm "v2" selects the RPC
+// first use): credentials as the SDK client's, no retries of its own (the retry layer around
+// callAPI repeats a call with the same client token), the RPC signature (SignatureAlgorithm "v2" selects the RPC
 // request with the HMAC-SHA1 signature; the default would sign ACS3-HMAC-SHA256).
 func (d *Driver) oapiClient(scheme, host string) (*openapi.Client, error) {
 	key := scheme + "://" + host
@@ -72,10 +73,11 @@ func (d *Driver) oapiClient(scheme, host string) (*openapi.Client, error) {
 	return c, nil
 }
 
-// callAPI sends one EBS RPC action through darabonba-openapi CallApi in region, decodes the
-// JSON body into out (may be nil) and classifies an error as call does.
+// callAPI sends one EBS RPC action through darabonba-openapi CallApi in region, through the
+// retry layer, decodes the JSON body into out (may be nil) and classifies an error as call
+// does.
 func (d *Driver) callAPI(ctx context.Context, action, region string, query map[string]string, out any) error {
-	return retryRead(ctx, action, func() error { return d.callAPI1(ctx, action, region, query, out) })
+	return retry.Do0(ctx, d.cfg.Retry, action, func(ctx context.Context) error { return d.callAPI1(ctx, action, region, query, out) })
 }
 
 func (d *Driver) callAPI1(ctx context.Context, action, region string, query map[string]string, out any) (err error) {

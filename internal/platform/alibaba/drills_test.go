@@ -57,7 +57,7 @@ func TestGroupDrillCalls(t *testing.T) {
 	bd := emu.Backdoor()
 	sh, _ := bd.PutSite(ctx, platform.Site{Region: "cn-shanghai", Zone: "cn-shanghai-b", Healthy: true, ReplicationCapable: true})
 	bj, _ := bd.PutSite(ctx, platform.Site{Region: "cn-beijing", Zone: "cn-beijing-h", Healthy: true, ReplicationCapable: true})
-	d, err := alibaba.New(alibaba.Config{AccessKeyID: alibabaemu.TestAccessKeyID, AccessKeySecret: alibabaemu.TestAccessKeySecret,
+	d, err := alibaba.New(alibaba.Config{Retry: fastRetry, AccessKeyID: alibabaemu.TestAccessKeyID, AccessKeySecret: alibabaemu.TestAccessKeySecret,
 		Region: "cn-shanghai", EBSEndpoint: hs.URL, ReadCacheTTL: -1})
 	if err != nil {
 		t.Fatal(err)
@@ -148,7 +148,7 @@ func TestGroupDrillCalls(t *testing.T) {
 	}
 
 	// the shared read snapshot serves the drill too (one more driver, the cache on)
-	d2, err := alibaba.New(alibaba.Config{AccessKeyID: alibabaemu.TestAccessKeyID, AccessKeySecret: alibabaemu.TestAccessKeySecret,
+	d2, err := alibaba.New(alibaba.Config{Retry: fastRetry, AccessKeyID: alibabaemu.TestAccessKeyID, AccessKeySecret: alibabaemu.TestAccessKeySecret,
 		Region: "cn-shanghai", EBSEndpoint: hs.URL, ReadCacheTTL: time.Minute})
 	if err != nil {
 		t.Fatal(err)
@@ -203,7 +203,7 @@ func TestGroupDrillCalls(t *testing.T) {
 		t.Fatalf("second drill's clear %+v", c)
 	}
 	// and in a new process (another Terraform run) as well
-	d3, err := alibaba.New(alibaba.Config{AccessKeyID: alibabaemu.TestAccessKeyID, AccessKeySecret: alibabaemu.TestAccessKeySecret,
+	d3, err := alibaba.New(alibaba.Config{Retry: fastRetry, AccessKeyID: alibabaemu.TestAccessKeyID, AccessKeySecret: alibabaemu.TestAccessKeySecret,
 		Region: "cn-shanghai", EBSEndpoint: hs.URL, ReadCacheTTL: -1})
 	if err != nil {
 		t.Fatal(err)
@@ -263,7 +263,7 @@ func TestGroupDrillStatusAndErrors(t *testing.T) {
 	bd := emu.Backdoor()
 	sh, _ := bd.PutSite(ctx, platform.Site{Region: "cn-shanghai", Zone: "cn-shanghai-b", Healthy: true, ReplicationCapable: true})
 	bj, _ := bd.PutSite(ctx, platform.Site{Region: "cn-beijing", Zone: "cn-beijing-h", Healthy: true, ReplicationCapable: true})
-	d, err := alibaba.New(alibaba.Config{AccessKeyID: alibabaemu.TestAccessKeyID, AccessKeySecret: alibabaemu.TestAccessKeySecret,
+	d, err := alibaba.New(alibaba.Config{Retry: fastRetry, AccessKeyID: alibabaemu.TestAccessKeyID, AccessKeySecret: alibabaemu.TestAccessKeySecret,
 		Region: "cn-shanghai", EBSEndpoint: hs.URL, ReadCacheTTL: -1})
 	if err != nil {
 		t.Fatal(err)

@@ -8,8 +8,10 @@
 //
 // The endpoint is always set explicitly — the regional EBS endpoint ebs.<region>.aliyuncs.com
 // (ECS: ecs.<region>.aliyuncs.com) or the configured override — so the SDK never calls the
-// Location service. The SDK's own retries are off: a Retryable error goes back to the
-// provider's retry layer, which repeats the call with the same client token.
+// Location service. The SDK's own retries are off: every call (one RPC request) goes through
+// the platforms' retry layer (internal/platform/retry, Config.Retry), which repeats it on a
+// Retryable error (Throttling*, ServiceUnavailable, InternalError, a dropped connection) with
+// the same ClientToken; nothing else in the driver retries.
 //
 // Regions: a pair has a source and a destination region; Failover and Reprotect are called
 // in the standby region (R001-3: lifecycle.ParamRegion, else the pair's DestinationRegion),
@@ -36,13 +38,11 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"hash/fnv"
 	"net/url"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
@@ -56,6 +56,8 @@ import (
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/snapshot"
 )
 
 // Config configures the driver.
@@ -76,13 +78,16 @@ type Config struct {
 	// ReadCacheTTL is how long the shared read snapshot serves reads (snapshot.go); 0 means
 	// DefaultReadCacheTTL, negative turns the cache off (every read calls the API).
 	ReadCacheTTL time.Duration
+	// Retry is the retry policy of every call (internal/platform/retry); zero: retry.Default.
+	Retry retry.Policy
 }
 
 // Driver implements platform.Platform on Alibaba Cloud EBS.
 type Driver struct {
-	cfg Config
-	ebs *ebs.Client
-	ecs *ecs.Client
+	cfg  Config
+	ebs  *ebs.Client
+	ecs  *ecs.Client
+	caps *lifecycle.Capabilities // platform.CapabilitiesOf(d): every read model's Observed.Platform
 
 	mu   sync.Mutex
 	loc  map[string]string          // pair/group/disk ID → a region it is visible in
@@ -95,7 +100,7 @@ type Driver struct {
 	drillStartTok map[string]string
 	drillGen      map[string]int
 
-	updMu sync.Mutex // serializes fingerprint-checked updates (see the package doc)
+	upd platform.UpdateGuard // serializes fingerprint-checked updates (see the package doc)
 
 	// sdkMu serializes DoAction: the SDK's Client (v1.63.107) writes shared fields on every call
 	// (setTimeout in DoActionWithSigner), a data race under Terraform's parallel operations
@@ -103,10 +108,7 @@ type Driver struct {
 	// small; a pool of clients would lift it.
 	sdkMu sync.Mutex
 
-	snapMu    sync.Mutex
-	snap      *readSnapshot
-	gen       atomic.Int64 // write generation: a write invalidates the snapshot
-	lastWrite atomic.Int64 // unix nanoseconds of the last write
+	snaps *snapshot.Cache[*readSnapshot] // the shared read snapshot (snapshot.go)
 }
 
 var (
@@ -152,7 +154,10 @@ func New(cfg Config) (*Driver, error) {
 	}
 	var nonce [4]byte
 	_, _ = rand.Read(nonce[:])
-	return &Driver{cfg: cfg, ebs: eb, ecs: ec, loc: map[string]string{}, drillNonce: hex.EncodeToString(nonce[:])}, nil
+	d := &Driver{cfg: cfg, ebs: eb, ecs: ec, loc: map[string]string{}, drillNonce: hex.EncodeToString(nonce[:]),
+		snaps: snapshot.New[*readSnapshot](snapshot.Policy{TTL: cfg.ReadCacheTTL, ReadPhase: true, MaxAge: MaxReadSnapshotAge})}
+	d.caps = platform.CapabilitiesOf(d)
+	return d, nil
 }
 
 // splitEndpoint parses an endpoint override into the SDK's scheme and domain.
@@ -221,33 +226,10 @@ func (d *Driver) Capabilities() *lifecycle.Capabilities {
 
 // ---- calls ----
 
-// readAttempts bounds the retries of one read (Describe*) that was throttled: a plan-time read
-// such as ProposedPairFacts makes several calls, and the provider retries the method as a
-// whole, so each read is retried here a little (reads are idempotent); writes are retried by
-// the provider only, with their client token.
-const readAttempts = 3
-
-// call sends one RPC request in region and classifies its error. service is "ebs" or "ecs".
+// call sends one RPC request in region through the retry layer and classifies its error.
+// service is "ebs" or "ecs".
 func (d *Driver) call(ctx context.Context, service, action, region string, req requests.AcsRequest, resp responses.AcsResponse) error {
-	return retryRead(ctx, action, func() error { return d.call1(ctx, service, action, region, req, resp) })
-}
-
-// retryRead runs one call, and again (readAttempts in all, backing off) when it is a read
-// (Describe*) that failed with a retryable error.
-func retryRead(ctx context.Context, action string, call1 func() error) error {
-	delay := 50 * time.Millisecond
-	for attempt := 1; ; attempt++ {
-		err := call1()
-		if err == nil || !strings.HasPrefix(action, "Describe") || !platform.IsRetryable(err) || attempt >= readAttempts {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return err
-		case <-time.After(delay):
-		}
-		delay *= 2
-	}
+	return retry.Do0(ctx, d.cfg.Retry, action, func(ctx context.Context) error { return d.call1(ctx, service, action, region, req, resp) })
 }
 
 func (d *Driver) call1(ctx context.Context, service, action, region string, req requests.AcsRequest, resp responses.AcsResponse) (err error) {
@@ -355,7 +337,7 @@ var regionCache sync.Map // endpoint|region|credentials → regionSet (per proce
 // ResourceType=ear (asynchronous replication), cached per process.
 func (d *Driver) regions(ctx context.Context) (regionSet, error) {
 	// keyed by the credentials too (the secret as a fingerprint): other credentials are checked again
-	key := d.cfg.EBSEndpoint + "|" + d.cfg.Region + "|" + d.cfg.AccessKeyID + "|" + strconv.FormatInt(fingerprint(d.cfg.AccessKeySecret, d.cfg.SecurityToken), 36)
+	key := d.cfg.EBSEndpoint + "|" + d.cfg.Region + "|" + d.cfg.AccessKeyID + "|" + strconv.FormatInt(platform.Fingerprint(d.cfg.AccessKeySecret, d.cfg.SecurityToken), 36)
 	if v, ok := regionCache.Load(key); ok {
 		return v.(regionSet), nil
 	}
@@ -418,13 +400,7 @@ func observedVersion(status string, lastRecoverPoint int64, parts ...any) int64 
 	if lastRecoverPoint < 0 || lastRecoverPoint > 1<<38 {
 		lastRecoverPoint = 0
 	}
-	return lastRecoverPoint<<24 | rank<<19 | fingerprint(append(parts, status)...)&(1<<19-1)
-}
-
-func fingerprint(parts ...any) int64 {
-	h := fnv.New64a()
-	fmt.Fprint(h, parts...)
-	return int64(h.Sum64()>>1) | 1
+	return lastRecoverPoint<<24 | rank<<19 | platform.Fingerprint(append(parts, status)...)&(1<<19-1)
 }
 
 func unix(sec int64) time.Time {

@@ -59,7 +59,7 @@ func recordedWorld(t *testing.T) (*alibaba.Driver, *recorder, *alibabaemu.Server
 	bj, _ := bd.PutSite(ctx, platform.Site{Region: "cn-beijing", Zone: "cn-beijing-h", Healthy: true, ReplicationCapable: true})
 	a, _ := bd.PutVolume(ctx, platform.Volume{SiteID: sh.ID, SizeGB: 20})
 	b, _ := bd.PutVolume(ctx, platform.Volume{SiteID: bj.ID, SizeGB: 20})
-	d, err := alibaba.New(alibaba.Config{AccessKeyID: alibabaemu.TestAccessKeyID, AccessKeySecret: alibabaemu.TestAccessKeySecret,
+	d, err := alibaba.New(alibaba.Config{Retry: fastRetry, AccessKeyID: alibabaemu.TestAccessKeyID, AccessKeySecret: alibabaemu.TestAccessKeySecret,
 		Region: "cn-hangzhou", EBSEndpoint: hs.URL, ReadCacheTTL: -1}) // the fake clock: reads after Advance must not be cached
 	if err != nil {
 		t.Fatal(err)
@@ -188,7 +188,7 @@ func TestClientTokenReusedOnRetry(t *testing.T) {
 // Unsupported kinds are a clear Invalid error; Inventory is not offered.
 func TestUnsupportedKinds(t *testing.T) {
 	t.Parallel()
-	d, err := alibaba.New(alibaba.Config{AccessKeyID: "a", AccessKeySecret: "b", Region: "cn-shanghai", EBSEndpoint: "http://127.0.0.1:1"})
+	d, err := alibaba.New(alibaba.Config{Retry: fastRetry, AccessKeyID: "a", AccessKeySecret: "b", Region: "cn-shanghai", EBSEndpoint: "http://127.0.0.1:1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +231,7 @@ func TestMalformedPayloads(t *testing.T) {
 		_, _ = w.Write([]byte(body))
 	}))
 	t.Cleanup(hs.Close)
-	d, err := alibaba.New(alibaba.Config{AccessKeyID: "a", AccessKeySecret: "b", Region: "cn-shanghai", EBSEndpoint: hs.URL})
+	d, err := alibaba.New(alibaba.Config{Retry: fastRetry, AccessKeyID: "a", AccessKeySecret: "b", Region: "cn-shanghai", EBSEndpoint: hs.URL})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package alibaba
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ebs"
@@ -98,7 +97,7 @@ func (d *Driver) groupOf(x ebs.ReplicaGroup, rs regionSet, drill drillView) plat
 	}
 	g.Observed = lifecycle.Observation{
 		Kind: lifecycle.ProtectionGroup, ID: g.ID, Name: g.Name, State: state, FailedOp: failed, ActiveSite: active, LastError: lastErr,
-		Version: g.Version,
+		Version: g.Version, Platform: d.caps,
 		Facts: lifecycle.Facts{
 			MemberCount: members, ServerCount: 0, // replica groups hold disk pairs only
 			FirstSyncDone:      g.FirstSyncDone,
@@ -211,23 +210,19 @@ func (d *Driver) CreateGroup(ctx context.Context, spec platform.GroupSpec, token
 
 // UpdateGroup follows ModifyDiskReplicaGroup (GroupName, Description).
 func (d *Driver) UpdateGroup(ctx context.Context, id string, spec platform.GroupSpec) (platform.ProtectionGroup, error) {
-	d.updMu.Lock()
-	defer d.updMu.Unlock()
-	cur, err := d.getGroup(ctx, id, true)
+	var cur platform.ProtectionGroup
+	err := d.upd.Update("replica group", id, spec.Version, func() (v int64, err error) {
+		cur, err = d.getGroup(ctx, id, true)
+		return cur.Version, err
+	}, func() error {
+		req := ebs.CreateModifyDiskReplicaGroupRequest()
+		req.RegionId = cur.Observed.Facts.ActiveRegion
+		req.ReplicaGroupId = id
+		req.GroupName = spec.Name
+		req.Description = spec.Description
+		return d.call(ctx, "ebs", "ModifyDiskReplicaGroup", req.RegionId, req, ebs.CreateModifyDiskReplicaGroupResponse())
+	})
 	if err != nil {
-		return cur, err
-	}
-	if spec.Version != 0 && spec.Version != cur.Version {
-		return cur, &platform.Error{Class: platform.ClassConflict, Code: platform.CodeVersionConflict,
-			Message: "replica group " + id + " changed since it was read (version " + strconv.FormatInt(spec.Version, 10) + ")"}
-	}
-	req := ebs.CreateModifyDiskReplicaGroupRequest()
-	req.RegionId = cur.Observed.Facts.ActiveRegion
-	req.ReplicaGroupId = id
-	req.GroupName = spec.Name
-	req.Description = spec.Description
-	resp := ebs.CreateModifyDiskReplicaGroupResponse()
-	if err := d.call(ctx, "ebs", "ModifyDiskReplicaGroup", req.RegionId, req, resp); err != nil {
 		return cur, err
 	}
 	return d.getGroup(ctx, id, true)

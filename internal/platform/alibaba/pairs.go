@@ -103,7 +103,7 @@ func (d *Driver) pairOf(x ebs.ReplicaPair, rs regionSet, disks map[string]disk) 
 	}
 	p.Observed = lifecycle.Observation{
 		Kind: lifecycle.ReplicationPair, ID: p.ID, Name: p.Name, State: state, FailedOp: failed, ActiveSite: active,
-		LastError: lastErr, Version: p.Version,
+		LastError: lastErr, Version: p.Version, Platform: d.caps,
 		Facts: lifecycle.Facts{
 			MemberCount: 1, InGroup: x.ReplicaGroupId != "", GroupID: x.ReplicaGroupId,
 			FirstSyncDone:      x.LastRecoverPoint > 0, // LastRecoverPoint: the last completed copy [A2]
@@ -336,7 +336,7 @@ var ecsRegionCache sync.Map // endpoint|region|credentials → []string (per pro
 // https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-describeregions):
 // RegionId, ResourceType=disk; the answer's Regions.Region[].RegionId. Cached per process.
 func (d *Driver) ecsRegions(ctx context.Context) ([]string, error) {
-	key := d.cfg.ECSEndpoint + "|" + d.cfg.EBSEndpoint + "|" + d.cfg.Region + "|" + d.cfg.AccessKeyID + "|" + strconv.FormatInt(fingerprint(d.cfg.AccessKeySecret, d.cfg.SecurityToken), 36)
+	key := d.cfg.ECSEndpoint + "|" + d.cfg.EBSEndpoint + "|" + d.cfg.Region + "|" + d.cfg.AccessKeyID + "|" + strconv.FormatInt(platform.Fingerprint(d.cfg.AccessKeySecret, d.cfg.SecurityToken), 36)
 	if v, ok := ecsRegionCache.Load(key); ok {
 		return v.([]string), nil
 	}
@@ -417,27 +417,23 @@ func (d *Driver) CreatePair(ctx context.Context, spec platform.PairSpec, token s
 // UpdatePair follows ModifyDiskReplicaPair (PairName, Description, RPO, Bandwidth); see the
 // package doc for Version.
 func (d *Driver) UpdatePair(ctx context.Context, id string, spec platform.PairSpec) (platform.ReplicationPair, error) {
-	d.updMu.Lock()
-	defer d.updMu.Unlock()
-	cur, err := d.getPair(ctx, id, true)
+	var cur platform.ReplicationPair
+	err := d.upd.Update("replica pair", id, spec.Version, func() (v int64, err error) {
+		cur, err = d.getPair(ctx, id, true)
+		return cur.Version, err
+	}, func() error {
+		req := ebs.CreateModifyDiskReplicaPairRequest()
+		req.RegionId = cur.Observed.Facts.ActiveRegion
+		req.ReplicaPairId = id
+		req.PairName = spec.Name
+		req.Description = spec.Description
+		if spec.RPOSeconds > 0 {
+			req.RPO = requests.NewInteger64(spec.RPOSeconds)
+		}
+		req.Bandwidth = requests.NewInteger64(spec.BandwidthKbps)
+		return d.call(ctx, "ebs", "ModifyDiskReplicaPair", req.RegionId, req, ebs.CreateModifyDiskReplicaPairResponse())
+	})
 	if err != nil {
-		return cur, err
-	}
-	if spec.Version != 0 && spec.Version != cur.Version {
-		return cur, &platform.Error{Class: platform.ClassConflict, Code: platform.CodeVersionConflict,
-			Message: "replica pair " + id + " changed since it was read (version " + strconv.FormatInt(spec.Version, 10) + ")"}
-	}
-	req := ebs.CreateModifyDiskReplicaPairRequest()
-	req.RegionId = cur.Observed.Facts.ActiveRegion
-	req.ReplicaPairId = id
-	req.PairName = spec.Name
-	req.Description = spec.Description
-	if spec.RPOSeconds > 0 {
-		req.RPO = requests.NewInteger64(spec.RPOSeconds)
-	}
-	req.Bandwidth = requests.NewInteger64(spec.BandwidthKbps)
-	resp := ebs.CreateModifyDiskReplicaPairResponse()
-	if err := d.call(ctx, "ebs", "ModifyDiskReplicaPair", req.RegionId, req, resp); err != nil {
 		return cur, err
 	}
 	return d.getPair(ctx, id, true)

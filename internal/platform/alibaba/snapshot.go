@@ -48,11 +48,8 @@ const DefaultReadCacheTTL = 5 * time.Second
 // ReadCacheTTL: no object is reported staler than this.
 const MaxReadSnapshotAge = 2 * time.Minute
 
+// readSnapshot is one snapshot of the lists (held by the driver's snapshot.Cache).
 type readSnapshot struct {
-	at        time.Time       // loaded
-	used      time.Time       // last served an object for the first time (guarded by Driver.snapMu)
-	served    map[string]bool // objects served (guarded by Driver.snapMu)
-	gen       int64
 	rs        regionSet
 	pairs     map[string]ebs.ReplicaPair
 	pairOrder []string
@@ -87,43 +84,19 @@ func (d *Driver) snapDrills(ctx context.Context, s *readSnapshot, x ebs.ReplicaG
 }
 
 // wrote invalidates the read snapshot after a write and starts a write phase.
-func (d *Driver) wrote() {
-	d.gen.Add(1)
-	d.lastWrite.Store(time.Now().UnixNano())
-}
+func (d *Driver) wrote() { d.snaps.Wrote() }
 
 // snapshot returns the current read snapshot, loading it when missing, expired or older than
-// the last write; nil when the cache is off (ReadCacheTTL < 0). id is the object the caller
-// reads ("" for a list): the first read of an object the snapshot has not served yet keeps
-// the read phase going; reading the same objects again (an apply polling an operation) does
-// not, so a poll sees the platform at most ReadCacheTTL late.
+// the last write; nil when the cache is off (ReadCacheTTL < 0) or in a write phase (reads go
+// to the API one object at a time). id is the object the caller reads ("" for a list): the
+// first read of an object the snapshot has not served yet keeps the read phase going; reading
+// the same objects again (an apply polling an operation) does not, so a poll sees the
+// platform at most ReadCacheTTL late (internal/platform/snapshot, ReadPhase).
 func (d *Driver) snapshot(ctx context.Context, id string) (*readSnapshot, error) {
-	if d.cfg.ReadCacheTTL < 0 {
-		return nil, nil
-	}
-	if time.Since(time.Unix(0, d.lastWrite.Load())) < d.cfg.ReadCacheTTL {
-		// a write phase (an apply): reads go to the API one object at a time, as a reload
-		// of every list after each write would cost more than it saves
-		return nil, nil
-	}
-	d.snapMu.Lock()
-	defer d.snapMu.Unlock()
-	gen := d.gen.Load()
-	if s := d.snap; s != nil && s.gen == gen && time.Since(s.used) < d.cfg.ReadCacheTTL && time.Since(s.at) < MaxReadSnapshotAge {
-		if id != "" && !s.served[id] {
-			s.served[id] = true
-			s.used = time.Now() // a new object: the read phase goes on
-		}
-		return s, nil
-	}
-	s, err := d.loadSnapshot(ctx, gen)
-	if err != nil {
+	s, ok, err := d.snaps.Get(ctx, id, 0, d.loadSnapshot)
+	if !ok {
 		return nil, err
 	}
-	if id != "" {
-		s.served[id] = true
-	}
-	d.snap = s
 	return s, nil
 }
 
@@ -131,29 +104,23 @@ func (d *Driver) snapshot(ctx context.Context, id string) (*readSnapshot, error)
 // cached copy, so a failure (throttling) reaches its caller — and, with the cache on, keeps
 // them as the snapshot for the reads that follow.
 func (d *Driver) freshSnapshot(ctx context.Context) (*readSnapshot, error) {
-	gen := d.gen.Load()
+	gen := d.snaps.Gen()
 	s, err := d.loadSnapshot(ctx, gen)
-	if err != nil || d.cfg.ReadCacheTTL < 0 {
-		return s, err
+	if err != nil {
+		return nil, err
 	}
-	d.snapMu.Lock()
-	if d.gen.Load() == gen {
-		d.snap = s
-	}
-	d.snapMu.Unlock()
+	d.snaps.Keep(s, gen)
 	return s, nil
 }
 
 // loadSnapshot reads the lists: pairs and groups of every replication-capable region (a pair
 // or group is seen from both its regions, once here), then the pairs' disks.
-func (d *Driver) loadSnapshot(ctx context.Context, gen int64) (*readSnapshot, error) {
+func (d *Driver) loadSnapshot(ctx context.Context, _ int64) (*readSnapshot, error) {
 	rs, err := d.regions(ctx)
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now()
-	s := &readSnapshot{at: now, used: now, served: map[string]bool{}, gen: gen, rs: rs, pairs: map[string]ebs.ReplicaPair{},
-		groups: map[string]ebs.ReplicaGroup{}, disks: map[string]disk{}}
+	s := &readSnapshot{rs: rs, pairs: map[string]ebs.ReplicaPair{}, groups: map[string]ebs.ReplicaGroup{}, disks: map[string]disk{}}
 	wanted := map[string][]string{} // region → disk IDs of pairs
 	var regOrder []string
 	for _, r := range rs.list {

@@ -24,7 +24,7 @@ func TestFailoverStoryWallClock(t *testing.T) {
 	srv, _ := bd.PutServer(ctx, platform.Server{SiteID: bj.ID, Name: "dr", PowerState: platform.PowerStopped})
 	a, _ := bd.PutVolume(ctx, platform.Volume{SiteID: sh.ID, SizeGB: 10})
 	b, _ := bd.PutVolume(ctx, platform.Volume{SiteID: bj.ID, SizeGB: 10})
-	d, err := alibaba.New(alibaba.Config{AccessKeyID: alibabaemu.TestAccessKeyID, AccessKeySecret: alibabaemu.TestAccessKeySecret, Region: "cn-shanghai", EBSEndpoint: emu.URL})
+	d, err := alibaba.New(alibaba.Config{Retry: fastRetry, AccessKeyID: alibabaemu.TestAccessKeyID, AccessKeySecret: alibabaemu.TestAccessKeySecret, Region: "cn-shanghai", EBSEndpoint: emu.URL})
 	if err != nil {
 		t.Fatal(err)
 	}

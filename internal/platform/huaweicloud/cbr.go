@@ -15,6 +15,7 @@ import (
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
 )
 
 // CBR cross-region backup replication (services/cbr/v1, API v3). A replica is identified by
@@ -138,12 +139,12 @@ func cbrRawDef(path string, list bool) *def.HttpRequestDef {
 
 // showBackup reads a backup (Querying a Specified Backup) at region in project ("": the
 // configured ones); found is false when it is gone.
-func (p *Platform) showBackup(region, project, id string) (obj, bool, error) {
+func (p *Platform) showBackup(ctx context.Context, region, project, id string) (obj, bool, error) {
 	c, err := p.cbrClient(region, project)
 	if err != nil {
 		return nil, false, err
 	}
-	r, err := syncRead(c.HcClient, &pathReq{ID: id}, func() *def.HttpRequestDef { return cbrRawDef("/v3/{project_id}/backups/{id}", false) }, "read")
+	r, err := p.get(ctx, c.HcClient, &pathReq{ID: id}, func() *def.HttpRequestDef { return cbrRawDef("/v3/{project_id}/backups/{id}", false) }, "show backup "+id)
 	if err != nil {
 		werr := wrap(err, "show backup "+id)
 		if platform.IsNotFound(werr) {
@@ -163,7 +164,7 @@ func (p *Platform) showBackup(region, project, id string) (obj, bool, error) {
 
 // listBackups pages through Querying All Backups with their replication records, at region
 // in project ("", "": the configured ones).
-func (p *Platform) listBackups(region, project string) ([]obj, error) {
+func (p *Platform) listBackups(ctx context.Context, region, project string) ([]obj, error) {
 	c, err := p.cbrClient(region, project)
 	if err != nil {
 		return nil, err
@@ -171,7 +172,7 @@ func (p *Platform) listBackups(region, project string) ([]obj, error) {
 	const page = 100
 	var out []obj
 	for offset := int32(0); ; offset += page {
-		r, err := syncRead(c.HcClient, &cbrListReq{Limit: ptr(int32(page)), Offset: ptr(offset), ShowReplication: ptr(true)}, func() *def.HttpRequestDef { return cbrRawDef("/v3/{project_id}/backups", true) }, "read")
+		r, err := p.get(ctx, c.HcClient, &cbrListReq{Limit: ptr(int32(page)), Offset: ptr(offset), ShowReplication: ptr(true)}, func() *def.HttpRequestDef { return cbrRawDef("/v3/{project_id}/backups", true) }, "list backups")
 		if err != nil {
 			return nil, wrap(err, "list backups")
 		}
@@ -244,7 +245,7 @@ func (p *Platform) replicaFrom(src, rec, dest obj, destFound bool) (platform.Bac
 	default:
 		return out, platform.Errorf(platform.ClassInternal, "CBR.UnknownStatus", "unknown replication record status %q (the driver does not guess a state)", st)
 	}
-	out.Observed = lifecycle.Observation{Kind: lifecycle.BackupReplica, ID: out.ID, Name: out.Name, State: out.State,
+	out.Observed = lifecycle.Observation{Kind: lifecycle.BackupReplica, Platform: p.caps, ID: out.ID, Name: out.Name, State: out.State,
 		FailedOp: out.FailedOp, LastError: out.LastError, Facts: lifecycle.Facts{Unknown: unknownFacts(), DestinationRegion: region}}
 	return out, nil
 }
@@ -255,7 +256,7 @@ func (p *Platform) GetReplica(ctx context.Context, id string) (platform.BackupRe
 	if !ok {
 		return platform.BackupReplica{}, platform.NotFoundf("no replica %q (a replica id is <backup_id>:<region>)", id)
 	}
-	src, found, err := p.showBackup("", "", backup)
+	src, found, err := p.showBackup(ctx, "", "", backup)
 	if err != nil {
 		return platform.BackupReplica{}, err
 	}
@@ -269,7 +270,7 @@ func (p *Platform) GetReplica(ctx context.Context, id string) (platform.BackupRe
 	var dest obj
 	destFound := false
 	if rec.str("status") == "success" {
-		if dest, destFound, err = p.showBackup(region, rec.str("destination_project_id"), rec.str("destination_backup_id")); err != nil {
+		if dest, destFound, err = p.showBackup(ctx, region, rec.str("destination_project_id"), rec.str("destination_backup_id")); err != nil {
 			return platform.BackupReplica{}, err
 		}
 	}
@@ -280,7 +281,7 @@ func (p *Platform) GetReplica(ctx context.Context, id string) (platform.BackupRe
 // serves the records, and one listing per destination region (in its project, the records')
 // the destination backups — a backup of another region's project is not in the first.
 func (p *Platform) ListReplicas(ctx context.Context) ([]platform.BackupReplica, error) {
-	bs, err := p.listBackups("", "")
+	bs, err := p.listBackups(ctx, "", "")
 	if err != nil {
 		return nil, err
 	}
@@ -296,7 +297,7 @@ func (p *Platform) ListReplicas(ctx context.Context) ([]platform.BackupReplica, 
 				continue
 			}
 			listed[dst] = true
-			more, err := p.listBackups(dst[0], dst[1])
+			more, err := p.listBackups(ctx, dst[0], dst[1])
 			if err != nil {
 				return nil, err
 			}
@@ -330,12 +331,12 @@ func (p *Platform) ListReplicas(ctx context.Context) ([]platform.BackupReplica, 
 // /v3/{project_id}/vaults/{vault_id}, https://support.huaweicloud.com/intl/en-us/api-cbr/ShowVault.html):
 // its purpose is billing.protect_type (backup | replication); found is false when that region
 // has no such vault (a vault lives in one region, and a vault carries no region field).
-func (p *Platform) showVault(region, project, id string) (obj, bool, error) {
+func (p *Platform) showVault(ctx context.Context, region, project, id string) (obj, bool, error) {
 	c, err := p.cbrClient(region, project)
 	if err != nil {
 		return nil, false, err
 	}
-	r, err := syncRead(c.HcClient, &pathReq{ID: id}, func() *def.HttpRequestDef { return cbrRawDef("/v3/{project_id}/vaults/{id}", false) }, "read")
+	r, err := p.get(ctx, c.HcClient, &pathReq{ID: id}, func() *def.HttpRequestDef { return cbrRawDef("/v3/{project_id}/vaults/{id}", false) }, "show vault "+id)
 	if err != nil {
 		werr := wrap(err, "show vault "+id)
 		if platform.IsNotFound(werr) {
@@ -367,7 +368,7 @@ func (p *Platform) ProposedReplicaFacts(ctx context.Context, spec platform.Repli
 	case spec.DestinationVaultID == "" || spec.DestinationRegion == "" || project == "":
 		f.Unknown[lifecycle.FactVault] = true
 	default:
-		v, found, err := p.showVault(spec.DestinationRegion, project, spec.DestinationVaultID)
+		v, found, err := p.showVault(ctx, spec.DestinationRegion, project, spec.DestinationVaultID)
 		if err != nil {
 			return f, err
 		}
@@ -378,7 +379,7 @@ func (p *Platform) ProposedReplicaFacts(ctx context.Context, spec platform.Repli
 	if spec.BackupID == "" {
 		f.Unknown[lifecycle.FactBackup], f.Unknown[lifecycle.FactReplicas] = true, true
 	} else {
-		src, found, err := p.showBackup("", "", spec.BackupID)
+		src, found, err := p.showBackup(ctx, "", "", spec.BackupID)
 		if err != nil {
 			return f, err
 		}
@@ -400,7 +401,7 @@ func (p *Platform) ProposedReplicaFacts(ctx context.Context, spec platform.Repli
 				case "waiting_replicate", "replicating":
 					f.ReplicaInDestination = true
 				case "success":
-					_, destFound, err := p.showBackup(spec.DestinationRegion, rec.str("destination_project_id"), rec.str("destination_backup_id"))
+					_, destFound, err := p.showBackup(ctx, spec.DestinationRegion, rec.str("destination_project_id"), rec.str("destination_backup_id"))
 					if err != nil {
 						return f, err
 					}
@@ -409,7 +410,7 @@ func (p *Platform) ProposedReplicaFacts(ctx context.Context, spec platform.Repli
 			}
 		}
 	}
-	caps, err := p.capabilities()
+	caps, err := p.capabilities(ctx)
 	if err != nil {
 		return f, err
 	}
@@ -420,12 +421,12 @@ func (p *Platform) ProposedReplicaFacts(ctx context.Context, spec platform.Repli
 }
 
 // capabilities: Querying Replication Capabilities → region → destinations.
-func (p *Platform) capabilities() (map[string]map[string]bool, error) {
+func (p *Platform) capabilities(ctx context.Context) (map[string]map[string]bool, error) {
 	c, err := p.cbrClient("", "")
 	if err != nil {
 		return nil, err
 	}
-	r, err := syncRead(c.HcClient, &struct{}{}, func() *def.HttpRequestDef { return cbrRawDef("/v3/{project_id}/replication-capabilities", false) }, "read")
+	r, err := p.get(ctx, c.HcClient, &struct{}{}, func() *def.HttpRequestDef { return cbrRawDef("/v3/{project_id}/replication-capabilities", false) }, "replication capabilities")
 	if err != nil {
 		return nil, wrap(err, "replication capabilities")
 	}
@@ -465,16 +466,21 @@ func (p *Platform) CreateReplica(ctx context.Context, spec platform.ReplicaSpec,
 		return platform.BackupReplica{}, err
 	}
 	id := replicaID(spec.BackupID, spec.DestinationRegion)
-	if cur, err := p.GetReplica(ctx, id); err == nil && cur.State != lifecycle.Error {
-		if cur.DestinationVaultID != spec.DestinationVaultID {
-			return platform.BackupReplica{}, &platform.Error{Class: platform.ClassPreconditionFailed, Code: "BackupService.1009", Rule: "R003-7",
-				Message: "the backup is being replicated or has been replicated to " + spec.DestinationRegion + " (vault " + cur.DestinationVaultID + ")"}
+	// the replication is one retried unit: each attempt reads the record first, so a request an
+	// earlier attempt got accepted (a 5xx, a lost response) is not sent twice
+	err := retry.Do0(ctx, p.cfg.Retry, "replicate backup "+spec.BackupID, func(ctx context.Context) error {
+		if cur, err := p.GetReplica(ctx, id); err == nil && cur.State != lifecycle.Error {
+			if cur.DestinationVaultID != spec.DestinationVaultID {
+				return &platform.Error{Class: platform.ClassPreconditionFailed, Code: "BackupService.1009", Rule: "R003-7",
+					Message: "the backup is being replicated or has been replicated to " + spec.DestinationRegion + " (vault " + cur.DestinationVaultID + ")"}
+			}
+			return nil
+		} else if err != nil && !platform.IsNotFound(err) {
+			return err
 		}
-		return cur, nil
-	} else if err != nil && !platform.IsNotFound(err) {
-		return platform.BackupReplica{}, err
-	}
-	if err := p.copyBackup(spec); err != nil {
+		return p.copyBackup(ctx, spec)
+	})
+	if err != nil {
 		return platform.BackupReplica{}, err
 	}
 	return p.GetReplica(ctx, id)
@@ -483,7 +489,7 @@ func (p *Platform) CreateReplica(ctx context.Context, spec platform.ReplicaSpec,
 // copyBackup is Replicating a Backup (CopyBackup, POST /v3/{project_id}/backups/{backup_id}/replicate,
 // https://support.huaweicloud.com/intl/en-us/api-cbr/CopyBackup.html) with the destination
 // region's project; without one it is refused here, never sent with another region's project.
-func (p *Platform) copyBackup(spec platform.ReplicaSpec) error {
+func (p *Platform) copyBackup(ctx context.Context, spec platform.ReplicaSpec) error {
 	project := p.destinationProject(spec.DestinationRegion, spec.DestinationProjectID)
 	if project == "" {
 		return platform.Invalidf("", "huaweicloud: %s", missingProject(spec.DestinationRegion))
@@ -500,27 +506,31 @@ func (p *Platform) copyBackup(spec platform.ReplicaSpec) error {
 	if spec.Description != "" {
 		body.Description = ptr(spec.Description)
 	}
-	_, err = c.CopyBackup(&cbrmodel.CopyBackupRequest{BackupId: spec.BackupID, Body: &cbrmodel.BackupReplicateReq{Replicate: body}})
-	return wrap(err, "replicate backup "+spec.BackupID)
+	_, err = sdk(ctx, p, "replicate backup "+spec.BackupID, func() (*cbrmodel.CopyBackupResponse, error) {
+		return c.CopyBackup(&cbrmodel.CopyBackupRequest{BackupId: spec.BackupID, Body: &cbrmodel.BackupReplicateReq{Replicate: body}})
+	})
+	return err
 }
 
 // invokeReplica: replicate (again, from error{replicate}) or delete (the destination backup,
-// at the destination region). An operation already running or done is not issued again.
+// at the destination region). CBR has no client token: the operation is one retried unit
+// whose every attempt reads the replica first, and an operation it shows running or done
+// (platform.Underway) is not issued again.
 func (p *Platform) invokeReplica(ctx context.Context, id string, op lifecycle.Op) error {
-	cur, err := p.GetReplica(ctx, id)
-	if err != nil {
-		return err
+	if op != lifecycle.OpReplicate && op != lifecycle.OpDelete {
+		return platform.Invalidf("", "backup replicas have no operation %q on the huaweicloud platform", op)
 	}
-	switch op {
-	case lifecycle.OpReplicate:
-		if cur.State == lifecycle.Requested || cur.State == lifecycle.Replicating || cur.State == lifecycle.Available {
+	return retry.Do0(ctx, p.cfg.Retry, string(op)+" replica "+id, func(ctx context.Context) error {
+		cur, err := p.GetReplica(ctx, id)
+		if err != nil {
+			return err
+		}
+		if platform.Underway(lifecycle.BackupReplica, op, cur.State) {
 			return nil
 		}
-		return p.copyBackup(platform.ReplicaSpec{BackupID: cur.BackupID, DestinationRegion: cur.DestinationRegion,
-			DestinationVaultID: cur.DestinationVaultID, DestinationProjectID: cur.DestinationProjectID})
-	case lifecycle.OpDelete:
-		if cur.State == lifecycle.Deleting {
-			return nil
+		if op == lifecycle.OpReplicate {
+			return p.copyBackup(ctx, platform.ReplicaSpec{BackupID: cur.BackupID, DestinationRegion: cur.DestinationRegion,
+				DestinationVaultID: cur.DestinationVaultID, DestinationProjectID: cur.DestinationProjectID})
 		}
 		if cur.ReplicaBackupID == "" {
 			return &platform.Error{Class: platform.ClassPreconditionFailed, Code: platform.CodeInvalidStatus,
@@ -530,8 +540,9 @@ func (p *Platform) invokeReplica(ctx context.Context, id string, op lifecycle.Op
 		if err != nil {
 			return err
 		}
-		_, err = c.DeleteBackup(&cbrmodel.DeleteBackupRequest{BackupId: cur.ReplicaBackupID})
-		return wrap(err, "delete replica backup "+cur.ReplicaBackupID)
-	}
-	return platform.Invalidf("", "backup replicas have no operation %q on the huaweicloud platform", op)
+		_, err = sdk(ctx, p, "delete replica backup "+cur.ReplicaBackupID, func() (*cbrmodel.DeleteBackupResponse, error) {
+			return c.DeleteBackup(&cbrmodel.DeleteBackupRequest{BackupId: cur.ReplicaBackupID})
+		})
+		return err
+	})
 }

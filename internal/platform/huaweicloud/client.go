@@ -2,18 +2,16 @@ package huaweicloud
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/def"
-	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
 )
 
 // Reads are decoded defensively. The SDK's typed models break on payloads the service (and its
@@ -124,91 +122,85 @@ func (o obj) list(k string) []obj {
 	return out
 }
 
-// ---- errors ----
-
-// classOf maps an SDRS / API Gateway error code onto the engine's classes (the platforms
-// guide; vendor-lifecycles §2.5 and §7.1; SDRS Error Codes,
-// https://support.huaweicloud.com/intl/en-us/api-sdrs/en-us_topic_0113127626.html).
-func classOf(status int, code string) platform.Class {
-	switch code {
-	case "SDRS.1013", "SDRS.1608", "SDRS.1320", "SDRS.1902":
-		return platform.ClassNotFound
-	case "SDRS.0209", "SDRS.0214", "SDRS.1002", "SDRS.1017", "SDRS.1018", "SDRS.1019", "SDRS.1020", "SDRS.1021",
-		"SDRS.1022", "SDRS.1023", "SDRS.1024", "SDRS.1301", "SDRS.1323", "SDRS.1324", "SDRS.1325", "SDRS.1328",
-		"SDRS.1601", "SDRS.1913", "SDRS.1316", "SDRS.1319", "SDRS.1352", "SDRS.1342", "SDRS.1809",
-		"SDRS.1001", "SDRS.1003", "SDRS.1010", "SDRS.1603", "SDRS.1604", "SDRS.1605", "SDRS.1611", "SDRS.1826",
-		"SDRS.1802", "SDRS.1810", "SDRS.1811", "SDRS.1303", "SDRS.1304", "SDRS.1305", "SDRS.1333":
-		return platform.ClassPreconditionFailed
-	case "BackupService.1002", "BackupService.1003", "BackupService.1005", "BackupService.1009", "BackupService.1011":
-		return platform.ClassPreconditionFailed // CBR Error Codes (api-cbr/ErrorCode.html), §4.3
-	case "BackupService.1012":
-		return platform.ClassQuota
-	case "SDRS.0305", "SDRS.0306", "SDRS.1358":
-		return platform.ClassQuota
-	case "APIGW.0308":
-		return platform.ClassRetryable
-	}
-	switch {
-	case status == http.StatusTooManyRequests || status == http.StatusBadGateway || status == http.StatusServiceUnavailable ||
-		status == http.StatusGatewayTimeout || status == http.StatusInternalServerError:
-		return platform.ClassRetryable
-	case status == http.StatusNotFound && code == "":
-		return platform.ClassNotFound
-	case strings.HasPrefix(code, "SDRS.02"), strings.HasPrefix(code, "SDRS.000"), strings.HasPrefix(code, "APIGW."),
-		status == http.StatusBadRequest, status == http.StatusUnauthorized, status == http.StatusForbidden:
-		return platform.ClassInvalid
-	}
-	return platform.ClassInternal
-}
-
-// wrap classifies an SDK error. Connection failures and timeouts are Retryable.
-func wrap(err error, what string) error {
-	if err == nil {
-		return nil
-	}
-	var pe *platform.Error
-	if errors.As(err, &pe) {
-		return err
-	}
-	var sr *sdkerr.ServiceResponseError
-	if errors.As(err, &sr) {
-		return &platform.Error{Class: classOf(sr.StatusCode, sr.ErrorCode), Code: sr.ErrorCode,
-			Message: fmt.Sprintf("%s: %s (HTTP %d)", what, sr.ErrorMessage, sr.StatusCode)}
-	}
-	var srv sdkerr.ServiceResponseError
-	if errors.As(err, &srv) {
-		return &platform.Error{Class: classOf(srv.StatusCode, srv.ErrorCode), Code: srv.ErrorCode,
-			Message: fmt.Sprintf("%s: %s (HTTP %d)", what, srv.ErrorMessage, srv.StatusCode)}
-	}
-	var ce *sdkerr.ConnectionError
-	var te *sdkerr.RequestTimeoutError
-	if errors.As(err, &ce) || errors.As(err, &te) {
-		return &platform.Error{Class: platform.ClassRetryable, Code: platform.CodeInternal, Message: what, Err: err}
-	}
-	// net/http transport errors surface unwrapped from the SDK
-	return &platform.Error{Class: platform.ClassRetryable, Code: platform.CodeInternal, Message: what, Err: err}
-}
-
-// syncRead runs a read (GET) with up to three attempts on a retryable error (throttling, a
-// dropped connection): reads have no effect, and one observation makes several of them.
-func syncRead(hc interface {
+// get makes one GET through the SDK's client (its endpoint, project id, AK/SK signing and
+// error envelope) with the body left raw, through the retry layer (Config.Retry): a throttled
+// (APIGW.0308, HTTP 429) or failed (5xx, a dropped connection) read is repeated per the
+// policy, and nothing else retries it.
+func (p *Platform) get(ctx context.Context, hc interface {
 	Sync(req interface{}, reqDef *def.HttpRequestDef) (interface{}, error)
 }, req any, mk func() *def.HttpRequestDef, what string) (*rawResponse, error) {
-	var err error
-	for attempt := 0; attempt < 3; attempt++ {
-		if attempt > 0 {
-			time.Sleep(time.Duration(25<<attempt) * time.Millisecond)
-		}
-		var resp interface{}
+	return retry.Do(ctx, p.cfg.Retry, what, func(context.Context) (*rawResponse, error) {
 		d := mk()
-		resp, err = hc.Sync(req, d)
-		if err == nil {
-			return resp.(*rawResponse), nil
+		resp, err := hc.Sync(req, d)
+		if err != nil {
+			return nil, wrap(err, what+" "+d.Path)
 		}
-		err = wrap(err, what+" "+d.Path)
-		if !platform.IsRetryable(err) {
+		return resp.(*rawResponse), nil
+	})
+}
+
+// sdk makes one SDK call (an SDRS or CBR request) through the retry layer, its error
+// classified (wrap). The SDK's calls take no context: the layer checks it between attempts.
+func sdk[T any](ctx context.Context, p *Platform, what string, call func() (T, error)) (T, error) {
+	return retry.Do(ctx, p.cfg.Retry, what, func(context.Context) (T, error) {
+		v, err := call()
+		return v, wrap(err, what)
+	})
+}
+
+func (p *Platform) getRaw(ctx context.Context, path, id string, groupID string, what string) (obj, error) {
+	var req any
+	query := strings.HasSuffix(path, "s") && !strings.Contains(path, "{id}")
+	if query {
+		var lr listReq
+		if groupID != "" {
+			lr.ServerGroupId = &groupID
+		}
+		req = &lr
+	} else {
+		req = &pathReq{ID: id}
+	}
+	r, err := p.get(ctx, p.client.HcClient, req, func() *def.HttpRequestDef { return rawDef(path, query) }, what)
+	if err != nil {
+		return nil, wrap(err, what)
+	}
+	if r.Body == nil {
+		return obj{}, nil
+	}
+	return decodeObj(*r.Body)
+}
+
+// listAll pages through a list call (limit/offset) and returns the items under key.
+func (p *Platform) listAll(ctx context.Context, path, key, groupID, what string) ([]obj, error) {
+	const page = 1000
+	var out []obj
+	for offset := int32(0); ; offset += page {
+		lr := listReq{Limit: ptr(int32(page)), Offset: ptr(offset)}
+		if groupID != "" {
+			lr.ServerGroupId = &groupID
+		}
+		r, err := p.get(ctx, p.client.HcClient, &lr, func() *def.HttpRequestDef { return rawDef(path, true) }, what)
+		if err != nil {
+			return nil, wrap(err, what)
+		}
+		if r.Body == nil {
+			return out, nil
+		}
+		o, err := decodeObj(*r.Body)
+		if err != nil {
 			return nil, err
 		}
+		items := o.list(key)
+		out = append(out, items...)
+		if c := o.int("count"); c > 0 { // the service may cap the page below the limit asked
+			if len(out) >= c || len(items) == 0 {
+				return out, nil
+			}
+			offset += int32(len(items)) - page
+			continue
+		}
+		if len(items) < page {
+			return out, nil
+		}
 	}
-	return nil, err
 }

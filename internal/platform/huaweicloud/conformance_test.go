@@ -5,15 +5,15 @@ import (
 	"time"
 
 	emu "github.com/dr-provider/terraform-provider-dr/internal/emulator/huaweicloud"
-	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/huaweicloud"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/platformtest"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
 )
 
-func newDriver(t *testing.T, s *emu.Server, cacheTTL time.Duration) *huaweicloud.Platform {
+func newDriverWith(t *testing.T, s *emu.Server, cacheTTL time.Duration, policy retry.Policy) *huaweicloud.Platform {
 	t.Helper()
-	p, err := huaweicloud.New(huaweicloud.Config{AccessKey: emu.TestAccessKey, SecretKey: emu.TestSecretKey,
+	p, err := huaweicloud.New(huaweicloud.Config{Retry: policy, AccessKey: emu.TestAccessKey, SecretKey: emu.TestSecretKey,
 		Region: "cn-shanghai", ProjectID: emu.TestProjectID, SDRSEndpoint: s.URL, ECSEndpoint: s.URL, CBREndpoint: s.URL, ReadCacheTTL: cacheTTL,
 		// the replicas' destination region has its own project (project IDs are per region)
 		RegionProjectIDs: map[string]string{"cn-beijing": beijingProject}})
@@ -50,33 +50,32 @@ func groupParams(s *emu.Server) func(platform.GroupSpec) platform.GroupSpec {
 // provider runs the driver (reads of its own writes, polling through the snapshot).
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	t.Run("fake_clock", func(t *testing.T) {
-		t.Parallel()
-		platformtest.Run(t, func(t *testing.T) platformtest.Harness {
-			s := emu.Start(t, true, 1)
-			return platformtest.Harness{
-				Platform:     newDriver(t, s, -1),
-				Fixture:      s.Backdoor(),
-				Advance:      s.Advance,
-				Kinds:        []lifecycle.Kind{lifecycle.ProtectionGroup, lifecycle.ReplicationPair, lifecycle.BackupReplica},
-				Cancels:      false,
-				Unobservable: huaweicloud.Unobservable,
-				GroupParams:  groupParams(s),
-			}
-		})
-	})
-	t.Run("time_scale_cached_reads", func(t *testing.T) {
-		t.Parallel()
-		platformtest.Run(t, func(t *testing.T) platformtest.Harness {
-			s := emu.Start(t, false, 1e6)
-			return platformtest.Harness{
-				Platform:     newDriver(t, s, 20*time.Millisecond),
-				Fixture:      s.Backdoor(),
-				Kinds:        []lifecycle.Kind{lifecycle.ProtectionGroup, lifecycle.ReplicationPair, lifecycle.BackupReplica},
-				Cancels:      false,
-				Unobservable: huaweicloud.Unobservable,
-				GroupParams:  groupParams(s),
-			}
-		})
-	})
+	fast := retry.Policy{Initial: time.Millisecond, Max: 2 * time.Millisecond}
+	platformtest.RunClocks(t, "time_scale_cached_reads", func(t *testing.T, fake bool) platformtest.Harness { return harness(t, fake, fast) })
+}
+
+// TestOneRetryLayer: every SDRS, ECS and CBR request goes through the one retry layer — a
+// persistent APIGW.0308 (HTTP 429) costs exactly the policy's attempts per call (counted by the
+// emulator), a cancelled context no request, a context ending during a wait no further one.
+// (The driver's reads used to make 3 attempts with a sleep that ignored the context, its
+// waitJob a 10-minute wait of its own, and the provider repeated the whole call 10 times.)
+func TestOneRetryLayer(t *testing.T) {
+	t.Parallel()
+	platformtest.RetryLayer(t, func(t *testing.T, p retry.Policy) platformtest.Harness { return harness(t, true, p) })
+}
+
+// harness is a fresh driver over a fresh emulator: on the emulator's fake clock with the read
+// snapshot off (its TTL is wall time), or on the wall clock at a high time scale with it on.
+func harness(t *testing.T, fakeClock bool, policy retry.Policy) platformtest.Harness {
+	scale, ttl := 1.0, time.Duration(-1)
+	if !fakeClock {
+		scale, ttl = 1e6, 20*time.Millisecond
+	}
+	s := emu.Start(t, fakeClock, scale)
+	h := platformtest.Harness{Platform: newDriverWith(t, s, ttl, policy), Fixture: s.Backdoor(), Cancels: false,
+		Unobservable: huaweicloud.Unobservable, GroupParams: groupParams(s), Requests: func() int { return int(s.Requests()) }}
+	if fakeClock {
+		h.Advance = s.Advance
+	}
+	return h
 }

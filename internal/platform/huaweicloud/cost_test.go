@@ -54,7 +54,7 @@ func TestReadCostPerPlan(t *testing.T) {
 	var calls atomic.Int64
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { calls.Add(1); e.ServeHTTP(w, r) }))
 	defer hs.Close()
-	p, err := New(Config{AccessKey: emu.TestAccessKey, SecretKey: emu.TestSecretKey, Region: "cn-north-4", ProjectID: emu.TestProjectID,
+	p, err := New(Config{Retry: testRetry, AccessKey: emu.TestAccessKey, SecretKey: emu.TestSecretKey, Region: "cn-north-4", ProjectID: emu.TestProjectID,
 		SDRSEndpoint: hs.URL, ECSEndpoint: hs.URL, ReadCacheTTL: time.Minute})
 	must(t, err)
 	start := time.Now()

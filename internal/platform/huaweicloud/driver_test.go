@@ -17,6 +17,7 @@ import (
 	emu "github.com/dr-provider/terraform-provider-dr/internal/emulator/huaweicloud"
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
 
@@ -112,7 +113,7 @@ func TestDefensiveDecoding(t *testing.T) {
 	})
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
-	p, err := New(Config{AccessKey: "ak", SecretKey: "sk", Region: "r1", ProjectID: "p1", SDRSEndpoint: srv.URL, ECSEndpoint: srv.URL, ReadCacheTTL: -1})
+	p, err := New(Config{Retry: testRetry, AccessKey: "ak", SecretKey: "sk", Region: "r1", ProjectID: "p1", SDRSEndpoint: srv.URL, ECSEndpoint: srv.URL, ReadCacheTTL: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +181,7 @@ func (c *countingEmulator) regionURL(t *testing.T, region string) string {
 
 func (c *countingEmulator) driver(t *testing.T, sk string) *Platform {
 	t.Helper()
-	p, err := New(Config{AccessKey: emu.TestAccessKey, SecretKey: sk, Region: "cn-north-4", ProjectID: emu.TestProjectID,
+	p, err := New(Config{Retry: testRetry, AccessKey: emu.TestAccessKey, SecretKey: sk, Region: "cn-north-4", ProjectID: emu.TestProjectID,
 		SDRSEndpoint: c.url, ECSEndpoint: c.url, ReadCacheTTL: -1})
 	if err != nil {
 		t.Fatal(err)
@@ -378,7 +379,7 @@ func TestLastErrorNotLostToThrottledLookup(t *testing.T) {
 			must(t, p.Invoke(ctx, lifecycle.ProtectionGroup, g.ID, lifecycle.OpEnableProtection, "t-1", nil))
 			c.settle(t, p, g.ID)
 			// a plan's refresh in a new process, while the gateway throttles the lookups
-			fresh, err := New(Config{AccessKey: emu.TestAccessKey, SecretKey: emu.TestSecretKey, Region: "cn-north-4", ProjectID: emu.TestProjectID,
+			fresh, err := New(Config{Retry: testRetry, AccessKey: emu.TestAccessKey, SecretKey: emu.TestSecretKey, Region: "cn-north-4", ProjectID: emu.TestProjectID,
 				SDRSEndpoint: c.url, ECSEndpoint: c.url, ReadCacheTTL: ttl})
 			must(t, err)
 			var left atomic.Int64
@@ -485,8 +486,9 @@ func TestLiveErrorClasses(t *testing.T) {
 	if _, err := bad.ListGroups(ctx); !platform.IsInvalid(err) || !strings.Contains(err.Error(), "APIGW.0301") {
 		t.Fatalf("a request signed with the wrong secret key: %v", err)
 	}
-	if err := p.Invoke(ctx, lifecycle.ReplicationPair, g.PairIDs[0], lifecycle.OpStart, "t-p", nil); !platform.IsInvalid(err) {
-		t.Fatalf("an unsupported kind: %v", err)
+	// a pair's replication is its group's: a refusal by rule, V-PAIR-IN-GROUP, as the engine's
+	if err := p.Invoke(ctx, lifecycle.ReplicationPair, g.PairIDs[0], lifecycle.OpStart, "t-p", nil); !platform.IsPreconditionFailed(err) || platform.RuleOf(err) != "V-PAIR-IN-GROUP" {
+		t.Fatalf("start on a group's pair: %v", err)
 	}
 	if _, err := p.CreatePair(ctx, platform.PairSpec{}, ""); !platform.IsInvalid(err) || !strings.Contains(err.Error(), "replication_pair") {
 		t.Fatalf("an unsupported kind: %v", err)
@@ -672,3 +674,7 @@ func TestGroupCreateParams(t *testing.T) {
 		t.Fatalf("create without domain and VPC: %v", err)
 	}
 }
+
+// testRetry is the default policy's attempts with millisecond waits: the tests that throttle
+// every call stay fast (TestOneRetryLayer counts the attempts).
+var testRetry = retry.Policy{Initial: time.Millisecond, Max: 2 * time.Millisecond}

@@ -1,9 +1,8 @@
 package huaweicloud
 
 import (
+	"context"
 	"time"
-
-	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/def"
 )
 
 // Reads for a plan are shared. A plan reads every group (refresh, then the plan-time checks);
@@ -17,11 +16,10 @@ import (
 // directly.
 
 // serverLookup returns an ECS server; found is false for a deleted server.
-type serverLookup func(id string) (srv obj, found bool, err error)
+type serverLookup func(ctx context.Context, id string) (srv obj, found bool, err error)
 
+// readSnapshot is one snapshot of the lists (held by the driver's snapshot.Cache).
 type readSnapshot struct {
-	at      time.Time
-	gen     int64
 	order   []string
 	groups  map[string]obj
 	insts   map[string][]obj
@@ -30,82 +28,34 @@ type readSnapshot struct {
 	zones   map[string]bool // AZ → available (ECS Querying AZs)
 }
 
-func (s *readSnapshot) server(id string) (obj, bool, error) {
+func (s *readSnapshot) server(_ context.Context, id string) (obj, bool, error) {
 	o, ok := s.servers[id]
 	return o, ok, nil
 }
 
-type ecsListReq struct {
-	Limit  *int32 `json:"limit,omitempty"`
-	Offset *int32 `json:"offset,omitempty"`
-}
-
-// listServers pages through ECS Querying ECS Details (ListServersDetails,
-// GET /v1/{project_id}/cloudservers/detail; offset is the page number, from 1).
-func (p *Platform) listServers() ([]obj, error) {
-	const page = 1000
-	var out []obj
-	for n := int32(1); ; n++ {
-		mk := func() *def.HttpRequestDef {
-			b := def.NewHttpRequestDefBuilder().WithMethod("GET").WithPath("/v1/{project_id}/cloudservers/detail").
-				WithResponse(new(rawResponse)).WithContentType("application/json")
-			b.WithRequestField(def.NewFieldDef().WithName("Limit").WithJsonTag("limit").WithLocationType(def.Query))
-			b.WithRequestField(def.NewFieldDef().WithName("Offset").WithJsonTag("offset").WithLocationType(def.Query))
-			b.WithResponseField(def.NewFieldDef().WithName("Body").WithJsonTag("body").WithLocationType(def.Body))
-			return b.Build()
-		}
-		r, err := syncRead(p.ecs, &ecsListReq{Limit: ptr(int32(page)), Offset: ptr(n)}, mk, "list servers")
-		if err != nil {
-			return nil, err
-		}
-		if r.Body == nil {
-			return out, nil
-		}
-		o, err := decodeObj(*r.Body)
-		if err != nil {
-			return nil, err
-		}
-		items := o.list("servers")
-		out = append(out, items...)
-		if len(items) == 0 || (o.int("count") > 0 && len(out) >= o.int("count")) || (o.int("count") == 0 && len(items) < page) {
-			return out, nil
-		}
-	}
-}
-
-// snapshot returns the current read snapshot, loading it when missing, expired or older than
-// the last write, or older than maxAge (ReadCacheTTL for a plan's reads, PollCacheTTL for polls
-// and the read before a write); nil when the cache is off (ReadCacheTTL < 0).
+// snapshot returns the current read snapshot, loading it when missing, older than the last
+// write, or older than maxAge (ReadCacheTTL for a plan's reads, PollCacheTTL for polls and the
+// read before a write); nil when the cache is off (ReadCacheTTL < 0).
 //
-// Expiry is measured from when the caller asked, not from when it got the lock: loads are
-// serialized, and a load of 1,000 groups takes longer than the TTL, so callers queued behind
-// it would otherwise each find it expired and load again (at N = 1,000 a no-op plan made
-// 1,452 calls in 265 s instead of a handful). A snapshot begun less than the TTL before the
-// caller asked is still newer than anything the caller read one poll interval (≥ the TTL)
-// earlier, so a wait never sees the same data twice.
-func (p *Platform) snapshot(maxAge time.Duration) (*readSnapshot, error) {
-	if p.cfg.ReadCacheTTL < 0 {
-		return nil, nil
-	}
-	asked := time.Now()
-	p.snapMu.Lock()
-	defer p.snapMu.Unlock()
-	gen := p.gen.Load()
-	if s := p.snap; s != nil && s.gen == gen && asked.Sub(s.at) < maxAge {
-		return s, nil
-	}
-	s, err := p.loadSnapshot(gen)
-	if err != nil {
+// Expiry is measured from when the caller asked, not from when it got the lock
+// (internal/platform/snapshot's default rule): loads are serialized, and a load of 1,000
+// groups takes longer than the TTL, so callers queued behind it would otherwise each find it
+// expired and load again (at N = 1,000 a no-op plan made 1,452 calls in 265 s instead of a
+// handful). A snapshot begun less than the TTL before the caller asked is still newer than
+// anything the caller read one poll interval (≥ the TTL) earlier, so a wait never sees the
+// same data twice.
+func (p *Platform) snapshot(ctx context.Context, maxAge time.Duration) (*readSnapshot, error) {
+	s, ok, err := p.snaps.Get(ctx, "", maxAge, p.loadSnapshot)
+	if !ok {
 		return nil, err
 	}
-	p.snap = s
 	return s, nil
 }
 
 // loadSnapshot reads the lists.
-func (p *Platform) loadSnapshot(gen int64) (*readSnapshot, error) {
-	s := &readSnapshot{at: time.Now(), gen: gen, groups: map[string]obj{}, insts: map[string][]obj{}, reps: map[string][]obj{}, servers: map[string]obj{}}
-	gs, err := p.listAll("/v1/{project_id}/server-groups", "server_groups", "", "list protection groups")
+func (p *Platform) loadSnapshot(ctx context.Context, _ int64) (*readSnapshot, error) {
+	s := &readSnapshot{groups: map[string]obj{}, insts: map[string][]obj{}, reps: map[string][]obj{}, servers: map[string]obj{}}
+	gs, err := p.listAll(ctx, "/v1/{project_id}/server-groups", "server_groups", "", "list protection groups")
 	if err != nil {
 		return nil, err
 	}
@@ -113,14 +63,14 @@ func (p *Platform) loadSnapshot(gen int64) (*readSnapshot, error) {
 		s.groups[g.str("id")] = g
 		s.order = append(s.order, g.str("id"))
 	}
-	insts, err := p.listAll("/v1/{project_id}/protected-instances", "protected_instances", "", "list protected instances")
+	insts, err := p.listAll(ctx, "/v1/{project_id}/protected-instances", "protected_instances", "", "list protected instances")
 	if err != nil {
 		return nil, err
 	}
 	for _, in := range insts {
 		s.insts[in.str("server_group_id")] = append(s.insts[in.str("server_group_id")], in)
 	}
-	reps, err := p.listAll("/v1/{project_id}/replications", "replications", "", "list replication pairs")
+	reps, err := p.listAll(ctx, "/v1/{project_id}/replications", "replications", "", "list replication pairs")
 	if err != nil {
 		return nil, err
 	}
@@ -128,12 +78,12 @@ func (p *Platform) loadSnapshot(gen int64) (*readSnapshot, error) {
 		s.reps[r.str("server_group_id")] = append(s.reps[r.str("server_group_id")], r)
 	}
 	if len(gs) > 0 {
-		if s.zones, err = p.zones(); err != nil {
+		if s.zones, err = p.zones(ctx); err != nil {
 			return nil, err
 		}
 	}
 	if len(insts) > 0 {
-		srvs, err := p.listServers()
+		srvs, err := p.listServers(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -145,4 +95,4 @@ func (p *Platform) loadSnapshot(gen int64) (*readSnapshot, error) {
 }
 
 // wrote invalidates the read snapshot after a write.
-func (p *Platform) wrote() { p.gen.Add(1) }
+func (p *Platform) wrote() { p.snaps.Wrote() }

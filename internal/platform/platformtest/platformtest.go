@@ -1,22 +1,39 @@
 // Package platformtest is the conformance suite every platform.Platform must pass: the
-// embedded sandbox today (internal/platform/sandbox, TestConformance), and each vendor driver
-// over its emulator (internal/emulator/<vendor>) when it lands.
+// embedded sandbox (internal/platform/sandbox) and each vendor driver over its emulator
+// (internal/emulator/<vendor>), each in its TestConformance.
 //
 // A driver's test calls Run with a constructor that builds a fresh, isolated platform per
 // check (a new sandbox file, a new emulator instance):
 //
 //	func TestConformance(t *testing.T) {
 //		platformtest.Run(t, func(t *testing.T) platformtest.Harness {
-//			emu := alibabaemu.New(t)                     // http.Handler over the sandbox physics
-//			return platformtest.Harness{Platform: alibaba.New(emu.URL()), Fixture: emu.Backdoor(), Advance: emu.Advance}
+//			emu := alibabaemu.Start(t, sandbox.Options{}) // http.Handler over the sandbox physics
+//			return platformtest.Harness{Platform: alibaba.New(…emu.URL…), Fixture: emu.Backdoor(), Advance: emu.Advance}
 //		})
 //	}
 //
+// # Per kind
+//
+// Every check runs once for every kind the platform serves (platform.KindsOf: the kind
+// interfaces it implements), as "<check>/<kind>". The harness makes the object of that kind
+// the way the platform makes it (subjects.go): a pair (CreatePair, or on a platform where that
+// is a manual step the pair a protection group makes for a protected server's disk), a group
+// with members (a pair, and a protected server where groups hold servers), a replica of a
+// server backup, a recovery server for a protected machine with a backup. The operation a check
+// invokes comes from the kind's lifecycle table (nextOp: the first invocable row from the
+// object's state; refusedOp: one the table refuses there), never from a list in the suite.
+// Which checks concern a kind is read from the table alone: errors/precondition_failed where
+// some operation is refused from the new object's state, errors/conflict and
+// concurrency/update where the table has an update.
+//
+// A check skips only where the platform declares an operation absent — Capabilities.Manual (a
+// create, an operation that is a console step), Capabilities.Fixed (a name it cannot change)
+// — or where the fixture lacks the fault the check injects (OperationFaults, TransientFaults,
+// Quotas); every skip says which.
+//
 // Drivers have no sandbox inventory, so the suite sets up its prerequisites (sites, volumes,
 // servers, vaults, backups) through Fixture, a small subset of platform.Inventory: the
-// sandbox passes itself, an emulator its backdoor. Optional fixture interfaces
-// (TransientFaults, OperationFaults, Quotas) enable the checks that need an injected fault;
-// without them those checks are skipped with the reason.
+// sandbox passes itself, an emulator its backdoor.
 //
 // The expected states come from the lifecycle tables (lifecycle.Table): an operation must be
 // observed in its Via (or a Pending) state or its result right after Invoke returns, and must
@@ -25,26 +42,33 @@
 //
 // # Checks
 //
-//   - state_mapping/<kind>: objects created and operated reach the engine's states (create,
-//     start/stop, failover in the standby region, reprotect, membership, test failover,
-//     replicate, delete → not found); Get*, List* and Observe agree; error_state: an operation
-//     that fails on the platform is observed as error{op} with a message.
+//   - state_mapping: the kind's walkthrough — objects created and operated reach the engine's
+//     states (create, start/stop, failover in the standby region, reprotect, membership, test
+//     failover, replicate, delete → not found); Get*, List* and Observe agree, and every read
+//     model carries the platform's complete capabilities (Observation.Platform).
+//   - error_state: an operation that fails on the platform is observed as error{op} with a
+//     message; the retry from error{op} succeeds.
 //   - idempotency/invoke, idempotency/create: the same client token and parameters take effect
 //     once (no new version, one object); the same token with other parameters is Invalid /
 //     IdempotentParameterMismatch (R001-4).
-//   - errors/<class>: not_found, precondition_failed, conflict (stale version), retryable
-//     (injected throttling, safe to repeat), quota (when the fixture has quotas), invalid
-//     (a malformed client token, bad parameters); every error is a classified *platform.Error
-//     the executor can read (Retryable()/NotFound()).
-//   - observe_after_invoke: covered by every operation above, and on its own with versions.
+//   - errors/not_found, errors/precondition_failed, errors/conflict (stale version),
+//     errors/retryable (injected throttling, safe to repeat with the token), errors/quota,
+//     errors/invalid (malformed client tokens, an unknown operation): every error is a
+//     classified *platform.Error the executor can read (Retryable()/NotFound()).
+//   - observe_after_invoke: the observation right after Invoke shows the operation, and its
+//     version changed.
 //   - cancel/running, cancel/idle: Cancel of a running operation returns it to its from-state
 //     (or, on a platform that cannot cancel, lets it finish) and never fails; Cancel with
 //     nothing running is a no-op.
-//   - concurrency/invoke, concurrency/update: conflicting calls race; exactly one wins, the
-//     others get PreconditionFailed or Conflict, never Internal and never two effects.
+//   - concurrency/invoke, concurrency/update: conflicting calls race; the losers get
+//     PreconditionFailed or Conflict, never Internal, and the operation takes effect once;
+//     exactly one update from one version wins.
 //   - facts/observed, facts/proposed, facts/unknown: observed facts match the fixture's world;
-//     plan-time (Proposed*) facts match what is observed after the create; a fact is only
-//     reported Unknown when the Harness declares the platform cannot observe it.
+//     plan-time (Proposed*, MemberFacts) facts match what is observed after the create; a fact
+//     is only reported Unknown when the Harness declares the platform cannot observe it.
+//
+// The retry layer has its own check, RetryLayer (retrylayer.go), which each platform's
+// TestOneRetryLayer runs.
 package platformtest
 
 import (
@@ -106,8 +130,6 @@ type Harness struct {
 	// and the suite polls; the check of cancelling a running operation then accepts either
 	// outcome of the race.
 	Advance func(d time.Duration)
-	// Kinds the platform supports; nil means all four (lifecycle.Kinds).
-	Kinds []lifecycle.Kind
 	// Regions are two replication-capable regions the fixture can create sites in; zero
 	// values default to cn-shanghai and cn-beijing.
 	Regions [2]string
@@ -123,6 +145,9 @@ type Harness struct {
 	// console-only step, e.g. Acronis failback or delete) the way a person would, through the
 	// fixture's backdoor. Nil: the checks that need a manual step are skipped with the step.
 	Console func(ctx context.Context, kind lifecycle.Kind, id string, op lifecycle.Op) error
+	// Requests returns how many requests the platform's API has received so far (an emulator's
+	// count; the sandbox's call counters): RetryLayer counts them. Nil elsewhere.
+	Requests func() int
 	// GroupParams completes a group spec with the create parameters only this platform has
 	// (lifecycle.Capabilities.Params: Huawei SDRS's active-active domain and VPC), set up
 	// through the fixture's backdoor. Nil: the spec is used as the suite builds it.
@@ -139,59 +164,84 @@ func (r *runner) groupSpec(name string, w world) platform.GroupSpec {
 	return s
 }
 
-// Run runs every check, each as a parallel subtest with its own harness from newHarness.
+// Run runs every check for every kind the platform serves (platform.KindsOf), each as a
+// parallel subtest "<check>/<kind>" with its own harness from newHarness. Which checks apply to a
+// kind is read from the kind's lifecycle table alone (a replica has no update, so no conflict
+// check); a check skips only where the platform declares an operation absent
+// (Capabilities.Manual, Capabilities.Fixed) or the fixture lacks the fault it injects, and
+// says which.
 func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 	t.Helper()
+	probe := newHarness(t) // the kinds the platform serves
+	if probe.Platform == nil || probe.Fixture == nil {
+		t.Fatal("platformtest: the harness needs a Platform and a Fixture")
+	}
+	kinds := platform.KindsOf(probe.Platform)
+	if len(kinds) == 0 {
+		t.Fatalf("platformtest: %s serves no kind (it implements none of platform.Pairs, Groups, Replicas, RecoveryServers)", probe.Platform.Name())
+	}
 	for _, c := range checks {
-		t.Run(c.name, func(t *testing.T) {
+		for _, k := range kinds {
+			if c.applies != nil && !c.applies(k) {
+				continue
+			}
+			t.Run(c.name+"/"+string(k), func(t *testing.T) {
+				t.Parallel()
+				h := newHarness(t)
+				if h.Platform == nil || h.Fixture == nil {
+					t.Fatal("platformtest: the harness needs a Platform and a Fixture")
+				}
+				c.fn(newRunner(t, h), k)
+			})
+		}
+	}
+}
+
+// RunClocks runs the suite twice, as a platform meets time: on a fake clock the suite
+// advances (harness(t, true): Harness.Advance set, "fake_clock") and on the wall clock at a
+// high time scale (harness(t, false): the suite polls, read caches on as the provider runs
+// them, named wall).
+func RunClocks(t *testing.T, wall string, harness func(t *testing.T, fakeClock bool) Harness) {
+	t.Helper()
+	for _, fake := range []bool{true, false} {
+		name := "fake_clock"
+		if !fake {
+			name = wall
+		}
+		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			h := newHarness(t)
-			if h.Platform == nil || h.Fixture == nil {
-				t.Fatal("platformtest: the harness needs a Platform and a Fixture")
-			}
-			r := newRunner(t, h)
-			if c.kind != "" && !r.supports(c.kind) {
-				t.Skipf("%s: the platform does not support %s", c.name, c.kind)
-			}
-			if step, manual := r.pairCreateManual(); c.creates && manual {
-				t.Skipf("%s: the check creates pairs with CreatePair, which is a manual step on this platform (%s); "+
-					"its pairs are made in protection groups, which state_mapping/replication_pair, errors/not_found and facts/unknown use", c.name, step)
-			}
-			c.fn(r)
+			Run(t, func(t *testing.T) Harness { return harness(t, fake) })
 		})
 	}
 }
 
 type check struct {
 	name string
-	kind lifecycle.Kind // the kind the check needs ("" = pairs, which every check uses)
-	fn   func(r *runner)
-	// creates: the check creates pairs with CreatePair (skipped where that is a manual step)
-	creates bool
+	// applies says, from the kind's lifecycle table alone, whether the check concerns a kind
+	// (nil: every kind).
+	applies func(k lifecycle.Kind) bool
+	fn      func(r *runner, k lifecycle.Kind)
 }
 
 var checks = []check{
-	{"state_mapping/replication_pair", lifecycle.ReplicationPair, checkPairStates, false},
-	{"state_mapping/protection_group", lifecycle.ProtectionGroup, checkGroupStates, false},
-	{"state_mapping/backup_replica", lifecycle.BackupReplica, checkReplicaStates, false},
-	{"state_mapping/recovery_server", lifecycle.RecoveryServer, checkRecoveryServerStates, false},
-	{"state_mapping/error_state", lifecycle.ReplicationPair, checkErrorState, true},
-	{"idempotency/invoke", lifecycle.ReplicationPair, checkIdempotentInvoke, true},
-	{"idempotency/create", lifecycle.ReplicationPair, checkIdempotentCreate, true},
-	{"errors/not_found", "", checkNotFound, false},
-	{"errors/precondition_failed", lifecycle.ReplicationPair, checkPreconditionFailed, true},
-	{"errors/conflict", lifecycle.ReplicationPair, checkConflict, true},
-	{"errors/retryable", "", checkRetryable, false},
-	{"errors/quota", lifecycle.ReplicationPair, checkQuota, true},
-	{"errors/invalid", lifecycle.ReplicationPair, checkInvalid, true},
-	{"observe_after_invoke", lifecycle.ReplicationPair, checkObserveAfterInvoke, true},
-	{"cancel/running", lifecycle.ReplicationPair, checkCancelRunning, true},
-	{"cancel/idle", lifecycle.ReplicationPair, checkCancelIdle, true},
-	{"concurrency/invoke", lifecycle.ReplicationPair, checkConcurrentInvoke, true},
-	{"concurrency/update", lifecycle.ReplicationPair, checkConcurrentUpdate, true},
-	{"facts/observed", lifecycle.ReplicationPair, checkObservedFacts, true},
-	{"facts/proposed", lifecycle.ReplicationPair, checkProposedFacts, true},
-	{"facts/unknown", "", checkUnknownFacts, false},
+	{"state_mapping", nil, checkStates},
+	{"error_state", nil, checkErrorState},
+	{"idempotency/invoke", nil, checkIdempotentInvoke},
+	{"idempotency/create", nil, checkIdempotentCreate},
+	{"errors/not_found", nil, checkNotFound},
+	{"errors/precondition_failed", refusable, checkPreconditionFailed},
+	{"errors/conflict", updatable, checkConflict},
+	{"errors/retryable", nil, checkRetryable},
+	{"errors/quota", nil, checkQuota},
+	{"errors/invalid", nil, checkInvalid},
+	{"observe_after_invoke", nil, checkObserveAfterInvoke},
+	{"cancel/running", nil, checkCancelRunning},
+	{"cancel/idle", nil, checkCancelIdle},
+	{"concurrency/invoke", nil, checkConcurrentInvoke},
+	{"concurrency/update", updatable, checkConcurrentUpdate},
+	{"facts/observed", nil, checkObservedFacts},
+	{"facts/proposed", nil, checkProposedFacts},
+	{"facts/unknown", nil, checkUnknownFacts},
 }
 
 // runner carries one check's harness and helpers.
@@ -261,17 +311,8 @@ func (r *runner) pairCreateManual() (string, bool) {
 	return r.p.Capabilities().ManualStep(pairK, lifecycle.OpCreate)
 }
 
-func (r *runner) supports(k lifecycle.Kind) bool {
-	if r.h.Kinds == nil {
-		return true
-	}
-	for _, x := range r.h.Kinds {
-		if x == k {
-			return true
-		}
-	}
-	return false
-}
+// supports reports whether the platform serves kind k (platform.Serves).
+func (r *runner) supports(k lifecycle.Kind) bool { return platform.Serves(r.p, k) }
 
 var tokenSeq atomic.Int64
 

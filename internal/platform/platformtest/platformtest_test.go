@@ -14,6 +14,7 @@ import (
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/platformtest"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
 
@@ -23,6 +24,17 @@ import (
 
 const envMutant = "PLATFORMTEST_MUTANT"
 
+// perKind names checks for every kind ("idempotency/invoke" → "idempotency/invoke/<kind>").
+func perKind(checks ...string) []string {
+	var out []string
+	for _, c := range checks {
+		for _, k := range lifecycle.Kinds {
+			out = append(out, c+"/"+string(k))
+		}
+	}
+	return out
+}
+
 // mutants wrap a sandbox so it breaks one contract.
 var mutants = map[string]struct {
 	wrap func(*sandbox.Sandbox) platform.Platform
@@ -31,18 +43,22 @@ var mutants = map[string]struct {
 }{
 	// ignores client tokens: a replay takes effect twice, a reuse is not detected (R001-4)
 	"no_tokens": {func(sb *sandbox.Sandbox) platform.Platform { return noTokens{sb} },
-		[]string{"idempotency/invoke", "errors/retryable", "errors/invalid"}},
+		perKind("idempotency/invoke", "errors/retryable", "errors/invalid")},
 	// returns unclassified errors (fmt.Errorf) from Observe
 	"unclassified": {func(sb *sandbox.Sandbox) platform.Platform { return unclassified{sb} },
-		[]string{"errors/not_found", "state_mapping/replication_pair"}},
+		perKind("errors/not_found", "state_mapping")},
 	// serves the observation from before an Invoke to the first read after it (a cache)
 	"stale_read": {func(sb *sandbox.Sandbox) platform.Platform {
 		return &staleRead{Sandbox: sb, last: map[string]lifecycle.Observation{}}
 	},
-		[]string{"observe_after_invoke", "state_mapping/recovery_server"}},
+		perKind("observe_after_invoke", "state_mapping")},
+	// read models without the platform's capabilities (Observation.Platform): allowed_operations
+	// would list what the platform cannot invoke
+	"no_capabilities": {func(sb *sandbox.Sandbox) platform.Platform { return noCapabilities{sb} },
+		[]string{"state_mapping/protection_group", "facts/unknown/protection_group"}},
 	// Cancel is a no-op, but the harness claims the platform cancels
 	"no_cancel": {func(sb *sandbox.Sandbox) platform.Platform { return noCancel{sb} },
-		[]string{"cancel/running"}},
+		[]string{"cancel/running/replication_pair", "cancel/running/protection_group", "cancel/running/recovery_server"}},
 }
 
 func TestSuiteCatchesBrokenDrivers(t *testing.T) {
@@ -53,7 +69,8 @@ func TestSuiteCatchesBrokenDrivers(t *testing.T) {
 		m := mutants[name]
 		platformtest.Run(t, func(t *testing.T) platformtest.Harness {
 			clk := sandbox.NewFakeClock(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
-			sb, err := sandbox.Open(filepath.Join(t.TempDir(), "s.db"), sandbox.Options{Clock: clk, Seed: 1})
+			sb, err := sandbox.Open(filepath.Join(t.TempDir(), "s.db"), sandbox.Options{Clock: clk, Seed: 1,
+				Retry: retry.Policy{Initial: time.Millisecond, Max: 2 * time.Millisecond}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -125,3 +142,11 @@ func (m *staleRead) Invoke(ctx context.Context, k lifecycle.Kind, id string, op 
 type noCancel struct{ *sandbox.Sandbox }
 
 func (noCancel) Cancel(context.Context, lifecycle.Kind, string, lifecycle.Op) error { return nil }
+
+type noCapabilities struct{ *sandbox.Sandbox }
+
+func (m noCapabilities) GetGroup(ctx context.Context, id string) (platform.ProtectionGroup, error) {
+	g, err := m.Sandbox.GetGroup(ctx, id)
+	g.Observed.Platform = nil
+	return g, err
+}

@@ -1,6 +1,8 @@
 package platformtest
 
 import (
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
@@ -250,22 +252,65 @@ func (r *runner) get(kind lifecycle.Kind, id string) error {
 }
 
 func (r *runner) typed(kind lifecycle.Kind, id string) (state lifecycle.State, err error) {
+	o, err := r.typedRead(kind, id)
+	return o.State, err
+}
+
+// typedRead reads the object through its typed Get* method and returns its read model's
+// observation. Every read model carries the platform's complete capabilities
+// (Observation.Platform = platform.CapabilitiesOf), so the allowed operations derived from it
+// never list an operation the platform cannot invoke.
+func (r *runner) typedRead(kind lifecycle.Kind, id string) (lifecycle.Observation, error) {
+	var o lifecycle.Observation
+	var err error
 	switch kind {
 	case lifecycle.ReplicationPair:
-		v, err := r.pairs().GetPair(r.ctx, id)
-		return v.State, err
+		var v platform.ReplicationPair
+		v, err = r.pairs().GetPair(r.ctx, id)
+		o = v.Observed
+		o.State, o.FailedOp, o.LastError = v.State, v.FailedOp, v.LastError
 	case lifecycle.ProtectionGroup:
-		v, err := r.groups().GetGroup(r.ctx, id)
-		return v.State, err
+		var v platform.ProtectionGroup
+		v, err = r.groups().GetGroup(r.ctx, id)
+		o = v.Observed
+		o.State, o.FailedOp, o.LastError = v.State, v.FailedOp, v.LastError
 	case lifecycle.BackupReplica:
-		v, err := r.replicas().GetReplica(r.ctx, id)
-		return v.State, err
+		var v platform.BackupReplica
+		v, err = r.replicas().GetReplica(r.ctx, id)
+		o = v.Observed
+		o.State, o.FailedOp, o.LastError = v.State, v.FailedOp, v.LastError
 	case lifecycle.RecoveryServer:
-		v, err := r.servers().GetRecoveryServer(r.ctx, id)
-		return v.State, err
+		var v platform.RecoveryServer
+		v, err = r.servers().GetRecoveryServer(r.ctx, id)
+		o = v.Observed
+		o.State, o.FailedOp, o.LastError = v.State, v.FailedOp, v.LastError
+	default:
+		r.t.Fatalf("unknown kind %s", kind)
 	}
-	r.t.Fatalf("unknown kind %s", kind)
-	return "", nil
+	if err == nil {
+		r.wantCapabilities(kind, id, o)
+	}
+	return o, err
+}
+
+// typedObs is typedRead failing the check on an error.
+func (r *runner) typedObs(kind lifecycle.Kind, id string) lifecycle.Observation {
+	r.t.Helper()
+	return must(r.typedRead(kind, id))(r)
+}
+
+// wantCapabilities checks that a read model carries the platform's complete capabilities.
+func (r *runner) wantCapabilities(kind lifecycle.Kind, id string, o lifecycle.Observation) {
+	r.t.Helper()
+	want := platform.CapabilitiesOf(r.p)
+	got := o.Platform
+	if want == nil && got == nil {
+		return
+	}
+	if got == nil || want == nil || got.Platform != want.Platform || !slices.Equal(got.Kinds, want.Kinds) ||
+		!maps.EqualFunc(got.Manual, want.Manual, func(a, b map[lifecycle.Op]string) bool { return maps.Equal(a, b) }) {
+		r.t.Fatalf("%s %s: the read model's Observation.Platform is %+v, want platform.CapabilitiesOf: %+v (allowed_operations is derived from it)", kind, id, got, want)
+	}
 }
 
 func (r *runner) listed(kind lifecycle.Kind, id string) bool {

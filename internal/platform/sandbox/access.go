@@ -20,50 +20,48 @@ type drAccess[R, V any] struct {
 // getDR reads one DR object in one transaction, counted as method.
 func getDR[R, V any](s *Sandbox, ctx context.Context, method, id string, a drAccess[R, V]) (V, error) {
 	var out V
-	if err := s.beginOn(ctx, method, callScope{kind: lifecycle.Kind(a.kind), id: id}); err != nil {
-		return out, err
-	}
-	err := s.view(ctx, func(t *tx) error {
-		now := s.now()
-		rec, ver, err := a.load(ctx, t, id, now)
-		if err != nil {
+	return call(s, ctx, method, callScope{kind: lifecycle.Kind(a.kind), id: id}, func(ctx context.Context) (V, error) {
+		err := s.view(ctx, func(t *tx) error {
+			now := s.now()
+			rec, ver, err := a.load(ctx, t, id, now)
+			if err != nil {
+				return err
+			}
+			out, err = a.view(ctx, t, rec, ver, now)
 			return err
-		}
-		out, err = a.view(ctx, t, rec, ver, now)
-		return err
+		})
+		return out, err
 	})
-	return out, err
 }
 
 // listDR reads every object of a DR kind in one transaction, counted as method; an object
 // that a due operation deleted on the way is left out.
 func listDR[R, V any](s *Sandbox, ctx context.Context, method string, a drAccess[R, V]) ([]V, error) {
-	if err := s.beginOn(ctx, method, callScope{kind: lifecycle.Kind(a.kind)}); err != nil {
-		return nil, err
-	}
-	var out []V
-	err := s.view(ctx, func(t *tx) error {
-		out = nil
-		now := s.now()
-		recs, _, err := listRecs[R](ctx, t, a.kind)
-		if err != nil {
-			return err
-		}
-		for _, r := range recs {
-			rec, ver, err := a.load(ctx, t, a.id(r), now)
-			if platform.IsNotFound(err) {
-				continue
-			}
+	return call(s, ctx, method, callScope{kind: lifecycle.Kind(a.kind)}, func(ctx context.Context) ([]V, error) {
+		var out []V
+		err := s.view(ctx, func(t *tx) error {
+			out = nil
+			now := s.now()
+			recs, _, err := listRecs[R](ctx, t, a.kind)
 			if err != nil {
 				return err
 			}
-			v, err := a.view(ctx, t, rec, ver, now)
-			if err != nil {
-				return err
+			for _, r := range recs {
+				rec, ver, err := a.load(ctx, t, a.id(r), now)
+				if platform.IsNotFound(err) {
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				v, err := a.view(ctx, t, rec, ver, now)
+				if err != nil {
+					return err
+				}
+				out = append(out, v)
 			}
-			out = append(out, v)
-		}
-		return nil
+			return nil
+		})
+		return out, err
 	})
-	return out, err
 }

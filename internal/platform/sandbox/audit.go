@@ -22,7 +22,7 @@ type TokenRecord struct {
 func (s *Sandbox) Tokens(ctx context.Context) ([]TokenRecord, error) {
 	s.count("Tokens")
 	var out []TokenRecord
-	err := s.db.read(ctx, func(t *tx) error {
+	err := s.audit(ctx, "Tokens", func(t *tx) error {
 		out = out[:0]
 		rows, err := t.QueryContext(ctx, `SELECT object_id, token, op, result, created_at FROM tokens ORDER BY created_at, object_id, token`)
 		if err != nil {
@@ -48,7 +48,7 @@ func (s *Sandbox) Tokens(ctx context.Context) ([]TokenRecord, error) {
 func (s *Sandbox) IntegrityCheck(ctx context.Context) (string, error) {
 	s.count("IntegrityCheck")
 	var lines []string
-	err := s.db.read(ctx, func(t *tx) error {
+	err := s.audit(ctx, "IntegrityCheck", func(t *tx) error {
 		lines = lines[:0]
 		rows, err := t.QueryContext(ctx, `PRAGMA integrity_check`)
 		if err != nil {

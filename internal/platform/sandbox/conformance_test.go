@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/platformtest"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
 
@@ -14,24 +15,44 @@ import (
 // a very high time scale (the suite polls, as it does for a driver without a clock backdoor).
 func TestConformance(t *testing.T) {
 	t.Parallel()
-	t.Run("fake_clock", func(t *testing.T) {
-		t.Parallel()
-		platformtest.Run(t, func(t *testing.T) platformtest.Harness {
-			clk := sandbox.NewFakeClock(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
-			sb := open(t, sandbox.Options{Clock: clk, Seed: 1})
-			return platformtest.Harness{Platform: sb, Fixture: sb, Advance: clk.Advance, Cancels: true}
-		})
-	})
-	t.Run("time_scale", func(t *testing.T) {
-		t.Parallel()
-		platformtest.Run(t, func(t *testing.T) platformtest.Harness {
-			sb := open(t, sandbox.Options{TimeScale: 1e6, Seed: 1})
-			return platformtest.Harness{Platform: sb, Fixture: sb, Cancels: true}
-		})
-	})
+	platformtest.RunClocks(t, "time_scale", func(t *testing.T, fake bool) platformtest.Harness { return harness(t, fake, fastRetry) })
 }
 
-// The sandbox enables the fault-driven checks (it has no quotas: errors/quota is skipped).
+// TestOneRetryLayer: every API call of the sandbox goes through the one retry layer — a
+// transient fault on every call costs exactly the policy's attempts per call (each attempt is
+// one counted call), a cancelled context none, a context ending during a wait no further one.
+func TestOneRetryLayer(t *testing.T) {
+	t.Parallel()
+	platformtest.RetryLayer(t, func(t *testing.T, p retry.Policy) platformtest.Harness { return harness(t, true, p) })
+}
+
+// fastRetry is the default policy's attempts with millisecond waits.
+var fastRetry = retry.Policy{Initial: time.Millisecond, Max: 2 * time.Millisecond}
+
+// harness is a fresh sandbox: on a fake clock the suite advances, or on the wall clock at a
+// very high time scale; its requests are its counted calls.
+func harness(t *testing.T, fakeClock bool, policy retry.Policy) platformtest.Harness {
+	opts := sandbox.Options{Seed: 1, Retry: policy, TimeScale: 1e6}
+	var clk *sandbox.FakeClock
+	if fakeClock {
+		clk = sandbox.NewFakeClock(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+		opts.Clock, opts.TimeScale = clk, 0
+	}
+	sb := open(t, opts)
+	h := platformtest.Harness{Platform: sb, Fixture: sb, Cancels: true, Requests: func() int {
+		n := 0
+		for _, c := range sb.Counters() {
+			n += int(c)
+		}
+		return n
+	}}
+	if clk != nil {
+		h.Advance = clk.Advance
+	}
+	return h
+}
+
+// The sandbox enables the fault-driven checks.
 var (
 	_ platformtest.Fixture         = (*sandbox.Sandbox)(nil)
 	_ platformtest.TransientFaults = (*sandbox.Sandbox)(nil)

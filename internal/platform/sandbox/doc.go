@@ -8,9 +8,20 @@
 // write is "UPDATE … WHERE version = ?" so a stale writer gets a Conflict error, never a lost
 // update. Writes run in BEGIN IMMEDIATE transactions on a single-connection writer pool (no
 // read-to-write lock upgrade, hence no SQLITE_BUSY deadlock between processes; a BUSY that
-// outlives busy_timeout is retried and finally reported as Retryable, never as "database is
+// outlives busy_timeout is a Retryable error, which the retry layer repeats, never "database is
 // locked"). Reads run on a separate pool of deferred transactions. The file is created 0600 in
 // a 0700 directory.
+//
+// # Retries
+//
+// Every API method runs through the one retry layer of the platforms (internal/platform/retry,
+// Options.Retry, retry.Default unless set): each attempt counts as a call (Counters), meets
+// the injected faults first, then does its work in its transactions, so a transient fault or
+// a busy database costs at most the policy's attempts per call and nothing above the sandbox
+// retries again. The fault settings themselves (SetTransientErrorRate, FailNext, …) are
+// retried on a busy database but never failed by a fault. An emulator sets retry.Once
+// (SetRetryPolicy): it answers each request of its vendor API once, and the driver under test
+// retries through its own layer.
 //
 // # Time
 //

@@ -55,32 +55,31 @@ func validateFault(f *platform.Fault) error { return platform.ValidateFault(f) }
 // volume at once (invalid); a link_stall fault stalls the running synchronisations it
 // matches at once.
 func (s *Sandbox) CreateFault(ctx context.Context, f platform.Fault) (platform.Fault, error) {
-	if err := s.begin(ctx, "CreateFault"); err != nil {
-		return f, err
-	}
-	defer s.invalidateFaults()
-	f.ID, f.Remaining, f.Version = "", 0, 0
-	if err := validateFault(&f); err != nil {
-		return f, err
-	}
-	err := s.db.write(ctx, func(t *tx) error {
-		now := s.now()
-		f.ID, f.CreatedAt = newID("fault"), now
-		if f.Type == platform.FaultVolumeLost {
-			if err := s.loseVolume(ctx, t, f.ObjectID, now); err != nil {
+	return call(s, ctx, "CreateFault", callScope{}, func(ctx context.Context) (platform.Fault, error) {
+		defer s.invalidateFaults()
+		f.ID, f.Remaining, f.Version = "", 0, 0
+		if err := validateFault(&f); err != nil {
+			return f, err
+		}
+		err := s.db.write(ctx, func(t *tx) error {
+			now := s.now()
+			f.ID, f.CreatedAt = newID("fault"), now
+			if f.Type == platform.FaultVolumeLost {
+				if err := s.loseVolume(ctx, t, f.ObjectID, now); err != nil {
+					return err
+				}
+			}
+			if err := t.insert(ctx, kFault, f.ID, &f); err != nil {
 				return err
 			}
-		}
-		if err := t.insert(ctx, kFault, f.ID, &f); err != nil {
-			return err
-		}
-		f.Version = 1
-		if f.Type == platform.FaultLinkStall {
-			return s.restall(ctx, t, now)
-		}
-		return nil
+			f.Version = 1
+			if f.Type == platform.FaultLinkStall {
+				return s.restall(ctx, t, now)
+			}
+			return nil
+		})
+		return f, err
 	})
-	return f, err
 }
 
 // GetFault reads a fault (fail_next: Remaining says how many failures are still armed).
@@ -96,22 +95,21 @@ func (s *Sandbox) ListFaults(ctx context.Context) ([]platform.Fault, error) {
 // DeleteFault switches a scoped fault off. Synchronisations a link_stall held resume; the
 // pairs a volume_lost fault broke stay invalid (delete them), the volume is usable again.
 func (s *Sandbox) DeleteFault(ctx context.Context, id string) error {
-	if err := s.begin(ctx, "DeleteFault"); err != nil {
-		return err
-	}
-	defer s.invalidateFaults()
-	return s.db.write(ctx, func(t *tx) error {
-		f, _, err := getRec[platform.Fault](ctx, t, kFault, id)
-		if err != nil {
-			return err
-		}
-		if err := t.remove(ctx, kFault, id); err != nil {
-			return err
-		}
-		if f.Type == platform.FaultLinkStall {
-			return s.restall(ctx, t, s.now())
-		}
-		return nil
+	return call0(s, ctx, "DeleteFault", callScope{}, func(ctx context.Context) error {
+		defer s.invalidateFaults()
+		return s.db.write(ctx, func(t *tx) error {
+			f, _, err := getRec[platform.Fault](ctx, t, kFault, id)
+			if err != nil {
+				return err
+			}
+			if err := t.remove(ctx, kFault, id); err != nil {
+				return err
+			}
+			if f.Type == platform.FaultLinkStall {
+				return s.restall(ctx, t, s.now())
+			}
+			return nil
+		})
 	})
 }
 

@@ -283,6 +283,7 @@ func (s *Sandbox) groupView(ctx context.Context, t *tx, rec *groupRec, ver int64
 	}
 	obs := lifecycle.Observation{Kind: lifecycle.ProtectionGroup, ID: rec.ID, Name: rec.Name, State: rec.State,
 		FailedOp: rec.FailedOp, ActiveSite: rec.ActiveSite, Facts: f, Version: ver, LastError: rec.LastError}
+	obs.Platform = platform.CapabilitiesOf(s)
 	out.Observed = obs
 	return out, obs, nil
 }
@@ -291,70 +292,69 @@ func (s *Sandbox) groupView(ctx context.Context, t *tx, rec *groupRec, ver int64
 
 // CreateGroup creates a protection group between two sandbox sites (creating → configured).
 func (s *Sandbox) CreateGroup(ctx context.Context, spec platform.GroupSpec, token string) (platform.ProtectionGroup, error) {
-	if err := s.beginOn(ctx, "CreateGroup", callScope{kind: lifecycle.ProtectionGroup, op: lifecycle.OpCreate}); err != nil {
-		return platform.ProtectionGroup{}, err
-	}
-	if err := validateToken(token); err != nil {
-		return platform.ProtectionGroup{}, err
-	}
-	params := map[string]string{"name": spec.Name, "description": spec.Description, "sr": spec.SourceRegion,
-		"sz": spec.SourceZone, "tr": spec.TargetRegion, "tz": spec.TargetZone}
-	hash := paramsHash(lifecycle.OpCreate, params)
-	var out platform.ProtectionGroup
-	err := s.db.write(ctx, func(t *tx) error {
-		now := s.now()
-		if res, found, err := checkToken(ctx, t, "create:"+kGroup, token, lifecycle.OpCreate, hash); err != nil {
-			return err
-		} else if found {
-			rec, ver, err := s.loadGroup(ctx, t, res, now)
+	return call(s, ctx, "CreateGroup", callScope{kind: lifecycle.ProtectionGroup, op: lifecycle.OpCreate}, func(ctx context.Context) (platform.ProtectionGroup, error) {
+		if err := validateToken(token); err != nil {
+			return platform.ProtectionGroup{}, err
+		}
+		params := map[string]string{"name": spec.Name, "description": spec.Description, "sr": spec.SourceRegion,
+			"sz": spec.SourceZone, "tr": spec.TargetRegion, "tz": spec.TargetZone}
+		hash := paramsHash(lifecycle.OpCreate, params)
+		var out platform.ProtectionGroup
+		err := s.db.write(ctx, func(t *tx) error {
+			now := s.now()
+			if res, found, err := checkToken(ctx, t, "create:"+kGroup, token, lifecycle.OpCreate, hash); err != nil {
+				return err
+			} else if found {
+				rec, ver, err := s.loadGroup(ctx, t, res, now)
+				if err != nil {
+					return err
+				}
+				out, _, err = s.groupView(ctx, t, rec, ver, now)
+				return err
+			}
+			src, dst, pf, err := groupSites(ctx, t, spec)
 			if err != nil {
 				return err
 			}
-			out, _, err = s.groupView(ctx, t, rec, ver, now)
+			if err := check(lifecycle.ProtectionGroup, lifecycle.OpCreate, lifecycle.Observation{Kind: lifecycle.ProtectionGroup, Name: spec.Name, Facts: pf}, true); err != nil {
+				return err
+			}
+			if err := s.checkQuota(ctx, t, lifecycle.ProtectionGroup, now); err != nil {
+				return err
+			}
+			rec := &groupRec{ProtectionGroup: platform.ProtectionGroup{
+				ID: newID("pg"), Name: spec.Name, Description: spec.Description,
+				SourceRegion: src.Region, SourceZone: src.Zone, TargetRegion: dst.Region, TargetZone: dst.Zone,
+				ActiveSite: lifecycle.SiteSource,
+			}, SourceSiteID: src.ID, TargetSiteID: dst.ID}
+			_, obs, err := s.groupView(ctx, t, rec, 0, now)
+			if err != nil {
+				return err
+			}
+			obs.State = ""
+			if err := check(lifecycle.ProtectionGroup, lifecycle.OpCreate, obs, true); err != nil {
+				return err
+			}
+			r, err := row(lifecycle.ProtectionGroup, lifecycle.OpCreate)
+			if err != nil {
+				return err
+			}
+			fail, err := takeFailNext(ctx, t, lifecycle.ProtectionGroup, lifecycle.OpCreate)
+			if err != nil {
+				return err
+			}
+			rec.core().begin(r, now, s.scaled(durCreate), fail, "", nil)
+			if err := t.insert(ctx, kGroup, rec.ID, rec); err != nil {
+				return err
+			}
+			if err := saveToken(ctx, t, "create:"+kGroup, token, lifecycle.OpCreate, hash, rec.ID, now); err != nil {
+				return err
+			}
+			out, _, err = s.groupView(ctx, t, rec, 1, now)
 			return err
-		}
-		src, dst, pf, err := groupSites(ctx, t, spec)
-		if err != nil {
-			return err
-		}
-		if err := check(lifecycle.ProtectionGroup, lifecycle.OpCreate, lifecycle.Observation{Kind: lifecycle.ProtectionGroup, Name: spec.Name, Facts: pf}, true); err != nil {
-			return err
-		}
-		if err := s.checkQuota(ctx, t, lifecycle.ProtectionGroup, now); err != nil {
-			return err
-		}
-		rec := &groupRec{ProtectionGroup: platform.ProtectionGroup{
-			ID: newID("pg"), Name: spec.Name, Description: spec.Description,
-			SourceRegion: src.Region, SourceZone: src.Zone, TargetRegion: dst.Region, TargetZone: dst.Zone,
-			ActiveSite: lifecycle.SiteSource,
-		}, SourceSiteID: src.ID, TargetSiteID: dst.ID}
-		_, obs, err := s.groupView(ctx, t, rec, 0, now)
-		if err != nil {
-			return err
-		}
-		obs.State = ""
-		if err := check(lifecycle.ProtectionGroup, lifecycle.OpCreate, obs, true); err != nil {
-			return err
-		}
-		r, err := row(lifecycle.ProtectionGroup, lifecycle.OpCreate)
-		if err != nil {
-			return err
-		}
-		fail, err := takeFailNext(ctx, t, lifecycle.ProtectionGroup, lifecycle.OpCreate)
-		if err != nil {
-			return err
-		}
-		rec.core().begin(r, now, s.scaled(durCreate), fail, "", nil)
-		if err := t.insert(ctx, kGroup, rec.ID, rec); err != nil {
-			return err
-		}
-		if err := saveToken(ctx, t, "create:"+kGroup, token, lifecycle.OpCreate, hash, rec.ID, now); err != nil {
-			return err
-		}
-		out, _, err = s.groupView(ctx, t, rec, 1, now)
-		return err
+		})
+		return out, err
 	})
-	return out, err
 }
 
 // GetGroup reads a group.
@@ -377,36 +377,35 @@ func (s *Sandbox) groupAccess() drAccess[groupRec, platform.ProtectionGroup] {
 
 // UpdateGroup changes a group's name and description.
 func (s *Sandbox) UpdateGroup(ctx context.Context, id string, spec platform.GroupSpec) (platform.ProtectionGroup, error) {
-	if err := s.beginOn(ctx, "UpdateGroup", callScope{kind: lifecycle.ProtectionGroup, id: id, op: lifecycle.OpUpdate}); err != nil {
-		return platform.ProtectionGroup{}, err
-	}
-	var out platform.ProtectionGroup
-	err := s.db.write(ctx, func(t *tx) error {
-		now := s.now()
-		rec, ver, err := s.loadGroup(ctx, t, id, now)
-		if err != nil {
+	return call(s, ctx, "UpdateGroup", callScope{kind: lifecycle.ProtectionGroup, id: id, op: lifecycle.OpUpdate}, func(ctx context.Context) (platform.ProtectionGroup, error) {
+		var out platform.ProtectionGroup
+		err := s.db.write(ctx, func(t *tx) error {
+			now := s.now()
+			rec, ver, err := s.loadGroup(ctx, t, id, now)
+			if err != nil {
+				return err
+			}
+			if spec.Version != 0 && spec.Version != ver {
+				return &platform.Error{Class: platform.ClassConflict, Code: platform.CodeVersionConflict,
+					Message: "protection group " + id + " changed since version " + itoa(spec.Version)}
+			}
+			_, obs, err := s.groupView(ctx, t, rec, ver, now)
+			if err != nil {
+				return err
+			}
+			if err := check(lifecycle.ProtectionGroup, lifecycle.OpUpdate, obs, true); err != nil {
+				return err
+			}
+			rec.Name, rec.Description = spec.Name, spec.Description
+			ver, err = t.update(ctx, kGroup, id, ver, rec)
+			if err != nil {
+				return err
+			}
+			out, _, err = s.groupView(ctx, t, rec, ver, now)
 			return err
-		}
-		if spec.Version != 0 && spec.Version != ver {
-			return &platform.Error{Class: platform.ClassConflict, Code: platform.CodeVersionConflict,
-				Message: "protection group " + id + " changed since version " + itoa(spec.Version)}
-		}
-		_, obs, err := s.groupView(ctx, t, rec, ver, now)
-		if err != nil {
-			return err
-		}
-		if err := check(lifecycle.ProtectionGroup, lifecycle.OpUpdate, obs, true); err != nil {
-			return err
-		}
-		rec.Name, rec.Description = spec.Name, spec.Description
-		ver, err = t.update(ctx, kGroup, id, ver, rec)
-		if err != nil {
-			return err
-		}
-		out, _, err = s.groupView(ctx, t, rec, ver, now)
-		return err
+		})
+		return out, err
 	})
-	return out, err
 }
 
 // groupSites resolves a group's sites; the facts report missing sites (V-REFS) and one site
@@ -427,19 +426,24 @@ func groupSites(ctx context.Context, t *tx, spec platform.GroupSpec) (src, dst *
 	}
 	f.MissingRefs = missing
 	f.SameSite = src != nil && dst != nil && src.ID == dst.ID
+	if src != nil && dst != nil {
+		f.ActiveSiteHealthy, f.StandbySiteHealthy = src.Healthy, dst.Healthy
+		f.ActiveRegion, f.StandbyRegion = src.Region, dst.Region
+	} else {
+		f.Unknown = map[string]bool{lifecycle.FactSiteHealth: true} // a site that does not exist (yet)
+	}
 	return src, dst, f, nil
 }
 
 // ProposedGroupFacts returns the facts of a group created from spec (plan-time checks).
 func (s *Sandbox) ProposedGroupFacts(ctx context.Context, spec platform.GroupSpec) (lifecycle.Facts, error) {
-	if err := s.begin(ctx, "ProposedGroupFacts"); err != nil {
-		return lifecycle.Facts{}, err
-	}
-	var f lifecycle.Facts
-	err := s.db.read(ctx, func(t *tx) error {
-		var err error
-		_, _, f, err = groupSites(ctx, t, spec)
-		return err
+	return call(s, ctx, "ProposedGroupFacts", callScope{}, func(ctx context.Context) (lifecycle.Facts, error) {
+		var f lifecycle.Facts
+		err := s.db.read(ctx, func(t *tx) error {
+			var err error
+			_, _, f, err = groupSites(ctx, t, spec)
+			return err
+		})
+		return f, err
 	})
-	return f, err
 }

@@ -38,16 +38,15 @@ const (
 
 // Observe reads an object's normalized state and its facts (lazy advancement applies first).
 func (s *Sandbox) Observe(ctx context.Context, kind lifecycle.Kind, id string) (lifecycle.Observation, error) {
-	if err := s.beginOn(ctx, "Observe", callScope{kind: kind, id: id}); err != nil {
-		return lifecycle.Observation{}, err
-	}
-	var obs lifecycle.Observation
-	err := s.view(ctx, func(t *tx) error {
-		var err error
-		obs, err = s.observe(ctx, t, kind, id, s.now())
-		return err
+	return call(s, ctx, "Observe", callScope{kind: kind, id: id}, func(ctx context.Context) (lifecycle.Observation, error) {
+		var obs lifecycle.Observation
+		err := s.view(ctx, func(t *tx) error {
+			var err error
+			obs, err = s.observe(ctx, t, kind, id, s.now())
+			return err
+		})
+		return obs, err
 	})
-	return obs, err
 }
 
 func (s *Sandbox) observe(ctx context.Context, t *tx, kind lifecycle.Kind, id string, now time.Time) (lifecycle.Observation, error) {
@@ -87,59 +86,58 @@ func (s *Sandbox) observe(ctx context.Context, t *tx, kind lifecycle.Kind, id st
 // Invoke starts op on an object. The object moves to the row's transitional state and the
 // result is applied lazily when it is read after the simulated duration.
 func (s *Sandbox) Invoke(ctx context.Context, kind lifecycle.Kind, id string, op lifecycle.Op, token string, params map[string]string) error {
-	if err := s.beginOn(ctx, "Invoke", callScope{kind: kind, id: id, op: op}); err != nil {
-		return err
-	}
-	if err := validateToken(token); err != nil {
-		return err
-	}
-	r, err := row(kind, op)
-	if err != nil {
-		return err
-	}
-	if !r.Invocable {
-		return platform.Invalidf("UnsupportedOperation", "%s %s is driven by the platform and cannot be invoked", kind, op)
-	}
-	if r.Create && kind != lifecycle.BackupReplica {
-		return platform.Invalidf("UnsupportedOperation", "create a %s with its Create call", kind)
-	}
-	hash := paramsHash(op, params)
-	allowLoss := params[ParamAllowDataLoss] != "false"
-	return s.db.write(ctx, func(t *tx) error {
-		now := s.now()
-		if _, found, err := checkToken(ctx, t, id, token, op, hash); err != nil {
+	return call0(s, ctx, "Invoke", callScope{kind: kind, id: id, op: op}, func(ctx context.Context) error {
+		if err := validateToken(token); err != nil {
 			return err
-		} else if found {
-			return nil // replay: same result, no second effect (R001-4)
 		}
-		obs, err := s.observe(ctx, t, kind, id, now)
+		r, err := row(kind, op)
 		if err != nil {
 			return err
 		}
-		if v, ok := params[ParamIfVersion]; ok && v != itoa(obs.Version) {
-			return &platform.Error{Class: platform.ClassConflict, Code: platform.CodeVersionConflict,
-				Message: string(kind) + " " + id + " is at version " + itoa(obs.Version) + ", not " + v}
+		if !r.Invocable {
+			return platform.Invalidf("UnsupportedOperation", "%s %s is driven by the platform and cannot be invoked", kind, op)
 		}
-		if reg, ok := params[ParamRegion]; ok {
-			if want := r.RegionFor(obs); want != "" && reg != want {
-				return &platform.Error{Class: platform.ClassInvalid, Code: platform.CodeInvalidRegion, Rule: "R001-3",
-					Message: string(op) + " must be called in region " + quote(want) + ", not " + quote(reg)}
+		if r.Create && kind != lifecycle.BackupReplica {
+			return platform.Invalidf("UnsupportedOperation", "create a %s with its Create call", kind)
+		}
+		hash := paramsHash(op, params)
+		allowLoss := params[ParamAllowDataLoss] != "false"
+		return s.db.write(ctx, func(t *tx) error {
+			now := s.now()
+			if _, found, err := checkToken(ctx, t, id, token, op, hash); err != nil {
+				return err
+			} else if found {
+				return nil // replay: same result, no second effect (R001-4)
 			}
-		}
-		switch kind {
-		case lifecycle.ReplicationPair:
-			err = s.invokePair(ctx, t, r, obs, params, allowLoss, now)
-		case lifecycle.ProtectionGroup:
-			err = s.invokeGroup(ctx, t, r, obs, params, allowLoss, now)
-		case lifecycle.BackupReplica:
-			err = s.invokeReplica(ctx, t, r, obs, allowLoss, now)
-		case lifecycle.RecoveryServer:
-			err = s.invokeRS(ctx, t, r, obs, allowLoss, now)
-		}
-		if err != nil {
-			return err
-		}
-		return saveToken(ctx, t, id, token, op, hash, "accepted", now)
+			obs, err := s.observe(ctx, t, kind, id, now)
+			if err != nil {
+				return err
+			}
+			if v, ok := params[ParamIfVersion]; ok && v != itoa(obs.Version) {
+				return &platform.Error{Class: platform.ClassConflict, Code: platform.CodeVersionConflict,
+					Message: string(kind) + " " + id + " is at version " + itoa(obs.Version) + ", not " + v}
+			}
+			if reg, ok := params[ParamRegion]; ok {
+				if want := r.RegionFor(obs); want != "" && reg != want {
+					return &platform.Error{Class: platform.ClassInvalid, Code: platform.CodeInvalidRegion, Rule: "R001-3",
+						Message: string(op) + " must be called in region " + quote(want) + ", not " + quote(reg)}
+				}
+			}
+			switch kind {
+			case lifecycle.ReplicationPair:
+				err = s.invokePair(ctx, t, r, obs, params, allowLoss, now)
+			case lifecycle.ProtectionGroup:
+				err = s.invokeGroup(ctx, t, r, obs, params, allowLoss, now)
+			case lifecycle.BackupReplica:
+				err = s.invokeReplica(ctx, t, r, obs, allowLoss, now)
+			case lifecycle.RecoveryServer:
+				err = s.invokeRS(ctx, t, r, obs, allowLoss, now)
+			}
+			if err != nil {
+				return err
+			}
+			return saveToken(ctx, t, id, token, op, hash, "accepted", now)
+		})
 	})
 }
 
@@ -251,8 +249,8 @@ func (s *Sandbox) groupMembership(ctx context.Context, t *tx, r *lifecycle.Opera
 		}
 		if add {
 			candidateFacts(ctx, t, rec, p, &obs.Facts)
-			if !slices.Contains(rec.PairIDs, pairID) { // a member already counts
-				obs.Platform = s.Capabilities() // the group's member limit, if the sandbox has one
+			if slices.Contains(rec.PairIDs, pairID) {
+				obs.Platform = nil // a member already counts: no limit to check
 			}
 		} else if !slices.Contains(rec.PairIDs, pairID) {
 			return platform.Invalidf("PairNotInGroup", "pair %q is not in group %q", pairID, rec.ID)
@@ -397,49 +395,48 @@ func (s *Sandbox) invokeRS(ctx context.Context, t *tx, r *lifecycle.Operation, o
 // Cancel abandons op if it is still running on the object: the object returns to the state it
 // was in before. Cancelling an operation that is not running is a no-op.
 func (s *Sandbox) Cancel(ctx context.Context, kind lifecycle.Kind, id string, op lifecycle.Op) error {
-	if err := s.beginOn(ctx, "Cancel", callScope{kind: kind, id: id, op: op}); err != nil {
-		return err
-	}
-	return s.db.write(ctx, func(t *tx) error {
-		now := s.now()
-		var c core
-		var save func() error
-		switch kind {
-		case lifecycle.ReplicationPair:
-			rec, ver, err := s.loadPair(ctx, t, id, now)
-			if err != nil {
-				return err
+	return call0(s, ctx, "Cancel", callScope{kind: kind, id: id, op: op}, func(ctx context.Context) error {
+		return s.db.write(ctx, func(t *tx) error {
+			now := s.now()
+			var c core
+			var save func() error
+			switch kind {
+			case lifecycle.ReplicationPair:
+				rec, ver, err := s.loadPair(ctx, t, id, now)
+				if err != nil {
+					return err
+				}
+				c, save = rec.core(), func() error { _, err := t.update(ctx, kPair, id, ver, rec); return err }
+			case lifecycle.ProtectionGroup:
+				rec, ver, err := s.loadGroup(ctx, t, id, now)
+				if err != nil {
+					return err
+				}
+				c, save = rec.core(), func() error { _, err := t.update(ctx, kGroup, id, ver, rec); return err }
+			case lifecycle.BackupReplica:
+				rec, ver, err := s.loadReplica(ctx, t, id, now)
+				if err != nil {
+					return err
+				}
+				c, save = rec.core(), func() error { _, err := t.update(ctx, kReplica, id, ver, rec); return err }
+			case lifecycle.RecoveryServer:
+				rec, ver, err := s.loadRS(ctx, t, id, now)
+				if err != nil {
+					return err
+				}
+				c, save = rec.core(), func() error { _, err := t.update(ctx, kRecSrv, id, ver, rec); return err }
+			default:
+				return platform.Invalidf("", "unknown kind %q", kind)
 			}
-			c, save = rec.core(), func() error { _, err := t.update(ctx, kPair, id, ver, rec); return err }
-		case lifecycle.ProtectionGroup:
-			rec, ver, err := s.loadGroup(ctx, t, id, now)
-			if err != nil {
-				return err
+			if *c.p == nil || (*c.p).Op != op {
+				return nil
 			}
-			c, save = rec.core(), func() error { _, err := t.update(ctx, kGroup, id, ver, rec); return err }
-		case lifecycle.BackupReplica:
-			rec, ver, err := s.loadReplica(ctx, t, id, now)
-			if err != nil {
-				return err
+			if r, ok := lifecycle.Table(kind).Operation(op); ok && r.Create {
+				return nil // a creation cannot be cancelled: it completes, and a delete removes it
 			}
-			c, save = rec.core(), func() error { _, err := t.update(ctx, kReplica, id, ver, rec); return err }
-		case lifecycle.RecoveryServer:
-			rec, ver, err := s.loadRS(ctx, t, id, now)
-			if err != nil {
-				return err
-			}
-			c, save = rec.core(), func() error { _, err := t.update(ctx, kRecSrv, id, ver, rec); return err }
-		default:
-			return platform.Invalidf("", "unknown kind %q", kind)
-		}
-		if *c.p == nil || (*c.p).Op != op {
-			return nil
-		}
-		if r, ok := lifecycle.Table(kind).Operation(op); ok && r.Create {
-			return nil // a creation cannot be cancelled: it completes, and a delete removes it
-		}
-		c.cancel()
-		return save()
+			c.cancel()
+			return save()
+		})
 	})
 }
 
@@ -498,34 +495,33 @@ func serverCandidateFacts(ctx context.Context, t *tx, rec *groupRec, srv *server
 // ({"pair_id": id}) or a server ({"server_id": id}).
 func (s *Sandbox) MemberFacts(ctx context.Context, groupID string, params map[string]string) (lifecycle.Facts, error) {
 	pairID, serverID := params[ParamPairID], params[ParamServerID]
-	if err := s.beginOn(ctx, "MemberFacts", callScope{kind: lifecycle.ProtectionGroup, id: groupID}); err != nil {
-		return lifecycle.Facts{}, err
-	}
-	var f lifecycle.Facts
-	err := s.view(ctx, func(t *tx) error {
-		now := s.now()
-		obs, err := s.observe(ctx, t, lifecycle.ProtectionGroup, groupID, now)
-		if err != nil {
-			return err
-		}
-		rec, _, err := s.loadGroup(ctx, t, groupID, now)
-		if err != nil {
-			return err
-		}
-		f = obs.Facts
-		if serverID != "" {
-			srv, _ := loadServer(ctx, t, serverID)
-			if srv == nil {
-				return platform.NotFoundf("server %q not found", serverID)
+	return call(s, ctx, "MemberFacts", callScope{kind: lifecycle.ProtectionGroup, id: groupID}, func(ctx context.Context) (lifecycle.Facts, error) {
+		var f lifecycle.Facts
+		err := s.view(ctx, func(t *tx) error {
+			now := s.now()
+			obs, err := s.observe(ctx, t, lifecycle.ProtectionGroup, groupID, now)
+			if err != nil {
+				return err
 			}
-			return serverCandidateFacts(ctx, t, rec, srv, &f)
-		}
-		p, _, err := s.loadPair(ctx, t, pairID, now)
-		if err != nil {
-			return err
-		}
-		candidateFacts(ctx, t, rec, p, &f)
-		return nil
+			rec, _, err := s.loadGroup(ctx, t, groupID, now)
+			if err != nil {
+				return err
+			}
+			f = obs.Facts
+			if serverID != "" {
+				srv, _ := loadServer(ctx, t, serverID)
+				if srv == nil {
+					return platform.NotFoundf("server %q not found", serverID)
+				}
+				return serverCandidateFacts(ctx, t, rec, srv, &f)
+			}
+			p, _, err := s.loadPair(ctx, t, pairID, now)
+			if err != nil {
+				return err
+			}
+			candidateFacts(ctx, t, rec, p, &f)
+			return nil
+		})
+		return f, err
 	})
-	return f, err
 }

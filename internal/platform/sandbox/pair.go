@@ -159,6 +159,7 @@ func (s *Sandbox) pairView(ctx context.Context, t *tx, rec *pairRec, ver int64, 
 	}
 	obs := lifecycle.Observation{Kind: lifecycle.ReplicationPair, ID: rec.ID, Name: rec.Name, State: out.State,
 		FailedOp: out.FailedOp, ActiveSite: out.ActiveSite, Facts: f, Version: ver, LastError: out.LastError}
+	obs.Platform = platform.CapabilitiesOf(s)
 	out.Observed = obs
 	return out, obs, nil
 }
@@ -203,78 +204,77 @@ func (s *Sandbox) pairDuration(ctx context.Context, t *tx, rec *pairRec, op life
 
 // CreatePair creates a replication pair between two existing volumes (creating → configured).
 func (s *Sandbox) CreatePair(ctx context.Context, spec platform.PairSpec, token string) (platform.ReplicationPair, error) {
-	if err := s.beginOn(ctx, "CreatePair", callScope{kind: lifecycle.ReplicationPair, op: lifecycle.OpCreate}); err != nil {
-		return platform.ReplicationPair{}, err
-	}
-	if err := validateToken(token); err != nil {
-		return platform.ReplicationPair{}, err
-	}
-	if spec.RPOSeconds == 0 {
-		spec.RPOSeconds = defaultRPO
-	}
-	if spec.BandwidthKbps < 0 {
-		return platform.ReplicationPair{}, platform.Invalidf("", "bandwidth must be >= 0")
-	}
-	if spec.BandwidthKbps == 0 && spec.Version == 0 {
-		spec.BandwidthKbps = defaultBWKbps
-	}
-	if spec.PrimaryVolumeID == "" || spec.SecondaryVolumeID == "" {
-		return platform.ReplicationPair{}, platform.Invalidf("", "a pair needs two volumes")
-	}
-	if err := formatErr(lifecycle.ValidatePairVolumes(spec.PrimaryVolumeID, spec.SecondaryVolumeID), ""); err != nil {
-		return platform.ReplicationPair{}, err
-	}
-	params := map[string]string{"primary": spec.PrimaryVolumeID, "secondary": spec.SecondaryVolumeID, "name": spec.Name,
-		"description": spec.Description, "rpo": itoa(spec.RPOSeconds), "bw": itoa(spec.BandwidthKbps)}
-	hash := paramsHash(lifecycle.OpCreate, params)
-	var out platform.ReplicationPair
-	err := s.db.write(ctx, func(t *tx) error {
-		now := s.now()
-		if res, found, err := checkToken(ctx, t, "create:"+kPair, token, lifecycle.OpCreate, hash); err != nil {
-			return err
-		} else if found {
-			rec, ver, err := s.loadPair(ctx, t, res, now)
+	return call(s, ctx, "CreatePair", callScope{kind: lifecycle.ReplicationPair, op: lifecycle.OpCreate}, func(ctx context.Context) (platform.ReplicationPair, error) {
+		if err := validateToken(token); err != nil {
+			return platform.ReplicationPair{}, err
+		}
+		if spec.RPOSeconds == 0 {
+			spec.RPOSeconds = defaultRPO
+		}
+		if spec.BandwidthKbps < 0 {
+			return platform.ReplicationPair{}, platform.Invalidf("", "bandwidth must be >= 0")
+		}
+		if spec.BandwidthKbps == 0 && spec.Version == 0 {
+			spec.BandwidthKbps = defaultBWKbps
+		}
+		if spec.PrimaryVolumeID == "" || spec.SecondaryVolumeID == "" {
+			return platform.ReplicationPair{}, platform.Invalidf("", "a pair needs two volumes")
+		}
+		if err := formatErr(lifecycle.ValidatePairVolumes(spec.PrimaryVolumeID, spec.SecondaryVolumeID), ""); err != nil {
+			return platform.ReplicationPair{}, err
+		}
+		params := map[string]string{"primary": spec.PrimaryVolumeID, "secondary": spec.SecondaryVolumeID, "name": spec.Name,
+			"description": spec.Description, "rpo": itoa(spec.RPOSeconds), "bw": itoa(spec.BandwidthKbps)}
+		hash := paramsHash(lifecycle.OpCreate, params)
+		var out platform.ReplicationPair
+		err := s.db.write(ctx, func(t *tx) error {
+			now := s.now()
+			if res, found, err := checkToken(ctx, t, "create:"+kPair, token, lifecycle.OpCreate, hash); err != nil {
+				return err
+			} else if found {
+				rec, ver, err := s.loadPair(ctx, t, res, now)
+				if err != nil {
+					return err
+				}
+				out, _, err = s.pairView(ctx, t, rec, ver, now)
+				return err
+			}
+			facts, err := s.proposedPairFacts(ctx, t, spec)
 			if err != nil {
 				return err
 			}
-			out, _, err = s.pairView(ctx, t, rec, ver, now)
+			if err := check(lifecycle.ReplicationPair, lifecycle.OpCreate, lifecycle.Observation{Kind: lifecycle.ReplicationPair, Name: spec.Name, ActiveSite: lifecycle.SiteSource, Facts: facts}, true); err != nil {
+				return err
+			}
+			// the volumes' facts (size, encryption, other pairs) were checked by the engine above
+			if err := s.checkQuota(ctx, t, lifecycle.ReplicationPair, now); err != nil {
+				return err
+			}
+			rec := &pairRec{ReplicationPair: platform.ReplicationPair{
+				ID: newID("pair"), Name: spec.Name, Description: spec.Description,
+				PrimaryVolumeID: spec.PrimaryVolumeID, SecondaryVolumeID: spec.SecondaryVolumeID,
+				RPOSeconds: spec.RPOSeconds, BandwidthKbps: spec.BandwidthKbps, ActiveSite: lifecycle.SiteSource,
+			}}
+			r, err := row(lifecycle.ReplicationPair, lifecycle.OpCreate)
+			if err != nil {
+				return err
+			}
+			fail, err := takeFailNext(ctx, t, lifecycle.ReplicationPair, lifecycle.OpCreate)
+			if err != nil {
+				return err
+			}
+			rec.core().begin(r, now, s.scaled(durCreate), fail, "", nil)
+			if err := t.insert(ctx, kPair, rec.ID, rec); err != nil {
+				return err
+			}
+			if err := saveToken(ctx, t, "create:"+kPair, token, lifecycle.OpCreate, hash, rec.ID, now); err != nil {
+				return err
+			}
+			out, _, err = s.pairView(ctx, t, rec, 1, now)
 			return err
-		}
-		facts, err := s.proposedPairFacts(ctx, t, spec)
-		if err != nil {
-			return err
-		}
-		if err := check(lifecycle.ReplicationPair, lifecycle.OpCreate, lifecycle.Observation{Kind: lifecycle.ReplicationPair, Name: spec.Name, ActiveSite: lifecycle.SiteSource, Facts: facts}, true); err != nil {
-			return err
-		}
-		// the volumes' facts (size, encryption, other pairs) were checked by the engine above
-		if err := s.checkQuota(ctx, t, lifecycle.ReplicationPair, now); err != nil {
-			return err
-		}
-		rec := &pairRec{ReplicationPair: platform.ReplicationPair{
-			ID: newID("pair"), Name: spec.Name, Description: spec.Description,
-			PrimaryVolumeID: spec.PrimaryVolumeID, SecondaryVolumeID: spec.SecondaryVolumeID,
-			RPOSeconds: spec.RPOSeconds, BandwidthKbps: spec.BandwidthKbps, ActiveSite: lifecycle.SiteSource,
-		}}
-		r, err := row(lifecycle.ReplicationPair, lifecycle.OpCreate)
-		if err != nil {
-			return err
-		}
-		fail, err := takeFailNext(ctx, t, lifecycle.ReplicationPair, lifecycle.OpCreate)
-		if err != nil {
-			return err
-		}
-		rec.core().begin(r, now, s.scaled(durCreate), fail, "", nil)
-		if err := t.insert(ctx, kPair, rec.ID, rec); err != nil {
-			return err
-		}
-		if err := saveToken(ctx, t, "create:"+kPair, token, lifecycle.OpCreate, hash, rec.ID, now); err != nil {
-			return err
-		}
-		out, _, err = s.pairView(ctx, t, rec, 1, now)
-		return err
+		})
+		return out, err
 	})
-	return out, err
 }
 
 // proposedPairFacts are the facts of a pair that does not exist yet.
@@ -343,16 +343,15 @@ func (s *Sandbox) proposedPairFacts(ctx context.Context, t *tx, spec platform.Pa
 
 // ProposedPairFacts returns the facts a pair created from spec would have (plan-time checks).
 func (s *Sandbox) ProposedPairFacts(ctx context.Context, spec platform.PairSpec) (lifecycle.Facts, error) {
-	if err := s.beginOn(ctx, "ProposedPairFacts", callScope{kind: lifecycle.ReplicationPair}); err != nil {
-		return lifecycle.Facts{}, err
-	}
-	var f lifecycle.Facts
-	err := s.db.read(ctx, func(t *tx) error {
-		var err error
-		f, err = s.proposedPairFacts(ctx, t, spec)
-		return err
+	return call(s, ctx, "ProposedPairFacts", callScope{kind: lifecycle.ReplicationPair}, func(ctx context.Context) (lifecycle.Facts, error) {
+		var f lifecycle.Facts
+		err := s.db.read(ctx, func(t *tx) error {
+			var err error
+			f, err = s.proposedPairFacts(ctx, t, spec)
+			return err
+		})
+		return f, err
 	})
-	return f, err
 }
 
 // GetPair reads a pair (applying any due operation).
@@ -375,41 +374,40 @@ func (s *Sandbox) pairAccess() drAccess[pairRec, platform.ReplicationPair] {
 
 // UpdatePair changes a pair's name, description, RPO and bandwidth (the update operation).
 func (s *Sandbox) UpdatePair(ctx context.Context, id string, spec platform.PairSpec) (platform.ReplicationPair, error) {
-	if err := s.beginOn(ctx, "UpdatePair", callScope{kind: lifecycle.ReplicationPair, id: id, op: lifecycle.OpUpdate}); err != nil {
-		return platform.ReplicationPair{}, err
-	}
-	if spec.BandwidthKbps < 0 || spec.RPOSeconds < 0 {
-		return platform.ReplicationPair{}, platform.Invalidf("", "bandwidth and RPO must be >= 0")
-	}
-	var out platform.ReplicationPair
-	err := s.db.write(ctx, func(t *tx) error {
-		now := s.now()
-		rec, ver, err := s.loadPair(ctx, t, id, now)
-		if err != nil {
+	return call(s, ctx, "UpdatePair", callScope{kind: lifecycle.ReplicationPair, id: id, op: lifecycle.OpUpdate}, func(ctx context.Context) (platform.ReplicationPair, error) {
+		if spec.BandwidthKbps < 0 || spec.RPOSeconds < 0 {
+			return platform.ReplicationPair{}, platform.Invalidf("", "bandwidth and RPO must be >= 0")
+		}
+		var out platform.ReplicationPair
+		err := s.db.write(ctx, func(t *tx) error {
+			now := s.now()
+			rec, ver, err := s.loadPair(ctx, t, id, now)
+			if err != nil {
+				return err
+			}
+			if spec.Version != 0 && spec.Version != ver {
+				return &platform.Error{Class: platform.ClassConflict, Code: platform.CodeVersionConflict,
+					Message: "replication pair " + id + " changed since version " + itoa(spec.Version)}
+			}
+			_, obs, err := s.pairView(ctx, t, rec, ver, now)
+			if err != nil {
+				return err
+			}
+			if err := check(lifecycle.ReplicationPair, lifecycle.OpUpdate, obs, true); err != nil {
+				return err
+			}
+			rec.Name, rec.Description = spec.Name, spec.Description
+			if spec.RPOSeconds > 0 {
+				rec.RPOSeconds = spec.RPOSeconds
+			}
+			rec.BandwidthKbps = spec.BandwidthKbps
+			ver, err = t.update(ctx, kPair, id, ver, rec)
+			if err != nil {
+				return err
+			}
+			out, _, err = s.pairView(ctx, t, rec, ver, now)
 			return err
-		}
-		if spec.Version != 0 && spec.Version != ver {
-			return &platform.Error{Class: platform.ClassConflict, Code: platform.CodeVersionConflict,
-				Message: "replication pair " + id + " changed since version " + itoa(spec.Version)}
-		}
-		_, obs, err := s.pairView(ctx, t, rec, ver, now)
-		if err != nil {
-			return err
-		}
-		if err := check(lifecycle.ReplicationPair, lifecycle.OpUpdate, obs, true); err != nil {
-			return err
-		}
-		rec.Name, rec.Description = spec.Name, spec.Description
-		if spec.RPOSeconds > 0 {
-			rec.RPOSeconds = spec.RPOSeconds
-		}
-		rec.BandwidthKbps = spec.BandwidthKbps
-		ver, err = t.update(ctx, kPair, id, ver, rec)
-		if err != nil {
-			return err
-		}
-		out, _, err = s.pairView(ctx, t, rec, ver, now)
-		return err
+		})
+		return out, err
 	})
-	return out, err
 }

@@ -125,82 +125,85 @@ func (s *Sandbox) rsView(ctx context.Context, t *tx, rec *rsRec, ver int64) (pla
 		adv = map[lifecycle.Op]bool{}
 	}
 	obs.Facts.AdvertisedOps = adv
+	obs.Platform = platform.CapabilitiesOf(s)
 	out.Observed = obs
 	return out, obs, nil
 }
 
 // CreateRecoveryServer defines a recovery server (creating → standby, no VM: R004-1).
 func (s *Sandbox) CreateRecoveryServer(ctx context.Context, spec platform.RecoveryServerSpec, token string) (platform.RecoveryServer, error) {
-	if err := s.beginOn(ctx, "CreateRecoveryServer", callScope{kind: lifecycle.RecoveryServer, op: lifecycle.OpCreate}); err != nil {
-		return platform.RecoveryServer{}, err
-	}
-	if err := validateToken(token); err != nil {
-		return platform.RecoveryServer{}, err
-	}
-	if spec.Name == "" || spec.MachineID == "" {
-		return platform.RecoveryServer{}, platform.Invalidf("", "name and machine_id are required")
-	}
-	if spec.CPU < 0 || spec.MemoryGB < 0 {
-		return platform.RecoveryServer{}, platform.Invalidf("", "cpu and memory must be >= 0")
-	}
-	// unset sizes take the platform's defaults (the resource's defaults too), so an adopted
-	// server's generated configuration is valid
-	if spec.CPU == 0 {
-		spec.CPU = 2
-	}
-	if spec.MemoryGB == 0 {
-		spec.MemoryGB = 4
-	}
-	params := map[string]string{"name": spec.Name, "machine": spec.MachineID, "rp": spec.RecoveryPointID, "site": spec.SiteID,
-		"cpu": itoa(int64(spec.CPU)), "mem": itoa(int64(spec.MemoryGB)), "net": spec.NetworkID, "ip": spec.IPAddress}
-	hash := paramsHash(lifecycle.OpCreate, params)
-	var out platform.RecoveryServer
-	err := s.db.write(ctx, func(t *tx) error {
-		now := s.now()
-		if res, found, err := checkToken(ctx, t, "create:"+kRecSrv, token, lifecycle.OpCreate, hash); err != nil {
-			return err
-		} else if found {
-			rec, ver, err := s.loadRS(ctx, t, res, now)
+	return call(s, ctx, "CreateRecoveryServer", callScope{kind: lifecycle.RecoveryServer, op: lifecycle.OpCreate}, func(ctx context.Context) (platform.RecoveryServer, error) {
+		if err := validateToken(token); err != nil {
+			return platform.RecoveryServer{}, err
+		}
+		if spec.Name == "" || spec.MachineID == "" {
+			return platform.RecoveryServer{}, platform.Invalidf("", "name and machine_id are required")
+		}
+		if spec.CPU < 0 || spec.MemoryGB < 0 {
+			return platform.RecoveryServer{}, platform.Invalidf("", "cpu and memory must be >= 0")
+		}
+		// unset sizes take the platform's defaults (the resource's defaults too), so an adopted
+		// server's generated configuration is valid
+		if spec.CPU == 0 {
+			spec.CPU = 2
+		}
+		if spec.MemoryGB == 0 {
+			spec.MemoryGB = 4
+		}
+		params := map[string]string{"name": spec.Name, "machine": spec.MachineID, "rp": spec.RecoveryPointID, "site": spec.SiteID,
+			"cpu": itoa(int64(spec.CPU)), "mem": itoa(int64(spec.MemoryGB)), "net": spec.NetworkID, "ip": spec.IPAddress}
+		hash := paramsHash(lifecycle.OpCreate, params)
+		var out platform.RecoveryServer
+		err := s.db.write(ctx, func(t *tx) error {
+			now := s.now()
+			if res, found, err := checkToken(ctx, t, "create:"+kRecSrv, token, lifecycle.OpCreate, hash); err != nil {
+				return err
+			} else if found {
+				rec, ver, err := s.loadRS(ctx, t, res, now)
+				if err != nil {
+					return err
+				}
+				out, _, err = s.rsView(ctx, t, rec, ver)
+				return err
+			}
+			if spec.SiteID != "" && loadSite(ctx, t, spec.SiteID) == nil {
+				return platform.Invalidf("", "site %q does not exist", spec.SiteID)
+			}
+			if err := s.checkQuota(ctx, t, lifecycle.RecoveryServer, now); err != nil {
+				return err
+			}
+			rec := &rsRec{RecoveryServer: platform.RecoveryServer{
+				ID: newID("rs"), Name: spec.Name, MachineID: spec.MachineID, RecoveryPointID: spec.RecoveryPointID, SiteID: spec.SiteID,
+				CPU: spec.CPU, MemoryGB: spec.MemoryGB, NetworkID: spec.NetworkID, IPAddress: spec.IPAddress, VMState: platform.VMNotReady,
+			}}
+			_, obs, err := s.rsView(ctx, t, rec, 0)
 			if err != nil {
 				return err
 			}
-			out, _, err = s.rsView(ctx, t, rec, ver)
+			obs.State = ""
+			if err := check(lifecycle.RecoveryServer, lifecycle.OpCreate, obs, true); err != nil {
+				return err
+			}
+			r, err := row(lifecycle.RecoveryServer, lifecycle.OpCreate)
+			if err != nil {
+				return err
+			}
+			fail, err := takeFailNext(ctx, t, lifecycle.RecoveryServer, lifecycle.OpCreate)
+			if err != nil {
+				return err
+			}
+			rec.core().begin(r, now, s.scaled(durRSCreate), fail, "", nil)
+			if err := t.insert(ctx, kRecSrv, rec.ID, rec); err != nil {
+				return err
+			}
+			if err := saveToken(ctx, t, "create:"+kRecSrv, token, lifecycle.OpCreate, hash, rec.ID, now); err != nil {
+				return err
+			}
+			out, _, err = s.rsView(ctx, t, rec, 1)
 			return err
-		}
-		if spec.SiteID != "" && loadSite(ctx, t, spec.SiteID) == nil {
-			return platform.Invalidf("", "site %q does not exist", spec.SiteID)
-		}
-		rec := &rsRec{RecoveryServer: platform.RecoveryServer{
-			ID: newID("rs"), Name: spec.Name, MachineID: spec.MachineID, RecoveryPointID: spec.RecoveryPointID, SiteID: spec.SiteID,
-			CPU: spec.CPU, MemoryGB: spec.MemoryGB, NetworkID: spec.NetworkID, IPAddress: spec.IPAddress, VMState: platform.VMNotReady,
-		}}
-		_, obs, err := s.rsView(ctx, t, rec, 0)
-		if err != nil {
-			return err
-		}
-		obs.State = ""
-		if err := check(lifecycle.RecoveryServer, lifecycle.OpCreate, obs, true); err != nil {
-			return err
-		}
-		r, err := row(lifecycle.RecoveryServer, lifecycle.OpCreate)
-		if err != nil {
-			return err
-		}
-		fail, err := takeFailNext(ctx, t, lifecycle.RecoveryServer, lifecycle.OpCreate)
-		if err != nil {
-			return err
-		}
-		rec.core().begin(r, now, s.scaled(durRSCreate), fail, "", nil)
-		if err := t.insert(ctx, kRecSrv, rec.ID, rec); err != nil {
-			return err
-		}
-		if err := saveToken(ctx, t, "create:"+kRecSrv, token, lifecycle.OpCreate, hash, rec.ID, now); err != nil {
-			return err
-		}
-		out, _, err = s.rsView(ctx, t, rec, 1)
-		return err
+		})
+		return out, err
 	})
-	return out, err
 }
 
 // GetRecoveryServer reads a recovery server.
@@ -224,70 +227,68 @@ func (s *Sandbox) rsAccess() drAccess[rsRec, platform.RecoveryServer] {
 // UpdateRecoveryServer changes a recovery server's configuration (allowed in standby only,
 // like the Acronis console; the VM does not exist then).
 func (s *Sandbox) UpdateRecoveryServer(ctx context.Context, id string, spec platform.RecoveryServerSpec) (platform.RecoveryServer, error) {
-	if err := s.beginOn(ctx, "UpdateRecoveryServer", callScope{kind: lifecycle.RecoveryServer, id: id, op: lifecycle.OpUpdate}); err != nil {
-		return platform.RecoveryServer{}, err
-	}
-	var out platform.RecoveryServer
-	err := s.db.write(ctx, func(t *tx) error {
-		rec, ver, err := s.loadRS(ctx, t, id, s.now())
-		if err != nil {
-			return err
-		}
-		if spec.Version != 0 && spec.Version != ver {
-			return &platform.Error{Class: platform.ClassConflict, Code: platform.CodeVersionConflict,
-				Message: "recovery server " + id + " changed since version " + itoa(spec.Version)}
-		}
-		if _, ok := lifecycle.Table(lifecycle.RecoveryServer).Operation(lifecycle.OpUpdate); ok {
-			_, obs, err := s.rsView(ctx, t, rec, ver)
+	return call(s, ctx, "UpdateRecoveryServer", callScope{kind: lifecycle.RecoveryServer, id: id, op: lifecycle.OpUpdate}, func(ctx context.Context) (platform.RecoveryServer, error) {
+		var out platform.RecoveryServer
+		err := s.db.write(ctx, func(t *tx) error {
+			rec, ver, err := s.loadRS(ctx, t, id, s.now())
 			if err != nil {
 				return err
 			}
-			if err := check(lifecycle.RecoveryServer, lifecycle.OpUpdate, obs, true); err != nil {
+			if spec.Version != 0 && spec.Version != ver {
+				return &platform.Error{Class: platform.ClassConflict, Code: platform.CodeVersionConflict,
+					Message: "recovery server " + id + " changed since version " + itoa(spec.Version)}
+			}
+			if _, ok := lifecycle.Table(lifecycle.RecoveryServer).Operation(lifecycle.OpUpdate); ok {
+				_, obs, err := s.rsView(ctx, t, rec, ver)
+				if err != nil {
+					return err
+				}
+				if err := check(lifecycle.RecoveryServer, lifecycle.OpUpdate, obs, true); err != nil {
+					return err
+				}
+			} else if rec.State != lifecycle.Standby {
+				// no update row in the engine's table: the platform accepts reconfiguration only
+				// while no VM exists (Acronis ServerNotReady)
+				return &platform.Error{Class: platform.ClassPreconditionFailed, Code: "ServerNotReady",
+					Message: "recovery server " + id + " can be reconfigured only in standby, it is " + lifecycle.RenderState(rec.State, rec.FailedOp)}
+			}
+			if spec.Name != "" {
+				rec.Name = spec.Name
+			}
+			if spec.RecoveryPointID != "" {
+				rec.RecoveryPointID = spec.RecoveryPointID
+			}
+			if spec.CPU > 0 {
+				rec.CPU = spec.CPU
+			}
+			if spec.MemoryGB > 0 {
+				rec.MemoryGB = spec.MemoryGB
+			}
+			rec.NetworkID, rec.IPAddress = spec.NetworkID, spec.IPAddress
+			ver, err = t.update(ctx, kRecSrv, id, ver, rec)
+			if err != nil {
 				return err
 			}
-		} else if rec.State != lifecycle.Standby {
-			// no update row in the engine's table: the platform accepts reconfiguration only
-			// while no VM exists (Acronis ServerNotReady)
-			return &platform.Error{Class: platform.ClassPreconditionFailed, Code: "ServerNotReady",
-				Message: "recovery server " + id + " can be reconfigured only in standby, it is " + lifecycle.RenderState(rec.State, rec.FailedOp)}
-		}
-		if spec.Name != "" {
-			rec.Name = spec.Name
-		}
-		if spec.RecoveryPointID != "" {
-			rec.RecoveryPointID = spec.RecoveryPointID
-		}
-		if spec.CPU > 0 {
-			rec.CPU = spec.CPU
-		}
-		if spec.MemoryGB > 0 {
-			rec.MemoryGB = spec.MemoryGB
-		}
-		rec.NetworkID, rec.IPAddress = spec.NetworkID, spec.IPAddress
-		ver, err = t.update(ctx, kRecSrv, id, ver, rec)
-		if err != nil {
+			out, _, err = s.rsView(ctx, t, rec, ver)
 			return err
-		}
-		out, _, err = s.rsView(ctx, t, rec, ver)
-		return err
+		})
+		return out, err
 	})
-	return out, err
 }
 
 // ProposedRecoveryServerFacts returns the facts of a recovery server created from spec: its
 // machine's recovery point (R004-2) and the site's blocking issues.
 func (s *Sandbox) ProposedRecoveryServerFacts(ctx context.Context, spec platform.RecoveryServerSpec) (lifecycle.Facts, error) {
-	if err := s.begin(ctx, "ProposedRecoveryServerFacts"); err != nil {
-		return lifecycle.Facts{}, err
-	}
-	var f lifecycle.Facts
-	err := s.db.read(ctx, func(t *tx) error {
-		rec := &rsRec{RecoveryServer: platform.RecoveryServer{Name: spec.Name, MachineID: spec.MachineID,
-			RecoveryPointID: spec.RecoveryPointID, SiteID: spec.SiteID}}
-		_, obs, err := s.rsView(ctx, t, rec, 0)
-		f = obs.Facts
-		f.AdvertisedOps = nil // a new server's links are those of its first state: read at apply
-		return err
+	return call(s, ctx, "ProposedRecoveryServerFacts", callScope{}, func(ctx context.Context) (lifecycle.Facts, error) {
+		var f lifecycle.Facts
+		err := s.db.read(ctx, func(t *tx) error {
+			rec := &rsRec{RecoveryServer: platform.RecoveryServer{Name: spec.Name, MachineID: spec.MachineID,
+				RecoveryPointID: spec.RecoveryPointID, SiteID: spec.SiteID}}
+			_, obs, err := s.rsView(ctx, t, rec, 0)
+			f = obs.Facts
+			f.AdvertisedOps = nil // a new server's links are those of its first state: read at apply
+			return err
+		})
+		return f, err
 	})
-	return f, err
 }

@@ -143,6 +143,7 @@ func (s *Sandbox) replicaView(ctx context.Context, t *tx, rec *replicaRec, ver i
 	}
 	obs := lifecycle.Observation{Kind: lifecycle.BackupReplica, ID: rec.ID, Name: rec.Name, State: out.State,
 		FailedOp: rec.FailedOp, Facts: f, Version: ver, LastError: rec.LastError}
+	obs.Platform = platform.CapabilitiesOf(s)
 	out.Observed = obs
 	return out, obs, nil
 }
@@ -163,81 +164,82 @@ func (s *Sandbox) replicaDuration(rec *replicaRec, op lifecycle.Op) time.Duratio
 
 // CreateReplica replicates a backup to a destination region (the replicate operation).
 func (s *Sandbox) CreateReplica(ctx context.Context, spec platform.ReplicaSpec, token string) (platform.BackupReplica, error) {
-	if err := s.beginOn(ctx, "CreateReplica", callScope{kind: lifecycle.BackupReplica, op: lifecycle.OpReplicate}); err != nil {
-		return platform.BackupReplica{}, err
-	}
-	if err := validateToken(token); err != nil {
-		return platform.BackupReplica{}, err
-	}
-	if err := validateReplicaSpec(spec); err != nil {
-		return platform.BackupReplica{}, err
-	}
-	params := map[string]string{"backup": spec.BackupID, "region": spec.DestinationRegion, "vault": spec.DestinationVaultID,
-		"name": spec.Name, "description": spec.Description, "accel": boolStr(spec.EnableAcceleration), "policy": boolStr(spec.Policy)}
-	hash := paramsHash(lifecycle.OpReplicate, params)
-	var out platform.BackupReplica
-	err := s.db.write(ctx, func(t *tx) error {
-		now := s.now()
-		if res, found, err := checkToken(ctx, t, "create:"+kReplica, token, lifecycle.OpReplicate, hash); err != nil {
-			return err
-		} else if found {
-			rec, ver, err := s.loadReplica(ctx, t, res, now)
+	return call(s, ctx, "CreateReplica", callScope{kind: lifecycle.BackupReplica, op: lifecycle.OpReplicate}, func(ctx context.Context) (platform.BackupReplica, error) {
+		if err := validateToken(token); err != nil {
+			return platform.BackupReplica{}, err
+		}
+		if err := validateReplicaSpec(spec); err != nil {
+			return platform.BackupReplica{}, err
+		}
+		params := map[string]string{"backup": spec.BackupID, "region": spec.DestinationRegion, "vault": spec.DestinationVaultID,
+			"name": spec.Name, "description": spec.Description, "accel": boolStr(spec.EnableAcceleration), "policy": boolStr(spec.Policy)}
+		hash := paramsHash(lifecycle.OpReplicate, params)
+		var out platform.BackupReplica
+		err := s.db.write(ctx, func(t *tx) error {
+			now := s.now()
+			if res, found, err := checkToken(ctx, t, "create:"+kReplica, token, lifecycle.OpReplicate, hash); err != nil {
+				return err
+			} else if found {
+				rec, ver, err := s.loadReplica(ctx, t, res, now)
+				if err != nil {
+					return err
+				}
+				out, _, err = s.replicaView(ctx, t, rec, ver, now)
+				return err
+			}
+			f, err := s.replicaFacts(ctx, t, spec, "", now)
 			if err != nil {
 				return err
 			}
-			out, _, err = s.replicaView(ctx, t, rec, ver, now)
+			obs := lifecycle.Observation{Kind: lifecycle.BackupReplica, Name: spec.Name, Facts: f}
+			if err := check(lifecycle.BackupReplica, lifecycle.OpReplicate, obs, true); err != nil {
+				return err
+			}
+			if err := s.checkQuota(ctx, t, lifecycle.BackupReplica, now); err != nil {
+				return err
+			}
+			b, _, err := getRec[platform.Backup](ctx, t, kBackup, spec.BackupID)
+			if err != nil {
+				return err
+			}
+			rec := &replicaRec{BackupReplica: platform.BackupReplica{
+				ID: newID("rep"), BackupID: spec.BackupID, SourceRegion: b.Region, DestinationRegion: spec.DestinationRegion,
+				DestinationVaultID: spec.DestinationVaultID, Name: spec.Name, Description: spec.Description,
+				EnableAcceleration: spec.EnableAcceleration, SizeGB: b.SizeGB,
+			}, Policy: spec.Policy}
+			r, err := row(lifecycle.BackupReplica, lifecycle.OpReplicate)
+			if err != nil {
+				return err
+			}
+			fail, err := takeFailNext(ctx, t, lifecycle.BackupReplica, lifecycle.OpReplicate)
+			if err != nil {
+				return err
+			}
+			rec.core().begin(r, now, s.scaled(s.replicaDuration(rec, lifecycle.OpReplicate)), fail, "", nil)
+			if err := t.insert(ctx, kReplica, rec.ID, rec); err != nil {
+				return err
+			}
+			if err := saveToken(ctx, t, "create:"+kReplica, token, lifecycle.OpReplicate, hash, rec.ID, now); err != nil {
+				return err
+			}
+			out, _, err = s.replicaView(ctx, t, rec, 1, now)
 			return err
-		}
-		f, err := s.replicaFacts(ctx, t, spec, "", now)
-		if err != nil {
-			return err
-		}
-		obs := lifecycle.Observation{Kind: lifecycle.BackupReplica, Name: spec.Name, Facts: f}
-		if err := check(lifecycle.BackupReplica, lifecycle.OpReplicate, obs, true); err != nil {
-			return err
-		}
-		b, _, err := getRec[platform.Backup](ctx, t, kBackup, spec.BackupID)
-		if err != nil {
-			return err
-		}
-		rec := &replicaRec{BackupReplica: platform.BackupReplica{
-			ID: newID("rep"), BackupID: spec.BackupID, SourceRegion: b.Region, DestinationRegion: spec.DestinationRegion,
-			DestinationVaultID: spec.DestinationVaultID, Name: spec.Name, Description: spec.Description,
-			EnableAcceleration: spec.EnableAcceleration, SizeGB: b.SizeGB,
-		}, Policy: spec.Policy}
-		r, err := row(lifecycle.BackupReplica, lifecycle.OpReplicate)
-		if err != nil {
-			return err
-		}
-		fail, err := takeFailNext(ctx, t, lifecycle.BackupReplica, lifecycle.OpReplicate)
-		if err != nil {
-			return err
-		}
-		rec.core().begin(r, now, s.scaled(s.replicaDuration(rec, lifecycle.OpReplicate)), fail, "", nil)
-		if err := t.insert(ctx, kReplica, rec.ID, rec); err != nil {
-			return err
-		}
-		if err := saveToken(ctx, t, "create:"+kReplica, token, lifecycle.OpReplicate, hash, rec.ID, now); err != nil {
-			return err
-		}
-		out, _, err = s.replicaView(ctx, t, rec, 1, now)
-		return err
+		})
+		return out, err
 	})
-	return out, err
 }
 
 // ProposedReplicaFacts returns the facts a replica requested with spec would be checked with.
 func (s *Sandbox) ProposedReplicaFacts(ctx context.Context, spec platform.ReplicaSpec) (lifecycle.Facts, error) {
-	if err := s.beginOn(ctx, "ProposedReplicaFacts", callScope{kind: lifecycle.BackupReplica}); err != nil {
-		return lifecycle.Facts{}, err
-	}
-	var f lifecycle.Facts
-	err := s.view(ctx, func(t *tx) error {
-		var err error
-		f, err = s.replicaFacts(ctx, t, spec, "", s.now())
-		return err
+	return call(s, ctx, "ProposedReplicaFacts", callScope{kind: lifecycle.BackupReplica}, func(ctx context.Context) (lifecycle.Facts, error) {
+		var f lifecycle.Facts
+		err := s.view(ctx, func(t *tx) error {
+			var err error
+			f, err = s.replicaFacts(ctx, t, spec, "", s.now())
+			return err
+		})
+		return f, err
 	})
-	return f, err
 }
 
 // GetReplica reads a replica.

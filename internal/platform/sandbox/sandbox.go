@@ -16,6 +16,7 @@ import (
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
 )
 
 // Options configure a sandbox.
@@ -27,6 +28,10 @@ type Options struct {
 	Clock lifecycle.Clock
 	// Seed seeds the transient-fault RNG (deterministic tests); 0 picks a random seed.
 	Seed uint64
+	// Retry is the retry policy of the sandbox's API calls (internal/platform/retry); its zero
+	// value is retry.Default. An emulator sets retry.Once (SetRetryPolicy): it answers each
+	// request once, and the driver's own layer retries.
+	Retry retry.Policy
 }
 
 // Sandbox is the embedded DR platform. It implements platform.Platform and platform.Inventory.
@@ -51,6 +56,10 @@ type Sandbox struct {
 
 	// memberLimit is the most pairs one protection group holds (0: no limit; SetMemberLimit).
 	memberLimit atomic.Int64
+
+	// retry is the retry policy of every API call (Options.Retry, SetRetryPolicy).
+	retryMu sync.Mutex
+	retry   retry.Policy
 }
 
 const faultsTTL = 250 * time.Millisecond
@@ -67,7 +76,7 @@ func Open(path string, opts Options) (*Sandbox, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Sandbox{db: st, path: path, clock: opts.Clock, scale: opts.TimeScale, counters: map[string]*atomic.Int64{}}
+	s := &Sandbox{db: st, path: path, clock: opts.Clock, scale: opts.TimeScale, counters: map[string]*atomic.Int64{}, retry: opts.Retry}
 	if s.clock == nil {
 		s.clock = RealClock{}
 	}
@@ -186,14 +195,28 @@ func saveFaults(ctx context.Context, t *tx, f faultState) error {
 	return t.setSetting(ctx, faultsKey, string(b))
 }
 
-// begin is called at the top of every API method: it counts the call, then applies the
-// configured latency and transient-error faults before anything else happens. Calls that work
-// on no DR object match only unscoped faults.
-func (s *Sandbox) begin(ctx context.Context, method string) error {
-	return s.beginOn(ctx, method, callScope{})
+// call runs one API call of the sandbox through the retry layer (internal/platform/retry, the
+// sandbox's policy): every attempt counts as a call and meets the faults first (beginOn), then
+// runs fn. Calls that work on no DR object (callScope{}) match only unscoped faults.
+func call[T any](s *Sandbox, ctx context.Context, method string, sc callScope, fn func(ctx context.Context) (T, error)) (T, error) {
+	return retry.Do(ctx, s.retryPolicy(), method, func(ctx context.Context) (T, error) {
+		if err := s.beginOn(ctx, method, sc); err != nil {
+			var zero T
+			return zero, err
+		}
+		return fn(ctx)
+	})
 }
 
-// beginOn is begin for a call on a DR kind, object and operation (scoped faults match them).
+// call0 is call for a call without a result.
+func call0(s *Sandbox, ctx context.Context, method string, sc callScope, fn func(ctx context.Context) error) error {
+	_, err := call(s, ctx, method, sc, func(ctx context.Context) (struct{}, error) { return struct{}{}, fn(ctx) })
+	return err
+}
+
+// beginOn starts one attempt of an API call on a DR kind, object and operation: it counts the
+// call, then applies the configured latency and transient-error faults (scoped faults match
+// the call's scope) before anything else happens.
 func (s *Sandbox) beginOn(ctx context.Context, method string, sc callScope) error {
 	s.count(method)
 	if err := ctx.Err(); err != nil {
@@ -242,7 +265,7 @@ func (s *Sandbox) FailNext(ctx context.Context, kind lifecycle.Kind, op lifecycl
 	if n < 0 {
 		return platform.Invalidf("", "n must be >= 0")
 	}
-	return s.db.write(ctx, func(t *tx) error {
+	return s.settings(ctx, "FailNext", func(t *tx) error {
 		f, err := loadFaults(ctx, t)
 		if err != nil {
 			return err
@@ -267,7 +290,7 @@ func (s *Sandbox) SetTransientErrorRate(ctx context.Context, rate float64) error
 	if rate < 0 || rate > 1 {
 		return platform.Invalidf("", "transient error rate %v is outside 0..1", rate)
 	}
-	return s.db.write(ctx, func(t *tx) error {
+	return s.settings(ctx, "SetTransientErrorRate", func(t *tx) error {
 		f, err := loadFaults(ctx, t)
 		if err != nil {
 			return err
@@ -277,20 +300,20 @@ func (s *Sandbox) SetTransientErrorRate(ctx context.Context, rate float64) error
 	})
 }
 
-// SetQuota limits how many objects of kind (replication pairs or protection groups that are
-// not deleted) the account may hold; limit 0 removes the limit. A create beyond it fails
+// SetQuota limits how many objects of kind (that are not deleted) the account may hold; limit
+// 0 removes the limit. A create beyond it fails
 // with a quota error (ClassQuota, CodeQuotaExceeded), as a cloud account's quota does; it is
 // not a lifecycle rule (no plan can see an account's quota) and never retried.
 func (s *Sandbox) SetQuota(ctx context.Context, kind lifecycle.Kind, limit int) error {
 	s.count("SetQuota")
 	defer s.invalidateFaults()
-	if kind != lifecycle.ReplicationPair && kind != lifecycle.ProtectionGroup {
-		return platform.Invalidf("", "quotas limit replication pairs and protection groups, not %s", kind)
+	if lifecycle.Table(kind) == nil {
+		return platform.Invalidf("", "quotas limit the DR kinds, not %q", kind)
 	}
 	if limit < 0 {
 		return platform.Invalidf("", "quota must be >= 0")
 	}
-	return s.db.write(ctx, func(t *tx) error {
+	return s.settings(ctx, "SetQuota", func(t *tx) error {
 		f, err := loadFaults(ctx, t)
 		if err != nil {
 			return err
@@ -317,33 +340,38 @@ func (s *Sandbox) checkQuota(ctx context.Context, t *tx, kind lifecycle.Kind, no
 	limit, n := f.Quotas[string(kind)], 0
 	switch kind {
 	case lifecycle.ReplicationPair:
-		recs, _, err := listRecs[pairRec](ctx, t, kPair)
-		if err != nil {
-			return err
-		}
-		for _, r := range recs {
-			cur, _, err := s.loadPair(ctx, t, r.ID, now)
-			if err == nil && cur.State != lifecycle.Deleted {
-				n++
-			}
-		}
+		n, err = countLive(ctx, t, s.pairAccess(), now)
 	case lifecycle.ProtectionGroup:
-		recs, _, err := listRecs[groupRec](ctx, t, kGroup)
-		if err != nil {
-			return err
-		}
-		for _, r := range recs {
-			cur, _, err := s.loadGroup(ctx, t, r.ID, now)
-			if err == nil && cur.State != lifecycle.Deleted {
-				n++
-			}
-		}
+		n, err = countLive(ctx, t, s.groupAccess(), now)
+	case lifecycle.BackupReplica:
+		n, err = countLive(ctx, t, s.replicaAccess(), now)
+	case lifecycle.RecoveryServer:
+		n, err = countLive(ctx, t, s.rsAccess(), now)
 	}
-	if n < limit {
-		return nil
+	if err != nil || n < limit {
+		return err
 	}
 	return &platform.Error{Class: platform.ClassQuota, Code: platform.CodeQuotaExceeded,
 		Message: fmt.Sprintf("the quota of %d %s objects is used up (%d exist); delete one or raise the quota", limit, kind, n)}
+}
+
+// countLive counts the objects of a DR kind that are not deleted.
+func countLive[R any, V any, PR interface {
+	*R
+	core() core
+}](ctx context.Context, t *tx, a drAccess[R, V], now time.Time) (int, error) {
+	recs, _, err := listRecs[R](ctx, t, a.kind)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, r := range recs {
+		cur, _, err := a.load(ctx, t, a.id(r), now)
+		if err == nil && *PR(cur).core().state != lifecycle.Deleted {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // SetLatency adds d (on the sandbox clock) to every API call.
@@ -353,7 +381,7 @@ func (s *Sandbox) SetLatency(ctx context.Context, d time.Duration) error {
 	if d < 0 {
 		return platform.Invalidf("", "latency must be >= 0")
 	}
-	return s.db.write(ctx, func(t *tx) error {
+	return s.settings(ctx, "SetLatency", func(t *tx) error {
 		f, err := loadFaults(ctx, t)
 		if err != nil {
 			return err
@@ -367,7 +395,7 @@ func (s *Sandbox) SetLatency(ctx context.Context, d time.Duration) error {
 func (s *Sandbox) ClearFaults(ctx context.Context) error {
 	s.count("ClearFaults")
 	defer s.invalidateFaults()
-	return s.db.write(ctx, func(t *tx) error {
+	return s.settings(ctx, "ClearFaults", func(t *tx) error {
 		if err := saveFaults(ctx, t, faultState{}); err != nil {
 			return err
 		}
@@ -388,7 +416,7 @@ func (s *Sandbox) ClearFaults(ctx context.Context) error {
 func (s *Sandbox) Faults(ctx context.Context) (platform.Faults, error) {
 	s.count("Faults")
 	var f faultState
-	err := s.db.read(ctx, func(t *tx) error {
+	err := s.audit(ctx, "Faults", func(t *tx) error {
 		var err error
 		f, err = loadFaults(ctx, t)
 		return err
@@ -496,6 +524,18 @@ func newID(prefix string) string {
 	return prefix + "-" + hex.EncodeToString(b[:])
 }
 
+// settings writes the sandbox's own configuration (fault settings, quotas) in one
+// transaction, through the retry layer (a busy database): never failed by an injected fault,
+// so faults can be switched off while they strike.
+func (s *Sandbox) settings(ctx context.Context, method string, fn func(t *tx) error) error {
+	return retry.Do0(ctx, s.retryPolicy(), method, func(ctx context.Context) error { return s.db.write(ctx, fn) })
+}
+
+// audit reads the sandbox's own records (fault settings, tokens, integrity) like settings.
+func (s *Sandbox) audit(ctx context.Context, method string, fn func(t *tx) error) error {
+	return retry.Do0(ctx, s.retryPolicy(), method, func(ctx context.Context) error { return s.db.read(ctx, fn) })
+}
+
 // view runs fn in a read transaction; when fn finds due work (errNeedWrite) it runs again in
 // a write transaction, which applies the work (lazy advancement) atomically.
 func (s *Sandbox) view(ctx context.Context, fn func(t *tx) error) error {
@@ -508,12 +548,29 @@ func (s *Sandbox) view(ctx context.Context, fn func(t *tx) error) error {
 
 // Capabilities: the sandbox manages every kind and invokes every operation. It limits the
 // pairs of a group only when SetMemberLimit set one (an emulator of a platform that has one).
+// Every read model's Observed.Platform is platform.CapabilitiesOf(s).
 func (s *Sandbox) Capabilities() *lifecycle.Capabilities {
 	c := &lifecycle.Capabilities{Platform: "sandbox"}
 	if n := s.memberLimit.Load(); n > 0 {
 		c.MemberLimit = map[lifecycle.Kind]int{lifecycle.ProtectionGroup: int(n)}
 	}
 	return c
+}
+
+// SetRetryPolicy sets the retry policy of the sandbox's API calls for this process's handle
+// on the database. An emulator sets retry.Once: the vendor API it speaks answers each request
+// once, with the platform's throttling error when a transient fault strikes, and the driver
+// under test retries through its own layer.
+func (s *Sandbox) SetRetryPolicy(p retry.Policy) {
+	s.retryMu.Lock()
+	s.retry = p
+	s.retryMu.Unlock()
+}
+
+func (s *Sandbox) retryPolicy() retry.Policy {
+	s.retryMu.Lock()
+	defer s.retryMu.Unlock()
+	return s.retry
 }
 
 // SetMemberLimit makes the sandbox's physics hold at most limit pairs per protection group

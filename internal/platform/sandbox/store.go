@@ -11,9 +11,9 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
 
 	_ "modernc.org/sqlite" // pure-Go SQLite driver, registered as "sqlite"
 )
@@ -215,7 +215,8 @@ func openStore(path string) (*store, error) {
 	r.SetMaxOpenConns(4)
 	r.SetMaxIdleConns(4)
 	s := &store{w: w, r: r}
-	if err := s.migrate(); err != nil {
+	// several terraform processes may open a new file at once: a busy migration is retried
+	if err := retry.Do0(context.Background(), retry.Default, "open the sandbox database", func(context.Context) error { return s.migrate() }); err != nil {
 		s.close()
 		return nil, err
 	}
@@ -307,38 +308,22 @@ func (t *tx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result
 	return t.Tx.ExecContext(ctx, q, args...)
 }
 
-// write runs fn in one IMMEDIATE transaction on the writer pool, retrying on SQLITE_BUSY that
-// outlived busy_timeout (possible with several processes); never returns "database is locked"
-// unless the lock is held for minutes.
+// write runs fn in one IMMEDIATE transaction on the writer pool. SQLite waits busy_timeout
+// for another process's lock; a lock held longer is a Retryable error ("sandbox database
+// busy"), which the retry layer around every API call repeats (never "database is locked").
 func (s *store) write(ctx context.Context, fn func(*tx) error) error {
-	var err error
-	for attempt := 0; attempt < 20; attempt++ {
-		err = s.run(ctx, s.w, s.ws, true, fn)
-		if err == nil || !isBusy(err) {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(time.Duration(attempt+1) * 5 * time.Millisecond):
-		}
-	}
-	return &platform.Error{Class: platform.ClassRetryable, Code: platform.CodeThrottling, Message: "sandbox database busy", Err: err}
+	return busyErr(s.run(ctx, s.w, s.ws, true, fn))
 }
 
 // read runs fn in a deferred (read) transaction on the reader pool.
 func (s *store) read(ctx context.Context, fn func(*tx) error) error {
-	var err error
-	for attempt := 0; attempt < 20; attempt++ {
-		err = s.run(ctx, s.r, s.rs, false, fn)
-		if err == nil || !isBusy(err) {
-			return err
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(time.Duration(attempt+1) * 5 * time.Millisecond):
-		}
+	return busyErr(s.run(ctx, s.r, s.rs, false, fn))
+}
+
+// busyErr classifies a lock that outlived busy_timeout as Retryable.
+func busyErr(err error) error {
+	if err == nil || !isBusy(err) {
+		return err
 	}
 	return &platform.Error{Class: platform.ClassRetryable, Code: platform.CodeThrottling, Message: "sandbox database busy", Err: err}
 }

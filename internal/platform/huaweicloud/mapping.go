@@ -1,0 +1,138 @@
+package huaweicloud
+
+// The mapping of SDRS onto the engine: protection-group and pair statuses onto the engine's
+// states (groupState, pairFrom), SDRS / API Gateway / CBR error codes onto error classes
+// (classOf, wrap). The platforms guide documents it for users.
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
+
+	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+)
+
+// groupState maps an SDRS protection-group status (Protection Group Status; vendor-lifecycles
+// §2.1, §7.2) onto the engine's state. available is configured while replication was never
+// active (replication_status inactive) and paused after protection was disabled
+// (active-stopped); a null replication_status (groups created before an upgrade) is read as
+// paused, which allows the same operations. An unknown status is an error naming it, never a
+// guessed state.
+func groupState(status, replication string) (lifecycle.State, lifecycle.Op, error) {
+	switch status {
+	case "creating":
+		return lifecycle.Creating, "", nil
+	case "available":
+		if replication == "inactive" {
+			return lifecycle.Configured, "", nil
+		}
+		return lifecycle.Paused, "", nil
+	case "starting":
+		return lifecycle.Starting, "", nil
+	case "protected":
+		return lifecycle.Replicating, "", nil
+	case "stopping":
+		return lifecycle.Stopping, "", nil
+	case "reversing":
+		return lifecycle.SwitchingOver, "", nil
+	case "failing-over":
+		return lifecycle.FailingOver, "", nil
+	case "failed-over":
+		return lifecycle.FailedOver, "", nil
+	case "reprotecting":
+		return lifecycle.Reprotecting, "", nil
+	case "deleting":
+		return lifecycle.Deleting, "", nil
+	case "invalid", "fault":
+		return lifecycle.Invalid, "", nil
+	case "error":
+		return lifecycle.Error, lifecycle.OpCreate, nil
+	case "error-starting":
+		return lifecycle.Error, lifecycle.OpEnableProtection, nil
+	case "error-stopping":
+		return lifecycle.Error, lifecycle.OpDisableProtection, nil
+	case "error-reversing":
+		return lifecycle.Error, lifecycle.OpPlannedFailover, nil
+	case "error-failing-over":
+		return lifecycle.Error, lifecycle.OpFailover, nil
+	case "error-reprotecting":
+		return lifecycle.Error, lifecycle.OpReprotect, nil
+	case "error-deleting":
+		return lifecycle.Error, lifecycle.OpDelete, nil
+	}
+	return "", "", platform.Errorf(platform.ClassInternal, "SDRS.UnknownStatus", "unknown SDRS status %q (the driver does not guess a state)", status)
+}
+
+func siteOf(priorityStation string) lifecycle.Site {
+	if priorityStation == "target" {
+		return lifecycle.SiteTarget
+	}
+	return lifecycle.SiteSource
+}
+
+// classOf maps an SDRS / API Gateway error code onto the engine's classes (the platforms
+// guide; vendor-lifecycles §2.5 and §7.1; SDRS Error Codes,
+// https://support.huaweicloud.com/intl/en-us/api-sdrs/en-us_topic_0113127626.html).
+func classOf(status int, code string) platform.Class {
+	switch code {
+	case "SDRS.1013", "SDRS.1608", "SDRS.1320", "SDRS.1902":
+		return platform.ClassNotFound
+	case "SDRS.0209", "SDRS.0214", "SDRS.1002", "SDRS.1017", "SDRS.1018", "SDRS.1019", "SDRS.1020", "SDRS.1021",
+		"SDRS.1022", "SDRS.1023", "SDRS.1024", "SDRS.1301", "SDRS.1323", "SDRS.1324", "SDRS.1325", "SDRS.1328",
+		"SDRS.1601", "SDRS.1913", "SDRS.1316", "SDRS.1319", "SDRS.1352", "SDRS.1342", "SDRS.1809",
+		"SDRS.1001", "SDRS.1003", "SDRS.1010", "SDRS.1603", "SDRS.1604", "SDRS.1605", "SDRS.1611", "SDRS.1826",
+		"SDRS.1802", "SDRS.1810", "SDRS.1811", "SDRS.1303", "SDRS.1304", "SDRS.1305", "SDRS.1333":
+		return platform.ClassPreconditionFailed
+	case "BackupService.1002", "BackupService.1003", "BackupService.1005", "BackupService.1009", "BackupService.1011":
+		return platform.ClassPreconditionFailed // CBR Error Codes (api-cbr/ErrorCode.html), §4.3
+	case "BackupService.1012":
+		return platform.ClassQuota
+	case "SDRS.0305", "SDRS.0306", "SDRS.1358":
+		return platform.ClassQuota
+	case "APIGW.0308":
+		return platform.ClassRetryable
+	}
+	switch {
+	case status == http.StatusTooManyRequests || status == http.StatusBadGateway || status == http.StatusServiceUnavailable ||
+		status == http.StatusGatewayTimeout || status == http.StatusInternalServerError:
+		return platform.ClassRetryable
+	case status == http.StatusNotFound && code == "":
+		return platform.ClassNotFound
+	case strings.HasPrefix(code, "SDRS.02"), strings.HasPrefix(code, "SDRS.000"), strings.HasPrefix(code, "APIGW."),
+		status == http.StatusBadRequest, status == http.StatusUnauthorized, status == http.StatusForbidden:
+		return platform.ClassInvalid
+	}
+	return platform.ClassInternal
+}
+
+// wrap classifies an SDK error. Connection failures and timeouts are Retryable.
+func wrap(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	var pe *platform.Error
+	if errors.As(err, &pe) {
+		return err
+	}
+	var sr *sdkerr.ServiceResponseError
+	if errors.As(err, &sr) {
+		return &platform.Error{Class: classOf(sr.StatusCode, sr.ErrorCode), Code: sr.ErrorCode,
+			Message: fmt.Sprintf("%s: %s (HTTP %d)", what, sr.ErrorMessage, sr.StatusCode)}
+	}
+	var srv sdkerr.ServiceResponseError
+	if errors.As(err, &srv) {
+		return &platform.Error{Class: classOf(srv.StatusCode, srv.ErrorCode), Code: srv.ErrorCode,
+			Message: fmt.Sprintf("%s: %s (HTTP %d)", what, srv.ErrorMessage, srv.StatusCode)}
+	}
+	var ce *sdkerr.ConnectionError
+	var te *sdkerr.RequestTimeoutError
+	if errors.As(err, &ce) || errors.As(err, &te) {
+		return &platform.Error{Class: platform.ClassRetryable, Code: platform.CodeInternal, Message: what, Err: err}
+	}
+	// net/http transport errors surface unwrapped from the SDK
+	return &platform.Error{Class: platform.ClassRetryable, Code: platform.CodeInternal, Message: what, Err: err}
+}
