@@ -52,7 +52,9 @@
 // # Rules
 //
 // Legality is decided by lifecycle.Check on the sandbox's own observation (facts read from the
-// store); a refusal is a PreconditionFailed error carrying the rule ID. The sandbox adds only
+// store); a refusal is a PreconditionFailed error carrying the rule ID. An emulator decides
+// legality from its vendor's documented allow-lists instead and calls with a PhysicsOnly
+// context: the engine's checks are skipped, the physics below still applies. The sandbox adds only
 // physical semantics and vendor-side parameter errors: moving IP/EIP/MAC to the DR twins on
 // (planned) failover (R002-5) with the twins left stopped (R002-4), forced stop of the old
 // production servers on failover, replicas as backups in the destination vault, DR twins

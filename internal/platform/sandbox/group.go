@@ -316,7 +316,7 @@ func (s *Sandbox) CreateGroup(ctx context.Context, spec platform.GroupSpec, toke
 			if err != nil {
 				return err
 			}
-			if err := check(lifecycle.ProtectionGroup, lifecycle.OpCreate, lifecycle.Observation{Kind: lifecycle.ProtectionGroup, Name: spec.Name, Facts: pf}, true); err != nil {
+			if err := check(ctx, lifecycle.ProtectionGroup, lifecycle.OpCreate, lifecycle.Observation{Kind: lifecycle.ProtectionGroup, Name: spec.Name, Facts: pf}, true); err != nil {
 				return err
 			}
 			if err := s.checkQuota(ctx, t, lifecycle.ProtectionGroup, now); err != nil {
@@ -332,7 +332,7 @@ func (s *Sandbox) CreateGroup(ctx context.Context, spec platform.GroupSpec, toke
 				return err
 			}
 			obs.State = ""
-			if err := check(lifecycle.ProtectionGroup, lifecycle.OpCreate, obs, true); err != nil {
+			if err := check(ctx, lifecycle.ProtectionGroup, lifecycle.OpCreate, obs, true); err != nil {
 				return err
 			}
 			r, err := row(lifecycle.ProtectionGroup, lifecycle.OpCreate)
@@ -393,7 +393,7 @@ func (s *Sandbox) UpdateGroup(ctx context.Context, id string, spec platform.Grou
 			if err != nil {
 				return err
 			}
-			if err := check(lifecycle.ProtectionGroup, lifecycle.OpUpdate, obs, true); err != nil {
+			if err := check(ctx, lifecycle.ProtectionGroup, lifecycle.OpUpdate, obs, true); err != nil {
 				return err
 			}
 			rec.Name, rec.Description = spec.Name, spec.Description

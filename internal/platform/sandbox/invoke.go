@@ -142,7 +142,7 @@ func (s *Sandbox) Invoke(ctx context.Context, kind lifecycle.Kind, id string, op
 }
 
 func (s *Sandbox) invokePair(ctx context.Context, t *tx, r *lifecycle.Operation, obs lifecycle.Observation, params map[string]string, allowLoss bool, now time.Time) error {
-	if err := check(lifecycle.ReplicationPair, r.Name, obs, allowLoss); err != nil {
+	if err := check(ctx, lifecycle.ReplicationPair, r.Name, obs, allowLoss); err != nil {
 		return err
 	}
 	rec, ver, err := s.loadPair(ctx, t, obs.ID, now)
@@ -187,7 +187,7 @@ func (s *Sandbox) invokeGroup(ctx context.Context, t *tx, r *lifecycle.Operation
 	case lifecycle.OpAddMember, lifecycle.OpRemoveMember, lifecycle.OpAddServer, lifecycle.OpRemoveServer:
 		return s.groupMembership(ctx, t, r, rec, ver, obs, params, allowLoss, now)
 	}
-	if err := check(lifecycle.ProtectionGroup, r.Name, obs, allowLoss); err != nil {
+	if err := check(ctx, lifecycle.ProtectionGroup, r.Name, obs, allowLoss); err != nil {
 		return err
 	}
 	view, _, err := s.groupView(ctx, t, rec, ver, now)
@@ -255,7 +255,7 @@ func (s *Sandbox) groupMembership(ctx context.Context, t *tx, r *lifecycle.Opera
 		} else if !slices.Contains(rec.PairIDs, pairID) {
 			return platform.Invalidf("PairNotInGroup", "pair %q is not in group %q", pairID, rec.ID)
 		}
-		if err := check(lifecycle.ProtectionGroup, r.Name, obs, allowLoss); err != nil {
+		if err := check(ctx, lifecycle.ProtectionGroup, r.Name, obs, allowLoss); err != nil {
 			return err
 		}
 		if add {
@@ -292,7 +292,7 @@ func (s *Sandbox) groupMembership(ctx context.Context, t *tx, r *lifecycle.Opera
 			return err
 		}
 	}
-	if err := check(lifecycle.ProtectionGroup, r.Name, obs, allowLoss); err != nil {
+	if err := check(ctx, lifecycle.ProtectionGroup, r.Name, obs, allowLoss); err != nil {
 		return err
 	}
 	if add {
@@ -345,7 +345,7 @@ func (s *Sandbox) groupMembership(ctx context.Context, t *tx, r *lifecycle.Opera
 }
 
 func (s *Sandbox) invokeReplica(ctx context.Context, t *tx, r *lifecycle.Operation, obs lifecycle.Observation, allowLoss bool, now time.Time) error {
-	if err := check(lifecycle.BackupReplica, r.Name, obs, allowLoss); err != nil {
+	if err := check(ctx, lifecycle.BackupReplica, r.Name, obs, allowLoss); err != nil {
 		return err
 	}
 	rec, ver, err := s.loadReplica(ctx, t, obs.ID, now)
@@ -362,7 +362,7 @@ func (s *Sandbox) invokeReplica(ctx context.Context, t *tx, r *lifecycle.Operati
 }
 
 func (s *Sandbox) invokeRS(ctx context.Context, t *tx, r *lifecycle.Operation, obs lifecycle.Observation, allowLoss bool, now time.Time) error {
-	if err := check(lifecycle.RecoveryServer, r.Name, obs, allowLoss); err != nil {
+	if err := check(ctx, lifecycle.RecoveryServer, r.Name, obs, allowLoss); err != nil {
 		return err
 	}
 	rec, ver, err := s.loadRS(ctx, t, obs.ID, now)

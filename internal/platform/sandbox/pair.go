@@ -243,7 +243,7 @@ func (s *Sandbox) CreatePair(ctx context.Context, spec platform.PairSpec, token 
 			if err != nil {
 				return err
 			}
-			if err := check(lifecycle.ReplicationPair, lifecycle.OpCreate, lifecycle.Observation{Kind: lifecycle.ReplicationPair, Name: spec.Name, ActiveSite: lifecycle.SiteSource, Facts: facts}, true); err != nil {
+			if err := check(ctx, lifecycle.ReplicationPair, lifecycle.OpCreate, lifecycle.Observation{Kind: lifecycle.ReplicationPair, Name: spec.Name, ActiveSite: lifecycle.SiteSource, Facts: facts}, true); err != nil {
 				return err
 			}
 			// the volumes' facts (size, encryption, other pairs) were checked by the engine above
@@ -393,7 +393,7 @@ func (s *Sandbox) UpdatePair(ctx context.Context, id string, spec platform.PairS
 			if err != nil {
 				return err
 			}
-			if err := check(lifecycle.ReplicationPair, lifecycle.OpUpdate, obs, true); err != nil {
+			if err := check(ctx, lifecycle.ReplicationPair, lifecycle.OpUpdate, obs, true); err != nil {
 				return err
 			}
 			rec.Name, rec.Description = spec.Name, spec.Description

@@ -181,7 +181,7 @@ func (s *Sandbox) CreateRecoveryServer(ctx context.Context, spec platform.Recove
 				return err
 			}
 			obs.State = ""
-			if err := check(lifecycle.RecoveryServer, lifecycle.OpCreate, obs, true); err != nil {
+			if err := check(ctx, lifecycle.RecoveryServer, lifecycle.OpCreate, obs, true); err != nil {
 				return err
 			}
 			r, err := row(lifecycle.RecoveryServer, lifecycle.OpCreate)
@@ -243,7 +243,7 @@ func (s *Sandbox) UpdateRecoveryServer(ctx context.Context, id string, spec plat
 				if err != nil {
 					return err
 				}
-				if err := check(lifecycle.RecoveryServer, lifecycle.OpUpdate, obs, true); err != nil {
+				if err := check(ctx, lifecycle.RecoveryServer, lifecycle.OpUpdate, obs, true); err != nil {
 					return err
 				}
 			} else if rec.State != lifecycle.Standby {

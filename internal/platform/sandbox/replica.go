@@ -192,7 +192,7 @@ func (s *Sandbox) CreateReplica(ctx context.Context, spec platform.ReplicaSpec, 
 				return err
 			}
 			obs := lifecycle.Observation{Kind: lifecycle.BackupReplica, Name: spec.Name, Facts: f}
-			if err := check(lifecycle.BackupReplica, lifecycle.OpReplicate, obs, true); err != nil {
+			if err := check(ctx, lifecycle.BackupReplica, lifecycle.OpReplicate, obs, true); err != nil {
 				return err
 			}
 			if err := s.checkQuota(ctx, t, lifecycle.BackupReplica, now); err != nil {

@@ -5,8 +5,14 @@ package sandbox
 // table rows), which operations are allowed now (advertised to the engine like Acronis _links).
 // The sandbox restates none of them; it only adds physical semantics (durations, progress,
 // addresses, volumes).
+//
+// An emulator decides legality from its vendor's documented allow-lists, not from the engine
+// (issue 23: driver and emulator must not agree with each other merely because both read the
+// engine): it calls the sandbox with a PhysicsOnly context, and the sandbox then skips the
+// engine's checks and applies only the operation's physics.
 
 import (
+	"context"
 	"errors"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
@@ -26,9 +32,32 @@ func row(kind lifecycle.Kind, op lifecycle.Op) (*lifecycle.Operation, error) {
 	return o, nil
 }
 
+type physicsOnlyKey struct{}
+
+// PhysicsOnly returns a context for a caller that has decided an operation's legality itself:
+// an emulator, from its vendor's documented status allow-lists and preconditions. Calls made
+// with it skip the engine's checks (lifecycle.Check: from-states, preconditions, the data-loss
+// opt-in) and apply the operation's physics as the table row describes it (transitional
+// state, simulated duration, result state, effects on volumes, servers and addresses). Token
+// formats, versions, regions of a call and what cannot physically happen (an object that does
+// not exist, a volume of another size) are still refused.
+func PhysicsOnly(ctx context.Context) context.Context {
+	return context.WithValue(ctx, physicsOnlyKey{}, true)
+}
+
+// IsPhysicsOnly reports whether ctx came from PhysicsOnly.
+func IsPhysicsOnly(ctx context.Context) bool {
+	v, _ := ctx.Value(physicsOnlyKey{}).(bool)
+	return v
+}
+
 // check runs the engine's preconditions on the sandbox's own observation; the first
-// violation becomes a PreconditionFailed error carrying its rule ID and message.
-func check(kind lifecycle.Kind, op lifecycle.Op, obs lifecycle.Observation, allowDataLoss bool) error {
+// violation becomes a PreconditionFailed error carrying its rule ID and message. A
+// PhysicsOnly caller has decided legality itself: nothing is checked.
+func check(ctx context.Context, kind lifecycle.Kind, op lifecycle.Op, obs lifecycle.Observation, allowDataLoss bool) error {
+	if IsPhysicsOnly(ctx) {
+		return nil
+	}
 	vs := lifecycle.Blocking(lifecycle.Check(kind, op, obs, lifecycle.Options{AllowDataLoss: allowDataLoss}))
 	if len(vs) == 0 {
 		return nil
