@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"net/http"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -14,7 +16,12 @@ import (
 // authenticates at Configure, so a wrong secret is one clear error there, never a retry loop.
 func init() {
 	vendorDrivers["acronis"] = func(ctx context.Context, settings map[string]string) (platform.Platform, error) {
+		var hc *http.Client
+		if rt := vendorTransport("acronis"); rt != nil {
+			hc = &http.Client{Timeout: 30 * time.Second, Transport: rt}
+		}
 		return acronis.New(ctx, acronis.Config{
+			HTTPClient:    hc,
 			DatacenterURL: settings["datacenter_url"],
 			ClientID:      settings["client_id"],
 			ClientSecret:  settings["client_secret"],

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"sort"
 	"strings"
@@ -50,6 +51,21 @@ type VendorDriver func(ctx context.Context, settings map[string]string) (platfor
 
 // vendorDrivers are the built drivers, by block name.
 var vendorDrivers = map[string]VendorDriver{}
+
+// VendorTransport, when set, wraps the HTTP transport every vendor driver the provider builds
+// sends its requests through (block is the vendor block's name). Only tests set it: the live
+// smoke tests record and replay their HTTP interactions through it (internal/livetest, go-vcr).
+// nil (always, in the released provider): each driver's own transport.
+var VendorTransport func(block string, base http.RoundTripper) http.RoundTripper
+
+// vendorTransport is the transport a driver of block should use: VendorTransport's wrapping of
+// http.DefaultTransport, or nil (the driver's default) when no test set it.
+func vendorTransport(block string) http.RoundTripper {
+	if VendorTransport == nil {
+		return nil
+	}
+	return VendorTransport(block, http.DefaultTransport)
+}
 
 // EnvPollInterval overrides how often a vendor platform's transitional states are polled
 // (default 5 s): tests against a local emulator on an accelerated clock set it low.
