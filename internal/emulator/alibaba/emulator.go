@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/dr-provider/terraform-provider-dr/internal/emulator/gateway"
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
@@ -34,6 +35,17 @@ const (
 type Emulator struct {
 	sb          *sandbox.Sandbox
 	credentials map[string]string // AccessKeyId → secret
+	gw          *gateway.Gateway
+}
+
+// Options configure an emulator (New's optional argument).
+type Options struct {
+	// Credentials are the AccessKey pairs it accepts (AccessKeyId → secret); nil: the test
+	// credentials (TestAccessKeyID, TestAccessKeySecret).
+	Credentials map[string]string
+	// Gateway is the API gateway in front of it: latency, rate limits answered
+	// Throttling.User, injected failures (the zero value: instant and unlimited).
+	Gateway gateway.Config
 }
 
 // MaxPairsPerGroup is how many replication pairs one replica group holds at most
@@ -43,14 +55,29 @@ type Emulator struct {
 // vendor-lifecycles §1.3 [A1][A10]).
 const MaxPairsPerGroup = 17
 
-// New returns an emulator over sb accepting the test credentials. It gives sb the EBS limit
-// of MaxPairsPerGroup pairs per group (sandbox.SetMemberLimit): the sandbox's physics refuses
-// the pair beyond it through the engine (V-GRP-MEMBERS), and the emulator answers
-// OperationDenied.PairsExceedInGroup.
-func New(sb *sandbox.Sandbox) *Emulator {
+// New returns an emulator over sb accepting the test credentials (or opts' credentials, and
+// behind opts' gateway). It gives sb the EBS limit of MaxPairsPerGroup pairs per group
+// (sandbox.SetMemberLimit): the sandbox's physics refuses the pair beyond it through the
+// engine (V-GRP-MEMBERS), and the emulator answers OperationDenied.PairsExceedInGroup.
+func New(sb *sandbox.Sandbox, opts ...Options) *Emulator {
+	var o Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
 	sb.SetMemberLimit(MaxPairsPerGroup)
-	return &Emulator{sb: sb, credentials: map[string]string{TestAccessKeyID: TestAccessKeySecret}}
+	creds := map[string]string{TestAccessKeyID: TestAccessKeySecret}
+	if o.Credentials != nil {
+		creds = map[string]string{}
+		for k, v := range o.Credentials {
+			creds[k] = v
+		}
+	}
+	return &Emulator{sb: sb, credentials: creds, gw: gateway.New(ebsGateway{}, o.Gateway)}
 }
+
+// Gateway is the API gateway in front of the emulator (latency, rate limits, injected
+// failures; its Stats count the calls per Action).
+func (e *Emulator) Gateway() *gateway.Gateway { return e.gw }
 
 // Sandbox returns the physics under the emulator.
 func (e *Emulator) Sandbox() *sandbox.Sandbox { return e.sb }
@@ -77,6 +104,9 @@ func newRequestID() string {
 
 // ServeHTTP handles one RPC call.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !e.gw.Admit(w, r) {
+		return
+	}
 	reqID := newRequestID()
 	if err := r.ParseForm(); err != nil {
 		writeErr(w, reqID, errf(400, "InvalidParameter", "the request cannot be parsed: %v", err))
