@@ -3,6 +3,7 @@ package releasetest
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -321,11 +322,11 @@ func TestCIGuideJob(t *testing.T) {
 
 // startEmulator starts the installed dr-emulator as its own process and returns its base URL
 // once it has served a first request, and how long that took.
-func startEmulator(t *testing.T) (string, time.Duration) {
+func startEmulator(t *testing.T, flags ...string) (string, time.Duration) {
 	t.Helper()
 	dir := t.TempDir()
 	start := time.Now()
-	cmd := exec.Command(filepath.Join(setup.bin, "dr-emulator"), "-db", filepath.Join(dir, "sandbox.db"), "-listen", "127.0.0.1:0")
+	cmd := exec.Command(filepath.Join(setup.bin, "dr-emulator"), append([]string{"-db", filepath.Join(dir, "sandbox.db"), "-listen", "127.0.0.1:0"}, flags...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -360,11 +361,12 @@ func startEmulator(t *testing.T) (string, time.Duration) {
 }
 
 // Two rehearsals (separate states, the same story and names) run at once against one
-// dr-emulator process without interfering.
+// dr-emulator process without interfering — with a tenth of the calls throttled and every
+// call slowed, so the vendor's throttling answer is shown to be the one the driver retries.
 func TestTwoRehearsalsOneEmulator(t *testing.T) {
 	need(t)
 	t.Parallel()
-	url, startup := startEmulator(t)
+	url, startup := startEmulator(t, "-throttle-rate", "0.1", "-latency", "1ms..10ms")
 	t.Logf("dr-emulator startup (process start to first served request): %s", startup.Round(time.Millisecond))
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -387,6 +389,27 @@ func TestTwoRehearsalsOneEmulator(t *testing.T) {
 		if errs[i] != nil || !strings.Contains(outs[i], "Rehearsal passed") {
 			t.Errorf("rehearsal %d: %v\n%s", i+1, errs[i], outs[i])
 		}
+	}
+	resp, err := http.Get(url + "/_emulator")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var status struct {
+		Vendors map[string]struct {
+			Calls map[string]struct{ Calls, Throttled int }
+		}
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&status); err != nil {
+		t.Fatal(err)
+	}
+	calls, throttled := 0, 0
+	for _, c := range status.Vendors["alibaba"].Calls {
+		calls, throttled = calls+c.Calls, throttled+c.Throttled
+	}
+	t.Logf("EBS calls: %d, of which throttled (Throttling.User) and retried: %d", calls, throttled)
+	if throttled == 0 {
+		t.Error("no call was throttled: the throttling rate did not apply")
 	}
 }
 
