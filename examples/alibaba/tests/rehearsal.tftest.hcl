@@ -3,7 +3,8 @@
 # the zones and disks and plays the outage; the configuration under test is this directory's,
 # on the alibaba platform (ALICLOUD_* endpoint variables printed by dr-emulator).
 # Run it with `terraform init && terraform test` (see the "Rehearse your vendor configuration
-# in CI" guide). At the end the CLI destroys this configuration, then the estate.
+# in CI" guide). At the end the CLI destroys this configuration, then the estate. A run reads
+# the disk ids from the seed's latest run (OpenTofu keeps only a module's latest run outputs).
 
 run "seed" {
   module {
@@ -33,8 +34,8 @@ run "outage" {
 
 run "failover" {
   variables {
-    primary_disk_id   = run.seed.primary_disk_id
-    secondary_disk_id = run.seed.secondary_disk_id
+    primary_disk_id   = run.outage.primary_disk_id
+    secondary_disk_id = run.outage.secondary_disk_id
     replication       = "paused"
     active_site       = "secondary"
     allow_data_loss   = true
@@ -53,8 +54,8 @@ run "zone_back" {
 
 run "reprotect" {
   variables {
-    primary_disk_id   = run.seed.primary_disk_id
-    secondary_disk_id = run.seed.secondary_disk_id
+    primary_disk_id   = run.zone_back.primary_disk_id
+    secondary_disk_id = run.zone_back.secondary_disk_id
     active_site       = "secondary"
   }
   assert {
@@ -65,8 +66,8 @@ run "reprotect" {
 
 run "failback" {
   variables {
-    primary_disk_id   = run.seed.primary_disk_id
-    secondary_disk_id = run.seed.secondary_disk_id
+    primary_disk_id   = run.zone_back.primary_disk_id
+    secondary_disk_id = run.zone_back.secondary_disk_id
     replication       = "paused"
     active_site       = "primary"
     allow_data_loss   = true
@@ -79,8 +80,8 @@ run "failback" {
 
 run "replicate_again" {
   variables {
-    primary_disk_id   = run.seed.primary_disk_id
-    secondary_disk_id = run.seed.secondary_disk_id
+    primary_disk_id   = run.zone_back.primary_disk_id
+    secondary_disk_id = run.zone_back.secondary_disk_id
   }
   assert {
     condition     = dr_replication_pair.db.status == "replicating" && dr_replication_pair.db.direction == "primary_to_secondary"
