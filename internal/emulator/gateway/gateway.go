@@ -23,7 +23,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -339,14 +338,4 @@ func ParseLimit(s string) (Limit, error) {
 		per = d
 	}
 	return Limit{Operation: strings.TrimSpace(op), Calls: calls, Per: per}, nil
-}
-
-// SortLimits orders limits by operation ("*" last), for stable output.
-func SortLimits(ls []Limit) {
-	sort.SliceStable(ls, func(i, j int) bool {
-		if (ls[i].Operation == "*") != (ls[j].Operation == "*") {
-			return ls[j].Operation == "*"
-		}
-		return ls[i].Operation < ls[j].Operation
-	})
 }
