@@ -13,7 +13,15 @@ cache=${DR_TOOLS_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/terraform-provid
 dir="$cache/tofu-$version"
 bin="$dir/tofu"
 
-works() { [ -x "$bin" ] && "$bin" version 2>/dev/null | head -n1 | grep -qF "OpenTofu v$version"; }
+# The whole output first: with pipefail, `tofu version | head -n1` fails when head exits before
+# tofu has written its last line (SIGPIPE), which made a good build look broken and deleted it.
+works() {
+  [ -x "$bin" ] || return 1
+  local out
+  out=$(CHECKPOINT_DISABLE=1 "$bin" version 2>/dev/null) || true
+  case ${out%%$'\n'*} in *"OpenTofu v$version"*) return 0 ;; esac
+  return 1
+}
 
 if works; then echo "$bin"; exit 0; fi
 mkdir -p "$dir"

@@ -1,12 +1,12 @@
 # Disaster recovery on Huawei Cloud: an SDRS protection group protecting ECS servers between two
 # availability zones, and a CBR replica of a server backup in another region.
 #
-# Credentials and endpoints come from the environment: HW_ACCESS_KEY, HW_SECRET_KEY,
-# HW_REGION_NAME, HW_PROJECT_ID, and optionally HW_SDRS_ENDPOINT, HW_ECS_ENDPOINT,
-# HW_VPC_ENDPOINT and HW_CBR_ENDPOINT (private endpoints, or the local emulator of
-# internal/emulator/huaweicloud). A project ID is per region: the replica's destination
-# project is var.replica_project_id, or the provider's entry for replica_region in
-# HW_REGION_PROJECT_IDS ("cn-east-3=<project id>,…").
+# Credentials and endpoints come from the environment, never from this file: HW_ACCESS_KEY,
+# HW_SECRET_KEY, HW_REGION_NAME, HW_PROJECT_ID, and optionally HW_SDRS_ENDPOINT,
+# HW_ECS_ENDPOINT, HW_VPC_ENDPOINT and HW_CBR_ENDPOINT (private endpoints, or dr-emulator to
+# rehearse offline: rehearse.sh, README.md). A project ID is per region: the replica's
+# destination project is var.replica_project_id, or the provider's entry for replica_region
+# in HW_REGION_PROJECT_IDS ("cn-east-3=<project id>,…").
 
 terraform {
   required_providers {
@@ -122,4 +122,8 @@ output "group_status" {
 
 output "replica_status" {
   value = dr_backup_replica.app.status
+}
+
+output "active_site" {
+  value = dr_protection_group.app.active_site
 }

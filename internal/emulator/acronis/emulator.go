@@ -15,6 +15,10 @@
 //	POST /api/dr/v2/servers/{uuid}:stop_failover       202 {task_uuid}
 //	GET  /api/task_manager/v2/tasks/{task_uuid}        the task of an action
 //
+// Every request passes the shared API gateway first (internal/emulator/gateway;
+// Options.Gateway, Emulator.Gateway): latency, per-operation rate limits answered 429 with
+// Retry-After, injected 500s. The zero configuration is instant and unlimited.
+//
 // The DR API v2 has no call to create, reconfigure or delete a recovery server, nor to fail
 // back, confirm or cancel a failback: a person does those in the console. The emulator's
 // Console performs them on the sandbox, so tests can play that person.
@@ -28,6 +32,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dr-provider/terraform-provider-dr/internal/emulator/gateway"
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
@@ -42,6 +47,7 @@ type Emulator struct {
 	sb    *sandbox.Sandbox
 	clock lifecycle.Clock
 	mux   *http.ServeMux
+	gw    *gateway.Gateway
 
 	mu       sync.Mutex
 	clients  map[string]string // client_id → client_secret
@@ -68,6 +74,9 @@ type Options struct {
 	Clock lifecycle.Clock
 	// TokenTTL is the lifetime of issued tokens; zero: DefaultTokenTTL.
 	TokenTTL time.Duration
+	// Gateway is the API gateway in front of the emulator: latency, rate limits answered
+	// 429 with Retry-After, injected failures (the zero value: instant and unlimited).
+	Gateway gateway.Config
 }
 
 // New returns an emulator over sb with one registered API client (clientID, clientSecret).
@@ -94,11 +103,21 @@ func New(sb *sandbox.Sandbox, clientID, clientSecret string, opts Options) *Emul
 		writeError(w, http.StatusNotFound, "Platform", "NotFound", "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
 	e.mux = m
+	e.gw = gateway.New(platformGateway{}, opts.Gateway)
 	return e
 }
 
 // ServeHTTP serves the emulated APIs.
-func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) { e.mux.ServeHTTP(w, r) }
+func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !e.gw.Admit(w, r) {
+		return
+	}
+	e.mux.ServeHTTP(w, r)
+}
+
+// Gateway is the API gateway in front of the emulator (latency, rate limits, injected
+// failures; its Stats count the calls per operation).
+func (e *Emulator) Gateway() *gateway.Gateway { return e.gw }
 
 // TenantID is the customer tenant of the registered API clients.
 func (e *Emulator) TenantID() string { return e.tenantID }

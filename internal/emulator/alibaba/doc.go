@@ -53,6 +53,14 @@
 //   - ECS: DescribeDisks (where a disk is) and DescribeRegions (every region with disks, the
 //     driver's search for a disk outside the replication-capable regions).
 //
+// # Gateway
+//
+// Every call passes the shared API gateway first (internal/emulator/gateway; Options.Gateway,
+// Emulator.Gateway): a latency, per-Action rate limits and a throttling rate answered with
+// Throttling.User (HTTP 400, "Request was denied due to user flow control."), and injected
+// InternalError failures. The zero configuration is instant and unlimited. Options.Credentials
+// replaces the test AccessKey pair.
+//
 // Not emulated: drills, billing (ChargeType/Period),
 // tags and resource groups, the per-group capacity limit (GroupTotalDiskCapacityLimit).
 package alibaba

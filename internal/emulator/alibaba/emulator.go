@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"github.com/dr-provider/terraform-provider-dr/internal/emulator/gateway"
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
@@ -38,6 +39,17 @@ type Emulator struct {
 	credentials map[string]string // AccessKeyId → secret
 	// requests counts every request received (Requests), as the vendor's API meters them
 	requests atomic.Int64
+	gw       *gateway.Gateway
+}
+
+// Options configure an emulator (New's optional argument).
+type Options struct {
+	// Credentials are the AccessKey pairs it accepts (AccessKeyId → secret); nil: the test
+	// credentials (TestAccessKeyID, TestAccessKeySecret).
+	Credentials map[string]string
+	// Gateway is the API gateway in front of it: latency, rate limits answered
+	// Throttling.User, injected failures (the zero value: instant and unlimited).
+	Gateway gateway.Config
 }
 
 // MaxPairsPerGroup is how many replication pairs one replica group holds at most
@@ -47,16 +59,32 @@ type Emulator struct {
 // vendor-lifecycles §1.3 [A1][A10]).
 const MaxPairsPerGroup = 17
 
-// New returns an emulator over sb accepting the test credentials. It gives sb the EBS limit
-// of MaxPairsPerGroup pairs per group (sandbox.SetMemberLimit): the sandbox's physics refuses
-// the pair beyond it through the engine (V-GRP-MEMBERS), and the emulator answers
-// OperationDenied.PairsExceedInGroup. The sandbox answers each request once (retry.Once): a
-// transient fault is the request's Throttling, and the driver retries, not the server.
-func New(sb *sandbox.Sandbox) *Emulator {
+// New returns an emulator over sb accepting the test credentials (or opts' credentials, and
+// behind opts' gateway). It gives sb the EBS limit of MaxPairsPerGroup pairs per group
+// (sandbox.SetMemberLimit): the sandbox's physics refuses the pair beyond it through the
+// engine (V-GRP-MEMBERS), and the emulator answers OperationDenied.PairsExceedInGroup. The
+// sandbox answers each request once (retry.Once): a transient fault is the request's
+// Throttling, and the driver retries, not the server.
+func New(sb *sandbox.Sandbox, opts ...Options) *Emulator {
 	sb.SetRetryPolicy(retry.Once)
+	var o Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
 	sb.SetMemberLimit(MaxPairsPerGroup)
-	return &Emulator{sb: sb, credentials: map[string]string{TestAccessKeyID: TestAccessKeySecret}}
+	creds := map[string]string{TestAccessKeyID: TestAccessKeySecret}
+	if o.Credentials != nil {
+		creds = map[string]string{}
+		for k, v := range o.Credentials {
+			creds[k] = v
+		}
+	}
+	return &Emulator{sb: sb, credentials: creds, gw: gateway.New(ebsGateway{}, o.Gateway)}
 }
+
+// Gateway is the API gateway in front of the emulator (latency, rate limits, injected
+// failures; its Stats count the calls per Action).
+func (e *Emulator) Gateway() *gateway.Gateway { return e.gw }
 
 // Sandbox returns the physics under the emulator.
 func (e *Emulator) Sandbox() *sandbox.Sandbox { return e.sb }
@@ -88,6 +116,9 @@ func (e *Emulator) Requests() int64 { return e.requests.Load() }
 
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e.requests.Add(1)
+	if !e.gw.Admit(w, r) {
+		return
+	}
 	reqID := newRequestID()
 	if err := r.ParseForm(); err != nil {
 		writeErr(w, reqID, errf(400, "InvalidParameter", "the request cannot be parsed: %v", err))

@@ -11,6 +11,11 @@
 // (https://support.huaweicloud.com/intl/en-us/api-sdrs/): each handler names the page.
 // Requests must carry a valid SDK-HMAC-SHA256 signature with the emulator's access key.
 //
+// Every request passes the shared API gateway first (internal/emulator/gateway;
+// Options.Gateway, Emulator.Gateway): latency, per-operation rate limits answered as APIG's
+// flow control (429 APIGW.0308), injected SDRS.0500 failures; operations are named as the
+// official SDK names them (gateway.go). The zero configuration is instant and unlimited.
+//
 // Backdoor: the sandbox itself (sites = availability zones, volumes = EVS disks, servers =
 // ECS servers, faults) is the platformtest Fixture; Advance moves the fake clock.
 package huaweicloud
@@ -33,6 +38,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/dr-provider/terraform-provider-dr/internal/emulator/gateway"
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/retry"
@@ -49,12 +55,16 @@ const (
 // Options configure an emulator.
 type Options struct {
 	AccessKey, SecretKey, ProjectID string
+	// Gateway is the API gateway in front of the emulator: latency, rate limits answered
+	// APIGW.0308 (429), injected failures (the zero value: instant and unlimited).
+	Gateway gateway.Config
 }
 
 // Emulator is the SDRS API over a sandbox.
 type Emulator struct {
 	sb   *sandbox.Sandbox
 	opts Options
+	gw   *gateway.Gateway
 
 	mu   sync.Mutex
 	jobs map[string]*job
@@ -141,6 +151,70 @@ func (e *Emulator) PutDomain(name, localAZ, remoteAZ string) string {
 	return d.ID
 }
 
+// DefineVPC adds a VPC with the given id (a rehearsal's configuration names its VPC before
+// the emulator starts); an id already defined is an error.
+func (e *Emulator) DefineVPC(id, name string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if id == "" {
+		return fmt.Errorf("a VPC needs an id")
+	}
+	if _, dup := e.vpcs[id]; dup {
+		return fmt.Errorf("VPC %s is already defined", id)
+	}
+	e.vpcs[id] = name
+	return nil
+}
+
+// DefineDomain adds an active-active domain with the given id; an id already defined is an
+// error.
+func (e *Emulator) DefineDomain(d Domain) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if d.ID == "" || d.LocalAZ == "" || d.RemoteAZ == "" || d.LocalAZ == d.RemoteAZ {
+		return fmt.Errorf("an active-active domain needs an id and two different AZs")
+	}
+	for _, x := range e.domains {
+		if x.ID == d.ID {
+			return fmt.Errorf("active-active domain %s is already defined", d.ID)
+		}
+	}
+	if d.Name == "" {
+		d.Name = d.ID
+	}
+	e.domains = append(e.domains, d)
+	return nil
+}
+
+// Domains are the active-active domains.
+func (e *Emulator) Domains() []Domain {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]Domain(nil), e.domains...)
+}
+
+// VPCs are the VPCs (id → name).
+func (e *Emulator) VPCs() map[string]string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make(map[string]string, len(e.vpcs))
+	for k, v := range e.vpcs {
+		out[k] = v
+	}
+	return out
+}
+
+// RegionProjects are the regions with a project of their own (region → project ID).
+func (e *Emulator) RegionProjects() map[string]string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make(map[string]string, len(e.projects))
+	for k, v := range e.projects {
+		out[k] = v
+	}
+	return out
+}
+
 // PutVPC adds a VPC and returns its id.
 func (e *Emulator) PutVPC(name string) string {
 	e.mu.Lock()
@@ -173,8 +247,13 @@ type job struct {
 func New(sb *sandbox.Sandbox, opts Options) *Emulator {
 	sb.SetRetryPolicy(retry.Once)
 	return &Emulator{sb: sb, opts: opts, jobs: map[string]*job{}, rng: rand.New(rand.NewPCG(1, 2)),
-		vpcs: map[string]string{}, groupParams: map[string][2]string{}, projects: map[string]string{}}
+		vpcs: map[string]string{}, groupParams: map[string][2]string{}, projects: map[string]string{},
+		gw: gateway.New(apigw{}, opts.Gateway)}
 }
+
+// Gateway is the API gateway in front of the emulator (latency, rate limits, injected
+// failures; its Stats count the calls per SDK operation).
+func (e *Emulator) Gateway() *gateway.Gateway { return e.gw }
 
 // Backdoor is the test fixture: the sandbox (inventory, operation faults) with throttling at
 // the emulator's API gateway.
@@ -328,6 +407,9 @@ func (e *Emulator) Requests() int64 { return e.requests.Load() }
 
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e.requests.Add(1)
+	if !e.gw.Admit(w, r) {
+		return
+	}
 	if err := verifySignature(r, e.opts.AccessKey, e.opts.SecretKey, time.Now()); err != nil {
 		writeErr(w, &apiError{401, "APIGW.0301", "Incorrect IAM authentication information: " + err.Error(), true})
 		return
