@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -20,10 +19,28 @@ import (
 )
 
 // addViolations turns the engine's refusals into attribute errors at the attribute that asked
-// for the change. The summary names the rule and the refused operation; the detail is the
-// engine's message (the rule, what was observed, the remedy). Deferred checks become a
-// warning: they are re-checked at apply time before the first platform call.
+// for the change, or at the parameter the violation names (Violation.Params: V-REFS …). The
+// summary names the rule and the refused operation; the detail is the engine's message (the
+// rule, what was observed, the remedy). Deferred checks become a warning: they are re-checked
+// at apply time before the first platform call.
 func addViolations(diags *diag.Diagnostics, at path.Path, typeName string, vs []lifecycle.Violation) {
+	addViolationsAt(diags, paramOr(at), typeName, vs)
+}
+
+// paramOr places a violation at the parameter it is about (Violation.Params), else at.
+func paramOr(at path.Path) func(lifecycle.Violation) path.Path {
+	return func(v lifecycle.Violation) path.Path {
+		if len(v.Params) > 0 {
+			return path.Root(v.Params[0])
+		}
+		return at
+	}
+}
+
+// addViolationsAt is addViolations with the attribute of each violation chosen by where (from
+// the violation's data: its parameters, its operation); where of the zero Violation is the
+// attribute the warnings go to.
+func addViolationsAt(diags *diag.Diagnostics, where func(lifecycle.Violation) path.Path, typeName string, vs []lifecycle.Violation) {
 	var deferred, unchecked []string
 	for _, v := range vs {
 		if v.Deferred && v.Unobservable {
@@ -34,12 +51,9 @@ func addViolations(diags *diag.Diagnostics, at path.Path, typeName string, vs []
 			deferred = append(deferred, v.Message)
 			continue
 		}
-		where := at
-		if len(v.Params) > 0 {
-			where = path.Root(v.Params[0]) // the create parameter the rule names (V-REFS …)
-		}
-		diags.AddAttributeError(where, violationSummary(typeName, v), v.Message)
+		diags.AddAttributeError(where(v), violationSummary(typeName, v), v.Message)
 	}
+	at := where(lifecycle.Violation{})
 	if len(deferred) > 0 {
 		diags.AddAttributeWarning(at, typeName+": some checks run at apply time",
 			"These checks need values that are known only after apply; they run before the first platform call:\n- "+
@@ -266,22 +280,4 @@ func syncProgress(ctx context.Context, d *ProviderData, ev lifecycle.Event) (int
 		return g.SyncProgress, true
 	}
 	return 0, false
-}
-
-// checkParamValues refuses, at plan, a name or description the platform's own limits refuse
-// (V-PARAMS, lifecycle.CheckParamValues), each at its attribute. On create both are checked;
-// on update only those in changed. A value unknown yet is left to apply. It reports whether
-// nothing was refused.
-func checkParamValues(kind lifecycle.Kind, op lifecycle.Op, obs lifecycle.Observation, name, desc types.String, changed []string,
-	opts lifecycle.Options, typeName string, diags *diag.Diagnostics) bool {
-	values := map[string]string{}
-	for p, v := range map[string]types.String{lifecycle.ParamName: name, lifecycle.ParamDescription: desc} {
-		if v.IsUnknown() || (op == lifecycle.OpUpdate && !slices.Contains(changed, p)) {
-			continue
-		}
-		values[p] = v.ValueString()
-	}
-	vs := lifecycle.CheckParamValues(kind, op, obs, values, opts)
-	addViolations(diags, path.Root(lifecycle.ParamName), typeName, vs)
-	return len(vs) == 0
 }
