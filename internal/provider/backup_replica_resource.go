@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
@@ -122,9 +121,10 @@ func replicaSpec(plan, config *replicaModel) platform.ReplicaSpec {
 	}
 }
 
-func (replicaKind) schema(ctx context.Context) schema.Schema {
-	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
-	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+func (replicaKind) schema(context.Context) schema.Schema {
+	description := optional("Description of the replica: at most 255 characters, no `<` or `>` (R003-10). Changing it replaces the replica.",
+		ruleValidator{"at most 255 characters, no '<' or '>' (R003-10)", lifecycle.ValidateReplicaDescription})
+	description.PlanModifiers = []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	return schema.Schema{
 		MarkdownDescription: "A cross-region replica of a server backup (Huawei CBR replication). Creating it " +
 			"replicates the backup and waits until the replica is available; destroying it deletes the replica, " +
@@ -132,66 +132,28 @@ func (replicaKind) schema(ctx context.Context) schema.Schema {
 			"disk backups, backups without the system disk or not available, replicas of replicas, a second " +
 			"replica in the same region and non-replication vaults (R003-1 to R003-11).",
 		Attributes: map[string]schema.Attribute{
-			"backup_id": schema.StringAttribute{
-				MarkdownDescription: "The server backup to replicate. Changing it replaces the replica.",
-				Required:            true, Validators: []validator.String{idValidator()}, PlanModifiers: replace,
-			},
-			"description": schema.StringAttribute{
-				MarkdownDescription: "Description of the replica: at most 255 characters, no `<` or `>` (R003-10). Changing it replaces the replica.",
-				Optional:            true, PlanModifiers: replace,
-				Validators: []validator.String{ruleValidator{"at most 255 characters, no '<' or '>' (R003-10)", lifecycle.ValidateReplicaDescription}},
-			},
-			"destination_region": schema.StringAttribute{
-				MarkdownDescription: "Region to replicate to; it must support replication (R003-2). Changing it replaces the replica.",
-				Required:            true, Validators: []validator.String{regionValidator()}, PlanModifiers: replace,
-			},
-			"destination_project_id": schema.StringAttribute{
-				MarkdownDescription: "Huawei Cloud CBR only: the destination region's project ID (`destination_project_id` of *Replicating a Backup*; " +
-					"a project ID is per region). Omit it to use the provider's `region_project_ids` entry for `destination_region` " +
-					"(or `project_id` when the destination is the provider's own `region`); a replica with neither is refused at plan, " +
-					"naming this attribute and that setting (V-PARAMS), never sent with another region's project. Reported from the " +
-					"replication record. Setting it on another platform is refused at plan (V-PARAMS). Changing it replaces the replica.",
-				Optional: true, Computed: true, Validators: []validator.String{idValidator()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
-			},
-			"destination_vault_id": schema.StringAttribute{
-				MarkdownDescription: "A `replication` vault in the destination region (R003-11). Changing it replaces the replica.",
-				Required:            true, Validators: []validator.String{idValidator()}, PlanModifiers: replace,
-			},
+			"backup_id":          identity("The server backup to replicate. Changing it replaces the replica.", idValidator()),
+			"description":        description,
+			"destination_region": identity("Region to replicate to; it must support replication (R003-2). Changing it replaces the replica.", regionValidator()),
+			"destination_project_id": platformParam("Huawei Cloud CBR only: the destination region's project ID (`destination_project_id` of *Replicating a Backup*; "+
+				"a project ID is per region). Omit it to use the provider's `region_project_ids` entry for `destination_region` "+
+				"(or `project_id` when the destination is the provider's own `region`); a replica with neither is refused at plan, "+
+				"naming this attribute and that setting (V-PARAMS), never sent with another region's project. Reported from the "+
+				"replication record. Setting it on another platform is refused at plan (V-PARAMS). Changing it replaces the replica.", idValidator()),
+			"destination_vault_id": identity("A `replication` vault in the destination region (R003-11). Changing it replaces the replica.", idValidator()),
 			"enable_acceleration": schema.BoolAttribute{
 				MarkdownDescription: "Whether to accelerate the transfer. Defaults to `false`. Changing it replaces the replica.",
 				Optional:            true, Computed: true, Default: booldefault.StaticBool(false),
 				PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
 			},
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Identifier of the replication.", Computed: true, PlanModifiers: keep,
-			},
-			"last_error": schema.StringAttribute{
-				MarkdownDescription: "The platform's message when the replication failed.", Computed: true,
-			},
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the replica: 1 to 64 letters, digits, `_` and `-` (R003-9). Changing it replaces the replica.",
-				Required:            true, PlanModifiers: replace,
-				Validators: []validator.String{ruleValidator{"1 to 64 letters, digits, '_' and '-' (R003-9)", lifecycle.ValidateReplicaName}},
-			},
-			"planned_operations": plannedOperationsAttribute(),
-			"replica_backup_id": schema.StringAttribute{
-				MarkdownDescription: "The replica: a backup in the destination vault, usable to create images or servers there.",
-				Computed:            true, PlanModifiers: keep,
-			},
-			"size_gb": schema.Int64Attribute{
-				MarkdownDescription: "Size of the replicated backup in GiB (the cross-region traffic).", Computed: true,
-			},
-			"source_region": schema.StringAttribute{
-				MarkdownDescription: "Region of the source backup.", Computed: true, PlanModifiers: keep,
-			},
-			"status": schema.StringAttribute{
-				MarkdownDescription: "The engine's normalized state: `requested`, `replicating`, `available`, `deleting` or `error{replicate}`.",
-				Computed:            true,
-			},
-		},
-		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+			"id":         fixed("Identifier of the replication."),
+			"last_error": reported("The platform's message when the replication failed."),
+			"name": identity("Name of the replica: 1 to 64 letters, digits, `_` and `-` (R003-9). Changing it replaces the replica.",
+				ruleValidator{"1 to 64 letters, digits, '_' and '-' (R003-9)", lifecycle.ValidateReplicaName}),
+			"replica_backup_id": fixed("The replica: a backup in the destination vault, usable to create images or servers there."),
+			"size_gb":           reportedInt("Size of the replicated backup in GiB (the cross-region traffic)."),
+			"source_region":     fixed("Region of the source backup."),
+			"status":            reported("The engine's normalized state: `requested`, `replicating`, `available`, `deleting` or `error{replicate}`."),
 		},
 	}
 }

@@ -158,8 +158,13 @@ func (r *drResource[M, O]) Metadata(_ context.Context, req resource.MetadataRequ
 	resp.TypeName = req.ProviderTypeName + "_" + string(r.i.kind)
 }
 
+// Schema is the kind's schema with what every DR resource has: planned_operations and the
+// timeouts block.
 func (r *drResource[M, O]) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	resp.Schema = r.k.schema(ctx)
+	s := r.k.schema(ctx)
+	s.Attributes["planned_operations"] = plannedOperationsAttribute()
+	s.Blocks = map[string]schema.Block{"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true})}
+	resp.Schema = s
 }
 
 func (r *drResource[M, O]) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {

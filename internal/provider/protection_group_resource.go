@@ -12,9 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -68,15 +65,13 @@ var drServerAttrTypes = map[string]attr.Type{
 	"twin_ip": types.StringType, "twin_eip": types.StringType, "twin_mac": types.StringType,
 }
 
-func (groupKind) schema(ctx context.Context) schema.Schema {
-	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+func (groupKind) schema(context.Context) schema.Schema {
 	site := func(what string) schema.StringAttribute {
-		return schema.StringAttribute{
-			MarkdownDescription: what + " Changing it replaces the group.",
-			Required:            true,
-			Validators:          []validator.String{regionValidator()},
-			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-		}
+		return identity(what+" Changing it replaces the group.", regionValidator())
+	}
+	members := func(desc string) schema.SetAttribute {
+		return schema.SetAttribute{MarkdownDescription: desc, Optional: true, Computed: true, ElementType: types.StringType,
+			Validators: []validator.Set{setvalidator.ValueStringsAre(idValidator())}}
 	}
 	return schema.Schema{
 		MarkdownDescription: "A consistency group of replication pairs and protected servers across two sites " +
@@ -91,20 +86,10 @@ func (groupKind) schema(ctx context.Context) schema.Schema {
 			"moves the addresses only. Leave `dr_sandbox_server.power_state` unset so the configuration does " +
 			"not try to start a stopped server at a site that is down (see the guide *Operating DR with Terraform*).",
 		Attributes: map[string]schema.Attribute{
-			"active_site": schema.StringAttribute{
-				MarkdownDescription: "Desired site serving production: `source` or `target` (the sites' roles at " +
-					"creation). Omit to observe only; the current value is always reported.",
-				Optional: true, Computed: true,
-				Validators: []validator.String{stringvalidator.OneOf("source", "target")},
-			},
-			"allow_data_loss": schema.BoolAttribute{
-				MarkdownDescription: "Permits a forced failover while the active site is healthy (R002-8). Defaults to `false`.",
-				Optional:            true, Computed: true, Default: booldefault.StaticBool(false),
-			},
-			"allowed_operations": schema.ListAttribute{
-				MarkdownDescription: "Operations the engine allows on the group right now.",
-				Computed:            true, ElementType: types.StringType,
-			},
+			"active_site": desired("Desired site serving production: `source` or `target` (the sites' roles at "+
+				"creation). Omit to observe only; the current value is always reported.", "source", "target"),
+			"allow_data_loss":    flag("Permits a forced failover while the active site is healthy (R002-8). Defaults to `false`.", false),
+			"allowed_operations": reportedList("Operations the engine allows on the group right now."),
 			"description": schema.StringAttribute{
 				MarkdownDescription: "Description of the group (up to 256 characters, no `<` or `>`). The platform's own limits are checked at plan (V-PARAMS): Huawei Cloud SDRS at most 64 bytes; Alibaba Cloud EBS 2 to 256 characters, not starting with `http://` or `https://`.",
 				Optional:            true,
@@ -115,87 +100,44 @@ func (groupKind) schema(ctx context.Context) schema.Schema {
 					"addresses they hold (after a failover they hold the production addresses, R002-5).",
 				Computed: true,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"server_id":      schema.StringAttribute{MarkdownDescription: "The protected server.", Computed: true},
-					"twin_eip":       schema.StringAttribute{MarkdownDescription: "Elastic IP the twin holds.", Computed: true},
-					"twin_ip":        schema.StringAttribute{MarkdownDescription: "Private IP the twin holds.", Computed: true},
-					"twin_mac":       schema.StringAttribute{MarkdownDescription: "MAC address the twin holds.", Computed: true},
-					"twin_server_id": schema.StringAttribute{MarkdownDescription: "The twin at the other site.", Computed: true},
+					"server_id":      reported("The protected server."),
+					"twin_eip":       reported("Elastic IP the twin holds."),
+					"twin_ip":        reported("Private IP the twin holds."),
+					"twin_mac":       reported("MAC address the twin holds."),
+					"twin_server_id": reported("The twin at the other site."),
 				}},
 			},
-			"domain_id": schema.StringAttribute{
-				MarkdownDescription: "Huawei Cloud SDRS only: the active-active domain the group replicates in " +
-					"(`domain_id` of *Creating a Protection Group*; see *Querying an Active-Active Domain*). Omit it " +
-					"when the project has exactly one domain between `source_zone` and `target_zone`: that one is " +
-					"used and reported here. Setting it on another platform is refused at plan (V-PARAMS). " +
-					"Changing it replaces the group.",
-				Optional: true, Computed: true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
-			},
-			"drill_active": schema.BoolAttribute{
-				MarkdownDescription: "Whether a DR drill is running (a real failover or reprotect is refused meanwhile, V-DRILL).",
-				Computed:            true,
-			},
-			"health": schema.StringAttribute{
-				MarkdownDescription: "`normal` or `abnormal` (a site is down or an operation failed).", Computed: true,
-			},
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Identifier of the group.", Computed: true, PlanModifiers: keep,
-			},
-			"last_error": schema.StringAttribute{
-				MarkdownDescription: "The platform's message about the last failed operation, if any.", Computed: true,
-			},
-			"last_recovery_point": schema.StringAttribute{
-				MarkdownDescription: "Time (RFC 3339) of the last consistent copy at the standby site.", Computed: true,
-			},
+			"domain_id": platformParam("Huawei Cloud SDRS only: the active-active domain the group replicates in " +
+				"(`domain_id` of *Creating a Protection Group*; see *Querying an Active-Active Domain*). Omit it " +
+				"when the project has exactly one domain between `source_zone` and `target_zone`: that one is " +
+				"used and reported here. Setting it on another platform is refused at plan (V-PARAMS). " +
+				"Changing it replaces the group."),
+			"drill_active":        reportedBool("Whether a DR drill is running (a real failover or reprotect is refused meanwhile, V-DRILL)."),
+			"health":              reported("`normal` or `abnormal` (a site is down or an operation failed)."),
+			"id":                  fixed("Identifier of the group."),
+			"last_error":          reported("The platform's message about the last failed operation, if any."),
+			"last_recovery_point": reported("Time (RFC 3339) of the last consistent copy at the standby site."),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Name of the group: 1 to 128 letters, digits, `.`, `_` and `-`. The platform's own limits are checked at plan (V-PARAMS): Huawei Cloud SDRS at most 64 bytes; Alibaba Cloud EBS 2 to 128 characters starting with a letter.",
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.LengthBetween(1, 128), stringvalidator.RegexMatches(groupNamePattern, "must contain only letters, digits, '.', '_' and '-'")},
 			},
-			"planned_operations": plannedOperationsAttribute(),
-			"protection": schema.StringAttribute{
-				MarkdownDescription: "Desired protection: `enabled` (replicating; after a failover this reprotects) " +
-					"or `disabled`. Omit to observe only.",
-				Optional: true, Computed: true,
-				Validators: []validator.String{stringvalidator.OneOf(lifecycle.Desired(lifecycle.ProtectionGroup).ValueNames()...)},
-			},
-			"replication_pair_ids": schema.SetAttribute{
-				MarkdownDescription: "The `dr_replication_pair`s in the group. A pair belongs to at most one group and " +
-					"must replicate between the group's sites (V-GRP-MEMBERS). Omit to observe only.",
-				Optional: true, Computed: true, ElementType: types.StringType,
-				Validators: []validator.Set{setvalidator.ValueStringsAre(idValidator())},
-			},
-			"replication_status": schema.StringAttribute{
-				MarkdownDescription: "Data synchronisation: `inactive`, `copying` (with `sync_progress`), `active` or `active-stopped`.",
-				Computed:            true,
-			},
-			"server_ids": schema.SetAttribute{
-				MarkdownDescription: "The `dr_sandbox_server`s protected by the group; the platform creates a twin " +
-					"for each at the other site. Omit to observe only.",
-				Optional: true, Computed: true, ElementType: types.StringType,
-				Validators: []validator.Set{setvalidator.ValueStringsAre(idValidator())},
-			},
+			"protection": desired("Desired protection: `enabled` (replicating; after a failover this reprotects) "+
+				"or `disabled`. Omit to observe only.", lifecycle.Desired(lifecycle.ProtectionGroup).ValueNames()...),
+			"replication_pair_ids": members("The `dr_replication_pair`s in the group. A pair belongs to at most one group and " +
+				"must replicate between the group's sites (V-GRP-MEMBERS). Omit to observe only."),
+			"replication_status": reported("Data synchronisation: `inactive`, `copying` (with `sync_progress`), `active` or `active-stopped`."),
+			"server_ids": members("The `dr_sandbox_server`s protected by the group; the platform creates a twin " +
+				"for each at the other site. Omit to observe only."),
 			"source_region": site("Region of the source (production at creation) site."),
-			"source_vpc_id": schema.StringAttribute{
-				MarkdownDescription: "Huawei Cloud SDRS only, required there: the ID of the production site's VPC " +
-					"(`source_vpc_id` of *Creating a Protection Group*); it must exist (checked at plan). Setting it " +
-					"on another platform is refused at plan (V-PARAMS). Changing it replaces the group.",
-				Optional: true, Computed: true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
-			},
-			"source_zone": site("Availability zone of the source site."),
-			"status": schema.StringAttribute{
-				MarkdownDescription: "The engine's normalized state, e.g. `replicating`, `failed_over` or `error{failover}`.",
-				Computed:            true,
-			},
-			"sync_progress": schema.Int64Attribute{
-				MarkdownDescription: "Progress (0-100) of the running synchronisation.", Computed: true,
-			},
+			"source_vpc_id": platformParam("Huawei Cloud SDRS only, required there: the ID of the production site's VPC " +
+				"(`source_vpc_id` of *Creating a Protection Group*); it must exist (checked at plan). Setting it " +
+				"on another platform is refused at plan (V-PARAMS). Changing it replaces the group."),
+			"source_zone":   site("Availability zone of the source site."),
+			"status":        reported("The engine's normalized state, e.g. `replicating`, `failed_over` or `error{failover}`."),
+			"sync_progress": reportedInt("Progress (0-100) of the running synchronisation."),
 			"target_region": site("Region of the target (DR at creation) site."),
 			"target_zone":   site("Availability zone of the target site."),
-		},
-		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
 		},
 	}
 }

@@ -10,10 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -107,7 +103,7 @@ func rsSpec(m *rsModel) platform.RecoveryServerSpec {
 	}
 }
 
-func (rsKind) schema(ctx context.Context) schema.Schema {
+func (rsKind) schema(context.Context) schema.Schema {
 	return schema.Schema{
 		MarkdownDescription: "A cloud recovery server for a protected machine (Acronis Disaster Recovery). A new " +
 			"server is in `standby`: its configuration is defined, no virtual machine runs (R004-1). `mode` is " +
@@ -117,72 +113,26 @@ func (rsKind) schema(ctx context.Context) schema.Schema {
 			"temporary test VM (R004-7). Cancelling a production failover loses the cloud VM's changes and needs " +
 			"`allow_data_loss` (R004-6).",
 		Attributes: map[string]schema.Attribute{
-			"allow_data_loss": schema.BoolAttribute{
-				MarkdownDescription: "Permits cancelling a production failover (`failover` → `standby`), which discards the cloud VM's changes (R004-6). Defaults to `false`.",
-				Optional:            true, Computed: true, Default: booldefault.StaticBool(false),
-			},
-			"allowed_operations": schema.ListAttribute{
-				MarkdownDescription: "Operations the engine (and the platform's advertised links, V-ACR-LINKS) allow right now.",
-				Computed:            true, ElementType: types.StringType,
-			},
-			"cpu": schema.Int64Attribute{
-				MarkdownDescription: "Virtual CPUs of the recovery VM (1 to 64). Defaults to `2`.",
-				Optional:            true, Computed: true, Default: int64default.StaticInt64(2),
-				Validators: []validator.Int64{int64validator.Between(1, 64)},
-			},
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Identifier of the recovery server.", Computed: true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"ip_address": schema.StringAttribute{
-				MarkdownDescription: "Production IP address of the recovery VM in the recovery network.", Optional: true,
-			},
-			"last_error": schema.StringAttribute{
-				MarkdownDescription: "The platform's message about the last failed operation, if any.", Computed: true,
-			},
-			"machine_id": schema.StringAttribute{
-				MarkdownDescription: "The protected machine (e.g. a `dr_sandbox_server`). Changing it replaces the recovery server.",
-				Required:            true, Validators: []validator.String{idValidator()},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
-			"memory_gb": schema.Int64Attribute{
-				MarkdownDescription: "Memory of the recovery VM in GiB (1 to 1024). Defaults to `4`.",
-				Optional:            true, Computed: true, Default: int64default.StaticInt64(4),
-				Validators: []validator.Int64{int64validator.Between(1, 1024)},
-			},
-			"mode": schema.StringAttribute{
-				MarkdownDescription: "Desired mode: `standby`, `failover`, `test_failover` or `ready_for_failback`. " +
-					"Omit to observe only; the current value is always reported.",
-				Optional: true, Computed: true,
-				Validators: []validator.String{stringvalidator.OneOf(lifecycle.Desired(lifecycle.RecoveryServer).ValueNames()...)},
-			},
+			"allow_data_loss":    flag("Permits cancelling a production failover (`failover` → `standby`), which discards the cloud VM's changes (R004-6). Defaults to `false`.", false),
+			"allowed_operations": reportedList("Operations the engine (and the platform's advertised links, V-ACR-LINKS) allow right now."),
+			"cpu":                setting("Virtual CPUs of the recovery VM (1 to 64). Defaults to `2`.", 2, int64validator.Between(1, 64)),
+			"id":                 fixed("Identifier of the recovery server."),
+			"ip_address":         optional("Production IP address of the recovery VM in the recovery network."),
+			"last_error":         reported("The platform's message about the last failed operation, if any."),
+			"machine_id":         identity("The protected machine (e.g. a `dr_sandbox_server`). Changing it replaces the recovery server.", idValidator()),
+			"memory_gb":          setting("Memory of the recovery VM in GiB (1 to 1024). Defaults to `4`.", 4, int64validator.Between(1, 1024)),
+			"mode": desired("Desired mode: `standby`, `failover`, `test_failover` or `ready_for_failback`. "+
+				"Omit to observe only; the current value is always reported.", lifecycle.Desired(lifecycle.RecoveryServer).ValueNames()...),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Name of the recovery server (1 to 64 characters).",
 				Required:            true, Validators: []validator.String{stringvalidator.LengthBetween(1, 64)},
 			},
-			"network_id": schema.StringAttribute{
-				MarkdownDescription: "Recovery network the VM joins.", Optional: true,
-			},
-			"planned_operations": plannedOperationsAttribute(),
-			"recovery_ip": schema.StringAttribute{
-				MarkdownDescription: "Address of the recovery VM while failed over.", Computed: true,
-			},
-			"recovery_point_id": schema.StringAttribute{
-				MarkdownDescription: "Recovery point (backup) to fail over from; omit for the latest.", Optional: true,
-			},
-			"status": schema.StringAttribute{
-				MarkdownDescription: "The engine's normalized state, e.g. `standby`, `finalizing`, `failed_over`, `testing`, `ready_for_failback`.",
-				Computed:            true,
-			},
-			"test_ip": schema.StringAttribute{
-				MarkdownDescription: "Address of the temporary test VM while a test failover runs.", Computed: true,
-			},
-			"vm_state": schema.StringAttribute{
-				MarkdownDescription: "State of the virtual machine: `not_ready`, `started` or `stopped`.", Computed: true,
-			},
-		},
-		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+			"network_id":        optional("Recovery network the VM joins."),
+			"recovery_ip":       reported("Address of the recovery VM while failed over."),
+			"recovery_point_id": optional("Recovery point (backup) to fail over from; omit for the latest."),
+			"status":            reported("The engine's normalized state, e.g. `standby`, `finalizing`, `failed_over`, `testing`, `ready_for_failback`."),
+			"test_ip":           reported("Address of the temporary test VM while a test failover runs."),
+			"vm_state":          reported("State of the virtual machine: `not_ready`, `started` or `stopped`."),
 		},
 	}
 }

@@ -10,11 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -68,9 +63,7 @@ func (pairKind) validateConfig(_ context.Context, config *pairModel, diags *diag
 	}
 }
 
-func (pairKind) schema(ctx context.Context) schema.Schema {
-	keep := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
-	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+func (pairKind) schema(context.Context) schema.Schema {
 	return schema.Schema{
 		MarkdownDescription: "One volume replicated asynchronously from a primary to a secondary site (Alibaba " +
 			"Cloud EBS async replication pair; Huawei EVS/SDRS replication pair). `replication` and " +
@@ -79,110 +72,44 @@ func (pairKind) schema(ctx context.Context) schema.Schema {
 			"and the provider only observes. A pair that belongs to a protection group is operated through " +
 			"the group.",
 		Attributes: map[string]schema.Attribute{
-			"active_site": schema.StringAttribute{
-				MarkdownDescription: "Desired site serving production: `primary` or `secondary` (the volumes' " +
-					"*initial* roles). Moving to the other site is a planned `switchover` when both sites are " +
-					"healthy and the pair is replicating, otherwise a `failover` (which needs `allow_data_loss` " +
-					"while the active site is healthy, R002-8). Omit to observe only; the current value is " +
-					"always reported.",
-				Optional: true, Computed: true,
-				Validators: []validator.String{stringvalidator.OneOf("primary", "secondary")},
-			},
-			"allow_data_loss": schema.BoolAttribute{
-				MarkdownDescription: "Permits operations that can lose data: a forced failover while the active " +
-					"site is healthy (R002-8) and deleting a failed-over pair (V-PAIR-DELETE). Defaults to `false`.",
-				Optional: true, Computed: true, Default: booldefault.StaticBool(false),
-			},
-			"allowed_operations": schema.ListAttribute{
-				MarkdownDescription: "Operations the engine allows on the pair right now.",
-				Computed:            true, ElementType: types.StringType,
-			},
-			"bandwidth_kbps": schema.Int64Attribute{
-				MarkdownDescription: "Replication bandwidth in Kbit/s: `0` (dynamic), `10240`, `20480`, `51200` or " +
-					"`102400`. Defaults to `10240`. Changing it replaces the pair.",
-				Optional: true, Computed: true, Default: int64default.StaticInt64(10240),
-				Validators:    []validator.Int64{int64validator.OneOf(0, 10240, 20480, 51200, 102400)},
-				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
-			},
-			"description": schema.StringAttribute{
-				MarkdownDescription: "Description of the pair (up to 256 characters). The platform's own limits are checked at plan (V-PARAMS): Huawei Cloud SDRS at most 64 bytes, no `<` or `>`; Alibaba Cloud EBS 2 to 256 characters, not starting with `http://` or `https://`.",
-				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtMost(256)},
-			},
-			"direction": schema.StringAttribute{
-				MarkdownDescription: "Current direction of replication: `primary_to_secondary` or `secondary_to_primary`.",
-				Computed:            true,
-			},
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Identifier of the pair.",
-				Computed:            true, PlanModifiers: keep,
-			},
-			"last_error": schema.StringAttribute{
-				MarkdownDescription: "The platform's message about the last failed operation, if any.",
-				Computed:            true,
-			},
-			"last_recovery_point": schema.StringAttribute{
-				MarkdownDescription: "Time (RFC 3339) of the last completed copy to the standby site; null before the first sync.",
-				Computed:            true,
-			},
+			"active_site": desired("Desired site serving production: `primary` or `secondary` (the volumes' "+
+				"*initial* roles). Moving to the other site is a planned `switchover` when both sites are "+
+				"healthy and the pair is replicating, otherwise a `failover` (which needs `allow_data_loss` "+
+				"while the active site is healthy, R002-8). Omit to observe only; the current value is "+
+				"always reported.", "primary", "secondary"),
+			"allow_data_loss": flag("Permits operations that can lose data: a forced failover while the active "+
+				"site is healthy (R002-8) and deleting a failed-over pair (V-PAIR-DELETE). Defaults to `false`.", false),
+			"allowed_operations": reportedList("Operations the engine allows on the pair right now."),
+			"bandwidth_kbps": replacesInt(setting("Replication bandwidth in Kbit/s: `0` (dynamic), `10240`, `20480`, `51200` or "+
+				"`102400`. Defaults to `10240`. Changing it replaces the pair.", 10240, int64validator.OneOf(0, 10240, 20480, 51200, 102400))),
+			"description": optional("Description of the pair (up to 256 characters). The platform's own limits are checked at plan (V-PARAMS): Huawei Cloud SDRS at most 64 bytes, no `<` or `>`; Alibaba Cloud EBS 2 to 256 characters, not starting with `http://` or `https://`.",
+				stringvalidator.LengthAtMost(256)),
+			"direction":           reported("Current direction of replication: `primary_to_secondary` or `secondary_to_primary`."),
+			"id":                  fixed("Identifier of the pair."),
+			"last_error":          reported("The platform's message about the last failed operation, if any."),
+			"last_recovery_point": reported("Time (RFC 3339) of the last completed copy to the standby site; null before the first sync."),
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Name of the pair: 2 to 128 characters, starting with a letter. The platform's own limits are checked at plan (V-PARAMS): Huawei Cloud SDRS at most 64 bytes of letters, digits, `.`, `_` and `-`; Alibaba Cloud EBS not starting with `http://` or `https://`.",
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.LengthBetween(2, 128), stringvalidator.RegexMatches(namePattern, nameFormat)},
 			},
-			"planned_operations": plannedOperationsAttribute(),
-			"primary_region": schema.StringAttribute{
-				MarkdownDescription: "Region of the primary volume.", Computed: true, PlanModifiers: keep,
-			},
-			"primary_volume_id": schema.StringAttribute{
-				MarkdownDescription: "The volume that is the production side when the pair is created. This is the " +
-					"pair's identity, not its current role (see `active_site`): changing it replaces the pair.",
-				Required: true, Validators: []validator.String{idValidator()}, PlanModifiers: replace,
-			},
-			"primary_zone": schema.StringAttribute{
-				MarkdownDescription: "Availability zone of the primary volume.", Computed: true, PlanModifiers: keep,
-			},
-			"protection_group_id": schema.StringAttribute{
-				MarkdownDescription: "The protection group the pair belongs to, if any (then it is operated through the group).",
-				Computed:            true,
-			},
-			"replication": schema.StringAttribute{
-				MarkdownDescription: "Desired replication: `running` or `paused`. Omit to observe only; the current " +
-					"value is always reported (null while an operation has failed).",
-				Optional: true, Computed: true,
-				Validators: []validator.String{stringvalidator.OneOf(lifecycle.Desired(lifecycle.ReplicationPair).ValueNames()...)},
-			},
-			"replication_lag_seconds": schema.Int64Attribute{
-				MarkdownDescription: "Seconds since the last recovery point while replicating.", Computed: true,
-			},
-			"rpo_seconds": schema.Int64Attribute{
-				MarkdownDescription: "Recovery point objective in seconds (the replication cycle); `900`. Changing it replaces the pair.",
-				Optional:            true, Computed: true, Default: int64default.StaticInt64(900),
-				Validators:    []validator.Int64{int64validator.OneOf(900)},
-				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
-			},
-			"secondary_region": schema.StringAttribute{
-				MarkdownDescription: "Region of the secondary volume.", Computed: true, PlanModifiers: keep,
-			},
-			"secondary_volume_id": schema.StringAttribute{
-				MarkdownDescription: "The volume that is the DR side when the pair is created; its data is overwritten. " +
-					"Changing it replaces the pair.",
-				Required: true, Validators: []validator.String{idValidator()}, PlanModifiers: replace,
-			},
-			"secondary_zone": schema.StringAttribute{
-				MarkdownDescription: "Availability zone of the secondary volume.", Computed: true, PlanModifiers: keep,
-			},
-			"status": schema.StringAttribute{
-				MarkdownDescription: "The engine's normalized state, e.g. `replicating`, `paused`, `failed_over` or " +
-					"`error{failover}` (an operation failed; apply retries it).",
-				Computed: true,
-			},
-			"sync_progress": schema.Int64Attribute{
-				MarkdownDescription: "Progress (0-100) of the running synchronisation.", Computed: true,
-			},
-		},
-		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true}),
+			"primary_region": fixed("Region of the primary volume."),
+			"primary_volume_id": identity("The volume that is the production side when the pair is created. This is the "+
+				"pair's identity, not its current role (see `active_site`): changing it replaces the pair.", idValidator()),
+			"primary_zone":        fixed("Availability zone of the primary volume."),
+			"protection_group_id": reported("The protection group the pair belongs to, if any (then it is operated through the group)."),
+			"replication": desired("Desired replication: `running` or `paused`. Omit to observe only; the current "+
+				"value is always reported (null while an operation has failed).", lifecycle.Desired(lifecycle.ReplicationPair).ValueNames()...),
+			"replication_lag_seconds": reportedInt("Seconds since the last recovery point while replicating."),
+			"rpo_seconds": replacesInt(setting("Recovery point objective in seconds (the replication cycle); `900`. Changing it replaces the pair.",
+				900, int64validator.OneOf(900))),
+			"secondary_region": fixed("Region of the secondary volume."),
+			"secondary_volume_id": identity("The volume that is the DR side when the pair is created; its data is overwritten. "+
+				"Changing it replaces the pair.", idValidator()),
+			"secondary_zone": fixed("Availability zone of the secondary volume."),
+			"status": reported("The engine's normalized state, e.g. `replicating`, `paused`, `failed_over` or " +
+				"`error{failover}` (an operation failed; apply retries it)."),
+			"sync_progress": reportedInt("Progress (0-100) of the running synchronisation."),
 		},
 	}
 }
