@@ -76,36 +76,22 @@ func violationSummary(typeName string, v lifecycle.Violation) string {
 // addAttention warns about what in a planned path needs the user's attention, and only that:
 // an operation that can lose data (planned because allow_data_loss permits it) and a manual
 // step the platform leaves to the user after an operation (the row's Afterwards), unless a
-// later step of the same path runs the operation it names ("start it (start)"). The
+// later step of the same path runs it (lifecycle.Path.Attention decides which). The
 // operations themselves are in the resource's planned_operations attribute, in the diff: a
 // plan creating hundreds of pairs prints no warning for them (each warning cost 15–60 ms of
 // Terraform's rendering and buried the ones that matter; bench/notes.md, DR-heavy).
 func addAttention(diags *diag.Diagnostics, typeName, name string, p lifecycle.Path) {
-	for i, st := range p.Steps {
-		if st.Wait {
-			continue
-		}
-		if st.DataLoss {
-			diags.AddWarning(fmt.Sprintf("%s %q: %s can lose data", typeName, name, st.Op),
+	for _, a := range p.Attention() {
+		if a.DataLoss {
+			diags.AddWarning(fmt.Sprintf("%s %q: %s can lose data", typeName, name, a.Step.Op),
 				fmt.Sprintf("Apply will run %s, which can lose data; allow_data_loss = true permits it. Planned operations: %s.",
-					st.Op, strings.Join(plannedOpNames(p), " → ")))
+					a.Step.Op, strings.Join(plannedOpNames(p), " → ")))
 		}
-		if st.Afterwards != "" && !laterStepRuns(p.Steps[i+1:], st.Afterwards) {
-			diags.AddWarning(fmt.Sprintf("%s %q: a manual step follows %s", typeName, name, st.Op),
-				fmt.Sprintf("After %s: %s", st.Op, st.Afterwards))
-		}
-	}
-}
-
-// laterStepRuns reports whether one of the steps invokes an operation the text names as
-// "(op)", i.e. the path itself does what the note asks.
-func laterStepRuns(steps []lifecycle.Step, text string) bool {
-	for _, st := range steps {
-		if !st.Wait && strings.Contains(text, "("+string(st.Op)+")") {
-			return true
+		if a.Afterwards != "" {
+			diags.AddWarning(fmt.Sprintf("%s %q: a manual step follows %s", typeName, name, a.Step.Op),
+				fmt.Sprintf("After %s: %s", a.Step.Op, a.Afterwards))
 		}
 	}
-	return false
 }
 
 // plannedOpNames are the operations a path invokes, in order: the value of a DR resource's
