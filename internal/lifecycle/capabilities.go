@@ -50,7 +50,17 @@ type Capabilities struct {
 	// offers (Huawei SDRS: clear_failure_jobs, the task center's Deleting a Failure Task), each
 	// with what it does. Elsewhere they are refused at plan (V-PLATFORM, CheckExtraOp).
 	Extra map[Kind]map[Op]string
+	// Inventory: the objects a create refers to (sites, volumes, servers, backups, vaults)
+	// are the platform's own inventory, which the same configuration manages (the sandbox's
+	// dr_sandbox_* resources). A reference by value (Operation.ValueRefs) may then name an
+	// object the apply creates first, so PlanCreate checks it only at apply.
+	Inventory bool
 }
+
+// HasInventory reports whether the configuration manages the platform's inventory
+// (Capabilities.Inventory). nil Capabilities describe the engine's reference platform, the
+// sandbox, which has one.
+func (c *Capabilities) HasInventory() bool { return c == nil || c.Inventory }
 
 // CheckExtraOp refuses a platform-specific operation (Capabilities.Extra) on a platform that
 // does not offer it (V-PLATFORM); why says what the user relies on instead there.

@@ -40,6 +40,18 @@
 //     the violations are those of the first blocked step on the otherwise-shortest path
 //     (ignoring preconditions), plus the allow_data_loss opt-in a lossy path would need; every
 //     violation names an operation (Violation.Op).
+//   - PlanCreate(kind, CreateRequest, opts) CreatePlan: a create decided in one call — the
+//     manual step of a platform that cannot create the kind (V-PLATFORM, alone), the platform's
+//     limits on the parameter values (V-PARAMS), the create row's checks on the facts the
+//     platform proposes, and the path from the new object (Created) to the goal. A create whose
+//     references are named by value (Operation.ValueRefs: a group's sites) on a platform whose
+//     inventory the configuration manages (Capabilities.HasInventory) leaves the checks that
+//     read them, and the path, to the apply. CheckCreate is the same checks at apply.
+//   - CheckRequests(kind, obs, goal, opts, candidate): the goal's requests that name a
+//     candidate (add_member, add_server: V-GRP-MEMBERS), each on its candidate's facts and the
+//     effects of the requests before it (the pairs a goal removes and adds first count toward
+//     the platform's limit). Every violation names the parameters or the operation it is about
+//     (Violation.Params, Violation.Op), so a surface places it without reading its text.
 //   - Executor.Run(ctx, kind, id, path): runs a Path against a Driver (see exec.go).
 //   - CheckServerPowerChange (R002-7), ValidateClientToken (R001-4), ValidateReplicaName
 //     (R003-9), ValidateReplicaDescription (R003-10), ClientToken.

@@ -101,6 +101,47 @@ func (p Path) Summary() string {
 	return strings.Join(names, " → ")
 }
 
+// Attention is what in a planned path needs the user's attention: an operation that can lose
+// data (planned because the opt-in permits it), and a step the user must take after an
+// operation (the row's Afterwards).
+type Attention struct {
+	Step       Step
+	DataLoss   bool
+	Afterwards string // "" when the step needs none, or a later step of the path does it
+}
+
+// Attention lists the steps of the path that need the user's attention, in order: those that
+// can lose data, and those whose Afterwards note asks for something no later step of the path
+// runs (a note names the operation that does it as "(op)": "start it (start) to replicate").
+// Waits invoke nothing and need none.
+func (p Path) Attention() []Attention {
+	var out []Attention
+	for i, st := range p.Steps {
+		if st.Wait {
+			continue
+		}
+		a := Attention{Step: st, DataLoss: st.DataLoss}
+		if st.Afterwards != "" && !laterStepRuns(p.Steps[i+1:], st.Afterwards) {
+			a.Afterwards = st.Afterwards
+		}
+		if a.DataLoss || a.Afterwards != "" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// laterStepRuns reports whether one of the steps invokes an operation the note names as
+// "(op)", i.e. the path itself does what the note asks.
+func laterStepRuns(steps []Step, note string) bool {
+	for _, st := range steps {
+		if !st.Wait && strings.Contains(note, "("+string(st.Op)+")") {
+			return true
+		}
+	}
+	return false
+}
+
 // DataLoss reports whether any step can lose data.
 func (p Path) DataLoss() bool {
 	for _, s := range p.Steps {

@@ -396,3 +396,23 @@ func FuzzPlan(f *testing.F) {
 		checkPlanProperties(t, k, obs, goal, Options{AllowDataLoss: dl})
 	})
 }
+
+// A path needs attention for a step that can lose data and for a step's afterwards note that
+// no later step of the path does; waits need none.
+func TestPathAttention(t *testing.T) {
+	t.Parallel()
+	p := Path{Steps: []Step{
+		{Op: OpStart, Wait: true, Afterwards: "a wait invokes nothing"},
+		{Op: OpFailover, DataLoss: true, Afterwards: "attach the volume; reprotect (reprotect) when the old site is back."},
+		{Op: OpReprotect, Afterwards: "start it (start) to replicate"},
+		{Op: OpStart},
+	}}
+	got := p.Attention()
+	if len(got) != 1 || got[0].Step.Op != OpFailover || !got[0].DataLoss || got[0].Afterwards != "" {
+		t.Fatalf("want only the lossy failover, its note done by the reprotect: %+v", got)
+	}
+	p.Steps = p.Steps[:3]
+	if got := p.Attention(); len(got) != 2 || got[1].Step.Op != OpReprotect || got[1].Afterwards == "" {
+		t.Fatalf("want the reprotect's note once no later step starts: %+v", got)
+	}
+}

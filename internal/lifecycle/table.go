@@ -157,7 +157,12 @@ type Operation struct {
 	// fields); the planner uses them only when a Goal requires them.
 	OnRequest bool
 	// Create marks the operation that brings the object into existence (from no state).
-	Create        bool
+	Create bool
+	// ValueRefs, on a create row, marks references named by value (a protection group's sites,
+	// by region and zone) rather than by an identifier: where the configuration manages the
+	// platform's inventory (Capabilities.HasInventory), a missing one at plan may be created by
+	// the same apply, so PlanCreate leaves the checks that read them to the apply.
+	ValueRefs     bool
 	Params        []string // parameter names the platform call takes
 	Preconditions []Precondition
 	// FromRule is the rule ID a refusal by from-state names; FromRefusal may refine it by the

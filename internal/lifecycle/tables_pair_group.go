@@ -524,7 +524,7 @@ func groupTable() *KindTable {
 		ops: []*Operation{
 			{
 				Name: OpCreate, Create: true, Invocable: true, From: from(""), Via: Creating, OnSuccess: Configured,
-				Description: "Create the protection group between two sites.",
+				Description: "Create the protection group between two sites.", ValueRefs: true,
 				Preconditions: []Precondition{pParams(), pRefsExist(), {
 					Rule: "V-GRP-SITES", Name: "distinct_sites", Requirement: "needs two different sites",
 					Facts: []string{FactRefs}, Applies: func(o *Observation) bool { return len(o.Facts.MissingRefs) == 0 },

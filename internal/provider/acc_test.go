@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
@@ -29,6 +30,33 @@ provider "dr" {
 `, db, accTimeScale)
 }
 
+// Sandbox inventory blocks for test configurations, one dr_sandbox_* resource each; attrs are
+// further "name = value" lines. A site, server or vault is named by its label.
+func sbResource(typ, label string, attrs ...string) string {
+	return fmt.Sprintf("\nresource \"dr_sandbox_%s\" %q {\n  %s\n}\n", typ, label, strings.Join(attrs, "\n  "))
+}
+
+func sbSite(label, region, zone string, attrs ...string) string {
+	return sbResource("site", label, append([]string{fmt.Sprintf("region = %q", region), fmt.Sprintf("zone = %q", zone)}, attrs...)...)
+}
+
+func sbServer(label, name, site string, attrs ...string) string {
+	return sbResource("server", label, append([]string{fmt.Sprintf("name = %q", name), "site_id = dr_sandbox_site." + site + ".id"}, attrs...)...)
+}
+
+func sbVolume(label, site string, sizeGB int, attrs ...string) string {
+	return sbResource("volume", label, append([]string{"site_id = dr_sandbox_site." + site + ".id", fmt.Sprintf("size_gb = %d", sizeGB)}, attrs...)...)
+}
+
+func sbVault(label, region, purpose string) string {
+	return sbResource("vault", label, fmt.Sprintf("region = %q", region), fmt.Sprintf("purpose = %q", purpose))
+}
+
+// sbBackup is a backup of kind of source (an HCL expression) in the vault labelled vault.
+func sbBackup(label, kind, source, vault string, attrs ...string) string {
+	return sbResource("backup", label, append([]string{fmt.Sprintf("kind = %q", kind), "source_id = " + source, "vault_id = dr_sandbox_vault." + vault + ".id"}, attrs...)...)
+}
+
 // testAccOpenSandbox opens the test's sandbox directly, to make out-of-band changes (an
 // outage, a failover behind Terraform's back) and to assert on the platform.
 func testAccOpenSandbox(t *testing.T, db string) *sandbox.Sandbox {
@@ -53,32 +81,9 @@ func testAccTwoSitesAttached(prodHealthy, attachB bool) string {
 	if attachB {
 		bServer = "dr_sandbox_server.dr.id"
 	}
-	return fmt.Sprintf(`
-resource "dr_sandbox_server" "dr" {
-  name    = "dr-host"
-  site_id = dr_sandbox_site.dr.id
-}
-
-resource "dr_sandbox_site" "prod" {
-  region  = "cn-shanghai"
-  zone    = "cn-shanghai-a"
-  healthy = %t
-}
-
-resource "dr_sandbox_site" "dr" {
-  region = "cn-shanghai"
-  zone   = "cn-shanghai-b"
-}
-
-resource "dr_sandbox_volume" "a" {
-  site_id = dr_sandbox_site.prod.id
-  size_gb = 10
-}
-
-resource "dr_sandbox_volume" "b" {
-  site_id   = dr_sandbox_site.dr.id
-  size_gb   = 10
-  server_id = %s
-}
-`, prodHealthy, bServer)
+	return sbServer("dr", "dr-host", "dr") +
+		sbSite("prod", "cn-shanghai", "cn-shanghai-a", fmt.Sprintf("healthy = %t", prodHealthy)) +
+		sbSite("dr", "cn-shanghai", "cn-shanghai-b") +
+		sbVolume("a", "prod", 10) +
+		sbVolume("b", "dr", 10, "server_id = "+bServer)
 }

@@ -17,80 +17,21 @@ const replicaAddr = "dr_backup_replica.test"
 // testAccReplicaInventory has one backup of each interesting kind and vaults in a capable and
 // an incapable region, so each CBR constraint can be shown against it.
 func testAccReplicaInventory(db string) string {
-	return testAccProvider(db) + `
-resource "dr_sandbox_site" "sh" {
-  region = "cn-shanghai"
-  zone   = "cn-shanghai-a"
-}
-
-resource "dr_sandbox_site" "bj" {
-  region = "cn-beijing"
-  zone   = "cn-beijing-a"
-}
-
-resource "dr_sandbox_site" "gz" {
-  region              = "cn-guangzhou"
-  zone                = "cn-guangzhou-a"
-  replication_capable = false
-}
-
-resource "dr_sandbox_server" "web" {
-  name    = "web"
-  site_id = dr_sandbox_site.sh.id
-}
-
-resource "dr_sandbox_volume" "data" {
-  site_id   = dr_sandbox_site.sh.id
-  size_gb   = 20
-  server_id = dr_sandbox_server.web.id
-}
-
-resource "dr_sandbox_vault" "backups" {
-  region  = "cn-shanghai"
-  purpose = "backup"
-}
-
-resource "dr_sandbox_vault" "bj_replicas" {
-  region  = "cn-beijing"
-  purpose = "replication"
-}
-
-resource "dr_sandbox_vault" "bj_backups" {
-  region  = "cn-beijing"
-  purpose = "backup"
-}
-
-resource "dr_sandbox_vault" "gz_replicas" {
-  region  = "cn-guangzhou"
-  purpose = "replication"
-}
-
-resource "dr_sandbox_backup" "server" {
-  kind      = "server"
-  source_id = dr_sandbox_server.web.id
-  vault_id  = dr_sandbox_vault.backups.id
-}
-
-resource "dr_sandbox_backup" "disk" {
-  kind      = "disk"
-  source_id = dr_sandbox_volume.data.id
-  vault_id  = dr_sandbox_vault.backups.id
-}
-
-resource "dr_sandbox_backup" "no_system_disk" {
-  kind                 = "server"
-  source_id            = dr_sandbox_server.web.id
-  vault_id             = dr_sandbox_vault.backups.id
-  includes_system_disk = false
-}
-
-resource "dr_sandbox_backup" "creating" {
-  kind      = "server"
-  source_id = dr_sandbox_server.web.id
-  vault_id  = dr_sandbox_vault.backups.id
-  status    = "creating"
-}
-`
+	const web = "dr_sandbox_server.web.id"
+	return testAccProvider(db) +
+		sbSite("sh", "cn-shanghai", "cn-shanghai-a") +
+		sbSite("bj", "cn-beijing", "cn-beijing-a") +
+		sbSite("gz", "cn-guangzhou", "cn-guangzhou-a", "replication_capable = false") +
+		sbServer("web", "web", "sh") +
+		sbVolume("data", "sh", 20, "server_id = "+web) +
+		sbVault("backups", "cn-shanghai", "backup") +
+		sbVault("bj_replicas", "cn-beijing", "replication") +
+		sbVault("bj_backups", "cn-beijing", "backup") +
+		sbVault("gz_replicas", "cn-guangzhou", "replication") +
+		sbBackup("server", "server", web, "backups") +
+		sbBackup("disk", "disk", "dr_sandbox_volume.data.id", "backups") +
+		sbBackup("no_system_disk", "server", web, "backups", "includes_system_disk = false") +
+		sbBackup("creating", "server", web, "backups", `status = "creating"`)
 }
 
 func testAccReplica(label, backup, vault, extra string) string {

@@ -50,7 +50,7 @@ func TestConsoleOnlyOperationRefusedAtPlan(t *testing.T) {
 	eng := drEngine{kind: lifecycle.RecoveryServer, typeName: rsType}
 
 	var diags diag.Diagnostics
-	p := eng.plan(e.ctx, data, id, priorRead{}, lifecycle.Goal{States: []lifecycle.State{lifecycle.ReadyForFailback}}, data.options(false), path.Root("mode"), &diags)
+	p := eng.plan(e.ctx, data, id, priorRead{}, lifecycle.Goal{States: []lifecycle.State{lifecycle.ReadyForFailback}}, data.options(false), paramOr(path.Root("mode")), &diags)
 	if p != nil || !diags.HasError() {
 		t.Fatalf("want a refusal, got plan %v, %v", p, diags)
 	}
@@ -61,14 +61,14 @@ func TestConsoleOnlyOperationRefusedAtPlan(t *testing.T) {
 	// the invocable path still plans (the lossy cancel_failover needs the opt-in and is not
 	// preferred over the manual failback even with it)
 	diags = nil
-	p = eng.plan(e.ctx, data, id, priorRead{}, lifecycle.Goal{States: []lifecycle.State{lifecycle.Standby}}, data.options(true), path.Root("mode"), &diags)
+	p = eng.plan(e.ctx, data, id, priorRead{}, lifecycle.Goal{States: []lifecycle.State{lifecycle.Standby}}, data.options(true), paramOr(path.Root("mode")), &diags)
 	if p != nil || !strings.Contains(diags.Errors()[0].Summary(), "V-PLATFORM") {
 		t.Fatalf("standby with the opt-in: %v %v", p, diags)
 	}
 	// an unsupported kind is refused at plan
 	diags = nil
 	pe := drEngine{kind: lifecycle.ReplicationPair, typeName: pairType}
-	pe.plan(e.ctx, data, "pair-1", priorRead{}, lifecycle.Goal{States: []lifecycle.State{lifecycle.Paused}}, data.options(false), path.Root("replication"), &diags)
+	pe.plan(e.ctx, data, "pair-1", priorRead{}, lifecycle.Goal{States: []lifecycle.State{lifecycle.Paused}}, data.options(false), paramOr(path.Root("replication")), &diags)
 	if !diags.HasError() || !strings.Contains(diags.Errors()[0].Detail(), "does not manage") {
 		t.Fatalf("unsupported kind: %v", diags)
 	}
@@ -88,8 +88,8 @@ func TestAllowedOperationsFollowCapabilities(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var m rsData
-		m.fill(rs)
+		var m rsModel
+		rsKind{}.fill(&m, rs)
 		got := strings.Contains(m.AllowedOperations.String(), `"failback"`)
 		if got != tc.failback {
 			t.Fatalf("%T: failback listed = %v, want %v (%s)", tc.p, got, tc.failback, m.AllowedOperations)

@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -85,7 +84,7 @@ func (e drEngine) unsupported(data *ProviderData, diags *diag.Diagnostics) bool 
 // plan observes the object and plans the path to the goal. Refusals become attribute errors
 // at `at`; what in the path needs attention (data loss, a manual step) is a warning, the
 // operations themselves go to planned_operations. It returns nil when the plan is refused.
-func (e drEngine) plan(ctx context.Context, data *ProviderData, id string, prior priorRead, goal lifecycle.Goal, opts lifecycle.Options, at path.Path, diags *diag.Diagnostics) *lifecycle.Path {
+func (e drEngine) plan(ctx context.Context, data *ProviderData, id string, prior priorRead, goal lifecycle.Goal, opts lifecycle.Options, at func(lifecycle.Violation) path.Path, diags *diag.Diagnostics) *lifecycle.Path {
 	if e.unsupported(data, diags) {
 		return nil
 	}
@@ -101,7 +100,7 @@ func (e drEngine) plan(ctx context.Context, data *ProviderData, id string, prior
 		return nil
 	}
 	p, vs := lifecycle.Plan(e.kind, obs, goal, opts)
-	addViolations(diags, at, e.typeName, vs)
+	addViolationsAt(diags, at, e.typeName, vs)
 	if lifecycle.HasBlocking(vs) {
 		return nil
 	}
@@ -113,7 +112,7 @@ func (e drEngine) plan(ctx context.Context, data *ProviderData, id string, prior
 // the path within the timeout. Errors are added to diags; the caller then reads the object
 // and saves what it observed, so the next plan starts from the truth. It returns the path it
 // ran (also when a step failed; the zero Path when it ran none).
-func (e drEngine) apply(ctx context.Context, data *ProviderData, id string, prior priorRead, goal lifecycle.Goal, opts lifecycle.Options, timeout time.Duration, at path.Path, diags *diag.Diagnostics) (ran lifecycle.Path) {
+func (e drEngine) apply(ctx context.Context, data *ProviderData, id string, prior priorRead, goal lifecycle.Goal, opts lifecycle.Options, timeout time.Duration, at func(lifecycle.Violation) path.Path, diags *diag.Diagnostics) (ran lifecycle.Path) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	obs, err := data.Platform.Observe(ctx, e.kind, id)
@@ -129,7 +128,7 @@ func (e drEngine) apply(ctx context.Context, data *ProviderData, id string, prio
 	}
 	p, vs := lifecycle.Plan(e.kind, obs, goal, opts)
 	if lifecycle.HasBlocking(vs) {
-		addViolations(diags, at, e.typeName, lifecycle.Blocking(vs))
+		addViolationsAt(diags, at, e.typeName, lifecycle.Blocking(vs))
 		return ran
 	}
 	if len(p.Steps) == 0 {
@@ -197,12 +196,12 @@ func (e drEngine) observeForDelete(ctx context.Context, data *ProviderData, id s
 
 // replacing reports whether a plan replaces the object: one of attrs (the attributes whose
 // change requires replacement) differs between the plan and the state. The resource's
-// ModifyPlan does not see the framework's RequiresReplace, so each resource names them.
-func replacing(req resource.ModifyPlanRequest, attrs ...string) bool {
+// ModifyPlan does not see the framework's RequiresReplace, so each kind names them.
+func replacing(plan tfsdk.Plan, state tfsdk.State, attrs ...string) bool {
 	for _, a := range attrs {
 		p := tftypes.NewAttributePath().WithAttributeName(a)
-		pv, _, err1 := tftypes.WalkAttributePath(req.Plan.Raw, p)
-		sv, _, err2 := tftypes.WalkAttributePath(req.State.Raw, p)
+		pv, _, err1 := tftypes.WalkAttributePath(plan.Raw, p)
+		sv, _, err2 := tftypes.WalkAttributePath(state.Raw, p)
 		if err1 != nil || err2 != nil {
 			continue
 		}
@@ -217,7 +216,7 @@ func replacing(req resource.ModifyPlanRequest, attrs ...string) bool {
 
 // waitStable waits until a newly created object leaves its transitional creation state.
 func (e drEngine) waitStable(ctx context.Context, data *ProviderData, id string, timeout time.Duration, diags *diag.Diagnostics) {
-	e.apply(ctx, data, id, priorRead{}, lifecycle.Goal{}, data.options(false), timeout, path.Root("id"), diags)
+	e.apply(ctx, data, id, priorRead{}, lifecycle.Goal{}, data.options(false), timeout, paramOr(path.Root("id")), diags)
 }
 
 // keepPlannedOps is ModifyPlan's planned_operations when the plan operates nothing: the value
@@ -297,6 +296,21 @@ func createToken(typeName string, parts ...string) string {
 // freshToken makes a new token when the identity's earlier object is gone.
 func freshToken(token string) string {
 	return fmt.Sprintf("%s-%x", token[:min(len(token), 40)], time.Now().UnixNano())
+}
+
+// addFormatError reports the refusal of a static format rule (lifecycle.FormatError: its rule
+// and the parameter it is about) at that attribute. It reports whether there was none.
+func addFormatError(diags *diag.Diagnostics, typeName string, err error) bool {
+	if err == nil {
+		return true
+	}
+	var fe *lifecycle.FormatError
+	if errors.As(err, &fe) {
+		diags.AddAttributeError(path.Root(fe.Field), fmt.Sprintf("%s: %s create refused", fe.Rule, typeName), fe.Message)
+		return false
+	}
+	diags.AddError("Invalid "+typeName, err.Error())
+	return false
 }
 
 // addCreateError reports a refused or failed create.

@@ -34,47 +34,36 @@ type drDataSource struct {
 
 // NewReplicationPairDataSource returns the dr_replication_pair data source.
 func NewReplicationPairDataSource() datasource.DataSource {
-	return &drDataSource{name: "replication_pair", newResource: NewReplicationPairResource,
-		read: func(ctx context.Context, p *ProviderData, id string) (any, diag.Diagnostics, error) {
-			v, err := p.Pairs.GetPair(ctx, id)
-			var d pairData
-			d.fill(v)
-			return &d, nil, err
-		}}
+	return newDRDataSource[pairModel, platform.ReplicationPair](pairKind{}, NewReplicationPairResource)
 }
 
 // NewProtectionGroupDataSource returns the dr_protection_group data source.
 func NewProtectionGroupDataSource() datasource.DataSource {
-	return &drDataSource{name: "protection_group", newResource: NewProtectionGroupResource,
-		read: func(ctx context.Context, p *ProviderData, id string) (any, diag.Diagnostics, error) {
-			v, err := p.Groups.GetGroup(ctx, id)
-			var d groupData
-			if err != nil {
-				return nil, nil, err
-			}
-			return &d, d.fill(v), nil
-		}}
+	return newDRDataSource[groupModel, platform.ProtectionGroup](groupKind{}, NewProtectionGroupResource)
 }
 
 // NewBackupReplicaDataSource returns the dr_backup_replica data source.
 func NewBackupReplicaDataSource() datasource.DataSource {
-	return &drDataSource{name: "backup_replica", newResource: NewBackupReplicaResource,
-		read: func(ctx context.Context, p *ProviderData, id string) (any, diag.Diagnostics, error) {
-			v, err := p.Replicas.GetReplica(ctx, id)
-			var d replicaData
-			d.fill(v)
-			return &d, nil, err
-		}}
+	return newDRDataSource[replicaModel, platform.BackupReplica](replicaKind{}, NewBackupReplicaResource)
 }
 
 // NewRecoveryServerDataSource returns the dr_recovery_server data source.
 func NewRecoveryServerDataSource() datasource.DataSource {
-	return &drDataSource{name: "recovery_server", newResource: NewRecoveryServerResource,
+	return newDRDataSource[rsModel, platform.RecoveryServer](rsKind{}, NewRecoveryServerResource)
+}
+
+// newDRDataSource is the data source of a DR kind: its read model, read and filled by the
+// kind's own hooks (the resource's Read uses the same).
+func newDRDataSource[M, O any](k drKind[M, O], newResource func() resource.Resource) *drDataSource {
+	return &drDataSource{name: string(k.info().kind), newResource: newResource,
 		read: func(ctx context.Context, p *ProviderData, id string) (any, diag.Diagnostics, error) {
-			v, err := p.Servers.GetRecoveryServer(ctx, id)
-			var d rsData
-			d.fill(v)
-			return &d, nil, err
+			o, err := k.get(ctx, p, id)
+			if err != nil {
+				return nil, nil, err
+			}
+			var m M
+			diags := k.fill(&m, o)
+			return k.core(&m).Read, diags, nil
 		}}
 }
 

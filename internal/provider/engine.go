@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -20,10 +19,28 @@ import (
 )
 
 // addViolations turns the engine's refusals into attribute errors at the attribute that asked
-// for the change. The summary names the rule and the refused operation; the detail is the
-// engine's message (the rule, what was observed, the remedy). Deferred checks become a
-// warning: they are re-checked at apply time before the first platform call.
+// for the change, or at the parameter the violation names (Violation.Params: V-REFS …). The
+// summary names the rule and the refused operation; the detail is the engine's message (the
+// rule, what was observed, the remedy). Deferred checks become a warning: they are re-checked
+// at apply time before the first platform call.
 func addViolations(diags *diag.Diagnostics, at path.Path, typeName string, vs []lifecycle.Violation) {
+	addViolationsAt(diags, paramOr(at), typeName, vs)
+}
+
+// paramOr places a violation at the parameter it is about (Violation.Params), else at.
+func paramOr(at path.Path) func(lifecycle.Violation) path.Path {
+	return func(v lifecycle.Violation) path.Path {
+		if len(v.Params) > 0 {
+			return path.Root(v.Params[0])
+		}
+		return at
+	}
+}
+
+// addViolationsAt is addViolations with the attribute of each violation chosen by where (from
+// the violation's data: its parameters, its operation); where of the zero Violation is the
+// attribute the warnings go to.
+func addViolationsAt(diags *diag.Diagnostics, where func(lifecycle.Violation) path.Path, typeName string, vs []lifecycle.Violation) {
 	var deferred, unchecked []string
 	for _, v := range vs {
 		if v.Deferred && v.Unobservable {
@@ -34,12 +51,9 @@ func addViolations(diags *diag.Diagnostics, at path.Path, typeName string, vs []
 			deferred = append(deferred, v.Message)
 			continue
 		}
-		where := at
-		if len(v.Params) > 0 {
-			where = path.Root(v.Params[0]) // the create parameter the rule names (V-REFS …)
-		}
-		diags.AddAttributeError(where, violationSummary(typeName, v), v.Message)
+		diags.AddAttributeError(where(v), violationSummary(typeName, v), v.Message)
 	}
+	at := where(lifecycle.Violation{})
 	if len(deferred) > 0 {
 		diags.AddAttributeWarning(at, typeName+": some checks run at apply time",
 			"These checks need values that are known only after apply; they run before the first platform call:\n- "+
@@ -62,36 +76,22 @@ func violationSummary(typeName string, v lifecycle.Violation) string {
 // addAttention warns about what in a planned path needs the user's attention, and only that:
 // an operation that can lose data (planned because allow_data_loss permits it) and a manual
 // step the platform leaves to the user after an operation (the row's Afterwards), unless a
-// later step of the same path runs the operation it names ("start it (start)"). The
+// later step of the same path runs it (lifecycle.Path.Attention decides which). The
 // operations themselves are in the resource's planned_operations attribute, in the diff: a
 // plan creating hundreds of pairs prints no warning for them (each warning cost 15–60 ms of
 // Terraform's rendering and buried the ones that matter; bench/notes.md, DR-heavy).
 func addAttention(diags *diag.Diagnostics, typeName, name string, p lifecycle.Path) {
-	for i, st := range p.Steps {
-		if st.Wait {
-			continue
-		}
-		if st.DataLoss {
-			diags.AddWarning(fmt.Sprintf("%s %q: %s can lose data", typeName, name, st.Op),
+	for _, a := range p.Attention() {
+		if a.DataLoss {
+			diags.AddWarning(fmt.Sprintf("%s %q: %s can lose data", typeName, name, a.Step.Op),
 				fmt.Sprintf("Apply will run %s, which can lose data; allow_data_loss = true permits it. Planned operations: %s.",
-					st.Op, strings.Join(plannedOpNames(p), " → ")))
+					a.Step.Op, strings.Join(plannedOpNames(p), " → ")))
 		}
-		if st.Afterwards != "" && !laterStepRuns(p.Steps[i+1:], st.Afterwards) {
-			diags.AddWarning(fmt.Sprintf("%s %q: a manual step follows %s", typeName, name, st.Op),
-				fmt.Sprintf("After %s: %s", st.Op, st.Afterwards))
-		}
-	}
-}
-
-// laterStepRuns reports whether one of the steps invokes an operation the text names as
-// "(op)", i.e. the path itself does what the note asks.
-func laterStepRuns(steps []lifecycle.Step, text string) bool {
-	for _, st := range steps {
-		if !st.Wait && strings.Contains(text, "("+string(st.Op)+")") {
-			return true
+		if a.Afterwards != "" {
+			diags.AddWarning(fmt.Sprintf("%s %q: a manual step follows %s", typeName, name, a.Step.Op),
+				fmt.Sprintf("After %s: %s", a.Step.Op, a.Afterwards))
 		}
 	}
-	return false
 }
 
 // plannedOpNames are the operations a path invokes, in order: the value of a DR resource's
@@ -266,22 +266,4 @@ func syncProgress(ctx context.Context, d *ProviderData, ev lifecycle.Event) (int
 		return g.SyncProgress, true
 	}
 	return 0, false
-}
-
-// checkParamValues refuses, at plan, a name or description the platform's own limits refuse
-// (V-PARAMS, lifecycle.CheckParamValues), each at its attribute. On create both are checked;
-// on update only those in changed. A value unknown yet is left to apply. It reports whether
-// nothing was refused.
-func checkParamValues(kind lifecycle.Kind, op lifecycle.Op, obs lifecycle.Observation, name, desc types.String, changed []string,
-	opts lifecycle.Options, typeName string, diags *diag.Diagnostics) bool {
-	values := map[string]string{}
-	for p, v := range map[string]types.String{lifecycle.ParamName: name, lifecycle.ParamDescription: desc} {
-		if v.IsUnknown() || (op == lifecycle.OpUpdate && !slices.Contains(changed, p)) {
-			continue
-		}
-		values[p] = v.ValueString()
-	}
-	vs := lifecycle.CheckParamValues(kind, op, obs, values, opts)
-	addViolations(diags, path.Root(lifecycle.ParamName), typeName, vs)
-	return len(vs) == 0
 }

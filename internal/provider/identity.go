@@ -69,26 +69,3 @@ func importByIDOrIdentity(ctx context.Context, req resource.ImportStateRequest, 
 	}
 	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("id"), req, resp)
 }
-
-var (
-	_ resource.ResourceWithIdentity = (*replicationPairResource)(nil)
-	_ resource.ResourceWithIdentity = (*protectionGroupResource)(nil)
-	_ resource.ResourceWithIdentity = (*backupReplicaResource)(nil)
-	_ resource.ResourceWithIdentity = (*recoveryServerResource)(nil)
-)
-
-func (r *replicationPairResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = drIdentitySchema("replication pair")
-}
-
-func (r *protectionGroupResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = drIdentitySchema("protection group")
-}
-
-func (r *backupReplicaResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = drIdentitySchema("backup replica")
-}
-
-func (r *recoveryServerResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = drIdentitySchema("recovery server")
-}

@@ -59,12 +59,7 @@ func TestAccPlanTruth_emptyGroupFailoverNamesR002_1(t *testing.T) {
 // sizes: refused at plan at the attribute that names it, not after "Creating...".
 func TestAccPlanTruth_pairVolumes(t *testing.T) {
 	db := testAccSandbox(t)
-	inv := testAccProvider(db) + testAccTwoSites(true) + `
-resource "dr_sandbox_volume" "big" {
-  site_id = dr_sandbox_site.dr.id
-  size_gb = 20
-}
-`
+	inv := testAccProvider(db) + testAccTwoSites(true) + sbVolume("big", "dr", 20)
 	pair := func(primary, secondary string) string {
 		return inv + `
 resource "dr_replication_pair" "test" {
@@ -102,30 +97,7 @@ resource "dr_replication_pair" "test" {
 // refuses while its machine has no backup, and the same configuration applies once it has.
 func TestAccPlanTruth_recoveryServerNeedsRecoveryPoint(t *testing.T) {
 	db := testAccSandbox(t)
-	machine := testAccProvider(db) + `
-resource "dr_sandbox_site" "prod" {
-  region = "cn-shanghai"
-  zone   = "cn-shanghai-a"
-}
-
-resource "dr_sandbox_server" "web" {
-  name    = "web"
-  site_id = dr_sandbox_site.prod.id
-}
-`
-	backup := `
-resource "dr_sandbox_vault" "backups" {
-  region  = "cn-shanghai"
-  purpose = "backup"
-}
-
-resource "dr_sandbox_backup" "web" {
-  kind                 = "server"
-  source_id            = dr_sandbox_server.web.id
-  vault_id             = dr_sandbox_vault.backups.id
-  includes_system_disk = true
-}
-`
+	machine, withBackup := testAccProvider(db)+testAccMachine(false), testAccProvider(db)+testAccMachine(true)
 	rs := `
 resource "dr_recovery_server" "test" {
   name       = "web-recovery"
@@ -142,21 +114,21 @@ resource "dr_recovery_server" "test" {
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)R004-2: dr_recovery_server failover refused.*no recovery point`),
 			},
-			{Config: machine + backup},
+			{Config: withBackup},
 			{
-				Config:            machine + backup + rs,
+				Config:            withBackup + rs,
 				ConfigStateChecks: []statecheck.StateCheck{expectRS("status", knownvalue.StringExact("failed_over"))},
 			},
 			{
 				// Destroying a failed-over server would skip recovering the local machine:
 				// refused at plan with the two-step remedy (V-MANUAL-STEP).
-				Config:      machine + backup,
+				Config:      withBackup,
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`V-MANUAL-STEP: dr_recovery_server confirm_failback refused`),
 			},
 			// fail back in two applies, then the server can go
-			{Config: machine + backup + regexp.MustCompile(`"failover"`).ReplaceAllString(rs, `"ready_for_failback"`)},
-			{Config: machine + backup + regexp.MustCompile(`"failover"`).ReplaceAllString(rs, `"standby"`)},
+			{Config: withBackup + regexp.MustCompile(`"failover"`).ReplaceAllString(rs, `"ready_for_failback"`)},
+			{Config: withBackup + regexp.MustCompile(`"failover"`).ReplaceAllString(rs, `"standby"`)},
 		},
 	})
 }
@@ -170,19 +142,8 @@ func TestAccPlanTruth_serverPowerAtDownSite(t *testing.T) {
 		if power != "" {
 			p = `  power_state = "` + power + `"`
 		}
-		return testAccProvider(db) + fmt.Sprintf(`
-resource "dr_sandbox_site" "prod" {
-  region  = "cn-shanghai"
-  zone    = "cn-shanghai-a"
-  healthy = %t
-}
-
-resource "dr_sandbox_server" "web" {
-  name    = "web"
-  site_id = dr_sandbox_site.prod.id
-%s
-}
-`, healthy, p)
+		return testAccProvider(db) + sbSite("prod", "cn-shanghai", "cn-shanghai-a", fmt.Sprintf("healthy = %t", healthy)) +
+			sbServer("web", "web", "prod", p)
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

@@ -211,27 +211,9 @@ func TestAccPlannedOperations_warningsOnlyForAttention(t *testing.T) {
 		// which is not the reattached provider's address (adoptAddr)
 		b.WriteString("terraform {\n  required_providers {\n    dr = { source = \"registry.terraform.io/dr-provider/dr\" }\n  }\n}\n")
 		b.WriteString(strings.TrimPrefix(testAccProvider(db), "\n"))
-		fmt.Fprintf(&b, `
-resource "dr_sandbox_site" "prod" {
-  region  = "cn-shanghai"
-  zone    = "cn-shanghai-a"
-  healthy = %t
-}
-resource "dr_sandbox_site" "dr" {
-  region = "cn-shanghai"
-  zone   = "cn-shanghai-b"
-}
-resource "dr_sandbox_volume" "a" {
-  count   = %d
-  site_id = dr_sandbox_site.prod.id
-  size_gb = 10
-}
-resource "dr_sandbox_volume" "b" {
-  count   = %d
-  site_id = dr_sandbox_site.dr.id
-  size_gb = 10
-}
-`, prodHealthy, pairs, pairs)
+		count := fmt.Sprintf("count = %d", pairs)
+		b.WriteString(sbSite("prod", "cn-shanghai", "cn-shanghai-a", fmt.Sprintf("healthy = %t", prodHealthy)) +
+			sbSite("dr", "cn-shanghai", "cn-shanghai-b") + sbVolume("a", "prod", 10, count) + sbVolume("b", "dr", 10, count))
 		if pairAttrs != "" {
 			fmt.Fprintf(&b, `
 resource "dr_replication_pair" "p" {

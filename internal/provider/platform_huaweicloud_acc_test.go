@@ -866,9 +866,9 @@ resource "dr_backup_replica" "web" {
 				Config: cfg("", ""), PlanOnly: true,
 				ExpectError: regexp.MustCompile(`(?s)V-PARAMS:\s+dr_backup_replica\s+replicate\s+refused.*destination_project_id\s+is\s+required\s+on\s+the\s+huaweicloud\s+platform.*"cn-east-3".*region_project_ids\s+\(HW_REGION_PROJECT_IDS\)`),
 			},
-			{ // cn-north-4's project (the provider's project_id) for cn-east-3
+			{ // cn-north-4's project (the provider's project_id) for cn-east-3: refused at that attribute
 				Config: cfg("", fmt.Sprintf("  destination_project_id = %q", hwemu.TestProjectID)), PlanOnly: true,
-				ExpectError: regexp.MustCompile(`(?s)BackupService\.0006.*not\s+a\s+project\s+of\s+cn-east-3`),
+				ExpectError: regexp.MustCompile(`(?s)Cannot check dr_backup_replica.*destination_project_id\s+=.*BackupService\.0006.*not\s+a\s+project\s+of\s+cn-east-3`),
 			},
 			{ // the provider's default for the region
 				Config: cfg(defaults, ""),

@@ -36,35 +36,12 @@ func testAccGroupConfig(db string, c groupCfg) string {
 	if c.webPower != "" {
 		power = fmt.Sprintf("power_state = %q", c.webPower)
 	}
-	return testAccProvider(db) + fmt.Sprintf(`
-resource "dr_sandbox_site" "prod" {
-  region  = "cn-shanghai"
-  zone    = "cn-shanghai-a"
-  healthy = %[1]t
-}
-
-resource "dr_sandbox_site" "dr" {
-  region = "cn-shanghai"
-  zone   = "cn-shanghai-b"
-}
-
-resource "dr_sandbox_server" "web" {
-  name        = "web"
-  site_id     = dr_sandbox_site.prod.id
-  %[2]s
-}
-
-resource "dr_sandbox_volume" "a" {
-  site_id   = dr_sandbox_site.prod.id
-  size_gb   = 10
-  server_id = dr_sandbox_server.web.id
-}
-
-resource "dr_sandbox_volume" "b" {
-  site_id = dr_sandbox_site.dr.id
-  size_gb = 10
-}
-
+	return testAccProvider(db) +
+		sbSite("prod", "cn-shanghai", "cn-shanghai-a", fmt.Sprintf("healthy = %t", c.prodHealthy)) +
+		sbSite("dr", "cn-shanghai", "cn-shanghai-b") +
+		sbServer("web", "web", "prod", power) +
+		sbVolume("a", "prod", 10, "server_id = dr_sandbox_server.web.id") +
+		sbVolume("b", "dr", 10) + fmt.Sprintf(`
 resource "dr_replication_pair" "data" {
   name                = "web-data"
   primary_volume_id   = dr_sandbox_volume.a.id
@@ -77,11 +54,11 @@ resource "dr_protection_group" "test" {
   source_zone          = dr_sandbox_site.prod.zone
   target_region        = dr_sandbox_site.dr.region
   target_zone          = dr_sandbox_site.dr.zone
-  replication_pair_ids = %[3]s
+  replication_pair_ids = %s
   server_ids           = [dr_sandbox_server.web.id]
-%[4]s
+%s
 }
-`, c.prodHealthy, power, pairs, c.attrs)
+`, pairs, c.attrs)
 }
 
 func expectGroup(attr string, v knownvalue.Check) statecheck.StateCheck {

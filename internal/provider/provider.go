@@ -1,7 +1,14 @@
 // Package provider is the Terraform surface of the dr provider: the provider, its resources,
 // data sources and actions. It converts between Terraform values and the lifecycle engine's
 // types and turns engine violations into attribute diagnostics. No lifecycle rule lives here;
-// they all live in internal/lifecycle.
+// they all live in internal/lifecycle, and nothing here decides by a rule ID or a state name
+// written as a string (TestProviderComparesNoRuleOrStateStrings): a violation says which
+// parameter or operation it is about, a platform's Capabilities what it can do.
+//
+// The four DR resources are one generic core (dr_resource.go: drResource) instantiated with
+// their kind (drKind: schema, model ↔ platform object, the goal a configuration declares, what
+// a create asks the platform); their data sources and list resources use the same kind hooks.
+// The dr_sandbox_* resources manage the sandbox's inventory and refuse every other platform.
 package provider
 
 import (
@@ -72,13 +79,31 @@ type drProvider struct {
 }
 
 // options are the engine options of a plan or check on this provider's platform: the user's
-// data-loss opt-in and what the platform can invoke (V-PLATFORM).
+// data-loss opt-in and what the platform can do (capabilities).
 func (d *ProviderData) options(allowDataLoss bool) lifecycle.Options {
 	o := lifecycle.Options{AllowDataLoss: allowDataLoss}
 	if d != nil {
-		o.Platform = d.caps
+		o.Platform = d.capabilities()
 	}
 	return o
+}
+
+// capabilities is what the engine is told about the platform: its capabilities
+// (platform.CapabilitiesOf), and Capabilities.Inventory when the platform has an inventory
+// the configuration manages (platform.InventoryPlatform: the sandbox's dr_sandbox_* resources),
+// derived once from the interface the platform implements, as CapabilitiesOf derives its kinds.
+// The engine decides what follows from it (lifecycle.PlanCreate: a reference by value may
+// name an object the same apply creates).
+func (d *ProviderData) capabilities() *lifecycle.Capabilities {
+	d.capsOnce.Do(func() {
+		d.engineCaps = d.caps
+		if d.Inventory != nil && !d.caps.HasInventory() {
+			c := *d.caps
+			c.Inventory = true
+			d.engineCaps = &c
+		}
+	})
+	return d.engineCaps
 }
 
 // ProviderData is what Configure hands to every resource, data source, ephemeral resource,
@@ -106,6 +131,10 @@ type ProviderData struct {
 	// for a real platform. Durations measured in wall time are TimeScale times longer in the
 	// platform's simulated time (drill reports say which clock they measured).
 	TimeScale float64
+	// engineCaps is caps with what the engine derives from the platform's interfaces
+	// (capabilities), made once.
+	capsOnce   sync.Once
+	engineCaps *lifecycle.Capabilities
 	// replaced holds the IDs of objects this plan replaces (planReplace), so the create half
 	// of a replacement, planned next in the same process, knows what they free first.
 	replaced sync.Map

@@ -14,31 +14,20 @@ import (
 
 const rsAddr = "dr_recovery_server.test"
 
+// testAccMachine is a server at a production site, with a server backup in a backup vault
+// (its recovery point) when backup is set.
+func testAccMachine(backup bool) string {
+	hcl := sbSite("prod", "cn-shanghai", "cn-shanghai-a") + sbServer("web", "web", "prod")
+	if backup {
+		hcl += sbVault("backups", "cn-shanghai", "backup") +
+			sbBackup("web", "server", "dr_sandbox_server.web.id", "backups", "includes_system_disk = true")
+	}
+	return hcl
+}
+
 func testAccRecoveryServerConfig(db, attrs string) string {
-	return testAccProvider(db) + fmt.Sprintf(`
-resource "dr_sandbox_site" "prod" {
-  region = "cn-shanghai"
-  zone   = "cn-shanghai-a"
-}
-
-resource "dr_sandbox_server" "web" {
-  name    = "web"
-  site_id = dr_sandbox_site.prod.id
-}
-
-resource "dr_sandbox_vault" "backups" {
-  region  = "cn-shanghai"
-  purpose = "backup"
-}
-
-# The machine's recovery point (R004-2): a failover starts the recovery server from it.
-resource "dr_sandbox_backup" "web" {
-  kind                 = "server"
-  source_id            = dr_sandbox_server.web.id
-  vault_id             = dr_sandbox_vault.backups.id
-  includes_system_disk = true
-}
-
+	// the machine and its recovery point (R004-2): a failover starts the recovery server from it
+	return testAccProvider(db) + testAccMachine(true) + fmt.Sprintf(`
 resource "dr_recovery_server" "test" {
   name       = "web-recovery"
   machine_id = dr_sandbox_server.web.id

@@ -15,44 +15,14 @@ import (
 // exist: R001-5 (replication-capable regions) and V-PAIR-START (standby volume detached).
 func TestAccRules_pairCreation(t *testing.T) {
 	db := testAccSandbox(t)
-	inv := testAccProvider(db) + `
-resource "dr_sandbox_site" "a" {
-  region = "cn-shanghai"
-  zone   = "cn-shanghai-a"
-}
-
-resource "dr_sandbox_site" "b" {
-  region = "cn-shanghai"
-  zone   = "cn-shanghai-b"
-}
-
-resource "dr_sandbox_site" "legacy" {
-  region              = "cn-legacy"
-  zone                = "cn-legacy-a"
-  replication_capable = false
-}
-
-resource "dr_sandbox_server" "b" {
-  name    = "b-host"
-  site_id = dr_sandbox_site.b.id
-}
-
-resource "dr_sandbox_volume" "a" {
-  site_id = dr_sandbox_site.a.id
-  size_gb = 10
-}
-
-resource "dr_sandbox_volume" "b_attached" {
-  site_id   = dr_sandbox_site.b.id
-  size_gb   = 10
-  server_id = dr_sandbox_server.b.id
-}
-
-resource "dr_sandbox_volume" "legacy" {
-  site_id = dr_sandbox_site.legacy.id
-  size_gb = 10
-}
-`
+	inv := testAccProvider(db) +
+		sbSite("a", "cn-shanghai", "cn-shanghai-a") +
+		sbSite("b", "cn-shanghai", "cn-shanghai-b") +
+		sbSite("legacy", "cn-legacy", "cn-legacy-a", "replication_capable = false") +
+		sbServer("b", "b-host", "b") +
+		sbVolume("a", "a", 10) +
+		sbVolume("b_attached", "b", 10, "server_id = dr_sandbox_server.b.id") +
+		sbVolume("legacy", "legacy", 10)
 	pair := func(secondary, attrs string) string {
 		return `
 resource "dr_replication_pair" "test" {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
@@ -12,41 +13,28 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 )
 
-var (
-	_ resource.Resource                = (*sandboxBackupResource)(nil)
-	_ resource.ResourceWithConfigure   = (*sandboxBackupResource)(nil)
-	_ resource.ResourceWithImportState = (*sandboxBackupResource)(nil)
-)
-
 // NewSandboxBackupResource returns the dr_sandbox_backup resource.
-func NewSandboxBackupResource() resource.Resource { return &sandboxBackupResource{} }
-
-type sandboxBackupResource struct{ data *ProviderData }
-
-func (r *sandboxBackupResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_sandbox_backup"
+func NewSandboxBackupResource() resource.Resource {
+	return newSandboxResource[sandboxBackupModel, *sandboxBackupModel]("backup", sandboxBackup{}, platform.Inventory.GetBackup, platform.Inventory.DeleteBackup)
 }
 
-func (r *sandboxBackupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
-	resp.Schema = schema.Schema{
+// sandboxBackup is what dr_sandbox_backup adds to the sandbox resource core.
+type sandboxBackup struct{}
+
+func (sandboxBackup) schema() schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: "A backup in a vault of the embedded sandbox DR platform: a `server` backup (of a " +
 			"`dr_sandbox_server`) or a `disk` backup (of a `dr_sandbox_volume`). Only available server backups " +
 			"that include the system disk can be replicated across regions (R003-1, R003-3 to R003-5). Works only " +
 			"on the sandbox platform.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Identifier of the backup.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": fixed("Identifier of the backup."),
 			"includes_system_disk": schema.BoolAttribute{
 				MarkdownDescription: "Whether the backup contains the system disk's data. Defaults to `true`. Changing it replaces the backup.",
 				Optional:            true, Computed: true, Default: booldefault.StaticBool(true),
@@ -57,128 +45,29 @@ func (r *sandboxBackupResource) Schema(_ context.Context, _ resource.SchemaReque
 				Computed:            true,
 				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
-			"kind": schema.StringAttribute{
-				MarkdownDescription: "`server` (an ECS-style whole-server backup) or `disk` (a single volume). Changing it replaces the backup.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.OneOf(platform.BackupKindServer, platform.BackupKindDisk)},
-				PlanModifiers:       replace,
-			},
-			"region": schema.StringAttribute{
-				MarkdownDescription: "Region of the backup (its vault's region).",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"kind": identity("`server` (an ECS-style whole-server backup) or `disk` (a single volume). Changing it replaces the backup.",
+				stringvalidator.OneOf(platform.BackupKindServer, platform.BackupKindDisk)),
+			"region": fixed("Region of the backup (its vault's region)."),
 			"size_gb": schema.Int64Attribute{
 				MarkdownDescription: "Size in GiB; defaults to the size of what is backed up. Changing it replaces the backup.",
 				Optional:            true, Computed: true,
 				Validators:    []validator.Int64{int64validator.Between(1, 65536)},
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown(), int64planmodifier.RequiresReplace()},
 			},
-			"source_id": schema.StringAttribute{
-				MarkdownDescription: "The server (`kind = \"server\"`) or volume (`kind = \"disk\"`) backed up. Changing it replaces the backup.",
-				Required:            true,
-				Validators:          []validator.String{idValidator()},
-				PlanModifiers:       replace,
-			},
+			"source_id": identity("The server (`kind = \"server\"`) or volume (`kind = \"disk\"`) backed up. Changing it replaces the backup.", idValidator()),
 			"status": schema.StringAttribute{
 				MarkdownDescription: "`available`, `creating` or `error`. Defaults to `available`; set another value to " +
 					"simulate a backup that cannot be replicated yet (R003-5).",
 				Optional: true, Computed: true, Default: stringdefault.StaticString(platform.BackupAvailable),
 				Validators: []validator.String{stringvalidator.OneOf(platform.BackupAvailable, platform.BackupCreating, platform.BackupError)},
 			},
-			"vault_id": schema.StringAttribute{
-				MarkdownDescription: "The `dr_sandbox_vault` holding the backup. Changing it replaces the backup.",
-				Required:            true,
-				Validators:          []validator.String{idValidator()},
-				PlanModifiers:       replace,
-			},
+			"vault_id": identity("The `dr_sandbox_vault` holding the backup. Changing it replaces the backup.", idValidator()),
 		},
 	}
 }
 
-func (r *sandboxBackupResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
-func (r *sandboxBackupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan sandboxBackupModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	inv := requireInventory(r.data, "dr_sandbox_backup", &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	b, err := inv.PutBackup(ctx, platform.Backup{
-		Kind: plan.Kind.ValueString(), SourceID: plan.SourceID.ValueString(),
-		IncludesSystemDisk: plan.IncludesSystemDisk.ValueBool(), Status: plan.Status.ValueString(),
-		VaultID: plan.VaultID.ValueString(), SizeGB: plan.SizeGB.ValueInt64(),
-	})
-	if err != nil {
-		addError(&resp.Diagnostics, "creating", "dr_sandbox_backup", "", err)
-		return
-	}
-	plan.fill(b)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-func (r *sandboxBackupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state sandboxBackupModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	inv := requireInventory(r.data, "dr_sandbox_backup", &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	b, err := inv.GetBackup(ctx, state.ID.ValueString())
-	if removeIfGone(ctx, err, "dr_sandbox_backup", state.ID.ValueString(), resp) {
-		return
-	}
-	if err != nil {
-		addError(&resp.Diagnostics, "reading", "dr_sandbox_backup", state.ID.ValueString(), err)
-		return
-	}
-	state.fill(b)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-}
-
-func (r *sandboxBackupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state sandboxBackupModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	inv := requireInventory(r.data, "dr_sandbox_backup", &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	id := state.ID.ValueString()
-	b, err := inv.GetBackup(ctx, id)
-	if err == nil {
-		b.Status = plan.Status.ValueString()
-		b, err = inv.PutBackup(ctx, b)
-	}
-	if err != nil {
-		addError(&resp.Diagnostics, "updating", "dr_sandbox_backup", id, err)
-		return
-	}
-	plan.fill(b)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-func (r *sandboxBackupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state sandboxBackupModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	inv := requireInventory(r.data, "dr_sandbox_backup", &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := inv.DeleteBackup(ctx, state.ID.ValueString()); err != nil && !platform.IsNotFound(err) {
-		addError(&resp.Diagnostics, "deleting", "dr_sandbox_backup", state.ID.ValueString(), err)
-	}
-}
-
-func (r *sandboxBackupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importByID(ctx, req, resp, "dr_sandbox_backup")
-}
-
 type sandboxBackupModel struct {
-	ID                 types.String `tfsdk:"id"`
+	sandboxObject
 	IncludesSystemDisk types.Bool   `tfsdk:"includes_system_disk"`
 	IsReplica          types.Bool   `tfsdk:"is_replica"`
 	Kind               types.String `tfsdk:"kind"`
@@ -189,7 +78,7 @@ type sandboxBackupModel struct {
 	VaultID            types.String `tfsdk:"vault_id"`
 }
 
-func (m *sandboxBackupModel) fill(b platform.Backup) {
+func (sandboxBackup) fill(m *sandboxBackupModel, b platform.Backup) diag.Diagnostics {
 	m.ID = types.StringValue(b.ID)
 	m.Kind = types.StringValue(b.Kind)
 	m.SourceID = types.StringValue(b.SourceID)
@@ -199,9 +88,23 @@ func (m *sandboxBackupModel) fill(b platform.Backup) {
 	m.Region = types.StringValue(b.Region)
 	m.VaultID = types.StringValue(b.VaultID)
 	m.SizeGB = types.Int64Value(b.SizeGB)
+	return nil
 }
 
-// ModifyPlan refuses the resource at plan on a platform other than the sandbox.
-func (r *sandboxBackupResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	planSandboxOnly(r.data, "dr_sandbox_backup", req, &resp.Diagnostics)
+func (sandboxBackup) create(ctx context.Context, inv platform.Inventory, plan *sandboxBackupModel) (platform.Backup, error) {
+	return inv.PutBackup(ctx, platform.Backup{
+		Kind: plan.Kind.ValueString(), SourceID: plan.SourceID.ValueString(),
+		IncludesSystemDisk: plan.IncludesSystemDisk.ValueBool(), Status: plan.Status.ValueString(),
+		VaultID: plan.VaultID.ValueString(), SizeGB: plan.SizeGB.ValueInt64(),
+	})
+}
+
+// update changes the backup's status (the only attribute that does not replace it).
+func (sandboxBackup) update(ctx context.Context, inv platform.Inventory, id string, plan *sandboxBackupModel) (platform.Backup, error) {
+	b, err := inv.GetBackup(ctx, id)
+	if err == nil {
+		b.Status = plan.Status.ValueString()
+		b, err = inv.PutBackup(ctx, b)
+	}
+	return b, err
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -25,17 +26,13 @@ import (
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 )
 
-var (
-	_ resource.Resource                   = (*sandboxFaultResource)(nil)
-	_ resource.ResourceWithConfigure      = (*sandboxFaultResource)(nil)
-	_ resource.ResourceWithImportState    = (*sandboxFaultResource)(nil)
-	_ resource.ResourceWithValidateConfig = (*sandboxFaultResource)(nil)
-)
-
 // NewSandboxFaultResource returns the dr_sandbox_fault resource.
-func NewSandboxFaultResource() resource.Resource { return &sandboxFaultResource{} }
+func NewSandboxFaultResource() resource.Resource {
+	return newSandboxResource[sandboxFaultModel, *sandboxFaultModel]("fault", sandboxFault{}, platform.Inventory.GetFault, platform.Inventory.DeleteFault)
+}
 
-type sandboxFaultResource struct{ data *ProviderData }
+// sandboxFault is what dr_sandbox_fault adds to the sandbox resource core.
+type sandboxFault struct{}
 
 // faultAttrs says which parameter attributes each fault type needs (required) and accepts;
 // the scope attributes are checked by platform.ValidateFault.
@@ -80,13 +77,9 @@ func kindNames() []string {
 	return out
 }
 
-func (r *sandboxFaultResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_sandbox_fault"
-}
-
-func (r *sandboxFaultResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (sandboxFault) schema() schema.Schema {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
-	resp.Schema = schema.Schema{
+	return schema.Schema{
 		MarkdownDescription: "A fault injected into the embedded sandbox DR platform, to rehearse failures declaratively: " +
 			"throttled or slow API calls, operations that fail, a volume lost out of band, a replication link that stops " +
 			"progressing (see `type`). Creating the resource switches the fault on, destroying it switches it off; " +
@@ -100,11 +93,7 @@ func (r *sandboxFaultResource) Schema(_ context.Context, _ resource.SchemaReques
 				Validators:    []validator.Int64{int64validator.Between(1, 1000)},
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace(), int64planmodifier.UseStateForUnknown()},
 			},
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Identifier of the fault.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": fixed("Identifier of the fault."),
 			"kind": schema.StringAttribute{
 				MarkdownDescription: "Scope: the kind of DR object the fault applies to, one of " + mdList(kindNames()) +
 					". Required by `fail_next`; `link_stall` accepts `replication_pair` (which also stalls the groups " +
@@ -179,10 +168,10 @@ func mdList(xs []string) string {
 	return strings.Join(q, ", ")
 }
 
-// ValidateConfig checks that each type gets the arguments it needs and no others, then the
+// validateConfig checks that each type gets the arguments it needs and no others, then the
 // sandbox's own checks of the fault (an operation of the kind, a synchronising operation for
 // link_stall), so a malformed fault fails at validate/plan time.
-func (r *sandboxFaultResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+func (sandboxFault) validateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m sandboxFaultModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() || m.Type.IsUnknown() || m.Type.IsNull() {
@@ -232,85 +221,9 @@ func (r *sandboxFaultResource) ValidateConfig(ctx context.Context, req resource.
 	}
 }
 
-func (r *sandboxFaultResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
-func (r *sandboxFaultResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan sandboxFaultModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	inv := requireInventory(r.data, "dr_sandbox_fault", &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	f, err := plan.fault()
-	if err == nil {
-		f, err = inv.CreateFault(ctx, f)
-	}
-	if err != nil {
-		addError(&resp.Diagnostics, "creating", "dr_sandbox_fault", "", err)
-		return
-	}
-	plan.fill(f)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-func (r *sandboxFaultResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state sandboxFaultModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	inv := requireInventory(r.data, "dr_sandbox_fault", &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	f, err := inv.GetFault(ctx, state.ID.ValueString())
-	if removeIfGone(ctx, err, "dr_sandbox_fault", state.ID.ValueString(), resp) {
-		return
-	}
-	if err != nil {
-		addError(&resp.Diagnostics, "reading", "dr_sandbox_fault", state.ID.ValueString(), err)
-		return
-	}
-	state.fill(f)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-}
-
-// Update is never planned (every argument replaces the fault); it refreshes the state.
-func (r *sandboxFaultResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state sandboxFaultModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	inv := requireInventory(r.data, "dr_sandbox_fault", &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	f, err := inv.GetFault(ctx, state.ID.ValueString())
-	if err != nil {
-		addError(&resp.Diagnostics, "reading", "dr_sandbox_fault", state.ID.ValueString(), err)
-		return
-	}
-	plan.fill(f)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-}
-
-func (r *sandboxFaultResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state sandboxFaultModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	inv := requireInventory(r.data, "dr_sandbox_fault", &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := inv.DeleteFault(ctx, state.ID.ValueString()); err != nil && !platform.IsNotFound(err) {
-		addError(&resp.Diagnostics, "deleting", "dr_sandbox_fault", state.ID.ValueString(), err)
-	}
-}
-
-func (r *sandboxFaultResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importByID(ctx, req, resp, "dr_sandbox_fault")
-}
-
 type sandboxFaultModel struct {
+	sandboxObject
 	Count     types.Int64   `tfsdk:"times"`
-	ID        types.String  `tfsdk:"id"`
 	Kind      types.String  `tfsdk:"kind"`
 	Latency   types.String  `tfsdk:"latency"`
 	ObjectID  types.String  `tfsdk:"object_id"`
@@ -346,7 +259,7 @@ func optString(s string) types.String {
 
 // fill sets the model from the stored fault. latency keeps its configured spelling when it
 // denotes the same duration.
-func (m *sandboxFaultModel) fill(f platform.Fault) {
+func (sandboxFault) fill(m *sandboxFaultModel, f platform.Fault) diag.Diagnostics {
 	m.ID = types.StringValue(f.ID)
 	m.Type = types.StringValue(string(f.Type))
 	m.Kind = optString(string(f.Kind))
@@ -366,6 +279,15 @@ func (m *sandboxFaultModel) fill(f platform.Fault) {
 	if f.Type == platform.FaultFailNext {
 		m.Count, m.Remaining = types.Int64Value(int64(f.Count)), types.Int64Value(int64(f.Remaining))
 	}
+	return nil
+}
+
+func (sandboxFault) create(ctx context.Context, inv platform.Inventory, plan *sandboxFaultModel) (platform.Fault, error) {
+	f, err := plan.fault()
+	if err != nil {
+		return platform.Fault{}, err
+	}
+	return inv.CreateFault(ctx, f)
 }
 
 // latencyValidator accepts Go durations within [min, max] (the action timeouts' durationValidator speaks of timeouts).
@@ -388,9 +310,4 @@ func (v latencyValidator) ValidateString(_ context.Context, req validator.String
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid duration",
 			fmt.Sprintf("%q is not %s.", req.ConfigValue.ValueString(), v.Description(context.Background())))
 	}
-}
-
-// ModifyPlan refuses the resource at plan on a platform other than the sandbox.
-func (r *sandboxFaultResource) ModifyPlan(_ context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	planSandboxOnly(r.data, "dr_sandbox_fault", req, &resp.Diagnostics)
 }

@@ -2,8 +2,8 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"regexp"
-	"strconv"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -14,36 +14,11 @@ import (
 )
 
 func testAccInventoryConfig(db, power, status string, size int) string {
-	return testAccProvider(db) + `
-resource "dr_sandbox_site" "a" {
-  region = "cn-shanghai"
-  zone   = "cn-shanghai-a"
-}
-
-resource "dr_sandbox_server" "web" {
-  name        = "web"
-  site_id     = dr_sandbox_site.a.id
-  power_state = "` + power + `"
-}
-
-resource "dr_sandbox_volume" "data" {
-  site_id   = dr_sandbox_site.a.id
-  size_gb   = ` + strconv.Itoa(size) + `
-  server_id = dr_sandbox_server.web.id
-}
-
-resource "dr_sandbox_vault" "backups" {
-  region  = "cn-shanghai"
-  purpose = "backup"
-}
-
-resource "dr_sandbox_backup" "web" {
-  kind      = "server"
-  source_id = dr_sandbox_server.web.id
-  vault_id  = dr_sandbox_vault.backups.id
-  status    = "` + status + `"
-}
-`
+	return testAccProvider(db) + sbSite("a", "cn-shanghai", "cn-shanghai-a") +
+		sbServer("web", "web", "a", fmt.Sprintf("power_state = %q", power)) +
+		sbVolume("data", "a", size, "server_id = dr_sandbox_server.web.id") +
+		sbVault("backups", "cn-shanghai", "backup") +
+		sbBackup("web", "server", "dr_sandbox_server.web.id", "backups", fmt.Sprintf("status = %q", status))
 }
 
 // The sandbox inventory: create, update in place, import, and validation of bad input.
@@ -185,17 +160,7 @@ resource "dr_replication_pair" "test" {
 func TestAccSandboxServer_powerStateObserved(t *testing.T) {
 	db := testAccSandbox(t)
 	server := func(name, extra string) string {
-		return testAccProvider(db) + `
-resource "dr_sandbox_site" "a" {
-  region = "cn-shanghai"
-  zone   = "cn-shanghai-a"
-}
-
-resource "dr_sandbox_server" "web" {
-  name    = "` + name + `"
-  site_id = dr_sandbox_site.a.id
-` + extra + `}
-`
+		return testAccProvider(db) + sbSite("a", "cn-shanghai", "cn-shanghai-a") + sbServer("web", name, "a", extra)
 	}
 	power := func(want string) statecheck.StateCheck {
 		return statecheck.ExpectKnownValue("dr_sandbox_server.web", tfjsonpath.New("power_state"), knownvalue.StringExact(want))
