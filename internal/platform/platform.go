@@ -144,7 +144,8 @@ func Serves(p Platform, kind lifecycle.Kind) bool {
 }
 
 // CapabilitiesOf is p's complete description for the engine: its Capabilities with Kinds set
-// to the kinds it implements. A platform whose Capabilities is nil (the sandbox: it can do
+// to the kinds it implements and Inventory to whether it has an inventory the configuration
+// manages (InventoryPlatform). A platform whose Capabilities is nil (the sandbox: it can do
 // everything) and that serves every kind stays nil.
 func CapabilitiesOf(p Platform) *lifecycle.Capabilities {
 	kinds := KindsOf(p)
@@ -157,6 +158,7 @@ func CapabilitiesOf(p Platform) *lifecycle.Capabilities {
 		out = *c
 	}
 	out.Kinds = kinds
+	_, out.Inventory = InventoryOf(p)
 	return &out
 }
 

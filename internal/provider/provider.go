@@ -88,23 +88,10 @@ func (d *ProviderData) options(allowDataLoss bool) lifecycle.Options {
 	return o
 }
 
-// capabilities is what the engine is told about the platform: its capabilities
-// (platform.CapabilitiesOf), and Capabilities.Inventory when the platform has an inventory
-// the configuration manages (platform.InventoryPlatform: the sandbox's dr_sandbox_* resources),
-// derived once from the interface the platform implements, as CapabilitiesOf derives its kinds.
-// The engine decides what follows from it (lifecycle.PlanCreate: a reference by value may
-// name an object the same apply creates).
-func (d *ProviderData) capabilities() *lifecycle.Capabilities {
-	d.capsOnce.Do(func() {
-		d.engineCaps = d.caps
-		if d.Inventory != nil && !d.caps.HasInventory() {
-			c := *d.caps
-			c.Inventory = true
-			d.engineCaps = &c
-		}
-	})
-	return d.engineCaps
-}
+// capabilities is what the engine is told about the platform (platform.CapabilitiesOf: its
+// kinds and whether it has an inventory the configuration manages, derived from the
+// interfaces it implements).
+func (d *ProviderData) capabilities() *lifecycle.Capabilities { return d.caps }
 
 // ProviderData is what Configure hands to every resource, data source, ephemeral resource,
 // action and list resource.
@@ -131,10 +118,6 @@ type ProviderData struct {
 	// for a real platform. Durations measured in wall time are TimeScale times longer in the
 	// platform's simulated time (drill reports say which clock they measured).
 	TimeScale float64
-	// engineCaps is caps with what the engine derives from the platform's interfaces
-	// (capabilities), made once.
-	capsOnce   sync.Once
-	engineCaps *lifecycle.Capabilities
 	// replaced holds the IDs of objects this plan replaces (planReplace), so the create half
 	// of a replacement, planned next in the same process, knows what they free first.
 	replaced sync.Map
