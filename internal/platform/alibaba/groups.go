@@ -56,6 +56,7 @@ func (d *Driver) findGroup(ctx context.Context, id string) (ebs.ReplicaGroup, er
 				return ebs.ReplicaGroup{}, platform.NotFoundf("replica group %s is deleted", id)
 			}
 			d.remember(id, r)
+			d.sawGroup(g)
 			return g, nil
 		}
 	}
@@ -134,6 +135,7 @@ func (d *Driver) getGroup(ctx context.Context, id string, fresh bool) (platform.
 				if x.Status == "deleted" {
 					return platform.ProtectionGroup{}, platform.NotFoundf("replica group %s is deleted", id)
 				}
+				d.sawGroup(x)
 				dv, err := d.snapDrills(ctx, snap, x)
 				if err != nil {
 					return platform.ProtectionGroup{}, err
@@ -230,9 +232,12 @@ func (d *Driver) UpdateGroup(ctx context.Context, id string, spec platform.Group
 
 // invokeGroup issues one group operation in the region it must be called in.
 func (d *Driver) invokeGroup(ctx context.Context, id string, op lifecycle.Op, tok string, params map[string]string) error {
-	cur, err := d.findGroup(ctx, id)
-	if err != nil {
-		return err
+	cur, ok := d.recentGroup(id) // read just before (recent.go)
+	if !ok {
+		var err error
+		if cur, err = d.findGroup(ctx, id); err != nil {
+			return err
+		}
 	}
 	source, standby := cur.SourceRegionId, cur.DestinationRegionId
 	if r := params[lifecycle.ParamRegion]; r != "" {
