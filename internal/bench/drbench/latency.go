@@ -124,15 +124,14 @@ type latChain struct {
 }
 
 type latRow struct {
-	sc                   latScenario
-	build, mode          string
-	wall, floor, ideal   time.Duration
-	calls                map[string]int
-	throttled            int
-	errs                 string
-	procs                int
-	limitText            string
-	callsTotal, expected int
+	sc                 latScenario
+	build, mode        string
+	wall, floor, ideal time.Duration
+	calls              map[string]int
+	throttled          int
+	procs              int
+	limitText          string
+	callsTotal         int
 }
 
 // ---- the emulator world of one run ----
@@ -159,7 +158,6 @@ type callTrace struct {
 	start time.Time
 	on    bool
 	lines []string
-	v     gateway.Vendor
 }
 
 func (t *callTrace) wrap(next http.Handler, op func(*http.Request) string) http.Handler {
