@@ -643,7 +643,7 @@ var contract = map[string]func(t *testing.T, exs []corpus.Example){
 			t.Fatalf("an empty listing without cursors: %v %v, %d requests", list, err, len(rp.requests("list")))
 		}
 	},
-	"ListServers/guide-recovery-servers-busy.txtar": listStory,
+	"ListServers/guide-recovery-servers-busy.txtar":  listStory,
 	"ListServers/last-page-before-cursor-only.txtar": listStory,
 	"ListServers/openapi-after-cursor-request.txtar": listStory,
 
@@ -712,20 +712,20 @@ var contract = map[string]func(t *testing.T, exs []corpus.Example){
 // awaiting lists the corpus files whose contract entry comes with the fix of the defect the
 // file revealed (issue 23; /work/notes/acronis-findings.md numbers them D1–D11).
 var awaiting = map[string]string{
-	"GetServer/standby-after-failed-failover.txtar":                   "D1",
-	"GetTask/task-completed-error.txtar":                              "D1, D2",
-	"GetServer/finalization-failed.txtar":                             "D1, D2",
-	"GetServer/standby-issue-on-stop-link.txtar":                      "D3",
-	"GetServer/standby-test-limit-on-test-link.txtar":                 "D3",
-	"GetServer/failover-prod-console-issue.txtar":                     "D3",
-	"GetServer/standby-site-not-ready-linkless.txtar":                 "D4",
-	"ListServers/error-codes-page-issue-warning.txtar":                "D4",
-	"GetServer/error-429-retry-after-hour.txtar":                      "D6",
-	"StartFailoverProd/error-409-subscription-not-found.txtar":        "D7",
-	"StartFailoverTest/error-409-test-failover-limit.txtar":           "D7",
+	"GetServer/standby-after-failed-failover.txtar":                  "D1",
+	"GetTask/task-completed-error.txtar":                             "D1, D2",
+	"GetServer/finalization-failed.txtar":                            "D1, D2",
+	"GetServer/standby-issue-on-stop-link.txtar":                     "D3",
+	"GetServer/standby-test-limit-on-test-link.txtar":                "D3",
+	"GetServer/failover-prod-console-issue.txtar":                    "D3",
+	"GetServer/standby-site-not-ready-linkless.txtar":                "D4",
+	"ListServers/error-codes-page-issue-warning.txtar":               "D4",
+	"GetServer/error-429-retry-after-hour.txtar":                     "D6",
+	"StartFailoverProd/error-409-subscription-not-found.txtar":       "D7",
+	"StartFailoverTest/error-409-test-failover-limit.txtar":          "D7",
 	"StopFailover/error-409-failover-cancellation-in-progress.txtar": "D7",
-	"GetTask/error-404-task-not-found.txtar":                          "D8",
-	"IssueToken/token-expires-in-only.txtar":                          "D9",
+	"GetTask/error-404-task-not-found.txtar":                         "D8",
+	"IssueToken/token-expires-in-only.txtar":                         "D9",
 }
 
 // notCalled are corpus files of operations the driver does not call, and why.
