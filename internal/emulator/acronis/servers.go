@@ -90,8 +90,12 @@ func status(rs platform.RecoveryServer) string {
 		return "DELETING"
 	case lifecycle.Error:
 		switch rs.FailedOp {
-		case lifecycle.OpFailover, lifecycle.OpFinalize:
+		case lifecycle.OpFinalize:
 			return "FINALIZATION_FAILED"
+		case lifecycle.OpFailover, lifecycle.OpTestFailover:
+			// the task failed before the VM was finalized: the server is back in standby and
+			// only its task (task_uuid) tells the failure
+			return "STAND_BY"
 		case lifecycle.OpStopTestFailover:
 			return "FAILOVER_TEST"
 		case lifecycle.OpFailback, lifecycle.OpCancelFailover:
@@ -401,7 +405,7 @@ func (e *Emulator) handleAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e.mu.Lock()
-	e.tasks[tid] = &task{UUID: tid, Type: rel, server: id, op: op, enqueued: e.now()}
+	e.tasks[tid] = &task{UUID: tid, Type: taskTypes[rel], server: id, op: op, enqueued: e.now()}
 	e.lastTask[id] = tid
 	e.mu.Unlock()
 	writeJSON(w, http.StatusAccepted, map[string]string{"task_uuid": tid})

@@ -383,9 +383,10 @@ func TestActionNotRepeatedAfter5xx(t *testing.T) {
 	}
 }
 
-// A production failover whose finalization fails: FINALIZATION_FAILED with the failed task →
-// error{failover} with the task's message; the retry the links offer succeeds.
-func TestFinalizationFailed(t *testing.T) {
+// A production failover whose task fails before finalization: the server is back in STAND_BY
+// and only the task this driver started says so → error{failover} with the task's reason; the
+// retry the links offer succeeds.
+func TestFailoverTaskFailed(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, acronis.Config{})
 	ctx := t.Context()
@@ -397,14 +398,53 @@ func TestFinalizationFailed(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := e.settle(t, id)
-	if o.State != lifecycle.Error || o.FailedOp != lifecycle.OpFailover || o.LastError == "" || !o.Facts.AdvertisedOps[lifecycle.OpFailover] {
-		t.Fatalf("failed finalization: %s %q %v", lifecycle.RenderState(o.State, o.FailedOp), o.LastError, o.Facts.AdvertisedOps)
+	if o.State != lifecycle.Error || o.FailedOp != lifecycle.OpFailover || !strings.Contains(o.LastError, "RunVmArchiveNotFound") || !o.Facts.AdvertisedOps[lifecycle.OpFailover] {
+		t.Fatalf("failed failover: %s %q %v", lifecycle.RenderState(o.State, o.FailedOp), o.LastError, o.Facts.AdvertisedOps)
+	}
+	// another driver (the next terraform run) did not start the task: standby, the failure
+	// in the read model's last error
+	rs, err := newEnvOn(t, e, e.clk.Now).GetRecoveryServer(ctx, id)
+	if err != nil || rs.State != lifecycle.Standby || !strings.Contains(rs.LastError, "not started by this provider") {
+		t.Fatalf("another process's view: %s %q %v", rs.State, rs.LastError, err)
 	}
 	if err := e.drv.Invoke(ctx, lifecycle.RecoveryServer, id, lifecycle.OpFailover, "f-2", nil); err != nil {
 		t.Fatal(err)
 	}
 	if o := e.settle(t, id); o.State != lifecycle.FailedOver || o.LastError != "" {
 		t.Fatalf("retried failover: %s %q", lifecycle.RenderState(o.State, o.FailedOp), o.LastError)
+	}
+}
+
+// A production failover whose finalization fails: FINALIZATION_FAILED → error{finalize} with
+// the task's reason; its way out is the stop link (cancel failover, with the data-loss
+// opt-in), then a new failover.
+func TestFinalizationFailed(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, acronis.Config{})
+	ctx := t.Context()
+	id := e.machine(t, "erp")
+	if err := e.sb.FailNext(ctx, lifecycle.RecoveryServer, lifecycle.OpFinalize, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.drv.Invoke(ctx, lifecycle.RecoveryServer, id, lifecycle.OpFailover, "f-1", nil); err != nil {
+		t.Fatal(err)
+	}
+	o := e.settle(t, id)
+	if o.State != lifecycle.Error || o.FailedOp != lifecycle.OpFinalize || !strings.Contains(o.LastError, "finalization failed") ||
+		!strings.Contains(o.LastError, "DisasterRecovery/") || !o.Facts.AdvertisedOps[lifecycle.OpCancelFailover] {
+		t.Fatalf("failed finalization: %s %q %v", lifecycle.RenderState(o.State, o.FailedOp), o.LastError, o.Facts.AdvertisedOps)
+	}
+	if err := e.drv.Invoke(ctx, lifecycle.RecoveryServer, id, lifecycle.OpCancelFailover, "f-2", nil); err != nil {
+		t.Fatal(err)
+	}
+	if o := e.settle(t, id); o.State != lifecycle.Standby {
+		t.Fatalf("cancelled: %s %q", lifecycle.RenderState(o.State, o.FailedOp), o.LastError)
+	}
+	if err := e.drv.Invoke(ctx, lifecycle.RecoveryServer, id, lifecycle.OpFailover, "f-3", nil); err != nil {
+		t.Fatal(err)
+	}
+	if o := e.settle(t, id); o.State != lifecycle.FailedOver || o.LastError != "" {
+		t.Fatalf("failover again: %s %q", lifecycle.RenderState(o.State, o.FailedOp), o.LastError)
 	}
 }
 

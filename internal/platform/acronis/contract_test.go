@@ -707,14 +707,91 @@ var contract = map[string]func(t *testing.T, exs []corpus.Example){
 		want{state: lifecycle.Testing, adv: []lifecycle.Op{lifecycle.OpStopTestFailover}, allow: []lifecycle.Op{lifecycle.OpStopTestFailover},
 			rpKnown: true, machine: cMachine2, vm: "started", testIP: "198.51.100.25"}.check(t, rs)
 	},
+
+	// D1, D2: a failed task is tied to the operation the driver started by the task_uuid it
+	// received (a DR task's type is not a link relation), and its reason is the Task Manager's
+	// result.error (domainError: domain and code, no message).
+	"GetServer/standby-after-failed-failover.txtar": func(t *testing.T, exs []corpus.Example) {
+		t.Run("own", func(t *testing.T) {
+			rp := newReplay(t, exs)
+			rp.serve("get", "GetServer/standby-ready")
+			rp.serveDerived("action", "StartFailoverProd/openapi-202", func(m map[string]any) { m["task_uuid"] = cTaskFailed })
+			if err := rp.drv.Invoke(t.Context(), lifecycle.RecoveryServer, cSrvStandby, lifecycle.OpFailover, "fo-1", nil); err != nil {
+				t.Fatal(err)
+			}
+			rp.serve("get", "GetServer/standby-after-failed-failover")
+			rp.serve("task", "GetTask/task-completed-error")
+			rs, err := rp.drv.GetRecoveryServer(t.Context(), cSrvStandby)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want{state: lifecycle.Error, failed: lifecycle.OpFailover, adv: []lifecycle.Op{lifecycle.OpFailover, lifecycle.OpTestFailover},
+				allow: []lifecycle.Op{lifecycle.OpFailover}, rpKnown: true, machine: cMachine, vm: "not_ready",
+				lastErr: "RunVmArchiveNotFound"}.check(t, rs)
+			if rs.Observed.LastError != rs.LastError {
+				t.Errorf("Observed.LastError %q, want the read model's %q", rs.Observed.LastError, rs.LastError)
+			}
+		})
+		t.Run("another_process", func(t *testing.T) {
+			// a task this driver did not start (another process, the console, an automated
+			// test failover): the server is what its status says; the failure is reported
+			rp := newReplay(t, exs)
+			rp.serve("get", "GetServer/standby-after-failed-failover")
+			rp.serve("task", "GetTask/task-completed-error")
+			rs, err := rp.drv.GetRecoveryServer(t.Context(), cSrvStandby)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want{state: lifecycle.Standby, adv: []lifecycle.Op{lifecycle.OpFailover, lifecycle.OpTestFailover},
+				allow: []lifecycle.Op{lifecycle.OpFailover, lifecycle.OpTestFailover}, rpKnown: true, machine: cMachine, vm: "not_ready",
+				lastErr: "RunVmArchiveNotFound"}.check(t, rs)
+		})
+	},
+	"GetTask/task-completed-error.txtar": func(t *testing.T, exs []corpus.Example) {
+		rp := newReplay(t, exs)
+		rp.serve("task", "GetTask/task-completed-error")
+		doc := rp.request("GetTask/task-completed-error")
+		task, err := rp.drv.Client().GetTask(t.Context(), path(doc.Path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		failed, msg := task.Failed()
+		if !failed || !strings.Contains(msg, "RunVmArchiveNotFound") || !strings.Contains(msg, "DisasterRecovery") {
+			t.Fatalf("failed %v %q, want the result's error code and domain", failed, msg)
+		}
+		if got := rp.requests("task"); len(got) != 1 || got[0].Path != doc.Path {
+			t.Fatalf("task requests %+v, want GET %s", got, doc.Path)
+		}
+	},
+	"GetServer/finalization-failed.txtar": func(t *testing.T, exs []corpus.Example) {
+		// the status names the failed phase (error{finalize}, whose way out is a stop: cancel
+		// failover); the task says why, whoever started it
+		for _, own := range []bool{true, false} {
+			rp := newReplay(t, exs)
+			if own {
+				rp.serve("get", "GetServer/standby-ready")
+				rp.serveDerived("action", "StartFailoverProd/openapi-202", func(m map[string]any) { m["task_uuid"] = cTaskFailed })
+				if err := rp.drv.Invoke(t.Context(), lifecycle.RecoveryServer, cSrvStandby, lifecycle.OpFailover, "", nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			rp.serve("get", "GetServer/finalization-failed")
+			rp.serve("task", "GetTask/task-completed-error")
+			rs, err := rp.drv.GetRecoveryServer(t.Context(), cSrvProd)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want{state: lifecycle.Error, failed: lifecycle.OpFinalize, adv: []lifecycle.Op{lifecycle.OpCancelFailover},
+				allow: []lifecycle.Op{lifecycle.OpCancelFailover}, rpKnown: true, machine: cMachine, vm: "started",
+				lastErr: "RunVmArchiveNotFound"}.check(t, rs)
+		}
+	},
 }
 
 // awaiting lists the corpus files whose contract entry comes with the fix of the defect the
-// file revealed (issue 23; /work/notes/acronis-findings.md numbers them D1–D11).
+// file revealed (issue 23; the research note on the corpus numbers them D1–D11, and each
+// fixing commit names its defect).
 var awaiting = map[string]string{
-	"GetServer/standby-after-failed-failover.txtar":                  "D1",
-	"GetTask/task-completed-error.txtar":                             "D1, D2",
-	"GetServer/finalization-failed.txtar":                            "D1, D2",
 	"GetServer/standby-issue-on-stop-link.txtar":                     "D3",
 	"GetServer/standby-test-limit-on-test-link.txtar":                "D3",
 	"GetServer/failover-prod-console-issue.txtar":                    "D3",

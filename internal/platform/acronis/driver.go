@@ -50,7 +50,8 @@ type Driver struct {
 	tokens  tokens.Ledger[invoked]
 	creates tokens.Ledger[struct{}]
 	mu      sync.Mutex
-	tasks   map[string]Task // completed tasks (they do not change)
+	tasks   map[string]Task         // completed tasks (they do not change)
+	actions map[string]lifecycle.Op // task UUID → the operation this driver's action started
 }
 
 type invoked struct {
@@ -78,7 +79,7 @@ func New(ctx context.Context, cfg Config) (*Driver, error) {
 
 // NewWithClient returns a driver on an existing client (no API call).
 func NewWithClient(c *Client) *Driver {
-	d := &Driver{c: c, tasks: map[string]Task{}}
+	d := &Driver{c: c, tasks: map[string]Task{}, actions: map[string]lifecycle.Op{}}
 	d.caps = platform.CapabilitiesOf(d)
 	return d
 }
@@ -158,22 +159,6 @@ const (
 	StateUnknown lifecycle.State = "unknown"
 )
 
-// opOfTask is the engine operation a task of an action ran, given the status it left.
-func opOfTask(taskType, status string) lifecycle.Op {
-	switch taskType {
-	case RelStartFailoverProd:
-		return lifecycle.OpFailover
-	case RelStartFailoverTest:
-		return lifecycle.OpTestFailover
-	case RelStopFailover:
-		if status == "FAILOVER_PROD" || status == "FINALIZATION_FAILED" {
-			return lifecycle.OpCancelFailover
-		}
-		return lifecycle.OpStopTestFailover
-	}
-	return ""
-}
-
 // opsOfLinks maps _links onto the operations advertised now (V-ACR-LINKS).
 func opsOfLinks(s Server, state lifecycle.State, failed lifecycle.Op) map[lifecycle.Op]bool {
 	adv := map[lifecycle.Op]bool{}
@@ -197,17 +182,24 @@ func opsOfLinks(s Server, state lifecycle.State, failed lifecycle.Op) map[lifecy
 
 // view builds the driver's view of a server: state, failed operation (from the server's
 // last task), facts from _links and _issues.
+//
+// A failed task is tied to an operation by its UUID: a task this driver's action started
+// (the task_uuid the 202 returned) makes the server error{op} with the task's reason, so the
+// executor stops at the failure instead of waiting; a task it did not start (another process,
+// the console, an automated test failover) leaves the server in the state its status says,
+// and the read model's last_error reports the failure. A DR task's type says nothing about
+// the operation (it is "defined by the user"; an opaque GUID).
 func (d *Driver) view(ctx context.Context, s Server) (platform.RecoveryServer, error) {
 	state, pending := stateOf(s.Status)
 	var failed lifecycle.Op
-	var lastErr string
+	var lastErr, readErr string
 	if s.Status == "FINALIZATION_FAILED" {
 		failed, lastErr = lifecycle.OpFinalize, "Acronis: finalization failed"
 	}
 	if s.Status == "STOPPING_FAILOVER" {
 		// the same status stops a test and cancels a failover: this driver's own invocation
 		// says which (another process's: reported as stop_test_failover)
-		if op := d.opOfTaskUUID(s.TaskUUID); op != "" {
+		if op := d.startedOp(s.TaskUUID); op != "" {
 			pending = op
 		}
 	}
@@ -217,16 +209,24 @@ func (d *Driver) view(ctx context.Context, s Server) (platform.RecoveryServer, e
 			return platform.RecoveryServer{}, err
 		}
 		if bad, msg := t.Failed(); err == nil && bad {
-			if op := opOfTask(t.Type, s.Status); op != "" {
-				state, failed, lastErr = lifecycle.Error, op, msg
+			switch op := d.startedOp(s.TaskUUID); {
+			case state == lifecycle.Error:
+				lastErr += ": " + msg // the status names the failed phase, the task why
+			case op != "":
+				state, failed, lastErr = lifecycle.Error, op, "Acronis: "+string(op)+" failed: "+msg
+			default:
+				readErr = "Acronis: the server's last task (not started by this provider) failed: " + msg
 			}
 		}
 	}
 	if state == StateUnknown {
 		lastErr = "Acronis status " + s.Status + " is not known to this driver"
 	}
+	if readErr == "" {
+		readErr = lastErr
+	}
 	rs := platform.RecoveryServer{ID: s.UUID, Name: s.Name, SiteID: s.SiteUUID, CPU: s.VM.CPU, MemoryGB: s.VM.RAMMB / 1024,
-		State: state, FailedOp: failed, VMState: strings.ToLower(s.VM.Status), LastError: lastErr, PendingOp: pending}
+		State: state, FailedOp: failed, VMState: strings.ToLower(s.VM.Status), LastError: readErr, PendingOp: pending}
 	if s.Recovery != nil {
 		rs.MachineID = s.Recovery.ResourceID
 		rs.TestIP = s.Recovery.IPMapped
@@ -262,12 +262,14 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
-func (d *Driver) opOfTaskUUID(task string) lifecycle.Op {
+// startedOp is the operation this driver's action started with the task, or "".
+func (d *Driver) startedOp(task string) lifecycle.Op {
 	if task == "" {
 		return ""
 	}
-	inv, _ := d.tokens.Find(func(inv invoked) bool { return inv.task == task })
-	return inv.op
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.actions[task]
 }
 
 func (d *Driver) cachedTask(id string) (Task, bool) {
@@ -367,6 +369,11 @@ func (d *Driver) Invoke(ctx context.Context, kind lifecycle.Kind, id string, op 
 	}
 	if err != nil {
 		return err
+	}
+	if task != "" {
+		d.mu.Lock()
+		d.actions[task] = op
+		d.mu.Unlock()
 	}
 	d.tokens.Record(token, key, invoked{id: id, op: op, task: task})
 	return nil
