@@ -2,6 +2,7 @@ package lifecycle
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -126,8 +127,8 @@ func pAdvertised(op Op) Precondition {
 		Rule: "V-ACR-LINKS", Name: "advertised", Requirement: "needs the platform to advertise the action and report no blocking issue",
 		Facts: []string{FactAdvertised},
 		Test: func(o *Observation) (bool, string) {
-			if len(o.Facts.BlockingIssues) > 0 {
-				return false, fmt.Sprintf("%s reports blocking issues: %s", quoteName(o), strings.Join(o.Facts.BlockingIssues, ", "))
+			if issues := append(slices.Clip(o.Facts.BlockingIssues), o.Facts.OpIssues[op]...); len(issues) > 0 {
+				return false, fmt.Sprintf("%s reports blocking issues: %s", quoteName(o), strings.Join(issues, ", "))
 			}
 			if o.Facts.AdvertisedOps != nil && !o.Facts.AdvertisedOps[op] {
 				return false, fmt.Sprintf("the platform does not offer %s on %s now", op, quoteName(o))
@@ -141,7 +142,7 @@ func pAdvertised(op Op) Precondition {
 func effUnknownLinks(f *Facts) {
 	// After a step the advertised actions are those of the new state: re-read at apply time.
 	markUnknown(f, FactAdvertised)
-	f.BlockingIssues = nil
+	f.BlockingIssues, f.OpIssues = nil, nil
 }
 
 // pRecoveryPoint is R004-2: a failover (or test failover) starts the VM from a recovery point,

@@ -55,7 +55,9 @@ type Link struct {
 	Href string `json:"href"`
 }
 
-// Issue is an entry of _issues: a constraint violation blocking a link.
+// Issue is an entry of _issues: a constraint violation blocking the link it names (link is
+// optional; severity is ERROR for the server variants, warning|WARNING|error|ERROR in the base
+// schema).
 type Issue struct {
 	Link     string `json:"link"`
 	Domain   string `json:"domain"`

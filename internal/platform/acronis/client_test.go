@@ -319,7 +319,8 @@ func TestRecoveryServerDriver(t *testing.T) {
 		t.Fatal(err)
 	}
 	o = e.settle(t, id)
-	if len(o.Facts.BlockingIssues) != 1 || o.Facts.BlockingIssues[0] != "SiteNotReady" || len(o.Facts.AdvertisedOps) != 0 || !o.Facts.Unknown[lifecycle.FactBackup] {
+	if len(o.Facts.BlockingIssues) != 0 || o.Facts.OpIssues[lifecycle.OpFailover][0] != "SiteNotReady" || o.Facts.OpIssues[lifecycle.OpTestFailover][0] != "SiteNotReady" ||
+		len(o.Facts.AdvertisedOps) != 0 || !o.Facts.Unknown[lifecycle.FactBackup] {
 		t.Fatalf("site not ready: %+v", o.Facts)
 	}
 	if err := e.drv.Invoke(ctx, lifecycle.RecoveryServer, id, lifecycle.OpFailover, "t-6", nil); !platform.IsPreconditionFailed(err) || !strings.Contains(err.Error(), "SiteNotReady") {

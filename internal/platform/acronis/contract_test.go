@@ -786,17 +786,57 @@ var contract = map[string]func(t *testing.T, exs []corpus.Example){
 				lastErr: "RunVmArchiveNotFound"}.check(t, rs)
 		}
 	},
+
+	// D3, D4: an _issues entry blocks only the operation of the link it names; an ERROR issue
+	// naming no link blocks every operation; a WARNING blocks none; an issue on a navigation
+	// link (the remote console) blocks no operation.
+	"GetServer/standby-issue-on-stop-link.txtar": serverCase("GetServer/standby-issue-on-stop-link", want{state: lifecycle.Standby,
+		adv: []lifecycle.Op{lifecycle.OpFailover, lifecycle.OpTestFailover}, allow: []lifecycle.Op{lifecycle.OpFailover, lifecycle.OpTestFailover},
+		rpKnown: true, machine: cMachine, vm: "not_ready"}),
+	"GetServer/standby-test-limit-on-test-link.txtar": serverCase("GetServer/standby-test-limit-on-test-link", want{state: lifecycle.Standby,
+		adv: []lifecycle.Op{lifecycle.OpFailover, lifecycle.OpTestFailover}, allow: []lifecycle.Op{lifecycle.OpFailover},
+		refusedFor: map[lifecycle.Op]string{lifecycle.OpTestFailover: "BaseDrTestFailoverLimitReached"},
+		rpKnown:    true, machine: cMachine, vm: "not_ready"}),
+	"GetServer/failover-prod-console-issue.txtar": serverCase("GetServer/failover-prod-console-issue", want{state: lifecycle.FailedOver,
+		adv: []lifecycle.Op{lifecycle.OpCancelFailover}, allow: []lifecycle.Op{lifecycle.OpCancelFailover},
+		rpKnown: true, machine: cMachine, vm: "stopped", recIP: "203.0.113.40"}),
+	"GetServer/standby-site-not-ready-linkless.txtar": serverCase("GetServer/standby-site-not-ready-linkless", want{state: lifecycle.Standby,
+		adv: []lifecycle.Op{lifecycle.OpFailover, lifecycle.OpTestFailover}, blocks: []string{"SiteNotReady"},
+		refusedFor: map[lifecycle.Op]string{lifecycle.OpFailover: "SiteNotReady", lifecycle.OpTestFailover: "SiteNotReady"},
+		rpKnown:    true, machine: cMachine, vm: "not_ready"}),
+	"ListServers/error-codes-page-issue-warning.txtar": func(t *testing.T, exs []corpus.Example) {
+		// the page prints a fragment (elided, not JSON, under a 400): its one issue is put on a
+		// standby recovery server, whose actions a link-less WARNING must not block
+		rp := newReplay(t, exs)
+		frag := rp.response("ListServers/error-codes-page-issue-warning").Body
+		i := strings.Index(frag, `"_issues":`)
+		j := strings.Index(frag, `],"_links"`)
+		if i < 0 || j < i {
+			t.Fatalf("no _issues in the fragment %q", frag)
+		}
+		var issues []map[string]any
+		if err := json.Unmarshal([]byte(frag[i+len(`"_issues":`):j+1]), &issues); err != nil || len(issues) != 1 || issues[0]["severity"] != "WARNING" || issues[0]["link"] != nil {
+			t.Fatalf("the fragment's issues %v %v: want one link-less WARNING", issues, err)
+		}
+		rp.serveDerived("get", "GetServer/standby-ready", func(m map[string]any) { m["_issues"] = issues })
+		rs, err := rp.drv.GetRecoveryServer(t.Context(), cSrvStandby)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want{state: lifecycle.Standby, adv: []lifecycle.Op{lifecycle.OpFailover, lifecycle.OpTestFailover},
+			allow: []lifecycle.Op{lifecycle.OpFailover, lifecycle.OpTestFailover}, rpKnown: true, machine: cMachine, vm: "not_ready"}.check(t, rs)
+		// and the page's list answer itself, under its 400, is an error, not a list
+		rp.serve("list", "ListServers/error-codes-page-issue-warning")
+		if _, err := rp.drv.ListRecoveryServers(t.Context()); !platform.IsInvalid(err) {
+			t.Fatalf("the page's answer as a list: %v, want Invalid (a 400)", err)
+		}
+	},
 }
 
 // awaiting lists the corpus files whose contract entry comes with the fix of the defect the
 // file revealed (issue 23; the research note on the corpus numbers them D1–D11, and each
 // fixing commit names its defect).
 var awaiting = map[string]string{
-	"GetServer/standby-issue-on-stop-link.txtar":                     "D3",
-	"GetServer/standby-test-limit-on-test-link.txtar":                "D3",
-	"GetServer/failover-prod-console-issue.txtar":                    "D3",
-	"GetServer/standby-site-not-ready-linkless.txtar":                "D4",
-	"ListServers/error-codes-page-issue-warning.txtar":               "D4",
 	"GetServer/error-429-retry-after-hour.txtar":                     "D6",
 	"StartFailoverProd/error-409-subscription-not-found.txtar":       "D7",
 	"StartFailoverTest/error-409-test-failover-limit.txtar":          "D7",
@@ -942,6 +982,16 @@ func listStory(t *testing.T, exs []corpus.Example) {
 		}
 		if ok, _ := allowed(rs.Observed); len(ok) != 0 {
 			t.Errorf("%s (busy) allows %v", rs.ID, ops(ok))
+		}
+		// D11: the stop link of a housekeeping status is no cancel failover (a destructive
+		// operation): it stands for nothing the engine does there
+		if adv := rs.Observed.Facts.AdvertisedOps; adv[lifecycle.OpCancelFailover] || adv[lifecycle.OpStopTestFailover] {
+			t.Errorf("%s (busy) advertises %v: the stop link read as a stop or cancel", rs.ID, ops(adv))
+		}
+		// D3: each ResourceBusy issue blocks the operation of its own link
+		if is := rs.Observed.Facts.OpIssues; len(is[lifecycle.OpFailover]) != 1 || is[lifecycle.OpFailover][0] != "ResourceBusy" ||
+			len(is[lifecycle.OpTestFailover]) != 1 || len(rs.Observed.Facts.BlockingIssues) != 0 {
+			t.Errorf("%s (busy): OpIssues %v, BlockingIssues %v; want ResourceBusy on each start link", rs.ID, is, rs.Observed.Facts.BlockingIssues)
 		}
 	}
 	first, next := rp.requests("list"), rp.requests("list:after")

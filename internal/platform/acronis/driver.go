@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 
@@ -159,25 +160,62 @@ const (
 	StateUnknown lifecycle.State = "unknown"
 )
 
+// linkOp is the engine operation an action link stands for in a state: the start links for a
+// failover and a test failover; the one stop link for stopping a test (testing) or cancelling a
+// production failover (failed over, a failed finalization). A link in another state (a
+// housekeeping status, standby) stands for nothing the engine does there.
+func linkOp(rel string, state lifecycle.State, failed lifecycle.Op) lifecycle.Op {
+	switch rel {
+	case RelStartFailoverProd:
+		return lifecycle.OpFailover
+	case RelStartFailoverTest:
+		return lifecycle.OpTestFailover
+	case RelStopFailover:
+		switch {
+		case state == lifecycle.Testing || state == lifecycle.Error && failed == lifecycle.OpStopTestFailover:
+			return lifecycle.OpStopTestFailover
+		case state == lifecycle.FailedOver || state == lifecycle.Finalizing || state == lifecycle.Error &&
+			(failed == lifecycle.OpFinalize || failed == lifecycle.OpCancelFailover || failed == lifecycle.OpFailback):
+			return lifecycle.OpCancelFailover
+		}
+	}
+	return ""
+}
+
 // opsOfLinks maps _links onto the operations advertised now (V-ACR-LINKS).
 func opsOfLinks(s Server, state lifecycle.State, failed lifecycle.Op) map[lifecycle.Op]bool {
 	adv := map[lifecycle.Op]bool{}
 	for _, l := range s.Links {
-		switch l.Rel {
-		case RelStartFailoverProd:
-			adv[lifecycle.OpFailover] = true
-		case RelStartFailoverTest:
-			adv[lifecycle.OpTestFailover] = true
-		case RelStopFailover:
-			// one link, two engine operations: stop a test, or cancel a production failover
-			if state == lifecycle.Testing || failed == lifecycle.OpStopTestFailover {
-				adv[lifecycle.OpStopTestFailover] = true
-			} else {
-				adv[lifecycle.OpCancelFailover] = true
-			}
+		if op := linkOp(l.Rel, state, failed); op != "" {
+			adv[op] = true
 		}
 	}
 	return adv
+}
+
+// issueFacts maps _issues onto the engine's facts (V-ACR-LINKS): an issue blocks the operation
+// of the one link it names (OpIssues); an ERROR issue that names no link blocks every
+// operation (BlockingIssues: nothing says which it spares); a WARNING blocks nothing, and
+// neither does an issue on a navigation link (the remote console page).
+func issueFacts(s Server, state lifecycle.State, failed lifecycle.Op, f *lifecycle.Facts) {
+	for _, is := range s.Issues {
+		code := is.Error.Code
+		if code == "" || is.Severity != "" && !strings.EqualFold(is.Severity, "ERROR") {
+			continue
+		}
+		if is.Link == "" {
+			if !slices.Contains(f.BlockingIssues, code) {
+				f.BlockingIssues = append(f.BlockingIssues, code)
+			}
+			continue
+		}
+		if op := linkOp(is.Link, state, failed); op != "" && !slices.Contains(f.OpIssues[op], code) {
+			if f.OpIssues == nil {
+				f.OpIssues = map[lifecycle.Op][]string{}
+			}
+			f.OpIssues[op] = append(f.OpIssues[op], code)
+		}
+	}
 }
 
 // view builds the driver's view of a server: state, failed operation (from the server's
@@ -235,31 +273,18 @@ func (d *Driver) view(ctx context.Context, s Server) (platform.RecoveryServer, e
 		rs.RecoveryIP = s.PublicIP
 	}
 	f := lifecycle.Facts{AdvertisedOps: opsOfLinks(s, state, failed)}
-	for _, is := range s.Issues {
-		if is.Error.Code != "" && !contains(f.BlockingIssues, is.Error.Code) {
-			f.BlockingIssues = append(f.BlockingIssues, is.Error.Code)
-		}
-	}
+	issueFacts(s, state, failed, &f)
 	// A recovery point exists when a failover can start, or one is running from it. Outside
 	// standby, or with a blocking issue, the links say nothing about it: unknown (the API has
 	// no other source), and the check is made at apply.
 	f.HasRecoveryPoint = f.AdvertisedOps[lifecycle.OpFailover] || f.AdvertisedOps[lifecycle.OpTestFailover] ||
 		(s.Recovery != nil && s.Recovery.ActiveFailover != nil)
-	if !f.HasRecoveryPoint && (len(f.BlockingIssues) > 0 || state != lifecycle.Standby) {
+	if !f.HasRecoveryPoint && (len(f.BlockingIssues) > 0 || len(f.OpIssues) > 0 || state != lifecycle.Standby) {
 		f.Unknown = map[string]bool{lifecycle.FactBackup: true}
 	}
 	rs.Observed = lifecycle.Observation{Kind: lifecycle.RecoveryServer, ID: s.UUID, Name: s.Name, State: state, FailedOp: failed,
 		Facts: f, LastError: lastErr, Platform: d.caps}
 	return rs, nil
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 // startedOp is the operation this driver's action started with the task, or "".
