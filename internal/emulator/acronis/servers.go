@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -257,7 +258,7 @@ func (e *Emulator) handleList(w http.ResponseWriter, r *http.Request) {
 		if c.Type == "PRIMARY" { // the sandbox has recovery servers only
 			continue
 		}
-		if len(c.Resources) > 0 && !contains(c.Resources, rs.MachineID) {
+		if len(c.Resources) > 0 && !slices.ContainsFunc(c.Resources, func(id string) bool { return strings.EqualFold(id, rs.MachineID) }) {
 			continue
 		}
 		match = append(match, rs)

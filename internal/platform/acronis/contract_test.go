@@ -994,7 +994,17 @@ func listStory(t *testing.T, exs []corpus.Example) {
 			t.Errorf("%s (busy): OpIssues %v, BlockingIssues %v; want ResourceBusy on each start link", rs.ID, is, rs.Observed.Facts.BlockingIssues)
 		}
 	}
-	first, next := rp.requests("list"), rp.requests("list:after")
+	// D5: resource_id comes back as an upper-case GUID while filters are sent lower-case (as
+	// the guide does): adoption matches the machine whatever its case
+	rp.serve("list", "ListServers/guide-recovery-servers-busy")
+	rs, err := rp.drv.CreateRecoveryServer(t.Context(), platform.RecoveryServerSpec{Name: "billing-recovery", MachineID: strings.ToLower(cMachine)}, "adopt-1")
+	if err != nil || rs.ID != cSrvBusy1 {
+		t.Errorf("adopting the server of machine %s: %s %v, want %s", strings.ToLower(cMachine), rs.ID, err, cSrvBusy1)
+	}
+	if f, err := rp.drv.ProposedRecoveryServerFacts(t.Context(), platform.RecoveryServerSpec{Name: "x", MachineID: strings.ToLower(cMachine2)}); err != nil || len(f.MissingRefs) != 0 {
+		t.Errorf("the plan's facts for machine %s: %+v %v, want its server found", strings.ToLower(cMachine2), f.MissingRefs, err)
+	}
+	first, next := rp.requests("list")[:1], rp.requests("list:after")[:1]
 	doc := rp.request("ListServers/openapi-after-cursor-request")
 	if len(first) != 1 || first[0].Query.Get("type") != "RECOVERY" || first[0].Query.Get("limit") != "50" {
 		t.Errorf("first page %+v, want type=RECOVERY&limit=50", first)

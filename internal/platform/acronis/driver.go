@@ -468,7 +468,9 @@ func (d *Driver) consoleServer(ctx context.Context, machineID string) (Server, b
 		return Server{}, false, err
 	}
 	for _, s := range list {
-		if s.Recovery != nil && s.Recovery.ResourceID == machineID {
+		// Acronis writes resource IDs as upper-case GUIDs and takes filters in any case: a
+		// machine ID matches whatever its case
+		if s.Recovery != nil && strings.EqualFold(s.Recovery.ResourceID, machineID) {
 			return s, true, nil
 		}
 	}
