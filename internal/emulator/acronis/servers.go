@@ -285,15 +285,6 @@ func encodeCursor(c cursor) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
-}
-
 // handleGet is GET /servers/{uuid} ("Fetch cloud server by UUID").
 func (e *Emulator) handleGet(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("ref")

@@ -599,6 +599,18 @@ var contract = map[string]func(t *testing.T, exs []corpus.Example){
 			t.Fatalf("waits %v, want [45s 45s]: the documented Retry-After, between the policy's 3 attempts", w)
 		}
 	},
+	"GetServer/error-429-retry-after-hour.txtar": func(t *testing.T, exs []corpus.Example) {
+		// D6: the longest Retry-After the reference allows (an hour) is not slept inside one
+		// call: the retry layer honours up to its MaxWait (2 minutes by default) and ends the
+		// call at once with an error that names the wait
+		rp := newReplay(t, exs)
+		rp.serve("get", "GetServer/error-429-retry-after-hour")
+		_, err := rp.drv.GetRecoveryServer(t.Context(), cSrvStandby)
+		wantErr(t, err, platform.ClassRetryable, "TooManyRequests", "retry after 1h0m0s")
+		if n, w := len(rp.requests("get")), rp.recordedWaits(); n != 1 || len(w) != 0 {
+			t.Fatalf("%d requests and waits %v, want one request and no wait", n, w)
+		}
+	},
 	"GetServer/error-500-internal.txtar": func(t *testing.T, exs []corpus.Example) {
 		rp := newReplay(t, exs)
 		rp.serve("get", "GetServer/error-500-internal", "GetServer/standby-ready")
@@ -837,7 +849,6 @@ var contract = map[string]func(t *testing.T, exs []corpus.Example){
 // file revealed (issue 23; the research note on the corpus numbers them D1–D11, and each
 // fixing commit names its defect).
 var awaiting = map[string]string{
-	"GetServer/error-429-retry-after-hour.txtar":                     "D6",
 	"StartFailoverProd/error-409-subscription-not-found.txtar":       "D7",
 	"StartFailoverTest/error-409-test-failover-limit.txtar":          "D7",
 	"StopFailover/error-409-failover-cancellation-in-progress.txtar": "D7",
