@@ -102,8 +102,9 @@ func (e *APIError) Error() string {
 	return s
 }
 
-// classify maps an API error onto the platform's error classes: 404 NotFound; 409
-// PreconditionFailed (ResourceBusy: Retryable, another task runs); 429/5xx Retryable, with the
+// classify maps an API error onto the platform's error classes: 404 NotFound (ServerNotFound,
+// EntityNotFound); 409 PreconditionFailed (ResourceBusy: Retryable, another task runs; a quota,
+// subscription or pack limit: Quota); 429/5xx Retryable, with the
 // response's Retry-After; 400 Invalid; 401/403 Invalid (credentials or privileges: retrying
 // cannot help).
 func classify(err *APIError) *platform.Error {
@@ -121,7 +122,7 @@ func classify(err *APIError) *platform.Error {
 		}
 	case err.Status == http.StatusConflict && code == "ResourceBusy":
 		out.Class = platform.ClassRetryable
-	case err.Status == http.StatusConflict && strings.HasPrefix(code, "Quota"):
+	case err.Status == http.StatusConflict && billingLimit(code):
 		out.Class = platform.ClassQuota
 	case err.Status == http.StatusConflict:
 		out.Class = platform.ClassPreconditionFailed
@@ -141,6 +142,13 @@ func classify(err *APIError) *platform.Error {
 		out.Class = platform.ClassInternal
 	}
 	return out
+}
+
+// billingLimit reports whether a 409's code is a quota, subscription or pack limit (the
+// error-codes page: QuotaExceeded*/QuotaReached*, SubscriptionNotFound*, the DR pack's
+// test-failover limit): the tenant's offering decides, not the server's state.
+func billingLimit(code string) bool {
+	return strings.HasPrefix(code, "Quota") || strings.HasPrefix(code, "SubscriptionNotFound") || code == "BaseDrTestFailoverLimitReached"
 }
 
 // retryAfter reads Retry-After (seconds, or an HTTP date); 0 when absent.

@@ -692,6 +692,31 @@ var contract = map[string]func(t *testing.T, exs []corpus.Example){
 	"StartFailoverProd/error-409-resource-busy.txtar": actionRefused("StartFailoverProd/error-409-resource-busy", "GetServer/standby-ready", cSrvStandby,
 		lifecycle.OpFailover, platform.ClassRetryable, "ResourceBusy", 3),
 
+	// D7: the documented 409 codes and their classes: a subscription that is not enabled and the
+	// test-failover limit of the DR pack are billing limits (Quota), not the server's state; a
+	// second stop while one runs is the stop under way.
+	"StartFailoverProd/error-409-subscription-not-found.txtar": actionRefused("StartFailoverProd/error-409-subscription-not-found", "GetServer/standby-ready", cSrvStandby,
+		lifecycle.OpFailover, platform.ClassQuota, "SubscriptionNotFoundComputePoints", 1),
+	"StartFailoverTest/error-409-test-failover-limit.txtar": actionRefused("StartFailoverTest/error-409-test-failover-limit", "GetServer/standby-ready", cSrvStandby,
+		lifecycle.OpTestFailover, platform.ClassQuota, "BaseDrTestFailoverLimitReached", 1),
+	"StopFailover/error-409-failover-cancellation-in-progress.txtar": func(t *testing.T, exs []corpus.Example) {
+		rp := newReplay(t, exs)
+		rp.serve("get", "GetServer/failover-test")
+		rp.serve("action", "StopFailover/error-409-failover-cancellation-in-progress")
+		if err := rp.drv.Invoke(t.Context(), lifecycle.RecoveryServer, cSrvTest, lifecycle.OpStopTestFailover, "stop-2", nil); !platform.IsPreconditionFailed(err) ||
+			!strings.Contains(err.Error(), "FailoverCancellationAlreadyInProgress") {
+			t.Fatalf("a stop refused while the server does not show one: %v, want PreconditionFailed naming the code", err)
+		}
+		// the server shows the stop under way (failover-test moved to STOPPING_FAILOVER): the
+		// stop asked for is in effect, once
+		rp.serveDerived("get", "GetServer/failover-test", func(m map[string]any) { m["status"] = "STOPPING_FAILOVER" })
+		if err := rp.drv.Invoke(t.Context(), lifecycle.RecoveryServer, cSrvTest, lifecycle.OpStopTestFailover, "stop-3", nil); err != nil {
+			t.Fatalf("a second stop while one runs: %v, want the stop under way", err)
+		}
+		if n := len(rp.requests("action")); n != 2 {
+			t.Fatalf("%d POSTs, want one per Invoke", n)
+		}
+	},
 	// GetTask: the tasks the driver reads.
 	"GetTask/guide-task-completed-ok.txtar": func(t *testing.T, exs []corpus.Example) {
 		rp := newReplay(t, exs)
@@ -849,11 +874,8 @@ var contract = map[string]func(t *testing.T, exs []corpus.Example){
 // file revealed (issue 23; the research note on the corpus numbers them D1–D11, and each
 // fixing commit names its defect).
 var awaiting = map[string]string{
-	"StartFailoverProd/error-409-subscription-not-found.txtar":       "D7",
-	"StartFailoverTest/error-409-test-failover-limit.txtar":          "D7",
-	"StopFailover/error-409-failover-cancellation-in-progress.txtar": "D7",
-	"GetTask/error-404-task-not-found.txtar":                         "D8",
-	"IssueToken/token-expires-in-only.txtar":                         "D9",
+	"GetTask/error-404-task-not-found.txtar": "D8",
+	"IssueToken/token-expires-in-only.txtar": "D9",
 }
 
 // notCalled are corpus files of operations the driver does not call, and why.
