@@ -58,7 +58,9 @@ func (e *Emulator) handleTask(w http.ResponseWriter, r *http.Request) {
 	}
 	e.mu.Unlock()
 	if !ok {
-		writeError(w, http.StatusNotFound, "TaskManager", "NotFound", "no task "+id)
+		// the Task Manager's errors are a bare domainError (domain, code), not the DR API's
+		// {"error": ...}; the code is the emulator's (the Task Manager documents none)
+		writeJSON(w, http.StatusNotFound, map[string]any{"domain": "TaskManager", "code": "TaskNotFound"})
 		return
 	}
 	if !cp.done {

@@ -223,15 +223,26 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	return resp.StatusCode, apiErr
 }
 
-// decodeError reads the DR API's error envelope {"error": {domain, code, message, context}}
-// or an OAuth 2.0 error {"error": "...", "error_description": "..."}.
+// decodeError reads the three error bodies of the APIs the driver calls: the DR API's envelope
+// {"error": {domain, code, message, context}}, the IdP's flat {"error": "...",
+// "error_description": "..."}, and the Task Manager's bare domainError {domain, code, reason}.
 func decodeError(status int, data []byte) *APIError {
 	e := &APIError{Status: status}
 	var env struct {
-		Error json.RawMessage `json:"error"`
-		Desc  string          `json:"error_description"`
+		Error  json.RawMessage `json:"error"`
+		Desc   string          `json:"error_description"`
+		Domain string          `json:"domain"`
+		Code   string          `json:"code"`
+		Reason json.RawMessage `json:"reason"`
 	}
-	if json.Unmarshal(data, &env) != nil || len(env.Error) == 0 {
+	if json.Unmarshal(data, &env) != nil {
+		return e
+	}
+	if len(env.Error) == 0 {
+		if env.Code != "" { // the Task Manager's domainError
+			de := DomainError{Domain: env.Domain, Code: env.Code, Reason: env.Reason}
+			e.Domain, e.Code, e.Message = env.Domain, env.Code, de.String()
+		}
 		return e
 	}
 	var obj struct {

@@ -733,6 +733,21 @@ var contract = map[string]func(t *testing.T, exs []corpus.Example){
 			t.Fatalf("task requests %+v, want GET %s", got, doc.Path)
 		}
 	},
+	// D8: the Task Manager's errors are a bare domainError, not the DR API's {"error": ...}
+	"GetTask/error-404-task-not-found.txtar": func(t *testing.T, exs []corpus.Example) {
+		rp := newReplay(t, exs)
+		rp.serve("task", "GetTask/error-404-task-not-found")
+		_, err := rp.drv.Client().GetTask(t.Context(), cTaskFailed)
+		wantErr(t, err, platform.ClassNotFound, "TaskNotFound", "TaskManager")
+		// a server whose task is gone is what its status says
+		rp.serve("get", "GetServer/standby-after-failed-failover")
+		rs, err := rp.drv.GetRecoveryServer(t.Context(), cSrvStandby)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want{state: lifecycle.Standby, adv: []lifecycle.Op{lifecycle.OpFailover, lifecycle.OpTestFailover},
+			allow: []lifecycle.Op{lifecycle.OpFailover, lifecycle.OpTestFailover}, rpKnown: true, machine: cMachine, vm: "not_ready"}.check(t, rs)
+	},
 	"GetTask/task-started.txtar": func(t *testing.T, exs []corpus.Example) {
 		rp := newReplay(t, exs)
 		rp.serve("get", "GetServer/failover-test")
@@ -874,7 +889,6 @@ var contract = map[string]func(t *testing.T, exs []corpus.Example){
 // file revealed (issue 23; the research note on the corpus numbers them D1–D11, and each
 // fixing commit names its defect).
 var awaiting = map[string]string{
-	"GetTask/error-404-task-not-found.txtar": "D8",
 	"IssueToken/token-expires-in-only.txtar": "D9",
 }
 
