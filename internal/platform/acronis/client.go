@@ -274,11 +274,29 @@ func redactURL(msg, base string) string {
 
 // ---- authentication ----
 
-// tokenResponse is the token endpoint's answer: expires_on is absolute (Unix seconds).
+// tokenResponse is the token endpoint's answer. The guides show expires_on (absolute Unix
+// seconds); the schema requires neither it nor expires_in (relative seconds), and its example has
+// both.
 type tokenResponse struct {
 	AccessToken string `json:"access_token"`
 	TokenType   string `json:"token_type"`
 	ExpiresOn   int64  `json:"expires_on"`
+	ExpiresIn   int64  `json:"expires_in"`
+}
+
+// unknownTokenLifetime is how long a token whose answer gives no lifetime is used before it is
+// renewed (a 401 renews it earlier).
+const unknownTokenLifetime = 10 * time.Minute
+
+// expiry is when the token expires: expires_on, else now + expires_in, else a short lifetime.
+func (t tokenResponse) expiry(now time.Time) time.Time {
+	switch {
+	case t.ExpiresOn > 0:
+		return time.Unix(t.ExpiresOn, 0)
+	case t.ExpiresIn > 0:
+		return now.Add(time.Duration(t.ExpiresIn) * time.Second)
+	}
+	return now.Add(unknownTokenLifetime)
 }
 
 // Authenticate obtains a customer-scoped token now (a bad secret fails here, once, with a
@@ -291,7 +309,7 @@ func (c *Client) Authenticate(ctx context.Context) error {
 }
 
 // accessToken returns a valid customer-scoped token, renewing it when it expires within
-// tokenSkew (Acronis returns expires_on, an absolute time) or when force is set.
+// tokenSkew (Acronis returns expires_on, an absolute time, or expires_in) or when force is set.
 func (c *Client) accessToken(ctx context.Context, force bool) (string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -328,10 +346,10 @@ func (c *Client) accessToken(ctx context.Context, force bool) (string, error) {
 	}, bearerOwn, &scoped); err != nil {
 		return "", c.authError("issuing the customer-scoped token", err)
 	}
-	if scoped.AccessToken == "" || scoped.ExpiresOn == 0 {
-		return "", platform.Errorf(platform.ClassInternal, "BadResponse", "Acronis: the token response has no access_token/expires_on")
+	if scoped.AccessToken == "" {
+		return "", platform.Errorf(platform.ClassInternal, "BadResponse", "Acronis: the token response has no access_token")
 	}
-	c.token, c.expires = scoped.AccessToken, time.Unix(scoped.ExpiresOn, 0)
+	c.token, c.expires = scoped.AccessToken, scoped.expiry(c.cfg.Now())
 	// renew a minute early, or a quarter of the lifetime early for short-lived tokens
 	c.skew = min(tokenSkew, c.expires.Sub(c.cfg.Now())/4)
 	c.log("acronis: customer-scoped token issued, expires %s", c.expires.UTC().Format(time.RFC3339))

@@ -526,6 +526,30 @@ var contract = map[string]func(t *testing.T, exs []corpus.Example){
 			t.Fatalf("%d scoped tokens within expires_on, want 1", n)
 		}
 	},
+	// D9: the token schema requires neither expires_on nor expires_in: a lifetime given as
+	// expires_in (seconds from now) alone is the token's lifetime
+	"IssueToken/token-expires-in-only.txtar": func(t *testing.T, exs []corpus.Example) {
+		rp := newReplay(t, exs)
+		rp.serve("token:jwt-bearer", "IssueToken/token-expires-in-only")
+		rp.serve("get", "GetServer/standby-ready")
+		if _, err := rp.drv.GetRecoveryServer(t.Context(), cSrvStandby); err != nil {
+			t.Fatalf("a token with expires_in only: %v", err)
+		}
+		rp.clk.Advance(time.Hour) // within the 7200 s lifetime
+		if _, err := rp.drv.GetRecoveryServer(t.Context(), cSrvStandby); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(rp.requests("token:jwt-bearer")); n != 1 {
+			t.Fatalf("%d scoped tokens within expires_in, want 1", n)
+		}
+		rp.clk.Advance(time.Hour + time.Minute) // past it
+		if _, err := rp.drv.GetRecoveryServer(t.Context(), cSrvStandby); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(rp.requests("token:jwt-bearer")); n != 2 {
+			t.Fatalf("%d scoped tokens after expires_in, want 2 (renewed once)", n)
+		}
+	},
 	"IssueToken/error-401-authentication-failed.txtar": func(t *testing.T, exs []corpus.Example) {
 		rp := newReplay(t, exs)
 		rp.serve("token:client_credentials", "IssueToken/error-401-authentication-failed")
@@ -888,9 +912,7 @@ var contract = map[string]func(t *testing.T, exs []corpus.Example){
 // awaiting lists the corpus files whose contract entry comes with the fix of the defect the
 // file revealed (issue 23; the research note on the corpus numbers them D1–D11, and each
 // fixing commit names its defect).
-var awaiting = map[string]string{
-	"IssueToken/token-expires-in-only.txtar": "D9",
-}
+var awaiting = map[string]string{}
 
 // notCalled are corpus files of operations the driver does not call, and why.
 var notCalled = map[string]string{
