@@ -82,42 +82,44 @@ func (c *Client) log(format string, args ...any) {
 	}
 }
 
-// APIError is an error response of an Acronis API.
+// APIError is an error response of an Acronis API: its HTTP status, the vendor's domain, code
+// and message, the request ID when the response carries one (X-Request-Id), and Retry-After.
 type APIError struct {
 	Status     int
 	Domain     string
 	Code       string
 	Message    string
+	RequestID  string
 	RetryAfter time.Duration
 }
 
+// Error is the status and the request ID (the classified error's message carries the rest;
+// the classified error does not wrap it, so nothing is said twice).
 func (e *APIError) Error() string {
 	s := fmt.Sprintf("HTTP %d", e.Status)
-	if e.Code != "" {
-		s += " " + e.Code
-	}
-	if e.Message != "" {
-		s += ": " + e.Message
+	if e.RequestID != "" {
+		s += ", request ID " + e.RequestID
 	}
 	return s
 }
 
 // classify maps an API error onto the platform's error classes: 404 NotFound (ServerNotFound,
 // EntityNotFound); 409 PreconditionFailed (ResourceBusy: Retryable, another task runs; a quota,
-// subscription or pack limit: Quota); 429/5xx Retryable, with the
-// response's Retry-After; 400 Invalid; 401/403 Invalid (credentials or privileges: retrying
-// cannot help).
+// subscription or pack limit: Quota); 429/5xx Retryable, with the response's Retry-After; 400
+// Invalid; 401/403 Invalid (credentials or privileges: retrying cannot help). Its message is the
+// vendor's message and what to do (remedy); the code is the vendor's. Nothing else goes into
+// it: no URL, header, token or secret.
 func classify(err *APIError) *platform.Error {
 	msg := err.Message
 	if msg == "" {
 		msg = http.StatusText(err.Status)
 	}
 	code := err.Code
-	out := &platform.Error{Code: code, Message: "Acronis: " + msg, Err: err, RetryAfter: err.RetryAfter}
+	out := &platform.Error{Code: code, RetryAfter: err.RetryAfter}
 	switch {
 	case err.Status == http.StatusNotFound:
 		out.Class = platform.ClassNotFound
-		if code == "" || code == "NotFound" {
+		if code == "" {
 			out.Code = platform.CodeNoSuchResource
 		}
 	case err.Status == http.StatusConflict && code == "ResourceBusy":
@@ -129,7 +131,7 @@ func classify(err *APIError) *platform.Error {
 	case err.Status == http.StatusTooManyRequests || err.Status >= 500:
 		out.Class = platform.ClassRetryable
 		if code == "" {
-			out.Code = platform.CodeThrottling
+			out.Code = map[bool]string{true: platform.CodeThrottling, false: platform.CodeInternal}[err.Status == http.StatusTooManyRequests]
 		}
 	case err.Status == http.StatusBadRequest:
 		out.Class = platform.ClassInvalid
@@ -141,7 +143,45 @@ func classify(err *APIError) *platform.Error {
 	default:
 		out.Class = platform.ClassInternal
 	}
+	out.Message = "Acronis (" + err.Error() + "): " + strings.TrimSuffix(msg, ".") + "."
+	if r := remedy(err.Status, code); r != "" {
+		out.Message += " " + r
+	}
 	return out
+}
+
+// remedy says what to do about an Acronis error, by its documented code (the error-codes page)
+// or its status.
+func remedy(status int, code string) string {
+	switch {
+	case code == "ResourceBusy":
+		return "Another task runs on the server; the call is retried, and the next apply continues once it ends."
+	case code == "ServerNotReady":
+		return "The server's status does not allow this action now: refresh (terraform plan) and apply again."
+	case code == "FailoverCancellationAlreadyInProgress":
+		return "A stop is already running on the server: wait for it to end."
+	case code == "SiteNotReady":
+		return "The disaster recovery site is being deployed or removed: wait until it is ready."
+	case code == "VPNGatewayUnreachable" || strings.HasPrefix(code, "CloudConnection"):
+		return "Check the DR site's connectivity (VPN gateway, cloud connection) in the Acronis console."
+	case code == "ServerNotLicensed" || code == "NotAllowed":
+		return "The tenant may not run this action on the server: check its licence and the API client's role in the Acronis console."
+	case billingLimit(code):
+		return "A quota, subscription or pack limit of the tenant refuses it: raise it in the Acronis console or ask your service provider."
+	case status == http.StatusNotFound:
+		return "The object does not exist (any more): check its ID."
+	case status == http.StatusBadRequest:
+		return "The request was refused as malformed: check the IDs and parameters given."
+	case status == http.StatusUnauthorized:
+		return "Check client_id, client_secret and datacenter_url."
+	case status == http.StatusForbidden:
+		return "The API client lacks the privileges (a production failover needs the dr_service::admin scope): check its role in the Acronis console."
+	case status == http.StatusTooManyRequests:
+		return "Acronis asks to slow down: the call is retried after the wait it names."
+	case status >= 500:
+		return "A temporary Acronis error: the call is retried; if it persists, contact Acronis support with the request ID."
+	}
+	return ""
 }
 
 // billingLimit reports whether a 409's code is a quota, subscription or pack limit (the
@@ -220,6 +260,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	}
 	apiErr := decodeError(resp.StatusCode, data)
 	apiErr.RetryAfter = retryAfter(resp.Header, c.cfg.Now())
+	apiErr.RequestID = resp.Header.Get("X-Request-Id")
 	return resp.StatusCode, apiErr
 }
 
@@ -356,15 +397,24 @@ func (c *Client) accessToken(ctx context.Context, force bool) (string, error) {
 	return c.token, nil
 }
 
+// authError words a refused authentication step: what the driver was doing, the IdP's code and
+// description, and what to check.
 func (c *Client) authError(what string, err error) error {
 	var ae *APIError
 	if errors.As(err, &ae) {
 		pe := classify(ae)
 		if ae.Status == http.StatusUnauthorized || ae.Status == http.StatusForbidden {
-			pe.Class, pe.Code = platform.ClassInvalid, "Unauthorized"
-			pe.Message = fmt.Sprintf("Acronis refused the credentials while %s (HTTP %d %s): check client_id, client_secret and datacenter_url (the API client must be registered in that data centre)", what, ae.Status, ae.Code)
+			pe.Class = platform.ClassInvalid
+			if pe.Code == "" {
+				pe.Code = "Unauthorized"
+			}
+			vendor := strings.TrimSpace(strings.Trim(ae.Code+": "+ae.Message, ": "))
+			if vendor != "" {
+				vendor = " (" + vendor + ")"
+			}
+			pe.Message = fmt.Sprintf("Acronis refused the credentials while %s (%s)%s: check client_id, client_secret and datacenter_url (the API client must be registered in that data centre, with access to the customer tenant)", what, ae.Error(), vendor)
 		} else {
-			pe.Message = "Acronis: " + what + ": " + pe.Message
+			pe.Message = "Acronis, " + what + ": " + pe.Message
 		}
 		return pe
 	}

@@ -492,3 +492,15 @@ func TestRetryAfterHonoured(t *testing.T) {
 		t.Fatalf("a Retry-After beyond the deadline: %d requests, waits %v, %v", n, waits, err)
 	}
 }
+
+// An error names the request ID the answer carries (X-Request-Id), so a user can quote it to
+// Acronis support; nothing of the request itself (no URL, header or token).
+func TestErrorNamesRequestID(t *testing.T) {
+	t.Parallel()
+	s := &scripted{script: []int{404}, headers: map[int]http.Header{404: {"X-Request-Id": {"req-5d1c9a"}}}}
+	c, _, _ := scriptedClient(t, s)
+	_, err := c.GetServer(t.Context(), "s1")
+	if !platform.IsNotFound(err) || !strings.Contains(err.Error(), "request ID req-5d1c9a") || strings.Contains(err.Error(), "tok-") || strings.Contains(err.Error(), "127.0.0.1") {
+		t.Fatalf("error %q: want NotFound naming the request ID and nothing of the request", err)
+	}
+}

@@ -554,7 +554,10 @@ var contract = map[string]func(t *testing.T, exs []corpus.Example){
 		rp := newReplay(t, exs)
 		rp.serve("token:client_credentials", "IssueToken/error-401-authentication-failed")
 		err := rp.drv.Client().Authenticate(t.Context())
-		wantErr(t, err, platform.ClassInvalid, "Unauthorized", "client_secret")
+		wantErr(t, err, platform.ClassInvalid, "invalid_request", "client_secret")
+		if !strings.Contains(err.Error(), "The client could not be authenticated") {
+			t.Fatalf("%v: want the IdP's description", err)
+		}
 		if n := len(rp.requests("")); n != 1 {
 			t.Fatalf("%d requests for refused credentials, want 1 (never retried)", n)
 		}
@@ -563,7 +566,7 @@ var contract = map[string]func(t *testing.T, exs []corpus.Example){
 		rp := newReplay(t, exs)
 		rp.serve("token:jwt-bearer", "IssueToken/error-403-scope-not-allowed")
 		err := rp.drv.Client().Authenticate(t.Context())
-		wantErr(t, err, platform.ClassInvalid, "Unauthorized", "customer-scoped token")
+		wantErr(t, err, platform.ClassInvalid, "access_denied", "customer-scoped token")
 	},
 
 	// GetServer: the read model of each documented situation.
@@ -1186,4 +1189,75 @@ func errorsAs(err error, target **platform.Error) bool {
 		}
 	}
 	return false
+}
+
+// TestContractErrorsAreClean: every documented error answer becomes an error that names the
+// vendor's code and message and says what to do, and carries nothing else of the exchange: no
+// token, no secret, no host (issue 23, item 6).
+func TestContractErrorsAreClean(t *testing.T) {
+	t.Parallel()
+	exs := loadCorpus(t)
+	routes := map[string]string{"IssueToken": "token:jwt-bearer", "GetServer": "get", "StartFailoverProd": "action",
+		"StartFailoverTest": "action", "StopFailover": "action", "GetTask": "task"}
+	for _, ex := range exs {
+		route := routes[ex.Operation]
+		if ex.Response == nil || ex.Response.Status < 400 || route == "" {
+			continue
+		}
+		t.Run(ex.File, func(t *testing.T) {
+			t.Parallel()
+			rp := newReplay(t, exs)
+			if route != "get" {
+				rp.serve("get", "GetServer/standby-ready")
+			}
+			rp.serve(route, strings.TrimSuffix(ex.File, ".txtar"))
+			var err error
+			switch ex.Operation {
+			case "IssueToken":
+				err = rp.drv.Client().Authenticate(t.Context())
+			case "GetServer":
+				_, err = rp.drv.GetRecoveryServer(t.Context(), cSrvStandby)
+			case "GetTask":
+				_, err = rp.drv.Client().GetTask(t.Context(), cTaskFailed)
+			default:
+				op := map[string]lifecycle.Op{"StartFailoverProd": lifecycle.OpFailover, "StartFailoverTest": lifecycle.OpTestFailover, "StopFailover": lifecycle.OpCancelFailover}[ex.Operation]
+				if op == lifecycle.OpCancelFailover {
+					rp.serve("get", "GetServer/failover-prod") // the stop of a production failover
+					rp.serve("task", "GetTask/guide-task-completed-ok")
+				}
+				err = rp.drv.Invoke(t.Context(), lifecycle.RecoveryServer, cSrvStandby, op, "", nil)
+			}
+			if err == nil {
+				if ex.Response.Status == http.StatusUnauthorized || ex.Response.Status >= 500 {
+					return // renewed or retried into the standby answer that follows
+				}
+				t.Fatal("no error")
+			}
+			text := err.Error()
+			for _, secret := range []string{cClientSecret, cScopedToken, cOwnToken, strings.TrimPrefix(rp.srv.URL, "http://"), "Bearer", "Basic"} {
+				if strings.Contains(text, secret) {
+					t.Errorf("the error carries %q: %s", secret, text)
+				}
+			}
+			var vendor struct {
+				Error any    `json:"error"`
+				Code  string `json:"code"`
+			}
+			_ = json.Unmarshal([]byte(ex.Response.Body), &vendor)
+			code := vendor.Code
+			switch e := vendor.Error.(type) {
+			case string:
+				code = e
+			case map[string]any:
+				code, _ = e["code"].(string)
+			}
+			if code != "" && !strings.Contains(text, code) {
+				t.Errorf("the error does not name the vendor's code %q: %s", code, text)
+			}
+			var pe *platform.Error
+			if errorsAs(err, &pe) && !regexp.MustCompile(`(check|wait|retried|refresh|raise|contact|Check|Wait|Raise|Contact)`).MatchString(pe.Message) {
+				t.Errorf("the error says nothing to do: %s", pe.Message)
+			}
+		})
+	}
 }

@@ -20,7 +20,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -381,8 +380,7 @@ func (d *Driver) Invoke(ctx context.Context, kind lifecycle.Kind, id string, op 
 			}
 		}
 		task, err := send(ctx)
-		var ae *APIError
-		mayHaveStarted = platform.IsRetryable(err) && !(errors.As(err, &ae) && ae.Status == http.StatusTooManyRequests)
+		mayHaveStarted = platform.IsRetryable(err) && !throttled(err)
 		return task, err
 	})
 	if err != nil && (platform.IsRetryable(err) || platform.IsPreconditionFailed(err)) {
@@ -402,6 +400,13 @@ func (d *Driver) Invoke(ctx context.Context, kind lifecycle.Kind, id string, op 
 	}
 	d.tokens.Record(token, key, invoked{id: id, op: op, task: task})
 	return nil
+}
+
+// throttled reports whether err is a 429 (the request was not processed): Acronis names it
+// TooManyRequests, a 429 without a body is Throttling.
+func throttled(err error) bool {
+	var pe *platform.Error
+	return errors.As(err, &pe) && (pe.Code == "TooManyRequests" || pe.Code == platform.CodeThrottling)
 }
 
 // started reports whether the server shows op running or done (platform.Underway; never
