@@ -912,11 +912,6 @@ var contract = map[string]func(t *testing.T, exs []corpus.Example){
 	},
 }
 
-// awaiting lists the corpus files whose contract entry comes with the fix of the defect the
-// file revealed (issue 23; the research note on the corpus numbers them D1–D11, and each
-// fixing commit names its defect).
-var awaiting = map[string]string{}
-
 // notCalled are corpus files of operations the driver does not call, and why.
 var notCalled = map[string]string{
 	"ListRecoveryPoints/guide-vault-manager-backups.txtar": "the Vault Manager listing behind DR_CLOUD_SERVER_RECOVERY_POINTS: recovery-point choice is issue 27",
@@ -938,8 +933,8 @@ func TestContract(t *testing.T) {
 	}
 }
 
-// TestContractCoversTheCorpus: every corpus file has its replay (or names the defect whose fix
-// brings it, or the operation the driver does not call), and every entry names a file.
+// TestContractCoversTheCorpus: every corpus file has its replay (or names the operation the
+// driver does not call), and every entry names a file.
 func TestContractCoversTheCorpus(t *testing.T) {
 	t.Parallel()
 	exs := loadCorpus(t)
@@ -947,20 +942,14 @@ func TestContractCoversTheCorpus(t *testing.T) {
 	for _, ex := range exs {
 		files[ex.File] = true
 		_, c := contract[ex.File]
-		_, a := awaiting[ex.File]
 		_, n := notCalled[ex.File]
-		if !c && !a && !n {
+		if !c && !n {
 			t.Errorf("%s: no contract replay", ex.File)
 		}
-		if c && a {
-			t.Errorf("%s: replayed and still listed as awaiting its fix", ex.File)
-		}
 	}
-	for _, m := range []map[string]string{awaiting, notCalled} {
-		for f := range m {
-			if !files[f] {
-				t.Errorf("%s is listed but is not in the corpus", f)
-			}
+	for f := range notCalled {
+		if !files[f] {
+			t.Errorf("%s is listed but is not in the corpus", f)
 		}
 	}
 	for f := range contract {
