@@ -2,6 +2,7 @@ package acronis
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
@@ -17,6 +18,7 @@ type task struct {
 	server   string
 	op       lifecycle.Op
 	enqueued time.Time
+	seq      uint64 // the task's 64-bit id (id, idString)
 	done     bool
 	failed   string // the error message of a failed task
 	finished time.Time
@@ -88,13 +90,19 @@ func (e *Emulator) handleTask(w http.ResponseWriter, r *http.Request) {
 			e.mu.Unlock()
 		}
 	}
-	out := map[string]any{"uuid": cp.UUID, "id": cp.UUID, "type": cp.Type, "resource_id": cp.server,
-		"enqueuedAt": cp.enqueued.Format(time.RFC3339), "startedAt": cp.enqueued.Format(time.RFC3339)}
+	// the documented task_1 members: id a 64-bit integer (beyond 2^53) with idString, the
+	// tenant, queue, issuer and priority, times with nanoseconds
+	ts := func(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+	out := map[string]any{"uuid": cp.UUID, "id": cp.seq, "idString": strconv.FormatUint(cp.seq, 10), "type": cp.Type,
+		"cancelRequested": false, "cancellable": false, "priority": "normal", "queue": "disasterRecovery",
+		"issuer":     map[string]any{"clusterId": "", "id": ""},
+		"tenant":     map[string]any{"id": e.tenantID, "locator": "/" + e.tenantID + "/", "name": "emulated tenant"},
+		"enqueuedAt": ts(cp.enqueued), "startedAt": ts(cp.enqueued), "updatedAt": ts(cp.enqueued)}
 	if !cp.done {
 		out["state"] = "started"
 	} else {
 		out["state"] = "completed"
-		out["completedAt"] = cp.finished.Format(time.RFC3339)
+		out["completedAt"], out["updatedAt"] = ts(cp.finished), ts(cp.finished)
 		if cp.failed != "" {
 			out["result"] = map[string]any{"code": "error", "error": map[string]any{"domain": "DisasterRecovery", "code": failureCode(cp.op), "context": map[string]any{}}}
 		} else {
@@ -102,4 +110,10 @@ func (e *Emulator) handleTask(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// nextTaskID is the next task's 64-bit id (the caller holds e.mu).
+func (e *Emulator) nextTaskID() uint64 {
+	e.taskSeq++
+	return e.taskSeq
 }

@@ -309,7 +309,7 @@ func TestRecoveryServerDriver(t *testing.T) {
 		t.Fatal("a vendor platform has no inventory")
 	}
 
-	// a blocking issue (the DR site is not ready): no links, the issue as a fact, 409
+	// a blocking issue (the DR site is not ready): the issue on each link it blocks, 409
 	if err := e.drv.Invoke(ctx, lifecycle.RecoveryServer, id, lifecycle.OpStopTestFailover, "t-5", nil); err != nil {
 		t.Fatal(err)
 	}
@@ -319,8 +319,9 @@ func TestRecoveryServerDriver(t *testing.T) {
 		t.Fatal(err)
 	}
 	o = e.settle(t, id)
+	// the start links stay listed (the machine has a recovery point), each with the issue
 	if len(o.Facts.BlockingIssues) != 0 || o.Facts.OpIssues[lifecycle.OpFailover][0] != "SiteNotReady" || o.Facts.OpIssues[lifecycle.OpTestFailover][0] != "SiteNotReady" ||
-		len(o.Facts.AdvertisedOps) != 0 || !o.Facts.Unknown[lifecycle.FactBackup] {
+		!o.Facts.AdvertisedOps[lifecycle.OpFailover] || !o.Facts.HasRecoveryPoint {
 		t.Fatalf("site not ready: %+v", o.Facts)
 	}
 	if err := e.drv.Invoke(ctx, lifecycle.RecoveryServer, id, lifecycle.OpFailover, "t-6", nil); !platform.IsPreconditionFailed(err) || !strings.Contains(err.Error(), "SiteNotReady") {

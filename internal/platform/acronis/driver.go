@@ -273,12 +273,13 @@ func (d *Driver) view(ctx context.Context, s Server) (platform.RecoveryServer, e
 	}
 	f := lifecycle.Facts{AdvertisedOps: opsOfLinks(s, state, failed)}
 	issueFacts(s, state, failed, &f)
-	// A recovery point exists when a failover can start, or one is running from it. Outside
-	// standby, or with a blocking issue, the links say nothing about it: unknown (the API has
-	// no other source), and the check is made at apply.
-	f.HasRecoveryPoint = f.AdvertisedOps[lifecycle.OpFailover] || f.AdvertisedOps[lifecycle.OpTestFailover] ||
-		(s.Recovery != nil && s.Recovery.ActiveFailover != nil)
-	if !f.HasRecoveryPoint && (len(f.BlockingIssues) > 0 || len(f.OpIssues) > 0 || state != lifecycle.Standby) {
+	// A recovery point exists when a standby server lists a start link (Acronis lists them for
+	// a machine with a disk-image backup), or a failover runs from one. A busy server lists its
+	// action links whatever they need, and outside standby, or with an issue and no start link,
+	// the links say nothing about it: unknown (the API has no other source), checked at apply.
+	startLinks := f.AdvertisedOps[lifecycle.OpFailover] || f.AdvertisedOps[lifecycle.OpTestFailover]
+	f.HasRecoveryPoint = s.Status == "STAND_BY" && startLinks || s.Recovery != nil && s.Recovery.ActiveFailover != nil
+	if !f.HasRecoveryPoint && (len(f.BlockingIssues) > 0 || len(f.OpIssues) > 0 || s.Status != "STAND_BY") {
 		f.Unknown = map[string]bool{lifecycle.FactBackup: true}
 	}
 	rs.Observed = lifecycle.Observation{Kind: lifecycle.RecoveryServer, ID: s.UUID, Name: s.Name, State: state, FailedOp: failed,
