@@ -187,7 +187,9 @@ func serverTable() *KindTable {
 				Preconditions: []Precondition{pRefsExist()},
 			},
 			{
-				Name: OpFailover, Invocable: true, From: from("standby", "error{failover}"), Via: Finalizing, OnSuccess: FailedOver,
+				// also after a failed test failover: a failed drill leaves no VM (the server is back
+				// in standby, Acronis STAND_BY) and must never refuse the production failover
+				Name: OpFailover, Invocable: true, From: from("standby", "error{failover}", "error{test_failover}"), Via: Finalizing, OnSuccess: FailedOver,
 				Description: "Production failover: the server is created from a recovery point and finalized, then serves the workload (R004-2).",
 				Params:      []string{ParamRecoveryPoint}, Preconditions: rp(OpFailover),
 				FromRule: "R004-8", Effect: effUnknownLinks,
@@ -199,7 +201,8 @@ func serverTable() *KindTable {
 				FromRule:    "R004-8",
 			},
 			{
-				Name: OpTestFailover, Invocable: true, From: from("standby", "error{test_failover}"), Via: StartingTest, OnSuccess: Testing,
+				// also after a failover that failed before finalization (back in standby, no VM)
+				Name: OpTestFailover, Invocable: true, From: from("standby", "error{test_failover}", "error{failover}"), Via: StartingTest, OnSuccess: Testing,
 				Description: "Start a test failover: a temporary VM for testing (R004-7).",
 				Params:      []string{ParamRecoveryPoint}, Preconditions: rp(OpTestFailover),
 				FromRule: "R004-8", Effect: effUnknownLinks,

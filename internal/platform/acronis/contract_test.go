@@ -805,7 +805,7 @@ var contract = map[string]func(t *testing.T, exs []corpus.Example){
 				t.Fatal(err)
 			}
 			want{state: lifecycle.Error, failed: lifecycle.OpFailover, adv: []lifecycle.Op{lifecycle.OpFailover, lifecycle.OpTestFailover},
-				allow: []lifecycle.Op{lifecycle.OpFailover}, rpKnown: true, machine: cMachine, vm: "not_ready",
+				allow: []lifecycle.Op{lifecycle.OpFailover, lifecycle.OpTestFailover}, rpKnown: true, machine: cMachine, vm: "not_ready",
 				lastErr: "RunVmArchiveNotFound"}.check(t, rs)
 			if rs.Observed.LastError != rs.LastError {
 				t.Errorf("Observed.LastError %q, want the read model's %q", rs.Observed.LastError, rs.LastError)
