@@ -122,14 +122,30 @@ func replicaTable() *KindTable {
 	}
 }
 
-func pAdvertised(op Op) Precondition {
+// pIssues is V-ACR-LINKS' issue half: no issue blocks op — one that blocks every action
+// (BlockingIssues) or one on op's own link (OpIssues). It is never deferred: an issue a step
+// does not resolve (a quota, a pack's limit, a subscription) still blocks op later in the plan,
+// so the planner does not route around it through other operations.
+func pIssues(op Op) Precondition {
 	return Precondition{
-		Rule: "V-ACR-LINKS", Name: "advertised", Requirement: "needs the platform to advertise the action and report no blocking issue",
-		Facts: []string{FactAdvertised},
+		Rule: "V-ACR-LINKS", Name: "no_blocking_issue", Requirement: "needs the platform to report no issue blocking the action",
 		Test: func(o *Observation) (bool, string) {
 			if issues := append(slices.Clip(o.Facts.BlockingIssues), o.Facts.OpIssues[op]...); len(issues) > 0 {
 				return false, fmt.Sprintf("%s reports blocking issues: %s", quoteName(o), strings.Join(issues, ", "))
 			}
+			return true, ""
+		},
+		Remedy: "Resolve the reported issues (quota, subscription, site readiness, running task) and retry.",
+	}
+}
+
+// pAdvertised is V-ACR-LINKS' link half: the platform advertises op now (deferred to apply time
+// after a step: the links are those of the new state).
+func pAdvertised(op Op) Precondition {
+	return Precondition{
+		Rule: "V-ACR-LINKS", Name: "advertised", Requirement: "needs the platform to advertise the action",
+		Facts: []string{FactAdvertised},
+		Test: func(o *Observation) (bool, string) {
 			if o.Facts.AdvertisedOps != nil && !o.Facts.AdvertisedOps[op] {
 				return false, fmt.Sprintf("the platform does not offer %s on %s now", op, quoteName(o))
 			}
@@ -141,8 +157,9 @@ func pAdvertised(op Op) Precondition {
 
 func effUnknownLinks(f *Facts) {
 	// After a step the advertised actions are those of the new state: re-read at apply time.
+	// An issue tied to one operation stays: a step does not lift a quota or a pack's limit.
 	markUnknown(f, FactAdvertised)
-	f.BlockingIssues, f.OpIssues = nil, nil
+	f.BlockingIssues = nil
 }
 
 // pRecoveryPoint is R004-2: a failover (or test failover) starts the VM from a recovery point,
@@ -159,8 +176,8 @@ func pRecoveryPoint() Precondition {
 }
 
 func serverTable() *KindTable {
-	r := func(op Op) []Precondition { return []Precondition{pAdvertised(op)} }
-	rp := func(op Op) []Precondition { return []Precondition{pRecoveryPoint(), pAdvertised(op)} }
+	r := func(op Op) []Precondition { return []Precondition{pIssues(op), pAdvertised(op)} }
+	rp := func(op Op) []Precondition { return []Precondition{pRecoveryPoint(), pIssues(op), pAdvertised(op)} }
 	return &KindTable{
 		Kind: RecoveryServer, Noun: "recovery server",
 		Description: "A cloud recovery server for a protected machine (Acronis Disaster Recovery).",

@@ -195,12 +195,18 @@ func opsOfLinks(s Server, state lifecycle.State, failed lifecycle.Op) map[lifecy
 // issueFacts maps _issues onto the engine's facts (V-ACR-LINKS): an issue blocks the operation
 // of the one link it names (OpIssues); an ERROR issue that names no link blocks every
 // operation (BlockingIssues: nothing says which it spares); a WARNING blocks nothing, and
-// neither does an issue on a navigation link (the remote console page).
+// neither does an issue on a navigation link (the remote console page). ResourceBusy on a
+// server in a transitional or housekeeping status is the task the engine waits out anyway: it
+// is left out, so the plan's steps after the wait are not refused for it (an action sent while
+// it runs is answered 409 ResourceBusy, which is retried).
 func issueFacts(s Server, state lifecycle.State, failed lifecycle.Op, f *lifecycle.Facts) {
 	for _, is := range s.Issues {
 		code := is.Error.Code
 		if code == "" || is.Severity != "" && !strings.EqualFold(is.Severity, "ERROR") {
 			continue
+		}
+		if code == "ResourceBusy" && (state == StateBusy || lifecycle.Table(lifecycle.RecoveryServer).Class(state) == lifecycle.Transitional) {
+			continue // the running task the engine waits out: not an issue of the plan's later steps
 		}
 		if is.Link == "" {
 			if !slices.Contains(f.BlockingIssues, code) {
