@@ -75,6 +75,18 @@ func (e *Emulator) issue(w http.ResponseWriter, clientID, scoped string) {
 	})
 }
 
+// IssuedTokens returns every access token the emulator has issued (a test's backdoor: to check
+// that none reaches a log line or an error).
+func (e *Emulator) IssuedTokens() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make([]string, 0, len(e.tokens))
+	for tok := range e.tokens {
+		out = append(out, tok)
+	}
+	return out
+}
+
 // valid returns the token's grant if it exists and has not expired on the emulator's clock.
 func (e *Emulator) valid(tok string) (issued, bool) {
 	e.mu.Lock()
