@@ -14,6 +14,21 @@
 // so). An action (a POST) is not idempotent and the DR API has no idempotency key: the client
 // sends it once, and Invoke retries it as a unit that reads the server first after a failure
 // that may hide a started task; client tokens are kept in a tokens.Ledger (R001-4).
+//
+// What the driver relies on of Acronis is pinned by its documented examples, restated in
+// testdata/corpus (README: the operations it calls and the examples of each), which the
+// contract tests replay into it (contract_test.go) and compare with the emulator's answers
+// (internal/emulator/acronis). In short: a failed task is tied to the action this driver started
+// by the task_uuid its 202 returned (a task's type never names the action), and its reason is the
+// Task Manager's result.error (domain/code); an _issues entry blocks only the operation of the
+// link it names (Facts.OpIssues), a link-less ERROR issue every operation
+// (Facts.BlockingIssues), a WARNING none; the stop link is a stop of a test in testing and a
+// cancel of a production failover in failed_over or after a failed finalization, nothing in a
+// housekeeping status; resource IDs match in any case; a token's lifetime is expires_on or
+// expires_in; the three documented error bodies (DR envelope, IdP flat error, Task Manager
+// domainError) are read, and an error says the vendor's code and message, the request ID and
+// what to do, nothing else. TestVendorAllowListCrossCheck compares the engine's tables, through
+// this driver's mapping, with the emulator's allow-list written from Acronis' documentation.
 package acronis
 
 import (
