@@ -1,6 +1,8 @@
 package acronis_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -9,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	acronisemu "github.com/dr-provider/terraform-provider-dr/internal/emulator/acronis"
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
@@ -105,5 +108,47 @@ func TestActionLegalityFromTheTable(t *testing.T) {
 	rs, err := w.emu.Sandbox().GetRecoveryServer(t.Context(), w.id)
 	if err != nil || rs.State != lifecycle.Standby || rs.VMState != platform.VMNotReady {
 		t.Fatalf("after the cancel: %s %s %v", rs.State, rs.VMState, err)
+	}
+}
+
+// A production failover shows STARTING_FAILOVER_PROD, then FINALIZATION, then FAILOVER_PROD;
+// while its task runs every action link carries ResourceBusy naming the task.
+func TestFailoverStatuses(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	task := w.mustPost(t, "start_failover_prod")
+	status := func() (string, string) {
+		var s struct {
+			Status string `json:"status"`
+			Issues []struct {
+				Link  string `json:"link"`
+				Error struct {
+					Code    string         `json:"code"`
+					Context map[string]any `json:"context"`
+				} `json:"error"`
+			} `json:"_issues"`
+		}
+		a := w.get(t)
+		if err := json.Unmarshal([]byte(a.body), &s); err != nil {
+			t.Fatal(err)
+		}
+		busy := ""
+		for _, is := range s.Issues {
+			if is.Error.Code == "ResourceBusy" && fmt.Sprint(is.Error.Context["task_uuids"]) == "["+task+"]" {
+				busy += is.Link + " "
+			}
+		}
+		return s.Status, busy
+	}
+	if st, busy := status(); st != "STARTING_FAILOVER_PROD" || strings.Count(busy, "DR_CLOUD_SERVER_") != 3 {
+		t.Fatalf("right after the action: %s, busy on %q", st, busy)
+	}
+	w.clk.Advance(6 * time.Second)
+	if st, _ := status(); st != "FINALIZATION" {
+		t.Fatalf("then: %s", st)
+	}
+	w.settle(t)
+	if st, busy := status(); st != "FAILOVER_PROD" || busy != "" {
+		t.Fatalf("settled: %s, busy on %q", st, busy)
 	}
 }

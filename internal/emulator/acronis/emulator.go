@@ -47,8 +47,8 @@
 // with the issues that block them; tasks with an opaque type (never the link relation), a
 // 64-bit id with idString, tenant, queue, issuer and priority, and result {code, error:
 // domainError} (no result_code, no message); a failover whose task fails before finalization
-// shows STAND_BY with its failed task, a failed finalization FINALIZATION_FAILED; paging without
-// cursors on a single page.
+// shows STAND_BY with its failed task, a failed finalization FINALIZATION_FAILED, a failover's
+// first five seconds STARTING_FAILOVER_PROD; paging without cursors on a single page.
 //
 // Differences that remain, and why:
 //
@@ -57,8 +57,7 @@
 //     a server the sandbox gives none is one UUID per emulator.
 //   - Statuses without sandbox physics are never shown: PRIMARY servers, the automated test
 //     failover (FAILOVER_TEST_AUTO, STARTING_FAILOVER_TEST_AUTO, a schedule other than NEVER),
-//     the housekeeping statuses (POWERING_*, RECONFIGURING, *RESTORE_FROM_BACKUP),
-//     STARTING_FAILOVER_PROD (a failover is FINALIZATION at once), and the automated failback's
+//     the housekeeping statuses (POWERING_*, RECONFIGURING, *RESTORE_FROM_BACKUP), and the automated failback's
 //     phases (FAILBACK_DATA_TRANSFER, FAILBACK_SWITCHOVER and their STARTING_*): the console's
 //     failback is the sandbox's single phase, FAILING_BACK. Their allow-list rows are written
 //     all the same (the cross-check reads them).

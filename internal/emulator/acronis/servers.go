@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
@@ -118,6 +119,11 @@ func (e *Emulator) base(r *http.Request) string {
 	return scheme + "://" + r.Host
 }
 
+// startingWindow is how long after its action a production failover shows
+// STARTING_FAILOVER_PROD before FINALIZATION (emulator time; the sandbox's failover is one
+// finalizing phase).
+const startingWindow = 5 * time.Second
+
 // view is a recovery server as the DR API shows it: its status, the links it lists and the
 // issues it reports, computed from the allow-list (allowlist.go) and the sandbox's physics (the
 // server's state, its machine's backups, its site's health), never from the engine.
@@ -177,6 +183,10 @@ func (e *Emulator) view(r *http.Request, rs platform.RecoveryServer) view {
 	e.mu.Lock()
 	v.task = e.lastTask[rs.ID]
 	inj := append([]injected(nil), e.injected[rs.ID]...)
+	if t := e.tasks[v.task]; t != nil && v.status == "FINALIZATION" && t.op == lifecycle.OpFailover && e.now().Sub(t.enqueued) < startingWindow {
+		// the failover's first moments, before the VM runs from the recovery point
+		v.status = "STARTING_FAILOVER_PROD"
+	}
 	e.mu.Unlock()
 	base := e.base(r)
 	self := base + "/bc/api/dr/v2/servers/" + rs.ID
