@@ -26,6 +26,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 
@@ -66,11 +67,22 @@ func (d *Driver) oapiClient(scheme, host string) (*openapi.Client, error) {
 		return nil, platform.Invalidf("", "EBS client (darabonba-openapi): %v", err)
 	}
 	c.DisableSDKError = dara.Bool(true) // keep ClientError/ServerError/ThrottlingError (convert reads their code)
+	if d.cfg.Transport != nil {
+		c.HttpClient = transportClient{&http.Client{Transport: d.cfg.Transport, Timeout: d.cfg.Timeout}}
+	}
 	if d.oapi == nil {
 		d.oapi = map[string]*openapi.Client{}
 	}
 	d.oapi[key] = c
 	return c, nil
+}
+
+// transportClient is the darabonba HttpClient over Config.Transport (the transport darabonba
+// would build is not used).
+type transportClient struct{ c *http.Client }
+
+func (t transportClient) Call(req *http.Request, _ *http.Transport) (*http.Response, error) {
+	return t.c.Do(req)
 }
 
 // callAPI sends one EBS RPC action through darabonba-openapi CallApi in region, through the

@@ -38,11 +38,13 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"net/http"
 	"net/url"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
@@ -80,6 +82,11 @@ type Config struct {
 	ReadCacheTTL time.Duration
 	// Retry is the retry policy of every call (internal/platform/retry); zero: retry.Default.
 	Retry retry.Policy
+	// Transport, when set, carries every HTTP request of the driver — the SDK's and the
+	// darabonba client's (drills.go) — instead of their default transports: the live smoke
+	// tests record and replay through it (internal/livetest), the contract tests answer with
+	// the vendor's documented examples. nil in the released provider.
+	Transport http.RoundTripper
 }
 
 // Driver implements platform.Platform on Alibaba Cloud EBS.
@@ -140,6 +147,7 @@ func New(cfg Config) (*Driver, error) {
 		cfg.ReadCacheTTL = DefaultReadCacheTTL
 	}
 	sc := sdk.NewConfig().WithAutoRetry(false).WithTimeout(cfg.Timeout)
+	sc.Transport = cfg.Transport
 	var cred auth.Credential = credentials.NewAccessKeyCredential(cfg.AccessKeyID, cfg.AccessKeySecret)
 	if cfg.SecurityToken != "" {
 		cred = credentials.NewStsTokenCredential(cfg.AccessKeyID, cfg.AccessKeySecret, cfg.SecurityToken)
@@ -331,13 +339,33 @@ type regionSet struct {
 
 func (r regionSet) capable(region string) bool { _, ok := r.zones[region]; return ok }
 
-var regionCache sync.Map // endpoint|region|credentials → regionSet (per process)
+var regionCache sync.Map // endpoint|region|credentials|transport → regionSet (per process)
+
+// cacheKey keys the per-process caches of what a cloud answered (regionCache, ecsRegionCache):
+// the endpoints, the configured region, the credentials (the secret as a fingerprint) and the
+// transport, when one is configured (another transport may reach another cloud: a recording,
+// a test's fake).
+func (d *Driver) cacheKey() string {
+	k := d.cfg.EBSEndpoint + "|" + d.cfg.ECSEndpoint + "|" + d.cfg.Region + "|" + d.cfg.AccessKeyID + "|" +
+		strconv.FormatInt(platform.Fingerprint(d.cfg.AccessKeySecret, d.cfg.SecurityToken), 36)
+	if d.cfg.Transport != nil {
+		id, _ := transportIDs.LoadOrStore(d.cfg.Transport, transportSeq.Add(1))
+		k += fmt.Sprintf("|transport-%d", id)
+	}
+	return k
+}
+
+// transportIDs numbers the configured transports (it holds them, so a number is never reused).
+var (
+	transportIDs sync.Map
+	transportSeq atomic.Int64
+)
 
 // regions returns the replication-capable regions: EBS DescribeRegions with
 // ResourceType=ear (asynchronous replication), cached per process.
 func (d *Driver) regions(ctx context.Context) (regionSet, error) {
 	// keyed by the credentials too (the secret as a fingerprint): other credentials are checked again
-	key := d.cfg.EBSEndpoint + "|" + d.cfg.Region + "|" + d.cfg.AccessKeyID + "|" + strconv.FormatInt(platform.Fingerprint(d.cfg.AccessKeySecret, d.cfg.SecurityToken), 36)
+	key := d.cacheKey()
 	if v, ok := regionCache.Load(key); ok {
 		return v.(regionSet), nil
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"sort"
-	"strconv"
 	"sync"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
@@ -330,13 +329,13 @@ func (d *Driver) findDisks(ctx context.Context, ids ...string) (map[string]disk,
 	return out, nil
 }
 
-var ecsRegionCache sync.Map // endpoint|region|credentials → []string (per process)
+var ecsRegionCache sync.Map // Driver.cacheKey → []string (per process)
 
 // ecsRegions lists every region with ECS disks: ECS DescribeRegions (2014-05-26,
 // https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-describeregions):
 // RegionId, ResourceType=disk; the answer's Regions.Region[].RegionId. Cached per process.
 func (d *Driver) ecsRegions(ctx context.Context) ([]string, error) {
-	key := d.cfg.ECSEndpoint + "|" + d.cfg.EBSEndpoint + "|" + d.cfg.Region + "|" + d.cfg.AccessKeyID + "|" + strconv.FormatInt(platform.Fingerprint(d.cfg.AccessKeySecret, d.cfg.SecurityToken), 36)
+	key := d.cacheKey()
 	if v, ok := ecsRegionCache.Load(key); ok {
 		return v.([]string), nil
 	}
