@@ -425,13 +425,8 @@ var wantRule = map[string]string{
 
 // knownDefects are the cases that fail before their fix (each fix commit removes its entry).
 var knownDefects = map[string]string{
-	"DescribeRegions/ecs-request.txtar":                                "findDisks stops when the answer lists as many disks as it wants, not the ones it wants",
-	"DescribeRegions/ecs-error-Unauthorized.EmptyRegion.txtar":         "findDisks counts disks it did not ask for",
-	"DescribeRegions/ecs-error-InvalidAcceptLanguage.NotFound.txtar":   "findDisks counts disks it did not ask for",
-	"DescribeRegions/ecs-error-Invalid.InstanceChargeType.txtar":       "findDisks counts disks it did not ask for",
-	"DescribeRegions/ecs-error-InvalidResourceType.NotFound.txtar":     "findDisks counts disks it did not ask for",
-	"DescribeRegions/ecs-success.txtar":                                "findDisks counts disks it did not ask for; RegionEndpoint ignored",
-	"DescribeRegions/ecs-errorexample.txtar":                           "findDisks counts disks it did not ask for; RegionEndpoint ignored",
+	"DescribeRegions/ecs-success.txtar":                                "RegionEndpoint ignored",
+	"DescribeRegions/ecs-errorexample.txtar":                           "RegionEndpoint ignored",
 	"DescribeDiskReplicaPairs/success.txtar":                           "a NextToken on the last page costs a call; StatusMessage of a created pair lost",
 	"DescribeDiskReplicaGroups/success.txtar":                          "a NextToken on the last page costs a call; PairIds comma-joined; direction from a zone mismatch",
 	"DescribeReplicaGroupDrills/success.txtar":                         "a NextToken on the last page costs a call",

@@ -285,9 +285,19 @@ func (d *Driver) findDisks(ctx context.Context, ids ...string) (map[string]disk,
 	d.mu.Unlock()
 	regions = append(regions, d.cfg.Region)
 	regions = append(regions, rs.list...)
+	// found counts the wanted disks found: an answer may list others (DescribeDisks pages a
+	// region's disks when DiskIds is not given), which must not end the search
+	found := func() bool {
+		for _, id := range want {
+			if _, ok := out[id]; !ok {
+				return false
+			}
+		}
+		return true
+	}
 	done := map[string]bool{}
 	for _, r := range regions {
-		if done[r] || len(out) == len(want) {
+		if done[r] || found() {
 			continue
 		}
 		done[r] = true
@@ -301,7 +311,7 @@ func (d *Driver) findDisks(ctx context.Context, ids ...string) (map[string]disk,
 			return nil, err
 		}
 	}
-	if len(out) == len(want) {
+	if found() {
 		return out, nil
 	}
 	// Not in a replication-capable region: the disk may still exist in a region without
@@ -312,7 +322,7 @@ func (d *Driver) findDisks(ctx context.Context, ids ...string) (map[string]disk,
 		return nil, err
 	}
 	for _, r := range all {
-		if done[r] || len(out) == len(want) {
+		if done[r] || found() {
 			continue
 		}
 		done[r] = true
