@@ -170,7 +170,7 @@ func (d *Driver) describeGroupDrills(ctx context.Context, region, groupID string
 			return nil, err
 		}
 		out = append(out, resp.Drills...)
-		if resp.NextToken == "" || resp.NextToken == next || len(resp.Drills) == 0 {
+		if lastPage(resp.NextToken, next, len(resp.Drills)) {
 			return out, nil
 		}
 		next = resp.NextToken

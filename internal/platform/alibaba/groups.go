@@ -27,7 +27,7 @@ func (d *Driver) describeGroups(ctx context.Context, region, groupIDs string) ([
 			return nil, err
 		}
 		out = append(out, resp.ReplicaGroups...)
-		if resp.NextToken == "" || resp.NextToken == next || len(resp.ReplicaGroups) == 0 {
+		if lastPage(resp.NextToken, next, len(resp.ReplicaGroups)) {
 			return out, nil
 		}
 		next = resp.NextToken

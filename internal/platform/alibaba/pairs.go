@@ -14,8 +14,19 @@ import (
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 )
 
-// pageSize is the API maximum of MaxResults for DescribeDiskReplicaPairs/Groups.
+// pageSize is the API maximum of MaxResults for DescribeDiskReplicaPairs/Groups (and ECS
+// DescribeDisks, DescribeReplicaGroupDrills).
 const pageSize = 500
+
+// lastPage reports whether a page of a MaxResults+NextToken listing is the last: no token, the
+// token just sent, or fewer items than MaxResults. The vendor's examples return a NextToken
+// with the page that holds the last item (DescribeReplicaGroupDrills: TotalCount 1 and a token;
+// DescribeDiskReplicaPairs/Groups: a token with TotalCount, which the reference calls
+// meaningless with NextToken), so a token alone does not mean more: a short page is the end —
+// one call per list, not two.
+func lastPage(token, sent string, items int) bool {
+	return token == "" || token == sent || items < pageSize
+}
 
 // describePairs follows DescribeDiskReplicaPairs (RegionId; PairIds ≤ 100 comma-separated;
 // MaxResults 1–500 + NextToken): the pairs with a disk in region.
@@ -33,7 +44,7 @@ func (d *Driver) describePairs(ctx context.Context, region, pairIDs string) ([]e
 			return nil, err
 		}
 		out = append(out, resp.ReplicaPairs...)
-		if resp.NextToken == "" || resp.NextToken == next || len(resp.ReplicaPairs) == 0 {
+		if lastPage(resp.NextToken, next, len(resp.ReplicaPairs)) {
 			return out, nil
 		}
 		next = resp.NextToken

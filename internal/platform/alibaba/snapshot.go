@@ -205,7 +205,7 @@ func (d *Driver) regionDisks(ctx context.Context, region string, ids []string, o
 			out[x.DiskId] = disk{ID: x.DiskId, Region: reg, Zone: x.ZoneId, Instance: x.InstanceId, SizeGB: int64(x.Size), Encrypted: x.Encrypted}
 			d.remember("disk/"+x.DiskId, reg)
 		}
-		if found == len(want) || resp.NextToken == "" || resp.NextToken == next || len(resp.Disks.Disk) == 0 {
+		if found == len(want) || lastPage(resp.NextToken, next, len(resp.Disks.Disk)) {
 			return nil
 		}
 		next = resp.NextToken
