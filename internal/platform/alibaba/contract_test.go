@@ -430,7 +430,7 @@ var knownDefects = map[string]string{
 	"DescribeRegions/ecs-success.txtar":                                "RegionEndpoint ignored",
 	"DescribeRegions/ecs-errorexample.txtar":                           "RegionEndpoint ignored",
 	"DescribeDiskReplicaPairs/success.txtar":                           "StatusMessage of a created pair lost",
-	"DescribeDiskReplicaGroups/success.txtar":                          "PairIds comma-joined; direction from a zone mismatch",
+	"DescribeDiskReplicaGroups/success.txtar":                          "direction from a zone mismatch",
 	"CreateDiskReplicaPair/request.txtar":                              "Bandwidth sent with POSTPAY",
 	"ModifyDiskReplicaPair/request.txtar":                              "Bandwidth sent although not open",
 	"DescribeRegions/error-SignatureDoesNotMatch-sts.txtar":            "the echoed string to sign (AccessKeyId, STS token) in the error",
@@ -443,7 +443,6 @@ var knownDefects = map[string]string{
 	"variant: a multi-attach secondary disk":                           "attachment read from InstanceId only",
 	"variant: a secondary disk being attached":                         "attachment read from InstanceId only",
 	"variant: a drill in execute_failed":                               "the drill's Status and StatusMessage dropped",
-	"variant: PairIds in any form and order":                           "PairIds comma-joined; version depends on the order",
 	"variant: a dropped connection":                                    "the signed request URL (AccessKeyId, Signature, SecurityToken) in the error",
 }
 

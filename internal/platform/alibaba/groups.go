@@ -2,7 +2,8 @@ package alibaba
 
 import (
 	"context"
-	"fmt"
+	"sort"
+	"strings"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ebs"
@@ -76,20 +77,21 @@ func (d *Driver) groupOf(x ebs.ReplicaGroup, rs regionSet, drill drillView) plat
 		sr, sz, tr, tz = tr, tz, sr, sz
 	}
 	state, failed, lastErr := groupState(x.Status, "")
-	members := len(x.PairIds)
+	ids := groupPairIDs(x)
+	members := len(ids)
 	if int(x.PairNumber) > members {
 		members = int(x.PairNumber)
 	}
 	g := platform.ProtectionGroup{
 		ID: x.ReplicaGroupId, Name: x.GroupName, Description: x.Description,
-		SourceRegion: sr, SourceZone: sz, TargetRegion: tr, TargetZone: tz, PairIDs: append([]string(nil), x.PairIds...),
+		SourceRegion: sr, SourceZone: sz, TargetRegion: tr, TargetZone: tz, PairIDs: ids,
 		State: state, FailedOp: failed, ActiveSite: active, FirstSyncDone: x.LastRecoverPoint > 0,
 		LastRecoveryPoint: unix(x.LastRecoverPoint), LastError: lastErr,
 		ProtectionEnabled: state == lifecycle.Starting || state == lifecycle.Replicating,
 		// the drill is part of the version: two start_drill runs separated by a stop_drill
 		// get different client tokens
 		Version: observedVersion(x.Status, x.LastRecoverPoint, x.GroupName, x.Description, x.RPO, x.SourceRegionId, x.SourceZoneId,
-			fmt.Sprint(x.PairIds), drill.id, drill.status),
+			strings.Join(sortedCopy(ids), ","), drill.id, drill.status),
 		DrillActive: drill.active,
 	}
 	if state == lifecycle.Replicating {
@@ -114,6 +116,30 @@ func (d *Driver) groupOf(x ebs.ReplicaGroup, rs regionSet, drill drillView) plat
 		g.Observed.Facts.Unknown[lifecycle.FactDrill] = true
 	}
 	return g
+}
+
+// groupPairIDs are a group's pair IDs. DescribeDiskReplicaGroups documents PairIds as an array
+// of strings whose published example holds ONE element joining two IDs with a comma
+// ("pair-a,pair-b", with PairNumber 2); an element may also hold one ID. Every element is split
+// on commas and trimmed; the order is the vendor's, duplicates dropped.
+func groupPairIDs(x ebs.ReplicaGroup) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, el := range x.PairIds {
+		for _, id := range strings.Split(el, ",") {
+			if id = strings.TrimSpace(id); id != "" && !seen[id] {
+				seen[id] = true
+				out = append(out, id)
+			}
+		}
+	}
+	return out
+}
+
+func sortedCopy(s []string) []string {
+	out := append([]string(nil), s...)
+	sort.Strings(out)
+	return out
 }
 
 // GetGroup reads a replica group: from the shared read snapshot (snapshot.go) when it holds
