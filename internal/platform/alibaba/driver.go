@@ -378,13 +378,14 @@ func (d *Driver) regions(ctx context.Context) (regionSet, error) {
 	}
 	rs := regionSet{zones: map[string]map[string]bool{}}
 	for _, r := range resp.Regions {
-		if r.RegionId == "" {
+		id := strings.TrimSpace(r.RegionId)
+		if id == "" {
 			continue
 		}
-		rs.list = append(rs.list, r.RegionId)
-		rs.zones[r.RegionId] = map[string]bool{}
+		rs.list = append(rs.list, id)
+		rs.zones[id] = map[string]bool{}
 		for _, z := range r.Zones {
-			rs.zones[r.RegionId][z.ZoneId] = true
+			rs.zones[id][strings.TrimSpace(z.ZoneId)] = true
 		}
 	}
 	sort.Strings(rs.list)

@@ -27,12 +27,24 @@ func (d *Driver) describeGroups(ctx context.Context, region, groupIDs string) ([
 		if err := d.call(ctx, "ebs", "DescribeDiskReplicaGroups", region, req, resp); err != nil {
 			return nil, err
 		}
-		out = append(out, resp.ReplicaGroups...)
+		for _, x := range resp.ReplicaGroups {
+			out = append(out, trimGroup(x))
+		}
 		if lastPage(resp.NextToken, next, len(resp.ReplicaGroups)) {
 			return out, nil
 		}
 		next = resp.NextToken
 	}
+}
+
+// trimGroup trims the region and zone strings of a group record (the published example's
+// StandbyRegion ends with a newline; see trimPair).
+func trimGroup(x ebs.ReplicaGroup) ebs.ReplicaGroup {
+	for _, f := range []*string{&x.ReplicaGroupId, &x.Status, &x.SourceRegionId, &x.SourceZoneId, &x.DestinationRegionId,
+		&x.DestinationZoneId, &x.PrimaryRegion, &x.PrimaryZone, &x.StandbyRegion, &x.StandbyZone} {
+		*f = strings.TrimSpace(*f)
+	}
+	return x
 }
 
 func (d *Driver) findGroup(ctx context.Context, id string) (ebs.ReplicaGroup, error) {
@@ -69,7 +81,7 @@ func (d *Driver) findGroup(ctx context.Context, id string) (ebs.ReplicaGroup, er
 // drill is what DescribeReplicaGroupDrills told of the group's drills (drills.go).
 func (d *Driver) groupOf(x ebs.ReplicaGroup, rs regionSet, drill drillView) platform.ProtectionGroup {
 	active := lifecycle.SiteSource
-	if x.PrimaryRegion != "" && (x.SourceRegionId != x.PrimaryRegion || (x.PrimaryZone != "" && x.SourceZoneId != x.PrimaryZone)) {
+	if reversed(x.SourceRegionId, x.SourceZoneId, x.PrimaryRegion, x.PrimaryZone, x.StandbyRegion, x.StandbyZone) {
 		active = lifecycle.SiteTarget
 	}
 	sr, sz, tr, tz := x.SourceRegionId, x.SourceZoneId, x.DestinationRegionId, x.DestinationZoneId

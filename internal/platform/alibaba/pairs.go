@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
@@ -43,12 +44,46 @@ func (d *Driver) describePairs(ctx context.Context, region, pairIDs string) ([]e
 		if err := d.call(ctx, "ebs", "DescribeDiskReplicaPairs", region, req, resp); err != nil {
 			return nil, err
 		}
-		out = append(out, resp.ReplicaPairs...)
+		for _, x := range resp.ReplicaPairs {
+			out = append(out, trimPair(x))
+		}
 		if lastPage(resp.NextToken, next, len(resp.ReplicaPairs)) {
 			return out, nil
 		}
 		next = resp.NextToken
 	}
+}
+
+// trimPair trims the region and zone strings of a pair record. The vendor's group example carries
+// StandbyRegion "cn-shanghai\n" (an escaped newline inside the value); a pair's fields of the
+// same names feed the region and endpoint of Failover, Reprotect and Delete, where an untrimmed
+// one is a call to "ebs.cn-shanghai\n.aliyuncs.com".
+func trimPair(x ebs.ReplicaPair) ebs.ReplicaPair {
+	for _, f := range []*string{&x.ReplicaPairId, &x.Status, &x.SourceRegion, &x.SourceZoneId, &x.SourceDiskId, &x.DestinationRegion,
+		&x.DestinationZoneId, &x.DestinationDiskId, &x.PrimaryRegion, &x.PrimaryZone, &x.StandbyRegion, &x.StandbyZone, &x.ReplicaGroupId} {
+		*f = strings.TrimSpace(*f)
+	}
+	return x
+}
+
+// reversed reports whether the side replicating now (Source*) is the side created as the
+// standby (Standby*): the object was failed over (and reprotected). Primary*/Standby* are the
+// sides as created and never change. It is decided by the region when the sides are in two
+// regions, by the zone only when both are in one region (a cross-zone pair or group): the
+// vendor's own group example reports a never-failed-over group (created) whose PrimaryZone
+// differs from its SourceZoneId in the same region — a zone that is neither side's is no
+// reason to read the object as reversed (which made the refresh of source_region/source_zone,
+// attributes that force replacement, plan a destroy of the DR group).
+func reversed(srcRegion, srcZone, primRegion, primZone, stbyRegion, stbyZone string) bool {
+	switch {
+	case primRegion == "":
+		return false // no record of the sides as created: the source is the primary
+	case stbyRegion == "":
+		return srcRegion != primRegion
+	case primRegion != stbyRegion:
+		return srcRegion == stbyRegion
+	}
+	return srcZone != "" && srcZone == stbyZone && stbyZone != primZone
 }
 
 // findPair reads one pair: DescribeDiskReplicaPairs(PairIds=id) in the regions it may be
@@ -87,7 +122,7 @@ func (d *Driver) findPair(ctx context.Context, id string) (ebs.ReplicaPair, erro
 // the side replicating from now, i.e. the active one.
 func (d *Driver) pairOf(x ebs.ReplicaPair, rs regionSet, disks map[string]disk) platform.ReplicationPair {
 	active := lifecycle.SiteSource
-	if x.PrimaryRegion != "" && (x.SourceRegion != x.PrimaryRegion || (x.PrimaryZone != "" && x.SourceZoneId != x.PrimaryZone)) {
+	if reversed(x.SourceRegion, x.SourceZoneId, x.PrimaryRegion, x.PrimaryZone, x.StandbyRegion, x.StandbyZone) {
 		active = lifecycle.SiteTarget
 	}
 	pv, sv := x.SourceDiskId, x.DestinationDiskId
@@ -180,6 +215,7 @@ func (d *Driver) describeDisks(ctx context.Context, region string, ids []string,
 		return err
 	}
 	for _, x := range resp.Disks.Disk {
+		x.RegionId, x.ZoneId = strings.TrimSpace(x.RegionId), strings.TrimSpace(x.ZoneId)
 		reg := x.RegionId
 		if reg == "" {
 			reg = region

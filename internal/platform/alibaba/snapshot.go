@@ -2,6 +2,7 @@ package alibaba
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -194,6 +195,7 @@ func (d *Driver) regionDisks(ctx context.Context, region string, ids []string, o
 			return err
 		}
 		for _, x := range resp.Disks.Disk {
+			x.RegionId, x.ZoneId = strings.TrimSpace(x.RegionId), strings.TrimSpace(x.ZoneId)
 			reg := x.RegionId
 			if reg == "" {
 				reg = region
