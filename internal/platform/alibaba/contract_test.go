@@ -429,7 +429,6 @@ var wantRule = map[string]string{
 var knownDefects = map[string]string{
 	"DescribeRegions/ecs-success.txtar":                                "RegionEndpoint ignored",
 	"DescribeRegions/ecs-errorexample.txtar":                           "RegionEndpoint ignored",
-	"DescribeDiskReplicaPairs/success.txtar":                           "StatusMessage of a created pair lost",
 	"CreateDiskReplicaPair/request.txtar":                              "Bandwidth sent with POSTPAY",
 	"ModifyDiskReplicaPair/request.txtar":                              "Bandwidth sent although not open",
 	"DescribeRegions/error-SignatureDoesNotMatch-sts.txtar":            "the echoed string to sign (AccessKeyId, STS token) in the error",

@@ -34,6 +34,17 @@ func groupState(status, message string) (lifecycle.State, lifecycle.Op, string) 
 }
 
 func vendorState(status, message string, stopOp lifecycle.Op) (lifecycle.State, lifecycle.Op, string) {
+	st, op, msg := vendorState1(status, message, stopOp)
+	if msg == "" && message != "" {
+		// StatusMessage is documented with invalid and create_failed, yet the published example
+		// carries PrePayOrderExpired on a created pair: a subscription pair about to lapse. It is
+		// the vendor's word on the object, so it is last_error whatever the status.
+		msg = message
+	}
+	return st, op, msg
+}
+
+func vendorState1(status, message string, stopOp lifecycle.Op) (lifecycle.State, lifecycle.Op, string) {
 	failed := func(op lifecycle.Op) (lifecycle.State, lifecycle.Op, string) {
 		if message == "" {
 			message = status
