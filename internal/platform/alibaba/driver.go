@@ -40,6 +40,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -361,8 +362,9 @@ var (
 	transportSeq atomic.Int64
 )
 
-// regions returns the replication-capable regions: EBS DescribeRegions with
-// ResourceType=ear (asynchronous replication), cached per process.
+// regions returns the replication-capable regions and zones: EBS DescribeRegions with
+// ResourceType=ear (asynchronous replication), each zone's ResourceTypes naming ear, cached
+// per process.
 func (d *Driver) regions(ctx context.Context) (regionSet, error) {
 	// keyed by the credentials too (the secret as a fingerprint): other credentials are checked again
 	key := d.cacheKey()
@@ -382,11 +384,20 @@ func (d *Driver) regions(ctx context.Context) (regionSet, error) {
 		if id == "" {
 			continue
 		}
-		rs.list = append(rs.list, id)
-		rs.zones[id] = map[string]bool{}
+		zones := map[string]bool{}
 		for _, z := range r.Zones {
-			rs.zones[id][strings.TrimSpace(z.ZoneId)] = true
+			// each zone lists its ResourceTypes (the example: ["ear"]); a zone that lists them
+			// without ear does not replicate, whatever region it is in. A zone without the field
+			// is taken as the ResourceType=ear filter returned it.
+			if z.ResourceTypes == nil || slices.Contains(z.ResourceTypes, "ear") {
+				zones[strings.TrimSpace(z.ZoneId)] = true
+			}
 		}
+		if len(r.Zones) > 0 && len(zones) == 0 {
+			continue // no zone of the region replicates
+		}
+		rs.list = append(rs.list, id)
+		rs.zones[id] = zones
 	}
 	sort.Strings(rs.list)
 	regionCache.Store(key, rs)
