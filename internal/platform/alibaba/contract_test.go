@@ -427,8 +427,6 @@ var wantRule = map[string]string{
 // knownDefects are the cases that fail before their fix (each fix commit removes its entry);
 // CONTRACT_ALL=1 runs them anyway.
 var knownDefects = map[string]string{
-	"DescribeRegions/ecs-success.txtar":                                "RegionEndpoint ignored",
-	"DescribeRegions/ecs-errorexample.txtar":                           "RegionEndpoint ignored",
 	"CreateDiskReplicaPair/request.txtar":                              "Bandwidth sent with POSTPAY",
 	"ModifyDiskReplicaPair/request.txtar":                              "Bandwidth sent although not open",
 	"DescribeRegions/error-SignatureDoesNotMatch-sts.txtar":            "the echoed string to sign (AccessKeyId, STS token) in the error",

@@ -117,6 +117,8 @@ type Driver struct {
 	sdkMu sync.Mutex
 
 	snaps *snapshot.Cache[*readSnapshot] // the shared read snapshot (snapshot.go)
+
+	hosts sync.Map // "<service>|<region>" → the RegionEndpoint DescribeRegions named (endpoint)
 }
 
 var (
@@ -283,8 +285,23 @@ func (d *Driver) endpoint(service, region string) (scheme, host string) {
 	scheme, host, _ = splitEndpoint(override)
 	if host == "" {
 		scheme, host = "HTTPS", service+"."+region+".aliyuncs.com"
+		if h, ok := d.hosts.Load(service + "|" + region); ok {
+			host = h.(string)
+		}
 	}
 	return scheme, host
+}
+
+// regionEndpoint records the RegionEndpoint DescribeRegions names for a region (EBS: ebs.*,
+// ECS: ecs.*). It is not always <service>.<region>.aliyuncs.com: the ECS example lists a
+// region served by the central ecs.aliyuncs.com. Only a host name of Alibaba Cloud's is
+// taken.
+func (d *Driver) regionEndpoint(service, region, host string) {
+	host = strings.TrimSpace(host)
+	if region == "" || host == "" || strings.ContainsAny(host, "/:?#@ ") || !strings.HasSuffix(host, ".aliyuncs.com") {
+		return
+	}
+	d.hosts.Store(service+"|"+region, host)
 }
 
 func (d *Driver) remember(id, region string) {
@@ -336,6 +353,7 @@ func (d *Driver) candidateRegions(ctx context.Context, id string) ([]string, err
 type regionSet struct {
 	list  []string
 	zones map[string]map[string]bool
+	hosts map[string]string // region → RegionEndpoint
 }
 
 func (r regionSet) capable(region string) bool { _, ok := r.zones[region]; return ok }
@@ -369,7 +387,11 @@ func (d *Driver) regions(ctx context.Context) (regionSet, error) {
 	// keyed by the credentials too (the secret as a fingerprint): other credentials are checked again
 	key := d.cacheKey()
 	if v, ok := regionCache.Load(key); ok {
-		return v.(regionSet), nil
+		rs := v.(regionSet)
+		for r, h := range rs.hosts {
+			d.regionEndpoint("ebs", r, h)
+		}
+		return rs, nil
 	}
 	req := ebs.CreateDescribeRegionsRequest()
 	req.RegionId = d.cfg.Region
@@ -378,7 +400,7 @@ func (d *Driver) regions(ctx context.Context) (regionSet, error) {
 	if err := d.call(ctx, "ebs", "DescribeRegions", d.cfg.Region, req, resp); err != nil {
 		return regionSet{}, err
 	}
-	rs := regionSet{zones: map[string]map[string]bool{}}
+	rs := regionSet{zones: map[string]map[string]bool{}, hosts: map[string]string{}}
 	for _, r := range resp.Regions {
 		id := strings.TrimSpace(r.RegionId)
 		if id == "" {
@@ -398,6 +420,8 @@ func (d *Driver) regions(ctx context.Context) (regionSet, error) {
 		}
 		rs.list = append(rs.list, id)
 		rs.zones[id] = zones
+		rs.hosts[id] = r.RegionEndpoint
+		d.regionEndpoint("ebs", id, r.RegionEndpoint)
 	}
 	sort.Strings(rs.list)
 	regionCache.Store(key, rs)

@@ -380,37 +380,54 @@ func (d *Driver) findDisks(ctx context.Context, ids ...string) (map[string]disk,
 			}
 		}
 		if err := d.describeDisks(ctx, r, missing, out); err != nil {
+			// a region this account cannot read (InvalidRegion.NotFound, an unauthorized
+			// region) does not end the search of the others: the disk is reported missing
+			// if no region has it. An answer that may change (throttling) does end it.
+			if platform.IsInvalid(err) || platform.IsNotFound(err) {
+				continue
+			}
 			return nil, err
 		}
 	}
 	return out, nil
 }
 
-var ecsRegionCache sync.Map // Driver.cacheKey → []string (per process)
+var ecsRegionCache sync.Map // Driver.cacheKey → []ecsRegion (per process)
+
+// ecsRegion is a region of ECS DescribeRegions and its endpoint.
+type ecsRegion struct{ id, endpoint string }
 
 // ecsRegions lists every region with ECS disks: ECS DescribeRegions (2014-05-26,
 // https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-describeregions):
-// RegionId, ResourceType=disk; the answer's Regions.Region[].RegionId. Cached per process.
+// RegionId, ResourceType=disk; the answer's Regions.Region[].RegionId and RegionEndpoint, which
+// the disk search in that region is sent to (the example's region is served by the central
+// ecs.aliyuncs.com, not ecs.<region>.aliyuncs.com). Cached per process.
 func (d *Driver) ecsRegions(ctx context.Context) ([]string, error) {
 	key := d.cacheKey()
+	var regions []ecsRegion
 	if v, ok := ecsRegionCache.Load(key); ok {
-		return v.([]string), nil
-	}
-	req := ecs.CreateDescribeRegionsRequest()
-	req.RegionId = d.cfg.Region
-	req.ResourceType = "disk"
-	resp := ecs.CreateDescribeRegionsResponse()
-	if err := d.call(ctx, "ecs", "DescribeRegions", d.cfg.Region, req, resp); err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, r := range resp.Regions.Region {
-		if r.RegionId != "" {
-			out = append(out, r.RegionId)
+		regions = v.([]ecsRegion)
+	} else {
+		req := ecs.CreateDescribeRegionsRequest()
+		req.RegionId = d.cfg.Region
+		req.ResourceType = "disk"
+		resp := ecs.CreateDescribeRegionsResponse()
+		if err := d.call(ctx, "ecs", "DescribeRegions", d.cfg.Region, req, resp); err != nil {
+			return nil, err
 		}
+		for _, r := range resp.Regions.Region {
+			if id := strings.TrimSpace(r.RegionId); id != "" {
+				regions = append(regions, ecsRegion{id, r.RegionEndpoint})
+			}
+		}
+		sort.Slice(regions, func(i, j int) bool { return regions[i].id < regions[j].id })
+		ecsRegionCache.Store(key, regions)
 	}
-	sort.Strings(out)
-	ecsRegionCache.Store(key, out)
+	out := make([]string, 0, len(regions))
+	for _, r := range regions {
+		d.regionEndpoint("ecs", r.id, r.endpoint)
+		out = append(out, r.id)
+	}
 	return out, nil
 }
 
