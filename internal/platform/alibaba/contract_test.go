@@ -434,8 +434,6 @@ var knownDefects = map[string]string{
 	"AddDiskReplicaPair/error-OperationDenied.PairInitializing.txtar":  "\"please try again later\" not retried",
 	"RemoveDiskReplicaPair/error-OperationDenied.PairNotInGroup.txtar": "a pair in no group is not taken as removed",
 	"ClearReplicaGroupDrill/error-NoSuchResource.txtar":                "a drill gone is not taken as cleared",
-	"variant: a multi-attach secondary disk":                           "attachment read from InstanceId only",
-	"variant: a secondary disk being attached":                         "attachment read from InstanceId only",
 	"variant: a drill in execute_failed":                               "the drill's Status and StatusMessage dropped",
 	"variant: a dropped connection":                                    "the signed request URL (AccessKeyId, Signature, SecurityToken) in the error",
 }

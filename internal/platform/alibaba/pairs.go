@@ -165,7 +165,7 @@ func (d *Driver) pairOf(x ebs.ReplicaPair, rs regionSet, disks map[string]disk) 
 	src, ok1 := disks[x.SourceDiskId]
 	dst, ok2 := disks[x.DestinationDiskId]
 	if ok1 && ok2 {
-		p.Observed.Facts.ActiveVolumeAttached, p.Observed.Facts.StandbyVolumeAttached = src.Instance != "", dst.Instance != ""
+		p.Observed.Facts.ActiveVolumeAttached, p.Observed.Facts.StandbyVolumeAttached = src.Attached, dst.Attached
 	} else {
 		p.Observed.Facts.Unknown[lifecycle.FactVolumeAttachment] = true
 	}
@@ -215,13 +215,9 @@ func (d *Driver) describeDisks(ctx context.Context, region string, ids []string,
 		return err
 	}
 	for _, x := range resp.Disks.Disk {
-		x.RegionId, x.ZoneId = strings.TrimSpace(x.RegionId), strings.TrimSpace(x.ZoneId)
-		reg := x.RegionId
-		if reg == "" {
-			reg = region
-		}
-		out[x.DiskId] = disk{ID: x.DiskId, Region: reg, Zone: x.ZoneId, Instance: x.InstanceId, SizeGB: int64(x.Size), Encrypted: x.Encrypted}
-		d.remember("disk/"+x.DiskId, reg)
+		dk := diskOf(x, region)
+		out[x.DiskId] = dk
+		d.remember("disk/"+x.DiskId, dk.Region)
 	}
 	return nil
 }
@@ -300,9 +296,29 @@ func (d *Driver) ListPairs(ctx context.Context) ([]platform.ReplicationPair, err
 
 // disk is where a disk is, from ECS DescribeDisks.
 type disk struct {
-	ID, Region, Zone, Instance string
-	SizeGB                     int64
-	Encrypted                  bool
+	ID, Region, Zone string
+	Attached         bool
+	SizeGB           int64
+	Encrypted        bool
+}
+
+// diskOf converts an ECS disk. Attached: DescribeDisks sets InstanceId only while the disk is
+// In_use or Detaching, and never for a multi-attach disk (its Attachments list the instances;
+// MountInstanceNum counts them); Attaching has no InstanceId yet. Any of those signals means
+// attached — a disk read as detached when it is not would pass the plan's "secondary detached"
+// check and fail the start with OperationDenied.StandbyDeviceAttached.
+func diskOf(x ecs.Disk, region string) disk {
+	reg := strings.TrimSpace(x.RegionId)
+	if reg == "" {
+		reg = region
+	}
+	attached := x.InstanceId != "" || x.MountInstanceNum > 0 || len(x.Attachments.Attachment) > 0 ||
+		len(x.MountInstances.MountInstance) > 0
+	switch x.Status {
+	case "In_use", "Attaching", "Detaching":
+		attached = true
+	}
+	return disk{ID: x.DiskId, Region: reg, Zone: strings.TrimSpace(x.ZoneId), Attached: attached, SizeGB: int64(x.Size), Encrypted: x.Encrypted}
 }
 
 // findDisks locates disks: ECS DescribeDisks (2014-05-26; RegionId, DiskIds as a JSON array)
@@ -633,7 +649,7 @@ func (d *Driver) ProposedPairFacts(ctx context.Context, spec platform.PairSpec) 
 	f.ActiveRegion, f.StandbyRegion = pd.Region, sd.Region
 	f.ReplicationCapable = rs.capable(pd.Region) && rs.capable(sd.Region)
 	f.PrimarySizeGB, f.SecondarySizeGB, f.PrimaryEncrypted = pd.SizeGB, sd.SizeGB, pd.Encrypted
-	f.ActiveVolumeAttached, f.StandbyVolumeAttached = pd.Instance != "", sd.Instance != ""
+	f.ActiveVolumeAttached, f.StandbyVolumeAttached = pd.Attached, sd.Attached
 	f.VolumesInPair = map[string]string{}
 	inPair := func(ps []ebs.ReplicaPair) {
 		for _, p := range ps {
