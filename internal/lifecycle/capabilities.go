@@ -55,6 +55,22 @@ type Capabilities struct {
 	// dr_sandbox_* resources). A reference by value (Operation.ValueRefs) may then name an
 	// object the apply creates first, so PlanCreate checks it only at apply.
 	Inventory bool
+	// Chosen lists, per kind, the create parameters whose value the platform sets itself and a
+	// request cannot give (Alibaba EBS: the bandwidth of a pay-as-you-go replica pair, which
+	// "the system sets"), each with the platform's reason. Left out of a configuration, the
+	// observed value is kept; given, it is refused at plan (V-PARAMS) instead of being sent to a
+	// call that refuses it, or silently ignored.
+	Chosen map[Kind]map[string]string
+}
+
+// ChosenParam returns why the platform sets a create parameter of kind itself
+// (Capabilities.Chosen), if it does.
+func (c *Capabilities) ChosenParam(k Kind, param string) (string, bool) {
+	if c == nil {
+		return "", false
+	}
+	why, ok := c.Chosen[k][param]
+	return why, ok
 }
 
 // HasInventory reports whether the configuration manages the platform's inventory

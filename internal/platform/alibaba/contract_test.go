@@ -427,14 +427,12 @@ var wantRule = map[string]string{
 // knownDefects are the cases that fail before their fix (each fix commit removes its entry);
 // CONTRACT_ALL=1 runs them anyway.
 var knownDefects = map[string]string{
-	"CreateDiskReplicaPair/request.txtar":                              "Bandwidth sent with POSTPAY",
-	"ModifyDiskReplicaPair/request.txtar":                              "Bandwidth sent although not open",
-	"DescribeRegions/error-SignatureDoesNotMatch-sts.txtar":            "the echoed string to sign (AccessKeyId, STS token) in the error",
-	"DescribeRegions/error-SignatureDoesNotMatch-sdk.txtar":            "the echoed string to sign in the error",
 	"AddDiskReplicaPair/error-OperationDenied.PairInitializing.txtar":  "\"please try again later\" not retried",
 	"RemoveDiskReplicaPair/error-OperationDenied.PairNotInGroup.txtar": "a pair in no group is not taken as removed",
 	"ClearReplicaGroupDrill/error-NoSuchResource.txtar":                "a drill gone is not taken as cleared",
 	"variant: a drill in execute_failed":                               "the drill's Status and StatusMessage dropped",
+	"DescribeRegions/error-SignatureDoesNotMatch-sts.txtar":            "the echoed string to sign (AccessKeyId, STS token) in the error",
+	"DescribeRegions/error-SignatureDoesNotMatch-sdk.txtar":            "the echoed string to sign in the error",
 	"variant: a dropped connection":                                    "the signed request URL (AccessKeyId, Signature, SecurityToken) in the error",
 }
 

@@ -210,6 +210,12 @@ func (d *Driver) Capabilities() *lifecycle.Capabilities {
 		// pair-consistent group" (OperationDenied.PairsExceedInGroup),
 		// https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ebs-2021-07-30-adddiskreplicapair
 		MemberLimit: map[lifecycle.Kind]int{lifecycle.ProtectionGroup: MaxPairsPerGroup},
+		// CreateDiskReplicaPair, Bandwidth: with ChargeType POSTPAY (the default, what the driver
+		// creates) "you cannot specify this parameter: the system sets the bandwidth to 0, which
+		// is dynamically allocated"; ModifyDiskReplicaPair's Bandwidth is not open.
+		Chosen: map[lifecycle.Kind]map[string]string{lifecycle.ReplicationPair: {
+			"bandwidth_kbps": "Alibaba Cloud EBS allocates the bandwidth of a pay-as-you-go replica pair itself (CreateDiskReplicaPair: with ChargeType POSTPAY the bandwidth cannot be specified; the pair reports 0, dynamic) and cannot change it (ModifyDiskReplicaPair).",
+		}},
 		Limits: map[lifecycle.Kind]map[string]lifecycle.ParamLimit{
 			lifecycle.ReplicationPair: {lifecycle.ParamName: PairNameLimit, lifecycle.ParamDescription: DescriptionLimit},
 			lifecycle.ProtectionGroup: {lifecycle.ParamName: GroupNameLimit, lifecycle.ParamDescription: DescriptionLimit},

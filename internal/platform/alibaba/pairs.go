@@ -448,8 +448,14 @@ func (d *Driver) ecsRegions(ctx context.Context) ([]string, error) {
 }
 
 // CreatePair follows CreateDiskReplicaPair: RegionId and SourceZoneId of the primary disk,
-// DiskId, DestinationRegionId/ZoneId/DiskId, PairName, Description, RPO (900), Bandwidth,
-// ClientToken. The disks' regions and zones come from ECS DescribeDisks.
+// DiskId, DestinationRegionId/ZoneId/DiskId, PairName, Description, RPO (900), ClientToken.
+// The disks' regions and zones come from ECS DescribeDisks.
+//
+// RegionId: the reference calls it "the region of the pair" and its example names the
+// secondary disk's region; the group's create names the production region, Start, Stop and
+// Modify accept either disk's region and Delete wants the primary's. Which one Create needs only
+// a live call settles; the driver sends the primary disk's (where the pair is deleted, and the
+// production region as for groups) and the emulator accepts either.
 func (d *Driver) CreatePair(ctx context.Context, spec platform.PairSpec, token string) (platform.ReplicationPair, error) {
 	tok, err := clientToken(token)
 	if err != nil {
@@ -489,9 +495,10 @@ func (d *Driver) CreatePair(ctx context.Context, spec platform.PairSpec, token s
 		rpo = 900
 	}
 	req.RPO = requests.NewInteger64(rpo)
-	if spec.BandwidthKbps > 0 {
-		req.Bandwidth = requests.NewInteger64(spec.BandwidthKbps)
-	}
+	// No Bandwidth: the driver creates pay-as-you-go pairs (ChargeType's default, POSTPAY), whose
+	// bandwidth "the system sets" (0, dynamic) and a request "cannot specify"
+	// (CreateDiskReplicaPair, Bandwidth). The engine refuses a configured bandwidth at plan
+	// (Capabilities.Chosen, V-PARAMS); the pair reports the one the platform chose.
 	resp := ebs.CreateCreateDiskReplicaPairResponse()
 	if err := d.call(ctx, "ebs", "CreateDiskReplicaPair", pd.Region, req, resp); err != nil {
 		return platform.ReplicationPair{}, err
@@ -503,8 +510,8 @@ func (d *Driver) CreatePair(ctx context.Context, spec platform.PairSpec, token s
 	return d.getPair(ctx, resp.ReplicaPairId, true)
 }
 
-// UpdatePair follows ModifyDiskReplicaPair (PairName, Description, RPO, Bandwidth); see the
-// package doc for Version.
+// UpdatePair follows ModifyDiskReplicaPair (PairName, Description, RPO); see the package doc
+// for Version.
 func (d *Driver) UpdatePair(ctx context.Context, id string, spec platform.PairSpec) (platform.ReplicationPair, error) {
 	var cur platform.ReplicationPair
 	err := d.upd.Update("replica pair", id, spec.Version, func() (v int64, err error) {
@@ -519,7 +526,7 @@ func (d *Driver) UpdatePair(ctx context.Context, id string, spec platform.PairSp
 		if spec.RPOSeconds > 0 {
 			req.RPO = requests.NewInteger64(spec.RPOSeconds)
 		}
-		req.Bandwidth = requests.NewInteger64(spec.BandwidthKbps)
+		// no Bandwidth: ModifyDiskReplicaPair documents it as not open yet
 		return d.call(ctx, "ebs", "ModifyDiskReplicaPair", req.RegionId, req, ebs.CreateModifyDiskReplicaPairResponse())
 	})
 	if err != nil {
