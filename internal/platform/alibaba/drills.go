@@ -126,7 +126,7 @@ func (d *Driver) callAPI1(ctx context.Context, action, region string, query map[
 		return c.CallApiWithCtx(ctx, params, &openapi.OpenApiRequest{Query: q}, &dara.RuntimeOptions{Autoretry: dara.Bool(false)})
 	}()
 	if err != nil {
-		return convert(action, err)
+		return d.convert(action, err)
 	}
 	if out == nil {
 		return nil

@@ -278,7 +278,7 @@ func (d *Driver) call1(ctx context.Context, service, action, region string, req 
 		}
 		return d.ebs.DoAction(req, resp)
 	}()
-	return convert(action, err)
+	return d.convert(action, err)
 }
 
 // endpoint is where a call in region goes: the configured override, else the regional
