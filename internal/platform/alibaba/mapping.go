@@ -125,7 +125,13 @@ func classOf(code string, status int) platform.Class {
 		"InvalidAction.NotFound", "MissingParameter":
 		return platform.ClassInvalid
 	case "LastTokenProcessing", "Throttling", "Throttling.User", "Throttling.Api", "Throttling.System", "ServiceUnavailable",
-		"InternalError", "RequestTimeout", "UnknownError":
+		"InternalError", "RequestTimeout", "UnknownError",
+		// AddDiskReplicaPair: "… pair initializing, please try again later" (403). The
+		// idempotence rules retry a 4xx only when its message says to try later; of the
+		// OperationDenied codes this one is transient (the pair finishes initializing), while
+		// ManualSyncLimit, which says the same, is a rate limit of RPO/2 that no retry outlasts
+		// (V-SYNC-ONCE): decided by code, not by the message's words.
+		"OperationDenied.PairInitializing":
 		return platform.ClassRetryable
 	}
 	switch {
