@@ -427,9 +427,7 @@ var wantRule = map[string]string{
 // knownDefects are the cases that fail before their fix (each fix commit removes its entry);
 // CONTRACT_ALL=1 runs them anyway.
 var knownDefects = map[string]string{
-	"RemoveDiskReplicaPair/error-OperationDenied.PairNotInGroup.txtar": "a pair in no group is not taken as removed",
-	"ClearReplicaGroupDrill/error-NoSuchResource.txtar":                "a drill gone is not taken as cleared",
-	"variant: a drill in execute_failed":                               "the drill's Status and StatusMessage dropped",
+	"variant: a drill in execute_failed": "the drill's Status and StatusMessage dropped",
 }
 
 func isErrorExample(ex corpus.Example) bool {

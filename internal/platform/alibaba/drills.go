@@ -232,7 +232,11 @@ func (d *Driver) invokeDrill(ctx context.Context, x ebs.ReplicaGroup, op lifecyc
 		if dr.Status == "clearing" || (dr.GroupId != "" && dr.GroupId != x.ReplicaGroupId) {
 			continue // being cleared already (a repeated stop_drill): nothing to send
 		}
-		if err := d.callAPI(ctx, "ClearReplicaGroupDrill", region, map[string]string{"RegionId": region, "GroupId": x.ReplicaGroupId, "DrillId": dr.DrillId}, nil); err != nil {
+		err := d.callAPI(ctx, "ClearReplicaGroupDrill", region, map[string]string{"RegionId": region, "GroupId": x.ReplicaGroupId, "DrillId": dr.DrillId}, nil)
+		if platform.IsNotFound(err) {
+			err = nil // the drill just listed is gone: cleared already
+		}
+		if err != nil {
 			return err
 		}
 		d.spentDrillToken(x.ReplicaGroupId)

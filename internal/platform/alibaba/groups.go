@@ -2,6 +2,7 @@ package alibaba
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"strings"
 
@@ -340,7 +341,22 @@ func (d *Driver) invokeGroup(ctx context.Context, id string, op lifecycle.Op, to
 	default:
 		return unsupportedOp(lifecycle.ProtectionGroup, op)
 	}
-	return d.call(ctx, "ebs", action, region, req, resp)
+	err = d.call(ctx, "ebs", action, region, req, resp)
+	if op == lifecycle.OpRemoveMember && codeOf(err) == "OperationDenied.PairNotInGroup" {
+		// "the pair is in no group": removed already (a retry of a removal whose answer was
+		// lost, or a pair another process removed) — the goal holds
+		return nil
+	}
+	return err
+}
+
+// codeOf is the vendor code of a driver error ("" for none).
+func codeOf(err error) string {
+	var pe *platform.Error
+	if errors.As(err, &pe) {
+		return pe.Code
+	}
+	return ""
 }
 
 // ProposedGroupFacts: whether the zones exist in replication-capable regions
