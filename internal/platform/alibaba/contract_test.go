@@ -426,9 +426,7 @@ var wantRule = map[string]string{
 
 // knownDefects are the cases that fail before their fix (each fix commit removes its entry);
 // CONTRACT_ALL=1 runs them anyway.
-var knownDefects = map[string]string{
-	"variant: a drill in execute_failed": "the drill's Status and StatusMessage dropped",
-}
+var knownDefects = map[string]string{}
 
 func isErrorExample(ex corpus.Example) bool {
 	b := path.Base(ex.File)

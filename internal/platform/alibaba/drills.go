@@ -143,9 +143,10 @@ func (d *Driver) callAPI1(ctx context.Context, action, region string, query map[
 
 // groupDrill is one entry of DescribeReplicaGroupDrills.Drills.
 type groupDrill struct {
-	DrillId string `json:"DrillId"`
-	GroupId string `json:"GroupId"`
-	Status  string `json:"Status"`
+	DrillId       string `json:"DrillId"`
+	GroupId       string `json:"GroupId"`
+	Status        string `json:"Status"`
+	StatusMessage string `json:"StatusMessage"`
 }
 
 // drillView is what the driver knows of a group's drills.
@@ -154,6 +155,9 @@ type drillView struct {
 	active bool   // a drill is listed
 	id     string // the listed drill (the first)
 	status string
+	// failure is what a drill in execute_failed or clear_failed says (its Status and
+	// StatusMessage, e.g. GROUP_SYNCPOINT_NOT_FOUND): the group's last_error while it is listed
+	failure string
 }
 
 // describeGroupDrills lists a group's drills in region (DescribeReplicaGroupDrills, 500 a page).
@@ -195,6 +199,9 @@ func (d *Driver) groupDrills(ctx context.Context, x ebs.ReplicaGroup) (drillView
 			continue
 		}
 		v.active, v.id, v.status = true, dr.DrillId, dr.Status
+		if strings.HasSuffix(dr.Status, "_failed") {
+			v.failure = "drill " + dr.DrillId + " " + dr.Status + suffix(strings.TrimSpace(dr.StatusMessage))
+		}
 		break
 	}
 	return v, nil

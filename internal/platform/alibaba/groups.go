@@ -90,6 +90,9 @@ func (d *Driver) groupOf(x ebs.ReplicaGroup, rs regionSet, drill drillView) plat
 		sr, sz, tr, tz = tr, tz, sr, sz
 	}
 	state, failed, lastErr := groupState(x.Status, "")
+	if lastErr == "" {
+		lastErr = drill.failure // a failed drill, still listed (DescribeReplicaGroupDrills)
+	}
 	ids := groupPairIDs(x)
 	members := len(ids)
 	if int(x.PairNumber) > members {
