@@ -81,8 +81,6 @@ type sentRequest struct {
 	Params             url.Values
 }
 
-func (r sentRequest) action() string { return r.Params.Get("Action") }
-
 // fakeCloud answers every request by its Action (ECS actions as "ecs:<Action>") with an answer
 // taken from the corpus, and records the requests. Every request reaches it through the driver's
 // Config.Transport, whatever host the driver chose: the host is recorded.

@@ -213,6 +213,10 @@ func (d *Driver) Capabilities() *lifecycle.Capabilities {
 		// CreateDiskReplicaPair, Bandwidth: with ChargeType POSTPAY (the default, what the driver
 		// creates) "you cannot specify this parameter: the system sets the bandwidth to 0, which
 		// is dynamically allocated"; ModifyDiskReplicaPair's Bandwidth is not open.
+		// What the EBS allow-lists refuse where the engine's tables allow (the emulator's table,
+		// internal/emulator/alibaba/vendor.go, cites the pages; TestVendorAllowListCrossCheck
+		// finds them): the engine refuses them at plan and plans around them.
+		Refused: refused,
 		Chosen: map[lifecycle.Kind]map[string]string{lifecycle.ReplicationPair: {
 			"bandwidth_kbps": "Alibaba Cloud EBS allocates the bandwidth of a pay-as-you-go replica pair itself (CreateDiskReplicaPair: with ChargeType POSTPAY the bandwidth cannot be specified; the pair reports 0, dynamic) and cannot change it (ModifyDiskReplicaPair).",
 		}},
@@ -240,6 +244,40 @@ func (d *Driver) Capabilities() *lifecycle.Capabilities {
 		},
 	}
 }
+
+// refused is Capabilities.Refused: the EBS allow-lists (vendor-lifecycles §1.2–1.3; the API
+// reference's operation notes) are narrower than the engine's tables there.
+var refused = func() map[lifecycle.Kind]map[lifecycle.Op]map[string]string {
+	const (
+		pairStop   = "StopDiskReplicaPair is documented from initial_syncing, syncing, manual_syncing and normal only, not after a failed stop; FailoverDiskReplicaPair is the one call documented from stop_failed: settle it in the Alibaba Cloud console."
+		pairReprot = "ReprotectDiskReplicaPair is documented from failovered only, not after a failed reprotect; fail the pair over again (FailoverDiskReplicaPair is documented from every status but invalid and deleted) in the Alibaba Cloud console, then reprotect."
+		pairDelete = "DeleteDiskReplicaPair is documented only for pairs in stopped, invalid or failovered; a pair that never replicated, or whose operation failed, is not among them. A created pair is started and stopped first; for one in a failed state, use the Alibaba Cloud console."
+		grpStop    = "StopDiskReplicaGroup is documented from manual_syncing, syncing, normal, stopping, stop_failed and stopped, not while the first synchronisation runs (initial_syncing): wait until the group replicates."
+		grpReprot  = "ReprotectDiskReplicaGroup is documented from failovered only, not after a failed reprotect: fail the group over again (FailoverDiskReplicaGroup is documented from failover_failed and failovered) in the Alibaba Cloud console, then reprotect."
+		grpUpdate  = "ModifyDiskReplicaGroup is documented from created and stopped only: disable protection to rename the group, or rename it when it is stopped."
+		grpDelete  = "DeleteDiskReplicaGroup is documented from created, create_failed, stopped, failovered, deleting, delete_failed and invalid: stop the group first (StopDiskReplicaGroup is documented from stop_failed), or reprotect it."
+		grpStart   = "StartDiskReplicaGroup refuses a group whose secondary disks are attached to an instance (OperationDenied.StandbyDeviceAttached): detach them first."
+		grpPrimary = "ReprotectDiskReplicaGroup needs the primary disks detached from their instances (Unattached): detach them first."
+	)
+	return map[lifecycle.Kind]map[lifecycle.Op]map[string]string{
+		lifecycle.ReplicationPair: {
+			lifecycle.OpStop:           {"error{stop}": pairStop},
+			lifecycle.OpReprotect:      {"error{reprotect}": pairReprot},
+			lifecycle.OpRevertFailover: {"error{reprotect}": pairReprot},
+			lifecycle.OpDelete: {"configured": pairDelete, "error{create}": pairDelete, "error{stop}": pairDelete,
+				"error{failover}": pairDelete, "error{reprotect}": pairDelete, "error{delete}": pairDelete},
+		},
+		lifecycle.ProtectionGroup: {
+			lifecycle.OpDisableProtection: {"starting": grpStop},
+			lifecycle.OpEnableProtection:  {lifecycle.RefusedStandbyAttached: grpStart},
+			lifecycle.OpSyncOnce:          {lifecycle.RefusedStandbyAttached: grpStart},
+			lifecycle.OpReprotect:         {"error{reprotect}": grpReprot, lifecycle.RefusedStandbyAttached: grpPrimary},
+			lifecycle.OpRevertFailover:    {"error{reprotect}": grpReprot, lifecycle.RefusedStandbyAttached: grpPrimary},
+			lifecycle.OpUpdate:            {"replicating": grpUpdate, "failed_over": grpUpdate},
+			lifecycle.OpDelete:            {"error{disable_protection}": grpDelete, "error{failover}": grpDelete, "error{reprotect}": grpDelete},
+		},
+	}
+}()
 
 // ---- calls ----
 

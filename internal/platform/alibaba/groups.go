@@ -80,7 +80,7 @@ func (d *Driver) findGroup(ctx context.Context, id string) (ebs.ReplicaGroup, er
 // groupOf converts an EBS replica group: Primary*/Standby* are the sides as created,
 // SourceRegionId/SourceZoneId the side replicating from now (the active one).
 // drill is what DescribeReplicaGroupDrills told of the group's drills (drills.go).
-func (d *Driver) groupOf(x ebs.ReplicaGroup, rs regionSet, drill drillView) platform.ProtectionGroup {
+func (d *Driver) groupOf(x ebs.ReplicaGroup, rs regionSet, drill drillView, snap *readSnapshot) platform.ProtectionGroup {
 	active := lifecycle.SiteSource
 	if reversed(x.SourceRegionId, x.SourceZoneId, x.PrimaryRegion, x.PrimaryZone, x.StandbyRegion, x.StandbyZone) {
 		active = lifecycle.SiteTarget
@@ -131,7 +131,35 @@ func (d *Driver) groupOf(x ebs.ReplicaGroup, rs regionSet, drill drillView) plat
 	if !drill.known {
 		g.Observed.Facts.Unknown[lifecycle.FactDrill] = true
 	}
+	// whether a member pair's secondary disk is attached (StartDiskReplicaGroup:
+	// StandbyDeviceAttached; ReprotectDiskReplicaGroup: the primary disks, at the standby site
+	// after a failover, detached): known from the read snapshot, which holds every pair and its
+	// disks, and a direct read reads them (memberDisks); a member not found leaves it to the
+	// platform (Capabilities.Refused)
+	g.Observed.Facts.StandbyVolumeAttached, g.Observed.Facts.ActiveVolumeAttached = false, false
+	if known := snap != nil && groupAttachment(ids, snap, &g.Observed.Facts); !known {
+		g.Observed.Facts.Unknown[lifecycle.FactVolumeAttachment] = true
+	}
 	return g
+}
+
+// groupAttachment sets whether a member pair's disk at the active or standby site is attached,
+// from the snapshot; false when a member or disk is not in it.
+func groupAttachment(ids []string, snap *readSnapshot, f *lifecycle.Facts) bool {
+	for _, id := range ids {
+		p, ok := snap.pairs[id]
+		if !ok {
+			return false
+		}
+		src, ok1 := snap.disks[p.SourceDiskId]
+		dst, ok2 := snap.disks[p.DestinationDiskId]
+		if !ok1 || !ok2 {
+			return false
+		}
+		f.ActiveVolumeAttached = f.ActiveVolumeAttached || src.Attached
+		f.StandbyVolumeAttached = f.StandbyVolumeAttached || dst.Attached
+	}
+	return true
 }
 
 // groupPairIDs are a group's pair IDs. DescribeDiskReplicaGroups documents PairIds as an array
@@ -180,7 +208,7 @@ func (d *Driver) getGroup(ctx context.Context, id string, fresh bool) (platform.
 				if err != nil {
 					return platform.ProtectionGroup{}, err
 				}
-				return d.groupOf(x, snap.rs, dv), nil
+				return d.groupOf(x, snap.rs, dv, snap), nil
 			}
 		}
 	}
@@ -196,7 +224,33 @@ func (d *Driver) getGroup(ctx context.Context, id string, fresh bool) (platform.
 	if err != nil {
 		return platform.ProtectionGroup{}, err
 	}
-	return d.groupOf(x, rs, dv), nil
+	members, err := d.memberDisks(ctx, x)
+	if err != nil {
+		return platform.ProtectionGroup{}, err
+	}
+	return d.groupOf(x, rs, dv, members), nil
+}
+
+// memberDisks reads a group's pairs and their disks for its attachment facts on a direct read
+// (the snapshot holds them on a plan's): DescribeDiskReplicaPairs with the members' PairIds (at
+// most 17), ECS DescribeDisks of their disks. No member, no call.
+func (d *Driver) memberDisks(ctx context.Context, x ebs.ReplicaGroup) (*readSnapshot, error) {
+	s := &readSnapshot{pairs: map[string]ebs.ReplicaPair{}, disks: map[string]disk{}}
+	ids := groupPairIDs(x)
+	if len(ids) == 0 {
+		return s, nil
+	}
+	ps, err := d.describePairs(ctx, x.SourceRegionId, strings.Join(ids, ","))
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		s.pairs[p.ReplicaPairId] = p
+	}
+	if s.disks, err = d.pairDisks(ctx, ps...); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // ListGroups lists the replica groups of every replication-capable region, from the read
@@ -213,7 +267,7 @@ func (d *Driver) ListGroups(ctx context.Context) ([]platform.ProtectionGroup, er
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, d.groupOf(x, snap.rs, dv))
+			out = append(out, d.groupOf(x, snap.rs, dv, snap))
 		}
 	}
 	return out, nil
