@@ -7,6 +7,7 @@ import (
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
 
 // Replica-group DR drills over the sandbox's group drill physics (start_drill/stop_drill):
@@ -59,7 +60,7 @@ func (e *Emulator) startGroupDrill(ctx context.Context, p map[string]string) (ma
 	if err := e.decide(ctx, lifecycle.ProtectionGroup, "StartReplicaGroupDrill", "", p["RegionId"], p["GroupId"], tok, nil); err != nil {
 		return nil, err
 	}
-	g, err := e.sb.GetGroup(ctx, p["GroupId"])
+	g, err := e.sb.GetGroup(sandbox.Lookup(ctx), p["GroupId"]) // the drill just started
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +71,7 @@ func (e *Emulator) clearGroupDrill(ctx context.Context, p map[string]string) (ma
 	if err := required(p, "RegionId", "GroupId", "DrillId"); err != nil {
 		return nil, err
 	}
-	g, err := e.visibleGroup(ctx, p["RegionId"], p["GroupId"])
+	g, err := e.visibleGroup(sandbox.Lookup(ctx), p["RegionId"], p["GroupId"])
 	if err != nil {
 		return nil, err
 	}

@@ -57,11 +57,12 @@ func (e *Emulator) createGroup(ctx context.Context, p map[string]string) (map[st
 	if err != nil {
 		return nil, err
 	}
-	src, err := e.site(ctx, p["RegionId"], p["SourceZoneId"])
+	lctx := sandbox.Lookup(ctx) // the reads that decide the call are part of it
+	src, err := e.site(lctx, p["RegionId"], p["SourceZoneId"])
 	if err != nil {
 		return nil, err
 	}
-	dst, err := e.site(ctx, p["DestinationRegionId"], p["DestinationZoneId"])
+	dst, err := e.site(lctx, p["DestinationRegionId"], p["DestinationZoneId"])
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +105,7 @@ func (e *Emulator) modifyGroup(ctx context.Context, p map[string]string) (map[st
 	}
 	e.opMu.Lock()
 	defer e.opMu.Unlock()
-	cur, err := e.visibleGroup(ctx, p["RegionId"], p["ReplicaGroupId"])
+	cur, err := e.visibleGroup(sandbox.Lookup(ctx), p["RegionId"], p["ReplicaGroupId"])
 	if err != nil {
 		return nil, err
 	}

@@ -84,17 +84,18 @@ func (e *Emulator) decide(ctx context.Context, kind lifecycle.Kind, action, vari
 	}
 	e.opMu.Lock()
 	defer e.opMu.Unlock()
-	tgt, err := e.target(ctx, kind, region, id)
+	lctx := sandbox.Lookup(ctx) // the reads that decide the call are part of it
+	tgt, err := e.target(lctx, kind, region, id)
 	if err != nil {
 		return err
 	}
-	if replay, err := e.sb.Replay(ctx, kind, id, rule.Op, tok, params); err != nil || replay {
+	if replay, err := e.sb.Replay(lctx, kind, id, rule.Op, tok, params); err != nil || replay {
 		return err
 	}
 	if err := tgt.inRegion(rule, region); err != nil {
 		return err
 	}
-	sit, err := e.situation(ctx, tgt, params)
+	sit, err := e.situation(lctx, tgt, params)
 	if err != nil {
 		return err
 	}

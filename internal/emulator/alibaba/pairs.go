@@ -78,7 +78,8 @@ func (e *Emulator) createPair(ctx context.Context, p map[string]string) (map[str
 	if err != nil {
 		return nil, err
 	}
-	if used, err := e.sb.CreateTokenUsed(ctx, lifecycle.ReplicationPair, tok); err != nil {
+	lctx := sandbox.Lookup(ctx) // the reads that decide the call are part of it
+	if used, err := e.sb.CreateTokenUsed(lctx, lifecycle.ReplicationPair, tok); err != nil {
 		return nil, err
 	} else if used { // the ledger answers: the same pair, or IdempotentParameterMismatch
 		pair, err := e.sb.CreatePair(sandbox.PhysicsOnly(ctx), platform.PairSpec{Name: p["PairName"], Description: p["Description"],
@@ -91,15 +92,15 @@ func (e *Emulator) createPair(ctx context.Context, p map[string]string) (map[str
 	// RegionId: "the region of the pair" — the example names the secondary disk's region, the
 	// driver sends the primary's: either disk's region is accepted (corpus README)
 	if p["RegionId"] != p["DestinationRegionId"] {
-		if err := e.diskAt(ctx, p["DiskId"], p["RegionId"], p["SourceZoneId"]); err != nil {
+		if err := e.diskAt(lctx, p["DiskId"], p["RegionId"], p["SourceZoneId"]); err != nil {
 			return nil, err
 		}
 	}
-	pv, err := e.diskIn(ctx, p["DiskId"], "", p["SourceZoneId"])
+	pv, err := e.diskIn(lctx, p["DiskId"], "", p["SourceZoneId"])
 	if err != nil {
 		return nil, err
 	}
-	sv, err := e.diskIn(ctx, p["DestinationDiskId"], p["DestinationRegionId"], p["DestinationZoneId"])
+	sv, err := e.diskIn(lctx, p["DestinationDiskId"], p["DestinationRegionId"], p["DestinationZoneId"])
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +113,7 @@ func (e *Emulator) createPair(ctx context.Context, p map[string]string) (map[str
 		return nil, errf(400, "InvalidParameter", "The primary disk must not be encrypted.")
 	}
 	for _, s := range []string{pv.SiteID, sv.SiteID} {
-		site, err := e.sb.GetSite(ctx, s)
+		site, err := e.sb.GetSite(lctx, s)
 		if err != nil {
 			return nil, err
 		}
@@ -120,7 +121,7 @@ func (e *Emulator) createPair(ctx context.Context, p map[string]string) (map[str
 			return nil, errf(400, "InvalidParameter", "The zone %s does not support asynchronous replication.", site.Zone)
 		}
 	}
-	pairs, err := e.sb.ListPairs(ctx)
+	pairs, err := e.sb.ListPairs(lctx)
 	if err != nil {
 		return nil, err
 	}
@@ -200,7 +201,7 @@ func (e *Emulator) modifyPair(ctx context.Context, p map[string]string) (map[str
 	}
 	e.opMu.Lock()
 	defer e.opMu.Unlock()
-	cur, err := e.visiblePair(ctx, p["RegionId"], p["ReplicaPairId"])
+	cur, err := e.visiblePair(sandbox.Lookup(ctx), p["RegionId"], p["ReplicaPairId"])
 	if err != nil {
 		return nil, err
 	}
@@ -231,7 +232,7 @@ func (e *Emulator) describePairs(ctx context.Context, p map[string]string) (map[
 	if err != nil {
 		return nil, err
 	}
-	groupNames, err := e.groupNames(ctx)
+	groupNames, err := e.groupNames(sandbox.Lookup(ctx)) // part of the listing
 	if err != nil {
 		return nil, err
 	}
