@@ -90,6 +90,11 @@
 //   - Errors the emulator has no situation for (balance, RAM permissions, the service-linked
 //     role, a token still being processed, GroupTotalDiskCapacityLimit, TooMuchEmptyGroup) are
 //     never answered; the contract test names each.
-//   - Not emulated: tags and resource groups (one default group), multi-attach disks,
-//     Attaching/Detaching disk statuses.
+//   - Not emulated: tags and resource groups (one default group), disk operation locks,
+//     multi-attach disks, Attaching/Detaching disk statuses; ECS disk fields the sandbox has no
+//     value for (times, performance, snapshots) are present with empty or zero values.
+//   - Key order: the emulator writes an object's fields in alphabetical order, the vendor in its
+//     own (JSON clients, the driver's included, do not depend on it).
+//   - DescribeDisks in a region without sites lists nothing (the emulator has no catalogue of
+//     the cloud's regions), where the cloud answers an unknown region InvalidRegion.NotFound.
 package alibaba

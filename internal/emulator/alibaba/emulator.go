@@ -98,6 +98,9 @@ type apiError struct {
 	status  int
 	code    string
 	message string
+	// noRecommend: the envelope has no Recommend (the documented InvalidAccessKeyId.NotFound
+	// answers, both variants, carry none)
+	noRecommend bool
 }
 
 func (a *apiError) Error() string { return a.code + ": " + a.message }
@@ -191,12 +194,13 @@ func writeErr(w http.ResponseWriter, reqID, host string, e *apiError) {
 	if strings.HasPrefix(host, "ecs.") {
 		product = "Ecs"
 	}
+	env := map[string]string{"RequestId": reqID, "HostId": host, "Code": e.code, "Message": e.message}
+	if !e.noRecommend {
+		env["Recommend"] = "https://next.api.aliyun.com/troubleshoot?q=" + url.QueryEscape(e.code) + "&product=" + product
+	}
 	w.Header().Set("Content-Type", "application/json;charset=utf-8")
 	w.WriteHeader(e.status)
-	_ = json.NewEncoder(w).Encode(map[string]string{
-		"RequestId": reqID, "HostId": host, "Code": e.code, "Message": e.message,
-		"Recommend": "https://next.api.aliyun.com/troubleshoot?q=" + url.QueryEscape(e.code) + "&product=" + product,
-	})
+	_ = json.NewEncoder(w).Encode(env)
 }
 
 // verify checks the RPC signature (SignatureMethod HMAC-SHA1, SignatureVersion 1.0), as the
@@ -208,7 +212,7 @@ func (e *Emulator) verify(method string, params map[string]string) *apiError {
 	}
 	secret, ok := e.credentials[ak]
 	if !ok {
-		return errf(404, "InvalidAccessKeyId.NotFound", "The AccessKey ID given is unknown.")
+		return &apiError{status: 404, code: "InvalidAccessKeyId.NotFound", message: "The AccessKey ID given is unknown.", noRecommend: true}
 	}
 	if params["SignatureMethod"] != "HMAC-SHA1" {
 		return errf(400, "InvalidSignatureMethod", "The signature method given is not supported.")
@@ -555,7 +559,8 @@ func page[T any](p map[string]string, all []T) ([]T, map[string]any, error) {
 	}
 	start := min(int((num-1)*size), len(all))
 	end := min(start+int(size), len(all))
-	meta["PageNumber"], meta["PageSize"] = num, size
+	// the examples carry NextToken with PageNumber/PageSize too: empty, pages are by number
+	meta["PageNumber"], meta["PageSize"], meta["NextToken"] = num, size, ""
 	return all[start:end], meta, nil
 }
 
