@@ -75,7 +75,8 @@
 //
 // The emulator contract test (contract_test.go) compares its answers with every corpus example
 // of internal/platform/alibaba/testdata/corpus: field names, JSON types, null-ness, the
-// envelope, codes and HTTP statuses. What cannot be the same, and why:
+// envelope, codes and HTTP statuses — and sends it every documented request, which it must
+// accept as documented. What cannot be the same, and why:
 //
 //   - Values: IDs, names, times, request IDs and messages are the emulator's (the corpus's are
 //     restated placeholders too); enums and codes are the vendor's.
