@@ -149,3 +149,10 @@ func groupAction(r *http.Request) string {
 	}
 	return ""
 }
+
+// OperationName names the Huawei Cloud API operation r calls, as the official Go SDK names it
+// ("ShowProtectionGroup", "StartFailoverProtectionGroup", "CopyBackup", …; the gateway's
+// answers have no operation of their own): the key of the driver's corpus of documented
+// examples (internal/platform/huaweicloud/testdata/corpus), whose contract tests name the
+// driver's requests with it. "" for a request that is none of them.
+func OperationName(r *http.Request) string { return apigw{}.Operation(r) }
