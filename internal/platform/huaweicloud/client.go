@@ -130,10 +130,9 @@ func (p *Platform) get(ctx context.Context, hc interface {
 	Sync(req interface{}, reqDef *def.HttpRequestDef) (interface{}, error)
 }, req any, mk func() *def.HttpRequestDef, what string) (*rawResponse, error) {
 	return retry.Do(ctx, p.cfg.Retry, what, func(context.Context) (*rawResponse, error) {
-		d := mk()
-		resp, err := hc.Sync(req, d)
+		resp, err := hc.Sync(req, mk())
 		if err != nil {
-			return nil, wrap(err, what+" "+d.Path)
+			return nil, wrap(err, what) // the operation, never the request template
 		}
 		return resp.(*rawResponse), nil
 	})

@@ -210,9 +210,9 @@ func theFacts(f func(c *check, f lifecycle.Facts)) expectation {
 	}
 }
 
-// vendorError checks a vendor's refusal: its class and code, the request ID it carries, and
+// refusal checks a vendor's refusal: its class and code, the request ID it carries, and
 // no request template.
-func vendorError(class platform.Class, code string) expectation {
+func refusal(class platform.Class, code string) expectation {
 	return all(isClass(class, code), func(c *check, o outcome) {
 		if o.err != nil && !strings.Contains(o.err.Error(), requestID) {
 			c.errorf("the error does not name the request ID %s: %v", requestID, o.err)
@@ -309,7 +309,7 @@ func errorSays(parts ...string) expectation {
 func init() {
 	newGroup := groupIs(lifecycle.Configured, "", false)
 	gatewayRefusal := func(code string) expectation {
-		return all(vendorError(platform.ClassInvalid, code), errorSays("access_key", "secret_key"))
+		return all(refusal(platform.ClassInvalid, code), errorSays("access_key", "secret_key"))
 	}
 	for file, e := range map[string]expectation{
 		// ---- protection groups ----
@@ -331,7 +331,7 @@ func init() {
 		// not valid JSON as published: an error of the answer, named as such, never a guess
 		"ListProtectionGroups/otc-two-new-groups-invalid-json.txtar": all(isClass(platform.ClassInternal, "InvalidResponse"),
 			errorSays("list protection groups", "not valid JSON", requestID)),
-		"ListProtectionGroups/error-sdrs-0221-limit.txtar": all(vendorError(platform.ClassInvalid, "SDRS.0221"), noLimit),
+		"ListProtectionGroups/error-sdrs-0221-limit.txtar": all(refusal(platform.ClassInvalid, "SDRS.0221"), noLimit),
 		"ShowProtectionGroup/otc-new-group-null-statuses.txtar": all(newGroup, theGroup(func(c *check, g platform.ProtectionGroup) {
 			if len(g.PairIDs) != 1 || len(g.ServerIDs) != 2 || g.ProtectionEnabled || g.Health != "" || g.LastError != "" {
 				c.errorf("group: pairs %v servers %v protection %v health %q last error %q", g.PairIDs, g.ServerIDs, g.ProtectionEnabled, g.Health, g.LastError)
@@ -347,14 +347,14 @@ func init() {
 				o.lastError = o.group.LastError
 				lastErrorHas("error-starting", "Protected-Instance-q3x9", "disk is in error state!", "EVS.2024")(c, o)
 			}),
-		"ShowProtectionGroup/error-sdrs-1013-not-found.txtar":       vendorError(platform.ClassNotFound, "SDRS.1013"),
-		"ShowProtectionGroup/error-envelope-error.txtar":            vendorError(platform.ClassNotFound, "SDRS.1013"),
-		"ShowProtectionGroup/error-envelope-badrequest.txtar":       vendorError(platform.ClassNotFound, "SDRS.1013"),
+		"ShowProtectionGroup/error-sdrs-1013-not-found.txtar":       refusal(platform.ClassNotFound, "SDRS.1013"),
+		"ShowProtectionGroup/error-envelope-error.txtar":            refusal(platform.ClassNotFound, "SDRS.1013"),
+		"ShowProtectionGroup/error-envelope-badrequest.txtar":       refusal(platform.ClassNotFound, "SDRS.1013"),
 		"ListProtectedInstances/apiexplorer-two-instances.txtar":    theGroup(protectsBoth),
 		"ListProtectedInstances/otc-two-instances-two-groups.txtar": theGroup(protectsBoth),
 		"CreateProtectionGroup/otc-create.txtar":                    all(newGroup, sent("CreateProtectionGroup", one)),
-		"CreateProtectionGroup/error-envelope-error.txtar":          vendorError(platform.ClassInvalid, "SDRS.0203"),
-		"CreateProtectionGroup/error-envelope-badrequest.txtar":     vendorError(platform.ClassInvalid, "SDRS.0203"),
+		"CreateProtectionGroup/error-envelope-error.txtar":          refusal(platform.ClassInvalid, "SDRS.0203"),
+		"CreateProtectionGroup/error-envelope-badrequest.txtar":     refusal(platform.ClassInvalid, "SDRS.0203"),
 		"UpdateProtectionGroupName/otc-rename.txtar":                all(noError, sent("UpdateProtectionGroupName", one)),
 		"StartProtectionGroup/otc-start.txtar":                      all(noError, sent("StartProtectionGroup", one)),
 		"StopProtectionGroup/otc-stop.txtar":                        all(noError, sent("StopProtectionGroup", one)),
@@ -365,9 +365,9 @@ func init() {
 			}
 		})),
 		"DeleteProtectionGroup/otc-delete.txtar":                 all(noError, sent("DeleteProtectionGroup", one)),
-		"DeleteProtectionGroup/error-sdrs-1010-has-pairs.txtar":  vendorError(platform.ClassPreconditionFailed, "SDRS.1010"),
+		"DeleteProtectionGroup/error-sdrs-1010-has-pairs.txtar":  refusal(platform.ClassPreconditionFailed, "SDRS.1010"),
 		"CreateProtectedInstance/otc-create.txtar":               all(noError, sent("CreateProtectedInstance", one)),
-		"CreateProtectedInstance/error-envelope-truncated.txtar": vendorError(platform.ClassPreconditionFailed, "SDRS.1305"),
+		"CreateProtectedInstance/error-envelope-truncated.txtar": refusal(platform.ClassPreconditionFailed, "SDRS.1305"),
 		"DeleteProtectedInstance/otc-delete.txtar":               all(noError, sent("DeleteProtectedInstance", one)),
 		// an attached pair is detached first; its delete waits for the detach job (retried)
 		"DetachProtectedInstanceReplication/otc-detach.txtar": all(isClass(platform.ClassRetryable, ""), sent("DetachProtectedInstanceReplication", some),
@@ -424,7 +424,7 @@ func init() {
 			sites(true, true, false)(c, "pair", p.Observed.Facts)
 		}),
 		"ShowReplication/apiexplorer-pair-without-replication-status.txtar": thePair(pairIs(lifecycle.Configured, false)),
-		"ShowReplication/error-sdrs-1608-not-found.txtar":                   vendorError(platform.ClassNotFound, "SDRS.1608"),
+		"ShowReplication/error-sdrs-1608-not-found.txtar":                   refusal(platform.ClassNotFound, "SDRS.1608"),
 		// the answer is the pair; volume_size a string in one example: the rename happened
 		"UpdateReplicationName/otc-rename.txtar":         all(noError, sent("UpdateReplicationName", one)),
 		"UpdateReplicationName/apiexplorer-rename.txtar": all(noError, sent("UpdateReplicationName", one)),
@@ -456,7 +456,7 @@ func init() {
 		"ShowVpc/otc-vpc.txtar":                                vpcAndDomain(""),
 		"ShowVpc/error-vpc-0105-404.txtar":                     missingVPC,
 		"ShowVpc/reconstructed-vpc-0101-malformed.txtar":       missingVPC,
-		"ShowVpc/error-envelope-flat.txtar":                    vendorError(platform.ClassInvalid, "VPC.0002"),
+		"ShowVpc/error-envelope-flat.txtar":                    refusal(platform.ClassInvalid, "VPC.0002"),
 
 		// ---- CBR ----
 		"ShowBackup/otc-server-backup.txtar":         serverBackup,
@@ -486,12 +486,12 @@ func init() {
 		"ListBackups/reconstructed-two-records-one-region.txtar": replicasAre(map[string]lifecycle.State{destRegion: lifecycle.Replicating}),
 		"CopyBackup/otc-replicate.txtar":                         all(noError, sent("CopyBackup", one)),
 		"CopyBackup/apiexplorer-replicate.txtar":                 all(noError, sent("CopyBackup", one)),
-		"CopyBackup/error-1002.txtar":                            vendorError(platform.ClassPreconditionFailed, "BackupService.1002"),
-		"CopyBackup/error-1005.txtar":                            vendorError(platform.ClassPreconditionFailed, "BackupService.1005"),
+		"CopyBackup/error-1002.txtar":                            refusal(platform.ClassPreconditionFailed, "BackupService.1002"),
+		"CopyBackup/error-1005.txtar":                            refusal(platform.ClassPreconditionFailed, "BackupService.1005"),
 		// the same refusal as HTTP 500: still a refusal, never retried
-		"CopyBackup/error-1005-otc-500.txtar": all(vendorError(platform.ClassPreconditionFailed, "BackupService.1005"), sent("CopyBackup", one)),
-		"CopyBackup/error-1009.txtar":         vendorError(platform.ClassPreconditionFailed, "BackupService.1009"),
-		"CopyBackup/error-1011-project.txtar": vendorError(platform.ClassPreconditionFailed, "BackupService.1011"),
+		"CopyBackup/error-1005-otc-500.txtar": all(refusal(platform.ClassPreconditionFailed, "BackupService.1005"), sent("CopyBackup", one)),
+		"CopyBackup/error-1009.txtar":         refusal(platform.ClassPreconditionFailed, "BackupService.1009"),
+		"CopyBackup/error-1011-project.txtar": refusal(platform.ClassPreconditionFailed, "BackupService.1011"),
 		// the replica's backup is deleted at the destination region, in its project
 		"DeleteBackup/otc-204.txtar": all(noError, sent("DeleteBackup", func(c *check, rs []recorded) {
 			if len(rs) != 1 || !strings.Contains(rs[0].path, destProject) {
@@ -505,7 +505,7 @@ func init() {
 		"APIGatewayErrorCodes/apigw-0301-secretkey-failed.txtar":      gatewayRefusal("APIGW.0301"),
 		"APIGatewayErrorCodes/otc-apig-0301-decrypt-token-fail.txtar": gatewayRefusal("APIG.0301"),
 		// throttled: retried by the one retry layer (the contract driver makes 2 attempts)
-		"APIGatewayErrorCodes/apigw-0308-throttled.txtar": all(vendorError(platform.ClassRetryable, "APIGW.0308"), sent("ListProtectionGroups", func(c *check, rs []recorded) {
+		"APIGatewayErrorCodes/apigw-0308-throttled.txtar": all(refusal(platform.ClassRetryable, "APIGW.0308"), sent("ListProtectionGroups", func(c *check, rs []recorded) {
 			if len(rs) != 2 {
 				c.errorf("%d attempts of a throttled call, want the policy's 2", len(rs))
 			}
@@ -597,22 +597,12 @@ var _ = errors.New
 // it has none.
 func init() {
 	for file, tags := range map[string]string{
-		"APIGatewayErrorCodes/apigw-0301-ak-locked.txtar":                           "B2a B5",
-		"APIGatewayErrorCodes/apigw-0301-decrypt-token-fail.txtar":                  "B2a B5",
-		"APIGatewayErrorCodes/apigw-0301-secretkey-failed.txtar":                    "B2a B5",
-		"APIGatewayErrorCodes/otc-apig-0301-decrypt-token-fail.txtar":               "B2a B5",
-		"APIGatewayErrorCodes/apigw-0308-throttled.txtar":                           "B2a",
-		"CopyBackup/error-1002.txtar":                                               "B2a",
-		"CopyBackup/error-1005.txtar":                                               "B2a",
-		"CopyBackup/error-1005-otc-500.txtar":                                       "B2a",
-		"CopyBackup/error-1009.txtar":                                               "B2a",
-		"CopyBackup/error-1011-project.txtar":                                       "B2a",
+		"APIGatewayErrorCodes/apigw-0301-ak-locked.txtar":                           "B5",
+		"APIGatewayErrorCodes/apigw-0301-decrypt-token-fail.txtar":                  "B5",
+		"APIGatewayErrorCodes/apigw-0301-secretkey-failed.txtar":                    "B5",
+		"APIGatewayErrorCodes/otc-apig-0301-decrypt-token-fail.txtar":               "B5",
 		"CreateDisasterRecoveryDrill/otc-create.txtar":                              "C1",
-		"CreateProtectedInstance/error-envelope-truncated.txtar":                    "B2a",
-		"CreateProtectionGroup/error-envelope-badrequest.txtar":                     "B2a",
-		"CreateProtectionGroup/error-envelope-error.txtar":                          "B2a",
 		"CreateProtectionGroup/otc-create.txtar":                                    "A1",
-		"DeleteProtectionGroup/error-sdrs-1010-has-pairs.txtar":                     "B2a",
 		"ListActiveActiveDomains/reconstructed-sold-out.txtar":                      "C3",
 		"ListBackups/reconstructed-record-skip.txtar":                               "A5",
 		"ListBackups/reconstructed-two-records-one-region.txtar":                    "A7",
@@ -620,7 +610,7 @@ func init() {
 		"ListFailureJobs/otc-two-instance-create-failures.txtar":                    "B4",
 		"ListFailureJobs/reconstructed-group-start-failures.txtar":                  "B4 B2c",
 		"ListProtectionGroups/apiexplorer-two-new-groups.txtar":                     "A1 B3",
-		"ListProtectionGroups/error-sdrs-0221-limit.txtar":                          "B3 B2a",
+		"ListProtectionGroups/error-sdrs-0221-limit.txtar":                          "B3",
 		"ListProtectionGroups/otc-two-new-groups-invalid-json.txtar":                "B6",
 		"ListReplications/apiexplorer-pair-without-replication-status.txtar":        "A1 A3",
 		"ListReplications/otc-available-pair-active.txtar":                          "A1 A3",
@@ -636,17 +626,12 @@ func init() {
 		"ShowJobStatus/reconstructed-fail.txtar":                                    "B2c",
 		"ShowProtectionGroup/apiexplorer-new-group-null-statuses.txtar":             "A1",
 		"ShowProtectionGroup/otc-new-group-null-statuses.txtar":                     "A1",
-		"ShowProtectionGroup/error-envelope-badrequest.txtar":                       "B2a",
-		"ShowProtectionGroup/error-envelope-error.txtar":                            "B2a",
-		"ShowProtectionGroup/error-sdrs-1013-not-found.txtar":                       "B2a",
 		"ShowProtectionGroup/reconstructed-new-group-error-starting.txtar":          "B4",
 		"ShowProtectionGroup/reconstructed-new-group-protected-syncing.txtar":       "A2",
 		"ShowReplication/apiexplorer-pair-without-replication-status.txtar":         "A3",
-		"ShowReplication/error-sdrs-1608-not-found.txtar":                           "B2a",
 		"ShowReplication/otc-available-pair.txtar":                                  "A3 A4",
 		"ShowReplicationCapabilities/apiexplorer-southchina.txtar":                  "C2",
 		"ShowVault/error-6105-not-found.txtar":                                      "B1",
-		"ShowVpc/error-envelope-flat.txtar":                                         "B2a",
 		"ShowVpc/reconstructed-vpc-0101-malformed.txtar":                            "V1",
 		"UpdateReplicationName/otc-rename.txtar":                                    "B2b",
 	} {

@@ -109,7 +109,10 @@ func classOf(status int, code string) platform.Class {
 	return platform.ClassInternal
 }
 
-// wrap classifies an SDK error. Connection failures and timeouts are Retryable.
+// wrap classifies an SDK error. A vendor's answer becomes an error that says what was asked
+// (what), the vendor's code and message, the HTTP status and the request ID (the X-Request-Id
+// Huawei's support asks for) — never the request's path template, the SDK's internals or the
+// credentials. Connection failures and timeouts are Retryable.
 func wrap(err error, what string) error {
 	if err == nil {
 		return nil
@@ -120,19 +123,32 @@ func wrap(err error, what string) error {
 	}
 	var sr *sdkerr.ServiceResponseError
 	if errors.As(err, &sr) {
-		return &platform.Error{Class: classOf(sr.StatusCode, sr.ErrorCode), Code: sr.ErrorCode,
-			Message: fmt.Sprintf("%s: %s (HTTP %d)", what, sr.ErrorMessage, sr.StatusCode)}
+		return vendorError(what, sr.StatusCode, sr.ErrorCode, sr.ErrorMessage, sr.RequestId)
 	}
 	var srv sdkerr.ServiceResponseError
 	if errors.As(err, &srv) {
-		return &platform.Error{Class: classOf(srv.StatusCode, srv.ErrorCode), Code: srv.ErrorCode,
-			Message: fmt.Sprintf("%s: %s (HTTP %d)", what, srv.ErrorMessage, srv.StatusCode)}
+		return vendorError(what, srv.StatusCode, srv.ErrorCode, srv.ErrorMessage, srv.RequestId)
 	}
 	var ce *sdkerr.ConnectionError
 	var te *sdkerr.RequestTimeoutError
 	if errors.As(err, &ce) || errors.As(err, &te) {
-		return &platform.Error{Class: platform.ClassRetryable, Code: platform.CodeInternal, Message: what, Err: err}
+		return &platform.Error{Class: platform.ClassRetryable, Code: platform.CodeInternal, Message: what + ": no answer", Err: err}
 	}
 	// net/http transport errors surface unwrapped from the SDK
-	return &platform.Error{Class: platform.ClassRetryable, Code: platform.CodeInternal, Message: what, Err: err}
+	return &platform.Error{Class: platform.ClassRetryable, Code: platform.CodeInternal, Message: what + ": no answer", Err: err}
+}
+
+// vendorError is a vendor's answer to what: its class from the code (classOf), and a message
+// with the vendor's words, the HTTP status and the request ID.
+func vendorError(what string, status int, code, msg, requestID string) *platform.Error {
+	msg = strings.Join(strings.Fields(msg), " ")
+	return &platform.Error{Class: classOf(status, code), Code: code, Message: fmt.Sprintf("%s: %s (%s)", what, msg, answerRef(status, requestID))}
+}
+
+// answerRef names an answer: its HTTP status and request ID.
+func answerRef(status int, requestID string) string {
+	if requestID == "" {
+		return fmt.Sprintf("HTTP %d", status)
+	}
+	return fmt.Sprintf("HTTP %d, request ID %s", status, requestID)
 }
