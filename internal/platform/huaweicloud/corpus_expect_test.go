@@ -597,10 +597,6 @@ var _ = errors.New
 // it has none.
 func init() {
 	for file, tags := range map[string]string{
-		"APIGatewayErrorCodes/apigw-0301-ak-locked.txtar":                           "B5",
-		"APIGatewayErrorCodes/apigw-0301-decrypt-token-fail.txtar":                  "B5",
-		"APIGatewayErrorCodes/apigw-0301-secretkey-failed.txtar":                    "B5",
-		"APIGatewayErrorCodes/otc-apig-0301-decrypt-token-fail.txtar":               "B5",
 		"CreateDisasterRecoveryDrill/otc-create.txtar":                              "C1",
 		"CreateProtectionGroup/otc-create.txtar":                                    "A1",
 		"ListActiveActiveDomains/reconstructed-sold-out.txtar":                      "C3",

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
@@ -141,8 +142,41 @@ func wrap(err error, what string) error {
 // vendorError is a vendor's answer to what: its class from the code (classOf), and a message
 // with the vendor's words, the HTTP status and the request ID.
 func vendorError(what string, status int, code, msg, requestID string) *platform.Error {
+	if code == "" {
+		// an envelope the SDK could not read (the API gateway publishes one that is not valid
+		// JSON): its code and message as written
+		if m := envelopeCode.FindStringSubmatch(msg); m != nil {
+			code = m[1]
+			if t := envelopeMsg.FindStringSubmatch(msg); t != nil {
+				msg = t[1]
+			}
+		}
+	}
 	msg = strings.Join(strings.Fields(msg), " ")
-	return &platform.Error{Class: classOf(status, code), Code: code, Message: fmt.Sprintf("%s: %s (%s)", what, msg, answerRef(status, requestID))}
+	class := classOf(status, code)
+	text := fmt.Sprintf("%s: %s (%s)", what, msg, answerRef(status, requestID))
+	if r := remedy(status, code); r != "" {
+		text += ". " + r
+	}
+	return &platform.Error{Class: class, Code: code, Message: text}
+}
+
+var (
+	envelopeCode = regexp.MustCompile(`"(?:error_code|code)"\s*:\s*"([A-Za-z]+\.[0-9]+)"`)
+	envelopeMsg  = regexp.MustCompile(`"(?:error_msg|message)"\s*:\s*"([^"]*)"`)
+)
+
+// remedy is what to do about an answer, where the vendor's words do not say it.
+func remedy(status int, code string) string {
+	switch {
+	case code == "APIGW.0308" || code == "APIG.0308": // flow control: retried, nothing to fix
+		return ""
+	case strings.HasPrefix(code, "APIGW.030") || strings.HasPrefix(code, "APIG.030") || status == http.StatusUnauthorized:
+		return "Check the huaweicloud block's access_key and secret_key (HW_ACCESS_KEY, HW_SECRET_KEY): the API gateway refused the request's signature"
+	case code == "SDRS.0001" || code == "SDRS.0002" || status == http.StatusForbidden:
+		return "Check the huaweicloud block's project_id (HW_PROJECT_ID) and the account's permissions for SDRS, ECS, VPC and CBR"
+	}
+	return ""
 }
 
 // answerRef names an answer: its HTTP status and request ID.
