@@ -134,7 +134,7 @@ func cbrRawDef(path string, list bool) *def.HttpRequestDef {
 		}
 	}
 	b.WithResponseField(def.NewFieldDef().WithName("Body").WithJsonTag("body").WithLocationType(def.Body))
-	return b.Build()
+	return withRequestID(b).Build()
 }
 
 // showBackup reads a backup (Querying a Specified Backup) at region in project ("": the
@@ -155,7 +155,7 @@ func (p *Platform) showBackup(ctx context.Context, region, project, id string) (
 	if r.Body == nil {
 		return nil, false, nil
 	}
-	o, err := decodeObj(*r.Body)
+	o, err := r.decode("show backup " + id)
 	if err != nil {
 		return nil, false, err
 	}
@@ -179,7 +179,7 @@ func (p *Platform) listBackups(ctx context.Context, region, project string) ([]o
 		if r.Body == nil {
 			return out, nil
 		}
-		o, err := decodeObj(*r.Body)
+		o, err := r.decode("list backups")
 		if err != nil {
 			return nil, err
 		}
@@ -347,7 +347,7 @@ func (p *Platform) showVault(ctx context.Context, region, project, id string) (o
 	if r.Body == nil {
 		return nil, false, nil
 	}
-	o, err := decodeObj(*r.Body)
+	o, err := r.decode("show vault " + id)
 	if err != nil {
 		return nil, false, err
 	}
@@ -434,7 +434,7 @@ func (p *Platform) capabilities(ctx context.Context) (map[string]map[string]bool
 	if r.Body == nil {
 		return out, nil
 	}
-	o, err := decodeObj(*r.Body)
+	o, err := r.decode("replication capabilities")
 	if err != nil {
 		return nil, err
 	}

@@ -21,10 +21,33 @@ import (
 // AK/SK signing, error envelope) with a response type whose Body is the raw text, decoded here
 // into a tolerant object (obj). State-changing calls use the SDK's typed requests.
 
-// rawResponse receives the body unparsed (the SDK sets a *string Body to the raw text).
+// rawResponse receives the body unparsed (the SDK sets a *string Body to the raw text), and
+// the answer's request ID.
 type rawResponse struct {
 	Body           *string `json:"body,omitempty"`
+	XRequestId     *string `json:"X-Request-Id,omitempty"`
 	HttpStatusCode int     `json:"-"`
+}
+
+// decode reads the answer to what: a tolerant object (an empty body is an empty object); an
+// answer that is not JSON is an error naming it, its status and its request ID.
+func (r *rawResponse) decode(what string) (obj, error) {
+	if r.Body == nil {
+		return obj{}, nil
+	}
+	o, err := decodeObj(*r.Body)
+	if err != nil {
+		return nil, platform.Errorf(platform.ClassInternal, CodeInvalidResponse, "%s: the answer is not valid JSON (%v) (%s)", what, err, answerRef(r.HttpStatusCode, deref(r.XRequestId)))
+	}
+	return o, nil
+}
+
+// CodeInvalidResponse is the code of an answer the driver cannot read.
+const CodeInvalidResponse = "InvalidResponse"
+
+// withRequestID declares the answer's X-Request-Id header on a request definition.
+func withRequestID(b *def.HttpRequestDefBuilder) *def.HttpRequestDefBuilder {
+	return b.WithResponseField(def.NewFieldDef().WithName("XRequestId").WithJsonTag("X-Request-Id").WithLocationType(def.Header))
 }
 
 // idReq fills one path parameter named by its json tag, plus optional query parameters.
@@ -50,7 +73,7 @@ func rawDef(path string, query bool) *def.HttpRequestDef {
 		b.WithRequestField(def.NewFieldDef().WithName("Offset").WithJsonTag("offset").WithLocationType(def.Query))
 	}
 	b.WithResponseField(def.NewFieldDef().WithName("Body").WithJsonTag("body").WithLocationType(def.Body))
-	return b.Build()
+	return withRequestID(b).Build()
 }
 
 // obj is a tolerant view of a JSON object.
@@ -61,7 +84,7 @@ func decodeObj(s string) (obj, error) {
 	d.UseNumber()
 	var o obj
 	if err := d.Decode(&o); err != nil {
-		return nil, platform.Errorf(platform.ClassInternal, "SDRS.Decode", "undecodable SDRS response: %v", err)
+		return nil, err
 	}
 	return o, nil
 }
@@ -163,10 +186,7 @@ func (p *Platform) getRaw(ctx context.Context, path, id string, groupID string, 
 	if err != nil {
 		return nil, wrap(err, what)
 	}
-	if r.Body == nil {
-		return obj{}, nil
-	}
-	return decodeObj(*r.Body)
+	return r.decode(what)
 }
 
 // listAll pages through a list call (limit/offset) and returns the items under key.
@@ -185,7 +205,7 @@ func (p *Platform) listAll(ctx context.Context, path, key, groupID, what string)
 		if r.Body == nil {
 			return out, nil
 		}
-		o, err := decodeObj(*r.Body)
+		o, err := r.decode(what)
 		if err != nil {
 			return nil, err
 		}

@@ -607,7 +607,6 @@ func init() {
 		"ListFailureJobs/reconstructed-group-start-failures.txtar":                  "B4 B2c",
 		"ListProtectionGroups/apiexplorer-two-new-groups.txtar":                     "A1 B3",
 		"ListProtectionGroups/error-sdrs-0221-limit.txtar":                          "B3",
-		"ListProtectionGroups/otc-two-new-groups-invalid-json.txtar":                "B6",
 		"ListReplications/apiexplorer-pair-without-replication-status.txtar":        "A1 A3",
 		"ListReplications/otc-available-pair-active.txtar":                          "A1 A3",
 		"ListReplications/reconstructed-fault-level-2.txtar":                        "A4",

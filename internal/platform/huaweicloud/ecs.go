@@ -28,7 +28,7 @@ func (p *Platform) zones(ctx context.Context) (map[string]bool, error) {
 	if r.Body == nil {
 		return out, nil
 	}
-	o, err := decodeObj(*r.Body)
+	o, err := r.decode("list availability zones")
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +67,7 @@ func (p *Platform) serverObj(ctx context.Context, id string) (obj, bool, error) 
 	if r.Body == nil {
 		return nil, false, nil
 	}
-	o, err := decodeObj(*r.Body)
+	o, err := r.decode("show server " + id)
 	if err != nil {
 		return nil, false, err
 	}
@@ -143,7 +143,7 @@ func (p *Platform) listServers(ctx context.Context) ([]obj, error) {
 			b.WithRequestField(def.NewFieldDef().WithName("Limit").WithJsonTag("limit").WithLocationType(def.Query))
 			b.WithRequestField(def.NewFieldDef().WithName("Offset").WithJsonTag("offset").WithLocationType(def.Query))
 			b.WithResponseField(def.NewFieldDef().WithName("Body").WithJsonTag("body").WithLocationType(def.Body))
-			return b.Build()
+			return withRequestID(b).Build()
 		}
 		r, err := p.get(ctx, p.ecs, &ecsListReq{Limit: ptr(int32(page)), Offset: ptr(n)}, mk, "list servers")
 		if err != nil {
@@ -152,7 +152,7 @@ func (p *Platform) listServers(ctx context.Context) ([]obj, error) {
 		if r.Body == nil {
 			return out, nil
 		}
-		o, err := decodeObj(*r.Body)
+		o, err := r.decode("list servers")
 		if err != nil {
 			return nil, err
 		}

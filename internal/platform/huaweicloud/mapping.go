@@ -142,6 +142,11 @@ func wrap(err error, what string) error {
 // vendorError is a vendor's answer to what: its class from the code (classOf), and a message
 // with the vendor's words, the HTTP status and the request ID.
 func vendorError(what string, status int, code, msg, requestID string) *platform.Error {
+	if status >= 200 && status < 300 {
+		// the SDK could not decode a successful answer into its model: the request was done,
+		// its answer is unreadable (the SDK's message names its decoder's internals)
+		return platform.Errorf(platform.ClassInternal, CodeInvalidResponse, "%s: the answer could not be read (%s)", what, answerRef(status, requestID))
+	}
 	if code == "" {
 		// an envelope the SDK could not read (the API gateway publishes one that is not valid
 		// JSON): its code and message as written
