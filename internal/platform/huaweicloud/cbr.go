@@ -506,8 +506,9 @@ func (p *Platform) copyBackup(ctx context.Context, spec platform.ReplicaSpec) er
 	if spec.Description != "" {
 		body.Description = ptr(spec.Description)
 	}
-	_, err = sdk(ctx, p, "replicate backup "+spec.BackupID, func() (*cbrmodel.CopyBackupResponse, error) {
-		return c.CopyBackup(&cbrmodel.CopyBackupRequest{BackupId: spec.BackupID, Body: &cbrmodel.BackupReplicateReq{Replicate: body}})
+	_, err = sdk(ctx, p, "replicate backup "+spec.BackupID, func() (any, error) {
+		return c.HcClient.Sync(&cbrmodel.CopyBackupRequest{BackupId: spec.BackupID, Body: &cbrmodel.BackupReplicateReq{Replicate: body}},
+			unread(cbr.GenReqDefForCopyBackup()))
 	})
 	return err
 }

@@ -45,6 +45,19 @@ func (r *rawResponse) decode(what string) (obj, error) {
 // CodeInvalidResponse is the code of an answer the driver cannot read.
 const CodeInvalidResponse = "InvalidResponse"
 
+// unread is the SDK's request definition d with its answer left unread (a raw body and the
+// request ID): a write whose answer the driver does not use (a rename, a replication) must not
+// fail on the answer's types — the documented answer of Changing the Name of a Replication
+// Pair has volume_size as a string, which the SDK's model rejects after the rename is done.
+func unread(d *def.HttpRequestDef) *def.HttpRequestDef {
+	d.Response = new(rawResponse)
+	d.ResponseFields = []*def.FieldDef{
+		def.NewFieldDef().WithName("Body").WithJsonTag("body").WithLocationType(def.Body),
+		def.NewFieldDef().WithName("XRequestId").WithJsonTag("X-Request-Id").WithLocationType(def.Header),
+	}
+	return d
+}
+
 // withRequestID declares the answer's X-Request-Id header on a request definition.
 func withRequestID(b *def.HttpRequestDefBuilder) *def.HttpRequestDefBuilder {
 	return b.WithResponseField(def.NewFieldDef().WithName("XRequestId").WithJsonTag("X-Request-Id").WithLocationType(def.Header))

@@ -628,7 +628,6 @@ func init() {
 		"ShowReplicationCapabilities/apiexplorer-southchina.txtar":                  "C2",
 		"ShowVault/error-6105-not-found.txtar":                                      "B1",
 		"ShowVpc/reconstructed-vpc-0101-malformed.txtar":                            "V1",
-		"UpdateReplicationName/otc-rename.txtar":                                    "B2b",
 	} {
 		pending[file] = tags
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	sdrs "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/sdrs/v1"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/sdrs/v1/model"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
@@ -279,9 +280,10 @@ func (p *Platform) UpdateGroup(ctx context.Context, id string, spec platform.Gro
 		cur, err := p.readGroup(ctx, id)
 		return cur.Name, cur.Description, cur.Version, err
 	}, func(name string) error {
-		_, err := sdk(ctx, p, "rename protection group "+id, func() (*model.UpdateProtectionGroupNameResponse, error) {
-			return p.client.UpdateProtectionGroupName(&model.UpdateProtectionGroupNameRequest{ServerGroupId: id,
-				Body: &model.UpdateProtectionGroupNameRequestBody{ServerGroup: &model.UpdateProtectionGroupNameRequestParams{Name: name}}})
+		_, err := sdk(ctx, p, "rename protection group "+id, func() (any, error) {
+			return p.client.HcClient.Sync(&model.UpdateProtectionGroupNameRequest{ServerGroupId: id,
+				Body: &model.UpdateProtectionGroupNameRequestBody{ServerGroup: &model.UpdateProtectionGroupNameRequestParams{Name: name}}},
+				unread(sdrs.GenReqDefForUpdateProtectionGroupName()))
 		})
 		p.wrote()
 		return err

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	sdrs "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/sdrs/v1"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/sdrs/v1/model"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
@@ -181,9 +182,10 @@ func (p *Platform) UpdatePair(ctx context.Context, id string, spec platform.Pair
 }
 
 func (p *Platform) renamePair(ctx context.Context, id, name string) error {
-	_, err := sdk(ctx, p, "rename replication pair "+id, func() (*model.UpdateReplicationNameResponse, error) {
-		return p.client.UpdateReplicationName(&model.UpdateReplicationNameRequest{ReplicationId: id,
-			Body: &model.UpdateReplicationNameRequestBody{Replication: &model.UpdateReplicationNameRequestParams{Name: name}}})
+	_, err := sdk(ctx, p, "rename replication pair "+id, func() (any, error) {
+		return p.client.HcClient.Sync(&model.UpdateReplicationNameRequest{ReplicationId: id,
+			Body: &model.UpdateReplicationNameRequestBody{Replication: &model.UpdateReplicationNameRequestParams{Name: name}}},
+			unread(sdrs.GenReqDefForUpdateReplicationName()))
 	})
 	p.wrote()
 	return err
