@@ -140,6 +140,9 @@ func (o obj) int(k string) int {
 	return 0
 }
 
+// has reports whether the key is present (null included).
+func (o obj) has(k string) bool { _, ok := o[k]; return ok }
+
 func (o obj) obj(k string) obj {
 	if m, ok := o[k].(map[string]any); ok {
 		return obj(m)
@@ -202,36 +205,40 @@ func (p *Platform) getRaw(ctx context.Context, path, id string, groupID string, 
 	return r.decode(what)
 }
 
-// listAll pages through a list call (limit/offset) and returns the items under key.
+// listAll pages through a list call by offset and returns the items under key. It sends no
+// limit: every SDRS list page documents limit "from 0 to 1000, default 1000" while the Error
+// Codes table's SDRS.0221 says it must be greater than 0 and less than 1000, so the default
+// page is the one size no reading of the documents refuses. It stops at count (the number of
+// items the query matches) or at an empty page.
 func (p *Platform) listAll(ctx context.Context, path, key, groupID, what string) ([]obj, error) {
-	const page = 1000
 	var out []obj
-	for offset := int32(0); ; offset += page {
-		lr := listReq{Limit: ptr(int32(page)), Offset: ptr(offset)}
+	seen := map[string]bool{}
+	for offset := int32(0); ; {
+		lr := listReq{Offset: ptr(offset)}
 		if groupID != "" {
 			lr.ServerGroupId = &groupID
 		}
 		r, err := p.get(ctx, p.client.HcClient, &lr, func() *def.HttpRequestDef { return rawDef(path, true) }, what)
 		if err != nil {
-			return nil, wrap(err, what)
-		}
-		if r.Body == nil {
-			return out, nil
+			return nil, err
 		}
 		o, err := r.decode(what)
 		if err != nil {
 			return nil, err
 		}
 		items := o.list(key)
-		out = append(out, items...)
-		if c := o.int("count"); c > 0 { // the service may cap the page below the limit asked
-			if len(out) >= c || len(items) == 0 {
-				return out, nil
+		fresh := 0
+		for _, it := range items {
+			if id := it.str("id") + it.str("job_id"); id == "" || !seen[id] {
+				seen[id] = id != ""
+				out = append(out, it)
+				fresh++
 			}
-			offset += int32(len(items)) - page
-			continue
 		}
-		if len(items) < page {
+		offset += int32(len(items))
+		// an empty page, the count reached, or a page of items already listed (a service
+		// that ignores offset) ends the listing
+		if fresh == 0 || (o.has("count") && len(out) >= o.int("count")) {
 			return out, nil
 		}
 	}
