@@ -611,7 +611,6 @@ func init() {
 		"NovaListAvailabilityZones/apiexplorer-two-zones.txtar":                     "A4",
 		"NovaListAvailabilityZones/otc-two-zones-tabs.txtar":                        "A4",
 		"NovaListAvailabilityZones/reconstructed-production-zone-unavailable.txtar": "A4",
-		"ShowBackup/error-6200-not-found.txtar":                                     "B1",
 		"ShowBackup/reconstructed-replica-protecting.txtar":                         "A6",
 		"ShowBackup/reconstructed-replica-restoring.txtar":                          "A6",
 		"ShowProtectionGroup/apiexplorer-new-group-null-statuses.txtar":             "A1",
@@ -620,8 +619,6 @@ func init() {
 		"ShowReplication/apiexplorer-pair-without-replication-status.txtar":         "A3",
 		"ShowReplication/otc-available-pair.txtar":                                  "A3 A4",
 		"ShowReplicationCapabilities/apiexplorer-southchina.txtar":                  "C2",
-		"ShowVault/error-6105-not-found.txtar":                                      "B1",
-		"ShowVpc/reconstructed-vpc-0101-malformed.txtar":                            "V1",
 	} {
 		pending[file] = tags
 	}

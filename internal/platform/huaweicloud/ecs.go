@@ -6,10 +6,8 @@ package huaweicloud
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/def"
-	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
@@ -58,11 +56,10 @@ func siteHealth(f *lifecycle.Facts, zones map[string]bool, activeAZ, standbyAZ s
 func (p *Platform) serverObj(ctx context.Context, id string) (obj, bool, error) {
 	r, err := p.get(ctx, p.ecs, &pathReq{ID: id}, func() *def.HttpRequestDef { return rawDef("/v1/{project_id}/cloudservers/{id}", false) }, "show server "+id)
 	if err != nil {
-		werr := wrap(err, "show server "+id)
-		if platform.IsNotFound(werr) || strings.Contains(err.Error(), "Ecs.0114") {
+		if platform.IsNotFound(err) { // 404 Ecs.0114
 			return nil, false, nil
 		}
-		return nil, false, werr
+		return nil, false, err
 	}
 	if r.Body == nil {
 		return nil, false, nil
@@ -109,21 +106,19 @@ func addresses(srv obj) (ip, eip, mac string) {
 }
 
 // vpcExists reads the VPC (Querying VPC Details, GET /v1/{project_id}/vpcs/{vpc_id},
-// https://support.huaweicloud.com/intl/en-us/api-vpc/vpc_api01_0002.html); a 404 is a
-// missing VPC.
+// https://support.huaweicloud.com/intl/en-us/api-vpc/vpc_api01_0002.html). The VPC reference
+// has no "not found" code of its own: a missing VPC is 404 (VPC.0105), and an ID that is no VPC
+// ID at all is 400 VPC.0101 ("VPC parameters are incorrect") — both name no VPC.
 func (p *Platform) vpcExists(ctx context.Context, id string) (bool, error) {
 	_, err := p.get(ctx, p.vpc, &pathReq{ID: id}, func() *def.HttpRequestDef { return rawDef("/v1/{project_id}/vpcs/{id}", false) }, "show VPC "+id)
-	if err == nil {
+	var pe *platform.Error
+	switch {
+	case err == nil:
 		return true, nil
-	}
-	var sr *sdkerr.ServiceResponseError
-	if errors.As(err, &sr) && sr.StatusCode == 404 {
+	case platform.IsNotFound(err), errors.As(err, &pe) && pe.Code == "VPC.0101":
 		return false, nil
 	}
-	if pe := (*platform.Error)(nil); errors.As(err, &pe) && strings.Contains(pe.Message, "HTTP 404") {
-		return false, nil
-	}
-	return false, wrap(err, "show VPC "+id)
+	return false, err
 }
 
 type ecsListReq struct {

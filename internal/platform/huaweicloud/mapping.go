@@ -80,7 +80,10 @@ func siteOf(priorityStation string) lifecycle.Site {
 // https://support.huaweicloud.com/intl/en-us/api-sdrs/en-us_topic_0113127626.html).
 func classOf(status int, code string) platform.Class {
 	switch code {
-	case "SDRS.1013", "SDRS.1608", "SDRS.1320", "SDRS.1902":
+	case "SDRS.1013", "SDRS.1608", "SDRS.1320", "SDRS.1902",
+		// CBR answers a missing backup or vault 404 with a code (Error Codes: BackupService.6200,
+		// BackupService.6105), ECS a missing server 404 Ecs.0114
+		"BackupService.6200", "BackupService.6105", "Ecs.0114":
 		return platform.ClassNotFound
 	case "SDRS.0209", "SDRS.0214", "SDRS.1002", "SDRS.1017", "SDRS.1018", "SDRS.1019", "SDRS.1020", "SDRS.1021",
 		"SDRS.1022", "SDRS.1023", "SDRS.1024", "SDRS.1301", "SDRS.1323", "SDRS.1324", "SDRS.1325", "SDRS.1328",
@@ -101,7 +104,9 @@ func classOf(status int, code string) platform.Class {
 	case status == http.StatusTooManyRequests || status == http.StatusBadGateway || status == http.StatusServiceUnavailable ||
 		status == http.StatusGatewayTimeout || status == http.StatusInternalServerError:
 		return platform.ClassRetryable
-	case status == http.StatusNotFound && code == "":
+	case status == http.StatusNotFound && !strings.HasPrefix(code, "APIGW.") && !strings.HasPrefix(code, "APIG."):
+		// a service's 404, with or without its own code (the gateway's 404 APIGW.0101 is an API
+		// that does not exist: a wrong endpoint)
 		return platform.ClassNotFound
 	case strings.HasPrefix(code, "SDRS.02"), strings.HasPrefix(code, "SDRS.000"), strings.HasPrefix(code, "APIGW."),
 		status == http.StatusBadRequest, status == http.StatusUnauthorized, status == http.StatusForbidden:
