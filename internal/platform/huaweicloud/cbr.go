@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"sort"
 	"strings"
+	"time"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/basic"
@@ -191,16 +193,49 @@ func (p *Platform) listBackups(ctx context.Context, region, project string) ([]o
 	}
 }
 
-// record returns the source backup's replication record for region (the last one listed).
+// record returns the source backup's replication record for region: a backup holds one per
+// replication, so one per region while its replica lives and more once a deleted replica was
+// replicated again (Replicating a Backup across regions: a manual replication is allowed again
+// after the replica is deleted). The running one (waiting_replicate, replicating) is the
+// replica; else the newest (created_at). A skip record — a policy run that replicated nothing
+// (ReplicationRecordGet.status skip) — is no replica.
 func record(src obj, region string) (obj, bool) {
-	var rec obj
+	var best obj
 	found := false
 	for _, r := range src.list("replication_records") {
-		if r.str("destination_region") == region {
-			rec, found = r, true
+		if r.str("destination_region") != region || r.str("status") == "skip" {
+			continue
+		}
+		if !found || better(r, best) {
+			best, found = r, true
 		}
 	}
-	return rec, found
+	return best, found
+}
+
+// better reports whether record a is the replica rather than b: running first, then newest.
+func better(a, b obj) bool {
+	ra, rb := running(a), running(b)
+	if ra != rb {
+		return ra
+	}
+	return recordTime(a).After(recordTime(b))
+}
+
+func running(r obj) bool {
+	return r.str("status") == "waiting_replicate" || r.str("status") == "replicating"
+}
+
+// recordTime is a record's created_at (CBR writes microseconds without a zone, or milliseconds
+// with one); the zero time when unreadable.
+func recordTime(r obj) time.Time {
+	v := r.str("created_at")
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
 }
 
 // replicaFrom builds the replica of a record; dest is the destination backup (nil: gone).
@@ -232,9 +267,14 @@ func (p *Platform) replicaFrom(src, rec, dest obj, destFound bool) (platform.Bac
 		if !destFound {
 			return out, platform.NotFoundf("replica %s: the destination backup %q is gone", out.ID, out.ReplicaBackupID)
 		}
+		// the destination backup's status (BackupResp.status): a replica a restore runs from
+		// (restoring, waiting_restore) is there and usable; one still being made in the
+		// destination vault (protecting, waiting_protect) is still replicating
 		switch ds := dest.str("status"); ds {
-		case "available":
+		case "available", "restoring", "waiting_restore":
 			out.State = lifecycle.Available
+		case "protecting", "waiting_protect":
+			out.State = lifecycle.Replicating
 		case "deleting", "waiting_delete":
 			out.State = lifecycle.Deleting
 		case "error":
@@ -310,9 +350,12 @@ func (p *Platform) ListReplicas(ctx context.Context) ([]platform.BackupReplica, 
 	for _, b := range bs {
 		seen := map[string]obj{}
 		for _, r := range b.list("replication_records") {
-			seen[r.str("destination_region")] = r
+			if rec, ok := record(b, r.str("destination_region")); ok {
+				seen[r.str("destination_region")] = rec
+			}
 		}
-		for _, rec := range seen {
+		for _, region := range sortedKeys(seen) {
+			rec := seen[region]
 			dest, ok := byID[rec.str("destination_backup_id")]
 			v, err := p.replicaFrom(b, rec, dest, ok)
 			if platform.IsNotFound(err) {
@@ -546,4 +589,13 @@ func (p *Platform) invokeReplica(ctx context.Context, id string, op lifecycle.Op
 		})
 		return err
 	})
+}
+
+func sortedKeys(m map[string]obj) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
