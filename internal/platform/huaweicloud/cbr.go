@@ -457,9 +457,21 @@ func (p *Platform) ProposedReplicaFacts(ctx context.Context, spec platform.Repli
 	if err != nil {
 		return f, err
 	}
-	src := p.cfg.Region
-	f.SourceRegionCapable = caps[src] != nil
-	f.DestinationCapable = caps[src][spec.DestinationRegion]
+	// Querying Replication Capabilities answers at the source region's endpoint, and may name
+	// that region by a display name ("southchina") while its destinations are region ids: one
+	// region in the answer is the queried one; several, none of them ours, cannot be told apart
+	own, ok := caps[p.cfg.Region]
+	if !ok && len(caps) == 1 {
+		for _, d := range caps {
+			own, ok = d, true
+		}
+	}
+	switch {
+	case ok:
+		f.SourceRegionCapable, f.DestinationCapable = true, own[spec.DestinationRegion]
+	case len(caps) > 1:
+		f.Unknown[lifecycle.FactCapability] = true
+	}
 	return f, nil
 }
 

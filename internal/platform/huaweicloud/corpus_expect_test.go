@@ -597,9 +597,7 @@ var _ = errors.New
 // it has none.
 func init() {
 	for file, tags := range map[string]string{
-		"CreateDisasterRecoveryDrill/otc-create.txtar":                              "C1",
 		"CreateProtectionGroup/otc-create.txtar":                                    "A1",
-		"ListActiveActiveDomains/reconstructed-sold-out.txtar":                      "C3",
 		"ListProtectionGroups/apiexplorer-two-new-groups.txtar":                     "A1",
 		"ListReplications/apiexplorer-pair-without-replication-status.txtar":        "A1 A3",
 		"ListReplications/otc-available-pair-active.txtar":                          "A1 A3",
@@ -614,7 +612,6 @@ func init() {
 		"ShowProtectionGroup/reconstructed-new-group-protected-syncing.txtar":       "A2",
 		"ShowReplication/apiexplorer-pair-without-replication-status.txtar":         "A3",
 		"ShowReplication/otc-available-pair.txtar":                                  "A3 A4",
-		"ShowReplicationCapabilities/apiexplorer-southchina.txtar":                  "C2",
 	} {
 		pending[file] = tags
 	}

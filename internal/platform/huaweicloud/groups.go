@@ -179,12 +179,13 @@ func (p *Platform) CreateGroup(ctx context.Context, spec platform.GroupSpec, tok
 	}
 	domain := spec.DomainID
 	if domain == "" {
-		ds, err := p.domainsBetween(ctx, spec.SourceZone, spec.TargetZone)
+		all, err := p.domainsBetween(ctx, spec.SourceZone, spec.TargetZone)
 		if err != nil {
 			return platform.ProtectionGroup{}, err
 		}
+		ds := openDomains(all)
 		if len(ds) != 1 {
-			return platform.ProtectionGroup{}, platform.Invalidf("", "domain_id: %s", domainChoice(ds, spec))
+			return platform.ProtectionGroup{}, platform.Invalidf("", "domain_id: %s", domainChoice(all, spec))
 		}
 		domain = ds[0].str("id")
 	}
@@ -342,8 +343,25 @@ func (p *Platform) domainsBetween(ctx context.Context, az1, az2 string) ([]obj, 
 	return out, nil
 }
 
-// domainChoice says why no domain could be chosen for the zones.
-func domainChoice(ds []obj, spec platform.GroupSpec) string {
+// openDomains are the domains that are not sold out (sold_out: "whether the resources of the
+// active-active domain are sold out"; a group created in one fails at SDRS).
+func openDomains(ds []obj) []obj {
+	var out []obj
+	for _, d := range ds {
+		if d.str("sold_out") != "true" {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// domainChoice says why no domain could be chosen for the zones from those between them (ds,
+// sold out or not).
+func domainChoice(all []obj, spec platform.GroupSpec) string {
+	ds := openDomains(all)
+	if len(ds) == 0 && len(all) > 0 {
+		return fmt.Sprintf("every active-active domain between %s and %s is sold out (%s): SDRS cannot create a group in it", spec.SourceZone, spec.TargetZone, all[0].str("id"))
+	}
 	if len(ds) == 0 {
 		return fmt.Sprintf("the project has no active-active domain between %s and %s (SDRS protects only between the two AZs of a domain)", spec.SourceZone, spec.TargetZone)
 	}
@@ -381,14 +399,19 @@ func (p *Platform) ProposedGroupFacts(ctx context.Context, spec platform.GroupSp
 	}
 	switch {
 	case spec.DomainID != "":
-		found := false
+		var named obj
 		for _, d := range ds {
-			found = found || d.str("id") == spec.DomainID
+			if d.str("id") == spec.DomainID {
+				named = d
+			}
 		}
-		if !found {
+		switch {
+		case named == nil:
 			f.MissingRefs[ParamDomainID] = spec.DomainID + fmt.Sprintf(" (as an active-active domain between %s and %s)", spec.SourceZone, spec.TargetZone)
+		case len(openDomains([]obj{named})) == 0:
+			f.MissingParams[ParamDomainID] = fmt.Sprintf("the active-active domain %s is sold out: SDRS cannot create a group in it; name another", spec.DomainID)
 		}
-	case len(ds) != 1:
+	case len(openDomains(ds)) != 1:
 		f.MissingParams[ParamDomainID] = domainChoice(ds, spec)
 	}
 	return f, nil
