@@ -597,21 +597,13 @@ var _ = errors.New
 // it has none.
 func init() {
 	for file, tags := range map[string]string{
-		"CreateProtectionGroup/otc-create.txtar":                                    "A1",
-		"ListProtectionGroups/apiexplorer-two-new-groups.txtar":                     "A1",
-		"ListReplications/apiexplorer-pair-without-replication-status.txtar":        "A1 A3",
-		"ListReplications/otc-available-pair-active.txtar":                          "A1 A3",
 		"ListReplications/reconstructed-fault-level-2.txtar":                        "A4",
 		"ListReplications/reconstructed-fault-level-5.txtar":                        "A4",
 		"ListReplications/reconstructed-pair-status-fault.txtar":                    "A4",
 		"NovaListAvailabilityZones/apiexplorer-two-zones.txtar":                     "A4",
 		"NovaListAvailabilityZones/otc-two-zones-tabs.txtar":                        "A4",
 		"NovaListAvailabilityZones/reconstructed-production-zone-unavailable.txtar": "A4",
-		"ShowProtectionGroup/apiexplorer-new-group-null-statuses.txtar":             "A1",
-		"ShowProtectionGroup/otc-new-group-null-statuses.txtar":                     "A1",
-		"ShowProtectionGroup/reconstructed-new-group-protected-syncing.txtar":       "A2",
-		"ShowReplication/apiexplorer-pair-without-replication-status.txtar":         "A3",
-		"ShowReplication/otc-available-pair.txtar":                                  "A3 A4",
+		"ShowReplication/otc-available-pair.txtar":                                  "A4",
 	} {
 		pending[file] = tags
 	}

@@ -30,7 +30,8 @@ func TestGroupStateMapping(t *testing.T) {
 		{"creating", "", lifecycle.Creating, ""},
 		{"available", "inactive", lifecycle.Configured, ""},
 		{"available", "active-stopped", lifecycle.Paused, ""},
-		{"available", "", lifecycle.Paused, ""}, // replication_status null (decoded "null" → "")
+		{"available", "", lifecycle.Configured, ""},   // no synchronisation reported (effectiveReplication: "inactive")
+		{"available", "active", lifecycle.Paused, ""}, // protection disabled after a complete synchronisation
 		{"starting", "copying", lifecycle.Starting, ""},
 		{"protected", "active", lifecycle.Replicating, ""},
 		{"stopping", "", lifecycle.Stopping, ""},
@@ -121,7 +122,9 @@ func TestDefensiveDecoding(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if g.State != lifecycle.Paused || g.SyncProgress != 45 || g.ReplicationStatus != "" || g.Health != "" || g.ProtectionEnabled ||
+	// null statuses, a pair with none either, progress 45 while protection is disabled: never
+	// synchronised (configured)
+	if g.State != lifecycle.Configured || g.SyncProgress != 45 || g.ReplicationStatus != "inactive" || g.Health != "" || g.ProtectionEnabled ||
 		len(g.PairIDs) != 1 || len(g.ServerIDs) != 1 || g.DRServers[0].TwinServerID != "s2" || !g.Observed.Facts.ActiveServersStopped ||
 		!g.Observed.Facts.ActiveSiteHealthy || g.Observed.Facts.StandbySiteHealthy || g.Observed.Facts.Unknown[lifecycle.FactSiteHealth] {
 		t.Fatalf("decoded group: %+v", g)

@@ -53,7 +53,11 @@ func (p *Platform) readGroupAged(ctx context.Context, id string, maxAge time.Dur
 }
 
 func (p *Platform) groupFrom(ctx context.Context, g obj, insts, reps []obj, server serverLookup, zones map[string]bool) (platform.ProtectionGroup, error) {
-	repl := g.str("replication_status")
+	var pairRepl []string
+	for _, r := range reps {
+		pairRepl = append(pairRepl, r.str("replication_status"))
+	}
+	repl := effectiveReplication(g.str("status"), g.str("replication_status"), pairRepl, g.int("progress"))
 	st, failed, err := groupState(g.str("status"), repl)
 	if err != nil {
 		return platform.ProtectionGroup{}, err
@@ -65,11 +69,12 @@ func (p *Platform) groupFrom(ctx context.Context, g obj, insts, reps []obj, serv
 		DomainID: g.str("domain_id"), SourceVPCID: g.str("source_vpc_id"),
 		State: st, FailedOp: failed, ActiveSite: siteOf(g.str("priority_station")),
 		ReplicationStatus: repl, SyncProgress: g.int("progress"), Health: g.str("health_status"),
-		ProtectionEnabled: g.str("protected_status") == "started",
-		DrillActive:       g.int("disaster_recovery_drill_num") > 0,
+		// protected_status is null on new groups: protection is on while protected or being enabled
+		ProtectionEnabled: g.str("protected_status") == "started" || g.str("protected_status") == "" &&
+			(st == lifecycle.Replicating || st == lifecycle.Starting || st == lifecycle.SwitchingOver),
+		DrillActive: g.int("disaster_recovery_drill_num") > 0,
 	}
-	out.FirstSyncDone = st == lifecycle.Replicating || st == lifecycle.SwitchingOver || st == lifecycle.FailingOver ||
-		st == lifecycle.FailedOver || repl == "active" || repl == "active-stopped"
+	out.FirstSyncDone = synced(repl) || st == lifecycle.SwitchingOver || st == lifecycle.FailingOver || st == lifecycle.FailedOver
 	for _, r := range reps {
 		if r.str("status") == "creating" {
 			continue // not a member until SDRS has created it
@@ -111,7 +116,7 @@ func (p *Platform) groupFrom(ctx context.Context, g obj, insts, reps []obj, serv
 		}
 	}
 	// SDRS has no object version: the record's fingerprint stands in (platform.Fingerprint)
-	out.Version = platform.Fingerprint(g.str("status"), repl, g.str("priority_station"), g.str("protected_status"), out.Name,
+	out.Version = platform.Fingerprint(g.str("status"), g.str("replication_status"), repl, g.str("priority_station"), g.str("protected_status"), out.Name,
 		out.Description, out.SyncProgress, out.Health, g.int("disaster_recovery_drill_num"), out.PairIDs, out.ServerIDs)
 	out.Observed = p.observation(out)
 	activeAZ, standbyAZ := out.SourceZone, out.TargetZone

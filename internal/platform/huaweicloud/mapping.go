@@ -18,20 +18,20 @@ import (
 )
 
 // groupState maps an SDRS protection-group status (Protection Group Status; vendor-lifecycles
-// §2.1, §7.2) onto the engine's state. available is configured while replication was never
-// active (replication_status inactive) and paused after protection was disabled
-// (active-stopped); a null replication_status (groups created before an upgrade) is read as
-// paused, which allows the same operations. An unknown status is an error naming it, never a
-// guessed state.
+// §2.1, §7.2) onto the engine's state, given the replication status (effectiveReplication).
+// available ("protection disabled") is paused once a synchronisation has completed
+// (replication active or active-stopped: the standby holds the data as of the stop) and
+// configured otherwise (inactive: never synchronised). An unknown status is an error naming
+// it, never a guessed state.
 func groupState(status, replication string) (lifecycle.State, lifecycle.Op, error) {
 	switch status {
 	case "creating":
 		return lifecycle.Creating, "", nil
 	case "available":
-		if replication == "inactive" {
-			return lifecycle.Configured, "", nil
+		if synced(replication) {
+			return lifecycle.Paused, "", nil
 		}
-		return lifecycle.Paused, "", nil
+		return lifecycle.Configured, "", nil
 	case "starting":
 		return lifecycle.Starting, "", nil
 	case "protected":
@@ -66,6 +66,51 @@ func groupState(status, replication string) (lifecycle.State, lifecycle.Op, erro
 		return lifecycle.Error, lifecycle.OpDelete, nil
 	}
 	return "", "", platform.Errorf(platform.ClassInternal, "SDRS.UnknownStatus", "unknown SDRS status %q (the driver does not guess a state)", status)
+}
+
+// synced reports whether a replication status says a full synchronisation completed.
+func synced(replication string) bool {
+	return replication == "active" || replication == "active-stopped"
+}
+
+// effectiveReplication is the replication status of a group or pair: the one SDRS reports,
+// else what its other signals say. Groups created after the SDRS upgrade report
+// replication_status (and protected_status, health_status) as null — "the value of this
+// parameter is null" for new groups, meaningless per the API Explorer text — and pairs may
+// omit the key (ShowProtectionGroup/*-null-statuses, ListReplications/apiexplorer-*). Then:
+// the pairs' replication statuses (any copying or inactive pair: that; all synchronised:
+// synchronised), else the progress of the synchronisation, in % (under 100: not complete).
+// So a new group is configured, not paused, and a protected one whose first copy still runs
+// has not completed its first synchronisation (V-FIRST-SYNC holds a failover or a drill).
+func effectiveReplication(status, reported string, pairs []string, progress int) string {
+	if reported != "" {
+		return reported
+	}
+	on := status == "protected" || status == "reversing" || status == "starting" || status == "reprotecting"
+	done := func() string {
+		if on {
+			return "active"
+		}
+		return "active-stopped"
+	}
+	var n int
+	for _, r := range pairs {
+		switch r {
+		case "copying", "inactive":
+			return r
+		case "active", "active-stopped":
+			n++
+		}
+	}
+	switch {
+	case n > 0:
+		return done()
+	case progress >= 100:
+		return done()
+	case on:
+		return "copying"
+	}
+	return "inactive"
 }
 
 func siteOf(priorityStation string) lifecycle.Site {

@@ -23,19 +23,20 @@ import (
 // production site; the zones are the group's AZs (g may be nil: the group was not read).
 func (p *Platform) pairFrom(r obj, g obj) (platform.ReplicationPair, error) {
 	status := r.str("status")
+	repl := effectiveReplication(status, r.str("replication_status"), nil, r.int("progress"))
 	var st lifecycle.State
 	var failed lifecycle.Op
 	switch status {
 	case "extending", "attaching", "detaching", "nic-creating", "nic-deleting", "resizing":
 		st = lifecycle.Replicating
-		if r.str("replication_status") != "active" {
+		if repl != "active" {
 			st = lifecycle.Paused
 		}
 	case "error-extending", "error-attaching", "error-detaching":
 		st, failed = lifecycle.Error, lifecycle.OpUpdate
 	default:
 		var err error
-		if st, failed, err = groupState(status, r.str("replication_status")); err != nil {
+		if st, failed, err = groupState(status, repl); err != nil {
 			return platform.ReplicationPair{}, err
 		}
 		if failed == lifecycle.OpEnableProtection {
@@ -63,7 +64,8 @@ func (p *Platform) pairFrom(r obj, g obj) (platform.ReplicationPair, error) {
 	}
 	out.Observed = lifecycle.Observation{Kind: lifecycle.ReplicationPair, Platform: p.caps, ID: out.ID, Name: out.Name, State: st, FailedOp: failed,
 		ActiveSite: out.ActiveSite, LastError: out.LastError, Version: out.Version, Facts: lifecycle.Facts{Unknown: unknownFacts(), MemberCount: 1,
-			InGroup: out.GroupID != "", GroupID: out.GroupID, ReplicationCapable: true, ActiveRegion: p.cfg.Region, StandbyRegion: p.cfg.Region}}
+			InGroup: out.GroupID != "", GroupID: out.GroupID, ReplicationCapable: true, ActiveRegion: p.cfg.Region, StandbyRegion: p.cfg.Region,
+			FirstSyncDone: synced(repl) || st == lifecycle.SwitchingOver || st == lifecycle.FailingOver || st == lifecycle.FailedOver}}
 	return out, nil
 }
 
