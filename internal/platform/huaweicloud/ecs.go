@@ -37,8 +37,9 @@ func (p *Platform) zones(ctx context.Context) (map[string]bool, error) {
 	return out, nil
 }
 
-// siteHealth sets the sites' health from the AZs' availability; an AZ ECS does not list is
-// Unknown (never guessed).
+// siteHealth sets the sites' health of a group to be created (no pairs yet: no SDRS signal)
+// from the AZs' availability; an AZ ECS does not list is Unknown (never guessed). An existing
+// group's sites are read from SDRS's own signals (groupSiteHealth).
 func siteHealth(f *lifecycle.Facts, zones map[string]bool, activeAZ, standbyAZ string) {
 	a, okA := zones[activeAZ]
 	b, okB := zones[standbyAZ]
@@ -157,4 +158,50 @@ func (p *Platform) listServers(ctx context.Context) ([]obj, error) {
 			return out, nil
 		}
 	}
+}
+
+// groupSiteHealth sets the health of an existing group's sites from the signals SDRS documents
+// for them, with ECS's AZ list as corroboration (the data-loss rules R002-8 and R000-2 read
+// them; the reasoning is the package doc's "Site health").
+//
+//   - The active (current production) site is faulty when a pair reports fault_level "2": "the
+//     disk of the current production site does not have read/write permissions; you are advised
+//     to perform a failover" (Querying Replication Pairs, fault_level). That is R002-8's signal: a
+//     failover then is for a faulty production site, not a forced one. An AZ ECS lists unavailable
+//     while no pair reports it is a disagreement: site health is Unknown, which the engine decides
+//     at apply, where R002-8 still needs the opt-in (the AZ list alone never waives it).
+//   - The standby site cannot take or give data when a pair reports fault_level "5" ("the
+//     replication link is disconnected; a failover is not allowed") or status fault
+//     ("synchronization abnormal"), or ECS lists its AZ unavailable: R000-2 (the faulty site
+//     restored before a reprotect), V-SYNC-SITES and V-FAILOVER-SITE read it. Each signal can
+//     only make it unhealthy, the conservative direction for every rule that reads it.
+//
+// health_status (normal | abnormal, null on new groups) names no site and gates nothing; it is
+// shown as the group's health.
+func groupSiteHealth(f *lifecycle.Facts, reps []obj, zones map[string]bool, activeAZ, standbyAZ string) {
+	prodFault, linkDown := false, false
+	for _, r := range reps {
+		switch {
+		case r.str("fault_level") == "2":
+			prodFault = true
+		case r.str("fault_level") == "5", r.str("status") == "fault":
+			linkDown = true
+		}
+	}
+	activeUp, activeListed := zones[activeAZ]
+	standbyUp, standbyListed := zones[standbyAZ]
+	f.ActiveSiteHealthy = !prodFault
+	f.StandbySiteHealthy = !linkDown && (standbyUp || !standbyListed)
+	if activeListed && !activeUp && !prodFault {
+		if f.Unknown == nil {
+			f.Unknown = map[string]bool{}
+		}
+		f.Unknown[lifecycle.FactSiteHealth] = true
+	}
+}
+
+// pairSiteHealth is groupSiteHealth for one pair observed on its own (its fault_level and
+// status; a pair is operated through its group, whose read adds ECS's AZ list).
+func pairSiteHealth(f *lifecycle.Facts, r obj) {
+	groupSiteHealth(f, []obj{r}, nil, "", "")
 }

@@ -123,7 +123,7 @@ func (p *Platform) groupFrom(ctx context.Context, g obj, insts, reps []obj, serv
 	if out.ActiveSite == lifecycle.SiteTarget {
 		activeAZ, standbyAZ = standbyAZ, activeAZ
 	}
-	siteHealth(&out.Observed.Facts, zones, activeAZ, standbyAZ)
+	groupSiteHealth(&out.Observed.Facts, reps, zones, activeAZ, standbyAZ)
 	out.Observed.Facts.ActiveServersStopped, out.Observed.Facts.StandbyServersStopped = srcStopped, tgtStopped
 	if out.ActiveSite == lifecycle.SiteTarget {
 		out.Observed.Facts.ActiveServersStopped, out.Observed.Facts.StandbyServersStopped = tgtStopped, srcStopped

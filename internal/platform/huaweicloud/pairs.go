@@ -66,6 +66,7 @@ func (p *Platform) pairFrom(r obj, g obj) (platform.ReplicationPair, error) {
 		ActiveSite: out.ActiveSite, LastError: out.LastError, Version: out.Version, Facts: lifecycle.Facts{Unknown: unknownFacts(), MemberCount: 1,
 			InGroup: out.GroupID != "", GroupID: out.GroupID, ReplicationCapable: true, ActiveRegion: p.cfg.Region, StandbyRegion: p.cfg.Region,
 			FirstSyncDone: synced(repl) || st == lifecycle.SwitchingOver || st == lifecycle.FailingOver || st == lifecycle.FailedOver}}
+	pairSiteHealth(&out.Observed.Facts, r)
 	return out, nil
 }
 
