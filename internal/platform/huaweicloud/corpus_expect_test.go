@@ -592,16 +592,9 @@ var capable = theFacts(func(c *check, f lifecycle.Facts) {
 
 var _ = errors.New
 
-// The defects the corpus revealed, by the cases that pin them (issue 23; the findings of
-// notes/huaweicloud-findings.md and more). Each fix removes its tag; a case leaves the list when
-// it has none.
-func init() {
-	for file, tags := range map[string]string{} {
-		pending[file] = tags
-	}
-}
-
-// defects names the pending tags.
+// defects names the defects the corpus revealed (issue 23), the tags of pending cases: each
+// case was pending on its tags until the commit that fixed them (git log -S'"A4"'), and a new
+// defect is added the same way — its cases pending on its tag, which its fix removes.
 var defects = map[string]string{
 	"A1":  "a group created after the SDRS upgrade (null statuses) reads as paused, never configured",
 	"A2":  "first synchronisation assumed done as soon as a group is protected, whatever its progress",
