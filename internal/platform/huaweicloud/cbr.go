@@ -173,20 +173,25 @@ func (p *Platform) listBackups(ctx context.Context, region, project string) ([]o
 	}
 	const page = 100
 	var out []obj
+	seen := map[string]bool{}
 	for offset := int32(0); ; offset += page {
 		r, err := p.get(ctx, c.HcClient, &cbrListReq{Limit: ptr(int32(page)), Offset: ptr(offset), ShowReplication: ptr(true)}, func() *def.HttpRequestDef { return cbrRawDef("/v3/{project_id}/backups", true) }, "list backups")
 		if err != nil {
-			return nil, wrap(err, "list backups")
-		}
-		if r.Body == nil {
-			return out, nil
+			return nil, err
 		}
 		o, err := r.decode("list backups")
 		if err != nil {
 			return nil, err
 		}
+		// CBR lists newest first (ListBackups' sort): a backup made during the listing shifts the
+		// pages by one, so a backup may come twice; it is kept once
 		items := o.list("backups")
-		out = append(out, items...)
+		for _, b := range items {
+			if !seen[b.str("id")] {
+				seen[b.str("id")] = true
+				out = append(out, b)
+			}
+		}
 		if len(items) < page {
 			return out, nil
 		}
