@@ -136,8 +136,9 @@ func classOf(status int, code string) platform.Class {
 		"SDRS.1001", "SDRS.1003", "SDRS.1010", "SDRS.1603", "SDRS.1604", "SDRS.1605", "SDRS.1611", "SDRS.1826",
 		"SDRS.1802", "SDRS.1810", "SDRS.1811", "SDRS.1303", "SDRS.1304", "SDRS.1305", "SDRS.1333":
 		return platform.ClassPreconditionFailed
-	case "BackupService.1002", "BackupService.1003", "BackupService.1005", "BackupService.1009", "BackupService.1011":
-		return platform.ClassPreconditionFailed // CBR Error Codes (api-cbr/ErrorCode.html), §4.3
+	case "BackupService.1002", "BackupService.1003", "BackupService.1005", "BackupService.1009", "BackupService.1011",
+		"BackupService.6119", "BackupService.6120", "BackupService.6122", "BackupService.6201":
+		return platform.ClassPreconditionFailed // CBR Error Codes (api-cbr/ErrorCode.html), §4.3: refusals of the request as things stand
 	case "BackupService.1012":
 		return platform.ClassQuota
 	case "SDRS.0305", "SDRS.0306", "SDRS.1358":
