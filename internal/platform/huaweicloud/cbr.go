@@ -2,6 +2,7 @@ package huaweicloud
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"sort"
@@ -389,6 +390,14 @@ func (p *Platform) showVault(ctx context.Context, region, project, id string) (o
 		werr := wrap(err, "show vault "+id)
 		if platform.IsNotFound(werr) {
 			return nil, false, nil
+		}
+		// CBR says only "Invalid project ID." (BackupService.0006): a project ID is per region,
+		// so one of another region is refused at this region's endpoint — say which.
+		var pe *platform.Error
+		if errors.As(werr, &pe) && pe.Code == "BackupService.0006" {
+			cp := *pe
+			cp.Message += fmt.Sprintf("; %s is not a project of %s (a project ID is per region)", project, region)
+			return nil, false, &cp
 		}
 		return nil, false, werr
 	}
