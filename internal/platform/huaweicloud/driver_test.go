@@ -682,3 +682,32 @@ func TestGroupCreateParams(t *testing.T) {
 // testRetry is the default policy's attempts with millisecond waits: the tests that throttle
 // every call stay fast (TestOneRetryLayer counts the attempts).
 var testRetry = retry.Policy{Initial: time.Millisecond, Max: 2 * time.Millisecond}
+
+// Disabling Protection (sdrs_05_0407) is allowed from protected only: while the enabling job
+// runs the driver does not send stop-server-group (SDRS would refuse it, SDRS.1002) but answers
+// a retryable error, and disables once the group is protected (the cross-check's one place
+// where the engine is looser than SDRS: TestVendorAllowListCrossCheck).
+func TestDisableWhileStartingWaitsForTheEnablingJob(t *testing.T) {
+	c := startCounting(t)
+	p := c.driver(t, emu.TestSecretKey)
+	ctx := context.Background()
+	g := c.group(t, p)
+	must(t, p.Invoke(ctx, lifecycle.ProtectionGroup, g.ID, lifecycle.OpEnableProtection, "t-1", nil))
+	if o, err := p.Observe(ctx, lifecycle.ProtectionGroup, g.ID); err != nil || o.State != lifecycle.Starting {
+		t.Fatalf("after enable: %s %v", lifecycle.RenderState(o.State, o.FailedOp), err)
+	}
+	err := p.Invoke(ctx, lifecycle.ProtectionGroup, g.ID, lifecycle.OpDisableProtection, "t-2", nil)
+	if !platform.IsRetryable(err) || !strings.Contains(err.Error(), "SDRS.Starting") {
+		t.Fatalf("disable while starting: %v, want the retryable SDRS.Starting", err)
+	}
+	if n := c.actions.Load(); n != 1 {
+		t.Fatalf("%d group actions, want only the start-server-group (no stop while starting)", n)
+	}
+	if o := c.settle(t, p, g.ID); o.State != lifecycle.Replicating {
+		t.Fatalf("settled: %s", lifecycle.RenderState(o.State, o.FailedOp))
+	}
+	must(t, p.Invoke(ctx, lifecycle.ProtectionGroup, g.ID, lifecycle.OpDisableProtection, "t-3", nil))
+	if o := c.settle(t, p, g.ID); o.State != lifecycle.Paused {
+		t.Fatalf("disabled once protected: %s", lifecycle.RenderState(o.State, o.FailedOp))
+	}
+}

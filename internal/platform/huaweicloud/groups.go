@@ -489,6 +489,13 @@ func (p *Platform) invokeGroup(ctx context.Context, id string, op lifecycle.Op, 
 		if platform.Underway(lifecycle.ProtectionGroup, op, g.State) {
 			return "", nil
 		}
+		if op == lifecycle.OpDisableProtection && g.State == lifecycle.Starting {
+			// Disabling Protection (sdrs_05_0407) is allowed from protected (and error-stopping)
+			// only: SDRS refuses it while the enabling job runs (SDRS.1002). The engine may
+			// disable a group that is still starting; the driver waits for the enabling job.
+			return "", platform.Errorf(platform.ClassRetryable, "SDRS.Starting",
+				"protection group %s is being protected: SDRS disables protection once the enabling job has ended", id)
+		}
 		p.wrote()
 		defer p.wrote()
 		return p.issue(ctx, g, op, params)
