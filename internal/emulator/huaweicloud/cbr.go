@@ -120,6 +120,10 @@ func (e *Emulator) showVault(ctx context.Context, id string) (any, error) {
 		}
 		return map[string]any{"vault": map[string]any{"id": v.ID, "name": "vault-" + v.ID, "project_id": e.projectOf(v.Region),
 			"provider_id": "0daac4c5-6707-4851-97ba-169e36266b66", "resources": []any{},
+			// a vault made without options: no automatic binding or expansion, no rules, no tags
+			// (Querying a Vault's members; enterprise_project_id "0", as API Explorer's example)
+			"created_at": e.started.UTC().Format("2006-01-02T15:04:05.000+00:00"), "enterprise_project_id": "0",
+			"auto_bind": false, "bind_rules": map[string]any{}, "auto_expand": false, "user_id": e.opts.ProjectID, "tags": []any{},
 			"billing": map[string]any{"protect_type": v.Purpose, "object_type": "server", "cloud_type": "public",
 				"consistent_level": "crash_consistent", "charging_mode": "post_paid", "size": 100, "allocated": 0, "used": 0,
 				"status": "available", "spec_code": "vault.backup.server.normal"}}}, nil
@@ -196,16 +200,18 @@ func (e *Emulator) backupJSON(b platform.Backup, reps []platform.BackupReplica) 
 			"source_project_id": e.opts.ProjectID, "vault_id": b.VaultID, "status": rs, "extra_info": extra,
 		})
 	}
+	// parent_id is a disk backup's server backup (ShowBackup's example: the child's parent_id
+	// is its server backup, the server backup's null; a replica's is null, as reconstructed from
+	// the field table): the sandbox's backups have no children, so null
 	var parent any
-	if b.SourceBackupID != "" {
-		parent = b.SourceBackupID
-	}
 	return map[string]any{
 		"checkpoint_id": "cp-" + b.ID, "children": []any{}, "created_at": created, "description": desc, "expired_at": nil,
 		"id": b.ID, "name": name, "status": status, "image_type": image, "enterprise_project_id": "0",
 		"resource_type": rtype, "resource_id": b.SourceID, "resource_name": b.SourceID, "resource_size": b.SizeGB, "resource_az": "",
 		"vault_id": b.VaultID, "project_id": e.projectOf(b.Region), "provider_id": provider, "protected_at": nil, "updated_at": nil,
-		"extend_info":         map[string]any{"contain_system_disk": b.IncludesSystemDisk, "auto_trigger": false, "bootable": nil, "support_lld": true, "supported_restore_mode": "backup"},
+		"extend_info": map[string]any{"contain_system_disk": b.IncludesSystemDisk, "auto_trigger": false, "bootable": nil, "support_lld": true,
+			"supported_restore_mode": "backup", "os_images_data": nil, "progress": nil, "snapshot_id": nil, // the example's nulls of a server backup
+			"system_disk": false}, // whether a disk backup is of a system disk: a server backup's is false
 		"replication_records": records, "parent_id": parent,
 	}
 }

@@ -7,7 +7,8 @@
 // operation through. Answers take the shapes of Huawei's documented examples (the driver's
 // corpus, internal/platform/huaweicloud/testdata/corpus; the driver package's
 // TestEmulatorAnswersHaveTheDocumentedShapes compares them field by field, and lists the
-// differences that stay — ECS attributes the sandbox does not model — with the reason): a new
+// differences that stay — ECS and CBR attributes the sandbox does not model, examples that
+// disagree with each other — with the reason): a new
 // group's protected_status, replication_status and health_status null, fault_level on each
 // pair, jobs' fail_reason "<Task>-fail:<reason>", newest-first failure jobs, each service's
 // error envelope. This package never keeps a second model of the DR objects. The only state of its own is

@@ -449,7 +449,7 @@ func (e *Emulator) showReplication(ctx context.Context, id string) (any, int, er
 // renameReplication: Changing the Name of a Replication Pair, PUT
 // /v1/{project_id}/replications/{replication_id} with {"replication": {"name"}}
 // (https://support.huaweicloud.com/intl/en-us/api-sdrs/sdrs_05_0606.html): synchronous, no
-// constraint on the status; it answers with the pair.
+// constraint on the status; it answers with the pair (volume_size a string, below).
 func (e *Emulator) renameReplication(ctx context.Context, id string, body map[string]json.RawMessage) (any, int, error) {
 	var in struct {
 		Name string `json:"name"`
@@ -480,7 +480,14 @@ func (e *Emulator) renameReplication(ctx context.Context, id string, body map[st
 			p = x
 		}
 	}
-	return map[string]any{"replication": e.pairJSON(ctx, ix, p, g, false)}, http.StatusOK, nil
+	out := e.pairJSON(ctx, ix, p, g, false)
+	// the rename's answer writes record_metadata.volume_size as a string ("20"; an Integer in
+	// the field table, a number in every GET), as the page's example does (OTC copy of
+	// sdrs_05_0606): kept, since a typed decoder of this answer fails on it (B2b)
+	if md, ok := out["record_metadata"].(map[string]any); ok {
+		md["volume_size"] = fmt.Sprint(md["volume_size"])
+	}
+	return map[string]any{"replication": out}, http.StatusOK, nil
 }
 
 // detachReplication: Detaching a Replication Pair from a Protected Instance,
