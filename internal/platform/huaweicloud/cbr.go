@@ -606,6 +606,17 @@ func (p *Platform) invokeReplica(ctx context.Context, id string, op lifecycle.Op
 			return &platform.Error{Class: platform.ClassPreconditionFailed, Code: platform.CodeInvalidStatus,
 				Message: "replica " + id + " has no destination backup to delete (" + string(cur.State) + ")"}
 		}
+		// Deleting a Backup takes an available or error backup: a replica a restore runs from
+		// (restoring, waiting_restore; available to the engine, A6) is deleted once the restore
+		// has ended — the driver waits rather than send a delete CBR refuses
+		dest, found, err := p.showBackup(ctx, cur.DestinationRegion, cur.DestinationProjectID, cur.ReplicaBackupID)
+		if err != nil {
+			return err
+		}
+		if st := dest.str("status"); found && (st == "restoring" || st == "waiting_restore") {
+			return platform.Errorf(platform.ClassRetryable, "CBR.Restoring",
+				"replica backup %s is %s: a server is being restored from it; it is deleted once the restore has ended", cur.ReplicaBackupID, st)
+		}
 		c, err := p.cbrClient(cur.DestinationRegion, cur.DestinationProjectID)
 		if err != nil {
 			return err

@@ -1,13 +1,20 @@
 package huaweicloud
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"sort"
+	"strings"
+	"sync"
 	"testing"
 
 	emu "github.com/dr-provider/terraform-provider-dr/internal/emulator/huaweicloud"
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 )
 
 // The vendor-vs-engine cross-check (issue 23): every SDRS protection-group status × every
@@ -212,4 +219,108 @@ func allows(ok bool) string {
 		return "allows"
 	}
 	return "refuses"
+}
+
+// The replica side of the cross-check: every status CBR gives the destination backup of a
+// finished replication × delete (DeleteBackup's allow-list), and every status of the source
+// backup × replicate (CopyBackup's), against lifecycle.Check on what this driver makes of
+// them (replicaFrom; the source backup's status as the BackupStatus fact).
+func TestVendorAllowListCrossCheckReplicas(t *testing.T) {
+	caps := (&Platform{}).Capabilities()
+	p := &Platform{}
+	var diffs []string
+	for _, st := range emu.BackupStatuses {
+		// delete: the destination backup of a successful replication record
+		r, err := p.replicaFrom(obj{"id": "b1"}, obj{"status": "success", "destination_region": "cn-east-3", "destination_backup_id": "d1"},
+			obj{"id": "d1", "status": st}, true)
+		if err != nil {
+			t.Fatalf("destination backup %s: %v", st, err)
+		}
+		vendor := emu.RuleOf("DeleteBackup").Decide(emu.Situation{ReplicaStatus: st}) == nil
+		obs := lifecycle.Observation{Kind: lifecycle.BackupReplica, ID: r.ID, State: r.State, FailedOp: r.FailedOp, Platform: caps}
+		engine := len(lifecycle.Blocking(lifecycle.Check(lifecycle.BackupReplica, lifecycle.OpDelete, obs, lifecycle.Options{Platform: caps}))) == 0
+		// the driver's own wait: a replica a restore runs from is deleted once the restore ended
+		settled := st == "restoring" || st == "waiting_restore"
+		if vendor != engine {
+			line := fmt.Sprintf("destination backup %s × delete: vendor %s, engine %s (engine state %s)", st, allows(vendor), allows(engine),
+				lifecycle.RenderState(r.State, r.FailedOp))
+			if settled && engine && !vendor {
+				t.Logf("%s\n    settled by the driver: DeleteBackup takes an available or error backup; the driver waits "+
+					"(retryable CBR.Restoring) until the restore from the replica has ended (TestReplicaDeleteWaitsForARestore)", line)
+				continue
+			}
+			diffs = append(diffs, line)
+		}
+
+		// replicate: the source backup's status
+		vendor = emu.RuleOf("CopyBackup").Decide(emu.Situation{BackupStatus: st, ProjectOfRegion: true, ImageType: "backup",
+			ResourceType: "OS::Nova::Server", SystemDisk: true, DestinationCapable: true, VaultExists: true, VaultPurpose: "replication"}) == nil
+		facts := lifecycle.Facts{BackupExists: true, BackupType: "server", BackupHasSystemDisk: true, BackupStatus: st, SourceRegionCapable: true,
+			DestinationCapable: true, VaultPurpose: "replication", VaultRegion: "cn-east-3", DestinationRegion: "cn-east-3",
+			GivenParams: []string{ParamDestinationProjectID}}
+		obs = lifecycle.Observation{Kind: lifecycle.BackupReplica, ID: "r", Facts: facts, Platform: caps}
+		engine = len(lifecycle.Blocking(lifecycle.Check(lifecycle.BackupReplica, lifecycle.OpReplicate, obs, lifecycle.Options{Platform: caps}))) == 0
+		if vendor != engine {
+			diffs = append(diffs, fmt.Sprintf("source backup %s × replicate: vendor %s, engine %s", st, allows(vendor), allows(engine)))
+		}
+	}
+	for _, d := range diffs {
+		t.Errorf("unexplained: %s", d)
+	}
+}
+
+// Deleting a Backup takes an available or error backup: a replica a server is being restored
+// from (ShowBackup/reconstructed-replica-restoring: available to the engine) is not sent a
+// delete CBR refuses; the driver answers the retryable CBR.Restoring and deletes it once the
+// restore has ended.
+func TestReplicaDeleteWaitsForARestore(t *testing.T) {
+	exs := loadCorpus(t)
+	restoring := mustExample(t, exs, "ShowBackup/reconstructed-replica-restoring.txtar")
+	dest := jsonOf(t, restoring.Response.Body)
+	destID := str(field(dest, "backup", "id"))
+	const srcID = "5b0c2a43-9d8e-4f61-a7b2-3c4d5e6f7a8b"
+	src := fmt.Sprintf(`{"backup":{"id":%q,"status":"available","image_type":"backup","resource_type":"OS::Nova::Server","resource_size":40,
+		"replication_records":[{"id":"rec-1","status":"success","source_backup_id":%q,"destination_backup_id":%q,"destination_region":%q,
+		"destination_project_id":%q,"destination_vault_id":"v-dest","source_region":%q,"created_at":"2026-12-01T10:00:00.000000",
+		"extra_info":{"progress":100}}]}}`, srcID, srcID, destID, destRegion, destProject, contractRegion)
+	var mu sync.Mutex
+	destStatus, deletes := "restoring", 0
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case r.Method == http.MethodDelete && strings.HasSuffix(r.URL.Path, "/backups/"+destID):
+			deletes++
+			w.WriteHeader(http.StatusNoContent)
+		case strings.HasSuffix(r.URL.Path, "/backups/"+destID):
+			d := jsonOf(t, restoring.Response.Body)
+			d["backup"].(map[string]any)["status"] = destStatus
+			b, _ := json.Marshal(d)
+			_, _ = w.Write(b)
+		case strings.HasSuffix(r.URL.Path, "/backups/"+srcID):
+			_, _ = w.Write([]byte(src))
+		default:
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = w.Write([]byte(`{"error_code":"BackupService.6200","error_msg":"The backup does not exist."}`))
+		}
+	}))
+	t.Cleanup(hs.Close)
+	p := contractDriver(t, hs.URL)
+	ctx := context.Background()
+	id := replicaID(srcID, destRegion)
+	if r, err := p.GetReplica(ctx, id); err != nil || r.State != lifecycle.Available {
+		t.Fatalf("a replica being restored from: %+v %v", r, err)
+	}
+	err := p.Invoke(ctx, lifecycle.BackupReplica, id, lifecycle.OpDelete, "", nil)
+	if !platform.IsRetryable(err) || !strings.Contains(err.Error(), "CBR.Restoring") || deletes != 0 {
+		t.Fatalf("delete during a restore: %v, %d DeleteBackup calls (want the retryable CBR.Restoring, none)", err, deletes)
+	}
+	mu.Lock()
+	destStatus = "available"
+	mu.Unlock()
+	must(t, p.Invoke(ctx, lifecycle.BackupReplica, id, lifecycle.OpDelete, "", nil))
+	if deletes != 1 {
+		t.Fatalf("%d DeleteBackup calls once the restore ended, want 1", deletes)
+	}
 }
