@@ -304,6 +304,13 @@ var GroupStatuses = []string{"creating", "available", "protected", "deleting", "
 var PairStatuses = append(append([]string(nil), GroupStatuses...), "extending", "error-extending", "attaching", "error-attaching",
 	"detaching", "error-detaching", "invalid", "fault")
 
+// InstanceStatuses are a protected instance's (appendix Protected Instance Status,
+// zh-cn_topic_0126152931): the group's without creating-only ones, plus its NICs', a resize's,
+// invalid (its server was deleted) and fault (a pair's synchronisation is abnormal).
+var InstanceStatuses = []string{"creating", "available", "deleting", "error-deleting", "error", "nic-creating", "nic-deleting",
+	"starting", "error-starting", "protected", "reversing", "failing-over", "failed-over", "reprotecting", "stopping", "error-stopping",
+	"error-reversing", "error-failing-over", "error-reprotecting", "resizing", "error-resizing", "invalid", "fault"}
+
 // DrillStatuses are a DR drill's (appendix DR Drill Status).
 var DrillStatuses = []string{"creating", "available", "deleting", "error", "error-deleting"}
 
