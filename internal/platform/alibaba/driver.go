@@ -501,14 +501,29 @@ var statusRank = map[string]int64{
 // (two stops separated by a start), while every retry within one apply reuses its token; and
 // it grows across a start from created. It is not a concurrency guard across processes.
 func observedVersion(status string, lastRecoverPoint int64, parts ...any) int64 {
+	return lastRecoverPointVersion(lastRecoverPoint) | recordVersion(status, parts...)
+}
+
+// lastRecoverPointVersion is the high bits of a version: the last recovery point, which moves
+// with replication on its own.
+func lastRecoverPointVersion(lastRecoverPoint int64) int64 {
+	if lastRecoverPoint < 0 || lastRecoverPoint > 1<<38 {
+		lastRecoverPoint = 0
+	}
+	return lastRecoverPoint << 24
+}
+
+// RecordVersion is the part of a version that changes only when the record does (the status's
+// rank and the fingerprint of the rest), without the last recovery point.
+func RecordVersion(v int64) int64 { return v & (1<<24 - 1) }
+
+// recordVersion is the low bits of a version: the status's rank and the record's fingerprint.
+func recordVersion(status string, parts ...any) int64 {
 	rank, ok := statusRank[status]
 	if !ok {
 		rank = 31
 	}
-	if lastRecoverPoint < 0 || lastRecoverPoint > 1<<38 {
-		lastRecoverPoint = 0
-	}
-	return lastRecoverPoint<<24 | rank<<19 | platform.Fingerprint(append(parts, status)...)&(1<<19-1)
+	return rank<<19 | platform.Fingerprint(append(parts, status)...)&(1<<19-1)
 }
 
 func unix(sec int64) time.Time {
