@@ -70,7 +70,7 @@ func planCreate(kind Kind, req CreateRequest, opts Options, atApply bool) Create
 	row := t.CreateOperation()
 	if v := CheckKind(kind, opts); v != nil {
 		v.Op = row.Name
-		return CreatePlan{Create: []Violation{*v}}
+		return CreatePlan{Create: createRefusal([]Violation{*v})}
 	}
 	if v := opts.Platform.manualViolation(kind, row.Name, &obs); v != nil {
 		return CreatePlan{Create: createRefusal([]Violation{*v})}
