@@ -19,25 +19,34 @@ total=$(go list -deps "$pkg" | wc -l) # (go list prints its module downloads)
 cores=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 # measured on the project's 2-core machines: 0.6 s of one core per package, on average
 start=$(date +%s)
-go build -v "$@" 2>&1 | awk -v what="$what" -v total="${total:-0}" -v cores="$cores" -v start="$start" '
-function now() { "date +%s" | getline t; close("date +%s"); return t }
-# a compiled package: an import path alone on its line; anything else (errors, downloads) passes
-!/^[^ :]+$/ { print; fflush(); next }
-{
-  n++
-  split($0, el, "/")
-  if (!loud && el[1] !~ /\./ && total > 40) { # a standard-library package: a cold build
-    est = int(total * 0.6 / cores + 0.5)
-    printf "%s: compiling (from an empty Go build cache, up to %d packages: roughly %d min %02d s on %d cores; later builds take seconds)\n", what, total, int(est / 60), est % 60, cores
-    step = int(total / 10); if (step < 1) step = 1
-    loud = 1
-  }
-  if (loud && n % step == 0) {
-    printf "%s: %d/%d packages compiled (%s), %ds\n", what, n, total, $0, now() - start
-  }
-  fflush()
+# A shell loop, not awk: mawk (Debian's awk) reads a pipe in blocks, so its lines would all
+# arrive when go build ends.
+progress() {
+  local n=0 step=1 loud=0 line est
+  while IFS= read -r line; do
+    case $line in
+    *[\ :]* | '') # errors, warnings, download lines: pass through
+      printf '%s\n' "$line"
+      continue
+      ;;
+    esac
+    n=$((n + 1)) # a compiled package: an import path alone on its line
+    if [ "$loud" = 0 ] && [ "${total:-0}" -gt 40 ] && [[ ${line%%/*} != *.* ]]; then
+      # a standard-library package (no dot in its first element): a cold build
+      est=$(((total * 6 / cores + 5) / 10))
+      printf '%s: compiling (from an empty Go build cache, up to %d packages: roughly %d min %02d s on %d cores; later builds take seconds)\n' \
+        "$what" "$total" $((est / 60)) $((est % 60)) "$cores"
+      step=$((total / 10))
+      [ "$step" -ge 1 ] || step=1
+      loud=1
+    fi
+    if [ "$loud" = 1 ] && [ $((n % step)) = 0 ]; then
+      printf '%s: %d/%d packages compiled (%s), %ds\n' "$what" "$n" "$total" "$line" $(($(date +%s) - start))
+    fi
+  done
+  if [ "$loud" = 1 ]; then
+    printf '%s: compiled %d packages in %ds\n' "$what" "$n" $(($(date +%s) - start))
+  fi
 }
-END {
-  if (loud) printf "%s: compiled %d packages in %ds\n", what, n, now() - start
-}'
+go build -v "$@" 2>&1 | progress
 exit "${PIPESTATUS[0]}"
