@@ -753,6 +753,19 @@ func TestRule_V_ACR_LINKS(t *testing.T) {
 	mustAllow(t, RecoveryServer, OpTestFailover, o, Options{})
 	o.Facts.BlockingIssues = []string{"QuotaExceededCloudServers"}
 	mustRefuse(t, RecoveryServer, OpTestFailover, o, Options{}, "V-ACR-LINKS", "QuotaExceededCloudServers")
+	// an issue tied to one operation (Acronis: to its link) blocks that operation only
+	o.Facts.BlockingIssues = nil
+	o.Facts.AdvertisedOps[OpFailover] = true
+	o.Facts.OpIssues = map[Op][]string{OpTestFailover: {"BaseDrTestFailoverLimitReached"}}
+	mustRefuse(t, RecoveryServer, OpTestFailover, o, Options{}, "V-ACR-LINKS", "BaseDrTestFailoverLimitReached")
+	mustAllow(t, RecoveryServer, OpFailover, o, Options{})
+	// the plan does not route around it: test_failover is no way to a test failover's limit's
+	// end, nor a failover's quota's
+	o.Facts.OpIssues = map[Op][]string{OpFailover: {"QuotaExceededComputePoints"}}
+	if p, vs := Plan(RecoveryServer, o, Goal{States: []State{FailedOver}}, Options{}); !HasBlocking(vs) || vs[0].Rule != "V-ACR-LINKS" {
+		t.Fatalf("a failover blocked by its link's issue planned as %s (%v)", p.Summary(), vs)
+	}
+	o.Facts.OpIssues = nil
 	// later steps of a plan are deferred to apply time
 	o.Facts.BlockingIssues = nil
 	o.Facts.AdvertisedOps = map[Op]bool{OpTestFailover: true, OpFailover: true}

@@ -29,7 +29,9 @@
 // A check skips only where the platform declares an operation absent — Capabilities.Manual (a
 // create, an operation that is a console step), Capabilities.Fixed (a name it cannot change)
 // — or where the fixture lacks the fault the check injects (OperationFaults, TransientFaults,
-// Quotas); every skip says which.
+// Quotas); every skip says which. Where a platform's documented allow-list refuses an operation
+// from a state the table allows (Capabilities.Refused), nextOp passes over it there, and a
+// delete first runs the engine's path to a state the platform deletes from.
 //
 // Drivers have no sandbox inventory, so the suite sets up its prerequisites (sites, volumes,
 // servers, vaults, backups) through Fixture, a small subset of platform.Inventory: the
