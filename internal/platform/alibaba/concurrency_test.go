@@ -91,17 +91,22 @@ func TestConcurrentCallsAreInFlightTogether(t *testing.T) {
 		pairs, groups = append(pairs, p.ID), append(groups, g.ID)
 	}
 	for _, tc := range []struct {
-		action string
-		kind   lifecycle.Kind
-		ids    []string
+		action    string
+		kind      lifecycle.Kind
+		ids       []string
+		transport http.RoundTripper
 	}{
-		{"DescribeDiskReplicaPairs", lifecycle.ReplicationPair, pairs},    // the SDK
-		{"DescribeReplicaGroupDrills", lifecycle.ProtectionGroup, groups}, // darabonba-openapi
+		{"DescribeDiskReplicaPairs", lifecycle.ReplicationPair, pairs, nil},    // the SDK
+		{"DescribeReplicaGroupDrills", lifecycle.ProtectionGroup, groups, nil}, // darabonba-openapi
+		// a configured *http.Transport, whose fields the SDK writes on every call: each pooled
+		// client has its own copy (with -race, a shared one is a data race)
+		{"DescribeDiskReplicaPairs", lifecycle.ReplicationPair, pairs, &http.Transport{}},
+		{"DescribeReplicaGroupDrills", lifecycle.ProtectionGroup, groups, &http.Transport{}},
 	} {
 		b := &barrier{action: tc.action, n: n, next: emu.Emulator, open: make(chan struct{})}
 		hs := httptest.NewServer(b)
 		d, err := alibaba.New(alibaba.Config{Retry: fastRetry, AccessKeyID: alibabaemu.TestAccessKeyID, AccessKeySecret: alibabaemu.TestAccessKeySecret,
-			Region: "cn-shanghai", EBSEndpoint: hs.URL, ReadCacheTTL: -1}) // every read its own calls
+			Region: "cn-shanghai", EBSEndpoint: hs.URL, ReadCacheTTL: -1, Transport: tc.transport}) // every read its own calls
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -125,7 +130,7 @@ func TestConcurrentCallsAreInFlightTogether(t *testing.T) {
 			}
 		}
 		if b.most < n {
-			t.Errorf("%s: at most %d of %d concurrent reads in flight at once: the driver serializes its calls", tc.action, b.most, n)
+			t.Errorf("%s (transport %T): at most %d of %d concurrent reads in flight at once: the driver serializes its calls", tc.action, tc.transport, b.most, n)
 		}
 	}
 }

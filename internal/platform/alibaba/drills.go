@@ -4,8 +4,9 @@ package alibaba
 // these three calls go through github.com/alibabacloud-go/darabonba-openapi/v2 (v2.1.13)
 // CallApi — RPC style, the same signature (HMAC-SHA1, SignatureVersion 1.0) as the SDK's,
 // with the same explicit endpoint (Driver.endpoint), credentials, client tokens and error
-// classification (convert) as every other call; a darabonba client writes no field of its own
-// during a call, so concurrent calls share one per endpoint:
+// classification (d.convert) and HTTP transport (Config.Transport) as every other call; a
+// darabonba client writes its own fields during a call, so each call in flight takes one of its
+// own from the endpoint's pool (clientPool):
 //
 //   - StartReplicaGroupDrill: RegionId (the region of the group's secondary site, where drills
 //     must run: OperationDenied.StartDrillShouldOnDestRegion otherwise), GroupId, ClientToken;
@@ -75,7 +76,7 @@ func (d *Driver) newOAPIClient(scheme, host string) (*openapi.Client, error) {
 		AccessKeyId: dara.String(d.cfg.AccessKeyID), AccessKeySecret: dara.String(d.cfg.AccessKeySecret),
 		Endpoint: dara.String(host), Protocol: dara.String(scheme), RegionId: dara.String(d.cfg.Region),
 		SignatureAlgorithm: dara.String("v2"), ReadTimeout: dara.Int(ms), ConnectTimeout: dara.Int(ms),
-		HttpClient: oapiHTTP{&http.Client{Timeout: d.cfg.Timeout}},
+		HttpClient: transportClient{&http.Client{Transport: d.cfg.Transport, Timeout: d.cfg.Timeout}},
 	}
 	if d.cfg.SecurityToken != "" {
 		cfg.SecurityToken = dara.String(d.cfg.SecurityToken)
@@ -88,11 +89,15 @@ func (d *Driver) newOAPIClient(scheme, host string) (*openapi.Client, error) {
 	return c, nil
 }
 
-// oapiHTTP is a darabonba client's HTTP client (dara.HttpClient): an http.Client nothing
-// writes after it is made.
-type oapiHTTP struct{ c *http.Client }
+// transportClient is a darabonba client's HTTP client (dara.HttpClient): an http.Client over
+// Config.Transport (nil: Go's default transport) that nothing writes after it is made — the
+// transport darabonba would build, one per host shared by the process whose Timeout it writes
+// on every call, is not used.
+type transportClient struct{ c *http.Client }
 
-func (h oapiHTTP) Call(r *http.Request, _ *http.Transport) (*http.Response, error) { return h.c.Do(r) }
+func (t transportClient) Call(req *http.Request, _ *http.Transport) (*http.Response, error) {
+	return t.c.Do(req)
+}
 
 // callAPI sends one EBS RPC action through darabonba-openapi CallApi in region, through the
 // retry layer, decodes the JSON body into out (may be nil) and classifies an error as call
@@ -132,7 +137,7 @@ func (d *Driver) callAPI1(ctx context.Context, action, region string, query map[
 	}
 	res, err := c.CallApiWithCtx(ctx, params, &openapi.OpenApiRequest{Query: q}, &dara.RuntimeOptions{Autoretry: dara.Bool(false)})
 	if err != nil {
-		return convert(action, err)
+		return d.convert(action, err)
 	}
 	if out == nil {
 		return nil
@@ -149,9 +154,10 @@ func (d *Driver) callAPI1(ctx context.Context, action, region string, query map[
 
 // groupDrill is one entry of DescribeReplicaGroupDrills.Drills.
 type groupDrill struct {
-	DrillId string `json:"DrillId"`
-	GroupId string `json:"GroupId"`
-	Status  string `json:"Status"`
+	DrillId       string `json:"DrillId"`
+	GroupId       string `json:"GroupId"`
+	Status        string `json:"Status"`
+	StatusMessage string `json:"StatusMessage"`
 }
 
 // drillView is what the driver knows of a group's drills.
@@ -160,6 +166,9 @@ type drillView struct {
 	active bool   // a drill is listed
 	id     string // the listed drill (the first)
 	status string
+	// failure is what a drill in execute_failed or clear_failed says (its Status and
+	// StatusMessage, e.g. GROUP_SYNCPOINT_NOT_FOUND): the group's last_error while it is listed
+	failure string
 }
 
 // describeGroupDrills lists a group's drills in region (DescribeReplicaGroupDrills, 500 a page).
@@ -176,7 +185,7 @@ func (d *Driver) describeGroupDrills(ctx context.Context, region, groupID string
 			return nil, err
 		}
 		out = append(out, resp.Drills...)
-		if resp.NextToken == "" || resp.NextToken == next || len(resp.Drills) == 0 {
+		if lastPage(resp.NextToken, next, len(resp.Drills)) {
 			return out, nil
 		}
 		next = resp.NextToken
@@ -201,6 +210,9 @@ func (d *Driver) groupDrills(ctx context.Context, x ebs.ReplicaGroup) (drillView
 			continue
 		}
 		v.active, v.id, v.status = true, dr.DrillId, dr.Status
+		if strings.HasSuffix(dr.Status, "_failed") {
+			v.failure = "drill " + dr.DrillId + " " + dr.Status + suffix(strings.TrimSpace(dr.StatusMessage))
+		}
 		break
 	}
 	return v, nil
@@ -238,7 +250,11 @@ func (d *Driver) invokeDrill(ctx context.Context, x ebs.ReplicaGroup, op lifecyc
 		if dr.Status == "clearing" || (dr.GroupId != "" && dr.GroupId != x.ReplicaGroupId) {
 			continue // being cleared already (a repeated stop_drill): nothing to send
 		}
-		if err := d.callAPI(ctx, "ClearReplicaGroupDrill", region, map[string]string{"RegionId": region, "GroupId": x.ReplicaGroupId, "DrillId": dr.DrillId}, nil); err != nil {
+		err := d.callAPI(ctx, "ClearReplicaGroupDrill", region, map[string]string{"RegionId": region, "GroupId": x.ReplicaGroupId, "DrillId": dr.DrillId}, nil)
+		if platform.IsNotFound(err) {
+			err = nil // the drill just listed is gone: cleared already
+		}
+		if err != nil {
 			return err
 		}
 		d.spentDrillToken(x.ReplicaGroupId)
