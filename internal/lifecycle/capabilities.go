@@ -46,6 +46,10 @@ type Capabilities struct {
 	// outside them is refused at plan (V-PARAMS, CheckParamValues), at that parameter, instead
 	// of failing at apply.
 	Limits map[Kind]map[string]ParamLimit
+	// Tags lists the kinds whose objects carry tags on the platform, each with the platform's
+	// rules for them (Alibaba EBS: pairs and replica groups, at most 20 tags). Tags set on a
+	// kind absent here are refused at plan (V-PARAMS, CheckTags): they would be dropped.
+	Tags map[Kind]TagRules
 	// Extra lists, per kind, the operations outside the kind's table that only this platform
 	// offers (Huawei SDRS: clear_failure_jobs, the task center's Deleting a Failure Task), each
 	// with what it does. Elsewhere they are refused at plan (V-PLATFORM, CheckExtraOp).
