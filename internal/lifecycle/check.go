@@ -301,6 +301,12 @@ func (t *KindTable) check(o *Operation, obs *Observation, opts Options) []Violat
 	if !o.IsFrom(obs.State, obs.FailedOp) {
 		return append(out, *o.fromViolation(t, obs))
 	}
+	if v := obs.Platform.refusal(t.Kind, o.Name, obs); v != nil {
+		if !v.Deferred {
+			return append(out, *v)
+		}
+		out = append(out, *v)
+	}
 	for i := range o.Preconditions {
 		p := &o.Preconditions[i]
 		if p.Guard {

@@ -741,7 +741,9 @@ func groupTable() *KindTable {
 				Afterwards: "stop the drill (stop_drill) before a failover or reprotect.",
 			},
 			{
-				Name: OpStopDrill, Invocable: true, OnRequest: true, From: from("replicating", "paused", "failed_over", "error{*}"),
+				// invalid too: a broken group's drill must be clearable, or the group can never be
+				// deleted (V-GRP-DELETE needs no drill)
+				Name: OpStopDrill, Invocable: true, OnRequest: true, From: from("replicating", "paused", "failed_over", "invalid", "error{*}"),
 				Description: "Stop the DR drill and clean up its test resources.", EndsTest: OpStartDrill,
 				Preconditions: []Precondition{{
 					Rule: "V-DRILL", Name: "drill_active", Requirement: "needs a DR drill running",
