@@ -545,14 +545,27 @@ func TestRule_R004_6(t *testing.T) {
 	t.Parallel()
 	mustRefuse(t, RecoveryServer, OpCancelFailover, srv(FailedOver), Options{}, "R004-6", "cloud VM", "failback", "allow_data_loss = true")
 	mustAllow(t, RecoveryServer, OpCancelFailover, srv(FailedOver), Options{AllowDataLoss: true})
-	// the planner prefers the lossless failback path, even when it takes two applies (a
-	// manual step lies between failback and confirm_failback): the opt-in does not make it
-	// take the lossy one-apply path
-	_, vs := Plan(RecoveryServer, srv(FailedOver), Goal{States: []State{Standby}}, Options{AllowDataLoss: true})
+	// without the opt-in the lossless way takes two applies (a manual step lies between
+	// failback and confirm_failback): refused naming it (V-MANUAL-STEP)
+	_, vs := Plan(RecoveryServer, srv(FailedOver), Goal{States: []State{Standby}}, Options{})
 	if findRule(vs, "V-MANUAL-STEP") == nil {
 		t.Fatal(vs)
 	}
-	p, vs := Plan(RecoveryServer, srv(FailedOver), Goal{States: []State{ReadyForFailback}}, Options{AllowDataLoss: true})
+	// with it the user chose to lose the cloud VM's changes: cancel_failover, one apply, and
+	// the path says it loses data (the plan warns)
+	p, vs := Plan(RecoveryServer, srv(FailedOver), Goal{States: []State{Standby}}, Options{AllowDataLoss: true})
+	if len(vs) > 0 || p.Summary() != "cancel_failover" || !p.DataLoss() {
+		t.Fatal(p.Summary(), vs)
+	}
+	// destroying it: the same choice
+	if _, vs = Plan(RecoveryServer, ForDestroy(srv(FailedOver)), Goal{States: []State{Deleted}}, Options{}); findRule(vs, "V-MANUAL-STEP") == nil {
+		t.Fatal(vs)
+	}
+	p, vs = Plan(RecoveryServer, ForDestroy(srv(FailedOver)), Goal{States: []State{Deleted}}, Options{AllowDataLoss: true})
+	if len(vs) > 0 || p.Summary() != "cancel_failover → delete" {
+		t.Fatal(p.Summary(), vs)
+	}
+	p, vs = Plan(RecoveryServer, srv(FailedOver), Goal{States: []State{ReadyForFailback}}, Options{AllowDataLoss: true})
 	if len(vs) > 0 || p.Summary() != "failback" {
 		t.Fatal(p.Summary(), vs)
 	}

@@ -152,6 +152,9 @@ func pAdvertised(op Op) Precondition {
 			return true, ""
 		},
 		Remedy: "Resolve the reported issues (quota, subscription, site readiness, running task) and retry.",
+		// an action the platform does not advertise, with no issue reported, is withheld for
+		// the reasons the other preconditions check (R004-2: no recovery point): not a second cause
+		Consequence: func(o *Observation) bool { return len(o.Facts.BlockingIssues) == 0 },
 	}
 }
 
@@ -238,6 +241,8 @@ func serverTable() *KindTable {
 				FromRule:      "R004-8", Effect: effUnknownLinks,
 				Afterwards: "recover the local machine from the recovery server's backup, then confirm_failback (or cancel_failback).",
 				Checkpoint: "recover the local machine from the recovery server's backup (outside Terraform)",
+				Manual: "recover the local machine from the recovery server's backup (outside Terraform); then mode = \"standby\" confirms the failback " +
+					"and releases the cloud resources (R004-4), or mode = \"failover\" cancels it (R004-5).",
 			},
 			{
 				Name: OpConfirmFailback, Invocable: true, From: from("ready_for_failback", "error{confirm_failback}"), Via: Releasing, OnSuccess: Standby,
