@@ -168,6 +168,8 @@ type ParamLimit struct {
 	FirstText string
 	// NoPrefixes are prefixes the value may not start with ("http://").
 	NoPrefixes []string
+	// NoContains are strings the value may not contain anywhere (Alibaba tags: "http://").
+	NoContains []string
 	// Source is the API reference page that states the limit.
 	Source string
 }
@@ -189,6 +191,11 @@ func (l ParamLimit) Problem(value string) string {
 	for _, p := range l.NoPrefixes {
 		if strings.HasPrefix(value, p) {
 			return fmt.Sprintf("starts with %q, which is not allowed", p)
+		}
+	}
+	for _, p := range l.NoContains {
+		if strings.Contains(value, p) {
+			return fmt.Sprintf("contains %q, which is not allowed", p)
 		}
 	}
 	if r, _ := utf8.DecodeRuneInString(value); l.First != nil && value != "" && !l.First(r) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -190,6 +191,96 @@ resource "dr_recovery_server" "test" {
   }`, ""),
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)V-PARAMS.*keeps no tags on recovery_server.*env="prod".*default_tags`),
+			},
+		},
+	})
+}
+
+// Tags on the Alibaba EBS emulator through the CLI: a pair and a replica group created with
+// their tags merged over the provider's default_tags (CreateDiskReplicaPair/Group Tag.N), a tag
+// changed in the cloud set back in place (TagResources, UntagResources), import, and EBS's own
+// tag rules refused at plan at tags (a key starting with aliyun; tags on a kind EBS has none
+// for are covered by TestAccTags_refusedWhereThePlatformKeepsNone).
+func TestAccAlibaba_tags(t *testing.T) {
+	w, _ := newAliStoryWorld(t, 11)
+	a, b := w.disk(w.sh, 10, false), w.disk(w.bj, 10, false)
+	config := func(pairTags string) string {
+		provider := strings.Replace(w.provider(), "  alibaba {", `  default_tags {
+    tags = { env = "prod" }
+  }
+  alibaba {`, 1)
+		return provider + fmt.Sprintf(`
+resource "dr_replication_pair" "test" {
+  name                = "db"
+  primary_volume_id   = %q
+  secondary_volume_id = %q
+%s
+}
+
+resource "dr_protection_group" "app" {
+  name          = "app"
+  source_region = "cn-shanghai"
+  source_zone   = "cn-shanghai-a"
+  target_region = "cn-beijing"
+  target_zone   = "cn-beijing-a"
+  tags          = { team = "dr" }
+}
+`, a, b, pairTags)
+	}
+	cloudTags := func(want map[string]string) resource.TestCheckFunc {
+		return func(s *terraform.State) error {
+			id := s.RootModule().Resources[pairAddr].Primary.ID
+			p, err := w.sb.GetPair(w.ctx, id)
+			if err != nil {
+				return err
+			}
+			if !maps.Equal(p.Tags, want) {
+				return fmt.Errorf("EBS keeps tags %v on %s, want %v", p.Tags, id, want)
+			}
+			return nil
+		}
+	}
+	merged := map[string]string{"env": "prod", "app": "crm"}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config(`  tags = { app = "crm" }`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectPair("tags_all", tagValues(merged)),
+					statecheck.ExpectKnownValue("dr_protection_group.app", tfjsonpath.New("tags_all"), tagValues(map[string]string{"env": "prod", "team": "dr"})),
+				},
+				Check: cloudTags(merged),
+			},
+			{
+				PreConfig: func() {
+					ps, err := w.sb.ListPairs(w.ctx)
+					w.must(err)
+					w.must(w.sb.SetTags(w.ctx, lifecycle.ReplicationPair, ps[0].ID, map[string]string{"app": "billing", "owner": "someone"}))
+				},
+				Config: config(`  tags = { app = "crm" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionUpdate),
+				}},
+				Check: cloudTags(merged),
+			},
+			{
+				Config: config(`  tags = { app = "crm", tier = "gold" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionUpdate),
+				}},
+				Check: cloudTags(map[string]string{"env": "prod", "app": "crm", "tier": "gold"}),
+			},
+			{
+				ResourceName:            pairAddr,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"timeouts", "planned_operations", "replication_lag_seconds", "last_recovery_point", "sync_progress", "rpo", "readiness"},
+			},
+			{
+				Config:      config(`  tags = { aliyun-owner = "me" }`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)V-PARAMS.*the alibaba platform refuses the tags.*"aliyun-owner".*starts with "aliyun".*TagResources`),
 			},
 		},
 	})
