@@ -71,6 +71,8 @@ type ReplicationPair struct {
 	GroupID           string
 	PendingOp         lifecycle.Op // the operation in progress, if any
 	Version           int64
+	// Tags are the object's tags as the platform keeps them (nil: none, or a kind without tags).
+	Tags map[string]string
 	// Observed is the engine's view of the object (state and facts), read in the same
 	// transaction, so a single read serves both the resource and allowed_operations.
 	Observed lifecycle.Observation
@@ -84,6 +86,8 @@ type PairSpec struct {
 	SecondaryVolumeID string
 	RPOSeconds        int64 // default 900
 	BandwidthKbps     int64 // default 10240; 0 means dynamic
+	// Tags are the new object's tags (Capabilities.Tags says which kinds carry them).
+	Tags map[string]string
 	// Version, when non-zero on update, is the version the caller last observed; a stale
 	// version yields a Conflict error.
 	Version int64
@@ -130,6 +134,8 @@ type ProtectionGroup struct {
 	LastError         string
 	PendingOp         lifecycle.Op
 	Version           int64
+	// Tags are the object's tags as the platform keeps them (nil: none, or a kind without tags).
+	Tags map[string]string
 	// Observed is the engine's view of the object (state and facts), read in the same
 	// transaction, so a single read serves both the resource and allowed_operations.
 	Observed lifecycle.Observation
@@ -148,6 +154,8 @@ type GroupSpec struct {
 	DomainID    string
 	SourceVPCID string
 	Version     int64 // see PairSpec.Version
+	// Tags are the new object's tags (Capabilities.Tags says which kinds carry them).
+	Tags map[string]string
 }
 
 // BackupReplica is a cross-region replica of a server backup (Huawei CBR). The replica is
@@ -173,6 +181,8 @@ type BackupReplica struct {
 	LastError            string
 	PendingOp            lifecycle.Op
 	Version              int64
+	// Tags are the object's tags as the platform keeps them (nil: none, or a kind without tags).
+	Tags map[string]string
 	// Observed is the engine's view of the object (state and facts), read in the same
 	// transaction, so a single read serves both the resource and allowed_operations.
 	Observed lifecycle.Observation
@@ -192,6 +202,8 @@ type ReplicaSpec struct {
 	EnableAcceleration   bool
 	// Policy marks a policy-driven replication (R003-8); manual when false.
 	Policy bool
+	// Tags are the new object's tags (Capabilities.Tags says which kinds carry them).
+	Tags map[string]string
 }
 
 // RecoveryServer is a cloud recovery server for a protected machine (Acronis).
@@ -213,6 +225,8 @@ type RecoveryServer struct {
 	LastError       string
 	PendingOp       lifecycle.Op
 	Version         int64
+	// Tags are the object's tags as the platform keeps them (nil: none, or a kind without tags).
+	Tags map[string]string
 	// Observed is the engine's view of the object (state and facts), read in the same
 	// transaction, so a single read serves both the resource and allowed_operations.
 	Observed lifecycle.Observation
@@ -229,6 +243,8 @@ type RecoveryServerSpec struct {
 	NetworkID       string
 	IPAddress       string
 	Version         int64 // see PairSpec.Version
+	// Tags are the new object's tags (Capabilities.Tags says which kinds carry them).
+	Tags map[string]string
 }
 
 // Site is an availability zone in a region (sandbox inventory).

@@ -120,6 +120,8 @@ type ProviderData struct {
 	Inventory platform.Inventory
 	// caps is its complete description (platform.CapabilitiesOf).
 	caps *lifecycle.Capabilities
+	// defaultTags are the provider's default_tags.
+	defaultTags defaultTags
 	// PlatformName names it in diagnostics ("sandbox").
 	PlatformName string
 	// PollInterval is how often waits poll a transitional state.
@@ -140,6 +142,7 @@ type drProviderModel struct {
 	Alibaba     types.Object       `tfsdk:"alibaba"`
 	HuaweiCloud types.Object       `tfsdk:"huaweicloud"`
 	Acronis     types.Object       `tfsdk:"acronis"`
+	DefaultTags *defaultTagsModel  `tfsdk:"default_tags"`
 }
 
 type sandboxBlockModel struct {
@@ -159,6 +162,7 @@ func (p *drProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *p
 			"changes at plan time. With no other platform configured the provider runs on the embedded " +
 			"**sandbox** DR platform (a local SQLite file).",
 		Blocks: withPlatformBlocks(map[string]schema.Block{
+			"default_tags": defaultTagsBlock(),
 			"sandbox": schema.SingleNestedBlock{
 				MarkdownDescription: "Settings of the embedded sandbox DR platform, the default platform.",
 				Attributes: map[string]schema.Attribute{
@@ -238,6 +242,7 @@ func (p *drProvider) Configure(ctx context.Context, req provider.ConfigureReques
 			resp.Diagnostics.AddError(fmt.Sprintf("Cannot configure the %s platform", v.block), err.Error())
 			return
 		}
+		data.defaultTags = configuredDefaultTags(cfg.DefaultTags)
 		resp.DataSourceData, resp.ResourceData, resp.EphemeralResourceData, resp.ActionData, resp.ListResourceData = data, data, data, data, data
 		return
 	}
@@ -293,6 +298,7 @@ func (p *drProvider) Configure(ctx context.Context, req provider.ConfigureReques
 	// (internal/platform/retry; see platform_data.go).
 	data := newProviderData(sbx, "sandbox", pollInterval(timeScale), timeScale)
 	data.pacing = pacing{scale: timeScale, max: data.PollInterval}
+	data.defaultTags = configuredDefaultTags(cfg.DefaultTags)
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data

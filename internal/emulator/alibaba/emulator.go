@@ -404,6 +404,8 @@ var actions = map[string]handler{
 	"StartReplicaGroupDrill":          (*Emulator).startGroupDrill, // drills.go
 	"ClearReplicaGroupDrill":          (*Emulator).clearGroupDrill,
 	"DescribeReplicaGroupDrills":      (*Emulator).describeGroupDrills,
+	"TagResources":                    (*Emulator).tagResources, // tags.go
+	"UntagResources":                  (*Emulator).untagResources,
 }
 
 func required(p map[string]string, names ...string) error {
