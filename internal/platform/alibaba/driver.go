@@ -40,6 +40,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -473,6 +474,11 @@ func (d *Driver) cacheKey() string {
 	k := d.cfg.EBSEndpoint + "|" + d.cfg.ECSEndpoint + "|" + d.cfg.Region + "|" + d.cfg.AccessKeyID + "|" +
 		strconv.FormatInt(platform.Fingerprint(d.cfg.AccessKeySecret, d.cfg.SecurityToken), 36)
 	if d.cfg.Transport != nil {
+		if !reflect.TypeOf(d.cfg.Transport).Comparable() {
+			// a transport that cannot key a map (a struct value holding a func or a map): this
+			// driver's caches are its own
+			return k + fmt.Sprintf("|driver-%p", d)
+		}
 		id, _ := transportIDs.LoadOrStore(d.cfg.Transport, transportSeq.Add(1))
 		k += fmt.Sprintf("|transport-%d", id)
 	}
