@@ -134,14 +134,16 @@ type groupDrill struct {
 	DrillId string `json:"DrillId"`
 	GroupId string `json:"GroupId"`
 	Status  string `json:"Status"`
+	StartAt int64  `json:"StartAt"` // the last drill on record (pair_drills.go)
 }
 
 // drillView is what the driver knows of a group's drills.
 type drillView struct {
-	known  bool   // read (or known to be none: no recovery point yet)
-	active bool   // a drill is listed
-	id     string // the listed drill (the first)
-	status string
+	known   bool   // read (or known to be none: no recovery point yet)
+	active  bool   // a drill is listed
+	id      string // the listed drill (the first)
+	status  string
+	startAt int64 // its StartAt (Unix seconds)
 }
 
 // describeGroupDrills lists a group's drills in region (DescribeReplicaGroupDrills, 500 a page).
@@ -182,7 +184,7 @@ func (d *Driver) groupDrills(ctx context.Context, x ebs.ReplicaGroup) (drillView
 		if dr.GroupId != "" && dr.GroupId != x.ReplicaGroupId {
 			continue
 		}
-		v.active, v.id, v.status = true, dr.DrillId, dr.Status
+		v.active, v.id, v.status, v.startAt = true, dr.DrillId, dr.Status, dr.StartAt
 		break
 	}
 	return v, nil

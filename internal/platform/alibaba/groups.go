@@ -113,6 +113,8 @@ func (d *Driver) groupOf(x ebs.ReplicaGroup, rs regionSet, drill drillView) plat
 	if !drill.known {
 		g.Observed.Facts.Unknown[lifecycle.FactDrill] = true
 	}
+	g.LastDrill = drill.record()                                  // pair_drills.go
+	lagFacts(&g.Observed.Facts, x.LastRecoverPoint, int64(x.RPO)) // readiness (pair_drills.go)
 	return g
 }
 
