@@ -99,6 +99,7 @@ func New(sb *sandbox.Sandbox, clientID, clientSecret string, opts Options) *Emul
 	m.HandleFunc("GET /api/dr/v2/servers/{ref}", e.count("get", e.dr(e.handleGet)))
 	m.HandleFunc("POST /api/dr/v2/servers/{ref}", e.count("action", e.dr(e.handleAction)))
 	m.HandleFunc("GET /api/task_manager/v2/tasks/{task_uuid}", e.count("task", e.dr(e.handleTask)))
+	m.HandleFunc("GET /bc/api/vault_manager/v1/backups", e.count("backups", e.dr(e.handleBackups))) // recovery_points.go
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "Platform", "NotFound", "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})

@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
@@ -119,7 +118,7 @@ func (e *Emulator) server(r *http.Request, rs platform.RecoveryServer) map[strin
 	self := base + "/api/dr/v2/servers/" + rs.ID
 	links := []Link{
 		{Rel: RelPage, Type: "text/html", Href: base + "/ui/#/dr/servers/" + rs.ID},
-		{Rel: RelRecoveryPoints, Type: "application/json", Href: base + "/api/dr/v2/recovery_points?resourceId=" + rs.MachineID},
+		{Rel: RelRecoveryPoints, Type: "application/json", Href: recoveryPointsHref(base, rs)},
 	}
 	if rs.VMState == platform.VMStarted {
 		links = append(links, Link{Rel: RelRemoteConsole, Type: "text/html", Href: base + "/ui/#/dr-server-remote-console/" + rs.ID})
@@ -150,9 +149,8 @@ func (e *Emulator) server(r *http.Request, rs platform.RecoveryServer) map[strin
 	default:
 		recovery["active_failover"] = map[string]any{"id": "fo-" + rs.ID, "backup_uri": "backup://" + orLatest(rs.RecoveryPointID), "vault_id": "vault-" + rs.MachineID}
 	}
-	if rs.State == lifecycle.Testing || rs.State == lifecycle.StartingTest {
-		recovery["test_failover"] = map[string]any{"recovery_point": map[string]string{"archive_id": "archive-" + rs.MachineID,
-			"backup_id": orLatest(rs.RecoveryPointID), "vault_id": "vault-" + rs.MachineID}, "last_start": e.now().Format(time.RFC3339)}
+	if tf := e.testFailover(rs); tf != nil { // the last test failover (recovery_points.go)
+		recovery["test_failover"] = tf
 	}
 	vm := map[string]any{"cpu": rs.CPU, "ram_mb": rs.MemoryGB * 1024, "status": strings.ToUpper(orDefault(rs.VMState, platform.VMNotReady))}
 	out := map[string]any{
@@ -364,6 +362,18 @@ func (e *Emulator) handleAction(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		e.sandboxError(w, err)
 		return
+	}
+	if rp := body.RecoveryPoint; rp != nil { // one of the machine's recovery points, all three IDs (recovery_points.go)
+		ok, err := e.checkRecoveryPoint(r, rs.MachineID, rpIDs{ArchiveID: rp.ArchiveID, BackupID: rp.BackupID, VaultID: rp.VaultID})
+		if err != nil {
+			e.sandboxError(w, err)
+			return
+		}
+		if !ok {
+			writeError(w, http.StatusBadRequest, "DisasterRecovery", "ValidationError",
+				"recovery_point is not a recovery point of the server's machine (see its DR_CLOUD_SERVER_RECOVERY_POINTS link)")
+			return
+		}
 	}
 	if rs.PendingOp != "" {
 		e.mu.Lock()
