@@ -119,6 +119,9 @@ type Readiness struct {
 	Kind Kind
 	Ops  []OpReadiness
 	RPO  *RPOReadiness
+	// Group, for a pair that belongs to a protection group, is that group: the pair fails
+	// over with it (V-PAIR-IN-GROUP), so the group's readiness is the pair's.
+	Group string
 }
 
 // Op returns the entry of a role (false when the kind has none).
@@ -142,6 +145,9 @@ func ReadinessOf(kind Kind, obs Observation, opts Options) Readiness {
 	}
 	opts.AllowDataLoss = true
 	out := Readiness{Kind: kind}
+	if kind == ReplicationPair && obs.Facts.InGroup {
+		out.Group = obs.Facts.GroupID
+	}
 	for _, ro := range ReadinessOps(kind) {
 		out.Ops = append(out.Ops, opReadiness(kind, ro, obs, opts))
 	}
@@ -207,18 +213,23 @@ func rpoReadiness(o *Observation, opts Options) RPOReadiness {
 	return r
 }
 
-// ReadinessMarkdown renders, for every kind with readiness, the table of what can block each
-// readiness operation: its from-state rule, each precondition's rule and requirement, and
-// V-PLATFORM (a platform whose API does not offer it). Generated into the docs.
-func ReadinessMarkdown() string {
+// ReadinessMarkdown renders, for every kind with readiness (or those given), the table of what
+// can block each readiness operation — its from-state rule, each precondition's rule and
+// requirement, and V-PLATFORM (a platform whose API does not offer it) — and what the RPO
+// judgement needs. Generated into the docs.
+func ReadinessMarkdown(only ...Kind) string {
 	var b strings.Builder
-	b.WriteString("| Resource | Readiness | Operation | Rule | Blocks it when |\n|---|---|---|---|---|\n")
-	for _, k := range Kinds {
+	b.WriteString("| Resource | Readiness | Rule | Requirement (refused when not met) |\n|---|---|---|---|\n")
+	kinds := Kinds
+	if len(only) > 0 {
+		kinds = only
+	}
+	for _, k := range kinds {
 		t := Table(k)
 		for _, ro := range ReadinessOps(k) {
 			row, _ := t.Operation(ro.Op)
-			line := func(rule, when string) {
-				fmt.Fprintf(&b, "| `dr_%s` | `%s` | `%s` | %s | %s |\n", k, ro.Role, ro.Op, rule, when)
+			line := func(rule, req string) {
+				fmt.Fprintf(&b, "| `dr_%s` | `%s` | %s | `%s` %s |\n", k, ro.Role, rule, ro.Op, req)
 			}
 			froms := make([]string, len(row.From))
 			for i, f := range row.From {
@@ -226,16 +237,20 @@ func ReadinessMarkdown() string {
 			}
 			for _, p := range row.Preconditions {
 				if p.Guard {
-					line(ruleLabel(p.Rule, p.Also), fmt.Sprintf("it %s", p.Requirement))
+					line(ruleLabel(p.Rule, p.Also), p.Requirement)
 				}
 			}
-			line(row.FromRule, "the "+t.Noun+" is not "+strings.Join(froms, ", "))
+			line(row.FromRule, "starts only from "+strings.Join(froms, ", "))
 			for _, p := range row.Preconditions {
 				if !p.Guard {
-					line(ruleLabel(p.Rule, p.Also), fmt.Sprintf("it %s", p.Requirement))
+					line(ruleLabel(p.Rule, p.Also), p.Requirement)
 				}
 			}
-			line("V-PLATFORM", "the platform's API does not offer it (a console step, `Capabilities.Manual`)")
+			line("V-PLATFORM", "is offered by the platform's API (not a console step, `Capabilities.Manual`)")
+		}
+		if HasRPO(k) {
+			fmt.Fprintf(&b, "| `dr_%s` | `rpo` | V-FIRST-SYNC | `within`: the first synchronisation completed, production has not failed over, "+
+				"and the replication lag is at most the recovery point objective |\n", k)
 		}
 	}
 	return b.String()

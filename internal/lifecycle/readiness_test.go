@@ -169,18 +169,24 @@ func TestReadinessMarkdown(t *testing.T) {
 	for _, k := range Kinds {
 		for _, ro := range ReadinessOps(k) {
 			row, _ := Table(k).Operation(ro.Op)
+			prefix := "| `dr_" + string(k) + "` | `" + string(ro.Role) + "` | "
 			for _, p := range row.Preconditions {
-				if !strings.Contains(md, "| `dr_"+string(k)+"` | `"+string(ro.Role)+"` | `"+string(ro.Op)+"` | "+ruleLabel(p.Rule, p.Also)+" |") {
+				if !strings.Contains(md, prefix+ruleLabel(p.Rule, p.Also)+" | `"+string(ro.Op)+"` "+p.Requirement+" |") {
 					t.Errorf("%s %s: no line for %s", k, ro.Op, p.Rule)
 				}
 			}
-			if !strings.Contains(md, "| `dr_"+string(k)+"` | `"+string(ro.Role)+"` | `"+string(ro.Op)+"` | "+row.FromRule+" |") {
-				t.Errorf("%s %s: no from-state line", k, ro.Op)
+			for _, rule := range []string{row.FromRule, "V-PLATFORM"} {
+				if !strings.Contains(md, prefix+rule+" | ") {
+					t.Errorf("%s %s: no %s line", k, ro.Op, rule)
+				}
 			}
 		}
 	}
-	if strings.Contains(md, "R002-8") || strings.Contains(md, "dr_backup_replica") {
-		t.Errorf("the opt-in or a kind without failover in the table:\n%s", md)
+	if strings.Contains(md, "R002-8") || strings.Contains(md, "dr_backup_replica") || strings.Count(md, "| `rpo` |") != 2 {
+		t.Errorf("the opt-in, a kind without failover, or not one RPO line per replicating kind:\n%s", md)
+	}
+	if only := ReadinessMarkdown(RecoveryServer); strings.Contains(only, "dr_protection_group") || !strings.Contains(only, "R004-2") {
+		t.Errorf("one kind's table:\n%s", only)
 	}
 }
 
@@ -204,5 +210,21 @@ func TestCheckRecoveryPoint(t *testing.T) {
 	}
 	if vs := CheckRecoveryPoint(OpFailover, o, "x", nil); !strings.Contains(vs[0].Message, "the machine has none") {
 		t.Fatal(vs[0].Message)
+	}
+}
+
+// A pair in a group fails over with it: its own failover is refused (V-PAIR-IN-GROUP) and its
+// readiness names the group whose readiness it is.
+func TestReadinessGroupedPair(t *testing.T) {
+	t.Parallel()
+	p := pair(Replicating)
+	p.Facts.InGroup, p.Facts.GroupID = true, "pg-1"
+	r := ReadinessOf(ReplicationPair, p, Options{})
+	fo, _ := r.Op(RoleFailover)
+	if r.Group != "pg-1" || fo.Ready || fo.Blocking[0].Rule != "V-PAIR-IN-GROUP" {
+		t.Fatalf("grouped pair: group %q %+v", r.Group, fo)
+	}
+	if ReadinessOf(ReplicationPair, pair(Replicating), Options{}).Group != "" {
+		t.Fatal("a pair on its own has no group")
 	}
 }
