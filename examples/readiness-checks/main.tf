@@ -83,7 +83,7 @@ check "crm_can_fail_over" {
     condition = dr_protection_group.crm.readiness.failover.ready == true
     error_message = format("Protection group crm cannot fail over: %s",
       length(dr_protection_group.crm.readiness.failover.blocked_by) > 0
-      ? join(" | ", [for b in dr_protection_group.crm.readiness.failover.blocked_by : "${b.rule}: ${b.message}"])
+      ? join(" | ", dr_protection_group.crm.readiness.failover.blocked_by[*].message)
     : coalesce(dr_protection_group.crm.readiness.failover.reason, "unknown"))
   }
 }

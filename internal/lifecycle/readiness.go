@@ -199,16 +199,20 @@ func rpoReadiness(o *Observation, opts Options) RPOReadiness {
 	}
 	switch {
 	case !f.FirstSyncDone:
-		return RPOReadiness{Known: true, Why: fmt.Sprintf("%s has no complete copy at the standby site: its first synchronisation has not completed (V-FIRST-SYNC).", quoteName(o))}
+		return RPOReadiness{Known: true, Why: fmt.Sprintf("%s has no complete copy at the standby site: its first synchronisation has not completed (V-FIRST-SYNC).", capitalize(quoteName(o)))}
 	case o.State == FailedOver || o.State == FailingOver:
-		return RPOReadiness{Known: true, Why: fmt.Sprintf("%s is %s: nothing replicates to the other site until it is reprotected.", quoteName(o), RenderState(o.State, o.FailedOp))}
+		return RPOReadiness{Known: true, Why: fmt.Sprintf("%s is %s: nothing replicates to the other site until it is reprotected.", capitalize(quoteName(o)), RenderState(o.State, o.FailedOp))}
 	case f.RPOSeconds <= 0:
 		return RPOReadiness{Why: fmt.Sprintf("%s reports no recovery point objective for %s.", opts.Platform.name(), quoteName(o))}
 	}
 	r := RPOReadiness{Known: true, Measured: true, LagSeconds: f.LagSeconds, RPOSeconds: f.RPOSeconds, Within: f.LagSeconds <= f.RPOSeconds}
 	if !r.Within {
-		r.Why = fmt.Sprintf("The standby copy of %s is %ds old, over its recovery point objective of %ds: the last recovery point is too old (a stalled or slow replication link, or replication %s).",
-			quoteName(o), f.LagSeconds, f.RPOSeconds, RenderState(o.State, o.FailedOp))
+		cause := "its replication link is stalled or too slow"
+		if o.State != Replicating {
+			cause = "replication is " + RenderState(o.State, o.FailedOp)
+		}
+		r.Why = fmt.Sprintf("The standby copy of %s is %ds old, over its recovery point objective of %ds: no recovery point was cut since (%s).",
+			quoteName(o), f.LagSeconds, f.RPOSeconds, cause)
 	}
 	return r
 }

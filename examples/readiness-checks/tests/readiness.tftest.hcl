@@ -4,7 +4,7 @@
 run "apply" {
   assert {
     condition     = dr_protection_group.crm.readiness.failover.ready == true
-    error_message = "crm cannot fail over: ${join(" | ", [for b in dr_protection_group.crm.readiness.failover.blocked_by : "${b.rule}: ${b.message}"])}"
+    error_message = "crm cannot fail over: ${join(" | ", dr_protection_group.crm.readiness.failover.blocked_by[*].message)}"
   }
 }
 
@@ -13,7 +13,7 @@ run "refreshed" {
 
   assert {
     condition     = dr_protection_group.crm.readiness.failover.ready == true
-    error_message = "crm cannot fail over: ${join(" | ", [for b in dr_protection_group.crm.readiness.failover.blocked_by : "${b.rule}: ${b.message}"])}"
+    error_message = "crm cannot fail over: ${join(" | ", dr_protection_group.crm.readiness.failover.blocked_by[*].message)}"
   }
 
   assert {
