@@ -162,8 +162,22 @@ resource "dr_sandbox_fault" "link" {
 				},
 			},
 			{
-				// a moment later (at time scale 100000, 50 ms is 5000 s): no recovery point since
-				PreConfig: func() { time.Sleep(50 * time.Millisecond) },
+				// a moment later (at the tests' time scale, milliseconds are minutes): no recovery
+				// point since; the CLI's provider runs the sandbox on the wall clock, so wait until
+				// the sandbox observes the copy past the RPO
+				PreConfig: func() {
+					deadline := time.Now().Add(30 * time.Second)
+					for {
+						o, err := sb.Observe(ctx, lifecycle.ProtectionGroup, groupID())
+						if err == nil && o.Facts.LagSeconds > 900 {
+							return
+						}
+						if time.Now().After(deadline) {
+							t.Fatalf("the stalled link's copy is %ds old (%v), want over 900s", o.Facts.LagSeconds, err)
+						}
+						time.Sleep(5 * time.Millisecond) // the wall clock here; bounded by the deadline
+					}
+				},
 				Config:    testAccCRMConfig(db, true, protected, stall),
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectAt(crmAddr, "readiness", knownvalue.Bool(false), "rpo", "within"),
