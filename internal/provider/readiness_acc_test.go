@@ -178,7 +178,7 @@ resource "dr_sandbox_fault" "link" {
 						time.Sleep(5 * time.Millisecond) // the wall clock here; bounded by the deadline
 					}
 				},
-				Config:    testAccCRMConfig(db, true, protected, stall),
+				Config: testAccCRMConfig(db, true, protected, stall),
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectAt(crmAddr, "readiness", knownvalue.Bool(false), "rpo", "within"),
 					expectAt(crmAddr, "readiness", int64Above(900), "rpo", "lag_seconds"),
