@@ -187,21 +187,27 @@ func opReadiness(kind Kind, ro ReadinessOp, obs Observation, opts Options) OpRea
 
 // rpoReadiness judges the standby copy's age against the objective: within it when the
 // first synchronisation completed, production has not failed over (nothing replicates then)
-// and the lag is at most the objective.
+// and the lag is at most the objective. A known incomplete first synchronisation or a
+// failover decides "not within" even where the platform does not report the lag.
 func rpoReadiness(o *Observation, opts Options) RPOReadiness {
 	f := o.Facts
-	if f.Unknown[FactLag] {
-		if never := opts.Platform.unobservable([]string{FactLag}); len(never) > 0 {
-			return RPOReadiness{Why: fmt.Sprintf("%s does not report the replication lag of %s, so whether its standby copy is within the recovery point objective is not known.",
-				opts.Platform.name(), quoteName(o))}
-		}
-		return RPOReadiness{Why: fmt.Sprintf("The replication lag of %s is not known now.", quoteName(o))}
-	}
 	switch {
-	case !f.FirstSyncDone:
+	case !f.FirstSyncDone && !f.Unknown[FactFirstSync]:
 		return RPOReadiness{Known: true, Why: fmt.Sprintf("%s has no complete copy at the standby site: its first synchronisation has not completed (V-FIRST-SYNC).", capitalize(quoteName(o)))}
 	case o.State == FailedOver || o.State == FailingOver:
 		return RPOReadiness{Known: true, Why: fmt.Sprintf("%s is %s: nothing replicates to the other site until it is reprotected.", capitalize(quoteName(o)), RenderState(o.State, o.FailedOp))}
+	}
+	if f.Unknown[FactLag] || f.Unknown[FactFirstSync] {
+		if never := opts.Platform.unobservable([]string{FactLag}); f.Unknown[FactLag] && len(never) > 0 {
+			return RPOReadiness{Why: fmt.Sprintf("%s does not report the replication lag of %s, so whether its standby copy is within the recovery point objective is not known.",
+				opts.Platform.name(), quoteName(o))}
+		}
+		if f.Unknown[FactLag] {
+			return RPOReadiness{Why: fmt.Sprintf("The replication lag of %s is not known now.", quoteName(o))}
+		}
+		return RPOReadiness{Why: fmt.Sprintf("Whether %s completed its first synchronisation is not known now.", quoteName(o))}
+	}
+	switch {
 	case f.RPOSeconds <= 0:
 		return RPOReadiness{Why: fmt.Sprintf("%s reports no recovery point objective for %s.", opts.Platform.name(), quoteName(o))}
 	}

@@ -137,6 +137,21 @@ func TestReadinessUnknown(t *testing.T) {
 	if !fo.Known || fo.Ready || findRule(fo.Blocking, "V-FIRST-SYNC") == nil || len(fo.Unknown) != 0 {
 		t.Fatalf("refused with an unknown fact: %+v", fo)
 	}
+	// so does the RPO judgement: no complete copy is not within the objective, lag or not
+	if r := ReadinessOf(ProtectionGroup, g, Options{Platform: caps}); !r.RPO.Known || r.RPO.Within || !strings.Contains(r.RPO.Why, "first synchronisation has not completed") {
+		t.Fatalf("rpo before the first sync, the lag unobservable: %+v", r.RPO)
+	}
+	g.Facts.Unknown[FactFirstSync] = true
+	if r := ReadinessOf(ProtectionGroup, g, Options{Platform: caps}); r.RPO.Known || !strings.Contains(r.RPO.Why, "does not report the replication lag") {
+		t.Fatalf("rpo with the first sync unknown and the lag unobservable: %+v", r.RPO)
+	}
+	if r := ReadinessOf(ProtectionGroup, grpWith(FailedOver, map[string]bool{FactLag: true}), Options{Platform: caps}); !r.RPO.Known || r.RPO.Within || !strings.Contains(r.RPO.Why, "failed_over") {
+		t.Fatalf("rpo of a failed-over group, the lag unobservable: %+v", r.RPO)
+	}
+	f := grpWith(Replicating, map[string]bool{FactFirstSync: true})
+	if r := ReadinessOf(ProtectionGroup, f, Options{}); r.RPO.Known || !strings.Contains(r.RPO.Why, "completed its first synchronisation is not known now") {
+		t.Fatalf("rpo with the first sync unknown: %+v", r.RPO)
+	}
 }
 
 // A platform without the operation (Capabilities.Manual) blocks it with V-PLATFORM naming the
@@ -227,4 +242,11 @@ func TestReadinessGroupedPair(t *testing.T) {
 	if ReadinessOf(ReplicationPair, pair(Replicating), Options{}).Group != "" {
 		t.Fatal("a pair on its own has no group")
 	}
+}
+
+// grpWith is grp(state) with the given facts unknown.
+func grpWith(state State, unknown map[string]bool) Observation {
+	g := grp(state)
+	g.Facts.Unknown = unknown
+	return g
 }

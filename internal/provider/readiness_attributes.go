@@ -84,7 +84,7 @@ func readinessAttribute(kind lifecycle.Kind) schema.SingleNestedAttribute {
 			Attributes: map[string]schema.Attribute{
 				"within": reportedBool("`true` when the first synchronisation completed, production has not failed over, and " +
 					"the replication lag is at most the objective; `false` otherwise (see `reason`); null when the platform " +
-					"does not report the lag (see `reason`)."),
+					"does not report the lag and nothing else decides (see `reason`)."),
 				"lag_seconds": reportedInt("How old the standby copy is: seconds since the last recovery point, on the " +
 					"platform's clock (the sandbox: simulated seconds at its `time_scale`). Null when there is none to judge."),
 				"rpo_seconds": reportedInt("The recovery point objective the lag is judged against."),
