@@ -196,6 +196,7 @@ resource "dr_recovery_server" "test" {
 					expectAt(rpServerAddr2, "last_drill", knownvalue.Null(), "ended_at"),
 					expectAt(rpServerAddr2, "last_drill", knownvalue.NotNull(), "unreported", "ended_at"),
 					expectAt(rpServerAddr2, "readiness", knownvalue.Bool(false), "failover", "ready"),
+					expectAt(rpServerAddr2, "readiness", rule("R004-8"), "failover", "blocked_by", 0),
 				},
 				Check: func(*terraform.State) error {
 					rs, err := w.sb.GetRecoveryServer(w.ctx, w.rsID)
