@@ -55,6 +55,76 @@ type Capabilities struct {
 	// dr_sandbox_* resources). A reference by value (Operation.ValueRefs) may then name an
 	// object the apply creates first, so PlanCreate checks it only at apply.
 	Inventory bool
+	// Chosen lists, per kind, the create parameters whose value the platform sets itself and a
+	// request cannot give (Alibaba EBS: the bandwidth of a pay-as-you-go replica pair, which
+	// "the system sets"), each with the platform's reason. Left out of a configuration, the
+	// observed value is kept; given, it is refused at plan (V-PARAMS) instead of being sent to a
+	// call that refuses it, or silently ignored.
+	Chosen map[Kind]map[string]string
+	// Refused lists, per kind and operation, what the platform's documented allow-list refuses
+	// although the engine's table allows it, each with the platform's reason: from-states
+	// (keys: the rendered state, e.g. "configured", "error{stop}") and RefusedStandbyAttached
+	// (the volume at the standby site attached; for a group, any member pair's). Check refuses
+	// them (V-PLATFORM), so neither a plan, nor the allowed operations, nor a path the planner
+	// finds counts on them (Alibaba EBS: DeleteDiskReplicaPair only from stopped, invalid and
+	// failovered). An attachment the platform did not report (Facts.Unknown) is left to it.
+	Refused map[Kind]map[Op]map[string]string
+}
+
+// RefusedStandbyAttached, as a key of Capabilities.Refused, refuses the operation while the
+// standby volume (a group: any member's) is attached.
+const RefusedStandbyAttached = "standby_volume_attached"
+
+// RefusedFrom returns why the platform refuses op on an object of kind in state s (failed, for
+// error{op}), if its documented allow-list does (Capabilities.Refused).
+func (c *Capabilities) RefusedFrom(k Kind, op Op, s State, failed Op) (string, bool) {
+	if c == nil {
+		return "", false
+	}
+	why, ok := c.Refused[k][op][RenderState(s, failed)]
+	return why, ok
+}
+
+// refusal is the violation of an operation the platform refuses where the table allows it
+// (Capabilities.Refused): the from-state, then the attached standby volume.
+func (c *Capabilities) refusal(k Kind, op Op, o *Observation) *Violation {
+	if c == nil {
+		return nil
+	}
+	if why, ok := c.RefusedFrom(k, op, o.State, o.FailedOp); ok {
+		v := &Violation{Rule: "V-PLATFORM", Precondition: "platform_from_state", Remedy: why,
+			Message: fmt.Sprintf("V-PLATFORM: %s refuses %s of %s while it is %s: %s", c.name(), op, quoteName(o), RenderState(o.State, o.FailedOp), why)}
+		v.fill(k, op, o)
+		return v
+	}
+	why, ok := c.Refused[k][op][RefusedStandbyAttached]
+	if !ok {
+		return nil
+	}
+	if o.Facts.Unknown[FactVolumeAttachment] {
+		v := &Violation{Rule: "V-PLATFORM", Precondition: RefusedStandbyAttached, Deferred: true, Unobservable: true, Facts: []string{FactVolumeAttachment}, Remedy: why,
+			Message: fmt.Sprintf("V-PLATFORM: %s refuses %s while a standby volume is attached; not known at plan time (%s), left to the platform: %s",
+				c.name(), op, FactVolumeAttachment, why)}
+		v.fill(k, op, o)
+		return v
+	}
+	if !o.Facts.StandbyVolumeAttached {
+		return nil
+	}
+	v := &Violation{Rule: "V-PLATFORM", Precondition: RefusedStandbyAttached, Remedy: why,
+		Message: fmt.Sprintf("V-PLATFORM: %s refuses %s of %s while a volume at the standby site is attached: %s", c.name(), op, quoteName(o), why)}
+	v.fill(k, op, o)
+	return v
+}
+
+// ChosenParam returns why the platform sets a create parameter of kind itself
+// (Capabilities.Chosen), if it does.
+func (c *Capabilities) ChosenParam(k Kind, param string) (string, bool) {
+	if c == nil {
+		return "", false
+	}
+	why, ok := c.Chosen[k][param]
+	return why, ok
 }
 
 // HasInventory reports whether the configuration manages the platform's inventory

@@ -34,10 +34,15 @@ func TestRule_V_PLATFORM(t *testing.T) {
 	if _, vs := Plan(RecoveryServer, linked, Goal{States: []State{ReadyForFailback}}, opts); findRule(vs, "V-PLATFORM") == nil {
 		t.Fatalf("links without failback: want V-PLATFORM, got %v", vs)
 	}
-	// … and not by taking the lossy path the API does offer (cancel_failover), even opted in
-	_, vs = Plan(RecoveryServer, srv(FailedOver), Goal{States: []State{Standby}}, Options{Platform: acronisLike, AllowDataLoss: true})
+	// … and not by taking the lossy path the API does offer (cancel_failover) without the
+	// opt-in; with it, that path is the user's choice (V-MANUAL-STEP, R004-6)
+	_, vs = Plan(RecoveryServer, srv(FailedOver), Goal{States: []State{Standby}}, opts)
 	if findRule(vs, "V-PLATFORM") == nil && findRule(vs, "V-MANUAL-STEP") == nil {
 		t.Fatalf("want a refusal naming the manual step, got %v", vs)
+	}
+	p, vs = Plan(RecoveryServer, srv(FailedOver), Goal{States: []State{Standby}}, Options{Platform: acronisLike, AllowDataLoss: true})
+	if len(vs) > 0 || p.Summary() != "cancel_failover" || !p.DataLoss() {
+		t.Fatalf("opted in: want cancel_failover, got %q %v", p.Summary(), vs)
 	}
 	// the person did it in the console: the next plan continues from the observed state
 	p, vs = Plan(RecoveryServer, srv(FailingBack), Goal{States: []State{ReadyForFailback}}, opts)

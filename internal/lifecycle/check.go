@@ -31,6 +31,19 @@ type Violation struct {
 	// Params names the operation parameters the refusal is about, when the rule knows
 	// (create parameters such as "secondary_volume_id"); empty means the operation as a whole.
 	Params []string
+	// Consequence marks a refusal that follows from the step's other refusals
+	// (Precondition.Consequence): a refusal of a goal leaves it out when another one explains.
+	Consequence bool
+	// Step, on the refusal of a goal (Plan), is the operation on the way that a rule refuses
+	// when it is not the one the goal asks for (Op): enable_protection on the way to a
+	// failover.
+	Step Op
+	// Offers, on the refusal of a goal (Plan, PlanCreate), are the goals reachable now instead
+	// (offer.go): the nearest with the user's options, then a nearer one the allow_data_loss
+	// opt-in would make reachable. Offered says they were computed: Offered without Offers
+	// means no goal is reachable now.
+	Offers  []Offer
+	Offered bool
 }
 
 // Error returns the message.
@@ -114,6 +127,11 @@ func (p *Precondition) eval(kind Kind, op Op, o *Observation) *Violation {
 	}
 	label := ruleLabel(p.Rule, p.Also)
 	if unk := unknownFacts(o, p.Facts); len(unk) > 0 {
+		if p.Partial {
+			if ok, observed := p.Test(o); !ok {
+				return p.refusal(kind, op, o, observed)
+			}
+		}
 		v := &Violation{Rule: p.Rule, Also: p.Also, Precondition: p.Name, Deferred: true, Facts: unk, Remedy: p.Remedy,
 			Message: fmt.Sprintf("%s: %s %s; not known at plan time (%s), checked at apply time before the first platform call.",
 				label, op, p.Requirement, strings.Join(unk, ", "))}
@@ -124,8 +142,14 @@ func (p *Precondition) eval(kind Kind, op Op, o *Observation) *Violation {
 	if ok {
 		return nil
 	}
+	return p.refusal(kind, op, o, observed)
+}
+
+// refusal is the precondition's blocking violation for what it observed.
+func (p *Precondition) refusal(kind Kind, op Op, o *Observation, observed string) *Violation {
 	v := &Violation{Rule: p.Rule, Also: p.Also, Precondition: p.Name, Remedy: p.Remedy,
-		Message: fmt.Sprintf("%s: %s %s; %s. %s", label, op, p.Requirement, observed, p.Remedy)}
+		Message:     fmt.Sprintf("%s: %s %s; %s. %s", ruleLabel(p.Rule, p.Also), op, p.Requirement, observed, p.Remedy),
+		Consequence: p.Consequence != nil && p.Consequence(o)}
 	if p.Params != nil {
 		v.Params = p.Params(o)
 	}
@@ -300,6 +324,12 @@ func (t *KindTable) check(o *Operation, obs *Observation, opts Options) []Violat
 	}
 	if !o.IsFrom(obs.State, obs.FailedOp) {
 		return append(out, *o.fromViolation(t, obs))
+	}
+	if v := obs.Platform.refusal(t.Kind, o.Name, obs); v != nil {
+		if !v.Deferred {
+			return append(out, *v)
+		}
+		out = append(out, *v)
 	}
 	for i := range o.Preconditions {
 		p := &o.Preconditions[i]

@@ -70,13 +70,13 @@ func planCreate(kind Kind, req CreateRequest, opts Options, atApply bool) Create
 	row := t.CreateOperation()
 	if v := CheckKind(kind, opts); v != nil {
 		v.Op = row.Name
-		return CreatePlan{Create: []Violation{*v}}
+		return CreatePlan{Create: createRefusal([]Violation{*v})}
 	}
 	if v := opts.Platform.manualViolation(kind, row.Name, &obs); v != nil {
-		return CreatePlan{Create: []Violation{*v}}
+		return CreatePlan{Create: createRefusal([]Violation{*v})}
 	}
 	if vs := CheckParamValues(kind, row.Name, obs, req.Values, opts); len(vs) > 0 {
-		return CreatePlan{Create: vs}
+		return CreatePlan{Create: createRefusal(vs)}
 	}
 	if req.Facts == nil {
 		return CreatePlan{}
@@ -90,13 +90,13 @@ func planCreate(kind Kind, req CreateRequest, opts Options, atApply bool) Create
 		facts = provisionalRefs(facts)
 	}
 	obs.Facts = facts
-	out := CreatePlan{Create: Check(kind, row.Name, obs, opts)}
+	out := CreatePlan{Create: createRefusal(Check(kind, row.Name, obs, opts))}
 	if HasBlocking(out.Create) || req.Goal == nil || provisional {
 		return out
 	}
 	created := Created(kind, req.Name, facts)
 	markUnknown(&created.Facts, FactCandidate) // a member's facts need the object itself
-	p, vs := Plan(kind, created, *req.Goal, opts)
+	p, vs := planWith(kind, created, *req.Goal, opts, planCfg{created: true})
 	if HasBlocking(vs) {
 		out.Refused = vs
 		return out
@@ -109,5 +109,18 @@ func planCreate(kind Kind, req CreateRequest, opts Options, atApply bool) Create
 // creates: whether they exist, and what they are, is not known at plan.
 func provisionalRefs(f Facts) Facts {
 	markUnknown(&f, FactRefs)
+	f.MissingRefs = nil // a site named by value may be one the same apply creates
 	return f
+}
+
+// createRefusal folds a create's refusals into one (Refusal), offering nothing: no goal of the
+// object is reachable while its create is refused (Offered, no Offers). Deferred checks are
+// kept after it, and vs without a refusal is returned as it is.
+func createRefusal(vs []Violation) []Violation {
+	if !HasBlocking(vs) {
+		return vs
+	}
+	v := Refusal(vs)
+	v.Offered = true
+	return append([]Violation{v}, DeferredOnly(vs)...)
 }

@@ -73,6 +73,16 @@ func TestPlanCreateManualOnly(t *testing.T) {
 	}
 }
 
+// A create refused before anything else — the platform does not manage the kind (V-PLATFORM) —
+// is one refusal that offers nothing (no goal of the object is reachable): the provider says so.
+func TestPlanCreateUnsupportedKindOffersNothing(t *testing.T) {
+	t.Parallel()
+	c := PlanCreate(ReplicationPair, CreateRequest{Name: "db", Goal: &Goal{}}, Options{Platform: acronisLike})
+	if len(c.Create) != 1 || c.Create[0].Rule != "V-PLATFORM" || c.Create[0].Op != OpCreate || !c.Create[0].Offered || len(c.Create[0].Offers) != 0 {
+		t.Fatalf("unsupported kind: %+v", c.Create)
+	}
+}
+
 // A group names its sites by value: where the configuration manages the platform's inventory
 // (the sandbox) a site missing at plan may be created by the same apply, so the checks that
 // read the sites, and the path, wait for the apply; on a vendor platform they are made at plan.

@@ -1,6 +1,9 @@
 package lifecycle
 
-import "sort"
+import (
+	"slices"
+	"sort"
+)
 
 // DesiredAttribute is a desired-state attribute of a kind's resource (pair "replication",
 // group "protection", recovery server "mode"): each value names the stable states that
@@ -79,6 +82,30 @@ func (d *DesiredAttribute) valueOf(s State) string {
 			if st == s {
 				return v
 			}
+		}
+	}
+	return ""
+}
+
+// valueFor returns the value whose states are exactly states (in any order), "" when none is
+// (a goal no value of the attribute declares, e.g. a destroy's). A nil attribute has none.
+func (d *DesiredAttribute) valueFor(states []State) string {
+	if d == nil {
+		return ""
+	}
+	for _, v := range d.ValueNames() {
+		want := d.Values[v]
+		if len(want) != len(states) {
+			continue
+		}
+		all := true
+		for _, s := range states {
+			if !slices.Contains(want, s) {
+				all = false
+			}
+		}
+		if all {
+			return v
 		}
 	}
 	return ""

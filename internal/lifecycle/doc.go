@@ -17,8 +17,9 @@
 //     transitions such as recovery_server finalize), OnRequest (needs user parameters: the
 //     planner uses it only when a Goal requires it), Preconditions (named predicates over
 //     Facts, each with a rule ID), FromRule (the rule a refusal by state names), Region (where
-//     a driver must call it, R001-3), Afterwards (what the user must do next) and Effect (the
-//     simulated effect on Facts used by the planner).
+//     a driver must call it, R001-3), Afterwards (what follows: documentation), Manual (a step
+//     the platform leaves to the user outside Terraform, which a plan warns about) and Effect
+//     (the simulated effect on Facts used by the planner).
 //
 // The active site is data, never state (Observation.ActiveSite, role-neutral SiteSource /
 // SiteTarget). Facts are relative to it ("active"/"standby"), so a site flip swaps them.
@@ -37,9 +38,12 @@
 //     (their effect applied, and their checks made, once per request) and expanded into
 //     their steps, so hundreds of membership changes plan in about a millisecond. An object
 //     in a transitional state is first waited for (a Wait step). When the goal is unreachable
-//     the violations are those of the first blocked step on the otherwise-shortest path
-//     (ignoring preconditions), plus the allow_data_loss opt-in a lossy path would need; every
-//     violation names an operation (Violation.Op).
+//     Plan returns one refusal (Refusal): the first blocked step on the otherwise-shortest path
+//     (ignoring preconditions) and the allow_data_loss opt-in a lossy path would need, folded
+//     into one violation whose Op is the operation the goal asks for (Step: the blocked one on
+//     the way, when another) and whose Offers are the goals reachable now instead (offer.go).
+//     Path.Attention lists what in a path needs the user's attention: data loss and manual
+//     steps (Operation.Manual).
 //   - PlanCreate(kind, CreateRequest, opts) CreatePlan: a create decided in one call — the
 //     manual step of a platform that cannot create the kind (V-PLATFORM, alone), the platform's
 //     limits on the parameter values (V-PARAMS), the create row's checks on the facts the
@@ -123,8 +127,11 @@
 //     (TestSyncRowsRefuseSiteDown audits every row's effect).
 //   - A row whose next step depends on out-of-band work is a Checkpoint (failback: recover the
 //     local machine from the recovery server's backup before confirm_failback). One apply never
-//     chains past it; a goal beyond it is refused with the two-step remedy (V-MANUAL-STEP), and
-//     a lossless path through it beats a lossy one-apply path even with allow_data_loss.
+//     chains past it; without allow_data_loss a goal beyond it is refused with the two-step
+//     remedy (V-MANUAL-STEP), offering the opt-in where a lossy one-apply path exists; with
+//     allow_data_loss = true that path is the plan (R004-6: cancel_failover rather than
+//     failback → recover → confirm), and Path.Attention reports its data loss. (Until issue 26
+//     the lossless two-apply path won even with the opt-in, which ignored it.)
 //     Reviewed and not checkpoints: a group or pair failover (R002-4: the DR servers are started
 //     by the user, but no later table operation depends on that: reprotect needs the *restored*
 //     servers stopped, R000-4, which the facts check), planned failover (the servers at the new
@@ -136,7 +143,25 @@
 //     shortest way to the goal ignoring preconditions, then the data-loss opt-in; a goal that does
 //     not ask for deletion is never reached by deleting; when no way exists even ignoring
 //     preconditions, the from-state refusals of the operations that would reach the goal
-//     (TestRefusalChoice pins 50+ cases).
+//     (lossless ones first, then the one allowed from the most states: an invalid pair's
+//     failover, R001-1, before its switchover). They are folded into one violation (Refusal):
+//     the other causes follow the first ("Also: …"), and a refusal that only follows from them
+//     (Violation.Consequence: a platform withholding an action, V-ACR-LINKS, for a reason the
+//     engine checks itself, R004-2) is left out.
+//   - The refusal names the operation the goal asks for (Violation.Op): the one on that
+//     shortest way that reaches the goal's site (when it moves production) or state, or the
+//     required operation the goal names; the blocked operation on the way is Violation.Step
+//     ("failover of group "app" needs enable_protection first, which is refused: …").
+//   - The refusal offers the nearest goal reachable now (Violation.Offers, offer.go): every
+//     goal the configuration could declare instead — each value of the kind's desired-state
+//     attribute and, when the goal sets one, each active site — is planned from the observed
+//     object; the nearest changes least of what was asked (the active site weighs twice the
+//     desired state, is never traded for another site except by staying put, and is not moved
+//     at all when the goal does not ask to), moving towards the goal before staying, then with
+//     fewer operations; a nearer one that only allow_data_loss makes reachable is a second
+//     offer. No offer means no goal is reachable now (TestRefusalChoice pins the offers too).
+//   - Identifiers: a create's reference that is known at plan is checked at plan on its own
+//     (V-REFS, Precondition.Partial), even while another reference of the create is unknown.
 //
 // # Executor
 //

@@ -233,8 +233,11 @@ type Facts struct {
 	RPOSeconds int64
 
 	// recovery_server
-	AdvertisedOps    map[Op]bool // operations the platform advertises now (Acronis _links); nil = not advertised by this platform
-	BlockingIssues   []string    // issues that block operations now (Acronis _issues)
+	AdvertisedOps  map[Op]bool // operations the platform advertises now (Acronis _links); nil = not advertised by this platform
+	BlockingIssues []string    // issues that block every operation now (an Acronis _issues entry naming no link)
+	// OpIssues are issues that block one operation only (an Acronis _issues entry names the
+	// one link it blocks: a test-failover limit blocks the test failover, not a failover).
+	OpIssues         map[Op][]string
 	HasRecoveryPoint bool
 }
 

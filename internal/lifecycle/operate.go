@@ -54,7 +54,9 @@ func OperationPath(kind Kind, op Op, obs Observation, opts Options) Path {
 		Index: 0, Op: row.Name, From: StateRef{State: obs.State, FailedOp: obs.FailedOp},
 		Via: row.Via, Pending: row.Pending, To: row.Target(obs.State), ActiveSite: active,
 		SiteFlip: row.Site == SiteFlip, DataLoss: row.IsDataLoss(obs), Region: row.Region, Afterwards: row.Afterwards,
+		Manual: row.Manual,
 	}
+	st.DataLossWhy = dataLossWhy(row, &obs, st.DataLoss)
 	return Path{Kind: kind, ID: obs.ID, Name: obs.Name, Version: obs.Version, Options: opts,
 		Steps: []Step{st}, State: st.To, ActiveSite: active}
 }

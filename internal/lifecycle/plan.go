@@ -46,8 +46,13 @@ type Step struct {
 	ActiveSite Site
 	SiteFlip   bool
 	DataLoss   bool
-	Region     CallRegion
-	Afterwards string
+	// DataLossWhy says what the step can lose (the row's DataLossRule, on the observed facts).
+	DataLossWhy string
+	Region      CallRegion
+	Afterwards  string
+	// Manual is the step the user must take outside Terraform after this one (the row's
+	// Manual).
+	Manual string
 	// Deferred are the checks that could not be made at plan time; the executor re-checks
 	// every step's preconditions anyway before invoking it.
 	Deferred []Violation
@@ -102,17 +107,19 @@ func (p Path) Summary() string {
 }
 
 // Attention is what in a planned path needs the user's attention: an operation that can lose
-// data (planned because the opt-in permits it), and a step the user must take after an
-// operation (the row's Afterwards).
+// data (planned because the opt-in permits it), and a manual step the platform leaves to the
+// user after an operation (the row's Manual). Nothing else is: an optional next operation, or
+// what an operation drops that nothing needed (a pair's stop), is the row's Afterwards.
 type Attention struct {
-	Step       Step
-	DataLoss   bool
-	Afterwards string // "" when the step needs none, or a later step of the path does it
+	Step     Step
+	DataLoss bool
+	Why      string // what the step can lose (DataLoss)
+	Manual   string // the manual step after it, "" when none (or a later step needs the same)
 }
 
 // Attention lists the steps of the path that need the user's attention, in order: those that
-// can lose data, and those whose Afterwards note asks for something no later step of the path
-// runs (a note names the operation that does it as "(op)": "start it (start) to replicate").
+// can lose data, and those after which the user must do something outside Terraform — one
+// per cause (a manual step that a later step of the path needs again is reported there only).
 // Waits invoke nothing and need none.
 func (p Path) Attention() []Attention {
 	var out []Attention
@@ -120,22 +127,21 @@ func (p Path) Attention() []Attention {
 		if st.Wait {
 			continue
 		}
-		a := Attention{Step: st, DataLoss: st.DataLoss}
-		if st.Afterwards != "" && !laterStepRuns(p.Steps[i+1:], st.Afterwards) {
-			a.Afterwards = st.Afterwards
+		a := Attention{Step: st, DataLoss: st.DataLoss, Why: st.DataLossWhy}
+		if st.Manual != "" && !laterManual(p.Steps[i+1:], st.Manual) {
+			a.Manual = st.Manual
 		}
-		if a.DataLoss || a.Afterwards != "" {
+		if a.DataLoss || a.Manual != "" {
 			out = append(out, a)
 		}
 	}
 	return out
 }
 
-// laterStepRuns reports whether one of the steps invokes an operation the note names as
-// "(op)", i.e. the path itself does what the note asks.
-func laterStepRuns(steps []Step, note string) bool {
+// laterManual reports whether a later step of the path leaves the same manual step.
+func laterManual(steps []Step, manual string) bool {
 	for _, st := range steps {
-		if !st.Wait && strings.Contains(note, "("+string(st.Op)+")") {
+		if !st.Wait && st.Manual == manual {
 			return true
 		}
 	}
@@ -521,7 +527,8 @@ func (p *planner) steps(nodes []snode, i int, mode searchMode) []Step {
 			out = append(out, Step{
 				Op: n.op.Name, Params: params, From: StateRef{o.State, o.FailedOp},
 				Via: n.op.Via, Pending: n.op.Pending, To: next.State, ActiveSite: next.ActiveSite, SiteFlip: n.op.Site == SiteFlip,
-				DataLoss: dl, Region: n.op.Region, Afterwards: n.op.Afterwards, Deferred: deferred,
+				DataLoss: dl, DataLossWhy: dataLossWhy(n.op, &o, dl), Region: n.op.Region, Afterwards: n.op.Afterwards,
+				Manual: n.op.Manual, Deferred: deferred,
 			})
 			o = next
 		}
@@ -534,7 +541,22 @@ func (p *planner) steps(nodes []snode, i int, mode searchMode) []Step {
 // first waited for (a Wait step). When the goal cannot be reached the violations say why: the
 // refusals of the first blocked operation on the otherwise-shortest path, and the opt-in a
 // data-loss path would need.
+//
+// A refused goal is one violation (Refusal): the rule, the operation the goal asks for (Op;
+// Step is the operation on the way that is refused, when another), every cause in one message,
+// and the goals reachable now instead (Offers).
 func Plan(kind Kind, obs Observation, goal Goal, opts Options) (Path, []Violation) {
+	return planWith(kind, obs, goal, opts, planCfg{})
+}
+
+// planCfg is how a plan is made: for a new object (created: the observation is Created's, so
+// an offer that stays there is the create alone), or only to tell whether a goal is reachable
+// (reachOnly: a refusal is not explained, and offers nothing).
+type planCfg struct {
+	created, reachOnly bool
+}
+
+func planWith(kind Kind, obs Observation, goal Goal, opts Options, cfg planCfg) (Path, []Violation) {
 	t := Table(kind)
 	if obs.Kind == "" {
 		obs.Kind = kind
@@ -582,34 +604,22 @@ func Plan(kind Kind, obs Observation, goal Goal, opts Options) (Path, []Violatio
 		steps = append(steps, Step{
 			Op: op.Name, Wait: true, Platform: !op.Invocable, From: StateRef{State: obs.State}, Via: obs.State, Pending: op.Pending,
 			To: next.State, ActiveSite: next.ActiveSite, SiteFlip: op.Site == SiteFlip && obs.State != op.OnSuccess,
-			Region: op.Region, Afterwards: op.Afterwards,
+			Region: op.Region, Afterwards: op.Afterwards, Manual: op.Manual,
 		})
 		start = next
 		p.rootStopped = op.Checkpoint != ""
 		if op.Syncs {
 			if vs := siteRefusals(t, op, &obs); len(vs) > 0 {
-				return plan, vs
+				return plan, p.refuse(obs, start, vs, cfg)
 			}
 		}
 	}
 
+	// With allow_data_loss a lossy one-apply path is taken even where a lossless one crosses a
+	// manual step (R004-6: cancel_failover rather than failback → recover → confirm): the user
+	// opted into the loss (V-MANUAL-STEP). Without it the lossy path is refused, and the
+	// refusal names the manual step and offers the opt-in.
 	found, ok := p.search(start, modeStrict)
-	if ok && p.certainLoss(start, found) && !p.exhausted {
-		// A lossless path that takes two applies (through a manual step) beats a path that
-		// certainly loses data in one: the opt-in permits data loss, it does not ask for it.
-		// (A step whose loss is only possible because its facts are unknown — a failover on a
-		// platform that does not report site health — is the opted-in path.)
-		through := *p
-		through.throughCheckpoints, through.throughManual, through.rootStopped = true, true, false
-		if alt, ok2 := through.search(start, modeStrict); ok2 && stepsDataLoss(alt) < stepsDataLoss(found) {
-			if v := p.platformStep(start); v != nil {
-				return plan, []Violation{*v}
-			}
-			if v := p.manualStep(start, steps); v != nil {
-				return plan, []Violation{*v}
-			}
-		}
-	}
 	if ok {
 		steps = append(steps, found...)
 		for i := range steps {
@@ -623,13 +633,16 @@ func Plan(kind Kind, obs Observation, goal Goal, opts Options) (Path, []Violatio
 		}
 		return plan, nil
 	}
+	if cfg.reachOnly && !p.exhausted {
+		return plan, []Violation{{Rule: "V-STATE", Kind: kind, Precondition: "path", Message: "unreachable"}}
+	}
 	var vs []Violation
 	if !p.exhausted {
 		if v := p.platformStep(start); v != nil {
-			return plan, []Violation{*v}
+			return plan, p.refuse(obs, start, []Violation{*v}, cfg)
 		}
 		if v := p.manualStep(start, steps); v != nil {
-			return plan, []Violation{*v}
+			return plan, p.refuse(obs, start, []Violation{*v}, cfg)
 		}
 		vs = p.explain(start)
 	}
@@ -638,7 +651,7 @@ func Plan(kind Kind, obs Observation, goal Goal, opts Options) (Path, []Violatio
 			Message: fmt.Sprintf("V-STATE: the %d required operations of %s are too many to plan together; apply them in smaller changes.",
 				len(goal.Required), quoteName(&start))}}, &start)
 	}
-	return plan, p.withOp(vs, &start)
+	return plan, p.refuse(obs, start, vs, cfg)
 }
 
 // withOp names an operation in every violation that has none (a refusal of the goal as a
@@ -670,8 +683,15 @@ func (p *planner) goalOp(o *Observation) Op {
 			return op.Name
 		}
 	}
+	if p.goal.ActiveSite != "" && o.ActiveSite != "" && o.ActiveSite != p.goal.ActiveSite {
+		for _, op := range p.t.ops {
+			if op.Invocable && op.Site == SiteFlip && !op.OnRequest {
+				return op.Name // the goal moves production
+			}
+		}
+	}
 	for _, op := range p.t.ops {
-		if op.Invocable && op.OnSuccess != "" && slices.Contains(p.goal.States, op.OnSuccess) {
+		if op.Invocable && !op.Create && op.OnSuccess != "" && slices.Contains(p.goal.States, op.OnSuccess) {
 			return op.Name
 		}
 	}
@@ -719,10 +739,16 @@ func (p *planner) explain(start Observation) []Violation {
 	if c := p.t.Class(start.State); len(out) == 0 && c != Terminal && start.State != "" {
 		// Not even ignoring preconditions: the operations that would end at the goal are
 		// refused by the observed state itself (e.g. R001-1, an invalid pair cannot fail
-		// over). Lossless ones first.
+		// over). Lossless ones first (an operation whose loss the opt-in accepts, or that loses
+		// nothing with the facts observed — a failover from a site that is down — counts as
+		// lossless), then the one allowed from the most states: when even it is refused by the
+		// state (a failover, not the planned switchover), its rule is the one that speaks.
+		ops := slices.Clone(p.t.ops)
+		slices.SortStableFunc(ops, func(a, b *Operation) int { return len(b.From) - len(a.From) })
 		for _, lossy := range []bool{false, true} {
-			for _, op := range p.t.ops {
-				if !op.Invocable || op.Create || op.OnRequest || (op.DataLoss != nil) != lossy || op.IsFrom(start.State, start.FailedOp) {
+			for _, op := range ops {
+				opLossy := op.DataLoss != nil && op.IsDataLoss(start) && !p.opts.AllowDataLoss
+				if !op.Invocable || op.Create || op.OnRequest || opLossy != lossy || op.IsFrom(start.State, start.FailedOp) {
 					continue
 				}
 				// the active site first: when the goal moves it, the operations that would
@@ -812,16 +838,6 @@ func (p *planner) manualStep(start Observation, waited []Step) *Violation {
 	return nil
 }
 
-func stepsDataLoss(steps []Step) int {
-	n := 0
-	for _, s := range steps {
-		if s.DataLoss {
-			n++
-		}
-	}
-	return n
-}
-
 // siteRefusals checks a running synchronisation (a Wait step through a Syncs row) against the
 // site-health preconditions of its row: the planner does not assume it completes while a site
 // it copies between is down (V-SYNC-SITES).
@@ -890,19 +906,17 @@ func (p *planner) platformStep(start Observation) *Violation {
 	return nil
 }
 
-// certainLoss reports whether a step of the path loses data for certain: its data-loss
-// predicate holds on known facts (not merely "unknown, so possible").
-func (p *planner) certainLoss(start Observation, steps []Step) bool {
-	o := start
-	for _, st := range steps {
-		row, ok := p.t.Operation(st.Op)
-		if !ok {
-			return false
-		}
-		if d := row.DataLoss; d != nil && len(unknownFacts(&o, d.Facts)) == 0 && (d.When == nil || d.When(&o)) {
-			return true
-		}
-		o = apply(row, o)
+// dataLossWhy says what a lossy step can lose, from its row's rule and the observed facts.
+func dataLossWhy(op *Operation, o *Observation, lossy bool) string {
+	d := op.DataLoss
+	if !lossy || d == nil {
+		return ""
 	}
-	return false
+	if unk := unknownFacts(o, d.Facts); len(unk) > 0 {
+		return fmt.Sprintf("%s may lose data (%s); whether it does is not known (%s)", op.Name, d.Notes, strings.Join(unk, ", "))
+	}
+	if d.Why == nil {
+		return ""
+	}
+	return d.Why(o)
 }

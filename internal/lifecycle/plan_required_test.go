@@ -198,7 +198,7 @@ func TestPlanViolationsNameAnOperation(t *testing.T) {
 		{"required unreachable", deleted, Goal{Required: []OpRequest{{Op: OpUpdate}, {Op: OpAddMember}}}, OpUpdate},
 		{"state unreachable", deleted, Goal{States: []State{Replicating}}, OpEnableProtection},
 		{"site unreachable", deleted, Goal{ActiveSite: SiteTarget, States: []State{Invalid}}, OpPlannedFailover},
-		{"required reachable, goal state not", grp(Paused), Goal{States: []State{Configured}, Required: []OpRequest{{Op: OpUpdate}}}, OpCreate},
+		{"required reachable, goal state not", grp(Paused), Goal{States: []State{Configured}, Required: []OpRequest{{Op: OpUpdate}}}, OpUpdate}, // never the create
 		{"required reachable, transitional goal", grp(Paused), Goal{States: []State{Starting}, Required: []OpRequest{{Op: OpUpdate}}}, OpUpdate},
 		{"failed op", failed, Goal{States: []State{Invalid}}, OpFailover},
 		{"from the observed state", grp(Paused), Goal{States: []State{Invalid}}, OpEnableProtection},

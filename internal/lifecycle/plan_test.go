@@ -3,6 +3,7 @@ package lifecycle
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -397,22 +398,63 @@ func FuzzPlan(f *testing.F) {
 	})
 }
 
-// A path needs attention for a step that can lose data and for a step's afterwards note that
-// no later step of the path does; waits need none.
+// A path needs attention for a step that can lose data and for a manual step after one (the
+// row's Manual), once per cause; waits and afterwards notes need none.
 func TestPathAttention(t *testing.T) {
 	t.Parallel()
 	p := Path{Steps: []Step{
-		{Op: OpStart, Wait: true, Afterwards: "a wait invokes nothing"},
-		{Op: OpFailover, DataLoss: true, Afterwards: "attach the volume; reprotect (reprotect) when the old site is back."},
+		{Op: OpStart, Wait: true, Manual: "a wait invokes nothing"},
+		{Op: OpFailover, DataLoss: true, DataLossWhy: "forced", Afterwards: "reprotect when the old site is back."},
 		{Op: OpReprotect, Afterwards: "start it (start) to replicate"},
-		{Op: OpStart},
+		{Op: OpStop, Afterwards: "in-flight changes not yet copied are dropped at the standby site."},
 	}}
 	got := p.Attention()
-	if len(got) != 1 || got[0].Step.Op != OpFailover || !got[0].DataLoss || got[0].Afterwards != "" {
-		t.Fatalf("want only the lossy failover, its note done by the reprotect: %+v", got)
+	if len(got) != 1 || got[0].Step.Op != OpFailover || !got[0].DataLoss || got[0].Why != "forced" || got[0].Manual != "" {
+		t.Fatalf("want only the lossy failover (afterwards notes are not manual steps): %+v", got)
 	}
-	p.Steps = p.Steps[:3]
-	if got := p.Attention(); len(got) != 2 || got[1].Step.Op != OpReprotect || got[1].Afterwards == "" {
-		t.Fatalf("want the reprotect's note once no later step starts: %+v", got)
+	p.Steps[1].Manual = "start the servers"
+	p.Steps = append(p.Steps, Step{Op: OpSwitchover, Manual: "start the servers"})
+	got = p.Attention()
+	if len(got) != 2 || got[0].Manual != "" || got[1].Step.Op != OpSwitchover || got[1].Manual != "start the servers" {
+		t.Fatalf("want the manual step once, after the last step that leaves it: %+v", got)
+	}
+}
+
+// Every row's Manual is a step outside Terraform that no operation of any table does; the
+// notes the issue found reported as manual steps (a pair's stop: dropped in-flight changes; a
+// reprotect: an optional planned failover) are not.
+func TestManualStepsAreManual(t *testing.T) {
+	t.Parallel()
+	want := map[Kind][]Op{
+		ReplicationPair: {OpSwitchover, OpFailover},
+		ProtectionGroup: {OpPlannedFailover, OpFailover},
+		RecoveryServer:  {OpFailback},
+	}
+	for _, k := range Kinds {
+		var got []Op
+		for _, op := range Table(k).Operations() {
+			if op.Manual == "" {
+				continue
+			}
+			got = append(got, op.Name)
+			for _, k2 := range Kinds {
+				for _, o2 := range Table(k2).Operations() {
+					if strings.Contains(op.Manual, "("+string(o2.Name)+")") {
+						t.Errorf("%s %s: its manual step names the operation %s (a table operation is not manual)", k, op.Name, o2.Name)
+					}
+				}
+			}
+		}
+		if !slices.Equal(got, want[k]) {
+			t.Errorf("%s: rows with a manual step %v, want %v", k, got, want[k])
+		}
+	}
+	// a checkpoint is a manual step (the plan stops there and says what to do)
+	for _, k := range Kinds {
+		for _, op := range Table(k).Operations() {
+			if op.Checkpoint != "" && op.Manual == "" {
+				t.Errorf("%s %s: a checkpoint without a manual step", k, op.Name)
+			}
+		}
 	}
 }

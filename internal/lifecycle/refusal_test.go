@@ -16,9 +16,12 @@ func TestRule_V_SYNC_SITES(t *testing.T) {
 	g.Facts.FirstSyncDone = false
 	g.Facts.ActiveSiteHealthy, g.Facts.StandbySiteHealthy = false, true
 	p, vs := Plan(ProtectionGroup, g, Goal{ActiveSite: SiteTarget}, Options{AllowDataLoss: true})
-	if v := findRule(vs, "V-SYNC-SITES"); v == nil || len(p.Steps) != 0 || v.Op != OpEnableProtection ||
-		!strings.Contains(v.Message, "active site (source) down") || !strings.Contains(v.Message, "holds no data") {
-		t.Fatalf("want a V-SYNC-SITES refusal of enable_protection, got plan %q %v", p.Summary(), vs)
+	// The refusal names the operation the goal asks for (the move of production: a failover,
+	// the source being down) and the one on the way that the rule refuses (issue 26).
+	if v := findRule(vs, "V-SYNC-SITES"); v == nil || len(p.Steps) != 0 || v.Op != OpFailover || v.Step != OpEnableProtection ||
+		!strings.Contains(v.Message, "active site (source) down") || !strings.Contains(v.Message, "holds no data") ||
+		!strings.Contains(v.Message, "failover of group \"app\" needs enable_protection first") {
+		t.Fatalf("want a V-SYNC-SITES refusal of failover at enable_protection, got plan %q %v", p.Summary(), vs)
 	}
 	// each sync row refuses with either site down
 	mustRefuse(t, ProtectionGroup, OpEnableProtection, g, Options{}, "V-SYNC-SITES", "down")
@@ -98,8 +101,16 @@ func TestRule_V_REFS(t *testing.T) {
 	if findRule(vs, "V-REFS") == nil {
 		t.Fatal(vs)
 	}
-	// unknown references (created in the same apply) are checked at apply
+	// an identifier known at plan is checked on its own, even when another reference of the
+	// create is not known yet (issue 26: the plan passed, the apply created the other volume
+	// and then failed)
 	o.Facts.Unknown = map[string]bool{FactRefs: true}
+	vs = Check(ReplicationPair, OpCreate, o, Options{})
+	if v := findRule(Blocking(vs), "V-REFS"); v == nil || len(v.Params) != 1 || v.Params[0] != "secondary_volume_id" {
+		t.Fatal(vs)
+	}
+	// unknown references (created in the same apply) and none known missing: checked at apply
+	o.Facts.MissingRefs = nil
 	vs = Check(ReplicationPair, OpCreate, o, Options{})
 	if HasBlocking(vs) || findRule(DeferredOnly(vs), "V-REFS") == nil {
 		t.Fatal(vs)

@@ -545,14 +545,27 @@ func TestRule_R004_6(t *testing.T) {
 	t.Parallel()
 	mustRefuse(t, RecoveryServer, OpCancelFailover, srv(FailedOver), Options{}, "R004-6", "cloud VM", "failback", "allow_data_loss = true")
 	mustAllow(t, RecoveryServer, OpCancelFailover, srv(FailedOver), Options{AllowDataLoss: true})
-	// the planner prefers the lossless failback path, even when it takes two applies (a
-	// manual step lies between failback and confirm_failback): the opt-in does not make it
-	// take the lossy one-apply path
-	_, vs := Plan(RecoveryServer, srv(FailedOver), Goal{States: []State{Standby}}, Options{AllowDataLoss: true})
+	// without the opt-in the lossless way takes two applies (a manual step lies between
+	// failback and confirm_failback): refused naming it (V-MANUAL-STEP)
+	_, vs := Plan(RecoveryServer, srv(FailedOver), Goal{States: []State{Standby}}, Options{})
 	if findRule(vs, "V-MANUAL-STEP") == nil {
 		t.Fatal(vs)
 	}
-	p, vs := Plan(RecoveryServer, srv(FailedOver), Goal{States: []State{ReadyForFailback}}, Options{AllowDataLoss: true})
+	// with it the user chose to lose the cloud VM's changes: cancel_failover, one apply, and
+	// the path says it loses data (the plan warns)
+	p, vs := Plan(RecoveryServer, srv(FailedOver), Goal{States: []State{Standby}}, Options{AllowDataLoss: true})
+	if len(vs) > 0 || p.Summary() != "cancel_failover" || !p.DataLoss() {
+		t.Fatal(p.Summary(), vs)
+	}
+	// destroying it: the same choice
+	if _, vs = Plan(RecoveryServer, ForDestroy(srv(FailedOver)), Goal{States: []State{Deleted}}, Options{}); findRule(vs, "V-MANUAL-STEP") == nil {
+		t.Fatal(vs)
+	}
+	p, vs = Plan(RecoveryServer, ForDestroy(srv(FailedOver)), Goal{States: []State{Deleted}}, Options{AllowDataLoss: true})
+	if len(vs) > 0 || p.Summary() != "cancel_failover → delete" {
+		t.Fatal(p.Summary(), vs)
+	}
+	p, vs = Plan(RecoveryServer, srv(FailedOver), Goal{States: []State{ReadyForFailback}}, Options{AllowDataLoss: true})
 	if len(vs) > 0 || p.Summary() != "failback" {
 		t.Fatal(p.Summary(), vs)
 	}
@@ -776,6 +789,19 @@ func TestRule_V_ACR_LINKS(t *testing.T) {
 	mustAllow(t, RecoveryServer, OpTestFailover, o, Options{})
 	o.Facts.BlockingIssues = []string{"QuotaExceededCloudServers"}
 	mustRefuse(t, RecoveryServer, OpTestFailover, o, Options{}, "V-ACR-LINKS", "QuotaExceededCloudServers")
+	// an issue tied to one operation (Acronis: to its link) blocks that operation only
+	o.Facts.BlockingIssues = nil
+	o.Facts.AdvertisedOps[OpFailover] = true
+	o.Facts.OpIssues = map[Op][]string{OpTestFailover: {"BaseDrTestFailoverLimitReached"}}
+	mustRefuse(t, RecoveryServer, OpTestFailover, o, Options{}, "V-ACR-LINKS", "BaseDrTestFailoverLimitReached")
+	mustAllow(t, RecoveryServer, OpFailover, o, Options{})
+	// the plan does not route around it: test_failover is no way to a test failover's limit's
+	// end, nor a failover's quota's
+	o.Facts.OpIssues = map[Op][]string{OpFailover: {"QuotaExceededComputePoints"}}
+	if p, vs := Plan(RecoveryServer, o, Goal{States: []State{FailedOver}}, Options{}); !HasBlocking(vs) || vs[0].Rule != "V-ACR-LINKS" {
+		t.Fatalf("a failover blocked by its link's issue planned as %s (%v)", p.Summary(), vs)
+	}
+	o.Facts.OpIssues = nil
 	// later steps of a plan are deferred to apply time
 	o.Facts.BlockingIssues = nil
 	o.Facts.AdvertisedOps = map[Op]bool{OpTestFailover: true, OpFailover: true}

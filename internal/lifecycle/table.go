@@ -123,6 +123,14 @@ type Precondition struct {
 	// create parameter naming a volume that does not exist), so the provider can point at the
 	// attribute that caused it.
 	Params func(o *Observation) []string
+	// Partial: with some of its facts unknown, Test still judges what is known — a failure
+	// refuses now, a pass leaves the rest to the apply (V-REFS: an identifier known at plan is
+	// checked on its own while another reference of the same create is not known yet).
+	Partial bool
+	// Consequence, when set and true, marks a refusal that follows from the step's other
+	// refusals (a platform that withholds an action for the reasons the engine checks itself):
+	// it is reported only when nothing else refuses the step, never as a second cause.
+	Consequence func(o *Observation) bool
 }
 
 // DataLossRule marks an operation that can lose data; it needs Options.AllowDataLoss.
@@ -171,7 +179,15 @@ type Operation struct {
 	FromRule    string
 	FromRefusal func(o *Observation) (rule, remedy string)
 	Region      CallRegion
-	Afterwards  string // what the user must do or know afterwards
+	// Afterwards is what the user may do or should know afterwards (documentation: the
+	// operation tables, the actions' descriptions and progress); not a warning.
+	Afterwards string
+	// Manual is a step the platform leaves to the user, outside Terraform, after the
+	// operation — one no later operation of any table does (start the servers a failover
+	// leaves stopped, R002-4; recover the local machine from the recovery server's backup).
+	// A plan that runs the operation warns about it (Path.Attention); nothing else is a
+	// manual step: an optional next operation or what an operation drops is Afterwards.
+	Manual string
 	// Checkpoint, when set, is out-of-band work the user must do after this operation before
 	// the next one can follow (e.g. recover the local machine from the recovery server's
 	// backup before confirming a failback). The planner never chains past a checkpoint in one

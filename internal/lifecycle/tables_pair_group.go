@@ -82,7 +82,7 @@ func pSitesUp(which string) Precondition {
 func pRefsExist() Precondition {
 	return Precondition{
 		Rule: "V-REFS", Name: "references_exist", Requirement: "needs the objects it names to exist",
-		Facts: []string{FactRefs},
+		Facts: []string{FactRefs}, Partial: true, // a missing identifier known at plan refuses on its own
 		Test: func(o *Observation) (bool, string) {
 			if len(o.Facts.MissingRefs) == 0 {
 				return true, ""
@@ -452,6 +452,7 @@ func pairTable() *KindTable {
 				Preconditions: []Precondition{notInGroup, pFirstSync(), pBothHealthy("V-PAIR-SWITCH"), noDrill},
 				FromRule:      "V-PAIR-SWITCH", Effect: swapSites,
 				Afterwards: "attach the volume at the new active site and start its servers.",
+				Manual:     "attach the volume at the new active site and start its servers; the platform does neither.",
 			},
 			{
 				Name: OpFailover, Invocable: true, From: from("replicating", "paused", "failing_over", "error{failover}", "error{switchover}"), Via: FailingOver, OnSuccess: FailedOver, Site: SiteFlip,
@@ -460,6 +461,7 @@ func pairTable() *KindTable {
 				DataLoss:      failoverDataLoss("use switchover (a planned failover without data loss)"),
 				FromRule:      "R001-1", Region: RegionTarget, Effect: effFailover,
 				Afterwards: "the former standby volume is read/write (R001-2); attach it and start the servers at the new active site; reprotect when the old site is back.",
+				Manual:     "attach the former standby volume (read/write now, R001-2) and start the servers at the new active site; the platform does neither.",
 			},
 			{
 				Name: OpReprotect, Invocable: true, From: from("failed_over", "error{reprotect}"), Via: Reprotecting, OnSuccess: Paused,
@@ -484,7 +486,8 @@ func pairTable() *KindTable {
 				Afterwards: "stop the drill (stop_drill) before a failover, switchover or reprotect.",
 			},
 			{
-				Name: OpStopDrill, Invocable: true, OnRequest: true, From: from("replicating", "paused", "failed_over", "error{*}"),
+				// also from invalid: a broken pair's drill must be clearable to delete it (as a group's)
+				Name: OpStopDrill, Invocable: true, OnRequest: true, From: from("replicating", "paused", "failed_over", "invalid", "error{*}"),
 				Description: "Stop the DR drill and delete its test copy (Alibaba EBS: the drill disk).", EndsTest: OpStartDrill,
 				Preconditions: []Precondition{notInGroup, pDrillActive()},
 				FromRule:      "V-DRILL",
@@ -600,6 +603,7 @@ func groupTable() *KindTable {
 				},
 				FromRule: "V-GRP-SWITCH", Effect: swapSites,
 				Afterwards: "start the servers at the new production site; they are not started automatically.",
+				Manual:     "start the servers at the new production site; they are not started automatically.",
 			},
 			{
 				Name: OpFailover, Invocable: true, From: from("replicating", "error{planned_failover}", "error{failover}"), Via: FailingOver, OnSuccess: FailedOver, Site: SiteFlip,
@@ -612,6 +616,7 @@ func groupTable() *KindTable {
 				DataLoss: failoverDataLoss("use planned_failover (no data loss; needs the production servers stopped)"),
 				FromRule: "R002-2", Region: RegionTarget, Effect: effFailover,
 				Afterwards: "start the DR-site servers; they are not started automatically (R002-4). IP, EIP and MAC addresses moved to them (R002-5). Protection is disabled (R002-3); resume synchronisation with reprotect (R002-6).",
+				Manual:     "start the DR-site servers; they are not started automatically (R002-4). They hold the production servers' IP, EIP and MAC addresses now (R002-5).",
 			},
 			{
 				Name: OpReprotect, Invocable: true, From: from("failed_over", "error{reprotect}"), Via: Reprotecting, OnSuccess: Replicating,
@@ -773,7 +778,9 @@ func groupTable() *KindTable {
 				Afterwards: "stop the drill (stop_drill) before a failover or reprotect.",
 			},
 			{
-				Name: OpStopDrill, Invocable: true, OnRequest: true, From: from("replicating", "paused", "failed_over", "error{*}"),
+				// invalid too: a broken group's drill must be clearable, or the group can never be
+				// deleted (V-GRP-DELETE needs no drill)
+				Name: OpStopDrill, Invocable: true, OnRequest: true, From: from("replicating", "paused", "failed_over", "invalid", "error{*}"),
 				Description: "Stop the DR drill and clean up its test resources.", EndsTest: OpStartDrill,
 				Preconditions: []Precondition{pDrillActive()},
 				FromRule:      "V-DRILL",

@@ -2,6 +2,7 @@ package lifecycle
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -121,16 +122,16 @@ func replicaTable() *KindTable {
 	}
 }
 
-func pAdvertised(op Op) Precondition {
+// pIssues is V-ACR-LINKS' issue half: no issue blocks op — one that blocks every action
+// (BlockingIssues) or one on op's own link (OpIssues). It is never deferred: an issue a step
+// does not resolve (a quota, a pack's limit, a subscription) still blocks op later in the plan,
+// so the planner does not route around it through other operations.
+func pIssues(op Op) Precondition {
 	return Precondition{
-		Rule: "V-ACR-LINKS", Name: "advertised", Requirement: "needs the platform to advertise the action and report no blocking issue",
-		Facts: []string{FactAdvertised},
+		Rule: "V-ACR-LINKS", Name: "no_blocking_issue", Requirement: "needs the platform to report no issue blocking the action",
 		Test: func(o *Observation) (bool, string) {
-			if len(o.Facts.BlockingIssues) > 0 {
-				return false, fmt.Sprintf("%s reports blocking issues: %s", quoteName(o), strings.Join(o.Facts.BlockingIssues, ", "))
-			}
-			if o.Facts.AdvertisedOps != nil && !o.Facts.AdvertisedOps[op] {
-				return false, fmt.Sprintf("the platform does not offer %s on %s now", op, quoteName(o))
+			if issues := append(slices.Clip(o.Facts.BlockingIssues), o.Facts.OpIssues[op]...); len(issues) > 0 {
+				return false, fmt.Sprintf("%s reports blocking issues: %s", quoteName(o), strings.Join(issues, ", "))
 			}
 			return true, ""
 		},
@@ -138,8 +139,28 @@ func pAdvertised(op Op) Precondition {
 	}
 }
 
+// pAdvertised is V-ACR-LINKS' link half: the platform advertises op now (deferred to apply time
+// after a step: the links are those of the new state).
+func pAdvertised(op Op) Precondition {
+	return Precondition{
+		Rule: "V-ACR-LINKS", Name: "advertised", Requirement: "needs the platform to advertise the action",
+		Facts: []string{FactAdvertised},
+		Test: func(o *Observation) (bool, string) {
+			if o.Facts.AdvertisedOps != nil && !o.Facts.AdvertisedOps[op] {
+				return false, fmt.Sprintf("the platform does not offer %s on %s now", op, quoteName(o))
+			}
+			return true, ""
+		},
+		Remedy: "Resolve the reported issues (quota, subscription, site readiness, running task) and retry.",
+		// an action the platform does not advertise, with no issue reported, is withheld for
+		// the reasons the other preconditions check (R004-2: no recovery point): not a second cause
+		Consequence: func(o *Observation) bool { return len(o.Facts.BlockingIssues) == 0 },
+	}
+}
+
 func effUnknownLinks(f *Facts) {
 	// After a step the advertised actions are those of the new state: re-read at apply time.
+	// An issue tied to one operation stays: a step does not lift a quota or a pack's limit.
 	markUnknown(f, FactAdvertised)
 	f.BlockingIssues = nil
 }
@@ -158,8 +179,8 @@ func pRecoveryPoint() Precondition {
 }
 
 func serverTable() *KindTable {
-	r := func(op Op) []Precondition { return []Precondition{pAdvertised(op)} }
-	rp := func(op Op) []Precondition { return []Precondition{pRecoveryPoint(), pAdvertised(op)} }
+	r := func(op Op) []Precondition { return []Precondition{pIssues(op), pAdvertised(op)} }
+	rp := func(op Op) []Precondition { return []Precondition{pRecoveryPoint(), pIssues(op), pAdvertised(op)} }
 	return &KindTable{
 		Kind: RecoveryServer, Noun: "recovery server",
 		Description: "A cloud recovery server for a protected machine (Acronis Disaster Recovery).",
@@ -186,7 +207,9 @@ func serverTable() *KindTable {
 				Preconditions: []Precondition{pRefsExist()},
 			},
 			{
-				Name: OpFailover, Invocable: true, From: from("standby", "error{failover}"), Via: Finalizing, OnSuccess: FailedOver,
+				// also after a failed test failover: a failed drill leaves no VM (the server is back
+				// in standby, Acronis STAND_BY) and must never refuse the production failover
+				Name: OpFailover, Invocable: true, From: from("standby", "error{failover}", "error{test_failover}"), Via: Finalizing, OnSuccess: FailedOver,
 				Description: "Production failover: the server is created from a recovery point and finalized, then serves the workload (R004-2).",
 				Params:      []string{ParamRecoveryPoint}, Preconditions: rp(OpFailover),
 				FromRule: "R004-8", Effect: effUnknownLinks,
@@ -198,7 +221,8 @@ func serverTable() *KindTable {
 				FromRule:    "R004-8",
 			},
 			{
-				Name: OpTestFailover, Invocable: true, From: from("standby", "error{test_failover}"), Via: StartingTest, OnSuccess: Testing,
+				// also after a failover that failed before finalization (back in standby, no VM)
+				Name: OpTestFailover, Invocable: true, From: from("standby", "error{test_failover}", "error{failover}"), Via: StartingTest, OnSuccess: Testing,
 				Description: "Start a test failover: a temporary VM for testing (R004-7).",
 				Params:      []string{ParamRecoveryPoint}, Preconditions: rp(OpTestFailover),
 				FromRule: "R004-8", Effect: effUnknownLinks,
@@ -217,6 +241,8 @@ func serverTable() *KindTable {
 				FromRule:      "R004-8", Effect: effUnknownLinks,
 				Afterwards: "recover the local machine from the recovery server's backup, then confirm_failback (or cancel_failback).",
 				Checkpoint: "recover the local machine from the recovery server's backup (outside Terraform)",
+				Manual: "recover the local machine from the recovery server's backup (outside Terraform); then mode = \"standby\" confirms the failback " +
+					"and releases the cloud resources (R004-4), or mode = \"failover\" cancels it (R004-5).",
 			},
 			{
 				Name: OpConfirmFailback, Invocable: true, From: from("ready_for_failback", "error{confirm_failback}"), Via: Releasing, OnSuccess: Standby,

@@ -56,6 +56,7 @@
 //   - Acronis DR API v2: RecoveryServer = a RECOVERY cloud server. Failback and its
 //     confirm/cancel are console-only: a driver reports them as observed transitions and
 //     returns Invalid from Invoke. _links become Facts.AdvertisedOps and _issues
+//     Facts.OpIssues (an issue blocks the operation of the link it names) or, naming no link,
 //     Facts.BlockingIssues (V-ACR-LINKS).
 //
 // A driver proves its mapping by passing the conformance suite in platformtest, for every kind

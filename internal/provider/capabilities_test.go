@@ -58,11 +58,19 @@ func TestConsoleOnlyOperationRefusedAtPlan(t *testing.T) {
 	if !strings.Contains(d.Summary(), "V-PLATFORM") || !strings.Contains(d.Summary(), "failback") || !strings.Contains(d.Detail(), "vendor's console") {
 		t.Fatalf("%s / %s", d.Summary(), d.Detail())
 	}
-	// the invocable path still plans (the lossy cancel_failover needs the opt-in and is not
-	// preferred over the manual failback even with it)
+	// standby without the opt-in is refused naming the console step, and offers the lossy
+	// cancel_failover the API does offer; with the opt-in that is the plan, and it warns
+	// (V-MANUAL-STEP, R004-6)
+	diags = nil
+	p = eng.plan(e.ctx, data, id, priorRead{}, lifecycle.Goal{States: []lifecycle.State{lifecycle.Standby}}, data.options(false), paramOr(path.Root("mode")), &diags)
+	if p != nil || !diags.HasError() || !strings.Contains(diags.Errors()[0].Summary(), "V-PLATFORM") ||
+		!strings.Contains(diags.Errors()[0].Detail(), "Reachable with allow_data_loss = true: mode = \"standby\" (apply runs cancel_failover") {
+		t.Fatalf("standby without the opt-in: %v %v", p, diags)
+	}
 	diags = nil
 	p = eng.plan(e.ctx, data, id, priorRead{}, lifecycle.Goal{States: []lifecycle.State{lifecycle.Standby}}, data.options(true), paramOr(path.Root("mode")), &diags)
-	if p != nil || !strings.Contains(diags.Errors()[0].Summary(), "V-PLATFORM") {
+	if p == nil || p.Summary() != "cancel_failover" || diags.HasError() || len(diags.Warnings()) != 1 ||
+		!strings.Contains(diags.Warnings()[0].Summary(), "cancel_failover can lose data") {
 		t.Fatalf("standby with the opt-in: %v %v", p, diags)
 	}
 	// an unsupported kind is refused at plan

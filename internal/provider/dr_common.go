@@ -155,13 +155,19 @@ func (e drEngine) planDestroy(ctx context.Context, data *ProviderData, id string
 	if !ok {
 		return
 	}
-	_, vs := lifecycle.Plan(e.kind, lifecycle.ForDestroy(obs), goal, opts)
+	p, vs := lifecycle.Plan(e.kind, lifecycle.ForDestroy(obs), goal, opts)
 	for _, v := range lifecycle.Blocking(vs) {
 		detail := v.Message
 		if v.DataLoss {
 			detail += " Set allow_data_loss = true (and apply) before destroying."
 		}
+		if o := offerText(e.kind, v); o != "" {
+			detail += "\n\n" + o
+		}
 		diags.AddError(violationSummary(e.typeName, v), detail)
+	}
+	if !lifecycle.HasBlocking(vs) {
+		addAttention(diags, e.typeName, obs.Name, p) // e.g. cancel_failover before the delete, opted in
 	}
 }
 
@@ -179,9 +185,10 @@ func (e drEngine) planReplace(ctx context.Context, data *ProviderData, id string
 	}
 	_, vs := lifecycle.Plan(e.kind, lifecycle.ForDestroy(obs), goal, opts)
 	vs = append(lifecycle.Blocking(vs), lifecycle.CheckReplace(e.kind, obs, opts)...)
-	for _, v := range vs {
+	if lifecycle.HasBlocking(vs) {
+		v := lifecycle.Refusal(vs) // one error: the delete's refusal and V-REPLACE's in one
 		diags.AddError(fmt.Sprintf("%s: %s replacement refused", v.Rule, e.typeName),
-			"Terraform replaces the object: it deletes it, then creates the new one. "+v.Message)
+			"Terraform replaces the object: it deletes it, then creates the new one. "+violationDetail(e.typeName, v))
 	}
 	if !diags.HasError() {
 		data.replaced.Store(id, true)

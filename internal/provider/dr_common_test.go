@@ -91,11 +91,14 @@ func TestSyncProgress(t *testing.T) {
 }
 
 // A plan's operations are not warnings (they are planned_operations); a warning is left only
-// for an operation that can lose data and for a manual step no later step of the path does.
+// for an operation that can lose data and for a manual step (the row's Manual), once per cause:
+// an afterwards note (a stop's dropped in-flight changes, a reprotect's optional move back) is
+// not one.
 func TestAddAttention(t *testing.T) {
 	t.Parallel()
 	quiet := lifecycle.Path{Kind: lifecycle.ReplicationPair, State: lifecycle.Replicating,
-		Steps: []lifecycle.Step{{Op: lifecycle.OpStart}, {Op: lifecycle.OpStop}, {Op: lifecycle.OpReprotect, Afterwards: "start it (start) to replicate"}, {Op: lifecycle.OpStart}}}
+		Steps: []lifecycle.Step{{Op: lifecycle.OpStart}, {Op: lifecycle.OpStop, Afterwards: "in-flight changes not yet copied are dropped"},
+			{Op: lifecycle.OpReprotect, Afterwards: "start it (start) to replicate"}, {Op: lifecycle.OpStart}}}
 	var diags diag.Diagnostics
 	for i := 0; i < 300; i++ {
 		addAttention(&diags, pairType, fmt.Sprintf("p%d", i), lifecycle.Path{Kind: lifecycle.ReplicationPair, Steps: []lifecycle.Step{{Op: lifecycle.OpStart}}})
@@ -105,8 +108,8 @@ func TestAddAttention(t *testing.T) {
 		t.Fatalf("plain paths warned: %v", diags)
 	}
 	loud := lifecycle.Path{Kind: lifecycle.ReplicationPair, Steps: []lifecycle.Step{
-		{Op: lifecycle.OpStart, Wait: true, Afterwards: "ignored (a wait invokes nothing)"},
-		{Op: lifecycle.OpFailover, DataLoss: true, Afterwards: "attach the volume; reprotect (reprotect) when the old site is back."},
+		{Op: lifecycle.OpStart, Wait: true, Manual: "ignored (a wait invokes nothing)"},
+		{Op: lifecycle.OpFailover, DataLoss: true, DataLossWhy: "the active site is healthy, so this is a forced failover", Manual: "attach the volume"},
 	}}
 	addAttention(&diags, pairType, "db", loud)
 	if len(diags) != 2 {
@@ -115,7 +118,7 @@ func TestAddAttention(t *testing.T) {
 	if s := diags[0].Summary(); s != `dr_replication_pair "db": failover can lose data` {
 		t.Fatalf("data-loss summary %q", s)
 	}
-	if d := diags[0].Detail(); !strings.Contains(d, "allow_data_loss") || !strings.Contains(d, "Planned operations: failover.") {
+	if d := diags[0].Detail(); !strings.Contains(d, "allow_data_loss") || !strings.Contains(d, "forced failover") || !strings.Contains(d, "Planned operations: failover.") {
 		t.Fatalf("data-loss detail %q", d)
 	}
 	if s, d := diags[1].Summary(), diags[1].Detail(); s != `dr_replication_pair "db": a manual step follows failover` || !strings.Contains(d, "attach the volume") {

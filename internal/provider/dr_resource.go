@@ -111,8 +111,9 @@ type (
 	configValidator[M any] interface {
 		validateConfig(ctx context.Context, config *M, diags *diag.Diagnostics)
 	}
-	// planAdjuster adjusts the plan of an existing object before the core decides replace
-	// or update; done ends ModifyPlan.
+	// planAdjuster adjusts the plan before the core decides: of an existing object before
+	// replace or update, of a new one (state nil) before the create's checks; done ends
+	// ModifyPlan.
 	planAdjuster[M any] interface {
 		adjustPlan(ctx context.Context, d *ProviderData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, opts lifecycle.Options, config, state, plan *M) (done bool)
 	}
@@ -300,6 +301,9 @@ func (r *drResource[M, O]) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		return
 	}
 	if req.State.Raw.IsNull() {
+		if a, ok := r.k.(planAdjuster[M]); ok && a.adjustPlan(ctx, r.data, req, resp, r.options(&plan), &config, nil, &plan) {
+			return
+		}
 		r.planCreate(ctx, &plan, &config, resp)
 		return
 	}

@@ -51,7 +51,7 @@ func addViolationsAt(diags *diag.Diagnostics, where func(lifecycle.Violation) pa
 			deferred = append(deferred, v.Message)
 			continue
 		}
-		diags.AddAttributeError(where(v), violationSummary(typeName, v), v.Message)
+		diags.AddAttributeError(where(v), violationSummary(typeName, v), violationDetail(typeName, v))
 	}
 	at := where(lifecycle.Violation{})
 	if len(deferred) > 0 {
@@ -66,6 +66,77 @@ func addViolationsAt(diags *diag.Diagnostics, where func(lifecycle.Violation) pa
 	}
 }
 
+// violationDetail is a refusal's detail: the engine's message, then what it offers instead
+// (offerText).
+func violationDetail(typeName string, v lifecycle.Violation) string {
+	if o := offerText(lifecycle.Kind(strings.TrimPrefix(typeName, "dr_")), v); o != "" {
+		return v.Message + "\n\n" + o
+	}
+	return v.Message
+}
+
+// offerText words what the engine offers with the refusal of a goal (Violation.Offers) as the
+// configuration to write: the kind's desired-state attribute and active_site, named as the
+// schema names them. It decides nothing: which goals are reachable, and which is nearest, is
+// the engine's (internal/lifecycle/offer.go). "" for a refusal that offers nothing (a single
+// operation's, e.g. an action's).
+func offerText(kind lifecycle.Kind, v lifecycle.Violation) string {
+	if !v.Offered {
+		return ""
+	}
+	if len(v.Offers) == 0 {
+		t := lifecycle.Table(kind)
+		switch {
+		case t != nil && t.CreateOperation() != nil && v.Op == t.CreateOperation().Name:
+			return "Nothing else is reachable: the create itself is refused."
+		case v.Op == lifecycle.OpDelete:
+			return "No way to delete it is reachable now."
+		}
+		return "No goal this resource could declare is reachable now."
+	}
+	var parts []string
+	for _, o := range v.Offers {
+		settings := offerSettings(kind, o)
+		ops := make([]string, len(o.Ops))
+		for i, op := range o.Ops {
+			ops[i] = string(op)
+		}
+		runs := strings.Join(ops, " → ")
+		switch {
+		case o.DataLoss && v.Op == lifecycle.OpDelete && settings == "":
+			parts = append(parts, fmt.Sprintf("With allow_data_loss = true (set it and apply, then destroy), the delete runs %s, which can lose data.", runs))
+		case o.DataLoss && settings == "":
+			parts = append(parts, fmt.Sprintf("Reachable with allow_data_loss = true: apply runs %s, which can lose data.", runs))
+		case o.DataLoss:
+			parts = append(parts, fmt.Sprintf("Reachable with allow_data_loss = true: %s (apply runs %s, which can lose data).", settings, runs))
+		case o.Current && settings == "":
+			parts = append(parts, "Nothing else is reachable now.")
+		case o.Current:
+			parts = append(parts, fmt.Sprintf("Nothing else is reachable now: %s keeps it as it is.", settings))
+		case o.Create && runs == "":
+			parts = append(parts, fmt.Sprintf("Reachable now instead: %s (apply only creates it).", settings))
+		case o.Create:
+			parts = append(parts, fmt.Sprintf("Reachable now instead: %s (apply creates it, then runs %s).", settings, runs))
+		default:
+			parts = append(parts, fmt.Sprintf("Reachable now instead: %s (apply runs %s).", settings, runs))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// offerSettings renders an offer's goal as attribute assignments: `protection = "disabled"
+// with active_site = "target"`.
+func offerSettings(kind lifecycle.Kind, o lifecycle.Offer) string {
+	var s []string
+	if d := lifecycle.Desired(kind); d != nil && o.Desired != "" {
+		s = append(s, fmt.Sprintf("%s = %q", d.Name, o.Desired))
+	}
+	if o.Site != "" {
+		s = append(s, fmt.Sprintf("active_site = %q", siteName(kind, o.Site)))
+	}
+	return strings.Join(s, " with ")
+}
+
 func violationSummary(typeName string, v lifecycle.Violation) string {
 	if v.DataLoss {
 		return fmt.Sprintf("%s: %s %s can lose data", v.Rule, typeName, v.Op)
@@ -74,22 +145,33 @@ func violationSummary(typeName string, v lifecycle.Violation) string {
 }
 
 // addAttention warns about what in a planned path needs the user's attention, and only that:
-// an operation that can lose data (planned because allow_data_loss permits it) and a manual
-// step the platform leaves to the user after an operation (the row's Afterwards), unless a
-// later step of the same path runs it (lifecycle.Path.Attention decides which). The
-// operations themselves are in the resource's planned_operations attribute, in the diff: a
-// plan creating hundreds of pairs prints no warning for them (each warning cost 15–60 ms of
-// Terraform's rendering and buried the ones that matter; bench/notes.md, DR-heavy).
+// an operation that can lose data (planned because allow_data_loss permits it), saying what it
+// loses, and a step the platform leaves to the user outside Terraform after an operation (the
+// row's Manual), once per cause (lifecycle.Path.Attention decides which). The operations
+// themselves are in the resource's planned_operations attribute, in the diff: a plan creating
+// hundreds of pairs prints no warning for them (each warning cost 15–60 ms of Terraform's
+// rendering and buried the ones that matter; bench/notes.md, DR-heavy).
+//
+// Terraform plans a resource again during apply (the final plan, PlanResourceChange in the
+// apply walk), and the framework does not tell ModifyPlan which of the two it is answering
+// (terraform-plugin-framework#1306): the request, prior state and private state are the same
+// in both, and each walk runs its own provider process. So a `terraform apply` receives these
+// warnings twice; Terraform folds the repeat into the first ("(and one more similar warning
+// elsewhere)", or one line with -compact-warnings). Accepted and documented (the operating
+// guide) rather than worked around.
 func addAttention(diags *diag.Diagnostics, typeName, name string, p lifecycle.Path) {
 	for _, a := range p.Attention() {
 		if a.DataLoss {
+			detail := "Apply will run " + string(a.Step.Op)
+			if a.Why != "" {
+				detail += ": " + a.Why
+			}
 			diags.AddWarning(fmt.Sprintf("%s %q: %s can lose data", typeName, name, a.Step.Op),
-				fmt.Sprintf("Apply will run %s, which can lose data; allow_data_loss = true permits it. Planned operations: %s.",
-					a.Step.Op, strings.Join(plannedOpNames(p), " → ")))
+				fmt.Sprintf("%s. allow_data_loss = true permits it. Planned operations: %s.", detail, strings.Join(plannedOpNames(p), " → ")))
 		}
-		if a.Afterwards != "" {
+		if a.Manual != "" {
 			diags.AddWarning(fmt.Sprintf("%s %q: a manual step follows %s", typeName, name, a.Step.Op),
-				fmt.Sprintf("After %s: %s", a.Step.Op, a.Afterwards))
+				fmt.Sprintf("After %s: %s", a.Step.Op, a.Manual))
 		}
 	}
 }

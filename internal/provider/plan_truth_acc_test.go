@@ -15,7 +15,8 @@ import (
 
 // A failover to a site that never received data: protection was never enabled and the source
 // site is down. The plan used to propose enable_protection → failover and report failed_over;
-// the first synchronisation cannot run with the source down (V-SYNC-SITES).
+// the first synchronisation cannot run with the source down (V-SYNC-SITES). The refusal names
+// the failover the configuration asks for, not the enable_protection on the way (issue 26).
 func TestAccPlanTruth_failoverToSiteWithoutData(t *testing.T) {
 	db := testAccSandbox(t)
 	up := groupCfg{prodHealthy: true, pairs: true}
@@ -32,14 +33,15 @@ func TestAccPlanTruth_failoverToSiteWithoutData(t *testing.T) {
 			{
 				Config:      testAccGroupConfig(db, failover),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)V-SYNC-SITES: dr_protection_group enable_protection refused.*active site \(source\) down.*holds no data`),
+				ExpectError: regexp.MustCompile(`(?s)V-SYNC-SITES: dr_protection_group failover refused.*needs enable_protection first.*active site \(source\) down.*holds no data`),
 			},
 		},
 	})
 }
 
 // The wrong reason: an empty group asked to fail over was refused for its delete
-// (V-GRP-DELETE). The refusal is now the operation the goal needs: R002-1.
+// (V-GRP-DELETE). The refusal is now the rule of the step the goal needs (R002-1, on
+// enable_protection), naming the planned failover asked for (issue 26).
 func TestAccPlanTruth_emptyGroupFailoverNamesR002_1(t *testing.T) {
 	db := testAccSandbox(t)
 	resource.ParallelTest(t, resource.TestCase{
@@ -49,7 +51,7 @@ func TestAccPlanTruth_emptyGroupFailoverNamesR002_1(t *testing.T) {
 			{
 				Config:      testAccGroupConfig(db, groupCfg{prodHealthy: true, attrs: `  active_site = "target"`}),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`R002-1: dr_protection_group enable_protection refused`),
+				ExpectError: onlyError(`R002-1: dr_protection_group planned_failover refused(.|\n)*needs enable_protection first`),
 			},
 		},
 	})
@@ -121,10 +123,11 @@ resource "dr_recovery_server" "test" {
 			},
 			{
 				// Destroying a failed-over server would skip recovering the local machine:
-				// refused at plan with the two-step remedy (V-MANUAL-STEP).
+				// refused at plan with the two-step remedy (V-MANUAL-STEP), and the opt-in
+				// offered (R004-6).
 				Config:      withBackup,
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`V-MANUAL-STEP: dr_recovery_server confirm_failback refused`),
+				ExpectError: onlyError(`V-MANUAL-STEP: dr_recovery_server delete refused(.|\n)*` + phrase("With allow_data_loss = true (set it and apply, then destroy), the delete runs cancel_failover → delete")),
 			},
 			// fail back in two applies, then the server can go
 			{Config: withBackup + regexp.MustCompile(`"failover"`).ReplaceAllString(rs, `"ready_for_failback"`)},

@@ -9,6 +9,16 @@
 // their kind (drKind: schema, model ↔ platform object, the goal a configuration declares, what
 // a create asks the platform); their data sources and list resources use the same kind hooks.
 // The dr_sandbox_* resources manage the sandbox's inventory and refuse every other platform.
+//
+// What a plan prints (issue 26): a refused resource gets one error — the engine folds every
+// cause into one violation naming the operation the configuration asks for — whose detail ends
+// with what the engine offers instead, worded as the attributes to write (offerText: `Reachable
+// now instead: protection = "disabled" with active_site = "target" (apply runs failover).`, or
+// that nothing else is). Warnings are for what needs attention only: an operation that can lose
+// data, a manual step the platform leaves to the user (the table rows' Manual), checks deferred
+// to apply. Terraform plans each resource again during apply and the framework cannot tell
+// ModifyPlan which plan it answers (terraform-plugin-framework#1306), so `terraform apply`
+// receives a warning twice and folds the repeat into the first (addAttention).
 package provider
 
 import (

@@ -96,6 +96,9 @@ func (rsKind) stepParams(m *rsModel) map[string]string {
 // when the plan could use it: the point changes, or mode asks for another mode (a failover or
 // test failover may follow). It reports whether ModifyPlan is done (refused).
 func (rsKind) adjustPlan(ctx context.Context, d *ProviderData, _ resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, _ lifecycle.Options, config, state, plan *rsModel) bool {
+	if state == nil {
+		return false // a new server starts in standby: its point is checked when a failover may use it
+	}
 	if plan.RecoveryPointID.Equal(state.RecoveryPointID) && (config.Mode.IsNull() || config.Mode.Equal(state.Mode)) {
 		return false
 	}
@@ -168,7 +171,9 @@ func (rsKind) schema(context.Context) schema.Schema {
 			"temporary test VM (R004-7). Cancelling a production failover loses the cloud VM's changes and needs " +
 			"`allow_data_loss` (R004-6).",
 		Attributes: map[string]schema.Attribute{
-			"allow_data_loss":    flag("Permits cancelling a production failover (`failover` → `standby`), which discards the cloud VM's changes (R004-6). Defaults to `false`.", false),
+			"allow_data_loss": flag("Permits cancelling a production failover — `mode` from `failover` to `standby`, or destroying a failed-over "+
+				"server — which discards the cloud VM's changes (R004-6); the plan then runs `cancel_failover` and warns. Without it those goals "+
+				"go through failback, which needs the local machine recovered between two applies (V-MANUAL-STEP). Defaults to `false`.", false),
 			"allowed_operations": reportedList("Operations the engine (and the platform's advertised links, V-ACR-LINKS) allow right now."),
 			"cpu":                setting("Virtual CPUs of the recovery VM (1 to 64). Defaults to `2`.", 2, int64validator.Between(1, 64)),
 			"id":                 fixed("Identifier of the recovery server."),

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -125,12 +126,32 @@ func (pairKind) schema(context.Context) schema.Schema {
 // they still replace the pair, which the plan refuses naming the manual step. When nothing
 // else changes, the computed attributes Terraform marked unknown (because of the defaults)
 // keep their state: the plan is empty. It reports whether ModifyPlan is done.
+//
+// A bandwidth the platform sets itself (Capabilities.Chosen: Alibaba EBS, a pay-as-you-go pair)
+// is the platform's too, on every plan: given in the configuration it is refused (V-PARAMS),
+// left out it is unknown until the create and then keeps the observed value.
 func (pairKind) adjustPlan(ctx context.Context, _ *ProviderData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, opts lifecycle.Options, config, state, plan *pairModel) bool {
-	if _, manual := opts.Platform.ManualStep(lifecycle.ReplicationPair, lifecycle.OpCreate); !manual {
+	why, chosenBW := opts.Platform.ChosenParam(lifecycle.ReplicationPair, "bandwidth_kbps")
+	if chosenBW && !config.BandwidthKbps.IsNull() && (state == nil || !config.BandwidthKbps.Equal(state.BandwidthKbps)) {
+		addViolationsAt(&resp.Diagnostics, func(lifecycle.Violation) path.Path { return path.Root("bandwidth_kbps") }, pairType, []lifecycle.Violation{{
+			Rule: "V-PARAMS", Kind: lifecycle.ReplicationPair, Op: lifecycle.OpCreate, Precondition: "platform_chosen", Params: []string{"bandwidth_kbps"},
+			Message: fmt.Sprintf("V-PARAMS: the %s platform sets bandwidth_kbps itself: %s Remove bandwidth_kbps from the configuration; the pair reports the bandwidth the platform chose.", opts.Platform.Platform, why),
+		}})
+		return true
+	}
+	if state == nil {
+		if chosenBW && !plan.BandwidthKbps.IsUnknown() {
+			plan.BandwidthKbps = types.Int64Unknown() // known once the platform has created the pair
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("bandwidth_kbps"), plan.BandwidthKbps)...)
+		}
+		return resp.Diagnostics.HasError()
+	}
+	_, manual := opts.Platform.ManualStep(lifecycle.ReplicationPair, lifecycle.OpCreate)
+	if !manual && !chosenBW {
 		return false
 	}
 	changed := false
-	if config.RPOSeconds.IsNull() && !plan.RPOSeconds.Equal(state.RPOSeconds) {
+	if manual && config.RPOSeconds.IsNull() && !plan.RPOSeconds.Equal(state.RPOSeconds) {
 		plan.RPOSeconds, changed = state.RPOSeconds, true
 	}
 	if config.BandwidthKbps.IsNull() && !plan.BandwidthKbps.Equal(state.BandwidthKbps) {
@@ -141,7 +162,7 @@ func (pairKind) adjustPlan(ctx context.Context, _ *ProviderData, req resource.Mo
 	}
 	kept := resp.RequiresReplace[:0:0]
 	for _, p := range resp.RequiresReplace {
-		if !(p.Equal(path.Root("rpo_seconds")) && config.RPOSeconds.IsNull()) && !(p.Equal(path.Root("bandwidth_kbps")) && config.BandwidthKbps.IsNull()) {
+		if !(p.Equal(path.Root("rpo_seconds")) && config.RPOSeconds.IsNull() && manual) && !(p.Equal(path.Root("bandwidth_kbps")) && config.BandwidthKbps.IsNull()) {
 			kept = append(kept, p)
 		}
 	}

@@ -113,10 +113,12 @@ func TestAccReplicationPair_failoverReprotectSwitchback(t *testing.T) {
 			{
 				// With the secondary volume attached, replication cannot restart (V-PAIR-START), so
 				// no switchover path exists: only a forced failover, refused while the primary
-				// site is healthy unless allow_data_loss is set.
-				Config:      testAccPairConfigAttached(db, true, true, "  replication = \"paused\"\n  active_site = \"secondary\""),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`R002-8: dr_replication_pair failover can lose data`),
+				// site is healthy unless allow_data_loss is set (R002-8). One error says both and
+				// offers the opt-in.
+				Config:   testAccPairConfigAttached(db, true, true, "  replication = \"paused\"\n  active_site = \"secondary\""),
+				PlanOnly: true,
+				ExpectError: onlyError(`V-PAIR-START: dr_replication_pair switchover refused(.|\n)*R002-8: failover(.|\n)*` +
+					phrase(`Reachable with allow_data_loss = true: replication = "paused" with active_site = "secondary" (apply runs failover, which can lose data).`)),
 			},
 			{
 				Config: testAccPairConfigAttached(db, true, true, "  replication = \"paused\"\n  active_site = \"secondary\"\n  allow_data_loss = true"),

@@ -234,10 +234,8 @@ func TestAccSandboxFault_linkStallTimesOut(t *testing.T) {
 
 // A volume lost out of band makes its pair invalid (DeviceRemoved); a failover of the
 // invalid pair (active_site = "secondary") is refused at plan time, before anything is
-// touched; the invalid pair can still be destroyed. Today the refusal is the planner's
-// generic V-STATE ("no sequence of operations takes pair "db" from invalid to …") rather than
-// failover's own rule R001-1: TestAccSandboxFault_volumeLostR001 pins R001-1 and is skipped
-// until the engine names it.
+// touched, by failover's own rule R001-1 (TestAccSandboxFault_volumeLostR001 pins it for both
+// goals); the invalid pair can still be destroyed.
 func TestAccSandboxFault_volumeLostRefusesFailover(t *testing.T) {
 	db := testAccSandbox(t)
 	lost := testAccFault(`  type      = "volume_lost"
@@ -332,7 +330,7 @@ func TestAccProtectionGroup_neverProtectedSourceDown(t *testing.T) {
 				// is what an apply would meet if the site went down mid-synchronisation
 				Config:      cfg(false, disabledTarget),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`V-SYNC-SITES: dr_protection_group enable_protection refused`),
+				ExpectError: regexp.MustCompile(`V-SYNC-SITES: dr_protection_group failover refused`),
 			},
 			{Config: cfg(true, "")}, // the site returns (plan-time checks see the platform as it is now)
 			{

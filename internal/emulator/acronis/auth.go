@@ -16,8 +16,10 @@ import (
 //     API needs (DR API "Before you start":
 //     https://developer.acronis.com/doc/vendor-side/apis/api-library/dr/before-you-start.html).
 //
-// The response carries access_token, token_type and expires_on: the absolute expiry in Unix
-// seconds (not expires_in). Errors are OAuth 2.0 error bodies (RFC 6749 §5.2).
+// The response carries access_token, token_type, id_token and expires_on: the absolute expiry
+// in Unix seconds (not expires_in). Errors are the IdP's flat {error, error_description}, error
+// from Acronis' enum (totp_setup_required, totp_required, invalid_totp, access_denied,
+// invalid_request; not RFC 6749's invalid_client, invalid_grant, …).
 func (e *Emulator) handleToken(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		oauthError(w, http.StatusBadRequest, "invalid_request", "the body is not a form")
@@ -33,20 +35,20 @@ func (e *Emulator) handleToken(w http.ResponseWriter, r *http.Request) {
 		want, known := e.clients[id]
 		e.mu.Unlock()
 		if !known || secret != want || id == "" {
-			oauthError(w, http.StatusUnauthorized, "invalid_client", "client authentication failed")
+			oauthError(w, http.StatusUnauthorized, "invalid_request", "the client could not be authenticated")
 			return
 		}
 		e.issue(w, id, "")
 	case "urn:ietf:params:oauth:grant-type:jwt-bearer":
 		tok, ok := e.valid(r.PostForm.Get("assertion"))
 		if !ok {
-			oauthError(w, http.StatusUnauthorized, "invalid_grant", "the assertion is not a valid access token")
+			oauthError(w, http.StatusUnauthorized, "invalid_request", "the assertion is not a valid access token")
 			return
 		}
 		scope := r.PostForm.Get("scope")
 		tenant, found := strings.CutPrefix(scope, "urn:acronis.com:tenant-id:")
 		if !found || tenant == "" {
-			oauthError(w, http.StatusBadRequest, "invalid_scope", "scope must be urn:acronis.com:tenant-id:<tenant ID>")
+			oauthError(w, http.StatusBadRequest, "invalid_request", "scope must be urn:acronis.com:tenant-id:<tenant ID>")
 			return
 		}
 		if tenant != e.tenantID {
@@ -55,7 +57,7 @@ func (e *Emulator) handleToken(w http.ResponseWriter, r *http.Request) {
 		}
 		e.issue(w, tok.clientID, tenant)
 	default:
-		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "grant_type "+r.PostForm.Get("grant_type")+" is not supported")
+		oauthError(w, http.StatusBadRequest, "invalid_request", "grant_type "+r.PostForm.Get("grant_type")+" is not supported")
 	}
 }
 
@@ -65,17 +67,24 @@ func (e *Emulator) issue(w http.ResponseWriter, clientID, scoped string) {
 	exp := e.now().Add(e.ttl)
 	e.tokens[tok] = issued{clientID: clientID, expires: exp, scoped: scoped}
 	e.mu.Unlock()
+	// the guides' answer: access_token, expires_on (absolute), id_token, token_type "bearer";
+	// no scope, no expires_in
 	writeJSON(w, http.StatusOK, map[string]any{
 		"access_token": tok, "token_type": "bearer", "expires_on": exp.Unix(),
-		"id_token": "", "scope": scopeOf(scoped),
+		"id_token": "eyJhbGciOiJub25lIn0." + randHex(12) + ".",
 	})
 }
 
-func scopeOf(tenant string) string {
-	if tenant == "" {
-		return ""
+// IssuedTokens returns every access token the emulator has issued (a test's backdoor: to check
+// that none reaches a log line or an error).
+func (e *Emulator) IssuedTokens() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make([]string, 0, len(e.tokens))
+	for tok := range e.tokens {
+		out = append(out, tok)
 	}
-	return "urn:acronis.com:tenant-id:" + tenant
+	return out
 }
 
 // valid returns the token's grant if it exists and has not expired on the emulator's clock.
@@ -111,7 +120,8 @@ func (e *Emulator) handleClient(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusForbidden, "PlatformAccount", "forbidden", "the token cannot read API client "+id)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"id": id, "type": "api_client", "tenant_id": e.tenantID, "status": "enabled"})
+	writeJSON(w, http.StatusOK, map[string]any{"id": id, "type": "api_client", "tenant_id": e.tenantID, "status": "enabled",
+		"data": map[string]any{"client_name": "emulated API client"}})
 }
 
 // dr authorizes a DR API (and task manager) request: 401 when the bearer token is invalid,
@@ -145,9 +155,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // writeError writes the platform's error envelope (error_api_response: {"error": {...}}, with
 // domain, code, message and context, the shape of the documented issue errors). The DR API
 // reference leaves the error object open: the codes the emulator puts in it for HTTP-level
-// errors (NotFound, ValidationError, Unauthorized, Forbidden, TooManyRequests, InternalError)
-// are the emulator's; the state conflicts use the documented codes (ServerNotReady,
-// ResourceBusy, SiteNotReady, …). The driver reads the HTTP status first, then the code.
+// errors are the error-codes page's (BadRequest, Unauthorized, ServerNotFound, EntityNotFound,
+// TooManyRequests, InternalError; Forbidden, for which none is documented, is the emulator's);
+// the state conflicts use the documented codes (ServerNotReady, ResourceBusy, SiteNotReady,
+// FailoverCancellationAlreadyInProgress, …). The driver reads the HTTP status first, then the
+// code.
 func writeError(w http.ResponseWriter, status int, domain, code, msg string) {
-	writeJSON(w, status, map[string]any{"error": map[string]any{"domain": domain, "code": code, "message": msg, "context": map[string]any{}}})
+	writeJSON(w, status, map[string]any{"error": map[string]any{"domain": domain, "code": code, "message": msg}})
 }

@@ -15,6 +15,65 @@
 //	POST /api/dr/v2/servers/{uuid}:stop_failover       202 {task_uuid}
 //	GET  /api/task_manager/v2/tasks/{task_uuid}        the task of an action
 //
+// The DR API also answers under /bc/api/dr/v2, the prefix its links carry (the guides post to a
+// link's href).
+//
+// # Legality: Acronis' allow-list, not the engine's
+//
+// Acronis advertises what a server can do now in _links and what blocks it in _issues, each
+// issue naming the one link it blocks. The emulator computes both from its allow-list
+// (allowlist.go: a row per status of the DR API's enum, each citing Acronis' page or saying
+// what is assumed where nothing is published; the links each documented issue blocks; the 409
+// each refusal answers) and the sandbox's physics (the server's state, its machine's backups,
+// its site's health), and decides a POST from them: a link the server does not list is
+// ServerNotReady, an issue on the link is answered with the issue's error (ResourceBusy while a
+// task runs, SiteNotReady, a quota, the test-failover limit, …), a second stop is
+// FailoverCancellationAlreadyInProgress. An allowed action runs on the sandbox with
+// sandbox.PhysicsOnly: the sandbox applies its physics and skips the engine's checks. Nothing
+// here calls internal/lifecycle's checks (TestLegalityIsNotTheEngines), so the driver's tests
+// against the emulator test the driver against Acronis' rules, and the cross-check
+// (internal/platform/acronis, TestVendorAllowListCrossCheck) lists where engine and vendor
+// differ. InjectIssue puts a documented issue on a link, as a tenant's quota or pack would.
+//
+// # Shapes
+//
+// The answers have the documented shapes, pinned by TestEmulatorContract against every example
+// of the driver's corpus (internal/platform/acronis/testdata/corpus): the DR error envelope with
+// the error-codes page's codes (BadRequest, Unauthorized, ServerNotFound, EntityNotFound,
+// TooManyRequests, InternalError, the 409 codes), the IdP's flat errors with Acronis' enum
+// (invalid_request, access_denied), the Task Manager's bare domainError; tokens with
+// expires_on and id_token and no scope; links with the /bc/ prefix and the Vault Manager's
+// recovery-points href, the remote console listed for a stopped VM too, action links listed
+// with the issues that block them; tasks with an opaque type (never the link relation), a
+// 64-bit id with idString, tenant, queue, issuer and priority, and result {code, error:
+// domainError} (no result_code, no message); a failover whose task fails before finalization
+// shows STAND_BY with its failed task, a failed finalization FINALIZATION_FAILED, a failover's
+// first five seconds STARTING_FAILOVER_PROD; paging without cursors on a single page.
+//
+// Differences that remain, and why:
+//
+//   - IDs are the sandbox's (rs-…, site-…; a recovery point's backup ID, or latest-<machine>),
+//     not UUIDs: the sandbox names its objects; they match the API's ID patterns. The DR site of
+//     a server the sandbox gives none is one UUID per emulator.
+//   - Statuses without sandbox physics are never shown: PRIMARY servers, the automated test
+//     failover (FAILOVER_TEST_AUTO, STARTING_FAILOVER_TEST_AUTO, a schedule other than NEVER),
+//     the housekeeping statuses (POWERING_*, RECONFIGURING, *RESTORE_FROM_BACKUP), and the automated failback's
+//     phases (FAILBACK_DATA_TRANSFER, FAILBACK_SWITCHOVER and their STARTING_*): the console's
+//     failback is the sandbox's single phase, FAILING_BACK. Their allow-list rows are written
+//     all the same (the cross-check reads them).
+//   - Issues are ERROR issues on links the server lists: no WARNING, no link-less issue, no
+//     issue on an unlisted link (the reference's issue variants tie each code to links).
+//   - ip_mapped is the test VM's address while testing (the sandbox has no IP-mapping setting);
+//     active_failover has no archive_credentials_id (no encrypted archives); backup_uri and the
+//     recovery points name the sandbox's objects; the page and console hrefs are the
+//     emulator's own login URLs; created_at is fixed and description empty.
+//   - A failed task's code is the emulator's choice (RunVmArchiveNotFound for a start,
+//     InternalError otherwise): the sandbox's injected failures have no vendor reason. Task
+//     types are the emulator's opaque GUIDs: DR task types are not published.
+//   - A 403 says Forbidden: no code is documented for it. No 504 is ever answered.
+//   - The DR_CLOUD_SERVER_RECOVERY_POINTS link's Vault Manager listing is not served
+//     (recovery-point choice, issue 27).
+//
 // Every request passes the shared API gateway first (internal/emulator/gateway;
 // Options.Gateway, Emulator.Gateway): latency, per-operation rate limits answered 429 with
 // Retry-After, injected 500s. The zero configuration is instant and unlimited.
@@ -57,6 +116,9 @@ type Emulator struct {
 	tasks    map[string]*task
 	lastTask map[string]string // server uuid → uuid of its last task
 	requests map[string]int    // "METHOD path-pattern" → count
+	injected map[string][]injected
+	siteUUID string // the DR site of servers the sandbox gives none
+	taskSeq  uint64 // the last task's 64-bit id
 	// retryAfter is the Retry-After (seconds) of a throttled request (SetRetryAfter); 0: 1.
 	retryAfter int
 }
@@ -85,7 +147,8 @@ func New(sb *sandbox.Sandbox, clientID, clientSecret string, opts Options) *Emul
 	sb.SetRetryPolicy(retry.Once)
 	e := &Emulator{sb: sb, clock: opts.Clock, clients: map[string]string{clientID: clientSecret},
 		tenantID: "6c1fa4a6-0f9b-4b3e-9d7e-" + randHex(6), ttl: opts.TokenTTL,
-		tokens: map[string]issued{}, tasks: map[string]*task{}, lastTask: map[string]string{}, requests: map[string]int{}}
+		tokens: map[string]issued{}, tasks: map[string]*task{}, lastTask: map[string]string{}, requests: map[string]int{},
+		injected: map[string][]injected{}, siteUUID: uuid(), taskSeq: 1187240063914590000}
 	if e.clock == nil {
 		e.clock = sandbox.RealClock{}
 	}
@@ -95,13 +158,17 @@ func New(sb *sandbox.Sandbox, clientID, clientSecret string, opts Options) *Emul
 	m := http.NewServeMux()
 	m.HandleFunc("POST /api/2/idp/token", e.count("token", e.handleToken))
 	m.HandleFunc("GET /api/2/clients/{client_id}", e.count("client", e.handleClient))
-	m.HandleFunc("GET /api/dr/v2/servers", e.count("list", e.dr(e.handleList)))
-	m.HandleFunc("GET /api/dr/v2/servers/{ref}", e.count("get", e.dr(e.handleGet)))
-	m.HandleFunc("POST /api/dr/v2/servers/{ref}", e.count("action", e.dr(e.handleAction)))
+	// the DR API answers on its base path and on the /bc/ prefix its links carry (the guides
+	// post to a link's href)
+	for _, base := range []string{"/api/dr/v2", "/bc/api/dr/v2"} {
+		m.HandleFunc("GET "+base+"/servers", e.count("list", e.dr(e.handleList)))
+		m.HandleFunc("GET "+base+"/servers/{ref}", e.count("get", e.dr(e.handleGet)))
+		m.HandleFunc("POST "+base+"/servers/{ref}", e.count("action", e.dr(e.handleAction)))
+	}
 	m.HandleFunc("GET /api/task_manager/v2/tasks/{task_uuid}", e.count("task", e.dr(e.handleTask)))
 	m.HandleFunc("GET /bc/api/vault_manager/v1/backups", e.count("backups", e.dr(e.handleBackups))) // recovery_points.go
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, "Platform", "NotFound", "no such endpoint: "+r.Method+" "+r.URL.Path)
+		writeError(w, http.StatusNotFound, "DisasterRecovery", "EntityNotFound", "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
 	e.mux = m
 	e.gw = gateway.New(platformGateway{}, opts.Gateway)

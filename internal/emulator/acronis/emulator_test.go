@@ -90,7 +90,7 @@ func (r *rig) token(t *testing.T) (string, string) {
 func TestEmulatorAuthAndErrors(t *testing.T) {
 	t.Parallel()
 	r := newRig(t)
-	if st, _, body := r.do(t, http.MethodPost, "/api/2/idp/token", "", url.Values{"grant_type": {"client_credentials"}, "client_id": {"cid"}, "client_secret": {"nope"}}); st != 401 || body["error"] != "invalid_client" {
+	if st, _, body := r.do(t, http.MethodPost, "/api/2/idp/token", "", url.Values{"grant_type": {"client_credentials"}, "client_id": {"cid"}, "client_secret": {"nope"}}); st != 401 || body["error"] != "invalid_request" {
 		t.Fatalf("bad secret: %d %v", st, body)
 	}
 	own, scoped := r.token(t)
@@ -100,7 +100,7 @@ func TestEmulatorAuthAndErrors(t *testing.T) {
 	if st, _, _ := r.do(t, http.MethodGet, "/api/dr/v2/servers", "Bearer "+own, nil); st != 403 {
 		t.Fatalf("unscoped token: %d", st)
 	}
-	if st, _, body := r.do(t, http.MethodGet, "/api/dr/v2/servers/missing-1", "Bearer "+scoped, nil); st != 404 || body["error"].(map[string]any)["code"] != "NotFound" {
+	if st, _, body := r.do(t, http.MethodGet, "/api/dr/v2/servers/missing-1", "Bearer "+scoped, nil); st != 404 || body["error"].(map[string]any)["code"] != "ServerNotFound" {
 		t.Fatalf("missing server: %d %v", st, body)
 	}
 	if st, _, _ := r.do(t, http.MethodGet, "/api/dr/v2/servers?limit=51", "Bearer "+scoped, nil); st != 400 {

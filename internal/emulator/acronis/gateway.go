@@ -17,7 +17,7 @@ import (
 type platformGateway struct{}
 
 func (platformGateway) Operation(r *http.Request) string {
-	p := r.URL.Path
+	p := strings.TrimPrefix(r.URL.Path, "/bc")
 	switch {
 	case p == "/api/2/idp/token":
 		return "token"
@@ -41,9 +41,9 @@ func (platformGateway) Operation(r *http.Request) string {
 func (platformGateway) Throttle(w http.ResponseWriter, r *http.Request, op string, retryAfter time.Duration) {
 	secs := max(1, int(math.Ceil(retryAfter.Seconds())))
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
-	writeError(w, http.StatusTooManyRequests, "Platform", "TooManyRequests", "too many requests: "+op+" is rate limited")
+	writeError(w, http.StatusTooManyRequests, "DisasterRecovery", "TooManyRequests", "too many requests: "+op+" is rate limited")
 }
 
 func (platformGateway) Fail(w http.ResponseWriter, r *http.Request, op string) {
-	writeError(w, http.StatusInternalServerError, "Platform", "InternalError", "internal error (injected by the emulator's gateway)")
+	writeError(w, http.StatusInternalServerError, "DisasterRecovery", "InternalError", "internal error (injected by the emulator's gateway)")
 }

@@ -42,14 +42,6 @@ func (e *Emulator) rpIDs(machine string, p platform.RecoveryPoint, vault string)
 	return rpIDs{ArchiveID: "archive-" + machine, BackupID: p.BackupID, VaultID: vault}
 }
 
-// recoveryPointsHref is the DR_CLOUD_SERVER_RECOVERY_POINTS link of a server.
-func recoveryPointsHref(base string, rs platform.RecoveryServer) string {
-	q := url.Values{"backupType": {"differential", "full", "incremental"}, "embed": {"archive"}, "forensic": {"false"},
-		"includeScreenshotValidationStatus": {"false"}, "order": {"desc(created)"}, "showDeleted": {"0"}, "storageType": {"online"},
-		"type": {"image"}, "resourceId": {rs.ID, rs.MachineID}}
-	return base + "/bc/api/vault_manager/v1/backups?" + q.Encode()
-}
-
 // backupItem is one Vault Manager backup of a machine.
 type backupItem struct {
 	ids     rpIDs
@@ -175,7 +167,7 @@ func (e *Emulator) testFailover(rs platform.RecoveryServer) map[string]any {
 	}
 	e.mu.Unlock()
 	out := map[string]any{"recovery_point": map[string]string{"archive_id": "archive-" + rs.MachineID,
-		"backup_id": orLatest(rs.RecoveryPointID), "vault_id": "vault-" + rs.MachineID},
+		"backup_id": e.backupID(rs), "vault_id": e.vaultID(rs)},
 		"last_start": d.StartedAt.UTC().Format(time.RFC3339)}
 	if last != nil {
 		out["last_task_uuid"] = last.UUID

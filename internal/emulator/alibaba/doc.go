@@ -1,8 +1,13 @@
 // Package alibaba is a local emulator of the Alibaba Cloud EBS asynchronous-replication API
 // (product ebs, version 2021-07-30, RPC style): an http.Handler that speaks the operations the
 // driver in internal/platform/alibaba uses, over the sandbox's physics
-// (internal/platform/sandbox). The handler only translates: every state, transition, clock,
-// fault and rule is the sandbox's; the emulator keeps no second state model.
+// (internal/platform/sandbox). The sandbox keeps every state, transition, clock and fault (its
+// physics); legality is the vendor's: every state-changing call is decided first by the
+// emulator's allow-list (vendor.go), written from Alibaba Cloud's documentation — which
+// operation is documented from which Status, its documented preconditions and the error code
+// and HTTP status it answers otherwise — and only an allowed call is run in the sandbox, with
+// sandbox.PhysicsOnly (the lifecycle engine's checks do not run). The engine's own tables are
+// compared with this one by internal/platform/alibaba's TestVendorAllowListCrossCheck.
 //
 // # Wire format
 //
@@ -35,21 +40,26 @@
 //   - ClientToken is the sandbox's client token (R001-4: same token and parameters → same
 //     result, other parameters → IdempotentParameterMismatch). A call without one is not
 //     idempotent.
-//   - RegionId: Describe* return the objects with a side in RegionId; Start/Stop/Modify/Delete
-//     accept either side's region; Failover and Reprotect are passed to the sandbox with the
-//     call's region, which refuses any other than the standby region (R001-3):
-//     OperationDenied.OperateNotAllowedForPrimary (403).
+//   - RegionId: Describe* return the objects with a side in RegionId; Start/Stop/Modify accept
+//     either side's region; Failover and Reprotect need the secondary side's region as created
+//     (OperationDenied.OperateNotAllowedForPrimary, 403 elsewhere), DeleteDiskReplicaPair the
+//     primary's (OperationDenied.OperateNotAllowedForStandby), a drill the group's current
+//     destination region (OperationDenied.StartDrillShouldOnDestRegion; NoSuchResource for a
+//     clear elsewhere). CreateDiskReplicaPair accepts either disk's region (the documented
+//     example names the secondary's; the driver sends the primary's).
 //   - Quotas: Backdoor.SetQuota limits the pairs or groups the account holds (the sandbox's
 //     SetQuota); a create beyond it is answered OperationDenied.QuotaExceed (403).
 //   - Pairs per group: New gives the sandbox the EBS limit of MaxPairsPerGroup (17) pairs per
 //     replica group (sandbox.SetMemberLimit); an AddDiskReplicaPair beyond it is refused by the
-//     engine's V-GRP-MEMBERS in the sandbox and answered OperationDenied.PairsExceedInGroup (403).
+//     allow-list: OperationDenied.PairsExceedInGroup (403).
 //   - ReprotectDiskReplicaPair/Group with ReverseReplicate=false is the sandbox's
 //     revert_failover (failovered → reprotecting → stopped, the original direction); a failure
 //     of either is reprotect_failed. Any value but true/false is InvalidParameter.
 //   - StartDiskReplicaPair/Group with OneShot=true is the sandbox's sync_once (created|stopped →
-//     manual_syncing → stopped); one within half the RPO of the last is refused by the sandbox's
-//     physics (the engine's V-SYNC-ONCE) and answered OperationDenied.ManualSyncLimit (403).
+//     manual_syncing → stopped); one within half the RPO of the last is refused:
+//     OperationDenied.ManualSyncLimit (403).
+//   - Errors: the vendor's envelope with the endpoint reached as HostId, and one fixed message
+//     per code (messages): never the sandbox's or the engine's text, rule IDs or advice.
 //   - ECS: DescribeDisks (where a disk is) and DescribeRegions (every region with disks, the
 //     driver's search for a disk outside the replication-capable regions).
 //
@@ -61,6 +71,31 @@
 // InternalError failures. The zero configuration is instant and unlimited. Options.Credentials
 // replaces the test AccessKey pair.
 //
-// Not emulated: drills, billing (ChargeType/Period),
-// tags and resource groups, the per-group capacity limit (GroupTotalDiskCapacityLimit).
+// # Differences from the documented examples that stay
+//
+// The emulator contract test (contract_test.go) compares its answers with every corpus example
+// of internal/platform/alibaba/testdata/corpus: field names, JSON types, null-ness, the
+// envelope, codes and HTTP statuses — and sends it every documented request, which it must
+// accept as documented. What cannot be the same, and why:
+//
+//   - Values: IDs, names, times, request IDs and messages are the emulator's (the corpus's are
+//     restated placeholders too); enums and codes are the vendor's.
+//   - Billing: every pair is pay-as-you-go (ChargeType POSTPAY, Bandwidth 0, ExpiredTime 0); a
+//     subscription (PREPAY) pair and its StatusMessage PrePayOrderExpired are not emulated.
+//   - RPO is 900 everywhere (the only value the reference accepts; one example reports 180).
+//   - Drills are ready at once (executed); no executing, clearing or *_failed drill, and a
+//     cleared drill is gone at once.
+//   - NextToken is an opaque token of the emulator's own ("AAAA…"): as in the examples, the page
+//     that holds the last item carries one too (the page after it is empty); a token the
+//     emulator did not issue (the documented placeholder included) is InvalidParameter.
+//   - Errors the emulator has no situation for (balance, RAM permissions, the service-linked
+//     role, a token still being processed, GroupTotalDiskCapacityLimit, TooMuchEmptyGroup) are
+//     never answered; the contract test names each.
+//   - Not emulated: tags and resource groups (one default group), disk operation locks,
+//     multi-attach disks, Attaching/Detaching disk statuses; ECS disk fields the sandbox has no
+//     value for (times, performance, snapshots) are present with empty or zero values.
+//   - Key order: the emulator writes an object's fields in alphabetical order, the vendor in its
+//     own (JSON clients, the driver's included, do not depend on it).
+//   - DescribeDisks in a region without sites lists nothing (the emulator has no catalogue of
+//     the cloud's regions), where the cloud answers an unknown region InvalidRegion.NotFound.
 package alibaba

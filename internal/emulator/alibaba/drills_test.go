@@ -11,9 +11,9 @@ import (
 )
 
 // The drill operations on the wire: signed like every call; StartReplicaGroupDrill while the
-// group is still initial_syncing is OperationDenied.InvalidStatus (the engine's from-state
-// check comes before its first-sync one, which the emulator answers with
-// OperationDenied.RecoverPointNotFound), in the primary region
+// group is still initial_syncing, with no recovery point yet, is
+// OperationDenied.RecoverPointNotFound (the reference gates drills by the recovery point, not by
+// status: vendor.go), in the primary region
 // OperationDenied.StartDrillShouldOnDestRegion, with the same ClientToken a replay; the drill is listed (executed) in the
 // destination region only, and ClearReplicaGroupDrill there with its DrillId removes it.
 func TestGroupDrillOperations(t *testing.T) {
@@ -61,7 +61,7 @@ func TestGroupDrillOperations(t *testing.T) {
 		t.Fatalf("group %s %v", g.State, err)
 	}
 	start := map[string]string{"Action": "StartReplicaGroupDrill", "RegionId": "cn-beijing", "GroupId": gid, "ClientToken": "t1"}
-	refused(start, 403, "OperationDenied.InvalidStatus") // not replicating yet (the engine's from-state)
+	refused(start, 403, "OperationDenied.RecoverPointNotFound") // no recovery point yet
 	srv.Advance(24 * time.Hour)
 	refused(map[string]string{"Action": "StartReplicaGroupDrill", "RegionId": "cn-shanghai", "GroupId": gid}, 403, "OperationDenied.StartDrillShouldOnDestRegion")
 	refused(map[string]string{"Action": "StartReplicaGroupDrill", "RegionId": "cn-beijing"}, 400, "MissingParameter")
@@ -70,6 +70,7 @@ func TestGroupDrillOperations(t *testing.T) {
 	if again := ok(start)["DrillId"]; again != drill { // the same ClientToken: the same drill
 		t.Fatalf("replayed start: %v, want %s", again, drill)
 	}
+	// a second drill while one is listed (one drill disk per pair: inferred, vendor.go)
 	refused(map[string]string{"Action": "StartReplicaGroupDrill", "RegionId": "cn-beijing", "GroupId": gid, "ClientToken": "t2"}, 403, "OperationDenied.InvalidStatus")
 
 	list := func(region string) []any {

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"sort"
+	"strings"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
 
 // ECSAPIVersion is the ECS API version of the ECS calls the driver makes: DescribeDisks
@@ -42,24 +44,30 @@ func (e *Emulator) describeECSRegions(ctx context.Context, p map[string]string) 
 
 // describeDisks follows ECS DescribeDisks (2014-05-26): RegionId (required), DiskIds (a JSON
 // array of up to 100 IDs), PageNumber/PageSize or MaxResults/NextToken; the response's
-// Disks.Disk[] with DiskId, RegionId, ZoneId, Size (GiB), Encrypted, Category, Type,
-// InstanceId and Status (In_use | Available).
+// Disks.Disk[] with every field of the documented example (diskJSON).
 func (e *Emulator) describeDisks(ctx context.Context, p map[string]string) (map[string]any, error) {
-	if err := required(p, "RegionId"); err != nil {
-		return nil, err
+	// the codes and statuses of DescribeDisks' error list (the corpus's DescribeDisks/error-*):
+	// MissingParamter.RegionId (sic) 400, InvalidParameter.DiskIds 400, InvalidDiskIds.Malformed
+	// 403 ("the amount of specified disk Ids exceeds the limit"); not InvalidRegion.NotFound:
+	// the emulator has no catalogue of the cloud's regions (a region without a site has no disks)
+	if p["RegionId"] == "" {
+		return nil, errf(400, "MissingParamter.RegionId", "The RegionId must not be empty.")
 	}
 	var want map[string]bool
 	if v := p["DiskIds"]; v != "" {
 		var ids []string
-		if err := json.Unmarshal([]byte(v), &ids); err != nil || len(ids) > 100 {
-			return nil, errf(400, "InvalidDiskIds.Malformed", "The specified parameter DiskIds is not valid.")
+		if err := json.Unmarshal([]byte(v), &ids); err != nil {
+			return nil, errf(400, "InvalidParameter.DiskIds", "The value of DiskIds is not valid.")
+		}
+		if len(ids) > 100 {
+			return nil, errf(403, "InvalidDiskIds.Malformed", "Too many disk IDs were given.")
 		}
 		want = map[string]bool{}
 		for _, id := range ids {
 			want[id] = true
 		}
 	}
-	sites, err := e.sb.ListSites(ctx)
+	sites, err := e.sb.ListSites(sandbox.Lookup(ctx)) // part of the listing
 	if err != nil {
 		return nil, err
 	}
@@ -88,10 +96,35 @@ func (e *Emulator) describeDisks(ctx context.Context, p map[string]string) (map[
 		if v.ServerID != "" {
 			status = "In_use"
 		}
-		s := siteByID[v.SiteID]
-		disks = append(disks, map[string]any{"DiskId": v.ID, "RegionId": s.Region, "ZoneId": s.Zone, "Size": v.SizeGB,
-			"Encrypted": v.Encrypted, "Category": "cloud_essd", "Type": "data", "InstanceId": v.ServerID, "Status": status})
+		disks = append(disks, diskJSON(v, siteByID[v.SiteID], status))
 	}
 	out["Disks"] = map[string]any{"Disk": disks}
 	return out, nil
+}
+
+// diskJSON is a DescribeDisks record with every field of the documented example: what the
+// sandbox knows (ID, region, zone, size, encryption, the instance it is attached to: then
+// In_use, MountInstanceNum 1, one MountInstances and one Attachments entry — InstanceId is
+// documented empty for a multi-attach disk, which the emulator does not have), the rest the
+// values of a pay-as-you-go data disk without snapshots, tags or locks. Times the sandbox does
+// not keep are empty strings.
+func diskJSON(v platform.Volume, s platform.Site, status string) map[string]any {
+	mounts, num, device := []any{}, 0, ""
+	if v.ServerID != "" {
+		num, device = 1, "/dev/xvdb"
+		mounts = append(mounts, map[string]any{"AttachedTime": "", "InstanceId": v.ServerID, "Device": device})
+	}
+	return map[string]any{
+		"SerialNumber": strings.TrimPrefix(v.ID, "d-"), "CreationTime": "", "Status": status, "Type": "data", "PerformanceLevel": "PL1",
+		"BdfId": "", "EnableAutoSnapshot": false, "StorageSetId": "", "StorageSetPartitionNumber": 0, "DiskId": v.ID,
+		"DeleteAutoSnapshot": false, "StorageClusterId": "", "Encrypted": v.Encrypted, "IOPSRead": 0, "MountInstanceNum": num,
+		"Description": "", "Device": device, "DiskName": "", "Portable": true, "ImageId": "", "KMSKeyId": "", "DeleteWithInstance": false,
+		"DetachedTime": "", "SourceSnapshotId": "", "AutoSnapshotPolicyId": "", "EnableAutomatedSnapshotPolicy": false, "IOPSWrite": 0,
+		"InstanceId": v.ServerID, "IOPS": 0, "RegionId": s.Region, "ExpiredTime": "", "Size": v.SizeGB, "ResourceGroupId": defaultResourceGroup,
+		"DiskChargeType": "PostPaid", "ZoneId": s.Zone, "AttachedTime": "", "Category": "cloud_essd", "ProductCode": "", "MultiAttach": "Disabled",
+		"OperationLocks": map[string]any{"OperationLock": []any{}}, "MountInstances": map[string]any{"MountInstance": mounts},
+		"Tags": map[string]any{"Tag": []any{}}, "Attachments": map[string]any{"Attachment": mounts},
+		"ProvisionedIops": 0, "BurstingEnabled": false, "Throughput": 0, "ThroughputRead": 0, "ThroughputWrite": 0,
+		"Placement": map[string]any{"ZoneIds": ""},
+	}
 }

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/emulator/gateway"
@@ -40,6 +41,9 @@ type Emulator struct {
 	// requests counts every request received (Requests), as the vendor's API meters them
 	requests atomic.Int64
 	gw       *gateway.Gateway
+	// opMu serializes the state-changing calls: each is decided from the status it then
+	// starts from (operate.go)
+	opMu sync.Mutex
 }
 
 // Options configure an emulator (New's optional argument).
@@ -94,6 +98,9 @@ type apiError struct {
 	status  int
 	code    string
 	message string
+	// noRecommend: the envelope has no Recommend (the documented InvalidAccessKeyId.NotFound
+	// answers, both variants, carry none)
+	noRecommend bool
 }
 
 func (a *apiError) Error() string { return a.code + ": " + a.message }
@@ -121,7 +128,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	reqID := newRequestID()
 	if err := r.ParseForm(); err != nil {
-		writeErr(w, reqID, errf(400, "InvalidParameter", "the request cannot be parsed: %v", err))
+		writeErr(w, reqID, "", errf(400, "InvalidParameter", "The request cannot be parsed."))
 		return
 	}
 	params := map[string]string{}
@@ -130,8 +137,16 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			params[k] = v[0]
 		}
 	}
+	service := "ebs"
+	if params["Version"] == ECSAPIVersion {
+		service = "ecs"
+	}
+	host := service + ".aliyuncs.com"
+	if r := params["RegionId"]; r != "" && !strings.ContainsAny(r, " \n/?#") {
+		host = service + "." + r + ".aliyuncs.com"
+	}
 	if err := e.verify(r.Method, params); err != nil {
-		writeErr(w, reqID, err)
+		writeErr(w, reqID, host, err)
 		return
 	}
 	table := actions
@@ -140,34 +155,52 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case ECSAPIVersion:
 		table = ecsActions
 	default:
-		writeErr(w, reqID, errf(400, "InvalidVersion", "Specified parameter Version is not valid."))
+		writeErr(w, reqID, host, errf(400, "InvalidVersion", "The Version given is not supported."))
 		return
 	}
 	h, ok := table[params["Action"]]
 	if !ok {
-		writeErr(w, reqID, errf(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method."))
+		writeErr(w, reqID, host, errf(404, "InvalidAction.NotFound", "The requested api does not exist; check the url and the method."))
 		return
 	}
 	body, err := h(e, r.Context(), params)
 	if err != nil {
-		writeErr(w, reqID, vendorErr(err))
+		writeErr(w, reqID, host, vendorErr(err))
 		return
 	}
 	if body == nil {
 		body = map[string]any{}
 	}
-	body["RequestId"] = reqID
+	if body["RequestId"] == requestIDWithNewline {
+		body["RequestId"] = reqID + "\n" // DescribeDiskReplicaPairProgress's example (a quirk kept)
+	} else {
+		body["RequestId"] = reqID
+	}
 	w.Header().Set("Content-Type", "application/json;charset=utf-8")
 	_ = json.NewEncoder(w).Encode(body)
 }
 
-func writeErr(w http.ResponseWriter, reqID string, e *apiError) {
+// requestIDWithNewline, as a response's RequestId, asks ServeHTTP for the request ID followed
+// by a newline, as the vendor's DescribeDiskReplicaPairProgress example has it.
+const requestIDWithNewline = "\n"
+
+// writeErr answers with the vendor's error envelope: RequestId, HostId (the endpoint the call
+// reached), Code, Message, Recommend (a troubleshooting link naming the code and product).
+func writeErr(w http.ResponseWriter, reqID, host string, e *apiError) {
+	if host == "" {
+		host = "ebs.aliyuncs.com"
+	}
+	product := "Ebs"
+	if strings.HasPrefix(host, "ecs.") {
+		product = "Ecs"
+	}
+	env := map[string]string{"RequestId": reqID, "HostId": host, "Code": e.code, "Message": e.message}
+	if !e.noRecommend {
+		env["Recommend"] = "https://next.api.aliyun.com/troubleshoot?q=" + url.QueryEscape(e.code) + "&product=" + product
+	}
 	w.Header().Set("Content-Type", "application/json;charset=utf-8")
 	w.WriteHeader(e.status)
-	_ = json.NewEncoder(w).Encode(map[string]string{
-		"RequestId": reqID, "HostId": "ebs.aliyuncs.com", "Code": e.code, "Message": e.message,
-		"Recommend": "https://api.aliyun.com/troubleshoot?q=" + url.QueryEscape(e.code),
-	})
+	_ = json.NewEncoder(w).Encode(env)
 }
 
 // verify checks the RPC signature (SignatureMethod HMAC-SHA1, SignatureVersion 1.0), as the
@@ -175,19 +208,21 @@ func writeErr(w http.ResponseWriter, reqID string, e *apiError) {
 func (e *Emulator) verify(method string, params map[string]string) *apiError {
 	ak := params["AccessKeyId"]
 	if ak == "" {
-		return errf(400, "MissingAccessKeyId", "AccessKeyId is mandatory for this action.")
+		return errf(400, "MissingAccessKeyId", "The AccessKeyId must be given.")
 	}
 	secret, ok := e.credentials[ak]
 	if !ok {
-		return errf(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found.")
+		return &apiError{status: 404, code: "InvalidAccessKeyId.NotFound", message: "The AccessKey ID given is unknown.", noRecommend: true}
 	}
 	if params["SignatureMethod"] != "HMAC-SHA1" {
-		return errf(400, "InvalidSignatureMethod", "Specified signature method is not supported.")
+		return errf(400, "InvalidSignatureMethod", "The signature method given is not supported.")
 	}
 	got := params["Signature"]
 	want, sts := Sign(method, params, secret)
 	if !hmac.Equal([]byte(got), []byte(want)) {
-		return errf(400, "SignatureDoesNotMatch", "Specified signature is not matched with our calculation. server string to sign is:%s", sts)
+		// the gateway echoes the string it signed (the AccessKeyId and any SecurityToken in it):
+		// the driver must not print it (the vendor SDK's marker is kept)
+		return errf(400, "SignatureDoesNotMatch", "Specified signature does not match ours. server string to sign is:%s", sts)
 	}
 	return nil
 }
@@ -219,8 +254,49 @@ func percent(s string) string {
 	return strings.ReplaceAll(s, "%7E", "~")
 }
 
-// vendorErr translates a sandbox (platform) error into the EBS error code and HTTP status
-// ([A2] errorCodes; vendor-lifecycles.md §1.5).
+// messages are the emulator's wording of the vendor's error messages, by code (the vendor's
+// own are one fixed line per code; the emulator never adds the engine's rule IDs or advice).
+// "try again later" is kept where the vendor says it: a client's retry rule reads it.
+var messages = map[string]string{
+	"NoSuchResource":                               "The resource given does not exist.",
+	"OperationDenied.InvalidStatus":                "The current status does not permit this operation.",
+	"OperationDenied.StandbyDeviceAttached":        "The secondary disk is attached to an instance.",
+	"OperationDenied.ManualSyncLimit":              "One-shot syncs were started too often, please try again later.",
+	"OperationDenied.NoPairInGroup":                "The group holds no pair, so this is denied.",
+	"OperationDenied.GroupHasPair":                 "The group still holds pairs, so it cannot be deleted.",
+	"OperationDenied.GroupStatusCannotAddPair":     "The group's current status does not permit adding a pair.",
+	"OperationDenied.GroupStatusCannotRemovePair":  "The group's current status does not permit removing a pair.",
+	"OperationDenied.PairInAnotherGroup":           "The pair already belongs to another group, so this is denied.",
+	"OperationDenied.PairInitializing":             "The pair is still initializing, please try again later.",
+	"OperationDenied.PairStatusCannotAddToGroup":   "The pair's current status does not permit adding it.",
+	"OperationDenied.PairGroupAZoneConflict":       "The pair and the group differ in RegionId or ZoneId, so this is denied.",
+	"OperationDenied.PairsExceedInGroup":           "The group already holds the most pairs it may.",
+	"OperationDenied.PairNotInGroup":               "The pair belongs to no group, so this is denied.",
+	"OperationDenied.OperateNotAllowedForPrimary":  "This is denied at the primary site.",
+	"OperationDenied.OperateNotAllowedForStandby":  "This is denied at the secondary site.",
+	"OperationDenied.RecoverPointNotFound":         "No recovery point exists yet.",
+	"OperationDenied.StartDrillShouldOnDestRegion": "Start the drill in the destination region.",
+	"OperationDenied.QuotaExceed":                  "The quota is used up, so this is denied.",
+	"IdempotentParameterMismatch":                  "The client token was already used by a request with other parameters.",
+	"InternalError":                                "An unexpected server error stopped the request.",
+	"ServiceUnavailable":                           "The service is unavailable for a moment, please try again later.",
+	"Throttling":                                   "The request was throttled.",
+}
+
+// denied is the vendor's refusal with code (its message from messages).
+func denied(status int, code string) *apiError {
+	m, ok := messages[code]
+	if !ok {
+		m = "The request is denied."
+	}
+	return &apiError{status: status, code: code, message: m}
+}
+
+// vendorErr translates an error of the sandbox's physics (the emulator decided legality
+// before: what is left is what cannot physically happen, the ledger of client tokens, quotas,
+// injected faults) into the vendor's code and HTTP status ([A2] errorCodes;
+// vendor-lifecycles.md §1.5), with the vendor's message: never the sandbox's or the engine's
+// text.
 func vendorErr(err error) *apiError {
 	var ae *apiError
 	if errors.As(err, &ae) {
@@ -228,42 +304,30 @@ func vendorErr(err error) *apiError {
 	}
 	var pe *platform.Error
 	if !errors.As(err, &pe) {
-		return errf(500, "InternalError", "The request processing has failed due to some unknown error, exception or failure.")
-	}
-	msg := pe.Message
-	if pe.Rule != "" {
-		msg = "[" + pe.Rule + "] " + msg
+		return denied(500, "InternalError")
 	}
 	switch pe.Class {
 	case platform.ClassNotFound:
-		return errf(404, "NoSuchResource", "The specified resource does not exist. %s", msg)
+		return denied(404, "NoSuchResource")
 	case platform.ClassPreconditionFailed, platform.ClassConflict:
-		switch pe.Code {
-		case platform.CodeMemberLimit: // AddDiskReplicaPair errorCodes
-			return errf(403, "OperationDenied.PairsExceedInGroup", "The number of pairs in the replica group exceeds the limit. %s", msg)
-		case platform.CodeSyncOnceLimit: // StartDiskReplicaPair/Group errorCodes (OneShot=true)
-			return errf(403, "OperationDenied.ManualSyncLimit", "One-shot synchronisations are requested too often. %s", msg)
-		}
-		return errf(403, "OperationDenied.InvalidStatus", "The operation is not allowed in current status. %s", msg)
+		return denied(403, "OperationDenied.InvalidStatus")
 	case platform.ClassRetryable:
 		if pe.Code == platform.CodeThrottling {
-			return errf(400, "Throttling", "Request was denied due to request throttling.")
+			return denied(400, "Throttling")
 		}
-		return errf(503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server. %s", msg)
+		return denied(503, "ServiceUnavailable")
 	case platform.ClassQuota:
-		return errf(403, "OperationDenied.QuotaExceed", "The quota is exceeded. %s", msg)
+		return denied(403, "OperationDenied.QuotaExceed")
 	case platform.ClassInvalid:
 		switch pe.Code {
 		case platform.CodeIdempotentParameterMismatch:
-			return errf(400, "IdempotentParameterMismatch", "The request uses the same client token as a previous, but non-identical request.")
-		case platform.CodeInvalidRegion:
-			return errf(403, "OperationDenied.OperateNotAllowedForPrimary", "The operation is not allowed in this region. %s", msg)
+			return denied(400, "IdempotentParameterMismatch")
 		case platform.CodeInvalidClientToken:
-			return errf(400, "InvalidParameter", "The specified parameter ClientToken is not valid. %s", msg)
+			return errf(400, "InvalidParameter", "The value of ClientToken is not valid.")
 		}
-		return errf(400, "InvalidParameter", "The specified parameter is not valid. %s", msg)
+		return errf(400, "InvalidParameter", "A parameter's value is not valid.")
 	}
-	return errf(500, "InternalError", "The request processing has failed due to some unknown error. %s", msg)
+	return denied(500, "InternalError")
 }
 
 // ---- status mapping ----
@@ -319,24 +383,24 @@ type handler func(e *Emulator, ctx context.Context, p map[string]string) (map[st
 var actions = map[string]handler{
 	"DescribeRegions":                 (*Emulator).describeRegions,
 	"CreateDiskReplicaPair":           (*Emulator).createPair,
-	"StartDiskReplicaPair":            drOp(lifecycle.ReplicationPair, lifecycle.OpStart),
-	"StopDiskReplicaPair":             drOp(lifecycle.ReplicationPair, lifecycle.OpStop),
-	"FailoverDiskReplicaPair":         drOp(lifecycle.ReplicationPair, lifecycle.OpFailover),
-	"ReprotectDiskReplicaPair":        drOp(lifecycle.ReplicationPair, lifecycle.OpReprotect),
-	"DeleteDiskReplicaPair":           drOp(lifecycle.ReplicationPair, lifecycle.OpDelete),
+	"StartDiskReplicaPair":            vendorCall(lifecycle.ReplicationPair, "StartDiskReplicaPair"),
+	"StopDiskReplicaPair":             vendorCall(lifecycle.ReplicationPair, "StopDiskReplicaPair"),
+	"FailoverDiskReplicaPair":         vendorCall(lifecycle.ReplicationPair, "FailoverDiskReplicaPair"),
+	"ReprotectDiskReplicaPair":        vendorCall(lifecycle.ReplicationPair, "ReprotectDiskReplicaPair"),
+	"DeleteDiskReplicaPair":           vendorCall(lifecycle.ReplicationPair, "DeleteDiskReplicaPair"),
 	"ModifyDiskReplicaPair":           (*Emulator).modifyPair,
 	"DescribeDiskReplicaPairs":        (*Emulator).describePairs,
 	"DescribeDiskReplicaPairProgress": (*Emulator).pairProgress,
 	"CreateDiskReplicaGroup":          (*Emulator).createGroup,
-	"StartDiskReplicaGroup":           drOp(lifecycle.ProtectionGroup, lifecycle.OpEnableProtection),
-	"StopDiskReplicaGroup":            drOp(lifecycle.ProtectionGroup, lifecycle.OpDisableProtection),
-	"FailoverDiskReplicaGroup":        drOp(lifecycle.ProtectionGroup, lifecycle.OpFailover),
-	"ReprotectDiskReplicaGroup":       drOp(lifecycle.ProtectionGroup, lifecycle.OpReprotect),
-	"DeleteDiskReplicaGroup":          drOp(lifecycle.ProtectionGroup, lifecycle.OpDelete),
+	"StartDiskReplicaGroup":           vendorCall(lifecycle.ProtectionGroup, "StartDiskReplicaGroup"),
+	"StopDiskReplicaGroup":            vendorCall(lifecycle.ProtectionGroup, "StopDiskReplicaGroup"),
+	"FailoverDiskReplicaGroup":        vendorCall(lifecycle.ProtectionGroup, "FailoverDiskReplicaGroup"),
+	"ReprotectDiskReplicaGroup":       vendorCall(lifecycle.ProtectionGroup, "ReprotectDiskReplicaGroup"),
+	"DeleteDiskReplicaGroup":          vendorCall(lifecycle.ProtectionGroup, "DeleteDiskReplicaGroup"),
 	"ModifyDiskReplicaGroup":          (*Emulator).modifyGroup,
 	"DescribeDiskReplicaGroups":       (*Emulator).describeGroups,
-	"AddDiskReplicaPair":              membership(lifecycle.OpAddMember),
-	"RemoveDiskReplicaPair":           membership(lifecycle.OpRemoveMember),
+	"AddDiskReplicaPair":              vendorCall(lifecycle.ProtectionGroup, "AddDiskReplicaPair"),
+	"RemoveDiskReplicaPair":           vendorCall(lifecycle.ProtectionGroup, "RemoveDiskReplicaPair"),
 	"StartReplicaGroupDrill":          (*Emulator).startGroupDrill, // drills.go
 	"ClearReplicaGroupDrill":          (*Emulator).clearGroupDrill,
 	"DescribeReplicaGroupDrills":      (*Emulator).describeGroupDrills,
@@ -348,7 +412,7 @@ var actions = map[string]handler{
 func required(p map[string]string, names ...string) error {
 	for _, n := range names {
 		if p[n] == "" {
-			return errf(400, "MissingParameter", "The input parameter %q that is mandatory for processing this request is not supplied.", n)
+			return errf(400, "MissingParameter", "The required parameter %s is missing from this request.", n)
 		}
 	}
 	return nil
@@ -361,20 +425,33 @@ func intParam(p map[string]string, name string, def int64) (int64, error) {
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
-		return 0, errf(400, "InvalidParameter", "The specified parameter %s is not valid.", name)
+		return 0, errf(400, "InvalidParameter", "The value of %s is not valid.", name)
 	}
 	return n, nil
+}
+
+// boolParam reads a Boolean parameter (true/false, default def).
+func boolParam(p map[string]string, name string, def bool) (bool, error) {
+	switch p[name] {
+	case "":
+		return def, nil
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	}
+	return false, errf(400, "InvalidParameter", "The value of %s is not valid.", name)
 }
 
 // token returns the call's ClientToken after the vendor's checks (ASCII, at most 64).
 func token(p map[string]string) (string, error) {
 	t := p["ClientToken"]
 	if len(t) > 64 {
-		return "", errf(400, "InvalidParameter", "The specified parameter ClientToken is not valid: at most 64 ASCII characters.")
+		return "", errf(400, "InvalidParameter", "The value of ClientToken is not valid: at most 64 ASCII characters.")
 	}
 	for i := 0; i < len(t); i++ {
 		if t[i] > 0x7e || t[i] < 0x20 {
-			return "", errf(400, "InvalidParameter", "The specified parameter ClientToken is not valid: ASCII characters only.")
+			return "", errf(400, "InvalidParameter", "The value of ClientToken is not valid: ASCII characters only.")
 		}
 	}
 	return t, nil
@@ -394,13 +471,16 @@ func checkName(p map[string]string, name string, max int, letter bool) error {
 		bad = !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c > 0x7f)
 	}
 	if bad {
-		return errf(400, "InvalidParameter", "The specified parameter %s is not valid.", name)
+		return errf(400, "InvalidParameter", "The value of %s is not valid.", name)
 	}
 	return nil
 }
 
 // ---- regions ----
 
+// describeRegions follows EBS DescribeRegions: the regions of replication-capable sites, each
+// with its zones; every zone lists ResourceTypes ["ear"] (asynchronous replication), as the
+// example does for ResourceType=ear.
 func (e *Emulator) describeRegions(ctx context.Context, p map[string]string) (map[string]any, error) {
 	sites, err := e.sb.ListSites(ctx)
 	if err != nil {
@@ -422,7 +502,7 @@ func (e *Emulator) describeRegions(ctx context.Context, p map[string]string) (ma
 		sort.Strings(zones[r])
 		zs := make([]map[string]any, 0, len(zones[r]))
 		for _, z := range zones[r] {
-			zs = append(zs, map[string]any{"ZoneId": z, "LocalName": z})
+			zs = append(zs, map[string]any{"ZoneId": z, "LocalName": z, "ResourceTypes": []string{"ear"}})
 		}
 		out = append(out, map[string]any{"RegionId": r, "LocalName": r, "RegionEndpoint": "ebs." + r + ".aliyuncs.com", "Zones": zs})
 	}
@@ -440,230 +520,65 @@ func (e *Emulator) site(ctx context.Context, region, zone string) (platform.Site
 			return s, nil
 		}
 	}
-	return platform.Site{}, errf(400, "InvalidParameter", "The specified zone %q of region %q does not exist.", zone, region)
+	return platform.Site{}, errf(400, "InvalidParameter", "The zone %s of region %s does not exist.", zone, region)
 }
 
-// ---- pairs ----
-
-func pairJSON(p platform.ReplicationPair) map[string]any {
-	src, dst := [3]string{p.PrimaryRegion, p.PrimaryZone, p.PrimaryVolumeID}, [3]string{p.SecondaryRegion, p.SecondaryZone, p.SecondaryVolumeID}
-	if p.ActiveSite == lifecycle.SiteTarget {
-		src, dst = dst, src
-	}
-	var lrp int64
-	if !p.LastRecoveryPoint.IsZero() {
-		lrp = p.LastRecoveryPoint.Unix()
-	}
-	status := statusOf(p.State, p.FailedOp)
-	msg := ""
-	if status == "invalid" || strings.HasSuffix(status, "_failed") {
-		msg = p.LastError
-	}
-	return map[string]any{
-		"ReplicaPairId": p.ID, "PairName": p.Name, "Description": p.Description, "Status": status, "StatusMessage": msg,
-		"SourceRegion": src[0], "SourceZoneId": src[1], "SourceDiskId": src[2],
-		"DestinationRegion": dst[0], "DestinationZoneId": dst[1], "DestinationDiskId": dst[2],
-		"PrimaryRegion": p.PrimaryRegion, "PrimaryZone": p.PrimaryZone, "StandbyRegion": p.SecondaryRegion, "StandbyZone": p.SecondaryZone,
-		"RPO": p.RPOSeconds, "Bandwidth": p.BandwidthKbps, "LastRecoverPoint": lrp, "ReplicaGroupId": p.GroupID,
-		"Site": "production", "ChargeType": "POSTPAY", "Tags": []any{},
-	}
-}
-
-func (e *Emulator) createPair(ctx context.Context, p map[string]string) (map[string]any, error) {
-	if err := required(p, "RegionId", "SourceZoneId", "DiskId", "DestinationRegionId", "DestinationZoneId", "DestinationDiskId"); err != nil {
-		return nil, err
-	}
-	if err := checkName(p, "PairName", 128, true); err != nil {
-		return nil, err
-	}
-	if err := checkName(p, "Description", 256, false); err != nil {
-		return nil, err
-	}
-	rpo, err := intParam(p, "RPO", 900)
-	if err != nil {
-		return nil, err
-	}
-	if rpo != 900 {
-		return nil, errf(400, "InvalidParameter", "The specified parameter RPO is not valid: only 900 is supported.")
-	}
-	bw, err := intParam(p, "Bandwidth", 10240)
-	if err != nil {
-		return nil, err
-	}
-	tok, err := token(p)
-	if err != nil {
-		return nil, err
-	}
-	for _, d := range [][3]string{{p["DiskId"], p["RegionId"], p["SourceZoneId"]}, {p["DestinationDiskId"], p["DestinationRegionId"], p["DestinationZoneId"]}} {
-		if err := e.diskAt(ctx, d[0], d[1], d[2]); err != nil {
-			return nil, err
-		}
-	}
-	pair, err := e.sb.CreatePair(ctx, platform.PairSpec{Name: p["PairName"], Description: p["Description"], PrimaryVolumeID: p["DiskId"],
-		SecondaryVolumeID: p["DestinationDiskId"], RPOSeconds: rpo, BandwidthKbps: bw}, tok)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"ReplicaPairId": pair.ID}, nil
-}
-
-// diskAt checks a disk exists in the region and zone the call names.
-func (e *Emulator) diskAt(ctx context.Context, disk, region, zone string) error {
-	v, err := e.sb.GetVolume(ctx, disk)
-	if err != nil {
-		if platform.IsNotFound(err) {
-			return errf(404, "NoSuchResource", "The specified disk %q does not exist.", disk)
-		}
-		return err
-	}
-	s, err := e.sb.GetSite(ctx, v.SiteID)
-	if err != nil {
-		return err
-	}
-	if s.Region != region || s.Zone != zone {
-		return errf(400, "InvalidParameter", "The specified disk %q is not in zone %q of region %q.", disk, zone, region)
-	}
-	return nil
-}
-
-// visiblePair reads a pair seen from a region (either side's region, as Describe does).
-func (e *Emulator) visiblePair(ctx context.Context, region, id string) (platform.ReplicationPair, error) {
-	pair, err := e.sb.GetPair(ctx, id)
-	if err != nil {
-		return pair, err
-	}
-	if region != pair.PrimaryRegion && region != pair.SecondaryRegion {
-		return pair, errf(404, "NoSuchResource", "The specified replica pair %q does not exist in region %q.", id, region)
-	}
-	return pair, nil
-}
-
-// drOp is the handler of a pair or group operation (Start/Stop/Failover/Reprotect/Delete
-// DiskReplicaPair|Group): the request's checks, then the sandbox's Invoke, which decides.
-// The call region is passed where the engine's row names one (R001-3), so the sandbox checks it.
-func drOp(kind lifecycle.Kind, op lifecycle.Op) handler {
-	idParam := "ReplicaPairId"
-	if kind == lifecycle.ProtectionGroup {
-		idParam = "ReplicaGroupId"
-	}
-	row, _ := lifecycle.Table(kind).Operation(op)
-	return func(e *Emulator, ctx context.Context, p map[string]string) (map[string]any, error) {
-		if err := required(p, "RegionId", idParam); err != nil {
-			return nil, err
-		}
-		op := op
-		if op == lifecycle.OpStart || op == lifecycle.OpEnableProtection {
-			// StartDiskReplicaPair/Group: OneShot, Boolean, default false; true is a one-shot
-			// synchronisation (manual_syncing → stopped) — the engine's sync_once
-			switch p["OneShot"] {
-			case "", "false":
-			case "true":
-				op = lifecycle.OpSyncOnce
-			default:
-				return nil, errf(400, "InvalidParameter", "The specified parameter OneShot is not valid.")
-			}
-		}
-		if op == lifecycle.OpReprotect {
-			// ReprotectDiskReplicaPair/Group: ReverseReplicate, Boolean, default true; false
-			// "cancels the Failovered (failovered) state and restores the original replication
-			// direction" — the engine's revert_failover
-			switch p["ReverseReplicate"] {
-			case "", "true":
-			case "false":
-				op = lifecycle.OpRevertFailover
-			default:
-				return nil, errf(400, "InvalidParameter", "The specified parameter ReverseReplicate is not valid.")
-			}
-		}
-		tok, err := token(p)
-		if err != nil {
-			return nil, err
-		}
-		id := p[idParam]
-		if kind == lifecycle.ProtectionGroup {
-			_, err = e.visibleGroup(ctx, p["RegionId"], id)
-		} else {
-			_, err = e.visiblePair(ctx, p["RegionId"], id)
-		}
-		if err != nil {
-			return nil, err
-		}
-		var params map[string]string
-		if row.Region != lifecycle.RegionEither {
-			params = map[string]string{lifecycle.ParamRegion: p["RegionId"]}
-		}
-		return nil, e.sb.Invoke(ctx, kind, id, op, tok, params)
-	}
-}
-
-func (e *Emulator) modifyPair(ctx context.Context, p map[string]string) (map[string]any, error) {
-	if err := required(p, "RegionId", "ReplicaPairId"); err != nil {
-		return nil, err
-	}
-	if err := checkName(p, "PairName", 128, true); err != nil {
-		return nil, err
-	}
-	if err := checkName(p, "Description", 256, false); err != nil {
-		return nil, err
-	}
-	cur, err := e.visiblePair(ctx, p["RegionId"], p["ReplicaPairId"])
-	if err != nil {
-		return nil, err
-	}
-	spec := platform.PairSpec{Name: cur.Name, Description: cur.Description, RPOSeconds: cur.RPOSeconds, BandwidthKbps: cur.BandwidthKbps}
-	if v, ok := p["PairName"]; ok {
-		spec.Name = v
-	}
-	if v, ok := p["Description"]; ok {
-		spec.Description = v
-	}
-	if spec.RPOSeconds, err = intParam(p, "RPO", cur.RPOSeconds); err != nil {
-		return nil, err
-	}
-	if spec.BandwidthKbps, err = intParam(p, "Bandwidth", cur.BandwidthKbps); err != nil {
-		return nil, err
-	}
-	_, err = e.sb.UpdatePair(ctx, cur.ID, spec)
-	return nil, err
-}
+// ---- paging ----
 
 // page applies the Describe* paging: MaxResults (1–500) + NextToken, or PageNumber/PageSize
-// (1–100, default 10).
+// (1–100, default 10). Tokens are opaque strings; as in the vendor's examples a token comes
+// back with the page that holds the last item (it leads to an empty page without one), and
+// PageNumber, PageSize and TotalCount come with every page.
 func page[T any](p map[string]string, all []T) ([]T, map[string]any, error) {
 	meta := map[string]any{"TotalCount": len(all)}
 	if p["MaxResults"] != "" || p["NextToken"] != "" {
 		max, err := intParam(p, "MaxResults", 10)
 		if err != nil || max < 1 || max > 500 {
-			return nil, nil, errf(400, "InvalidParameter", "The specified parameter MaxResults is not valid (1-500).")
+			return nil, nil, errf(400, "InvalidParameter", "The value of MaxResults is not valid (1-500).")
 		}
 		start := 0
-		if t := p["NextToken"]; t != "" {
-			n, err := strconv.Atoi(t)
-			if err != nil || n < 0 || n > len(all) {
-				return nil, nil, errf(400, "InvalidParameter", "The specified parameter NextToken is not valid.")
+		if t := strings.TrimSpace(p["NextToken"]); t != "" {
+			n, ok := tokenOffset(t)
+			if !ok || n > len(all) {
+				return nil, nil, errf(400, "InvalidParameter", "The value of NextToken is not valid.")
 			}
 			start = n
 		}
 		end := min(start+int(max), len(all))
-		if end < len(all) {
-			meta["NextToken"] = strconv.Itoa(end)
-		} else {
-			meta["NextToken"] = ""
+		meta["NextToken"] = ""
+		if start < len(all) {
+			meta["NextToken"] = pageToken(end)
 		}
+		meta["PageNumber"], meta["PageSize"] = start/int(max)+1, max
 		return all[start:end], meta, nil
 	}
 	num, err := intParam(p, "PageNumber", 1)
 	if err != nil || num < 1 {
-		return nil, nil, errf(400, "InvalidParameter", "The specified parameter PageNumber is not valid.")
+		return nil, nil, errf(400, "InvalidParameter", "The value of PageNumber is not valid.")
 	}
 	size, err := intParam(p, "PageSize", 10)
 	if err != nil || size < 1 || size > 100 {
-		return nil, nil, errf(400, "InvalidParameter", "The specified parameter PageSize is not valid (1-100).")
+		return nil, nil, errf(400, "InvalidParameter", "The value of PageSize is not valid (1-100).")
 	}
 	start := min(int((num-1)*size), len(all))
 	end := min(start+int(size), len(all))
-	meta["PageNumber"], meta["PageSize"] = num, size
+	// the examples carry NextToken with PageNumber/PageSize too: empty, pages are by number
+	meta["PageNumber"], meta["PageSize"], meta["NextToken"] = num, size, ""
 	return all[start:end], meta, nil
+}
+
+// pageToken is the opaque NextToken of an offset; tokenOffset reads one back.
+func pageToken(offset int) string {
+	return "AAAA" + base64.RawURLEncoding.EncodeToString([]byte("emu:"+strconv.Itoa(offset)))
+}
+
+func tokenOffset(t string) (int, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(t, "AAAA"))
+	if err != nil || !strings.HasPrefix(string(b), "emu:") {
+		return 0, false
+	}
+	n, err := strconv.Atoi(strings.TrimPrefix(string(b), "emu:"))
+	return n, err == nil && n >= 0
 }
 
 func idSet(list string, max int) (map[string]bool, error) {
@@ -679,198 +594,5 @@ func idSet(list string, max int) (map[string]bool, error) {
 	if len(out) > max {
 		return nil, errf(400, "InvalidParameter", "At most %d IDs may be given.", max)
 	}
-	return out, nil
-}
-
-func (e *Emulator) describePairs(ctx context.Context, p map[string]string) (map[string]any, error) {
-	if err := required(p, "RegionId"); err != nil {
-		return nil, err
-	}
-	ids, err := idSet(p["PairIds"], 100)
-	if err != nil {
-		return nil, err
-	}
-	pairs, err := e.sb.ListPairs(ctx)
-	if err != nil {
-		return nil, err
-	}
-	region, group := p["RegionId"], p["ReplicaGroupId"]
-	var sel []platform.ReplicationPair
-	for _, x := range pairs {
-		if x.PrimaryRegion != region && x.SecondaryRegion != region {
-			continue
-		}
-		if ids != nil && !ids[x.ID] {
-			continue
-		}
-		if group == "-" && x.GroupID != "" || group != "" && group != "-" && x.GroupID != group {
-			continue
-		}
-		sel = append(sel, x)
-	}
-	sort.Slice(sel, func(i, j int) bool { return sel[i].ID < sel[j].ID })
-	pg, out, err := page(p, sel)
-	if err != nil {
-		return nil, err
-	}
-	list := make([]map[string]any, 0, len(pg))
-	for _, x := range pg {
-		list = append(list, pairJSON(x))
-	}
-	out["ReplicaPairs"] = list
-	return out, nil
-}
-
-func (e *Emulator) pairProgress(ctx context.Context, p map[string]string) (map[string]any, error) {
-	if err := required(p, "RegionId", "ReplicaPairId"); err != nil {
-		return nil, err
-	}
-	pair, err := e.visiblePair(ctx, p["RegionId"], p["ReplicaPairId"])
-	if err != nil {
-		return nil, err
-	}
-	progress := pair.SyncProgress
-	if pair.State == lifecycle.Replicating {
-		progress = 100
-	}
-	var rp int64
-	if !pair.LastRecoveryPoint.IsZero() {
-		rp = pair.LastRecoveryPoint.Unix()
-	}
-	return map[string]any{"Progress": progress, "RecoverPoint": rp}, nil
-}
-
-// ---- groups ----
-
-func groupJSON(g platform.ProtectionGroup) map[string]any {
-	src, dst := [2]string{g.SourceRegion, g.SourceZone}, [2]string{g.TargetRegion, g.TargetZone}
-	if g.ActiveSite == lifecycle.SiteTarget {
-		src, dst = dst, src
-	}
-	var lrp int64
-	if !g.LastRecoveryPoint.IsZero() {
-		lrp = g.LastRecoveryPoint.Unix()
-	}
-	ids := append([]string{}, g.PairIDs...)
-	return map[string]any{
-		"ReplicaGroupId": g.ID, "GroupName": g.Name, "Description": g.Description, "Status": statusOf(g.State, g.FailedOp),
-		"SourceRegionId": src[0], "SourceZoneId": src[1], "DestinationRegionId": dst[0], "DestinationZoneId": dst[1],
-		"PrimaryRegion": g.SourceRegion, "PrimaryZone": g.SourceZone, "StandbyRegion": g.TargetRegion, "StandbyZone": g.TargetZone,
-		"RPO": 900, "LastRecoverPoint": lrp, "Site": "production", "PairNumber": len(ids), "PairIds": ids, "Tags": []any{},
-	}
-}
-
-func (e *Emulator) createGroup(ctx context.Context, p map[string]string) (map[string]any, error) {
-	if err := required(p, "RegionId", "SourceZoneId", "DestinationRegionId", "DestinationZoneId"); err != nil {
-		return nil, err
-	}
-	if err := checkName(p, "GroupName", 128, true); err != nil {
-		return nil, err
-	}
-	if err := checkName(p, "Description", 256, false); err != nil {
-		return nil, err
-	}
-	if rpo, err := intParam(p, "RPO", 900); err != nil || rpo != 900 {
-		return nil, errf(400, "InvalidParameter", "The specified parameter RPO is not valid: only 900 is supported.")
-	}
-	tok, err := token(p)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := e.site(ctx, p["RegionId"], p["SourceZoneId"]); err != nil {
-		return nil, err
-	}
-	if _, err := e.site(ctx, p["DestinationRegionId"], p["DestinationZoneId"]); err != nil {
-		return nil, err
-	}
-	g, err := e.sb.CreateGroup(ctx, platform.GroupSpec{Name: p["GroupName"], Description: p["Description"], SourceRegion: p["RegionId"],
-		SourceZone: p["SourceZoneId"], TargetRegion: p["DestinationRegionId"], TargetZone: p["DestinationZoneId"]}, tok)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"ReplicaGroupId": g.ID}, nil
-}
-
-func (e *Emulator) visibleGroup(ctx context.Context, region, id string) (platform.ProtectionGroup, error) {
-	g, err := e.sb.GetGroup(ctx, id)
-	if err != nil {
-		return g, err
-	}
-	if region != g.SourceRegion && region != g.TargetRegion {
-		return g, errf(404, "NoSuchResource", "The specified replica group %q does not exist in region %q.", id, region)
-	}
-	return g, nil
-}
-
-func membership(op lifecycle.Op) handler {
-	return func(e *Emulator, ctx context.Context, p map[string]string) (map[string]any, error) {
-		if err := required(p, "RegionId", "ReplicaGroupId", "ReplicaPairId"); err != nil {
-			return nil, err
-		}
-		tok, err := token(p)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := e.visibleGroup(ctx, p["RegionId"], p["ReplicaGroupId"]); err != nil {
-			return nil, err
-		}
-		return nil, e.sb.Invoke(ctx, lifecycle.ProtectionGroup, p["ReplicaGroupId"], op, tok, map[string]string{lifecycle.ParamPairID: p["ReplicaPairId"]})
-	}
-}
-
-func (e *Emulator) modifyGroup(ctx context.Context, p map[string]string) (map[string]any, error) {
-	if err := required(p, "RegionId", "ReplicaGroupId"); err != nil {
-		return nil, err
-	}
-	if err := checkName(p, "GroupName", 128, true); err != nil {
-		return nil, err
-	}
-	if err := checkName(p, "Description", 256, false); err != nil {
-		return nil, err
-	}
-	cur, err := e.visibleGroup(ctx, p["RegionId"], p["ReplicaGroupId"])
-	if err != nil {
-		return nil, err
-	}
-	spec := platform.GroupSpec{Name: cur.Name, Description: cur.Description}
-	if v, ok := p["GroupName"]; ok {
-		spec.Name = v
-	}
-	if v, ok := p["Description"]; ok {
-		spec.Description = v
-	}
-	_, err = e.sb.UpdateGroup(ctx, cur.ID, spec)
-	return nil, err
-}
-
-func (e *Emulator) describeGroups(ctx context.Context, p map[string]string) (map[string]any, error) {
-	if err := required(p, "RegionId"); err != nil {
-		return nil, err
-	}
-	ids, err := idSet(p["GroupIds"], 100)
-	if err != nil {
-		return nil, err
-	}
-	groups, err := e.sb.ListGroups(ctx)
-	if err != nil {
-		return nil, err
-	}
-	region := p["RegionId"]
-	var sel []platform.ProtectionGroup
-	for _, g := range groups {
-		if (g.SourceRegion == region || g.TargetRegion == region) && (ids == nil || ids[g.ID]) {
-			sel = append(sel, g)
-		}
-	}
-	sort.Slice(sel, func(i, j int) bool { return sel[i].ID < sel[j].ID })
-	pg, out, err := page(p, sel)
-	if err != nil {
-		return nil, err
-	}
-	list := make([]map[string]any, 0, len(pg))
-	for _, g := range pg {
-		list = append(list, groupJSON(g))
-	}
-	out["ReplicaGroups"] = list
 	return out, nil
 }

@@ -2,6 +2,7 @@ package alibaba
 
 import (
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -21,9 +22,21 @@ func (ebsGateway) Operation(r *http.Request) string {
 }
 
 func (ebsGateway) Throttle(w http.ResponseWriter, r *http.Request, op string, retryAfter time.Duration) {
-	writeErr(w, newRequestID(), errf(400, "Throttling.User", "Request was denied due to user flow control."))
+	writeErr(w, newRequestID(), hostOf(r), errf(400, "Throttling.User", "The request was denied by user flow control."))
 }
 
 func (ebsGateway) Fail(w http.ResponseWriter, r *http.Request, op string) {
-	writeErr(w, newRequestID(), errf(500, "InternalError", "The request processing has failed due to some unknown error, exception or failure."))
+	writeErr(w, newRequestID(), hostOf(r), denied(500, "InternalError"))
+}
+
+// hostOf is the endpoint a request reached (HostId of the error envelope).
+func hostOf(r *http.Request) string {
+	service := "ebs"
+	if r.Form.Get("Version") == ECSAPIVersion {
+		service = "ecs"
+	}
+	if region := r.Form.Get("RegionId"); region != "" && !strings.ContainsAny(region, " \n/?#") {
+		return service + "." + region + ".aliyuncs.com"
+	}
+	return service + ".aliyuncs.com"
 }

@@ -2,10 +2,10 @@ package alibaba
 
 import (
 	"context"
-	"errors"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
 
 // Replica-pair DR drills (issue 27) over the sandbox's pair drill physics
@@ -24,11 +24,12 @@ import (
 //     https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ebs-2021-07-30-describepairdrills
 //
 // A drill lives in the pair's current secondary region: Describe elsewhere lists none, Clear
-// elsewhere does not find it. The sandbox decides whether a drill may start; its refusals
-// become the drill error codes (OperationDenied.StartDrillShouldOnDestRegion for the region,
-// OperationDenied.RecoverPointNotFound before the first synchronisation). The sandbox's drill
-// disk is made at once (executed); a cleared drill is gone from the listing (the status enum
-// has no "cleared").
+// elsewhere does not find it. Whether a drill may start is the vendor's rule (vendor.go: any
+// status but a pair being created or deleted, a recovery point — RecoverPointNotFound —, the
+// destination region — StartDrillShouldOnDestRegion —, one drill at a time), decided like every
+// state-changing call (operate.go) before the sandbox runs the drill's physics with
+// PhysicsOnly. The sandbox's drill disk is made at once (executed); a cleared drill is gone from
+// the listing (the status enum has no "cleared").
 
 // pairDestRegion is the pair's current secondary (destination) region.
 func pairDestRegion(p platform.ReplicationPair) string {
@@ -54,24 +55,10 @@ func (e *Emulator) startPairDrill(ctx context.Context, p map[string]string) (map
 	if err != nil {
 		return nil, err
 	}
-	if _, err := e.visiblePair(ctx, p["RegionId"], p["PairId"]); err != nil {
+	if err := e.decide(ctx, lifecycle.ReplicationPair, "StartPairDrill", "", p["RegionId"], p["PairId"], tok, nil); err != nil {
 		return nil, err
 	}
-	err = e.sb.Invoke(ctx, lifecycle.ReplicationPair, p["PairId"], lifecycle.OpStartDrill, tok,
-		map[string]string{lifecycle.ParamRegion: p["RegionId"]})
-	var pe *platform.Error
-	if errors.As(err, &pe) {
-		switch {
-		case pe.Code == platform.CodeInvalidRegion:
-			return nil, errf(403, "OperationDenied.StartDrillShouldOnDestRegion", "The drill should be started in the destination region. [%s] %s", pe.Rule, pe.Message)
-		case pe.Class == platform.ClassPreconditionFailed && pe.Rule == "V-FIRST-SYNC":
-			return nil, errf(403, "OperationDenied.RecoverPointNotFound", "The recover point is not found. [%s] %s", pe.Rule, pe.Message)
-		}
-	}
-	if err != nil {
-		return nil, err
-	}
-	pair, err := e.sb.GetPair(ctx, p["PairId"])
+	pair, err := e.sb.GetPair(sandbox.Lookup(ctx), p["PairId"]) // the drill just started (or the replayed one)
 	if err != nil {
 		return nil, err
 	}
@@ -82,14 +69,14 @@ func (e *Emulator) clearPairDrill(ctx context.Context, p map[string]string) (map
 	if err := required(p, "RegionId", "PairId", "DrillId"); err != nil {
 		return nil, err
 	}
-	pair, err := e.visiblePair(ctx, p["RegionId"], p["PairId"])
+	pair, err := e.visiblePair(sandbox.Lookup(ctx), p["RegionId"], p["PairId"])
 	if err != nil {
 		return nil, err
 	}
 	if !pair.DrillActive || pairDestRegion(pair) != p["RegionId"] || pairDrillID(pair) != p["DrillId"] {
-		return nil, errf(404, "NoSuchResource", "The specified drill %q does not exist in region %q.", p["DrillId"], p["RegionId"])
+		return nil, denied(404, "NoSuchResource")
 	}
-	return nil, e.sb.Invoke(ctx, lifecycle.ReplicationPair, pair.ID, lifecycle.OpStopDrill, "", nil)
+	return nil, e.decide(ctx, lifecycle.ReplicationPair, "ClearPairDrill", "", p["RegionId"], pair.ID, "", nil)
 }
 
 func (e *Emulator) describePairDrills(ctx context.Context, p map[string]string) (map[string]any, error) {

@@ -25,30 +25,34 @@ type cbrError struct {
 
 func (e *cbrError) Error() string { return e.code + ": " + e.msg }
 
+// writeCBRErr answers a CBR error in CBR's flat envelope {"error_code", "error_msg"}: a missing
+// backup or vault is 404 with its code (Error Codes: BackupService.6200, BackupService.6105).
 func writeCBRErr(w http.ResponseWriter, err error) {
 	var ce *cbrError
 	if !errors.As(err, &ce) {
+		var a *apiError
+		if errors.As(err, &a) {
+			a.envelope = envCBR
+			writeErr(w, a)
+			return
+		}
 		var pe *platform.Error
 		switch {
 		case errors.As(err, &pe) && pe.Class == platform.ClassRetryable:
-			writeErr(w, &apiError{429, "APIGW.0308", "The throttling threshold has been reached: " + pe.Message, true})
+			writeErr(w, &apiError{429, "APIGW.0308", "The throttling threshold has been reached: " + pe.Message, envAPIGW})
 			return
 		case errors.As(err, &pe) && pe.Class == platform.ClassNotFound:
-			ce = &cbrError{404, "", pe.Message}
+			ce = &cbrError{404, "BackupService.6200", "The backup does not exist."}
 		case errors.As(err, &pe) && pe.Class == platform.ClassInvalid:
-			ce = &cbrError{400, "BackupService.0007", pe.Message}
+			ce = &cbrError{400, "BackupService.0007", "Invalid request parameters."}
 		case errors.As(err, &pe) && pe.Class == platform.ClassQuota:
-			// CBR Error Codes: BackupService.1012, the quota of the resource is exceeded
-			ce = &cbrError{400, "BackupService.1012", pe.Message}
+			// CBR Error Codes: BackupService.1012, the maximum number of backup replicas reached
+			ce = &cbrError{400, "BackupService.1012", "The maximum number of backup replicas has been reached."}
 		default:
-			ce = &cbrError{500, "BackupService.9999", err.Error()}
+			ce = &cbrError{500, "BackupService.9999", "Internal error."}
 		}
 	}
-	if ce.code == "" { // the reference lists no code for a missing backup: HTTP 404 and a message
-		writeJSON(w, ce.status, map[string]string{"error_msg": ce.msg})
-		return
-	}
-	writeJSON(w, ce.status, map[string]string{"error_code": ce.code, "error_msg": ce.msg})
+	writeErr(w, &apiError{ce.status, ce.code, ce.msg, envCBR})
 }
 
 // serveCBR routes /v3/{project_id}/…. A project ID is per region: a region's own endpoint
@@ -58,13 +62,13 @@ func (e *Emulator) serveCBR(w http.ResponseWriter, r *http.Request, p []string) 
 	ctx := r.Context()
 	if region, ok := ctx.Value(regionKey{}).(string); ok && region != "" {
 		if p[1] != e.projectOf(region) {
-			writeErr(w, &apiError{400, "BackupService.0006", "Invalid project ID: " + p[1] + " is not a project of " + region, true})
+			writeErr(w, &apiError{400, "BackupService.0006", "Invalid project ID.", envCBR})
 			return
 		}
 	} else if region, known := e.regionOfProject(p[1]); region != "" {
 		ctx = context.WithValue(ctx, regionKey{}, region)
 	} else if !known {
-		writeErr(w, &apiError{400, "BackupService.0006", "Invalid project ID", true})
+		writeErr(w, &apiError{400, "BackupService.0006", "Invalid project ID.", envCBR})
 		return
 	}
 	ctx = context.WithValue(ctx, projectKey{}, p[1])
@@ -116,11 +120,15 @@ func (e *Emulator) showVault(ctx context.Context, id string) (any, error) {
 		}
 		return map[string]any{"vault": map[string]any{"id": v.ID, "name": "vault-" + v.ID, "project_id": e.projectOf(v.Region),
 			"provider_id": "0daac4c5-6707-4851-97ba-169e36266b66", "resources": []any{},
+			// a vault made without options: no automatic binding or expansion, no rules, no tags
+			// (Querying a Vault's members; enterprise_project_id "0", as API Explorer's example)
+			"created_at": e.started.UTC().Format("2006-01-02T15:04:05.000+00:00"), "enterprise_project_id": "0",
+			"auto_bind": false, "bind_rules": map[string]any{}, "auto_expand": false, "user_id": e.opts.ProjectID, "tags": []any{},
 			"billing": map[string]any{"protect_type": v.Purpose, "object_type": "server", "cloud_type": "public",
 				"consistent_level": "crash_consistent", "charging_mode": "post_paid", "size": 100, "allocated": 0, "used": 0,
 				"status": "available", "spec_code": "vault.backup.server.normal"}}}, nil
 	}
-	return nil, &cbrError{404, "", "vault " + id + " not found"}
+	return nil, &cbrError{404, "BackupService.6105", "The vault does not exist."}
 }
 
 // regionKey marks a request that came through a region's own endpoint (Server.RegionURL).
@@ -151,49 +159,60 @@ func recordStatus(rep platform.BackupReplica) string {
 	return "success"
 }
 
+// backupJSON is a backup as Querying a Specified Backup and Querying All Backups show it (with
+// show_replication, its replication_records): the keys of the published examples, nulls where
+// they have nulls; a record's destination_backup_id null until its replication succeeded, its
+// extra_info fail_code and fail_reason null unless it failed.
 func (e *Emulator) backupJSON(b platform.Backup, reps []platform.BackupReplica) map[string]any {
-	status := b.Status
-	if status == platform.BackupCreating {
-		status = "protecting"
-	}
-	image := "backup"
+	status := backupStatus(b, reps)
+	image, rtype, provider := "backup", "OS::Nova::Server", "0daac4c5-6707-4851-97ba-169e36266b66"
 	if b.IsReplica {
 		image = "replication"
 	}
-	rtype := "OS::Nova::Server"
 	if b.Kind == platform.BackupKindDisk {
-		rtype = "OS::Cinder::Volume"
+		rtype, provider = "OS::Cinder::Volume", "d1603440-187d-4516-af25-121250c7cc97"
 	}
 	records := []map[string]any{}
 	name, desc := "backup-"+b.ID, ""
+	created := vendorTime(e.started)
 	for _, rep := range reps {
 		if b.IsReplica && rep.ReplicaBackupID == b.ID {
 			name, desc = rep.Name, rep.Description // the replica backup carries the replicate's name
-			switch rep.State {
-			case lifecycle.Deleting:
-				status = "deleting"
-			case lifecycle.Error:
-				status = "error"
-			}
 		}
 		if rep.BackupID != b.ID {
 			continue
 		}
+		rs := recordStatus(rep)
+		extra := map[string]any{"progress": rep.Progress, "fail_code": nil, "fail_reason": nil,
+			"destination_vault_id": rep.DestinationVaultID, "auto_trigger": false}
+		var dest any
+		if rs == "success" {
+			dest = rep.ReplicaBackupID
+		}
+		if rs == "fail" {
+			extra["fail_code"], extra["fail_reason"] = "BackupService.1006", "Failed to import the backup replica."
+		}
 		records = append(records, map[string]any{
-			"id": rep.ID, "source_backup_id": rep.BackupID, "destination_backup_id": rep.ReplicaBackupID,
+			"created_at": created, "id": rep.ID, "source_backup_id": rep.BackupID, "source_checkpoint_id": "cp-" + rep.BackupID,
+			"destination_backup_id": dest, "destination_checkpoint_id": nil,
 			"destination_region": rep.DestinationRegion, "destination_project_id": e.projectOf(rep.DestinationRegion),
 			"destination_vault_id": rep.DestinationVaultID, "source_region": rep.SourceRegion,
-			"source_project_id": e.opts.ProjectID, "vault_id": b.VaultID, "status": recordStatus(rep),
-			"extra_info": map[string]any{"progress": rep.Progress, "fail_reason": rep.LastError,
-				"destination_vault_id": rep.DestinationVaultID, "auto_trigger": false},
+			"source_project_id": e.opts.ProjectID, "vault_id": b.VaultID, "status": rs, "extra_info": extra,
 		})
 	}
+	// parent_id is a disk backup's server backup (ShowBackup's example: the child's parent_id
+	// is its server backup, the server backup's null; a replica's is null, as reconstructed from
+	// the field table): the sandbox's backups have no children, so null
+	var parent any
 	return map[string]any{
-		"id": b.ID, "name": name, "description": desc, "status": status, "image_type": image,
-		"resource_type": rtype, "resource_id": b.SourceID, "resource_size": b.SizeGB, "vault_id": b.VaultID,
-		"project_id": e.projectOf(b.Region), "provider_id": "0daac4c5-6707-4851-97ba-169e36266b66",
-		"extend_info":         map[string]any{"contain_system_disk": b.IncludesSystemDisk, "encrypted": false},
-		"replication_records": records, "checkpoint_id": "", "parent_id": b.SourceBackupID,
+		"checkpoint_id": "cp-" + b.ID, "children": []any{}, "created_at": created, "description": desc, "expired_at": nil,
+		"id": b.ID, "name": name, "status": status, "image_type": image, "enterprise_project_id": "0",
+		"resource_type": rtype, "resource_id": b.SourceID, "resource_name": b.SourceID, "resource_size": b.SizeGB, "resource_az": "",
+		"vault_id": b.VaultID, "project_id": e.projectOf(b.Region), "provider_id": provider, "protected_at": nil, "updated_at": nil,
+		"extend_info": map[string]any{"contain_system_disk": b.IncludesSystemDisk, "auto_trigger": false, "bootable": nil, "support_lld": true,
+			"supported_restore_mode": "backup", "os_images_data": nil, "progress": nil, "snapshot_id": nil, // the example's nulls of a server backup
+			"system_disk": false}, // whether a disk backup is of a system disk: a server backup's is false
+		"replication_records": records, "parent_id": parent,
 	}
 }
 
@@ -230,57 +249,53 @@ func (e *Emulator) showBackup(ctx context.Context, id string) (any, error) {
 		return nil, err
 	}
 	if !e.visible(ctx, b.Region) {
-		return nil, &cbrError{404, "", "backup " + id + " not found"}
+		return nil, &cbrError{404, "BackupService.6200", "The backup does not exist."}
 	}
 	return map[string]any{"backup": e.backupJSON(b, reps)}, nil
 }
 
 // deleteBackup: Deleting a Backup, DELETE /v3/{project_id}/backups/{backup_id}; for a replica
-// (image_type replication) this deletes the replica (the sandbox replica's delete).
+// (image_type replication) this deletes the replica (the sandbox replica's delete), from the
+// statuses its allow-list names (BackupService.6201).
 func (e *Emulator) deleteBackup(ctx context.Context, id string) error {
 	reps, err := e.sb.ListReplicas(ctx)
 	if err != nil {
 		return err
 	}
 	for _, rep := range reps {
-		if rep.ReplicaBackupID == id {
-			if err := e.sb.Invoke(ctx, lifecycle.BackupReplica, rep.ID, lifecycle.OpDelete, "", nil); err != nil {
-				return cbrTranslate(err)
-			}
-			return nil
+		if rep.ReplicaBackupID != id {
+			continue
 		}
+		if err := decide("DeleteBackup", Situation{ReplicaStatus: replicaBackupStatus(rep)}); err != nil {
+			return err
+		}
+		return e.sb.Invoke(physics(ctx), lifecycle.BackupReplica, rep.ID, lifecycle.OpDelete, "", nil)
 	}
 	if _, err := e.sb.GetBackup(ctx, id); err != nil {
 		return err
 	}
-	return &cbrError{400, "BackupService.0001", "the emulator deletes replica backups only"}
+	return &cbrError{400, "BackupService.6201", "The backup cannot be deleted."}
 }
 
-// cbrTranslate maps a sandbox refusal onto CBR's codes (Error Codes, api-cbr/ErrorCode.html):
-// R003-6 → 1002 (image type), R003-1/3/4 → 1003 (not an ECS backup with its system disk; the
-// reference has no own code for a missing system disk), R003-2 → 1005, R003-7 → 1009; other
-// refusals (a backup not available, a vault that is not a replication vault) have no documented
-// code and answer 1002 with the rule in the message.
-func cbrTranslate(err error) error {
-	var pe *platform.Error
-	if !errors.As(err, &pe) || pe.Class != platform.ClassPreconditionFailed {
-		return err
+// replicaBackupStatus is a replica backup's status as CBR shows it.
+func replicaBackupStatus(rep platform.BackupReplica) string {
+	switch rep.State {
+	case lifecycle.Deleting:
+		return "deleting"
+	case lifecycle.Error:
+		return "error"
+	case lifecycle.Requested, lifecycle.Replicating:
+		return "protecting"
 	}
-	code := "BackupService.1002"
-	switch pe.Rule {
-	case "R003-1", "R003-3", "R003-4":
-		code = "BackupService.1003"
-	case "R003-2":
-		code = "BackupService.1005"
-	case "R003-7":
-		code = "BackupService.1009"
-	}
-	return &cbrError{400, code, "[" + pe.Rule + "] " + pe.Message}
+	return "available"
 }
 
 // replicate: Replicating a Backup, POST /v3/{project_id}/backups/{backup_id}/replicate
 // {replicate: {destination_project_id, destination_region, destination_vault_id, name,
-// description, enable_acceleration}}. A failed record for the destination is replicated again.
+// description, enable_acceleration}}: the allow-list (allowlist.go: the backup available, a
+// server backup with its system disk that is no replica, the destination region replication-
+// capable, its project, one replica per region, a replication vault there). A failed record
+// for the destination is replicated again.
 func (e *Emulator) replicate(ctx context.Context, backupID string, r *http.Request) (any, error) {
 	var in struct {
 		Replicate *struct {
@@ -293,47 +308,93 @@ func (e *Emulator) replicate(ctx context.Context, backupID string, r *http.Reque
 		} `json:"replicate"`
 	}
 	if err := json.NewDecoder(r.Body).Decode(&in); err != nil || in.Replicate == nil {
-		return nil, &cbrError{400, "BackupService.0007", "the body needs a replicate object"}
+		return nil, &cbrError{400, "BackupService.0007", "Invalid request parameters."}
 	}
 	rq := in.Replicate
-	if rq.DestinationProjectID == "" || rq.DestinationRegion == "" || rq.DestinationVaultID == "" {
-		return nil, &cbrError{400, "BackupService.0007", "destination_project_id, destination_region and destination_vault_id are required"}
+	if rq.DestinationProjectID == "" || rq.DestinationRegion == "" || rq.DestinationVaultID == "" || strings.ContainsAny(rq.Description, "<>") ||
+		len([]rune(rq.Name)) > 64 || len([]rune(rq.Description)) > 255 {
+		return nil, &cbrError{400, "BackupService.0007", "Invalid request parameters."}
 	}
-	if strings.ContainsAny(rq.Description, "<>") {
-		return nil, &cbrError{400, "BackupService.0007", "description must not contain < or >"}
-	}
-	// destination_project_id is "Project ID of the destination region" (CopyBackup): another
-	// region's project is refused with BackupService.1011, "The destination project does not
-	// support replication" (Error Codes, https://support.huaweicloud.com/intl/en-us/api-cbr/ErrorCode.html).
-	if want := e.projectOf(rq.DestinationRegion); rq.DestinationProjectID != want {
-		return nil, &cbrError{400, "BackupService.1011", "The destination project does not support replication: " +
-			rq.DestinationProjectID + " is not a project of " + rq.DestinationRegion}
+	b, err := e.sb.GetBackup(ctx, backupID)
+	if err != nil || !e.visible(ctx, b.Region) {
+		return nil, &cbrError{404, "BackupService.6200", "The backup does not exist."}
 	}
 	reps, err := e.sb.ListReplicas(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var rep platform.BackupReplica
-	retried := false
-	for _, x := range reps {
-		if x.BackupID == backupID && x.DestinationRegion == rq.DestinationRegion && x.State == lifecycle.Error && x.FailedOp == lifecycle.OpReplicate {
-			if err := e.sb.Invoke(ctx, lifecycle.BackupReplica, x.ID, lifecycle.OpReplicate, "", nil); err != nil {
-				return nil, cbrTranslate(err)
-			}
-			rep, retried = x, true
+	s := Situation{BackupStatus: backupStatus(b, reps), ImageType: "backup", ResourceType: "OS::Nova::Server", SystemDisk: b.IncludesSystemDisk,
+		ProjectOfRegion: rq.DestinationProjectID == e.projectOf(rq.DestinationRegion)}
+	if b.IsReplica {
+		s.ImageType = "replication"
+	}
+	if b.Kind == platform.BackupKindDisk {
+		s.ResourceType = "OS::Cinder::Volume"
+	}
+	var failed *platform.BackupReplica
+	for i, x := range reps {
+		if x.BackupID != backupID || x.DestinationRegion != rq.DestinationRegion {
+			continue
+		}
+		if x.State == lifecycle.Error && x.FailedOp == lifecycle.OpReplicate {
+			failed = &reps[i]
+		} else {
+			s.ReplicaInRegion = true
 		}
 	}
-	if !retried {
-		rep, err = e.sb.CreateReplica(ctx, platform.ReplicaSpec{BackupID: backupID, DestinationRegion: rq.DestinationRegion,
-			DestinationVaultID: rq.DestinationVaultID, Name: rq.Name, Description: rq.Description, EnableAcceleration: rq.EnableAcceleration}, "")
-		if err != nil {
-			return nil, cbrTranslate(err)
+	caps, err := e.capable(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.DestinationCapable = caps[b.Region] && caps[rq.DestinationRegion] && b.Region != rq.DestinationRegion
+	if v, err := e.sb.GetVault(ctx, rq.DestinationVaultID); err == nil && v.Region == rq.DestinationRegion {
+		s.VaultExists, s.VaultPurpose = true, v.Purpose
+	}
+	if err := decide("CopyBackup", s); err != nil {
+		return nil, err
+	}
+	var rep platform.BackupReplica
+	if failed != nil {
+		if err := e.sb.Invoke(physics(ctx), lifecycle.BackupReplica, failed.ID, lifecycle.OpReplicate, "", nil); err != nil {
+			return nil, err
 		}
+		rep = *failed
+	} else if rep, err = e.sb.CreateReplica(physics(ctx), platform.ReplicaSpec{BackupID: backupID, DestinationRegion: rq.DestinationRegion,
+		DestinationVaultID: rq.DestinationVaultID, Name: rq.Name, Description: rq.Description, EnableAcceleration: rq.EnableAcceleration}, ""); err != nil {
+		return nil, err
 	}
 	return map[string]any{"replication": map[string]any{"backup_id": backupID, "replication_record_id": rep.ID,
 		"source_region": rep.SourceRegion, "destination_region": rq.DestinationRegion, "destination_project_id": rq.DestinationProjectID,
 		"destination_vault_id": rq.DestinationVaultID, "project_id": e.opts.ProjectID,
 		"provider_id": "0daac4c5-6707-4851-97ba-169e36266b66"}}, nil
+}
+
+// backupStatus is a backup's status as CBR shows it.
+func backupStatus(b platform.Backup, reps []platform.BackupReplica) string {
+	if b.IsReplica {
+		for _, rep := range reps {
+			if rep.ReplicaBackupID == b.ID {
+				return replicaBackupStatus(rep)
+			}
+		}
+	}
+	if b.Status == platform.BackupCreating {
+		return "protecting"
+	}
+	return b.Status
+}
+
+// capable lists the regions whose sites are replication-capable.
+func (e *Emulator) capable(ctx context.Context) (map[string]bool, error) {
+	sites, err := e.sb.ListSites(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, s := range sites {
+		out[s.Region] = out[s.Region] || s.ReplicationCapable
+	}
+	return out, nil
 }
 
 // capabilities: Querying Replication Capabilities, GET /v3/{project_id}/replication-capabilities:

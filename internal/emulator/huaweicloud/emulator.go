@@ -1,8 +1,17 @@
 // Package huaweicloud is a local emulator of the Huawei Cloud Storage Disaster Recovery Service
 // (SDRS) API v1, an http.Handler over the sandbox's DR physics (internal/platform/sandbox): the
-// sandbox's state machines, clock, faults and rules decide what happens; this package only
-// translates SDRS requests and responses (paths, bodies, status names, job objects, error
-// envelopes) and never keeps a second model of the DR objects. The only state of its own is
+// sandbox's state machines, clock and faults decide what happens; what is legal is decided
+// here, from Huawei's own documented rules (allowlist.go: which statuses accept which
+// operation, and the error code of each refusal, every row citing its page), never from the
+// lifecycle engine — the sandbox is called with sandbox.PhysicsOnly once the allow-list let an
+// operation through. Answers take the shapes of Huawei's documented examples (the driver's
+// corpus, internal/platform/huaweicloud/testdata/corpus; the driver package's
+// TestEmulatorAnswersHaveTheDocumentedShapes compares them field by field, and lists the
+// differences that stay — ECS and CBR attributes the sandbox does not model, examples that
+// disagree with each other — with the reason): a new
+// group's protected_status, replication_status and health_status null, fault_level on each
+// pair, jobs' fail_reason "<Task>-fail:<reason>", newest-first failure jobs, each service's
+// error envelope. This package never keeps a second model of the DR objects. The only state of its own is
 // the job table an asynchronous API needs (a job's status is derived from its entity) and the
 // steps of a protected-instance job that wait for the sandbox (a new pair joins the group once
 // it is created).
@@ -36,7 +45,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-	"unicode"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/emulator/gateway"
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
@@ -84,6 +92,9 @@ type Emulator struct {
 	domains     []Domain
 	vpcs        map[string]string // id → name
 	groupParams map[string][2]string
+	created     map[string]time.Time // group id → when it was created (created_at)
+	started     time.Time
+	drillNames  map[string]string // group id → its drill's name
 	// projects are the account's projects of other regions (region → project ID; a project
 	// ID is per region, as in IAM); a region not listed is served by Options.ProjectID.
 	projects map[string]string
@@ -229,16 +240,17 @@ func (e *Emulator) PutVPC(name string) string {
 // entity it works on; joins are the pairs a protected-instance job still has to add to the
 // group once the sandbox has created them.
 type job struct {
-	ID, Type   string
-	Kind       lifecycle.Kind
-	EntityID   string // group id (protected-instance jobs: the group too)
-	Op         lifecycle.Op
-	InstanceID string
-	Joins      []string
-	FailCode   string
-	FailReason string
-	Begin, End time.Time
-	Done       bool
+	ID, Type     string
+	Kind         lifecycle.Kind
+	EntityID     string // group id (protected-instance jobs: the group too)
+	Op           lifecycle.Op
+	InstanceID   string
+	ResourceName string // the protected instance's name (instance jobs)
+	Joins        []string
+	FailCode     string
+	FailReason   string
+	Begin, End   time.Time
+	Done         bool
 }
 
 // New builds an emulator over sb. The sandbox answers each request once (retry.Once): a
@@ -247,7 +259,7 @@ type job struct {
 func New(sb *sandbox.Sandbox, opts Options) *Emulator {
 	sb.SetRetryPolicy(retry.Once)
 	return &Emulator{sb: sb, opts: opts, jobs: map[string]*job{}, rng: rand.New(rand.NewPCG(1, 2)),
-		vpcs: map[string]string{}, groupParams: map[string][2]string{}, projects: map[string]string{},
+		vpcs: map[string]string{}, groupParams: map[string][2]string{}, projects: map[string]string{}, created: map[string]time.Time{}, drillNames: map[string]string{}, started: time.Now(),
 		gw: gateway.New(apigw{}, opts.Gateway)}
 }
 
@@ -337,17 +349,30 @@ func Start(t testing.TB, fake bool, timeScale float64) *Server {
 // ---- HTTP ----
 
 type apiError struct {
-	status  int
-	code    string
-	message string
-	apigw   bool // API Gateway envelope {"error_code","error_msg"}
+	status   int
+	code     string
+	message  string
+	envelope envelope
 }
+
+// envelope is the shape of an error answer: each service has its own (corpus README, "Error
+// envelopes").
+type envelope int
+
+const (
+	envSDRS  envelope = iota // {"error": {"message", "code"}} (SDRS, ECS)
+	envAPIGW                 // {"error_msg", "error_code", "request_id"} (the API gateway)
+	envFlat                  // {"code", "message"} (VPC)
+	envCBR                   // {"error_code", "error_msg"} (CBR)
+)
 
 func (a *apiError) Error() string { return a.code + ": " + a.message }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-	w.Header().Set("X-Request-Id", strconv.FormatInt(time.Now().UnixNano(), 36))
+	if w.Header().Get("X-Request-Id") == "" {
+		w.Header().Set("X-Request-Id", strconv.FormatInt(time.Now().UnixNano(), 36))
+	}
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
 }
@@ -357,47 +382,51 @@ func writeErr(w http.ResponseWriter, err error) {
 	if !errors.As(err, &a) {
 		a = translate(err, "")
 	}
-	if a.apigw {
+	switch a.envelope {
+	case envAPIGW: // the API gateway's flat envelope
+		writeJSON(w, a.status, map[string]string{"error_code": a.code, "error_msg": a.message, "request_id": w.Header().Get("X-Request-Id")})
+	case envFlat: // VPC's flat {"code", "message"}
+		writeJSON(w, a.status, map[string]string{"code": a.code, "message": a.message})
+	case envCBR: // CBR's flat {"error_code", "error_msg"}
 		writeJSON(w, a.status, map[string]string{"error_code": a.code, "error_msg": a.message})
-		return
+	default: // SDRS's and ECS's {"error": {"message", "code"}}
+		writeJSON(w, a.status, map[string]any{"error": map[string]string{"code": a.code, "message": a.message}})
 	}
-	writeJSON(w, a.status, map[string]any{"error": map[string]string{"code": a.code, "message": a.message}})
 }
 
 // translate maps a sandbox error onto SDRS's error codes (Error Codes,
 // https://support.huaweicloud.com/intl/en-us/api-sdrs/en-us_topic_0113127626.html). notFound
 // is the entity's own not-found code (SDRS.1013 group, SDRS.1608 pair, SDRS.1320 instance).
+// Legality is the allow-lists' (allowlist.go): what reaches here is physics (an object that
+// does not exist, an injected transient fault, a quota), never an engine rule.
 func translate(err error, notFound string) *apiError {
 	var pe *platform.Error
 	if !errors.As(err, &pe) {
-		return &apiError{500, "SDRS.0500", err.Error(), false}
+		return &apiError{500, "SDRS.0500", err.Error(), envSDRS}
 	}
 	msg := pe.Message
-	if pe.Rule != "" {
-		msg = "[" + pe.Rule + "] " + msg
-	}
 	switch pe.Class {
 	case platform.ClassNotFound:
 		if notFound == "" {
 			notFound = "SDRS.1013"
 		}
-		return &apiError{400, notFound, msg, false}
+		return &apiError{400, notFound, msg, envSDRS}
 	case platform.ClassPreconditionFailed, platform.ClassConflict:
 		// SDRS.1002: the operation is not allowed for the group in its current state.
-		return &apiError{400, "SDRS.1002", msg, false}
+		return &apiError{400, "SDRS.1002", msg, envSDRS}
 	case platform.ClassRetryable:
 		// API Gateway flow control (APIGW.0308, 429).
-		return &apiError{429, "APIGW.0308", "The throttling threshold has been reached: " + msg, true}
+		return &apiError{429, "APIGW.0308", "The throttling threshold has been reached: " + msg, envAPIGW}
 	case platform.ClassQuota:
-		return &apiError{400, "SDRS.0305", msg, false}
+		return &apiError{400, "SDRS.0305", msg, envSDRS}
 	case platform.ClassInvalid:
-		return &apiError{400, "SDRS.0201", "Invalid request parameters: " + msg, false}
+		return &apiError{400, "SDRS.0201", "Invalid request parameters: " + msg, envSDRS}
 	}
-	return &apiError{500, "SDRS.0500", msg, false}
+	return &apiError{500, "SDRS.0500", msg, envSDRS}
 }
 
 func badRequest(format string, args ...any) *apiError {
-	return &apiError{400, "SDRS.0201", "Invalid request parameters: " + fmt.Sprintf(format, args...), false}
+	return &apiError{400, "SDRS.0201", "Invalid request parameters: " + fmt.Sprintf(format, args...), envSDRS}
 }
 
 // ServeHTTP routes /v1/{project_id}/… after checking the signature and the project.
@@ -411,11 +440,11 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := verifySignature(r, e.opts.AccessKey, e.opts.SecretKey, time.Now()); err != nil {
-		writeErr(w, &apiError{401, "APIGW.0301", "Incorrect IAM authentication information: " + err.Error(), true})
+		writeErr(w, &apiError{401, "APIGW.0301", "Incorrect IAM authentication information: " + err.Error(), envAPIGW})
 		return
 	}
 	if e.throttled() {
-		writeErr(w, &apiError{429, "APIGW.0308", "The throttling threshold has been reached", true})
+		writeErr(w, &apiError{429, "APIGW.0308", "The throttling threshold has been reached", envAPIGW})
 		return
 	}
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
@@ -433,11 +462,11 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(parts) < 3 || parts[0] != "v1" {
-		writeErr(w, &apiError{404, "APIGW.0101", "The API does not exist or has not been published in the environment", true})
+		writeErr(w, &apiError{404, "APIGW.0101", "The API does not exist or has not been published in the environment", envAPIGW})
 		return
 	}
 	if parts[1] != e.opts.ProjectID {
-		writeErr(w, &apiError{400, "SDRS.0001", "Invalid tenant ID", false})
+		writeErr(w, &apiError{400, "SDRS.0001", "Invalid tenant ID", envSDRS})
 		return
 	}
 	ctx := r.Context()
@@ -516,7 +545,7 @@ func (e *Emulator) route(ctx context.Context, r *http.Request, p []string, body 
 	case p[0] == "task-center" && len(p) == 4 && p[2] == "failure-jobs" && p[3] == "batch" && m == http.MethodDelete:
 		return e.deleteFailureJobs(ctx, p[1], "") // Deleting All Failure Tasks of a Protection Group
 	}
-	return nil, 0, &apiError{404, "APIGW.0101", "The API does not exist or has not been published in the environment", true}
+	return nil, 0, &apiError{404, "APIGW.0101", "The API does not exist or has not been published in the environment", envAPIGW}
 }
 
 // ---- status translation (Protection Group Status, Replication Pair Status) ----
@@ -574,11 +603,39 @@ func station(s lifecycle.Site) string {
 	return "source"
 }
 
-func stamp(t time.Time) string {
-	if t.IsZero() {
-		return ""
+// The time formats SDRS answers in (the corpus's examples): a group's, an instance's or a
+// drill's "yyyy-MM-dd HH:mm:ss.SSS"; a pair's "yyyy-MM-ddTHH:mm:ss.SSSSSS"; a job's
+// "yyyy-MM-ddTHH:mm:ss.SSSZ".
+func sdrsTime(t time.Time) string   { return t.UTC().Format("2006-01-02 15:04:05.000") }
+func vendorTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000") }
+func jobTime(t time.Time) string    { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// createdAt is when the emulator created a group (its start, for one it did not create).
+func (e *Emulator) createdAt(id string) time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if t, ok := e.created[id]; ok {
+		return t
 	}
-	return t.UTC().Format("2006-01-02 15:04:05.000000")
+	return e.started
+}
+
+// checkPage refuses a paging query the SDRS lists refuse: limit outside 1-1000 (SDRS.0221;
+// the list pages document 0-1000 with default 1000, the Error Codes table "greater than 0 or
+// less than 1000": the emulator takes the pages' upper bound) and a negative offset (SDRS.0222).
+func checkPage(r *http.Request) error {
+	q := r.URL.Query()
+	if v := q.Get("limit"); v != "" {
+		if n, err := strconv.Atoi(v); err != nil || n <= 0 || n > 1000 {
+			return &apiError{400, "SDRS.0221", "limit value must be greater than 0 or less than 1000", envSDRS}
+		}
+	}
+	if v := q.Get("offset"); v != "" {
+		if n, err := strconv.Atoi(v); err != nil || n < 0 {
+			return &apiError{400, "SDRS.0222", "offset value cannot be negative, and must be an integer", envSDRS}
+		}
+	}
+	return nil
 }
 
 // ---- protection groups ----
@@ -594,47 +651,57 @@ func (e *Emulator) zoneSite(ctx context.Context, az string) (platform.Site, erro
 			return s, nil
 		}
 	}
-	return platform.Site{}, &apiError{400, "SDRS.0203", "Invalid AZ: " + az, false}
+	return platform.Site{}, &apiError{400, "SDRS.0203", "Invalid AZ: " + az, envSDRS}
 }
 
+// groupJSON is a protection group as SDRS shows a group created after its upgrade:
+// protected_status, replication_status and health_status null ("for newly protection groups,
+// the value of this parameter is null"; the replication state is on the pairs), description
+// null when there is none, test_vpc_id and replication_model null.
 func (e *Emulator) groupJSON(ctx context.Context, g platform.ProtectionGroup) map[string]any {
-	// available is both "never protected" (inactive) and "protection disabled" (active-stopped)
-	repl := any(g.ReplicationStatus)
-	switch {
-	case g.State == lifecycle.Configured:
-		repl = "inactive"
-	case g.State == lifecycle.Paused:
-		repl = "active-stopped"
-	case g.ReplicationStatus == "":
-		repl = nil
-	}
-	health := any(g.Health)
-	if g.Health == "" {
-		health = nil
-	}
 	e.mu.Lock()
 	params := e.groupParams[g.ID]
 	e.mu.Unlock()
-	protected := "stopped"
-	if g.ProtectionEnabled {
-		protected = "started"
-	}
 	drills := 0
 	if g.DrillActive {
 		drills = 1
 	}
-	return map[string]any{
-		"id": g.ID, "name": g.Name, "description": g.Description,
-		"status": sdrsStatus(g.State, g.FailedOp), "progress": g.SyncProgress,
-		"source_availability_zone": g.SourceZone, "target_availability_zone": g.TargetZone,
-		"domain_id": params[0], "domain_name": "", "priority_station": station(g.ActiveSite),
-		"protected_instance_num": len(g.ServerIDs), "replication_num": len(g.PairIDs),
-		"disaster_recovery_drill_num": drills,
-		"protected_status":            protected, "replication_status": repl, "health_status": health,
-		"source_vpc_id": params[1], "target_vpc_id": params[1], "test_vpc_id": "", "dr_type": "migration",
-		"created_at": "", "updated_at": "", "protection_type": "replication-pair",
-		"replication_model": "hypermetro_replication", "server_type": "ECS",
+	description := any(g.Description)
+	if g.Description == "" {
+		description = nil
 	}
+	created := sdrsTime(e.createdAt(g.ID))
+	return map[string]any{
+		"id": g.ID, "name": g.Name, "description": description,
+		"source_availability_zone": g.SourceZone, "target_availability_zone": g.TargetZone,
+		"domain_id": params[0], "domain_name": e.domainName(params[0]),
+		"status": sdrsStatus(g.State, g.FailedOp), "protected_status": nil, "replication_status": nil, "health_status": nil,
+		"progress": groupProgress(g), "priority_station": station(g.ActiveSite),
+		"protected_instance_num": len(g.ServerIDs), "replication_num": len(g.PairIDs), "disaster_recovery_drill_num": drills,
+		"source_vpc_id": params[1], "target_vpc_id": params[1], "test_vpc_id": nil, "dr_type": "migration", "server_type": "ECS",
+		"created_at": created, "updated_at": created, "protection_type": "replication-pair", "replication_model": nil,
+	}
+}
+
+// groupProgress is a group's synchronisation progress: the running copy's, else 100 once a
+// full synchronisation has completed (it stays so while protection is disabled), else 0.
+func groupProgress(g platform.ProtectionGroup) int {
+	if g.ReplicationStatus == platform.ReplicationCopying || !g.FirstSyncDone {
+		return g.SyncProgress
+	}
+	return 100
+}
+
+// domainName is an active-active domain's name.
+func (e *Emulator) domainName(id string) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, d := range e.domains {
+		if d.ID == id {
+			return d.Name
+		}
+	}
+	return ""
 }
 
 func str(body map[string]json.RawMessage, key string, out any) error {
@@ -662,11 +729,9 @@ func (e *Emulator) createGroup(ctx context.Context, body map[string]json.RawMess
 	if err := str(body, "server_group", &in); err != nil {
 		return nil, 0, err
 	}
-	if !validGroupName(in.Name) {
-		return nil, 0, &apiError{400, "SDRS.0202", "Invalid name", false}
-	}
-	if strings.ContainsAny(in.Description, "<>") || len(in.Description) > 64 {
-		return nil, 0, &apiError{400, "SDRS.0212", "Invalid description", false}
+	if err := decide("CreateProtectionGroup", Situation{NameValid: sdrsName(in.Name),
+		DescriptionValid: len(in.Description) <= 64 && !strings.ContainsAny(in.Description, "<>")}); err != nil {
+		return nil, 0, err
 	}
 	src, err := e.zoneSite(ctx, in.SourceAvailabilityZone)
 	if err != nil {
@@ -676,42 +741,44 @@ func (e *Emulator) createGroup(ctx context.Context, body map[string]json.RawMess
 	if err != nil {
 		return nil, 0, err
 	}
-	// domain_id and source_vpc_id are mandatory; the domain must join the two AZs and the VPC
-	// must exist (SDRS.0201, Invalid request parameters).
+	// domain_id and source_vpc_id are mandatory; the domain must join the two AZs (SDRS.0205,
+	// Invalid domain ID) and the VPC exist (SDRS.0204, Invalid VPC)
 	if in.DomainID == "" || in.SourceVpcID == "" {
 		return nil, 0, badRequest("domain_id and source_vpc_id are required")
 	}
 	if err := e.checkDomainVPC(in.DomainID, in.SourceVpcID, src.Zone, dst.Zone); err != nil {
 		return nil, 0, err
 	}
-	g, err := e.sb.CreateGroup(ctx, platform.GroupSpec{Name: in.Name, Description: in.Description,
+	g, err := e.sb.CreateGroup(physics(ctx), platform.GroupSpec{Name: in.Name, Description: in.Description,
 		SourceRegion: src.Region, SourceZone: src.Zone, TargetRegion: dst.Region, TargetZone: dst.Zone}, "")
 	if err != nil {
 		return nil, 0, translate(err, "")
 	}
 	e.mu.Lock()
 	e.groupParams[g.ID] = [2]string{in.DomainID, in.SourceVpcID}
+	e.created[g.ID] = time.Now()
 	e.mu.Unlock()
-	j := e.newJob("createServerGroup", lifecycle.ProtectionGroup, g.ID, lifecycle.OpCreate)
+	j := e.newJob("createProtectionGroupNoCG", lifecycle.ProtectionGroup, g.ID, lifecycle.OpCreate)
 	return map[string]string{"job_id": j.ID}, http.StatusOK, nil
 }
 
-// checkDomainVPC: the domain exists and joins the two AZs; the VPC exists.
+// checkDomainVPC: the domain exists, joins the two AZs and is not sold out (SDRS.0205; which
+// code a sold-out domain answers is not documented); the VPC exists (SDRS.0204).
 func (e *Emulator) checkDomainVPC(domain, vpc, az1, az2 string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if _, ok := e.vpcs[vpc]; !ok {
-		return badRequest("the VPC %s does not exist", vpc)
+		return &apiError{400, "SDRS.0204", "Invalid VPC", envSDRS}
 	}
 	for _, d := range e.domains {
 		if d.ID == domain {
-			if (d.LocalAZ == az1 && d.RemoteAZ == az2) || (d.LocalAZ == az2 && d.RemoteAZ == az1) {
+			if ((d.LocalAZ == az1 && d.RemoteAZ == az2) || (d.LocalAZ == az2 && d.RemoteAZ == az1)) && !d.SoldOut {
 				return nil
 			}
-			return badRequest("the active-active domain %s is between %s and %s, not %s and %s", domain, d.LocalAZ, d.RemoteAZ, az1, az2)
+			return &apiError{400, "SDRS.0205", "Invalid domain ID", envSDRS}
 		}
 	}
-	return badRequest("the active-active domain %s does not exist", domain)
+	return &apiError{400, "SDRS.0205", "Invalid domain ID", envSDRS}
 }
 
 // listDomains: Querying an Active-Active Domain, GET /v1/{project_id}/active-domains
@@ -745,15 +812,17 @@ func (e *Emulator) listZones(ctx context.Context) (any, int, error) {
 
 // showVPC: the VPC service's Querying VPC Details, GET /v1/{project_id}/vpcs/{vpc_id}
 // (https://support.huaweicloud.com/intl/en-us/api-vpc/vpc_api01_0002.html), served at the
-// same address; a missing VPC is 404 VPC.0202 (the VPC API's "Query resource by id fail").
+// same address; a missing VPC is 404 VPC.0105 in the VPC API's flat {"code", "message"}
+// envelope (the VPC reference has no not-found code of its own).
 func (e *Emulator) showVPC(id string) (any, int, error) {
 	e.mu.Lock()
 	name, ok := e.vpcs[id]
 	e.mu.Unlock()
 	if !ok {
-		return nil, 0, &apiError{404, "VPC.0202", "Query resource by id " + id + " fail. the vpc could not be found", false}
+		return nil, 0, &apiError{404, "VPC.0105", "The VPC does not exist.", envFlat}
 	}
-	return map[string]any{"vpc": map[string]any{"id": id, "name": name, "cidr": "192.168.0.0/16", "status": "OK"}}, http.StatusOK, nil
+	return map[string]any{"vpc": map[string]any{"id": id, "name": name, "description": "", "cidr": "192.168.0.0/16", "status": "OK",
+		"routes": []any{}, "enable_shared_snat": false}}, http.StatusOK, nil
 }
 
 func pageOf(r *http.Request, n int) (lo, hi int) {
@@ -770,6 +839,9 @@ func pageOf(r *http.Request, n int) (lo, hi int) {
 
 // listGroups: Querying Protection Groups, GET /v1/{project_id}/server-groups?limit&offset&name&status.
 func (e *Emulator) listGroups(ctx context.Context, r *http.Request) (any, int, error) {
+	if err := checkPage(r); err != nil {
+		return nil, 0, err
+	}
 	gs, err := e.sb.ListGroups(ctx)
 	if err != nil {
 		return nil, 0, translate(err, "")
@@ -784,7 +856,7 @@ func (e *Emulator) listGroups(ctx context.Context, r *http.Request) (any, int, e
 		out = append(out, j)
 	}
 	lo, hi := pageOf(r, len(out))
-	return map[string]any{"server_groups": nonNil(out[lo:hi]), "count": len(out)}, http.StatusOK, nil
+	return map[string]any{"count": len(out), "server_groups": nonNil(out[lo:hi])}, http.StatusOK, nil
 }
 
 func nonNil(s []map[string]any) []map[string]any {
@@ -803,7 +875,8 @@ func (e *Emulator) showGroup(ctx context.Context, id string) (any, int, error) {
 	return map[string]any{"server_group": e.groupJSON(ctx, g)}, http.StatusOK, nil
 }
 
-// updateGroup: Changing the Name of a Protection Group, PUT /v1/{project_id}/server-groups/{id}.
+// updateGroup: Changing the Name of a Protection Group, PUT /v1/{project_id}/server-groups/{id}
+// (no constraint on the status).
 func (e *Emulator) updateGroup(ctx context.Context, id string, body map[string]json.RawMessage) (any, int, error) {
 	var in struct {
 		Name string `json:"name"`
@@ -811,58 +884,49 @@ func (e *Emulator) updateGroup(ctx context.Context, id string, body map[string]j
 	if err := str(body, "server_group", &in); err != nil {
 		return nil, 0, err
 	}
-	if !validGroupName(in.Name) {
-		return nil, 0, &apiError{400, "SDRS.0202", "Invalid name", false}
+	if err := decide("UpdateProtectionGroupName", Situation{NameValid: sdrsName(in.Name)}); err != nil {
+		return nil, 0, err
 	}
 	g, err := e.sb.GetGroup(ctx, id)
 	if err != nil {
 		return nil, 0, translate(err, "SDRS.1013")
 	}
-	g, err = e.sb.UpdateGroup(ctx, id, platform.GroupSpec{Name: in.Name, Description: g.Description})
+	g, err = e.sb.UpdateGroup(physics(ctx), id, platform.GroupSpec{Name: in.Name, Description: g.Description})
 	if err != nil {
 		return nil, 0, translate(err, "SDRS.1013")
 	}
 	return map[string]any{"server_group": e.groupJSON(ctx, g)}, http.StatusOK, nil
 }
 
-// deleteGroup: Deleting a Protection Group, DELETE /v1/{project_id}/server-groups/{id}. The
-// group must hold no protected instances (SDRS.1001), replication pairs (SDRS.1010) or drills
-// (SDRS.1003); the sandbox's V-GRP-DELETE refusal becomes that code.
+// deleteGroup: Deleting a Protection Group, DELETE /v1/{project_id}/server-groups/{id}: the
+// allow-list (no protected instance SDRS.1001, replication pair SDRS.1010, drill SDRS.1003).
 func (e *Emulator) deleteGroup(ctx context.Context, id string) (any, int, error) {
 	g, err := e.sb.GetGroup(ctx, id)
 	if err != nil {
 		return nil, 0, translate(err, "SDRS.1013")
 	}
-	if err := e.sb.Invoke(ctx, lifecycle.ProtectionGroup, id, lifecycle.OpDelete, "", nil); err != nil {
-		if platform.RuleOf(err) == "V-GRP-DELETE" { // the engine refused; pick SDRS's code for what is left
-			switch {
-			case len(g.ServerIDs) > 0:
-				return nil, 0, &apiError{400, "SDRS.1001", "The protection group contains protected instances", false}
-			case len(g.PairIDs) > 0:
-				return nil, 0, &apiError{400, "SDRS.1010", "The protection group contains replication pairs", false}
-			case g.DrillActive:
-				return nil, 0, &apiError{400, "SDRS.1003", "The protection group contains DR drills", false}
-			}
-		}
+	if err := decide("DeleteProtectionGroup", e.groupSituation(ctx, g)); err != nil {
+		return nil, 0, err
+	}
+	if err := e.sb.Invoke(physics(ctx), lifecycle.ProtectionGroup, id, lifecycle.OpDelete, "", nil); err != nil {
 		return nil, 0, translate(err, "SDRS.1013")
 	}
-	j := e.newJob("deleteServerGroup", lifecycle.ProtectionGroup, id, lifecycle.OpDelete)
+	j := e.newJob("deleteProtectionGroupNoCG", lifecycle.ProtectionGroup, id, lifecycle.OpDelete)
 	return map[string]string{"job_id": j.ID}, http.StatusOK, nil
 }
 
 // groupAction: POST /v1/{project_id}/server-groups/{id}/action, one key:
-//   - start-server-group: Enabling Protection or Enabling Protection Again (StartProtectionGroup):
-//     from available/error-starting it enables protection, from failed-over/error-reprotecting
-//     it reprotects;
+//   - start-server-group: Enabling Protection (from available, error-starting) or Enabling
+//     Protection Again (from failed-over, error-reprotecting) (StartProtectionGroup);
 //   - stop-server-group: Disabling Protection (StopProtectionGroup);
 //   - reverse-server-group {priority_station}: Performing a Planned Failover (StartReverseProtectionGroup);
 //   - failover-server-group: Performing a Failover (StartFailoverProtectionGroup).
 //
 // The action's value must be a JSON object ({} for the three without parameters): null is
-// refused (SDRS.0206), as the service does.
+// refused (SDRS.0206), as the service does. Each is decided by its allow-list.
 func (e *Emulator) groupAction(ctx context.Context, id string, body map[string]json.RawMessage) (any, int, error) {
 	if len(body) != 1 {
-		return nil, 0, &apiError{400, "SDRS.0206", "Invalid action: the body names exactly one action", false}
+		return nil, 0, &apiError{400, "SDRS.0206", "Invalid action", envSDRS}
 	}
 	var action string
 	var raw json.RawMessage
@@ -871,62 +935,43 @@ func (e *Emulator) groupAction(ctx context.Context, id string, body map[string]j
 	}
 	var params map[string]any
 	if err := json.Unmarshal(raw, &params); err != nil || params == nil {
-		return nil, 0, &apiError{400, "SDRS.0206", fmt.Sprintf("Invalid action: %q must be an object, got %s", action, raw), false}
+		return nil, 0, &apiError{400, "SDRS.0206", "Invalid action", envSDRS}
 	}
 	g, err := e.sb.GetGroup(ctx, id)
 	if err != nil {
 		return nil, 0, translate(err, "SDRS.1013")
 	}
+	s := e.groupSituation(ctx, g)
+	var rule, jt string
 	var op lifecycle.Op
-	var jt string
-	var p map[string]string
 	switch action {
 	case "start-server-group":
-		op, jt = lifecycle.OpEnableProtection, "startServerGroup"
-		if g.State == lifecycle.FailedOver || (g.State == lifecycle.Error && g.FailedOp == lifecycle.OpReprotect) {
-			op, jt = lifecycle.OpReprotect, "reprotectServerGroup"
+		rule, op, jt = "StartProtectionGroup/enable", lifecycle.OpEnableProtection, "startProtectionGroupNoCG"
+		if RuleOf("StartProtectionGroup/reprotect").Allows(s.GroupStatus) {
+			rule, op, jt = "StartProtectionGroup/reprotect", lifecycle.OpReprotect, "reprotectProtectionGroupNoCG"
 		}
 	case "stop-server-group":
-		op, jt = lifecycle.OpDisableProtection, "stopServerGroup"
+		rule, op, jt = "StopProtectionGroup", lifecycle.OpDisableProtection, "stopProtectionGroupNoCG"
 	case "failover-server-group":
-		op, jt = lifecycle.OpFailover, "failoverServerGroup"
-		p = map[string]string{lifecycle.ParamRegion: engineRegion(op, g)}
+		rule, op, jt = "StartFailoverProtectionGroup", lifecycle.OpFailover, "failoverProtectionGroupNoCG"
 	case "reverse-server-group":
 		ps, _ := params["priority_station"].(string)
 		if ps != "source" && ps != "target" {
-			return nil, 0, badRequest("reverse-server-group.priority_station must be source or target")
+			return nil, 0, badRequest("priority_station must be source or target")
 		}
-		if ps == station(g.ActiveSite) {
-			return nil, 0, &apiError{400, "SDRS.0209", "Incorrect status: production is already at the " + ps + " site", false}
-		}
-		op, jt = lifecycle.OpPlannedFailover, "reverseServerGroup"
+		s.RequestedStation = ps
+		rule, op, jt = "StartReverseProtectionGroup", lifecycle.OpPlannedFailover, "reverseProtectionGroupNoCG"
 	default:
-		return nil, 0, &apiError{400, "SDRS.0206", "Invalid action: " + action, false}
+		return nil, 0, &apiError{400, "SDRS.0206", "Invalid action", envSDRS}
 	}
-	if op == lifecycle.OpReprotect {
-		p = map[string]string{lifecycle.ParamRegion: engineRegion(op, g)}
+	if err := decide(rule, s); err != nil {
+		return nil, 0, err
 	}
-	if err := e.sb.Invoke(ctx, lifecycle.ProtectionGroup, id, op, "", p); err != nil {
+	if err := e.sb.Invoke(physics(ctx), lifecycle.ProtectionGroup, id, op, "", nil); err != nil {
 		return nil, 0, translate(err, "SDRS.1013")
 	}
 	j := e.newJob(jt, lifecycle.ProtectionGroup, id, op)
 	return map[string]string{"job_id": j.ID}, http.StatusOK, nil
-}
-
-// engineRegion is the region the engine's row names for op (R001-3): SDRS calls carry no
-// per-call region (one project), so the emulator tells the sandbox the one its check expects.
-func engineRegion(op lifecycle.Op, g platform.ProtectionGroup) string {
-	row, _ := lifecycle.Table(lifecycle.ProtectionGroup).Operation(op)
-	obs := lifecycle.Observation{ActiveSite: g.ActiveSite}
-	obs.Facts.ActiveRegion, obs.Facts.StandbyRegion = regionOf(g, g.ActiveSite), regionOf(g, g.ActiveSite.Other())
-	return row.RegionFor(obs)
-}
-
-func regionOf(g platform.ProtectionGroup, s lifecycle.Site) string {
-	if s == lifecycle.SiteTarget {
-		return g.TargetRegion
-	}
-	return g.SourceRegion
 }
 
 // ---- jobs ----
@@ -935,7 +980,7 @@ func (e *Emulator) newJob(typ string, kind lifecycle.Kind, id string, op lifecyc
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.seq++
-	j := &job{ID: fmt.Sprintf("0a%030x", e.seq), Type: typ, Kind: kind, EntityID: id, Op: op, Begin: time.Now()}
+	j := &job{ID: fmt.Sprintf("ff808082%024x", e.seq), Type: typ, Kind: kind, EntityID: id, Op: op, Begin: time.Now()}
 	e.jobs[j.ID] = j
 	return j
 }
@@ -972,26 +1017,62 @@ func (e *Emulator) deriveJobStatus(ctx context.Context, j *job) (status, code, r
 	if j.Done {
 		return "SUCCESS", "", ""
 	}
-	o, err := e.sb.Observe(ctx, j.Kind, j.EntityID)
+	g, err := e.sb.GetGroup(ctx, j.EntityID)
 	if platform.IsNotFound(err) {
 		if j.Op == lifecycle.OpDelete {
 			return "SUCCESS", "", ""
 		}
-		return "FAIL", "SDRS.1013", "the protection group no longer exists"
+		return "FAIL", "SDRS.1013", jobTask(j.Op) + "-fail:protection group not found"
 	}
 	if err != nil {
 		return "RUNNING", "", ""
 	}
-	if o.State == lifecycle.Error && o.FailedOp == j.Op {
-		return "FAIL", failCode(j.Op), o.LastError
+	status = sdrsStatus(g.State, g.FailedOp)
+	if g.State == lifecycle.Error && g.FailedOp == j.Op {
+		return "FAIL", failCode(j.Op), jobTask(j.Op) + "-fail:" + failReason(g.LastError)
 	}
-	if lifecycle.Table(j.Kind).Class(o.State) == lifecycle.Transitional {
+	if transitional(status) {
 		return "RUNNING", "", ""
 	}
 	return "SUCCESS", "", ""
 }
 
-// failCode is the operation-failure code of an SDRS job (SDRS.1027–1032, SDRS.1014/1016).
+// jobTask is the name of the SDRS task an operation's job runs (a failed job's fail_reason
+// starts with it: "<Task>-fail:<reason>", as the task center's example shows).
+func jobTask(op lifecycle.Op) string {
+	switch op {
+	case lifecycle.OpEnableProtection:
+		return "SdrsStartProtectionGroupTask"
+	case lifecycle.OpDisableProtection:
+		return "SdrsStopProtectionGroupTask"
+	case lifecycle.OpPlannedFailover:
+		return "SdrsReverseProtectionGroupTask"
+	case lifecycle.OpFailover:
+		return "SdrsFailoverProtectionGroupTask"
+	case lifecycle.OpReprotect:
+		return "SdrsReprotectProtectionGroupTask"
+	case lifecycle.OpCreate:
+		return "SdrsCreateProtectionGroupTask"
+	case lifecycle.OpDelete:
+		return "SdrsDeleteProtectionGroupTask"
+	case lifecycle.OpAddServer:
+		return "SdrsCreateProtectedInstanceTask"
+	}
+	return "SdrsTask"
+}
+
+// failReason words why the sandbox's operation failed as SDRS would: a stalled synchronisation
+// is an unreachable peer AZ; anything else failed replication — never the sandbox's own text.
+func failReason(lastError string) string {
+	if strings.Contains(lastError, "no progress") || strings.Contains(lastError, "down") {
+		return "the peer AZ is unreachable!"
+	}
+	return "the replication of the disks failed!"
+}
+
+// failCode is the operation-failure code of a failed SDRS job (Error Codes: SDRS.1027 enable,
+// 1028 disable, 1029 planned failover, 1030 failover, 1032 enable again; 1014/1016 create and
+// delete a group; 1350 create a protected instance).
 func failCode(op lifecycle.Op) string {
 	switch op {
 	case lifecycle.OpEnableProtection:
@@ -1003,16 +1084,21 @@ func failCode(op lifecycle.Op) string {
 	case lifecycle.OpFailover:
 		return "SDRS.1030"
 	case lifecycle.OpReprotect:
-		return "SDRS.1031"
+		return "SDRS.1032"
 	case lifecycle.OpCreate:
 		return "SDRS.1014"
 	case lifecycle.OpDelete:
 		return "SDRS.1016"
+	case lifecycle.OpAddServer:
+		return "SDRS.1350"
+	case lifecycle.OpRemoveServer:
+		return "SDRS.1351"
 	}
-	return "SDRS.1032"
+	return "SDRS.0405"
 }
 
-// showJob: Querying the Job Status, GET /v1/{project_id}/jobs/{job_id}.
+// showJob: Querying the Job Status, GET /v1/{project_id}/jobs/{job_id}: error_code and
+// fail_reason null unless the job failed; times "yyyy-MM-ddTHH:mm:ss.SSSZ".
 func (e *Emulator) showJob(ctx context.Context, id string) (any, int, error) {
 	e.mu.Lock()
 	j, ok := e.jobs[id]
@@ -1022,7 +1108,7 @@ func (e *Emulator) showJob(ctx context.Context, id string) (any, int, error) {
 	}
 	e.mu.Unlock()
 	if !ok {
-		return nil, 0, &apiError{400, "SDRS.0213", "Invalid job ID: " + id, false}
+		return nil, 0, badRequest("job_id")
 	}
 	status, code, reason := e.jobStatus(ctx, &cp)
 	ent := map[string]any{"server_group_id": cp.EntityID}
@@ -1030,15 +1116,25 @@ func (e *Emulator) showJob(ctx context.Context, id string) (any, int, error) {
 		ent["protected_instance_id"] = cp.InstanceID
 	}
 	out := map[string]any{"status": status, "entities": ent, "job_id": cp.ID, "job_type": cp.Type,
-		"begin_time": stamp(cp.Begin), "end_time": ""}
+		"begin_time": jobTime(cp.Begin), "end_time": nil, "error_code": nil, "fail_reason": nil}
+	if status == "SUCCESS" || status == "FAIL" {
+		out["end_time"] = jobTime(time.Now())
+	}
 	if status == "FAIL" {
 		out["error_code"], out["fail_reason"] = code, reason
 	}
 	return out, http.StatusOK, nil
 }
 
-// listFailureJobs: Querying Failure Jobs (task center), GET /v1/{project_id}/task-center/failure-jobs?server_group_id.
+// listFailureJobs: Querying Failed Tasks (task center), GET
+// /v1/{project_id}/task-center/failure-jobs?server_group_id&limit&offset: newest first, a
+// protected instance's failures listed with its group's (resource_id the instance,
+// resource_type protectedInstance, as the page's example), failure_status camel case, the
+// job_type without the job API's NoCG suffix.
 func (e *Emulator) listFailureJobs(ctx context.Context, r *http.Request) (any, int, error) {
+	if err := checkPage(r); err != nil {
+		return nil, 0, err
+	}
 	gid := r.URL.Query().Get("server_group_id")
 	e.mu.Lock()
 	var js []job
@@ -1048,22 +1144,31 @@ func (e *Emulator) listFailureJobs(ctx context.Context, r *http.Request) (any, i
 		}
 	}
 	e.mu.Unlock()
-	slices.SortFunc(js, func(a, b job) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(js, func(a, b job) int { return -strings.Compare(a.ID, b.ID) }) // newest first
+	groups := map[string]string{}
 	var out []map[string]any
 	for i := range js {
 		status, code, reason := e.jobStatus(ctx, &js[i])
 		if status != "FAIL" {
 			continue
 		}
-		rt := "server_groups"
+		rid, rname, rt := js[i].EntityID, "", "server_groups"
 		if js[i].InstanceID != "" {
-			rt = "protected_instances"
+			rid, rname, rt = js[i].InstanceID, js[i].ResourceName, "protectedInstance"
+		} else {
+			if _, ok := groups[rid]; !ok {
+				if g, err := e.sb.GetGroup(ctx, rid); err == nil {
+					groups[rid] = g.Name
+				}
+			}
+			rname = groups[rid]
 		}
-		out = append(out, map[string]any{"job_type": js[i].Type, "job_status": "FAIL", "begin_time": stamp(js[i].Begin),
-			"job_id": js[i].ID, "failure_status": failureStatus(js[i].Op), "resource_id": js[i].EntityID, "resource_name": "",
-			"error_code": code, "fail_reason": reason, "resource_type": rt})
+		out = append(out, map[string]any{"job_status": "FAIL", "resource_id": rid, "resource_name": rname, "resource_type": rt,
+			"failure_status": failureStatus(js[i].Op), "job_id": js[i].ID, "job_type": strings.TrimSuffix(js[i].Type, "NoCG"),
+			"begin_time": jobTime(js[i].Begin), "error_code": code, "fail_reason": reason})
 	}
-	return map[string]any{"failure_jobs": nonNil(out), "count": len(out)}, http.StatusOK, nil
+	lo, hi := pageOf(r, len(out))
+	return map[string]any{"count": len(out), "failure_jobs": nonNil(out[lo:hi])}, http.StatusOK, nil
 }
 
 // deleteFailureJobs: Deleting a Failure Task (DELETE /v1/{project_id}/task-center/failure-jobs/{id}),
@@ -1096,24 +1201,28 @@ func (e *Emulator) deleteFailureJobs(ctx context.Context, groupID, jobID string)
 	return nil, http.StatusNoContent, nil
 }
 
+// failureStatus is a failed job's failure_status (Querying Failed Tasks: createFail,
+// deleteFail, startFail, stopFail, reverseFail, failoverFail, reprotectFail, …).
 func failureStatus(op lifecycle.Op) string {
 	switch op {
 	case lifecycle.OpCreate, lifecycle.OpAddServer:
-		return "create-fail"
+		return "createFail"
 	case lifecycle.OpDelete, lifecycle.OpRemoveServer:
-		return "delete-fail"
+		return "deleteFail"
 	case lifecycle.OpEnableProtection:
-		return "start-fail"
+		return "startFail"
 	case lifecycle.OpDisableProtection:
-		return "stop-fail"
+		return "stopFail"
 	case lifecycle.OpPlannedFailover:
-		return "reverse-fail"
+		return "reverseFail"
 	case lifecycle.OpFailover:
-		return "failover-fail"
+		return "failoverFail"
 	case lifecycle.OpReprotect:
-		return "reprotect-fail"
+		return "reprotectFail"
+	case lifecycle.OpRemoveMember:
+		return "detachFail"
 	}
-	return "create-fail"
+	return "createFail"
 }
 
 // advanceJobs runs the waiting steps of protected-instance jobs: a pair the sandbox has
@@ -1136,7 +1245,7 @@ func (e *Emulator) advanceJobs(ctx context.Context) {
 			case o.State == lifecycle.Creating:
 				left = append(left, pid)
 			case o.State == lifecycle.Configured:
-				if err := e.sb.Invoke(ctx, lifecycle.ProtectionGroup, j.EntityID, lifecycle.OpAddMember, "", map[string]string{lifecycle.ParamPairID: pid}); err != nil {
+				if err := e.sb.Invoke(physics(ctx), lifecycle.ProtectionGroup, j.EntityID, lifecycle.OpAddMember, "", map[string]string{lifecycle.ParamPairID: pid}); err != nil {
 					if platform.IsRetryable(err) {
 						left = append(left, pid)
 						continue
@@ -1199,13 +1308,13 @@ func (e *Emulator) listServers(ctx context.Context, r *http.Request) (any, int, 
 }
 
 // showServer: ECS Querying Details About an ECS (ShowServer), GET /v1/{project_id}/cloudservers/{server_id}
-// in the ECS API reference: the sandbox server with
-// status ACTIVE (running) or SHUTOFF (stopped) and its AZ. Served at the same address as SDRS.
-// A missing server: 404 Ecs.0114.
+// in the ECS API reference: the sandbox server with status ACTIVE (running) or SHUTOFF
+// (stopped) and its AZ. Served at the same address as SDRS. A missing server: 404 Ecs.0114
+// "ECS [%s] could not be found." (ECS Error Codes).
 func (e *Emulator) showServer(ctx context.Context, id string) (any, int, error) {
 	s, err := e.sb.GetServer(ctx, id)
 	if err != nil {
-		return nil, 0, &apiError{404, "Ecs.0114", "Instance " + id + " could not be found", false}
+		return nil, 0, &apiError{404, "Ecs.0114", "ECS [" + id + "] could not be found.", envSDRS}
 	}
 	az := ""
 	if site, err := e.sb.GetSite(ctx, s.SiteID); err == nil {
@@ -1214,33 +1323,24 @@ func (e *Emulator) showServer(ctx context.Context, id string) (any, int, error) 
 	return map[string]any{"server": serverJSON(s, az)}, http.StatusOK, nil
 }
 
-// serverJSON is an ECS server: status ACTIVE (running) or SHUTOFF (stopped), its AZ and addresses.
+// serverJSON is an ECS server: status ACTIVE (running) or SHUTOFF (stopped) with its vm_state,
+// its AZ, and its addresses keyed by network (version a string, as ECS writes it).
 func serverJSON(s platform.Server, az string) map[string]any {
-	status := "ACTIVE"
+	status, vm := "ACTIVE", "active"
 	if s.PowerState == platform.PowerStopped {
-		status = "SHUTOFF"
+		status, vm = "SHUTOFF", "stopped"
 	}
 	addrs := map[string]any{}
 	var list []map[string]any
 	if s.IP != "" || s.MAC != "" {
-		list = append(list, map[string]any{"addr": s.IP, "version": 4, "OS-EXT-IPS-MAC:mac_addr": s.MAC, "OS-EXT-IPS:type": "fixed"})
+		list = append(list, map[string]any{"addr": s.IP, "version": "4", "OS-EXT-IPS-MAC:mac_addr": s.MAC, "OS-EXT-IPS:type": "fixed"})
 	}
 	if s.EIP != "" {
-		list = append(list, map[string]any{"addr": s.EIP, "version": 4, "OS-EXT-IPS-MAC:mac_addr": s.MAC, "OS-EXT-IPS:type": "floating"})
+		list = append(list, map[string]any{"addr": s.EIP, "version": "4", "OS-EXT-IPS-MAC:mac_addr": s.MAC, "OS-EXT-IPS:type": "floating"})
 	}
 	if len(list) > 0 {
 		addrs["vpc"] = list
 	}
-	return map[string]any{"id": s.ID, "name": s.Name, "status": status,
+	return map[string]any{"id": s.ID, "name": s.Name, "status": status, "OS-EXT-STS:vm_state": vm,
 		"OS-EXT-AZ:availability_zone": az, "addresses": addrs}
-}
-
-// validGroupName: Creating a Protection Group (sdrs_05_0401) and Changing the Name of a
-// Protection Group (sdrs_05_0405), https://support.huaweicloud.com/intl/en-us/api-sdrs/sdrs_05_0401.html:
-// at most 64 bytes of letters (the Chinese reference adds Chinese characters), digits, '.',
-// '_' and '-'.
-func validGroupName(name string) bool {
-	return name != "" && len(name) <= 64 && strings.IndexFunc(name, func(r rune) bool {
-		return !(unicode.IsLetter(r) || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-')
-	}) < 0
 }

@@ -18,11 +18,11 @@ import (
 type apigw struct{}
 
 func (apigw) Throttle(w http.ResponseWriter, r *http.Request, op string, retryAfter time.Duration) {
-	writeErr(w, &apiError{429, "APIGW.0308", "The throttling threshold has been reached: policy user over ratelimit of " + op, true})
+	writeErr(w, &apiError{429, "APIGW.0308", "The throttling threshold has been reached: policy user over ratelimit of " + op, envAPIGW})
 }
 
 func (apigw) Fail(w http.ResponseWriter, r *http.Request, op string) {
-	writeErr(w, &apiError{500, "SDRS.0500", "Internal server error (injected by the emulator's gateway)", false})
+	writeErr(w, &apiError{500, "SDRS.0500", "Internal server error (injected by the emulator's gateway)", envSDRS})
 }
 
 // groupActions are the bodies of POST /v1/{project_id}/server-groups/{id}/action.
@@ -149,3 +149,10 @@ func groupAction(r *http.Request) string {
 	}
 	return ""
 }
+
+// OperationName names the Huawei Cloud API operation r calls, as the official Go SDK names it
+// ("ShowProtectionGroup", "StartFailoverProtectionGroup", "CopyBackup", …; the gateway's
+// answers have no operation of their own): the key of the driver's corpus of documented
+// examples (internal/platform/huaweicloud/testdata/corpus), whose contract tests name the
+// driver's requests with it. "" for a request that is none of them.
+func OperationName(r *http.Request) string { return apigw{}.Operation(r) }

@@ -290,7 +290,7 @@ func vendorOf(r *http.Request) string {
 	switch {
 	case p == "/_emulator" || strings.HasPrefix(p, "/_emulator/"):
 		return "admin"
-	case strings.HasPrefix(p, "/api/"):
+	case strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/bc/api/"):
 		return "acronis"
 	case strings.HasPrefix(p, "/v1/") || strings.HasPrefix(p, "/v2.1/") || strings.HasPrefix(p, "/v3/"):
 		return "huaweicloud"

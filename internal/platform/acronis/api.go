@@ -2,6 +2,7 @@ package acronis
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 )
@@ -61,7 +62,9 @@ type Link struct {
 	Href string `json:"href"`
 }
 
-// Issue is an entry of _issues: a constraint violation blocking a link.
+// Issue is an entry of _issues: a constraint violation blocking the link it names (link is
+// optional; severity is ERROR for the server variants, warning|WARNING|error|ERROR in the base
+// schema).
 type Issue struct {
 	Link     string `json:"link"`
 	Domain   string `json:"domain"`
@@ -93,40 +96,60 @@ type failoverBody struct {
 	RecoveryPoint *RecoveryPoint `json:"recovery_point,omitempty"`
 }
 
-// Task is a task of the Task Manager API v2 (GET /api/task_manager/v2/tasks/{task_uuid}).
+// Task is a task of the Task Manager API v2 (GET /api/task_manager/v2/tasks/{task_uuid}; the
+// task_1 schema). Its Type is "defined by the user" that created it (the one published task has
+// an opaque GUID): it never says which DR action started the task — the driver knows that from
+// the task_uuid its action returned. A completed task's outcome is Result.Code; a failed one's
+// reason is Result.Error, a domainError (domain and code; it has no message).
 type Task struct {
-	UUID       string `json:"uuid"`
-	Type       string `json:"type"`
-	State      string `json:"state"`       // enqueued | assigned | started | paused | completed
-	ResultCode string `json:"result_code"` // ok | error | warning | cancelled | abandoned | timedout
+	UUID  string `json:"uuid"`
+	Type  string `json:"type"`
+	State string `json:"state"` // enqueued | assigned | started | paused | completed
 	// CompletedAt is when the task completed (RFC 3339): a test failover's, when its VM is
 	// ready (the last drill's time to ready, recovery_points.go).
-	CompletedAt string `json:"completedAt"`
-	Result      *struct {
-		Code  string `json:"code"`
-		Error *struct {
-			Code    string `json:"code"`
-			Message string `json:"message"`
-		} `json:"error"`
-	} `json:"result"`
+	CompletedAt string      `json:"completedAt"`
+	Result      *TaskResult `json:"result"`
 }
 
-// Failed reports whether the task completed without success, and its message.
+// TaskResult is a completed task's executionResult.
+type TaskResult struct {
+	Code  string       `json:"code"` // ok | error | warning | cancelled | abandoned | timedout
+	Error *DomainError `json:"error"`
+}
+
+// DomainError is the Task Manager's error object (domainError): the reason is its code.
+type DomainError struct {
+	Domain string          `json:"domain"`
+	Code   string          `json:"code"`
+	Reason json.RawMessage `json:"reason"`
+}
+
+// String is "domain/code" and the reason when the Task Manager gives one as text.
+func (e *DomainError) String() string {
+	s := e.Code
+	if e.Domain != "" {
+		s = e.Domain + "/" + e.Code
+	}
+	var reason string
+	if json.Unmarshal(e.Reason, &reason) == nil && reason != "" {
+		s += ": " + reason
+	}
+	return s
+}
+
+// Failed reports whether the task completed without success, and why: the result code and the
+// result's error (domain/code). A running task has not failed.
 func (t Task) Failed() (bool, string) {
-	if t.State != "completed" {
+	if t.State != "completed" || t.Result == nil {
 		return false, ""
 	}
-	code := t.ResultCode
-	if code == "" && t.Result != nil {
-		code = t.Result.Code
-	}
-	switch code {
+	switch t.Result.Code {
 	case "", "ok", "warning":
 		return false, ""
 	}
-	msg := "the task ended with result " + code
-	if t.Result != nil && t.Result.Error != nil && t.Result.Error.Message != "" {
-		msg = t.Result.Error.Message
+	msg := "the task ended with result " + t.Result.Code
+	if t.Result.Error != nil && t.Result.Error.Code != "" {
+		msg += " (" + t.Result.Error.String() + ")"
 	}
 	return true, msg
 }

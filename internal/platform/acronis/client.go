@@ -82,53 +82,56 @@ func (c *Client) log(format string, args ...any) {
 	}
 }
 
-// APIError is an error response of an Acronis API.
+// APIError is an error response of an Acronis API: its HTTP status, the vendor's domain, code
+// and message, the request ID when the response carries one (X-Request-Id), and Retry-After.
 type APIError struct {
 	Status     int
 	Domain     string
 	Code       string
 	Message    string
+	RequestID  string
 	RetryAfter time.Duration
 }
 
+// Error is the status and the request ID (the classified error's message carries the rest;
+// the classified error does not wrap it, so nothing is said twice).
 func (e *APIError) Error() string {
 	s := fmt.Sprintf("HTTP %d", e.Status)
-	if e.Code != "" {
-		s += " " + e.Code
-	}
-	if e.Message != "" {
-		s += ": " + e.Message
+	if e.RequestID != "" {
+		s += ", request ID " + e.RequestID
 	}
 	return s
 }
 
-// classify maps an API error onto the platform's error classes: 404 NotFound; 409
-// PreconditionFailed (ResourceBusy: Retryable, another task runs); 429/5xx Retryable, with the
-// response's Retry-After; 400 Invalid; 401/403 Invalid (credentials or privileges: retrying
-// cannot help).
+// classify maps an API error onto the platform's error classes: 404 NotFound (ServerNotFound,
+// EntityNotFound); 409 PreconditionFailed (ResourceBusy: Retryable, another task runs; a quota,
+// subscription or pack limit: Quota); 429/5xx Retryable, with the response's Retry-After; 400
+// Invalid; 401/403 Invalid (credentials or privileges: retrying cannot help). Its message is the
+// vendor's message and what to do (remedy); the code is the vendor's. Nothing else goes into
+// it: no URL, header, token or secret.
 func classify(err *APIError) *platform.Error {
 	msg := err.Message
 	if msg == "" {
 		msg = http.StatusText(err.Status)
 	}
 	code := err.Code
-	out := &platform.Error{Code: code, Message: "Acronis: " + msg, Err: err, RetryAfter: err.RetryAfter}
+	out := &platform.Error{Code: code, RetryAfter: err.RetryAfter}
 	switch {
 	case err.Status == http.StatusNotFound:
 		out.Class = platform.ClassNotFound
-		if code == "" || code == "NotFound" {
+		if code == "" {
 			out.Code = platform.CodeNoSuchResource
 		}
 	case err.Status == http.StatusConflict && code == "ResourceBusy":
 		out.Class = platform.ClassRetryable
-	case err.Status == http.StatusConflict && strings.HasPrefix(code, "Quota"):
+	case err.Status == http.StatusConflict && billingLimit(code):
 		out.Class = platform.ClassQuota
 	case err.Status == http.StatusConflict:
 		out.Class = platform.ClassPreconditionFailed
 	case err.Status == http.StatusTooManyRequests || err.Status >= 500:
 		out.Class = platform.ClassRetryable
 		if code == "" {
-			out.Code = platform.CodeThrottling
+			out.Code = map[bool]string{true: platform.CodeThrottling, false: platform.CodeInternal}[err.Status == http.StatusTooManyRequests]
 		}
 	case err.Status == http.StatusBadRequest:
 		out.Class = platform.ClassInvalid
@@ -140,7 +143,52 @@ func classify(err *APIError) *platform.Error {
 	default:
 		out.Class = platform.ClassInternal
 	}
+	out.Message = "Acronis (" + err.Error() + "): " + strings.TrimSuffix(msg, ".") + "."
+	if r := remedy(err.Status, code); r != "" {
+		out.Message += " " + r
+	}
 	return out
+}
+
+// remedy says what to do about an Acronis error, by its documented code (the error-codes page)
+// or its status.
+func remedy(status int, code string) string {
+	switch {
+	case code == "ResourceBusy":
+		return "Another task runs on the server; the call is retried, and the next apply continues once it ends."
+	case code == "ServerNotReady":
+		return "The server's status does not allow this action now: refresh (terraform plan) and apply again."
+	case code == "FailoverCancellationAlreadyInProgress":
+		return "A stop is already running on the server: wait for it to end."
+	case code == "SiteNotReady":
+		return "The disaster recovery site is being deployed or removed: wait until it is ready."
+	case code == "VPNGatewayUnreachable" || strings.HasPrefix(code, "CloudConnection"):
+		return "Check the DR site's connectivity (VPN gateway, cloud connection) in the Acronis console."
+	case code == "ServerNotLicensed" || code == "NotAllowed":
+		return "The tenant may not run this action on the server: check its licence and the API client's role in the Acronis console."
+	case billingLimit(code):
+		return "A quota, subscription or pack limit of the tenant refuses it: raise it in the Acronis console or ask your service provider."
+	case status == http.StatusNotFound:
+		return "The object does not exist (any more): check its ID."
+	case status == http.StatusBadRequest:
+		return "The request was refused as malformed: check the IDs and parameters given."
+	case status == http.StatusUnauthorized:
+		return "Check client_id, client_secret and datacenter_url."
+	case status == http.StatusForbidden:
+		return "The API client lacks the privileges (a production failover needs the dr_service::admin scope): check its role in the Acronis console."
+	case status == http.StatusTooManyRequests:
+		return "Acronis asks to slow down: the call is retried after the wait it names."
+	case status >= 500:
+		return "A temporary Acronis error: the call is retried; if it persists, contact Acronis support with the request ID."
+	}
+	return ""
+}
+
+// billingLimit reports whether a 409's code is a quota, subscription or pack limit (the
+// error-codes page: QuotaExceeded*/QuotaReached*, SubscriptionNotFound*, the DR pack's
+// test-failover limit): the tenant's offering decides, not the server's state.
+func billingLimit(code string) bool {
+	return strings.HasPrefix(code, "Quota") || strings.HasPrefix(code, "SubscriptionNotFound") || code == "BaseDrTestFailoverLimitReached"
 }
 
 // retryAfter reads Retry-After (seconds, or an HTTP date); 0 when absent.
@@ -212,18 +260,30 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	}
 	apiErr := decodeError(resp.StatusCode, data)
 	apiErr.RetryAfter = retryAfter(resp.Header, c.cfg.Now())
+	apiErr.RequestID = resp.Header.Get("X-Request-Id")
 	return resp.StatusCode, apiErr
 }
 
-// decodeError reads the DR API's error envelope {"error": {domain, code, message, context}}
-// or an OAuth 2.0 error {"error": "...", "error_description": "..."}.
+// decodeError reads the three error bodies of the APIs the driver calls: the DR API's envelope
+// {"error": {domain, code, message, context}}, the IdP's flat {"error": "...",
+// "error_description": "..."}, and the Task Manager's bare domainError {domain, code, reason}.
 func decodeError(status int, data []byte) *APIError {
 	e := &APIError{Status: status}
 	var env struct {
-		Error json.RawMessage `json:"error"`
-		Desc  string          `json:"error_description"`
+		Error  json.RawMessage `json:"error"`
+		Desc   string          `json:"error_description"`
+		Domain string          `json:"domain"`
+		Code   string          `json:"code"`
+		Reason json.RawMessage `json:"reason"`
 	}
-	if json.Unmarshal(data, &env) != nil || len(env.Error) == 0 {
+	if json.Unmarshal(data, &env) != nil {
+		return e
+	}
+	if len(env.Error) == 0 {
+		if env.Code != "" { // the Task Manager's domainError
+			de := DomainError{Domain: env.Domain, Code: env.Code, Reason: env.Reason}
+			e.Domain, e.Code, e.Message = env.Domain, env.Code, de.String()
+		}
 		return e
 	}
 	var obj struct {
@@ -255,11 +315,29 @@ func redactURL(msg, base string) string {
 
 // ---- authentication ----
 
-// tokenResponse is the token endpoint's answer: expires_on is absolute (Unix seconds).
+// tokenResponse is the token endpoint's answer. The guides show expires_on (absolute Unix
+// seconds); the schema requires neither it nor expires_in (relative seconds), and its example has
+// both.
 type tokenResponse struct {
 	AccessToken string `json:"access_token"`
 	TokenType   string `json:"token_type"`
 	ExpiresOn   int64  `json:"expires_on"`
+	ExpiresIn   int64  `json:"expires_in"`
+}
+
+// unknownTokenLifetime is how long a token whose answer gives no lifetime is used before it is
+// renewed (a 401 renews it earlier).
+const unknownTokenLifetime = 10 * time.Minute
+
+// expiry is when the token expires: expires_on, else now + expires_in, else a short lifetime.
+func (t tokenResponse) expiry(now time.Time) time.Time {
+	switch {
+	case t.ExpiresOn > 0:
+		return time.Unix(t.ExpiresOn, 0)
+	case t.ExpiresIn > 0:
+		return now.Add(time.Duration(t.ExpiresIn) * time.Second)
+	}
+	return now.Add(unknownTokenLifetime)
 }
 
 // Authenticate obtains a customer-scoped token now (a bad secret fails here, once, with a
@@ -272,7 +350,7 @@ func (c *Client) Authenticate(ctx context.Context) error {
 }
 
 // accessToken returns a valid customer-scoped token, renewing it when it expires within
-// tokenSkew (Acronis returns expires_on, an absolute time) or when force is set.
+// tokenSkew (Acronis returns expires_on, an absolute time, or expires_in) or when force is set.
 func (c *Client) accessToken(ctx context.Context, force bool) (string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -309,25 +387,34 @@ func (c *Client) accessToken(ctx context.Context, force bool) (string, error) {
 	}, bearerOwn, &scoped); err != nil {
 		return "", c.authError("issuing the customer-scoped token", err)
 	}
-	if scoped.AccessToken == "" || scoped.ExpiresOn == 0 {
-		return "", platform.Errorf(platform.ClassInternal, "BadResponse", "Acronis: the token response has no access_token/expires_on")
+	if scoped.AccessToken == "" {
+		return "", platform.Errorf(platform.ClassInternal, "BadResponse", "Acronis: the token response has no access_token")
 	}
-	c.token, c.expires = scoped.AccessToken, time.Unix(scoped.ExpiresOn, 0)
+	c.token, c.expires = scoped.AccessToken, scoped.expiry(c.cfg.Now())
 	// renew a minute early, or a quarter of the lifetime early for short-lived tokens
 	c.skew = min(tokenSkew, c.expires.Sub(c.cfg.Now())/4)
 	c.log("acronis: customer-scoped token issued, expires %s", c.expires.UTC().Format(time.RFC3339))
 	return c.token, nil
 }
 
+// authError words a refused authentication step: what the driver was doing, the IdP's code and
+// description, and what to check.
 func (c *Client) authError(what string, err error) error {
 	var ae *APIError
 	if errors.As(err, &ae) {
 		pe := classify(ae)
 		if ae.Status == http.StatusUnauthorized || ae.Status == http.StatusForbidden {
-			pe.Class, pe.Code = platform.ClassInvalid, "Unauthorized"
-			pe.Message = fmt.Sprintf("Acronis refused the credentials while %s (HTTP %d %s): check client_id, client_secret and datacenter_url (the API client must be registered in that data centre)", what, ae.Status, ae.Code)
+			pe.Class = platform.ClassInvalid
+			if pe.Code == "" {
+				pe.Code = "Unauthorized"
+			}
+			vendor := strings.TrimSpace(strings.Trim(ae.Code+": "+ae.Message, ": "))
+			if vendor != "" {
+				vendor = " (" + vendor + ")"
+			}
+			pe.Message = fmt.Sprintf("Acronis refused the credentials while %s (%s)%s: check client_id, client_secret and datacenter_url (the API client must be registered in that data centre, with access to the customer tenant)", what, ae.Error(), vendor)
 		} else {
-			pe.Message = "Acronis: " + what + ": " + pe.Message
+			pe.Message = "Acronis, " + what + ": " + pe.Message
 		}
 		return pe
 	}

@@ -309,7 +309,7 @@ func TestRecoveryServerDriver(t *testing.T) {
 		t.Fatal("a vendor platform has no inventory")
 	}
 
-	// a blocking issue (the DR site is not ready): no links, the issue as a fact, 409
+	// a blocking issue (the DR site is not ready): the issue on each link it blocks, 409
 	if err := e.drv.Invoke(ctx, lifecycle.RecoveryServer, id, lifecycle.OpStopTestFailover, "t-5", nil); err != nil {
 		t.Fatal(err)
 	}
@@ -319,7 +319,9 @@ func TestRecoveryServerDriver(t *testing.T) {
 		t.Fatal(err)
 	}
 	o = e.settle(t, id)
-	if len(o.Facts.BlockingIssues) != 1 || o.Facts.BlockingIssues[0] != "SiteNotReady" || len(o.Facts.AdvertisedOps) != 0 || !o.Facts.Unknown[lifecycle.FactBackup] {
+	// the start links stay listed (the machine has a recovery point), each with the issue
+	if len(o.Facts.BlockingIssues) != 0 || o.Facts.OpIssues[lifecycle.OpFailover][0] != "SiteNotReady" || o.Facts.OpIssues[lifecycle.OpTestFailover][0] != "SiteNotReady" ||
+		!o.Facts.AdvertisedOps[lifecycle.OpFailover] || !o.Facts.HasRecoveryPoint {
 		t.Fatalf("site not ready: %+v", o.Facts)
 	}
 	if err := e.drv.Invoke(ctx, lifecycle.RecoveryServer, id, lifecycle.OpFailover, "t-6", nil); !platform.IsPreconditionFailed(err) || !strings.Contains(err.Error(), "SiteNotReady") {
@@ -383,9 +385,10 @@ func TestActionNotRepeatedAfter5xx(t *testing.T) {
 	}
 }
 
-// A production failover whose finalization fails: FINALIZATION_FAILED with the failed task →
-// error{failover} with the task's message; the retry the links offer succeeds.
-func TestFinalizationFailed(t *testing.T) {
+// A production failover whose task fails before finalization: the server is back in STAND_BY
+// and only the task this driver started says so → error{failover} with the task's reason; the
+// retry the links offer succeeds.
+func TestFailoverTaskFailed(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, acronis.Config{})
 	ctx := t.Context()
@@ -397,14 +400,53 @@ func TestFinalizationFailed(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := e.settle(t, id)
-	if o.State != lifecycle.Error || o.FailedOp != lifecycle.OpFailover || o.LastError == "" || !o.Facts.AdvertisedOps[lifecycle.OpFailover] {
-		t.Fatalf("failed finalization: %s %q %v", lifecycle.RenderState(o.State, o.FailedOp), o.LastError, o.Facts.AdvertisedOps)
+	if o.State != lifecycle.Error || o.FailedOp != lifecycle.OpFailover || !strings.Contains(o.LastError, "RunVmArchiveNotFound") || !o.Facts.AdvertisedOps[lifecycle.OpFailover] {
+		t.Fatalf("failed failover: %s %q %v", lifecycle.RenderState(o.State, o.FailedOp), o.LastError, o.Facts.AdvertisedOps)
+	}
+	// another driver (the next terraform run) did not start the task: standby, the failure
+	// in the read model's last error
+	rs, err := newEnvOn(t, e, e.clk.Now).GetRecoveryServer(ctx, id)
+	if err != nil || rs.State != lifecycle.Standby || !strings.Contains(rs.LastError, "not started by this provider") {
+		t.Fatalf("another process's view: %s %q %v", rs.State, rs.LastError, err)
 	}
 	if err := e.drv.Invoke(ctx, lifecycle.RecoveryServer, id, lifecycle.OpFailover, "f-2", nil); err != nil {
 		t.Fatal(err)
 	}
 	if o := e.settle(t, id); o.State != lifecycle.FailedOver || o.LastError != "" {
 		t.Fatalf("retried failover: %s %q", lifecycle.RenderState(o.State, o.FailedOp), o.LastError)
+	}
+}
+
+// A production failover whose finalization fails: FINALIZATION_FAILED → error{finalize} with
+// the task's reason; its way out is the stop link (cancel failover, with the data-loss
+// opt-in), then a new failover.
+func TestFinalizationFailed(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, acronis.Config{})
+	ctx := t.Context()
+	id := e.machine(t, "erp")
+	if err := e.sb.FailNext(ctx, lifecycle.RecoveryServer, lifecycle.OpFinalize, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.drv.Invoke(ctx, lifecycle.RecoveryServer, id, lifecycle.OpFailover, "f-1", nil); err != nil {
+		t.Fatal(err)
+	}
+	o := e.settle(t, id)
+	if o.State != lifecycle.Error || o.FailedOp != lifecycle.OpFinalize || !strings.Contains(o.LastError, "finalization failed") ||
+		!strings.Contains(o.LastError, "DisasterRecovery/") || !o.Facts.AdvertisedOps[lifecycle.OpCancelFailover] {
+		t.Fatalf("failed finalization: %s %q %v", lifecycle.RenderState(o.State, o.FailedOp), o.LastError, o.Facts.AdvertisedOps)
+	}
+	if err := e.drv.Invoke(ctx, lifecycle.RecoveryServer, id, lifecycle.OpCancelFailover, "f-2", nil); err != nil {
+		t.Fatal(err)
+	}
+	if o := e.settle(t, id); o.State != lifecycle.Standby {
+		t.Fatalf("cancelled: %s %q", lifecycle.RenderState(o.State, o.FailedOp), o.LastError)
+	}
+	if err := e.drv.Invoke(ctx, lifecycle.RecoveryServer, id, lifecycle.OpFailover, "f-3", nil); err != nil {
+		t.Fatal(err)
+	}
+	if o := e.settle(t, id); o.State != lifecycle.FailedOver || o.LastError != "" {
+		t.Fatalf("failover again: %s %q", lifecycle.RenderState(o.State, o.FailedOp), o.LastError)
 	}
 }
 
@@ -449,5 +491,17 @@ func TestRetryAfterHonoured(t *testing.T) {
 	_, err = e.drv.GetRecoveryServer(dctx, id)
 	if n := e.requests() - before; n != 1 || len(waits) != 0 || !strings.Contains(err.Error(), "deadline") {
 		t.Fatalf("a Retry-After beyond the deadline: %d requests, waits %v, %v", n, waits, err)
+	}
+}
+
+// An error names the request ID the answer carries (X-Request-Id), so a user can quote it to
+// Acronis support; nothing of the request itself (no URL, header or token).
+func TestErrorNamesRequestID(t *testing.T) {
+	t.Parallel()
+	s := &scripted{script: []int{404}, headers: map[int]http.Header{404: {"X-Request-Id": {"req-5d1c9a"}}}}
+	c, _, _ := scriptedClient(t, s)
+	_, err := c.GetServer(t.Context(), "s1")
+	if !platform.IsNotFound(err) || !strings.Contains(err.Error(), "request ID req-5d1c9a") || strings.Contains(err.Error(), "tok-") || strings.Contains(err.Error(), "127.0.0.1") {
+		t.Fatalf("error %q: want NotFound naming the request ID and nothing of the request", err)
 	}
 }

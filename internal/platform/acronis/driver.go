@@ -14,13 +14,28 @@
 // so). An action (a POST) is not idempotent and the DR API has no idempotency key: the client
 // sends it once, and Invoke retries it as a unit that reads the server first after a failure
 // that may hide a started task; client tokens are kept in a tokens.Ledger (R001-4).
+//
+// What the driver relies on of Acronis is pinned by its documented examples, restated in
+// testdata/corpus (README: the operations it calls and the examples of each), which the
+// contract tests replay into it (contract_test.go) and compare with the emulator's answers
+// (internal/emulator/acronis). In short: a failed task is tied to the action this driver started
+// by the task_uuid its 202 returned (a task's type never names the action), and its reason is the
+// Task Manager's result.error (domain/code); an _issues entry blocks only the operation of the
+// link it names (Facts.OpIssues), a link-less ERROR issue every operation
+// (Facts.BlockingIssues), a WARNING none; the stop link is a stop of a test in testing and a
+// cancel of a production failover in failed_over or after a failed finalization, nothing in a
+// housekeeping status; resource IDs match in any case; a token's lifetime is expires_on or
+// expires_in; the three documented error bodies (DR envelope, IdP flat error, Task Manager
+// domainError) are read, and an error says the vendor's code and message, the request ID and
+// what to do, nothing else. TestVendorAllowListCrossCheck compares the engine's tables, through
+// this driver's mapping, with the emulator's allow-list written from Acronis' documentation.
 package acronis
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
+	"slices"
 	"strings"
 	"sync"
 
@@ -50,7 +65,8 @@ type Driver struct {
 	tokens  tokens.Ledger[invoked]
 	creates tokens.Ledger[struct{}]
 	mu      sync.Mutex
-	tasks   map[string]Task // completed tasks (they do not change)
+	tasks   map[string]Task         // completed tasks (they do not change)
+	actions map[string]lifecycle.Op // task UUID → the operation this driver's action started
 }
 
 type invoked struct {
@@ -78,7 +94,7 @@ func New(ctx context.Context, cfg Config) (*Driver, error) {
 
 // NewWithClient returns a driver on an existing client (no API call).
 func NewWithClient(c *Client) *Driver {
-	d := &Driver{c: c, tasks: map[string]Task{}}
+	d := &Driver{c: c, tasks: map[string]Task{}, actions: map[string]lifecycle.Op{}}
 	d.caps = platform.CapabilitiesOf(d)
 	return d
 }
@@ -158,18 +174,24 @@ const (
 	StateUnknown lifecycle.State = "unknown"
 )
 
-// opOfTask is the engine operation a task of an action ran, given the status it left.
-func opOfTask(taskType, status string) lifecycle.Op {
-	switch taskType {
+// linkOp is the engine operation an action link stands for in a state: the start links for a
+// failover and a test failover; the one stop link for stopping a test (testing) or cancelling a
+// production failover (failed over, a failed finalization). A link in another state (a
+// housekeeping status, standby) stands for nothing the engine does there.
+func linkOp(rel string, state lifecycle.State, failed lifecycle.Op) lifecycle.Op {
+	switch rel {
 	case RelStartFailoverProd:
 		return lifecycle.OpFailover
 	case RelStartFailoverTest:
 		return lifecycle.OpTestFailover
 	case RelStopFailover:
-		if status == "FAILOVER_PROD" || status == "FINALIZATION_FAILED" {
+		switch {
+		case state == lifecycle.Testing || state == lifecycle.Error && failed == lifecycle.OpStopTestFailover:
+			return lifecycle.OpStopTestFailover
+		case state == lifecycle.FailedOver || state == lifecycle.Finalizing || state == lifecycle.Error &&
+			(failed == lifecycle.OpFinalize || failed == lifecycle.OpCancelFailover || failed == lifecycle.OpFailback):
 			return lifecycle.OpCancelFailover
 		}
-		return lifecycle.OpStopTestFailover
 	}
 	return ""
 }
@@ -178,36 +200,64 @@ func opOfTask(taskType, status string) lifecycle.Op {
 func opsOfLinks(s Server, state lifecycle.State, failed lifecycle.Op) map[lifecycle.Op]bool {
 	adv := map[lifecycle.Op]bool{}
 	for _, l := range s.Links {
-		switch l.Rel {
-		case RelStartFailoverProd:
-			adv[lifecycle.OpFailover] = true
-		case RelStartFailoverTest:
-			adv[lifecycle.OpTestFailover] = true
-		case RelStopFailover:
-			// one link, two engine operations: stop a test, or cancel a production failover
-			if state == lifecycle.Testing || failed == lifecycle.OpStopTestFailover {
-				adv[lifecycle.OpStopTestFailover] = true
-			} else {
-				adv[lifecycle.OpCancelFailover] = true
-			}
+		if op := linkOp(l.Rel, state, failed); op != "" {
+			adv[op] = true
 		}
 	}
 	return adv
 }
 
+// issueFacts maps _issues onto the engine's facts (V-ACR-LINKS): an issue blocks the operation
+// of the one link it names (OpIssues); an ERROR issue that names no link blocks every
+// operation (BlockingIssues: nothing says which it spares); a WARNING blocks nothing, and
+// neither does an issue on a navigation link (the remote console page). ResourceBusy on a
+// server in a transitional or housekeeping status is the task the engine waits out anyway: it
+// is left out, so the plan's steps after the wait are not refused for it (an action sent while
+// it runs is answered 409 ResourceBusy, which is retried).
+func issueFacts(s Server, state lifecycle.State, failed lifecycle.Op, f *lifecycle.Facts) {
+	for _, is := range s.Issues {
+		code := is.Error.Code
+		if code == "" || is.Severity != "" && !strings.EqualFold(is.Severity, "ERROR") {
+			continue
+		}
+		if code == "ResourceBusy" && (state == StateBusy || lifecycle.Table(lifecycle.RecoveryServer).Class(state) == lifecycle.Transitional) {
+			continue // the running task the engine waits out: not an issue of the plan's later steps
+		}
+		if is.Link == "" {
+			if !slices.Contains(f.BlockingIssues, code) {
+				f.BlockingIssues = append(f.BlockingIssues, code)
+			}
+			continue
+		}
+		if op := linkOp(is.Link, state, failed); op != "" && !slices.Contains(f.OpIssues[op], code) {
+			if f.OpIssues == nil {
+				f.OpIssues = map[lifecycle.Op][]string{}
+			}
+			f.OpIssues[op] = append(f.OpIssues[op], code)
+		}
+	}
+}
+
 // view builds the driver's view of a server: state, failed operation (from the server's
 // last task), facts from _links and _issues.
+//
+// A failed task is tied to an operation by its UUID: a task this driver's action started
+// (the task_uuid the 202 returned) makes the server error{op} with the task's reason, so the
+// executor stops at the failure instead of waiting; a task it did not start (another process,
+// the console, an automated test failover) leaves the server in the state its status says,
+// and the read model's last_error reports the failure. A DR task's type says nothing about
+// the operation (it is "defined by the user"; an opaque GUID).
 func (d *Driver) view(ctx context.Context, s Server) (platform.RecoveryServer, error) {
 	state, pending := stateOf(s.Status)
 	var failed lifecycle.Op
-	var lastErr string
+	var lastErr, readErr string
 	if s.Status == "FINALIZATION_FAILED" {
 		failed, lastErr = lifecycle.OpFinalize, "Acronis: finalization failed"
 	}
 	if s.Status == "STOPPING_FAILOVER" {
 		// the same status stops a test and cancels a failover: this driver's own invocation
 		// says which (another process's: reported as stop_test_failover)
-		if op := d.opOfTaskUUID(s.TaskUUID); op != "" {
+		if op := d.startedOp(s.TaskUUID); op != "" {
 			pending = op
 		}
 	}
@@ -217,16 +267,24 @@ func (d *Driver) view(ctx context.Context, s Server) (platform.RecoveryServer, e
 			return platform.RecoveryServer{}, err
 		}
 		if bad, msg := t.Failed(); err == nil && bad {
-			if op := opOfTask(t.Type, s.Status); op != "" {
-				state, failed, lastErr = lifecycle.Error, op, msg
+			switch op := d.startedOp(s.TaskUUID); {
+			case state == lifecycle.Error:
+				lastErr += ": " + msg // the status names the failed phase, the task why
+			case op != "":
+				state, failed, lastErr = lifecycle.Error, op, "Acronis: "+string(op)+" failed: "+msg
+			default:
+				readErr = "Acronis: the server's last task (not started by this provider) failed: " + msg
 			}
 		}
 	}
 	if state == StateUnknown {
 		lastErr = "Acronis status " + s.Status + " is not known to this driver"
 	}
+	if readErr == "" {
+		readErr = lastErr
+	}
 	rs := platform.RecoveryServer{ID: s.UUID, Name: s.Name, SiteID: s.SiteUUID, CPU: s.VM.CPU, MemoryGB: s.VM.RAMMB / 1024,
-		State: state, FailedOp: failed, VMState: strings.ToLower(s.VM.Status), LastError: lastErr, PendingOp: pending}
+		State: state, FailedOp: failed, VMState: strings.ToLower(s.VM.Status), LastError: readErr, PendingOp: pending}
 	if s.Recovery != nil {
 		rs.MachineID = s.Recovery.ResourceID
 		rs.TestIP = s.Recovery.IPMapped
@@ -235,17 +293,14 @@ func (d *Driver) view(ctx context.Context, s Server) (platform.RecoveryServer, e
 		rs.RecoveryIP = s.PublicIP
 	}
 	f := lifecycle.Facts{AdvertisedOps: opsOfLinks(s, state, failed)}
-	for _, is := range s.Issues {
-		if is.Error.Code != "" && !contains(f.BlockingIssues, is.Error.Code) {
-			f.BlockingIssues = append(f.BlockingIssues, is.Error.Code)
-		}
-	}
-	// A recovery point exists when a failover can start, or one is running from it. Outside
-	// standby, or with a blocking issue, the links say nothing about it: unknown (the API has
-	// no other source), and the check is made at apply.
-	f.HasRecoveryPoint = f.AdvertisedOps[lifecycle.OpFailover] || f.AdvertisedOps[lifecycle.OpTestFailover] ||
-		(s.Recovery != nil && s.Recovery.ActiveFailover != nil)
-	if !f.HasRecoveryPoint && (len(f.BlockingIssues) > 0 || state != lifecycle.Standby) {
+	issueFacts(s, state, failed, &f)
+	// A recovery point exists when a standby server lists a start link (Acronis lists them for
+	// a machine with a disk-image backup), or a failover runs from one. A busy server lists its
+	// action links whatever they need, and outside standby, or with an issue and no start link,
+	// the links say nothing about it: unknown (the API has no other source), checked at apply.
+	startLinks := f.AdvertisedOps[lifecycle.OpFailover] || f.AdvertisedOps[lifecycle.OpTestFailover]
+	f.HasRecoveryPoint = s.Status == "STAND_BY" && startLinks || s.Recovery != nil && s.Recovery.ActiveFailover != nil
+	if !f.HasRecoveryPoint && (len(f.BlockingIssues) > 0 || len(f.OpIssues) > 0 || s.Status != "STAND_BY") {
 		f.Unknown = map[string]bool{lifecycle.FactBackup: true}
 	}
 	rs.Observed = lifecycle.Observation{Kind: lifecycle.RecoveryServer, ID: s.UUID, Name: s.Name, State: state, FailedOp: failed,
@@ -257,21 +312,14 @@ func (d *Driver) view(ctx context.Context, s Server) (platform.RecoveryServer, e
 	return rs, nil
 }
 
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
-}
-
-func (d *Driver) opOfTaskUUID(task string) lifecycle.Op {
+// startedOp is the operation this driver's action started with the task, or "".
+func (d *Driver) startedOp(task string) lifecycle.Op {
 	if task == "" {
 		return ""
 	}
-	inv, _ := d.tokens.Find(func(inv invoked) bool { return inv.task == task })
-	return inv.op
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.actions[task]
 }
 
 func (d *Driver) cachedTask(id string) (Task, bool) {
@@ -358,8 +406,7 @@ func (d *Driver) Invoke(ctx context.Context, kind lifecycle.Kind, id string, op 
 			}
 		}
 		task, err := send(ctx)
-		var ae *APIError
-		mayHaveStarted = platform.IsRetryable(err) && !(errors.As(err, &ae) && ae.Status == http.StatusTooManyRequests)
+		mayHaveStarted = platform.IsRetryable(err) && !throttled(err)
 		return task, err
 	})
 	if err != nil && (platform.IsRetryable(err) || platform.IsPreconditionFailed(err)) {
@@ -372,8 +419,20 @@ func (d *Driver) Invoke(ctx context.Context, kind lifecycle.Kind, id string, op 
 	if err != nil {
 		return err
 	}
+	if task != "" {
+		d.mu.Lock()
+		d.actions[task] = op
+		d.mu.Unlock()
+	}
 	d.tokens.Record(token, key, invoked{id: id, op: op, task: task})
 	return nil
+}
+
+// throttled reports whether err is a 429 (the request was not processed): Acronis names it
+// TooManyRequests, a 429 without a body is Throttling.
+func throttled(err error) bool {
+	var pe *platform.Error
+	return errors.As(err, &pe) && (pe.Code == "TooManyRequests" || pe.Code == platform.CodeThrottling)
 }
 
 // started reports whether the server shows op running or done (platform.Underway; never
@@ -440,7 +499,9 @@ func (d *Driver) consoleServer(ctx context.Context, machineID string) (Server, b
 		return Server{}, false, err
 	}
 	for _, s := range list {
-		if s.Recovery != nil && s.Recovery.ResourceID == machineID {
+		// Acronis writes resource IDs as upper-case GUIDs and takes filters in any case: a
+		// machine ID matches whatever its case
+		if s.Recovery != nil && strings.EqualFold(s.Recovery.ResourceID, machineID) {
 			return s, true, nil
 		}
 	}

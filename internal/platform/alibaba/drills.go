@@ -26,6 +26,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 
@@ -66,11 +67,22 @@ func (d *Driver) oapiClient(scheme, host string) (*openapi.Client, error) {
 		return nil, platform.Invalidf("", "EBS client (darabonba-openapi): %v", err)
 	}
 	c.DisableSDKError = dara.Bool(true) // keep ClientError/ServerError/ThrottlingError (convert reads their code)
+	if d.cfg.Transport != nil {
+		c.HttpClient = transportClient{&http.Client{Transport: d.cfg.Transport, Timeout: d.cfg.Timeout}}
+	}
 	if d.oapi == nil {
 		d.oapi = map[string]*openapi.Client{}
 	}
 	d.oapi[key] = c
 	return c, nil
+}
+
+// transportClient is the darabonba HttpClient over Config.Transport (the transport darabonba
+// would build is not used).
+type transportClient struct{ c *http.Client }
+
+func (t transportClient) Call(req *http.Request, _ *http.Transport) (*http.Response, error) {
+	return t.c.Do(req)
 }
 
 // callAPI sends one EBS RPC action through darabonba-openapi CallApi in region, through the
@@ -114,7 +126,7 @@ func (d *Driver) callAPI1(ctx context.Context, action, region string, query map[
 		return c.CallApiWithCtx(ctx, params, &openapi.OpenApiRequest{Query: q}, &dara.RuntimeOptions{Autoretry: dara.Bool(false)})
 	}()
 	if err != nil {
-		return convert(action, err)
+		return d.convert(action, err)
 	}
 	if out == nil {
 		return nil
@@ -131,10 +143,11 @@ func (d *Driver) callAPI1(ctx context.Context, action, region string, query map[
 
 // groupDrill is one entry of DescribeReplicaGroupDrills.Drills.
 type groupDrill struct {
-	DrillId string `json:"DrillId"`
-	GroupId string `json:"GroupId"`
-	Status  string `json:"Status"`
-	StartAt int64  `json:"StartAt"` // the last drill on record (pair_drills.go)
+	DrillId       string `json:"DrillId"`
+	GroupId       string `json:"GroupId"`
+	Status        string `json:"Status"`
+	StatusMessage string `json:"StatusMessage"`
+	StartAt       int64  `json:"StartAt"` // the last drill on record (pair_drills.go)
 }
 
 // drillView is what the driver knows of a group's drills.
@@ -144,6 +157,9 @@ type drillView struct {
 	id      string // the listed drill (the first)
 	status  string
 	startAt int64 // its StartAt (Unix seconds)
+	// failure is what a drill in execute_failed or clear_failed says (its Status and
+	// StatusMessage, e.g. GROUP_SYNCPOINT_NOT_FOUND): the group's last_error while it is listed
+	failure string
 }
 
 // describeGroupDrills lists a group's drills in region (DescribeReplicaGroupDrills, 500 a page).
@@ -160,7 +176,7 @@ func (d *Driver) describeGroupDrills(ctx context.Context, region, groupID string
 			return nil, err
 		}
 		out = append(out, resp.Drills...)
-		if resp.NextToken == "" || resp.NextToken == next || len(resp.Drills) == 0 {
+		if lastPage(resp.NextToken, next, len(resp.Drills)) {
 			return out, nil
 		}
 		next = resp.NextToken
@@ -185,6 +201,9 @@ func (d *Driver) groupDrills(ctx context.Context, x ebs.ReplicaGroup) (drillView
 			continue
 		}
 		v.active, v.id, v.status, v.startAt = true, dr.DrillId, dr.Status, dr.StartAt
+		if strings.HasSuffix(dr.Status, "_failed") {
+			v.failure = "drill " + dr.DrillId + " " + dr.Status + suffix(strings.TrimSpace(dr.StatusMessage))
+		}
 		break
 	}
 	return v, nil
@@ -222,7 +241,11 @@ func (d *Driver) invokeDrill(ctx context.Context, x ebs.ReplicaGroup, op lifecyc
 		if dr.Status == "clearing" || (dr.GroupId != "" && dr.GroupId != x.ReplicaGroupId) {
 			continue // being cleared already (a repeated stop_drill): nothing to send
 		}
-		if err := d.callAPI(ctx, "ClearReplicaGroupDrill", region, map[string]string{"RegionId": region, "GroupId": x.ReplicaGroupId, "DrillId": dr.DrillId}, nil); err != nil {
+		err := d.callAPI(ctx, "ClearReplicaGroupDrill", region, map[string]string{"RegionId": region, "GroupId": x.ReplicaGroupId, "DrillId": dr.DrillId}, nil)
+		if platform.IsNotFound(err) {
+			err = nil // the drill just listed is gone: cleared already
+		}
+		if err != nil {
 			return err
 		}
 		d.spentDrillToken(x.ReplicaGroupId)

@@ -38,11 +38,14 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
@@ -80,6 +83,11 @@ type Config struct {
 	ReadCacheTTL time.Duration
 	// Retry is the retry policy of every call (internal/platform/retry); zero: retry.Default.
 	Retry retry.Policy
+	// Transport, when set, carries every HTTP request of the driver — the SDK's and the
+	// darabonba client's (drills.go) — instead of their default transports: the live smoke
+	// tests record and replay through it (internal/livetest), the contract tests answer with
+	// the vendor's documented examples. nil in the released provider.
+	Transport http.RoundTripper
 }
 
 // Driver implements platform.Platform on Alibaba Cloud EBS.
@@ -109,6 +117,8 @@ type Driver struct {
 	sdkMu sync.Mutex
 
 	snaps *snapshot.Cache[*readSnapshot] // the shared read snapshot (snapshot.go)
+
+	hosts sync.Map // "<service>|<region>" → the RegionEndpoint DescribeRegions named (endpoint)
 }
 
 var (
@@ -140,6 +150,7 @@ func New(cfg Config) (*Driver, error) {
 		cfg.ReadCacheTTL = DefaultReadCacheTTL
 	}
 	sc := sdk.NewConfig().WithAutoRetry(false).WithTimeout(cfg.Timeout)
+	sc.Transport = cfg.Transport
 	var cred auth.Credential = credentials.NewAccessKeyCredential(cfg.AccessKeyID, cfg.AccessKeySecret)
 	if cfg.SecurityToken != "" {
 		cred = credentials.NewStsTokenCredential(cfg.AccessKeyID, cfg.AccessKeySecret, cfg.SecurityToken)
@@ -199,6 +210,16 @@ func (d *Driver) Capabilities() *lifecycle.Capabilities {
 		// pair-consistent group" (OperationDenied.PairsExceedInGroup),
 		// https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ebs-2021-07-30-adddiskreplicapair
 		MemberLimit: map[lifecycle.Kind]int{lifecycle.ProtectionGroup: MaxPairsPerGroup},
+		// CreateDiskReplicaPair, Bandwidth: with ChargeType POSTPAY (the default, what the driver
+		// creates) "you cannot specify this parameter: the system sets the bandwidth to 0, which
+		// is dynamically allocated"; ModifyDiskReplicaPair's Bandwidth is not open.
+		// What the EBS allow-lists refuse where the engine's tables allow (the emulator's table,
+		// internal/emulator/alibaba/vendor.go, cites the pages; TestVendorAllowListCrossCheck
+		// finds them): the engine refuses them at plan and plans around them.
+		Refused: refused,
+		Chosen: map[lifecycle.Kind]map[string]string{lifecycle.ReplicationPair: {
+			"bandwidth_kbps": "Alibaba Cloud EBS allocates the bandwidth of a pay-as-you-go replica pair itself (CreateDiskReplicaPair: with ChargeType POSTPAY the bandwidth cannot be specified; the pair reports 0, dynamic) and cannot change it (ModifyDiskReplicaPair).",
+		}},
 		Limits: map[lifecycle.Kind]map[string]lifecycle.ParamLimit{
 			lifecycle.ReplicationPair: {lifecycle.ParamName: PairNameLimit, lifecycle.ParamDescription: DescriptionLimit},
 			lifecycle.ProtectionGroup: {lifecycle.ParamName: GroupNameLimit, lifecycle.ParamDescription: DescriptionLimit},
@@ -223,6 +244,40 @@ func (d *Driver) Capabilities() *lifecycle.Capabilities {
 		},
 	}
 }
+
+// refused is Capabilities.Refused: the EBS allow-lists (vendor-lifecycles §1.2–1.3; the API
+// reference's operation notes) are narrower than the engine's tables there.
+var refused = func() map[lifecycle.Kind]map[lifecycle.Op]map[string]string {
+	const (
+		pairStop   = "StopDiskReplicaPair is documented from initial_syncing, syncing, manual_syncing and normal only, not after a failed stop; FailoverDiskReplicaPair is the one call documented from stop_failed: settle it in the Alibaba Cloud console."
+		pairReprot = "ReprotectDiskReplicaPair is documented from failovered only, not after a failed reprotect; fail the pair over again (FailoverDiskReplicaPair is documented from every status but invalid and deleted) in the Alibaba Cloud console, then reprotect."
+		pairDelete = "DeleteDiskReplicaPair is documented only for pairs in stopped, invalid or failovered; a pair that never replicated, or whose operation failed, is not among them. A created pair is started and stopped first; for one in a failed state, use the Alibaba Cloud console."
+		grpStop    = "StopDiskReplicaGroup is documented from manual_syncing, syncing, normal, stopping, stop_failed and stopped, not while the first synchronisation runs (initial_syncing): wait until the group replicates."
+		grpReprot  = "ReprotectDiskReplicaGroup is documented from failovered only, not after a failed reprotect: fail the group over again (FailoverDiskReplicaGroup is documented from failover_failed and failovered) in the Alibaba Cloud console, then reprotect."
+		grpUpdate  = "ModifyDiskReplicaGroup is documented from created and stopped only: disable protection to rename the group, or rename it when it is stopped."
+		grpDelete  = "DeleteDiskReplicaGroup is documented from created, create_failed, stopped, failovered, deleting, delete_failed and invalid: stop the group first (StopDiskReplicaGroup is documented from stop_failed), or reprotect it."
+		grpStart   = "StartDiskReplicaGroup refuses a group whose secondary disks are attached to an instance (OperationDenied.StandbyDeviceAttached): detach them first."
+		grpPrimary = "ReprotectDiskReplicaGroup needs the primary disks detached from their instances (Unattached): detach them first."
+	)
+	return map[lifecycle.Kind]map[lifecycle.Op]map[string]string{
+		lifecycle.ReplicationPair: {
+			lifecycle.OpStop:           {"error{stop}": pairStop},
+			lifecycle.OpReprotect:      {"error{reprotect}": pairReprot},
+			lifecycle.OpRevertFailover: {"error{reprotect}": pairReprot},
+			lifecycle.OpDelete: {"configured": pairDelete, "error{create}": pairDelete, "error{stop}": pairDelete,
+				"error{failover}": pairDelete, "error{reprotect}": pairDelete, "error{delete}": pairDelete},
+		},
+		lifecycle.ProtectionGroup: {
+			lifecycle.OpDisableProtection: {"starting": grpStop},
+			lifecycle.OpEnableProtection:  {lifecycle.RefusedStandbyAttached: grpStart},
+			lifecycle.OpSyncOnce:          {lifecycle.RefusedStandbyAttached: grpStart},
+			lifecycle.OpReprotect:         {"error{reprotect}": grpReprot, lifecycle.RefusedStandbyAttached: grpPrimary},
+			lifecycle.OpRevertFailover:    {"error{reprotect}": grpReprot, lifecycle.RefusedStandbyAttached: grpPrimary},
+			lifecycle.OpUpdate:            {"replicating": grpUpdate, "failed_over": grpUpdate},
+			lifecycle.OpDelete:            {"error{disable_protection}": grpDelete, "error{failover}": grpDelete, "error{reprotect}": grpDelete},
+		},
+	}
+}()
 
 // ---- calls ----
 
@@ -261,7 +316,7 @@ func (d *Driver) call1(ctx context.Context, service, action, region string, req 
 		}
 		return d.ebs.DoAction(req, resp)
 	}()
-	return convert(action, err)
+	return d.convert(action, err)
 }
 
 // endpoint is where a call in region goes: the configured override, else the regional
@@ -274,8 +329,23 @@ func (d *Driver) endpoint(service, region string) (scheme, host string) {
 	scheme, host, _ = splitEndpoint(override)
 	if host == "" {
 		scheme, host = "HTTPS", service+"."+region+".aliyuncs.com"
+		if h, ok := d.hosts.Load(service + "|" + region); ok {
+			host = h.(string)
+		}
 	}
 	return scheme, host
+}
+
+// regionEndpoint records the RegionEndpoint DescribeRegions names for a region (EBS: ebs.*,
+// ECS: ecs.*). It is not always <service>.<region>.aliyuncs.com: the ECS example lists a
+// region served by the central ecs.aliyuncs.com. Only a host name of Alibaba Cloud's is
+// taken.
+func (d *Driver) regionEndpoint(service, region, host string) {
+	host = strings.TrimSpace(host)
+	if region == "" || host == "" || strings.ContainsAny(host, "/:?#@ ") || !strings.HasSuffix(host, ".aliyuncs.com") {
+		return
+	}
+	d.hosts.Store(service+"|"+region, host)
 }
 
 func (d *Driver) remember(id, region string) {
@@ -327,19 +397,45 @@ func (d *Driver) candidateRegions(ctx context.Context, id string) ([]string, err
 type regionSet struct {
 	list  []string
 	zones map[string]map[string]bool
+	hosts map[string]string // region → RegionEndpoint
 }
 
 func (r regionSet) capable(region string) bool { _, ok := r.zones[region]; return ok }
 
-var regionCache sync.Map // endpoint|region|credentials → regionSet (per process)
+var regionCache sync.Map // endpoint|region|credentials|transport → regionSet (per process)
 
-// regions returns the replication-capable regions: EBS DescribeRegions with
-// ResourceType=ear (asynchronous replication), cached per process.
+// cacheKey keys the per-process caches of what a cloud answered (regionCache, ecsRegionCache):
+// the endpoints, the configured region, the credentials (the secret as a fingerprint) and the
+// transport, when one is configured (another transport may reach another cloud: a recording,
+// a test's fake).
+func (d *Driver) cacheKey() string {
+	k := d.cfg.EBSEndpoint + "|" + d.cfg.ECSEndpoint + "|" + d.cfg.Region + "|" + d.cfg.AccessKeyID + "|" +
+		strconv.FormatInt(platform.Fingerprint(d.cfg.AccessKeySecret, d.cfg.SecurityToken), 36)
+	if d.cfg.Transport != nil {
+		id, _ := transportIDs.LoadOrStore(d.cfg.Transport, transportSeq.Add(1))
+		k += fmt.Sprintf("|transport-%d", id)
+	}
+	return k
+}
+
+// transportIDs numbers the configured transports (it holds them, so a number is never reused).
+var (
+	transportIDs sync.Map
+	transportSeq atomic.Int64
+)
+
+// regions returns the replication-capable regions and zones: EBS DescribeRegions with
+// ResourceType=ear (asynchronous replication), each zone's ResourceTypes naming ear, cached
+// per process.
 func (d *Driver) regions(ctx context.Context) (regionSet, error) {
 	// keyed by the credentials too (the secret as a fingerprint): other credentials are checked again
-	key := d.cfg.EBSEndpoint + "|" + d.cfg.Region + "|" + d.cfg.AccessKeyID + "|" + strconv.FormatInt(platform.Fingerprint(d.cfg.AccessKeySecret, d.cfg.SecurityToken), 36)
+	key := d.cacheKey()
 	if v, ok := regionCache.Load(key); ok {
-		return v.(regionSet), nil
+		rs := v.(regionSet)
+		for r, h := range rs.hosts {
+			d.regionEndpoint("ebs", r, h)
+		}
+		return rs, nil
 	}
 	req := ebs.CreateDescribeRegionsRequest()
 	req.RegionId = d.cfg.Region
@@ -348,16 +444,28 @@ func (d *Driver) regions(ctx context.Context) (regionSet, error) {
 	if err := d.call(ctx, "ebs", "DescribeRegions", d.cfg.Region, req, resp); err != nil {
 		return regionSet{}, err
 	}
-	rs := regionSet{zones: map[string]map[string]bool{}}
+	rs := regionSet{zones: map[string]map[string]bool{}, hosts: map[string]string{}}
 	for _, r := range resp.Regions {
-		if r.RegionId == "" {
+		id := strings.TrimSpace(r.RegionId)
+		if id == "" {
 			continue
 		}
-		rs.list = append(rs.list, r.RegionId)
-		rs.zones[r.RegionId] = map[string]bool{}
+		zones := map[string]bool{}
 		for _, z := range r.Zones {
-			rs.zones[r.RegionId][z.ZoneId] = true
+			// each zone lists its ResourceTypes (the example: ["ear"]); a zone that lists them
+			// without ear does not replicate, whatever region it is in. A zone without the field
+			// is taken as the ResourceType=ear filter returned it.
+			if z.ResourceTypes == nil || slices.Contains(z.ResourceTypes, "ear") {
+				zones[strings.TrimSpace(z.ZoneId)] = true
+			}
 		}
+		if len(r.Zones) > 0 && len(zones) == 0 {
+			continue // no zone of the region replicates
+		}
+		rs.list = append(rs.list, id)
+		rs.zones[id] = zones
+		rs.hosts[id] = r.RegionEndpoint
+		d.regionEndpoint("ebs", id, r.RegionEndpoint)
 	}
 	sort.Strings(rs.list)
 	regionCache.Store(key, rs)
@@ -393,14 +501,29 @@ var statusRank = map[string]int64{
 // (two stops separated by a start), while every retry within one apply reuses its token; and
 // it grows across a start from created. It is not a concurrency guard across processes.
 func observedVersion(status string, lastRecoverPoint int64, parts ...any) int64 {
+	return lastRecoverPointVersion(lastRecoverPoint) | recordVersion(status, parts...)
+}
+
+// lastRecoverPointVersion is the high bits of a version: the last recovery point, which moves
+// with replication on its own.
+func lastRecoverPointVersion(lastRecoverPoint int64) int64 {
+	if lastRecoverPoint < 0 || lastRecoverPoint > 1<<38 {
+		lastRecoverPoint = 0
+	}
+	return lastRecoverPoint << 24
+}
+
+// RecordVersion is the part of a version that changes only when the record does (the status's
+// rank and the fingerprint of the rest), without the last recovery point.
+func RecordVersion(v int64) int64 { return v & (1<<24 - 1) }
+
+// recordVersion is the low bits of a version: the status's rank and the record's fingerprint.
+func recordVersion(status string, parts ...any) int64 {
 	rank, ok := statusRank[status]
 	if !ok {
 		rank = 31
 	}
-	if lastRecoverPoint < 0 || lastRecoverPoint > 1<<38 {
-		lastRecoverPoint = 0
-	}
-	return lastRecoverPoint<<24 | rank<<19 | platform.Fingerprint(append(parts, status)...)&(1<<19-1)
+	return rank<<19 | platform.Fingerprint(append(parts, status)...)&(1<<19-1)
 }
 
 func unix(sec int64) time.Time {

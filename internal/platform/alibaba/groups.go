@@ -2,7 +2,9 @@ package alibaba
 
 import (
 	"context"
-	"fmt"
+	"errors"
+	"sort"
+	"strings"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ebs"
@@ -26,12 +28,24 @@ func (d *Driver) describeGroups(ctx context.Context, region, groupIDs string) ([
 		if err := d.call(ctx, "ebs", "DescribeDiskReplicaGroups", region, req, resp); err != nil {
 			return nil, err
 		}
-		out = append(out, resp.ReplicaGroups...)
-		if resp.NextToken == "" || resp.NextToken == next || len(resp.ReplicaGroups) == 0 {
+		for _, x := range resp.ReplicaGroups {
+			out = append(out, trimGroup(x))
+		}
+		if lastPage(resp.NextToken, next, len(resp.ReplicaGroups)) {
 			return out, nil
 		}
 		next = resp.NextToken
 	}
+}
+
+// trimGroup trims the region and zone strings of a group record (the published example's
+// StandbyRegion ends with a newline; see trimPair).
+func trimGroup(x ebs.ReplicaGroup) ebs.ReplicaGroup {
+	for _, f := range []*string{&x.ReplicaGroupId, &x.Status, &x.SourceRegionId, &x.SourceZoneId, &x.DestinationRegionId,
+		&x.DestinationZoneId, &x.PrimaryRegion, &x.PrimaryZone, &x.StandbyRegion, &x.StandbyZone} {
+		*f = strings.TrimSpace(*f)
+	}
+	return x
 }
 
 func (d *Driver) findGroup(ctx context.Context, id string) (ebs.ReplicaGroup, error) {
@@ -66,9 +80,9 @@ func (d *Driver) findGroup(ctx context.Context, id string) (ebs.ReplicaGroup, er
 // groupOf converts an EBS replica group: Primary*/Standby* are the sides as created,
 // SourceRegionId/SourceZoneId the side replicating from now (the active one).
 // drill is what DescribeReplicaGroupDrills told of the group's drills (drills.go).
-func (d *Driver) groupOf(x ebs.ReplicaGroup, rs regionSet, drill drillView) platform.ProtectionGroup {
+func (d *Driver) groupOf(x ebs.ReplicaGroup, rs regionSet, drill drillView, snap *readSnapshot) platform.ProtectionGroup {
 	active := lifecycle.SiteSource
-	if x.PrimaryRegion != "" && (x.SourceRegionId != x.PrimaryRegion || (x.PrimaryZone != "" && x.SourceZoneId != x.PrimaryZone)) {
+	if reversed(x.SourceRegionId, x.SourceZoneId, x.PrimaryRegion, x.PrimaryZone, x.StandbyRegion, x.StandbyZone) {
 		active = lifecycle.SiteTarget
 	}
 	sr, sz, tr, tz := x.SourceRegionId, x.SourceZoneId, x.DestinationRegionId, x.DestinationZoneId
@@ -76,20 +90,24 @@ func (d *Driver) groupOf(x ebs.ReplicaGroup, rs regionSet, drill drillView) plat
 		sr, sz, tr, tz = tr, tz, sr, sz
 	}
 	state, failed, lastErr := groupState(x.Status, "")
-	members := len(x.PairIds)
+	if lastErr == "" {
+		lastErr = drill.failure // a failed drill, still listed (DescribeReplicaGroupDrills)
+	}
+	ids := groupPairIDs(x)
+	members := len(ids)
 	if int(x.PairNumber) > members {
 		members = int(x.PairNumber)
 	}
 	g := platform.ProtectionGroup{
 		ID: x.ReplicaGroupId, Name: x.GroupName, Description: x.Description,
-		SourceRegion: sr, SourceZone: sz, TargetRegion: tr, TargetZone: tz, PairIDs: append([]string(nil), x.PairIds...),
+		SourceRegion: sr, SourceZone: sz, TargetRegion: tr, TargetZone: tz, PairIDs: ids,
 		State: state, FailedOp: failed, ActiveSite: active, FirstSyncDone: x.LastRecoverPoint > 0,
 		LastRecoveryPoint: unix(x.LastRecoverPoint), LastError: lastErr,
 		ProtectionEnabled: state == lifecycle.Starting || state == lifecycle.Replicating,
 		// the drill is part of the version: two start_drill runs separated by a stop_drill
 		// get different client tokens
 		Version: observedVersion(x.Status, x.LastRecoverPoint, x.GroupName, x.Description, x.RPO, x.SourceRegionId, x.SourceZoneId,
-			fmt.Sprint(x.PairIds), drill.id, drill.status),
+			strings.Join(sortedCopy(ids), ","), drill.id, drill.status),
 		DrillActive: drill.active,
 	}
 	if state == lifecycle.Replicating {
@@ -115,7 +133,59 @@ func (d *Driver) groupOf(x ebs.ReplicaGroup, rs regionSet, drill drillView) plat
 	}
 	g.LastDrill = drill.record()                                  // pair_drills.go
 	lagFacts(&g.Observed.Facts, x.LastRecoverPoint, int64(x.RPO)) // readiness (pair_drills.go)
+	// whether a member pair's secondary disk is attached (StartDiskReplicaGroup:
+	// StandbyDeviceAttached; ReprotectDiskReplicaGroup: the primary disks, at the standby site
+	// after a failover, detached): known from the read snapshot, which holds every pair and its
+	// disks, and a direct read reads them (memberDisks); a member not found leaves it to the
+	// platform (Capabilities.Refused)
+	g.Observed.Facts.StandbyVolumeAttached, g.Observed.Facts.ActiveVolumeAttached = false, false
+	if known := snap != nil && groupAttachment(ids, snap, &g.Observed.Facts); !known {
+		g.Observed.Facts.Unknown[lifecycle.FactVolumeAttachment] = true
+	}
 	return g
+}
+
+// groupAttachment sets whether a member pair's disk at the active or standby site is attached,
+// from the snapshot; false when a member or disk is not in it.
+func groupAttachment(ids []string, snap *readSnapshot, f *lifecycle.Facts) bool {
+	for _, id := range ids {
+		p, ok := snap.pairs[id]
+		if !ok {
+			return false
+		}
+		src, ok1 := snap.disks[p.SourceDiskId]
+		dst, ok2 := snap.disks[p.DestinationDiskId]
+		if !ok1 || !ok2 {
+			return false
+		}
+		f.ActiveVolumeAttached = f.ActiveVolumeAttached || src.Attached
+		f.StandbyVolumeAttached = f.StandbyVolumeAttached || dst.Attached
+	}
+	return true
+}
+
+// groupPairIDs are a group's pair IDs. DescribeDiskReplicaGroups documents PairIds as an array
+// of strings whose published example holds ONE element joining two IDs with a comma
+// ("pair-a,pair-b", with PairNumber 2); an element may also hold one ID. Every element is split
+// on commas and trimmed; the order is the vendor's, duplicates dropped.
+func groupPairIDs(x ebs.ReplicaGroup) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, el := range x.PairIds {
+		for _, id := range strings.Split(el, ",") {
+			if id = strings.TrimSpace(id); id != "" && !seen[id] {
+				seen[id] = true
+				out = append(out, id)
+			}
+		}
+	}
+	return out
+}
+
+func sortedCopy(s []string) []string {
+	out := append([]string(nil), s...)
+	sort.Strings(out)
+	return out
 }
 
 // GetGroup reads a replica group: from the shared read snapshot (snapshot.go) when it holds
@@ -140,7 +210,7 @@ func (d *Driver) getGroup(ctx context.Context, id string, fresh bool) (platform.
 				if err != nil {
 					return platform.ProtectionGroup{}, err
 				}
-				return d.groupOf(x, snap.rs, dv), nil
+				return d.groupOf(x, snap.rs, dv, snap), nil
 			}
 		}
 	}
@@ -156,7 +226,33 @@ func (d *Driver) getGroup(ctx context.Context, id string, fresh bool) (platform.
 	if err != nil {
 		return platform.ProtectionGroup{}, err
 	}
-	return d.groupOf(x, rs, dv), nil
+	members, err := d.memberDisks(ctx, x)
+	if err != nil {
+		return platform.ProtectionGroup{}, err
+	}
+	return d.groupOf(x, rs, dv, members), nil
+}
+
+// memberDisks reads a group's pairs and their disks for its attachment facts on a direct read
+// (the snapshot holds them on a plan's): DescribeDiskReplicaPairs with the members' PairIds (at
+// most 17), ECS DescribeDisks of their disks. No member, no call.
+func (d *Driver) memberDisks(ctx context.Context, x ebs.ReplicaGroup) (*readSnapshot, error) {
+	s := &readSnapshot{pairs: map[string]ebs.ReplicaPair{}, disks: map[string]disk{}}
+	ids := groupPairIDs(x)
+	if len(ids) == 0 {
+		return s, nil
+	}
+	ps, err := d.describePairs(ctx, x.SourceRegionId, strings.Join(ids, ","))
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		s.pairs[p.ReplicaPairId] = p
+	}
+	if s.disks, err = d.pairDisks(ctx, ps...); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // ListGroups lists the replica groups of every replication-capable region, from the read
@@ -173,7 +269,7 @@ func (d *Driver) ListGroups(ctx context.Context) ([]platform.ProtectionGroup, er
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, d.groupOf(x, snap.rs, dv))
+			out = append(out, d.groupOf(x, snap.rs, dv, snap))
 		}
 	}
 	return out, nil
@@ -304,7 +400,22 @@ func (d *Driver) invokeGroup(ctx context.Context, id string, op lifecycle.Op, to
 	default:
 		return unsupportedOp(lifecycle.ProtectionGroup, op)
 	}
-	return d.call(ctx, "ebs", action, region, req, resp)
+	err = d.call(ctx, "ebs", action, region, req, resp)
+	if op == lifecycle.OpRemoveMember && codeOf(err) == "OperationDenied.PairNotInGroup" {
+		// "the pair is in no group": removed already (a retry of a removal whose answer was
+		// lost, or a pair another process removed) — the goal holds
+		return nil
+	}
+	return err
+}
+
+// codeOf is the vendor code of a driver error ("" for none).
+func codeOf(err error) string {
+	var pe *platform.Error
+	if errors.As(err, &pe) {
+		return pe.Code
+	}
+	return ""
 }
 
 // ProposedGroupFacts: whether the zones exist in replication-capable regions

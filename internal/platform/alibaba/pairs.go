@@ -4,7 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"sort"
-	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
@@ -15,8 +15,19 @@ import (
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 )
 
-// pageSize is the API maximum of MaxResults for DescribeDiskReplicaPairs/Groups.
+// pageSize is the API maximum of MaxResults for DescribeDiskReplicaPairs/Groups (and ECS
+// DescribeDisks, DescribeReplicaGroupDrills).
 const pageSize = 500
+
+// lastPage reports whether a page of a MaxResults+NextToken listing is the last: no token, the
+// token just sent, or fewer items than MaxResults. The vendor's examples return a NextToken
+// with the page that holds the last item (DescribeReplicaGroupDrills: TotalCount 1 and a token;
+// DescribeDiskReplicaPairs/Groups: a token with TotalCount, which the reference calls
+// meaningless with NextToken), so a token alone does not mean more: a short page is the end —
+// one call per list, not two.
+func lastPage(token, sent string, items int) bool {
+	return token == "" || token == sent || items < pageSize
+}
 
 // describePairs follows DescribeDiskReplicaPairs (RegionId; PairIds ≤ 100 comma-separated;
 // MaxResults 1–500 + NextToken): the pairs with a disk in region.
@@ -33,12 +44,46 @@ func (d *Driver) describePairs(ctx context.Context, region, pairIDs string) ([]e
 		if err := d.call(ctx, "ebs", "DescribeDiskReplicaPairs", region, req, resp); err != nil {
 			return nil, err
 		}
-		out = append(out, resp.ReplicaPairs...)
-		if resp.NextToken == "" || resp.NextToken == next || len(resp.ReplicaPairs) == 0 {
+		for _, x := range resp.ReplicaPairs {
+			out = append(out, trimPair(x))
+		}
+		if lastPage(resp.NextToken, next, len(resp.ReplicaPairs)) {
 			return out, nil
 		}
 		next = resp.NextToken
 	}
+}
+
+// trimPair trims the region and zone strings of a pair record. The vendor's group example carries
+// StandbyRegion "cn-shanghai\n" (an escaped newline inside the value); a pair's fields of the
+// same names feed the region and endpoint of Failover, Reprotect and Delete, where an untrimmed
+// one is a call to "ebs.cn-shanghai\n.aliyuncs.com".
+func trimPair(x ebs.ReplicaPair) ebs.ReplicaPair {
+	for _, f := range []*string{&x.ReplicaPairId, &x.Status, &x.SourceRegion, &x.SourceZoneId, &x.SourceDiskId, &x.DestinationRegion,
+		&x.DestinationZoneId, &x.DestinationDiskId, &x.PrimaryRegion, &x.PrimaryZone, &x.StandbyRegion, &x.StandbyZone, &x.ReplicaGroupId} {
+		*f = strings.TrimSpace(*f)
+	}
+	return x
+}
+
+// reversed reports whether the side replicating now (Source*) is the side created as the
+// standby (Standby*): the object was failed over (and reprotected). Primary*/Standby* are the
+// sides as created and never change. It is decided by the region when the sides are in two
+// regions, by the zone only when both are in one region (a cross-zone pair or group): the
+// vendor's own group example reports a never-failed-over group (created) whose PrimaryZone
+// differs from its SourceZoneId in the same region — a zone that is neither side's is no
+// reason to read the object as reversed (which made the refresh of source_region/source_zone,
+// attributes that force replacement, plan a destroy of the DR group).
+func reversed(srcRegion, srcZone, primRegion, primZone, stbyRegion, stbyZone string) bool {
+	switch {
+	case primRegion == "":
+		return false // no record of the sides as created: the source is the primary
+	case stbyRegion == "":
+		return srcRegion != primRegion
+	case primRegion != stbyRegion:
+		return srcRegion == stbyRegion
+	}
+	return srcZone != "" && srcZone == stbyZone && stbyZone != primZone
 }
 
 // findPair reads one pair: DescribeDiskReplicaPairs(PairIds=id) in the regions it may be
@@ -77,7 +122,7 @@ func (d *Driver) findPair(ctx context.Context, id string) (ebs.ReplicaPair, erro
 // the side replicating from now, i.e. the active one.
 func (d *Driver) pairOf(x ebs.ReplicaPair, rs regionSet, disks map[string]disk) platform.ReplicationPair {
 	active := lifecycle.SiteSource
-	if x.PrimaryRegion != "" && (x.SourceRegion != x.PrimaryRegion || (x.PrimaryZone != "" && x.SourceZoneId != x.PrimaryZone)) {
+	if reversed(x.SourceRegion, x.SourceZoneId, x.PrimaryRegion, x.PrimaryZone, x.StandbyRegion, x.StandbyZone) {
 		active = lifecycle.SiteTarget
 	}
 	pv, sv := x.SourceDiskId, x.DestinationDiskId
@@ -122,7 +167,7 @@ func (d *Driver) pairOf(x ebs.ReplicaPair, rs regionSet, disks map[string]disk) 
 	src, ok1 := disks[x.SourceDiskId]
 	dst, ok2 := disks[x.DestinationDiskId]
 	if ok1 && ok2 {
-		p.Observed.Facts.ActiveVolumeAttached, p.Observed.Facts.StandbyVolumeAttached = src.Instance != "", dst.Instance != ""
+		p.Observed.Facts.ActiveVolumeAttached, p.Observed.Facts.StandbyVolumeAttached = src.Attached, dst.Attached
 	} else {
 		p.Observed.Facts.Unknown[lifecycle.FactVolumeAttachment] = true
 	}
@@ -172,12 +217,9 @@ func (d *Driver) describeDisks(ctx context.Context, region string, ids []string,
 		return err
 	}
 	for _, x := range resp.Disks.Disk {
-		reg := x.RegionId
-		if reg == "" {
-			reg = region
-		}
-		out[x.DiskId] = disk{ID: x.DiskId, Region: reg, Zone: x.ZoneId, Instance: x.InstanceId, SizeGB: int64(x.Size), Encrypted: x.Encrypted}
-		d.remember("disk/"+x.DiskId, reg)
+		dk := diskOf(x, region)
+		out[x.DiskId] = dk
+		d.remember("disk/"+x.DiskId, dk.Region)
 	}
 	return nil
 }
@@ -272,9 +314,29 @@ func (d *Driver) ListPairs(ctx context.Context) ([]platform.ReplicationPair, err
 
 // disk is where a disk is, from ECS DescribeDisks.
 type disk struct {
-	ID, Region, Zone, Instance string
-	SizeGB                     int64
-	Encrypted                  bool
+	ID, Region, Zone string
+	Attached         bool
+	SizeGB           int64
+	Encrypted        bool
+}
+
+// diskOf converts an ECS disk. Attached: DescribeDisks sets InstanceId only while the disk is
+// In_use or Detaching, and never for a multi-attach disk (its Attachments list the instances;
+// MountInstanceNum counts them); Attaching has no InstanceId yet. Any of those signals means
+// attached — a disk read as detached when it is not would pass the plan's "secondary detached"
+// check and fail the start with OperationDenied.StandbyDeviceAttached.
+func diskOf(x ecs.Disk, region string) disk {
+	reg := strings.TrimSpace(x.RegionId)
+	if reg == "" {
+		reg = region
+	}
+	attached := x.InstanceId != "" || x.MountInstanceNum > 0 || len(x.Attachments.Attachment) > 0 ||
+		len(x.MountInstances.MountInstance) > 0
+	switch x.Status {
+	case "In_use", "Attaching", "Detaching":
+		attached = true
+	}
+	return disk{ID: x.DiskId, Region: reg, Zone: strings.TrimSpace(x.ZoneId), Attached: attached, SizeGB: int64(x.Size), Encrypted: x.Encrypted}
 }
 
 // findDisks locates disks: ECS DescribeDisks (2014-05-26; RegionId, DiskIds as a JSON array)
@@ -304,9 +366,19 @@ func (d *Driver) findDisks(ctx context.Context, ids ...string) (map[string]disk,
 	d.mu.Unlock()
 	regions = append(regions, d.cfg.Region)
 	regions = append(regions, rs.list...)
+	// found counts the wanted disks found: an answer may list others (DescribeDisks pages a
+	// region's disks when DiskIds is not given), which must not end the search
+	found := func() bool {
+		for _, id := range want {
+			if _, ok := out[id]; !ok {
+				return false
+			}
+		}
+		return true
+	}
 	done := map[string]bool{}
 	for _, r := range regions {
-		if done[r] || len(out) == len(want) {
+		if done[r] || found() {
 			continue
 		}
 		done[r] = true
@@ -320,7 +392,7 @@ func (d *Driver) findDisks(ctx context.Context, ids ...string) (map[string]disk,
 			return nil, err
 		}
 	}
-	if len(out) == len(want) {
+	if found() {
 		return out, nil
 	}
 	// Not in a replication-capable region: the disk may still exist in a region without
@@ -331,7 +403,7 @@ func (d *Driver) findDisks(ctx context.Context, ids ...string) (map[string]disk,
 		return nil, err
 	}
 	for _, r := range all {
-		if done[r] || len(out) == len(want) {
+		if done[r] || found() {
 			continue
 		}
 		done[r] = true
@@ -342,43 +414,66 @@ func (d *Driver) findDisks(ctx context.Context, ids ...string) (map[string]disk,
 			}
 		}
 		if err := d.describeDisks(ctx, r, missing, out); err != nil {
+			// a region this account cannot read (InvalidRegion.NotFound, an unauthorized
+			// region) does not end the search of the others: the disk is reported missing
+			// if no region has it. An answer that may change (throttling) does end it.
+			if platform.IsInvalid(err) || platform.IsNotFound(err) {
+				continue
+			}
 			return nil, err
 		}
 	}
 	return out, nil
 }
 
-var ecsRegionCache sync.Map // endpoint|region|credentials → []string (per process)
+var ecsRegionCache sync.Map // Driver.cacheKey → []ecsRegion (per process)
+
+// ecsRegion is a region of ECS DescribeRegions and its endpoint.
+type ecsRegion struct{ id, endpoint string }
 
 // ecsRegions lists every region with ECS disks: ECS DescribeRegions (2014-05-26,
 // https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-describeregions):
-// RegionId, ResourceType=disk; the answer's Regions.Region[].RegionId. Cached per process.
+// RegionId, ResourceType=disk; the answer's Regions.Region[].RegionId and RegionEndpoint, which
+// the disk search in that region is sent to (the example's region is served by the central
+// ecs.aliyuncs.com, not ecs.<region>.aliyuncs.com). Cached per process.
 func (d *Driver) ecsRegions(ctx context.Context) ([]string, error) {
-	key := d.cfg.ECSEndpoint + "|" + d.cfg.EBSEndpoint + "|" + d.cfg.Region + "|" + d.cfg.AccessKeyID + "|" + strconv.FormatInt(platform.Fingerprint(d.cfg.AccessKeySecret, d.cfg.SecurityToken), 36)
+	key := d.cacheKey()
+	var regions []ecsRegion
 	if v, ok := ecsRegionCache.Load(key); ok {
-		return v.([]string), nil
-	}
-	req := ecs.CreateDescribeRegionsRequest()
-	req.RegionId = d.cfg.Region
-	req.ResourceType = "disk"
-	resp := ecs.CreateDescribeRegionsResponse()
-	if err := d.call(ctx, "ecs", "DescribeRegions", d.cfg.Region, req, resp); err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, r := range resp.Regions.Region {
-		if r.RegionId != "" {
-			out = append(out, r.RegionId)
+		regions = v.([]ecsRegion)
+	} else {
+		req := ecs.CreateDescribeRegionsRequest()
+		req.RegionId = d.cfg.Region
+		req.ResourceType = "disk"
+		resp := ecs.CreateDescribeRegionsResponse()
+		if err := d.call(ctx, "ecs", "DescribeRegions", d.cfg.Region, req, resp); err != nil {
+			return nil, err
 		}
+		for _, r := range resp.Regions.Region {
+			if id := strings.TrimSpace(r.RegionId); id != "" {
+				regions = append(regions, ecsRegion{id, r.RegionEndpoint})
+			}
+		}
+		sort.Slice(regions, func(i, j int) bool { return regions[i].id < regions[j].id })
+		ecsRegionCache.Store(key, regions)
 	}
-	sort.Strings(out)
-	ecsRegionCache.Store(key, out)
+	out := make([]string, 0, len(regions))
+	for _, r := range regions {
+		d.regionEndpoint("ecs", r.id, r.endpoint)
+		out = append(out, r.id)
+	}
 	return out, nil
 }
 
 // CreatePair follows CreateDiskReplicaPair: RegionId and SourceZoneId of the primary disk,
-// DiskId, DestinationRegionId/ZoneId/DiskId, PairName, Description, RPO (900), Bandwidth,
-// ClientToken. The disks' regions and zones come from ECS DescribeDisks.
+// DiskId, DestinationRegionId/ZoneId/DiskId, PairName, Description, RPO (900), ClientToken.
+// The disks' regions and zones come from ECS DescribeDisks.
+//
+// RegionId: the reference calls it "the region of the pair" and its example names the
+// secondary disk's region; the group's create names the production region, Start, Stop and
+// Modify accept either disk's region and Delete wants the primary's. Which one Create needs only
+// a live call settles; the driver sends the primary disk's (where the pair is deleted, and the
+// production region as for groups) and the emulator accepts either.
 func (d *Driver) CreatePair(ctx context.Context, spec platform.PairSpec, token string) (platform.ReplicationPair, error) {
 	tok, err := clientToken(token)
 	if err != nil {
@@ -418,9 +513,10 @@ func (d *Driver) CreatePair(ctx context.Context, spec platform.PairSpec, token s
 		rpo = 900
 	}
 	req.RPO = requests.NewInteger64(rpo)
-	if spec.BandwidthKbps > 0 {
-		req.Bandwidth = requests.NewInteger64(spec.BandwidthKbps)
-	}
+	// No Bandwidth: the driver creates pay-as-you-go pairs (ChargeType's default, POSTPAY), whose
+	// bandwidth "the system sets" (0, dynamic) and a request "cannot specify"
+	// (CreateDiskReplicaPair, Bandwidth). The engine refuses a configured bandwidth at plan
+	// (Capabilities.Chosen, V-PARAMS); the pair reports the one the platform chose.
 	resp := ebs.CreateCreateDiskReplicaPairResponse()
 	if err := d.call(ctx, "ebs", "CreateDiskReplicaPair", pd.Region, req, resp); err != nil {
 		return platform.ReplicationPair{}, err
@@ -432,8 +528,8 @@ func (d *Driver) CreatePair(ctx context.Context, spec platform.PairSpec, token s
 	return d.getPair(ctx, resp.ReplicaPairId, true)
 }
 
-// UpdatePair follows ModifyDiskReplicaPair (PairName, Description, RPO, Bandwidth); see the
-// package doc for Version.
+// UpdatePair follows ModifyDiskReplicaPair (PairName, Description, RPO); see the package doc
+// for Version.
 func (d *Driver) UpdatePair(ctx context.Context, id string, spec platform.PairSpec) (platform.ReplicationPair, error) {
 	var cur platform.ReplicationPair
 	err := d.upd.Update("replica pair", id, spec.Version, func() (v int64, err error) {
@@ -448,7 +544,7 @@ func (d *Driver) UpdatePair(ctx context.Context, id string, spec platform.PairSp
 		if spec.RPOSeconds > 0 {
 			req.RPO = requests.NewInteger64(spec.RPOSeconds)
 		}
-		req.Bandwidth = requests.NewInteger64(spec.BandwidthKbps)
+		// no Bandwidth: ModifyDiskReplicaPair documents it as not open yet
 		return d.call(ctx, "ebs", "ModifyDiskReplicaPair", req.RegionId, req, ebs.CreateModifyDiskReplicaPairResponse())
 	})
 	if err != nil {
@@ -580,7 +676,7 @@ func (d *Driver) ProposedPairFacts(ctx context.Context, spec platform.PairSpec) 
 	f.ActiveRegion, f.StandbyRegion = pd.Region, sd.Region
 	f.ReplicationCapable = rs.capable(pd.Region) && rs.capable(sd.Region)
 	f.PrimarySizeGB, f.SecondarySizeGB, f.PrimaryEncrypted = pd.SizeGB, sd.SizeGB, pd.Encrypted
-	f.ActiveVolumeAttached, f.StandbyVolumeAttached = pd.Instance != "", sd.Instance != ""
+	f.ActiveVolumeAttached, f.StandbyVolumeAttached = pd.Attached, sd.Attached
 	f.VolumesInPair = map[string]string{}
 	inPair := func(ps []ebs.ReplicaPair) {
 		for _, p := range ps {

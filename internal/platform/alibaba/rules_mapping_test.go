@@ -19,7 +19,7 @@ func TestVendorRefusalsCarryTheRule(t *testing.T) {
 		{"OperationDenied.InvalidStatus", ""},
 	} {
 		se := sdkerrors.NewServerError(403, `{"Code":"`+c.code+`","Message":"denied","RequestId":"r-1"}`, "")
-		err := convert("AddDiskReplicaPair", se)
+		err := (&Driver{}).convert("AddDiskReplicaPair", se)
 		var pe *platform.Error
 		if !errors.As(err, &pe) || pe.Class != platform.ClassPreconditionFailed || pe.Code != c.code || pe.Rule != c.rule || platform.IsRetryable(err) {
 			t.Errorf("%s: %#v", c.code, err)

@@ -194,18 +194,15 @@ func (d *Driver) regionDisks(ctx context.Context, region string, ids []string, o
 			return err
 		}
 		for _, x := range resp.Disks.Disk {
-			reg := x.RegionId
-			if reg == "" {
-				reg = region
-			}
+			dk := diskOf(x, region)
 			if want[x.DiskId] {
 				want[x.DiskId] = false
 				found++
 			}
-			out[x.DiskId] = disk{ID: x.DiskId, Region: reg, Zone: x.ZoneId, Instance: x.InstanceId, SizeGB: int64(x.Size), Encrypted: x.Encrypted}
-			d.remember("disk/"+x.DiskId, reg)
+			out[x.DiskId] = dk
+			d.remember("disk/"+x.DiskId, dk.Region)
 		}
-		if found == len(want) || resp.NextToken == "" || resp.NextToken == next || len(resp.Disks.Disk) == 0 {
+		if found == len(want) || lastPage(resp.NextToken, next, len(resp.Disks.Disk)) {
 			return nil
 		}
 		next = resp.NextToken

@@ -2,9 +2,12 @@ package huaweicloud
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"sort"
 	"strings"
+	"time"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/basic"
@@ -134,7 +137,7 @@ func cbrRawDef(path string, list bool) *def.HttpRequestDef {
 		}
 	}
 	b.WithResponseField(def.NewFieldDef().WithName("Body").WithJsonTag("body").WithLocationType(def.Body))
-	return b.Build()
+	return withRequestID(b).Build()
 }
 
 // showBackup reads a backup (Querying a Specified Backup) at region in project ("": the
@@ -155,7 +158,7 @@ func (p *Platform) showBackup(ctx context.Context, region, project, id string) (
 	if r.Body == nil {
 		return nil, false, nil
 	}
-	o, err := decodeObj(*r.Body)
+	o, err := r.decode("show backup " + id)
 	if err != nil {
 		return nil, false, err
 	}
@@ -171,36 +174,74 @@ func (p *Platform) listBackups(ctx context.Context, region, project string) ([]o
 	}
 	const page = 100
 	var out []obj
+	seen := map[string]bool{}
 	for offset := int32(0); ; offset += page {
 		r, err := p.get(ctx, c.HcClient, &cbrListReq{Limit: ptr(int32(page)), Offset: ptr(offset), ShowReplication: ptr(true)}, func() *def.HttpRequestDef { return cbrRawDef("/v3/{project_id}/backups", true) }, "list backups")
 		if err != nil {
-			return nil, wrap(err, "list backups")
+			return nil, err
 		}
-		if r.Body == nil {
-			return out, nil
-		}
-		o, err := decodeObj(*r.Body)
+		o, err := r.decode("list backups")
 		if err != nil {
 			return nil, err
 		}
+		// CBR lists newest first (ListBackups' sort): a backup made during the listing shifts the
+		// pages by one, so a backup may come twice; it is kept once
 		items := o.list("backups")
-		out = append(out, items...)
+		for _, b := range items {
+			if !seen[b.str("id")] {
+				seen[b.str("id")] = true
+				out = append(out, b)
+			}
+		}
 		if len(items) < page {
 			return out, nil
 		}
 	}
 }
 
-// record returns the source backup's replication record for region (the last one listed).
+// record returns the source backup's replication record for region: a backup holds one per
+// replication, so one per region while its replica lives and more once a deleted replica was
+// replicated again (Replicating a Backup across regions: a manual replication is allowed again
+// after the replica is deleted). The running one (waiting_replicate, replicating) is the
+// replica; else the newest (created_at). A skip record — a policy run that replicated nothing
+// (ReplicationRecordGet.status skip) — is no replica.
 func record(src obj, region string) (obj, bool) {
-	var rec obj
+	var best obj
 	found := false
 	for _, r := range src.list("replication_records") {
-		if r.str("destination_region") == region {
-			rec, found = r, true
+		if r.str("destination_region") != region || r.str("status") == "skip" {
+			continue
+		}
+		if !found || better(r, best) {
+			best, found = r, true
 		}
 	}
-	return rec, found
+	return best, found
+}
+
+// better reports whether record a is the replica rather than b: running first, then newest.
+func better(a, b obj) bool {
+	ra, rb := running(a), running(b)
+	if ra != rb {
+		return ra
+	}
+	return recordTime(a).After(recordTime(b))
+}
+
+func running(r obj) bool {
+	return r.str("status") == "waiting_replicate" || r.str("status") == "replicating"
+}
+
+// recordTime is a record's created_at (CBR writes microseconds without a zone, or milliseconds
+// with one); the zero time when unreadable.
+func recordTime(r obj) time.Time {
+	v := r.str("created_at")
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
 }
 
 // replicaFrom builds the replica of a record; dest is the destination backup (nil: gone).
@@ -232,9 +273,14 @@ func (p *Platform) replicaFrom(src, rec, dest obj, destFound bool) (platform.Bac
 		if !destFound {
 			return out, platform.NotFoundf("replica %s: the destination backup %q is gone", out.ID, out.ReplicaBackupID)
 		}
+		// the destination backup's status (BackupResp.status): a replica a restore runs from
+		// (restoring, waiting_restore) is there and usable; one still being made in the
+		// destination vault (protecting, waiting_protect) is still replicating
 		switch ds := dest.str("status"); ds {
-		case "available":
+		case "available", "restoring", "waiting_restore":
 			out.State = lifecycle.Available
+		case "protecting", "waiting_protect":
+			out.State = lifecycle.Replicating
 		case "deleting", "waiting_delete":
 			out.State = lifecycle.Deleting
 		case "error":
@@ -310,9 +356,12 @@ func (p *Platform) ListReplicas(ctx context.Context) ([]platform.BackupReplica, 
 	for _, b := range bs {
 		seen := map[string]obj{}
 		for _, r := range b.list("replication_records") {
-			seen[r.str("destination_region")] = r
+			if rec, ok := record(b, r.str("destination_region")); ok {
+				seen[r.str("destination_region")] = rec
+			}
 		}
-		for _, rec := range seen {
+		for _, region := range sortedKeys(seen) {
+			rec := seen[region]
 			dest, ok := byID[rec.str("destination_backup_id")]
 			v, err := p.replicaFrom(b, rec, dest, ok)
 			if platform.IsNotFound(err) {
@@ -342,12 +391,20 @@ func (p *Platform) showVault(ctx context.Context, region, project, id string) (o
 		if platform.IsNotFound(werr) {
 			return nil, false, nil
 		}
+		// CBR says only "Invalid project ID." (BackupService.0006): a project ID is per region,
+		// so one of another region is refused at this region's endpoint — say which.
+		var pe *platform.Error
+		if errors.As(werr, &pe) && pe.Code == "BackupService.0006" {
+			cp := *pe
+			cp.Message += fmt.Sprintf("; %s is not a project of %s (a project ID is per region)", project, region)
+			return nil, false, &cp
+		}
 		return nil, false, werr
 	}
 	if r.Body == nil {
 		return nil, false, nil
 	}
-	o, err := decodeObj(*r.Body)
+	o, err := r.decode("show vault " + id)
 	if err != nil {
 		return nil, false, err
 	}
@@ -414,9 +471,21 @@ func (p *Platform) ProposedReplicaFacts(ctx context.Context, spec platform.Repli
 	if err != nil {
 		return f, err
 	}
-	src := p.cfg.Region
-	f.SourceRegionCapable = caps[src] != nil
-	f.DestinationCapable = caps[src][spec.DestinationRegion]
+	// Querying Replication Capabilities answers at the source region's endpoint, and may name
+	// that region by a display name ("southchina") while its destinations are region ids: one
+	// region in the answer is the queried one; several, none of them ours, cannot be told apart
+	own, ok := caps[p.cfg.Region]
+	if !ok && len(caps) == 1 {
+		for _, d := range caps {
+			own, ok = d, true
+		}
+	}
+	switch {
+	case ok:
+		f.SourceRegionCapable, f.DestinationCapable = true, own[spec.DestinationRegion]
+	case len(caps) > 1:
+		f.Unknown[lifecycle.FactCapability] = true
+	}
 	return f, nil
 }
 
@@ -434,7 +503,7 @@ func (p *Platform) capabilities(ctx context.Context) (map[string]map[string]bool
 	if r.Body == nil {
 		return out, nil
 	}
-	o, err := decodeObj(*r.Body)
+	o, err := r.decode("replication capabilities")
 	if err != nil {
 		return nil, err
 	}
@@ -506,8 +575,9 @@ func (p *Platform) copyBackup(ctx context.Context, spec platform.ReplicaSpec) er
 	if spec.Description != "" {
 		body.Description = ptr(spec.Description)
 	}
-	_, err = sdk(ctx, p, "replicate backup "+spec.BackupID, func() (*cbrmodel.CopyBackupResponse, error) {
-		return c.CopyBackup(&cbrmodel.CopyBackupRequest{BackupId: spec.BackupID, Body: &cbrmodel.BackupReplicateReq{Replicate: body}})
+	_, err = sdk(ctx, p, "replicate backup "+spec.BackupID, func() (any, error) {
+		return c.HcClient.Sync(&cbrmodel.CopyBackupRequest{BackupId: spec.BackupID, Body: &cbrmodel.BackupReplicateReq{Replicate: body}},
+			unread(cbr.GenReqDefForCopyBackup()))
 	})
 	return err
 }
@@ -536,6 +606,17 @@ func (p *Platform) invokeReplica(ctx context.Context, id string, op lifecycle.Op
 			return &platform.Error{Class: platform.ClassPreconditionFailed, Code: platform.CodeInvalidStatus,
 				Message: "replica " + id + " has no destination backup to delete (" + string(cur.State) + ")"}
 		}
+		// Deleting a Backup takes an available or error backup: a replica a restore runs from
+		// (restoring, waiting_restore; available to the engine, A6) is deleted once the restore
+		// has ended — the driver waits rather than send a delete CBR refuses
+		dest, found, err := p.showBackup(ctx, cur.DestinationRegion, cur.DestinationProjectID, cur.ReplicaBackupID)
+		if err != nil {
+			return err
+		}
+		if st := dest.str("status"); found && (st == "restoring" || st == "waiting_restore") {
+			return platform.Errorf(platform.ClassRetryable, "CBR.Restoring",
+				"replica backup %s is %s: a server is being restored from it; it is deleted once the restore has ended", cur.ReplicaBackupID, st)
+		}
 		c, err := p.cbrClient(cur.DestinationRegion, cur.DestinationProjectID)
 		if err != nil {
 			return err
@@ -545,4 +626,13 @@ func (p *Platform) invokeReplica(ctx context.Context, id string, op lifecycle.Op
 		})
 		return err
 	})
+}
+
+func sortedKeys(m map[string]obj) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -21,10 +21,46 @@ import (
 // AK/SK signing, error envelope) with a response type whose Body is the raw text, decoded here
 // into a tolerant object (obj). State-changing calls use the SDK's typed requests.
 
-// rawResponse receives the body unparsed (the SDK sets a *string Body to the raw text).
+// rawResponse receives the body unparsed (the SDK sets a *string Body to the raw text), and
+// the answer's request ID.
 type rawResponse struct {
 	Body           *string `json:"body,omitempty"`
+	XRequestId     *string `json:"X-Request-Id,omitempty"`
 	HttpStatusCode int     `json:"-"`
+}
+
+// decode reads the answer to what: a tolerant object (an empty body is an empty object); an
+// answer that is not JSON is an error naming it, its status and its request ID.
+func (r *rawResponse) decode(what string) (obj, error) {
+	if r.Body == nil {
+		return obj{}, nil
+	}
+	o, err := decodeObj(*r.Body)
+	if err != nil {
+		return nil, platform.Errorf(platform.ClassInternal, CodeInvalidResponse, "%s: the answer is not valid JSON (%v) (%s)", what, err, answerRef(r.HttpStatusCode, deref(r.XRequestId)))
+	}
+	return o, nil
+}
+
+// CodeInvalidResponse is the code of an answer the driver cannot read.
+const CodeInvalidResponse = "InvalidResponse"
+
+// unread is the SDK's request definition d with its answer left unread (a raw body and the
+// request ID): a write whose answer the driver does not use (a rename, a replication) must not
+// fail on the answer's types — the documented answer of Changing the Name of a Replication
+// Pair has volume_size as a string, which the SDK's model rejects after the rename is done.
+func unread(d *def.HttpRequestDef) *def.HttpRequestDef {
+	d.Response = new(rawResponse)
+	d.ResponseFields = []*def.FieldDef{
+		def.NewFieldDef().WithName("Body").WithJsonTag("body").WithLocationType(def.Body),
+		def.NewFieldDef().WithName("XRequestId").WithJsonTag("X-Request-Id").WithLocationType(def.Header),
+	}
+	return d
+}
+
+// withRequestID declares the answer's X-Request-Id header on a request definition.
+func withRequestID(b *def.HttpRequestDefBuilder) *def.HttpRequestDefBuilder {
+	return b.WithResponseField(def.NewFieldDef().WithName("XRequestId").WithJsonTag("X-Request-Id").WithLocationType(def.Header))
 }
 
 // idReq fills one path parameter named by its json tag, plus optional query parameters.
@@ -50,7 +86,7 @@ func rawDef(path string, query bool) *def.HttpRequestDef {
 		b.WithRequestField(def.NewFieldDef().WithName("Offset").WithJsonTag("offset").WithLocationType(def.Query))
 	}
 	b.WithResponseField(def.NewFieldDef().WithName("Body").WithJsonTag("body").WithLocationType(def.Body))
-	return b.Build()
+	return withRequestID(b).Build()
 }
 
 // obj is a tolerant view of a JSON object.
@@ -61,7 +97,7 @@ func decodeObj(s string) (obj, error) {
 	d.UseNumber()
 	var o obj
 	if err := d.Decode(&o); err != nil {
-		return nil, platform.Errorf(platform.ClassInternal, "SDRS.Decode", "undecodable SDRS response: %v", err)
+		return nil, err
 	}
 	return o, nil
 }
@@ -104,6 +140,9 @@ func (o obj) int(k string) int {
 	return 0
 }
 
+// has reports whether the key is present (null included).
+func (o obj) has(k string) bool { _, ok := o[k]; return ok }
+
 func (o obj) obj(k string) obj {
 	if m, ok := o[k].(map[string]any); ok {
 		return obj(m)
@@ -130,10 +169,9 @@ func (p *Platform) get(ctx context.Context, hc interface {
 	Sync(req interface{}, reqDef *def.HttpRequestDef) (interface{}, error)
 }, req any, mk func() *def.HttpRequestDef, what string) (*rawResponse, error) {
 	return retry.Do(ctx, p.cfg.Retry, what, func(context.Context) (*rawResponse, error) {
-		d := mk()
-		resp, err := hc.Sync(req, d)
+		resp, err := hc.Sync(req, mk())
 		if err != nil {
-			return nil, wrap(err, what+" "+d.Path)
+			return nil, wrap(err, what) // the operation, never the request template
 		}
 		return resp.(*rawResponse), nil
 	})
@@ -164,42 +202,43 @@ func (p *Platform) getRaw(ctx context.Context, path, id string, groupID string, 
 	if err != nil {
 		return nil, wrap(err, what)
 	}
-	if r.Body == nil {
-		return obj{}, nil
-	}
-	return decodeObj(*r.Body)
+	return r.decode(what)
 }
 
-// listAll pages through a list call (limit/offset) and returns the items under key.
+// listAll pages through a list call by offset and returns the items under key. It sends no
+// limit: every SDRS list page documents limit "from 0 to 1000, default 1000" while the Error
+// Codes table's SDRS.0221 says it must be greater than 0 and less than 1000, so the default
+// page is the one size no reading of the documents refuses. It stops at count (the number of
+// items the query matches) or at an empty page.
 func (p *Platform) listAll(ctx context.Context, path, key, groupID, what string) ([]obj, error) {
-	const page = 1000
 	var out []obj
-	for offset := int32(0); ; offset += page {
-		lr := listReq{Limit: ptr(int32(page)), Offset: ptr(offset)}
+	seen := map[string]bool{}
+	for offset := int32(0); ; {
+		lr := listReq{Offset: ptr(offset)}
 		if groupID != "" {
 			lr.ServerGroupId = &groupID
 		}
 		r, err := p.get(ctx, p.client.HcClient, &lr, func() *def.HttpRequestDef { return rawDef(path, true) }, what)
 		if err != nil {
-			return nil, wrap(err, what)
+			return nil, err
 		}
-		if r.Body == nil {
-			return out, nil
-		}
-		o, err := decodeObj(*r.Body)
+		o, err := r.decode(what)
 		if err != nil {
 			return nil, err
 		}
 		items := o.list(key)
-		out = append(out, items...)
-		if c := o.int("count"); c > 0 { // the service may cap the page below the limit asked
-			if len(out) >= c || len(items) == 0 {
-				return out, nil
+		fresh := 0
+		for _, it := range items {
+			if id := it.str("id") + it.str("job_id"); id == "" || !seen[id] {
+				seen[id] = id != ""
+				out = append(out, it)
+				fresh++
 			}
-			offset += int32(len(items)) - page
-			continue
 		}
-		if len(items) < page {
+		offset += int32(len(items))
+		// an empty page, the count reached, or a page of items already listed (a service
+		// that ignores offset) ends the listing
+		if fresh == 0 || (o.has("count") && len(out) >= o.int("count")) {
 			return out, nil
 		}
 	}

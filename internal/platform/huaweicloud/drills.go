@@ -5,6 +5,7 @@ package huaweicloud
 
 import (
 	"context"
+	"unicode/utf8"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/sdrs/v1/model"
 
@@ -23,7 +24,7 @@ func (p *Platform) issueDrill(ctx context.Context, g platform.ProtectionGroup, o
 		// Creating a DR Drill (the drill VPC is created by SDRS when none is given).
 		r, err := sdk(ctx, p, "start drill of "+id, func() (*model.CreateDisasterRecoveryDrillResponse, error) {
 			return p.client.CreateDisasterRecoveryDrill(&model.CreateDisasterRecoveryDrillRequest{Body: &model.CreateDisasterRecoveryDrillRequestBody{
-				DisasterRecoveryDrill: &model.CreateDisasterRecoveryDrillRequestParams{ServerGroupId: id, Name: "dr-drill-" + g.Name}}})
+				DisasterRecoveryDrill: &model.CreateDisasterRecoveryDrillRequestParams{ServerGroupId: id, Name: drillName(g.Name)}}})
 		})
 		if err != nil {
 			return "", err
@@ -53,4 +54,20 @@ func (p *Platform) issueDrill(ctx context.Context, g platform.ProtectionGroup, o
 		return last, nil
 	}
 	return "", platform.Invalidf("", "the huaweicloud platform cannot invoke %s as a drill", op)
+}
+
+// drillName is the name of a group's drill: "dr-drill-" and the group's name, cut to the 64
+// bytes Creating a DR Drill takes (a group name may have 64 bytes itself) at a character
+// boundary.
+func drillName(group string) string { return truncateBytes("dr-drill-"+group, 64) }
+
+// truncateBytes cuts s to at most n bytes without splitting a character.
+func truncateBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

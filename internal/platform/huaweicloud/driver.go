@@ -17,6 +17,37 @@
 // with the job's fail_reason (the task center's failure jobs) as LastError. SDRS has no client
 // token, so Invoke reads before it writes (see Invoke).
 //
+// # Site health
+//
+// The data-loss rules read the sites' health: R002-8 (a failover with a healthy production site
+// is a forced one, which needs allow_data_loss) and R000-2 (reprotect needs the faulty site
+// restored). Each fact comes from the signal SDRS documents for it, read from every replication
+// pair of the group (groupSiteHealth):
+//
+//   - fault_level "2" on a pair — "the disk of the current production site does not have
+//     read/write permissions; you are advised to perform a failover" — makes the active site
+//     faulty: the failover SDRS advises is not a forced one.
+//   - fault_level "5" — "the replication link is disconnected; a failover is not allowed" — and
+//     pair status fault ("synchronization abnormal") make the standby site unreachable: no
+//     synchronisation, reprotect (R000-2) or failover (V-FAILOVER-SITE) runs towards it.
+//
+// ECS's availability-zone list (zoneState.available, documented as "the AZ status" only) is a
+// corroborating signal, and only in the conservative direction of each rule: a standby AZ listed
+// unavailable makes the standby site unhealthy (nothing waits on it that needs it healthy); a
+// production AZ listed unavailable while no pair reports fault_level "2" does not make the
+// failover unforced — the two signals disagree, the fact is Unknown, and the engine asks for
+// allow_data_loss at apply (it never waives R002-8 on the AZ list alone). The group's
+// health_status (normal | abnormal; null for groups created after the SDRS upgrade) names no
+// site and gates nothing. A group to be created has no pairs: its sites' health is the AZ list's.
+//
+// # States from null statuses
+//
+// Groups created after the SDRS upgrade report protected_status, replication_status and
+// health_status as null, and pairs may omit replication_status (the corpus shows both). The
+// replication state then comes from the pairs' statuses, else the progress (effectiveReplication):
+// a new group is configured, a protected group whose progress is under 100 % has not completed
+// its first synchronisation, and available after a complete one is paused.
+//
 // Every request — a GET through the SDK's client (client.go), an SDRS or CBR SDK call — goes
 // through the platforms' one retry layer (internal/platform/retry, Config.Retry), which
 // repeats a throttled (APIGW.0308, HTTP 429) or failed (5xx, no answer) request. A write
@@ -273,11 +304,11 @@ const (
 const PairDrillStep = "SDRS drills are per protection group (Creating a DR Drill, POST /v1/{project_id}/disaster-recovery-drills, takes " +
 	"server_group_id): drill the pair's group instead (the dr_protection_group_drill action, or start_drill/stop_drill on the group)."
 
-// Unobservable: every fact the engine reads for a check is observed. The health of an
-// availability zone is read from ECS (Querying AZs: zoneState), server power and AZ from ECS
-// too, a destination vault from CBR at the destination region's endpoint. The replication lag
-// is not: SDRS replicates synchronously and reports no recovery point time, so readiness's RPO
-// judgement says it cannot tell (issue 27).
+// Unobservable: every fact the engine reads for a check is observed. The sites' health is read
+// from the pairs' fault_level and status, with ECS's AZ list (package doc, "Site health"); server
+// power and AZ from ECS, a destination vault from CBR at the destination region's endpoint. The
+// replication lag is not: SDRS replicates synchronously and reports no recovery point time, so
+// readiness's RPO judgement says it cannot tell (issue 27).
 var Unobservable = []string{lifecycle.FactLag}
 
 func unknownFacts() map[string]bool {

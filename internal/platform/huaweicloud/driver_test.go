@@ -30,7 +30,8 @@ func TestGroupStateMapping(t *testing.T) {
 		{"creating", "", lifecycle.Creating, ""},
 		{"available", "inactive", lifecycle.Configured, ""},
 		{"available", "active-stopped", lifecycle.Paused, ""},
-		{"available", "", lifecycle.Paused, ""}, // replication_status null (decoded "null" → "")
+		{"available", "", lifecycle.Configured, ""},   // no synchronisation reported (effectiveReplication: "inactive")
+		{"available", "active", lifecycle.Paused, ""}, // protection disabled after a complete synchronisation
 		{"starting", "copying", lifecycle.Starting, ""},
 		{"protected", "active", lifecycle.Replicating, ""},
 		{"stopping", "", lifecycle.Stopping, ""},
@@ -121,7 +122,9 @@ func TestDefensiveDecoding(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if g.State != lifecycle.Paused || g.SyncProgress != 45 || g.ReplicationStatus != "" || g.Health != "" || g.ProtectionEnabled ||
+	// null statuses, a pair with none either, progress 45 while protection is disabled: never
+	// synchronised (configured)
+	if g.State != lifecycle.Configured || g.SyncProgress != 45 || g.ReplicationStatus != "inactive" || g.Health != "" || g.ProtectionEnabled ||
 		len(g.PairIDs) != 1 || len(g.ServerIDs) != 1 || g.DRServers[0].TwinServerID != "s2" || !g.Observed.Facts.ActiveServersStopped ||
 		!g.Observed.Facts.ActiveSiteHealthy || g.Observed.Facts.StandbySiteHealthy || g.Observed.Facts.Unknown[lifecycle.FactSiteHealth] {
 		t.Fatalf("decoded group: %+v", g)
@@ -553,9 +556,10 @@ func TestReplicaFailureAndRefusals(t *testing.T) {
 		t.Fatalf("the destination vault at its region's endpoint: %+v %v", f, err)
 	}
 	p.cfg.CBRRegionEndpoints = nil
-	// a disk backup: BackupService.1003, precondition failed with its rule
+	// a disk backup: BackupService.1003, precondition failed in CBR's words (no engine rule: the
+	// emulator decides from CBR's allow-list)
 	_, err = p.CreateReplica(ctx, platform.ReplicaSpec{BackupID: d.ID, DestinationRegion: "cn-east-3", DestinationVaultID: rv.ID, Name: "r2"}, "")
-	if !platform.IsPreconditionFailed(err) || !strings.Contains(err.Error(), "BackupService.1003") || !strings.Contains(err.Error(), "R003-1") {
+	if !platform.IsPreconditionFailed(err) || !strings.Contains(err.Error(), "BackupService.1003") || strings.Contains(err.Error(), "R003-1") {
 		t.Fatalf("a disk backup: %v", err)
 	}
 	// a failing replication: record fail → error{replicate} with the reason; replicate again
@@ -678,3 +682,32 @@ func TestGroupCreateParams(t *testing.T) {
 // testRetry is the default policy's attempts with millisecond waits: the tests that throttle
 // every call stay fast (TestOneRetryLayer counts the attempts).
 var testRetry = retry.Policy{Initial: time.Millisecond, Max: 2 * time.Millisecond}
+
+// Disabling Protection (sdrs_05_0407) is allowed from protected only: while the enabling job
+// runs the driver does not send stop-server-group (SDRS would refuse it, SDRS.1002) but answers
+// a retryable error, and disables once the group is protected (the cross-check's one place
+// where the engine is looser than SDRS: TestVendorAllowListCrossCheck).
+func TestDisableWhileStartingWaitsForTheEnablingJob(t *testing.T) {
+	c := startCounting(t)
+	p := c.driver(t, emu.TestSecretKey)
+	ctx := context.Background()
+	g := c.group(t, p)
+	must(t, p.Invoke(ctx, lifecycle.ProtectionGroup, g.ID, lifecycle.OpEnableProtection, "t-1", nil))
+	if o, err := p.Observe(ctx, lifecycle.ProtectionGroup, g.ID); err != nil || o.State != lifecycle.Starting {
+		t.Fatalf("after enable: %s %v", lifecycle.RenderState(o.State, o.FailedOp), err)
+	}
+	err := p.Invoke(ctx, lifecycle.ProtectionGroup, g.ID, lifecycle.OpDisableProtection, "t-2", nil)
+	if !platform.IsRetryable(err) || !strings.Contains(err.Error(), "SDRS.Starting") {
+		t.Fatalf("disable while starting: %v, want the retryable SDRS.Starting", err)
+	}
+	if n := c.actions.Load(); n != 1 {
+		t.Fatalf("%d group actions, want only the start-server-group (no stop while starting)", n)
+	}
+	if o := c.settle(t, p, g.ID); o.State != lifecycle.Replicating {
+		t.Fatalf("settled: %s", lifecycle.RenderState(o.State, o.FailedOp))
+	}
+	must(t, p.Invoke(ctx, lifecycle.ProtectionGroup, g.ID, lifecycle.OpDisableProtection, "t-3", nil))
+	if o := c.settle(t, p, g.ID); o.State != lifecycle.Paused {
+		t.Fatalf("disabled once protected: %s", lifecycle.RenderState(o.State, o.FailedOp))
+	}
+}

@@ -6,10 +6,8 @@ package huaweicloud
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/def"
-	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
@@ -28,7 +26,7 @@ func (p *Platform) zones(ctx context.Context) (map[string]bool, error) {
 	if r.Body == nil {
 		return out, nil
 	}
-	o, err := decodeObj(*r.Body)
+	o, err := r.decode("list availability zones")
 	if err != nil {
 		return nil, err
 	}
@@ -39,8 +37,9 @@ func (p *Platform) zones(ctx context.Context) (map[string]bool, error) {
 	return out, nil
 }
 
-// siteHealth sets the sites' health from the AZs' availability; an AZ ECS does not list is
-// Unknown (never guessed).
+// siteHealth sets the sites' health of a group to be created (no pairs yet: no SDRS signal)
+// from the AZs' availability; an AZ ECS does not list is Unknown (never guessed). An existing
+// group's sites are read from SDRS's own signals (groupSiteHealth).
 func siteHealth(f *lifecycle.Facts, zones map[string]bool, activeAZ, standbyAZ string) {
 	a, okA := zones[activeAZ]
 	b, okB := zones[standbyAZ]
@@ -58,16 +57,15 @@ func siteHealth(f *lifecycle.Facts, zones map[string]bool, activeAZ, standbyAZ s
 func (p *Platform) serverObj(ctx context.Context, id string) (obj, bool, error) {
 	r, err := p.get(ctx, p.ecs, &pathReq{ID: id}, func() *def.HttpRequestDef { return rawDef("/v1/{project_id}/cloudservers/{id}", false) }, "show server "+id)
 	if err != nil {
-		werr := wrap(err, "show server "+id)
-		if platform.IsNotFound(werr) || strings.Contains(err.Error(), "Ecs.0114") {
+		if platform.IsNotFound(err) { // 404 Ecs.0114
 			return nil, false, nil
 		}
-		return nil, false, werr
+		return nil, false, err
 	}
 	if r.Body == nil {
 		return nil, false, nil
 	}
-	o, err := decodeObj(*r.Body)
+	o, err := r.decode("show server " + id)
 	if err != nil {
 		return nil, false, err
 	}
@@ -109,21 +107,19 @@ func addresses(srv obj) (ip, eip, mac string) {
 }
 
 // vpcExists reads the VPC (Querying VPC Details, GET /v1/{project_id}/vpcs/{vpc_id},
-// https://support.huaweicloud.com/intl/en-us/api-vpc/vpc_api01_0002.html); a 404 is a
-// missing VPC.
+// https://support.huaweicloud.com/intl/en-us/api-vpc/vpc_api01_0002.html). The VPC reference
+// has no "not found" code of its own: a missing VPC is 404 (VPC.0105), and an ID that is no VPC
+// ID at all is 400 VPC.0101 ("VPC parameters are incorrect") — both name no VPC.
 func (p *Platform) vpcExists(ctx context.Context, id string) (bool, error) {
 	_, err := p.get(ctx, p.vpc, &pathReq{ID: id}, func() *def.HttpRequestDef { return rawDef("/v1/{project_id}/vpcs/{id}", false) }, "show VPC "+id)
-	if err == nil {
+	var pe *platform.Error
+	switch {
+	case err == nil:
 		return true, nil
-	}
-	var sr *sdkerr.ServiceResponseError
-	if errors.As(err, &sr) && sr.StatusCode == 404 {
+	case platform.IsNotFound(err), errors.As(err, &pe) && pe.Code == "VPC.0101":
 		return false, nil
 	}
-	if pe := (*platform.Error)(nil); errors.As(err, &pe) && strings.Contains(pe.Message, "HTTP 404") {
-		return false, nil
-	}
-	return false, wrap(err, "show VPC "+id)
+	return false, err
 }
 
 type ecsListReq struct {
@@ -143,7 +139,7 @@ func (p *Platform) listServers(ctx context.Context) ([]obj, error) {
 			b.WithRequestField(def.NewFieldDef().WithName("Limit").WithJsonTag("limit").WithLocationType(def.Query))
 			b.WithRequestField(def.NewFieldDef().WithName("Offset").WithJsonTag("offset").WithLocationType(def.Query))
 			b.WithResponseField(def.NewFieldDef().WithName("Body").WithJsonTag("body").WithLocationType(def.Body))
-			return b.Build()
+			return withRequestID(b).Build()
 		}
 		r, err := p.get(ctx, p.ecs, &ecsListReq{Limit: ptr(int32(page)), Offset: ptr(n)}, mk, "list servers")
 		if err != nil {
@@ -152,7 +148,7 @@ func (p *Platform) listServers(ctx context.Context) ([]obj, error) {
 		if r.Body == nil {
 			return out, nil
 		}
-		o, err := decodeObj(*r.Body)
+		o, err := r.decode("list servers")
 		if err != nil {
 			return nil, err
 		}
@@ -162,4 +158,50 @@ func (p *Platform) listServers(ctx context.Context) ([]obj, error) {
 			return out, nil
 		}
 	}
+}
+
+// groupSiteHealth sets the health of an existing group's sites from the signals SDRS documents
+// for them, with ECS's AZ list as corroboration (the data-loss rules R002-8 and R000-2 read
+// them; the reasoning is the package doc's "Site health").
+//
+//   - The active (current production) site is faulty when a pair reports fault_level "2": "the
+//     disk of the current production site does not have read/write permissions; you are advised
+//     to perform a failover" (Querying Replication Pairs, fault_level). That is R002-8's signal: a
+//     failover then is for a faulty production site, not a forced one. An AZ ECS lists unavailable
+//     while no pair reports it is a disagreement: site health is Unknown, which the engine decides
+//     at apply, where R002-8 still needs the opt-in (the AZ list alone never waives it).
+//   - The standby site cannot take or give data when a pair reports fault_level "5" ("the
+//     replication link is disconnected; a failover is not allowed") or status fault
+//     ("synchronization abnormal"), or ECS lists its AZ unavailable: R000-2 (the faulty site
+//     restored before a reprotect), V-SYNC-SITES and V-FAILOVER-SITE read it. Each signal can
+//     only make it unhealthy, the conservative direction for every rule that reads it.
+//
+// health_status (normal | abnormal, null on new groups) names no site and gates nothing; it is
+// shown as the group's health.
+func groupSiteHealth(f *lifecycle.Facts, reps []obj, zones map[string]bool, activeAZ, standbyAZ string) {
+	prodFault, linkDown := false, false
+	for _, r := range reps {
+		switch {
+		case r.str("fault_level") == "2":
+			prodFault = true
+		case r.str("fault_level") == "5", r.str("status") == "fault":
+			linkDown = true
+		}
+	}
+	activeUp, activeListed := zones[activeAZ]
+	standbyUp, standbyListed := zones[standbyAZ]
+	f.ActiveSiteHealthy = !prodFault
+	f.StandbySiteHealthy = !linkDown && (standbyUp || !standbyListed)
+	if activeListed && !activeUp && !prodFault {
+		if f.Unknown == nil {
+			f.Unknown = map[string]bool{}
+		}
+		f.Unknown[lifecycle.FactSiteHealth] = true
+	}
+}
+
+// pairSiteHealth is groupSiteHealth for one pair observed on its own (its fault_level and
+// status; a pair is operated through its group, whose read adds ECS's AZ list).
+func pairSiteHealth(f *lifecycle.Facts, r obj) {
+	groupSiteHealth(f, []obj{r}, nil, "", "")
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	sdrs "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/sdrs/v1"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/sdrs/v1/model"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
@@ -52,7 +53,11 @@ func (p *Platform) readGroupAged(ctx context.Context, id string, maxAge time.Dur
 }
 
 func (p *Platform) groupFrom(ctx context.Context, g obj, insts, reps []obj, server serverLookup, zones map[string]bool) (platform.ProtectionGroup, error) {
-	repl := g.str("replication_status")
+	var pairRepl []string
+	for _, r := range reps {
+		pairRepl = append(pairRepl, r.str("replication_status"))
+	}
+	repl := effectiveReplication(g.str("status"), g.str("replication_status"), pairRepl, g.int("progress"))
 	st, failed, err := groupState(g.str("status"), repl)
 	if err != nil {
 		return platform.ProtectionGroup{}, err
@@ -64,11 +69,12 @@ func (p *Platform) groupFrom(ctx context.Context, g obj, insts, reps []obj, serv
 		DomainID: g.str("domain_id"), SourceVPCID: g.str("source_vpc_id"),
 		State: st, FailedOp: failed, ActiveSite: siteOf(g.str("priority_station")),
 		ReplicationStatus: repl, SyncProgress: g.int("progress"), Health: g.str("health_status"),
-		ProtectionEnabled: g.str("protected_status") == "started",
-		DrillActive:       g.int("disaster_recovery_drill_num") > 0,
+		// protected_status is null on new groups: protection is on while protected or being enabled
+		ProtectionEnabled: g.str("protected_status") == "started" || g.str("protected_status") == "" &&
+			(st == lifecycle.Replicating || st == lifecycle.Starting || st == lifecycle.SwitchingOver),
+		DrillActive: g.int("disaster_recovery_drill_num") > 0,
 	}
-	out.FirstSyncDone = st == lifecycle.Replicating || st == lifecycle.SwitchingOver || st == lifecycle.FailingOver ||
-		st == lifecycle.FailedOver || repl == "active" || repl == "active-stopped"
+	out.FirstSyncDone = synced(repl) || st == lifecycle.SwitchingOver || st == lifecycle.FailingOver || st == lifecycle.FailedOver
 	for _, r := range reps {
 		if r.str("status") == "creating" {
 			continue // not a member until SDRS has created it
@@ -110,7 +116,7 @@ func (p *Platform) groupFrom(ctx context.Context, g obj, insts, reps []obj, serv
 		}
 	}
 	// SDRS has no object version: the record's fingerprint stands in (platform.Fingerprint)
-	out.Version = platform.Fingerprint(g.str("status"), repl, g.str("priority_station"), g.str("protected_status"), out.Name,
+	out.Version = platform.Fingerprint(g.str("status"), g.str("replication_status"), repl, g.str("priority_station"), g.str("protected_status"), out.Name,
 		out.Description, out.SyncProgress, out.Health, g.int("disaster_recovery_drill_num"), out.PairIDs, out.ServerIDs)
 	out.Observed = p.observation(out)
 	if out.LastDrill, err = p.lastDrill(ctx, g); err != nil { // drill_record.go
@@ -120,7 +126,7 @@ func (p *Platform) groupFrom(ctx context.Context, g obj, insts, reps []obj, serv
 	if out.ActiveSite == lifecycle.SiteTarget {
 		activeAZ, standbyAZ = standbyAZ, activeAZ
 	}
-	siteHealth(&out.Observed.Facts, zones, activeAZ, standbyAZ)
+	groupSiteHealth(&out.Observed.Facts, reps, zones, activeAZ, standbyAZ)
 	out.Observed.Facts.ActiveServersStopped, out.Observed.Facts.StandbyServersStopped = srcStopped, tgtStopped
 	if out.ActiveSite == lifecycle.SiteTarget {
 		out.Observed.Facts.ActiveServersStopped, out.Observed.Facts.StandbyServersStopped = tgtStopped, srcStopped
@@ -181,12 +187,13 @@ func (p *Platform) CreateGroup(ctx context.Context, spec platform.GroupSpec, tok
 	}
 	domain := spec.DomainID
 	if domain == "" {
-		ds, err := p.domainsBetween(ctx, spec.SourceZone, spec.TargetZone)
+		all, err := p.domainsBetween(ctx, spec.SourceZone, spec.TargetZone)
 		if err != nil {
 			return platform.ProtectionGroup{}, err
 		}
+		ds := openDomains(all)
 		if len(ds) != 1 {
-			return platform.ProtectionGroup{}, platform.Invalidf("", "domain_id: %s", domainChoice(ds, spec))
+			return platform.ProtectionGroup{}, platform.Invalidf("", "domain_id: %s", domainChoice(all, spec))
 		}
 		domain = ds[0].str("id")
 	}
@@ -282,9 +289,10 @@ func (p *Platform) UpdateGroup(ctx context.Context, id string, spec platform.Gro
 		cur, err := p.readGroup(ctx, id)
 		return cur.Name, cur.Description, cur.Version, err
 	}, func(name string) error {
-		_, err := sdk(ctx, p, "rename protection group "+id, func() (*model.UpdateProtectionGroupNameResponse, error) {
-			return p.client.UpdateProtectionGroupName(&model.UpdateProtectionGroupNameRequest{ServerGroupId: id,
-				Body: &model.UpdateProtectionGroupNameRequestBody{ServerGroup: &model.UpdateProtectionGroupNameRequestParams{Name: name}}})
+		_, err := sdk(ctx, p, "rename protection group "+id, func() (any, error) {
+			return p.client.HcClient.Sync(&model.UpdateProtectionGroupNameRequest{ServerGroupId: id,
+				Body: &model.UpdateProtectionGroupNameRequestBody{ServerGroup: &model.UpdateProtectionGroupNameRequestParams{Name: name}}},
+				unread(sdrs.GenReqDefForUpdateProtectionGroupName()))
 		})
 		p.wrote()
 		return err
@@ -343,8 +351,25 @@ func (p *Platform) domainsBetween(ctx context.Context, az1, az2 string) ([]obj, 
 	return out, nil
 }
 
-// domainChoice says why no domain could be chosen for the zones.
-func domainChoice(ds []obj, spec platform.GroupSpec) string {
+// openDomains are the domains that are not sold out (sold_out: "whether the resources of the
+// active-active domain are sold out"; a group created in one fails at SDRS).
+func openDomains(ds []obj) []obj {
+	var out []obj
+	for _, d := range ds {
+		if d.str("sold_out") != "true" {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// domainChoice says why no domain could be chosen for the zones from those between them (ds,
+// sold out or not).
+func domainChoice(all []obj, spec platform.GroupSpec) string {
+	ds := openDomains(all)
+	if len(ds) == 0 && len(all) > 0 {
+		return fmt.Sprintf("every active-active domain between %s and %s is sold out (%s): SDRS cannot create a group in it", spec.SourceZone, spec.TargetZone, all[0].str("id"))
+	}
 	if len(ds) == 0 {
 		return fmt.Sprintf("the project has no active-active domain between %s and %s (SDRS protects only between the two AZs of a domain)", spec.SourceZone, spec.TargetZone)
 	}
@@ -382,14 +407,19 @@ func (p *Platform) ProposedGroupFacts(ctx context.Context, spec platform.GroupSp
 	}
 	switch {
 	case spec.DomainID != "":
-		found := false
+		var named obj
 		for _, d := range ds {
-			found = found || d.str("id") == spec.DomainID
+			if d.str("id") == spec.DomainID {
+				named = d
+			}
 		}
-		if !found {
+		switch {
+		case named == nil:
 			f.MissingRefs[ParamDomainID] = spec.DomainID + fmt.Sprintf(" (as an active-active domain between %s and %s)", spec.SourceZone, spec.TargetZone)
+		case len(openDomains([]obj{named})) == 0:
+			f.MissingParams[ParamDomainID] = fmt.Sprintf("the active-active domain %s is sold out: SDRS cannot create a group in it; name another", spec.DomainID)
 		}
-	case len(ds) != 1:
+	case len(openDomains(ds)) != 1:
 		f.MissingParams[ParamDomainID] = domainChoice(ds, spec)
 	}
 	return f, nil
@@ -461,6 +491,13 @@ func (p *Platform) invokeGroup(ctx context.Context, id string, op lifecycle.Op, 
 		resent = true
 		if platform.Underway(lifecycle.ProtectionGroup, op, g.State) {
 			return "", nil
+		}
+		if op == lifecycle.OpDisableProtection && g.State == lifecycle.Starting {
+			// Disabling Protection (sdrs_05_0407) is allowed from protected (and error-stopping)
+			// only: SDRS refuses it while the enabling job runs (SDRS.1002). The engine may
+			// disable a group that is still starting; the driver waits for the enabling job.
+			return "", platform.Errorf(platform.ClassRetryable, "SDRS.Starting",
+				"protection group %s is being protected: SDRS disables protection once the enabling job has ended", id)
 		}
 		p.wrote()
 		defer p.wrote()

@@ -29,10 +29,7 @@ func (p *Platform) issueServer(ctx context.Context, g platform.ProtectionGroup, 
 			}
 		}
 		// Creating a Protected Instance (SDRS creates the DR-site server and a pair per disk).
-		name := "dr-" + sid
-		if len(name) > 64 {
-			name = name[:64]
-		}
+		name := truncateBytes("dr-"+sid, 64)
 		r, err := sdk(ctx, p, "protect server "+sid, func() (*model.CreateProtectedInstanceResponse, error) {
 			return p.client.CreateProtectedInstance(&model.CreateProtectedInstanceRequest{Body: &model.CreateProtectedInstanceRequestBody{
 				ProtectedInstance: &model.CreateProtectedInstanceRequestParams{ServerGroupId: id, ServerId: sid, Name: name}}})

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	sdrs "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/sdrs/v1"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/sdrs/v1/model"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
@@ -22,19 +23,20 @@ import (
 // production site; the zones are the group's AZs (g may be nil: the group was not read).
 func (p *Platform) pairFrom(r obj, g obj) (platform.ReplicationPair, error) {
 	status := r.str("status")
+	repl := effectiveReplication(status, r.str("replication_status"), nil, r.int("progress"))
 	var st lifecycle.State
 	var failed lifecycle.Op
 	switch status {
 	case "extending", "attaching", "detaching", "nic-creating", "nic-deleting", "resizing":
 		st = lifecycle.Replicating
-		if r.str("replication_status") != "active" {
+		if repl != "active" {
 			st = lifecycle.Paused
 		}
 	case "error-extending", "error-attaching", "error-detaching":
 		st, failed = lifecycle.Error, lifecycle.OpUpdate
 	default:
 		var err error
-		if st, failed, err = groupState(status, r.str("replication_status")); err != nil {
+		if st, failed, err = groupState(status, repl); err != nil {
 			return platform.ReplicationPair{}, err
 		}
 		if failed == lifecycle.OpEnableProtection {
@@ -62,7 +64,9 @@ func (p *Platform) pairFrom(r obj, g obj) (platform.ReplicationPair, error) {
 	}
 	out.Observed = lifecycle.Observation{Kind: lifecycle.ReplicationPair, Platform: p.caps, ID: out.ID, Name: out.Name, State: st, FailedOp: failed,
 		ActiveSite: out.ActiveSite, LastError: out.LastError, Version: out.Version, Facts: lifecycle.Facts{Unknown: unknownFacts(), MemberCount: 1,
-			InGroup: out.GroupID != "", GroupID: out.GroupID, ReplicationCapable: true, ActiveRegion: p.cfg.Region, StandbyRegion: p.cfg.Region}}
+			InGroup: out.GroupID != "", GroupID: out.GroupID, ReplicationCapable: true, ActiveRegion: p.cfg.Region, StandbyRegion: p.cfg.Region,
+			FirstSyncDone: synced(repl) || st == lifecycle.SwitchingOver || st == lifecycle.FailingOver || st == lifecycle.FailedOver}}
+	pairSiteHealth(&out.Observed.Facts, r)
 	return out, nil
 }
 
@@ -181,9 +185,10 @@ func (p *Platform) UpdatePair(ctx context.Context, id string, spec platform.Pair
 }
 
 func (p *Platform) renamePair(ctx context.Context, id, name string) error {
-	_, err := sdk(ctx, p, "rename replication pair "+id, func() (*model.UpdateReplicationNameResponse, error) {
-		return p.client.UpdateReplicationName(&model.UpdateReplicationNameRequest{ReplicationId: id,
-			Body: &model.UpdateReplicationNameRequestBody{Replication: &model.UpdateReplicationNameRequestParams{Name: name}}})
+	_, err := sdk(ctx, p, "rename replication pair "+id, func() (any, error) {
+		return p.client.HcClient.Sync(&model.UpdateReplicationNameRequest{ReplicationId: id,
+			Body: &model.UpdateReplicationNameRequestBody{Replication: &model.UpdateReplicationNameRequestParams{Name: name}}},
+			unread(sdrs.GenReqDefForUpdateReplicationName()))
 	})
 	p.wrote()
 	return err

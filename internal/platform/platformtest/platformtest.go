@@ -29,7 +29,9 @@
 // A check skips only where the platform declares an operation absent — Capabilities.Manual (a
 // create, an operation that is a console step), Capabilities.Fixed (a name it cannot change)
 // — or where the fixture lacks the fault the check injects (OperationFaults, TransientFaults,
-// Quotas); every skip says which.
+// Quotas); every skip says which. Where a platform's documented allow-list refuses an operation
+// from a state the table allows (Capabilities.Refused), nextOp passes over it there, and a
+// delete first runs the engine's path to a state the platform deletes from.
 //
 // Drivers have no sandbox inventory, so the suite sets up its prerequisites (sites, volumes,
 // servers, vaults, backups) through Fixture, a small subset of platform.Inventory: the
@@ -152,6 +154,19 @@ type Harness struct {
 	// (lifecycle.Capabilities.Params: Huawei SDRS's active-active domain and VPC), set up
 	// through the fixture's backdoor. Nil: the spec is used as the suite builds it.
 	GroupParams func(spec platform.GroupSpec) platform.GroupSpec
+	// VersionKey is the part of a version that changes only when the object's record does.
+	// Nil: the whole version. A platform whose versions also move on their own puts that
+	// part aside here (Alibaba: the last recovery point, in the high bits, moves with
+	// replication on the wall clock), so "nothing changed the object" is judged on the rest.
+	VersionKey func(v int64) int64
+}
+
+// sameRecord reports whether two versions of an object are the same record.
+func (h Harness) sameRecord(a, b int64) bool {
+	if h.VersionKey != nil {
+		return h.VersionKey(a) == h.VersionKey(b)
+	}
+	return a == b
 }
 
 // groupSpec is the suite's group spec between the world's two sites, with the platform's own

@@ -226,6 +226,9 @@ func (r *runner) nextOp(kind lifecycle.Kind, o lifecycle.Observation) *lifecycle
 		if _, manual := r.p.Capabilities().ManualStep(kind, op.Name); manual {
 			continue
 		}
+		if _, refused := r.p.Capabilities().RefusedFrom(kind, op.Name, o.State, o.FailedOp); refused {
+			continue // the platform's allow-list refuses it there (Capabilities.Refused)
+		}
 		if op.Name == lifecycle.OpDelete {
 			del = op
 			continue

@@ -226,6 +226,9 @@ func keys(m map[lifecycle.State]bool) []lifecycle.State {
 // run invokes op and waits until the object settles in the row's result.
 func (r *runner) run(kind lifecycle.Kind, id string, op lifecycle.Op, params map[string]string) lifecycle.Observation {
 	r.t.Helper()
+	if op == lifecycle.OpDelete {
+		r.deletable(kind, id)
+	}
 	row, _ := lifecycle.Table(kind).Operation(op)
 	before := must(r.p.Observe(r.ctx, kind, id))(r)
 	r.do(kind, id, op, params)
@@ -241,6 +244,32 @@ func (r *runner) run(kind lifecycle.Kind, id string, op lifecycle.Op, params map
 		r.t.Fatalf("%s %s: %s moved production: active site %s → %s", kind, id, op, before.ActiveSite, o.ActiveSite)
 	}
 	return o
+}
+
+// deletable brings the object to a state its platform deletes it from: where the platform's
+// documented allow-list refuses a delete from the object's state (Capabilities.Refused), the
+// engine's path to the deletion is run up to the delete, as the executor would run it.
+func (r *runner) deletable(kind lifecycle.Kind, id string) {
+	r.t.Helper()
+	caps := r.p.Capabilities()
+	o := must(r.p.Observe(r.ctx, kind, id))(r)
+	if _, refused := caps.RefusedFrom(kind, lifecycle.OpDelete, o.State, o.FailedOp); !refused {
+		return
+	}
+	path, vs := lifecycle.Plan(kind, o, lifecycle.Goal{States: []lifecycle.State{lifecycle.Deleted}}, lifecycle.Options{Platform: caps, AllowDataLoss: true})
+	if bs := lifecycle.Blocking(vs); len(bs) > 0 {
+		r.t.Fatalf("%s %s in %s: no path to a delete the platform allows: %v", kind, id, lifecycle.RenderState(o.State, o.FailedOp), lifecycle.Violations(bs))
+	}
+	for _, st := range path.Steps {
+		switch {
+		case st.Op == lifecycle.OpDelete:
+			return
+		case st.Wait:
+			r.wantSettled(kind, id, st.To, "")
+		default:
+			r.run(kind, id, st.Op, st.Params)
+		}
+	}
 }
 
 // ---- typed reads ----

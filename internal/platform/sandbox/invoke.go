@@ -83,6 +83,51 @@ func (s *Sandbox) observe(ctx context.Context, t *tx, kind lifecycle.Kind, id st
 	return lifecycle.Observation{}, platform.Invalidf("", "unknown kind %q", kind)
 }
 
+// Replay reports whether Invoke with these arguments would replay an earlier call (the same
+// client token, operation and parameters on the object: R001-4) rather than run; a token used
+// for another operation or other parameters is the Invoke's IdempotentParameterMismatch. An
+// emulator asks it before it judges a call by its vendor's allow-lists, which are about the
+// object's status now, while a replay answers as the first call did. It injects no fault.
+func (s *Sandbox) Replay(ctx context.Context, kind lifecycle.Kind, id string, op lifecycle.Op, token string, params map[string]string) (bool, error) {
+	if token == "" {
+		return false, nil
+	}
+	if err := validateToken(token); err != nil {
+		return false, err
+	}
+	var found bool
+	err := s.view(ctx, func(t *tx) error {
+		var err error
+		_, found, err = checkToken(ctx, t, id, token, op, paramsHash(op, params))
+		return err
+	})
+	return found, err
+}
+
+// CreateTokenUsed reports whether a create of kind already used the client token and made an
+// object that still exists: the next create with it is the ledger's to answer (the same object
+// for the same parameters, IdempotentParameterMismatch for others), before an emulator judges
+// the request itself. It injects no fault.
+func (s *Sandbox) CreateTokenUsed(ctx context.Context, kind lifecycle.Kind, token string) (bool, error) {
+	if token == "" {
+		return false, nil
+	}
+	var used bool
+	err := s.view(ctx, func(t *tx) error {
+		var op, hash, result string
+		err := t.QueryRowContext(ctx, qTokenGet, "create:"+string(kind), token).Scan(&op, &hash, &result)
+		if err != nil {
+			if err.Error() == "sql: no rows in result set" {
+				return nil
+			}
+			return err
+		}
+		used, err = t.exists(ctx, string(kind), result)
+		return err
+	})
+	return used, err
+}
+
 // Invoke starts op on an object. The object moves to the row's transitional state and the
 // result is applied lazily when it is read after the simulated duration.
 func (s *Sandbox) Invoke(ctx context.Context, kind lifecycle.Kind, id string, op lifecycle.Op, token string, params map[string]string) error {

@@ -51,6 +51,21 @@ func IsPhysicsOnly(ctx context.Context) bool {
 	return v
 }
 
+type lookupKey struct{}
+
+// Lookup returns a context for the reads an emulator makes to decide a call it serves (the
+// object's status, its disks, a client token's use): they are part of that call, so they are
+// neither counted as calls nor meet the injected latency and transient faults — the call's
+// own sandbox operation does, once, as it did when the sandbox decided legality itself.
+func Lookup(ctx context.Context) context.Context {
+	return context.WithValue(ctx, lookupKey{}, true)
+}
+
+func isLookup(ctx context.Context) bool {
+	v, _ := ctx.Value(lookupKey{}).(bool)
+	return v
+}
+
 // check runs the engine's preconditions on the sandbox's own observation; the first
 // violation becomes a PreconditionFailed error carrying its rule ID and message. A
 // PhysicsOnly caller has decided legality itself: nothing is checked.

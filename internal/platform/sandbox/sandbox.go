@@ -218,6 +218,9 @@ func call0(s *Sandbox, ctx context.Context, method string, sc callScope, fn func
 // call, then applies the configured latency and transient-error faults (scoped faults match
 // the call's scope) before anything else happens.
 func (s *Sandbox) beginOn(ctx context.Context, method string, sc callScope) error {
+	if isLookup(ctx) {
+		return ctx.Err() // part of the call an emulator is deciding (Lookup)
+	}
 	s.count(method)
 	if err := ctx.Err(); err != nil {
 		return err
