@@ -123,11 +123,16 @@ func (e *Emulator) handleBackups(w http.ResponseWriter, r *http.Request) {
 	hi := min(lo+limit, len(all))
 	items := make([]map[string]any, 0, hi-lo)
 	for _, b := range all[lo:hi] {
+		// the members of the guide's items (ListRecoveryPoints/guide-vault-manager-backups):
+		// a disk-image backup's actions, no tapes, nothing notarized or catalogued
 		items = append(items, map[string]any{
+			"actions":    []string{"restoreDisks", "restoreFiles", "downloadFiles", "deleteByAgent", "validate", "replicate"},
 			"archive_id": b.ids.ArchiveID, "backup_id": b.ids.BackupID, "vault_id": b.ids.VaultID,
-			"created": b.created.UTC().Format(time.RFC3339), "deleted": false, "type": b.kind, "size": b.size,
-			"resource_ids": []string{b.machine}, "attributes": map[string]string{"Kind": b.kind, "MarkedForDeletion": "0"},
-			"tenant_id": e.tenantID,
+			"attributes":     map[string]string{"Kind": b.kind, "MarkedForDeletion": "0", "SliceMediaIDs": ""},
+			"catalog_status": map[string]bool{"MsTeamsChannel": false, "MsTeamsMails": false, "MsTeamsSite": false},
+			"created":        b.created.UTC().Format(time.RFC3339), "deleted": false, "notarized": false, "type": b.kind, "size": b.size,
+			"resource_ids": []string{b.machine}, "source_key": "", "source_usn": 0, "tapes": []string{}, "tapes_for_restore": []string{},
+			"tenant_id": e.tenantID, "tenant_locator": "/" + e.tenantID + "/",
 		})
 	}
 	cursors := map[string]string{}
