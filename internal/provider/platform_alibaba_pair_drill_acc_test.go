@@ -96,10 +96,12 @@ resource "dr_replication_pair" "db" {
 				},
 			},
 			{
-				// the forced failover (what EBS offers) is refused at plan while the drill runs
-				Config:      config("  active_site = \"secondary\"\n  allow_data_loss = true"),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`V-DRILL: dr_replication_pair failover refused[\s\S]*a DR drill is running on pair\s+"db"`),
+				// moving production is refused at plan while the drill runs: the refusal names the
+				// goal (the switchover, issue 26) and the forced failover EBS offers is V-DRILL too
+				Config:   config("  active_site = \"secondary\"\n  allow_data_loss = true"),
+				PlanOnly: true,
+				ExpectError: regexp.MustCompile(`V-DRILL: dr_replication_pair switchover refused[\s\S]*V-DRILL: failover needs no DR drill running; a DR drill is running on pair\s+"db"[\s\S]*` +
+					`Nothing else is reachable now`),
 			},
 		},
 		CheckDestroy: func(*terraform.State) error {
