@@ -4,4 +4,13 @@ provider "dr" {
     path       = "./.dr-sandbox/sandbox.db"
     time_scale = 600 # the default: ten simulated minutes per wall-clock second; 1 = real time
   }
+
+  # Tags every DR resource of this configuration carries, merged under each resource's own
+  # `tags` (a key set on the resource wins); each resource's `tags_all` shows the result.
+  default_tags {
+    tags = {
+      owner       = "platform-team"
+      cost-center = "dr-1234"
+    }
+  }
 }

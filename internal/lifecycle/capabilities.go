@@ -46,6 +46,10 @@ type Capabilities struct {
 	// outside them is refused at plan (V-PARAMS, CheckParamValues), at that parameter, instead
 	// of failing at apply.
 	Limits map[Kind]map[string]ParamLimit
+	// Tags lists the kinds whose objects carry tags on the platform, each with the platform's
+	// rules for them (Alibaba EBS: pairs and replica groups, at most 20 tags). Tags set on a
+	// kind absent here are refused at plan (V-PARAMS, CheckTags): they would be dropped.
+	Tags map[Kind]TagRules
 	// Extra lists, per kind, the operations outside the kind's table that only this platform
 	// offers (Huawei SDRS: clear_failure_jobs, the task center's Deleting a Failure Task), each
 	// with what it does. Elsewhere they are refused at plan (V-PLATFORM, CheckExtraOp).
@@ -164,6 +168,8 @@ type ParamLimit struct {
 	FirstText string
 	// NoPrefixes are prefixes the value may not start with ("http://").
 	NoPrefixes []string
+	// NoContains are strings the value may not contain anywhere (Alibaba tags: "http://").
+	NoContains []string
 	// Source is the API reference page that states the limit.
 	Source string
 }
@@ -185,6 +191,11 @@ func (l ParamLimit) Problem(value string) string {
 	for _, p := range l.NoPrefixes {
 		if strings.HasPrefix(value, p) {
 			return fmt.Sprintf("starts with %q, which is not allowed", p)
+		}
+	}
+	for _, p := range l.NoContains {
+		if strings.Contains(value, p) {
+			return fmt.Sprintf("contains %q, which is not allowed", p)
 		}
 	}
 	if r, _ := utf8.DecodeRuneInString(value); l.First != nil && value != "" && !l.First(r) {

@@ -92,6 +92,14 @@ type InventoryPlatform interface {
 	Inventory() Inventory
 }
 
+// Tagger is implemented by a platform whose objects carry tags (of the kinds its
+// Capabilities.Tags lists): SetTags makes the object's tags exactly tags (adding, changing and
+// removing keys), in any state of the object — tags are metadata no lifecycle rule reads.
+// The objects' reads report their tags (Tags).
+type Tagger interface {
+	SetTags(ctx context.Context, kind lifecycle.Kind, id string, tags map[string]string) error
+}
+
 // PairsOf returns p's replication pairs, or false when p does not serve them.
 func PairsOf(p Platform) (Pairs, bool) { k, ok := p.(Pairs); return k, ok }
 
@@ -150,7 +158,8 @@ func Serves(p Platform, kind lifecycle.Kind) bool {
 func CapabilitiesOf(p Platform) *lifecycle.Capabilities {
 	kinds := KindsOf(p)
 	c := p.Capabilities()
-	if c == nil && len(kinds) == len(lifecycle.Kinds) {
+	_, tagger := p.(Tagger)
+	if c == nil && len(kinds) == len(lifecycle.Kinds) && tagger {
 		return nil
 	}
 	out := lifecycle.Capabilities{Platform: p.Name()}
@@ -158,6 +167,9 @@ func CapabilitiesOf(p Platform) *lifecycle.Capabilities {
 		out = *c
 	}
 	out.Kinds = kinds
+	if !tagger {
+		out.Tags = nil // a platform that cannot set tags keeps none we could promise
+	}
 	_, out.Inventory = InventoryOf(p)
 	return &out
 }

@@ -75,6 +75,8 @@ type ReplicationPair struct {
 	DrillActive bool
 	LastDrill   *DrillRecord
 	Version     int64
+	// Tags are the object's tags as the platform keeps them (nil: none, or a kind without tags).
+	Tags map[string]string
 	// Observed is the engine's view of the object (state and facts), read in the same
 	// transaction, so a single read serves both the resource and allowed_operations.
 	Observed lifecycle.Observation
@@ -88,6 +90,8 @@ type PairSpec struct {
 	SecondaryVolumeID string
 	RPOSeconds        int64 // default 900
 	BandwidthKbps     int64 // default 10240; 0 means dynamic
+	// Tags are the new object's tags (Capabilities.Tags says which kinds carry them).
+	Tags map[string]string
 	// Version, when non-zero on update, is the version the caller last observed; a stale
 	// version yields a Conflict error.
 	Version int64
@@ -135,6 +139,8 @@ type ProtectionGroup struct {
 	LastError         string
 	PendingOp         lifecycle.Op
 	Version           int64
+	// Tags are the object's tags as the platform keeps them (nil: none, or a kind without tags).
+	Tags map[string]string
 	// Observed is the engine's view of the object (state and facts), read in the same
 	// transaction, so a single read serves both the resource and allowed_operations.
 	Observed lifecycle.Observation
@@ -153,6 +159,8 @@ type GroupSpec struct {
 	DomainID    string
 	SourceVPCID string
 	Version     int64 // see PairSpec.Version
+	// Tags are the new object's tags (Capabilities.Tags says which kinds carry them).
+	Tags map[string]string
 }
 
 // BackupReplica is a cross-region replica of a server backup (Huawei CBR). The replica is
@@ -178,6 +186,8 @@ type BackupReplica struct {
 	LastError            string
 	PendingOp            lifecycle.Op
 	Version              int64
+	// Tags are the object's tags as the platform keeps them (nil: none, or a kind without tags).
+	Tags map[string]string
 	// Observed is the engine's view of the object (state and facts), read in the same
 	// transaction, so a single read serves both the resource and allowed_operations.
 	Observed lifecycle.Observation
@@ -197,6 +207,8 @@ type ReplicaSpec struct {
 	EnableAcceleration   bool
 	// Policy marks a policy-driven replication (R003-8); manual when false.
 	Policy bool
+	// Tags are the new object's tags (Capabilities.Tags says which kinds carry them).
+	Tags map[string]string
 }
 
 // RecoveryServer is a cloud recovery server for a protected machine (Acronis).
@@ -219,6 +231,8 @@ type RecoveryServer struct {
 	PendingOp       lifecycle.Op
 	LastDrill       *DrillRecord // the last test failover on record (nil: none)
 	Version         int64
+	// Tags are the object's tags as the platform keeps them (nil: none, or a kind without tags).
+	Tags map[string]string
 	// Observed is the engine's view of the object (state and facts), read in the same
 	// transaction, so a single read serves both the resource and allowed_operations.
 	Observed lifecycle.Observation
@@ -235,6 +249,8 @@ type RecoveryServerSpec struct {
 	NetworkID       string
 	IPAddress       string
 	Version         int64 // see PairSpec.Version
+	// Tags are the new object's tags (Capabilities.Tags says which kinds carry them).
+	Tags map[string]string
 }
 
 // Site is an availability zone in a region (sandbox inventory).

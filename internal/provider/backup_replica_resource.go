@@ -41,7 +41,7 @@ func (replicaKind) info() drInfo {
 
 func (replicaKind) core(m *replicaModel) drCore {
 	return drCore{ID: &m.ID, Status: &m.Status, Name: &m.Name, Description: &m.Description,
-		Planned: &m.PlannedOperations, Timeouts: &m.Timeouts, Read: &m.replicaData}
+		Planned: &m.PlannedOperations, Timeouts: &m.Timeouts, Read: &m.replicaData, Tags: &m.tagsData}
 }
 
 func (replicaKind) get(ctx context.Context, d *ProviderData, id string) (platform.BackupReplica, error) {
@@ -53,7 +53,7 @@ func (replicaKind) list(ctx context.Context, d *ProviderData) ([]platform.Backup
 }
 
 func (replicaKind) view(r platform.BackupReplica) drView {
-	return drView{ID: r.ID, Name: r.Name, State: r.State}
+	return drView{ID: r.ID, Name: r.Name, State: r.State, Tags: r.Tags}
 }
 
 func (replicaKind) goal(context.Context, *replicaModel, *replicaModel, *replicaModel) (lifecycle.Goal, bool) {
@@ -114,6 +114,7 @@ func (replicaKind) create(ctx context.Context, d *ProviderData, plan, config *re
 
 func replicaSpec(plan, config *replicaModel) platform.ReplicaSpec {
 	return platform.ReplicaSpec{
+		Tags:     createTags(plan.tagsData),
 		BackupID: plan.BackupID.ValueString(), DestinationRegion: plan.DestinationRegion.ValueString(),
 		DestinationVaultID: plan.DestinationVaultID.ValueString(), Name: plan.Name.ValueString(),
 		Description: plan.Description.ValueString(), EnableAcceleration: plan.EnableAcceleration.ValueBool(),
@@ -160,6 +161,7 @@ func (replicaKind) schema(context.Context) schema.Schema {
 
 // replicaData is the read model the resource and its data source share.
 type replicaData struct {
+	tagsData
 	BackupID           types.String `tfsdk:"backup_id"`
 	Description        types.String `tfsdk:"description"`
 	DestinationRegion  types.String `tfsdk:"destination_region"`
@@ -184,6 +186,7 @@ type replicaModel struct {
 }
 
 func (replicaKind) fill(m *replicaModel, r platform.BackupReplica) diag.Diagnostics {
+	m.observed(r.Tags)
 	m.ID = types.StringValue(r.ID)
 	m.BackupID = types.StringValue(r.BackupID)
 	// A platform that cannot read the name, description or acceleration back (Huawei CBR: the

@@ -340,10 +340,20 @@ func addCreateError(diags *diag.Diagnostics, typeName string, err error) {
 // nullUnknowns replaces unknown values in a resource model with nulls, so a state that could
 // not be refreshed after a failed operation can still be saved. model is a pointer to a
 // struct of framework values.
-func nullUnknowns(model any) {
-	v := reflect.ValueOf(model).Elem()
+func nullUnknowns(model any) { nullUnknownFields(reflect.ValueOf(model).Elem()) }
+
+// nullUnknownFields nulls the unknown values of a struct's fields, and of the structs it
+// embeds (the tags of every read model).
+func nullUnknownFields(v reflect.Value) {
 	for i := 0; i < v.NumField(); i++ {
 		f := v.Field(i)
+		if v.Type().Field(i).Anonymous && f.Kind() == reflect.Struct {
+			nullUnknownFields(f)
+			continue
+		}
+		if !f.CanInterface() {
+			continue
+		}
 		val, ok := f.Interface().(attr.Value)
 		if !ok || !val.IsUnknown() {
 			continue
@@ -361,6 +371,8 @@ func nullUnknowns(model any) {
 			f.Set(reflect.ValueOf(types.SetNull(x.ElementType(context.Background()))))
 		case types.Object:
 			f.Set(reflect.ValueOf(types.ObjectNull(x.AttributeTypes(context.Background()))))
+		case types.Map:
+			f.Set(reflect.ValueOf(types.MapNull(x.ElementType(context.Background()))))
 		}
 	}
 }

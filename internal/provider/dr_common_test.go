@@ -21,10 +21,14 @@ func TestNullUnknowns(t *testing.T) {
 		Status:            types.StringUnknown(),
 		SyncProgress:      types.Int64Unknown(),
 		AllowedOperations: types.ListUnknown(types.StringType),
+		tagsData:          tagsData{TagsAll: types.MapUnknown(types.StringType)},
 	}}
 	nullUnknowns(&m.pairData)
-	if !m.Status.IsNull() || !m.SyncProgress.IsNull() || !m.AllowedOperations.IsNull() {
+	if !m.Status.IsNull() || !m.SyncProgress.IsNull() || !m.AllowedOperations.IsNull() || !m.TagsAll.IsNull() {
 		t.Fatalf("unknowns left: status=%v sync=%v ops=%v", m.Status, m.SyncProgress, m.AllowedOperations)
+	}
+	if !m.TagsAll.IsNull() {
+		t.Fatalf("the embedded tags' unknowns left: %v", m.TagsAll)
 	}
 	if m.ID.ValueString() != "pair-1" {
 		t.Fatalf("known value changed: %v", m.ID)

@@ -107,6 +107,8 @@ func readOnlyAttribute(a rschema.Attribute) dsschema.Attribute {
 		return dsschema.BoolAttribute{Computed: true, MarkdownDescription: desc}
 	case rschema.ListAttribute:
 		return dsschema.ListAttribute{Computed: true, MarkdownDescription: desc, ElementType: a.ElementType}
+	case rschema.MapAttribute:
+		return dsschema.MapAttribute{Computed: true, MarkdownDescription: desc, ElementType: a.ElementType}
 	case rschema.SetAttribute:
 		return dsschema.SetAttribute{Computed: true, MarkdownDescription: desc, ElementType: a.ElementType}
 	case rschema.ListNestedAttribute:
@@ -122,8 +124,6 @@ func readOnlyAttribute(a rschema.Attribute) dsschema.Attribute {
 			nested[n] = readOnlyAttribute(na)
 		}
 		return dsschema.SingleNestedAttribute{Computed: true, MarkdownDescription: desc, Attributes: nested}
-	case rschema.MapAttribute:
-		return dsschema.MapAttribute{Computed: true, MarkdownDescription: desc, ElementType: a.ElementType}
 	}
 	panic(fmt.Sprintf("readOnlyAttribute: unsupported attribute type %T", a)) // a schema change without a case here
 }

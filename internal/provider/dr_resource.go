@@ -94,6 +94,7 @@ type drCore struct {
 	AllowDataLoss                 *types.Bool
 	Planned                       *types.List
 	Timeouts                      *timeouts.Value
+	Tags                          *tagsData
 	// Read is the read model the resource shares with its data source (a pointer to it).
 	Read any
 }
@@ -103,6 +104,7 @@ type drView struct {
 	ID, Name, GroupID string
 	State             lifecycle.State
 	Regions           []string
+	Tags              map[string]string
 }
 
 // Optional hooks, for what only some kinds have.
@@ -177,6 +179,7 @@ func (r *drResource[M, O]) Metadata(_ context.Context, req resource.MetadataRequ
 func (r *drResource[M, O]) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	s := r.k.schema(ctx)
 	s.Attributes["planned_operations"] = plannedOperationsAttribute()
+	tagsAttributes(s.Attributes, r.i.what)
 	s.Blocks = map[string]schema.Block{"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true})}
 	resp.Schema = s
 }
@@ -259,7 +262,7 @@ func (r *drResource[M, O]) Read(ctx context.Context, req resource.ReadRequest, r
 		addError(&resp.Diagnostics, "reading", r.i.typeName, id, err)
 		return
 	}
-	resp.Diagnostics.Append(r.k.fill(&state, o)...)
+	r.fill(&state, o, &resp.Diagnostics)
 	setIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -277,7 +280,21 @@ func (r *drResource[M, O]) refresh(ctx context.Context, id string, m *M, diags *
 		nullUnknowns(r.k.core(m).Read)
 		return
 	}
+	r.fill(m, o, diags)
+}
+
+// fill writes the object into the resource's model: the kind's fill, then the tags that are
+// the resource's own (not the provider's default tags, unless the model sets them too).
+func (r *drResource[M, O]) fill(m *M, o O, diags *diag.Diagnostics) {
+	t := r.k.core(m).Tags
+	var prior types.Map
+	if t != nil {
+		prior = t.Tags
+	}
 	diags.Append(r.k.fill(m, o)...)
+	if t != nil {
+		t.ownTags(prior, r.data.defaultTags.tags)
+	}
 }
 
 // ModifyPlan is where the engine validates a change before anything is touched: a destroy,
@@ -298,6 +315,9 @@ func (r *drResource[M, O]) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	if r.planTags(ctx, &plan, req.State.Raw.IsNull(), resp); resp.Diagnostics.HasError() {
 		return
 	}
 	if req.State.Raw.IsNull() {
@@ -344,7 +364,7 @@ func (r *drResource[M, O]) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		return
 	}
 	r.setPlanned(ctx, &plan, *p, false, resp)
-	markOperated(ctx, &resp.Plan, &resp.Diagnostics, append([]string{"id", "status", "planned_operations"}, r.i.stable...)...)
+	markOperated(ctx, &resp.Plan, &resp.Diagnostics, append([]string{"id", "status", "planned_operations", "tags_all"}, r.i.stable...)...)
 }
 
 // setPlanned records in the plan what the planned path leads to: its operations, the status,
@@ -562,6 +582,7 @@ func (r *drResource[M, O]) Update(ctx context.Context, req resource.UpdateReques
 			goal.Required = append(goal.Required, lifecycle.OpRequest{Op: lifecycle.OpUpdate, Params: values})
 		}
 	}
+	r.updateTags(ctx, id, &plan, &state, &resp.Diagnostics)
 	if u, ok := r.k.(settingsUpdater[M]); ok {
 		if err := u.updateSettings(ctx, r.data, id, &plan, &state); err != nil {
 			addError(&resp.Diagnostics, "updating", r.i.typeName, id, err)

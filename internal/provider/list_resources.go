@@ -33,6 +33,7 @@ type listFilter struct {
 	namePrefix string
 	region     string
 	groupID    string
+	tags       map[string]string
 }
 
 // drListResource lists the objects of one DR kind, with the kind's own hooks (drKind).
@@ -89,6 +90,10 @@ func (l *drListResource[M, O]) ListResourceConfigSchema(_ context.Context, _ lis
 			Validators:          []validator.String{stringvalidator.LengthBetween(1, 128)},
 		},
 	}
+	attrs["tags"] = listschema.MapAttribute{
+		MarkdownDescription: "Only " + l.i.what + "s that carry every one of these tags (key and value).",
+		Optional:            true, ElementType: types.StringType,
+	}
 	if l.i.listRegion != "" {
 		attrs["region"] = listschema.StringAttribute{
 			MarkdownDescription: l.i.listRegion, Optional: true, Validators: []validator.String{regionValidator()},
@@ -119,6 +124,9 @@ func (l *drListResource[M, O]) filter(ctx context.Context, cfg tfsdk.Config) (li
 		*to = v.ValueString()
 	}
 	get("name_prefix", &f.namePrefix)
+	var tags types.Map
+	diags.Append(cfg.GetAttribute(ctx, path.Root("tags"), &tags)...)
+	f.tags = tagsOf(tags)
 	if l.i.listRegion != "" {
 		get("region", &f.region)
 	}
@@ -135,6 +143,11 @@ func (l *drListResource[M, O]) matches(f listFilter, v drView) bool {
 		f.region != "" && !slices.Contains(v.Regions, f.region),
 		f.groupID != "" && v.GroupID != f.groupID:
 		return false
+	}
+	for k, want := range f.tags {
+		if got, ok := v.Tags[k]; !ok || got != want {
+			return false
+		}
 	}
 	return true
 }
@@ -217,6 +230,9 @@ func (l *drListResource[M, O]) fill(ctx context.Context, v O, nullTimeouts timeo
 	c := l.k.core(&m)
 	*c.Timeouts = nullTimeouts
 	*c.Planned = types.ListNull(types.StringType)
+	if c.Tags != nil {
+		c.Tags.ownTags(types.MapNull(types.StringType), l.data.defaultTags.tags)
+	}
 	diags.Append(res.Set(ctx, &m)...)
 	return diags
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -35,7 +36,8 @@ func newListEnv(t *testing.T) *listEnv {
 	return e
 }
 
-// cfg builds a list resource's config block; attributes not in vals are null.
+// cfg builds a list resource's config block; attributes not in vals are null. A map
+// attribute (tags) is given as "k=v,k=v".
 func (e *listEnv) cfg(typ string, vals map[string]string) *tfprotov6.DynamicValue {
 	e.t.Helper()
 	s, ok := e.schemas[typ]
@@ -45,12 +47,21 @@ func (e *listEnv) cfg(typ string, vals map[string]string) *tfprotov6.DynamicValu
 	types := map[string]tftypes.Type{}
 	values := map[string]tftypes.Value{}
 	for _, a := range s.Block.Attributes {
-		types[a.Name] = tftypes.String
-		var v any
-		if x, ok := vals[a.Name]; ok {
-			v = x
+		types[a.Name] = a.Type
+		x, ok := vals[a.Name]
+		switch {
+		case a.Type.Is(tftypes.Map{}) && ok:
+			m := map[string]tftypes.Value{}
+			for _, kv := range strings.Split(x, ",") {
+				k, v, _ := strings.Cut(kv, "=")
+				m[k] = tftypes.NewValue(tftypes.String, v)
+			}
+			values[a.Name] = tftypes.NewValue(a.Type, m)
+		case ok:
+			values[a.Name] = tftypes.NewValue(a.Type, x)
+		default:
+			values[a.Name] = tftypes.NewValue(a.Type, nil)
 		}
-		values[a.Name] = tftypes.NewValue(tftypes.String, v)
 	}
 	for name := range vals {
 		if _, ok := types[name]; !ok {
@@ -159,6 +170,12 @@ func TestListResources_Protocol(t *testing.T) {
 	e.drive(lifecycle.ProtectionGroup, gid, lifecycle.OpAddMember, map[string]string{"pair_id": db2})
 	e.recoveryServer("db-recovery")
 	e.recoveryServer("app-recovery")
+	if err := e.sb.SetTags(e.ctx, lifecycle.ReplicationPair, db2, map[string]string{"team": "dr", "env": "prod"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.sb.SetTags(e.ctx, lifecycle.ReplicationPair, db1, map[string]string{"team": "dr"}); err != nil {
+		t.Fatal(err)
+	}
 	inv := e.sb.Inventory()
 	for _, v := range []platform.Vault{{ID: "vb", Region: "cn-shanghai", Purpose: "backup"}, {ID: "vr", Region: "cn-beijing", Purpose: "replication"}} {
 		if _, err := inv.PutVault(e.ctx, v); err != nil {
@@ -182,6 +199,10 @@ func TestListResources_Protocol(t *testing.T) {
 	wantNames(t, "pairs in cn-beijing", e.list(pairType, map[string]string{"region": "cn-beijing"}, false, 0), "db-1", "db-2", "web-1")
 	wantNames(t, "pairs in eu-west", e.list(pairType, map[string]string{"region": "eu-west"}, false, 0))
 	wantNames(t, "pairs, limit 2", e.list(pairType, nil, false, 2), "db-1", "db-2")
+	// By tags: every tag given, key and value.
+	wantNames(t, "pairs tagged team=dr", e.list(pairType, map[string]string{"tags": "team=dr"}, false, 0), "db-1", "db-2")
+	wantNames(t, "pairs tagged team=dr,env=prod", e.list(pairType, map[string]string{"tags": "team=dr,env=prod"}, false, 0), "db-2")
+	wantNames(t, "pairs tagged team=ops", e.list(pairType, map[string]string{"tags": "team=ops"}, false, 0))
 
 	// The full object, as the resource's Read fills it.
 	full := e.list(pairType, map[string]string{"group_id": gid}, true, 0)

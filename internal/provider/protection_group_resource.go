@@ -45,7 +45,7 @@ func (groupKind) info() drInfo {
 
 func (groupKind) core(m *groupModel) drCore {
 	return drCore{ID: &m.ID, Status: &m.Status, Name: &m.Name, Description: &m.Description, Active: &m.ActiveSite,
-		Desired: &m.Protection, AllowDataLoss: &m.AllowDataLoss, Planned: &m.PlannedOperations, Timeouts: &m.Timeouts, Read: &m.groupData}
+		Desired: &m.Protection, AllowDataLoss: &m.AllowDataLoss, Planned: &m.PlannedOperations, Timeouts: &m.Timeouts, Read: &m.groupData, Tags: &m.tagsData}
 }
 
 func (groupKind) get(ctx context.Context, d *ProviderData, id string) (platform.ProtectionGroup, error) {
@@ -57,7 +57,7 @@ func (groupKind) list(ctx context.Context, d *ProviderData) ([]platform.Protecti
 }
 
 func (groupKind) view(g platform.ProtectionGroup) drView {
-	return drView{ID: g.ID, Name: g.Name, State: g.State, Regions: []string{g.SourceRegion, g.TargetRegion}}
+	return drView{ID: g.ID, Name: g.Name, State: g.State, Regions: []string{g.SourceRegion, g.TargetRegion}, Tags: g.Tags}
 }
 
 var drServerAttrTypes = map[string]attr.Type{
@@ -255,6 +255,7 @@ func (groupKind) create(ctx context.Context, d *ProviderData, plan, _ *groupMode
 
 func groupSpec(plan *groupModel) platform.GroupSpec {
 	return platform.GroupSpec{
+		Tags: createTags(plan.tagsData),
 		Name: plan.Name.ValueString(), Description: plan.Description.ValueString(),
 		SourceRegion: plan.SourceRegion.ValueString(), SourceZone: plan.SourceZone.ValueString(),
 		TargetRegion: plan.TargetRegion.ValueString(), TargetZone: plan.TargetZone.ValueString(),
@@ -310,6 +311,7 @@ func diffSets(have, want []string) (add, remove []string) {
 
 // groupData is the read model the resource and its data source share.
 type groupData struct {
+	tagsData
 	ActiveSite        types.String `tfsdk:"active_site"`
 	AllowDataLoss     types.Bool   `tfsdk:"allow_data_loss"`
 	AllowedOperations types.List   `tfsdk:"allowed_operations"`
@@ -345,6 +347,7 @@ type groupModel struct {
 }
 
 func (groupKind) fill(m *groupModel, g platform.ProtectionGroup) (diags diag.Diagnostics) {
+	m.observed(g.Tags)
 	m.ID = types.StringValue(g.ID)
 	m.Name = types.StringValue(g.Name)
 	m.Description = optionalString(g.Description)

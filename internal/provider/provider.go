@@ -120,6 +120,8 @@ type ProviderData struct {
 	Inventory platform.Inventory
 	// caps is its complete description (platform.CapabilitiesOf).
 	caps *lifecycle.Capabilities
+	// defaultTags are the provider's default_tags.
+	defaultTags defaultTags
 	// PlatformName names it in diagnostics ("sandbox").
 	PlatformName string
 	// PollInterval is how often waits poll a transitional state.
@@ -138,6 +140,7 @@ type drProviderModel struct {
 	Alibaba     types.Object       `tfsdk:"alibaba"`
 	HuaweiCloud types.Object       `tfsdk:"huaweicloud"`
 	Acronis     types.Object       `tfsdk:"acronis"`
+	DefaultTags *defaultTagsModel  `tfsdk:"default_tags"`
 }
 
 type sandboxBlockModel struct {
@@ -157,6 +160,7 @@ func (p *drProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *p
 			"changes at plan time. With no other platform configured the provider runs on the embedded " +
 			"**sandbox** DR platform (a local SQLite file).",
 		Blocks: withPlatformBlocks(map[string]schema.Block{
+			"default_tags": defaultTagsBlock(),
 			"sandbox": schema.SingleNestedBlock{
 				MarkdownDescription: "Settings of the embedded sandbox DR platform, the default platform.",
 				Attributes: map[string]schema.Attribute{
@@ -232,6 +236,7 @@ func (p *drProvider) Configure(ctx context.Context, req provider.ConfigureReques
 			return
 		}
 		data := newProviderData(p, v.block, vendorPollInterval(), 1)
+		data.defaultTags = configuredDefaultTags(cfg.DefaultTags)
 		resp.DataSourceData, resp.ResourceData, resp.EphemeralResourceData, resp.ActionData, resp.ListResourceData = data, data, data, data, data
 		return
 	}
@@ -286,6 +291,7 @@ func (p *drProvider) Configure(ctx context.Context, req provider.ConfigureReques
 	// Every platform call is retried on Retryable errors, inside the platform
 	// (internal/platform/retry; see platform_data.go).
 	data := newProviderData(sbx, "sandbox", pollInterval(timeScale), timeScale)
+	data.defaultTags = configuredDefaultTags(cfg.DefaultTags)
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data

@@ -36,7 +36,7 @@ func (rsKind) info() drInfo {
 
 func (rsKind) core(m *rsModel) drCore {
 	return drCore{ID: &m.ID, Status: &m.Status, Name: &m.Name, Desired: &m.Mode, AllowDataLoss: &m.AllowDataLoss,
-		Planned: &m.PlannedOperations, Timeouts: &m.Timeouts, Read: &m.rsData}
+		Planned: &m.PlannedOperations, Timeouts: &m.Timeouts, Read: &m.rsData, Tags: &m.tagsData}
 }
 
 func (rsKind) get(ctx context.Context, d *ProviderData, id string) (platform.RecoveryServer, error) {
@@ -48,7 +48,7 @@ func (rsKind) list(ctx context.Context, d *ProviderData) ([]platform.RecoverySer
 }
 
 func (rsKind) view(rs platform.RecoveryServer) drView {
-	return drView{ID: rs.ID, Name: rs.Name, State: rs.State}
+	return drView{ID: rs.ID, Name: rs.Name, State: rs.State, Tags: rs.Tags}
 }
 
 func (rsKind) goal(_ context.Context, config, _, _ *rsModel) (lifecycle.Goal, bool) {
@@ -155,6 +155,7 @@ func (rsKind) updateSettings(ctx context.Context, d *ProviderData, id string, pl
 
 func rsSpec(m *rsModel) platform.RecoveryServerSpec {
 	return platform.RecoveryServerSpec{
+		Tags: createTags(m.tagsData),
 		Name: m.Name.ValueString(), MachineID: m.MachineID.ValueString(), RecoveryPointID: m.RecoveryPointID.ValueString(),
 		CPU: int(m.CPU.ValueInt64()), MemoryGB: int(m.MemoryGB.ValueInt64()),
 		NetworkID: m.NetworkID.ValueString(), IPAddress: m.IPAddress.ValueString(),
@@ -204,6 +205,7 @@ func (rsKind) schema(context.Context) schema.Schema {
 
 // rsData is the read model the resource and its data source share.
 type rsData struct {
+	tagsData
 	AllowDataLoss     types.Bool   `tfsdk:"allow_data_loss"`
 	AllowedOperations types.List   `tfsdk:"allowed_operations"`
 	CPU               types.Int64  `tfsdk:"cpu"`
@@ -232,6 +234,7 @@ type rsModel struct {
 }
 
 func (rsKind) fill(m *rsModel, rs platform.RecoveryServer) diag.Diagnostics {
+	m.observed(rs.Tags)
 	m.ID = types.StringValue(rs.ID)
 	m.Name = types.StringValue(rs.Name)
 	m.MachineID = types.StringValue(rs.MachineID)

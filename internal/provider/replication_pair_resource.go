@@ -40,7 +40,7 @@ func (pairKind) info() drInfo {
 
 func (pairKind) core(m *pairModel) drCore {
 	return drCore{ID: &m.ID, Status: &m.Status, Name: &m.Name, Description: &m.Description, Active: &m.ActiveSite,
-		Desired: &m.Replication, AllowDataLoss: &m.AllowDataLoss, Planned: &m.PlannedOperations, Timeouts: &m.Timeouts, Read: &m.pairData}
+		Desired: &m.Replication, AllowDataLoss: &m.AllowDataLoss, Planned: &m.PlannedOperations, Timeouts: &m.Timeouts, Read: &m.pairData, Tags: &m.tagsData}
 }
 
 func (pairKind) get(ctx context.Context, d *ProviderData, id string) (platform.ReplicationPair, error) {
@@ -52,7 +52,7 @@ func (pairKind) list(ctx context.Context, d *ProviderData) ([]platform.Replicati
 }
 
 func (pairKind) view(p platform.ReplicationPair) drView {
-	return drView{ID: p.ID, Name: p.Name, State: p.State, GroupID: p.GroupID, Regions: []string{p.PrimaryRegion, p.SecondaryRegion}}
+	return drView{ID: p.ID, Name: p.Name, State: p.State, GroupID: p.GroupID, Regions: []string{p.PrimaryRegion, p.SecondaryRegion}, Tags: p.Tags}
 }
 
 // validateConfig refuses a pair whose two volumes are the same (V-PAIR-VOLUMES), when both ids
@@ -257,6 +257,7 @@ func (pairKind) create(ctx context.Context, d *ProviderData, plan, _ *pairModel,
 
 func pairSpec(m *pairModel) platform.PairSpec {
 	return platform.PairSpec{
+		Tags: createTags(m.tagsData),
 		Name: m.Name.ValueString(), Description: m.Description.ValueString(),
 		PrimaryVolumeID: m.PrimaryVolumeID.ValueString(), SecondaryVolumeID: m.SecondaryVolumeID.ValueString(),
 		RPOSeconds: m.RPOSeconds.ValueInt64(), BandwidthKbps: m.BandwidthKbps.ValueInt64(),
@@ -265,6 +266,7 @@ func pairSpec(m *pairModel) platform.PairSpec {
 
 // pairData is the read model the resource and its data source share.
 type pairData struct {
+	tagsData
 	ActiveSite            types.String `tfsdk:"active_site"`
 	AllowDataLoss         types.Bool   `tfsdk:"allow_data_loss"`
 	AllowedOperations     types.List   `tfsdk:"allowed_operations"`
@@ -301,6 +303,7 @@ type pairModel struct {
 }
 
 func (pairKind) fill(m *pairModel, p platform.ReplicationPair) diag.Diagnostics {
+	m.observed(p.Tags)
 	m.ID = types.StringValue(p.ID)
 	m.Name = types.StringValue(p.Name)
 	m.Description = optionalString(p.Description)

@@ -1,4 +1,5 @@
-# The replication pairs of one protection group whose names start with "db", in cn-shanghai.
+# The replication pairs of one protection group whose names start with "db", in cn-shanghai,
+# tagged app = "crm".
 # Run `terraform query` (Terraform >= 1.14) in the directory of this .tfquery.hcl file.
 list "dr_replication_pair" "db" {
   provider = dr
@@ -6,5 +7,6 @@ list "dr_replication_pair" "db" {
     name_prefix = "db"
     region      = "cn-shanghai"
     group_id    = "pg-1a2b3c4d5e6f"
+    tags        = { app = "crm" }
   }
 }

@@ -27,6 +27,11 @@ resource "dr_replication_pair" "db" {
   replication = "running"
   active_site = "primary" # "secondary" switches over (or fails over when the primary site is down)
 
+  # Merged over the provider's default_tags; changed in place.
+  tags = {
+    app = "crm"
+  }
+
   timeouts {
     create = "30m"
     update = "60m"

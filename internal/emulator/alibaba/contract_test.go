@@ -359,14 +359,8 @@ func contains(xs []string, s string) bool {
 
 // shapeKept lists, per success example, the differences of shape that stay, each with why.
 var shapeKept = map[string]map[string]string{
-	"DescribeDiskReplicaPairs/success.txtar": {
-		"$.ReplicaPairs[].Tags: empty, the example has items": "tags are not emulated (doc.go)",
-	},
-	"DescribeDiskReplicaGroups/success.txtar": {
-		"$.ReplicaGroups[].Tags: empty, the example has items": "tags are not emulated (doc.go)",
-	},
 	"DescribeDisks/success.txtar": {
-		"$.Disks.Disk[].Tags.Tag: empty, the example has items":                     "tags are not emulated (doc.go)",
+		"$.Disks.Disk[].Tags.Tag: empty, the example has items":                     "disk tags (ECS) are not emulated (doc.go)",
 		"$.Disks.Disk[].OperationLocks.OperationLock: empty, the example has items": "disk locks (overdue payment, security) are not emulated (doc.go)",
 	},
 	"DescribeRegions/ecs-errorexample.txtar": {
@@ -396,6 +390,10 @@ func TestContractSuccessShapes(t *testing.T) {
 	w.settle()
 	p2 := w.pair()
 	keep("ModifyDiskReplicaPair/success.txtar", w.ok(map[string]string{"Action": "ModifyDiskReplicaPair", "ReplicaPairId": p1, "PairName": "renamed"}))
+	keep("TagResources/success.txtar", w.ok(map[string]string{"Action": "TagResources", "ResourceType": "pair", "ResourceId.1": p1,
+		"Tag.1.Key": "team", "Tag.1.Value": "dr", "Tag.2.Key": "env", "Tag.2.Value": "prod"}))
+	keep("UntagResources/success.txtar", w.ok(map[string]string{"Action": "UntagResources", "ResourceType": "pair", "ResourceId.1": p1, "TagKey.1": "env"}))
+	w.ok(map[string]string{"Action": "TagResources", "ResourceType": "group", "ResourceId.1": gid, "Tag.1.Key": "team", "Tag.1.Value": "dr"})
 	keep("ModifyDiskReplicaGroup/success.txtar", w.ok(map[string]string{"Action": "ModifyDiskReplicaGroup", "ReplicaGroupId": gid, "GroupName": "renamed"}))
 	keep("AddDiskReplicaPair/success.txtar", w.ok(map[string]string{"Action": "AddDiskReplicaPair", "ReplicaGroupId": gid, "ReplicaPairId": p1}))
 	w.ok(map[string]string{"Action": "AddDiskReplicaPair", "ReplicaGroupId": gid, "ReplicaPairId": p2})
@@ -996,6 +994,8 @@ func TestContractRequests(t *testing.T) {
 	subs[exPair] = send("CreateDiskReplicaPair/request.txtar")["ReplicaPairId"].(string)
 	w.settle()
 	send("ModifyDiskReplicaPair/request.txtar")
+	send("TagResources/request.txtar")
+	send("UntagResources/request.txtar")
 	send("ModifyDiskReplicaGroup/request.txtar")
 	send("AddDiskReplicaPair/request.txtar")
 	send("DescribeDiskReplicaGroups/request.txtar")

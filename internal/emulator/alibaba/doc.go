@@ -91,7 +91,7 @@
 //   - Errors the emulator has no situation for (balance, RAM permissions, the service-linked
 //     role, a token still being processed, GroupTotalDiskCapacityLimit, TooMuchEmptyGroup) are
 //     never answered; the contract test names each.
-//   - Not emulated: tags and resource groups (one default group), disk operation locks,
+//   - Not emulated: resource groups (one default group), ECS disk tags, disk operation locks,
 //     multi-attach disks, Attaching/Detaching disk statuses; ECS disk fields the sandbox has no
 //     value for (times, performance, snapshots) are present with empty or zero values.
 //   - Key order: the emulator writes an object's fields in alphabetical order, the vendor in its

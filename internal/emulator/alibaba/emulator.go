@@ -407,6 +407,8 @@ var actions = map[string]handler{
 	"StartPairDrill":                  (*Emulator).startPairDrill, // pair_drills.go
 	"ClearPairDrill":                  (*Emulator).clearPairDrill,
 	"DescribePairDrills":              (*Emulator).describePairDrills,
+	"TagResources":                    (*Emulator).tagResources, // tags.go
+	"UntagResources":                  (*Emulator).untagResources,
 }
 
 func required(p map[string]string, names ...string) error {

@@ -32,7 +32,7 @@ func groupJSON(g platform.ProtectionGroup) map[string]any {
 		"SourceRegionId": src[0], "SourceZoneId": src[1], "DestinationRegionId": dst[0], "DestinationZoneId": dst[1],
 		"PrimaryRegion": g.SourceRegion, "PrimaryZone": g.SourceZone, "StandbyRegion": g.TargetRegion + "\n", "StandbyZone": g.TargetZone,
 		"RPO": 900, "LastRecoverPoint": lrp, "Site": "production", "PairNumber": len(g.PairIDs), "PairIds": ids,
-		"Bandwidth": 0, "ResourceGroupId": defaultResourceGroup, "Tags": []any{},
+		"Bandwidth": 0, "ResourceGroupId": defaultResourceGroup, "Tags": tagsJSON(g.Tags),
 	}
 }
 
@@ -52,6 +52,10 @@ func (e *Emulator) createGroup(ctx context.Context, p map[string]string) (map[st
 	}
 	if rpo, err := intParam(p, "RPO", 900); err != nil || rpo != 900 {
 		return nil, errf(400, "InvalidParameter", "The value of RPO is not valid: only 900 is supported.")
+	}
+	tags, err := tagParams(p)
+	if err != nil {
+		return nil, err
 	}
 	tok, err := token(p)
 	if err != nil {
@@ -73,7 +77,7 @@ func (e *Emulator) createGroup(ctx context.Context, p map[string]string) (map[st
 		return nil, errf(400, "InvalidParameter", "A zone given does not support asynchronous replication.")
 	}
 	g, err := e.sb.CreateGroup(sandbox.PhysicsOnly(ctx), platform.GroupSpec{Name: p["GroupName"], Description: p["Description"], SourceRegion: p["RegionId"],
-		SourceZone: p["SourceZoneId"], TargetRegion: p["DestinationRegionId"], TargetZone: p["DestinationZoneId"]}, tok)
+		SourceZone: p["SourceZoneId"], TargetRegion: p["DestinationRegionId"], TargetZone: p["DestinationZoneId"], Tags: tags}, tok)
 	if err != nil {
 		return nil, err
 	}

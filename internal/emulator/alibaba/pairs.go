@@ -40,7 +40,7 @@ func pairJSON(p platform.ReplicationPair, groupName string) map[string]any {
 		"PrimaryRegion": p.PrimaryRegion, "PrimaryZone": p.PrimaryZone, "StandbyRegion": p.SecondaryRegion, "StandbyZone": p.SecondaryZone,
 		"RPO": p.RPOSeconds, "Bandwidth": 0, "LastRecoverPoint": lrp, "ReplicaGroupId": p.GroupID, "ReplicaGroupName": groupName,
 		"Site": "production", "ChargeType": "POSTPAY", "ExpiredTime": 0, "CreateTime": 0,
-		"Tags": []any{}, "ResourceGroupId": defaultResourceGroup,
+		"Tags": tagsJSON(p.Tags), "ResourceGroupId": defaultResourceGroup,
 	}
 }
 
@@ -74,6 +74,10 @@ func (e *Emulator) createPair(ctx context.Context, p map[string]string) (map[str
 		// bandwidth to 0" (CreateDiskReplicaPair, Bandwidth)
 		return nil, errf(400, "InvalidParameter", "Bandwidth cannot be given for a pay-as-you-go (POSTPAY) pair: the system sets it.")
 	}
+	tags, err := tagParams(p)
+	if err != nil {
+		return nil, err
+	}
 	tok, err := token(p)
 	if err != nil {
 		return nil, err
@@ -83,7 +87,7 @@ func (e *Emulator) createPair(ctx context.Context, p map[string]string) (map[str
 		return nil, err
 	} else if used { // the ledger answers: the same pair, or IdempotentParameterMismatch
 		pair, err := e.sb.CreatePair(sandbox.PhysicsOnly(ctx), platform.PairSpec{Name: p["PairName"], Description: p["Description"],
-			PrimaryVolumeID: p["DiskId"], SecondaryVolumeID: p["DestinationDiskId"], RPOSeconds: rpo}, tok)
+			PrimaryVolumeID: p["DiskId"], SecondaryVolumeID: p["DestinationDiskId"], RPOSeconds: rpo, Tags: tags}, tok)
 		if err != nil {
 			return nil, err
 		}
@@ -136,7 +140,7 @@ func (e *Emulator) createPair(ctx context.Context, p map[string]string) (map[str
 		}
 	}
 	pair, err := e.sb.CreatePair(sandbox.PhysicsOnly(ctx), platform.PairSpec{Name: p["PairName"], Description: p["Description"], PrimaryVolumeID: pv.ID,
-		SecondaryVolumeID: sv.ID, RPOSeconds: rpo}, tok)
+		SecondaryVolumeID: sv.ID, RPOSeconds: rpo, Tags: tags}, tok)
 	if err != nil {
 		return nil, err
 	}

@@ -300,6 +300,14 @@ var probes = map[string]probe{
 	"ModifyDiskReplicaPair": {run: func(ctx context.Context, d *alibaba.Driver) (any, error) {
 		return d.UpdatePair(ctx, cPair1, platform.PairSpec{Name: "orders-db-data-2", Description: "Renamed.", RPOSeconds: 900})
 	}},
+	// the documented pair carries tags: SetTags with other tags adds (TagResources) and
+	// removes (UntagResources) what differs
+	"TagResources": {run: func(ctx context.Context, d *alibaba.Driver) (any, error) {
+		return nil, d.SetTags(ctx, lifecycle.ReplicationPair, cPair1, map[string]string{"team": "dr"})
+	}},
+	"UntagResources": {run: func(ctx context.Context, d *alibaba.Driver) (any, error) {
+		return nil, d.SetTags(ctx, lifecycle.ReplicationPair, cPair1, nil)
+	}},
 	"StartDiskReplicaPair":     invokePair(lifecycle.OpStart, nil),
 	"StopDiskReplicaPair":      invokePair(lifecycle.OpStop, nil),
 	"FailoverDiskReplicaPair":  invokePair(lifecycle.OpFailover, nil),
@@ -712,6 +720,8 @@ var requestCases = map[string]requestCase{
 	"CreateDiskReplicaPair/request.txtar": {probe: probes["CreateDiskReplicaPair"], region: cRegion, values: map[string]string{"RPO": "900", "ClientToken": "tf-contract-create"}},
 	"ModifyDiskReplicaPair/request.txtar": {probe: probes["ModifyDiskReplicaPair"], region: cRegion},
 	"StartDiskReplicaPair/request.txtar":  {probe: probes["StartDiskReplicaPair"], region: cRegion, values: map[string]string{"OneShot": "false"}},
+	"TagResources/request.txtar":          {probe: probes["TagResources"], region: cRegion, values: map[string]string{"ResourceType": "pair", "ResourceId.1": cPair1, "Tag.1.Key": "team", "Tag.1.Value": "dr"}},
+	"UntagResources/request.txtar":        {probe: probes["UntagResources"], region: cRegion, values: map[string]string{"ResourceType": "pair", "ResourceId.1": cPair1}},
 	"StopDiskReplicaPair/request.txtar":   {probe: probes["StopDiskReplicaPair"], region: cRegion},
 	// failover and reprotect: the secondary disk's region (R001-3)
 	"FailoverDiskReplicaPair/request.txtar": {probe: probes["FailoverDiskReplicaPair"], region: "cn-shanghai"},

@@ -210,6 +210,8 @@ func (d *Driver) Capabilities() *lifecycle.Capabilities {
 		// pair-consistent group" (OperationDenied.PairsExceedInGroup),
 		// https://www.alibabacloud.com/help/en/ecs/developer-reference/api-ebs-2021-07-30-adddiskreplicapair
 		MemberLimit: map[lifecycle.Kind]int{lifecycle.ProtectionGroup: MaxPairsPerGroup},
+		// pairs and groups carry tags (tags.go)
+		Tags: map[lifecycle.Kind]lifecycle.TagRules{lifecycle.ReplicationPair: TagRules, lifecycle.ProtectionGroup: TagRules},
 		// CreateDiskReplicaPair, Bandwidth: with ChargeType POSTPAY (the default, what the driver
 		// creates) "you cannot specify this parameter: the system sets the bandwidth to 0, which
 		// is dynamically allocated"; ModifyDiskReplicaPair's Bandwidth is not open.

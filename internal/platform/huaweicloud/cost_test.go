@@ -55,7 +55,11 @@ func TestReadCostPerPlan(t *testing.T) {
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { calls.Add(1); e.ServeHTTP(w, r) }))
 	defer hs.Close()
 	p, err := New(Config{Retry: testRetry, AccessKey: emu.TestAccessKey, SecretKey: emu.TestSecretKey, Region: "cn-north-4", ProjectID: emu.TestProjectID,
-		SDRSEndpoint: hs.URL, ECSEndpoint: hs.URL, ReadCacheTTL: time.Minute})
+		SDRSEndpoint: hs.URL, ECSEndpoint: hs.URL, ReadCacheTTL: time.Minute,
+		// the polls' snapshot age as long as the plan's: what is measured is whether reads are
+		// shared, and on a loaded machine the reads take longer than the default 1 s (each
+		// Observe then reloaded, and the count grew with the run's wall time)
+		PollCacheTTL: time.Minute})
 	must(t, err)
 	start := time.Now()
 	work := make(chan string)

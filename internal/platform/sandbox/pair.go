@@ -216,6 +216,9 @@ func (s *Sandbox) CreatePair(ctx context.Context, spec platform.PairSpec, token 
 		if err := validateToken(token); err != nil {
 			return platform.ReplicationPair{}, err
 		}
+		if err := s.checkTags(ctx, lifecycle.ReplicationPair, lifecycle.OpCreate, lifecycle.Observation{Kind: lifecycle.ReplicationPair, Name: spec.Name}, spec.Tags); err != nil {
+			return platform.ReplicationPair{}, err
+		}
 		if spec.RPOSeconds == 0 {
 			spec.RPOSeconds = defaultRPO
 		}
@@ -262,6 +265,7 @@ func (s *Sandbox) CreatePair(ctx context.Context, spec platform.PairSpec, token 
 				ID: newID("pair"), Name: spec.Name, Description: spec.Description,
 				PrimaryVolumeID: spec.PrimaryVolumeID, SecondaryVolumeID: spec.SecondaryVolumeID,
 				RPOSeconds: spec.RPOSeconds, BandwidthKbps: spec.BandwidthKbps, ActiveSite: lifecycle.SiteSource,
+				Tags: spec.Tags,
 			}}
 			r, err := row(lifecycle.ReplicationPair, lifecycle.OpCreate)
 			if err != nil {

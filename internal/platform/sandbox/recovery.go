@@ -147,6 +147,9 @@ func (s *Sandbox) CreateRecoveryServer(ctx context.Context, spec platform.Recove
 		if err := validateToken(token); err != nil {
 			return platform.RecoveryServer{}, err
 		}
+		if err := s.checkTags(ctx, lifecycle.RecoveryServer, lifecycle.OpCreate, lifecycle.Observation{Kind: lifecycle.RecoveryServer, Name: spec.Name}, spec.Tags); err != nil {
+			return platform.RecoveryServer{}, err
+		}
 		if spec.Name == "" || spec.MachineID == "" {
 			return platform.RecoveryServer{}, platform.Invalidf("", "name and machine_id are required")
 		}
@@ -186,6 +189,7 @@ func (s *Sandbox) CreateRecoveryServer(ctx context.Context, spec platform.Recove
 			rec := &rsRec{RecoveryServer: platform.RecoveryServer{
 				ID: newID("rs"), Name: spec.Name, MachineID: spec.MachineID, RecoveryPointID: spec.RecoveryPointID, SiteID: spec.SiteID,
 				CPU: spec.CPU, MemoryGB: spec.MemoryGB, NetworkID: spec.NetworkID, IPAddress: spec.IPAddress, VMState: platform.VMNotReady,
+				Tags: spec.Tags,
 			}}
 			_, obs, err := s.rsView(ctx, t, rec, 0)
 			if err != nil {

@@ -168,6 +168,9 @@ func (s *Sandbox) CreateReplica(ctx context.Context, spec platform.ReplicaSpec, 
 		if err := validateToken(token); err != nil {
 			return platform.BackupReplica{}, err
 		}
+		if err := s.checkTags(ctx, lifecycle.BackupReplica, lifecycle.OpCreate, lifecycle.Observation{Kind: lifecycle.BackupReplica, Name: spec.Name}, spec.Tags); err != nil {
+			return platform.BackupReplica{}, err
+		}
 		if err := validateReplicaSpec(spec); err != nil {
 			return platform.BackupReplica{}, err
 		}
@@ -205,7 +208,7 @@ func (s *Sandbox) CreateReplica(ctx context.Context, spec platform.ReplicaSpec, 
 			rec := &replicaRec{BackupReplica: platform.BackupReplica{
 				ID: newID("rep"), BackupID: spec.BackupID, SourceRegion: b.Region, DestinationRegion: spec.DestinationRegion,
 				DestinationVaultID: spec.DestinationVaultID, Name: spec.Name, Description: spec.Description,
-				EnableAcceleration: spec.EnableAcceleration, SizeGB: b.SizeGB,
+				EnableAcceleration: spec.EnableAcceleration, SizeGB: b.SizeGB, Tags: spec.Tags,
 			}, Policy: spec.Policy}
 			r, err := row(lifecycle.BackupReplica, lifecycle.OpReplicate)
 			if err != nil {
