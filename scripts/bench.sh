@@ -18,6 +18,12 @@
 #   BENCH_SCALE_N="1000 5000" its resource counts; BENCH_SCALE_PLANS=3 its no-op plans per N
 #   BENCH_SCALE_DIR=DIR     keep its applied workspaces there; BENCH_SCALE_REUSE=1 plans them again
 #                           without applying (an N = 5,000 apply takes ~20 min on 2 CPUs)
+#   BENCH_ONLY=latency      run only the "At cloud latency" section (issue 28: each vendor's emulator
+#                           at BENCH_LATENCY per call, -parallelism=10, with the vendors' published
+#                           rate limits) and replace it; BENCH_LATENCY_ONLY="alibaba-pairs,..." its
+#                           scenarios (default all), BENCH_LATENCY_NOOP_N=1000 its no-op plans' N,
+#                           BENCH_LATENCY=100ms, BENCH_LATENCY_SCALE=10 the emulators' time scale.
+#                           Not part of the full run (its setups apply thousands of objects).
 # Comparing two runs: the raw Go benchmark output is kept in bench/go-bench.txt; the previous
 # one is moved to bench/go-bench.prev.txt and benchstat compares them.
 set -euo pipefail
@@ -38,6 +44,10 @@ BENCH_SCALE_N=${BENCH_SCALE_N:-"1000 5000"}
 BENCH_SCALE_PLANS=${BENCH_SCALE_PLANS:-3}
 BENCH_SCALE_DIR=${BENCH_SCALE_DIR:-}
 BENCH_SCALE_REUSE=${BENCH_SCALE_REUSE:-}
+BENCH_LATENCY=${BENCH_LATENCY:-100ms}
+BENCH_LATENCY_SCALE=${BENCH_LATENCY_SCALE:-10}
+BENCH_LATENCY_ONLY=${BENCH_LATENCY_ONLY:-}
+BENCH_LATENCY_NOOP_N=${BENCH_LATENCY_NOOP_N:-1000}
 command -v terraform >/dev/null || { echo "bench: terraform is not on PATH" >&2; exit 1; }
 mkdir -p bench
 tmp=$(mktemp -d -t dr-bench.XXXXXX)
@@ -75,6 +85,14 @@ scale() {
   nice -n 10 "$tmp/drbench" scale -provider "$root/terraform-provider-dr" "${args[@]}"
 }
 
+latency() {
+  echo "bench: at cloud latency ($BENCH_LATENCY per call, time scale $BENCH_LATENCY_SCALE, no-op N = $BENCH_LATENCY_NOOP_N; niced)" >&2
+  local before=()
+  if [ -n "$BENCH_BEFORE" ]; then before=(-before "$BENCH_BEFORE"); fi
+  nice -n 10 "$tmp/drbench" latency -provider "$root/terraform-provider-dr" -latency "$BENCH_LATENCY" \
+    -scale "$BENCH_LATENCY_SCALE" -only "$BENCH_LATENCY_ONLY" -noop-n "$BENCH_LATENCY_NOOP_N" "${before[@]}"
+}
+
 if [ -n "$BENCH_ONLY" ]; then
   # Only one section: it replaces that section of bench/results.md (the exact heading, up to
   # the next "## " heading) or goes before the notes, and the notes are the current
@@ -84,7 +102,8 @@ if [ -n "$BENCH_ONLY" ]; then
     heavy5000) heading="## DR-heavy at scale"; scale >"$tmp/section.md" ;;
     alibaba) heading="## Alibaba Cloud EBS: API calls of a no-op plan"; alibaba >"$tmp/section.md" ;;
     huaweicloud) heading="## Huawei Cloud API calls per no-op plan"; huaweicloud >"$tmp/section.md" ;;
-    *) echo "bench: BENCH_ONLY is heavy, heavy5000, alibaba or huaweicloud, not $BENCH_ONLY" >&2; exit 1 ;;
+    latency) heading="## At cloud latency"; latency >"$tmp/section.md" ;;
+    *) echo "bench: BENCH_ONLY is heavy, heavy5000, alibaba, huaweicloud or latency, not $BENCH_ONLY" >&2; exit 1 ;;
   esac
   stamp="_This section alone was measured on $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo none)$(git diff --quiet 2>/dev/null || echo ' + local changes'), $(nproc) CPUs; the other sections are from the last full run._"
   awk -v s="$stamp" 'NR == 2 { print; print s; print ""; next } { print }' "$tmp/section.md" >"$tmp/section2.md" && mv "$tmp/section2.md" "$tmp/section.md"

@@ -45,8 +45,12 @@ type Executor struct {
 	// MaxRetries bounds the retries of a retryable Invoke (and of consecutive retryable
 	// Observe errors while waiting). 0 means 5; negative means none.
 	MaxRetries int
-	// PollInterval is the wait between observations of a transitional state (default 5 s).
+	// PollInterval is the wait between observations of a transitional state (default 5 s)
+	// when Pace is nil.
 	PollInterval time.Duration
+	// Pace, when set, paces the observations of the operation a step waits for (see Pacing):
+	// the first one when the operation is expected to be done, then a backoff.
+	Pace func(kind Kind, op Op) Pacing
 	// ProgressEvery is the longest time between progress events while waiting (default 30 s).
 	ProgressEvery time.Duration
 	// CancelTimeout bounds the Driver.Cancel call made after ctx ends (default 30 s).
@@ -380,9 +384,8 @@ func (e *Executor) cancel(kind Kind, id string, st Step) {
 	_ = e.Driver.Cancel(cctx, kind, id, st.Op)
 }
 
-// wait polls until the step's target. invoked says the operation was just invoked: the first
-// re-observation is then made at once rather than after PollInterval, since a fast platform
-// (or an idempotent call that found the work done) has often finished already.
+// wait polls until the step's target, spacing the observations as the step's pacer says.
+// invoked says the operation was just invoked (see pacer).
 func (e *Executor) wait(ctx context.Context, kind Kind, id string, i int, st Step, obs Observation, invokedAt int64, started time.Time, invoked bool) (Observation, error) {
 	clk := e.clock()
 	pending := []State{}
@@ -393,7 +396,7 @@ func (e *Executor) wait(ctx context.Context, kind Kind, id string, i int, st Ste
 	if st.From.State != "" && st.From.State != Error {
 		pending = append(pending, st.From.State) // the platform has not reflected the call yet
 	}
-	poll := durOr(e.PollInterval, 5*time.Second)
+	pace := e.pacer(kind, st.Op, clk.Now(), invoked)
 	every := durOr(e.ProgressEvery, 30*time.Second)
 	lastEvent := clk.Now()
 	prev := RenderState(obs.State, obs.FailedOp)
@@ -416,13 +419,12 @@ func (e *Executor) wait(ctx context.Context, kind Kind, id string, i int, st Ste
 				"unexpected state %s while waiting for %s (pending: %s; target: %s; failure: error{%s})",
 				RenderState(obs.State, obs.FailedOp), st.Op, strings.Join(ps, ", "), st.To, st.Op))
 		}
-		if invoked {
-			invoked = false
+		if d := pace.next(clk.Now()); d <= 0 {
 			if err := ctx.Err(); err != nil {
 				e.cancel(kind, id, st)
 				return obs, e.stepErr(kind, id, i, st, "timeout", obs, err)
 			}
-		} else if err := clk.Sleep(ctx, poll); err != nil {
+		} else if err := clk.Sleep(ctx, d); err != nil {
 			e.cancel(kind, id, st)
 			return obs, e.stepErr(kind, id, i, st, "timeout", obs, err)
 		}
@@ -451,4 +453,75 @@ func (e *Executor) wait(ctx context.Context, kind Kind, id string, i int, st Ste
 				Message: fmt.Sprintf("%s: still %s after %s", st.Op, cur, now.Sub(started).Round(time.Second))})
 		}
 	}
+}
+
+// Pacing spaces the observations of one operation the executor waits for (Executor.Pace).
+// Expected is how long the operation usually takes (on the wall clock: a platform whose clock
+// runs faster divides its durations by its speed); 0 when unknown. Min and Max bound every
+// wait between two observations.
+//
+// With an Expected above Min, the executor observes the operation when it is due — Expected
+// after it was invoked, or after the wait began for one already running — in waits of at
+// most Max (so a caller's Max still says "at least this often"), then, while it still runs,
+// backs off from Expected/4, doubling, within [Min, Max]: an operation that takes k times
+// its expected duration costs about log2(k) + 1 observations after it is due, where a fixed
+// interval costs k·Expected/interval. Otherwise (unknown or below Min) it observes a just
+// invoked operation at once — a fast platform, or an idempotent call that found the work
+// done, has often finished already — and then backs off from Min, doubling up to Max.
+type Pacing struct {
+	Expected time.Duration
+	Min, Max time.Duration
+}
+
+// pacer is the schedule of one wait's observations.
+type pacer struct {
+	p       Pacing
+	start   time.Time
+	backoff time.Duration // the next wait past Expected (0: not started)
+	now     bool          // observe at once (first call only)
+}
+
+// pacer returns the schedule of a wait for op begun at start; invoked says the operation was
+// just invoked. Without Pace every wait is PollInterval (default 5 s), the first one skipped
+// after an invoke.
+func (e *Executor) pacer(kind Kind, op Op, start time.Time, invoked bool) *pacer {
+	var p Pacing
+	if e.Pace != nil {
+		p = e.Pace(kind, op)
+	} else {
+		poll := durOr(e.PollInterval, 5*time.Second)
+		p = Pacing{Min: poll, Max: poll}
+	}
+	if p.Max <= 0 {
+		p.Max = durOr(e.PollInterval, 5*time.Second)
+	}
+	p.Min = min(max(p.Min, 0), p.Max)
+	if p.Expected <= p.Min {
+		p.Expected = 0
+	}
+	return &pacer{p: p, start: start, now: invoked && p.Expected == 0}
+}
+
+// next is how long to wait before the next observation (0: observe now).
+func (pc *pacer) next(now time.Time) time.Duration {
+	if pc.now {
+		pc.now = false
+		return 0
+	}
+	p := pc.p
+	if p.Expected > 0 {
+		if left := p.Expected - now.Sub(pc.start); left > 0 {
+			return min(left, p.Max)
+		}
+	}
+	if pc.backoff == 0 {
+		pc.backoff = max(p.Expected/4, p.Min)
+		if pc.backoff <= 0 {
+			pc.backoff = p.Max
+		}
+	} else {
+		pc.backoff *= 2
+	}
+	pc.backoff = min(pc.backoff, p.Max)
+	return pc.backoff
 }

@@ -255,7 +255,8 @@ func runPathObserved(ctx context.Context, data *ProviderData, p lifecycle.Path, 
 	return ex.RunObserved(ctx, p.Kind, p.ID, p, *obs)
 }
 
-// newExecutor is the one way the provider builds an executor. Retries happen in one place:
+// newExecutor is the one way the provider builds an executor. Its waits are paced by each
+// operation's expected duration (pacing.go). Retries happen in one place:
 // every call of its driver goes through the platform's retry layer (internal/platform/retry),
 // so the executor itself does not retry (MaxRetries < 0); stacking both made a persistently
 // retryable error cost up to 60 calls per step (TestOneRetryLayer counts them).
@@ -263,6 +264,7 @@ func newExecutor(data *ProviderData, onProgress func(lifecycle.Event)) *lifecycl
 	return &lifecycle.Executor{
 		Driver:       data.Platform,
 		PollInterval: data.PollInterval,
+		Pace:         data.pace,
 		MaxRetries:   -1,
 		OnProgress:   onProgress,
 	}

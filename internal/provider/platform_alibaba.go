@@ -17,6 +17,7 @@ func init() {
 		d, err := alibaba.New(alibaba.Config{
 			AccessKeyID: s["access_key"], AccessKeySecret: s["secret_key"], SecurityToken: s["security_token"],
 			Region: s["region"], EBSEndpoint: s["ebs_endpoint"], ECSEndpoint: s["ecs_endpoint"],
+			Transport: vendorTransport("alibaba"), // nil unless a test records (VendorTransport)
 		})
 		if err != nil {
 			return nil, err

@@ -26,6 +26,7 @@ func init() {
 			AccessKey: s["access_key"], SecretKey: s["secret_key"], Region: s["region"], ProjectID: s["project_id"],
 			SDRSEndpoint: s["sdrs_endpoint"], ECSEndpoint: s["ecs_endpoint"], CBREndpoint: s["cbr_endpoint"],
 			VPCEndpoint: s["vpc_endpoint"],
+			Transport:   vendorTransport("huaweicloud"), // nil unless a test records (VendorTransport)
 			// a plan's reads share one snapshot for up to 30 s (its read phase); polls and the
 			// read before a write use one at most a poll interval old (never the same data twice)
 			ReadCacheTTL: 30 * time.Second,

@@ -130,6 +130,8 @@ type ProviderData struct {
 	// for a real platform. Durations measured in wall time are TimeScale times longer in the
 	// platform's simulated time (drill reports say which clock they measured).
 	TimeScale float64
+	// pacing spaces the executor's observations of running operations (pacing.go).
+	pacing pacing
 	// replaced holds the IDs of objects this plan replaces (planReplace), so the create half
 	// of a replacement, planned next in the same process, knows what they free first.
 	replaced sync.Map
@@ -236,6 +238,10 @@ func (p *drProvider) Configure(ctx context.Context, req provider.ConfigureReques
 			return
 		}
 		data := newProviderData(p, v.block, vendorPollInterval(), 1)
+		if data.pacing, err = vendorPacing(); err != nil {
+			resp.Diagnostics.AddError(fmt.Sprintf("Cannot configure the %s platform", v.block), err.Error())
+			return
+		}
 		data.defaultTags = configuredDefaultTags(cfg.DefaultTags)
 		resp.DataSourceData, resp.ResourceData, resp.EphemeralResourceData, resp.ActionData, resp.ListResourceData = data, data, data, data, data
 		return
@@ -291,6 +297,7 @@ func (p *drProvider) Configure(ctx context.Context, req provider.ConfigureReques
 	// Every platform call is retried on Retryable errors, inside the platform
 	// (internal/platform/retry; see platform_data.go).
 	data := newProviderData(sbx, "sandbox", pollInterval(timeScale), timeScale)
+	data.pacing = pacing{scale: timeScale, max: data.PollInterval}
 	data.defaultTags = configuredDefaultTags(cfg.DefaultTags)
 	resp.DataSourceData = data
 	resp.ResourceData = data

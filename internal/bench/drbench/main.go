@@ -7,6 +7,7 @@
 //	drbench heavy   -provider BIN [-trivial BIN] [-n "300 999"] [-repeat 3]   (DR-heavy section)
 //	drbench alibaba -provider BIN [-n "100 1000"]   (API calls of a no-op plan over the EBS emulator)
 //	drbench scale   -provider BIN [-n "1000 5000"] [-plans 3] [-dir DIR -reuse]   (DR-heavy at scale)
+//	drbench latency -provider BIN [-before BIN] [-latency 100ms] [-scale 10] [-only a,b] [-limits=false] [-noop-n 1000]   (At cloud latency)
 //	drbench gen     dr|floor|heavy|heavyfloor|heavytrivial N   (print a generated configuration)
 //
 // It also is the provider wrapper Terraform launches (dev_overrides point at a directory
@@ -76,6 +77,8 @@ func main() {
 		err = runHuaweiCloud(os.Args[2:])
 	case "scale":
 		err = runScale(os.Args[2:])
+	case "latency":
+		err = runLatency(os.Args[2:])
 	default:
 		fatalf("unknown command %q", os.Args[1])
 	}

@@ -383,10 +383,21 @@ func (s *Server) Env() []Var {
 		Var{"ACRONIS_DATACENTER_URL", u, ""},
 		Var{"DR_SANDBOX_PATH", s.cfg.DB, "the seed configuration (sandbox platform) shares the emulator's database"},
 		Var{"DR_SANDBOX_TIME_SCALE", fmt.Sprint(scaleOf(s.cfg.TimeScale)), ""},
-		Var{"DR_POLL_INTERVAL", pollFor(s.cfg.TimeScale), "poll the accelerated clock often (the provider's default is 5s)"},
-		Var{"DR_EMULATOR_URL", u, "the admin endpoint: $DR_EMULATOR_URL/_emulator"},
 	)
+	vars = append(vars, ClockEnv(s.cfg.TimeScale)...)
+	vars = append(vars, Var{"DR_EMULATOR_URL", u, "the admin endpoint: $DR_EMULATOR_URL/_emulator"})
 	return vars
+}
+
+// ClockEnv are the variables that tell the provider how fast the emulators' clock runs:
+// DR_POLL_INTERVAL (poll at least this often: 5 simulated seconds, as the sandbox platform
+// polls) and DR_EMULATOR_TIME_SCALE (the provider divides the operations' expected durations
+// by it, so it first polls an operation when it is due on this clock).
+func ClockEnv(scale float64) []Var {
+	return []Var{
+		{"DR_POLL_INTERVAL", pollFor(scale), "poll the accelerated clock often (the provider's default is 5s)"},
+		{"DR_EMULATOR_TIME_SCALE", fmt.Sprint(scaleOf(scale)), "the emulator's clock speed: expected operation durations are divided by it (never set it against a real cloud)"},
+	}
 }
 
 func scaleOf(x float64) float64 {

@@ -3,8 +3,10 @@ package alibaba
 // Replica-group DR drills (issue 13 follow-up). The SDK v1.63.107 has no drill operations, so
 // these three calls go through github.com/alibabacloud-go/darabonba-openapi/v2 (v2.1.13)
 // CallApi — RPC style, the same signature (HMAC-SHA1, SignatureVersion 1.0) as the SDK's,
-// with the same explicit endpoint (Driver.endpoint), credentials, client tokens, error
-// classification (convert) and call serialization (sdkMu) as every other call:
+// with the same explicit endpoint (Driver.endpoint), credentials, client tokens and error
+// classification (d.convert) and HTTP transport (Config.Transport) as every other call; a
+// darabonba client writes its own fields during a call, so each call in flight takes one of its
+// own from the endpoint's pool (clientPool):
 //
 //   - StartReplicaGroupDrill: RegionId (the region of the group's secondary site, where drills
 //     must run: OperationDenied.StartDrillShouldOnDestRegion otherwise), GroupId, ClientToken;
@@ -42,22 +44,39 @@ import (
 // ebsAPIVersion is the EBS API version of the darabonba calls (the SDK's services/ebs too).
 const ebsAPIVersion = "2021-07-30"
 
-// oapiClient returns the darabonba client of one endpoint (one per scheme and host, made on
-// first use): credentials as the SDK client's, no retries of its own (the retry layer around
-// callAPI repeats a call with the same client token), the RPC signature (SignatureAlgorithm "v2" selects the RPC
-// request with the HMAC-SHA1 signature; the default would sign ACS3-HMAC-SHA256).
-func (d *Driver) oapiClient(scheme, host string) (*openapi.Client, error) {
+// oapiClient takes a darabonba client of one endpoint from its pool (made on first use; see
+// clientPool) and returns it with the function that gives it back: credentials as the SDK
+// client's, no retries of its own (the retry layer around callAPI repeats a call with the same
+// client token), the RPC signature (SignatureAlgorithm "v2" selects the RPC request with the
+// HMAC-SHA1 signature; the default would sign ACS3-HMAC-SHA256), and the driver's own HTTP
+// client (darabonba's default is one per host shared by the process, whose Timeout it writes
+// on every call).
+func (d *Driver) oapiClient(scheme, host string) (*openapi.Client, func(), error) {
 	key := scheme + "://" + host
 	d.mu.Lock()
-	defer d.mu.Unlock()
-	if c, ok := d.oapi[key]; ok {
-		return c, nil
+	p, ok := d.oapi[key]
+	if !ok {
+		p = &clientPool[*openapi.Client]{newClient: func() (*openapi.Client, error) { return d.newOAPIClient(scheme, host) }}
+		if d.oapi == nil {
+			d.oapi = map[string]*clientPool[*openapi.Client]{}
+		}
+		d.oapi[key] = p
 	}
+	d.mu.Unlock()
+	c, err := p.get()
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, func() { p.put(c) }, nil
+}
+
+func (d *Driver) newOAPIClient(scheme, host string) (*openapi.Client, error) {
 	ms := int(d.cfg.Timeout.Milliseconds())
 	cfg := &openapi.Config{
 		AccessKeyId: dara.String(d.cfg.AccessKeyID), AccessKeySecret: dara.String(d.cfg.AccessKeySecret),
 		Endpoint: dara.String(host), Protocol: dara.String(scheme), RegionId: dara.String(d.cfg.Region),
 		SignatureAlgorithm: dara.String("v2"), ReadTimeout: dara.Int(ms), ConnectTimeout: dara.Int(ms),
+		HttpClient: transportClient{&http.Client{Transport: d.cfg.Transport, Timeout: d.cfg.Timeout}},
 	}
 	if d.cfg.SecurityToken != "" {
 		cfg.SecurityToken = dara.String(d.cfg.SecurityToken)
@@ -67,18 +86,13 @@ func (d *Driver) oapiClient(scheme, host string) (*openapi.Client, error) {
 		return nil, platform.Invalidf("", "EBS client (darabonba-openapi): %v", err)
 	}
 	c.DisableSDKError = dara.Bool(true) // keep ClientError/ServerError/ThrottlingError (convert reads their code)
-	if d.cfg.Transport != nil {
-		c.HttpClient = transportClient{&http.Client{Transport: d.cfg.Transport, Timeout: d.cfg.Timeout}}
-	}
-	if d.oapi == nil {
-		d.oapi = map[string]*openapi.Client{}
-	}
-	d.oapi[key] = c
 	return c, nil
 }
 
-// transportClient is the darabonba HttpClient over Config.Transport (the transport darabonba
-// would build is not used).
+// transportClient is a darabonba client's HTTP client (dara.HttpClient): an http.Client over
+// Config.Transport (nil: Go's default transport) that nothing writes after it is made — the
+// transport darabonba would build, one per host shared by the process whose Timeout it writes
+// on every call, is not used.
 type transportClient struct{ c *http.Client }
 
 func (t transportClient) Call(req *http.Request, _ *http.Transport) (*http.Response, error) {
@@ -97,10 +111,11 @@ func (d *Driver) callAPI1(ctx context.Context, action, region string, query map[
 		return err
 	}
 	scheme, host := d.endpoint("ebs", region)
-	c, err := d.oapiClient(scheme, host)
+	c, release, err := d.oapiClient(scheme, host)
 	if err != nil {
 		return err
 	}
+	defer release()
 	if !strings.HasPrefix(action, "Describe") {
 		defer d.wrote()
 	}
@@ -120,11 +135,7 @@ func (d *Driver) callAPI1(ctx context.Context, action, region string, query map[
 		Pathname: dara.String("/"), Method: dara.String("POST"), AuthType: dara.String("AK"), Style: dara.String("RPC"),
 		ReqBodyType: dara.String("formData"), BodyType: dara.String("json"),
 	}
-	res, err := func() (map[string]any, error) {
-		d.sdkMu.Lock()
-		defer d.sdkMu.Unlock()
-		return c.CallApiWithCtx(ctx, params, &openapi.OpenApiRequest{Query: q}, &dara.RuntimeOptions{Autoretry: dara.Bool(false)})
-	}()
+	res, err := c.CallApiWithCtx(ctx, params, &openapi.OpenApiRequest{Query: q}, &dara.RuntimeOptions{Autoretry: dara.Bool(false)})
 	if err != nil {
 		return d.convert(action, err)
 	}

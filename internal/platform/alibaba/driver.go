@@ -93,13 +93,12 @@ type Config struct {
 // Driver implements platform.Platform on Alibaba Cloud EBS.
 type Driver struct {
 	cfg  Config
-	ebs  *ebs.Client
-	ecs  *ecs.Client
-	caps *lifecycle.Capabilities // platform.CapabilitiesOf(d): every read model's Observed.Platform
+	sdk  *clientPool[*sdkClients] // the SDK clients (one per call in flight)
+	caps *lifecycle.Capabilities  // platform.CapabilitiesOf(d): every read model's Observed.Platform
 
 	mu   sync.Mutex
-	loc  map[string]string          // pair/group/disk ID → a region it is visible in
-	oapi map[string]*openapi.Client // darabonba clients (drills.go) by endpoint, guarded by mu
+	loc  map[string]string                       // pair/group/disk ID → a region it is visible in
+	oapi map[string]*clientPool[*openapi.Client] // darabonba clients (drills.go) by endpoint, guarded by mu
 
 	// StartReplicaGroupDrill client tokens (drills.go): this process's suffix, the token each
 	// group's drill was last started with, and how often a drill started with a token was
@@ -110,13 +109,8 @@ type Driver struct {
 
 	upd platform.UpdateGuard // serializes fingerprint-checked updates (see the package doc)
 
-	// sdkMu serializes DoAction: the SDK's Client (v1.63.107) writes shared fields on every call
-	// (setTimeout in DoActionWithSigner), a data race under Terraform's parallel operations
-	// (go test -race reported it). Reads are mostly served from the snapshot, so the cost is
-	// small; a pool of clients would lift it.
-	sdkMu sync.Mutex
-
-	snaps *snapshot.Cache[*readSnapshot] // the shared read snapshot (snapshot.go)
+	snaps  *snapshot.Cache[*readSnapshot] // the shared read snapshot (snapshot.go)
+	recent recentReads                    // the last records read (recent.go)
 
 	hosts sync.Map // "<service>|<region>" → the RegionEndpoint DescribeRegions named (endpoint)
 }
@@ -149,23 +143,31 @@ func New(cfg Config) (*Driver, error) {
 	if cfg.ReadCacheTTL == 0 {
 		cfg.ReadCacheTTL = DefaultReadCacheTTL
 	}
-	sc := sdk.NewConfig().WithAutoRetry(false).WithTimeout(cfg.Timeout)
-	sc.Transport = cfg.Transport
 	var cred auth.Credential = credentials.NewAccessKeyCredential(cfg.AccessKeyID, cfg.AccessKeySecret)
 	if cfg.SecurityToken != "" {
 		cred = credentials.NewStsTokenCredential(cfg.AccessKeyID, cfg.AccessKeySecret, cfg.SecurityToken)
 	}
-	eb, err := ebs.NewClientWithOptions(cfg.Region, sc, cred)
+	pool := &clientPool[*sdkClients]{newClient: func() (*sdkClients, error) {
+		sc := sdk.NewConfig().WithAutoRetry(false).WithTimeout(cfg.Timeout) // a config each: the SDK keeps a pointer to it
+		sc.Transport = sdkTransport(cfg.Transport)
+		eb, err := ebs.NewClientWithOptions(cfg.Region, sc, cred)
+		if err != nil {
+			return nil, platform.Invalidf("", "EBS client: %v", err)
+		}
+		ec, err := ecs.NewClientWithOptions(cfg.Region, sc, cred)
+		if err != nil {
+			return nil, platform.Invalidf("", "ECS client: %v", err)
+		}
+		return &sdkClients{ebs: eb, ecs: ec}, nil
+	}}
+	first, err := pool.newClient() // a configuration error is New's
 	if err != nil {
-		return nil, platform.Invalidf("", "EBS client: %v", err)
+		return nil, err
 	}
-	ec, err := ecs.NewClientWithOptions(cfg.Region, sc, cred)
-	if err != nil {
-		return nil, platform.Invalidf("", "ECS client: %v", err)
-	}
+	pool.put(first)
 	var nonce [4]byte
 	_, _ = rand.Read(nonce[:])
-	d := &Driver{cfg: cfg, ebs: eb, ecs: ec, loc: map[string]string{}, drillNonce: hex.EncodeToString(nonce[:]),
+	d := &Driver{cfg: cfg, sdk: pool, loc: map[string]string{}, drillNonce: hex.EncodeToString(nonce[:]),
 		snaps: snapshot.New[*readSnapshot](snapshot.Policy{TTL: cfg.ReadCacheTTL, ReadPhase: true, MaxAge: MaxReadSnapshotAge})}
 	d.caps = platform.CapabilitiesOf(d)
 	return d, nil
@@ -310,15 +312,72 @@ func (d *Driver) call1(ctx context.Context, service, action, region string, req 
 			err = &platform.Error{Class: platform.ClassInternal, Code: "MalformedResponse", Message: fmt.Sprintf("%s: malformed response: %v", action, p)}
 		}
 	}()
-	err = func() error {
-		d.sdkMu.Lock()
-		defer d.sdkMu.Unlock() // also when the SDK panics on a malformed envelope (recovered above)
-		if service == "ecs" {
-			return d.ecs.DoAction(req, resp)
-		}
-		return d.ebs.DoAction(req, resp)
-	}()
+	c, err := d.sdk.get()
+	if err != nil {
+		return err
+	}
+	defer d.sdk.put(c) // also when the SDK panics on a malformed envelope (recovered above)
+	if service == "ecs" {
+		err = c.ecs.DoAction(req, resp)
+	} else {
+		err = c.ebs.DoAction(req, resp)
+	}
 	return d.convert(action, err)
+}
+
+// clientPool holds the SDK's clients: each call takes one of its own and returns it. Neither
+// Alibaba SDK client may serve two calls at once: the SDK's Client (v1.63.107) writes shared
+// fields on every call (setTimeout and the TLS setting in DoActionWithSigner: its
+// http.Client's Timeout, its Transport's DialContext), and a darabonba-openapi Client writes
+// its Headers (GetRpcHeaders) — data races between concurrent calls on one client (go test
+// -race reported both; TestConcurrentCallsAreInFlightTogether). One client under a
+// process-wide mutex serialized every call of the process, so Terraform's ten parallel
+// operations waited for each other's round trips (issue 28: 100 pairs created and started in
+// 265 s at 100 ms per call, every call in sequence). A pool grows to the calls in flight at
+// once — each client keeps its own HTTP transport and connections for the next call — and
+// never shrinks: a provider process makes at most about Terraform's parallelism of calls at a
+// time.
+type clientPool[T any] struct {
+	newClient func() (T, error)
+	mu        sync.Mutex
+	free      []T
+}
+
+// sdkTransport is the transport of one pooled SDK client: Config.Transport (nil: the SDK's
+// own, one per client). The SDK writes an *http.Transport's DialContext, TLSClientConfig and
+// Proxy on every call (setTimeout, DoActionWithSigner), so a configured *http.Transport is
+// cloned for each client — pooled clients sharing it would race, and the caller's transport
+// is not modified; any other RoundTripper is shared, as http.RoundTripper is safe for
+// concurrent use.
+func sdkTransport(t http.RoundTripper) http.RoundTripper {
+	if ht, ok := t.(*http.Transport); ok && ht != nil {
+		return ht.Clone()
+	}
+	return t
+}
+
+// sdkClients are the EBS and ECS clients of one call.
+type sdkClients struct {
+	ebs *ebs.Client
+	ecs *ecs.Client
+}
+
+func (p *clientPool[T]) get() (T, error) {
+	p.mu.Lock()
+	if n := len(p.free); n > 0 {
+		c := p.free[n-1]
+		p.free = p.free[:n-1]
+		p.mu.Unlock()
+		return c, nil
+	}
+	p.mu.Unlock()
+	return p.newClient()
+}
+
+func (p *clientPool[T]) put(c T) {
+	p.mu.Lock()
+	p.free = append(p.free, c)
+	p.mu.Unlock()
 }
 
 // endpoint is where a call in region goes: the configured override, else the regional
@@ -545,7 +604,7 @@ func unsupportedKind(kind lifecycle.Kind) error {
 func (d *Driver) Observe(ctx context.Context, kind lifecycle.Kind, id string) (lifecycle.Observation, error) {
 	switch kind {
 	case lifecycle.ReplicationPair:
-		p, err := d.GetPair(ctx, id)
+		p, err := d.getPairState(ctx, id, false, false) // the state: no synchronisation progress
 		return p.Observed, err
 	case lifecycle.ProtectionGroup:
 		g, err := d.GetGroup(ctx, id)

@@ -70,6 +70,7 @@ func (d *Driver) findGroup(ctx context.Context, id string) (ebs.ReplicaGroup, er
 				return ebs.ReplicaGroup{}, platform.NotFoundf("replica group %s is deleted", id)
 			}
 			d.remember(id, r)
+			d.sawGroup(g)
 			return g, nil
 		}
 	}
@@ -207,6 +208,7 @@ func (d *Driver) getGroup(ctx context.Context, id string, fresh bool) (platform.
 				if x.Status == "deleted" {
 					return platform.ProtectionGroup{}, platform.NotFoundf("replica group %s is deleted", id)
 				}
+				d.sawGroup(x)
 				dv, err := d.snapDrills(ctx, snap, x)
 				if err != nil {
 					return platform.ProtectionGroup{}, err
@@ -332,9 +334,12 @@ func (d *Driver) UpdateGroup(ctx context.Context, id string, spec platform.Group
 
 // invokeGroup issues one group operation in the region it must be called in.
 func (d *Driver) invokeGroup(ctx context.Context, id string, op lifecycle.Op, tok string, params map[string]string) error {
-	cur, err := d.findGroup(ctx, id)
-	if err != nil {
-		return err
+	cur, ok := d.recentGroup(id) // read just before (recent.go)
+	if !ok {
+		var err error
+		if cur, err = d.findGroup(ctx, id); err != nil {
+			return err
+		}
 	}
 	source, standby := cur.SourceRegionId, cur.DestinationRegionId
 	if r := params[lifecycle.ParamRegion]; r != "" {
@@ -404,7 +409,7 @@ func (d *Driver) invokeGroup(ctx context.Context, id string, op lifecycle.Op, to
 	default:
 		return unsupportedOp(lifecycle.ProtectionGroup, op)
 	}
-	err = d.call(ctx, "ebs", action, region, req, resp)
+	err := d.call(ctx, "ebs", action, region, req, resp)
 	if op == lifecycle.OpRemoveMember && codeOf(err) == "OperationDenied.PairNotInGroup" {
 		// "the pair is in no group": removed already (a retry of a removal whose answer was
 		// lost, or a pair another process removed) — the goal holds

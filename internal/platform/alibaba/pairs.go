@@ -110,6 +110,7 @@ func (d *Driver) findPair(ctx context.Context, id string) (ebs.ReplicaPair, erro
 				return ebs.ReplicaPair{}, platform.NotFoundf("replica pair %s is deleted", id)
 			}
 			d.remember(id, r)
+			d.sawPair(p)
 			return p, nil
 		}
 	}
@@ -193,7 +194,10 @@ func (d *Driver) pairDisks(ctx context.Context, pairs ...ebs.ReplicaPair) (map[s
 	}
 	out := map[string]disk{}
 	for _, r := range order {
-		ids := byRegion[r]
+		known, ids := d.recentDisks(byRegion[r])
+		for id, x := range known {
+			out[id] = x
+		}
 		for len(ids) > 0 {
 			n := min(len(ids), 100)
 			if err := d.describeDisks(ctx, r, ids[:n], out); err != nil {
@@ -221,6 +225,7 @@ func (d *Driver) describeDisks(ctx context.Context, region string, ids []string,
 		dk := diskOf(x, region)
 		out[x.DiskId] = dk
 		d.remember("disk/"+x.DiskId, dk.Region)
+		d.sawDisk(dk)
 	}
 	return nil
 }
@@ -233,6 +238,12 @@ func (d *Driver) GetPair(ctx context.Context, id string) (platform.ReplicationPa
 
 // getPair reads a pair; fresh skips the snapshot (writes read their object directly).
 func (d *Driver) getPair(ctx context.Context, id string, fresh bool) (platform.ReplicationPair, error) {
+	return d.getPairState(ctx, id, fresh, true)
+}
+
+// getPairState reads a pair; progress reads a running synchronisation's progress too (a call of
+// its own: Observe, the executor's polls, needs only the state).
+func (d *Driver) getPairState(ctx context.Context, id string, fresh, progress bool) (platform.ReplicationPair, error) {
 	var (
 		x     ebs.ReplicaPair
 		rs    regionSet
@@ -254,6 +265,7 @@ func (d *Driver) getPair(ctx context.Context, id string, fresh bool) (platform.R
 			return platform.ReplicationPair{}, platform.NotFoundf("replica pair %s is deleted", id)
 		}
 		rs, disks = snap.rs, snap.disks
+		d.sawPair(x)
 	} else {
 		if x, err = d.findPair(ctx, id); err != nil {
 			return platform.ReplicationPair{}, err
@@ -276,7 +288,7 @@ func (d *Driver) getPair(ctx context.Context, id string, fresh bool) (platform.R
 		return platform.ReplicationPair{}, err
 	}
 	withPairDrill(&p, dv) // pair_drills.go
-	if p.State == lifecycle.Starting || p.State == lifecycle.Reprotecting {
+	if progress && (p.State == lifecycle.Starting || p.State == lifecycle.Reprotecting) {
 		// DescribeDiskReplicaPairProgress (RegionId, ReplicaPairId → Progress 0–100), only
 		// while a synchronisation runs
 		req := ebs.CreateDescribeDiskReplicaPairProgressRequest()
@@ -340,17 +352,20 @@ func diskOf(x ecs.Disk, region string) disk {
 	return disk{ID: x.DiskId, Region: reg, Zone: strings.TrimSpace(x.ZoneId), Attached: attached, SizeGB: int64(x.Size), Encrypted: x.Encrypted}
 }
 
-// findDisks locates disks: ECS DescribeDisks (2014-05-26; RegionId, DiskIds as a JSON array)
-// in the configured region, then the other replication-capable regions, until all are found.
+// findDisks locates disks: the records read within ReadCacheTTL (recent.go), else ECS
+// DescribeDisks (2014-05-26; RegionId, DiskIds as a JSON array) in the regions the disks were
+// seen in when all were, otherwise in the configured region and every replication-capable
+// region — at once: a pair's disks are in two regions, and asking the regions one after the
+// other made a create's first read two round trips (issue 28).
 func (d *Driver) findDisks(ctx context.Context, ids ...string) (map[string]disk, error) {
-	out := map[string]disk{}
 	var want []string
 	for _, id := range ids {
 		if id != "" {
 			want = append(want, id)
 		}
 	}
-	if len(want) == 0 {
+	out, missing := d.recentDisks(want)
+	if len(missing) == 0 {
 		return out, nil
 	}
 	rs, err := d.regions(ctx)
@@ -359,14 +374,15 @@ func (d *Driver) findDisks(ctx context.Context, ids ...string) (map[string]disk,
 	}
 	d.mu.Lock()
 	regions := []string{}
-	for _, id := range want {
+	for _, id := range missing {
 		if r := d.loc["disk/"+id]; r != "" {
 			regions = append(regions, r)
 		}
 	}
 	d.mu.Unlock()
-	regions = append(regions, d.cfg.Region)
-	regions = append(regions, rs.list...)
+	if len(regions) < len(missing) {
+		regions = append(append(regions, d.cfg.Region), rs.list...)
+	}
 	// found counts the wanted disks found: an answer may list others (DescribeDisks pages a
 	// region's disks when DiskIds is not given), which must not end the search
 	found := func() bool {
@@ -378,23 +394,39 @@ func (d *Driver) findDisks(ctx context.Context, ids ...string) (map[string]disk,
 		return true
 	}
 	done := map[string]bool{}
+	var round []string
 	for _, r := range regions {
-		if done[r] || found() {
-			continue
+		if !done[r] {
+			done[r] = true
+			round = append(round, r)
 		}
-		done[r] = true
-		var missing []string
-		for _, id := range want {
-			if _, ok := out[id]; !ok {
-				missing = append(missing, id)
-			}
-		}
-		if err := d.describeDisks(ctx, r, missing, out); err != nil {
-			return nil, err
+	}
+	answers := make([]map[string]disk, len(round))
+	errs := make([]error, len(round))
+	var wg sync.WaitGroup
+	for i, r := range round {
+		answers[i] = map[string]disk{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = d.describeDisks(ctx, r, missing, answers[i])
+		}()
+	}
+	wg.Wait()
+	for i := range round {
+		for id, x := range answers[i] {
+			out[id] = x
 		}
 	}
 	if found() {
+		// every wanted disk is found: a region that failed meanwhile had nothing to add (asked
+		// one after the other, the search would have ended before it)
 		return out, nil
+	}
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
 	}
 	// Not in a replication-capable region: the disk may still exist in a region without
 	// replication (a plan must say R001-5, not "does not exist"). Only this miss path lists
@@ -557,9 +589,12 @@ func (d *Driver) UpdatePair(ctx context.Context, id string, spec platform.PairSp
 
 // invokePair issues one pair operation in the region it must be called in.
 func (d *Driver) invokePair(ctx context.Context, id string, op lifecycle.Op, tok string, params map[string]string) error {
-	cur, err := d.findPair(ctx, id)
-	if err != nil {
-		return err
+	cur, ok := d.recentPair(id) // read just before (recent.go)
+	if !ok {
+		var err error
+		if cur, err = d.findPair(ctx, id); err != nil {
+			return err
+		}
 	}
 	// Failover and reprotect are called in the secondary disk's region, delete in the primary
 	// disk's (vendor-lifecycles §1.6): role-fixed, a failover does not swap them — the engine's

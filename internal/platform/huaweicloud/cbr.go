@@ -11,7 +11,6 @@ import (
 
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/basic"
-	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/config"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/def"
 	cbr "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/cbr/v1"
 	cbrmodel "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/cbr/v1/model"
@@ -107,7 +106,7 @@ func (p *Platform) cbrClient(region, project string) (*cbr.CbrClient, error) {
 		return nil, platform.Invalidf("", "huaweicloud credentials: %v", err)
 	}
 	hc, err := core.NewHcHttpClientBuilder().WithEndpoints([]string{ep}).WithCredential(cred).
-		WithHttpConfig(config.DefaultHttpConfig().WithTimeout(p.cfg.Timeout)).SafeBuild()
+		WithHttpConfig(p.cfg.httpConfig()).SafeBuild()
 	if err != nil {
 		return nil, platform.Invalidf("", "huaweicloud CBR client: %v", err)
 	}

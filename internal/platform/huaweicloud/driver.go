@@ -64,6 +64,7 @@ package huaweicloud
 
 import (
 	"context"
+	"net/http"
 	"sync"
 	"time"
 	"unicode"
@@ -116,6 +117,20 @@ type Config struct {
 	PollCacheTTL time.Duration
 	// Retry is the retry policy of every request (internal/platform/retry); zero: retry.Default.
 	Retry retry.Policy
+	// Transport, when set, carries every HTTP request of the driver (SDRS, ECS, VPC and every
+	// CBR client) instead of the SDK's default transport: the live smoke tests record and
+	// replay through it (internal/livetest). nil in the released provider.
+	Transport http.RoundTripper
+}
+
+// httpConfig is the SDK's HTTP configuration of every client of the driver: the timeout, and
+// the transport when Config.Transport is set.
+func (cfg Config) httpConfig() *config.HttpConfig {
+	c := config.DefaultHttpConfig().WithTimeout(cfg.Timeout)
+	if cfg.Transport != nil {
+		c = c.WithHttpRoundTripper(cfg.Transport)
+	}
+	return c
 }
 
 // Platform is the Huawei Cloud SDRS driver.
@@ -180,17 +195,17 @@ func New(cfg Config) (*Platform, error) {
 		cfg.PollCacheTTL = min(cfg.ReadCacheTTL, time.Second)
 	}
 	hc, err := core.NewHcHttpClientBuilder().WithEndpoints([]string{ep}).WithCredential(cred).
-		WithHttpConfig(config.DefaultHttpConfig().WithTimeout(cfg.Timeout)).SafeBuild()
+		WithHttpConfig(cfg.httpConfig()).SafeBuild()
 	if err != nil {
 		return nil, platform.Invalidf("", "huaweicloud SDRS client: %v", err)
 	}
 	ecs, err := core.NewHcHttpClientBuilder().WithEndpoints([]string{ecsEP}).WithCredential(cred).
-		WithHttpConfig(config.DefaultHttpConfig().WithTimeout(cfg.Timeout)).SafeBuild()
+		WithHttpConfig(cfg.httpConfig()).SafeBuild()
 	if err != nil {
 		return nil, platform.Invalidf("", "huaweicloud ECS client: %v", err)
 	}
 	vpc, err := core.NewHcHttpClientBuilder().WithEndpoints([]string{vpcEP}).WithCredential(cred).
-		WithHttpConfig(config.DefaultHttpConfig().WithTimeout(cfg.Timeout)).SafeBuild()
+		WithHttpConfig(cfg.httpConfig()).SafeBuild()
 	if err != nil {
 		return nil, platform.Invalidf("", "huaweicloud VPC client: %v", err)
 	}
