@@ -177,6 +177,13 @@ func (v lazyString) MarshalJSON() ([]byte, error) { return json.Marshal(*v.p) }
 
 // TestAccExamples_dataSources applies each data-source example against the object the
 // resource example of the same type makes: its id goes into the example's one variable.
+// dataSourceCompanions are the data sources that read no single object of their own type: the
+// resource example each reads (its variable, if any, takes the resource's attr).
+var dataSourceCompanions = map[string]struct{ resource, attr string }{
+	"dr_readiness":       {"dr_protection_group", ""},
+	"dr_recovery_points": {"dr_recovery_server", "machine_id"},
+}
+
 func TestAccExamples_dataSources(t *testing.T) {
 	onDefaultClock(t)
 	for _, name := range exampleDirs(t, "data-sources") {
@@ -184,13 +191,17 @@ func TestAccExamples_dataSources(t *testing.T) {
 			t.Parallel()
 			db := newDB(t)
 			ds := readExample(t, filepath.Join(examplesRoot, "data-sources", name))
-			res := readExample(t, filepath.Join(examplesRoot, "resources", name))
+			resName, attr := name, "id"
+			if c, ok := dataSourceCompanions[name]; ok {
+				resName, attr = c.resource, c.attr
+			}
+			res := readExample(t, filepath.Join(examplesRoot, "resources", resName))
 			vars := variableDecl.FindAllStringSubmatch(ds, -1)
 			data := dataDecl.FindStringSubmatch(ds)
-			if len(vars) != 1 || data == nil || data[1] != name {
-				t.Fatalf("examples/data-sources/%s: want one variable (the id) and a data %q block; found variables %v, data %v", name, name, vars, data)
+			if len(vars) != map[bool]int{true: 0, false: 1}[attr == ""] || data == nil || data[1] != name {
+				t.Fatalf("examples/data-sources/%s: want one variable (the id; none for a data source of every object) and a data %q block; found variables %v, data %v", name, name, vars, data)
 			}
-			addr := name + "." + resourceInstance(t, res, name)
+			addr := resName + "." + resourceInstance(t, res, resName)
 			var id string
 			within(t, "examples/data-sources/"+name, exampleBudget, func() {
 				resource.Test(t, resource.TestCase{
@@ -203,16 +214,11 @@ func TestAccExamples_dataSources(t *testing.T) {
 								if !ok {
 									return fmt.Errorf("%s not in state", addr)
 								}
-								id = rs.Primary.ID
+								id = rs.Primary.Attributes[attr]
 								return nil
 							},
 						},
-						{
-							Config:           rootModule(t, db, res+ds),
-							ConfigVariables:  config.Variables{vars[0][1]: lazyString{&id}},
-							Check:            resource.TestCheckResourceAttrPair("data."+name+"."+data[2], "id", addr, "id"),
-							ConfigPlanChecks: emptyAfterApply,
-						},
+						dataSourceStep(rootModule(t, db, res+ds), name, data[2], addr, attr, vars, &id),
 					},
 				})
 			})
@@ -257,4 +263,33 @@ func TestAccExamples_actions(t *testing.T) {
 			})
 		})
 	}
+}
+
+// dataSourceStep is the step that reads an example's data source: one of the resource's type
+// is the resource it names; a companion's reads it (dr_recovery_points: the machine's points)
+// or every object (dr_readiness), and must report some.
+func dataSourceStep(cfg, name, label, addr, attr string, vars [][]string, id *string) resource.TestStep {
+	step := resource.TestStep{Config: cfg, ConfigPlanChecks: emptyAfterApply}
+	if len(vars) > 0 {
+		step.ConfigVariables = config.Variables{vars[0][1]: lazyString{id}}
+	}
+	switch {
+	case attr == "id":
+		step.Check = resource.TestCheckResourceAttrPair("data."+name+"."+label, "id", addr, "id")
+	case attr == "":
+		step.Check = resource.TestCheckResourceAttrWith("data."+name+"."+label, "objects.#", func(v string) error {
+			if v == "0" {
+				return fmt.Errorf("no objects read")
+			}
+			return nil
+		})
+	default:
+		step.Check = resource.TestCheckResourceAttrWith("data."+name+"."+label, "recovery_points.#", func(v string) error {
+			if v == "0" {
+				return fmt.Errorf("no recovery points read")
+			}
+			return nil
+		})
+	}
+	return step
 }

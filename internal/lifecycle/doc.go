@@ -57,6 +57,17 @@
 //     the platform's limit). Every violation names the parameters or the operation it is about
 //     (Violation.Params, Violation.Op), so a surface places it without reading its text.
 //   - Executor.Run(ctx, kind, id, path): runs a Path against a Driver (see exec.go).
+//   - ReadinessOf(kind, obs, opts) Readiness (readiness.go, issue 27): whether a failover — and
+//     for pairs and groups the lossless move of production (switchover, planned_failover),
+//     both read from the table (ReadinessOps) — could start now, as Check decides it without
+//     the allow_data_loss opt-in (a choice made when it runs, not a readiness fact): the
+//     blocking rules with their messages (beside a refusal by state, the preconditions that
+//     refuse too), or unknown with the checks that could not be made (facts not known now,
+//     or never reported: Capabilities.Unobservable); and whether the standby copy is within
+//     the recovery point objective (Facts.LagSeconds, RPOSeconds; FactLag). ReadinessMarkdown
+//     renders the table of what can block each readiness operation for the docs.
+//   - CheckRecoveryPoint: V-REFS for the recovery point a recovery server's failover or test
+//     failover names (the platform's list of the machine's points decides).
 //   - CheckServerPowerChange (R002-7), ValidateClientToken (R001-4), ValidateReplicaName
 //     (R003-9), ValidateReplicaDescription (R003-10), ClientToken.
 //   - Mermaid, OperationsMarkdown, StatesMarkdown, RulesMarkdown, Rules, RulesFor: docs.
@@ -86,6 +97,10 @@
 //     check is deferred. Deleting a failed-over pair (V-PAIR-DELETE) and cancelling a recovery
 //     server's failover (R004-6, §6.9) also need allow_data_loss.
 //   - Planned failover also needs both sites healthy and no drill (stricter than SDRS).
+//   - Pairs have drills too (Alibaba StartPairDrill / ClearPairDrill; §7.2 drill_start /
+//     drill_clear): start_drill from replicating with the first sync done, stop_drill, both on
+//     request; while one runs a pair's failover, switchover, reprotect, revert and delete are
+//     refused (V-DRILL). A pair in a group is drilled through its group (V-PAIR-IN-GROUP).
 //   - Group add/remove_member is only from configured/paused (Alibaba, the stricter of the two
 //     vendors); remove also from invalid. Membership counts are simulated by the planner so a
 //     replicating group with a required add_member plans disable_protection → add_member →

@@ -225,6 +225,13 @@ type Facts struct {
 	// (its rate limit, V-SYNC-ONCE); 0: allowed now.
 	SyncOnceWait time.Duration
 
+	// Replication lag (readiness, ReadinessOf): how old the standby site's copy is, in
+	// seconds of the platform's clock (now minus the last recovery point), and the recovery
+	// point objective the object is held to (0: none reported). Where the platform does not
+	// report them now, FactLag is in Unknown (in Capabilities.Unobservable when it never does).
+	LagSeconds int64
+	RPOSeconds int64
+
 	// recovery_server
 	AdvertisedOps  map[Op]bool // operations the platform advertises now (Acronis _links); nil = not advertised by this platform
 	BlockingIssues []string    // issues that block every operation now (an Acronis _issues entry naming no link)
@@ -252,6 +259,7 @@ const (
 	FactRefs             = "references"
 	FactParams           = "parameters"
 	FactSyncOnce         = "sync_once_interval" // Facts.SyncOnceWait
+	FactLag              = "replication_lag"    // Facts.LagSeconds, Facts.RPOSeconds
 )
 
 // Options carry the user's opt-ins into a plan or check.

@@ -63,7 +63,8 @@ func TestOperateHelpers(t *testing.T) {
 	}
 	// Drills from the tables
 	ds := Drills()
-	if len(ds) != 2 || ds[0] != (Drill{ProtectionGroup, OpStartDrill, OpStopDrill}) || ds[1] != (Drill{RecoveryServer, OpTestFailover, OpStopTestFailover}) {
+	if len(ds) != 3 || ds[0] != (Drill{ReplicationPair, OpStartDrill, OpStopDrill}) || ds[1] != (Drill{ProtectionGroup, OpStartDrill, OpStopDrill}) ||
+		ds[2] != (Drill{RecoveryServer, OpTestFailover, OpStopTestFailover}) {
 		t.Fatalf("%+v", ds)
 	}
 	if !DrillReady(RecoveryServer, OpTestFailover, srv(Testing)) || DrillReady(RecoveryServer, OpTestFailover, srv(StartingTest)) || !DrillReady(ProtectionGroup, OpStartDrill, d) {

@@ -73,7 +73,7 @@ var rules = []Rule{
 	{"V-GRP-REPROT", kGroup, "Group reprotect needs the DR-site (standby) servers stopped.", "check"},
 	{"V-GRP-MEMBERS", kGroup, "Pairs are added/removed only while the group is configured or paused; a pair belongs to at most one group, between the group's sites in its direction, and joins while idle; a group holds at most as many pairs as its platform allows (Alibaba EBS: 17); a protected server is at the production site, not a DR-site twin, and in no other group.", "check"},
 	{"V-GRP-DELETE", kGroup, "A group is deleted only when it has no pairs, protected servers or drills.", "check"},
-	{"V-DRILL", kGroup, "A drill needs the group replicating with the first sync done; no real failover, planned failover or reprotect while a drill runs.", "check"},
+	{"V-DRILL", kBoth, "A drill needs the pair or group replicating with the first sync done, and no other drill running; no real failover, planned failover (switchover), reprotect or revert while a drill runs, and no delete of a pair with a drill.", "check"},
 	{"V-ACR-LINKS", kServer, "A recovery-server operation is allowed only when the platform advertises it and reports no blocking issue.", "check"},
 	{"V-NO-RETRY", []Kind{ReplicationPair, ProtectionGroup, BackupReplica, RecoveryServer}, "A precondition failure is never retried; only retryable error classes are.", "executor"},
 

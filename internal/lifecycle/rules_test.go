@@ -743,6 +743,42 @@ func TestRule_V_DRILL(t *testing.T) {
 	if len(vs) > 0 || p.Summary() != "stop_drill → failover" {
 		t.Fatal(p.Summary(), vs)
 	}
+
+	// Pair drills (Alibaba StartPairDrill/ClearPairDrill): the same rule on a pair — a drill
+	// needs the first sync, one at a time, and no failover, switchover, reprotect, revert or
+	// delete while it runs; a pair in a group is drilled through its group.
+	pd := pair(Replicating)
+	mustAllow(t, ReplicationPair, OpStartDrill, pd, Options{})
+	nf := pd
+	nf.Facts.FirstSyncDone = false
+	mustRefuse(t, ReplicationPair, OpStartDrill, nf, Options{}, "V-FIRST-SYNC")
+	mustRefuse(t, ReplicationPair, OpStartDrill, pair(Paused), Options{}, "V-DRILL", "paused")
+	pd.Facts.DrillActive = true
+	mustRefuse(t, ReplicationPair, OpStartDrill, pd, Options{}, "V-DRILL", "drill is running")
+	mustRefuse(t, ReplicationPair, OpFailover, pd, Options{AllowDataLoss: true}, "V-DRILL", "stop_drill")
+	both := syncable(pd)
+	mustRefuse(t, ReplicationPair, OpSwitchover, both, Options{}, "V-DRILL")
+	fo := pd
+	fo.State = FailedOver
+	mustRefuse(t, ReplicationPair, OpReprotect, fo, Options{}, "V-DRILL")
+	mustRefuse(t, ReplicationPair, OpRevertFailover, fo, Options{AllowDataLoss: true}, "V-DRILL")
+	mustRefuse(t, ReplicationPair, OpDelete, fo, Options{AllowDataLoss: true}, "V-DRILL", "left behind")
+	mustAllow(t, ReplicationPair, OpStopDrill, fo, Options{})
+	mustRefuse(t, ReplicationPair, OpStopDrill, pair(Replicating), Options{}, "V-DRILL", "no drill")
+	in := pd
+	in.Facts.InGroup, in.Facts.GroupID = true, "pg-1"
+	mustRefuse(t, ReplicationPair, OpStopDrill, in, Options{}, "V-PAIR-IN-GROUP")
+	if row, _ := Table(ReplicationPair).Operation(OpStartDrill); row.Region != RegionStandby {
+		t.Error("StartPairDrill is called in the standby (secondary) region")
+	}
+	// the planner stops a pair's drill only when the goal asks for it
+	if _, vs := Plan(ReplicationPair, pd, Goal{States: []State{FailedOver}}, Options{AllowDataLoss: true}); !HasBlocking(vs) || vs[0].Rule != "V-DRILL" {
+		t.Fatalf("pair failover during a drill planned: %v", vs)
+	}
+	p, vs = Plan(ReplicationPair, pd, Goal{States: []State{Deleted}, Required: []OpRequest{{Op: OpStopDrill}}}, Options{AllowDataLoss: true})
+	if len(vs) > 0 || p.Summary() != "stop → stop_drill → delete" {
+		t.Fatal(p.Summary(), vs)
+	}
 }
 
 func TestRule_V_ACR_LINKS(t *testing.T) {

@@ -228,6 +228,18 @@ func pNoDrill(requirement string) Precondition {
 	}
 }
 
+// pDrillActive is stop_drill's precondition: a drill to stop.
+func pDrillActive() Precondition {
+	return Precondition{
+		Rule: "V-DRILL", Name: "drill_active", Requirement: "needs a DR drill running",
+		Facts: []string{FactDrill},
+		Test: func(o *Observation) (bool, string) {
+			return o.Facts.DrillActive, fmt.Sprintf("no drill is running on %s", quoteName(o))
+		},
+		Remedy: "Nothing to stop.",
+	}
+}
+
 func pActiveServersStopped(rule string) Precondition {
 	return Precondition{
 		Rule: rule, Name: "production_servers_stopped",
@@ -382,6 +394,7 @@ func effFailover(f *Facts) {
 
 func pairTable() *KindTable {
 	notInGroup := pNotInGroup()
+	noDrill := pNoDrill("needs no DR drill running")
 	return &KindTable{
 		Kind: ReplicationPair, Noun: "pair",
 		Description: "One volume replicated from its active site to the standby site (Alibaba EBS async pair; SDRS/EVS pair).",
@@ -436,7 +449,7 @@ func pairTable() *KindTable {
 			{
 				Name: OpSwitchover, Invocable: true, From: from("replicating", "error{switchover}"), Via: SwitchingOver, OnSuccess: Replicating, Site: SiteFlip,
 				Description:   "Planned switchover: production moves to the standby site without data loss; replication continues in the reverse direction.",
-				Preconditions: []Precondition{notInGroup, pFirstSync(), pBothHealthy("V-PAIR-SWITCH")},
+				Preconditions: []Precondition{notInGroup, pFirstSync(), pBothHealthy("V-PAIR-SWITCH"), noDrill},
 				FromRule:      "V-PAIR-SWITCH", Effect: swapSites,
 				Afterwards: "attach the volume at the new active site and start its servers.",
 				Manual:     "attach the volume at the new active site and start its servers; the platform does neither.",
@@ -444,7 +457,7 @@ func pairTable() *KindTable {
 			{
 				Name: OpFailover, Invocable: true, From: from("replicating", "paused", "failing_over", "error{failover}", "error{switchover}"), Via: FailingOver, OnSuccess: FailedOver, Site: SiteFlip,
 				Description:   "Unplanned failover: the standby volume becomes read/write and serves production; replication stops.",
-				Preconditions: []Precondition{notInGroup, pFirstSync()},
+				Preconditions: []Precondition{notInGroup, pFirstSync(), noDrill},
 				DataLoss:      failoverDataLoss("use switchover (a planned failover without data loss)"),
 				FromRule:      "R001-1", Region: RegionTarget, Effect: effFailover,
 				Afterwards: "the former standby volume is read/write (R001-2); attach it and start the servers at the new active site; reprotect when the old site is back.",
@@ -455,11 +468,31 @@ func pairTable() *KindTable {
 				Description: "Reverse the replication direction after a failover: the active site replicates to the old one.",
 				Preconditions: []Precondition{notInGroup,
 					pOldPrimaryDetached(),
-					pStandbyHealthy("R000-2", "needs the faulty (standby) site restored", "Wait until the old production site is healthy again.")},
+					pStandbyHealthy("R000-2", "needs the faulty (standby) site restored", "Wait until the old production site is healthy again."),
+					noDrill},
 				FromRule: "V-PAIR-REPROT", Region: RegionTarget, Effect: effNoFirstSync,
 				Afterwards: "replication stays paused: start it (start) to replicate from the active site to the old one (V-PAIR-REPROT).",
 			},
-			revertFailoverRow(notInGroup, pOldPrimaryDetached()),
+			revertFailoverRow(notInGroup, pOldPrimaryDetached(), noDrill),
+			{
+				// Pair drills (Alibaba EBS StartPairDrill / ClearPairDrill): a test copy of the
+				// standby volume from its last recovery point, while replication continues. On
+				// request only, like a group's: the planner never ends a user's drill.
+				Name: OpStartDrill, Invocable: true, OnRequest: true, From: from("replicating"),
+				Description:   "Start a DR drill: a test copy of the standby volume from the last recovery point (Alibaba EBS: a pay-as-you-go drill disk in the standby zone); replication continues.",
+				Preconditions: []Precondition{notInGroup, pFirstSync(), pNoDrill("needs no other DR drill running")},
+				FromRule:      "V-DRILL", Region: RegionStandby,
+				Effect:     func(f *Facts) { f.DrillActive = true },
+				Afterwards: "stop the drill (stop_drill) before a failover, switchover or reprotect.",
+			},
+			{
+				// also from invalid: a broken pair's drill must be clearable to delete it (as a group's)
+				Name: OpStopDrill, Invocable: true, OnRequest: true, From: from("replicating", "paused", "failed_over", "invalid", "error{*}"),
+				Description: "Stop the DR drill and delete its test copy (Alibaba EBS: the drill disk).", EndsTest: OpStartDrill,
+				Preconditions: []Precondition{notInGroup, pDrillActive()},
+				FromRule:      "V-DRILL",
+				Effect:        func(f *Facts) { f.DrillActive = false },
+			},
 			{
 				Name: OpUpdate, Invocable: true, OnRequest: true, From: from("configured", "paused"),
 				Description: "Change the pair's metadata (name, description).",
@@ -468,7 +501,7 @@ func pairTable() *KindTable {
 			{
 				Name: OpDelete, Invocable: true, From: from("configured", "paused", "failed_over", "invalid", "error{*}"), Via: Deleting, OnSuccess: Deleted,
 				Description:   "Delete the replication relationship; both volumes are kept.",
-				Preconditions: []Precondition{notInGroup},
+				Preconditions: []Precondition{notInGroup, pNoDrill("needs no DR drill running (its test copy would be left behind)")},
 				DataLoss: &DataLossRule{
 					Rule: "V-PAIR-DELETE",
 					When: func(o *Observation) bool { return o.State == FailedOver },
@@ -749,16 +782,9 @@ func groupTable() *KindTable {
 				// deleted (V-GRP-DELETE needs no drill)
 				Name: OpStopDrill, Invocable: true, OnRequest: true, From: from("replicating", "paused", "failed_over", "invalid", "error{*}"),
 				Description: "Stop the DR drill and clean up its test resources.", EndsTest: OpStartDrill,
-				Preconditions: []Precondition{{
-					Rule: "V-DRILL", Name: "drill_active", Requirement: "needs a DR drill running",
-					Facts: []string{FactDrill},
-					Test: func(o *Observation) (bool, string) {
-						return o.Facts.DrillActive, fmt.Sprintf("no drill is running on %s", quoteName(o))
-					},
-					Remedy: "Nothing to stop.",
-				}},
-				FromRule: "V-DRILL",
-				Effect:   func(f *Facts) { f.DrillActive = false },
+				Preconditions: []Precondition{pDrillActive()},
+				FromRule:      "V-DRILL",
+				Effect:        func(f *Facts) { f.DrillActive = false },
 			},
 			{
 				Name: OpUpdate, Invocable: true, OnRequest: true, From: from("configured", "paused", "replicating", "failed_over"),

@@ -54,16 +54,23 @@ type workdir struct {
 	t   *testing.T
 	dir string
 	env []string
+	db  string // the sandbox database the CLI's provider uses
 }
 
 func newWorkdir(t *testing.T) *workdir {
+	t.Helper()
+	return newWorkdirOf(t, moduleDir)
+}
+
+// newWorkdirOf is a workdir of another example module (src: its directory).
+func newWorkdirOf(t *testing.T, src string) *workdir {
 	t.Helper()
 	if skipReason != "" {
 		t.Skip(skipReason)
 	}
 	root := t.TempDir()
 	dir := filepath.Join(root, "module")
-	if err := os.CopyFS(dir, os.DirFS(moduleDir)); err != nil {
+	if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
 		t.Fatal(err)
 	}
 	for _, junk := range []string{".terraform", "terraform.tfstate", "terraform.tfstate.backup", ".terraform.lock.hcl"} {
@@ -84,7 +91,7 @@ func newWorkdir(t *testing.T) *workdir {
 	}
 	env = append(env, "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1", "TF_INPUT=0",
 		"DR_SANDBOX_PATH="+filepath.Join(root, "sandbox", "sandbox.db"), "DR_SANDBOX_TIME_SCALE=3600")
-	return &workdir{t: t, dir: dir, env: env}
+	return &workdir{t: t, dir: dir, env: env, db: filepath.Join(root, "sandbox", "sandbox.db")}
 }
 
 // run runs one CLI command (at most 5 minutes) and returns its combined output and exit code.

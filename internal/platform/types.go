@@ -70,7 +70,11 @@ type ReplicationPair struct {
 	LastError         string
 	GroupID           string
 	PendingOp         lifecycle.Op // the operation in progress, if any
-	Version           int64
+	// DrillActive: a DR drill of the pair runs (its test copy exists); LastDrill is the last
+	// drill on record (nil: none).
+	DrillActive bool
+	LastDrill   *DrillRecord
+	Version     int64
 	// Tags are the object's tags as the platform keeps them (nil: none, or a kind without tags).
 	Tags map[string]string
 	// Observed is the engine's view of the object (state and facts), read in the same
@@ -131,6 +135,7 @@ type ProtectionGroup struct {
 	LastRecoveryPoint time.Time
 	DrillActive       bool
 	DrillStartedAt    time.Time
+	LastDrill         *DrillRecord // the last drill on record (nil: none)
 	LastError         string
 	PendingOp         lifecycle.Op
 	Version           int64
@@ -224,6 +229,7 @@ type RecoveryServer struct {
 	TestIP          string // address of the temporary test VM while testing
 	LastError       string
 	PendingOp       lifecycle.Op
+	LastDrill       *DrillRecord // the last test failover on record (nil: none)
 	Version         int64
 	// Tags are the object's tags as the platform keeps them (nil: none, or a kind without tags).
 	Tags map[string]string
@@ -294,7 +300,10 @@ type Backup struct {
 	IsReplica          bool
 	SourceBackupID     string
 	SizeGB             int64
-	Version            int64
+	// CreatedAt is when the backup was taken (the sandbox sets it on create when zero): a
+	// server backup of a machine is one of its recovery points, newest first.
+	CreatedAt time.Time
+	Version   int64
 }
 
 // Vault holds backups.

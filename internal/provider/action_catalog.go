@@ -176,10 +176,28 @@ func drillDescription(info ActionInfo, start, stop *lifecycle.Operation) string 
 	if len(uniq) > 0 {
 		fmt.Fprintf(&b, " Rules enforced: %s.", strings.Join(uniq, ", "))
 	}
-	if info.Kind == lifecycle.ProtectionGroup {
-		b.WriteString(" While a drill runs, failover, planned failover and reprotect are refused (V-DRILL).")
+	if blocked := blockedByDrill(info.Kind, start.Name); len(blocked) > 0 {
+		fmt.Fprintf(&b, " While a drill runs, %s are refused (V-DRILL).", strings.Join(blocked, ", "))
 	}
 	b.WriteString("\n\n`terraform plan -invoke=…` refuses a drill that cannot start (for example before the first " +
 		"synchronisation, V-FIRST-SYNC, or while another drill runs, V-DRILL); `precheck = true` reports the checks without starting anything.")
 	return b.String()
+}
+
+// blockedByDrill lists, from the kind's table, the operations a running drill refuses (their
+// no_drill precondition), the drill's own start aside.
+func blockedByDrill(kind lifecycle.Kind, start lifecycle.Op) []string {
+	var out []string
+	for _, row := range lifecycle.Table(kind).Operations() {
+		if row.Name == start {
+			continue
+		}
+		for _, p := range row.Preconditions {
+			if p.Name == "no_drill" {
+				out = append(out, "`"+string(row.Name)+"`")
+				break
+			}
+		}
+	}
+	return out
 }

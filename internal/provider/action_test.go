@@ -16,6 +16,7 @@ func TestActionCatalog_generatedFromTables(t *testing.T) {
 	want := []string{
 		"dr_replication_pair_start", "dr_replication_pair_sync_once", "dr_replication_pair_stop", "dr_replication_pair_switchover",
 		"dr_replication_pair_failover", "dr_replication_pair_reprotect", "dr_replication_pair_revert_failover",
+		"dr_replication_pair_start_drill", "dr_replication_pair_stop_drill", "dr_replication_pair_drill", // pair drills (issue 27)
 		"dr_protection_group_enable_protection", "dr_protection_group_sync_once", "dr_protection_group_disable_protection",
 		"dr_protection_group_planned_failover", "dr_protection_group_failover", "dr_protection_group_reprotect",
 		"dr_protection_group_revert_failover",

@@ -113,6 +113,12 @@ func (e drEngine) plan(ctx context.Context, data *ProviderData, id string, prior
 // and saves what it observed, so the next plan starts from the truth. It returns the path it
 // ran (also when a step failed; the zero Path when it ran none).
 func (e drEngine) apply(ctx context.Context, data *ProviderData, id string, prior priorRead, goal lifecycle.Goal, opts lifecycle.Options, timeout time.Duration, at func(lifecycle.Violation) path.Path, diags *diag.Diagnostics) (ran lifecycle.Path) {
+	return e.applyWith(ctx, data, id, prior, goal, opts, nil, timeout, at, diags)
+}
+
+// applyWith is apply with the parameters the configuration gives the operations the path may
+// run (stepParams: a recovery server's recovery point for its failover and test failover).
+func (e drEngine) applyWith(ctx context.Context, data *ProviderData, id string, prior priorRead, goal lifecycle.Goal, opts lifecycle.Options, params map[string]string, timeout time.Duration, at func(lifecycle.Violation) path.Path, diags *diag.Diagnostics) (ran lifecycle.Path) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	obs, err := data.Platform.Observe(ctx, e.kind, id)
@@ -134,6 +140,7 @@ func (e drEngine) apply(ctx context.Context, data *ProviderData, id string, prio
 	if len(p.Steps) == 0 {
 		return ran
 	}
+	withStepParams(&p, params)
 	if _, err := runPathObserved(ctx, data, p, &obs); err != nil {
 		addRunError(diags, e.typeName, obs.Name, err)
 	}
@@ -362,6 +369,8 @@ func nullUnknownFields(v reflect.Value) {
 			f.Set(reflect.ValueOf(types.ListNull(x.ElementType(context.Background()))))
 		case types.Set:
 			f.Set(reflect.ValueOf(types.SetNull(x.ElementType(context.Background()))))
+		case types.Object:
+			f.Set(reflect.ValueOf(types.ObjectNull(x.AttributeTypes(context.Background()))))
 		case types.Map:
 			f.Set(reflect.ValueOf(types.MapNull(x.ElementType(context.Background()))))
 		}
@@ -388,5 +397,33 @@ func markOperated(ctx context.Context, p *tfsdk.Plan, diags *diag.Diagnostics, k
 			return
 		}
 		diags.Append(p.SetAttribute(ctx, path.Root(name), v)...)
+	}
+}
+
+// withStepParams gives each step the parameters of params its operation takes (the row's
+// Params): the engine's rows name the parameters, the configuration fills them.
+func withStepParams(p *lifecycle.Path, params map[string]string) {
+	if len(params) == 0 {
+		return
+	}
+	t := lifecycle.Table(p.Kind)
+	for i, st := range p.Steps {
+		row, ok := t.Operation(st.Op)
+		if !ok || st.Wait {
+			continue
+		}
+		for _, name := range row.Params {
+			v, ok := params[name]
+			if !ok || v == "" {
+				continue
+			}
+			m := make(map[string]string, len(st.Params)+1)
+			for k, x := range st.Params {
+				m[k] = x
+			}
+			m[name] = v
+			p.Steps[i].Params = m
+			st.Params = m
+		}
 	}
 }

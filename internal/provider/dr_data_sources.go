@@ -118,6 +118,12 @@ func readOnlyAttribute(a rschema.Attribute) dsschema.Attribute {
 		}
 		return dsschema.ListNestedAttribute{Computed: true, MarkdownDescription: desc,
 			NestedObject: dsschema.NestedAttributeObject{Attributes: nested}}
+	case rschema.SingleNestedAttribute:
+		nested := map[string]dsschema.Attribute{}
+		for n, na := range a.Attributes {
+			nested[n] = readOnlyAttribute(na)
+		}
+		return dsschema.SingleNestedAttribute{Computed: true, MarkdownDescription: desc, Attributes: nested}
 	}
 	panic(fmt.Sprintf("readOnlyAttribute: unsupported attribute type %T", a)) // a schema change without a case here
 }

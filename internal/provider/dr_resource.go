@@ -117,7 +117,7 @@ type (
 	// replace or update, of a new one (state nil) before the create's checks; done ends
 	// ModifyPlan.
 	planAdjuster[M any] interface {
-		adjustPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, opts lifecycle.Options, config, state, plan *M) (done bool)
+		adjustPlan(ctx context.Context, d *ProviderData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, opts lifecycle.Options, config, state, plan *M) (done bool)
 	}
 	// candidateChecker reports the facts of a candidate a goal's request names (the members
 	// a group adds), for lifecycle.CheckRequests.
@@ -133,7 +133,20 @@ type (
 	settingsUpdater[M any] interface {
 		updateSettings(ctx context.Context, d *ProviderData, id string, plan, state *M) error
 	}
+	// stepParamer gives the parameters the configuration sets for the operations a path may
+	// run (the rows' Params: a recovery server's recovery point).
+	stepParamer[M any] interface {
+		stepParams(m *M) map[string]string
+	}
 )
+
+// stepParams are the kind's operation parameters from the model (nil: none).
+func (r *drResource[M, O]) stepParams(m *M) map[string]string {
+	if sp, ok := r.k.(stepParamer[M]); ok {
+		return sp.stepParams(m)
+	}
+	return nil
+}
 
 // drResource is the resource of one DR kind.
 type drResource[M, O any] struct {
@@ -308,7 +321,7 @@ func (r *drResource[M, O]) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		return
 	}
 	if req.State.Raw.IsNull() {
-		if a, ok := r.k.(planAdjuster[M]); ok && a.adjustPlan(ctx, req, resp, r.options(&plan), &config, nil, &plan) {
+		if a, ok := r.k.(planAdjuster[M]); ok && a.adjustPlan(ctx, r.data, req, resp, r.options(&plan), &config, nil, &plan) {
 			return
 		}
 		r.planCreate(ctx, &plan, &config, resp)
@@ -319,7 +332,7 @@ func (r *drResource[M, O]) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		return
 	}
 	opts := r.options(&plan)
-	if a, ok := r.k.(planAdjuster[M]); ok && a.adjustPlan(ctx, req, resp, opts, &config, &state, &plan) {
+	if a, ok := r.k.(planAdjuster[M]); ok && a.adjustPlan(ctx, r.data, req, resp, opts, &config, &state, &plan) {
 		return
 	}
 	id := r.k.core(&state).ID.ValueString()
@@ -541,7 +554,7 @@ func (r *drResource[M, O]) Create(ctx context.Context, req resource.CreateReques
 	var ran lifecycle.Path
 	if !resp.Diagnostics.HasError() {
 		goal, _ := r.k.goal(ctx, &config, &plan, nil)
-		ran = r.e.apply(ctx, r.data, id, priorRead{}, goal, r.options(&plan), timeout, r.where(r.k.goalAt(&config, goal)), &resp.Diagnostics)
+		ran = r.e.applyWith(ctx, r.data, id, priorRead{}, goal, r.options(&plan), r.stepParams(&plan), timeout, r.where(r.k.goalAt(&config, goal)), &resp.Diagnostics)
 	}
 	*c.Planned = appliedOps(*c.Planned, r.i.kind, ran, true, types.ListNull(types.StringType))
 	r.refresh(ctx, id, &plan, &resp.Diagnostics)
@@ -577,7 +590,7 @@ func (r *drResource[M, O]) Update(ctx context.Context, req resource.UpdateReques
 	}
 	var ran lifecycle.Path
 	if !resp.Diagnostics.HasError() {
-		ran = r.e.apply(ctx, r.data, id, r.prior(&state), goal, r.options(&plan), timeout, r.where(r.k.goalAt(&config, goal)), &resp.Diagnostics)
+		ran = r.e.applyWith(ctx, r.data, id, r.prior(&state), goal, r.options(&plan), r.stepParams(&plan), timeout, r.where(r.k.goalAt(&config, goal)), &resp.Diagnostics)
 	}
 	*c.Planned = appliedOps(*c.Planned, r.i.kind, ran, false, *r.k.core(&state).Planned)
 	r.refresh(ctx, id, &plan, &resp.Diagnostics)

@@ -115,6 +115,7 @@ func (groupKind) schema(context.Context) schema.Schema {
 			"drill_active":        reportedBool("Whether a DR drill is running (a real failover or reprotect is refused meanwhile, V-DRILL)."),
 			"health":              reported("`normal` or `abnormal` (a site is down or an operation failed)."),
 			"id":                  fixed("Identifier of the group."),
+			"last_drill":          lastDrillAttribute("drill"),
 			"last_error":          reported("The platform's message about the last failed operation, if any."),
 			"last_recovery_point": reported("Time (RFC 3339) of the last consistent copy at the standby site."),
 			"name": schema.StringAttribute{
@@ -124,6 +125,7 @@ func (groupKind) schema(context.Context) schema.Schema {
 			},
 			"protection": desired("Desired protection: `enabled` (replicating; after a failover this reprotects) "+
 				"or `disabled`. Omit to observe only.", lifecycle.Desired(lifecycle.ProtectionGroup).ValueNames()...),
+			"readiness": readinessAttribute(lifecycle.ProtectionGroup),
 			"replication_pair_ids": members("The `dr_replication_pair`s in the group. A pair belongs to at most one group and " +
 				"must replicate between the group's sites (V-GRP-MEMBERS). Omit to observe only."),
 			"replication_status": reported("Data synchronisation: `inactive`, `copying` (with `sync_progress`), `active` or `active-stopped`."),
@@ -319,11 +321,13 @@ type groupData struct {
 	DrillActive       types.Bool   `tfsdk:"drill_active"`
 	Health            types.String `tfsdk:"health"`
 	ID                types.String `tfsdk:"id"`
+	LastDrill         types.Object `tfsdk:"last_drill"`
 	LastError         types.String `tfsdk:"last_error"`
 	LastRecoveryPoint types.String `tfsdk:"last_recovery_point"`
 	Name              types.String `tfsdk:"name"`
 	PairIDs           types.Set    `tfsdk:"replication_pair_ids"`
 	Protection        types.String `tfsdk:"protection"`
+	Readiness         types.Object `tfsdk:"readiness"`
 	ReplicationStatus types.String `tfsdk:"replication_status"`
 	ServerIDs         types.Set    `tfsdk:"server_ids"`
 	SourceRegion      types.String `tfsdk:"source_region"`
@@ -363,6 +367,8 @@ func (groupKind) fill(m *groupModel, g platform.ProtectionGroup) (diags diag.Dia
 	m.LastError = optionalString(g.LastError)
 	m.LastRecoveryPoint = timeString(g.LastRecoveryPoint)
 	m.AllowedOperations = opsList(lifecycle.AllowedOperations(lifecycle.ProtectionGroup, g.Observed, lifecycle.Options{}))
+	m.Readiness = readinessValue(lifecycle.ProtectionGroup, g.Observed)
+	m.LastDrill = lastDrillValue(g.LastDrill)
 	var d diagList
 	m.PairIDs, d = types.SetValueFrom(context.Background(), types.StringType, nonNil(g.PairIDs))
 	diags.Append(d...)

@@ -156,7 +156,7 @@ func TestAccProtectionGroup_outageFailoverReprotectFailback(t *testing.T) {
 				ResourceName:            groupAddr,
 				ImportState:             true,
 				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"timeouts", "planned_operations", "last_recovery_point", "sync_progress"},
+				ImportStateVerifyIgnore: []string{"timeouts", "planned_operations", "last_recovery_point", "sync_progress", "readiness.rpo.lag_seconds"},
 			},
 		},
 	})

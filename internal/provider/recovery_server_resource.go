@@ -30,7 +30,8 @@ type rsKind struct{}
 
 func (rsKind) info() drInfo {
 	return drInfo{kind: lifecycle.RecoveryServer, typeName: rsType, what: "recovery server",
-		replace: []string{"machine_id"}, createAt: "machine_id", deleteAt: "mode", showCreatePath: true}
+		replace: []string{"machine_id"}, createAt: "machine_id", deleteAt: "mode", showCreatePath: true,
+		attrs: map[string]string{lifecycle.ParamRecoveryPoint: "recovery_point_id"}}
 }
 
 func (rsKind) core(m *rsModel) drCore {
@@ -67,6 +68,10 @@ func (rsKind) createFacts(ctx context.Context, d *ProviderData, plan, _ *rsModel
 		if plan.MachineID.IsUnknown() || plan.RecoveryPointID.IsUnknown() {
 			return lifecycle.Facts{Unknown: map[string]bool{lifecycle.FactBackup: true}}, true
 		}
+		if !checkRecoveryPoint(ctx, d, lifecycle.Observation{Kind: lifecycle.RecoveryServer, Name: plan.Name.ValueString()},
+			plan.MachineID.ValueString(), plan.RecoveryPointID.ValueString(), diags) {
+			return lifecycle.Facts{}, false
+		}
 		facts, err := d.Servers.ProposedRecoveryServerFacts(ctx, rsSpec(plan))
 		if err != nil {
 			addError(diags, "checking", rsType, "", err)
@@ -74,6 +79,59 @@ func (rsKind) createFacts(ctx context.Context, d *ProviderData, plan, _ *rsModel
 		}
 		return facts, true
 	}, true
+}
+
+// stepParams: the failover and test failover start from recovery_point_id (unset: the
+// platform's latest) — the rows' ParamRecoveryPoint, sent with the platform call (Acronis: the
+// recovery_point of start_failover_prod / start_failover_test).
+func (rsKind) stepParams(m *rsModel) map[string]string {
+	if m.RecoveryPointID.IsNull() || m.RecoveryPointID.IsUnknown() {
+		return nil
+	}
+	return map[string]string{lifecycle.ParamRecoveryPoint: m.RecoveryPointID.ValueString()}
+}
+
+// adjustPlan refuses, at plan, a recovery_point_id the machine does not have (V-REFS,
+// lifecycle.CheckRecoveryPoint over the platform's list of the machine's recovery points)
+// when the plan could use it: the point changes, or mode asks for another mode (a failover or
+// test failover may follow). It reports whether ModifyPlan is done (refused).
+func (rsKind) adjustPlan(ctx context.Context, d *ProviderData, _ resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, _ lifecycle.Options, config, state, plan *rsModel) bool {
+	if state == nil {
+		return false // a new server starts in standby: its point is checked when a failover may use it
+	}
+	if plan.RecoveryPointID.Equal(state.RecoveryPointID) && (config.Mode.IsNull() || config.Mode.Equal(state.Mode)) {
+		return false
+	}
+	if plan.RecoveryPointID.IsUnknown() || plan.MachineID.IsUnknown() {
+		return false // known at apply: the platform refuses a point the machine lacks there
+	}
+	obs := lifecycle.Observation{Kind: lifecycle.RecoveryServer, ID: state.ID.ValueString(), Name: plan.Name.ValueString()}
+	return !checkRecoveryPoint(ctx, d, obs, plan.MachineID.ValueString(), plan.RecoveryPointID.ValueString(), &resp.Diagnostics)
+}
+
+// checkRecoveryPoint lists the machine's recovery points (platform.RecoveryPoints) and adds
+// the engine's refusal of a point it lacks at recovery_point_id; false when refused or the
+// list failed.
+func checkRecoveryPoint(ctx context.Context, d *ProviderData, obs lifecycle.Observation, machineID, id string, diags *diag.Diagnostics) bool {
+	if id == "" || d == nil {
+		return true
+	}
+	lister, ok := platform.RecoveryPointsOf(d.Platform)
+	if !ok {
+		return true // the platform lists none: it decides at apply
+	}
+	pts, err := lister.ListRecoveryPoints(ctx, machineID)
+	if err != nil {
+		addError(diags, "listing the recovery points of machine", rsType, machineID, err)
+		return false
+	}
+	ids := make([]string, len(pts))
+	for i, p := range pts {
+		ids[i] = p.ID
+	}
+	vs := lifecycle.CheckRecoveryPoint(lifecycle.OpFailover, obs, id, ids)
+	addViolationsAt(diags, func(lifecycle.Violation) path.Path { return path.Root("recovery_point_id") }, rsType, vs)
+	return len(vs) == 0
 }
 
 func (rsKind) tokenParts(plan, _ *rsModel) []string {
@@ -121,6 +179,7 @@ func (rsKind) schema(context.Context) schema.Schema {
 			"cpu":                setting("Virtual CPUs of the recovery VM (1 to 64). Defaults to `2`.", 2, int64validator.Between(1, 64)),
 			"id":                 fixed("Identifier of the recovery server."),
 			"ip_address":         optional("Production IP address of the recovery VM in the recovery network."),
+			"last_drill":         lastDrillAttribute("drill (test failover)"),
 			"last_error":         reported("The platform's message about the last failed operation, if any."),
 			"machine_id":         identity("The protected machine (e.g. a `dr_sandbox_server`). Changing it replaces the recovery server.", idValidator()),
 			"memory_gb":          setting("Memory of the recovery VM in GiB (1 to 1024). Defaults to `4`.", 4, int64validator.Between(1, 1024)),
@@ -130,12 +189,16 @@ func (rsKind) schema(context.Context) schema.Schema {
 				MarkdownDescription: "Name of the recovery server (1 to 64 characters).",
 				Required:            true, Validators: []validator.String{stringvalidator.LengthBetween(1, 64)},
 			},
-			"network_id":        optional("Recovery network the VM joins."),
-			"recovery_ip":       reported("Address of the recovery VM while failed over."),
-			"recovery_point_id": optional("Recovery point (backup) to fail over from; omit for the latest."),
-			"status":            reported("The engine's normalized state, e.g. `standby`, `finalizing`, `failed_over`, `testing`, `ready_for_failback`."),
-			"test_ip":           reported("Address of the temporary test VM while a test failover runs."),
-			"vm_state":          reported("State of the virtual machine: `not_ready`, `started` or `stopped`."),
+			"network_id":  optional("Recovery network the VM joins."),
+			"readiness":   readinessAttribute(lifecycle.RecoveryServer),
+			"recovery_ip": reported("Address of the recovery VM while failed over."),
+			"recovery_point_id": optional("Recovery point to fail over (and test fail over) from, as the "+
+				"`dr_recovery_points` data source lists it for the machine: on the sandbox a server backup's ID, on Acronis "+
+				"`vault_id/archive_id/backup_id` (the three IDs of the DR API's `recovery_point`). Omit for the latest. A "+
+				"point the machine does not have is refused at plan (V-REFS) when the plan could use it.", stringvalidator.LengthAtLeast(1)),
+			"status":   reported("The engine's normalized state, e.g. `standby`, `finalizing`, `failed_over`, `testing`, `ready_for_failback`."),
+			"test_ip":  reported("Address of the temporary test VM while a test failover runs."),
+			"vm_state": reported("State of the virtual machine: `not_ready`, `started` or `stopped`."),
 		},
 	}
 }
@@ -148,12 +211,14 @@ type rsData struct {
 	CPU               types.Int64  `tfsdk:"cpu"`
 	ID                types.String `tfsdk:"id"`
 	IPAddress         types.String `tfsdk:"ip_address"`
+	LastDrill         types.Object `tfsdk:"last_drill"`
 	LastError         types.String `tfsdk:"last_error"`
 	MachineID         types.String `tfsdk:"machine_id"`
 	MemoryGB          types.Int64  `tfsdk:"memory_gb"`
 	Mode              types.String `tfsdk:"mode"`
 	Name              types.String `tfsdk:"name"`
 	NetworkID         types.String `tfsdk:"network_id"`
+	Readiness         types.Object `tfsdk:"readiness"`
 	RecoveryIP        types.String `tfsdk:"recovery_ip"`
 	RecoveryPointID   types.String `tfsdk:"recovery_point_id"`
 	Status            types.String `tfsdk:"status"`
@@ -173,7 +238,9 @@ func (rsKind) fill(m *rsModel, rs platform.RecoveryServer) diag.Diagnostics {
 	m.ID = types.StringValue(rs.ID)
 	m.Name = types.StringValue(rs.Name)
 	m.MachineID = types.StringValue(rs.MachineID)
-	m.RecoveryPointID = optionalString(rs.RecoveryPointID)
+	if rs.RecoveryPointID != "" || m.RecoveryPointID.IsUnknown() {
+		m.RecoveryPointID = optionalString(rs.RecoveryPointID)
+	} // else: a platform that does not keep the choice (Acronis sends it with the failover) keeps the configured one
 	m.CPU = types.Int64Value(int64(rs.CPU))
 	m.MemoryGB = types.Int64Value(int64(rs.MemoryGB))
 	m.NetworkID = optionalString(rs.NetworkID)
@@ -185,6 +252,8 @@ func (rsKind) fill(m *rsModel, rs platform.RecoveryServer) diag.Diagnostics {
 	m.TestIP = optionalString(rs.TestIP)
 	m.LastError = optionalString(rs.LastError)
 	m.AllowedOperations = opsList(lifecycle.AllowedOperations(lifecycle.RecoveryServer, rs.Observed, lifecycle.Options{}))
+	m.Readiness = readinessValue(lifecycle.RecoveryServer, rs.Observed)
+	m.LastDrill = lastDrillValue(rs.LastDrill)
 	if m.AllowDataLoss.IsNull() || m.AllowDataLoss.IsUnknown() {
 		m.AllowDataLoss = types.BoolValue(false)
 	}

@@ -24,6 +24,8 @@ var resourceConstructors = []func() resource.Resource{
 var dataSourceConstructors = []func() datasource.DataSource{
 	NewBackupReplicaDataSource,
 	NewProtectionGroupDataSource,
+	NewReadinessDataSource,
+	NewRecoveryPointsDataSource,
 	NewRecoveryServerDataSource,
 	NewReplicationPairDataSource,
 }

@@ -86,6 +86,8 @@ func (pairKind) schema(context.Context) schema.Schema {
 			"description": optional("Description of the pair (up to 256 characters). The platform's own limits are checked at plan (V-PARAMS): Huawei Cloud SDRS at most 64 bytes, no `<` or `>`; Alibaba Cloud EBS 2 to 256 characters, not starting with `http://` or `https://`.",
 				stringvalidator.LengthAtMost(256)),
 			"direction":           reported("Current direction of replication: `primary_to_secondary` or `secondary_to_primary`."),
+			"drill_active":        reportedBool("Whether a DR drill of the pair is running (its test copy exists): a failover, switchover, reprotect or delete is refused meanwhile (V-DRILL). Start and stop drills with the `dr_replication_pair_drill`, `_start_drill` and `_stop_drill` actions."),
+			"last_drill":          lastDrillAttribute("drill"),
 			"id":                  fixed("Identifier of the pair."),
 			"last_error":          reported("The platform's message about the last failed operation, if any."),
 			"last_recovery_point": reported("Time (RFC 3339) of the last completed copy to the standby site; null before the first sync."),
@@ -102,6 +104,7 @@ func (pairKind) schema(context.Context) schema.Schema {
 			"replication": desired("Desired replication: `running` or `paused`. Omit to observe only; the current "+
 				"value is always reported (null while an operation has failed).", lifecycle.Desired(lifecycle.ReplicationPair).ValueNames()...),
 			"replication_lag_seconds": reportedInt("Seconds since the last recovery point while replicating."),
+			"readiness":               readinessAttribute(lifecycle.ReplicationPair),
 			"rpo_seconds": replacesInt(setting("Recovery point objective in seconds (the replication cycle); `900`. Changing it replaces the pair.",
 				900, int64validator.OneOf(900))),
 			"secondary_region": fixed("Region of the secondary volume."),
@@ -127,7 +130,7 @@ func (pairKind) schema(context.Context) schema.Schema {
 // A bandwidth the platform sets itself (Capabilities.Chosen: Alibaba EBS, a pay-as-you-go pair)
 // is the platform's too, on every plan: given in the configuration it is refused (V-PARAMS),
 // left out it is unknown until the create and then keeps the observed value.
-func (pairKind) adjustPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, opts lifecycle.Options, config, state, plan *pairModel) bool {
+func (pairKind) adjustPlan(ctx context.Context, _ *ProviderData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, opts lifecycle.Options, config, state, plan *pairModel) bool {
 	why, chosenBW := opts.Platform.ChosenParam(lifecycle.ReplicationPair, "bandwidth_kbps")
 	if chosenBW && !config.BandwidthKbps.IsNull() && (state == nil || !config.BandwidthKbps.Equal(state.BandwidthKbps)) {
 		addViolationsAt(&resp.Diagnostics, func(lifecycle.Violation) path.Path { return path.Root("bandwidth_kbps") }, pairType, []lifecycle.Violation{{
@@ -195,6 +198,16 @@ func (pairKind) goal(_ context.Context, config, _, _ *pairModel) (lifecycle.Goal
 	return goalFor(lifecycle.ReplicationPair, config.Replication, active), true
 }
 
+// deleteGoal stops the pair's own drill before deleting it (V-DRILL: its test copy would be
+// left behind); a pair in a group is drilled, and released, through its group.
+func (pairKind) deleteGoal(m *pairModel) lifecycle.Goal {
+	goal := deletedGoal()
+	if m.DrillActive.ValueBool() && m.ProtectionGroupID.ValueString() == "" {
+		goal.Required = append(goal.Required, lifecycle.OpRequest{Op: lifecycle.OpStopDrill})
+	}
+	return goal
+}
+
 func (pairKind) goalAt(config *pairModel, _ lifecycle.Goal) path.Path {
 	switch {
 	case !config.ActiveSite.IsNull():
@@ -260,7 +273,9 @@ type pairData struct {
 	BandwidthKbps         types.Int64  `tfsdk:"bandwidth_kbps"`
 	Description           types.String `tfsdk:"description"`
 	Direction             types.String `tfsdk:"direction"`
+	DrillActive           types.Bool   `tfsdk:"drill_active"`
 	ID                    types.String `tfsdk:"id"`
+	LastDrill             types.Object `tfsdk:"last_drill"`
 	LastError             types.String `tfsdk:"last_error"`
 	LastRecoveryPoint     types.String `tfsdk:"last_recovery_point"`
 	Name                  types.String `tfsdk:"name"`
@@ -268,6 +283,7 @@ type pairData struct {
 	PrimaryVolumeID       types.String `tfsdk:"primary_volume_id"`
 	PrimaryZone           types.String `tfsdk:"primary_zone"`
 	ProtectionGroupID     types.String `tfsdk:"protection_group_id"`
+	Readiness             types.Object `tfsdk:"readiness"`
 	Replication           types.String `tfsdk:"replication"`
 	ReplicationLagSeconds types.Int64  `tfsdk:"replication_lag_seconds"`
 	RPOSeconds            types.Int64  `tfsdk:"rpo_seconds"`
@@ -313,6 +329,9 @@ func (pairKind) fill(m *pairModel, p platform.ReplicationPair) diag.Diagnostics 
 	m.LastError = optionalString(p.LastError)
 	m.ProtectionGroupID = optionalString(p.GroupID)
 	m.AllowedOperations = opsList(lifecycle.AllowedOperations(lifecycle.ReplicationPair, p.Observed, lifecycle.Options{}))
+	m.Readiness = readinessValue(lifecycle.ReplicationPair, p.Observed)
+	m.DrillActive = types.BoolValue(p.DrillActive)
+	m.LastDrill = lastDrillValue(p.LastDrill)
 	if m.AllowDataLoss.IsNull() || m.AllowDataLoss.IsUnknown() {
 		m.AllowDataLoss = types.BoolValue(false)
 	}

@@ -81,7 +81,7 @@ func TestAccReplicationPair_basic(t *testing.T) {
 				ResourceName:            pairAddr,
 				ImportState:             true,
 				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"timeouts", "planned_operations", "replication_lag_seconds", "last_recovery_point", "sync_progress"},
+				ImportStateVerifyIgnore: []string{"timeouts", "planned_operations", "replication_lag_seconds", "last_recovery_point", "sync_progress", "readiness.rpo.lag_seconds"},
 			},
 			{
 				Config: testAccPairConfig(db, true, `  replication = "running"

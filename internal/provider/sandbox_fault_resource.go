@@ -151,7 +151,9 @@ func (sandboxFault) schema() schema.Schema {
 					"  * `link_stall`: the replication link of the matching pairs and groups stops progressing: their " +
 					"synchronisations (first sync, resync, `enable_protection`, `reprotect`) stay in their transitional " +
 					"state with progress frozen until the fault is destroyed; the resources' `timeouts` decide how long an " +
-					"apply waits.",
+					"apply waits. Without an `operation` the whole link stops: a replicating pair or group also cuts no " +
+					"recovery point, so its standby copy ages past its RPO (`readiness.rpo.within` turns false); destroying " +
+					"the fault resumes the copies.",
 				Required:      true,
 				Validators:    []validator.String{stringvalidator.OneOf(faultTypeNames()...)},
 				PlanModifiers: replace,

@@ -217,12 +217,13 @@ func TestInstallLayout(t *testing.T) {
 // runnable are the example directories a user runs as they are (they declare the provider's
 // source), and the test that runs each.
 var runnable = map[string]string{
-	"quickstart":  "TestInstalledExamples/quickstart",
-	"module-test": "TestInstalledExamples/module-test",
-	"adopting":    "TestInstalledExamples/adopting",
-	"alibaba":     "TestRehearsals/alibaba and TestCIGuideJob",
-	"huaweicloud": "TestRehearsals/huaweicloud",
-	"acronis":     "TestRehearsals/acronis",
+	"quickstart":       "TestInstalledExamples/quickstart",
+	"module-test":      "TestInstalledExamples/module-test",
+	"adopting":         "TestInstalledExamples/adopting",
+	"readiness-checks": "TestInstalledExamples/readiness-checks",
+	"alibaba":          "TestRehearsals/alibaba and TestCIGuideJob",
+	"huaweicloud":      "TestRehearsals/huaweicloud",
+	"acronis":          "TestRehearsals/acronis",
 }
 
 // Every example directory with a required_providers block is covered here.
@@ -275,6 +276,15 @@ func TestInstalledExamples(t *testing.T) {
 		out := run(t, dir, userEnv(), "bash", "ci.sh")
 		if !strings.Contains(out, "Success!") {
 			t.Fatalf("ci.sh:\n%s", out)
+		}
+	})
+	t.Run("readiness-checks", func(t *testing.T) {
+		t.Parallel()
+		dir := copyExample(t, "readiness-checks")
+		env := userEnv()
+		run(t, dir, env, setup.cli, "init", "-no-color")
+		if out := run(t, dir, env, setup.cli, "test", "-no-color"); !strings.Contains(out, "Success!") {
+			t.Fatalf("test:\n%s", out)
 		}
 	})
 	t.Run("adopting", func(t *testing.T) {

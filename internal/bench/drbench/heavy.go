@@ -22,6 +22,8 @@ func runHeavy(args []string) error {
 	ns := fs.String("n", "300 999", "resource counts")
 	repeat := fs.Int("repeat", 3, "runs per phase (the median is reported)")
 	before := fs.String("before", "", "another build of the provider (e.g. the previous commit): its own column, interleaved, and the ratio to it")
+	only := fs.String("phases", "apply plan destroy", "the phases measured (apply always runs: the plan needs it; without destroy the workspaces are dropped)")
+	plans := fs.Int("plans", 1, "no-op plans per run, interleaved, each one a sample")
 	_ = fs.Parse(args)
 	root, err := os.MkdirTemp("", "drbench-heavy-")
 	if err != nil {
@@ -45,6 +47,9 @@ func runHeavy(args []string) error {
 		{"no-op plan (refresh)", "plan", []string{"plan", "-detailed-exitcode", "-parallelism=10"}},
 		{"destroy", "destroy", []string{"destroy", "-auto-approve", "-parallelism=10"}},
 	}
+	if !strings.Contains(" "+*only+" ", " destroy ") {
+		phases = phases[:2]
+	}
 	kinds := []string{"floor", "dr"}
 	if *trivial != "" {
 		kinds = []string{"floor", "trivial", "dr"}
@@ -66,6 +71,9 @@ func runHeavy(args []string) error {
 	var out, beforeRows strings.Builder
 	fmt.Fprintf(&out, "## DR-heavy\n\n")
 	fmt.Fprintf(&out, "N resources that are all DR work — two `dr_sandbox_site`, then per unit two `dr_sandbox_volume` (one per site) and a `dr_replication_pair` between them with `replication = \"running\"` (N = 999: 2 sites, 332 pairs, 665 volumes) — against the same dependency graph of `terraform_data` (the floor, no provider process) and of a trivial framework provider's attribute-less resources (edges as `depends_on`). Terraform %s, -parallelism=10, DR_SANDBOX_TIME_SCALE=1000000. %d runs, the three configurations interleaved within each phase (the order rotates per run); medians. CPU is user+system of terraform and the provider processes it started (what the command cost the machine, less sensitive to the other load of a shared machine than wall time); dr provider CPU is the dr provider processes' share. Run alone: `BENCH_ONLY=heavy make bench`.\n\n", tfVersion(), *repeat)
+	if *plans > 1 {
+		fmt.Fprintf(&out, "No-op plans: %d per run, interleaved, each one a sample.\n\n", *plans)
+	}
 	fmt.Fprintln(&out, "| N | phase | terraform_data (floor) | trivial provider | dr provider | ratio to floor | trivial / floor | CPU floor | CPU trivial | CPU dr | CPU ratio to floor | dr provider CPU | provider peak RSS |")
 	fmt.Fprintln(&out, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, f := range strings.Fields(*ns) {
@@ -96,28 +104,34 @@ func runHeavy(args []string) error {
 				ws[k] = w
 			}
 			for i, ph := range phases {
-				parts := []string{}
-				for j := range kinds {
-					k := kinds[(j+r)%len(kinds)]
-					res, err := ws[k].tf(ph.args...)
-					if err != nil {
-						return err
-					}
-					if ph.args[0] == "plan" && res.code != 0 {
-						return fmt.Errorf("the no-op plan of %s at N=%d is not empty", k, n)
-					}
-					accs[i].wall[k] = append(accs[i].wall[k], res.wall)
-					accs[i].all[k] = append(accs[i].all[k], res.cpuAll)
-					if k == "dr" {
-						accs[i].cpu = append(accs[i].cpu, res.cpu)
-						accs[i].rss = max(accs[i].rss, res.rssKiB)
-					}
-					if k == "before" {
-						accs[i].bcpu = append(accs[i].bcpu, res.cpu)
-					}
-					parts = append(parts, fmt.Sprintf("%s %s (cpu %s)", k, secs(res.wall), secs(res.cpuAll)))
+				times := 1
+				if ph.short == "plan" {
+					times = max(*plans, 1)
 				}
-				logf("heavy N=%d run %d %s: %s", n, r+1, ph.short, strings.Join(parts, ", "))
+				for p := 0; p < times; p++ {
+					parts := []string{}
+					for j := range kinds {
+						k := kinds[(j+r+p)%len(kinds)] // the order rotates per run and per plan
+						res, err := ws[k].tf(ph.args...)
+						if err != nil {
+							return err
+						}
+						if ph.args[0] == "plan" && res.code != 0 {
+							return fmt.Errorf("the no-op plan of %s at N=%d is not empty", k, n)
+						}
+						accs[i].wall[k] = append(accs[i].wall[k], res.wall)
+						accs[i].all[k] = append(accs[i].all[k], res.cpuAll)
+						if k == "dr" {
+							accs[i].cpu = append(accs[i].cpu, res.cpu)
+							accs[i].rss = max(accs[i].rss, res.rssKiB)
+						}
+						if k == "before" {
+							accs[i].bcpu = append(accs[i].bcpu, res.cpu)
+						}
+						parts = append(parts, fmt.Sprintf("%s %s (cpu %s)", k, secs(res.wall), secs(res.cpuAll)))
+					}
+					logf("heavy N=%d run %d %s: %s", n, r+1, ph.short, strings.Join(parts, ", "))
+				}
 			}
 			for _, w := range ws {
 				os.RemoveAll(w.dir)

@@ -637,6 +637,22 @@ var contract = map[string]contractCase{
 		compare(t, ex, w.call(t, http.MethodGet, "/api/task_manager/v2/tasks/"+task, "", ""),
 			shape{values: []string{"state", "result.code", "result.error.domain", "result.error.code", "queue"}})
 	},
+	// the Vault Manager listing behind DR_CLOUD_SERVER_RECOVERY_POINTS (recovery_points.go): the
+	// world's machine's backups, with the example's query; the cursors depend on the page
+	"ListRecoveryPoints/guide-vault-manager-backups.txtar": func(t *testing.T, ex corpus.Example) {
+		w := newWorld(t)
+		q := url.Values{}
+		for k, vs := range ex.Request.Query {
+			for _, v := range vs {
+				if k == "resourceId" {
+					v = w.machine
+				}
+				q.Add(k, v)
+			}
+		}
+		a := w.call(t, http.MethodGet, ex.Request.Path+"?"+q.Encode(), "", "")
+		compare(t, ex, a, shape{optional: []string{"paging.cursors.before", "paging.cursors.after", "items[].tapes[]", "items[].tapes_for_restore[]"}, values: []string{"items[].type", "items[].deleted"}})
+	},
 	"GetTask/error-404-task-not-found.txtar": func(t *testing.T, ex corpus.Example) {
 		compare(t, ex, newWorld(t).call(t, http.MethodGet, "/api/task_manager/v2/tasks/0d4b8e26-7c3f-4a19-b6e5-2f9a1c8d7e03", "", ""), shape{values: []string{"domain"}})
 	},
@@ -645,13 +661,12 @@ var contract = map[string]contractCase{
 // notProduced are the examples the emulator cannot put itself in, and why (listed in the
 // package doc too).
 var notProduced = map[string]string{
-	"GetServer/guide-primary-server.txtar":                 "a PRIMARY server: the sandbox has recovery servers only",
-	"GetServer/standby-atf-enabled-not-run-nulls.txtar":    "an automated test failover schedule: the sandbox has no scheduled test failovers",
-	"GetServer/standby-issue-on-stop-link.txtar":           "an issue on a link the server does not list: the emulator lists only the links of its status and reports issues on those",
-	"GetServer/standby-site-not-ready-linkless.txtar":      "a link-less SiteNotReady: the emulator puts a site outage on each link it blocks, as the reference's issue variants do",
-	"GetServer/error-504-gateway-timeout.txtar":            "a gateway timeout: the emulator's gateway injects 500s and 429s, not 504s",
-	"ListServers/error-codes-page-issue-warning.txtar":     "a WARNING issue (most likely a DR site's): the emulator reports ERROR issues of servers only",
-	"ListRecoveryPoints/guide-vault-manager-backups.txtar": "the Vault Manager listing behind DR_CLOUD_SERVER_RECOVERY_POINTS is not served (recovery-point choice, issue 27)",
+	"GetServer/guide-primary-server.txtar":              "a PRIMARY server: the sandbox has recovery servers only",
+	"GetServer/standby-atf-enabled-not-run-nulls.txtar": "an automated test failover schedule: the sandbox has no scheduled test failovers",
+	"GetServer/standby-issue-on-stop-link.txtar":        "an issue on a link the server does not list: the emulator lists only the links of its status and reports issues on those",
+	"GetServer/standby-site-not-ready-linkless.txtar":   "a link-less SiteNotReady: the emulator puts a site outage on each link it blocks, as the reference's issue variants do",
+	"GetServer/error-504-gateway-timeout.txtar":         "a gateway timeout: the emulator's gateway injects 500s and 429s, not 504s",
+	"ListServers/error-codes-page-issue-warning.txtar":  "a WARNING issue (most likely a DR site's): the emulator reports ERROR issues of servers only",
 }
 
 // TestEmulatorContract puts the emulator in each example's situation and compares shapes.
@@ -769,7 +784,11 @@ func acceptsRequest(t *testing.T, ex corpus.Example) {
 		}
 		target += "?" + q.Encode()
 	}
-	a := w.call(t, r.Method, target, r.Headers["Content-Type"], r.Body)
+	body := r.Body
+	if strings.Contains(body, `"recovery_point"`) {
+		body = w.ownRecoveryPoint(t, body)
+	}
+	a := w.call(t, r.Method, target, r.Headers["Content-Type"], body)
 	want := http.StatusOK
 	if r.Method == http.MethodPost {
 		want = http.StatusAccepted
@@ -777,6 +796,33 @@ func acceptsRequest(t *testing.T, ex corpus.Example) {
 	if a.status != want {
 		t.Fatalf("%s %s: %d %s, want %d", r.Method, target, a.status, a.body, want)
 	}
+}
+
+// ownRecoveryPoint puts, in a documented body's recovery_point, the three IDs of the world's
+// machine's newest recovery point as its DR_CLOUD_SERVER_RECOVERY_POINTS link lists them (the
+// example's IDs are another tenant's; a point the machine lacks is refused).
+func (w *world) ownRecoveryPoint(t *testing.T, body string) string {
+	t.Helper()
+	a := w.call(t, http.MethodGet, "/bc/api/vault_manager/v1/backups?type=image&order=desc(created)&resourceId="+url.QueryEscape(w.machine), "", "")
+	var list struct {
+		Items []map[string]any `json:"items"`
+	}
+	if a.status != http.StatusOK || json.Unmarshal([]byte(a.body), &list) != nil || len(list.Items) == 0 {
+		t.Fatalf("the machine's recovery points: %d %s", a.status, a.body)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(body), &doc); err != nil {
+		t.Fatalf("the documented body: %v", err)
+	}
+	rp, _ := doc["recovery_point"].(map[string]any)
+	for _, k := range []string{"archive_id", "backup_id", "vault_id"} {
+		if _, ok := rp[k]; !ok {
+			t.Fatalf("the documented recovery_point has no %s: %s", k, body)
+		}
+		rp[k] = list.Items[0][k]
+	}
+	out, _ := json.Marshal(doc)
+	return string(out)
 }
 
 // refusedByIssue: an issue the tenant's situation puts on a link refuses the action with the

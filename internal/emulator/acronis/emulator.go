@@ -71,8 +71,10 @@
 //     InternalError otherwise): the sandbox's injected failures have no vendor reason. Task
 //     types are the emulator's opaque GUIDs: DR task types are not published.
 //   - A 403 says Forbidden: no code is documented for it. No 504 is ever answered.
-//   - The DR_CLOUD_SERVER_RECOVERY_POINTS link's Vault Manager listing is not served
-//     (recovery-point choice, issue 27).
+//   - The DR_CLOUD_SERVER_RECOVERY_POINTS link's Vault Manager listing
+//     (recovery_points.go) serves the sandbox's backups of the machine in the guide's item
+//     shape, without tapes, catalogues or notarisation; a start's recovery_point the machine
+//     lacks is refused 400 BadRequest (the message is ours: Acronis documents none for it).
 //
 // Every request passes the shared API gateway first (internal/emulator/gateway;
 // Options.Gateway, Emulator.Gateway): latency, per-operation rate limits answered 429 with
@@ -166,6 +168,7 @@ func New(sb *sandbox.Sandbox, clientID, clientSecret string, opts Options) *Emul
 		m.HandleFunc("POST "+base+"/servers/{ref}", e.count("action", e.dr(e.handleAction)))
 	}
 	m.HandleFunc("GET /api/task_manager/v2/tasks/{task_uuid}", e.count("task", e.dr(e.handleTask)))
+	m.HandleFunc("GET /bc/api/vault_manager/v1/backups", e.count("backups", e.dr(e.handleBackups))) // recovery_points.go
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "DisasterRecovery", "EntityNotFound", "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})

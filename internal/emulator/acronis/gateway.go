@@ -11,7 +11,7 @@ import (
 // platformGateway is the Acronis platform's front door in the emulator
 // (internal/emulator/gateway). Operations are named after the endpoints: token, get_client,
 // list_servers, get_server, start_failover_prod, start_failover_test, stop_failover,
-// get_task. A throttled call is answered 429 Too Many Requests with Retry-After (whole
+// get_task, list_backups (the Vault Manager's, the recovery points link). A throttled call is answered 429 Too Many Requests with Retry-After (whole
 // seconds, at least 1) and the platform's error envelope (code TooManyRequests), which the
 // driver honours; an injected failure is 500 InternalError.
 type platformGateway struct{}
@@ -32,6 +32,8 @@ func (platformGateway) Operation(r *http.Request) string {
 		return "get_server"
 	case strings.HasPrefix(p, "/api/task_manager/v2/tasks/"):
 		return "get_task"
+	case p == "/bc/api/vault_manager/v1/backups":
+		return "list_backups"
 	}
 	return ""
 }

@@ -250,13 +250,11 @@ func (e *Emulator) server(r *http.Request, rs platform.RecoveryServer) map[strin
 		recovery["active_failover"] = map[string]any{"id": "fo-" + rs.ID, "vault_id": e.vaultID(rs),
 			"backup_uri": "avfs:/online?provider%3DAcronis#arl:/" + e.vaultID(rs) + "/" + e.backupID(rs) + "?archive_name=" + url.QueryEscape(rs.MachineID)}
 	}
-	if rs.State == lifecycle.Testing || rs.State == lifecycle.StartingTest || v.status == "FAILOVER_TEST" {
-		recovery["test_failover"] = map[string]any{
-			"recovery_point": map[string]string{"archive_id": "archive-" + rs.MachineID, "backup_id": e.backupID(rs), "vault_id": e.vaultID(rs)},
-			"last_start":     e.now().Format("2006-01-02T15:04:05-07:00"), "last_task_uuid": v.task}
-		if rs.TestIP != "" {
-			recovery["ip_mapped"] = rs.TestIP
-		}
+	if tf := e.testFailover(rs); tf != nil { // the last test failover on record (recovery_points.go)
+		recovery["test_failover"] = tf
+	}
+	if (rs.State == lifecycle.Testing || rs.State == lifecycle.StartingTest || v.status == "FAILOVER_TEST") && rs.TestIP != "" {
+		recovery["ip_mapped"] = rs.TestIP
 	}
 	vm := map[string]any{"cpu": rs.CPU, "ram_mb": rs.MemoryGB * 1024, "status": strings.ToUpper(v.vm)}
 	if vm["status"] != "NOT_READY" {
@@ -475,6 +473,18 @@ func (e *Emulator) handleAction(w http.ResponseWriter, r *http.Request) {
 	case is != nil:
 		writeJSON(w, http.StatusConflict, map[string]any{"error": is.Error})
 		return
+	}
+	if rp := body.RecoveryPoint; rp != nil { // one of the machine's recovery points, all three IDs (recovery_points.go)
+		ok, err := e.checkRecoveryPoint(r, rs.MachineID, rpIDs{ArchiveID: rp.ArchiveID, BackupID: rp.BackupID, VaultID: rp.VaultID})
+		if err != nil {
+			e.sandboxError(w, err)
+			return
+		}
+		if !ok {
+			writeError(w, http.StatusBadRequest, "DisasterRecovery", "BadRequest",
+				"recovery_point is not a recovery point of the server's machine (see its DR_CLOUD_SERVER_RECOVERY_POINTS link)")
+			return
+		}
 	}
 	var op lifecycle.Op
 	switch {

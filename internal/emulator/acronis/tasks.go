@@ -84,7 +84,7 @@ func (e *Emulator) handleTask(w http.ResponseWriter, r *http.Request) {
 			cp.done = true
 		}
 		if cp.done {
-			cp.finished = e.now()
+			cp.finished = e.taskFinished(cp, rs) // recovery_points.go
 			e.mu.Lock()
 			*e.tasks[id] = cp
 			e.mu.Unlock()

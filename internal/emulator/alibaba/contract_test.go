@@ -393,6 +393,9 @@ func TestContractSuccessShapes(t *testing.T) {
 	keep("TagResources/success.txtar", w.ok(map[string]string{"Action": "TagResources", "ResourceType": "pair", "ResourceId.1": p1,
 		"Tag.1.Key": "team", "Tag.1.Value": "dr", "Tag.2.Key": "env", "Tag.2.Value": "prod"}))
 	keep("UntagResources/success.txtar", w.ok(map[string]string{"Action": "UntagResources", "ResourceType": "pair", "ResourceId.1": p1, "TagKey.1": "env"}))
+	// p2 tagged too: DescribeDiskReplicaPairs lists the two by ID, and either may come first
+	// (compared with the example's one pair, which has tags)
+	w.ok(map[string]string{"Action": "TagResources", "ResourceType": "pair", "ResourceId.1": p2, "Tag.1.Key": "team", "Tag.1.Value": "dr"})
 	w.ok(map[string]string{"Action": "TagResources", "ResourceType": "group", "ResourceId.1": gid, "Tag.1.Key": "team", "Tag.1.Value": "dr"})
 	keep("ModifyDiskReplicaGroup/success.txtar", w.ok(map[string]string{"Action": "ModifyDiskReplicaGroup", "ReplicaGroupId": gid, "GroupName": "renamed"}))
 	keep("AddDiskReplicaPair/success.txtar", w.ok(map[string]string{"Action": "AddDiskReplicaPair", "ReplicaGroupId": gid, "ReplicaPairId": p1}))

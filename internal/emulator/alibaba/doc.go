@@ -43,9 +43,9 @@
 //   - RegionId: Describe* return the objects with a side in RegionId; Start/Stop/Modify accept
 //     either side's region; Failover and Reprotect need the secondary side's region as created
 //     (OperationDenied.OperateNotAllowedForPrimary, 403 elsewhere), DeleteDiskReplicaPair the
-//     primary's (OperationDenied.OperateNotAllowedForStandby), a drill the group's current
-//     destination region (OperationDenied.StartDrillShouldOnDestRegion; NoSuchResource for a
-//     clear elsewhere). CreateDiskReplicaPair accepts either disk's region (the documented
+//     primary's (OperationDenied.OperateNotAllowedForStandby), a drill the group's or pair's
+//     current destination region (OperationDenied.StartDrillShouldOnDestRegion; NoSuchResource
+//     for a clear elsewhere). CreateDiskReplicaPair accepts either disk's region (the documented
 //     example names the secondary's; the driver sends the primary's).
 //   - Quotas: Backdoor.SetQuota limits the pairs or groups the account holds (the sandbox's
 //     SetQuota); a create beyond it is answered OperationDenied.QuotaExceed (403).

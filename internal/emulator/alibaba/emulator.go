@@ -404,6 +404,9 @@ var actions = map[string]handler{
 	"StartReplicaGroupDrill":          (*Emulator).startGroupDrill, // drills.go
 	"ClearReplicaGroupDrill":          (*Emulator).clearGroupDrill,
 	"DescribeReplicaGroupDrills":      (*Emulator).describeGroupDrills,
+	"StartPairDrill":                  (*Emulator).startPairDrill, // pair_drills.go
+	"ClearPairDrill":                  (*Emulator).clearPairDrill,
+	"DescribePairDrills":              (*Emulator).describePairDrills,
 	"TagResources":                    (*Emulator).tagResources, // tags.go
 	"UntagResources":                  (*Emulator).untagResources,
 }

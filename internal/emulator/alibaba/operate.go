@@ -182,6 +182,7 @@ func (e *Emulator) situation(ctx context.Context, t target, params map[string]st
 			return s, err
 		}
 		s.StandbyAttached = standbyAttached(p)
+		s.DrillActive = p.DrillActive
 		s.RecoveryPoint = !p.LastRecoveryPoint.IsZero()
 		s.FirstSyncDone = s.RecoveryPoint
 		return s, nil

@@ -71,7 +71,7 @@ type Situation struct {
 	PairStatus    string
 	PairGroup     string
 	SameDirection bool
-	DrillActive   bool // the group has a drill (DescribeReplicaGroupDrills lists one)
+	DrillActive   bool // the group or pair has a drill (DescribeReplicaGroupDrills/DescribePairDrills lists one)
 }
 
 // Check is a documented precondition and the error the vendor answers when it does not hold.
@@ -124,10 +124,10 @@ var (
 		Source: "ReprotectDiskReplicaPair/Group: the primary disk(s) must be detached (Unattached) [A1][A2] (no code of its own documented: InvalidStatus)",
 		holds:  func(s Situation) bool { return !s.StandbyAttached }}
 	checkRecoveryPoint = Check{Name: "recovery_point", Code: "OperationDenied.RecoverPointNotFound", Status: 403,
-		Source: "StartReplicaGroupDrill errorCodes [A2]: a drill starts from a recovery point",
+		Source: "StartReplicaGroupDrill and StartPairDrill errorCodes [A2]: a drill starts from a recovery point",
 		holds:  func(s Situation) bool { return s.RecoveryPoint }}
 	checkNoDrill = Check{Name: "no_drill", Code: "OperationDenied.InvalidStatus", Status: 403,
-		Source: "StartReplicaGroupDrill: each pair has one drill disk (PairsInfo[].DrillDiskId) [A2]; a second drill of a group is refused (inferred: no code of its own is documented)",
+		Source: "StartReplicaGroupDrill/StartPairDrill: each pair has one drill disk (PairsInfo[].DrillDiskId, DrillDiskId) [A2]; a second drill of a group or pair is refused (inferred: no code of its own is documented)",
 		holds:  func(s Situation) bool { return !s.DrillActive }}
 	// AddDiskReplicaPair [A1][A2]: the pair and the group in created or stopped, the same
 	// direction (same production/DR region and zone), at most 17 pairs per group [A10], a pair in
@@ -199,6 +199,13 @@ var allowList = []Rule{
 	{Kind: lifecycle.ReplicationPair, Action: "DeleteDiskReplicaPair", Op: lifecycle.OpDelete,
 		From: []string{"stopped", "invalid", "failovered"}, Region: RegionPrimary,
 		Source: "DeleteDiskReplicaPair: \"only pairs in the stopped, invalid or failovered state\" [A1][A2] (created is not listed, vendor-lifecycles §6.2); in the primary disk's region [A1][A2]"},
+
+	{Kind: lifecycle.ReplicationPair, Action: "StartPairDrill", Op: lifecycle.OpStartDrill,
+		From: everyStatus("creating", "create_failed", "deleting", "deleted"), Region: RegionDestination, Checks: []Check{checkRecoveryPoint, checkNoDrill},
+		Source: "StartPairDrill: not gated by status in the reference (vendor-lifecycles §1.2); needs a recovery point (RecoverPointNotFound), in the pair's current secondary region (StartDrillShouldOnDestRegion); replication goes on [A2] (a pair being created or deleted has no recovery point to drill from)"},
+	{Kind: lifecycle.ReplicationPair, Action: "ClearPairDrill", Op: lifecycle.OpStopDrill,
+		From: everyStatus("deleted"), Region: RegionDestination,
+		Source: "ClearPairDrill: not gated by status in the reference; the drill must exist (NoSuchResource) [A2]"},
 
 	// ---- replica groups (vendor-lifecycles §1.3: explicit, broader lists) ----
 	{Kind: lifecycle.ProtectionGroup, Action: "StartDiskReplicaGroup", Op: lifecycle.OpEnableProtection,

@@ -39,6 +39,13 @@ type Recovery struct {
 	ResourceID     string          `json:"resource_id"`
 	IPMapped       string          `json:"ip_mapped,omitempty"`
 	ActiveFailover *ActiveFailover `json:"active_failover,omitempty"`
+	TestFailover   *TestFailover   `json:"test_failover,omitempty"`
+}
+
+// TestFailover is a server's last test failover ("Details of the test failover").
+type TestFailover struct {
+	LastStart    string `json:"last_start"`
+	LastTaskUUID string `json:"last_task_uuid"`
 }
 
 // ActiveFailover is the failover in progress (absent in STAND_BY).
@@ -74,6 +81,8 @@ const (
 	RelStartFailoverProd = "DR_CLOUD_SERVER_START_FAILOVER_PROD"
 	RelStartFailoverTest = "DR_CLOUD_SERVER_START_FAILOVER_TEST"
 	RelStopFailover      = "DR_CLOUD_SERVER_STOP_FAILOVER"
+	// RelRecoveryPoints links to the server's recovery points (the Vault Manager's backups).
+	RelRecoveryPoints = "DR_CLOUD_SERVER_RECOVERY_POINTS"
 )
 
 // RecoveryPoint is the composite identifier of a recovery point (IDs match ^[a-zA-Z0-9-@]+$).
@@ -93,10 +102,13 @@ type failoverBody struct {
 // the task_uuid its action returned. A completed task's outcome is Result.Code; a failed one's
 // reason is Result.Error, a domainError (domain and code; it has no message).
 type Task struct {
-	UUID   string      `json:"uuid"`
-	Type   string      `json:"type"`
-	State  string      `json:"state"` // enqueued | assigned | started | paused | completed
-	Result *TaskResult `json:"result"`
+	UUID  string `json:"uuid"`
+	Type  string `json:"type"`
+	State string `json:"state"` // enqueued | assigned | started | paused | completed
+	// CompletedAt is when the task completed (RFC 3339): a test failover's, when its VM is
+	// ready (the last drill's time to ready, recovery_points.go).
+	CompletedAt string      `json:"completedAt"`
+	Result      *TaskResult `json:"result"`
 }
 
 // TaskResult is a completed task's executionResult.

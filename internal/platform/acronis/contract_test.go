@@ -729,6 +729,7 @@ var contract = map[string]func(t *testing.T, exs []corpus.Example){
 	"StopFailover/error-409-failover-cancellation-in-progress.txtar": func(t *testing.T, exs []corpus.Example) {
 		rp := newReplay(t, exs)
 		rp.serve("get", "GetServer/failover-test")
+		rp.serve("task", "GetTask/guide-task-completed-ok") // the last test failover's task (its recovery.test_failover)
 		rp.serve("action", "StopFailover/error-409-failover-cancellation-in-progress")
 		if err := rp.drv.Invoke(t.Context(), lifecycle.RecoveryServer, cSrvTest, lifecycle.OpStopTestFailover, "stop-2", nil); !platform.IsPreconditionFailed(err) ||
 			!strings.Contains(err.Error(), "FailoverCancellationAlreadyInProgress") {
@@ -1026,6 +1027,7 @@ func listStory(t *testing.T, exs []corpus.Example) {
 	rp := newReplay(t, exs)
 	rp.serve("list", "ListServers/guide-recovery-servers-busy")
 	rp.serve("list:after", "ListServers/last-page-before-cursor-only")
+	rp.serve("task", "GetTask/guide-task-completed-ok") // a listed server's last test failover's task
 	list, err := rp.drv.ListRecoveryServers(t.Context())
 	if err != nil {
 		t.Fatal(err)

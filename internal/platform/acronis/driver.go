@@ -305,6 +305,10 @@ func (d *Driver) view(ctx context.Context, s Server) (platform.RecoveryServer, e
 	}
 	rs.Observed = lifecycle.Observation{Kind: lifecycle.RecoveryServer, ID: s.UUID, Name: s.Name, State: state, FailedOp: failed,
 		Facts: f, LastError: lastErr, Platform: d.caps}
+	var err error
+	if rs.LastDrill, err = d.lastDrill(ctx, s, state); err != nil { // recovery_points.go
+		return platform.RecoveryServer{}, err
+	}
 	return rs, nil
 }
 

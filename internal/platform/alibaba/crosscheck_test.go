@@ -26,8 +26,8 @@ func goodFacts(kind lifecycle.Kind, op lifecycle.Op) lifecycle.Facts {
 	f := lifecycle.Facts{MemberCount: 1, FirstSyncDone: true, ReplicationCapable: true,
 		ActiveServersStopped: true, StandbyServersStopped: true, ActiveRegion: "cn-hangzhou", StandbyRegion: "cn-shanghai",
 		Unknown: map[string]bool{lifecycle.FactSiteHealth: true, lifecycle.FactSyncOnce: true}}
+	f.DrillActive = op == lifecycle.OpStopDrill // a drill to clear (groups' and pairs')
 	if kind == lifecycle.ProtectionGroup {
-		f.DrillActive = op == lifecycle.OpStopDrill
 		switch op {
 		case lifecycle.OpAddMember:
 			f.CandidatePairID, f.CandidateState, f.CandidateSameSites = "pair-x", lifecycle.Configured, true
@@ -78,7 +78,7 @@ var scenarios = []scenario{
 	{"pair replicating", nil, func(s *alibabaemu.Situation) { s.PairStatus = "normal" }, func(f *lifecycle.Facts) { f.CandidateState = lifecycle.Replicating },
 		[]lifecycle.Kind{lifecycle.ProtectionGroup}, []string{"created", "stopped"}},
 	{"a drill running", nil, func(s *alibabaemu.Situation) { s.DrillActive = true }, func(f *lifecycle.Facts) { f.DrillActive = true },
-		[]lifecycle.Kind{lifecycle.ProtectionGroup}, []string{"normal", "failovered", "stopped"}},
+		[]lifecycle.Kind{lifecycle.ReplicationPair, lifecycle.ProtectionGroup}, []string{"normal", "failovered", "stopped"}},
 }
 
 // divergence is one difference: the engine allows what the vendor refuses ("looser") or refuses
@@ -121,6 +121,9 @@ var (
 	drill   = explanation{"V-DRILL", "replicating with the first sync done", "a drill is started from a replicating group and stopped where one can run"}
 	unobs   = explanation{"V-SYNC-ONCE", "rate-limits", "the one-shot interval is unobservable (Capabilities.Unobservable): the platform's ManualSyncLimit decides, never retried"}
 	inDrill = explanation{"V-DRILL", "while a drill runs", "no real failover or reprotect while a drill runs: stop the drill first"}
+	// EBS documents no drill precondition on DeleteDiskReplicaPair; the engine clears a pair's
+	// drill before it deletes the pair (a destroy stops the drill first)
+	drillDel = explanation{"V-DRILL", "no delete of a pair with a drill", "a pair's drill is stopped (ClearPairDrill) before the pair is deleted"}
 )
 
 // explained lists every divergence the cross-check prints, by key: nothing else may differ.
@@ -155,6 +158,21 @@ func init() {
 			add(drill, "protection_group/stop_drill/"+s)
 		}
 	}
+	// pair drills (StartPairDrill/ClearPairDrill) as the group's: EBS gates neither by status
+	for _, s := range alibabaemu.PairStatuses {
+		if s != "normal" && s != "syncing" && s != "creating" && s != "create_failed" && s != "deleting" && s != "deleted" {
+			add(drill, "replication_pair/start_drill/"+s)
+		}
+		switch s {
+		case "creating", "initial_syncing", "manual_syncing", "stopping", "failovering", "reprotecting", "deleting":
+			add(waits, "replication_pair/stop_drill/"+s)
+		case "created":
+			add(drill, "replication_pair/stop_drill/"+s)
+		}
+	}
+	add(inDrill, "replication_pair/failover/normal/a drill running", "replication_pair/failover/stopped/a drill running",
+		"replication_pair/reprotect/failovered/a drill running", "replication_pair/revert_failover/failovered/a drill running")
+	add(drillDel, "replication_pair/delete/failovered/a drill running", "replication_pair/delete/stopped/a drill running")
 	add(unobs, "replication_pair/sync_once/created/one-shot sync too soon", "replication_pair/sync_once/stopped/one-shot sync too soon",
 		"protection_group/sync_once/created/one-shot sync too soon", "protection_group/sync_once/stopped/one-shot sync too soon")
 	add(inDrill, "protection_group/failover/normal/a drill running", "protection_group/reprotect/failovered/a drill running",

@@ -158,14 +158,16 @@ type groupDrill struct {
 	GroupId       string `json:"GroupId"`
 	Status        string `json:"Status"`
 	StatusMessage string `json:"StatusMessage"`
+	StartAt       int64  `json:"StartAt"` // the last drill on record (pair_drills.go)
 }
 
 // drillView is what the driver knows of a group's drills.
 type drillView struct {
-	known  bool   // read (or known to be none: no recovery point yet)
-	active bool   // a drill is listed
-	id     string // the listed drill (the first)
-	status string
+	known   bool   // read (or known to be none: no recovery point yet)
+	active  bool   // a drill is listed
+	id      string // the listed drill (the first)
+	status  string
+	startAt int64 // its StartAt (Unix seconds)
 	// failure is what a drill in execute_failed or clear_failed says (its Status and
 	// StatusMessage, e.g. GROUP_SYNCPOINT_NOT_FOUND): the group's last_error while it is listed
 	failure string
@@ -209,7 +211,7 @@ func (d *Driver) groupDrills(ctx context.Context, x ebs.ReplicaGroup) (drillView
 		if dr.GroupId != "" && dr.GroupId != x.ReplicaGroupId {
 			continue
 		}
-		v.active, v.id, v.status = true, dr.DrillId, dr.Status
+		v.active, v.id, v.status, v.startAt = true, dr.DrillId, dr.Status, dr.StartAt
 		if strings.HasSuffix(dr.Status, "_failed") {
 			v.failure = "drill " + dr.DrillId + " " + dr.Status + suffix(strings.TrimSpace(dr.StatusMessage))
 		}

@@ -199,8 +199,8 @@ func (d *Driver) Close() error { return nil }
 const MaxPairsPerGroup = 17
 
 // Capabilities: replica pairs and groups. Operations the EBS API cannot invoke are manual
-// steps. Group drills (start_drill/stop_drill) are invoked through darabonba-openapi
-// (drills.go), as the SDK v1.63.107 lacks them.
+// steps. Group and pair drills (start_drill/stop_drill) are invoked through darabonba-openapi
+// (drills.go, pair_drills.go), as the SDK v1.63.107 lacks them.
 func (d *Driver) Capabilities() *lifecycle.Capabilities {
 	return &lifecycle.Capabilities{
 		Platform: "alibaba",

@@ -133,6 +133,8 @@ func (d *Driver) groupOf(x ebs.ReplicaGroup, rs regionSet, drill drillView, snap
 	if !drill.known {
 		g.Observed.Facts.Unknown[lifecycle.FactDrill] = true
 	}
+	g.LastDrill = drill.record()                                  // pair_drills.go
+	lagFacts(&g.Observed.Facts, x.LastRecoverPoint, int64(x.RPO)) // readiness (pair_drills.go)
 	// whether a member pair's secondary disk is attached (StartDiskReplicaGroup:
 	// StandbyDeviceAttached; ReprotectDiskReplicaGroup: the primary disks, at the standby site
 	// after a failover, detached): known from the read snapshot, which holds every pair and its

@@ -145,9 +145,7 @@ func (d *Driver) pairOf(x ebs.ReplicaPair, rs regionSet, disks map[string]disk) 
 	if state == lifecycle.Replicating {
 		p.SyncProgress = 100
 	}
-	if !p.LastRecoveryPoint.IsZero() && state == lifecycle.Replicating {
-		p.LagSeconds = 0 // the API reports no lag; LastRecoveryPoint is the measure
-	}
+
 	p.Observed = lifecycle.Observation{
 		Kind: lifecycle.ReplicationPair, ID: p.ID, Name: p.Name, State: state, FailedOp: failed, ActiveSite: active,
 		LastError: lastErr, Version: p.Version, Platform: d.caps,
@@ -162,6 +160,10 @@ func (d *Driver) pairOf(x ebs.ReplicaPair, rs regionSet, disks map[string]disk) 
 			// (ManualSyncLimit): the platform decides those.
 			Unknown: map[string]bool{lifecycle.FactSiteHealth: true, lifecycle.FactSyncOnce: true},
 		},
+	}
+	lagFacts(&p.Observed.Facts, x.LastRecoverPoint, x.RPO) // readiness (pair_drills.go)
+	if state != lifecycle.FailedOver {
+		p.LagSeconds = p.Observed.Facts.LagSeconds // the API reports no lag: the last recovery point's age
 	}
 	// disk attachment, from ECS DescribeDisks (InstanceId) of the source and destination disks
 	src, ok1 := disks[x.SourceDiskId]
@@ -276,6 +278,16 @@ func (d *Driver) getPairState(ctx context.Context, id string, fresh, progress bo
 		}
 	}
 	p := d.pairOf(x, rs, disks)
+	var dv pairDrillView
+	if cached {
+		dv, err = d.snapPairDrills(ctx, snap, x)
+	} else {
+		dv, err = d.pairDrills(ctx, x)
+	}
+	if err != nil {
+		return platform.ReplicationPair{}, err
+	}
+	withPairDrill(&p, dv) // pair_drills.go
 	if progress && (p.State == lifecycle.Starting || p.State == lifecycle.Reprotecting) {
 		// DescribeDiskReplicaPairProgress (RegionId, ReplicaPairId → Progress 0–100), only
 		// while a synchronisation runs
@@ -301,7 +313,13 @@ func (d *Driver) ListPairs(ctx context.Context) ([]platform.ReplicationPair, err
 	out := make([]platform.ReplicationPair, 0, len(snap.pairOrder))
 	for _, id := range snap.pairOrder {
 		if x := snap.pairs[id]; x.Status != "deleted" {
-			out = append(out, d.pairOf(x, snap.rs, snap.disks))
+			p := d.pairOf(x, snap.rs, snap.disks)
+			dv, err := d.snapPairDrills(ctx, snap, x)
+			if err != nil {
+				return nil, err
+			}
+			withPairDrill(&p, dv) // pair_drills.go
+			out = append(out, p)
 		}
 	}
 	return out, nil
@@ -634,6 +652,8 @@ func (d *Driver) invokePair(ctx context.Context, id string, op lifecycle.Op, tok
 		r.ReplicaPairId, r.ClientToken, r.RegionId = id, tok, inStandby
 		r.QueryParams["ReverseReplicate"] = "false"
 		req, action, region = r, "ReprotectDiskReplicaPair", inStandby
+	case lifecycle.OpStartDrill, lifecycle.OpStopDrill: // Start/ClearPairDrill (pair_drills.go)
+		return d.invokePairDrill(ctx, cur, op, tok, params)
 	case lifecycle.OpDelete: // DeleteDiskReplicaPair: RegionId = the primary (source) disk's region
 		r := ebs.CreateDeleteDiskReplicaPairRequest()
 		region = primary

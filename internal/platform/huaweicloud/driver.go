@@ -230,7 +230,8 @@ func (p *Platform) Close() error { return nil }
 // their replication is operated through the group (V-PAIR-IN-GROUP).
 func (p *Platform) Capabilities() *lifecycle.Capabilities {
 	return &lifecycle.Capabilities{
-		Platform: "huaweicloud",
+		Platform:     "huaweicloud",
+		Unobservable: Unobservable,
 		// Creating a Protection Group needs the active-active domain and the production VPC.
 		// Replicating a Backup needs the destination region's project.
 		Params: map[lifecycle.Kind][]string{lifecycle.ProtectionGroup: {ParamDomainID, ParamSourceVPCID},
@@ -248,6 +249,9 @@ func (p *Platform) Capabilities() *lifecycle.Capabilities {
 			lifecycle.ReplicationPair: {
 				lifecycle.OpCreate: PairCreateStep,
 				lifecycle.OpDelete: PairDeleteStep,
+				// SDRS drills are per protection group (Creating a DR Drill takes server_group_id)
+				lifecycle.OpStartDrill: PairDrillStep,
+				lifecycle.OpStopDrill:  PairDrillStep,
 			},
 		},
 		// Changing the Name of a Replication Pair (sdrs_05_0606) takes only the name.
@@ -311,10 +315,16 @@ const (
 		"(DELETE /v1/{project_id}/replications/{replication_id}); then remove it from the configuration with a removed block or terraform state rm."
 )
 
-// Unobservable: every fact the engine reads is observed. The sites' health is read from the
-// pairs' fault_level and status, with ECS's AZ list (package doc, "Site health"); server power
-// and AZ from ECS, a destination vault from CBR at the destination region's endpoint.
-var Unobservable = []string{}
+// PairDrillStep replaces a pair's drill on SDRS: drills are the protection group's.
+const PairDrillStep = "SDRS drills are per protection group (Creating a DR Drill, POST /v1/{project_id}/disaster-recovery-drills, takes " +
+	"server_group_id): drill the pair's group instead (the dr_protection_group_drill action, or start_drill/stop_drill on the group)."
+
+// Unobservable: every fact the engine reads for a check is observed. The sites' health is read
+// from the pairs' fault_level and status, with ECS's AZ list (package doc, "Site health"); server
+// power and AZ from ECS, a destination vault from CBR at the destination region's endpoint. The
+// replication lag is not: SDRS replicates synchronously and reports no recovery point time, so
+// readiness's RPO judgement says it cannot tell (issue 27).
+var Unobservable = []string{lifecycle.FactLag}
 
 func unknownFacts() map[string]bool {
 	m := map[string]bool{}

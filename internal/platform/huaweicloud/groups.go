@@ -119,6 +119,9 @@ func (p *Platform) groupFrom(ctx context.Context, g obj, insts, reps []obj, serv
 	out.Version = platform.Fingerprint(g.str("status"), g.str("replication_status"), repl, g.str("priority_station"), g.str("protected_status"), out.Name,
 		out.Description, out.SyncProgress, out.Health, g.int("disaster_recovery_drill_num"), out.PairIDs, out.ServerIDs)
 	out.Observed = p.observation(out)
+	if out.LastDrill, err = p.lastDrill(ctx, g); err != nil { // drill_record.go
+		return platform.ProtectionGroup{}, err
+	}
 	activeAZ, standbyAZ := out.SourceZone, out.TargetZone
 	if out.ActiveSite == lifecycle.SiteTarget {
 		activeAZ, standbyAZ = standbyAZ, activeAZ

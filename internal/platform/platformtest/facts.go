@@ -256,7 +256,7 @@ func checkUnknownFacts(r *runner, k lifecycle.Kind) {
 	valid := map[string]bool{}
 	for _, f := range []string{lifecycle.FactMembers, lifecycle.FactServers, lifecycle.FactFirstSync, lifecycle.FactDrill,
 		lifecycle.FactSiteHealth, lifecycle.FactServerPower, lifecycle.FactVolumeAttachment, lifecycle.FactCapability,
-		lifecycle.FactBackup, lifecycle.FactReplicas, lifecycle.FactVault, lifecycle.FactAdvertised, lifecycle.FactCandidate, lifecycle.FactSyncOnce} {
+		lifecycle.FactBackup, lifecycle.FactReplicas, lifecycle.FactVault, lifecycle.FactAdvertised, lifecycle.FactCandidate, lifecycle.FactSyncOnce, lifecycle.FactLag} {
 		valid[f] = true
 	}
 	for f := range declared {

@@ -47,7 +47,19 @@
 // stopped and its end moves back by the stall. A link_stall fault stalls it the same way but
 // without a bound (the platform does not detect a silent link), until the fault is removed.
 // The stall is recorded when site health or link faults change (in that transaction) and at
-// invoke time, so the lazy advancement needs no history.
+// invoke time, so the lazy advancement needs no history. A link_stall fault without an
+// operation stops the whole link: a replicating object cuts no recovery point while it holds
+// (linkfreeze.go), so its replication lag — reported in simulated seconds, the unit of its
+// RPO — grows past the recovery point objective, as a site outage freezes it too.
+//
+// # Drills and recovery points
+//
+// A pair's or group's drill (start_drill, stop_drill) makes its test copy at once; a recovery
+// server's drill is its test failover. Each keeps its last drill on record (drillrecords.go):
+// start, ready, end, outcome and the time to ready in simulated time. A machine's recovery
+// points are its available server backups, newest first (recoverypoints.go); a failover or
+// test failover naming one (lifecycle.ParamRecoveryPoint) starts from it, and one the machine
+// does not have is refused (V-REFS).
 //
 // # Rules
 //

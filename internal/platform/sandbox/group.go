@@ -196,7 +196,8 @@ func (s *Sandbox) groupView(ctx context.Context, t *tx, rec *groupRec, ver int64
 		activeSite, standbySite = dst, src
 	}
 	c := rec.core()
-	out.LastRecoveryPoint = s.recoveryPoint(rec.State, rec.LastRecoveryPoint, rec.ReplSince, now, freezePoint(src, dst), defaultRPO)
+	out.LastRecoveryPoint = s.recoveryPoint(rec.State, rec.LastRecoveryPoint, rec.ReplSince, now, freezeAt(src, dst, rec.LinkStalledSince), defaultRPO)
+	out.LastDrill = s.drillView(rec.LastDrill)
 	switch {
 	case rec.P != nil && (rec.P.Op == lifecycle.OpEnableProtection || rec.P.Op == lifecycle.OpReprotect || rec.P.Op == lifecycle.OpSyncOnce):
 		out.ReplicationStatus = platform.ReplicationCopying
@@ -280,6 +281,8 @@ func (s *Sandbox) groupView(ctx context.Context, t *tx, rec *groupRec, ver int64
 		SyncOnceWait:          s.syncOnceWait(rec.OneShotAt, defaultRPO, now),
 		ActiveRegion:          regionOf(activeSite),
 		StandbyRegion:         regionOf(standbySite),
+		LagSeconds:            s.lagSeconds(now, out.LastRecoveryPoint),
+		RPOSeconds:            defaultRPO, // a group's pairs replicate on the default cycle
 	}
 	obs := lifecycle.Observation{Kind: lifecycle.ProtectionGroup, ID: rec.ID, Name: rec.Name, State: rec.State,
 		FailedOp: rec.FailedOp, ActiveSite: rec.ActiveSite, Facts: f, Version: ver, LastError: rec.LastError}

@@ -538,6 +538,14 @@ func (s *Sandbox) PutBackup(ctx context.Context, b platform.Backup) (platform.Ba
 			if b.Region == "" {
 				return platform.Invalidf("", "a backup needs a vault or a region")
 			}
+			if b.CreatedAt.IsZero() { // when it was taken: kept across updates (a recovery point's time)
+				b.CreatedAt = s.now()
+				if b.ID != "" {
+					if old, _, err := getRec[platform.Backup](ctx, t, kBackup, b.ID); err == nil && !old.CreatedAt.IsZero() {
+						b.CreatedAt = old.CreatedAt
+					}
+				}
+			}
 			ver, err := put(ctx, t, kBackup, "bk", &b.ID, b.Version, &b)
 			b.Version = ver
 			return err

@@ -176,7 +176,7 @@ func (s *Sandbox) Invoke(ctx context.Context, kind lifecycle.Kind, id string, op
 			case lifecycle.BackupReplica:
 				err = s.invokeReplica(ctx, t, r, obs, allowLoss, now)
 			case lifecycle.RecoveryServer:
-				err = s.invokeRS(ctx, t, r, obs, allowLoss, now)
+				err = s.invokeRS(ctx, t, r, obs, params, allowLoss, now)
 			}
 			if err != nil {
 				return err
@@ -219,6 +219,9 @@ func (s *Sandbox) invokePair(ctx context.Context, t *tx, r *lifecycle.Operation,
 	if r.Name == lifecycle.OpSyncOnce {
 		rec.OneShotAt = now // the rate limit counts from here (V-SYNC-ONCE)
 	}
+	if r.Name == lifecycle.OpStartDrill || r.Name == lifecycle.OpStopDrill { // no Via: done at once
+		recordDrill(r.Name, &rec.DrillActive, &rec.LastDrill, now, fail, rec.LastError)
+	}
 	_, err = t.update(ctx, kPair, rec.ID, ver, rec)
 	return err
 }
@@ -259,6 +262,9 @@ func (s *Sandbox) invokeGroup(ctx context.Context, t *tx, r *lifecycle.Operation
 		}); err != nil {
 			return err
 		}
+	}
+	if done && (r.Name == lifecycle.OpStartDrill || r.Name == lifecycle.OpStopDrill) {
+		recordDrill(r.Name, &rec.DrillActive, &rec.LastDrill, now, fail, rec.LastError)
 	}
 	if done && !fail {
 		switch r.Name {
@@ -406,7 +412,7 @@ func (s *Sandbox) invokeReplica(ctx context.Context, t *tx, r *lifecycle.Operati
 	return err
 }
 
-func (s *Sandbox) invokeRS(ctx context.Context, t *tx, r *lifecycle.Operation, obs lifecycle.Observation, allowLoss bool, now time.Time) error {
+func (s *Sandbox) invokeRS(ctx context.Context, t *tx, r *lifecycle.Operation, obs lifecycle.Observation, params map[string]string, allowLoss bool, now time.Time) error {
 	if err := check(ctx, lifecycle.RecoveryServer, r.Name, obs, allowLoss); err != nil {
 		return err
 	}
@@ -428,6 +434,16 @@ func (s *Sandbox) invokeRS(ctx context.Context, t *tx, r *lifecycle.Operation, o
 		if fail {
 			failOp = lifecycle.OpFinalize
 		}
+	}
+	if rp := params[lifecycle.ParamRecoveryPoint]; rp != "" && (r.Name == lifecycle.OpFailover || r.Name == lifecycle.OpTestFailover) {
+		// the operation starts from the recovery point it names: one of the machine's
+		if err := s.checkRecoveryPoint(ctx, t, rec.MachineID, rp); err != nil {
+			return err
+		}
+		rec.RecoveryPointID = rp
+	}
+	if r.Name == lifecycle.OpTestFailover {
+		rec.LastDrill = drillStarted(now, false)
 	}
 	rsBegin(rec, r.Name)
 	if done := rec.core().begin(r, now, s.scaled(s.rsDuration(r.Name)), fail, failOp, nil); done && !fail {
@@ -470,6 +486,9 @@ func (s *Sandbox) Cancel(ctx context.Context, kind lifecycle.Kind, id string, op
 					return err
 				}
 				c, save = rec.core(), func() error { _, err := t.update(ctx, kRecSrv, id, ver, rec); return err }
+				if rec.P != nil && rec.P.Op == op && op == lifecycle.OpTestFailover {
+					drillFailed(rec.LastDrill, now, "the test failover was cancelled before its VM was ready")
+				}
 			default:
 				return platform.Invalidf("", "unknown kind %q", kind)
 			}

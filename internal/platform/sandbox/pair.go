@@ -86,7 +86,11 @@ func (s *Sandbox) pairView(ctx context.Context, t *tx, rec *pairRec, ver int64, 
 	out.PendingOp = pendingOp(rec.P)
 	pv, sv, ps, ss := pairSites(ctx, t, rec)
 	firstSync := rec.FirstSync
-	drill := false
+	drill := rec.DrillActive
+	rpo := rec.RPOSeconds
+	if rpo <= 0 {
+		rpo = defaultRPO
+	}
 	var busy bool
 	if rec.GroupID != "" {
 		g, gver, err := s.loadGroup(ctx, t, rec.GroupID, now)
@@ -114,11 +118,13 @@ func (s *Sandbox) pairView(ctx context.Context, t *tx, rec *pairRec, ver int64, 
 		if rec.P == nil && rec.State == lifecycle.Replicating {
 			out.SyncProgress = 100
 		}
-		out.LastRecoveryPoint = s.recoveryPoint(rec.State, rec.LastRecoveryPoint, rec.ReplSince, now, freezePoint(ps, ss), rec.RPOSeconds)
+		out.LastRecoveryPoint = s.recoveryPoint(rec.State, rec.LastRecoveryPoint, rec.ReplSince, now, freezeAt(ps, ss, rec.LinkStalledSince), rec.RPOSeconds)
 	}
 	if !out.LastRecoveryPoint.IsZero() && out.State != lifecycle.FailedOver {
-		out.LagSeconds = int64(now.Sub(out.LastRecoveryPoint) / time.Second)
+		out.LagSeconds = s.lagSeconds(now, out.LastRecoveryPoint) // simulated seconds, as the RPO
 	}
+	out.DrillActive = drill
+	out.LastDrill = s.drillView(rec.LastDrill)
 	if pv != nil && ps != nil {
 		out.PrimaryRegion, out.PrimaryZone = ps.Region, ps.Zone
 	}
@@ -156,6 +162,8 @@ func (s *Sandbox) pairView(ctx context.Context, t *tx, rec *pairRec, ver int64, 
 		SyncOnceWait:          s.syncOnceWait(rec.OneShotAt, rec.RPOSeconds, now),
 		ActiveRegion:          regionOf(activeSite),
 		StandbyRegion:         regionOf(standbySite),
+		LagSeconds:            out.LagSeconds,
+		RPOSeconds:            rpo,
 	}
 	obs := lifecycle.Observation{Kind: lifecycle.ReplicationPair, ID: rec.ID, Name: rec.Name, State: out.State,
 		FailedOp: out.FailedOp, ActiveSite: out.ActiveSite, Facts: f, Version: ver, LastError: out.LastError}

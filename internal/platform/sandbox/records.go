@@ -70,6 +70,9 @@ type pairRec struct {
 	ReplSince time.Time `json:"repl_since,omitempty"` // replication cycles run from here
 	// OneShotAt is when the last one-shot synchronisation (sync_once) started.
 	OneShotAt time.Time `json:"one_shot_at,omitempty"`
+	// LinkStalledSince: a link_stall fault stops the pair's replication link since then, so no
+	// recovery point is cut (linkfreeze.go).
+	LinkStalledSince time.Time `json:"link_stalled_since,omitempty"`
 }
 
 func (r *pairRec) core() core {
@@ -83,6 +86,8 @@ type groupRec struct {
 	TargetSiteID string    `json:"target_site_id"`
 	ReplSince    time.Time `json:"repl_since,omitempty"`
 	OneShotAt    time.Time `json:"one_shot_at,omitempty"` // the last sync_once started
+	// LinkStalledSince: a link_stall fault stops the group's link since then (linkfreeze.go).
+	LinkStalledSince time.Time `json:"link_stalled_since,omitempty"`
 }
 
 func (r *groupRec) core() core {

@@ -26,6 +26,16 @@ func (s *Sandbox) loadRS(ctx context.Context, t *tx, id string, now time.Time) (
 		return nil, 0, err
 	}
 	c.complete(r)
+	switch p.Op { // the last drill on record: a test failover is the recovery server's drill
+	case lifecycle.OpTestFailover:
+		if p.Fail || rec.State == lifecycle.Error {
+			drillFailed(rec.LastDrill, p.Due, rec.LastError)
+		} else {
+			drillBecameReady(rec.LastDrill, p.Due)
+		}
+	case lifecycle.OpStopTestFailover:
+		drillEnded(rec.LastDrill, p.Due, p.Fail, rec.LastError)
+	}
 	if p.Fail {
 		if p.Op == lifecycle.OpTestFailover {
 			rec.VMState, rec.TestIP = platform.VMNotReady, ""
@@ -117,6 +127,7 @@ func (s *Sandbox) rsView(ctx context.Context, t *tx, rec *rsRec, ver int64) (pla
 			f.BlockingIssues = append(f.BlockingIssues, "SiteNotReady")
 		}
 	}
+	out.LastDrill = s.drillView(rec.LastDrill)
 	obs := lifecycle.Observation{Kind: lifecycle.RecoveryServer, ID: rec.ID, Name: rec.Name, State: rec.State,
 		FailedOp: rec.FailedOp, Facts: f, Version: ver, LastError: rec.LastError}
 	// Like Acronis _links, the sandbox advertises the operations allowed now.

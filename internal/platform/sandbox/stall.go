@@ -171,7 +171,7 @@ func (s *Sandbox) restall(ctx context.Context, t *tx, now time.Time) error {
 			}
 		}
 	}
-	return nil
+	return s.relink(ctx, t, now, links)
 }
 
 // beginSync marks a just-invoked operation as a synchronisation when it is one, and stalls it

@@ -1,0 +1,7 @@
+# Terraform 1.14 or later. The plan runs the engine's checks against the platform and
+# refuses an illegal operation with its rule ID, before anything changes.
+terraform plan -invoke=action.dr_replication_pair_start_drill.example
+terraform apply -invoke=action.dr_replication_pair_start_drill.example
+
+# Report every check without changing anything.
+terraform apply -invoke=action.dr_replication_pair_start_drill.precheck
