@@ -405,6 +405,11 @@ func TestContractSuccessShapes(t *testing.T) {
 	keep("StartDiskReplicaPair/success.txtar", w.ok(map[string]string{"Action": "StartDiskReplicaPair", "ReplicaPairId": p2}))
 	w.settle()
 	keep("DescribeDiskReplicaPairProgress/success.txtar", w.ok(map[string]string{"Action": "DescribeDiskReplicaPairProgress", "ReplicaPairId": p2}))
+	// a pair drill, in the region of the pair's secondary disk
+	pd := w.ok(map[string]string{"Action": "StartPairDrill", "RegionId": drRegion, "PairId": p2})
+	keep("StartPairDrill/success.txtar", pd)
+	keep("DescribePairDrills/success.txtar", w.ok(map[string]string{"Action": "DescribePairDrills", "RegionId": drRegion, "PairId": p2, "MaxResults": "10"}))
+	keep("ClearPairDrill/success.txtar", w.ok(map[string]string{"Action": "ClearPairDrill", "RegionId": drRegion, "PairId": p2, "DrillId": pd["DrillId"].(string)}))
 	keep("StopDiskReplicaPair/success.txtar", w.ok(map[string]string{"Action": "StopDiskReplicaPair", "ReplicaPairId": p2}))
 	w.settle()
 
@@ -1028,6 +1033,15 @@ func TestContractRequests(t *testing.T) {
 	send("FailoverDiskReplicaPair/request.txtar")
 	w.settle()
 	send("ReprotectDiskReplicaPair/request.txtar")
+	w.settle()
+	// back in its created direction (its secondary disk in cn-shanghai, as the drill examples
+	// are), replicating: a pair drill, then stopped for the delete
+	w.ok(map[string]string{"Action": "StartDiskReplicaPair", "RegionId": "cn-shanghai", "ReplicaPairId": subs[exPair]})
+	w.settle()
+	subs["drill-4t8y2u6i0o"] = send("StartPairDrill/request.txtar")["DrillId"].(string)
+	send("DescribePairDrills/request.txtar")
+	send("ClearPairDrill/request.txtar")
+	w.ok(map[string]string{"Action": "StopDiskReplicaPair", "RegionId": "cn-shanghai", "ReplicaPairId": subs[exPair]})
 	w.settle()
 	send("DeleteDiskReplicaPair/request.txtar")
 	send("DeleteDiskReplicaGroup/request.txtar")

@@ -197,9 +197,9 @@ func (f *fakeCloud) baseWorld() {
 		m["Regions"] = append(regions, hz)
 	})}
 	f.answers["ecs:DescribeDisks"] = answer{200, disksAnswer(f.t, nil)}
-	// DescribePairDrills (a replicating pair's drills, read with the pair) has no example in the
-	// corpus yet: no drill, in the paged shape of DescribeReplicaGroupDrills' example
-	f.answers["DescribePairDrills"] = answer{200, edit(f.t, example(f.t, "DescribeReplicaGroupDrills/success.txtar").Response.Body, func(m map[string]any) {
+	// DescribePairDrills (a replicating pair's drills, read with the pair): no drill by default,
+	// in the shape of its documented example
+	f.answers["DescribePairDrills"] = answer{200, edit(f.t, example(f.t, "DescribePairDrills/success.txtar").Response.Body, func(m map[string]any) {
 		m["Drills"], m["TotalCount"], m["NextToken"] = []any{}, 0, ""
 	})}
 }
@@ -343,8 +343,16 @@ var probes = map[string]probe{
 	"DeleteDiskReplicaGroup":    invokeGroup(lifecycle.OpDelete, nil),
 	"AddDiskReplicaPair":        invokeGroup(lifecycle.OpAddMember, map[string]string{lifecycle.ParamPairID: cPair1}),
 	"RemoveDiskReplicaPair":     invokeGroup(lifecycle.OpRemoveMember, map[string]string{lifecycle.ParamPairID: cPair1}),
-	"StartReplicaGroupDrill":    invokeGroup(lifecycle.OpStartDrill, nil),
-	"ClearReplicaGroupDrill":    invokeGroup(lifecycle.OpStopDrill, nil),
+	"StartPairDrill":            invokePair(lifecycle.OpStartDrill, nil),
+	// the drill the documented listing holds is the one cleared
+	"ClearPairDrill": {setup: func(t testing.TB, f *fakeCloud) {
+		f.set("DescribePairDrills", answerOf(example(t, "DescribePairDrills/success.txtar")))
+	}, run: invokePair(lifecycle.OpStopDrill, nil).run},
+	"DescribePairDrills": {run: func(ctx context.Context, d *alibaba.Driver) (any, error) {
+		return d.GetPair(ctx, cPair1)
+	}},
+	"StartReplicaGroupDrill": invokeGroup(lifecycle.OpStartDrill, nil),
+	"ClearReplicaGroupDrill": invokeGroup(lifecycle.OpStopDrill, nil),
 	"DescribeReplicaGroupDrills": {run: func(ctx context.Context, d *alibaba.Driver) (any, error) {
 		return d.GetGroup(ctx, cGroup)
 	}},
@@ -752,10 +760,14 @@ var requestCases = map[string]requestCase{
 	"FailoverDiskReplicaGroup/request.txtar":  {probe: probes["FailoverDiskReplicaGroup"], region: "cn-shanghai"},
 	"ReprotectDiskReplicaGroup/request.txtar": {probe: invokeGroup(lifecycle.OpRevertFailover, nil), region: "cn-shanghai",
 		values: map[string]string{"ReverseReplicate": "false"}},
-	"DeleteDiskReplicaGroup/request.txtar":     {probe: probes["DeleteDiskReplicaGroup"], region: cRegion},
-	"AddDiskReplicaPair/request.txtar":         {probe: probes["AddDiskReplicaPair"], region: cRegion, values: map[string]string{"ReplicaPairId": cPair1}},
-	"RemoveDiskReplicaPair/request.txtar":      {probe: probes["RemoveDiskReplicaPair"], region: cRegion, values: map[string]string{"ReplicaPairId": cPair1}},
-	"StartReplicaGroupDrill/request.txtar":     {probe: probes["StartReplicaGroupDrill"], region: "cn-shanghai"},
+	"DeleteDiskReplicaGroup/request.txtar": {probe: probes["DeleteDiskReplicaGroup"], region: cRegion},
+	"AddDiskReplicaPair/request.txtar":     {probe: probes["AddDiskReplicaPair"], region: cRegion, values: map[string]string{"ReplicaPairId": cPair1}},
+	"RemoveDiskReplicaPair/request.txtar":  {probe: probes["RemoveDiskReplicaPair"], region: cRegion, values: map[string]string{"ReplicaPairId": cPair1}},
+	"StartReplicaGroupDrill/request.txtar": {probe: probes["StartReplicaGroupDrill"], region: "cn-shanghai"},
+	// pair drills: in the region of the pair's current secondary disk
+	"StartPairDrill/request.txtar":             {probe: probes["StartPairDrill"], region: "cn-shanghai"},
+	"ClearPairDrill/request.txtar":             {probe: probes["ClearPairDrill"], region: "cn-shanghai"},
+	"DescribePairDrills/request.txtar":         {probe: probes["DescribePairDrills"], region: "cn-shanghai", values: map[string]string{"PairId": cPair1, "MaxResults": "500"}},
 	"ClearReplicaGroupDrill/request.txtar":     {probe: probes["ClearReplicaGroupDrill"], region: "cn-shanghai", values: map[string]string{"DrillId": cDrill}},
 	"DescribeReplicaGroupDrills/request.txtar": {probe: probes["DescribeReplicaGroupDrills"], region: "cn-shanghai", values: map[string]string{"MaxResults": "500"}, optional: []string{"NextToken"}},
 	"DescribeDisks/request.txtar":              {probe: probes["DescribeDisks"], region: cRegion, values: map[string]string{"PageSize": "100"}},
