@@ -1,6 +1,8 @@
 package huaweicloud_test
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -68,5 +70,38 @@ func TestAllowListDecides(t *testing.T) {
 	if r := emu.RuleOf("CopyBackup").Decide(emu.Situation{BackupStatus: "available", ProjectOfRegion: true, ImageType: "backup",
 		ResourceType: "OS::Cinder::Volume"}); r == nil || r.Code != "BackupService.1003" {
 		t.Fatalf("replicate a disk backup: %+v", r)
+	}
+}
+
+// TestEveryDecidedOperationHasAnAllowList: every operation name the emulator decides (decide,
+// RuleOf, the group actions' rule) has its row in Rules — RuleOf refuses an unknown one with
+// an internal error, never allows it.
+func TestEveryDecidedOperationHasAnAllowList(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lit := regexp.MustCompile(`(?:decide\(|RuleOf\(|rule, op, jt = )"([^"]+)"`)
+	seen := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range lit.FindAllStringSubmatch(string(src), -1) {
+			seen++
+			if r := emu.RuleOf(m[1]); r.StatusRefusal.Code == "SDRS.0500" {
+				t.Errorf("%s: %s has no allow-list row", f, m[1])
+			}
+		}
+	}
+	if seen < 15 {
+		t.Fatalf("found only %d decided operations: the pattern no longer matches the code", seen)
+	}
+	if r := emu.RuleOf("NoSuchOperation").Decide(emu.Situation{GroupStatus: "available"}); r == nil || r.Status != 500 {
+		t.Fatalf("an operation without an allow-list was not refused: %+v", r)
 	}
 }
