@@ -114,7 +114,8 @@ func (e *Emulator) untagResources(ctx context.Context, p map[string]string) (map
 	})
 }
 
-// retag applies change to the tags of every ResourceId.N of ResourceType.
+// retag applies change to the tags of every ResourceId.N of ResourceType, each seen from RegionId
+// as Describe sees it (either side's region; elsewhere NoSuchResource).
 func (e *Emulator) retag(ctx context.Context, p map[string]string, change func(cur map[string]string) (map[string]string, error)) (map[string]any, error) {
 	if err := required(p, "RegionId", "ResourceType", "ResourceId.1"); err != nil {
 		return nil, err
@@ -137,13 +138,13 @@ func (e *Emulator) retag(ctx context.Context, p map[string]string, change func(c
 		var cur map[string]string
 		switch kind {
 		case lifecycle.ReplicationPair:
-			x, err := e.sb.GetPair(lctx, id)
+			x, err := e.visiblePair(lctx, p["RegionId"], id)
 			if err != nil {
 				return nil, err
 			}
 			cur = maps.Clone(x.Tags)
 		default:
-			x, err := e.sb.GetGroup(lctx, id)
+			x, err := e.visibleGroup(lctx, p["RegionId"], id)
 			if err != nil {
 				return nil, err
 			}
