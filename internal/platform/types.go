@@ -77,6 +77,9 @@ type ReplicationPair struct {
 	Version     int64
 	// Tags are the object's tags as the platform keeps them (nil: none, or a kind without tags).
 	Tags map[string]string
+	// ResourceGroupID is the resource group the object belongs to ("": a platform without
+	// resource groups for the kind, Capabilities.ResourceGroups).
+	ResourceGroupID string
 	// Observed is the engine's view of the object (state and facts), read in the same
 	// transaction, so a single read serves both the resource and allowed_operations.
 	Observed lifecycle.Observation
@@ -92,6 +95,9 @@ type PairSpec struct {
 	BandwidthKbps     int64 // default 10240; 0 means dynamic
 	// Tags are the new object's tags (Capabilities.Tags says which kinds carry them).
 	Tags map[string]string
+	// ResourceGroupID is the resource group the new object is put in ("": the platform's
+	// default; Capabilities.ResourceGroups says which kinds belong to one).
+	ResourceGroupID string
 	// Version, when non-zero on update, is the version the caller last observed; a stale
 	// version yields a Conflict error.
 	Version int64
@@ -141,6 +147,9 @@ type ProtectionGroup struct {
 	Version           int64
 	// Tags are the object's tags as the platform keeps them (nil: none, or a kind without tags).
 	Tags map[string]string
+	// ResourceGroupID is the resource group the object belongs to ("": a platform without
+	// resource groups for the kind, Capabilities.ResourceGroups).
+	ResourceGroupID string
 	// Observed is the engine's view of the object (state and facts), read in the same
 	// transaction, so a single read serves both the resource and allowed_operations.
 	Observed lifecycle.Observation
@@ -161,6 +170,9 @@ type GroupSpec struct {
 	Version     int64 // see PairSpec.Version
 	// Tags are the new object's tags (Capabilities.Tags says which kinds carry them).
 	Tags map[string]string
+	// ResourceGroupID is the resource group the new object is put in ("": the platform's
+	// default; Capabilities.ResourceGroups says which kinds belong to one).
+	ResourceGroupID string
 }
 
 // BackupReplica is a cross-region replica of a server backup (Huawei CBR). The replica is
