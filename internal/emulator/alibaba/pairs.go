@@ -10,8 +10,8 @@ import (
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
 
-// defaultResourceGroup is the resource group every object is in (the account's default one:
-// the emulator has no resource groups).
+// defaultResourceGroup is the account's default resource group: the one an object created
+// without ResourceGroupId is in (resource_groups.go).
 const defaultResourceGroup = "rg-emulatordefault"
 
 // pairJSON is a DescribeDiskReplicaPairs record with every field of the documented example.
@@ -40,7 +40,7 @@ func pairJSON(p platform.ReplicationPair, groupName string) map[string]any {
 		"PrimaryRegion": p.PrimaryRegion, "PrimaryZone": p.PrimaryZone, "StandbyRegion": p.SecondaryRegion, "StandbyZone": p.SecondaryZone,
 		"RPO": p.RPOSeconds, "Bandwidth": 0, "LastRecoverPoint": lrp, "ReplicaGroupId": p.GroupID, "ReplicaGroupName": groupName,
 		"Site": "production", "ChargeType": "POSTPAY", "ExpiredTime": 0, "CreateTime": 0,
-		"Tags": tagsJSON(p.Tags), "ResourceGroupId": defaultResourceGroup,
+		"Tags": tagsJSON(p.Tags), "ResourceGroupId": reportedResourceGroup(p.ResourceGroupID),
 	}
 }
 
@@ -78,6 +78,10 @@ func (e *Emulator) createPair(ctx context.Context, p map[string]string) (map[str
 	if err != nil {
 		return nil, err
 	}
+	rg, err := e.resourceGroupParam(p, "ResourceGroupId")
+	if err != nil {
+		return nil, err
+	}
 	tok, err := token(p)
 	if err != nil {
 		return nil, err
@@ -87,7 +91,7 @@ func (e *Emulator) createPair(ctx context.Context, p map[string]string) (map[str
 		return nil, err
 	} else if used { // the ledger answers: the same pair, or IdempotentParameterMismatch
 		pair, err := e.sb.CreatePair(sandbox.PhysicsOnly(ctx), platform.PairSpec{Name: p["PairName"], Description: p["Description"],
-			PrimaryVolumeID: p["DiskId"], SecondaryVolumeID: p["DestinationDiskId"], RPOSeconds: rpo, Tags: tags}, tok)
+			PrimaryVolumeID: p["DiskId"], SecondaryVolumeID: p["DestinationDiskId"], RPOSeconds: rpo, Tags: tags, ResourceGroupID: rg}, tok)
 		if err != nil {
 			return nil, err
 		}
@@ -140,7 +144,7 @@ func (e *Emulator) createPair(ctx context.Context, p map[string]string) (map[str
 		}
 	}
 	pair, err := e.sb.CreatePair(sandbox.PhysicsOnly(ctx), platform.PairSpec{Name: p["PairName"], Description: p["Description"], PrimaryVolumeID: pv.ID,
-		SecondaryVolumeID: sv.ID, RPOSeconds: rpo, Tags: tags}, tok)
+		SecondaryVolumeID: sv.ID, RPOSeconds: rpo, Tags: tags, ResourceGroupID: rg}, tok)
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +244,7 @@ func (e *Emulator) describePairs(ctx context.Context, p map[string]string) (map[
 	if err != nil {
 		return nil, err
 	}
-	region, group := p["RegionId"], p["ReplicaGroupId"]
+	region, group, rg := p["RegionId"], p["ReplicaGroupId"], p["ResourceGroupId"]
 	var sel []platform.ReplicationPair
 	for _, x := range pairs {
 		if x.PrimaryRegion != region && x.SecondaryRegion != region {
@@ -250,6 +254,9 @@ func (e *Emulator) describePairs(ctx context.Context, p map[string]string) (map[
 			continue
 		}
 		if group == "-" && x.GroupID != "" || group != "" && group != "-" && x.GroupID != group {
+			continue
+		}
+		if rg != "" && reportedResourceGroup(x.ResourceGroupID) != rg {
 			continue
 		}
 		sel = append(sel, x)

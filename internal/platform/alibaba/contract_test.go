@@ -321,6 +321,10 @@ var probes = map[string]probe{
 	"UntagResources": {run: func(ctx context.Context, d *alibaba.Driver) (any, error) {
 		return nil, d.SetTags(ctx, lifecycle.ReplicationPair, cPair1, nil)
 	}},
+	// the documented pair moved to another resource group
+	"ChangeResourceGroup": {run: func(ctx context.Context, d *alibaba.Driver) (any, error) {
+		return nil, d.ChangeResourceGroup(ctx, lifecycle.ReplicationPair, cPair1, "rg-aek2finance01")
+	}},
 	"StartDiskReplicaPair":     invokePair(lifecycle.OpStart, nil),
 	"StopDiskReplicaPair":      invokePair(lifecycle.OpStop, nil),
 	"FailoverDiskReplicaPair":  invokePair(lifecycle.OpFailover, nil),
@@ -399,6 +403,8 @@ var wantClass = map[string]platform.Class{
 	"InvalidDiskIds.ValueNotSupported":             platform.ClassInvalid,
 	"InvalidRegion.NotFound":                       platform.ClassInvalid,
 	"InvalidResourceType.NotFound":                 platform.ClassInvalid,
+	"InvalidResourceGroup.NotFound":                platform.ClassInvalid,  // ChangeResourceGroup: the group named does not exist — fix resource_group_id
+	"InvalidResourceId.NotFound":                   platform.ClassNotFound, // ChangeResourceGroup: the object moved is gone
 	"InvalidAcceptLanguage.NotFound":               platform.ClassInvalid,
 	"Invalid.InstanceChargeType":                   platform.ClassInvalid,
 	"InvalidApi.NotFound":                          platform.ClassInvalid, // the API, not the object, is missing
@@ -746,7 +752,9 @@ var requestCases = map[string]requestCase{
 	"StartDiskReplicaPair/request.txtar":  {probe: probes["StartDiskReplicaPair"], region: cRegion, values: map[string]string{"OneShot": "false"}},
 	"TagResources/request.txtar":          {probe: probes["TagResources"], region: cRegion, values: map[string]string{"ResourceType": "pair", "ResourceId.1": cPair1, "Tag.1.Key": "team", "Tag.1.Value": "dr"}},
 	"UntagResources/request.txtar":        {probe: probes["UntagResources"], region: cRegion, values: map[string]string{"ResourceType": "pair", "ResourceId.1": cPair1}},
-	"StopDiskReplicaPair/request.txtar":   {probe: probes["StopDiskReplicaPair"], region: cRegion},
+	"ChangeResourceGroup/request.txtar": {probe: probes["ChangeResourceGroup"], region: cRegion,
+		values: map[string]string{"ResourceType": "diskreplicapair", "ResourceId": cPair1, "NewResourceGroupId": "rg-aek2finance01"}},
+	"StopDiskReplicaPair/request.txtar": {probe: probes["StopDiskReplicaPair"], region: cRegion},
 	// failover and reprotect: the secondary disk's region (R001-3)
 	"FailoverDiskReplicaPair/request.txtar": {probe: probes["FailoverDiskReplicaPair"], region: "cn-shanghai"},
 	"ReprotectDiskReplicaPair/request.txtar": {probe: invokePair(lifecycle.OpRevertFailover, nil), region: "cn-shanghai",

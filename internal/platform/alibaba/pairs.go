@@ -134,8 +134,8 @@ func (d *Driver) pairOf(x ebs.ReplicaPair, rs regionSet, disks map[string]disk) 
 	}
 	state, failed, lastErr := pairState(x.Status, x.StatusMessage)
 	p := platform.ReplicationPair{
-		Tags: tagsOf(x.Tags),
-		ID:   x.ReplicaPairId, Name: x.PairName, Description: x.Description, PrimaryVolumeID: pv, SecondaryVolumeID: sv,
+		Tags: tagsOf(x.Tags), ResourceGroupID: x.ResourceGroupId,
+		ID: x.ReplicaPairId, Name: x.PairName, Description: x.Description, PrimaryVolumeID: pv, SecondaryVolumeID: sv,
 		RPOSeconds: x.RPO, BandwidthKbps: x.Bandwidth, State: state, FailedOp: failed, ActiveSite: active,
 		PrimaryRegion: pr, PrimaryZone: pz, SecondaryRegion: sr, SecondaryZone: sz, LastRecoveryPoint: unix(x.LastRecoverPoint),
 		LastError: lastErr, GroupID: x.ReplicaGroupId,
@@ -542,6 +542,7 @@ func (d *Driver) CreatePair(ctx context.Context, spec platform.PairSpec, token s
 	req.Description = spec.Description
 	req.ClientToken = tok
 	req.Tag = tagParams(spec.Tags, func(k, v string) ebs.CreateDiskReplicaPairTag { return ebs.CreateDiskReplicaPairTag{Key: k, Value: v} })
+	req.ResourceGroupId = spec.ResourceGroupID
 	rpo := spec.RPOSeconds
 	if rpo == 0 {
 		rpo = 900
