@@ -40,7 +40,8 @@ func (pairKind) info() drInfo {
 
 func (pairKind) core(m *pairModel) drCore {
 	return drCore{ID: &m.ID, Status: &m.Status, Name: &m.Name, Description: &m.Description, Active: &m.ActiveSite,
-		Desired: &m.Replication, AllowDataLoss: &m.AllowDataLoss, Planned: &m.PlannedOperations, Timeouts: &m.Timeouts, Read: &m.pairData, Tags: &m.tagsData}
+		Desired: &m.Replication, AllowDataLoss: &m.AllowDataLoss, Planned: &m.PlannedOperations, Timeouts: &m.Timeouts, Read: &m.pairData, Tags: &m.tagsData,
+		ResourceGroup: &m.ResourceGroupID}
 }
 
 func (pairKind) get(ctx context.Context, d *ProviderData, id string) (platform.ReplicationPair, error) {
@@ -52,7 +53,7 @@ func (pairKind) list(ctx context.Context, d *ProviderData) ([]platform.Replicati
 }
 
 func (pairKind) view(p platform.ReplicationPair) drView {
-	return drView{ID: p.ID, Name: p.Name, State: p.State, GroupID: p.GroupID, Regions: []string{p.PrimaryRegion, p.SecondaryRegion}, Tags: p.Tags}
+	return drView{ID: p.ID, Name: p.Name, State: p.State, GroupID: p.GroupID, Regions: []string{p.PrimaryRegion, p.SecondaryRegion}, Tags: p.Tags, ResourceGroupID: p.ResourceGroupID}
 }
 
 // validateConfig refuses a pair whose two volumes are the same (V-PAIR-VOLUMES), when both ids
@@ -257,7 +258,7 @@ func (pairKind) create(ctx context.Context, d *ProviderData, plan, _ *pairModel,
 
 func pairSpec(m *pairModel) platform.PairSpec {
 	return platform.PairSpec{
-		Tags: createTags(m.tagsData),
+		Tags: createTags(m.tagsData), ResourceGroupID: createResourceGroup(m.ResourceGroupID),
 		Name: m.Name.ValueString(), Description: m.Description.ValueString(),
 		PrimaryVolumeID: m.PrimaryVolumeID.ValueString(), SecondaryVolumeID: m.SecondaryVolumeID.ValueString(),
 		RPOSeconds: m.RPOSeconds.ValueInt64(), BandwidthKbps: m.BandwidthKbps.ValueInt64(),
@@ -267,6 +268,7 @@ func pairSpec(m *pairModel) platform.PairSpec {
 // pairData is the read model the resource and its data source share.
 type pairData struct {
 	tagsData
+	ResourceGroupID       types.String `tfsdk:"resource_group_id"`
 	ActiveSite            types.String `tfsdk:"active_site"`
 	AllowDataLoss         types.Bool   `tfsdk:"allow_data_loss"`
 	AllowedOperations     types.List   `tfsdk:"allowed_operations"`
@@ -304,6 +306,7 @@ type pairModel struct {
 
 func (pairKind) fill(m *pairModel, p platform.ReplicationPair) diag.Diagnostics {
 	m.observed(p.Tags)
+	m.ResourceGroupID = optionalString(p.ResourceGroupID)
 	m.ID = types.StringValue(p.ID)
 	m.Name = types.StringValue(p.Name)
 	m.Description = optionalString(p.Description)
