@@ -80,6 +80,11 @@ type ReplicationPair struct {
 	// ResourceGroupID is the resource group the object belongs to ("": a platform without
 	// resource groups for the kind, Capabilities.ResourceGroups).
 	ResourceGroupID string
+	// PaymentType is how the object is paid for (lifecycle.PayAsYouGo, lifecycle.Subscription;
+	// "": a platform without billing, Capabilities.Billing), and ExpiresAt when a subscription
+	// ends (zero: none).
+	PaymentType string
+	ExpiresAt   time.Time
 	// Observed is the engine's view of the object (state and facts), read in the same
 	// transaction, so a single read serves both the resource and allowed_operations.
 	Observed lifecycle.Observation
@@ -98,6 +103,8 @@ type PairSpec struct {
 	// ResourceGroupID is the resource group the new object is put in ("": the platform's
 	// default; Capabilities.ResourceGroups says which kinds belong to one).
 	ResourceGroupID string
+	// Billing is the new pair's billing choice (zero: the platform's default; Capabilities.Billing).
+	Billing lifecycle.Billing
 	// Version, when non-zero on update, is the version the caller last observed; a stale
 	// version yields a Conflict error.
 	Version int64

@@ -96,6 +96,9 @@
 //     are the default and those added through the backdoor or Options.ResourceGroups, kept in
 //     memory (a restarted emulator knows only the default and its options' groups). ECS disks
 //     stay in the default group.
+//   - Billing: a pair is POSTPAY unless created PREPAY with a Period (billing.go): it reports
+//     ChargeType, the bandwidth bought and ExpiredTime (Period months after the create); an
+//     expired subscription (PrePayOrderExpired) is not emulated.
 //   - Not emulated: ECS disk tags, disk operation locks,
 //     multi-attach disks, Attaching/Detaching disk statuses; ECS disk fields the sandbox has no
 //     value for (times, performance, snapshots) are present with empty or zero values.

@@ -222,6 +222,9 @@ func (s *Sandbox) CreatePair(ctx context.Context, spec platform.PairSpec, token 
 		if err := s.checkResourceGroup(ctx, lifecycle.ReplicationPair, lifecycle.OpCreate, lifecycle.Observation{Kind: lifecycle.ReplicationPair, Name: spec.Name}, spec.ResourceGroupID); err != nil {
 			return platform.ReplicationPair{}, err
 		}
+		if err := s.checkBilling(ctx, lifecycle.Observation{Kind: lifecycle.ReplicationPair, Name: spec.Name}, spec.Billing); err != nil {
+			return platform.ReplicationPair{}, err
+		}
 		if spec.RPOSeconds == 0 {
 			spec.RPOSeconds = defaultRPO
 		}
@@ -269,6 +272,7 @@ func (s *Sandbox) CreatePair(ctx context.Context, spec platform.PairSpec, token 
 				PrimaryVolumeID: spec.PrimaryVolumeID, SecondaryVolumeID: spec.SecondaryVolumeID,
 				RPOSeconds: spec.RPOSeconds, BandwidthKbps: spec.BandwidthKbps, ActiveSite: lifecycle.SiteSource,
 				Tags: spec.Tags, ResourceGroupID: resourceGroupOr(spec.ResourceGroupID),
+				PaymentType: spec.Billing.PaymentType, ExpiresAt: subscriptionEnd(now, spec.Billing),
 			}}
 			r, err := row(lifecycle.ReplicationPair, lifecycle.OpCreate)
 			if err != nil {
