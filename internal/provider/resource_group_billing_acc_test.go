@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -94,7 +95,7 @@ func TestAccResourceGroup_sandbox(t *testing.T) {
 				// outside the sandbox's identifier form: refused at plan, at the attribute
 				Config:      config(`  resource_group_id = "RG_Finance"`),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)V-PARAMS.*resource_group_id\s+=\s+"RG_Finance".*refuses the resource group of pair "db": it\s+contains 'R'`),
+				ExpectError: regexp.MustCompile(`(?s)V-PARAMS.*resource_group_id\s+=\s+"RG_Finance".*refuses\s+the\s+resource\s+group\s+of\s+pair\s+"db":\s+it\s+contains\s+'R'`),
 			},
 		},
 	})
@@ -222,7 +223,7 @@ func TestAccResourceGroup_refusedWithoutGroups(t *testing.T) {
 			{
 				Config:      w.group(`  resource_group_id = "rg-finance"`),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)V-PARAMS.*resource_group_id\s+=\s+"rg-finance".*huaweicloud platform has no resource groups for\s+protection_group objects`),
+				ExpectError: regexp.MustCompile(`(?s)V-PARAMS.*resource_group_id\s+=\s+"rg-finance".*huaweicloud\s+platform\s+has\s+no\s+resource\s+groups\s+for\s+protection_group\s+objects`),
 			},
 		},
 	})
@@ -241,4 +242,132 @@ func TestListFilterByResourceGroup(t *testing.T) {
 	if !l.matches(listFilter{}, in) {
 		t.Fatal("no filter must match every pair")
 	}
+}
+
+// Billing on the Alibaba EBS emulator (issue 29): a subscription pair created for 12 months
+// (CreateDiskReplicaPair ChargeType PREPAY, Period, PeriodUnit) reported with its end, a
+// pay-as-you-go pair observed as such; values outside EBS's, a subscription without a period
+// and any change after create refused at plan at the attribute; the choice survives import.
+func TestAccBilling_alibaba(t *testing.T) {
+	w, _ := newAliStoryWorld(t, 19)
+	a, b := w.disk(w.sh, 10, false), w.disk(w.bj, 10, false)
+	c, d := w.disk(w.sh, 10, false), w.disk(w.bj, 10, false)
+	const payg = "dr_replication_pair.payg"
+	config := func(billing string) string {
+		return w.provider() + fmt.Sprintf(`
+resource "dr_replication_pair" "test" {
+  name                = "db"
+  primary_volume_id   = %q
+  secondary_volume_id = %q
+%s
+}
+
+resource "dr_replication_pair" "payg" {
+  name                = "logs"
+  primary_volume_id   = %q
+  secondary_volume_id = %q
+}
+`, a, b, billing, c, d)
+	}
+	subscription := "  payment_type = \"Subscription\"\n  period       = 12\n  period_unit  = \"Month\""
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:    config(subscription),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectPair("payment_type", knownvalue.StringExact("Subscription")),
+					expectPair("period", knownvalue.Int64Exact(12)),
+					expectPair("expires_at", knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(payg, tfjsonpath.New("payment_type"), knownvalue.StringExact("PayAsYouGo")),
+					statecheck.ExpectKnownValue(payg, tfjsonpath.New("expires_at"), knownvalue.Null()),
+				},
+				Check: func(s *terraform.State) error {
+					p, err := w.sb.GetPair(w.ctx, s.RootModule().Resources[pairAddr].Primary.ID)
+					if err != nil {
+						return err
+					}
+					// the emulator's clock runs accTimeScale times faster than the wall clock: a
+					// few simulated days at most since the create
+					want := time.Now().AddDate(0, 12, 0)
+					if p.PaymentType != "Subscription" || p.ExpiresAt.Before(want.Add(-24*time.Hour)) || p.ExpiresAt.After(want.Add(7*24*time.Hour)) {
+						return fmt.Errorf("EBS keeps the pair as %q until %v, want Subscription until about %v", p.PaymentType, p.ExpiresAt, want)
+					}
+					if got := s.RootModule().Resources[pairAddr].Primary.Attributes["expires_at"]; got != p.ExpiresAt.Format(time.RFC3339) {
+						return fmt.Errorf("expires_at %q, EBS reports %v", got, p.ExpiresAt)
+					}
+					return nil
+				},
+			},
+			{
+				Config:           config(subscription),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				// no call changes a pair's billing: refused, not a replacement
+				Config:      config("  payment_type = \"Subscription\"\n  period       = 24\n  period_unit  = \"Month\""),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)V-PARAMS.*period\s+=\s+24.*cannot\s+change\s+the\s+period\s+of\s+pair\s+"db"\s+\("12"\s+to\s+"24"\)`),
+			},
+			{
+				Config:      config("  payment_type = \"PayAsYouGo\""),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)V-PARAMS.*payment_type\s+=\s+"PayAsYouGo".*cannot\s+change\s+the\s+payment_type`),
+			},
+			{
+				ResourceName:            pairAddr,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"timeouts", "planned_operations", "replication_lag_seconds", "last_recovery_point", "sync_progress", "rpo", "readiness", "period", "period_unit"},
+			},
+		},
+	})
+}
+
+// Outside the vendor's limits, or where the platform offers no billing, a billing choice is
+// refused at plan at the attribute.
+func TestAccBilling_refusedAtPlan(t *testing.T) {
+	w, _ := newAliStoryWorld(t, 23)
+	a, b := w.disk(w.sh, 10, false), w.disk(w.bj, 10, false)
+	ali := func(billing string) string {
+		return w.provider() + fmt.Sprintf(`
+resource "dr_replication_pair" "test" {
+  name                = "db"
+  primary_volume_id   = %q
+  secondary_volume_id = %q
+%s
+}
+`, a, b, billing)
+	}
+	db := testAccSandbox(t)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      ali("  payment_type = \"Subscription\"\n  period       = 5"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)V-PARAMS.*period\s+=\s+5.*refuses\s+the\s+period\s+5:\s+it\s+allows\s+1,\s+2,\s+3,\s+6,\s+12,\s+24,\s+36,\s+60`),
+			},
+			{
+				Config:      ali("  payment_type = \"Subscription\""),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)V-PARAMS.*needs\s+a\s+period\s+for\s+a\s+Subscription`),
+			},
+			{
+				Config:      ali("  period = 12"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)V-PARAMS.*period\s+=\s+12.*takes\s+no\s+period\s+for\s+a\s+PayAsYouGo`),
+			},
+			{
+				Config:      ali("  payment_type = \"Subscription\"\n  period       = 1\n  period_unit  = \"Year\""),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)V-PARAMS.*period_unit\s+=\s+"Year".*refuses\s+the\s+period_unit\s+"Year":\s+it\s+allows\s+Month`),
+			},
+			{
+				Config:      testAccTagsConfig(db, "", "  payment_type = \"Subscription\"\n  period       = 1"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)V-PARAMS.*payment_type\s+=\s+"Subscription".*sandbox\s+platform\s+has\s+no\s+billing\s+choices`),
+			},
+		},
+	})
 }
