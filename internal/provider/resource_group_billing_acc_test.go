@@ -274,7 +274,7 @@ resource "dr_replication_pair" "payg" {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:    config(subscription),
+				Config: config(subscription),
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectPair("payment_type", knownvalue.StringExact("Subscription")),
 					expectPair("period", knownvalue.Int64Exact(12)),
