@@ -1062,6 +1062,13 @@ func TestContractRequests(t *testing.T) {
 	w.settle()
 	send("DeleteDiskReplicaPair/request.txtar")
 	send("DeleteDiskReplicaGroup/request.txtar")
+	// the disks, free again once the pair is deleted: a subscription pair in the resource group
+	// the story added
+	w.settle()
+	prepay := send("CreateDiskReplicaPair/request-prepay.txtar")["ReplicaPairId"].(string)
+	if p, err := sb.GetPair(w.ctx, prepay); err != nil || p.PaymentType != lifecycle.Subscription || p.ResourceGroupID != "rg-aek2finance01" || p.ExpiresAt.IsZero() {
+		t.Fatalf("the documented PREPAY create: %+v (%v)", p, err)
+	}
 
 	for _, ex := range exs {
 		if ex.Request != nil && ex.Response == nil && !sent[ex.File] {
