@@ -81,6 +81,11 @@ resource "dr_replication_pair" "db" {
   replication         = var.replication
   active_site         = var.active_site
   allow_data_loss     = var.allow_data_loss
+
+  # Billing and the resource group (issue 29; checked at plan against EBS's values):
+  # payment_type      = "Subscription" # or "PayAsYouGo" (the default); cannot change after create
+  # period            = 12             # months: 1, 2, 3, 6, 12, 24, 36 or 60
+  # resource_group_id = "rg-..."       # moved in place; dr-emulator: -alibaba-resource-group
 }
 
 resource "dr_protection_group" "app" {

@@ -50,6 +50,16 @@ type Capabilities struct {
 	// rules for them (Alibaba EBS: pairs and replica groups, at most 20 tags). Tags set on a
 	// kind absent here are refused at plan (V-PARAMS, CheckTags): they would be dropped.
 	Tags map[Kind]TagRules
+	// ResourceGroups lists the kinds whose objects belong to a resource group the API sets at
+	// create and moves in place (Alibaba EBS: pairs and replica groups, ChangeResourceGroup),
+	// each with the platform's rules. A resource group given for a kind absent here is refused
+	// at plan (V-PARAMS, CheckResourceGroup): it would be dropped.
+	ResourceGroups map[Kind]ResourceGroupRules
+	// Billing lists the kinds whose objects take a billing choice at create (Alibaba EBS:
+	// replication pairs, ChargeType with Period/PeriodUnit), each with the values the platform
+	// allows. A billing choice on a kind absent here is refused at plan (V-PARAMS,
+	// CheckBilling), as is a change of it (no platform we drive changes it in place).
+	Billing map[Kind]BillingRules
 	// Extra lists, per kind, the operations outside the kind's table that only this platform
 	// offers (Huawei SDRS: clear_failure_jobs, the task center's Deleting a Failure Task), each
 	// with what it does. Elsewhere they are refused at plan (V-PLATFORM, CheckExtraOp).

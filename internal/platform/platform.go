@@ -100,6 +100,14 @@ type Tagger interface {
 	SetTags(ctx context.Context, kind lifecycle.Kind, id string, tags map[string]string) error
 }
 
+// ResourceGrouper is implemented by a platform whose objects belong to resource groups (of the
+// kinds its Capabilities.ResourceGroups lists): ChangeResourceGroup moves the object to the
+// group, in any state of the object — the group is metadata no lifecycle rule reads. The
+// objects' reads report their group (ResourceGroupID).
+type ResourceGrouper interface {
+	ChangeResourceGroup(ctx context.Context, kind lifecycle.Kind, id, groupID string) error
+}
+
 // PairsOf returns p's replication pairs, or false when p does not serve them.
 func PairsOf(p Platform) (Pairs, bool) { k, ok := p.(Pairs); return k, ok }
 
@@ -159,7 +167,8 @@ func CapabilitiesOf(p Platform) *lifecycle.Capabilities {
 	kinds := KindsOf(p)
 	c := p.Capabilities()
 	_, tagger := p.(Tagger)
-	if c == nil && len(kinds) == len(lifecycle.Kinds) && tagger {
+	_, grouper := p.(ResourceGrouper)
+	if c == nil && len(kinds) == len(lifecycle.Kinds) && tagger && grouper {
 		return nil
 	}
 	out := lifecycle.Capabilities{Platform: p.Name()}
@@ -169,6 +178,9 @@ func CapabilitiesOf(p Platform) *lifecycle.Capabilities {
 	out.Kinds = kinds
 	if !tagger {
 		out.Tags = nil // a platform that cannot set tags keeps none we could promise
+	}
+	if !grouper {
+		out.ResourceGroups = nil // nor resource groups it cannot move an object between
 	}
 	_, out.Inventory = InventoryOf(p)
 	return &out

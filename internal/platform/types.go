@@ -77,6 +77,14 @@ type ReplicationPair struct {
 	Version     int64
 	// Tags are the object's tags as the platform keeps them (nil: none, or a kind without tags).
 	Tags map[string]string
+	// ResourceGroupID is the resource group the object belongs to ("": a platform without
+	// resource groups for the kind, Capabilities.ResourceGroups).
+	ResourceGroupID string
+	// PaymentType is how the object is paid for (lifecycle.PayAsYouGo, lifecycle.Subscription;
+	// "": a platform without billing, Capabilities.Billing), and ExpiresAt when a subscription
+	// ends (zero: none).
+	PaymentType string
+	ExpiresAt   time.Time
 	// Observed is the engine's view of the object (state and facts), read in the same
 	// transaction, so a single read serves both the resource and allowed_operations.
 	Observed lifecycle.Observation
@@ -92,6 +100,11 @@ type PairSpec struct {
 	BandwidthKbps     int64 // default 10240; 0 means dynamic
 	// Tags are the new object's tags (Capabilities.Tags says which kinds carry them).
 	Tags map[string]string
+	// ResourceGroupID is the resource group the new object is put in ("": the platform's
+	// default; Capabilities.ResourceGroups says which kinds belong to one).
+	ResourceGroupID string
+	// Billing is the new pair's billing choice (zero: the platform's default; Capabilities.Billing).
+	Billing lifecycle.Billing
 	// Version, when non-zero on update, is the version the caller last observed; a stale
 	// version yields a Conflict error.
 	Version int64
@@ -141,6 +154,9 @@ type ProtectionGroup struct {
 	Version           int64
 	// Tags are the object's tags as the platform keeps them (nil: none, or a kind without tags).
 	Tags map[string]string
+	// ResourceGroupID is the resource group the object belongs to ("": a platform without
+	// resource groups for the kind, Capabilities.ResourceGroups).
+	ResourceGroupID string
 	// Observed is the engine's view of the object (state and facts), read in the same
 	// transaction, so a single read serves both the resource and allowed_operations.
 	Observed lifecycle.Observation
@@ -161,6 +177,9 @@ type GroupSpec struct {
 	Version     int64 // see PairSpec.Version
 	// Tags are the new object's tags (Capabilities.Tags says which kinds carry them).
 	Tags map[string]string
+	// ResourceGroupID is the resource group the new object is put in ("": the platform's
+	// default; Capabilities.ResourceGroups says which kinds belong to one).
+	ResourceGroupID string
 }
 
 // BackupReplica is a cross-region replica of a server backup (Huawei CBR). The replica is

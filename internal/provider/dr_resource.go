@@ -95,6 +95,7 @@ type drCore struct {
 	Planned                       *types.List
 	Timeouts                      *timeouts.Value
 	Tags                          *tagsData
+	ResourceGroup                 *types.String // resource_group_id (resource_groups.go)
 	// Read is the read model the resource shares with its data source (a pointer to it).
 	Read any
 }
@@ -105,6 +106,7 @@ type drView struct {
 	State             lifecycle.State
 	Regions           []string
 	Tags              map[string]string
+	ResourceGroupID   string
 }
 
 // Optional hooks, for what only some kinds have.
@@ -180,6 +182,9 @@ func (r *drResource[M, O]) Schema(ctx context.Context, _ resource.SchemaRequest,
 	s := r.k.schema(ctx)
 	s.Attributes["planned_operations"] = plannedOperationsAttribute()
 	tagsAttributes(s.Attributes, r.i.what)
+	if r.hasResourceGroup() {
+		s.Attributes[lifecycle.ParamResourceGroupID] = resourceGroupAttribute(r.i.what)
+	}
 	s.Blocks = map[string]schema.Block{"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true, Delete: true})}
 	resp.Schema = s
 }
@@ -318,6 +323,12 @@ func (r *drResource[M, O]) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		return
 	}
 	if r.planTags(ctx, &plan, req.State.Raw.IsNull(), resp); resp.Diagnostics.HasError() {
+		return
+	}
+	if !req.State.Raw.IsNull() {
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	}
+	if r.planResourceGroup(&plan, &state, req.State.Raw.IsNull(), &resp.Diagnostics); resp.Diagnostics.HasError() {
 		return
 	}
 	if req.State.Raw.IsNull() {
@@ -583,6 +594,7 @@ func (r *drResource[M, O]) Update(ctx context.Context, req resource.UpdateReques
 		}
 	}
 	r.updateTags(ctx, id, &plan, &state, &resp.Diagnostics)
+	r.updateResourceGroup(ctx, id, &plan, &state, &resp.Diagnostics)
 	if u, ok := r.k.(settingsUpdater[M]); ok {
 		if err := u.updateSettings(ctx, r.data, id, &plan, &state); err != nil {
 			addError(&resp.Diagnostics, "updating", r.i.typeName, id, err)

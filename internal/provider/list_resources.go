@@ -34,6 +34,8 @@ type listFilter struct {
 	region     string
 	groupID    string
 	tags       map[string]string
+	// resourceGroupID: only objects in this resource group (kinds with resource_group_id)
+	resourceGroupID string
 }
 
 // drListResource lists the objects of one DR kind, with the kind's own hooks (drKind).
@@ -94,6 +96,7 @@ func (l *drListResource[M, O]) ListResourceConfigSchema(_ context.Context, _ lis
 		MarkdownDescription: "Only " + l.i.what + "s that carry every one of these tags (key and value).",
 		Optional:            true, ElementType: types.StringType,
 	}
+	l.listResourceGroupAttribute(attrs)
 	if l.i.listRegion != "" {
 		attrs["region"] = listschema.StringAttribute{
 			MarkdownDescription: l.i.listRegion, Optional: true, Validators: []validator.String{regionValidator()},
@@ -127,6 +130,9 @@ func (l *drListResource[M, O]) filter(ctx context.Context, cfg tfsdk.Config) (li
 	var tags types.Map
 	diags.Append(cfg.GetAttribute(ctx, path.Root("tags"), &tags)...)
 	f.tags = tagsOf(tags)
+	if l.k.core(new(M)).ResourceGroup != nil {
+		get(lifecycle.ParamResourceGroupID, &f.resourceGroupID)
+	}
 	if l.i.listRegion != "" {
 		get("region", &f.region)
 	}
@@ -141,7 +147,8 @@ func (l *drListResource[M, O]) matches(f listFilter, v drView) bool {
 	case lifecycle.Gone(l.i.kind, v.State),
 		f.namePrefix != "" && !strings.HasPrefix(v.Name, f.namePrefix),
 		f.region != "" && !slices.Contains(v.Regions, f.region),
-		f.groupID != "" && v.GroupID != f.groupID:
+		f.groupID != "" && v.GroupID != f.groupID,
+		f.resourceGroupID != "" && v.ResourceGroupID != f.resourceGroupID:
 		return false
 	}
 	for k, want := range f.tags {

@@ -45,7 +45,8 @@ func (groupKind) info() drInfo {
 
 func (groupKind) core(m *groupModel) drCore {
 	return drCore{ID: &m.ID, Status: &m.Status, Name: &m.Name, Description: &m.Description, Active: &m.ActiveSite,
-		Desired: &m.Protection, AllowDataLoss: &m.AllowDataLoss, Planned: &m.PlannedOperations, Timeouts: &m.Timeouts, Read: &m.groupData, Tags: &m.tagsData}
+		Desired: &m.Protection, AllowDataLoss: &m.AllowDataLoss, Planned: &m.PlannedOperations, Timeouts: &m.Timeouts, Read: &m.groupData, Tags: &m.tagsData,
+		ResourceGroup: &m.ResourceGroupID}
 }
 
 func (groupKind) get(ctx context.Context, d *ProviderData, id string) (platform.ProtectionGroup, error) {
@@ -57,7 +58,7 @@ func (groupKind) list(ctx context.Context, d *ProviderData) ([]platform.Protecti
 }
 
 func (groupKind) view(g platform.ProtectionGroup) drView {
-	return drView{ID: g.ID, Name: g.Name, State: g.State, Regions: []string{g.SourceRegion, g.TargetRegion}, Tags: g.Tags}
+	return drView{ID: g.ID, Name: g.Name, State: g.State, Regions: []string{g.SourceRegion, g.TargetRegion}, Tags: g.Tags, ResourceGroupID: g.ResourceGroupID}
 }
 
 var drServerAttrTypes = map[string]attr.Type{
@@ -255,7 +256,7 @@ func (groupKind) create(ctx context.Context, d *ProviderData, plan, _ *groupMode
 
 func groupSpec(plan *groupModel) platform.GroupSpec {
 	return platform.GroupSpec{
-		Tags: createTags(plan.tagsData),
+		Tags: createTags(plan.tagsData), ResourceGroupID: createResourceGroup(plan.ResourceGroupID),
 		Name: plan.Name.ValueString(), Description: plan.Description.ValueString(),
 		SourceRegion: plan.SourceRegion.ValueString(), SourceZone: plan.SourceZone.ValueString(),
 		TargetRegion: plan.TargetRegion.ValueString(), TargetZone: plan.TargetZone.ValueString(),
@@ -312,6 +313,7 @@ func diffSets(have, want []string) (add, remove []string) {
 // groupData is the read model the resource and its data source share.
 type groupData struct {
 	tagsData
+	ResourceGroupID   types.String `tfsdk:"resource_group_id"`
 	ActiveSite        types.String `tfsdk:"active_site"`
 	AllowDataLoss     types.Bool   `tfsdk:"allow_data_loss"`
 	AllowedOperations types.List   `tfsdk:"allowed_operations"`
@@ -348,6 +350,7 @@ type groupModel struct {
 
 func (groupKind) fill(m *groupModel, g platform.ProtectionGroup) (diags diag.Diagnostics) {
 	m.observed(g.Tags)
+	m.ResourceGroupID = optionalString(g.ResourceGroupID)
 	m.ID = types.StringValue(g.ID)
 	m.Name = types.StringValue(g.Name)
 	m.Description = optionalString(g.Description)

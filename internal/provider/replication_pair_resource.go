@@ -32,7 +32,7 @@ type pairKind struct{}
 func (pairKind) info() drInfo {
 	return drInfo{kind: lifecycle.ReplicationPair, typeName: pairType, what: "replication pair",
 		replace:  []string{"primary_volume_id", "secondary_volume_id", "bandwidth_kbps", "rpo_seconds"},
-		stable:   []string{"primary_region", "primary_zone", "secondary_region", "secondary_zone", "protection_group_id"},
+		stable:   []string{"primary_region", "primary_zone", "secondary_region", "secondary_zone", "protection_group_id", "expires_at"},
 		createAt: "primary_volume_id", deleteAt: "allow_data_loss", showCreatePath: true,
 		listRegion: "Only pairs with a volume in this region (`primary_region` or `secondary_region`).", listGroup: true,
 	}
@@ -40,7 +40,8 @@ func (pairKind) info() drInfo {
 
 func (pairKind) core(m *pairModel) drCore {
 	return drCore{ID: &m.ID, Status: &m.Status, Name: &m.Name, Description: &m.Description, Active: &m.ActiveSite,
-		Desired: &m.Replication, AllowDataLoss: &m.AllowDataLoss, Planned: &m.PlannedOperations, Timeouts: &m.Timeouts, Read: &m.pairData, Tags: &m.tagsData}
+		Desired: &m.Replication, AllowDataLoss: &m.AllowDataLoss, Planned: &m.PlannedOperations, Timeouts: &m.Timeouts, Read: &m.pairData, Tags: &m.tagsData,
+		ResourceGroup: &m.ResourceGroupID}
 }
 
 func (pairKind) get(ctx context.Context, d *ProviderData, id string) (platform.ReplicationPair, error) {
@@ -52,7 +53,7 @@ func (pairKind) list(ctx context.Context, d *ProviderData) ([]platform.Replicati
 }
 
 func (pairKind) view(p platform.ReplicationPair) drView {
-	return drView{ID: p.ID, Name: p.Name, State: p.State, GroupID: p.GroupID, Regions: []string{p.PrimaryRegion, p.SecondaryRegion}, Tags: p.Tags}
+	return drView{ID: p.ID, Name: p.Name, State: p.State, GroupID: p.GroupID, Regions: []string{p.PrimaryRegion, p.SecondaryRegion}, Tags: p.Tags, ResourceGroupID: p.ResourceGroupID}
 }
 
 // validateConfig refuses a pair whose two volumes are the same (V-PAIR-VOLUMES), when both ids
@@ -65,7 +66,7 @@ func (pairKind) validateConfig(_ context.Context, config *pairModel, diags *diag
 }
 
 func (pairKind) schema(context.Context) schema.Schema {
-	return schema.Schema{
+	s := schema.Schema{
 		MarkdownDescription: "One volume replicated asynchronously from a primary to a secondary site (Alibaba " +
 			"Cloud EBS async replication pair; Huawei EVS/SDRS replication pair). `replication` and " +
 			"`active_site` are optional desired states: set them and `terraform apply` runs the engine's " +
@@ -116,6 +117,8 @@ func (pairKind) schema(context.Context) schema.Schema {
 			"sync_progress": reportedInt("Progress (0-100) of the running synchronisation."),
 		},
 	}
+	billingAttributes(s.Attributes)
+	return s
 }
 
 // adjustPlan keeps the observed create attributes: on a platform that cannot create pairs (Capabilities.Manual, e.g.
@@ -131,6 +134,9 @@ func (pairKind) schema(context.Context) schema.Schema {
 // is the platform's too, on every plan: given in the configuration it is refused (V-PARAMS),
 // left out it is unknown until the create and then keeps the observed value.
 func (pairKind) adjustPlan(ctx context.Context, _ *ProviderData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, opts lifecycle.Options, config, state, plan *pairModel) bool {
+	if billingRefused(config, state, opts, &resp.Diagnostics) {
+		return true
+	}
 	why, chosenBW := opts.Platform.ChosenParam(lifecycle.ReplicationPair, "bandwidth_kbps")
 	if chosenBW && !config.BandwidthKbps.IsNull() && (state == nil || !config.BandwidthKbps.Equal(state.BandwidthKbps)) {
 		addViolationsAt(&resp.Diagnostics, func(lifecycle.Violation) path.Path { return path.Root("bandwidth_kbps") }, pairType, []lifecycle.Violation{{
@@ -257,7 +263,7 @@ func (pairKind) create(ctx context.Context, d *ProviderData, plan, _ *pairModel,
 
 func pairSpec(m *pairModel) platform.PairSpec {
 	return platform.PairSpec{
-		Tags: createTags(m.tagsData),
+		Tags: createTags(m.tagsData), ResourceGroupID: createResourceGroup(m.ResourceGroupID), Billing: createBilling(m.billingData),
 		Name: m.Name.ValueString(), Description: m.Description.ValueString(),
 		PrimaryVolumeID: m.PrimaryVolumeID.ValueString(), SecondaryVolumeID: m.SecondaryVolumeID.ValueString(),
 		RPOSeconds: m.RPOSeconds.ValueInt64(), BandwidthKbps: m.BandwidthKbps.ValueInt64(),
@@ -267,6 +273,8 @@ func pairSpec(m *pairModel) platform.PairSpec {
 // pairData is the read model the resource and its data source share.
 type pairData struct {
 	tagsData
+	billingData
+	ResourceGroupID       types.String `tfsdk:"resource_group_id"`
 	ActiveSite            types.String `tfsdk:"active_site"`
 	AllowDataLoss         types.Bool   `tfsdk:"allow_data_loss"`
 	AllowedOperations     types.List   `tfsdk:"allowed_operations"`
@@ -304,6 +312,8 @@ type pairModel struct {
 
 func (pairKind) fill(m *pairModel, p platform.ReplicationPair) diag.Diagnostics {
 	m.observed(p.Tags)
+	m.ResourceGroupID = optionalString(p.ResourceGroupID)
+	m.observedBilling(p.PaymentType, timeString(p.ExpiresAt))
 	m.ID = types.StringValue(p.ID)
 	m.Name = types.StringValue(p.Name)
 	m.Description = optionalString(p.Description)

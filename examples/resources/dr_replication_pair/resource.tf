@@ -32,6 +32,9 @@ resource "dr_replication_pair" "db" {
     app = "crm"
   }
 
+  # The resource group it belongs to (Alibaba Cloud; the sandbox keeps one too); moved in place.
+  resource_group_id = "rg-finance"
+
   timeouts {
     create = "30m"
     update = "60m"

@@ -99,7 +99,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 	scale := fs.Float64("time-scale", d.TimeScale, "sandbox clock `speed`: simulated seconds per wall-clock second (1 = real time)")
 	envFile := fs.String("env-file", "", "write the export lines to `file` once serving (a script can wait for it and source it)")
 	latency := fs.String("latency", "", "latency `spec` of every API call (default: none)")
-	var limits, regionProjects, vpcs, domains listFlag
+	var limits, regionProjects, vpcs, domains, resourceGroups listFlag
 	fs.Var(&limits, "rate-limit", "rate limit `[VENDOR:]OPERATION=N/UNIT` (repeatable)")
 	throttle := fs.Float64("throttle-rate", 0, "`fraction` of API calls throttled at random (0-1)")
 	logRequests := fs.Bool("log-requests", false, "log every API request (vendor, method, path, status, duration) on stderr")
@@ -108,6 +108,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 	fs.StringVar(&d.Alibaba.AccessKey, "alibaba-access-key", d.Alibaba.AccessKey, "Alibaba AccessKey `id` accepted")
 	fs.StringVar(&d.Alibaba.SecretKey, "alibaba-secret-key", d.Alibaba.SecretKey, "Alibaba AccessKey `secret` accepted")
 	fs.StringVar(&d.Alibaba.Region, "alibaba-region", d.Alibaba.Region, "`region` printed as ALICLOUD_REGION")
+	fs.Var(&resourceGroups, "alibaba-resource-group", "a resource group of the account besides rg-emulatordefault, `ID` (repeatable; what resource_group_id may name)")
 	fs.StringVar(&d.HuaweiCloud.AccessKey, "huaweicloud-access-key", d.HuaweiCloud.AccessKey, "Huawei Cloud `AK` accepted")
 	fs.StringVar(&d.HuaweiCloud.SecretKey, "huaweicloud-secret-key", d.HuaweiCloud.SecretKey, "Huawei Cloud `SK` accepted")
 	fs.StringVar(&d.HuaweiCloud.Region, "huaweicloud-region", d.HuaweiCloud.Region, "`region` printed as HW_REGION_NAME")
@@ -156,6 +157,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 		}
 		d.Limits = append(d.Limits, l)
 	}
+	d.Alibaba.ResourceGroups = append(d.Alibaba.ResourceGroups, resourceGroups...)
 	d.HuaweiCloud.RegionProjects = map[string]string{}
 	for _, s := range regionProjects {
 		r, p, ok := strings.Cut(s, "=")

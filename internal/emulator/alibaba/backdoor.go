@@ -16,10 +16,13 @@ import (
 // around the replica pairs (zones, disks, servers), site outages, throttling and quotas. It is the
 // platformtest Fixture of the driver's conformance run (with TransientFaults). It does not
 // offer OperationFaults: the failure of a start has no EBS status (no start_failed).
-type Backdoor struct{ sb *sandbox.Sandbox }
+type Backdoor struct {
+	sb *sandbox.Sandbox
+	e  *Emulator
+}
 
 // Backdoor returns the emulator's backdoor.
-func (e *Emulator) Backdoor() *Backdoor { return &Backdoor{sb: e.sb} }
+func (e *Emulator) Backdoor() *Backdoor { return &Backdoor{sb: e.sb, e: e} }
 
 func (b *Backdoor) PutSite(ctx context.Context, s platform.Site) (platform.Site, error) {
 	return b.sb.PutSite(ctx, s)

@@ -393,6 +393,7 @@ func TestContractSuccessShapes(t *testing.T) {
 	keep("TagResources/success.txtar", w.ok(map[string]string{"Action": "TagResources", "ResourceType": "pair", "ResourceId.1": p1,
 		"Tag.1.Key": "team", "Tag.1.Value": "dr", "Tag.2.Key": "env", "Tag.2.Value": "prod"}))
 	keep("UntagResources/success.txtar", w.ok(map[string]string{"Action": "UntagResources", "ResourceType": "pair", "ResourceId.1": p1, "TagKey.1": "env"}))
+	keep("ChangeResourceGroup/success.txtar", w.ok(map[string]string{"Action": "ChangeResourceGroup", "ResourceType": "diskreplicapair", "ResourceId": p1, "NewResourceGroupId": defaultResourceGroup}))
 	// p2 tagged too: DescribeDiskReplicaPairs lists the two by ID, and either may come first
 	// (compared with the example's one pair, which has tags)
 	w.ok(map[string]string{"Action": "TagResources", "ResourceType": "pair", "ResourceId.1": p2, "Tag.1.Key": "team", "Tag.1.Value": "dr"})
@@ -578,6 +579,17 @@ var errorSituations = map[string]situation{
 		w.ok(r)
 		w.settle()
 		return r // the same disks again: they are in a pair already
+	},
+	// ChangeResourceGroup: a group the account does not have, a pair that is gone, a type EBS
+	// does not know
+	"ChangeResourceGroup/error-InvalidResourceGroup.NotFound.txtar": func(w *world) map[string]string {
+		return req("ChangeResourceGroup", "ResourceType", "diskreplicapair", "ResourceId", w.pair(), "NewResourceGroupId", "rg-nowhere")
+	},
+	"ChangeResourceGroup/error-InvalidResourceId.NotFound.txtar": func(w *world) map[string]string {
+		return req("ChangeResourceGroup", "ResourceType", "diskreplicapair", "ResourceId", "pair-none", "NewResourceGroupId", defaultResourceGroup)
+	},
+	"ChangeResourceGroup/error-InvalidResourceType.NotFound.txtar": func(w *world) map[string]string {
+		return req("ChangeResourceGroup", "ResourceType", "disk", "ResourceId", w.pair(), "NewResourceGroupId", defaultResourceGroup)
 	},
 	"DeleteDiskReplicaGroup/error-NoSuchResource.txtar": func(w *world) map[string]string {
 		return req("DeleteDiskReplicaGroup", "ReplicaGroupId", "pg-none")
@@ -1004,6 +1016,11 @@ func TestContractRequests(t *testing.T) {
 	send("ModifyDiskReplicaPair/request.txtar")
 	send("TagResources/request.txtar")
 	send("UntagResources/request.txtar")
+	w.srv.Backdoor().PutResourceGroup("rg-aek2finance01") // the group the example moves the pair to
+	send("ChangeResourceGroup/request.txtar")
+	if p, err := sb.GetPair(w.ctx, subs[exPair]); err != nil || p.ResourceGroupID != "rg-aek2finance01" {
+		t.Fatalf("the documented ChangeResourceGroup left the pair in %q (%v)", p.ResourceGroupID, err)
+	}
 	send("ModifyDiskReplicaGroup/request.txtar")
 	send("AddDiskReplicaPair/request.txtar")
 	send("DescribeDiskReplicaGroups/request.txtar")
@@ -1045,6 +1062,13 @@ func TestContractRequests(t *testing.T) {
 	w.settle()
 	send("DeleteDiskReplicaPair/request.txtar")
 	send("DeleteDiskReplicaGroup/request.txtar")
+	// the disks, free again once the pair is deleted: a subscription pair in the resource group
+	// the story added
+	w.settle()
+	prepay := send("CreateDiskReplicaPair/request-prepay.txtar")["ReplicaPairId"].(string)
+	if p, err := sb.GetPair(w.ctx, prepay); err != nil || p.PaymentType != lifecycle.Subscription || p.ResourceGroupID != "rg-aek2finance01" || p.ExpiresAt.IsZero() {
+		t.Fatalf("the documented PREPAY create: %+v (%v)", p, err)
+	}
 
 	for _, ex := range exs {
 		if ex.Request != nil && ex.Response == nil && !sent[ex.File] {

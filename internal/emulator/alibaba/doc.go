@@ -91,7 +91,15 @@
 //   - Errors the emulator has no situation for (balance, RAM permissions, the service-linked
 //     role, a token still being processed, GroupTotalDiskCapacityLimit, TooMuchEmptyGroup) are
 //     never answered; the contract test names each.
-//   - Not emulated: resource groups (one default group), ECS disk tags, disk operation locks,
+//   - Resource groups: pairs and groups are in one (the default, rg-emulatordefault, or the one
+//     a create names), moved by ChangeResourceGroup (resource_groups.go); the account's groups
+//     are the default and those added through the backdoor or Options.ResourceGroups, kept in
+//     memory (a restarted emulator knows only the default and its options' groups). ECS disks
+//     stay in the default group.
+//   - Billing: a pair is POSTPAY unless created PREPAY with a Period (billing.go): it reports
+//     ChargeType, the bandwidth bought and ExpiredTime (Period months after the create); an
+//     expired subscription (PrePayOrderExpired) is not emulated.
+//   - Not emulated: ECS disk tags, disk operation locks,
 //     multi-attach disks, Attaching/Detaching disk statuses; ECS disk fields the sandbox has no
 //     value for (times, performance, snapshots) are present with empty or zero values.
 //   - Key order: the emulator writes an object's fields in alphabetical order, the vendor in its

@@ -44,6 +44,10 @@ type Emulator struct {
 	// opMu serializes the state-changing calls: each is decided from the status it then
 	// starts from (operate.go)
 	opMu sync.Mutex
+	// resourceGroups are the account's resource groups besides the default one
+	// (resource_groups.go)
+	rgMu           sync.Mutex
+	resourceGroups map[string]bool
 }
 
 // Options configure an emulator (New's optional argument).
@@ -54,6 +58,9 @@ type Options struct {
 	// Gateway is the API gateway in front of it: latency, rate limits answered
 	// Throttling.User, injected failures (the zero value: instant and unlimited).
 	Gateway gateway.Config
+	// ResourceGroups are the account's resource groups besides the default one
+	// (rg-emulatordefault), which a create or ChangeResourceGroup may name.
+	ResourceGroups []string
 }
 
 // MaxPairsPerGroup is how many replication pairs one replica group holds at most
@@ -83,7 +90,11 @@ func New(sb *sandbox.Sandbox, opts ...Options) *Emulator {
 			creds[k] = v
 		}
 	}
-	return &Emulator{sb: sb, credentials: creds, gw: gateway.New(ebsGateway{}, o.Gateway)}
+	e := &Emulator{sb: sb, credentials: creds, gw: gateway.New(ebsGateway{}, o.Gateway)}
+	for _, id := range o.ResourceGroups {
+		e.addResourceGroup(id)
+	}
+	return e
 }
 
 // Gateway is the API gateway in front of the emulator (latency, rate limits, injected
@@ -409,6 +420,7 @@ var actions = map[string]handler{
 	"DescribePairDrills":              (*Emulator).describePairDrills,
 	"TagResources":                    (*Emulator).tagResources, // tags.go
 	"UntagResources":                  (*Emulator).untagResources,
+	"ChangeResourceGroup":             (*Emulator).changeResourceGroup, // resource_groups.go
 }
 
 func required(p map[string]string, names ...string) error {

@@ -32,7 +32,7 @@ func groupJSON(g platform.ProtectionGroup) map[string]any {
 		"SourceRegionId": src[0], "SourceZoneId": src[1], "DestinationRegionId": dst[0], "DestinationZoneId": dst[1],
 		"PrimaryRegion": g.SourceRegion, "PrimaryZone": g.SourceZone, "StandbyRegion": g.TargetRegion + "\n", "StandbyZone": g.TargetZone,
 		"RPO": 900, "LastRecoverPoint": lrp, "Site": "production", "PairNumber": len(g.PairIDs), "PairIds": ids,
-		"Bandwidth": 0, "ResourceGroupId": defaultResourceGroup, "Tags": tagsJSON(g.Tags),
+		"Bandwidth": 0, "ResourceGroupId": reportedResourceGroup(g.ResourceGroupID), "Tags": tagsJSON(g.Tags),
 	}
 }
 
@@ -57,6 +57,10 @@ func (e *Emulator) createGroup(ctx context.Context, p map[string]string) (map[st
 	if err != nil {
 		return nil, err
 	}
+	rg, err := e.resourceGroupParam(p, "ResourceGroupId")
+	if err != nil {
+		return nil, err
+	}
 	tok, err := token(p)
 	if err != nil {
 		return nil, err
@@ -77,7 +81,7 @@ func (e *Emulator) createGroup(ctx context.Context, p map[string]string) (map[st
 		return nil, errf(400, "InvalidParameter", "A zone given does not support asynchronous replication.")
 	}
 	g, err := e.sb.CreateGroup(sandbox.PhysicsOnly(ctx), platform.GroupSpec{Name: p["GroupName"], Description: p["Description"], SourceRegion: p["RegionId"],
-		SourceZone: p["SourceZoneId"], TargetRegion: p["DestinationRegionId"], TargetZone: p["DestinationZoneId"], Tags: tags}, tok)
+		SourceZone: p["SourceZoneId"], TargetRegion: p["DestinationRegionId"], TargetZone: p["DestinationZoneId"], Tags: tags, ResourceGroupID: rg}, tok)
 	if err != nil {
 		return nil, err
 	}
@@ -140,10 +144,11 @@ func (e *Emulator) describeGroups(ctx context.Context, p map[string]string) (map
 	if err != nil {
 		return nil, err
 	}
-	region := p["RegionId"]
+	region, rg := p["RegionId"], p["ResourceGroupId"]
 	var sel []platform.ProtectionGroup
 	for _, g := range groups {
-		if (g.SourceRegion == region || g.TargetRegion == region) && (ids == nil || ids[g.ID]) {
+		if (g.SourceRegion == region || g.TargetRegion == region) && (ids == nil || ids[g.ID]) &&
+			(rg == "" || reportedResourceGroup(g.ResourceGroupID) == rg) {
 			sel = append(sel, g)
 		}
 	}

@@ -10,14 +10,15 @@ import (
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
 
-// defaultResourceGroup is the resource group every object is in (the account's default one:
-// the emulator has no resource groups).
+// defaultResourceGroup is the account's default resource group: the one an object created
+// without ResourceGroupId is in (resource_groups.go).
 const defaultResourceGroup = "rg-emulatordefault"
 
 // pairJSON is a DescribeDiskReplicaPairs record with every field of the documented example.
-// Bandwidth is 0: a pay-as-you-go (POSTPAY) pair's bandwidth is "set by the system to 0,
-// dynamically allocated" (CreateDiskReplicaPair, Bandwidth). CreateTime and ExpiredTime are 0
-// (the sandbox keeps no creation time; a pay-as-you-go pair does not expire). StatusMessage is
+// Bandwidth is 0 for a pay-as-you-go (POSTPAY) pair: "set by the system to 0, dynamically
+// allocated" (CreateDiskReplicaPair, Bandwidth); a subscription (PREPAY) pair reports the
+// bandwidth bought. ChargeType and ExpiredTime as billing.go keeps them. CreateTime is 0 (the
+// sandbox keeps no creation time). StatusMessage is
 // set with invalid and *_failed, as documented.
 func pairJSON(p platform.ReplicationPair, groupName string) map[string]any {
 	src, dst := [3]string{p.PrimaryRegion, p.PrimaryZone, p.PrimaryVolumeID}, [3]string{p.SecondaryRegion, p.SecondaryZone, p.SecondaryVolumeID}
@@ -38,9 +39,9 @@ func pairJSON(p platform.ReplicationPair, groupName string) map[string]any {
 		"SourceRegion": src[0], "SourceZoneId": src[1], "SourceDiskId": src[2],
 		"DestinationRegion": dst[0], "DestinationZoneId": dst[1], "DestinationDiskId": dst[2],
 		"PrimaryRegion": p.PrimaryRegion, "PrimaryZone": p.PrimaryZone, "StandbyRegion": p.SecondaryRegion, "StandbyZone": p.SecondaryZone,
-		"RPO": p.RPOSeconds, "Bandwidth": 0, "LastRecoverPoint": lrp, "ReplicaGroupId": p.GroupID, "ReplicaGroupName": groupName,
-		"Site": "production", "ChargeType": "POSTPAY", "ExpiredTime": 0, "CreateTime": 0,
-		"Tags": tagsJSON(p.Tags), "ResourceGroupId": defaultResourceGroup,
+		"RPO": p.RPOSeconds, "Bandwidth": bandwidthOf(p), "LastRecoverPoint": lrp, "ReplicaGroupId": p.GroupID, "ReplicaGroupName": groupName,
+		"Site": "production", "ChargeType": chargeTypeOf(p), "ExpiredTime": expiredTime(p), "CreateTime": 0,
+		"Tags": tagsJSON(p.Tags), "ResourceGroupId": reportedResourceGroup(p.ResourceGroupID),
 	}
 }
 
@@ -66,15 +67,15 @@ func (e *Emulator) createPair(ctx context.Context, p map[string]string) (map[str
 	if rpo != 900 {
 		return nil, errf(400, "InvalidParameter", "The value of RPO is not valid: only 900 is supported.")
 	}
-	if c := p["ChargeType"]; c != "" && c != "POSTPAY" {
-		return nil, errf(400, "InvalidParameter", "The value of ChargeType is not valid: the emulator creates pay-as-you-go (POSTPAY) pairs only.")
-	}
-	if p["Bandwidth"] != "" {
-		// "When ChargeType is POSTPAY you cannot specify this parameter: the system sets the
-		// bandwidth to 0" (CreateDiskReplicaPair, Bandwidth)
-		return nil, errf(400, "InvalidParameter", "Bandwidth cannot be given for a pay-as-you-go (POSTPAY) pair: the system sets it.")
+	billing, bandwidth, err := billingParams(p)
+	if err != nil {
+		return nil, err
 	}
 	tags, err := tagParams(p)
+	if err != nil {
+		return nil, err
+	}
+	rg, err := e.resourceGroupParam(p, "ResourceGroupId")
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +88,7 @@ func (e *Emulator) createPair(ctx context.Context, p map[string]string) (map[str
 		return nil, err
 	} else if used { // the ledger answers: the same pair, or IdempotentParameterMismatch
 		pair, err := e.sb.CreatePair(sandbox.PhysicsOnly(ctx), platform.PairSpec{Name: p["PairName"], Description: p["Description"],
-			PrimaryVolumeID: p["DiskId"], SecondaryVolumeID: p["DestinationDiskId"], RPOSeconds: rpo, Tags: tags}, tok)
+			PrimaryVolumeID: p["DiskId"], SecondaryVolumeID: p["DestinationDiskId"], RPOSeconds: rpo, Tags: tags, ResourceGroupID: rg, Billing: billing, BandwidthKbps: bandwidth}, tok)
 		if err != nil {
 			return nil, err
 		}
@@ -140,7 +141,7 @@ func (e *Emulator) createPair(ctx context.Context, p map[string]string) (map[str
 		}
 	}
 	pair, err := e.sb.CreatePair(sandbox.PhysicsOnly(ctx), platform.PairSpec{Name: p["PairName"], Description: p["Description"], PrimaryVolumeID: pv.ID,
-		SecondaryVolumeID: sv.ID, RPOSeconds: rpo, Tags: tags}, tok)
+		SecondaryVolumeID: sv.ID, RPOSeconds: rpo, Tags: tags, ResourceGroupID: rg, Billing: billing, BandwidthKbps: bandwidth}, tok)
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +241,7 @@ func (e *Emulator) describePairs(ctx context.Context, p map[string]string) (map[
 	if err != nil {
 		return nil, err
 	}
-	region, group := p["RegionId"], p["ReplicaGroupId"]
+	region, group, rg := p["RegionId"], p["ReplicaGroupId"], p["ResourceGroupId"]
 	var sel []platform.ReplicationPair
 	for _, x := range pairs {
 		if x.PrimaryRegion != region && x.SecondaryRegion != region {
@@ -250,6 +251,9 @@ func (e *Emulator) describePairs(ctx context.Context, p map[string]string) (map[
 			continue
 		}
 		if group == "-" && x.GroupID != "" || group != "" && group != "-" && x.GroupID != group {
+			continue
+		}
+		if rg != "" && reportedResourceGroup(x.ResourceGroupID) != rg {
 			continue
 		}
 		sel = append(sel, x)

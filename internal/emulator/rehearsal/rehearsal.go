@@ -99,6 +99,9 @@ type AlibabaConfig struct {
 	AccessKey, SecretKey string
 	// Region is the region of the calls not bound to an object (ALICLOUD_REGION).
 	Region string
+	// ResourceGroups are the account's resource groups besides the default one
+	// (rg-emulatordefault): those a configuration's resource_group_id may name.
+	ResourceGroups []string
 }
 
 // HuaweiCloudConfig is the Huawei Cloud side.
@@ -221,7 +224,8 @@ func Open(cfg Config) (*Server, error) {
 	if err != nil {
 		return fail(err)
 	}
-	s.ali = alibaba.New(sb, alibaba.Options{Credentials: map[string]string{cfg.Alibaba.AccessKey: cfg.Alibaba.SecretKey}, Gateway: gw("alibaba")})
+	s.ali = alibaba.New(sb, alibaba.Options{Credentials: map[string]string{cfg.Alibaba.AccessKey: cfg.Alibaba.SecretKey}, Gateway: gw("alibaba"),
+		ResourceGroups: cfg.Alibaba.ResourceGroups})
 	if sb, err = open(); err != nil {
 		return fail(err)
 	}

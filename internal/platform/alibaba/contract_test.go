@@ -310,6 +310,12 @@ var probes = map[string]probe{
 		return d.CreatePair(ctx, platform.PairSpec{Name: "orders-db-data", Description: "Orders database data disk.",
 			PrimaryVolumeID: cDisk1, SecondaryVolumeID: cDisk2, BandwidthKbps: 20480}, "tf-contract-create")
 	}},
+	// a subscription pair in a resource group (request-prepay.txtar)
+	"CreateDiskReplicaPair/prepay": {run: func(ctx context.Context, d *alibaba.Driver) (any, error) {
+		return d.CreatePair(ctx, platform.PairSpec{Name: "orders-db-data", Description: "Orders database data disk.",
+			PrimaryVolumeID: cDisk1, SecondaryVolumeID: cDisk2, ResourceGroupID: "rg-aek2finance01",
+			Billing: lifecycle.Billing{PaymentType: lifecycle.Subscription, Period: 12}}, "tf-contract-create")
+	}},
 	"ModifyDiskReplicaPair": {run: func(ctx context.Context, d *alibaba.Driver) (any, error) {
 		return d.UpdatePair(ctx, cPair1, platform.PairSpec{Name: "orders-db-data-2", Description: "Renamed.", RPOSeconds: 900})
 	}},
@@ -320,6 +326,10 @@ var probes = map[string]probe{
 	}},
 	"UntagResources": {run: func(ctx context.Context, d *alibaba.Driver) (any, error) {
 		return nil, d.SetTags(ctx, lifecycle.ReplicationPair, cPair1, nil)
+	}},
+	// the documented pair moved to another resource group
+	"ChangeResourceGroup": {run: func(ctx context.Context, d *alibaba.Driver) (any, error) {
+		return nil, d.ChangeResourceGroup(ctx, lifecycle.ReplicationPair, cPair1, "rg-aek2finance01")
 	}},
 	"StartDiskReplicaPair":     invokePair(lifecycle.OpStart, nil),
 	"StopDiskReplicaPair":      invokePair(lifecycle.OpStop, nil),
@@ -399,6 +409,8 @@ var wantClass = map[string]platform.Class{
 	"InvalidDiskIds.ValueNotSupported":             platform.ClassInvalid,
 	"InvalidRegion.NotFound":                       platform.ClassInvalid,
 	"InvalidResourceType.NotFound":                 platform.ClassInvalid,
+	"InvalidResourceGroup.NotFound":                platform.ClassInvalid,  // ChangeResourceGroup: the group named does not exist — fix resource_group_id
+	"InvalidResourceId.NotFound":                   platform.ClassNotFound, // ChangeResourceGroup: the object moved is gone
 	"InvalidAcceptLanguage.NotFound":               platform.ClassInvalid,
 	"Invalid.InstanceChargeType":                   platform.ClassInvalid,
 	"InvalidApi.NotFound":                          platform.ClassInvalid, // the API, not the object, is missing
@@ -742,11 +754,15 @@ var requestCases = map[string]requestCase{
 	// the primary disk's region (see the corpus README: the published example names the
 	// secondary's; either is "the region of the pair")
 	"CreateDiskReplicaPair/request.txtar": {probe: probes["CreateDiskReplicaPair"], region: cRegion, values: map[string]string{"RPO": "900", "ClientToken": "tf-contract-create"}},
+	"CreateDiskReplicaPair/request-prepay.txtar": {probe: probes["CreateDiskReplicaPair/prepay"], region: cRegion, values: map[string]string{
+		"RPO": "900", "ClientToken": "tf-contract-create", "ChargeType": "PREPAY", "Period": "12", "PeriodUnit": "Month", "ResourceGroupId": "rg-aek2finance01"}},
 	"ModifyDiskReplicaPair/request.txtar": {probe: probes["ModifyDiskReplicaPair"], region: cRegion},
 	"StartDiskReplicaPair/request.txtar":  {probe: probes["StartDiskReplicaPair"], region: cRegion, values: map[string]string{"OneShot": "false"}},
 	"TagResources/request.txtar":          {probe: probes["TagResources"], region: cRegion, values: map[string]string{"ResourceType": "pair", "ResourceId.1": cPair1, "Tag.1.Key": "team", "Tag.1.Value": "dr"}},
 	"UntagResources/request.txtar":        {probe: probes["UntagResources"], region: cRegion, values: map[string]string{"ResourceType": "pair", "ResourceId.1": cPair1}},
-	"StopDiskReplicaPair/request.txtar":   {probe: probes["StopDiskReplicaPair"], region: cRegion},
+	"ChangeResourceGroup/request.txtar": {probe: probes["ChangeResourceGroup"], region: cRegion,
+		values: map[string]string{"ResourceType": "diskreplicapair", "ResourceId": cPair1, "NewResourceGroupId": "rg-aek2finance01"}},
+	"StopDiskReplicaPair/request.txtar": {probe: probes["StopDiskReplicaPair"], region: cRegion},
 	// failover and reprotect: the secondary disk's region (R001-3)
 	"FailoverDiskReplicaPair/request.txtar": {probe: probes["FailoverDiskReplicaPair"], region: "cn-shanghai"},
 	"ReprotectDiskReplicaPair/request.txtar": {probe: invokePair(lifecycle.OpRevertFailover, nil), region: "cn-shanghai",

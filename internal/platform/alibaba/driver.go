@@ -215,6 +215,10 @@ func (d *Driver) Capabilities() *lifecycle.Capabilities {
 		MemberLimit: map[lifecycle.Kind]int{lifecycle.ProtectionGroup: MaxPairsPerGroup},
 		// pairs and groups carry tags (tags.go)
 		Tags: map[lifecycle.Kind]lifecycle.TagRules{lifecycle.ReplicationPair: TagRules, lifecycle.ProtectionGroup: TagRules},
+		// pairs and groups belong to a resource group, moved by ChangeResourceGroup (resource_groups.go)
+		ResourceGroups: map[lifecycle.Kind]lifecycle.ResourceGroupRules{lifecycle.ReplicationPair: ResourceGroupRules, lifecycle.ProtectionGroup: ResourceGroupRules},
+		// pairs take a billing choice at create; replica groups none (billing.go)
+		Billing: map[lifecycle.Kind]lifecycle.BillingRules{lifecycle.ReplicationPair: BillingRules},
 		// CreateDiskReplicaPair, Bandwidth: with ChargeType POSTPAY (the default, what the driver
 		// creates) "you cannot specify this parameter: the system sets the bandwidth to 0, which
 		// is dynamically allocated"; ModifyDiskReplicaPair's Bandwidth is not open.

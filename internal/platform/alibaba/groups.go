@@ -100,8 +100,8 @@ func (d *Driver) groupOf(x ebs.ReplicaGroup, rs regionSet, drill drillView, snap
 		members = int(x.PairNumber)
 	}
 	g := platform.ProtectionGroup{
-		Tags: tagsOf(x.Tags),
-		ID:   x.ReplicaGroupId, Name: x.GroupName, Description: x.Description,
+		Tags: tagsOf(x.Tags), ResourceGroupID: x.ResourceGroupId,
+		ID: x.ReplicaGroupId, Name: x.GroupName, Description: x.Description,
 		SourceRegion: sr, SourceZone: sz, TargetRegion: tr, TargetZone: tz, PairIDs: ids,
 		State: state, FailedOp: failed, ActiveSite: active, FirstSyncDone: x.LastRecoverPoint > 0,
 		LastRecoveryPoint: unix(x.LastRecoverPoint), LastError: lastErr,
@@ -301,6 +301,7 @@ func (d *Driver) CreateGroup(ctx context.Context, spec platform.GroupSpec, token
 	req.Tag = tagParams(spec.Tags, func(k, v string) ebs.CreateDiskReplicaGroupTag {
 		return ebs.CreateDiskReplicaGroupTag{Key: k, Value: v}
 	})
+	req.ResourceGroupId = spec.ResourceGroupID
 	resp := ebs.CreateCreateDiskReplicaGroupResponse()
 	if err := d.call(ctx, "ebs", "CreateDiskReplicaGroup", spec.SourceRegion, req, resp); err != nil {
 		return platform.ProtectionGroup{}, err

@@ -112,7 +112,7 @@ func suffix(m string) string {
 // common RPC gateway errors.
 func classOf(code string, status int) platform.Class {
 	switch code {
-	case "NoSuchResource", "InvalidReplicaPairId.NotFound", "InvalidReplicaGroupId.NotFound", "InvalidDiskId.NotFound":
+	case "NoSuchResource", "InvalidReplicaPairId.NotFound", "InvalidReplicaGroupId.NotFound", "InvalidDiskId.NotFound", "InvalidResourceId.NotFound":
 		return platform.ClassNotFound
 	case "OperationDenied.QuotaExceed", "InvalidAccountStatus.NotEnoughBalance", "OperationDenied.TooMuchEmptyGroup",
 		"OperationDenied.GroupTotalDiskCapacityLimit", "QuotaExceed":

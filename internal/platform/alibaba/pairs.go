@@ -134,8 +134,8 @@ func (d *Driver) pairOf(x ebs.ReplicaPair, rs regionSet, disks map[string]disk) 
 	}
 	state, failed, lastErr := pairState(x.Status, x.StatusMessage)
 	p := platform.ReplicationPair{
-		Tags: tagsOf(x.Tags),
-		ID:   x.ReplicaPairId, Name: x.PairName, Description: x.Description, PrimaryVolumeID: pv, SecondaryVolumeID: sv,
+		Tags: tagsOf(x.Tags), ResourceGroupID: x.ResourceGroupId, PaymentType: paymentTypeOf(x.ChargeType), ExpiresAt: unix(x.ExpiredTime),
+		ID: x.ReplicaPairId, Name: x.PairName, Description: x.Description, PrimaryVolumeID: pv, SecondaryVolumeID: sv,
 		RPOSeconds: x.RPO, BandwidthKbps: x.Bandwidth, State: state, FailedOp: failed, ActiveSite: active,
 		PrimaryRegion: pr, PrimaryZone: pz, SecondaryRegion: sr, SecondaryZone: sz, LastRecoveryPoint: unix(x.LastRecoverPoint),
 		LastError: lastErr, GroupID: x.ReplicaGroupId,
@@ -542,14 +542,16 @@ func (d *Driver) CreatePair(ctx context.Context, spec platform.PairSpec, token s
 	req.Description = spec.Description
 	req.ClientToken = tok
 	req.Tag = tagParams(spec.Tags, func(k, v string) ebs.CreateDiskReplicaPairTag { return ebs.CreateDiskReplicaPairTag{Key: k, Value: v} })
+	req.ResourceGroupId = spec.ResourceGroupID
+	billingParams(req, spec.Billing)
 	rpo := spec.RPOSeconds
 	if rpo == 0 {
 		rpo = 900
 	}
 	req.RPO = requests.NewInteger64(rpo)
-	// No Bandwidth: the driver creates pay-as-you-go pairs (ChargeType's default, POSTPAY), whose
-	// bandwidth "the system sets" (0, dynamic) and a request "cannot specify"
-	// (CreateDiskReplicaPair, Bandwidth). The engine refuses a configured bandwidth at plan
+	// No Bandwidth: a pay-as-you-go pair's (ChargeType's default, POSTPAY) bandwidth "the system
+	// sets" (0, dynamic) and a request "cannot specify"; a subscription (PREPAY) pair gets the
+	// documented default, 10240 (CreateDiskReplicaPair, Bandwidth). The engine refuses a configured bandwidth at plan
 	// (Capabilities.Chosen, V-PARAMS); the pair reports the one the platform chose.
 	resp := ebs.CreateCreateDiskReplicaPairResponse()
 	if err := d.call(ctx, "ebs", "CreateDiskReplicaPair", pd.Region, req, resp); err != nil {

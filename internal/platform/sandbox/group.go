@@ -302,6 +302,9 @@ func (s *Sandbox) CreateGroup(ctx context.Context, spec platform.GroupSpec, toke
 		if err := s.checkTags(ctx, lifecycle.ProtectionGroup, lifecycle.OpCreate, lifecycle.Observation{Kind: lifecycle.ProtectionGroup, Name: spec.Name}, spec.Tags); err != nil {
 			return platform.ProtectionGroup{}, err
 		}
+		if err := s.checkResourceGroup(ctx, lifecycle.ProtectionGroup, lifecycle.OpCreate, lifecycle.Observation{Kind: lifecycle.ProtectionGroup, Name: spec.Name}, spec.ResourceGroupID); err != nil {
+			return platform.ProtectionGroup{}, err
+		}
 		params := map[string]string{"name": spec.Name, "description": spec.Description, "sr": spec.SourceRegion,
 			"sz": spec.SourceZone, "tr": spec.TargetRegion, "tz": spec.TargetZone}
 		hash := paramsHash(lifecycle.OpCreate, params)
@@ -331,7 +334,7 @@ func (s *Sandbox) CreateGroup(ctx context.Context, spec platform.GroupSpec, toke
 			rec := &groupRec{ProtectionGroup: platform.ProtectionGroup{
 				ID: newID("pg"), Name: spec.Name, Description: spec.Description,
 				SourceRegion: src.Region, SourceZone: src.Zone, TargetRegion: dst.Region, TargetZone: dst.Zone,
-				ActiveSite: lifecycle.SiteSource, Tags: spec.Tags,
+				ActiveSite: lifecycle.SiteSource, Tags: spec.Tags, ResourceGroupID: resourceGroupOr(spec.ResourceGroupID),
 			}, SourceSiteID: src.ID, TargetSiteID: dst.ID}
 			_, obs, err := s.groupView(ctx, t, rec, 0, now)
 			if err != nil {

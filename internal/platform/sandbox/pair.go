@@ -219,6 +219,12 @@ func (s *Sandbox) CreatePair(ctx context.Context, spec platform.PairSpec, token 
 		if err := s.checkTags(ctx, lifecycle.ReplicationPair, lifecycle.OpCreate, lifecycle.Observation{Kind: lifecycle.ReplicationPair, Name: spec.Name}, spec.Tags); err != nil {
 			return platform.ReplicationPair{}, err
 		}
+		if err := s.checkResourceGroup(ctx, lifecycle.ReplicationPair, lifecycle.OpCreate, lifecycle.Observation{Kind: lifecycle.ReplicationPair, Name: spec.Name}, spec.ResourceGroupID); err != nil {
+			return platform.ReplicationPair{}, err
+		}
+		if err := s.checkBilling(ctx, lifecycle.Observation{Kind: lifecycle.ReplicationPair, Name: spec.Name}, spec.Billing); err != nil {
+			return platform.ReplicationPair{}, err
+		}
 		if spec.RPOSeconds == 0 {
 			spec.RPOSeconds = defaultRPO
 		}
@@ -265,7 +271,8 @@ func (s *Sandbox) CreatePair(ctx context.Context, spec platform.PairSpec, token 
 				ID: newID("pair"), Name: spec.Name, Description: spec.Description,
 				PrimaryVolumeID: spec.PrimaryVolumeID, SecondaryVolumeID: spec.SecondaryVolumeID,
 				RPOSeconds: spec.RPOSeconds, BandwidthKbps: spec.BandwidthKbps, ActiveSite: lifecycle.SiteSource,
-				Tags: spec.Tags,
+				Tags: spec.Tags, ResourceGroupID: resourceGroupOr(spec.ResourceGroupID),
+				PaymentType: spec.Billing.PaymentType, ExpiresAt: subscriptionEnd(now, spec.Billing),
 			}}
 			r, err := row(lifecycle.ReplicationPair, lifecycle.OpCreate)
 			if err != nil {

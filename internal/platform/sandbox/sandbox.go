@@ -553,7 +553,7 @@ func (s *Sandbox) view(ctx context.Context, fn func(t *tx) error) error {
 // pairs of a group only when SetMemberLimit set one (an emulator of a platform that has one).
 // Every read model's Observed.Platform is platform.CapabilitiesOf(s).
 func (s *Sandbox) Capabilities() *lifecycle.Capabilities {
-	c := &lifecycle.Capabilities{Platform: "sandbox", Tags: sandboxTagKinds()}
+	c := &lifecycle.Capabilities{Platform: "sandbox", Tags: sandboxTagKinds(), ResourceGroups: sandboxResourceGroupKinds()}
 	if n := s.memberLimit.Load(); n > 0 {
 		c.MemberLimit = map[lifecycle.Kind]int{lifecycle.ProtectionGroup: int(n)}
 	}
