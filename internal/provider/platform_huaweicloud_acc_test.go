@@ -75,18 +75,7 @@ func newHWGroupWorld(t *testing.T) hwGroupWorld {
 	}
 	sb.PutDomain("az-a-b", "cn-north-4a", "cn-north-4b")
 	vpc := sb.PutVPC("prod")
-	provider := fmt.Sprintf(`
-provider "dr" {
-  huaweicloud {
-    access_key    = %[1]q
-    secret_key    = %[2]q
-    region        = "cn-north-4"
-    project_id    = %[3]q
-    sdrs_endpoint = %[4]q
-    ecs_endpoint  = %[4]q
-  }
-}
-`, hwemu.TestAccessKey, hwemu.TestSecretKey, hwemu.TestProjectID, emu.URL)
+	provider := hwEmulatorProvider(emu.URL)
 	empty := func(attrs string) string {
 		return `
 resource "dr_protection_group" "empty" {
