@@ -44,6 +44,22 @@ type hwGroupWorld struct {
 	group    func(attrs string) string
 }
 
+// hwGroupHCL is the dr_protection_group label (named label) between the emulator's two AZs of
+// cn-north-4, production in vpc; attrs are further lines.
+func hwGroupHCL(label, vpc string, attrs ...string) string {
+	return fmt.Sprintf(`
+resource "dr_protection_group" %[1]q {
+  name          = %[1]q
+  source_region = "cn-north-4"
+  source_zone   = "cn-north-4a"
+  target_region = "cn-north-4"
+  target_zone   = "cn-north-4b"
+  source_vpc_id = %[2]q
+%[3]s
+}
+`, label, vpc, strings.Join(attrs, "\n"))
+}
+
 func newHWGroupWorld(t *testing.T) hwGroupWorld {
 	t.Helper()
 	t.Setenv(EnvPollInterval, "20ms")
@@ -76,35 +92,29 @@ func newHWGroupWorld(t *testing.T) hwGroupWorld {
 	sb.PutDomain("az-a-b", "cn-north-4a", "cn-north-4b")
 	vpc := sb.PutVPC("prod")
 	provider := hwEmulatorProvider(emu.URL)
-	empty := func(attrs string) string {
-		return `
-resource "dr_protection_group" "empty" {
-  name          = "empty"
-  source_region = "cn-north-4"
-  source_zone   = "cn-north-4a"
-  target_region = "cn-north-4"
-  target_zone   = "cn-north-4b"
-  source_vpc_id = "` + vpc + `"
-  server_ids    = []
-` + attrs + `
-}
-`
-	}
 	group := func(attrs string) string {
-		return provider + empty("") + fmt.Sprintf(`
-resource "dr_protection_group" "app" {
-  name          = "app"
-  source_region = "cn-north-4"
-  source_zone   = "cn-north-4a"
-  target_region = "cn-north-4"
-  target_zone   = "cn-north-4b"
-  source_vpc_id = %q
-  server_ids    = [%q]
-%s
-}
-`, vpc, web.ID, attrs)
+		return provider + hwGroupHCL("empty", vpc, "  server_ids    = []") +
+			hwGroupHCL("app", vpc, fmt.Sprintf("  server_ids    = [%q]", web.ID), attrs)
 	}
 	return hwGroupWorld{url: emu.URL, vpc: vpc, drServer: drServer.ID, sb: sb, prod: prod, web: web, group: group}
+}
+
+// failedEnable is the start of a failed-enable story: the group applied, then its
+// enable_protection failing on SDRS (the emulator's next one fails) and the apply failing with
+// expect.
+func (w hwGroupWorld) failedEnable(t *testing.T, expect string) []resource.TestStep {
+	return []resource.TestStep{
+		{Config: w.group("")},
+		{
+			PreConfig: func() {
+				if err := w.sb.FailNext(context.Background(), lifecycle.ProtectionGroup, lifecycle.OpEnableProtection, 1); err != nil {
+					t.Fatal(err)
+				}
+			},
+			Config:      w.group(`  protection = "enabled"`),
+			ExpectError: regexp.MustCompile(expect),
+		},
+	}
 }
 
 func TestAccHuaweiCloud_protectionGroupStory(t *testing.T) {
@@ -202,7 +212,10 @@ const hwEastProject = "e0b97bac532c4c5196fa4b3a32253be4"
 // a disk backup is refused at plan (R003-1, from the backup CBR reports), a server backup is
 // replicated to the other region (in that region's project) and its replica deleted on destroy;
 // a second replica to the region is refused at plan (R003-7).
-func TestAccHuaweiCloud_backupReplica(t *testing.T) {
+// startHWCBR starts the CBR emulator with a healthy site at cn-north-4 (src, returned) and one at
+// cn-east-3, whose project is hwEastProject.
+func startHWCBR(t *testing.T) (*hwemu.Server, *hwemu.Backdoor, platform.Site) {
+	t.Helper()
 	t.Setenv(EnvPollInterval, "20ms")
 	emu := hwemu.Start(t, false, accTimeScale)
 	ctx := context.Background()
@@ -215,6 +228,28 @@ func TestAccHuaweiCloud_backupReplica(t *testing.T) {
 	if _, err := sb.PutSite(ctx, platform.Site{Region: "cn-east-3", Zone: "cn-east-3a", Healthy: true, ReplicationCapable: true}); err != nil {
 		t.Fatal(err)
 	}
+	return emu, sb, src
+}
+
+// hwCBRProvider is the provider block of the CBR emulator emu, with further lines extra.
+func hwCBRProvider(emu *hwemu.Server, extra ...string) string {
+	return fmt.Sprintf(`
+provider "dr" {
+  huaweicloud {
+    access_key   = %q
+    secret_key   = %q
+    region       = "cn-north-4"
+    project_id   = %q
+    cbr_endpoint = %q
+%s
+  }
+}
+`, hwemu.TestAccessKey, hwemu.TestSecretKey, hwemu.TestProjectID, emu.URL, strings.Join(extra, "\n"))
+}
+
+func TestAccHuaweiCloud_backupReplica(t *testing.T) {
+	emu, sb, src := startHWCBR(t)
+	ctx := context.Background()
 	web, err := sb.PutServer(ctx, platform.Server{SiteID: src.ID, Name: "web", PowerState: platform.PowerRunning})
 	if err != nil {
 		t.Fatal(err)
@@ -232,17 +267,7 @@ func TestAccHuaweiCloud_backupReplica(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := func(backup string) string {
-		return fmt.Sprintf(`
-provider "dr" {
-  huaweicloud {
-    access_key   = %q
-    secret_key   = %q
-    region       = "cn-north-4"
-    project_id   = %q
-    cbr_endpoint = %q
-  }
-}
-
+		return hwCBRProvider(emu) + fmt.Sprintf(`
 resource "dr_backup_replica" "web" {
   backup_id              = %q
   destination_region     = "cn-east-3"
@@ -250,7 +275,7 @@ resource "dr_backup_replica" "web" {
   destination_vault_id   = %q
   name                   = "web_replica"
 }
-`, hwemu.TestAccessKey, hwemu.TestSecretKey, hwemu.TestProjectID, emu.URL, backup, hwEastProject, rv.ID)
+`, backup, hwEastProject, rv.ID)
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -300,18 +325,8 @@ func TestAccHuaweiCloud_failedJobRetriedUnderThrottling(t *testing.T) {
 	app := "dr_protection_group.app"
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: w.group("")},
-			{
-				PreConfig: func() {
-					if err := w.sb.FailNext(ctx, lifecycle.ProtectionGroup, lifecycle.OpEnableProtection, 1); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config:      w.group(`  protection = "enabled"`),
-				ExpectError: regexp.MustCompile(`(?s)error\{enable_protection\}.*SDRS\.1027|(?s)SDRS\.1027.*error\{enable_protection\}`),
-			},
-			{
+		Steps: append(w.failedEnable(t, `(?s)error\{enable_protection\}.*SDRS\.1027|(?s)SDRS\.1027.*error\{enable_protection\}`),
+			resource.TestStep{
 				PreConfig: func() {
 					if err := w.sb.SetTransientErrorRate(ctx, 0.3); err != nil {
 						t.Fatal(err)
@@ -321,7 +336,7 @@ func TestAccHuaweiCloud_failedJobRetriedUnderThrottling(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(app, tfjsonpath.New("status"), knownvalue.StringExact("replicating"))},
 			},
-			{
+			resource.TestStep{
 				PreConfig: func() {
 					if err := w.sb.SetTransientErrorRate(ctx, 0); err != nil {
 						t.Fatal(err)
@@ -329,7 +344,7 @@ func TestAccHuaweiCloud_failedJobRetriedUnderThrottling(t *testing.T) {
 				},
 				Config: w.group(`  protection = "disabled"`),
 			},
-		},
+		),
 	})
 }
 
@@ -440,17 +455,8 @@ func TestAccHuaweiCloud_groupCreateParams(t *testing.T) {
 				},
 			},
 			{ // a second domain between the AZs: a new group must name one
-				PreConfig: func() { w.sb.PutDomain("second", "cn-north-4b", "cn-north-4a") },
-				Config: only(w.group("")) + fmt.Sprintf(`
-resource "dr_protection_group" "app2" {
-  name          = "app2"
-  source_region = "cn-north-4"
-  source_zone   = "cn-north-4a"
-  target_region = "cn-north-4"
-  target_zone   = "cn-north-4b"
-  source_vpc_id = %q
-}
-`, w.vpc),
+				PreConfig:   func() { w.sb.PutDomain("second", "cn-north-4b", "cn-north-4a") },
+				Config:      only(w.group("")) + hwGroupHCL("app2", w.vpc),
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)V-PARAMS.*domain_id\s+is\s+required\s+on\s+the\s+huaweicloud\s+platform:\s+the\s+project\s+has\s+2\s+active-active\s+domains`),
 			},
@@ -530,19 +536,8 @@ func TestAccHuaweiCloud_replicaRulesAtPlan(t *testing.T) {
 	_, err := sb.CreateReplica(ctx, platform.ReplicaSpec{BackupID: replicated, DestinationRegion: "cn-east-3", DestinationVaultID: rv, Name: "first"}, "")
 	must(err)
 	aReplica := backup(platform.Backup{IsReplica: true, SourceBackupID: good})
-	provider := fmt.Sprintf(`
-provider "dr" {
-  huaweicloud {
-    access_key           = %q
-    secret_key           = %q
-    region               = "cn-north-4"
-    project_id           = %q
-    cbr_endpoint         = %q
-    cbr_region_endpoints = "cn-east-3=%s"
-    region_project_ids   = "cn-east-3=%s, cn-south-1=%s"
-  }
-}
-`, hwemu.TestAccessKey, hwemu.TestSecretKey, hwemu.TestProjectID, emu.URL, emu.RegionURL("cn-east-3"), hwEastProject, hwSouthProject)
+	provider := hwCBRProvider(emu, fmt.Sprintf(`    cbr_region_endpoints = "cn-east-3=%s"
+    region_project_ids   = "cn-east-3=%s, cn-south-1=%s"`, emu.RegionURL("cn-east-3"), hwEastProject, hwSouthProject))
 	replica := func(backupID, region, vaultID, extra string) string {
 		return provider + fmt.Sprintf(`
 resource "dr_backup_replica" "r" {
@@ -646,18 +641,8 @@ func TestAccHuaweiCloud_clearFailureJobs(t *testing.T) {
 	clearJobs := hwClearJobsCheck(t, ctx, drv, w.url, typ)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: w.group("")},
-			{
-				PreConfig: func() {
-					if err := w.sb.FailNext(ctx, lifecycle.ProtectionGroup, lifecycle.OpEnableProtection, 1); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config:      w.group(`  protection = "enabled"`),
-				ExpectError: regexp.MustCompile(`error\{enable_protection\}`),
-			},
-			{ // the action, between the failed apply and the next one; then the next apply retries the operation
+		Steps: append(w.failedEnable(t, `error\{enable_protection\}`),
+			resource.TestStep{ // the action, between the failed apply and the next one; then the next apply retries the operation
 				PreConfig: func() {
 					if err := clearJobs(); err != nil {
 						t.Fatal(err)
@@ -666,8 +651,8 @@ func TestAccHuaweiCloud_clearFailureJobs(t *testing.T) {
 				Config:            w.group(`  protection = "enabled"`),
 				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(app, tfjsonpath.New("status"), knownvalue.StringExact("replicating"))},
 			},
-			{Config: w.group(`  protection = "disabled"`)},
-		},
+			resource.TestStep{Config: w.group(`  protection = "disabled"`)},
+		),
 	})
 	// the sandbox keeps no failure-job records: refused at plan
 	e := newActionEnv(t)
@@ -762,22 +747,11 @@ resource "dr_replication_pair" "p" {
 // result agrees with the plan (no "Provider produced inconsistent result").
 func TestAccHuaweiCloud_failedEnableRetriedWithoutDesiredState(t *testing.T) {
 	w := newHWGroupWorld(t)
-	ctx := context.Background()
 	app := "dr_protection_group.app"
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: w.group("")},
-			{
-				PreConfig: func() {
-					if err := w.sb.FailNext(ctx, lifecycle.ProtectionGroup, lifecycle.OpEnableProtection, 1); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config:      w.group(`  protection = "enabled"`),
-				ExpectError: regexp.MustCompile(`error\{enable_protection\}`),
-			},
-			{
+		Steps: append(w.failedEnable(t, `error\{enable_protection\}`),
+			resource.TestStep{
 				Config: w.group(""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectKnownValue(app, tfjsonpath.New("planned_operations"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("enable_protection")})),
@@ -789,8 +763,8 @@ func TestAccHuaweiCloud_failedEnableRetriedWithoutDesiredState(t *testing.T) {
 					statecheck.ExpectKnownValue(app, tfjsonpath.New("last_error"), knownvalue.Null()),
 				},
 			},
-			{Config: w.group(`  protection = "disabled"`)},
-		},
+			resource.TestStep{Config: w.group(`  protection = "disabled"`)},
+		),
 	})
 }
 
@@ -804,18 +778,8 @@ func TestAccHuaweiCloud_failedEnableRetriedWithoutDesiredState(t *testing.T) {
 // the same value named in the configuration afterwards changes nothing. On the sandbox, which
 // has no projects, the attribute is refused at plan (V-PARAMS), not ignored.
 func TestAccHuaweiCloud_replicaDestinationProject(t *testing.T) {
-	t.Setenv(EnvPollInterval, "20ms")
-	emu := hwemu.Start(t, false, accTimeScale)
+	emu, sb, src := startHWCBR(t)
 	ctx := context.Background()
-	sb := emu.Backdoor()
-	sb.SetRegionProject("cn-east-3", hwEastProject)
-	src, err := sb.PutSite(ctx, platform.Site{Region: "cn-north-4", Zone: "cn-north-4a", Healthy: true, ReplicationCapable: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := sb.PutSite(ctx, platform.Site{Region: "cn-east-3", Zone: "cn-east-3a", Healthy: true, ReplicationCapable: true}); err != nil {
-		t.Fatal(err)
-	}
 	bv, _ := sb.PutVault(ctx, platform.Vault{Region: "cn-north-4", Purpose: platform.VaultBackup})
 	rv, _ := sb.PutVault(ctx, platform.Vault{Region: "cn-east-3", Purpose: platform.VaultReplication})
 	backup, err := sb.PutBackup(ctx, platform.Backup{Kind: platform.BackupKindServer, SourceID: "srv-1", IncludesSystemDisk: true,
@@ -824,19 +788,7 @@ func TestAccHuaweiCloud_replicaDestinationProject(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := func(providerExtra, replicaExtra string) string {
-		return fmt.Sprintf(`
-provider "dr" {
-  huaweicloud {
-    access_key           = %q
-    secret_key           = %q
-    region               = "cn-north-4"
-    project_id           = %q
-    cbr_endpoint         = %q
-    cbr_region_endpoints = "cn-east-3=%s"
-%s
-  }
-}
-
+		return hwCBRProvider(emu, fmt.Sprintf(`    cbr_region_endpoints = "cn-east-3=%s"`, emu.RegionURL("cn-east-3")), providerExtra) + fmt.Sprintf(`
 resource "dr_backup_replica" "web" {
   backup_id            = %q
   destination_region   = "cn-east-3"
@@ -844,7 +796,7 @@ resource "dr_backup_replica" "web" {
   name                 = "web_replica"
 %s
 }
-`, hwemu.TestAccessKey, hwemu.TestSecretKey, hwemu.TestProjectID, emu.URL, emu.RegionURL("cn-east-3"), providerExtra, backup.ID, rv.ID, replicaExtra)
+`, backup.ID, rv.ID, replicaExtra)
 	}
 	const web = "dr_backup_replica.web"
 	defaults := fmt.Sprintf(`    region_project_ids   = "cn-east-3=%s"`, hwEastProject)
