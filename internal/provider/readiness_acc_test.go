@@ -13,10 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
-	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 )
 
 // Readiness as data through the CLI (issue 27): what the state and the data sources say a
@@ -299,44 +297,5 @@ func TestAccReadiness_pairDrillRefusesFailover(t *testing.T) {
 			}
 			return nil
 		},
-	})
-}
-
-// The pair drill actions through the CLI (Terraform 1.14+): dr_replication_pair_drill starts
-// the drill, waits until ready and cleans up; the record says succeeded.
-func TestAccReplicationPairDrillAction_trigger(t *testing.T) {
-	e := newActionEnv(t)
-	e.sites()
-	id := e.replicatingPair("web")
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: testAccActionTrigger(e.db, "dr_replication_pair_drill", fmt.Sprintf("    id      = %q\n    timeout = \"10m\"", id)),
-			PostApplyFunc: func() {
-				obs := e.wantState(lifecycle.ReplicationPair, id, "replicating")
-				p, err := e.sb.GetPair(e.ctx, id)
-				if err != nil || obs.Facts.DrillActive || p.LastDrill == nil || p.LastDrill.Outcome != platform.DrillSucceeded {
-					t.Errorf("after the pair drill action: drill %v, record %+v, %v", obs.Facts.DrillActive, p.LastDrill, err)
-				}
-			},
-		}},
-	})
-}
-
-// A pair's drill refused at plan through the CLI (Terraform 1.14+): before the first
-// synchronisation the pair is configured, and start_drill runs only from replicating (V-DRILL).
-func TestAccReplicationPairStartDrillAction_refused(t *testing.T) {
-	e := newActionEnv(t)
-	e.sites()
-	id := e.pair("web")
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      testAccActionTrigger(e.db, "dr_replication_pair_start_drill", fmt.Sprintf("    id = %q", id)),
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`Failed to plan action[\s\S]*V-DRILL: dr_replication_pair start_drill refused[\s\S]*allowed\s+only\s+from\s+replicating;\s+it\s+is\s+configured`),
-		}},
 	})
 }
