@@ -75,8 +75,7 @@ func actionRuns(db, typ, id, extra string, check func()) resource.TestStep {
 }
 
 func TestAccReplicationPairFailoverAction_trigger(t *testing.T) {
-	e := newActionEnv(t)
-	e.sites()
+	e := newActionSites(t)
 	id := e.replicatingPair("web")
 	resource.ParallelTest(t, actionCase(actionRuns(e.db, "dr_replication_pair_failover", id, "    allow_data_loss = true", func() {
 		obs := e.wantState(lifecycle.ReplicationPair, id, "failed_over")
@@ -87,8 +86,7 @@ func TestAccReplicationPairFailoverAction_trigger(t *testing.T) {
 }
 
 func TestAccReplicationPairReprotectAction_refused(t *testing.T) {
-	e := newActionEnv(t)
-	e.sites()
+	e := newActionSites(t)
 	id := e.replicatingPair("web")
 	resource.ParallelTest(t, actionCase(resource.TestStep{
 		Config:      testAccActionTrigger(e.db, "dr_replication_pair_reprotect", fmt.Sprintf("    id = %q", id)),
@@ -97,8 +95,7 @@ func TestAccReplicationPairReprotectAction_refused(t *testing.T) {
 }
 
 func TestAccProtectionGroupDrillAction_trigger(t *testing.T) {
-	e := newActionEnv(t)
-	e.sites()
+	e := newActionSites(t)
 	gid := e.protectedGroup("app")
 	resource.ParallelTest(t, actionCase(actionRuns(e.db, "dr_protection_group_drill", gid, `    timeout = "10m"`, func() {
 		obs := e.wantState(lifecycle.ProtectionGroup, gid, "replicating")
@@ -111,8 +108,7 @@ func TestAccProtectionGroupDrillAction_trigger(t *testing.T) {
 // The pair drill actions through the CLI (Terraform 1.14+): dr_replication_pair_drill starts
 // the drill, waits until ready and cleans up; the record says succeeded.
 func TestAccReplicationPairDrillAction_trigger(t *testing.T) {
-	e := newActionEnv(t)
-	e.sites()
+	e := newActionSites(t)
 	id := e.replicatingPair("web")
 	resource.ParallelTest(t, actionCase(actionRuns(e.db, "dr_replication_pair_drill", id, `    timeout = "10m"`, func() {
 		obs := e.wantState(lifecycle.ReplicationPair, id, "replicating")
@@ -126,8 +122,7 @@ func TestAccReplicationPairDrillAction_trigger(t *testing.T) {
 // A pair's drill refused at plan through the CLI (Terraform 1.14+): before the first
 // synchronisation the pair is configured, and start_drill runs only from replicating (V-DRILL).
 func TestAccReplicationPairStartDrillAction_refused(t *testing.T) {
-	e := newActionEnv(t)
-	e.sites()
+	e := newActionSites(t)
 	id := e.pair("web")
 	resource.ParallelTest(t, actionCase(actionRefused(e.db, "dr_replication_pair_start_drill", id,
 		`Failed to plan action[\s\S]*V-DRILL: dr_replication_pair start_drill refused[\s\S]*allowed\s+only\s+from\s+replicating;\s+it\s+is\s+configured`)))

@@ -157,8 +157,7 @@ func TestActionUnconfiguredProvider(t *testing.T) {
 
 func TestActionPlan_refusals(t *testing.T) {
 	t.Parallel()
-	e := newActionEnv(t)
-	e.sites()
+	e := newActionSites(t)
 	pair := e.replicatingPair("web")
 	fresh := e.pair("fresh") // configured: never synchronised
 	empty := e.group("empty")
@@ -217,8 +216,7 @@ func TestActionPlan_refusals(t *testing.T) {
 
 func TestActionInvoke_pairFailover(t *testing.T) {
 	t.Parallel()
-	e := newActionEnv(t)
-	e.sites()
+	e := newActionSites(t)
 	id := e.replicatingPair("web")
 	vals := map[string]any{"id": id, "allow_data_loss": true, "timeout": "5m"}
 
@@ -258,14 +256,12 @@ func TestActionInvoke_pairFailover(t *testing.T) {
 		t.Fatalf("reprotect does not say what to do next: %q", r.progress)
 	}
 	e.wantState(lifecycle.ReplicationPair, id, "paused")
-	wantOK(t, "start", e.invoke("dr_replication_pair_start", map[string]any{"id": id}).diags)
-	e.wantState(lifecycle.ReplicationPair, id, "replicating")
+	e.invokeOK("start", "dr_replication_pair_start", map[string]any{"id": id}, lifecycle.ReplicationPair, "replicating")
 }
 
 func TestActionInvoke_precheckChangesNothing(t *testing.T) {
 	t.Parallel()
-	e := newActionEnv(t)
-	e.sites()
+	e := newActionSites(t)
 	id := e.replicatingPair("web")
 	before := e.observe(lifecycle.ReplicationPair, id)
 	calls := e.sb.Counters()["Invoke"]
@@ -297,8 +293,7 @@ func TestActionInvoke_precheckChangesNothing(t *testing.T) {
 
 func TestActionInvoke_groupOperations(t *testing.T) {
 	t.Parallel()
-	e := newActionEnv(t)
-	e.sites()
+	e := newActionSites(t)
 	gid := e.protectedGroup("app")
 
 	r := e.invoke("dr_protection_group_disable_protection", map[string]any{"id": gid})
@@ -309,8 +304,7 @@ func TestActionInvoke_groupOperations(t *testing.T) {
 	if !r.has("no-op") {
 		t.Fatalf("second disable: %q", r.progress)
 	}
-	wantOK(t, "enable", e.invoke("dr_protection_group_enable_protection", map[string]any{"id": gid}).diags)
-	e.wantState(lifecycle.ProtectionGroup, gid, "replicating")
+	e.invokeOK("enable", "dr_protection_group_enable_protection", map[string]any{"id": gid}, lifecycle.ProtectionGroup, "replicating")
 
 	r = e.invoke("dr_protection_group_planned_failover", map[string]any{"id": gid})
 	wantOK(t, "planned failover", r.diags)
@@ -322,8 +316,7 @@ func TestActionInvoke_groupOperations(t *testing.T) {
 
 func TestActionInvoke_groupDrill(t *testing.T) {
 	t.Parallel()
-	e := newActionEnv(t)
-	e.sites()
+	e := newActionSites(t)
 	gid := e.protectedGroup("app")
 	before := e.observe(lifecycle.ProtectionGroup, gid)
 
@@ -365,8 +358,7 @@ func TestActionInvoke_groupDrill(t *testing.T) {
 
 func TestActionInvoke_drillCleanupAfterFailure(t *testing.T) {
 	t.Parallel()
-	e := newActionEnv(t)
-	e.sites()
+	e := newActionSites(t)
 	gid := e.protectedGroup("app")
 
 	// the drill fails to start: an error naming the step, and the cleanup finds nothing to do
@@ -407,14 +399,12 @@ func TestActionInvoke_drillCleanupAfterFailure(t *testing.T) {
 	}
 	e.wantState(lifecycle.RecoveryServer, rs, "error{stop_test_failover}")
 	// the separate stop action retries the cleanup from error{stop_test_failover}
-	wantOK(t, "stop_test_failover", e.invoke("dr_recovery_server_stop_test_failover", map[string]any{"id": rs}).diags)
-	e.wantState(lifecycle.RecoveryServer, rs, "standby")
+	e.invokeOK("stop_test_failover", "dr_recovery_server_stop_test_failover", map[string]any{"id": rs}, lifecycle.RecoveryServer, "standby")
 }
 
 func TestActionInvoke_recoveryServer(t *testing.T) {
 	t.Parallel()
-	e := newActionEnv(t)
-	e.sites()
+	e := newActionSites(t)
 	rs := e.recoveryServer("vm")
 
 	r := e.invoke("dr_recovery_server_failover", map[string]any{"id": rs})
@@ -427,20 +417,16 @@ func TestActionInvoke_recoveryServer(t *testing.T) {
 	wantRefused(t, "cancel without opt-in", e.invoke("dr_recovery_server_cancel_failover", map[string]any{"id": rs}).diags, "R004-6", "allow_data_loss")
 	e.wantState(lifecycle.RecoveryServer, rs, "failed_over")
 
-	wantOK(t, "failback", e.invoke("dr_recovery_server_failback", map[string]any{"id": rs}).diags)
-	e.wantState(lifecycle.RecoveryServer, rs, "ready_for_failback")
-	wantOK(t, "cancel failback", e.invoke("dr_recovery_server_cancel_failback", map[string]any{"id": rs}).diags)
-	e.wantState(lifecycle.RecoveryServer, rs, "failed_over")
-	wantOK(t, "cancel failover with opt-in", e.invoke("dr_recovery_server_cancel_failover", map[string]any{"id": rs, "allow_data_loss": true}).diags)
-	e.wantState(lifecycle.RecoveryServer, rs, "standby")
+	e.invokeOK("failback", "dr_recovery_server_failback", map[string]any{"id": rs}, lifecycle.RecoveryServer, "ready_for_failback")
+	e.invokeOK("cancel failback", "dr_recovery_server_cancel_failback", map[string]any{"id": rs}, lifecycle.RecoveryServer, "failed_over")
+	e.invokeOK("cancel failover with opt-in", "dr_recovery_server_cancel_failover", map[string]any{"id": rs, "allow_data_loss": true}, lifecycle.RecoveryServer, "standby")
 }
 
 // A timeout cancels the platform operation: the sandbox runs at real speed for the action
 // (a 15 s failover) and the action's 1 s timeout cancels it.
 func TestActionInvoke_timeoutCancels(t *testing.T) {
 	t.Parallel()
-	e := newActionEnv(t)
-	e.sites()
+	e := newActionSites(t)
 	id := e.replicatingPair("web")
 	slow := e.server(1) // the same database, simulated durations in real time
 
@@ -468,8 +454,7 @@ func TestActionInvoke_timeoutCancels(t *testing.T) {
 // refused at plan with the engine's rule.
 func TestActionInvoke_pairDrill(t *testing.T) {
 	t.Parallel()
-	e := newActionEnv(t)
-	e.sites()
+	e := newActionSites(t)
 	id := e.replicatingPair("web")
 
 	wantOK(t, "plan drill", e.plan("dr_replication_pair_drill", map[string]any{"id": id}))
