@@ -3,8 +3,14 @@ package provider
 import (
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
@@ -16,6 +22,28 @@ const accTimeScale = 100000
 func testAccSandbox(t *testing.T) string {
 	t.Helper()
 	return filepath.Join(t.TempDir(), "sandbox", "sandbox.db")
+}
+
+// expectAt is a state check of addr's attr, or of a path below it (map keys, list indexes).
+func expectAt(addr, attr string, v knownvalue.Check, path ...any) statecheck.StateCheck {
+	p := tfjsonpath.New(attr)
+	for _, x := range path {
+		switch k := x.(type) {
+		case string:
+			p = p.AtMapKey(k)
+		case int:
+			p = p.AtSliceIndex(k)
+		}
+	}
+	return statecheck.ExpectKnownValue(addr, p, v)
+}
+
+// refusedPlanCase is a test case of one plan of config, refused with an error matching want.
+func refusedPlanCase(config string, want *regexp.Regexp) resource.TestCase {
+	return resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    []resource.TestStep{{Config: config, PlanOnly: true, ExpectError: want}},
+	}
 }
 
 // testAccProvider is the provider block pointing at the test's sandbox.

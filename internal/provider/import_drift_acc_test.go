@@ -154,24 +154,30 @@ func importByIdentity(addr string) resource.TestStep {
 	}
 }
 
+// identityImportCase creates cfg, wants the identity {id} recorded for each of addrs,
+// imports each by its identity and then plans nothing to do (import by identity: Terraform
+// 1.12+).
+func identityImportCase(cfg string, addrs ...string) resource.TestCase {
+	steps := []resource.TestStep{{Config: cfg}}
+	for _, a := range addrs {
+		steps[0].ConfigStateChecks = append(steps[0].ConfigStateChecks, expectIDIdentity(a)...)
+	}
+	for _, a := range addrs {
+		steps = append(steps, importByIdentity(a))
+	}
+	return resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		Steps:                    append(steps, resource.TestStep{Config: cfg, PlanOnly: true}),
+	}
+}
+
 // Import by identity (Terraform >= 1.12) of a replication pair and the protection group that
 // holds it: the identity recorded at create is {id}, and importing by it plans a no-op.
 func TestAccIdentity_pairAndGroup(t *testing.T) {
 	db := testAccSandbox(t)
 	cfg := testAccGroupConfig(db, groupCfg{prodHealthy: true, pairs: true, attrs: enabledSource})
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
-		Steps: []resource.TestStep{
-			{
-				Config:            cfg,
-				ConfigStateChecks: append(expectIDIdentity("dr_replication_pair.data"), expectIDIdentity(groupAddr)...),
-			},
-			importByIdentity("dr_replication_pair.data"),
-			importByIdentity(groupAddr),
-			{Config: cfg, PlanOnly: true},
-		},
-	})
+	resource.ParallelTest(t, identityImportCase(cfg, "dr_replication_pair.data", groupAddr))
 }
 
 // Import by identity of a recovery server and a backup replica.
@@ -188,17 +194,5 @@ resource "dr_sandbox_vault" "bj_replicas" {
   purpose = "replication"
 }
 ` + testAccReplica("test", "dr_sandbox_backup.web.id", "dr_sandbox_vault.bj_replicas", "  depends_on = [dr_sandbox_site.bj]")
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
-		Steps: []resource.TestStep{
-			{
-				Config:            cfg,
-				ConfigStateChecks: append(expectIDIdentity(rsAddr), expectIDIdentity(replicaAddr)...),
-			},
-			importByIdentity(rsAddr),
-			importByIdentity(replicaAddr),
-			{Config: cfg, PlanOnly: true},
-		},
-	})
+	resource.ParallelTest(t, identityImportCase(cfg, rsAddr, replicaAddr))
 }

@@ -105,14 +105,7 @@ func TestAccLiveAcronis_testFailoverStory(t *testing.T) {
 		},
 		resource.TestStep{
 			// the DR API v2 cannot delete a recovery server: Terraform lets go of it
-			Config: l.provider + `
-removed {
-  from = dr_recovery_server.live
-  lifecycle {
-    destroy = false
-  }
-}
-`,
+			Config: l.provider + removedKeepHCL("dr_recovery_server.live"),
 		},
 	)
 }

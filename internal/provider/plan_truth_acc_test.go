@@ -61,18 +61,22 @@ func TestAccPlanTruth_emptyGroupFailoverNamesR002_1(t *testing.T) {
 
 // A pair naming a volume that does not exist, the same volume twice, or volumes of different
 // sizes: refused at plan at the attribute that names it, not after "Creating...".
-func TestAccPlanTruth_pairVolumes(t *testing.T) {
-	db := testAccSandbox(t)
-	inv := testAccProvider(db) + testAccTwoSites(true) + sbVolume("big", "dr", 20)
-	pair := func(primary, secondary string) string {
-		return inv + `
+// pairRefsHCL is the pair "test" (named db) between the volumes primary and secondary, as
+// written (references or literals).
+func pairRefsHCL(primary, secondary string) string {
+	return `
 resource "dr_replication_pair" "test" {
   name                = "db"
   primary_volume_id   = ` + primary + `
   secondary_volume_id = ` + secondary + `
 }
 `
-	}
+}
+
+func TestAccPlanTruth_pairVolumes(t *testing.T) {
+	db := testAccSandbox(t)
+	inv := testAccProvider(db) + testAccTwoSites(true) + sbVolume("big", "dr", 20)
+	pair := func(primary, secondary string) string { return inv + pairRefsHCL(primary, secondary) }
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -174,15 +178,7 @@ func TestAccPlanTruth_serverPowerAtDownSite(t *testing.T) {
 func TestAccPlanTruth_literalReferenceCheckedAtPlan(t *testing.T) {
 	db := testAccSandbox(t)
 	inv := testAccProvider(db) + testAccTwoSites(true)
-	pair := func(primary, secondary string) string {
-		return inv + `
-resource "dr_replication_pair" "test" {
-  name                = "db"
-  primary_volume_id   = ` + primary + `
-  secondary_volume_id = ` + secondary + `
-}
-`
-	}
+	pair := func(primary, secondary string) string { return inv + pairRefsHCL(primary, secondary) }
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{

@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	alibabaemu "github.com/dr-provider/terraform-provider-dr/internal/emulator/alibaba"
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
@@ -23,22 +22,13 @@ import (
 // pair through the CLI (Terraform 1.14+) — reverting a failover, a one-shot synchronisation —
 // and DR drills, of a replica group and of a replica pair (below).
 
-// actionPair is the configuration of the pair "test" (named db) between two new disks, one in
-// each zone, with further attributes, and a check of one of its attributes.
+// actionPair is the configuration of the pair "test" between two new disks, one in each zone,
+// with further attributes, and a check of one of its attributes.
 func (w *aliWorld) actionPair() (pair func(attrs string) string, expect func(attr, v string) statecheck.StateCheck) {
 	a, b := w.disk(w.sh, 10, false), w.disk(w.bj, 10, false)
-	pair = func(attrs string) string {
-		return w.provider() + fmt.Sprintf(`
-resource "dr_replication_pair" "test" {
-  name                = "db"
-  primary_volume_id   = %q
-  secondary_volume_id = %q
-%s
-}
-`, a, b, attrs)
-	}
+	pair = func(attrs string) string { return w.provider() + pairHCL("test", "", a, b, attrs) }
 	expect = func(attr, v string) statecheck.StateCheck {
-		return statecheck.ExpectKnownValue("dr_replication_pair.test", tfjsonpath.New(attr), knownvalue.StringExact(v))
+		return expectAt("dr_replication_pair.test", attr, knownvalue.StringExact(v))
 	}
 	return pair, expect
 }
@@ -161,7 +151,7 @@ func TestAccAlibaba_groupDrill(t *testing.T) {
 		return w.provider() + pairHCL("db", "", a, b, "") + w.groupHCL("", []string{"db"}, attrs)
 	}
 	drill := func(v bool) statecheck.StateCheck {
-		return statecheck.ExpectKnownValue("dr_protection_group.app", tfjsonpath.New("drill_active"), knownvalue.Bool(v))
+		return expectAt("dr_protection_group.app", "drill_active", knownvalue.Bool(v))
 	}
 	groupID := func() string {
 		gs, err := emu.Sandbox().ListGroups(ctx)

@@ -326,14 +326,7 @@ func TestAccAlibaba_refusedAtPlan(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			w := newAliWorld(t)
 			config := w.provider() + c.world(w)
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      config,
-					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(`(` + c.rule + `): (dr_replication_pair \w+ (refused|can lose data)|invalid dr_replication_pair)`),
-				}},
-			})
+			resource.ParallelTest(t, refusedPlanCase(config, regexp.MustCompile(`(`+c.rule+`): (dr_replication_pair \w+ (refused|can lose data)|invalid dr_replication_pair)`)))
 		})
 	}
 }

@@ -123,7 +123,7 @@ func TestAccHuaweiCloud_protectionGroupStory(t *testing.T) {
 	sb, prod, web, group := w.sb, w.prod, w.web, w.group
 	app := "dr_protection_group.app"
 	status := func(s string) statecheck.StateCheck {
-		return statecheck.ExpectKnownValue(app, tfjsonpath.New("status"), knownvalue.StringExact(s))
+		return expectAt(app, "status", knownvalue.StringExact(s))
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -154,8 +154,8 @@ func TestAccHuaweiCloud_protectionGroupStory(t *testing.T) {
 				ExpectError: regexp.MustCompile(`V-GRP-MEMBERS`),
 			},
 			{Config: group(`  protection = "enabled"`), ConfigStateChecks: []statecheck.StateCheck{status("replicating"),
-				statecheck.ExpectKnownValue(app, tfjsonpath.New("active_site"), knownvalue.StringExact("source")),
-				statecheck.ExpectKnownValue(app, tfjsonpath.New("replication_pair_ids"), knownvalue.SetSizeExact(1))}},
+				expectAt(app, "active_site", knownvalue.StringExact("source")),
+				expectAt(app, "replication_pair_ids", knownvalue.SetSizeExact(1))}},
 			{
 				PreConfig: func() {
 					if _, err := sb.SetSiteHealth(ctx, prod.ID, false); err != nil {
@@ -164,7 +164,7 @@ func TestAccHuaweiCloud_protectionGroupStory(t *testing.T) {
 				},
 				Config: group("  protection      = \"disabled\"\n  active_site     = \"target\"\n  allow_data_loss = true"),
 				ConfigStateChecks: []statecheck.StateCheck{status("failed_over"),
-					statecheck.ExpectKnownValue(app, tfjsonpath.New("active_site"), knownvalue.StringExact("target")),
+					expectAt(app, "active_site", knownvalue.StringExact("target")),
 					// R002-5: the production server's address moved to its DR-site twin (read from ECS)
 					statecheck.ExpectKnownValue(app, tfjsonpath.New("dr_servers").AtSliceIndex(0).AtMapKey("twin_ip"), knownvalue.StringExact("192.168.0.10"))},
 			},
@@ -187,14 +187,14 @@ func TestAccHuaweiCloud_protectionGroupStory(t *testing.T) {
 				},
 				Config: group("  protection      = \"enabled\"\n  active_site     = \"target\"\n  allow_data_loss = true"),
 				ConfigStateChecks: []statecheck.StateCheck{status("replicating"),
-					statecheck.ExpectKnownValue(app, tfjsonpath.New("active_site"), knownvalue.StringExact("target"))},
+					expectAt(app, "active_site", knownvalue.StringExact("target"))},
 			},
 			{ // planned failover back to the original production AZ, both AZs healthy (R000-6)
 				Config: group("  protection      = \"enabled\"\n  active_site     = \"source\""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectKnownValue(app, tfjsonpath.New("active_site"), knownvalue.StringExact("source"))}},
 				ConfigStateChecks: []statecheck.StateCheck{status("replicating"),
-					statecheck.ExpectKnownValue(app, tfjsonpath.New("active_site"), knownvalue.StringExact("source")),
+					expectAt(app, "active_site", knownvalue.StringExact("source")),
 					// the addresses are back on the production server, not on its twin
 					statecheck.ExpectKnownValue(app, tfjsonpath.New("dr_servers").AtSliceIndex(0).AtMapKey("twin_ip"), knownvalue.StringExact(""))},
 			},
@@ -282,9 +282,9 @@ resource "dr_backup_replica" "web" {
 		Steps: []resource.TestStep{
 			{Config: cfg(disk.ID), PlanOnly: true, ExpectError: regexp.MustCompile(`R003-1`)},
 			{Config: cfg(server.ID), ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("dr_backup_replica.web", tfjsonpath.New("status"), knownvalue.StringExact("available")),
-				statecheck.ExpectKnownValue("dr_backup_replica.web", tfjsonpath.New("replica_backup_id"), knownvalue.NotNull()),
-				statecheck.ExpectKnownValue("dr_backup_replica.web", tfjsonpath.New("destination_project_id"), knownvalue.StringExact(hwEastProject)),
+				expectAt("dr_backup_replica.web", "status", knownvalue.StringExact("available")),
+				expectAt("dr_backup_replica.web", "replica_backup_id", knownvalue.NotNull()),
+				expectAt("dr_backup_replica.web", "destination_project_id", knownvalue.StringExact(hwEastProject)),
 			}},
 			{ // a second replica of the backup to the same region (R003-7), a replica of the replica (R003-6)
 				Config: cfg(server.ID) + fmt.Sprintf(`
@@ -334,7 +334,7 @@ func TestAccHuaweiCloud_failedJobRetriedUnderThrottling(t *testing.T) {
 				},
 				Config: w.group(`  protection = "enabled"`),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(app, tfjsonpath.New("status"), knownvalue.StringExact("replicating"))},
+					expectAt(app, "status", knownvalue.StringExact("replicating"))},
 			},
 			resource.TestStep{
 				PreConfig: func() {
@@ -394,13 +394,13 @@ func TestAccHuaweiCloud_example(t *testing.T) {
 		return out
 	}
 	status := func(s string) statecheck.StateCheck {
-		return statecheck.ExpectKnownValue("dr_protection_group.app", tfjsonpath.New("status"), knownvalue.StringExact(s))
+		return expectAt("dr_protection_group.app", "status", knownvalue.StringExact(s))
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: cfg, ConfigVariables: vars(), ConfigStateChecks: []statecheck.StateCheck{status("configured"),
-				statecheck.ExpectKnownValue("dr_backup_replica.app", tfjsonpath.New("status"), knownvalue.StringExact("available"))}},
+				expectAt("dr_backup_replica.app", "status", knownvalue.StringExact("available"))}},
 			{Config: cfg, ConfigVariables: vars("protection", "enabled"), ConfigStateChecks: []statecheck.StateCheck{status("replicating")}},
 			{
 				PreConfig: func() {
@@ -450,8 +450,8 @@ func TestAccHuaweiCloud_groupCreateParams(t *testing.T) {
 			{ // exactly one domain between the AZs: used, and reported
 				Config: only(w.group("")),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(app, tfjsonpath.New("domain_id"), knownvalue.StringRegexp(regexp.MustCompile(`^domain-`))),
-					statecheck.ExpectKnownValue(app, tfjsonpath.New("source_vpc_id"), knownvalue.StringExact(w.vpc)),
+					expectAt(app, "domain_id", knownvalue.StringRegexp(regexp.MustCompile(`^domain-`))),
+					expectAt(app, "source_vpc_id", knownvalue.StringExact(w.vpc)),
 				},
 			},
 			{ // a second domain between the AZs: a new group must name one
@@ -476,12 +476,7 @@ resource "dr_protection_group" "g" {
   domain_id     = "domain-1"
 }
 `
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: cfg, PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)V-PARAMS:\s+dr_protection_group\s+create\s+refused.*domain_id\s+is\s+not\s+a\s+parameter\s+of\s+the\s+sandbox\s+platform`)},
-		},
-	})
+	resource.ParallelTest(t, refusedPlanCase(cfg, regexp.MustCompile(`(?s)V-PARAMS:\s+dr_protection_group\s+create\s+refused.*domain_id\s+is\s+not\s+a\s+parameter\s+of\s+the\s+sandbox\s+platform`)))
 }
 
 // Every CBR replication rule (seed 003, R003-1 … R003-11) is refused at plan through the CLI
@@ -649,7 +644,7 @@ func TestAccHuaweiCloud_clearFailureJobs(t *testing.T) {
 					}
 				},
 				Config:            w.group(`  protection = "enabled"`),
-				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(app, tfjsonpath.New("status"), knownvalue.StringExact("replicating"))},
+				ConfigStateChecks: []statecheck.StateCheck{expectAt(app, "status", knownvalue.StringExact("replicating"))},
 			},
 			resource.TestStep{Config: w.group(`  protection = "disabled"`)},
 		),
@@ -759,8 +754,8 @@ func TestAccHuaweiCloud_failedEnableRetriedWithoutDesiredState(t *testing.T) {
 					plancheck.ExpectUnknownValue(app, tfjsonpath.New("health")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(app, tfjsonpath.New("status"), knownvalue.StringExact("replicating")),
-					statecheck.ExpectKnownValue(app, tfjsonpath.New("last_error"), knownvalue.Null()),
+					expectAt(app, "status", knownvalue.StringExact("replicating")),
+					expectAt(app, "last_error", knownvalue.Null()),
 				},
 			},
 			resource.TestStep{Config: w.group(`  protection = "disabled"`)},
@@ -814,8 +809,8 @@ resource "dr_backup_replica" "web" {
 			{ // the provider's default for the region
 				Config: cfg(defaults, ""),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(web, tfjsonpath.New("status"), knownvalue.StringExact("available")),
-					statecheck.ExpectKnownValue(web, tfjsonpath.New("destination_project_id"), knownvalue.StringExact(hwEastProject)),
+					expectAt(web, "status", knownvalue.StringExact("available")),
+					expectAt(web, "destination_project_id", knownvalue.StringExact(hwEastProject)),
 				},
 			},
 			{ // the same project named on the replica: nothing to change
@@ -842,12 +837,7 @@ resource "dr_backup_replica" "r" {
   name                   = "r"
 }
 `
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: cfg, PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)V-PARAMS:\s+dr_backup_replica\s+replicate\s+refused.*destination_project_id\s+is\s+not\s+a\s+parameter\s+of\s+the\s+sandbox\s+platform`)},
-		},
-	})
+	resource.ParallelTest(t, refusedPlanCase(cfg, regexp.MustCompile(`(?s)V-PARAMS:\s+dr_backup_replica\s+replicate\s+refused.*destination_project_id\s+is\s+not\s+a\s+parameter\s+of\s+the\s+sandbox\s+platform`)))
 }
 
 // SDRS renames a protection group (Modifying the Name of a Protection Group) but has no call
@@ -868,8 +858,8 @@ func TestAccHuaweiCloud_groupDescriptionFixed(t *testing.T) {
 			{
 				Config: strings.Replace(w.group(`  description = "web tier"`), `name          = "app"`, `name          = "app-renamed"`, 1),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(app, tfjsonpath.New("name"), knownvalue.StringExact("app-renamed")),
-					statecheck.ExpectKnownValue(app, tfjsonpath.New("description"), knownvalue.StringExact("web tier")),
+					expectAt(app, "name", knownvalue.StringExact("app-renamed")),
+					expectAt(app, "description", knownvalue.StringExact("web tier")),
 				},
 			},
 		},

@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	alibabaemu "github.com/dr-provider/terraform-provider-dr/internal/emulator/alibaba"
 )
@@ -52,7 +51,7 @@ func TestAccHuaweiCloud_groupNameLimitsRefusedAtPlan(t *testing.T) {
 				},
 				Config: named(ok, ""),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(app, tfjsonpath.New("name"), knownvalue.StringExact(ok)),
+					expectAt(app, "name", knownvalue.StringExact(ok)),
 				},
 			},
 			{
@@ -150,14 +149,7 @@ func TestAccAlibaba_groupPairLimitRefusedAtPlan(t *testing.T) {
 		w := newAliWorld(t)
 		ids, hcl, labels := w.aliPairs(alibabaemu.MaxPairsPerGroup + 1)
 		g := w.group("app", ids[:alibabaemu.MaxPairsPerGroup]...)
-		resource.ParallelTest(t, resource.TestCase{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			Steps: []resource.TestStep{{
-				Config:      w.provider() + hcl + w.groupHCL(g, labels, ""),
-				PlanOnly:    true,
-				ExpectError: want,
-			}},
-		})
+		resource.ParallelTest(t, refusedPlanCase(w.provider()+hcl+w.groupHCL(g, labels, ""), want))
 		grp, err := w.sb.GetGroup(w.ctx, g)
 		w.must(err)
 		if len(grp.PairIDs) != alibabaemu.MaxPairsPerGroup {
@@ -167,14 +159,7 @@ func TestAccAlibaba_groupPairLimitRefusedAtPlan(t *testing.T) {
 	t.Run("new group declared with 18 pairs", func(t *testing.T) {
 		w := newAliWorld(t)
 		_, hcl, labels := w.aliPairs(alibabaemu.MaxPairsPerGroup + 1)
-		resource.ParallelTest(t, resource.TestCase{
-			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-			Steps: []resource.TestStep{{
-				Config:      w.provider() + hcl + w.groupHCL("", labels, `  protection = "enabled"`),
-				PlanOnly:    true,
-				ExpectError: want,
-			}},
-		})
+		resource.ParallelTest(t, refusedPlanCase(w.provider()+hcl+w.groupHCL("", labels, `  protection = "enabled"`), want))
 	})
 	t.Run("17 pairs plan", func(t *testing.T) {
 		w := newAliWorld(t)

@@ -62,7 +62,7 @@ resource "dr_protection_group" "test" {
 }
 
 func expectGroup(attr string, v knownvalue.Check) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New(attr), v)
+	return expectAt(groupAddr, attr, v)
 }
 
 const (

@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 )
@@ -51,20 +50,6 @@ data "dr_readiness" "crm" {
   depends_on  = [dr_protection_group.crm]
 }
 ` + extra
-}
-
-// expectAt is a state check at a path below attr.
-func expectAt(addr, attr string, v knownvalue.Check, path ...any) statecheck.StateCheck {
-	p := tfjsonpath.New(attr)
-	for _, x := range path {
-		switch k := x.(type) {
-		case string:
-			p = p.AtMapKey(k)
-		case int:
-			p = p.AtSliceIndex(k)
-		}
-	}
-	return statecheck.ExpectKnownValue(addr, p, v)
 }
 
 func rule(r string) knownvalue.Check {

@@ -42,7 +42,7 @@ resource "dr_recovery_server" "test" {
 }
 
 func expectRS(attr string, v knownvalue.Check) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(rsAddr, tfjsonpath.New(attr), v)
+	return expectAt(rsAddr, attr, v)
 }
 
 // Seed 004: standby → failover (through finalization) → failback (ready for failback) →
@@ -318,14 +318,7 @@ resource "dr_recovery_server" "test" {
 				},
 			},
 			{
-				Config: w.config(accAcronisSecret, `
-removed {
-  from = dr_recovery_server.test
-  lifecycle {
-    destroy = false
-  }
-}
-`),
+				Config: w.config(accAcronisSecret, removedKeepHCL("dr_recovery_server.test")),
 			},
 		},
 	})

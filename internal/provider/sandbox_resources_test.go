@@ -38,10 +38,10 @@ func TestAccSandboxInventory_basic(t *testing.T) {
 			{
 				Config: testAccInventoryConfig(db, "running", "available", 20),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("dr_sandbox_site.a", tfjsonpath.New("healthy"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue("dr_sandbox_server.web", tfjsonpath.New("ip"), knownvalue.StringRegexp(regexp.MustCompile(`^10\.`))),
-					statecheck.ExpectKnownValue("dr_sandbox_backup.web", tfjsonpath.New("region"), knownvalue.StringExact("cn-shanghai")),
-					statecheck.ExpectKnownValue("dr_sandbox_backup.web", tfjsonpath.New("is_replica"), knownvalue.Bool(false)),
+					expectAt("dr_sandbox_site.a", "healthy", knownvalue.Bool(true)),
+					expectAt("dr_sandbox_server.web", "ip", knownvalue.StringRegexp(regexp.MustCompile(`^10\.`))),
+					expectAt("dr_sandbox_backup.web", "region", knownvalue.StringExact("cn-shanghai")),
+					expectAt("dr_sandbox_backup.web", "is_replica", knownvalue.Bool(false)),
 				},
 			},
 			{
@@ -52,10 +52,10 @@ func TestAccSandboxInventory_basic(t *testing.T) {
 					plancheck.ExpectResourceAction("dr_sandbox_backup.web", plancheck.ResourceActionUpdate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("dr_sandbox_server.web", tfjsonpath.New("power_state"), knownvalue.StringExact("stopped")),
-					statecheck.ExpectKnownValue("dr_sandbox_server.web", tfjsonpath.New("volume_ids"), knownvalue.ListSizeExact(1)),
-					statecheck.ExpectKnownValue("dr_sandbox_volume.data", tfjsonpath.New("size_gb"), knownvalue.Int64Exact(30)),
-					statecheck.ExpectKnownValue("dr_sandbox_backup.web", tfjsonpath.New("status"), knownvalue.StringExact("creating")),
+					expectAt("dr_sandbox_server.web", "power_state", knownvalue.StringExact("stopped")),
+					expectAt("dr_sandbox_server.web", "volume_ids", knownvalue.ListSizeExact(1)),
+					expectAt("dr_sandbox_volume.data", "size_gb", knownvalue.Int64Exact(30)),
+					expectAt("dr_sandbox_backup.web", "status", knownvalue.StringExact("creating")),
 				},
 			},
 			{ResourceName: "dr_sandbox_site.a", ImportState: true, ImportStateVerify: true},
@@ -171,7 +171,7 @@ func TestAccSandboxServer_powerStateObserved(t *testing.T) {
 		return testAccProvider(db) + sbSite("a", "cn-shanghai", "cn-shanghai-a") + sbServer("web", name, "a", extra)
 	}
 	power := func(want string) statecheck.StateCheck {
-		return statecheck.ExpectKnownValue("dr_sandbox_server.web", tfjsonpath.New("power_state"), knownvalue.StringExact(want))
+		return expectAt("dr_sandbox_server.web", "power_state", knownvalue.StringExact(want))
 	}
 	empty := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
 	resource.ParallelTest(t, resource.TestCase{
@@ -208,7 +208,7 @@ func TestAccSandboxServer_powerStateObserved(t *testing.T) {
 const faultAddr = "dr_sandbox_fault.f"
 
 func expectFault(attr string, v knownvalue.Check) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(faultAddr, tfjsonpath.New(attr), v)
+	return expectAt(faultAddr, attr, v)
 }
 
 // testAccFault is a dr_sandbox_fault "f" with the given arguments.
@@ -377,7 +377,7 @@ resource "dr_sandbox_fault" "slow" {
   depends_on  = [dr_sandbox_fault.throttle, dr_sandbox_fault.slow]`) + faults,
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectPair("status", knownvalue.StringExact("replicating")),
-					statecheck.ExpectKnownValue("dr_sandbox_fault.throttle", tfjsonpath.New("rate"), knownvalue.Float64Exact(0.3)),
+					expectAt("dr_sandbox_fault.throttle", "rate", knownvalue.Float64Exact(0.3)),
 				},
 			},
 		},

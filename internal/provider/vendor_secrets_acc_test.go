@@ -35,6 +35,22 @@ type exchangeLog struct {
 	requests   int
 }
 
+// assertNamedAndTraced fails unless the CLI's output names one of the answers' request IDs
+// and log is a TRACE log of the provider's block (its vendor named for messages).
+func (ex *exchangeLog) assertNamedAndTraced(t *testing.T, output, log, block, vendor string) {
+	t.Helper()
+	named := false
+	for _, id := range ex.requestIDs {
+		named = named || strings.Contains(output, id)
+	}
+	if !named {
+		t.Errorf("the CLI's output names none of the answers' request IDs %v", ex.requestIDs)
+	}
+	if !strings.Contains(log, "TRACE") || !strings.Contains(log, block) {
+		t.Fatalf("the log is not a TRACE log of the %s provider (%d bytes)", vendor, len(log))
+	}
+}
+
 type capturingTransport struct {
 	base http.RoundTripper
 	log  *exchangeLog
@@ -324,16 +340,7 @@ data "dr_replication_pair" "x" {
 	if !regexp.MustCompile(`(?s)Cannot configure the alibaba platform.*SignatureDoesNotMatch`).MatchString(output) {
 		t.Errorf("the CLI's output does not name SignatureDoesNotMatch")
 	}
-	named := false
-	for _, id := range ex.requestIDs {
-		named = named || strings.Contains(output, id)
-	}
-	if !named {
-		t.Errorf("the CLI's output names none of the answers' request IDs %v", ex.requestIDs)
-	}
-	if !strings.Contains(log, "TRACE") || !strings.Contains(log, "alibaba") {
-		t.Fatalf("the log is not a TRACE log of the Alibaba provider (%d bytes)", len(log))
-	}
+	ex.assertNamedAndTraced(t, output, log, "alibaba", "Alibaba")
 	secrets := append([]string{wrong, alibabaemu.TestAccessKeySecret, token}, ex.secrets...)
 	assertNoSecrets(t, output, log, secrets, []string{alibabaemu.TestAccessKeyID, "string to sign", "StringToSign", "Signature=",
 		"SecurityToken=", "platform.Error", "*alibaba", ".go:", "goroutine"})
@@ -387,16 +394,7 @@ data "dr_protection_group" "x" {
 	if !strings.Contains(output, "APIGW.0301") {
 		t.Errorf("the CLI's output does not name APIGW.0301")
 	}
-	named := false
-	for _, id := range ex.requestIDs {
-		named = named || strings.Contains(output, id)
-	}
-	if !named {
-		t.Errorf("the CLI's output names none of the answers' request IDs %v", ex.requestIDs)
-	}
-	if !strings.Contains(log, "TRACE") || !strings.Contains(log, "huaweicloud") {
-		t.Fatalf("the log is not a TRACE log of the Huawei Cloud provider (%d bytes)", len(log))
-	}
+	ex.assertNamedAndTraced(t, output, log, "huaweicloud", "Huawei Cloud")
 	secrets := append([]string{wrong, hwemu.TestSecretKey}, ex.secrets...)
 	assertNoSecrets(t, output, log, secrets, []string{hwemu.TestAccessKey, "Authorization", "SDK-HMAC", "Signature=",
 		"platform.Error", "*huaweicloud", "huaweicloud.(", "sdrs.(", ".go:", "goroutine", "sdk_error", "ServiceResponseError"})
