@@ -87,6 +87,29 @@ func sbBackup(label, kind, source, vault string, attrs ...string) string {
 
 // testAccOpenSandbox opens the test's sandbox directly, to make out-of-band changes (an
 // outage, a failover behind Terraform's back) and to assert on the platform.
+// sbPairGroupHCL is the replication pair pair (named pairName) from dr_sandbox_volume.a to
+// dr_sandbox_volume.b and the protection group group (named groupName) from the site "prod" to
+// the site "dr" holding pairRefs (a list expression); groupAttrs are further group lines.
+func sbPairGroupHCL(pair, pairName, group, groupName, pairRefs, groupAttrs string) string {
+	return fmt.Sprintf(`
+resource "dr_replication_pair" %q {
+  name                = %q
+  primary_volume_id   = dr_sandbox_volume.a.id
+  secondary_volume_id = dr_sandbox_volume.b.id
+}
+
+resource "dr_protection_group" %q {
+  name                 = %q
+  source_region        = dr_sandbox_site.prod.region
+  source_zone          = dr_sandbox_site.prod.zone
+  target_region        = dr_sandbox_site.dr.region
+  target_zone          = dr_sandbox_site.dr.zone
+  replication_pair_ids = %s
+%s
+}
+`, pair, pairName, group, groupName, pairRefs, groupAttrs)
+}
+
 func testAccOpenSandbox(t *testing.T, db string) *sandbox.Sandbox {
 	t.Helper()
 	sb, err := sandbox.Open(db, sandbox.Options{TimeScale: accTimeScale})

@@ -28,23 +28,8 @@ func testAccCRMConfig(db string, drHealthy bool, groupAttrs, extra string) strin
 	return testAccProvider(db) +
 		sbSite("prod", "cn-shanghai", "cn-shanghai-a") +
 		sbSite("dr", "cn-shanghai", "cn-shanghai-b", fmt.Sprintf("healthy = %t", drHealthy)) +
-		sbVolume("a", "prod", 10) + sbVolume("b", "dr", 10) + `
-resource "dr_replication_pair" "crm" {
-  name                = "crm-data"
-  primary_volume_id   = dr_sandbox_volume.a.id
-  secondary_volume_id = dr_sandbox_volume.b.id
-}
-
-resource "dr_protection_group" "crm" {
-  name                 = "crm"
-  source_region        = dr_sandbox_site.prod.region
-  source_zone          = dr_sandbox_site.prod.zone
-  target_region        = dr_sandbox_site.dr.region
-  target_zone          = dr_sandbox_site.dr.zone
-  replication_pair_ids = [dr_replication_pair.crm.id]
-` + groupAttrs + `
-}
-
+		sbVolume("a", "prod", 10) + sbVolume("b", "dr", 10) +
+		sbPairGroupHCL("crm", "crm-data", "crm", "crm", "[dr_replication_pair.crm.id]", groupAttrs) + `
 data "dr_readiness" "crm" {
   name_prefix = "crm"
   depends_on  = [dr_protection_group.crm]
