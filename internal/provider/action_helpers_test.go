@@ -48,17 +48,60 @@ func newActionEnv(t *testing.T) *actionEnv {
 //lint:ignore SA1019 terraform-plugin-go v0.31 reaches actions only through this interface (toolchain-facts §1)
 func (e *actionEnv) server(timeScale float64) tfprotov6.ProviderServerWithActions {
 	e.t.Helper()
-	srv := protoServer(e.t)
-	sresp, err := srv.GetProviderSchema(e.ctx, &tfprotov6.GetProviderSchemaRequest{})
-	e.must(err)
-	e.schemas = sresp.ActionSchemas
-	resp, err := srv.ConfigureProvider(e.ctx, &tfprotov6.ConfigureProviderRequest{Config: providerConfig(e.t, e.db, timeScale)})
-	e.must(err)
+	srv, schemas := configuredActionServer(e.t, providerConfig(e.t, e.db, timeScale))
+	e.schemas = schemas
+	return srv
+}
+
+// configuredActionServer is a provider over protocol 6 configured with cfg (it must configure
+// without error), and its action schemas.
+//
+//lint:ignore SA1019 terraform-plugin-go v0.31 reaches actions only through this interface (toolchain-facts §1)
+func configuredActionServer(t *testing.T, cfg *tfprotov6.DynamicValue) (tfprotov6.ProviderServerWithActions, map[string]*tfprotov6.ActionSchema) {
+	t.Helper()
+	ctx := context.Background()
+	srv := protoServer(t)
+	sresp, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if errs := errorDiags(resp.Diagnostics); len(errs) > 0 {
-		e.t.Fatalf("configure: %s: %s", errs[0].Summary, errs[0].Detail)
+		t.Fatalf("configure: %s: %s", errs[0].Summary, errs[0].Detail)
 	}
 	//lint:ignore SA1019 terraform-plugin-go v0.31 reaches actions only through this interface (toolchain-facts §1)
-	return srv.(tfprotov6.ProviderServerWithActions)
+	return srv.(tfprotov6.ProviderServerWithActions), sresp.ActionSchemas
+}
+
+// vendorProviderConfig is a provider configuration with only the vendor's block set: the
+// attributes in set, the others null.
+func vendorProviderConfig(t *testing.T, block string, set map[string]string) *tfprotov6.DynamicValue {
+	t.Helper()
+	vals := map[string]tftypes.Value{}
+	for k, at := range providerConfigType.AttributeTypes {
+		vals[k] = tftypes.NewValue(at, nil)
+	}
+	bt, ok := providerConfigType.AttributeTypes[block].(tftypes.Object)
+	if !ok {
+		t.Fatalf("the %s block is a %T", block, providerConfigType.AttributeTypes[block])
+	}
+	bv := map[string]tftypes.Value{}
+	for k, at := range bt.AttributeTypes {
+		if v, ok := set[k]; ok {
+			bv[k] = tftypes.NewValue(at, v)
+		} else {
+			bv[k] = tftypes.NewValue(at, nil)
+		}
+	}
+	vals[block] = tftypes.NewValue(bt, bv)
+	dv, err := tfprotov6.NewDynamicValue(providerConfigType, tftypes.NewValue(providerConfigType, vals))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &dv
 }
 
 // actionValue builds an action config; attributes not in vals are null. A value of

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -200,35 +199,6 @@ func TestAccAlibaba_groupDrill(t *testing.T) {
 	})
 }
 
-// alibabaProviderConfig is the provider block with only the alibaba block set, on endpoint.
-func alibabaProviderConfig(t *testing.T, endpoint string) *tfprotov6.DynamicValue {
-	t.Helper()
-	vals := map[string]tftypes.Value{}
-	for k, at := range providerConfigType.AttributeTypes {
-		vals[k] = tftypes.NewValue(at, nil)
-	}
-	bt, ok := providerConfigType.AttributeTypes["alibaba"].(tftypes.Object)
-	if !ok {
-		t.Fatalf("the alibaba block is a %T", providerConfigType.AttributeTypes["alibaba"])
-	}
-	set := map[string]string{"access_key": alibabaemu.TestAccessKeyID, "secret_key": alibabaemu.TestAccessKeySecret,
-		"region": "cn-shanghai", "ebs_endpoint": endpoint}
-	bv := map[string]tftypes.Value{}
-	for k, at := range bt.AttributeTypes {
-		if v, ok := set[k]; ok {
-			bv[k] = tftypes.NewValue(at, v)
-		} else {
-			bv[k] = tftypes.NewValue(at, nil)
-		}
-	}
-	vals["alibaba"] = tftypes.NewValue(bt, bv)
-	dv, err := tfprotov6.NewDynamicValue(providerConfigType, tftypes.NewValue(providerConfigType, vals))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &dv
-}
-
 // The drill actions on Alibaba at the protocol level (the CLI here, 1.11, has no actions):
 // dr_protection_group_drill runs StartReplicaGroupDrill, waits for the drill, measures the
 // time to ready and clears it; start_drill/stop_drill run one call each, a second one is a
@@ -266,17 +236,10 @@ func TestActionInvoke_alibabaGroupDrill(t *testing.T) {
 	var schemas map[string]*tfprotov6.ActionSchema
 	//lint:ignore SA1019 terraform-plugin-go v0.31 reaches actions only through this interface (toolchain-facts §1)
 	configured := func() tfprotov6.ProviderServerWithActions {
-		srv := protoServer(t)
-		sresp, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-		must(err)
-		schemas = sresp.ActionSchemas
-		cresp, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: alibabaProviderConfig(t, emu.URL)})
-		must(err)
-		if errs := errorDiags(cresp.Diagnostics); len(errs) > 0 {
-			t.Fatalf("configure: %s: %s", errs[0].Summary, errs[0].Detail)
-		}
-		//lint:ignore SA1019 terraform-plugin-go v0.31 reaches actions only through this interface (toolchain-facts §1)
-		return srv.(tfprotov6.ProviderServerWithActions)
+		srv, s := configuredActionServer(t, vendorProviderConfig(t, "alibaba", map[string]string{"access_key": alibabaemu.TestAccessKeyID,
+			"secret_key": alibabaemu.TestAccessKeySecret, "region": "cn-shanghai", "ebs_endpoint": emu.URL}))
+		schemas = s
+		return srv
 	}
 	asrv := configured()
 	cfg := func(typ string, vals map[string]any) *tfprotov6.DynamicValue {

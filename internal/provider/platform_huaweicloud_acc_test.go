@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -582,38 +581,8 @@ resource "dr_backup_replica" "r" {
 //lint:ignore SA1019 terraform-plugin-go v0.31 reaches actions only through this interface (toolchain-facts §1)
 func hwProviderServer(t *testing.T, url string) (tfprotov6.ProviderServerWithActions, map[string]*tfprotov6.ActionSchema) {
 	t.Helper()
-	srv := protoServer(t)
-	sresp, err := srv.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	vals := map[string]tftypes.Value{}
-	for k, at := range providerConfigType.AttributeTypes {
-		vals[k] = tftypes.NewValue(at, nil)
-	}
-	hwType := providerConfigType.AttributeTypes["huaweicloud"].(tftypes.Object)
-	hw := map[string]tftypes.Value{}
-	set := map[string]string{"access_key": hwemu.TestAccessKey, "secret_key": hwemu.TestSecretKey, "region": "cn-north-4",
-		"project_id": hwemu.TestProjectID, "sdrs_endpoint": url, "ecs_endpoint": url}
-	for k, at := range hwType.AttributeTypes {
-		if v, ok := set[k]; ok {
-			hw[k] = tftypes.NewValue(at, v)
-		} else {
-			hw[k] = tftypes.NewValue(at, nil)
-		}
-	}
-	vals["huaweicloud"] = tftypes.NewValue(hwType, hw)
-	dv, err := tfprotov6.NewDynamicValue(providerConfigType, tftypes.NewValue(providerConfigType, vals))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := srv.ConfigureProvider(context.Background(), &tfprotov6.ConfigureProviderRequest{Config: &dv})
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantOK(t, "configure", resp.Diagnostics)
-	//lint:ignore SA1019 terraform-plugin-go v0.31 reaches actions only through this interface (toolchain-facts §1)
-	return srv.(tfprotov6.ProviderServerWithActions), sresp.ActionSchemas
+	return configuredActionServer(t, vendorProviderConfig(t, "huaweicloud", map[string]string{"access_key": hwemu.TestAccessKey,
+		"secret_key": hwemu.TestSecretKey, "region": "cn-north-4", "project_id": hwemu.TestProjectID, "sdrs_endpoint": url, "ecs_endpoint": url}))
 }
 
 // Clearing the SDRS task center's failure jobs is a documented operation, on request: a failed
