@@ -3,8 +3,14 @@ package provider
 import (
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
@@ -16,6 +22,28 @@ const accTimeScale = 100000
 func testAccSandbox(t *testing.T) string {
 	t.Helper()
 	return filepath.Join(t.TempDir(), "sandbox", "sandbox.db")
+}
+
+// expectAt is a state check of addr's attr, or of a path below it (map keys, list indexes).
+func expectAt(addr, attr string, v knownvalue.Check, path ...any) statecheck.StateCheck {
+	p := tfjsonpath.New(attr)
+	for _, x := range path {
+		switch k := x.(type) {
+		case string:
+			p = p.AtMapKey(k)
+		case int:
+			p = p.AtSliceIndex(k)
+		}
+	}
+	return statecheck.ExpectKnownValue(addr, p, v)
+}
+
+// refusedPlanCase is a test case of one plan of config, refused with an error matching want.
+func refusedPlanCase(config string, want *regexp.Regexp) resource.TestCase {
+	return resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    []resource.TestStep{{Config: config, PlanOnly: true, ExpectError: want}},
+	}
 }
 
 // testAccProvider is the provider block pointing at the test's sandbox.
@@ -59,6 +87,29 @@ func sbBackup(label, kind, source, vault string, attrs ...string) string {
 
 // testAccOpenSandbox opens the test's sandbox directly, to make out-of-band changes (an
 // outage, a failover behind Terraform's back) and to assert on the platform.
+// sbPairGroupHCL is the replication pair pair (named pairName) from dr_sandbox_volume.a to
+// dr_sandbox_volume.b and the protection group group (named groupName) from the site "prod" to
+// the site "dr" holding pairRefs (a list expression); groupAttrs are further group lines.
+func sbPairGroupHCL(pair, pairName, group, groupName, pairRefs, groupAttrs string) string {
+	return fmt.Sprintf(`
+resource "dr_replication_pair" %q {
+  name                = %q
+  primary_volume_id   = dr_sandbox_volume.a.id
+  secondary_volume_id = dr_sandbox_volume.b.id
+}
+
+resource "dr_protection_group" %q {
+  name                 = %q
+  source_region        = dr_sandbox_site.prod.region
+  source_zone          = dr_sandbox_site.prod.zone
+  target_region        = dr_sandbox_site.dr.region
+  target_zone          = dr_sandbox_site.dr.zone
+  replication_pair_ids = %s
+%s
+}
+`, pair, pairName, group, groupName, pairRefs, groupAttrs)
+}
+
 func testAccOpenSandbox(t *testing.T, db string) *sandbox.Sandbox {
 	t.Helper()
 	sb, err := sandbox.Open(db, sandbox.Options{TimeScale: accTimeScale})

@@ -26,6 +26,14 @@ type actionEnv struct {
 	schemas map[string]*tfprotov6.ActionSchema
 }
 
+// newActionSites is newActionEnv with the two sites (sites) in place.
+func newActionSites(t *testing.T) *actionEnv {
+	t.Helper()
+	e := newActionEnv(t)
+	e.sites()
+	return e
+}
+
 func newActionEnv(t *testing.T) *actionEnv {
 	t.Helper()
 	db := testAccSandbox(t)
@@ -40,21 +48,60 @@ func newActionEnv(t *testing.T) *actionEnv {
 //lint:ignore SA1019 terraform-plugin-go v0.31 reaches actions only through this interface (toolchain-facts §1)
 func (e *actionEnv) server(timeScale float64) tfprotov6.ProviderServerWithActions {
 	e.t.Helper()
-	srv := protoServer(e.t)
-	sresp, err := srv.GetProviderSchema(e.ctx, &tfprotov6.GetProviderSchemaRequest{})
+	srv, schemas := configuredActionServer(e.t, providerConfig(e.t, e.db, timeScale))
+	e.schemas = schemas
+	return srv
+}
+
+// configuredActionServer is a provider over protocol 6 configured with cfg (it must configure
+// without error), and its action schemas.
+//
+//lint:ignore SA1019 terraform-plugin-go v0.31 reaches actions only through this interface (toolchain-facts §1)
+func configuredActionServer(t *testing.T, cfg *tfprotov6.DynamicValue) (tfprotov6.ProviderServerWithActions, map[string]*tfprotov6.ActionSchema) {
+	t.Helper()
+	ctx := context.Background()
+	srv := protoServer(t)
+	sresp, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
-	e.schemas = sresp.ActionSchemas
-	resp, err := srv.ConfigureProvider(e.ctx, &tfprotov6.ConfigureProviderRequest{Config: providerConfig(e.t, e.db, timeScale)})
+	resp, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: cfg})
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	if errs := errorDiags(resp.Diagnostics); len(errs) > 0 {
-		e.t.Fatalf("configure: %s: %s", errs[0].Summary, errs[0].Detail)
+		t.Fatalf("configure: %s: %s", errs[0].Summary, errs[0].Detail)
 	}
 	//lint:ignore SA1019 terraform-plugin-go v0.31 reaches actions only through this interface (toolchain-facts §1)
-	return srv.(tfprotov6.ProviderServerWithActions)
+	return srv.(tfprotov6.ProviderServerWithActions), sresp.ActionSchemas
+}
+
+// vendorProviderConfig is a provider configuration with only the vendor's block set: the
+// attributes in set, the others null.
+func vendorProviderConfig(t *testing.T, block string, set map[string]string) *tfprotov6.DynamicValue {
+	t.Helper()
+	vals := map[string]tftypes.Value{}
+	for k, at := range providerConfigType.AttributeTypes {
+		vals[k] = tftypes.NewValue(at, nil)
+	}
+	bt, ok := providerConfigType.AttributeTypes[block].(tftypes.Object)
+	if !ok {
+		t.Fatalf("the %s block is a %T", block, providerConfigType.AttributeTypes[block])
+	}
+	bv := map[string]tftypes.Value{}
+	for k, at := range bt.AttributeTypes {
+		if v, ok := set[k]; ok {
+			bv[k] = tftypes.NewValue(at, v)
+		} else {
+			bv[k] = tftypes.NewValue(at, nil)
+		}
+	}
+	vals[block] = tftypes.NewValue(bt, bv)
+	dv, err := tfprotov6.NewDynamicValue(providerConfigType, tftypes.NewValue(providerConfigType, vals))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &dv
 }
 
 // actionValue builds an action config; attributes not in vals are null. A value of
@@ -93,9 +140,7 @@ func (e *actionEnv) cfg(typ string, vals map[string]any) *tfprotov6.DynamicValue
 func (e *actionEnv) validate(typ string, vals map[string]any) []*tfprotov6.Diagnostic {
 	e.t.Helper()
 	resp, err := e.srv.ValidateActionConfig(e.ctx, &tfprotov6.ValidateActionConfigRequest{ActionType: typ, Config: e.cfg(typ, vals)})
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	e.must(err)
 	return resp.Diagnostics
 }
 
@@ -187,6 +232,13 @@ func wantRefused(t *testing.T, what string, diags []*tfprotov6.Diagnostic, rule,
 
 // Sandbox set-up, directly through the platform (not through Terraform).
 
+func (e *actionEnv) must(err error) {
+	e.t.Helper()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+}
+
 func (e *actionEnv) sites() {
 	e.t.Helper()
 	for _, s := range []platform.Site{
@@ -202,32 +254,27 @@ func (e *actionEnv) sites() {
 // drive runs one operation to its end with the executor (a fast poll on the fast clock).
 func (e *actionEnv) drive(kind lifecycle.Kind, id string, op lifecycle.Op, params map[string]string) {
 	e.t.Helper()
-	obs, err := e.sb.Observe(e.ctx, kind, id)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	p := lifecycle.OperationPath(kind, op, obs, lifecycle.Options{AllowDataLoss: true})
+	p := lifecycle.OperationPath(kind, op, e.observe(kind, id), lifecycle.Options{AllowDataLoss: true})
 	p.Steps[0].Params = params
-	ex := &lifecycle.Executor{Driver: e.sb, PollInterval: time.Millisecond}
-	if _, err := ex.Run(e.ctx, kind, id, p); err != nil {
-		e.t.Fatalf("%s %s: %v", kind, op, err)
-	}
+	e.execute(string(op), kind, id, p)
 }
 
 // settle waits until a new object leaves its creating state.
 func (e *actionEnv) settle(kind lifecycle.Kind, id string) {
 	e.t.Helper()
-	obs, err := e.sb.Observe(e.ctx, kind, id)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	p, vs := lifecycle.Plan(kind, obs, lifecycle.Goal{}, lifecycle.Options{})
+	p, vs := lifecycle.Plan(kind, e.observe(kind, id), lifecycle.Goal{}, lifecycle.Options{})
 	if len(vs) > 0 {
 		e.t.Fatalf("settle: %v", vs)
 	}
+	e.execute("settle", kind, id, p)
+}
+
+// execute runs path p (what it is for: what) on the object with the executor.
+func (e *actionEnv) execute(what string, kind lifecycle.Kind, id string, p lifecycle.Path) {
+	e.t.Helper()
 	ex := &lifecycle.Executor{Driver: e.sb, PollInterval: time.Millisecond}
 	if _, err := ex.Run(e.ctx, kind, id, p); err != nil {
-		e.t.Fatalf("settle %s: %v", kind, err)
+		e.t.Fatalf("%s %s: %v", kind, what, err)
 	}
 }
 
@@ -235,17 +282,11 @@ func (e *actionEnv) settle(kind lifecycle.Kind, id string) {
 func (e *actionEnv) pair(name string) string {
 	e.t.Helper()
 	pv, err := e.sb.PutVolume(e.ctx, platform.Volume{SiteID: "sh-a", SizeGB: 10})
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	e.must(err)
 	sv, err := e.sb.PutVolume(e.ctx, platform.Volume{SiteID: "bj-a", SizeGB: 10})
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	e.must(err)
 	p, err := e.sb.CreatePair(e.ctx, platform.PairSpec{Name: name, PrimaryVolumeID: pv.ID, SecondaryVolumeID: sv.ID}, "")
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	e.must(err)
 	e.settle(lifecycle.ReplicationPair, p.ID)
 	return p.ID
 }
@@ -263,9 +304,7 @@ func (e *actionEnv) group(name string) string {
 	e.t.Helper()
 	g, err := e.sb.CreateGroup(e.ctx, platform.GroupSpec{Name: name, SourceRegion: "cn-shanghai", SourceZone: "cn-shanghai-a",
 		TargetRegion: "cn-beijing", TargetZone: "cn-beijing-a"}, "")
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	e.must(err)
 	e.settle(lifecycle.ProtectionGroup, g.ID)
 	return g.ID
 }
@@ -290,9 +329,7 @@ func (e *actionEnv) recoveryServer(name string) string {
 		e.t.Fatal(err)
 	}
 	rs, err := e.sb.CreateRecoveryServer(e.ctx, platform.RecoveryServerSpec{Name: name, MachineID: "machine-" + name}, "")
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	e.must(err)
 	e.settle(lifecycle.RecoveryServer, rs.ID)
 	return rs.ID
 }
@@ -300,10 +337,18 @@ func (e *actionEnv) recoveryServer(name string) string {
 func (e *actionEnv) observe(kind lifecycle.Kind, id string) lifecycle.Observation {
 	e.t.Helper()
 	obs, err := e.sb.Observe(e.ctx, kind, id)
-	if err != nil {
-		e.t.Fatal(err)
-	}
+	e.must(err)
 	return obs
+}
+
+// invokeOK invokes the action typ with vals, fails on an error (what names the call), and
+// wants the object (vals["id"], a kind) in state want afterwards.
+func (e *actionEnv) invokeOK(what, typ string, vals map[string]any, kind lifecycle.Kind, want string) invokeResult {
+	e.t.Helper()
+	r := e.invoke(typ, vals)
+	wantOK(e.t, what, r.diags)
+	e.wantState(kind, vals["id"].(string), want)
+	return r
 }
 
 func (e *actionEnv) wantState(kind lifecycle.Kind, id, want string) lifecycle.Observation {

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 )
 
 func TestActionCatalog_generatedFromTables(t *testing.T) {
@@ -156,8 +157,7 @@ func TestActionUnconfiguredProvider(t *testing.T) {
 
 func TestActionPlan_refusals(t *testing.T) {
 	t.Parallel()
-	e := newActionEnv(t)
-	e.sites()
+	e := newActionSites(t)
 	pair := e.replicatingPair("web")
 	fresh := e.pair("fresh") // configured: never synchronised
 	empty := e.group("empty")
@@ -216,8 +216,7 @@ func TestActionPlan_refusals(t *testing.T) {
 
 func TestActionInvoke_pairFailover(t *testing.T) {
 	t.Parallel()
-	e := newActionEnv(t)
-	e.sites()
+	e := newActionSites(t)
 	id := e.replicatingPair("web")
 	vals := map[string]any{"id": id, "allow_data_loss": true, "timeout": "5m"}
 
@@ -257,14 +256,12 @@ func TestActionInvoke_pairFailover(t *testing.T) {
 		t.Fatalf("reprotect does not say what to do next: %q", r.progress)
 	}
 	e.wantState(lifecycle.ReplicationPair, id, "paused")
-	wantOK(t, "start", e.invoke("dr_replication_pair_start", map[string]any{"id": id}).diags)
-	e.wantState(lifecycle.ReplicationPair, id, "replicating")
+	e.invokeOK("start", "dr_replication_pair_start", map[string]any{"id": id}, lifecycle.ReplicationPair, "replicating")
 }
 
 func TestActionInvoke_precheckChangesNothing(t *testing.T) {
 	t.Parallel()
-	e := newActionEnv(t)
-	e.sites()
+	e := newActionSites(t)
 	id := e.replicatingPair("web")
 	before := e.observe(lifecycle.ReplicationPair, id)
 	calls := e.sb.Counters()["Invoke"]
@@ -296,8 +293,7 @@ func TestActionInvoke_precheckChangesNothing(t *testing.T) {
 
 func TestActionInvoke_groupOperations(t *testing.T) {
 	t.Parallel()
-	e := newActionEnv(t)
-	e.sites()
+	e := newActionSites(t)
 	gid := e.protectedGroup("app")
 
 	r := e.invoke("dr_protection_group_disable_protection", map[string]any{"id": gid})
@@ -308,8 +304,7 @@ func TestActionInvoke_groupOperations(t *testing.T) {
 	if !r.has("no-op") {
 		t.Fatalf("second disable: %q", r.progress)
 	}
-	wantOK(t, "enable", e.invoke("dr_protection_group_enable_protection", map[string]any{"id": gid}).diags)
-	e.wantState(lifecycle.ProtectionGroup, gid, "replicating")
+	e.invokeOK("enable", "dr_protection_group_enable_protection", map[string]any{"id": gid}, lifecycle.ProtectionGroup, "replicating")
 
 	r = e.invoke("dr_protection_group_planned_failover", map[string]any{"id": gid})
 	wantOK(t, "planned failover", r.diags)
@@ -321,8 +316,7 @@ func TestActionInvoke_groupOperations(t *testing.T) {
 
 func TestActionInvoke_groupDrill(t *testing.T) {
 	t.Parallel()
-	e := newActionEnv(t)
-	e.sites()
+	e := newActionSites(t)
 	gid := e.protectedGroup("app")
 	before := e.observe(lifecycle.ProtectionGroup, gid)
 
@@ -364,8 +358,7 @@ func TestActionInvoke_groupDrill(t *testing.T) {
 
 func TestActionInvoke_drillCleanupAfterFailure(t *testing.T) {
 	t.Parallel()
-	e := newActionEnv(t)
-	e.sites()
+	e := newActionSites(t)
 	gid := e.protectedGroup("app")
 
 	// the drill fails to start: an error naming the step, and the cleanup finds nothing to do
@@ -406,14 +399,12 @@ func TestActionInvoke_drillCleanupAfterFailure(t *testing.T) {
 	}
 	e.wantState(lifecycle.RecoveryServer, rs, "error{stop_test_failover}")
 	// the separate stop action retries the cleanup from error{stop_test_failover}
-	wantOK(t, "stop_test_failover", e.invoke("dr_recovery_server_stop_test_failover", map[string]any{"id": rs}).diags)
-	e.wantState(lifecycle.RecoveryServer, rs, "standby")
+	e.invokeOK("stop_test_failover", "dr_recovery_server_stop_test_failover", map[string]any{"id": rs}, lifecycle.RecoveryServer, "standby")
 }
 
 func TestActionInvoke_recoveryServer(t *testing.T) {
 	t.Parallel()
-	e := newActionEnv(t)
-	e.sites()
+	e := newActionSites(t)
 	rs := e.recoveryServer("vm")
 
 	r := e.invoke("dr_recovery_server_failover", map[string]any{"id": rs})
@@ -426,20 +417,16 @@ func TestActionInvoke_recoveryServer(t *testing.T) {
 	wantRefused(t, "cancel without opt-in", e.invoke("dr_recovery_server_cancel_failover", map[string]any{"id": rs}).diags, "R004-6", "allow_data_loss")
 	e.wantState(lifecycle.RecoveryServer, rs, "failed_over")
 
-	wantOK(t, "failback", e.invoke("dr_recovery_server_failback", map[string]any{"id": rs}).diags)
-	e.wantState(lifecycle.RecoveryServer, rs, "ready_for_failback")
-	wantOK(t, "cancel failback", e.invoke("dr_recovery_server_cancel_failback", map[string]any{"id": rs}).diags)
-	e.wantState(lifecycle.RecoveryServer, rs, "failed_over")
-	wantOK(t, "cancel failover with opt-in", e.invoke("dr_recovery_server_cancel_failover", map[string]any{"id": rs, "allow_data_loss": true}).diags)
-	e.wantState(lifecycle.RecoveryServer, rs, "standby")
+	e.invokeOK("failback", "dr_recovery_server_failback", map[string]any{"id": rs}, lifecycle.RecoveryServer, "ready_for_failback")
+	e.invokeOK("cancel failback", "dr_recovery_server_cancel_failback", map[string]any{"id": rs}, lifecycle.RecoveryServer, "failed_over")
+	e.invokeOK("cancel failover with opt-in", "dr_recovery_server_cancel_failover", map[string]any{"id": rs, "allow_data_loss": true}, lifecycle.RecoveryServer, "standby")
 }
 
 // A timeout cancels the platform operation: the sandbox runs at real speed for the action
 // (a 15 s failover) and the action's 1 s timeout cancels it.
 func TestActionInvoke_timeoutCancels(t *testing.T) {
 	t.Parallel()
-	e := newActionEnv(t)
-	e.sites()
+	e := newActionSites(t)
 	id := e.replicatingPair("web")
 	slow := e.server(1) // the same database, simulated durations in real time
 
@@ -457,4 +444,50 @@ func TestActionInvoke_timeoutCancels(t *testing.T) {
 	if obs.ActiveSite != lifecycle.SiteSource {
 		t.Fatalf("active site %s after a cancelled failover", obs.ActiveSite)
 	}
+}
+
+// The pair drill actions at the protocol level (generated from the pair's start_drill and
+// stop_drill rows): dr_replication_pair_drill starts, waits until ready, reports the time to
+// ready and cleans up, leaving a succeeded drill on record; start_drill/stop_drill run one each
+// (a second is a no-op); during a drill the pair's failover and switchover are refused at
+// plan (V-DRILL); a drill before the first synchronisation, or of a pair in a group, is
+// refused at plan with the engine's rule.
+func TestActionInvoke_pairDrill(t *testing.T) {
+	t.Parallel()
+	e := newActionSites(t)
+	id := e.replicatingPair("web")
+
+	wantOK(t, "plan drill", e.plan("dr_replication_pair_drill", map[string]any{"id": id}))
+	r := e.invoke("dr_replication_pair_drill", map[string]any{"id": id})
+	wantOK(t, "drill", r.diags)
+	for _, want := range []string{"drill: start_drill from replicating", "drill ready: time to ready", "cleanup: stop_drill done"} {
+		if !r.has(want) {
+			t.Errorf("drill progress lacks %q: %q", want, r.progress)
+		}
+	}
+	p, err := e.sb.GetPair(e.ctx, id)
+	if err != nil || p.DrillActive || p.LastDrill == nil || p.LastDrill.Outcome != platform.DrillSucceeded {
+		t.Fatalf("after the drill: active %v record %+v %v", p.DrillActive, p.LastDrill, err)
+	}
+
+	wantOK(t, "start_drill", e.invoke("dr_replication_pair_start_drill", map[string]any{"id": id}).diags)
+	if !e.observe(lifecycle.ReplicationPair, id).Facts.DrillActive {
+		t.Fatal("start_drill: no drill running")
+	}
+	if r := e.invoke("dr_replication_pair_start_drill", map[string]any{"id": id}); !r.has("no-op") {
+		t.Fatalf("second start_drill: %q", r.progress)
+	}
+	wantRefused(t, "failover during the drill", e.plan("dr_replication_pair_failover", map[string]any{"id": id, "allow_data_loss": true}), "V-DRILL", "id")
+	wantRefused(t, "switchover during the drill", e.plan("dr_replication_pair_switchover", map[string]any{"id": id}), "V-DRILL", "id")
+	wantRefused(t, "a second drill", e.invoke("dr_replication_pair_drill", map[string]any{"id": id}).diags, "V-DRILL", "id")
+	wantOK(t, "stop_drill", e.invoke("dr_replication_pair_stop_drill", map[string]any{"id": id}).diags)
+	if r := e.invoke("dr_replication_pair_stop_drill", map[string]any{"id": id}); !r.has("no-op") {
+		t.Fatalf("second stop_drill: %q", r.progress)
+	}
+
+	wantRefused(t, "drill before the first sync", e.plan("dr_replication_pair_drill", map[string]any{"id": e.pair("new")}), "V-DRILL", "id")
+	gid := e.protectedGroup("app")
+	member := e.observe(lifecycle.ProtectionGroup, gid)
+	g, _ := e.sb.GetGroup(e.ctx, member.ID)
+	wantRefused(t, "drill of a grouped pair", e.plan("dr_replication_pair_start_drill", map[string]any{"id": g.PairIDs[0]}), "V-PAIR-IN-GROUP", "id")
 }

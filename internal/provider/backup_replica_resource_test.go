@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
 const replicaAddr = "dr_backup_replica.test"
@@ -65,9 +64,9 @@ func TestAccBackupReplica_constraints(t *testing.T) {
 			{
 				Config: inv + good,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(replicaAddr, tfjsonpath.New("status"), knownvalue.StringExact("available")),
-					statecheck.ExpectKnownValue(replicaAddr, tfjsonpath.New("source_region"), knownvalue.StringExact("cn-shanghai")),
-					statecheck.ExpectKnownValue(replicaAddr, tfjsonpath.New("replica_backup_id"), knownvalue.StringRegexp(regexp.MustCompile(`.+`))),
+					expectAt(replicaAddr, "status", knownvalue.StringExact("available")),
+					expectAt(replicaAddr, "source_region", knownvalue.StringExact("cn-shanghai")),
+					expectAt(replicaAddr, "replica_backup_id", knownvalue.StringRegexp(regexp.MustCompile(`.+`))),
 				},
 			},
 			refused(testAccReplica("disk", "dr_sandbox_backup.disk.id", "dr_sandbox_vault.bj_replicas", ""), "R003-1"),
@@ -91,7 +90,7 @@ func TestAccBackupReplica_constraints(t *testing.T) {
 			{Config: inv},
 			{
 				Config:            inv + good,
-				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(replicaAddr, tfjsonpath.New("status"), knownvalue.StringExact("available"))},
+				ConfigStateChecks: []statecheck.StateCheck{expectAt(replicaAddr, "status", knownvalue.StringExact("available"))},
 			},
 			{
 				ResourceName:            replicaAddr,

@@ -63,8 +63,7 @@ func TestClockReport(t *testing.T) {
 // a stable state.
 func TestSyncProgress(t *testing.T) {
 	t.Parallel()
-	e := newActionEnv(t)
-	e.sites()
+	e := newActionSites(t)
 	id := e.pair("web")
 	clk := sandbox.NewFakeClock(time.Now())
 	sb, err := sandbox.Open(e.db, sandbox.Options{TimeScale: 1, Clock: clk})

@@ -53,8 +53,8 @@ check "protected" {
 					same("data.dr_protection_group.app", groupAddr, "status"),
 					same("data.dr_protection_group.app", groupAddr, "replication_pair_ids"),
 					same("data.dr_replication_pair.data", "dr_replication_pair.data", "protection_group_id"),
-					statecheck.ExpectKnownValue("data.dr_replication_pair.data", tfjsonpath.New("status"), knownvalue.StringExact("replicating")),
-					statecheck.ExpectKnownValue("data.dr_recovery_server.web", tfjsonpath.New("mode"), knownvalue.StringExact("standby")),
+					expectAt("data.dr_replication_pair.data", "status", knownvalue.StringExact("replicating")),
+					expectAt("data.dr_recovery_server.web", "mode", knownvalue.StringExact("standby")),
 				},
 			},
 			{

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -78,111 +77,50 @@ resource "dr_recovery_server" "live" {
 `, l.name, l.machine, mode)
 }
 
-// recordVendor routes the drivers' HTTP through go-vcr when VCR_MODE asks for it (the
-// provider's VendorTransport test hook), for the test's duration.
-func recordVendor(t *testing.T) {
-	t.Helper()
-	if os.Getenv(livetest.EnvVCRMode) == "" {
-		return
-	}
-	prev := VendorTransport
-	rts := map[string]http.RoundTripper{}
-	VendorTransport = func(block string, base http.RoundTripper) http.RoundTripper {
-		if rt, ok := rts[block]; ok {
-			return rt
-		}
-		rts[block] = livetest.Transport(t, block, base)
-		return rts[block]
-	}
-	t.Cleanup(func() { VendorTransport = prev })
-}
-
-const liveAddr = "dr_recovery_server.live"
-
 func TestAccLiveAcronis_testFailoverStory(t *testing.T) {
 	l := newLiveAcronis(t)
-	recordVendor(t)
-	status := func(s string) resource.TestCheckFunc { return resource.TestCheckResourceAttr(liveAddr, "status", s) }
-	var id string
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy: func(*terraform.State) error {
-			return nil // nothing is destroyed: the removed block keeps the server
+	s := &liveStory{addr: "dr_recovery_server.live", noun: "server"}
+	addr := s.addr
+	// nothing is destroyed: the removed block keeps the server
+	kept := func(*terraform.State) error { return nil }
+	s.run(t, kept,
+		resource.TestStep{
+			// adopt and observe: the console's server, in standby, offering a test failover
+			Config: l.server("standby"),
+			Check: resource.ComposeTestCheckFunc(s.status("standby"), s.sameID(),
+				resource.TestCheckResourceAttr(addr, "machine_id", l.machine),
+				resource.TestCheckTypeSetElemAttr(addr, "allowed_operations.*", "test_failover"),
+				resource.TestCheckNoResourceAttr(addr, "last_error")),
 		},
-		Steps: []resource.TestStep{
-			{
-				// adopt and observe: the console's server, in standby, offering a test failover
-				Config: l.server("standby"),
-				Check: resource.ComposeTestCheckFunc(status("standby"),
-					resource.TestCheckResourceAttr(liveAddr, "machine_id", l.machine),
-					resource.TestCheckResourceAttrWith(liveAddr, "id", func(v string) error {
-						if v == "" {
-							return fmt.Errorf("no id")
-						}
-						id = v
-						return nil
-					}),
-					resource.TestCheckTypeSetElemAttr(liveAddr, "allowed_operations.*", "test_failover"),
-					resource.TestCheckNoResourceAttr(liveAddr, "last_error")),
-			},
-			{
-				// the reversible operation: a test failover…
-				Config: l.server("test_failover"),
-				Check: resource.ComposeTestCheckFunc(status("testing"), resource.TestCheckResourceAttr(liveAddr, "vm_state", "started"),
-					resource.TestCheckTypeSetElemAttr(liveAddr, "allowed_operations.*", "stop_test_failover")),
-			},
-			{
-				// …stopped: back in standby, as found
-				Config: l.server("standby"),
-				Check:  resource.ComposeTestCheckFunc(status("standby"), resource.TestCheckNoResourceAttr(liveAddr, "last_error")),
-			},
-			{
-				// the DR API v2 cannot delete a recovery server: Terraform lets go of it
-				Config: l.provider + `
-removed {
-  from = dr_recovery_server.live
-  lifecycle {
-    destroy = false
-  }
-}
-`,
-			},
+		resource.TestStep{
+			// the reversible operation: a test failover…
+			Config: l.server("test_failover"),
+			Check: resource.ComposeTestCheckFunc(s.status("testing"), resource.TestCheckResourceAttr(addr, "vm_state", "started"),
+				resource.TestCheckTypeSetElemAttr(addr, "allowed_operations.*", "stop_test_failover")),
 		},
-	})
-	if id == "" && !t.Skipped() && !t.Failed() {
-		t.Fatal("the story adopted no server")
-	}
+		resource.TestStep{
+			// …stopped: back in standby, as found
+			Config: l.server("standby"),
+			Check:  resource.ComposeTestCheckFunc(s.status("standby"), resource.TestCheckNoResourceAttr(addr, "last_error")),
+		},
+		resource.TestStep{
+			// the DR API v2 cannot delete a recovery server: Terraform lets go of it
+			Config: l.provider + removedKeepHCL("dr_recovery_server.live"),
+		},
+	)
 }
 
 // ---- the sweeper ----
 
 func init() {
-	resource.AddTestSweepers("acronis_test_failovers", &resource.Sweeper{
-		Name: "acronis_test_failovers",
-		F: func(string) error {
-			if !livetest.Live() {
-				return fmt.Errorf("the Acronis sweeper calls the real cloud: set %s=1 and the variables of the live testing guide", livetest.EnvLive)
-			}
-			for _, v := range acronisLiveVars {
-				if os.Getenv(v) == "" {
-					return fmt.Errorf("the Acronis sweeper needs %s", v)
-				}
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-			defer cancel()
-			d, err := acronis.New(ctx, acronis.Config{DatacenterURL: os.Getenv("ACRONIS_DATACENTER_URL"),
+	addLiveSweeper("acronis_test_failovers", "Acronis", acronisLiveVars, 10*time.Minute, "acronis", "stopped the test failover of",
+		func(ctx context.Context) (*acronis.Driver, error) {
+			return acronis.New(ctx, acronis.Config{DatacenterURL: os.Getenv("ACRONIS_DATACENTER_URL"),
 				ClientID: os.Getenv("ACRONIS_CLIENT_ID"), ClientSecret: os.Getenv("ACRONIS_CLIENT_SECRET")})
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			stopped, err := sweepAcronisTestFailovers(ctx, d, os.Getenv(EnvAcronisLiveMachine))
-			if len(stopped) > 0 {
-				fmt.Printf("acronis sweeper: stopped the test failover of %s\n", strings.Join(stopped, ", "))
-			}
-			return err
 		},
-	})
+		func(ctx context.Context, d *acronis.Driver) ([]string, error) {
+			return sweepAcronisTestFailovers(ctx, d, os.Getenv(EnvAcronisLiveMachine))
+		})
 }
 
 // sweepAcronisTestFailovers stops a test failover a live story left running on the recovery
@@ -265,18 +203,11 @@ func (w *acronisWorld) another(t *testing.T) string {
 	return rs.ID
 }
 
-// waitServer waits (wall time) until the sandbox shows server id in state.
+// waitServer waits until the sandbox shows server id in state.
 func waitServer(t *testing.T, w *acronisWorld, id string, want lifecycle.State) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	waitState(t, "recovery server "+id, 20*time.Millisecond, want, func() (lifecycle.State, error) {
 		rs, err := w.sb.GetRecoveryServer(w.ctx, id)
-		if err == nil && rs.State == want {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("recovery server %s is %s (%v), want %s", id, rs.State, err, want)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return rs.State, err
+	})
 }

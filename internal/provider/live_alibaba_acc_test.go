@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	alibabaemu "github.com/dr-provider/terraform-provider-dr/internal/emulator/alibaba"
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
@@ -91,100 +89,59 @@ resource "dr_replication_pair" "live" {
 `, name, l.primary, l.secondary, replication)
 }
 
-const liveAliAddr = "dr_replication_pair.live"
-
 func TestAccLiveAlibaba_pairStory(t *testing.T) {
 	l := newLiveAlibaba(t)
-	recordVendor(t)
 	name := livetest.Name("ali-pair")
-	status := func(s string) resource.TestCheckFunc { return resource.TestCheckResourceAttr(liveAliAddr, "status", s) }
-	var id string
-	sameID := resource.TestCheckResourceAttrWith(liveAliAddr, "id", func(v string) error {
-		if v == "" || (id != "" && v != id) {
-			return fmt.Errorf("id %q, want the pair created first (%q): the story must not replace it", v, id)
+	s := &liveStory{addr: "dr_replication_pair.live", noun: "pair"}
+	addr := s.addr
+	// the same check live and on the emulator: the account's EBS no longer knows the pair
+	gone := s.goneAfterDestroy(lifecycle.ReplicationPair, func(ctx context.Context, id string) (lifecycle.State, error) {
+		d, err := alibaba.New(l.driver)
+		if err != nil {
+			return "", err
 		}
-		id = v
-		return nil
+		defer d.Close()
+		p, err := d.GetPair(ctx, id)
+		return p.State, err
 	})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		// the same check live and on the emulator: the account's EBS no longer knows the pair
-		CheckDestroy: func(*terraform.State) error {
-			if id == "" {
-				return nil
-			}
-			d, err := alibaba.New(l.driver)
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			p, err := d.GetPair(context.Background(), id)
-			if platform.IsNotFound(err) || err == nil && lifecycle.Gone(lifecycle.ReplicationPair, p.State) {
-				return nil
-			}
-			return fmt.Errorf("pair %s is still there after destroy: %s %v", id, p.State, err)
+	s.run(t, gone,
+		resource.TestStep{
+			// create and observe: replicating from the primary disk's region to the secondary's
+			Config: l.pair(name, "running"),
+			Check: resource.ComposeTestCheckFunc(s.status("replicating"), s.sameID(),
+				resource.TestCheckResourceAttr(addr, "name", name),
+				resource.TestCheckResourceAttr(addr, "primary_volume_id", l.primary),
+				resource.TestCheckResourceAttr(addr, "secondary_volume_id", l.secondary),
+				resource.TestCheckResourceAttr(addr, "active_site", "primary"),
+				resource.TestCheckResourceAttrSet(addr, "primary_region"),
+				resource.TestCheckResourceAttrSet(addr, "secondary_region"),
+				resource.TestCheckTypeSetElemAttr(addr, "allowed_operations.*", "stop"),
+				resource.TestCheckNoResourceAttr(addr, "last_error")),
 		},
-		Steps: []resource.TestStep{
-			{
-				// create and observe: replicating from the primary disk's region to the secondary's
-				Config: l.pair(name, "running"),
-				Check: resource.ComposeTestCheckFunc(status("replicating"), sameID,
-					resource.TestCheckResourceAttr(liveAliAddr, "name", name),
-					resource.TestCheckResourceAttr(liveAliAddr, "primary_volume_id", l.primary),
-					resource.TestCheckResourceAttr(liveAliAddr, "secondary_volume_id", l.secondary),
-					resource.TestCheckResourceAttr(liveAliAddr, "active_site", "primary"),
-					resource.TestCheckResourceAttrSet(liveAliAddr, "primary_region"),
-					resource.TestCheckResourceAttrSet(liveAliAddr, "secondary_region"),
-					resource.TestCheckTypeSetElemAttr(liveAliAddr, "allowed_operations.*", "stop"),
-					resource.TestCheckNoResourceAttr(liveAliAddr, "last_error")),
-			},
-			{
-				// the reversible operation: stop the replication…
-				Config: l.pair(name, "paused"),
-				Check: resource.ComposeTestCheckFunc(status("paused"), sameID,
-					resource.TestCheckTypeSetElemAttr(liveAliAddr, "allowed_operations.*", "start")),
-			},
-			{
-				// …and start it again: replicating, as created
-				Config: l.pair(name, "running"),
-				Check:  resource.ComposeTestCheckFunc(status("replicating"), sameID, resource.TestCheckNoResourceAttr(liveAliAddr, "last_error")),
-			},
-			{
-				// nothing left to do
-				Config:   l.pair(name, "running"),
-				PlanOnly: true,
-			},
+		resource.TestStep{
+			// the reversible operation: stop the replication…
+			Config: l.pair(name, "paused"),
+			Check: resource.ComposeTestCheckFunc(s.status("paused"), s.sameID(),
+				resource.TestCheckTypeSetElemAttr(addr, "allowed_operations.*", "start")),
 		},
-		// the closing destroy stops the pair and deletes it (CheckDestroy)
-	})
-	if id == "" && !t.Skipped() && !t.Failed() {
-		t.Fatal("the story created no pair")
-	}
+		resource.TestStep{
+			// …and start it again: replicating, as created
+			Config: l.pair(name, "running"),
+			Check:  resource.ComposeTestCheckFunc(s.status("replicating"), s.sameID(), resource.TestCheckNoResourceAttr(addr, "last_error")),
+		},
+		// nothing left to do; the closing destroy stops the pair and deletes it (gone)
+		resource.TestStep{Config: l.pair(name, "running"), PlanOnly: true},
+	)
 }
 
 // ---- the sweeper ----
 
 func init() {
-	resource.AddTestSweepers("alibaba_replica_pairs", &resource.Sweeper{
-		Name: "alibaba_replica_pairs",
-		F: func(string) error {
-			if err := sweeperLive("Alibaba", alibabaLiveCreds); err != nil {
-				return err
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
-			defer cancel()
-			d, err := alibaba.New(liveAlibabaDriverConfig())
-			if err != nil {
-				return err
-			}
-			defer d.Close()
-			swept, err := sweepAlibabaPairs(ctx, d, livePollInterval)
-			if len(swept) > 0 {
-				fmt.Printf("alibaba sweeper: deleted the replica pairs %s\n", strings.Join(swept, ", "))
-			}
-			return err
-		},
-	})
+	addLiveSweeper("alibaba_replica_pairs", "Alibaba", alibabaLiveCreds, time.Hour, "alibaba", "deleted the replica pairs",
+		func(context.Context) (*alibaba.Driver, error) { return alibaba.New(liveAlibabaDriverConfig()) },
+		func(ctx context.Context, d *alibaba.Driver) ([]string, error) {
+			return sweepAlibabaPairs(ctx, d, livePollInterval)
+		})
 }
 
 // sweepAlibabaPairs deletes the replica pairs whose names carry livetest.Prefix (left by an
@@ -193,20 +150,8 @@ func init() {
 // deleted.
 func sweepAlibabaPairs(ctx context.Context, d *alibaba.Driver, poll time.Duration) ([]string, error) {
 	list, err := d.ListPairs(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var swept []string
-	for _, p := range list {
-		if !strings.HasPrefix(p.Name, livetest.Prefix) || lifecycle.Gone(lifecycle.ReplicationPair, p.State) {
-			continue
-		}
-		if err := sweepDelete(ctx, d, lifecycle.ReplicationPair, p.ID, poll); err != nil {
-			return swept, err
-		}
-		swept = append(swept, p.ID)
-	}
-	return swept, nil
+	return sweepLeftovers(ctx, d, lifecycle.ReplicationPair, list, err,
+		func(p platform.ReplicationPair) leftover { return leftover{ID: p.ID, Name: p.Name, State: p.State} }, poll)
 }
 
 // The sweeper's work, against the emulator: the story's replicating pair is stopped and
@@ -249,19 +194,11 @@ func replicatingPair(t *testing.T, w *aliWorld, name string) string {
 	return p.ID
 }
 
-// waitPair waits (wall time, the sandbox's accelerated clock) until the sandbox shows pair id
-// in state.
+// waitPair waits until the sandbox shows pair id in state.
 func waitPair(t *testing.T, w *aliWorld, id string, want lifecycle.State) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	waitState(t, "pair "+id, 5*time.Millisecond, want, func() (lifecycle.State, error) {
 		p, err := w.sb.GetPair(w.ctx, id)
-		if err == nil && p.State == want {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("pair %s is %s (%v), want %s", id, p.State, err, want)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+		return p.State, err
+	})
 }

@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	hwemu "github.com/dr-provider/terraform-provider-dr/internal/emulator/huaweicloud"
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
@@ -118,89 +116,52 @@ resource "dr_protection_group" "live" {
 `, name, l.region, l.source, l.region, l.target, l.vpc, domain)
 }
 
-const liveHWAddr = "dr_protection_group.live"
-
 func TestAccLiveHuaweiCloud_protectionGroupStory(t *testing.T) {
 	l := newLiveHuawei(t)
-	recordVendor(t)
 	name := livetest.Name("hw-group")
 	renamed := name + "-renamed"
-	var id string
-	sameID := resource.TestCheckResourceAttrWith(liveHWAddr, "id", func(v string) error {
-		if v == "" || (id != "" && v != id) {
-			return fmt.Errorf("id %q, want the group created first (%q): the story must not replace it", v, id)
-		}
-		id = v
-		return nil
-	})
+	s := &liveStory{addr: "dr_protection_group.live", noun: "group"}
+	addr := s.addr
 	observed := func(n string) resource.TestCheckFunc {
-		return resource.ComposeTestCheckFunc(sameID,
-			resource.TestCheckResourceAttr(liveHWAddr, "status", "configured"),
-			resource.TestCheckResourceAttr(liveHWAddr, "name", n),
-			resource.TestCheckResourceAttr(liveHWAddr, "source_zone", l.source),
-			resource.TestCheckResourceAttr(liveHWAddr, "target_zone", l.target),
-			resource.TestCheckResourceAttr(liveHWAddr, "source_vpc_id", l.vpc),
-			resource.TestCheckResourceAttr(liveHWAddr, "server_ids.#", "0"),
-			resource.TestCheckResourceAttr(liveHWAddr, "active_site", "source"),
-			resource.TestCheckNoResourceAttr(liveHWAddr, "last_error"))
+		return resource.ComposeTestCheckFunc(s.sameID(), s.status("configured"),
+			resource.TestCheckResourceAttr(addr, "name", n),
+			resource.TestCheckResourceAttr(addr, "source_zone", l.source),
+			resource.TestCheckResourceAttr(addr, "target_zone", l.target),
+			resource.TestCheckResourceAttr(addr, "source_vpc_id", l.vpc),
+			resource.TestCheckResourceAttr(addr, "server_ids.#", "0"),
+			resource.TestCheckResourceAttr(addr, "active_site", "source"),
+			resource.TestCheckNoResourceAttr(addr, "last_error"))
 	}
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		// the same check live and on the emulator: SDRS no longer knows the group
-		CheckDestroy: func(*terraform.State) error {
-			if id == "" {
-				return nil
-			}
-			p, err := huaweicloud.New(l.driver)
-			if err != nil {
-				return err
-			}
-			defer p.Close()
-			g, err := p.GetGroup(context.Background(), id)
-			if platform.IsNotFound(err) || err == nil && lifecycle.Gone(lifecycle.ProtectionGroup, g.State) {
-				return nil
-			}
-			return fmt.Errorf("group %s is still there after destroy: %s %v", id, g.State, err)
-		},
-		Steps: []resource.TestStep{
-			// create and observe: an empty group between the two zones, production at the source
-			{Config: l.group(name), Check: observed(name)},
-			// the reversible operation: a rename in place (Modifying the Name of a Protection Group)…
-			{Config: l.group(renamed), Check: observed(renamed)},
-			// …and back
-			{Config: l.group(name), Check: observed(name)},
-			{Config: l.group(name), PlanOnly: true},
-		},
-		// the closing destroy deletes the group (CheckDestroy)
+	// the same check live and on the emulator: SDRS no longer knows the group
+	gone := s.goneAfterDestroy(lifecycle.ProtectionGroup, func(ctx context.Context, id string) (lifecycle.State, error) {
+		p, err := huaweicloud.New(l.driver)
+		if err != nil {
+			return "", err
+		}
+		defer p.Close()
+		g, err := p.GetGroup(ctx, id)
+		return g.State, err
 	})
-	if id == "" && !t.Skipped() && !t.Failed() {
-		t.Fatal("the story created no group")
-	}
+	s.run(t, gone,
+		// create and observe: an empty group between the two zones, production at the source
+		resource.TestStep{Config: l.group(name), Check: observed(name)},
+		// the reversible operation: a rename in place (Modifying the Name of a Protection Group)…
+		resource.TestStep{Config: l.group(renamed), Check: observed(renamed)},
+		// …and back
+		resource.TestStep{Config: l.group(name), Check: observed(name)},
+		// the closing destroy deletes the group (gone)
+		resource.TestStep{Config: l.group(name), PlanOnly: true},
+	)
 }
 
 // ---- the sweeper ----
 
 func init() {
-	resource.AddTestSweepers("huaweicloud_protection_groups", &resource.Sweeper{
-		Name: "huaweicloud_protection_groups",
-		F: func(string) error {
-			if err := sweeperLive("Huawei Cloud", huaweiLiveCreds); err != nil {
-				return err
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
-			defer cancel()
-			p, err := huaweicloud.New(liveHuaweiDriverConfig())
-			if err != nil {
-				return err
-			}
-			defer p.Close()
-			swept, err := sweepHuaweiGroups(ctx, p, livePollInterval)
-			if len(swept) > 0 {
-				fmt.Printf("huaweicloud sweeper: deleted the protection groups %s\n", strings.Join(swept, ", "))
-			}
-			return err
-		},
-	})
+	addLiveSweeper("huaweicloud_protection_groups", "Huawei Cloud", huaweiLiveCreds, time.Hour, "huaweicloud", "deleted the protection groups",
+		func(context.Context) (*huaweicloud.Platform, error) { return huaweicloud.New(liveHuaweiDriverConfig()) },
+		func(ctx context.Context, p *huaweicloud.Platform) ([]string, error) {
+			return sweepHuaweiGroups(ctx, p, livePollInterval)
+		})
 }
 
 // sweepHuaweiGroups deletes the protection groups whose names carry livetest.Prefix (left by
@@ -208,20 +169,8 @@ func init() {
 // server or disk. It returns the groups it deleted.
 func sweepHuaweiGroups(ctx context.Context, p *huaweicloud.Platform, poll time.Duration) ([]string, error) {
 	list, err := p.ListGroups(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var swept []string
-	for _, g := range list {
-		if !strings.HasPrefix(g.Name, livetest.Prefix) || lifecycle.Gone(lifecycle.ProtectionGroup, g.State) {
-			continue
-		}
-		if err := sweepDelete(ctx, p, lifecycle.ProtectionGroup, g.ID, poll); err != nil {
-			return swept, err
-		}
-		swept = append(swept, g.ID)
-	}
-	return swept, nil
+	return sweepLeftovers(ctx, p, lifecycle.ProtectionGroup, list, err,
+		func(g platform.ProtectionGroup) leftover { return leftover{ID: g.ID, Name: g.Name, State: g.State} }, poll)
 }
 
 // The sweeper's work, against the emulator: the story's group is deleted; a group without the

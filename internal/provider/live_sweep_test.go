@@ -7,13 +7,71 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/livetest"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 )
 
-// The live sweepers' shared parts (the Alibaba and Huawei Cloud sweepers; Acronis deletes
-// nothing).
+// The live sweepers' shared parts (the Alibaba and Huawei Cloud sweepers delete what an
+// interrupted story left; Acronis deletes nothing and stops a test failover).
+
+// addLiveSweeper registers the sweeper name: it runs only live (sweeperLive: vendor and the
+// variables vars), opens the vendor's driver, gives sweep timeout, and prints what sweep did
+// ("<label> sweeper: <did> <ids>").
+func addLiveSweeper[D interface{ Close() error }](name, vendor string, vars []string, timeout time.Duration, label, did string,
+	open func(ctx context.Context) (D, error), sweep func(ctx context.Context, d D) ([]string, error)) {
+	resource.AddTestSweepers(name, &resource.Sweeper{
+		Name: name,
+		F: func(string) error {
+			if err := sweeperLive(vendor, vars); err != nil {
+				return err
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), timeout)
+			defer cancel()
+			d, err := open(ctx)
+			if err != nil {
+				return err
+			}
+			defer d.Close()
+			swept, err := sweep(ctx, d)
+			if len(swept) > 0 {
+				fmt.Printf("%s sweeper: %s %s\n", label, did, strings.Join(swept, ", "))
+			}
+			return err
+		},
+	})
+}
+
+// leftover is what a vendor's list says of an object a sweeper may delete.
+type leftover struct {
+	ID, Name string
+	State    lifecycle.State
+}
+
+// sweepLeftovers deletes (sweepDelete) each object of kind in list (as the vendor listed it,
+// err its error; of reads one) whose name carries livetest.Prefix and that is not gone yet —
+// what an interrupted live story left. It touches no other object. It returns the objects it
+// deleted.
+func sweepLeftovers[T any](ctx context.Context, p platform.Platform, kind lifecycle.Kind, list []T, err error, of func(T) leftover,
+	poll time.Duration) ([]string, error) {
+	if err != nil {
+		return nil, err
+	}
+	var swept []string
+	for _, x := range list {
+		o := of(x)
+		if !strings.HasPrefix(o.Name, livetest.Prefix) || lifecycle.Gone(kind, o.State) {
+			continue
+		}
+		if err := sweepDelete(ctx, p, kind, o.ID, poll); err != nil {
+			return swept, err
+		}
+		swept = append(swept, o.ID)
+	}
+	return swept, nil
+}
 
 // sweeperLive refuses a sweeper's run unless the user asked for live runs and set the
 // variables it needs: a sweeper calls the real cloud.

@@ -30,15 +30,17 @@ func plannedOpsPlan(addr string, ops ...string) plancheck.PlanCheck {
 }
 
 func plannedOpsState(addr string, ops ...string) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(addr, tfjsonpath.New("planned_operations"), opsExact(ops...))
+	return expectAt(addr, "planned_operations", opsExact(ops...))
 }
+
+// noDiffAfterApply: the plan after an apply and a refresh changes nothing.
+var noDiffAfterApply = resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
 
 // planned_operations carries the engine's operations into the diff: known at plan when the
 // volumes exist, equal after apply, kept (no diff) by plans that operate nothing; a failover
 // shows its operations.
 func TestAccPlannedOperations_pair(t *testing.T) {
 	db := testAccSandbox(t)
-	noDiff := resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -70,7 +72,7 @@ func TestAccPlannedOperations_pair(t *testing.T) {
 			{
 				// The primary site goes down (a sandbox change only; the pair is not operated).
 				Config:           testAccPairConfig(db, false, "  allow_data_loss = true"),
-				ConfigPlanChecks: noDiff,
+				ConfigPlanChecks: noDiffAfterApply,
 			},
 			{
 				// Production to the secondary site while the primary is down: a failover, shown in
@@ -162,7 +164,6 @@ removed {
 // apply ran (its pairs are made in the same apply, so the plan could not tell).
 func TestAccPlannedOperations_groupFailover(t *testing.T) {
 	db := testAccSandbox(t)
-	noDiff := resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -174,7 +175,7 @@ func TestAccPlannedOperations_groupFailover(t *testing.T) {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{plannedOpsState(groupAddr, "create", "add_member", "enable_protection", "add_server")},
 			},
-			{Config: testAccGroupConfig(db, groupCfg{prodHealthy: false, pairs: true, attrs: enabledSource}), ConfigPlanChecks: noDiff},
+			{Config: testAccGroupConfig(db, groupCfg{prodHealthy: false, pairs: true, attrs: enabledSource}), ConfigPlanChecks: noDiffAfterApply},
 			{
 				Config: testAccGroupConfig(db, groupCfg{prodHealthy: false, pairs: true, attrs: disabledTarget}),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -183,7 +184,7 @@ func TestAccPlannedOperations_groupFailover(t *testing.T) {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{plannedOpsState(groupAddr, "failover"), expectGroup("status", knownvalue.StringExact("failed_over"))},
 			},
-			{Config: testAccGroupConfig(db, groupCfg{prodHealthy: true, webPower: "stopped", pairs: true, attrs: disabledTarget}), ConfigPlanChecks: noDiff},
+			{Config: testAccGroupConfig(db, groupCfg{prodHealthy: true, webPower: "stopped", pairs: true, attrs: disabledTarget}), ConfigPlanChecks: noDiffAfterApply},
 			{
 				Config: testAccGroupConfig(db, groupCfg{prodHealthy: true, webPower: "stopped", pairs: true, attrs: enabledTarget}),
 				ConfigPlanChecks: resource.ConfigPlanChecks{

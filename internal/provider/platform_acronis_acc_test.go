@@ -115,6 +115,19 @@ resource "dr_recovery_server" "test" {
 // goal refused at plan as a console step (V-PLATFORM); a person fails back in the console; the
 // next plan shows the server ready for failback with no error; the server leaves Terraform's
 // management with a removed block (the DR API v2 cannot delete it).
+// removedKeepHCL lets Terraform go of addr without destroying it (a removed block): the DR API
+// v2 cannot delete a recovery server.
+func removedKeepHCL(addr string) string {
+	return fmt.Sprintf(`
+removed {
+  from = %s
+  lifecycle {
+    destroy = false
+  }
+}
+`, addr)
+}
+
 func TestAccAcronis_recoveryServerStory(t *testing.T) {
 	t.Setenv(EnvPollInterval, "50ms")
 	w := newAcronisWorld(t)
@@ -153,14 +166,7 @@ func TestAccAcronis_recoveryServerStory(t *testing.T) {
 					}
 					w.waitState(t, lifecycle.Standby)
 				},
-				Config: w.config(accAcronisSecret, `
-removed {
-  from = dr_recovery_server.test
-  lifecycle {
-    destroy = false
-  }
-}
-`),
+				Config: w.config(accAcronisSecret, removedKeepHCL("dr_recovery_server.test")),
 			},
 		},
 	})
@@ -204,14 +210,7 @@ func TestAccAcronis_throttledConverges(t *testing.T) {
 			{Config: w.server("standby"), Check: resource.TestCheckResourceAttr(rsAddr, "status", "standby")},
 			{
 				PreConfig: func() { _ = w.sb.SetTransientErrorRate(w.ctx, 0) },
-				Config: w.config(accAcronisSecret, `
-removed {
-  from = dr_recovery_server.test
-  lifecycle {
-    destroy = false
-  }
-}
-`),
+				Config:    w.config(accAcronisSecret, removedKeepHCL("dr_recovery_server.test")),
 			},
 		},
 	})

@@ -183,13 +183,29 @@ resource "dr_protection_group" "app" {
 // health (V-SYNC-SITES, the health parts of V-PAIR-START and R000-2) — no EBS or ECS API
 // reports it (Capabilities.Unobservable), so the platform decides; the data-loss side of it
 // (R002-8) is refused at plan without the opt-in instead of being deferred.
+// aliRefusal is a rule refused at plan: world builds the platform's side and returns the
+// configuration.
+type aliRefusal struct {
+	name  string
+	world func(w *aliWorld) string
+	rule  string
+}
+
+// refuseEach plans each case's configuration in a world of its own and wants the plan refused,
+// naming the case's rule on a resource of type typ.
+func refuseEach(t *testing.T, typ string, cases []aliRefusal) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w := newAliWorld(t)
+			config := w.provider() + c.world(w)
+			resource.ParallelTest(t, refusedPlanCase(config, regexp.MustCompile(`(`+c.rule+`): (`+typ+` \w+ (refused|can lose data)|invalid `+typ+`)`)))
+		})
+	}
+}
+
 func TestAccAlibaba_refusedAtPlan(t *testing.T) {
-	cases := []struct {
-		name string
-		// world builds the platform's side and returns the configuration
-		world func(w *aliWorld) string
-		rule  string
-	}{
+	refuseEach(t, "dr_replication_pair", []aliRefusal{
 		{
 			// the primary disk is lost out of band: the pair is invalid; failing over to the
 			// secondary is refused (R001-1)
@@ -321,21 +337,7 @@ func TestAccAlibaba_refusedAtPlan(t *testing.T) {
 			},
 			rule: "V-PAIR-IN-GROUP",
 		},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			w := newAliWorld(t)
-			config := w.provider() + c.world(w)
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      config,
-					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(`(` + c.rule + `): (dr_replication_pair \w+ (refused|can lose data)|invalid dr_replication_pair)`),
-				}},
-			})
-		})
-	}
+	})
 }
 
 // The replica-group rules a plan decides on Alibaba, the same way: R002-1 (protection needs
@@ -349,11 +351,7 @@ func TestAccAlibaba_refusedAtPlan(t *testing.T) {
 // a drill needs an apply to protect the group first: TestAccAlibaba_groupDrill and
 // TestActionInvoke_alibabaGroupDrill.
 func TestAccAlibaba_groupRefusedAtPlan(t *testing.T) {
-	cases := []struct {
-		name  string
-		world func(w *aliWorld) string
-		rule  string
-	}{
+	refuseEach(t, "dr_protection_group", []aliRefusal{
 		{
 			name: "R002-1 protection without pairs",
 			world: func(w *aliWorld) string {
@@ -408,17 +406,5 @@ func TestAccAlibaba_groupRefusedAtPlan(t *testing.T) {
 			},
 			rule: "V-GRP-MEMBERS",
 		},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			w := newAliWorld(t)
-			config := w.provider() + c.world(w)
-			steps := []resource.TestStep{{
-				Config:      config,
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(` + c.rule + `): (dr_protection_group \w+ (refused|can lose data)|invalid dr_protection_group)`),
-			}}
-			resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
-		})
-	}
+	})
 }

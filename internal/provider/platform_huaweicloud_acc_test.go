@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -44,6 +43,22 @@ type hwGroupWorld struct {
 	group    func(attrs string) string
 }
 
+// hwGroupHCL is the dr_protection_group label (named label) between the emulator's two AZs of
+// cn-north-4, production in vpc; attrs are further lines.
+func hwGroupHCL(label, vpc string, attrs ...string) string {
+	return fmt.Sprintf(`
+resource "dr_protection_group" %[1]q {
+  name          = %[1]q
+  source_region = "cn-north-4"
+  source_zone   = "cn-north-4a"
+  target_region = "cn-north-4"
+  target_zone   = "cn-north-4b"
+  source_vpc_id = %[2]q
+%[3]s
+}
+`, label, vpc, strings.Join(attrs, "\n"))
+}
+
 func newHWGroupWorld(t *testing.T) hwGroupWorld {
 	t.Helper()
 	t.Setenv(EnvPollInterval, "20ms")
@@ -75,47 +90,30 @@ func newHWGroupWorld(t *testing.T) hwGroupWorld {
 	}
 	sb.PutDomain("az-a-b", "cn-north-4a", "cn-north-4b")
 	vpc := sb.PutVPC("prod")
-	provider := fmt.Sprintf(`
-provider "dr" {
-  huaweicloud {
-    access_key    = %[1]q
-    secret_key    = %[2]q
-    region        = "cn-north-4"
-    project_id    = %[3]q
-    sdrs_endpoint = %[4]q
-    ecs_endpoint  = %[4]q
-  }
-}
-`, hwemu.TestAccessKey, hwemu.TestSecretKey, hwemu.TestProjectID, emu.URL)
-	empty := func(attrs string) string {
-		return `
-resource "dr_protection_group" "empty" {
-  name          = "empty"
-  source_region = "cn-north-4"
-  source_zone   = "cn-north-4a"
-  target_region = "cn-north-4"
-  target_zone   = "cn-north-4b"
-  source_vpc_id = "` + vpc + `"
-  server_ids    = []
-` + attrs + `
-}
-`
-	}
+	provider := hwEmulatorProvider(emu.URL)
 	group := func(attrs string) string {
-		return provider + empty("") + fmt.Sprintf(`
-resource "dr_protection_group" "app" {
-  name          = "app"
-  source_region = "cn-north-4"
-  source_zone   = "cn-north-4a"
-  target_region = "cn-north-4"
-  target_zone   = "cn-north-4b"
-  source_vpc_id = %q
-  server_ids    = [%q]
-%s
-}
-`, vpc, web.ID, attrs)
+		return provider + hwGroupHCL("empty", vpc, "  server_ids    = []") +
+			hwGroupHCL("app", vpc, fmt.Sprintf("  server_ids    = [%q]", web.ID), attrs)
 	}
 	return hwGroupWorld{url: emu.URL, vpc: vpc, drServer: drServer.ID, sb: sb, prod: prod, web: web, group: group}
+}
+
+// failedEnable is the start of a failed-enable story: the group applied, then its
+// enable_protection failing on SDRS (the emulator's next one fails) and the apply failing with
+// expect.
+func (w hwGroupWorld) failedEnable(t *testing.T, expect string) []resource.TestStep {
+	return []resource.TestStep{
+		{Config: w.group("")},
+		{
+			PreConfig: func() {
+				if err := w.sb.FailNext(context.Background(), lifecycle.ProtectionGroup, lifecycle.OpEnableProtection, 1); err != nil {
+					t.Fatal(err)
+				}
+			},
+			Config:      w.group(`  protection = "enabled"`),
+			ExpectError: regexp.MustCompile(expect),
+		},
+	}
 }
 
 func TestAccHuaweiCloud_protectionGroupStory(t *testing.T) {
@@ -124,7 +122,7 @@ func TestAccHuaweiCloud_protectionGroupStory(t *testing.T) {
 	sb, prod, web, group := w.sb, w.prod, w.web, w.group
 	app := "dr_protection_group.app"
 	status := func(s string) statecheck.StateCheck {
-		return statecheck.ExpectKnownValue(app, tfjsonpath.New("status"), knownvalue.StringExact(s))
+		return expectAt(app, "status", knownvalue.StringExact(s))
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -155,8 +153,8 @@ func TestAccHuaweiCloud_protectionGroupStory(t *testing.T) {
 				ExpectError: regexp.MustCompile(`V-GRP-MEMBERS`),
 			},
 			{Config: group(`  protection = "enabled"`), ConfigStateChecks: []statecheck.StateCheck{status("replicating"),
-				statecheck.ExpectKnownValue(app, tfjsonpath.New("active_site"), knownvalue.StringExact("source")),
-				statecheck.ExpectKnownValue(app, tfjsonpath.New("replication_pair_ids"), knownvalue.SetSizeExact(1))}},
+				expectAt(app, "active_site", knownvalue.StringExact("source")),
+				expectAt(app, "replication_pair_ids", knownvalue.SetSizeExact(1))}},
 			{
 				PreConfig: func() {
 					if _, err := sb.SetSiteHealth(ctx, prod.ID, false); err != nil {
@@ -165,7 +163,7 @@ func TestAccHuaweiCloud_protectionGroupStory(t *testing.T) {
 				},
 				Config: group("  protection      = \"disabled\"\n  active_site     = \"target\"\n  allow_data_loss = true"),
 				ConfigStateChecks: []statecheck.StateCheck{status("failed_over"),
-					statecheck.ExpectKnownValue(app, tfjsonpath.New("active_site"), knownvalue.StringExact("target")),
+					expectAt(app, "active_site", knownvalue.StringExact("target")),
 					// R002-5: the production server's address moved to its DR-site twin (read from ECS)
 					statecheck.ExpectKnownValue(app, tfjsonpath.New("dr_servers").AtSliceIndex(0).AtMapKey("twin_ip"), knownvalue.StringExact("192.168.0.10"))},
 			},
@@ -188,14 +186,14 @@ func TestAccHuaweiCloud_protectionGroupStory(t *testing.T) {
 				},
 				Config: group("  protection      = \"enabled\"\n  active_site     = \"target\"\n  allow_data_loss = true"),
 				ConfigStateChecks: []statecheck.StateCheck{status("replicating"),
-					statecheck.ExpectKnownValue(app, tfjsonpath.New("active_site"), knownvalue.StringExact("target"))},
+					expectAt(app, "active_site", knownvalue.StringExact("target"))},
 			},
 			{ // planned failover back to the original production AZ, both AZs healthy (R000-6)
 				Config: group("  protection      = \"enabled\"\n  active_site     = \"source\""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectKnownValue(app, tfjsonpath.New("active_site"), knownvalue.StringExact("source"))}},
 				ConfigStateChecks: []statecheck.StateCheck{status("replicating"),
-					statecheck.ExpectKnownValue(app, tfjsonpath.New("active_site"), knownvalue.StringExact("source")),
+					expectAt(app, "active_site", knownvalue.StringExact("source")),
 					// the addresses are back on the production server, not on its twin
 					statecheck.ExpectKnownValue(app, tfjsonpath.New("dr_servers").AtSliceIndex(0).AtMapKey("twin_ip"), knownvalue.StringExact(""))},
 			},
@@ -213,7 +211,10 @@ const hwEastProject = "e0b97bac532c4c5196fa4b3a32253be4"
 // a disk backup is refused at plan (R003-1, from the backup CBR reports), a server backup is
 // replicated to the other region (in that region's project) and its replica deleted on destroy;
 // a second replica to the region is refused at plan (R003-7).
-func TestAccHuaweiCloud_backupReplica(t *testing.T) {
+// startHWCBR starts the CBR emulator with a healthy site at cn-north-4 (src, returned) and one at
+// cn-east-3, whose project is hwEastProject.
+func startHWCBR(t *testing.T) (*hwemu.Server, *hwemu.Backdoor, platform.Site) {
+	t.Helper()
 	t.Setenv(EnvPollInterval, "20ms")
 	emu := hwemu.Start(t, false, accTimeScale)
 	ctx := context.Background()
@@ -226,6 +227,28 @@ func TestAccHuaweiCloud_backupReplica(t *testing.T) {
 	if _, err := sb.PutSite(ctx, platform.Site{Region: "cn-east-3", Zone: "cn-east-3a", Healthy: true, ReplicationCapable: true}); err != nil {
 		t.Fatal(err)
 	}
+	return emu, sb, src
+}
+
+// hwCBRProvider is the provider block of the CBR emulator emu, with further lines extra.
+func hwCBRProvider(emu *hwemu.Server, extra ...string) string {
+	return fmt.Sprintf(`
+provider "dr" {
+  huaweicloud {
+    access_key   = %q
+    secret_key   = %q
+    region       = "cn-north-4"
+    project_id   = %q
+    cbr_endpoint = %q
+%s
+  }
+}
+`, hwemu.TestAccessKey, hwemu.TestSecretKey, hwemu.TestProjectID, emu.URL, strings.Join(extra, "\n"))
+}
+
+func TestAccHuaweiCloud_backupReplica(t *testing.T) {
+	emu, sb, src := startHWCBR(t)
+	ctx := context.Background()
 	web, err := sb.PutServer(ctx, platform.Server{SiteID: src.ID, Name: "web", PowerState: platform.PowerRunning})
 	if err != nil {
 		t.Fatal(err)
@@ -243,17 +266,7 @@ func TestAccHuaweiCloud_backupReplica(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := func(backup string) string {
-		return fmt.Sprintf(`
-provider "dr" {
-  huaweicloud {
-    access_key   = %q
-    secret_key   = %q
-    region       = "cn-north-4"
-    project_id   = %q
-    cbr_endpoint = %q
-  }
-}
-
+		return hwCBRProvider(emu) + fmt.Sprintf(`
 resource "dr_backup_replica" "web" {
   backup_id              = %q
   destination_region     = "cn-east-3"
@@ -261,16 +274,16 @@ resource "dr_backup_replica" "web" {
   destination_vault_id   = %q
   name                   = "web_replica"
 }
-`, hwemu.TestAccessKey, hwemu.TestSecretKey, hwemu.TestProjectID, emu.URL, backup, hwEastProject, rv.ID)
+`, backup, hwEastProject, rv.ID)
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: cfg(disk.ID), PlanOnly: true, ExpectError: regexp.MustCompile(`R003-1`)},
 			{Config: cfg(server.ID), ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("dr_backup_replica.web", tfjsonpath.New("status"), knownvalue.StringExact("available")),
-				statecheck.ExpectKnownValue("dr_backup_replica.web", tfjsonpath.New("replica_backup_id"), knownvalue.NotNull()),
-				statecheck.ExpectKnownValue("dr_backup_replica.web", tfjsonpath.New("destination_project_id"), knownvalue.StringExact(hwEastProject)),
+				expectAt("dr_backup_replica.web", "status", knownvalue.StringExact("available")),
+				expectAt("dr_backup_replica.web", "replica_backup_id", knownvalue.NotNull()),
+				expectAt("dr_backup_replica.web", "destination_project_id", knownvalue.StringExact(hwEastProject)),
 			}},
 			{ // a second replica of the backup to the same region (R003-7), a replica of the replica (R003-6)
 				Config: cfg(server.ID) + fmt.Sprintf(`
@@ -311,18 +324,8 @@ func TestAccHuaweiCloud_failedJobRetriedUnderThrottling(t *testing.T) {
 	app := "dr_protection_group.app"
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: w.group("")},
-			{
-				PreConfig: func() {
-					if err := w.sb.FailNext(ctx, lifecycle.ProtectionGroup, lifecycle.OpEnableProtection, 1); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config:      w.group(`  protection = "enabled"`),
-				ExpectError: regexp.MustCompile(`(?s)error\{enable_protection\}.*SDRS\.1027|(?s)SDRS\.1027.*error\{enable_protection\}`),
-			},
-			{
+		Steps: append(w.failedEnable(t, `(?s)error\{enable_protection\}.*SDRS\.1027|(?s)SDRS\.1027.*error\{enable_protection\}`),
+			resource.TestStep{
 				PreConfig: func() {
 					if err := w.sb.SetTransientErrorRate(ctx, 0.3); err != nil {
 						t.Fatal(err)
@@ -330,9 +333,9 @@ func TestAccHuaweiCloud_failedJobRetriedUnderThrottling(t *testing.T) {
 				},
 				Config: w.group(`  protection = "enabled"`),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(app, tfjsonpath.New("status"), knownvalue.StringExact("replicating"))},
+					expectAt(app, "status", knownvalue.StringExact("replicating"))},
 			},
-			{
+			resource.TestStep{
 				PreConfig: func() {
 					if err := w.sb.SetTransientErrorRate(ctx, 0); err != nil {
 						t.Fatal(err)
@@ -340,7 +343,7 @@ func TestAccHuaweiCloud_failedJobRetriedUnderThrottling(t *testing.T) {
 				},
 				Config: w.group(`  protection = "disabled"`),
 			},
-		},
+		),
 	})
 }
 
@@ -390,13 +393,13 @@ func TestAccHuaweiCloud_example(t *testing.T) {
 		return out
 	}
 	status := func(s string) statecheck.StateCheck {
-		return statecheck.ExpectKnownValue("dr_protection_group.app", tfjsonpath.New("status"), knownvalue.StringExact(s))
+		return expectAt("dr_protection_group.app", "status", knownvalue.StringExact(s))
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: cfg, ConfigVariables: vars(), ConfigStateChecks: []statecheck.StateCheck{status("configured"),
-				statecheck.ExpectKnownValue("dr_backup_replica.app", tfjsonpath.New("status"), knownvalue.StringExact("available"))}},
+				expectAt("dr_backup_replica.app", "status", knownvalue.StringExact("available"))}},
 			{Config: cfg, ConfigVariables: vars("protection", "enabled"), ConfigStateChecks: []statecheck.StateCheck{status("replicating")}},
 			{
 				PreConfig: func() {
@@ -446,22 +449,13 @@ func TestAccHuaweiCloud_groupCreateParams(t *testing.T) {
 			{ // exactly one domain between the AZs: used, and reported
 				Config: only(w.group("")),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(app, tfjsonpath.New("domain_id"), knownvalue.StringRegexp(regexp.MustCompile(`^domain-`))),
-					statecheck.ExpectKnownValue(app, tfjsonpath.New("source_vpc_id"), knownvalue.StringExact(w.vpc)),
+					expectAt(app, "domain_id", knownvalue.StringRegexp(regexp.MustCompile(`^domain-`))),
+					expectAt(app, "source_vpc_id", knownvalue.StringExact(w.vpc)),
 				},
 			},
 			{ // a second domain between the AZs: a new group must name one
-				PreConfig: func() { w.sb.PutDomain("second", "cn-north-4b", "cn-north-4a") },
-				Config: only(w.group("")) + fmt.Sprintf(`
-resource "dr_protection_group" "app2" {
-  name          = "app2"
-  source_region = "cn-north-4"
-  source_zone   = "cn-north-4a"
-  target_region = "cn-north-4"
-  target_zone   = "cn-north-4b"
-  source_vpc_id = %q
-}
-`, w.vpc),
+				PreConfig:   func() { w.sb.PutDomain("second", "cn-north-4b", "cn-north-4a") },
+				Config:      only(w.group("")) + hwGroupHCL("app2", w.vpc),
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)V-PARAMS.*domain_id\s+is\s+required\s+on\s+the\s+huaweicloud\s+platform:\s+the\s+project\s+has\s+2\s+active-active\s+domains`),
 			},
@@ -481,12 +475,7 @@ resource "dr_protection_group" "g" {
   domain_id     = "domain-1"
 }
 `
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: cfg, PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)V-PARAMS:\s+dr_protection_group\s+create\s+refused.*domain_id\s+is\s+not\s+a\s+parameter\s+of\s+the\s+sandbox\s+platform`)},
-		},
-	})
+	resource.ParallelTest(t, refusedPlanCase(cfg, regexp.MustCompile(`(?s)V-PARAMS:\s+dr_protection_group\s+create\s+refused.*domain_id\s+is\s+not\s+a\s+parameter\s+of\s+the\s+sandbox\s+platform`)))
 }
 
 // Every CBR replication rule (seed 003, R003-1 … R003-11) is refused at plan through the CLI
@@ -541,19 +530,8 @@ func TestAccHuaweiCloud_replicaRulesAtPlan(t *testing.T) {
 	_, err := sb.CreateReplica(ctx, platform.ReplicaSpec{BackupID: replicated, DestinationRegion: "cn-east-3", DestinationVaultID: rv, Name: "first"}, "")
 	must(err)
 	aReplica := backup(platform.Backup{IsReplica: true, SourceBackupID: good})
-	provider := fmt.Sprintf(`
-provider "dr" {
-  huaweicloud {
-    access_key           = %q
-    secret_key           = %q
-    region               = "cn-north-4"
-    project_id           = %q
-    cbr_endpoint         = %q
-    cbr_region_endpoints = "cn-east-3=%s"
-    region_project_ids   = "cn-east-3=%s, cn-south-1=%s"
-  }
-}
-`, hwemu.TestAccessKey, hwemu.TestSecretKey, hwemu.TestProjectID, emu.URL, emu.RegionURL("cn-east-3"), hwEastProject, hwSouthProject)
+	provider := hwCBRProvider(emu, fmt.Sprintf(`    cbr_region_endpoints = "cn-east-3=%s"
+    region_project_ids   = "cn-east-3=%s, cn-south-1=%s"`, emu.RegionURL("cn-east-3"), hwEastProject, hwSouthProject))
 	replica := func(backupID, region, vaultID, extra string) string {
 		return provider + fmt.Sprintf(`
 resource "dr_backup_replica" "r" {
@@ -603,38 +581,8 @@ resource "dr_backup_replica" "r" {
 //lint:ignore SA1019 terraform-plugin-go v0.31 reaches actions only through this interface (toolchain-facts §1)
 func hwProviderServer(t *testing.T, url string) (tfprotov6.ProviderServerWithActions, map[string]*tfprotov6.ActionSchema) {
 	t.Helper()
-	srv := protoServer(t)
-	sresp, err := srv.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	vals := map[string]tftypes.Value{}
-	for k, at := range providerConfigType.AttributeTypes {
-		vals[k] = tftypes.NewValue(at, nil)
-	}
-	hwType := providerConfigType.AttributeTypes["huaweicloud"].(tftypes.Object)
-	hw := map[string]tftypes.Value{}
-	set := map[string]string{"access_key": hwemu.TestAccessKey, "secret_key": hwemu.TestSecretKey, "region": "cn-north-4",
-		"project_id": hwemu.TestProjectID, "sdrs_endpoint": url, "ecs_endpoint": url}
-	for k, at := range hwType.AttributeTypes {
-		if v, ok := set[k]; ok {
-			hw[k] = tftypes.NewValue(at, v)
-		} else {
-			hw[k] = tftypes.NewValue(at, nil)
-		}
-	}
-	vals["huaweicloud"] = tftypes.NewValue(hwType, hw)
-	dv, err := tfprotov6.NewDynamicValue(providerConfigType, tftypes.NewValue(providerConfigType, vals))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := srv.ConfigureProvider(context.Background(), &tfprotov6.ConfigureProviderRequest{Config: &dv})
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantOK(t, "configure", resp.Diagnostics)
-	//lint:ignore SA1019 terraform-plugin-go v0.31 reaches actions only through this interface (toolchain-facts §1)
-	return srv.(tfprotov6.ProviderServerWithActions), sresp.ActionSchemas
+	return configuredActionServer(t, vendorProviderConfig(t, "huaweicloud", map[string]string{"access_key": hwemu.TestAccessKey,
+		"secret_key": hwemu.TestSecretKey, "region": "cn-north-4", "project_id": hwemu.TestProjectID, "sdrs_endpoint": url, "ecs_endpoint": url}))
 }
 
 // Clearing the SDRS task center's failure jobs is a documented operation, on request: a failed
@@ -657,28 +605,18 @@ func TestAccHuaweiCloud_clearFailureJobs(t *testing.T) {
 	clearJobs := hwClearJobsCheck(t, ctx, drv, w.url, typ)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: w.group("")},
-			{
-				PreConfig: func() {
-					if err := w.sb.FailNext(ctx, lifecycle.ProtectionGroup, lifecycle.OpEnableProtection, 1); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config:      w.group(`  protection = "enabled"`),
-				ExpectError: regexp.MustCompile(`error\{enable_protection\}`),
-			},
-			{ // the action, between the failed apply and the next one; then the next apply retries the operation
+		Steps: append(w.failedEnable(t, `error\{enable_protection\}`),
+			resource.TestStep{ // the action, between the failed apply and the next one; then the next apply retries the operation
 				PreConfig: func() {
 					if err := clearJobs(); err != nil {
 						t.Fatal(err)
 					}
 				},
 				Config:            w.group(`  protection = "enabled"`),
-				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(app, tfjsonpath.New("status"), knownvalue.StringExact("replicating"))},
+				ConfigStateChecks: []statecheck.StateCheck{expectAt(app, "status", knownvalue.StringExact("replicating"))},
 			},
-			{Config: w.group(`  protection = "disabled"`)},
-		},
+			resource.TestStep{Config: w.group(`  protection = "disabled"`)},
+		),
 	})
 	// the sandbox keeps no failure-job records: refused at plan
 	e := newActionEnv(t)
@@ -773,22 +711,11 @@ resource "dr_replication_pair" "p" {
 // result agrees with the plan (no "Provider produced inconsistent result").
 func TestAccHuaweiCloud_failedEnableRetriedWithoutDesiredState(t *testing.T) {
 	w := newHWGroupWorld(t)
-	ctx := context.Background()
 	app := "dr_protection_group.app"
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: w.group("")},
-			{
-				PreConfig: func() {
-					if err := w.sb.FailNext(ctx, lifecycle.ProtectionGroup, lifecycle.OpEnableProtection, 1); err != nil {
-						t.Fatal(err)
-					}
-				},
-				Config:      w.group(`  protection = "enabled"`),
-				ExpectError: regexp.MustCompile(`error\{enable_protection\}`),
-			},
-			{
+		Steps: append(w.failedEnable(t, `error\{enable_protection\}`),
+			resource.TestStep{
 				Config: w.group(""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectKnownValue(app, tfjsonpath.New("planned_operations"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("enable_protection")})),
@@ -796,12 +723,12 @@ func TestAccHuaweiCloud_failedEnableRetriedWithoutDesiredState(t *testing.T) {
 					plancheck.ExpectUnknownValue(app, tfjsonpath.New("health")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(app, tfjsonpath.New("status"), knownvalue.StringExact("replicating")),
-					statecheck.ExpectKnownValue(app, tfjsonpath.New("last_error"), knownvalue.Null()),
+					expectAt(app, "status", knownvalue.StringExact("replicating")),
+					expectAt(app, "last_error", knownvalue.Null()),
 				},
 			},
-			{Config: w.group(`  protection = "disabled"`)},
-		},
+			resource.TestStep{Config: w.group(`  protection = "disabled"`)},
+		),
 	})
 }
 
@@ -815,18 +742,8 @@ func TestAccHuaweiCloud_failedEnableRetriedWithoutDesiredState(t *testing.T) {
 // the same value named in the configuration afterwards changes nothing. On the sandbox, which
 // has no projects, the attribute is refused at plan (V-PARAMS), not ignored.
 func TestAccHuaweiCloud_replicaDestinationProject(t *testing.T) {
-	t.Setenv(EnvPollInterval, "20ms")
-	emu := hwemu.Start(t, false, accTimeScale)
+	emu, sb, src := startHWCBR(t)
 	ctx := context.Background()
-	sb := emu.Backdoor()
-	sb.SetRegionProject("cn-east-3", hwEastProject)
-	src, err := sb.PutSite(ctx, platform.Site{Region: "cn-north-4", Zone: "cn-north-4a", Healthy: true, ReplicationCapable: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := sb.PutSite(ctx, platform.Site{Region: "cn-east-3", Zone: "cn-east-3a", Healthy: true, ReplicationCapable: true}); err != nil {
-		t.Fatal(err)
-	}
 	bv, _ := sb.PutVault(ctx, platform.Vault{Region: "cn-north-4", Purpose: platform.VaultBackup})
 	rv, _ := sb.PutVault(ctx, platform.Vault{Region: "cn-east-3", Purpose: platform.VaultReplication})
 	backup, err := sb.PutBackup(ctx, platform.Backup{Kind: platform.BackupKindServer, SourceID: "srv-1", IncludesSystemDisk: true,
@@ -835,19 +752,7 @@ func TestAccHuaweiCloud_replicaDestinationProject(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := func(providerExtra, replicaExtra string) string {
-		return fmt.Sprintf(`
-provider "dr" {
-  huaweicloud {
-    access_key           = %q
-    secret_key           = %q
-    region               = "cn-north-4"
-    project_id           = %q
-    cbr_endpoint         = %q
-    cbr_region_endpoints = "cn-east-3=%s"
-%s
-  }
-}
-
+		return hwCBRProvider(emu, fmt.Sprintf(`    cbr_region_endpoints = "cn-east-3=%s"`, emu.RegionURL("cn-east-3")), providerExtra) + fmt.Sprintf(`
 resource "dr_backup_replica" "web" {
   backup_id            = %q
   destination_region   = "cn-east-3"
@@ -855,7 +760,7 @@ resource "dr_backup_replica" "web" {
   name                 = "web_replica"
 %s
 }
-`, hwemu.TestAccessKey, hwemu.TestSecretKey, hwemu.TestProjectID, emu.URL, emu.RegionURL("cn-east-3"), providerExtra, backup.ID, rv.ID, replicaExtra)
+`, backup.ID, rv.ID, replicaExtra)
 	}
 	const web = "dr_backup_replica.web"
 	defaults := fmt.Sprintf(`    region_project_ids   = "cn-east-3=%s"`, hwEastProject)
@@ -873,8 +778,8 @@ resource "dr_backup_replica" "web" {
 			{ // the provider's default for the region
 				Config: cfg(defaults, ""),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(web, tfjsonpath.New("status"), knownvalue.StringExact("available")),
-					statecheck.ExpectKnownValue(web, tfjsonpath.New("destination_project_id"), knownvalue.StringExact(hwEastProject)),
+					expectAt(web, "status", knownvalue.StringExact("available")),
+					expectAt(web, "destination_project_id", knownvalue.StringExact(hwEastProject)),
 				},
 			},
 			{ // the same project named on the replica: nothing to change
@@ -901,12 +806,7 @@ resource "dr_backup_replica" "r" {
   name                   = "r"
 }
 `
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: cfg, PlanOnly: true, ExpectError: regexp.MustCompile(`(?s)V-PARAMS:\s+dr_backup_replica\s+replicate\s+refused.*destination_project_id\s+is\s+not\s+a\s+parameter\s+of\s+the\s+sandbox\s+platform`)},
-		},
-	})
+	resource.ParallelTest(t, refusedPlanCase(cfg, regexp.MustCompile(`(?s)V-PARAMS:\s+dr_backup_replica\s+replicate\s+refused.*destination_project_id\s+is\s+not\s+a\s+parameter\s+of\s+the\s+sandbox\s+platform`)))
 }
 
 // SDRS renames a protection group (Modifying the Name of a Protection Group) but has no call
@@ -927,8 +827,8 @@ func TestAccHuaweiCloud_groupDescriptionFixed(t *testing.T) {
 			{
 				Config: strings.Replace(w.group(`  description = "web tier"`), `name          = "app"`, `name          = "app-renamed"`, 1),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(app, tfjsonpath.New("name"), knownvalue.StringExact("app-renamed")),
-					statecheck.ExpectKnownValue(app, tfjsonpath.New("description"), knownvalue.StringExact("web tier")),
+					expectAt(app, "name", knownvalue.StringExact("app-renamed")),
+					expectAt(app, "description", knownvalue.StringExact("web tier")),
 				},
 			},
 		},

@@ -64,13 +64,13 @@ resource "dr_replication_pair" "p" {
 					statecheck.CompareValuePairs(pair, tfjsonpath.New("primary_zone"), app, tfjsonpath.New("source_zone"), compare.ValuesSame()),
 					statecheck.CompareValuePairs(pair, tfjsonpath.New("secondary_zone"), app, tfjsonpath.New("target_zone"), compare.ValuesSame()),
 					statecheck.CompareValuePairs(pair, tfjsonpath.New("primary_volume_id"), pair, tfjsonpath.New("secondary_volume_id"), compare.ValuesDiffer()),
-					statecheck.ExpectKnownValue(pair, tfjsonpath.New("secondary_volume_id"), knownvalue.StringRegexp(regexp.MustCompile(`.+`))),
-					statecheck.ExpectKnownValue(pair, tfjsonpath.New("status"), knownvalue.StringExact("configured")),
-					statecheck.ExpectKnownValue(pair, tfjsonpath.New("active_site"), knownvalue.StringExact("primary")),
-					statecheck.ExpectKnownValue(pair, tfjsonpath.New("direction"), knownvalue.StringExact("primary_to_secondary")),
-					statecheck.ExpectKnownValue(pair, tfjsonpath.New("primary_region"), knownvalue.StringExact("cn-north-4")),
+					expectAt(pair, "secondary_volume_id", knownvalue.StringRegexp(regexp.MustCompile(`.+`))),
+					expectAt(pair, "status", knownvalue.StringExact("configured")),
+					expectAt(pair, "active_site", knownvalue.StringExact("primary")),
+					expectAt(pair, "direction", knownvalue.StringExact("primary_to_secondary")),
+					expectAt(pair, "primary_region", knownvalue.StringExact("cn-north-4")),
 					// delete is a manual step on SDRS, start goes through the group: only the rename is offered
-					statecheck.ExpectKnownValue(pair, tfjsonpath.New("allowed_operations"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("update")})),
+					expectAt(pair, "allowed_operations", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("update")})),
 				},
 			},
 			{
@@ -106,7 +106,7 @@ resource "dr_replication_pair" "p" {
 					plancheck.ExpectKnownValue(pair, tfjsonpath.New("planned_operations"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("update")})),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(pair, tfjsonpath.New("name"), knownvalue.StringExact("data-renamed")),
+					expectAt(pair, "name", knownvalue.StringExact("data-renamed")),
 				},
 				Check: func(s *terraform.State) error { // SDRS itself has the new name
 					p, err := w.sb.GetPair(context.Background(), s.RootModule().Resources[pair].Primary.ID)
@@ -155,7 +155,7 @@ removed {
 }
 `,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(app, tfjsonpath.New("replication_pair_ids"), knownvalue.SetSizeExact(1)),
+					expectAt(app, "replication_pair_ids", knownvalue.SetSizeExact(1)),
 				},
 			},
 		},

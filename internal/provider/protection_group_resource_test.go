@@ -41,28 +41,12 @@ func testAccGroupConfig(db string, c groupCfg) string {
 		sbSite("dr", "cn-shanghai", "cn-shanghai-b") +
 		sbServer("web", "web", "prod", power) +
 		sbVolume("a", "prod", 10, "server_id = dr_sandbox_server.web.id") +
-		sbVolume("b", "dr", 10) + fmt.Sprintf(`
-resource "dr_replication_pair" "data" {
-  name                = "web-data"
-  primary_volume_id   = dr_sandbox_volume.a.id
-  secondary_volume_id = dr_sandbox_volume.b.id
-}
-
-resource "dr_protection_group" "test" {
-  name                 = "app"
-  source_region        = dr_sandbox_site.prod.region
-  source_zone          = dr_sandbox_site.prod.zone
-  target_region        = dr_sandbox_site.dr.region
-  target_zone          = dr_sandbox_site.dr.zone
-  replication_pair_ids = %s
-  server_ids           = [dr_sandbox_server.web.id]
-%s
-}
-`, pairs, c.attrs)
+		sbVolume("b", "dr", 10) +
+		sbPairGroupHCL("data", "web-data", "test", "app", pairs, "  server_ids           = [dr_sandbox_server.web.id]\n"+c.attrs)
 }
 
 func expectGroup(attr string, v knownvalue.Check) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New(attr), v)
+	return expectAt(groupAddr, attr, v)
 }
 
 const (

@@ -12,11 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
-	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 )
 
 // Readiness as data through the CLI (issue 27): what the state and the data sources say a
@@ -31,42 +28,13 @@ func testAccCRMConfig(db string, drHealthy bool, groupAttrs, extra string) strin
 	return testAccProvider(db) +
 		sbSite("prod", "cn-shanghai", "cn-shanghai-a") +
 		sbSite("dr", "cn-shanghai", "cn-shanghai-b", fmt.Sprintf("healthy = %t", drHealthy)) +
-		sbVolume("a", "prod", 10) + sbVolume("b", "dr", 10) + `
-resource "dr_replication_pair" "crm" {
-  name                = "crm-data"
-  primary_volume_id   = dr_sandbox_volume.a.id
-  secondary_volume_id = dr_sandbox_volume.b.id
-}
-
-resource "dr_protection_group" "crm" {
-  name                 = "crm"
-  source_region        = dr_sandbox_site.prod.region
-  source_zone          = dr_sandbox_site.prod.zone
-  target_region        = dr_sandbox_site.dr.region
-  target_zone          = dr_sandbox_site.dr.zone
-  replication_pair_ids = [dr_replication_pair.crm.id]
-` + groupAttrs + `
-}
-
+		sbVolume("a", "prod", 10) + sbVolume("b", "dr", 10) +
+		sbPairGroupHCL("crm", "crm-data", "crm", "crm", "[dr_replication_pair.crm.id]", groupAttrs) + `
 data "dr_readiness" "crm" {
   name_prefix = "crm"
   depends_on  = [dr_protection_group.crm]
 }
 ` + extra
-}
-
-// expectAt is a state check at a path below attr.
-func expectAt(addr, attr string, v knownvalue.Check, path ...any) statecheck.StateCheck {
-	p := tfjsonpath.New(attr)
-	for _, x := range path {
-		switch k := x.(type) {
-		case string:
-			p = p.AtMapKey(k)
-		case int:
-			p = p.AtSliceIndex(k)
-		}
-	}
-	return statecheck.ExpectKnownValue(addr, p, v)
 }
 
 func rule(r string) knownvalue.Check {
@@ -302,41 +270,45 @@ func TestAccReadiness_pairDrillRefusesFailover(t *testing.T) {
 	})
 }
 
-// The pair drill actions through the CLI (Terraform 1.14+): dr_replication_pair_drill starts
-// the drill, waits until ready and cleans up; the record says succeeded.
-func TestAccReplicationPairDrillAction_trigger(t *testing.T) {
-	e := newActionEnv(t)
-	e.sites()
-	id := e.replicatingPair("web")
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+// Readiness through the CLI against the SDRS emulator: a group before protection cannot fail
+// over (its state's rule R002-2, then V-FIRST-SYNC) and has no copy within the RPO; protected,
+// the failover is ready, the planned failover waits for the production servers to stop
+// (V-GRP-SWITCH, from ECS's power states), and whether the copy is within the RPO is unknown,
+// saying why: SDRS reports no replication lag.
+func TestAccHuaweiCloud_readiness(t *testing.T) {
+	w := newHWGroupWorld(t)
+	const app = "dr_protection_group.app"
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: testAccActionTrigger(e.db, "dr_replication_pair_drill", fmt.Sprintf("    id      = %q\n    timeout = \"10m\"", id)),
-			PostApplyFunc: func() {
-				obs := e.wantState(lifecycle.ReplicationPair, id, "replicating")
-				p, err := e.sb.GetPair(e.ctx, id)
-				if err != nil || obs.Facts.DrillActive || p.LastDrill == nil || p.LastDrill.Outcome != platform.DrillSucceeded {
-					t.Errorf("after the pair drill action: drill %v, record %+v, %v", obs.Facts.DrillActive, p.LastDrill, err)
-				}
+		Steps: []resource.TestStep{
+			{
+				Config: w.group(""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectAt(app, "readiness", knownvalue.Bool(false), "failover", "ready"),
+					expectAt(app, "readiness", knownvalue.ListExact([]knownvalue.Check{rule("R002-2"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"rule":    knownvalue.StringExact("V-FIRST-SYNC"),
+						"message": knownvalue.StringRegexp(regexp.MustCompile(`group "app" has not completed its first synchronisation`)),
+					})}), "failover", "blocked_by"),
+					expectAt(app, "readiness", knownvalue.Bool(false), "rpo", "within"),
+					expectAt(app, "readiness", knownvalue.StringRegexp(regexp.MustCompile(`no complete copy at the standby site`)), "rpo", "reason"),
+				},
 			},
-		}},
-	})
-}
-
-// A pair's drill refused at plan through the CLI (Terraform 1.14+): before the first
-// synchronisation the pair is configured, and start_drill runs only from replicating (V-DRILL).
-func TestAccReplicationPairStartDrillAction_refused(t *testing.T) {
-	e := newActionEnv(t)
-	e.sites()
-	id := e.pair("web")
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      testAccActionTrigger(e.db, "dr_replication_pair_start_drill", fmt.Sprintf("    id = %q", id)),
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`Failed to plan action[\s\S]*V-DRILL: dr_replication_pair start_drill refused[\s\S]*allowed\s+only\s+from\s+replicating;\s+it\s+is\s+configured`),
-		}},
+			{
+				Config: w.group(`  protection = "enabled"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectAt(app, "status", knownvalue.StringExact("replicating")),
+					expectAt(app, "readiness", knownvalue.Bool(true), "failover", "ready"),
+					expectAt(app, "readiness", knownvalue.ListExact(nil), "failover", "blocked_by"),
+					expectAt(app, "readiness", knownvalue.Bool(false), "planned_failover", "ready"),
+					expectAt(app, "readiness", knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"rule":    knownvalue.StringExact("V-GRP-SWITCH"),
+						"message": knownvalue.StringRegexp(regexp.MustCompile(`servers of group "app" at the production site \(source\) are running`)),
+					})}), "planned_failover", "blocked_by"),
+					expectAt(app, "readiness", knownvalue.Null(), "rpo", "within"),
+					expectAt(app, "readiness", knownvalue.Null(), "rpo", "lag_seconds"),
+					expectAt(app, "readiness", knownvalue.StringExact(`the huaweicloud platform does not report the replication lag of group "app", so whether its standby copy is within the recovery point objective is not known.`), "rpo", "reason"),
+				},
+			},
+		},
 	})
 }

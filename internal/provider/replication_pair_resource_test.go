@@ -35,7 +35,7 @@ resource "dr_replication_pair" "test" {
 }
 
 func expectPair(attr string, v knownvalue.Check) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(pairAddr, tfjsonpath.New(attr), v)
+	return expectAt(pairAddr, attr, v)
 }
 
 func TestAccReplicationPair_basic(t *testing.T) {

@@ -123,11 +123,21 @@ func (r *sandboxResource[M, P, O]) ModifyPlan(ctx context.Context, req resource.
 	}
 }
 
+// load reads a model from the request (its plan or state) into m and gives the sandbox's
+// inventory and the object's ID ("" before create); ok is false when either failed (the
+// diagnostics say why).
+func (r *sandboxResource[M, P, O]) load(ctx context.Context, from interface {
+	Get(context.Context, any) diag.Diagnostics
+}, m *M, diags *diag.Diagnostics) (inv platform.Inventory, id string, ok bool) {
+	diags.Append(from.Get(ctx, m)...)
+	inv = requireInventory(r.data, r.name, diags)
+	return inv, P(m).objectID(), !diags.HasError()
+}
+
 func (r *sandboxResource[M, P, O]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan M
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	inv := requireInventory(r.data, r.name, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	inv, _, ok := r.load(ctx, req.Plan, &plan, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	o, err := r.k.create(ctx, inv, &plan)
@@ -145,12 +155,10 @@ func (r *sandboxResource[M, P, O]) Create(ctx context.Context, req resource.Crea
 
 func (r *sandboxResource[M, P, O]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state M
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	inv := requireInventory(r.data, r.name, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	inv, id, ok := r.load(ctx, req.State, &state, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	id := P(&state).objectID()
 	o, err := r.get(inv, ctx, id)
 	if removeIfGone(ctx, err, r.name, id, resp) {
 		return
@@ -166,12 +174,10 @@ func (r *sandboxResource[M, P, O]) Read(ctx context.Context, req resource.ReadRe
 func (r *sandboxResource[M, P, O]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state M
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	inv := requireInventory(r.data, r.name, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	inv, id, ok := r.load(ctx, req.State, &state, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	id := P(&state).objectID()
 	var o O
 	var err error
 	if u, ok := r.k.(sandboxUpdater[M, O]); ok {
@@ -194,12 +200,10 @@ func (r *sandboxResource[M, P, O]) Update(ctx context.Context, req resource.Upda
 
 func (r *sandboxResource[M, P, O]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state M
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	inv := requireInventory(r.data, r.name, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	inv, id, ok := r.load(ctx, req.State, &state, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	id := P(&state).objectID()
 	if err := r.del(inv, ctx, id); err != nil && !platform.IsNotFound(err) {
 		addError(&resp.Diagnostics, "deleting", r.name, id, err)
 	}

@@ -9,10 +9,16 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
+
+// Import and drift through the CLI: a malformed import ID, import by identity, and objects
+// changed outside Terraform.
 
 func testAccDriftPair(db string) string {
 	return testAccProvider(db) + testAccTwoSites(true) + `
@@ -128,4 +134,65 @@ func TestAccDriftRoleChange(t *testing.T) {
 			},
 		},
 	})
+}
+
+// expectIDIdentity: the resource's identity is its id, and nothing else.
+func expectIDIdentity(addr string) []statecheck.StateCheck {
+	return []statecheck.StateCheck{
+		statecheck.ExpectIdentityValueMatchesState(addr, tfjsonpath.New("id")),
+	}
+}
+
+// importByIdentity is an import step that removes addr from the state and imports it again
+// with `import { to = addr, identity = { id = … } }` (the identity recorded at create), then
+// expects the import plan to be a no-op with the step's configuration.
+func importByIdentity(addr string) resource.TestStep {
+	return resource.TestStep{
+		ResourceName:    addr,
+		ImportState:     true,
+		ImportStateKind: resource.ImportBlockWithResourceIdentity,
+	}
+}
+
+// identityImportCase creates cfg, wants the identity {id} recorded for each of addrs,
+// imports each by its identity and then plans nothing to do (import by identity: Terraform
+// 1.12+).
+func identityImportCase(cfg string, addrs ...string) resource.TestCase {
+	steps := []resource.TestStep{{Config: cfg}}
+	for _, a := range addrs {
+		steps[0].ConfigStateChecks = append(steps[0].ConfigStateChecks, expectIDIdentity(a)...)
+	}
+	for _, a := range addrs {
+		steps = append(steps, importByIdentity(a))
+	}
+	return resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		Steps:                    append(steps, resource.TestStep{Config: cfg, PlanOnly: true}),
+	}
+}
+
+// Import by identity (Terraform >= 1.12) of a replication pair and the protection group that
+// holds it: the identity recorded at create is {id}, and importing by it plans a no-op.
+func TestAccIdentity_pairAndGroup(t *testing.T) {
+	db := testAccSandbox(t)
+	cfg := testAccGroupConfig(db, groupCfg{prodHealthy: true, pairs: true, attrs: enabledSource})
+	resource.ParallelTest(t, identityImportCase(cfg, "dr_replication_pair.data", groupAddr))
+}
+
+// Import by identity of a recovery server and a backup replica.
+func TestAccIdentity_recoveryServerAndReplica(t *testing.T) {
+	db := testAccSandbox(t)
+	cfg := testAccRecoveryServerConfig(db, "") + `
+resource "dr_sandbox_site" "bj" {
+  region = "cn-beijing"
+  zone   = "cn-beijing-a"
+}
+
+resource "dr_sandbox_vault" "bj_replicas" {
+  region  = "cn-beijing"
+  purpose = "replication"
+}
+` + testAccReplica("test", "dr_sandbox_backup.web.id", "dr_sandbox_vault.bj_replicas", "  depends_on = [dr_sandbox_site.bj]")
+	resource.ParallelTest(t, identityImportCase(cfg, rsAddr, replicaAddr))
 }
