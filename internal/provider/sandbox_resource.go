@@ -145,7 +145,7 @@ func (r *sandboxResource[M, P, O]) Create(ctx context.Context, req resource.Crea
 
 func (r *sandboxResource[M, P, O]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state M
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
 	inv := requireInventory(r.data, r.name, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -160,7 +160,7 @@ func (r *sandboxResource[M, P, O]) Read(ctx context.Context, req resource.ReadRe
 		return
 	}
 	resp.Diagnostics.Append(r.k.fill(&state, o)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, &state)...)
 }
 
 func (r *sandboxResource[M, P, O]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
