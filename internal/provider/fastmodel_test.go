@@ -125,3 +125,20 @@ func TestFastModelFallsBackToTheFrameworksErrors(t *testing.T) {
 		t.Fatalf("getState of a null state: %v, the framework: %v", got, want)
 	}
 }
+
+// TestFastIdentityMatchesTheFramework: setIdentity writes the identity the framework's Set does.
+func TestFastIdentityMatchesTheFramework(t *testing.T) {
+	ctx := context.Background()
+	s := drIdentitySchema("replication pair")
+	null := tftypes.NewValue(s.Type().TerraformType(ctx), nil)
+	want := tfsdk.ResourceIdentity{Schema: s, Raw: null}
+	if d := want.Set(ctx, drIdentityModel{ID: types.StringValue("rp-1")}); d.HasError() {
+		t.Fatal(d)
+	}
+	got := &tfsdk.ResourceIdentity{Schema: s, Raw: null}
+	var diags diag.Diagnostics
+	setIdentity(ctx, got, "rp-1", &diags)
+	if diags.HasError() || !got.Raw.Equal(want.Raw) {
+		t.Fatalf("setIdentity wrote %s (%v), the framework %s", got.Raw, diags, want.Raw)
+	}
+}
