@@ -174,7 +174,7 @@ func getModel(ctx context.Context, raw tftypes.Value, s schemaTyper, target any,
 			t.ValidateAttribute(ctx, xattr.ValidateAttributeRequest{Path: p}, &resp)
 			diags.Append(resp.Diagnostics...)
 		default:
-			//nolint:staticcheck // the framework's Get still runs the deprecated type validation
+			//lint:ignore SA1019 the framework's Get still runs the deprecated type validation
 			if tw, ok := typ.(xattr.TypeWithValidate); ok {
 				diags.Append(tw.Validate(ctx, v, p)...)
 			}
@@ -228,7 +228,7 @@ func setModel(ctx context.Context, raw *tftypes.Value, s schemaTyper, m any, fal
 			t.ValidateAttribute(ctx, xattr.ValidateAttributeRequest{Path: p}, &resp)
 			diags.Append(resp.Diagnostics...)
 		default:
-			//nolint:staticcheck // the framework's Set still runs the deprecated type validation
+			//lint:ignore SA1019 the framework's Set still runs the deprecated type validation
 			if tw, ok := typ.(xattr.TypeWithValidate); ok {
 				diags.Append(tw.Validate(ctx, tfv, p)...)
 			}
