@@ -142,3 +142,35 @@ func TestFastIdentityMatchesTheFramework(t *testing.T) {
 		t.Fatalf("setIdentity wrote %s (%v), the framework %s", got.Raw, diags, want.Raw)
 	}
 }
+
+// BenchmarkPairModel: a replicating pair's state decoded (Get) and encoded (Set) by the
+// framework's reflection and by getModel/setModel (what Read does once each per resource).
+func BenchmarkPairModel(b *testing.B) {
+	ctx := context.Background()
+	r := newDRResource[pairModel, platform.ReplicationPair](pairKind{})
+	var sr resource.SchemaResponse
+	r.Schema(ctx, resource.SchemaRequest{}, &sr)
+	m := fastModelPairs(&testing.T{})[0]
+	st := tfsdk.State{Schema: sr.Schema, Raw: tftypes.NewValue(sr.Schema.Type().TerraformType(ctx), nil)}
+	if d := st.Set(ctx, &m); d.HasError() {
+		b.Fatal(d)
+	}
+	b.Run("framework", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var got pairModel
+			_ = st.Get(ctx, &got)
+			out := st
+			_ = out.Set(ctx, &got)
+		}
+	})
+	b.Run("fast", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var got pairModel
+			_ = getState(ctx, st, &got)
+			out := st
+			_ = setState(ctx, &out, &got)
+		}
+	})
+}
