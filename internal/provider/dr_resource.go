@@ -207,7 +207,7 @@ func (r *drResource[M, O]) ValidateConfig(ctx context.Context, req resource.Vali
 		return
 	}
 	var config M
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(getConfig(ctx, req.Config, &config)...)
 	if !resp.Diagnostics.HasError() {
 		v.validateConfig(ctx, &config, &resp.Diagnostics)
 	}
@@ -251,7 +251,7 @@ func (r *drResource[M, O]) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	var state M
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -269,7 +269,7 @@ func (r *drResource[M, O]) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	r.fill(&state, o, &resp.Diagnostics)
 	setIdentity(ctx, resp.Identity, id, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, &state)...)
 }
 
 // refresh reads the object after an operation and copies what was observed into the model, so
@@ -311,14 +311,19 @@ func (r *drResource[M, O]) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	}
 	var plan, config, state M
 	if req.Plan.Raw.IsNull() {
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
 		if !resp.Diagnostics.HasError() {
 			r.e.planDestroy(ctx, r.data, r.k.core(&state).ID.ValueString(), r.deleteGoal(&state), r.options(&state), &resp.Diagnostics)
 		}
 		return
 	}
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	// a plan that changes nothing (the usual one) is the state: decoded once
+	noop := !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw)
+	resp.Diagnostics.Append(getPlan(ctx, req.Plan, &plan)...)
+	if noop {
+		state = plan
+	}
+	resp.Diagnostics.Append(getConfig(ctx, req.Config, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -338,9 +343,11 @@ func (r *drResource[M, O]) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		r.planCreate(ctx, &plan, &config, resp)
 		return
 	}
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
+	if !noop {
+		resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
 	}
 	opts := r.options(&plan)
 	if a, ok := r.k.(planAdjuster[M]); ok && a.adjustPlan(ctx, r.data, req, resp, opts, &config, &state, &plan) {
@@ -390,7 +397,7 @@ func (r *drResource[M, O]) setPlanned(ctx context.Context, plan *M, p lifecycle.
 	if c.Desired != nil {
 		*c.Desired = desiredValue(r.i.kind, p.State)
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, plan)...)
+	resp.Diagnostics.Append(setPlan(ctx, &resp.Plan, plan)...)
 }
 
 // checkUpdate checks a change of the object's metadata (the kind's update operation: name,

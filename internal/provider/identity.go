@@ -43,7 +43,8 @@ func setIdentity(ctx context.Context, ident *tfsdk.ResourceIdentity, id string, 
 	if ident == nil || id == "" {
 		return
 	}
-	diags.Append(ident.Set(ctx, drIdentityModel{ID: types.StringValue(id)})...)
+	m := drIdentityModel{ID: types.StringValue(id)}
+	diags.Append(setModel(ctx, &ident.Raw, ident.Schema, &m, func() diag.Diagnostics { return ident.Set(ctx, m) })...)
 }
 
 // importByIDOrIdentity imports a DR resource by its ID (`terraform import`, `import { id = … }`)

@@ -155,10 +155,12 @@ func (r *sandboxResource[M, P, O]) Create(ctx context.Context, req resource.Crea
 
 func (r *sandboxResource[M, P, O]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state M
-	inv, id, ok := r.load(ctx, req.State, &state, &resp.Diagnostics)
-	if !ok {
+	resp.Diagnostics.Append(getState(ctx, req.State, &state)...)
+	inv := requireInventory(r.data, r.name, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
 		return
 	}
+	id := P(&state).objectID()
 	o, err := r.get(inv, ctx, id)
 	if removeIfGone(ctx, err, r.name, id, resp) {
 		return
@@ -168,7 +170,7 @@ func (r *sandboxResource[M, P, O]) Read(ctx context.Context, req resource.ReadRe
 		return
 	}
 	resp.Diagnostics.Append(r.k.fill(&state, o)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, &state)...)
 }
 
 func (r *sandboxResource[M, P, O]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

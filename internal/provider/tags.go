@@ -168,8 +168,10 @@ func (r *drResource[M, O]) planTags(ctx context.Context, plan *M, create bool, r
 		return nil, false
 	}
 	all := lifecycle.MergeTags(r.data.defaultTags.tags, tagsOf(c.Tags.Tags))
-	c.Tags.TagsAll = tagMap(all)
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("tags_all"), c.Tags.TagsAll)...)
+	if v := tagMap(all); !v.Equal(c.Tags.TagsAll) { // the plan has it already: nothing to write
+		c.Tags.TagsAll = v
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("tags_all"), c.Tags.TagsAll)...)
+	}
 	op := lifecycle.OpUpdate
 	if create {
 		op = lifecycle.OpCreate
