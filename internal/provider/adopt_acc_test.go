@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -287,5 +288,108 @@ func TestAccAdopt_queryGenerateConfigImport(t *testing.T) {
 	}
 	if os.Getenv("DR_ADOPT_KEEP") != "" {
 		t.Logf("generated.tf:\n%s", gen)
+	}
+}
+
+// Finding what to adopt by the enterprise conventions (issue 29): `terraform query` selects
+// objects by tags (every tag given, key and value) and by resource group, through the CLI.
+// The estate is made out of band through the sandbox's API; each list block must print
+// exactly the objects its filter selects.
+func TestAccAdopt_queryByTagsAndResourceGroup(t *testing.T) {
+	t.Parallel()
+	c := newAdoptCLI(t)
+	c.skipBelow(tfversion.Version1_14_0)
+
+	e := &actionEnv{t: t, ctx: context.Background(), db: testAccSandbox(t)}
+	e.sb = testAccOpenSandbox(t, e.db)
+	e.sites()
+	pairs := map[string]struct {
+		tags map[string]string
+		rg   string
+	}{
+		"orders-prod": {map[string]string{"team": "db", "env": "prod"}, "rg-storage"},
+		"orders-dev":  {map[string]string{"team": "db", "env": "dev"}, ""},
+		"assets-prod": {map[string]string{"team": "web", "env": "prod"}, "rg-storage"},
+	}
+	for name, p := range pairs {
+		id := e.pair(name)
+		e.must(e.sb.SetTags(e.ctx, lifecycle.ReplicationPair, id, p.tags))
+		if p.rg != "" {
+			e.must(e.sb.ChangeResourceGroup(e.ctx, lifecycle.ReplicationPair, id, p.rg))
+		}
+	}
+	e.must(e.sb.ChangeResourceGroup(e.ctx, lifecycle.ProtectionGroup, e.group("storage-group"), "rg-storage"))
+	e.group("other-group")
+
+	mainTF := `terraform {
+  required_providers {
+    dr = { source = "dr-provider/dr" }
+  }
+}
+` + testAccProvider(e.db)
+	query := `
+list "dr_replication_pair" "db_prod" {
+  provider = dr
+  config {
+    tags = { team = "db", env = "prod" }
+  }
+}
+
+list "dr_replication_pair" "db" {
+  provider = dr
+  config {
+    tags = { team = "db" }
+  }
+}
+
+list "dr_replication_pair" "storage" {
+  provider = dr
+  config {
+    resource_group_id = "rg-storage"
+  }
+}
+
+list "dr_protection_group" "storage" {
+  provider = dr
+  config {
+    resource_group_id = "rg-storage"
+  }
+}
+`
+	for name, b := range map[string]string{"main.tf": mainTF, "find.tfquery.hcl": query} {
+		if err := os.WriteFile(filepath.Join(c.dir, name), []byte(b), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.must("init")
+	out := c.must("query")
+	want := map[string][]string{
+		"list.dr_replication_pair.db_prod": {"orders-prod"},
+		"list.dr_replication_pair.db":      {"orders-dev", "orders-prod"},
+		"list.dr_replication_pair.storage": {"assets-prod", "orders-prod"},
+		"list.dr_protection_group.storage": {"storage-group"},
+	}
+	got := map[string][]string{}
+	names := []string{"orders-prod", "orders-dev", "assets-prod", "storage-group", "other-group"}
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 || !strings.HasPrefix(f[0], "list.") {
+			continue
+		}
+		for _, n := range names {
+			if strings.Contains(line, n) {
+				got[f[0]] = append(got[f[0]], n)
+			}
+		}
+	}
+	for block, w := range want {
+		g := got[block]
+		slices.Sort(g)
+		if !slices.Equal(g, w) {
+			t.Errorf("%s lists %v, want %v", block, g, w)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("query printed results for %d list blocks, want %d: %v", len(got), len(want), got)
 	}
 }
