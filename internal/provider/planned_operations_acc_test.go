@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
 
@@ -26,7 +25,7 @@ func opsExact(ops ...string) knownvalue.Check {
 }
 
 func plannedOpsPlan(addr string, ops ...string) plancheck.PlanCheck {
-	return plancheck.ExpectKnownValue(addr, tfjsonpath.New("planned_operations"), opsExact(ops...))
+	return planAt(addr, "planned_operations", opsExact(ops...))
 }
 
 func plannedOpsState(addr string, ops ...string) statecheck.StateCheck {
@@ -55,7 +54,7 @@ func TestAccPlannedOperations_pair(t *testing.T) {
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				ConfigStateChecks: []statecheck.StateCheck{plannedOpsState(pairAddr, "create", "start"), expectPair("status", knownvalue.StringExact("replicating"))},
+				ConfigStateChecks: []statecheck.StateCheck{plannedOpsState(pairAddr, "create", "start"), pairStatus("replicating")},
 			},
 			{
 				// A change that operates nothing keeps the value: no diff for it.
@@ -82,7 +81,7 @@ func TestAccPlannedOperations_pair(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionUpdate),
 						plannedOpsPlan(pairAddr, "failover"),
-						plancheck.ExpectKnownValue(pairAddr, tfjsonpath.New("status"), knownvalue.StringExact("failed_over")),
+						planAt(pairAddr, "status", knownvalue.StringExact("failed_over")),
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -106,7 +105,7 @@ func TestAccPlannedOperations_import(t *testing.T) {
 				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					// the volumes are made in the same apply: known after apply
-					plancheck.ExpectUnknownValue(pairAddr, tfjsonpath.New("planned_operations")),
+					unknownAt(pairAddr, "planned_operations"),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{plannedOpsState(pairAddr, "create", "start")},
 				Check:             resource.TestCheckResourceAttrWith(pairAddr, "id", func(v string) error { id = v; return nil }),
@@ -142,7 +141,7 @@ removed {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue(pairAddr, tfjsonpath.New("planned_operations"), knownvalue.Null()),
+						planAt(pairAddr, "planned_operations", knownvalue.Null()),
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -170,7 +169,7 @@ func TestAccPlannedOperations_groupFailover(t *testing.T) {
 			{
 				Config: testAccGroupConfig(db, groupCfg{prodHealthy: true, pairs: true, attrs: enabledSource}),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectUnknownValue(groupAddr, tfjsonpath.New("planned_operations"))},
+					PreApply:             []plancheck.PlanCheck{unknownAt(groupAddr, "planned_operations")},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{plannedOpsState(groupAddr, "create", "add_member", "enable_protection", "add_server")},
@@ -283,7 +282,7 @@ func TestAccPlannedOperations_replica(t *testing.T) {
 			{
 				Config: inv + replica,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectUnknownValue(replicaAddr, tfjsonpath.New("planned_operations"))},
+					PreApply:             []plancheck.PlanCheck{unknownAt(replicaAddr, "planned_operations")},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{plannedOpsState(replicaAddr, "replicate")},

@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	alibabaemu "github.com/dr-provider/terraform-provider-dr/internal/emulator/alibaba"
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
@@ -49,7 +48,7 @@ resource "dr_replication_pair" "test" {
 	}
 	const addr = "dr_replication_pair.test"
 	expect := func(attr, v string) statecheck.StateCheck {
-		return statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), knownvalue.StringExact(v))
+		return expectAt(addr, attr, knownvalue.StringExact(v))
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -142,7 +141,7 @@ resource "dr_replication_pair" "test" {
 `, w.provider(), a.ID, b.ID, replication)
 	}
 	expect := func(v string) statecheck.StateCheck {
-		return statecheck.ExpectKnownValue("dr_replication_pair.test", tfjsonpath.New("status"), knownvalue.StringExact(v))
+		return expectAt("dr_replication_pair.test", "status", knownvalue.StringExact(v))
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -167,27 +166,10 @@ func TestAccAlibaba_group(t *testing.T) {
 		t.Fatal(err)
 	}
 	config := func(attrs string) string {
-		return fmt.Sprintf(`
-%s
-resource "dr_replication_pair" "data" {
-  name                = "web-data"
-  primary_volume_id   = %q
-  secondary_volume_id = %q
-}
-
-resource "dr_protection_group" "app" {
-  name                 = "app"
-  source_region        = "cn-shanghai"
-  source_zone          = "cn-shanghai-a"
-  target_region        = "cn-beijing"
-  target_zone          = "cn-beijing-a"
-  replication_pair_ids = [dr_replication_pair.data.id]
-%s
-}
-`, w.provider(), a.ID, b.ID, attrs)
+		return w.provider() + pairHCL("data", "", a.ID, b.ID, "") + w.groupHCL("", []string{"data"}, attrs)
 	}
 	expect := func(attr, v string) statecheck.StateCheck {
-		return statecheck.ExpectKnownValue("dr_protection_group.app", tfjsonpath.New(attr), knownvalue.StringExact(v))
+		return expectAt("dr_protection_group.app", attr, knownvalue.StringExact(v))
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -223,38 +205,15 @@ func TestAccAlibaba_groupStory(t *testing.T) {
 			disks = append(disks, v.ID)
 		}
 	}
-	config := func(members, attrs string) string {
-		return fmt.Sprintf(`
-%s
-resource "dr_replication_pair" "db" {
-  name                = "db"
-  primary_volume_id   = %q
-  secondary_volume_id = %q
-}
-
-resource "dr_replication_pair" "logs" {
-  name                = "logs"
-  primary_volume_id   = %q
-  secondary_volume_id = %q
-}
-
-resource "dr_protection_group" "app" {
-  name                 = "app"
-  source_region        = "cn-shanghai"
-  source_zone          = "cn-shanghai-a"
-  target_region        = "cn-beijing"
-  target_zone          = "cn-beijing-a"
-  replication_pair_ids = [%s]
-%s
-}
-`, w.provider(), disks[0], disks[1], disks[2], disks[3], members, attrs)
+	config := func(members []string, attrs string) string {
+		return w.provider() + pairHCL("db", "", disks[0], disks[1], "") + pairHCL("logs", "", disks[2], disks[3], "") + w.groupHCL("", members, attrs)
 	}
-	both := "dr_replication_pair.db.id, dr_replication_pair.logs.id"
+	both := []string{"db", "logs"}
 	group := func(attr, v string) statecheck.StateCheck {
-		return statecheck.ExpectKnownValue("dr_protection_group.app", tfjsonpath.New(attr), knownvalue.StringExact(v))
+		return expectAt("dr_protection_group.app", attr, knownvalue.StringExact(v))
 	}
 	pair := func(name, attr, v string) statecheck.StateCheck {
-		return statecheck.ExpectKnownValue("dr_replication_pair."+name, tfjsonpath.New(attr), knownvalue.StringExact(v))
+		return expectAt("dr_replication_pair."+name, attr, knownvalue.StringExact(v))
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -317,7 +276,7 @@ resource "dr_protection_group" "app" {
 			},
 			{
 				// protection off, the pairs leave the group; the end of the test deletes all
-				Config:            config("", `  protection = "disabled"`),
+				Config:            config(nil, `  protection = "disabled"`),
 				ConfigStateChecks: []statecheck.StateCheck{group("status", "paused")},
 			},
 		},
@@ -380,7 +339,7 @@ resource "dr_replication_pair" "logs" {
 				},
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("dr_replication_pair.logs", tfjsonpath.New("status"), knownvalue.StringExact("configured")),
+					expectAt("dr_replication_pair.logs", "status", knownvalue.StringExact("configured")),
 				},
 			},
 		},

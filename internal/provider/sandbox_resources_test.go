@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 )
@@ -156,7 +155,7 @@ resource "dr_replication_pair" "test" {
 			{
 				// The start was cancelled: the pair is back where it was, and the state says so.
 				Config:            testAccPairConfig(db, true, `  replication = "paused"`),
-				ConfigStateChecks: []statecheck.StateCheck{expectPair("status", knownvalue.StringExact("configured"))},
+				ConfigStateChecks: []statecheck.StateCheck{pairStatus("configured")},
 			},
 		},
 	})
@@ -338,10 +337,10 @@ func TestAccSandboxFault_failNextRetried(t *testing.T) {
 				// the state recorded the failure; the next apply retries the failover
 				Config: failover,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectKnownValue(pairAddr, tfjsonpath.New("active_site"), knownvalue.StringExact("secondary")),
+					planAt(pairAddr, "active_site", knownvalue.StringExact("secondary")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectPair("status", knownvalue.StringExact("failed_over")),
+					pairStatus("failed_over"),
 					expectPair("active_site", knownvalue.StringExact("secondary")),
 					expectFault("remaining", knownvalue.Int64Exact(0)),
 				},
@@ -376,7 +375,7 @@ resource "dr_sandbox_fault" "slow" {
 				Config: testAccPairConfig(db, true, `  replication = "running"
   depends_on  = [dr_sandbox_fault.throttle, dr_sandbox_fault.slow]`) + faults,
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectPair("status", knownvalue.StringExact("replicating")),
+					pairStatus("replicating"),
 					expectAt("dr_sandbox_fault.throttle", "rate", knownvalue.Float64Exact(0.3)),
 				},
 			},
@@ -410,14 +409,14 @@ func TestAccSandboxFault_linkStallTimesOut(t *testing.T) {
 				// cancelled: back where it was, and the state says so
 				Config: testAccPairConfig(db, true, `  replication = "paused"`) + fault,
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectPair("status", knownvalue.StringExact("configured")),
+					pairStatus("configured"),
 					expectPair("sync_progress", knownvalue.Int64Exact(0)),
 				},
 			},
 			{
 				// the link is back (fault destroyed): the start converges
 				Config:            testAccPairConfig(db, true, `  replication = "running"`),
-				ConfigStateChecks: []statecheck.StateCheck{expectPair("status", knownvalue.StringExact("replicating"))},
+				ConfigStateChecks: []statecheck.StateCheck{pairStatus("replicating")},
 			},
 		},
 	})
@@ -443,7 +442,7 @@ func TestAccSandboxFault_volumeLostRefusesFailover(t *testing.T) {
 			{
 				Config: observe,
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectPair("status", knownvalue.StringExact("invalid")),
+					pairStatus("invalid"),
 					expectPair("last_error", knownvalue.StringRegexp(regexp.MustCompile(`DeviceRemoved`))),
 				},
 			},
@@ -481,7 +480,7 @@ func TestAccSandboxFault_volumeLostR001(t *testing.T) {
 			{Config: testAccPairConfig(db, false, ``) + lost},
 			{
 				Config:            testAccPairConfig(db, false, ``) + lost, // refresh: the pair is invalid now
-				ConfigStateChecks: []statecheck.StateCheck{expectPair("status", knownvalue.StringExact("invalid"))},
+				ConfigStateChecks: []statecheck.StateCheck{pairStatus("invalid")},
 			},
 			{
 				Config:      testAccPairConfig(db, false, `  active_site = "secondary"`) + lost,
