@@ -146,19 +146,26 @@ resource "dr_replication_pair" "test" {
 `
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: testAccPairConfig(db, true, `  replication = "paused"`)},
-			{
-				Config:      slow,
-				ExpectError: regexp.MustCompile(`(?s)Error running start on dr_replication_pair.*did not finish within the timeout`),
-			},
-			{
+		Steps: append(startTimesOut(db, slow),
+			resource.TestStep{
 				// The start was cancelled: the pair is back where it was, and the state says so.
 				Config:            testAccPairConfig(db, true, `  replication = "paused"`),
 				ConfigStateChecks: []statecheck.StateCheck{pairStatus("configured")},
 			},
-		},
+		),
 	})
+}
+
+// startTimesOut are the steps of a paused pair whose start (in config) does not finish within
+// the update timeout: the apply says so.
+func startTimesOut(db, config string) []resource.TestStep {
+	return []resource.TestStep{
+		{Config: testAccPairConfig(db, true, `  replication = "paused"`)},
+		{
+			Config:      config,
+			ExpectError: regexp.MustCompile(`(?s)Error running start on dr_replication_pair.*did not finish within the timeout`),
+		},
+	}
 }
 
 // power_state is observe-only when omitted: a server stopped behind Terraform's back (as a
@@ -399,13 +406,8 @@ func TestAccSandboxFault_linkStallTimesOut(t *testing.T) {
   }`) + fault
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: testAccPairConfig(db, true, `  replication = "paused"`)},
-			{
-				Config:      stalled,
-				ExpectError: regexp.MustCompile(`(?s)Error running start on dr_replication_pair.*did not finish within the timeout`),
-			},
-			{
+		Steps: append(startTimesOut(db, stalled),
+			resource.TestStep{
 				// cancelled: back where it was, and the state says so
 				Config: testAccPairConfig(db, true, `  replication = "paused"`) + fault,
 				ConfigStateChecks: []statecheck.StateCheck{
@@ -413,12 +415,12 @@ func TestAccSandboxFault_linkStallTimesOut(t *testing.T) {
 					expectPair("sync_progress", knownvalue.Int64Exact(0)),
 				},
 			},
-			{
+			resource.TestStep{
 				// the link is back (fault destroyed): the start converges
 				Config:            testAccPairConfig(db, true, `  replication = "running"`),
 				ConfigStateChecks: []statecheck.StateCheck{pairStatus("replicating")},
 			},
-		},
+		),
 	})
 }
 
