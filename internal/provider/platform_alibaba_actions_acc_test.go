@@ -309,15 +309,7 @@ func TestAccAlibaba_pairDrill(t *testing.T) {
 	a, b := w.disk(w.sh, 10, false), w.disk(w.bj, 10, false)
 	const addr = "dr_replication_pair.db"
 	config := func(attrs string) string {
-		return w.provider() + fmt.Sprintf(`
-resource "dr_replication_pair" "db" {
-  name                = "db"
-  primary_volume_id   = %q
-  secondary_volume_id = %q
-  replication         = "running"
-%s
-}
-`, a, b, attrs)
+		return w.provider() + pairHCL("db", "", a, b, "  replication = \"running\"\n"+attrs)
 	}
 	pairID := func() string {
 		ps, err := w.emu.Sandbox().ListPairs(ctx)

@@ -237,20 +237,7 @@ func TestAccBilling_alibaba(t *testing.T) {
 	c, d := w.disk(w.sh, 10, false), w.disk(w.bj, 10, false)
 	const payg = "dr_replication_pair.payg"
 	config := func(billing string) string {
-		return w.provider() + fmt.Sprintf(`
-resource "dr_replication_pair" "test" {
-  name                = "db"
-  primary_volume_id   = %q
-  secondary_volume_id = %q
-%s
-}
-
-resource "dr_replication_pair" "payg" {
-  name                = "logs"
-  primary_volume_id   = %q
-  secondary_volume_id = %q
-}
-`, a, b, billing, c, d)
+		return w.provider() + pairHCL("test", "", a, b, billing) + pairHCL("payg", "", c, d, "")
 	}
 	subscription := "  payment_type = \"Subscription\"\n  period       = 12\n  period_unit  = \"Month\""
 	resource.Test(t, resource.TestCase{
@@ -290,7 +277,7 @@ resource "dr_replication_pair" "payg" {
 				// no call changes a pair's billing: refused, not a replacement
 				Config:      config("  payment_type = \"Subscription\"\n  period       = 24\n  period_unit  = \"Month\""),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)V-PARAMS.*period\s+=\s+24.*cannot\s+change\s+the\s+period\s+of\s+pair\s+"db"\s+\("12"\s+to\s+"24"\)`),
+				ExpectError: regexp.MustCompile(`(?s)V-PARAMS.*period\s+=\s+24.*cannot\s+change\s+the\s+period\s+of\s+pair\s+"test"\s+\("12"\s+to\s+"24"\)`),
 			},
 			{
 				Config:      config("  payment_type = \"PayAsYouGo\""),
@@ -313,14 +300,7 @@ func TestAccBilling_refusedAtPlan(t *testing.T) {
 	w, _ := newAliStoryWorld(t, 23)
 	a, b := w.disk(w.sh, 10, false), w.disk(w.bj, 10, false)
 	ali := func(billing string) string {
-		return w.provider() + fmt.Sprintf(`
-resource "dr_replication_pair" "test" {
-  name                = "db"
-  primary_volume_id   = %q
-  secondary_volume_id = %q
-%s
-}
-`, a, b, billing)
+		return w.provider() + pairHCL("test", "", a, b, billing)
 	}
 	db := testAccSandbox(t)
 	resource.Test(t, resource.TestCase{
