@@ -42,6 +42,14 @@ func pairStatus(v string) statecheck.StateCheck {
 	return expectPair("status", knownvalue.StringExact(v))
 }
 
+// updatesPairTo are the plan checks of an in-place update of the pair that ends in status.
+func updatesPairTo(status string) resource.ConfigPlanChecks {
+	return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+		plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionUpdate),
+		planAt(pairAddr, "status", knownvalue.StringExact(status)),
+	}}
+}
+
 // replicatingPairStep creates the pair between the two sites (production healthy) and starts
 // its replication.
 func replicatingPairStep(db string) resource.TestStep {
@@ -79,10 +87,7 @@ func TestAccReplicationPair_basic(t *testing.T) {
 				Config: testAccPairConfig(db, true, `  replication = "running"
   active_site = "secondary"
   description = "switched"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionUpdate),
-					planAt(pairAddr, "status", knownvalue.StringExact("replicating")),
-				}},
+				ConfigPlanChecks: updatesPairTo("replicating"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					pairStatus("replicating"),
 					expectPair("active_site", knownvalue.StringExact("secondary")),
@@ -131,11 +136,8 @@ func TestAccReplicationPair_failoverReprotectSwitchback(t *testing.T) {
 					phrase(`Reachable with allow_data_loss = true: replication = "paused" with active_site = "secondary" (apply runs failover, which can lose data).`)),
 			},
 			{
-				Config: testAccPairConfigAttached(db, true, true, "  replication = \"paused\"\n  active_site = \"secondary\"\n  allow_data_loss = true"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionUpdate),
-					planAt(pairAddr, "status", knownvalue.StringExact("failed_over")),
-				}},
+				Config:           testAccPairConfigAttached(db, true, true, "  replication = \"paused\"\n  active_site = \"secondary\"\n  allow_data_loss = true"),
+				ConfigPlanChecks: updatesPairTo("failed_over"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					pairStatus("failed_over"),
 					expectPair("active_site", knownvalue.StringExact("secondary")),
