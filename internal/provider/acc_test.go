@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
@@ -36,6 +37,16 @@ func expectAt(addr, attr string, v knownvalue.Check, path ...any) statecheck.Sta
 		}
 	}
 	return statecheck.ExpectKnownValue(addr, p, v)
+}
+
+// planAt is a plan check of addr's planned attr.
+func planAt(addr, attr string, v knownvalue.Check) plancheck.PlanCheck {
+	return plancheck.ExpectKnownValue(addr, tfjsonpath.New(attr), v)
+}
+
+// unknownAt is a plan check that addr's attr is known only after the apply.
+func unknownAt(addr, attr string) plancheck.PlanCheck {
+	return plancheck.ExpectUnknownValue(addr, tfjsonpath.New(attr))
 }
 
 // refusedPlanCase is a test case of one plan of config, refused with an error matching want.

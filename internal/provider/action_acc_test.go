@@ -158,7 +158,7 @@ func TestAccActions_reflectedInResources(t *testing.T) {
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectPair("active_site", knownvalue.StringExact("secondary")),
-					expectPair("status", knownvalue.StringExact("replicating")),
+					pairStatus("replicating"),
 				},
 			},
 			{

@@ -281,11 +281,12 @@ func (e *actionEnv) execute(what string, kind lifecycle.Kind, id string, p lifec
 // pair creates a configured pair between two new volumes (sites must exist).
 func (e *actionEnv) pair(name string) string {
 	e.t.Helper()
-	pv, err := e.sb.PutVolume(e.ctx, platform.Volume{SiteID: "sh-a", SizeGB: 10})
-	e.must(err)
-	sv, err := e.sb.PutVolume(e.ctx, platform.Volume{SiteID: "bj-a", SizeGB: 10})
-	e.must(err)
-	p, err := e.sb.CreatePair(e.ctx, platform.PairSpec{Name: name, PrimaryVolumeID: pv.ID, SecondaryVolumeID: sv.ID}, "")
+	volume := func(site string) string {
+		v, err := e.sb.PutVolume(e.ctx, platform.Volume{SiteID: site, SizeGB: 10})
+		e.must(err)
+		return v.ID
+	}
+	p, err := e.sb.CreatePair(e.ctx, platform.PairSpec{Name: name, PrimaryVolumeID: volume("sh-a"), SecondaryVolumeID: volume("bj-a")}, "")
 	e.must(err)
 	e.settle(lifecycle.ReplicationPair, p.ID)
 	return p.ID

@@ -101,37 +101,35 @@ func TestAccDriftRoleChange(t *testing.T) {
 			sb = testAccOpenSandbox(t, db)
 		}
 	}
+	// outOfBand is a step that runs ops behind Terraform's back, each to its state, then
+	// plans the same configuration with checks.
+	type opTo struct {
+		op lifecycle.Op
+		to lifecycle.State
+	}
+	outOfBand := func(checks []plancheck.PlanCheck, ops ...opTo) resource.TestStep {
+		return resource.TestStep{
+			PreConfig: func() {
+				open()
+				for _, o := range ops {
+					oob(t, sb, o.op, o.to)
+				}
+			},
+			Config:           testAccDriftPair(db),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: checks},
+		}
+	}
 	noReplace := []plancheck.PlanCheck{noDestroy("dr_replication_pair.p")}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: testAccDriftPair(db)},
-			{
-				PreConfig:        func() { open(); oob(t, sb, lifecycle.OpFailover, lifecycle.FailedOver) },
-				Config:           testAccDriftPair(db),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: noReplace},
-			},
-			{
-				PreConfig: func() {
-					open()
-					oob(t, sb, lifecycle.OpFailover, lifecycle.FailedOver)
-					oob(t, sb, lifecycle.OpReprotect, lifecycle.Paused)
-					oob(t, sb, lifecycle.OpStart, lifecycle.Replicating) // roles swapped, replicating
-				},
-				Config:           testAccDriftPair(db),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: noReplace},
-			},
-			{
-				PreConfig: func() {
-					open()
-					oob(t, sb, lifecycle.OpStop, lifecycle.Paused)
-					oob(t, sb, lifecycle.OpDelete, lifecycle.Deleted)
-				},
-				Config: testAccDriftPair(db),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("dr_replication_pair.p", plancheck.ResourceActionCreate),
-				}},
-			},
+			outOfBand(noReplace, opTo{lifecycle.OpFailover, lifecycle.FailedOver}),
+			// roles swapped, replicating
+			outOfBand(noReplace, opTo{lifecycle.OpFailover, lifecycle.FailedOver}, opTo{lifecycle.OpReprotect, lifecycle.Paused},
+				opTo{lifecycle.OpStart, lifecycle.Replicating}),
+			outOfBand([]plancheck.PlanCheck{plancheck.ExpectResourceAction("dr_replication_pair.p", plancheck.ResourceActionCreate)},
+				opTo{lifecycle.OpStop, lifecycle.Paused}, opTo{lifecycle.OpDelete, lifecycle.Deleted}),
 		},
 	})
 }

@@ -166,19 +166,14 @@ func TestAlibabaSweeperDeletesTheStorysPairs(t *testing.T) {
 	defer d.Close()
 	ctx, cancel := context.WithTimeout(w.ctx, time.Minute)
 	defer cancel()
-	swept, err := sweepAlibabaPairs(ctx, d, 5*time.Millisecond)
-	if err != nil || len(swept) != 1 || swept[0] != story {
-		t.Fatalf("swept %v %v, want the story's pair %s only", swept, err, story)
-	}
-	if p, err := w.sb.GetPair(w.ctx, story); err == nil && !lifecycle.Gone(lifecycle.ReplicationPair, p.State) {
-		t.Fatalf("the story's pair is %s after the sweep, want deleted", p.State)
-	}
-	if p, err := w.sb.GetPair(w.ctx, other); err != nil || p.State != lifecycle.Replicating {
-		t.Fatalf("another pair was touched: %s %v", p.State, err)
-	}
-	if again, err := sweepAlibabaPairs(ctx, d, 5*time.Millisecond); err != nil || len(again) != 0 {
-		t.Fatalf("a second sweep: %v %v, want nothing to do", again, err)
-	}
+	wantSweptOnly(t, "pair", story, func() ([]string, error) { return sweepAlibabaPairs(ctx, d, 5*time.Millisecond) }, func() {
+		if p, err := w.sb.GetPair(w.ctx, story); err == nil && !lifecycle.Gone(lifecycle.ReplicationPair, p.State) {
+			t.Fatalf("the story's pair is %s after the sweep, want deleted", p.State)
+		}
+		if p, err := w.sb.GetPair(w.ctx, other); err != nil || p.State != lifecycle.Replicating {
+			t.Fatalf("another pair was touched: %s %v", p.State, err)
+		}
+	})
 }
 
 // replicatingPair creates a replicating pair between two new disks in the emulator's sandbox

@@ -193,19 +193,14 @@ func TestHuaweiSweeperDeletesTheStorysGroups(t *testing.T) {
 		return g.ID
 	}
 	story, other := mk(livetest.Name("hw-group")), mk("keep-me")
-	swept, err := sweepHuaweiGroups(ctx, p, 20*time.Millisecond)
-	if err != nil || len(swept) != 1 || swept[0] != story {
-		t.Fatalf("swept %v %v, want the story's group %s only", swept, err, story)
-	}
-	if g, err := p.GetGroup(ctx, story); err == nil && !lifecycle.Gone(lifecycle.ProtectionGroup, g.State) {
-		t.Fatalf("the story's group is %s after the sweep, want deleted", g.State)
-	} else if err != nil && !platform.IsNotFound(err) {
-		t.Fatal(err)
-	}
-	if g, err := p.GetGroup(ctx, other); err != nil || lifecycle.Gone(lifecycle.ProtectionGroup, g.State) {
-		t.Fatalf("another group was touched: %s %v", g.State, err)
-	}
-	if again, err := sweepHuaweiGroups(ctx, p, 20*time.Millisecond); err != nil || len(again) != 0 {
-		t.Fatalf("a second sweep: %v %v, want nothing to do", again, err)
-	}
+	wantSweptOnly(t, "group", story, func() ([]string, error) { return sweepHuaweiGroups(ctx, p, 20*time.Millisecond) }, func() {
+		if g, err := p.GetGroup(ctx, story); err == nil && !lifecycle.Gone(lifecycle.ProtectionGroup, g.State) {
+			t.Fatalf("the story's group is %s after the sweep, want deleted", g.State)
+		} else if err != nil && !platform.IsNotFound(err) {
+			t.Fatal(err)
+		}
+		if g, err := p.GetGroup(ctx, other); err != nil || lifecycle.Gone(lifecycle.ProtectionGroup, g.State) {
+			t.Fatalf("another group was touched: %s %v", g.State, err)
+		}
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -122,4 +123,19 @@ func sweepDelete(ctx context.Context, p platform.Platform, kind lifecycle.Kind, 
 		return fmt.Errorf("deleting %s %s: %w", kind, id, err)
 	}
 	return nil
+}
+
+// wantSweptOnly runs sweep twice against an emulator: the first run deletes the story's
+// object story (what) and nothing else, then checks look at the world; the second run finds
+// nothing to do.
+func wantSweptOnly(t *testing.T, what, story string, sweep func() ([]string, error), checks func()) {
+	t.Helper()
+	swept, err := sweep()
+	if err != nil || len(swept) != 1 || swept[0] != story {
+		t.Fatalf("swept %v %v, want the story's %s %s only", swept, err, what, story)
+	}
+	checks()
+	if again, err := sweep(); err != nil || len(again) != 0 {
+		t.Fatalf("a second sweep: %v %v, want nothing to do", again, err)
+	}
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 )
 
 // Issue 11: plans that used to pass and then lose data or fail at apply, each refused at plan
@@ -196,7 +195,7 @@ func TestAccPlanTruth_literalReferenceCheckedAtPlan(t *testing.T) {
 			// a reference to an object of the same apply is still checked there
 			{
 				Config:            pair("dr_sandbox_volume.a.id", "dr_sandbox_volume.b.id"),
-				ConfigStateChecks: []statecheck.StateCheck{expectPair("status", knownvalue.StringExact("configured"))},
+				ConfigStateChecks: []statecheck.StateCheck{pairStatus("configured")},
 			},
 		},
 	})
@@ -226,7 +225,7 @@ func TestAccRecoveryServer_cancelFailoverWithOptIn(t *testing.T) {
 				Config: cfg("standby", true),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plannedOpsPlan(rsAddr, "cancel_failover"),
-					plancheck.ExpectKnownValue(rsAddr, tfjsonpath.New("status"), knownvalue.StringExact("standby")),
+					planAt(rsAddr, "status", knownvalue.StringExact("standby")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectRS("status", knownvalue.StringExact("standby")),

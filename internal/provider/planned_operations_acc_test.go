@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
 
@@ -26,15 +25,21 @@ func opsExact(ops ...string) knownvalue.Check {
 }
 
 func plannedOpsPlan(addr string, ops ...string) plancheck.PlanCheck {
-	return plancheck.ExpectKnownValue(addr, tfjsonpath.New("planned_operations"), opsExact(ops...))
+	return planAt(addr, "planned_operations", opsExact(ops...))
 }
 
 func plannedOpsState(addr string, ops ...string) statecheck.StateCheck {
 	return expectAt(addr, "planned_operations", opsExact(ops...))
 }
 
+// planThenNoDiff is the plan checks pre before the apply, and after it and a refresh a plan
+// that changes nothing.
+func planThenNoDiff(pre ...plancheck.PlanCheck) resource.ConfigPlanChecks {
+	return resource.ConfigPlanChecks{PreApply: pre, PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+}
+
 // noDiffAfterApply: the plan after an apply and a refresh changes nothing.
-var noDiffAfterApply = resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+var noDiffAfterApply = planThenNoDiff()
 
 // planned_operations carries the engine's operations into the diff: known at plan when the
 // volumes exist, equal after apply, kept (no diff) by plans that operate nothing; a failover
@@ -48,25 +53,19 @@ func TestAccPlannedOperations_pair(t *testing.T) {
 			{
 				// The volumes exist: the plan knows the whole path of the new pair.
 				Config: testAccPairConfig(db, true, `  replication = "running"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionCreate),
-						plannedOpsPlan(pairAddr, "create", "start"),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{plannedOpsState(pairAddr, "create", "start"), expectPair("status", knownvalue.StringExact("replicating"))},
+				ConfigPlanChecks: planThenNoDiff(
+					plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionCreate),
+					plannedOpsPlan(pairAddr, "create", "start"),
+				),
+				ConfigStateChecks: []statecheck.StateCheck{plannedOpsState(pairAddr, "create", "start"), pairStatus("replicating")},
 			},
 			{
 				// A change that operates nothing keeps the value: no diff for it.
 				Config: testAccPairConfig(db, true, "  replication = \"running\"\n  allow_data_loss = true"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionUpdate),
-						plannedOpsPlan(pairAddr, "create", "start"),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: planThenNoDiff(
+					plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionUpdate),
+					plannedOpsPlan(pairAddr, "create", "start"),
+				),
 				ConfigStateChecks: []statecheck.StateCheck{plannedOpsState(pairAddr, "create", "start")},
 			},
 			{
@@ -78,14 +77,11 @@ func TestAccPlannedOperations_pair(t *testing.T) {
 				// Production to the secondary site while the primary is down: a failover, shown in
 				// the diff before apply.
 				Config: testAccPairConfig(db, false, "  allow_data_loss = true\n  active_site = \"secondary\""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionUpdate),
-						plannedOpsPlan(pairAddr, "failover"),
-						plancheck.ExpectKnownValue(pairAddr, tfjsonpath.New("status"), knownvalue.StringExact("failed_over")),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: planThenNoDiff(
+					plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionUpdate),
+					plannedOpsPlan(pairAddr, "failover"),
+					planAt(pairAddr, "status", knownvalue.StringExact("failed_over")),
+				),
 				ConfigStateChecks: []statecheck.StateCheck{plannedOpsState(pairAddr, "failover"), expectPair("active_site", knownvalue.StringExact("secondary"))},
 			},
 		},
@@ -106,7 +102,7 @@ func TestAccPlannedOperations_import(t *testing.T) {
 				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					// the volumes are made in the same apply: known after apply
-					plancheck.ExpectUnknownValue(pairAddr, tfjsonpath.New("planned_operations")),
+					unknownAt(pairAddr, "planned_operations"),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{plannedOpsState(pairAddr, "create", "start")},
 				Check:             resource.TestCheckResourceAttrWith(pairAddr, "id", func(v string) error { id = v; return nil }),
@@ -139,21 +135,15 @@ removed {
 			{
 				// a change that operates nothing (allow_data_loss, which an import reads as false)
 				Config: testAccPairConfig(db, true, "  replication = \"running\"\n  allow_data_loss = true"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue(pairAddr, tfjsonpath.New("planned_operations"), knownvalue.Null()),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				ConfigPlanChecks: planThenNoDiff(
+					plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionUpdate),
+					planAt(pairAddr, "planned_operations", knownvalue.Null()),
+				),
 			},
 			{
 				// the next plan that operates the pair shows its operations
-				Config: testAccPairConfig(db, true, "  replication = \"paused\"\n  allow_data_loss = true"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plannedOpsPlan(pairAddr, "stop")},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:            testAccPairConfig(db, true, "  replication = \"paused\"\n  allow_data_loss = true"),
+				ConfigPlanChecks:  planThenNoDiff(plannedOpsPlan(pairAddr, "stop")),
 				ConfigStateChecks: []statecheck.StateCheck{plannedOpsState(pairAddr, "stop")},
 			},
 		},
@@ -168,29 +158,20 @@ func TestAccPlannedOperations_groupFailover(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: testAccGroupConfig(db, groupCfg{prodHealthy: true, pairs: true, attrs: enabledSource}),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectUnknownValue(groupAddr, tfjsonpath.New("planned_operations"))},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:            testAccGroupConfig(db, groupCfg{prodHealthy: true, pairs: true, attrs: enabledSource}),
+				ConfigPlanChecks:  planThenNoDiff(unknownAt(groupAddr, "planned_operations")),
 				ConfigStateChecks: []statecheck.StateCheck{plannedOpsState(groupAddr, "create", "add_member", "enable_protection", "add_server")},
 			},
 			{Config: testAccGroupConfig(db, groupCfg{prodHealthy: false, pairs: true, attrs: enabledSource}), ConfigPlanChecks: noDiffAfterApply},
 			{
-				Config: testAccGroupConfig(db, groupCfg{prodHealthy: false, pairs: true, attrs: disabledTarget}),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plannedOpsPlan(groupAddr, "failover")},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:            testAccGroupConfig(db, groupCfg{prodHealthy: false, pairs: true, attrs: disabledTarget}),
+				ConfigPlanChecks:  planThenNoDiff(plannedOpsPlan(groupAddr, "failover")),
 				ConfigStateChecks: []statecheck.StateCheck{plannedOpsState(groupAddr, "failover"), expectGroup("status", knownvalue.StringExact("failed_over"))},
 			},
 			{Config: testAccGroupConfig(db, groupCfg{prodHealthy: true, webPower: "stopped", pairs: true, attrs: disabledTarget}), ConfigPlanChecks: noDiffAfterApply},
 			{
-				Config: testAccGroupConfig(db, groupCfg{prodHealthy: true, webPower: "stopped", pairs: true, attrs: enabledTarget}),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plannedOpsPlan(groupAddr, "reprotect")},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:            testAccGroupConfig(db, groupCfg{prodHealthy: true, webPower: "stopped", pairs: true, attrs: enabledTarget}),
+				ConfigPlanChecks:  planThenNoDiff(plannedOpsPlan(groupAddr, "reprotect")),
 				ConfigStateChecks: []statecheck.StateCheck{plannedOpsState(groupAddr, "reprotect")},
 			},
 		},
@@ -281,11 +262,8 @@ func TestAccPlannedOperations_replica(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: inv},
 			{
-				Config: inv + replica,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectUnknownValue(replicaAddr, tfjsonpath.New("planned_operations"))},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:            inv + replica,
+				ConfigPlanChecks:  planThenNoDiff(unknownAt(replicaAddr, "planned_operations")),
 				ConfigStateChecks: []statecheck.StateCheck{plannedOpsState(replicaAddr, "replicate")},
 			},
 		},
@@ -299,15 +277,12 @@ func TestAccPlannedOperations_recoveryServer(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:            testAccRecoveryServerConfig(rdb, ""),
-				ConfigPlanChecks:  resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigPlanChecks:  noDiffAfterApply,
 				ConfigStateChecks: []statecheck.StateCheck{plannedOpsState(rsAddr, "create")},
 			},
 			{
-				Config: testAccRecoveryServerConfig(rdb, `  mode = "test_failover"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plannedOpsPlan(rsAddr, "test_failover")},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
+				Config:            testAccRecoveryServerConfig(rdb, `  mode = "test_failover"`),
+				ConfigPlanChecks:  planThenNoDiff(plannedOpsPlan(rsAddr, "test_failover")),
 				ConfigStateChecks: []statecheck.StateCheck{plannedOpsState(rsAddr, "test_failover")},
 			},
 		},

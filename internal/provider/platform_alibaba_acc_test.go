@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	alibabaemu "github.com/dr-provider/terraform-provider-dr/internal/emulator/alibaba"
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
@@ -28,28 +27,14 @@ func TestAccAlibaba_pairStory(t *testing.T) {
 	ctx, must, sh, bj := w.ctx, w.must, w.sh, w.bj
 	srv, err := bd.PutServer(ctx, platform.Server{SiteID: bj.ID, Name: "dr-host", PowerState: platform.PowerStopped})
 	must(err)
-	disk := func(site platform.Site) string {
-		v, err := bd.PutVolume(ctx, platform.Volume{SiteID: site.ID, SizeGB: 10})
-		must(err)
-		return v.ID
-	}
-	a, b, c, dAttached := disk(sh), disk(bj), disk(sh), disk(bj)
+	a, b, c, dAttached := w.disk(sh, 10, false), w.disk(bj, 10, false), w.disk(sh, 10, false), w.disk(bj, 10, false)
 	_, err = bd.AttachVolume(ctx, dAttached, srv.ID)
 	must(err)
 
-	pair := func(attrs string) string {
-		return w.provider() + fmt.Sprintf(`
-resource "dr_replication_pair" "test" {
-  name                = "db"
-  primary_volume_id   = %q
-  secondary_volume_id = %q
-%s
-}
-`, a, b, attrs)
-	}
+	pair := func(attrs string) string { return w.provider() + pairHCL("test", "", a, b, attrs) }
 	const addr = "dr_replication_pair.test"
 	expect := func(attr, v string) statecheck.StateCheck {
-		return statecheck.ExpectKnownValue(addr, tfjsonpath.New(attr), knownvalue.StringExact(v))
+		return expectAt(addr, attr, knownvalue.StringExact(v))
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -125,24 +110,15 @@ resource "dr_replication_pair" "attached" {
 func TestAccAlibaba_throttlingConverges(t *testing.T) {
 	w, bd := newAliStoryWorld(t, 7)
 	ctx, sh, bj := w.ctx, w.sh, w.bj
-	a, _ := bd.PutVolume(ctx, platform.Volume{SiteID: sh.ID, SizeGB: 10})
-	b, _ := bd.PutVolume(ctx, platform.Volume{SiteID: bj.ID, SizeGB: 10})
+	a, b := w.disk(sh, 10, false), w.disk(bj, 10, false)
 	if err := bd.SetTransientErrorRate(ctx, 0.3); err != nil {
 		t.Fatal(err)
 	}
 	config := func(replication string) string {
-		return fmt.Sprintf(`
-%s
-resource "dr_replication_pair" "test" {
-  name                = "db"
-  primary_volume_id   = %q
-  secondary_volume_id = %q
-  replication         = %q
-}
-`, w.provider(), a.ID, b.ID, replication)
+		return w.provider() + pairHCL("test", "", a, b, fmt.Sprintf("  replication = %q", replication))
 	}
 	expect := func(v string) statecheck.StateCheck {
-		return statecheck.ExpectKnownValue("dr_replication_pair.test", tfjsonpath.New("status"), knownvalue.StringExact(v))
+		return expectAt("dr_replication_pair.test", "status", knownvalue.StringExact(v))
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -160,34 +136,16 @@ resource "dr_replication_pair" "test" {
 func TestAccAlibaba_group(t *testing.T) {
 	w, bd := newAliStoryWorld(t, 3)
 	ctx, sh, bj := w.ctx, w.sh, w.bj
-	a, _ := bd.PutVolume(ctx, platform.Volume{SiteID: sh.ID, SizeGB: 10})
-	b, _ := bd.PutVolume(ctx, platform.Volume{SiteID: bj.ID, SizeGB: 10})
+	a, b := w.disk(sh, 10, false), w.disk(bj, 10, false)
 	web, err := bd.PutServer(ctx, platform.Server{SiteID: sh.ID, Name: "web", PowerState: platform.PowerRunning})
 	if err != nil {
 		t.Fatal(err)
 	}
 	config := func(attrs string) string {
-		return fmt.Sprintf(`
-%s
-resource "dr_replication_pair" "data" {
-  name                = "web-data"
-  primary_volume_id   = %q
-  secondary_volume_id = %q
-}
-
-resource "dr_protection_group" "app" {
-  name                 = "app"
-  source_region        = "cn-shanghai"
-  source_zone          = "cn-shanghai-a"
-  target_region        = "cn-beijing"
-  target_zone          = "cn-beijing-a"
-  replication_pair_ids = [dr_replication_pair.data.id]
-%s
-}
-`, w.provider(), a.ID, b.ID, attrs)
+		return w.provider() + pairHCL("data", "", a, b, "") + w.groupHCL("", []string{"data"}, attrs)
 	}
 	expect := func(attr, v string) statecheck.StateCheck {
-		return statecheck.ExpectKnownValue("dr_protection_group.app", tfjsonpath.New(attr), knownvalue.StringExact(v))
+		return expectAt("dr_protection_group.app", attr, knownvalue.StringExact(v))
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -215,46 +173,16 @@ resource "dr_protection_group" "app" {
 func TestAccAlibaba_groupStory(t *testing.T) {
 	w, bd := newAliStoryWorld(t, 5)
 	ctx, must, sh, bj := w.ctx, w.must, w.sh, w.bj
-	var disks []string
-	for range 2 {
-		for _, s := range []platform.Site{sh, bj} {
-			v, err := bd.PutVolume(ctx, platform.Volume{SiteID: s.ID, SizeGB: 10})
-			must(err)
-			disks = append(disks, v.ID)
-		}
+	disks := []string{w.disk(sh, 10, false), w.disk(bj, 10, false), w.disk(sh, 10, false), w.disk(bj, 10, false)}
+	config := func(members []string, attrs string) string {
+		return w.provider() + pairHCL("db", "", disks[0], disks[1], "") + pairHCL("logs", "", disks[2], disks[3], "") + w.groupHCL("", members, attrs)
 	}
-	config := func(members, attrs string) string {
-		return fmt.Sprintf(`
-%s
-resource "dr_replication_pair" "db" {
-  name                = "db"
-  primary_volume_id   = %q
-  secondary_volume_id = %q
-}
-
-resource "dr_replication_pair" "logs" {
-  name                = "logs"
-  primary_volume_id   = %q
-  secondary_volume_id = %q
-}
-
-resource "dr_protection_group" "app" {
-  name                 = "app"
-  source_region        = "cn-shanghai"
-  source_zone          = "cn-shanghai-a"
-  target_region        = "cn-beijing"
-  target_zone          = "cn-beijing-a"
-  replication_pair_ids = [%s]
-%s
-}
-`, w.provider(), disks[0], disks[1], disks[2], disks[3], members, attrs)
-	}
-	both := "dr_replication_pair.db.id, dr_replication_pair.logs.id"
+	both := []string{"db", "logs"}
 	group := func(attr, v string) statecheck.StateCheck {
-		return statecheck.ExpectKnownValue("dr_protection_group.app", tfjsonpath.New(attr), knownvalue.StringExact(v))
+		return expectAt("dr_protection_group.app", attr, knownvalue.StringExact(v))
 	}
 	pair := func(name, attr, v string) statecheck.StateCheck {
-		return statecheck.ExpectKnownValue("dr_replication_pair."+name, tfjsonpath.New(attr), knownvalue.StringExact(v))
+		return expectAt("dr_replication_pair."+name, attr, knownvalue.StringExact(v))
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -317,7 +245,7 @@ resource "dr_protection_group" "app" {
 			},
 			{
 				// protection off, the pairs leave the group; the end of the test deletes all
-				Config:            config("", `  protection = "disabled"`),
+				Config:            config(nil, `  protection = "disabled"`),
 				ConfigStateChecks: []statecheck.StateCheck{group("status", "paused")},
 			},
 		},
@@ -332,34 +260,12 @@ resource "dr_protection_group" "app" {
 func TestAccAlibaba_quotaExceeded(t *testing.T) {
 	w, bd := newAliStoryWorld(t, 9)
 	emu, ctx, sh, bj := w.emu, w.ctx, w.sh, w.bj
-	var disks []string
-	for range 2 {
-		for _, s := range []platform.Site{sh, bj} {
-			v, err := bd.PutVolume(ctx, platform.Volume{SiteID: s.ID, SizeGB: 10})
-			if err != nil {
-				t.Fatal(err)
-			}
-			disks = append(disks, v.ID)
-		}
-	}
+	disks := []string{w.disk(sh, 10, false), w.disk(bj, 10, false), w.disk(sh, 10, false), w.disk(bj, 10, false)}
 	if err := bd.SetQuota(ctx, lifecycle.ReplicationPair, 1); err != nil {
 		t.Fatal(err)
 	}
-	config := fmt.Sprintf(`
-%s
-resource "dr_replication_pair" "db" {
-  name                = "db"
-  primary_volume_id   = %q
-  secondary_volume_id = %q
-}
-
-resource "dr_replication_pair" "logs" {
-  name                = "logs"
-  primary_volume_id   = %q
-  secondary_volume_id = %q
-  depends_on          = [dr_replication_pair.db]
-}
-`, w.provider(), disks[0], disks[1], disks[2], disks[3])
+	config := w.provider() + pairHCL("db", "", disks[0], disks[1], "") +
+		pairHCL("logs", "", disks[2], disks[3], "  depends_on = [dr_replication_pair.db]")
 	creates := func() int64 { return emu.Sandbox().Counters()["CreatePair"] }
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -380,7 +286,7 @@ resource "dr_replication_pair" "logs" {
 				},
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("dr_replication_pair.logs", tfjsonpath.New("status"), knownvalue.StringExact("configured")),
+					expectAt("dr_replication_pair.logs", "status", knownvalue.StringExact("configured")),
 				},
 			},
 		},

@@ -245,7 +245,19 @@ func TestActionInvoke_alibabaGroupDrill(t *testing.T) {
 	cfg := func(typ string, vals map[string]any) *tfprotov6.DynamicValue {
 		return actionValue(t, schemas, typ, vals)
 	}
+	plan := func(typ string, vals map[string]any) []*tfprotov6.Diagnostic {
+		return planAction(t, asrv, cfg(typ, vals), typ)
+	}
+	invoke := func(typ string, vals map[string]any) invokeResult { return invokeAction(t, asrv, cfg(typ, vals), typ) }
 	id := map[string]any{"id": g.ID}
+	// an action run again where it has nothing to do says so and changes nothing
+	againNoOp := func(typ string) {
+		r := invoke(typ, id)
+		wantOK(t, typ+" again", r.diags)
+		if !r.has("no-op") {
+			t.Fatalf("second %s: %q", typ, r.progress)
+		}
+	}
 	drillActive := func() bool {
 		x, err := sb.GetGroup(ctx, g.ID)
 		must(err)
@@ -253,13 +265,13 @@ func TestActionInvoke_alibabaGroupDrill(t *testing.T) {
 	}
 
 	// not protected yet: no drill (from replicating only)
-	wantRefused(t, "drill before protection", planAction(t, asrv, cfg("dr_protection_group_drill", id), "dr_protection_group_drill"), "V-DRILL", "id")
+	wantRefused(t, "drill before protection", plan("dr_protection_group_drill", id), "V-DRILL", "id")
 	must(sb.Invoke(ctx, lifecycle.ProtectionGroup, g.ID, lifecycle.OpEnableProtection, "", nil))
 	settled(lifecycle.Replicating)
 	asrv = configured()
 
-	wantOK(t, "plan drill", planAction(t, asrv, cfg("dr_protection_group_drill", id), "dr_protection_group_drill"))
-	r := invokeAction(t, asrv, cfg("dr_protection_group_drill", id), "dr_protection_group_drill")
+	wantOK(t, "plan drill", plan("dr_protection_group_drill", id))
+	r := invoke("dr_protection_group_drill", id)
 	wantOK(t, "drill", r.diags)
 	for _, want := range []string{"drill: start_drill from replicating", "drill ready: time to ready", "cleanup: stop_drill done"} {
 		if !r.has(want) {
@@ -270,28 +282,18 @@ func TestActionInvoke_alibabaGroupDrill(t *testing.T) {
 		t.Fatal("the drill action left a drill running")
 	}
 
-	wantOK(t, "start_drill", invokeAction(t, asrv, cfg("dr_protection_group_start_drill", id), "dr_protection_group_start_drill").diags)
+	wantOK(t, "start_drill", invoke("dr_protection_group_start_drill", id).diags)
 	if !drillActive() {
 		t.Fatal("start_drill: no drill running")
 	}
-	r = invokeAction(t, asrv, cfg("dr_protection_group_start_drill", id), "dr_protection_group_start_drill")
-	wantOK(t, "start_drill again", r.diags)
-	if !r.has("no-op") {
-		t.Fatalf("second start_drill: %q", r.progress)
-	}
-	wantRefused(t, "failover during drill", planAction(t, asrv, cfg("dr_protection_group_failover", map[string]any{"id": g.ID, "allow_data_loss": true}),
-		"dr_protection_group_failover"), "V-DRILL", "id")
-	wantOK(t, "stop_drill", invokeAction(t, asrv, cfg("dr_protection_group_stop_drill", id), "dr_protection_group_stop_drill").diags)
+	againNoOp("dr_protection_group_start_drill")
+	wantRefused(t, "failover during drill", plan("dr_protection_group_failover", map[string]any{"id": g.ID, "allow_data_loss": true}), "V-DRILL", "id")
+	wantOK(t, "stop_drill", invoke("dr_protection_group_stop_drill", id).diags)
 	if drillActive() {
 		t.Fatal("stop_drill: the drill still runs")
 	}
-	r = invokeAction(t, asrv, cfg("dr_protection_group_stop_drill", id), "dr_protection_group_stop_drill")
-	wantOK(t, "stop_drill again", r.diags)
-	if !r.has("no-op") {
-		t.Fatalf("second stop_drill: %q", r.progress)
-	}
-	wantOK(t, "failover after the drill", planAction(t, asrv, cfg("dr_protection_group_failover", map[string]any{"id": g.ID, "allow_data_loss": true}),
-		"dr_protection_group_failover"))
+	againNoOp("dr_protection_group_stop_drill")
+	wantOK(t, "failover after the drill", plan("dr_protection_group_failover", map[string]any{"id": g.ID, "allow_data_loss": true}))
 }
 
 // A replica pair's DR drill through the CLI against the EBS emulator: readiness from what EBS
@@ -307,15 +309,7 @@ func TestAccAlibaba_pairDrill(t *testing.T) {
 	a, b := w.disk(w.sh, 10, false), w.disk(w.bj, 10, false)
 	const addr = "dr_replication_pair.db"
 	config := func(attrs string) string {
-		return w.provider() + fmt.Sprintf(`
-resource "dr_replication_pair" "db" {
-  name                = "db"
-  primary_volume_id   = %q
-  secondary_volume_id = %q
-  replication         = "running"
-%s
-}
-`, a, b, attrs)
+		return w.provider() + pairHCL("db", "", a, b, "  replication = \"running\"\n"+attrs)
 	}
 	pairID := func() string {
 		ps, err := w.emu.Sandbox().ListPairs(ctx)

@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	hwemu "github.com/dr-provider/terraform-provider-dr/internal/emulator/huaweicloud"
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
@@ -146,7 +145,7 @@ func TestAccHuaweiCloud_protectionGroupStory(t *testing.T) {
 		},
 		Steps: []resource.TestStep{
 			{Config: group(""), ConfigStateChecks: []statecheck.StateCheck{status("configured"),
-				statecheck.ExpectKnownValue(app, tfjsonpath.New("dr_servers").AtSliceIndex(0).AtMapKey("server_id"), knownvalue.StringExact(web.ID))}},
+				expectAt(app, "dr_servers", knownvalue.StringExact(web.ID), 0, "server_id")}},
 			{ // a server at the DR AZ cannot be protected (SDRS.1304): refused at plan, from ECS's AZ
 				Config:      strings.Replace(group(""), fmt.Sprintf("[%q]", web.ID), fmt.Sprintf("[%q, %q]", web.ID, w.drServer), 1),
 				PlanOnly:    true,
@@ -165,7 +164,7 @@ func TestAccHuaweiCloud_protectionGroupStory(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{status("failed_over"),
 					expectAt(app, "active_site", knownvalue.StringExact("target")),
 					// R002-5: the production server's address moved to its DR-site twin (read from ECS)
-					statecheck.ExpectKnownValue(app, tfjsonpath.New("dr_servers").AtSliceIndex(0).AtMapKey("twin_ip"), knownvalue.StringExact("192.168.0.10"))},
+					expectAt(app, "dr_servers", knownvalue.StringExact("192.168.0.10"), 0, "twin_ip")},
 			},
 			{
 				Config: strings.Replace(group("  protection      = \"disabled\"\n  active_site     = \"target\"\n  allow_data_loss = true"),
@@ -191,11 +190,11 @@ func TestAccHuaweiCloud_protectionGroupStory(t *testing.T) {
 			{ // planned failover back to the original production AZ, both AZs healthy (R000-6)
 				Config: group("  protection      = \"enabled\"\n  active_site     = \"source\""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectKnownValue(app, tfjsonpath.New("active_site"), knownvalue.StringExact("source"))}},
+					planAt(app, "active_site", knownvalue.StringExact("source"))}},
 				ConfigStateChecks: []statecheck.StateCheck{status("replicating"),
 					expectAt(app, "active_site", knownvalue.StringExact("source")),
 					// the addresses are back on the production server, not on its twin
-					statecheck.ExpectKnownValue(app, tfjsonpath.New("dr_servers").AtSliceIndex(0).AtMapKey("twin_ip"), knownvalue.StringExact(""))},
+					expectAt(app, "dr_servers", knownvalue.StringExact(""), 0, "twin_ip")},
 			},
 			{Config: group("  protection      = \"disabled\"\n  active_site     = \"source\""),
 				ConfigStateChecks: []statecheck.StateCheck{status("paused")}},
@@ -464,8 +463,7 @@ func TestAccHuaweiCloud_groupCreateParams(t *testing.T) {
 }
 
 func TestAccSandbox_groupVendorParamsRefused(t *testing.T) {
-	db := testAccSandbox(t)
-	cfg := testAccProvider(db) + `
+	sandboxRefusesParam(t, "dr_protection_group", "create", "domain_id", `
 resource "dr_protection_group" "g" {
   name          = "g"
   source_region = "cn-shanghai"
@@ -474,8 +472,15 @@ resource "dr_protection_group" "g" {
   target_zone   = "cn-shanghai-b"
   domain_id     = "domain-1"
 }
-`
-	resource.ParallelTest(t, refusedPlanCase(cfg, regexp.MustCompile(`(?s)V-PARAMS:\s+dr_protection_group\s+create\s+refused.*domain_id\s+is\s+not\s+a\s+parameter\s+of\s+the\s+sandbox\s+platform`)))
+`)
+}
+
+// sandboxRefusesParam plans hcl, a typ on the sandbox that sets a Huawei-only param: the
+// sandbox refuses op at plan, naming the parameter (V-PARAMS).
+func sandboxRefusesParam(t *testing.T, typ, op, param, hcl string) {
+	t.Helper()
+	want := regexp.MustCompile(`(?s)V-PARAMS:\s+` + typ + `\s+` + op + `\s+refused.*` + param + `\s+is\s+not\s+a\s+parameter\s+of\s+the\s+sandbox\s+platform`)
+	resource.ParallelTest(t, refusedPlanCase(testAccProvider(testAccSandbox(t))+hcl, want))
 }
 
 // Every CBR replication rule (seed 003, R003-1 … R003-11) is refused at plan through the CLI
@@ -718,9 +723,9 @@ func TestAccHuaweiCloud_failedEnableRetriedWithoutDesiredState(t *testing.T) {
 			resource.TestStep{
 				Config: w.group(""),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectKnownValue(app, tfjsonpath.New("planned_operations"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("enable_protection")})),
-					plancheck.ExpectUnknownValue(app, tfjsonpath.New("last_error")),
-					plancheck.ExpectUnknownValue(app, tfjsonpath.New("health")),
+					planAt(app, "planned_operations", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("enable_protection")})),
+					unknownAt(app, "last_error"),
+					unknownAt(app, "health"),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectAt(app, "status", knownvalue.StringExact("replicating")),
@@ -796,8 +801,7 @@ resource "dr_backup_replica" "web" {
 }
 
 func TestAccSandbox_replicaVendorParamsRefused(t *testing.T) {
-	db := testAccSandbox(t)
-	cfg := testAccProvider(db) + `
+	sandboxRefusesParam(t, "dr_backup_replica", "replicate", "destination_project_id", `
 resource "dr_backup_replica" "r" {
   backup_id              = "backup-1"
   destination_region     = "cn-beijing"
@@ -805,8 +809,7 @@ resource "dr_backup_replica" "r" {
   destination_project_id = "e0b97bac532c4c5196fa4b3a32253be4"
   name                   = "r"
 }
-`
-	resource.ParallelTest(t, refusedPlanCase(cfg, regexp.MustCompile(`(?s)V-PARAMS:\s+dr_backup_replica\s+replicate\s+refused.*destination_project_id\s+is\s+not\s+a\s+parameter\s+of\s+the\s+sandbox\s+platform`)))
+`)
 }
 
 // SDRS renames a protection group (Modifying the Name of a Protection Group) but has no call

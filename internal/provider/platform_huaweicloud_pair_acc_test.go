@@ -103,7 +103,7 @@ resource "dr_replication_pair" "p" {
 				Config: renamed,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(pair, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(pair, tfjsonpath.New("planned_operations"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("update")})),
+					planAt(pair, "planned_operations", knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("update")})),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectAt(pair, "name", knownvalue.StringExact("data-renamed")),

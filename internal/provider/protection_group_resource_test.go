@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
@@ -88,7 +87,7 @@ func TestAccProtectionGroup_outageFailoverReprotectFailback(t *testing.T) {
 				Config: testAccGroupConfig(db, groupCfg{prodHealthy: false, pairs: true, attrs: disabledTarget}),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(groupAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(groupAddr, tfjsonpath.New("status"), knownvalue.StringExact("failed_over")),
+					planAt(groupAddr, "status", knownvalue.StringExact("failed_over")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectGroup("status", knownvalue.StringExact("failed_over")),
@@ -120,7 +119,7 @@ func TestAccProtectionGroup_outageFailoverReprotectFailback(t *testing.T) {
 				PreConfig: func() { testAccServerPower(t, db, "web", platform.PowerStopped) },
 				Config:    testAccGroupConfig(db, groupCfg{prodHealthy: true, webPower: "stopped", pairs: true, attrs: enabledTarget}),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectKnownValue(groupAddr, tfjsonpath.New("status"), knownvalue.StringExact("replicating")),
+					planAt(groupAddr, "status", knownvalue.StringExact("replicating")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectGroup("status", knownvalue.StringExact("replicating")),

@@ -41,6 +41,21 @@ func rule(r string) knownvalue.Check {
 	return knownvalue.ObjectPartial(map[string]knownvalue.Check{"rule": knownvalue.StringExact(r)})
 }
 
+// beforeFirstSync are the readiness checks of the group name at addr before its first
+// synchronisation: the failover is refused by the group's state rule (R002-2) and V-FIRST-SYNC,
+// and no copy is within the RPO (none exists).
+func beforeFirstSync(addr, name string, more ...statecheck.StateCheck) []statecheck.StateCheck {
+	return append([]statecheck.StateCheck{
+		expectAt(addr, "readiness", knownvalue.Bool(false), "failover", "ready"),
+		expectAt(addr, "readiness", knownvalue.ListExact([]knownvalue.Check{rule("R002-2"), knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"rule":    knownvalue.StringExact("V-FIRST-SYNC"),
+			"message": knownvalue.StringRegexp(regexp.MustCompile(`group "` + name + `" has not completed its first synchronisation`)),
+		})}), "failover", "blocked_by"),
+		expectAt(addr, "readiness", knownvalue.Bool(false), "rpo", "within"),
+		expectAt(addr, "readiness", knownvalue.StringRegexp(regexp.MustCompile(`no complete copy at the standby site`)), "rpo", "reason"),
+	}, more...)
+}
+
 // A protected group is ready (failover, planned failover, within the RPO); its pair fails over
 // with it (V-PAIR-IN-GROUP) and is left out of dr_readiness's not_ready. A drill started out of
 // band blocks both failovers (V-DRILL, with the engine's message) and is on record; stopped, the
@@ -185,23 +200,16 @@ data "dr_protection_group" "crm" {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: testAccCRMConfig(db, false, "", ds),
-			ConfigStateChecks: []statecheck.StateCheck{
+			ConfigStateChecks: beforeFirstSync(crmAddr, "crm",
 				expectAt(crmAddr, "status", knownvalue.StringExact("configured")),
-				expectAt(crmAddr, "readiness", knownvalue.Bool(false), "failover", "ready"),
-				expectAt(crmAddr, "readiness", knownvalue.ListExact([]knownvalue.Check{rule("R002-2"), knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"rule":    knownvalue.StringExact("V-FIRST-SYNC"),
-					"message": knownvalue.StringRegexp(regexp.MustCompile(`group "crm" has not completed its first synchronisation`)),
-				})}), "failover", "blocked_by"),
-				expectAt(crmAddr, "readiness", knownvalue.Bool(false), "rpo", "within"),
 				expectAt(crmAddr, "readiness", knownvalue.Null(), "rpo", "lag_seconds"),
-				expectAt(crmAddr, "readiness", knownvalue.StringRegexp(regexp.MustCompile(`no complete copy at the standby site`)), "rpo", "reason"),
 				expectAt("data.dr_protection_group.crm", "readiness", knownvalue.Bool(false), "failover", "ready"),
 				expectAt("data.dr_protection_group.crm", "readiness", rule("V-FIRST-SYNC"), "failover", "blocked_by", 1),
 				expectAt("data.dr_readiness.crm", "all_ready", knownvalue.Bool(false)),
 				expectAt("data.dr_readiness.crm", "not_ready", knownvalue.ListExact([]knownvalue.Check{
 					knownvalue.StringRegexp(regexp.MustCompile(`failover refused: R002-2, V-FIRST-SYNC .*; RPO: Group "crm" has no complete copy`)),
 				})),
-			},
+			),
 		}},
 	})
 }
@@ -281,18 +289,7 @@ func TestAccHuaweiCloud_readiness(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{
-				Config: w.group(""),
-				ConfigStateChecks: []statecheck.StateCheck{
-					expectAt(app, "readiness", knownvalue.Bool(false), "failover", "ready"),
-					expectAt(app, "readiness", knownvalue.ListExact([]knownvalue.Check{rule("R002-2"), knownvalue.ObjectExact(map[string]knownvalue.Check{
-						"rule":    knownvalue.StringExact("V-FIRST-SYNC"),
-						"message": knownvalue.StringRegexp(regexp.MustCompile(`group "app" has not completed its first synchronisation`)),
-					})}), "failover", "blocked_by"),
-					expectAt(app, "readiness", knownvalue.Bool(false), "rpo", "within"),
-					expectAt(app, "readiness", knownvalue.StringRegexp(regexp.MustCompile(`no complete copy at the standby site`)), "rpo", "reason"),
-				},
-			},
+			{Config: w.group(""), ConfigStateChecks: beforeFirstSync(app, "app")},
 			{
 				Config: w.group(`  protection = "enabled"`),
 				ConfigStateChecks: []statecheck.StateCheck{

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 )
@@ -75,7 +74,7 @@ func TestAccRecoveryServer_lifecycle(t *testing.T) {
 			{
 				Config: testAccRecoveryServerConfig(db, mode("failover")), // R004-2
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectKnownValue(rsAddr, tfjsonpath.New("status"), knownvalue.StringExact("failed_over")),
+					planAt(rsAddr, "status", knownvalue.StringExact("failed_over")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectRS("status", knownvalue.StringExact("failed_over")),

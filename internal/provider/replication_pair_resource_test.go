@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 )
@@ -38,6 +37,28 @@ func expectPair(attr string, v knownvalue.Check) statecheck.StateCheck {
 	return expectAt(pairAddr, attr, v)
 }
 
+// pairStatus is a state check of the pair's status.
+func pairStatus(v string) statecheck.StateCheck {
+	return expectPair("status", knownvalue.StringExact(v))
+}
+
+// updatesPairTo are the plan checks of an in-place update of the pair that ends in status.
+func updatesPairTo(status string) resource.ConfigPlanChecks {
+	return resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+		plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionUpdate),
+		planAt(pairAddr, "status", knownvalue.StringExact(status)),
+	}}
+}
+
+// replicatingPairStep creates the pair between the two sites (production healthy) and starts
+// its replication.
+func replicatingPairStep(db string) resource.TestStep {
+	return resource.TestStep{
+		Config:            testAccPairConfig(db, true, `  replication = "running"`),
+		ConfigStateChecks: []statecheck.StateCheck{pairStatus("replicating")},
+	}
+}
+
 func TestAccReplicationPair_basic(t *testing.T) {
 	db := testAccSandbox(t)
 	resource.ParallelTest(t, resource.TestCase{
@@ -48,10 +69,10 @@ func TestAccReplicationPair_basic(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionCreate),
 					// The volumes are created in the same apply: the checks run at apply time.
-					plancheck.ExpectUnknownValue(pairAddr, tfjsonpath.New("status")),
+					unknownAt(pairAddr, "status"),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectPair("status", knownvalue.StringExact("replicating")),
+					pairStatus("replicating"),
 					expectPair("replication", knownvalue.StringExact("running")),
 					expectPair("active_site", knownvalue.StringExact("primary")),
 					expectPair("direction", knownvalue.StringExact("primary_to_secondary")),
@@ -66,12 +87,9 @@ func TestAccReplicationPair_basic(t *testing.T) {
 				Config: testAccPairConfig(db, true, `  replication = "running"
   active_site = "secondary"
   description = "switched"`),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(pairAddr, tfjsonpath.New("status"), knownvalue.StringExact("replicating")),
-				}},
+				ConfigPlanChecks: updatesPairTo("replicating"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectPair("status", knownvalue.StringExact("replicating")),
+					pairStatus("replicating"),
 					expectPair("active_site", knownvalue.StringExact("secondary")),
 					expectPair("direction", knownvalue.StringExact("secondary_to_primary")),
 					expectPair("description", knownvalue.StringExact("switched")),
@@ -102,13 +120,10 @@ func TestAccReplicationPair_failoverReprotectSwitchback(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{
-				Config:            testAccPairConfig(db, true, `  replication = "running"`),
-				ConfigStateChecks: []statecheck.StateCheck{expectPair("status", knownvalue.StringExact("replicating"))},
-			},
+			replicatingPairStep(db),
 			{
 				Config:            testAccPairConfigAttached(db, true, true, `  replication = "paused"`),
-				ConfigStateChecks: []statecheck.StateCheck{expectPair("status", knownvalue.StringExact("paused"))},
+				ConfigStateChecks: []statecheck.StateCheck{pairStatus("paused")},
 			},
 			{
 				// With the secondary volume attached, replication cannot restart (V-PAIR-START), so
@@ -121,13 +136,10 @@ func TestAccReplicationPair_failoverReprotectSwitchback(t *testing.T) {
 					phrase(`Reachable with allow_data_loss = true: replication = "paused" with active_site = "secondary" (apply runs failover, which can lose data).`)),
 			},
 			{
-				Config: testAccPairConfigAttached(db, true, true, "  replication = \"paused\"\n  active_site = \"secondary\"\n  allow_data_loss = true"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(pairAddr, tfjsonpath.New("status"), knownvalue.StringExact("failed_over")),
-				}},
+				Config:           testAccPairConfigAttached(db, true, true, "  replication = \"paused\"\n  active_site = \"secondary\"\n  allow_data_loss = true"),
+				ConfigPlanChecks: updatesPairTo("failed_over"),
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectPair("status", knownvalue.StringExact("failed_over")),
+					pairStatus("failed_over"),
 					expectPair("active_site", knownvalue.StringExact("secondary")),
 				},
 			},
@@ -142,14 +154,14 @@ func TestAccReplicationPair_failoverReprotectSwitchback(t *testing.T) {
 				PreConfig: func() { testAccAttach(t, db, "cn-shanghai-a", false) },
 				Config:    testAccPairConfigAttached(db, true, true, "  replication = \"running\"\n  active_site = \"secondary\""),
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectPair("status", knownvalue.StringExact("replicating")),
+					pairStatus("replicating"),
 					expectPair("direction", knownvalue.StringExact("secondary_to_primary")),
 				},
 			},
 			{
 				Config: testAccPairConfigAttached(db, true, true, "  replication = \"running\"\n  active_site = \"primary\""),
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectPair("status", knownvalue.StringExact("replicating")),
+					pairStatus("replicating"),
 					expectPair("active_site", knownvalue.StringExact("primary")),
 				},
 			},
@@ -217,10 +229,7 @@ func TestAccReplicationPair_replace(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{
-				Config:            testAccPairConfig(db, true, `  replication = "running"`),
-				ConfigStateChecks: []statecheck.StateCheck{expectPair("status", knownvalue.StringExact("replicating"))},
-			},
+			replicatingPairStep(db),
 			{
 				Config: testAccPairConfig(db, true, `  replication = "running"
   bandwidth_kbps = 20480`),
@@ -228,7 +237,7 @@ func TestAccReplicationPair_replace(t *testing.T) {
 					plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionDestroyBeforeCreate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectPair("status", knownvalue.StringExact("replicating")),
+					pairStatus("replicating"),
 					expectPair("bandwidth_kbps", knownvalue.Int64Exact(20480)),
 				},
 			},

@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
@@ -76,7 +75,7 @@ func TestAccResourceGroup_sandbox(t *testing.T) {
 				Config: config(`  resource_group_id = "rg-finance"`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(pairAddr, tfjsonpath.New("resource_group_id"), knownvalue.StringExact("rg-finance")),
+					planAt(pairAddr, "resource_group_id", knownvalue.StringExact("rg-finance")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{rg("rg-finance")},
 				Check:             sandboxPairGroup(t, db, "rg-finance"),
@@ -112,23 +111,7 @@ func TestAccResourceGroup_alibaba(t *testing.T) {
 	a, b := w.disk(w.sh, 10, false), w.disk(w.bj, 10, false)
 	const groupAddr = "dr_protection_group.app"
 	config := func(pairRG, groupRG string) string {
-		return w.provider() + fmt.Sprintf(`
-resource "dr_replication_pair" "test" {
-  name                = "db"
-  primary_volume_id   = %q
-  secondary_volume_id = %q
-%s
-}
-
-resource "dr_protection_group" "app" {
-  name          = "app"
-  source_region = "cn-shanghai"
-  source_zone   = "cn-shanghai-a"
-  target_region = "cn-beijing"
-  target_zone   = "cn-beijing-a"
-%s
-}
-`, a, b, pairRG, groupRG)
+		return w.provider() + pairHCL("test", "", a, b, pairRG) + w.groupHCL("", nil, groupRG)
 	}
 	cloud := func(pairWant, groupWant string) resource.TestCheckFunc {
 		return func(s *terraform.State) error {
@@ -149,7 +132,7 @@ resource "dr_protection_group" "app" {
 	rgs := func(pairWant, groupWant string) []statecheck.StateCheck {
 		return []statecheck.StateCheck{
 			expectPair("resource_group_id", knownvalue.StringExact(pairWant)),
-			statecheck.ExpectKnownValue(groupAddr, tfjsonpath.New("resource_group_id"), knownvalue.StringExact(groupWant)),
+			expectAt(groupAddr, "resource_group_id", knownvalue.StringExact(groupWant)),
 		}
 	}
 	const def = "rg-emulatordefault"
@@ -254,20 +237,7 @@ func TestAccBilling_alibaba(t *testing.T) {
 	c, d := w.disk(w.sh, 10, false), w.disk(w.bj, 10, false)
 	const payg = "dr_replication_pair.payg"
 	config := func(billing string) string {
-		return w.provider() + fmt.Sprintf(`
-resource "dr_replication_pair" "test" {
-  name                = "db"
-  primary_volume_id   = %q
-  secondary_volume_id = %q
-%s
-}
-
-resource "dr_replication_pair" "payg" {
-  name                = "logs"
-  primary_volume_id   = %q
-  secondary_volume_id = %q
-}
-`, a, b, billing, c, d)
+		return w.provider() + pairHCL("test", "", a, b, billing) + pairHCL("payg", "", c, d, "")
 	}
 	subscription := "  payment_type = \"Subscription\"\n  period       = 12\n  period_unit  = \"Month\""
 	resource.Test(t, resource.TestCase{
@@ -279,8 +249,8 @@ resource "dr_replication_pair" "payg" {
 					expectPair("payment_type", knownvalue.StringExact("Subscription")),
 					expectPair("period", knownvalue.Int64Exact(12)),
 					expectPair("expires_at", knownvalue.NotNull()),
-					statecheck.ExpectKnownValue(payg, tfjsonpath.New("payment_type"), knownvalue.StringExact("PayAsYouGo")),
-					statecheck.ExpectKnownValue(payg, tfjsonpath.New("expires_at"), knownvalue.Null()),
+					expectAt(payg, "payment_type", knownvalue.StringExact("PayAsYouGo")),
+					expectAt(payg, "expires_at", knownvalue.Null()),
 				},
 				Check: func(s *terraform.State) error {
 					p, err := w.sb.GetPair(w.ctx, s.RootModule().Resources[pairAddr].Primary.ID)
@@ -307,7 +277,7 @@ resource "dr_replication_pair" "payg" {
 				// no call changes a pair's billing: refused, not a replacement
 				Config:      config("  payment_type = \"Subscription\"\n  period       = 24\n  period_unit  = \"Month\""),
 				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)V-PARAMS.*period\s+=\s+24.*cannot\s+change\s+the\s+period\s+of\s+pair\s+"db"\s+\("12"\s+to\s+"24"\)`),
+				ExpectError: regexp.MustCompile(`(?s)V-PARAMS.*period\s+=\s+24.*cannot\s+change\s+the\s+period\s+of\s+pair\s+"test"\s+\("12"\s+to\s+"24"\)`),
 			},
 			{
 				Config:      config("  payment_type = \"PayAsYouGo\""),
@@ -330,14 +300,7 @@ func TestAccBilling_refusedAtPlan(t *testing.T) {
 	w, _ := newAliStoryWorld(t, 23)
 	a, b := w.disk(w.sh, 10, false), w.disk(w.bj, 10, false)
 	ali := func(billing string) string {
-		return w.provider() + fmt.Sprintf(`
-resource "dr_replication_pair" "test" {
-  name                = "db"
-  primary_volume_id   = %q
-  secondary_volume_id = %q
-%s
-}
-`, a, b, billing)
+		return w.provider() + pairHCL("test", "", a, b, billing)
 	}
 	db := testAccSandbox(t)
 	resource.Test(t, resource.TestCase{

@@ -50,7 +50,7 @@ resource "dr_replication_pair" "test" {
 			{
 				// The same pair without asking for replication is legal.
 				Config:            inv + pair("b_attached", ""),
-				ConfigStateChecks: []statecheck.StateCheck{expectPair("status", knownvalue.StringExact("configured"))},
+				ConfigStateChecks: []statecheck.StateCheck{pairStatus("configured")},
 			},
 		},
 	})
@@ -106,7 +106,7 @@ func TestAccRules_deleteFailedOverPair(t *testing.T) {
 				PreConfig: func() { testAccInvoke(t, db, lifecycle.ReplicationPair, lifecycle.OpFailover) },
 				Config:    failedOver(false),
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectPair("status", knownvalue.StringExact("failed_over")),
+					pairStatus("failed_over"),
 				},
 			},
 			{

@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 )
@@ -147,19 +146,26 @@ resource "dr_replication_pair" "test" {
 `
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: testAccPairConfig(db, true, `  replication = "paused"`)},
-			{
-				Config:      slow,
-				ExpectError: regexp.MustCompile(`(?s)Error running start on dr_replication_pair.*did not finish within the timeout`),
-			},
-			{
+		Steps: append(startTimesOut(db, slow),
+			resource.TestStep{
 				// The start was cancelled: the pair is back where it was, and the state says so.
 				Config:            testAccPairConfig(db, true, `  replication = "paused"`),
-				ConfigStateChecks: []statecheck.StateCheck{expectPair("status", knownvalue.StringExact("configured"))},
+				ConfigStateChecks: []statecheck.StateCheck{pairStatus("configured")},
 			},
-		},
+		),
 	})
+}
+
+// startTimesOut are the steps of a paused pair whose start (in config) does not finish within
+// the update timeout: the apply says so.
+func startTimesOut(db, config string) []resource.TestStep {
+	return []resource.TestStep{
+		{Config: testAccPairConfig(db, true, `  replication = "paused"`)},
+		{
+			Config:      config,
+			ExpectError: regexp.MustCompile(`(?s)Error running start on dr_replication_pair.*did not finish within the timeout`),
+		},
+	}
 }
 
 // power_state is observe-only when omitted: a server stopped behind Terraform's back (as a
@@ -338,10 +344,10 @@ func TestAccSandboxFault_failNextRetried(t *testing.T) {
 				// the state recorded the failure; the next apply retries the failover
 				Config: failover,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectKnownValue(pairAddr, tfjsonpath.New("active_site"), knownvalue.StringExact("secondary")),
+					planAt(pairAddr, "active_site", knownvalue.StringExact("secondary")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectPair("status", knownvalue.StringExact("failed_over")),
+					pairStatus("failed_over"),
 					expectPair("active_site", knownvalue.StringExact("secondary")),
 					expectFault("remaining", knownvalue.Int64Exact(0)),
 				},
@@ -376,7 +382,7 @@ resource "dr_sandbox_fault" "slow" {
 				Config: testAccPairConfig(db, true, `  replication = "running"
   depends_on  = [dr_sandbox_fault.throttle, dr_sandbox_fault.slow]`) + faults,
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectPair("status", knownvalue.StringExact("replicating")),
+					pairStatus("replicating"),
 					expectAt("dr_sandbox_fault.throttle", "rate", knownvalue.Float64Exact(0.3)),
 				},
 			},
@@ -400,26 +406,21 @@ func TestAccSandboxFault_linkStallTimesOut(t *testing.T) {
   }`) + fault
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: testAccPairConfig(db, true, `  replication = "paused"`)},
-			{
-				Config:      stalled,
-				ExpectError: regexp.MustCompile(`(?s)Error running start on dr_replication_pair.*did not finish within the timeout`),
-			},
-			{
+		Steps: append(startTimesOut(db, stalled),
+			resource.TestStep{
 				// cancelled: back where it was, and the state says so
 				Config: testAccPairConfig(db, true, `  replication = "paused"`) + fault,
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectPair("status", knownvalue.StringExact("configured")),
+					pairStatus("configured"),
 					expectPair("sync_progress", knownvalue.Int64Exact(0)),
 				},
 			},
-			{
+			resource.TestStep{
 				// the link is back (fault destroyed): the start converges
 				Config:            testAccPairConfig(db, true, `  replication = "running"`),
-				ConfigStateChecks: []statecheck.StateCheck{expectPair("status", knownvalue.StringExact("replicating"))},
+				ConfigStateChecks: []statecheck.StateCheck{pairStatus("replicating")},
 			},
-		},
+		),
 	})
 }
 
@@ -443,7 +444,7 @@ func TestAccSandboxFault_volumeLostRefusesFailover(t *testing.T) {
 			{
 				Config: observe,
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectPair("status", knownvalue.StringExact("invalid")),
+					pairStatus("invalid"),
 					expectPair("last_error", knownvalue.StringRegexp(regexp.MustCompile(`DeviceRemoved`))),
 				},
 			},
@@ -481,7 +482,7 @@ func TestAccSandboxFault_volumeLostR001(t *testing.T) {
 			{Config: testAccPairConfig(db, false, ``) + lost},
 			{
 				Config:            testAccPairConfig(db, false, ``) + lost, // refresh: the pair is invalid now
-				ConfigStateChecks: []statecheck.StateCheck{expectPair("status", knownvalue.StringExact("invalid"))},
+				ConfigStateChecks: []statecheck.StateCheck{pairStatus("invalid")},
 			},
 			{
 				Config:      testAccPairConfig(db, false, `  active_site = "secondary"`) + lost,

@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 )
@@ -79,7 +78,7 @@ func TestAccTags_sandbox(t *testing.T) {
 				Config: testAccTagsConfig(db, defaults, `  tags = { team = "dr" }`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionCreate),
-					plancheck.ExpectKnownValue(pairAddr, tfjsonpath.New("tags_all"), tagValues(merged)),
+					planAt(pairAddr, "tags_all", tagValues(merged)),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectPair("tags", tagValues(map[string]string{"team": "dr"})),
@@ -102,7 +101,7 @@ func TestAccTags_sandbox(t *testing.T) {
 				Config: testAccTagsConfig(db, defaults, `  tags = { team = "dr" }`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(pairAddr, tfjsonpath.New("tags_all"), tagValues(merged)),
+					planAt(pairAddr, "tags_all", tagValues(merged)),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{expectPair("tags_all", tagValues(merged))},
 				Check:             platformTags(t, db, merged),
@@ -132,7 +131,7 @@ func TestAccTags_sandbox(t *testing.T) {
   }`, `  tags = { team = "dr" }`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(pairAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(pairAddr, tfjsonpath.New("tags_all"), tagValues(map[string]string{"env": "staging", "team": "dr"})),
+					planAt(pairAddr, "tags_all", tagValues(map[string]string{"env": "staging", "team": "dr"})),
 				}},
 				Check: platformTags(t, db, map[string]string{"env": "staging", "team": "dr"}),
 			},
@@ -209,23 +208,7 @@ func TestAccAlibaba_tags(t *testing.T) {
     tags = { env = "prod" }
   }
   alibaba {`, 1)
-		return provider + fmt.Sprintf(`
-resource "dr_replication_pair" "test" {
-  name                = "db"
-  primary_volume_id   = %q
-  secondary_volume_id = %q
-%s
-}
-
-resource "dr_protection_group" "app" {
-  name          = "app"
-  source_region = "cn-shanghai"
-  source_zone   = "cn-shanghai-a"
-  target_region = "cn-beijing"
-  target_zone   = "cn-beijing-a"
-  tags          = { team = "dr" }
-}
-`, a, b, pairTags)
+		return provider + pairHCL("test", "", a, b, pairTags) + w.groupHCL("", nil, `  tags = { team = "dr" }`)
 	}
 	cloudTags := func(want map[string]string) resource.TestCheckFunc {
 		return func(s *terraform.State) error {
@@ -248,7 +231,7 @@ resource "dr_protection_group" "app" {
 				Config: config(`  tags = { app = "crm" }`),
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectPair("tags_all", tagValues(merged)),
-					statecheck.ExpectKnownValue("dr_protection_group.app", tfjsonpath.New("tags_all"), tagValues(map[string]string{"env": "prod", "team": "dr"})),
+					expectAt("dr_protection_group.app", "tags_all", tagValues(map[string]string{"env": "prod", "team": "dr"})),
 				},
 				Check: cloudTags(merged),
 			},
