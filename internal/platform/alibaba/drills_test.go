@@ -21,6 +21,65 @@ import (
 // drillCall is one drill request as the emulator received it (through darabonba-openapi).
 type drillCall struct{ Action, Region, Group, Token, Drill, Version, SigMethod string }
 
+// drillWorld is an Alibaba emulator behind a recording server (every drill request: its
+// action, region, object ID from idParam, token, DrillId, API version, signature method), two
+// replication-capable sites and a driver that reads without a cache.
+type drillWorld struct {
+	emu    *alibabaemu.Server
+	hs     *httptest.Server
+	ctx    context.Context
+	bd     *alibabaemu.Backdoor
+	sh, bj platform.Site
+	d      *alibaba.Driver
+	mu     sync.Mutex
+	calls  []drillCall
+}
+
+func newDrillWorld(t *testing.T, idParam string) *drillWorld {
+	t.Helper()
+	w := &drillWorld{emu: alibabaemu.Start(t, sandbox.Options{Seed: 1}), ctx: context.Background()}
+	w.hs = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		if a := r.Form.Get("Action"); strings.Contains(a, "Drill") {
+			w.mu.Lock()
+			w.calls = append(w.calls, drillCall{a, r.Form.Get("RegionId"), r.Form.Get(idParam), r.Form.Get("ClientToken"), r.Form.Get("DrillId"),
+				r.Form.Get("Version"), r.Form.Get("SignatureMethod")})
+			w.mu.Unlock()
+		}
+		w.emu.ServeHTTP(rw, r)
+	}))
+	t.Cleanup(w.hs.Close)
+	w.bd = w.emu.Backdoor()
+	w.sh, _ = w.bd.PutSite(w.ctx, platform.Site{Region: "cn-shanghai", Zone: "cn-shanghai-b", Healthy: true, ReplicationCapable: true})
+	w.bj, _ = w.bd.PutSite(w.ctx, platform.Site{Region: "cn-beijing", Zone: "cn-beijing-h", Healthy: true, ReplicationCapable: true})
+	var err error
+	w.d, err = alibaba.New(alibaba.Config{Retry: fastRetry, AccessKeyID: alibabaemu.TestAccessKeyID, AccessKeySecret: alibabaemu.TestAccessKeySecret,
+		Region: "cn-shanghai", EBSEndpoint: w.hs.URL, ReadCacheTTL: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// of lists the recorded drill requests of one action, in order.
+func (w *drillWorld) of(action string) []drillCall {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []drillCall
+	for _, c := range w.calls {
+		if c.Action == action {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// disk is a new 20 GiB disk at site s.
+func (w *drillWorld) disk(s platform.Site) string {
+	v, _ := w.bd.PutVolume(w.ctx, platform.Volume{SiteID: s.ID, SizeGB: 20})
+	return v.ID
+}
+
 // Group drills: StartReplicaGroupDrill in the group's secondary region with the engine's token
 // as ClientToken (a retry repeats it), the drill observed through DescribeReplicaGroupDrills
 // (drill_active, FactDrill known, the version moves), ClearReplicaGroupDrill with the DrillId
@@ -28,46 +87,10 @@ type drillCall struct{ Action, Region, Group, Token, Drill, Version, SigMethod s
 // OperationDenied.StartDrillShouldOnDestRegion (R001-3), a start during a drill is refused.
 func TestGroupDrillCalls(t *testing.T) {
 	t.Parallel()
-	emu := alibabaemu.Start(t, sandbox.Options{Seed: 1})
-	var mu sync.Mutex
-	var calls []drillCall
-	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_ = r.ParseForm()
-		if a := r.Form.Get("Action"); strings.Contains(a, "Drill") {
-			mu.Lock()
-			calls = append(calls, drillCall{a, r.Form.Get("RegionId"), r.Form.Get("GroupId"), r.Form.Get("ClientToken"), r.Form.Get("DrillId"),
-				r.Form.Get("Version"), r.Form.Get("SignatureMethod")})
-			mu.Unlock()
-		}
-		emu.ServeHTTP(w, r)
-	}))
-	t.Cleanup(hs.Close)
-	of := func(action string) []drillCall {
-		mu.Lock()
-		defer mu.Unlock()
-		var out []drillCall
-		for _, c := range calls {
-			if c.Action == action {
-				out = append(out, c)
-			}
-		}
-		return out
-	}
-	ctx := context.Background()
-	bd := emu.Backdoor()
-	sh, _ := bd.PutSite(ctx, platform.Site{Region: "cn-shanghai", Zone: "cn-shanghai-b", Healthy: true, ReplicationCapable: true})
-	bj, _ := bd.PutSite(ctx, platform.Site{Region: "cn-beijing", Zone: "cn-beijing-h", Healthy: true, ReplicationCapable: true})
-	d, err := alibaba.New(alibaba.Config{Retry: fastRetry, AccessKeyID: alibabaemu.TestAccessKeyID, AccessKeySecret: alibabaemu.TestAccessKeySecret,
-		Region: "cn-shanghai", EBSEndpoint: hs.URL, ReadCacheTTL: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := newDrillWorld(t, "GroupId")
+	emu, hs, ctx, sh, bj, d, of, disk := w.emu, w.hs, w.ctx, w.sh, w.bj, w.d, w.of, w.disk
 	if m := d.Capabilities().Manual[lifecycle.ProtectionGroup]; m[lifecycle.OpStartDrill] != "" || m[lifecycle.OpStopDrill] != "" {
 		t.Fatalf("drills are still manual steps: %q", m)
-	}
-	disk := func(s platform.Site) string {
-		v, _ := bd.PutVolume(ctx, platform.Volume{SiteID: s.ID, SizeGB: 20})
-		return v.ID
 	}
 	observe := func(id string) lifecycle.Observation {
 		t.Helper()

@@ -1,20 +1,13 @@
 package alibaba_test
 
 import (
-	"context"
 	"errors"
-	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	alibabaemu "github.com/dr-provider/terraform-provider-dr/internal/emulator/alibaba"
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
-	"github.com/dr-provider/terraform-provider-dr/internal/platform/alibaba"
-	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
 
 // Pair drills: no DescribePairDrills before the first recovery point; StartPairDrill in the
@@ -27,46 +20,10 @@ import (
 // lag against the recovery point and the pair's RPO.
 func TestPairDrillCalls(t *testing.T) {
 	t.Parallel()
-	emu := alibabaemu.Start(t, sandbox.Options{Seed: 1})
-	var mu sync.Mutex
-	var calls []drillCall
-	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_ = r.ParseForm()
-		if a := r.Form.Get("Action"); strings.Contains(a, "Drill") {
-			mu.Lock()
-			calls = append(calls, drillCall{a, r.Form.Get("RegionId"), r.Form.Get("PairId"), r.Form.Get("ClientToken"), r.Form.Get("DrillId"),
-				r.Form.Get("Version"), r.Form.Get("SignatureMethod")})
-			mu.Unlock()
-		}
-		emu.ServeHTTP(w, r)
-	}))
-	t.Cleanup(hs.Close)
-	of := func(action string) []drillCall {
-		mu.Lock()
-		defer mu.Unlock()
-		var out []drillCall
-		for _, c := range calls {
-			if c.Action == action {
-				out = append(out, c)
-			}
-		}
-		return out
-	}
-	ctx := context.Background()
-	bd := emu.Backdoor()
-	sh, _ := bd.PutSite(ctx, platform.Site{Region: "cn-shanghai", Zone: "cn-shanghai-b", Healthy: true, ReplicationCapable: true})
-	bj, _ := bd.PutSite(ctx, platform.Site{Region: "cn-beijing", Zone: "cn-beijing-h", Healthy: true, ReplicationCapable: true})
-	d, err := alibaba.New(alibaba.Config{Retry: fastRetry, AccessKeyID: alibabaemu.TestAccessKeyID, AccessKeySecret: alibabaemu.TestAccessKeySecret,
-		Region: "cn-shanghai", EBSEndpoint: hs.URL, ReadCacheTTL: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := newDrillWorld(t, "PairId")
+	emu, ctx, sh, bj, d, of, disk := w.emu, w.ctx, w.sh, w.bj, w.d, w.of, w.disk
 	if m := d.Capabilities().Manual[lifecycle.ReplicationPair]; m[lifecycle.OpStartDrill] != "" || m[lifecycle.OpStopDrill] != "" {
 		t.Fatalf("pair drills are manual steps: %q", m)
-	}
-	disk := func(s platform.Site) string {
-		v, _ := bd.PutVolume(ctx, platform.Volume{SiteID: s.ID, SizeGB: 20})
-		return v.ID
 	}
 	observe := func(id string) lifecycle.Observation {
 		t.Helper()
