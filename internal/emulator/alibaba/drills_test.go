@@ -1,13 +1,10 @@
 package alibaba
 
 import (
-	"context"
 	"testing"
 	"time"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
-	"github.com/dr-provider/terraform-provider-dr/internal/platform"
-	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
 
 // The drill operations on the wire: signed like every call; StartReplicaGroupDrill while the
@@ -17,36 +14,8 @@ import (
 // OperationDenied.StartDrillShouldOnDestRegion, with the same ClientToken a replay; the drill is listed (executed) in the
 // destination region only, and ClearReplicaGroupDrill there with its DrillId removes it.
 func TestGroupDrillOperations(t *testing.T) {
-	srv := Start(t, sandbox.Options{Seed: 1})
-	ctx := context.Background()
-	sb := srv.Sandbox()
-	for _, s := range []platform.Site{
-		{ID: "sh-a", Region: "cn-shanghai", Zone: "cn-shanghai-a", Healthy: true, ReplicationCapable: true},
-		{ID: "bj-a", Region: "cn-beijing", Zone: "cn-beijing-a", Healthy: true, ReplicationCapable: true},
-	} {
-		if _, err := sb.PutSite(ctx, s); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, v := range []platform.Volume{{ID: "d-p", SiteID: "sh-a", SizeGB: 20}, {ID: "d-s", SiteID: "bj-a", SizeGB: 20}} {
-		if _, err := sb.PutVolume(ctx, v); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ok := func(params map[string]string) map[string]any {
-		t.Helper()
-		code, out := post(t, srv, params, TestAccessKeySecret)
-		if code != 200 {
-			t.Fatalf("%s: %d %v", params["Action"], code, out)
-		}
-		return out
-	}
-	refused := func(params map[string]string, status int, want string) {
-		t.Helper()
-		if code, out := post(t, srv, params, TestAccessKeySecret); code != status || out["Code"] != want {
-			t.Fatalf("%s %v: %d %v, want %d %s", params["Action"], params, code, out, status, want)
-		}
-	}
+	srv, ctx, sb := startTwoSites(t, 20)
+	ok, refused := wireCalls(t, srv)
 	gid := ok(map[string]string{"Action": "CreateDiskReplicaGroup", "SourceZoneId": "cn-shanghai-a",
 		"DestinationRegionId": "cn-beijing", "DestinationZoneId": "cn-beijing-a", "GroupName": "app"})["ReplicaGroupId"].(string)
 	srv.Advance(time.Minute)

@@ -1,29 +1,17 @@
 package alibaba
 
 import (
-	"context"
 	"fmt"
 	"testing"
 	"time"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
-	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
 
 // AddDiskReplicaPair beyond 17 pairs in one group: 403 OperationDenied.PairsExceedInGroup, the
 // vendor's code, decided by the sandbox's physics (the engine's V-GRP-MEMBERS).
 func TestAddDiskReplicaPairBeyondTheGroupLimit(t *testing.T) {
-	srv := Start(t, sandbox.Options{Seed: 1})
-	ctx := context.Background()
-	sb := srv.Sandbox()
-	for _, s := range []platform.Site{
-		{ID: "sh-a", Region: "cn-shanghai", Zone: "cn-shanghai-a", Healthy: true, ReplicationCapable: true},
-		{ID: "bj-a", Region: "cn-beijing", Zone: "cn-beijing-a", Healthy: true, ReplicationCapable: true},
-	} {
-		if _, err := sb.PutSite(ctx, s); err != nil {
-			t.Fatal(err)
-		}
-	}
+	srv, ctx, sb := startTwoSites(t, 0)
 	code, out := post(t, srv, map[string]string{"Action": "CreateDiskReplicaGroup", "SourceZoneId": "cn-shanghai-a",
 		"DestinationRegionId": "cn-beijing", "DestinationZoneId": "cn-beijing-a", "GroupName": "g18"}, TestAccessKeySecret)
 	if code != 200 {
@@ -64,22 +52,7 @@ func TestAddDiskReplicaPairBeyondTheGroupLimit(t *testing.T) {
 // StartDiskReplicaPair with OneShot=true twice within half the RPO: the second is answered
 // 403 OperationDenied.ManualSyncLimit, the sandbox's V-SYNC-ONCE.
 func TestOneShotRateLimit(t *testing.T) {
-	srv := Start(t, sandbox.Options{Seed: 1})
-	ctx := context.Background()
-	sb := srv.Sandbox()
-	for _, s := range []platform.Site{
-		{ID: "sh-a", Region: "cn-shanghai", Zone: "cn-shanghai-a", Healthy: true, ReplicationCapable: true},
-		{ID: "bj-a", Region: "cn-beijing", Zone: "cn-beijing-a", Healthy: true, ReplicationCapable: true},
-	} {
-		if _, err := sb.PutSite(ctx, s); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, v := range []platform.Volume{{ID: "d-p", SiteID: "sh-a", SizeGB: 1}, {ID: "d-s", SiteID: "bj-a", SizeGB: 1}} {
-		if _, err := sb.PutVolume(ctx, v); err != nil {
-			t.Fatal(err)
-		}
-	}
+	srv, _, _ := startTwoSites(t, 1)
 	code, out := post(t, srv, map[string]string{"Action": "CreateDiskReplicaPair", "SourceZoneId": "cn-shanghai-a", "DiskId": "d-p",
 		"DestinationRegionId": "cn-beijing", "DestinationZoneId": "cn-beijing-a", "DestinationDiskId": "d-s", "PairName": "pair1"}, TestAccessKeySecret)
 	if code != 200 {

@@ -1,13 +1,10 @@
 package alibaba
 
 import (
-	"context"
-	"regexp"
 	"testing"
 	"time"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
-	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
 
 // The pair drill operations on the wire, decided from the vendor's allow-list (vendor.go):
@@ -16,44 +13,9 @@ import (
 // ClientToken the same drill, a second drill refused (InvalidStatus); DescribePairDrills lists
 // the drill (executed, its drill disk, start time and recovery point) in the secondary region
 // only; ClearPairDrill there removes it. No answer names an engine rule.
-// engineRuleID matches the engine's rule IDs (V-DRILL, R004-8, …), which no vendor answer carries.
-var engineRuleID = regexp.MustCompile(`\b(V-[A-Z]+|R\d{3}-\d+)\b`)
-
 func TestPairDrillOperations(t *testing.T) {
-	srv := Start(t, sandbox.Options{Seed: 1})
-	ctx := context.Background()
-	sb := srv.Sandbox()
-	for _, s := range []platform.Site{
-		{ID: "sh-a", Region: "cn-shanghai", Zone: "cn-shanghai-a", Healthy: true, ReplicationCapable: true},
-		{ID: "bj-a", Region: "cn-beijing", Zone: "cn-beijing-a", Healthy: true, ReplicationCapable: true},
-	} {
-		if _, err := sb.PutSite(ctx, s); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, v := range []platform.Volume{{ID: "d-p", SiteID: "sh-a", SizeGB: 20}, {ID: "d-s", SiteID: "bj-a", SizeGB: 20}} {
-		if _, err := sb.PutVolume(ctx, v); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ok := func(params map[string]string) map[string]any {
-		t.Helper()
-		code, out := post(t, srv, params, TestAccessKeySecret)
-		if code != 200 {
-			t.Fatalf("%s: %d %v", params["Action"], code, out)
-		}
-		return out
-	}
-	refused := func(params map[string]string, status int, want string) {
-		t.Helper()
-		code, out := post(t, srv, params, TestAccessKeySecret)
-		if code != status || out["Code"] != want {
-			t.Fatalf("%s %v: %d %v, want %d %s", params["Action"], params, code, out, status, want)
-		}
-		if msg, _ := out["Message"].(string); engineRuleID.MatchString(msg) {
-			t.Fatalf("%s: the vendor's answer names an engine rule: %q", params["Action"], msg)
-		}
-	}
+	srv, ctx, sb := startTwoSites(t, 20)
+	ok, refused := wireCalls(t, srv)
 	pid := ok(map[string]string{"Action": "CreateDiskReplicaPair", "SourceZoneId": "cn-shanghai-a", "DiskId": "d-p",
 		"DestinationRegionId": "cn-beijing", "DestinationZoneId": "cn-beijing-a", "DestinationDiskId": "d-s"})["ReplicaPairId"].(string)
 	srv.Advance(time.Minute)
