@@ -135,6 +135,16 @@ func (a *actionBase) Configure(_ context.Context, req action.ConfigureRequest, r
 	a.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
+// invokeConfig reads an Invoke's configuration (with allow_data_loss when withDataLoss); false
+// when the provider is not configured or the configuration is in error (the diagnostics say so).
+func (a *actionBase) invokeConfig(ctx context.Context, req action.InvokeRequest, withDataLoss bool, diags *diag.Diagnostics) (actionConfig, bool) {
+	if !configured(a.data, a.info.TypeName, diags) {
+		return actionConfig{}, false
+	}
+	cfg := readActionConfig(ctx, req.Config, withDataLoss, diags)
+	return cfg, !diags.HasError()
+}
+
 func (a *actionBase) row(op lifecycle.Op) *lifecycle.Operation {
 	row, _ := lifecycle.Table(a.info.Kind).Operation(op)
 	return row

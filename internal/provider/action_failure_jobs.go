@@ -144,11 +144,10 @@ func (a *clearFailureJobsAction) ModifyPlan(ctx context.Context, req action.Modi
 }
 
 func (a *clearFailureJobsAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
-	if a.data == nil {
-		resp.Diagnostics.AddError("Provider not configured", a.info.TypeName+" needs a configured dr provider.")
+	base, ok := a.invokeConfig(ctx, req, false, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	base := readActionConfig(ctx, req.Config, false, &resp.Diagnostics)
 	c := a.read(ctx, req.Config.GetAttribute, base, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return

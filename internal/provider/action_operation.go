@@ -81,12 +81,8 @@ func (a *operationAction) ModifyPlan(ctx context.Context, req action.ModifyPlanR
 // operation already runs), with progress on every state change.
 func (a *operationAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
 	b := &a.actionBase
-	if b.data == nil {
-		resp.Diagnostics.AddError("Provider not configured", a.info.TypeName+" needs a configured dr provider.")
-		return
-	}
-	cfg := readActionConfig(ctx, req.Config, a.info.DataLoss, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	cfg, ok := b.invokeConfig(ctx, req, a.info.DataLoss, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, cfg.timeout(defaultActionTimeout))
@@ -166,12 +162,8 @@ func (a *drillAction) ModifyPlan(ctx context.Context, req action.ModifyPlanReque
 }
 
 func (a *drillAction) Invoke(ctx context.Context, req action.InvokeRequest, resp *action.InvokeResponse) {
-	if a.data == nil {
-		resp.Diagnostics.AddError("Provider not configured", a.info.TypeName+" needs a configured dr provider.")
-		return
-	}
-	cfg := readActionConfig(ctx, req.Config, false, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	cfg, ok := a.invokeConfig(ctx, req, false, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	// The cleanup gets its own budget: it must run even when the drill's timeout ran out.

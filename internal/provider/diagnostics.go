@@ -35,11 +35,20 @@ func removeIfGone(ctx context.Context, err error, typeName, id string, resp *res
 	return true
 }
 
+// configured reports whether the provider is configured, adding the error that says what
+// needs it when it is not.
+func configured(data *ProviderData, what string, diags *diag.Diagnostics) bool {
+	if data == nil {
+		diags.AddError("Provider not configured", what+" needs a configured dr provider.")
+		return false
+	}
+	return true
+}
+
 // requireInventory returns the sandbox inventory, or adds an error explaining that the
 // dr_sandbox_* resources only work on the sandbox platform.
 func requireInventory(data *ProviderData, typeName string, diags *diag.Diagnostics) platform.Inventory {
-	if data == nil {
-		diags.AddError("Provider not configured", typeName+" needs a configured dr provider.")
+	if !configured(data, typeName, diags) {
 		return nil
 	}
 	inv := data.Inventory

@@ -24,12 +24,26 @@ var (
 // drDataSource exposes a DR kind's read model by ID, with the same attributes as its
 // resource (derived from the resource's schema), so check blocks and lifecycle
 // preconditions can use status, allowed_operations and lag.
+// dataSourceBase holds what every data source shares: its type name without the provider
+// prefix and the provider data.
+type dataSourceBase struct {
+	name string // "readiness" for dr_readiness
+	data *ProviderData
+}
+
+func (d *dataSourceBase) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + d.name
+}
+
+func (d *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
 type drDataSource struct {
-	name        string // type name without the provider prefix
+	dataSourceBase
 	newResource func() resource.Resource
 	// read fetches the object and fills the resource's read model.
 	read func(ctx context.Context, p *ProviderData, id string) (any, diag.Diagnostics, error)
-	data *ProviderData
 }
 
 // NewReplicationPairDataSource returns the dr_replication_pair data source.
@@ -55,7 +69,7 @@ func NewRecoveryServerDataSource() datasource.DataSource {
 // newDRDataSource is the data source of a DR kind: its read model, read and filled by the
 // kind's own hooks (the resource's Read uses the same).
 func newDRDataSource[M, O any](k drKind[M, O], newResource func() resource.Resource) *drDataSource {
-	return &drDataSource{name: string(k.info().kind), newResource: newResource,
+	return &drDataSource{dataSourceBase: dataSourceBase{name: string(k.info().kind)}, newResource: newResource,
 		read: func(ctx context.Context, p *ProviderData, id string) (any, diag.Diagnostics, error) {
 			o, err := k.get(ctx, p, id)
 			if err != nil {
@@ -65,10 +79,6 @@ func newDRDataSource[M, O any](k drKind[M, O], newResource func() resource.Resou
 			diags := k.fill(&m, o)
 			return k.core(&m).Read, diags, nil
 		}}
-}
-
-func (d *drDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_" + d.name
 }
 
 func (d *drDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -128,18 +138,13 @@ func readOnlyAttribute(a rschema.Attribute) dsschema.Attribute {
 	panic(fmt.Sprintf("readOnlyAttribute: unsupported attribute type %T", a)) // a schema change without a case here
 }
 
-func (d *drDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *drDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var id string
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("id"), &id)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider not configured", "dr_"+d.name+" needs a configured dr provider.")
+	if !configured(d.data, "dr_"+d.name, &resp.Diagnostics) {
 		return
 	}
 	if (drEngine{kind: lifecycle.Kind(d.name), typeName: "dr_" + d.name}).unsupported(d.data, &resp.Diagnostics) {

@@ -167,18 +167,7 @@ func getModel(ctx context.Context, raw tftypes.Value, s schemaTyper, target any,
 		if err != nil || reflect.TypeOf(av) != f.typ {
 			return fallback()
 		}
-		p := path.Root(f.name)
-		switch t := av.(type) {
-		case xattr.ValidateableAttribute:
-			resp := xattr.ValidateAttributeResponse{}
-			t.ValidateAttribute(ctx, xattr.ValidateAttributeRequest{Path: p}, &resp)
-			diags.Append(resp.Diagnostics...)
-		default:
-			//lint:ignore SA1019 the framework's Get still runs the deprecated type validation
-			if tw, ok := typ.(xattr.TypeWithValidate); ok {
-				diags.Append(tw.Validate(ctx, v, p)...)
-			}
-		}
+		diags.Append(validateValue(ctx, typ, av, v, path.Root(f.name))...)
 		if diags.HasError() {
 			return fallback()
 		}
@@ -186,6 +175,22 @@ func getModel(ctx context.Context, raw tftypes.Value, s schemaTyper, target any,
 	}
 	tv.Elem().Set(out)
 	return diags
+}
+
+// validateValue runs the validation the framework's Get and Set run on one attribute's value
+// av (tfv in Terraform's form) at p: the value's own ValidateAttribute, else its type's
+// deprecated Validate.
+func validateValue(ctx context.Context, typ attr.Type, av attr.Value, tfv tftypes.Value, p path.Path) diag.Diagnostics {
+	if t, ok := av.(xattr.ValidateableAttribute); ok {
+		resp := xattr.ValidateAttributeResponse{}
+		t.ValidateAttribute(ctx, xattr.ValidateAttributeRequest{Path: p}, &resp)
+		return resp.Diagnostics
+	}
+	//lint:ignore SA1019 the framework's Get and Set still run the deprecated type validation
+	if tw, ok := typ.(xattr.TypeWithValidate); ok {
+		return tw.Validate(ctx, tfv, p)
+	}
+	return nil
 }
 
 // setModel encodes the model struct m into *raw, whose current value gives the schema's type
@@ -217,22 +222,11 @@ func setModel(ctx context.Context, raw *tftypes.Value, s schemaTyper, m any, fal
 		if !ms.tfs[f.name].Equal(av.Type(ctx).TerraformType(ctx)) {
 			return fallback()
 		}
-		p := path.Root(f.name)
 		tfv, err := av.ToTerraformValue(ctx)
 		if err != nil {
 			return fallback()
 		}
-		switch t := av.(type) {
-		case xattr.ValidateableAttribute:
-			resp := xattr.ValidateAttributeResponse{}
-			t.ValidateAttribute(ctx, xattr.ValidateAttributeRequest{Path: p}, &resp)
-			diags.Append(resp.Diagnostics...)
-		default:
-			//lint:ignore SA1019 the framework's Set still runs the deprecated type validation
-			if tw, ok := typ.(xattr.TypeWithValidate); ok {
-				diags.Append(tw.Validate(ctx, tfv, p)...)
-			}
-		}
+		diags.Append(validateValue(ctx, typ, av, tfv, path.Root(f.name))...)
 		if diags.HasError() {
 			return fallback()
 		}

@@ -164,8 +164,7 @@ func (l *drListResource[M, O]) matches(f listFilter, v drView) bool {
 // reading.
 func (l *drListResource[M, O]) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var diags diag.Diagnostics
-	if l.data == nil {
-		diags.AddError("Provider not configured", l.i.typeName+" listing needs a configured dr provider.")
+	if !configured(l.data, l.i.typeName+" listing", &diags) {
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}

@@ -34,9 +34,11 @@ var (
 )
 
 // NewReadinessDataSource returns the dr_readiness data source.
-func NewReadinessDataSource() datasource.DataSource { return &readinessDataSource{} }
+func NewReadinessDataSource() datasource.DataSource {
+	return &readinessDataSource{dataSourceBase{name: "readiness"}}
+}
 
-type readinessDataSource struct{ data *ProviderData }
+type readinessDataSource struct{ dataSourceBase }
 
 // readinessKinds are the kinds with readiness (a failover row), in lifecycle.Kinds order.
 func readinessKinds() []lifecycle.Kind {
@@ -64,10 +66,6 @@ type readinessModel struct {
 	NotReady   types.List   `tfsdk:"not_ready"`
 	Unknown    types.List   `tfsdk:"unknown"`
 	AllReady   types.Bool   `tfsdk:"all_ready"`
-}
-
-func (d *readinessDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_readiness"
 }
 
 func (d *readinessDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -143,10 +141,6 @@ func (d *readinessDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 	}
 }
 
-func (d *readinessDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
 // readinessEntry is one object as dr_readiness reads it.
 type readinessEntry struct {
 	kind             lifecycle.Kind
@@ -160,8 +154,7 @@ func (d *readinessDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider not configured", "dr_readiness needs a configured dr provider.")
+	if !configured(d.data, "dr_readiness", &resp.Diagnostics) {
 		return
 	}
 	want := map[lifecycle.Kind]bool{}

@@ -26,9 +26,11 @@ var (
 )
 
 // NewRecoveryPointsDataSource returns the dr_recovery_points data source.
-func NewRecoveryPointsDataSource() datasource.DataSource { return &recoveryPointsDataSource{} }
+func NewRecoveryPointsDataSource() datasource.DataSource {
+	return &recoveryPointsDataSource{dataSourceBase{name: "recovery_points"}}
+}
 
-type recoveryPointsDataSource struct{ data *ProviderData }
+type recoveryPointsDataSource struct{ dataSourceBase }
 
 var recoveryPointType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"id": types.StringType, "created_at": types.StringType, "backup_id": types.StringType, "type": types.StringType, "size_bytes": types.Int64Type,
@@ -38,10 +40,6 @@ type recoveryPointsModel struct {
 	MachineID      types.String `tfsdk:"machine_id"`
 	RecoveryPoints types.List   `tfsdk:"recovery_points"`
 	LatestID       types.String `tfsdk:"latest_id"`
-}
-
-func (d *recoveryPointsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_recovery_points"
 }
 
 func (d *recoveryPointsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -70,18 +68,13 @@ func (d *recoveryPointsDataSource) Schema(_ context.Context, _ datasource.Schema
 	}
 }
 
-func (d *recoveryPointsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *recoveryPointsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m recoveryPointsModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider not configured", "dr_recovery_points needs a configured dr provider.")
+	if !configured(d.data, "dr_recovery_points", &resp.Diagnostics) {
 		return
 	}
 	if (drEngine{kind: lifecycle.RecoveryServer, typeName: "dr_recovery_points"}).unsupported(d.data, &resp.Diagnostics) {
