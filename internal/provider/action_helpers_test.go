@@ -37,7 +37,7 @@ func newActionSites(t *testing.T) *actionEnv {
 func newActionEnv(t *testing.T) *actionEnv {
 	t.Helper()
 	db := testAccSandbox(t)
-	e := &actionEnv{t: t, ctx: context.Background(), db: db}
+	e := &actionEnv{t: t, ctx: t.Context(), db: db}
 	e.srv = e.server(accTimeScale)
 	e.sb = testAccOpenSandbox(t, db)
 	return e
@@ -269,6 +269,15 @@ func (e *actionEnv) settle(kind lifecycle.Kind, id string) {
 	e.execute("settle", kind, id, p)
 }
 
+// created fails on err (the error of the call that created the object id of kind), waits until
+// the object leaves its creating state and returns id.
+func (e *actionEnv) created(kind lifecycle.Kind, id string, err error) string {
+	e.t.Helper()
+	e.must(err)
+	e.settle(kind, id)
+	return id
+}
+
 // execute runs path p (what it is for: what) on the object with the executor.
 func (e *actionEnv) execute(what string, kind lifecycle.Kind, id string, p lifecycle.Path) {
 	e.t.Helper()
@@ -287,9 +296,7 @@ func (e *actionEnv) pair(name string) string {
 		return v.ID
 	}
 	p, err := e.sb.CreatePair(e.ctx, platform.PairSpec{Name: name, PrimaryVolumeID: volume("sh-a"), SecondaryVolumeID: volume("bj-a")}, "")
-	e.must(err)
-	e.settle(lifecycle.ReplicationPair, p.ID)
-	return p.ID
+	return e.created(lifecycle.ReplicationPair, p.ID, err)
 }
 
 // replicatingPair is a pair whose first synchronisation is complete.
@@ -305,9 +312,7 @@ func (e *actionEnv) group(name string) string {
 	e.t.Helper()
 	g, err := e.sb.CreateGroup(e.ctx, platform.GroupSpec{Name: name, SourceRegion: "cn-shanghai", SourceZone: "cn-shanghai-a",
 		TargetRegion: "cn-beijing", TargetZone: "cn-beijing-a"}, "")
-	e.must(err)
-	e.settle(lifecycle.ProtectionGroup, g.ID)
-	return g.ID
+	return e.created(lifecycle.ProtectionGroup, g.ID, err)
 }
 
 // protectedGroup is a group with one pair, protection enabled and synchronised.
@@ -330,9 +335,7 @@ func (e *actionEnv) recoveryServer(name string) string {
 		e.t.Fatal(err)
 	}
 	rs, err := e.sb.CreateRecoveryServer(e.ctx, platform.RecoveryServerSpec{Name: name, MachineID: "machine-" + name}, "")
-	e.must(err)
-	e.settle(lifecycle.RecoveryServer, rs.ID)
-	return rs.ID
+	return e.created(lifecycle.RecoveryServer, rs.ID, err)
 }
 
 func (e *actionEnv) observe(kind lifecycle.Kind, id string) lifecycle.Observation {
@@ -342,13 +345,29 @@ func (e *actionEnv) observe(kind lifecycle.Kind, id string) lifecycle.Observatio
 	return obs
 }
 
-// invokeOK invokes the action typ with vals, fails on an error (what names the call), and
-// wants the object (vals["id"], a kind) in state want afterwards.
-func (e *actionEnv) invokeOK(what, typ string, vals map[string]any, kind lifecycle.Kind, want string) invokeResult {
+// invokeOK is invokeSays, and wants the object (vals["id"], a kind) in state want afterwards.
+func (e *actionEnv) invokeOK(what, typ string, vals map[string]any, kind lifecycle.Kind, want string, says ...string) invokeResult {
+	e.t.Helper()
+	r := e.invokeSays(what, typ, vals, says...)
+	e.wantState(kind, vals["id"].(string), want)
+	return r
+}
+
+// invokeSays invokes the action typ with vals, fails on an error (what names the call), and
+// wants its progress to say every one of says.
+func (e *actionEnv) invokeSays(what, typ string, vals map[string]any, says ...string) invokeResult {
 	e.t.Helper()
 	r := e.invoke(typ, vals)
 	wantOK(e.t, what, r.diags)
-	e.wantState(kind, vals["id"].(string), want)
+	var lacks []string
+	for _, s := range says {
+		if !r.has(s) {
+			lacks = append(lacks, s)
+		}
+	}
+	if len(lacks) > 0 {
+		e.t.Fatalf("%s: progress lacks %q: %q", what, lacks, r.progress)
+	}
 	return r
 }
 

@@ -238,11 +238,7 @@ func TestAccReadiness_pairDrillRefusesFailover(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					ps, err := sb.ListPairs(ctx)
-					if err != nil || len(ps) != 1 {
-						t.Fatalf("pairs %v %v", ps, err)
-					}
-					pairID = ps[0].ID
+					pairID = onlyPairID(t, sb)
 					if err := sb.Invoke(ctx, lifecycle.ReplicationPair, pairID, lifecycle.OpStartDrill, "", nil); err != nil {
 						t.Fatal(err)
 					}

@@ -64,11 +64,7 @@ func TestAccResourceGroup_sandbox(t *testing.T) {
 				// a drift: someone moves the pair outside Terraform
 				PreConfig: func() {
 					sb := testAccOpenSandbox(t, db)
-					ps, err := sb.ListPairs(context.Background())
-					if err != nil || len(ps) != 1 {
-						t.Fatalf("pairs: %v %v", ps, err)
-					}
-					if err := sb.ChangeResourceGroup(context.Background(), lifecycle.ReplicationPair, ps[0].ID, "rg-elsewhere"); err != nil {
+					if err := sb.ChangeResourceGroup(t.Context(), lifecycle.ReplicationPair, onlyPairID(t, sb), "rg-elsewhere"); err != nil {
 						t.Fatal(err)
 					}
 				},

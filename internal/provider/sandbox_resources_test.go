@@ -99,11 +99,10 @@ func TestAccReplicationPair_disappears(t *testing.T) {
 			{Config: cfg},
 			{
 				PreConfig: func() {
-					ctx := context.Background()
 					sb := testAccOpenSandbox(t, db)
-					ps, _ := sb.ListPairs(ctx)
+					id := onlyPairID(t, sb)
 					testAccInvoke(t, db, "replication_pair", "delete")
-					if _, err := sb.GetPair(ctx, ps[0].ID); err == nil {
+					if _, err := sb.GetPair(t.Context(), id); err == nil {
 						t.Fatal("pair still there after out-of-band delete")
 					}
 				},

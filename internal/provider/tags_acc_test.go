@@ -90,11 +90,7 @@ func TestAccTags_sandbox(t *testing.T) {
 				// a drift: someone retags the pair outside Terraform
 				PreConfig: func() {
 					sb := testAccOpenSandbox(t, db)
-					ps, err := sb.ListPairs(context.Background())
-					if err != nil || len(ps) != 1 {
-						t.Fatalf("pairs: %v %v", ps, err)
-					}
-					if err := sb.SetTags(context.Background(), lifecycle.ReplicationPair, ps[0].ID, map[string]string{"team": "ops", "rogue": "x"}); err != nil {
+					if err := sb.SetTags(t.Context(), lifecycle.ReplicationPair, onlyPairID(t, sb), map[string]string{"team": "ops", "rogue": "x"}); err != nil {
 						t.Fatal(err)
 					}
 				},
