@@ -32,7 +32,7 @@ type aliWorld struct {
 func newAliWorld(t *testing.T) *aliWorld {
 	t.Helper()
 	emu := alibabaemu.Start(t, sandbox.Options{Seed: 1})
-	w := &aliWorld{t: t, ctx: context.Background(), emu: emu, sb: emu.Sandbox()}
+	w := &aliWorld{t: t, ctx: t.Context(), emu: emu, sb: emu.Sandbox()}
 	w.sh = w.site(platform.Site{Region: "cn-shanghai", Zone: "cn-shanghai-a", Healthy: true, ReplicationCapable: true})
 	w.bj = w.site(platform.Site{Region: "cn-beijing", Zone: "cn-beijing-a", Healthy: true, ReplicationCapable: true})
 	w.old = w.site(platform.Site{Region: "cn-legacy", Zone: "cn-legacy-a", Healthy: true, ReplicationCapable: false})
@@ -47,7 +47,7 @@ func newAliStoryWorld(t *testing.T, seed uint64) (*aliWorld, *alibabaemu.Backdoo
 	t.Helper()
 	t.Setenv(EnvPollInterval, "5ms")
 	emu := alibabaemu.Start(t, sandbox.Options{TimeScale: accTimeScale, Seed: seed})
-	w := &aliWorld{t: t, ctx: context.Background(), emu: emu, sb: emu.Sandbox()}
+	w := &aliWorld{t: t, ctx: t.Context(), emu: emu, sb: emu.Sandbox()}
 	w.sh = w.site(platform.Site{Region: "cn-shanghai", Zone: "cn-shanghai-a", Healthy: true, ReplicationCapable: true})
 	w.bj = w.site(platform.Site{Region: "cn-beijing", Zone: "cn-beijing-a", Healthy: true, ReplicationCapable: true})
 	return w, emu.Backdoor()
