@@ -59,7 +59,7 @@ func (e *actionEnv) server(timeScale float64) tfprotov6.ProviderServerWithAction
 //lint:ignore SA1019 terraform-plugin-go v0.31 reaches actions only through this interface (toolchain-facts §1)
 func configuredActionServer(t *testing.T, cfg *tfprotov6.DynamicValue) (tfprotov6.ProviderServerWithActions, map[string]*tfprotov6.ActionSchema) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	srv := protoServer(t)
 	sresp, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
@@ -147,7 +147,7 @@ func (e *actionEnv) validate(typ string, vals map[string]any) []*tfprotov6.Diagn
 //lint:ignore SA1019 terraform-plugin-go v0.31 reaches actions only through this interface (toolchain-facts §1)
 func planAction(t *testing.T, srv tfprotov6.ProviderServerWithActions, cfg *tfprotov6.DynamicValue, typ string) []*tfprotov6.Diagnostic {
 	t.Helper()
-	resp, err := srv.PlanAction(context.Background(), &tfprotov6.PlanActionRequest{ActionType: typ, Config: cfg})
+	resp, err := srv.PlanAction(t.Context(), &tfprotov6.PlanActionRequest{ActionType: typ, Config: cfg})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +178,7 @@ func (r invokeResult) has(sub string) bool {
 //lint:ignore SA1019 terraform-plugin-go v0.31 reaches actions only through this interface (toolchain-facts §1)
 func invokeAction(t *testing.T, srv tfprotov6.ProviderServerWithActions, cfg *tfprotov6.DynamicValue, typ string) invokeResult {
 	t.Helper()
-	stream, err := srv.InvokeAction(context.Background(), &tfprotov6.InvokeActionRequest{ActionType: typ, Config: cfg})
+	stream, err := srv.InvokeAction(t.Context(), &tfprotov6.InvokeActionRequest{ActionType: typ, Config: cfg})
 	if err != nil {
 		t.Fatal(err)
 	}

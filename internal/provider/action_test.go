@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -59,7 +58,7 @@ func TestActionCatalog_generatedFromTables(t *testing.T) {
 
 func TestActionSchemas(t *testing.T) {
 	t.Parallel()
-	resp, err := protoServer(t).GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	resp, err := protoServer(t).GetProviderSchema(t.Context(), &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +138,7 @@ func TestActionValidateConfig(t *testing.T) {
 func TestActionUnconfiguredProvider(t *testing.T) {
 	t.Parallel()
 	srv := protoServer(t)
-	sresp, err := srv.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	sresp, err := srv.GetProviderSchema(t.Context(), &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}

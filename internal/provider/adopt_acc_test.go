@@ -88,7 +88,7 @@ func (c *adoptCLI) skipBelow(min *version.Version) {
 		c.t.Fatal(err)
 	}
 	var resp tfversion.CheckTerraformVersionResponse
-	tfversion.SkipBelow(min).CheckTerraformVersion(context.Background(), tfversion.CheckTerraformVersionRequest{TerraformVersion: tv}, &resp)
+	tfversion.SkipBelow(min).CheckTerraformVersion(c.t.Context(), tfversion.CheckTerraformVersionRequest{TerraformVersion: tv}, &resp)
 	if resp.Error != nil {
 		c.t.Fatal(resp.Error)
 	}
@@ -101,7 +101,7 @@ func (c *adoptCLI) skipBelow(min *version.Version) {
 // command, and a function that stops it.
 func (c *adoptCLI) serve() (string, func()) {
 	c.t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(c.t.Context())
 	cfgCh := make(chan *plugin.ReattachConfig, 1)
 	closeCh := make(chan struct{})
 	errCh := make(chan error, 1)
@@ -141,7 +141,7 @@ func (c *adoptCLI) run(args ...string) (string, int) {
 	c.t.Helper()
 	reattach, stop := c.serve()
 	defer stop()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	ctx, cancel := context.WithTimeout(c.t.Context(), 5*time.Minute)
 	defer cancel()
 	if args[0] != "state" { // state's subcommands take -no-color after the subcommand
 		args = append(args[:1:1], append([]string{"-no-color"}, args[1:]...)...)

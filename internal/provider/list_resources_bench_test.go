@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -18,7 +17,7 @@ import (
 // `terraform query` calls), consuming the whole stream: identities only, and with the full
 // resource objects (-generate-config-out).
 func BenchmarkListPairs1000(b *testing.B) {
-	ctx := context.Background()
+	ctx := b.Context()
 	db := filepath.Join(b.TempDir(), "sandbox.db")
 	sb, err := sandbox.Open(db, sandbox.Options{TimeScale: accTimeScale})
 	if err != nil {

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -233,7 +232,7 @@ func TestListResources_Protocol(t *testing.T) {
 		{pairType, "group_id", "not an id!"},
 		{groupType, "region", "Not_A_Region"},
 	} {
-		resp, err := e.ls.ValidateListResourceConfig(context.Background(), &tfprotov6.ValidateListResourceConfigRequest{
+		resp, err := e.ls.ValidateListResourceConfig(t.Context(), &tfprotov6.ValidateListResourceConfigRequest{
 			TypeName: c.typ, Config: e.cfg(c.typ, map[string]string{c.attr: c.value})})
 		if err != nil {
 			t.Fatal(err)

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"testing"
@@ -26,7 +25,7 @@ import (
 func sandboxPairGroup(t *testing.T, db, want string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		id := s.RootModule().Resources[pairAddr].Primary.ID
-		p, err := testAccOpenSandbox(t, db).GetPair(context.Background(), id)
+		p, err := testAccOpenSandbox(t, db).GetPair(t.Context(), id)
 		if err != nil {
 			return err
 		}

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"maps"
 	"regexp"
@@ -50,7 +49,7 @@ func tagValues(tags map[string]string) knownvalue.Check {
 func platformTags(t *testing.T, db string, want map[string]string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		id := s.RootModule().Resources[pairAddr].Primary.ID
-		p, err := testAccOpenSandbox(t, db).GetPair(context.Background(), id)
+		p, err := testAccOpenSandbox(t, db).GetPair(t.Context(), id)
 		if err != nil {
 			return err
 		}
