@@ -35,14 +35,20 @@ func newListEnv(t *testing.T) *listEnv {
 	return e
 }
 
-// cfg builds a list resource's config block; attributes not in vals are null. A map
-// attribute (tags) is given as "k=v,k=v".
+// cfg builds the list resource typ's config block (listConfig).
 func (e *listEnv) cfg(typ string, vals map[string]string) *tfprotov6.DynamicValue {
 	e.t.Helper()
 	s, ok := e.schemas[typ]
 	if !ok {
 		e.t.Fatalf("no list resource schema for %s", typ)
 	}
+	return listConfig(e.t, typ, s, vals)
+}
+
+// listConfig builds a config block of the list resource typ (its schema s); attributes not in
+// vals are null. A map attribute (tags) is given as "k=v,k=v".
+func listConfig(t testing.TB, typ string, s *tfprotov6.Schema, vals map[string]string) *tfprotov6.DynamicValue {
+	t.Helper()
 	types := map[string]tftypes.Type{}
 	values := map[string]tftypes.Value{}
 	for _, a := range s.Block.Attributes {
@@ -64,13 +70,13 @@ func (e *listEnv) cfg(typ string, vals map[string]string) *tfprotov6.DynamicValu
 	}
 	for name := range vals {
 		if _, ok := types[name]; !ok {
-			e.t.Fatalf("%s has no config attribute %q", typ, name)
+			t.Fatalf("%s has no config attribute %q", typ, name)
 		}
 	}
 	typ6 := tftypes.Object{AttributeTypes: types}
 	dv, err := tfprotov6.NewDynamicValue(typ6, tftypes.NewValue(typ6, values))
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	return &dv
 }

@@ -30,7 +30,7 @@ var providerConfigType = func() tftypes.Object {
 	return resp.Schema.Type().TerraformType(context.Background()).(tftypes.Object)
 }()
 
-func providerConfig(t *testing.T, path any, timeScale any) *tfprotov6.DynamicValue {
+func providerConfig(t testing.TB, path any, timeScale any) *tfprotov6.DynamicValue {
 	t.Helper()
 	vals := map[string]tftypes.Value{}
 	for k, at := range providerConfigType.AttributeTypes {
