@@ -112,17 +112,23 @@ func actionValue(t *testing.T, schemas map[string]*tfprotov6.ActionSchema, typ s
 	if !ok {
 		t.Fatalf("no action schema %s", typ)
 	}
+	return blockValue(t, typ, s.Schema.Block, vals)
+}
+
+// blockValue is a value of the schema block (of what, for messages): the attributes in vals
+// (Go values as tftypes.NewValue takes them; tftypes.UnknownValue makes one unknown), the
+// others null.
+func blockValue(t testing.TB, what string, block *tfprotov6.SchemaBlock, vals map[string]any) *tfprotov6.DynamicValue {
+	t.Helper()
 	types := map[string]tftypes.Type{}
 	values := map[string]tftypes.Value{}
-	for _, a := range s.Schema.Block.Attributes {
+	for _, a := range block.Attributes {
 		types[a.Name] = a.Type
-	}
-	for _, a := range s.Schema.Block.Attributes {
 		values[a.Name] = tftypes.NewValue(a.Type, vals[a.Name])
 	}
 	for k := range vals {
 		if _, ok := types[k]; !ok {
-			t.Fatalf("%s has no attribute %s", typ, k)
+			t.Fatalf("%s has no attribute %q", what, k)
 		}
 	}
 	ot := tftypes.Object{AttributeTypes: types}

@@ -49,36 +49,23 @@ func (e *listEnv) cfg(typ string, vals map[string]string) *tfprotov6.DynamicValu
 // vals are null. A map attribute (tags) is given as "k=v,k=v".
 func listConfig(t testing.TB, typ string, s *tfprotov6.Schema, vals map[string]string) *tfprotov6.DynamicValue {
 	t.Helper()
-	types := map[string]tftypes.Type{}
-	values := map[string]tftypes.Value{}
+	in := make(map[string]any, len(vals))
+	for k, x := range vals {
+		in[k] = x
+	}
 	for _, a := range s.Block.Attributes {
-		types[a.Name] = a.Type
 		x, ok := vals[a.Name]
-		switch {
-		case a.Type.Is(tftypes.Map{}) && ok:
-			m := map[string]tftypes.Value{}
-			for _, kv := range strings.Split(x, ",") {
-				k, v, _ := strings.Cut(kv, "=")
-				m[k] = tftypes.NewValue(tftypes.String, v)
-			}
-			values[a.Name] = tftypes.NewValue(a.Type, m)
-		case ok:
-			values[a.Name] = tftypes.NewValue(a.Type, x)
-		default:
-			values[a.Name] = tftypes.NewValue(a.Type, nil)
+		if !ok || !a.Type.Is(tftypes.Map{}) {
+			continue
 		}
-	}
-	for name := range vals {
-		if _, ok := types[name]; !ok {
-			t.Fatalf("%s has no config attribute %q", typ, name)
+		m := map[string]tftypes.Value{}
+		for _, kv := range strings.Split(x, ",") {
+			k, v, _ := strings.Cut(kv, "=")
+			m[k] = tftypes.NewValue(tftypes.String, v)
 		}
+		in[a.Name] = m
 	}
-	typ6 := tftypes.Object{AttributeTypes: types}
-	dv, err := tfprotov6.NewDynamicValue(typ6, tftypes.NewValue(typ6, values))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &dv
+	return blockValue(t, typ, s.Block, in)
 }
 
 type listed struct {
