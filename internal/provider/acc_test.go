@@ -131,6 +131,17 @@ func testAccOpenSandbox(t *testing.T, db string) *sandbox.Sandbox {
 	return sb
 }
 
+// onlyPairID is the ID of the sandbox's one replication pair; the test fails unless there is
+// exactly one.
+func onlyPairID(t *testing.T, sb *sandbox.Sandbox) string {
+	t.Helper()
+	ps, err := sb.ListPairs(t.Context())
+	if err != nil || len(ps) != 1 {
+		t.Fatalf("pairs: %v %v", ps, err)
+	}
+	return ps[0].ID
+}
+
 // testAccTwoSites is the inventory most tests share: a production and a DR site in one
 // replication-capable region, with a volume pair of the given size at them. site_healthy
 // controls the production site (an outage when false).

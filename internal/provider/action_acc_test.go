@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"testing"
@@ -140,13 +139,9 @@ func TestAccActions_reflectedInResources(t *testing.T) {
 			{Config: observeOnly},
 			{
 				PreConfig: func() {
-					e := &actionEnv{t: t, ctx: context.Background(), db: db}
+					e := &actionEnv{t: t, ctx: t.Context(), db: db}
 					e.srv = e.server(accTimeScale)
-					pairs, err := testAccOpenSandbox(t, db).ListPairs(e.ctx)
-					if err != nil || len(pairs) != 1 {
-						t.Fatalf("pairs: %v %v", pairs, err)
-					}
-					r := e.invoke("dr_replication_pair_switchover", map[string]any{"id": pairs[0].ID})
+					r := e.invoke("dr_replication_pair_switchover", map[string]any{"id": onlyPairID(t, testAccOpenSandbox(t, db))})
 					wantOK(t, "switchover action", r.diags)
 					if r.completed != 1 || len(r.progress) == 0 {
 						t.Fatalf("switchover action: %d completed events, progress %q", r.completed, r.progress)

@@ -37,7 +37,7 @@ func newActionSites(t *testing.T) *actionEnv {
 func newActionEnv(t *testing.T) *actionEnv {
 	t.Helper()
 	db := testAccSandbox(t)
-	e := &actionEnv{t: t, ctx: context.Background(), db: db}
+	e := &actionEnv{t: t, ctx: t.Context(), db: db}
 	e.srv = e.server(accTimeScale)
 	e.sb = testAccOpenSandbox(t, db)
 	return e
@@ -59,7 +59,7 @@ func (e *actionEnv) server(timeScale float64) tfprotov6.ProviderServerWithAction
 //lint:ignore SA1019 terraform-plugin-go v0.31 reaches actions only through this interface (toolchain-facts §1)
 func configuredActionServer(t *testing.T, cfg *tfprotov6.DynamicValue) (tfprotov6.ProviderServerWithActions, map[string]*tfprotov6.ActionSchema) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	srv := protoServer(t)
 	sresp, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
@@ -112,17 +112,23 @@ func actionValue(t *testing.T, schemas map[string]*tfprotov6.ActionSchema, typ s
 	if !ok {
 		t.Fatalf("no action schema %s", typ)
 	}
+	return blockValue(t, typ, s.Schema.Block, vals)
+}
+
+// blockValue is a value of the schema block (of what, for messages): the attributes in vals
+// (Go values as tftypes.NewValue takes them; tftypes.UnknownValue makes one unknown), the
+// others null.
+func blockValue(t testing.TB, what string, block *tfprotov6.SchemaBlock, vals map[string]any) *tfprotov6.DynamicValue {
+	t.Helper()
 	types := map[string]tftypes.Type{}
 	values := map[string]tftypes.Value{}
-	for _, a := range s.Schema.Block.Attributes {
+	for _, a := range block.Attributes {
 		types[a.Name] = a.Type
-	}
-	for _, a := range s.Schema.Block.Attributes {
 		values[a.Name] = tftypes.NewValue(a.Type, vals[a.Name])
 	}
 	for k := range vals {
 		if _, ok := types[k]; !ok {
-			t.Fatalf("%s has no attribute %s", typ, k)
+			t.Fatalf("%s has no attribute %q", what, k)
 		}
 	}
 	ot := tftypes.Object{AttributeTypes: types}
@@ -147,7 +153,7 @@ func (e *actionEnv) validate(typ string, vals map[string]any) []*tfprotov6.Diagn
 //lint:ignore SA1019 terraform-plugin-go v0.31 reaches actions only through this interface (toolchain-facts §1)
 func planAction(t *testing.T, srv tfprotov6.ProviderServerWithActions, cfg *tfprotov6.DynamicValue, typ string) []*tfprotov6.Diagnostic {
 	t.Helper()
-	resp, err := srv.PlanAction(context.Background(), &tfprotov6.PlanActionRequest{ActionType: typ, Config: cfg})
+	resp, err := srv.PlanAction(t.Context(), &tfprotov6.PlanActionRequest{ActionType: typ, Config: cfg})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +184,7 @@ func (r invokeResult) has(sub string) bool {
 //lint:ignore SA1019 terraform-plugin-go v0.31 reaches actions only through this interface (toolchain-facts §1)
 func invokeAction(t *testing.T, srv tfprotov6.ProviderServerWithActions, cfg *tfprotov6.DynamicValue, typ string) invokeResult {
 	t.Helper()
-	stream, err := srv.InvokeAction(context.Background(), &tfprotov6.InvokeActionRequest{ActionType: typ, Config: cfg})
+	stream, err := srv.InvokeAction(t.Context(), &tfprotov6.InvokeActionRequest{ActionType: typ, Config: cfg})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,6 +275,15 @@ func (e *actionEnv) settle(kind lifecycle.Kind, id string) {
 	e.execute("settle", kind, id, p)
 }
 
+// created fails on err (the error of the call that created the object id of kind), waits until
+// the object leaves its creating state and returns id.
+func (e *actionEnv) created(kind lifecycle.Kind, id string, err error) string {
+	e.t.Helper()
+	e.must(err)
+	e.settle(kind, id)
+	return id
+}
+
 // execute runs path p (what it is for: what) on the object with the executor.
 func (e *actionEnv) execute(what string, kind lifecycle.Kind, id string, p lifecycle.Path) {
 	e.t.Helper()
@@ -287,9 +302,7 @@ func (e *actionEnv) pair(name string) string {
 		return v.ID
 	}
 	p, err := e.sb.CreatePair(e.ctx, platform.PairSpec{Name: name, PrimaryVolumeID: volume("sh-a"), SecondaryVolumeID: volume("bj-a")}, "")
-	e.must(err)
-	e.settle(lifecycle.ReplicationPair, p.ID)
-	return p.ID
+	return e.created(lifecycle.ReplicationPair, p.ID, err)
 }
 
 // replicatingPair is a pair whose first synchronisation is complete.
@@ -305,9 +318,7 @@ func (e *actionEnv) group(name string) string {
 	e.t.Helper()
 	g, err := e.sb.CreateGroup(e.ctx, platform.GroupSpec{Name: name, SourceRegion: "cn-shanghai", SourceZone: "cn-shanghai-a",
 		TargetRegion: "cn-beijing", TargetZone: "cn-beijing-a"}, "")
-	e.must(err)
-	e.settle(lifecycle.ProtectionGroup, g.ID)
-	return g.ID
+	return e.created(lifecycle.ProtectionGroup, g.ID, err)
 }
 
 // protectedGroup is a group with one pair, protection enabled and synchronised.
@@ -330,9 +341,7 @@ func (e *actionEnv) recoveryServer(name string) string {
 		e.t.Fatal(err)
 	}
 	rs, err := e.sb.CreateRecoveryServer(e.ctx, platform.RecoveryServerSpec{Name: name, MachineID: "machine-" + name}, "")
-	e.must(err)
-	e.settle(lifecycle.RecoveryServer, rs.ID)
-	return rs.ID
+	return e.created(lifecycle.RecoveryServer, rs.ID, err)
 }
 
 func (e *actionEnv) observe(kind lifecycle.Kind, id string) lifecycle.Observation {
@@ -342,13 +351,29 @@ func (e *actionEnv) observe(kind lifecycle.Kind, id string) lifecycle.Observatio
 	return obs
 }
 
-// invokeOK invokes the action typ with vals, fails on an error (what names the call), and
-// wants the object (vals["id"], a kind) in state want afterwards.
-func (e *actionEnv) invokeOK(what, typ string, vals map[string]any, kind lifecycle.Kind, want string) invokeResult {
+// invokeOK is invokeSays, and wants the object (vals["id"], a kind) in state want afterwards.
+func (e *actionEnv) invokeOK(what, typ string, vals map[string]any, kind lifecycle.Kind, want string, says ...string) invokeResult {
+	e.t.Helper()
+	r := e.invokeSays(what, typ, vals, says...)
+	e.wantState(kind, vals["id"].(string), want)
+	return r
+}
+
+// invokeSays invokes the action typ with vals, fails on an error (what names the call), and
+// wants its progress to say every one of says.
+func (e *actionEnv) invokeSays(what, typ string, vals map[string]any, says ...string) invokeResult {
 	e.t.Helper()
 	r := e.invoke(typ, vals)
 	wantOK(e.t, what, r.diags)
-	e.wantState(kind, vals["id"].(string), want)
+	var lacks []string
+	for _, s := range says {
+		if !r.has(s) {
+			lacks = append(lacks, s)
+		}
+	}
+	if len(lacks) > 0 {
+		e.t.Fatalf("%s: progress lacks %q: %q", what, lacks, r.progress)
+	}
 	return r
 }
 

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -59,7 +58,7 @@ func TestActionCatalog_generatedFromTables(t *testing.T) {
 
 func TestActionSchemas(t *testing.T) {
 	t.Parallel()
-	resp, err := protoServer(t).GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	resp, err := protoServer(t).GetProviderSchema(t.Context(), &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +138,7 @@ func TestActionValidateConfig(t *testing.T) {
 func TestActionUnconfiguredProvider(t *testing.T) {
 	t.Parallel()
 	srv := protoServer(t)
-	sresp, err := srv.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	sresp, err := srv.GetProviderSchema(t.Context(), &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,22 +239,13 @@ func TestActionInvoke_pairFailover(t *testing.T) {
 	}
 
 	// a second invoke is a no-op that says so
-	r = e.invoke("dr_replication_pair_failover", vals)
-	wantOK(t, "second invoke", r.diags)
-	if !r.has("already failed_over") || !r.has("no-op") {
-		t.Fatalf("second invoke progress: %q", r.progress)
-	}
+	e.invokeSays("second invoke", "dr_replication_pair_failover", vals, "already failed_over", "no-op")
 	if again := e.observe(lifecycle.ReplicationPair, id); again.Version != obs.Version {
 		t.Fatalf("no-op changed the pair: version %d → %d", obs.Version, again.Version)
 	}
 
 	// reprotect is legal now and ends paused (Alibaba), then start resumes replication
-	r = e.invoke("dr_replication_pair_reprotect", map[string]any{"id": id})
-	wantOK(t, "reprotect", r.diags)
-	if !r.has("next: replication stays paused") {
-		t.Fatalf("reprotect does not say what to do next: %q", r.progress)
-	}
-	e.wantState(lifecycle.ReplicationPair, id, "paused")
+	e.invokeOK("reprotect", "dr_replication_pair_reprotect", map[string]any{"id": id}, lifecycle.ReplicationPair, "paused", "next: replication stays paused")
 	e.invokeOK("start", "dr_replication_pair_start", map[string]any{"id": id}, lifecycle.ReplicationPair, "replicating")
 }
 
@@ -266,15 +256,10 @@ func TestActionInvoke_precheckChangesNothing(t *testing.T) {
 	before := e.observe(lifecycle.ReplicationPair, id)
 	calls := e.sb.Counters()["Invoke"]
 
-	r := e.invoke("dr_replication_pair_failover", map[string]any{"id": id, "allow_data_loss": true, "precheck": true})
-	wantOK(t, "precheck", r.diags)
-	for _, want := range []string{"✓ R001-1", "✓ V-FIRST-SYNC", "⚠ R002-8", "precheck passed", "nothing was changed"} {
-		if !r.has(want) {
-			t.Errorf("precheck progress lacks %q: %q", want, r.progress)
-		}
-	}
+	e.invokeSays("precheck", "dr_replication_pair_failover", map[string]any{"id": id, "allow_data_loss": true, "precheck": true},
+		"✓ R001-1", "✓ V-FIRST-SYNC", "⚠ R002-8", "precheck passed", "nothing was changed")
 	// a refused precheck reports every check and fails with the rule
-	r = e.invoke("dr_replication_pair_failover", map[string]any{"id": id, "precheck": true})
+	r := e.invoke("dr_replication_pair_failover", map[string]any{"id": id, "precheck": true})
 	wantRefused(t, "precheck without opt-in", r.diags, "R002-8", "allow_data_loss")
 	if !r.has("✗ R002-8") || !r.has("would be refused") {
 		t.Fatalf("refused precheck progress: %q", r.progress)
@@ -299,11 +284,7 @@ func TestActionInvoke_groupOperations(t *testing.T) {
 	r := e.invoke("dr_protection_group_disable_protection", map[string]any{"id": gid})
 	wantOK(t, "disable", r.diags)
 	e.wantState(lifecycle.ProtectionGroup, gid, "paused")
-	r = e.invoke("dr_protection_group_disable_protection", map[string]any{"id": gid})
-	wantOK(t, "disable again", r.diags)
-	if !r.has("no-op") {
-		t.Fatalf("second disable: %q", r.progress)
-	}
+	e.invokeSays("disable again", "dr_protection_group_disable_protection", map[string]any{"id": gid}, "no-op")
 	e.invokeOK("enable", "dr_protection_group_enable_protection", map[string]any{"id": gid}, lifecycle.ProtectionGroup, "replicating")
 
 	r = e.invoke("dr_protection_group_planned_failover", map[string]any{"id": gid})
@@ -321,14 +302,9 @@ func TestActionInvoke_groupDrill(t *testing.T) {
 	before := e.observe(lifecycle.ProtectionGroup, gid)
 
 	wantOK(t, "plan drill", e.plan("dr_protection_group_drill", map[string]any{"id": gid}))
-	r := e.invoke("dr_protection_group_drill", map[string]any{"id": gid})
-	wantOK(t, "drill", r.diags)
-	for _, want := range []string{"drill: start_drill from replicating", "drill ready: time to ready", "the drill's RTO",
-		"of simulated time at sandbox time_scale 100000", "of wall-clock time", "cleanup: stop_drill done"} {
-		if !r.has(want) {
-			t.Errorf("drill progress lacks %q: %q", want, r.progress)
-		}
-	}
+	e.invokeSays("drill", "dr_protection_group_drill", map[string]any{"id": gid}, "drill: start_drill from replicating",
+		"drill ready: time to ready", "the drill's RTO", "of simulated time at sandbox time_scale 100000", "of wall-clock time",
+		"cleanup: stop_drill done")
 	after := e.wantState(lifecycle.ProtectionGroup, gid, "replicating")
 	if after.Facts.DrillActive || after.ActiveSite != before.ActiveSite {
 		t.Fatalf("after the drill: drill active %v, active site %s", after.Facts.DrillActive, after.ActiveSite)
@@ -339,18 +315,13 @@ func TestActionInvoke_groupDrill(t *testing.T) {
 	if !e.observe(lifecycle.ProtectionGroup, gid).Facts.DrillActive {
 		t.Fatal("start_drill: no drill running")
 	}
-	r = e.invoke("dr_protection_group_start_drill", map[string]any{"id": gid})
-	wantOK(t, "start_drill again", r.diags)
-	if !r.has("no-op") {
-		t.Fatalf("second start_drill: %q", r.progress)
-	}
+	e.invokeSays("start_drill again", "dr_protection_group_start_drill", map[string]any{"id": gid}, "no-op")
 	wantRefused(t, "failover during drill", e.plan("dr_protection_group_failover", map[string]any{"id": gid, "allow_data_loss": true}), "V-DRILL", "id")
 	wantRefused(t, "drill during drill", e.invoke("dr_protection_group_drill", map[string]any{"id": gid}).diags, "V-DRILL", "id")
 	wantOK(t, "stop_drill", e.invoke("dr_protection_group_stop_drill", map[string]any{"id": gid}).diags)
-	r = e.invoke("dr_protection_group_stop_drill", map[string]any{"id": gid})
-	wantOK(t, "stop_drill again", r.diags)
-	if !r.has("no-op") || e.observe(lifecycle.ProtectionGroup, gid).Facts.DrillActive {
-		t.Fatalf("second stop_drill: %q", r.progress)
+	e.invokeSays("stop_drill again", "dr_protection_group_stop_drill", map[string]any{"id": gid}, "no-op")
+	if e.observe(lifecycle.ProtectionGroup, gid).Facts.DrillActive {
+		t.Fatal("second stop_drill: a drill is running")
 	}
 	// with the drill stopped, failover is legal again
 	wantOK(t, "failover after drill", e.plan("dr_protection_group_failover", map[string]any{"id": gid, "allow_data_loss": true}))
@@ -382,12 +353,8 @@ func TestActionInvoke_drillCleanupAfterFailure(t *testing.T) {
 
 	// recovery server drill: test failover → ready (RTO) → stop; a failing stop is reported
 	rs := e.recoveryServer("vm")
-	r = e.invoke("dr_recovery_server_drill", map[string]any{"id": rs})
-	wantOK(t, "recovery server drill", r.diags)
-	if !r.has("test_failover: done, testing") || !r.has("the drill's RTO") || !r.has("cleanup: stop_test_failover done") {
-		t.Fatalf("recovery server drill progress: %q", r.progress)
-	}
-	e.wantState(lifecycle.RecoveryServer, rs, "standby")
+	e.invokeOK("recovery server drill", "dr_recovery_server_drill", map[string]any{"id": rs}, lifecycle.RecoveryServer, "standby",
+		"test_failover: done, testing", "the drill's RTO", "cleanup: stop_test_failover done")
 
 	if err := e.sb.FailNext(e.ctx, lifecycle.RecoveryServer, lifecycle.OpStopTestFailover, 1); err != nil {
 		t.Fatal(err)
@@ -407,12 +374,7 @@ func TestActionInvoke_recoveryServer(t *testing.T) {
 	e := newActionSites(t)
 	rs := e.recoveryServer("vm")
 
-	r := e.invoke("dr_recovery_server_failover", map[string]any{"id": rs})
-	wantOK(t, "failover", r.diags)
-	if !r.has("failover: done, failed_over") {
-		t.Fatalf("failover progress: %q", r.progress)
-	}
-	e.wantState(lifecycle.RecoveryServer, rs, "failed_over")
+	e.invokeOK("failover", "dr_recovery_server_failover", map[string]any{"id": rs}, lifecycle.RecoveryServer, "failed_over", "failover: done, failed_over")
 
 	wantRefused(t, "cancel without opt-in", e.invoke("dr_recovery_server_cancel_failover", map[string]any{"id": rs}).diags, "R004-6", "allow_data_loss")
 	e.wantState(lifecycle.RecoveryServer, rs, "failed_over")
@@ -458,13 +420,8 @@ func TestActionInvoke_pairDrill(t *testing.T) {
 	id := e.replicatingPair("web")
 
 	wantOK(t, "plan drill", e.plan("dr_replication_pair_drill", map[string]any{"id": id}))
-	r := e.invoke("dr_replication_pair_drill", map[string]any{"id": id})
-	wantOK(t, "drill", r.diags)
-	for _, want := range []string{"drill: start_drill from replicating", "drill ready: time to ready", "cleanup: stop_drill done"} {
-		if !r.has(want) {
-			t.Errorf("drill progress lacks %q: %q", want, r.progress)
-		}
-	}
+	e.invokeSays("drill", "dr_replication_pair_drill", map[string]any{"id": id},
+		"drill: start_drill from replicating", "drill ready: time to ready", "cleanup: stop_drill done")
 	p, err := e.sb.GetPair(e.ctx, id)
 	if err != nil || p.DrillActive || p.LastDrill == nil || p.LastDrill.Outcome != platform.DrillSucceeded {
 		t.Fatalf("after the drill: active %v record %+v %v", p.DrillActive, p.LastDrill, err)

@@ -88,7 +88,7 @@ func (c *adoptCLI) skipBelow(min *version.Version) {
 		c.t.Fatal(err)
 	}
 	var resp tfversion.CheckTerraformVersionResponse
-	tfversion.SkipBelow(min).CheckTerraformVersion(context.Background(), tfversion.CheckTerraformVersionRequest{TerraformVersion: tv}, &resp)
+	tfversion.SkipBelow(min).CheckTerraformVersion(c.t.Context(), tfversion.CheckTerraformVersionRequest{TerraformVersion: tv}, &resp)
 	if resp.Error != nil {
 		c.t.Fatal(resp.Error)
 	}
@@ -101,7 +101,7 @@ func (c *adoptCLI) skipBelow(min *version.Version) {
 // command, and a function that stops it.
 func (c *adoptCLI) serve() (string, func()) {
 	c.t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(c.t.Context())
 	cfgCh := make(chan *plugin.ReattachConfig, 1)
 	closeCh := make(chan struct{})
 	errCh := make(chan error, 1)
@@ -141,7 +141,7 @@ func (c *adoptCLI) run(args ...string) (string, int) {
 	c.t.Helper()
 	reattach, stop := c.serve()
 	defer stop()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	ctx, cancel := context.WithTimeout(c.t.Context(), 5*time.Minute)
 	defer cancel()
 	if args[0] != "state" { // state's subcommands take -no-color after the subcommand
 		args = append(args[:1:1], append([]string{"-no-color"}, args[1:]...)...)
@@ -171,6 +171,19 @@ func (c *adoptCLI) must(args ...string) string {
 	return out
 }
 
+// newAdoptEstate is the CLI of newAdoptCLI (Terraform 1.14+, else the test skips) and an
+// actionEnv to make the estate out of band through the sandbox's API: a new sandbox with the
+// two sites (sites) in place, no provider server.
+func newAdoptEstate(t *testing.T) (*adoptCLI, *actionEnv) {
+	t.Helper()
+	c := newAdoptCLI(t)
+	c.skipBelow(tfversion.Version1_14_0)
+	e := &actionEnv{t: t, ctx: t.Context(), db: testAccSandbox(t)}
+	e.sb = testAccOpenSandbox(t, e.db)
+	e.sites()
+	return c, e
+}
+
 var emptyProviderBlock = regexp.MustCompile(`(?m)^provider "dr" \{\}\n`)
 
 // Adopting an existing DR estate (docs/guides/adopting.md, examples/adopting): objects made
@@ -179,13 +192,8 @@ var emptyProviderBlock = regexp.MustCompile(`(?m)^provider "dr" \{\}\n`)
 // and the next plan is empty. Objects the query does not select stay out of Terraform.
 func TestAccAdopt_queryGenerateConfigImport(t *testing.T) {
 	t.Parallel()
-	c := newAdoptCLI(t)
-	c.skipBelow(tfversion.Version1_14_0)
-
 	// The estate, made out of band through the sandbox's API.
-	e := &actionEnv{t: t, ctx: context.Background(), db: testAccSandbox(t)}
-	e.sb = testAccOpenSandbox(t, e.db)
-	e.sites()
+	c, e := newAdoptEstate(t)
 	db1 := e.replicatingPair("db-orders")
 	db2 := e.pair("db-users")
 	web := e.pair("web-assets")
@@ -199,11 +207,7 @@ func TestAccAdopt_queryGenerateConfigImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	rs, err := e.sb.CreateRecoveryServer(e.ctx, platform.RecoveryServerSpec{Name: "db-recovery", MachineID: "machine-db", CPU: 2, MemoryGB: 4}, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.settle(lifecycle.RecoveryServer, rs.ID)
-	rsID := rs.ID
+	rsID := e.created(lifecycle.RecoveryServer, rs.ID, err)
 	for _, v := range []platform.Vault{{ID: "vb", Region: "cn-shanghai", Purpose: "backup"}, {ID: "vr", Region: "cn-beijing", Purpose: "replication"}} {
 		if _, err := inv.PutVault(e.ctx, v); err != nil {
 			t.Fatal(err)
@@ -213,10 +217,7 @@ func TestAccAdopt_queryGenerateConfigImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep, err := e.sb.CreateReplica(e.ctx, platform.ReplicaSpec{BackupID: "b1", DestinationRegion: "cn-beijing", DestinationVaultID: "vr", Name: "db-replica"}, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.settle(lifecycle.BackupReplica, rep.ID)
+	e.created(lifecycle.BackupReplica, rep.ID, err)
 
 	// The guide's files, with the provider pointed at this test's sandbox.
 	src := filepath.Join("..", "..", "examples", "adopting")
@@ -297,12 +298,7 @@ func TestAccAdopt_queryGenerateConfigImport(t *testing.T) {
 // exactly the objects its filter selects.
 func TestAccAdopt_queryByTagsAndResourceGroup(t *testing.T) {
 	t.Parallel()
-	c := newAdoptCLI(t)
-	c.skipBelow(tfversion.Version1_14_0)
-
-	e := &actionEnv{t: t, ctx: context.Background(), db: testAccSandbox(t)}
-	e.sb = testAccOpenSandbox(t, e.db)
-	e.sites()
+	c, e := newAdoptEstate(t)
 	pairs := map[string]struct {
 		tags map[string]string
 		rg   string

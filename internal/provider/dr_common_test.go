@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -71,7 +70,7 @@ func TestSyncProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = sb.Close() })
-	ctx := context.Background()
+	ctx := t.Context()
 	if err := sb.Invoke(ctx, lifecycle.ReplicationPair, id, lifecycle.OpStart, "tok-start", nil); err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +133,7 @@ func TestAddAttention(t *testing.T) {
 // what it ran, or the prior value when it ran nothing.
 func TestPlannedOps(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	p := lifecycle.Path{Steps: []lifecycle.Step{{Op: lifecycle.OpStart, Wait: true}, {Op: lifecycle.OpFailover}, {Op: lifecycle.OpReprotect}}}
 	strs := func(l types.List) []string {
 		var out []string

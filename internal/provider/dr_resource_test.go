@@ -26,7 +26,7 @@ var drKinds = []describedKind{pairKind{}, groupKind{}, replicaKind{}, rsKind{}}
 // that never change once known.
 func TestDRKindsReplaceWhatTheirSchemaReplaces(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	replaces := map[string]bool{
 		stringplanmodifier.RequiresReplace().Description(ctx): true,
 		int64planmodifier.RequiresReplace().Description(ctx):  true,

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"reflect"
 	"testing"
 	"time"
@@ -49,7 +48,7 @@ func fastModelPairs(t *testing.T) []pairModel {
 		out = append(out, m)
 	}
 	plan := out[0]
-	plan.Status, plan.AllowedOperations, plan.Readiness = types.StringUnknown(), types.ListUnknown(types.StringType), types.ObjectUnknown(plan.Readiness.AttributeTypes(context.Background()))
+	plan.Status, plan.AllowedOperations, plan.Readiness = types.StringUnknown(), types.ListUnknown(types.StringType), types.ObjectUnknown(plan.Readiness.AttributeTypes(t.Context()))
 	plan.PlannedOperations = types.ListValueMust(types.StringType, []attr.Value{types.StringValue("start")})
 	plan.Tags, plan.TagsAll = types.MapUnknown(types.StringType), types.MapValueMust(types.StringType, map[string]attr.Value{})
 	return append(out, plan)
@@ -58,7 +57,7 @@ func fastModelPairs(t *testing.T) []pairModel {
 // TestFastModelMatchesTheFramework: getModel and setModel give exactly what the framework's Get
 // and Set give (the same Terraform value, the same model), for the pair's whole schema.
 func TestFastModelMatchesTheFramework(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	r := newDRResource[pairModel, platform.ReplicationPair](pairKind{})
 	var sr resource.SchemaResponse
 	r.Schema(ctx, resource.SchemaRequest{}, &sr)
@@ -100,7 +99,7 @@ type wrongModel struct {
 }
 
 func TestFastModelFallsBackToTheFrameworksErrors(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	r := newDRResource[pairModel, platform.ReplicationPair](pairKind{})
 	var sr resource.SchemaResponse
 	r.Schema(ctx, resource.SchemaRequest{}, &sr)
@@ -128,7 +127,7 @@ func TestFastModelFallsBackToTheFrameworksErrors(t *testing.T) {
 
 // TestFastIdentityMatchesTheFramework: setIdentity writes the identity the framework's Set does.
 func TestFastIdentityMatchesTheFramework(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	s := drIdentitySchema("replication pair")
 	null := tftypes.NewValue(s.Type().TerraformType(ctx), nil)
 	want := tfsdk.ResourceIdentity{Schema: s, Raw: null}
@@ -146,7 +145,7 @@ func TestFastIdentityMatchesTheFramework(t *testing.T) {
 // BenchmarkPairModel: a replicating pair's state decoded (Get) and encoded (Set) by the
 // framework's reflection and by getModel/setModel (what Read does once each per resource).
 func BenchmarkPairModel(b *testing.B) {
-	ctx := context.Background()
+	ctx := b.Context()
 	r := newDRResource[pairModel, platform.ReplicationPair](pairKind{})
 	var sr resource.SchemaResponse
 	r.Schema(ctx, resource.SchemaRequest{}, &sr)

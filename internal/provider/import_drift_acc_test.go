@@ -68,12 +68,8 @@ func TestAccImportMalformedID(t *testing.T) {
 // oob runs an operation behind Terraform's back and waits until the pair reaches want.
 func oob(t *testing.T, sb *sandbox.Sandbox, op lifecycle.Op, want lifecycle.State) {
 	t.Helper()
-	ctx := context.Background()
-	pairs, err := sb.ListPairs(ctx)
-	if err != nil || len(pairs) != 1 {
-		t.Fatalf("pairs: %v (%d)", err, len(pairs))
-	}
-	id := pairs[0].ID
+	ctx := t.Context()
+	id := onlyPairID(t, sb)
 	if err := sb.Invoke(ctx, lifecycle.ReplicationPair, id, op, fmt.Sprintf("oob-%s-%d", op, time.Now().UnixNano()), nil); err != nil {
 		t.Fatalf("out-of-band %s: %v", op, err)
 	}

@@ -1,14 +1,12 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
@@ -18,7 +16,7 @@ import (
 // `terraform query` calls), consuming the whole stream: identities only, and with the full
 // resource objects (-generate-config-out).
 func BenchmarkListPairs1000(b *testing.B) {
-	ctx := context.Background()
+	ctx := b.Context()
 	db := filepath.Join(b.TempDir(), "sandbox.db")
 	sb, err := sandbox.Open(db, sandbox.Options{TimeScale: accTimeScale})
 	if err != nil {
@@ -50,30 +48,16 @@ func BenchmarkListPairs1000(b *testing.B) {
 	}
 
 	srv := providerserver.NewProtocol6(New("bench", "bench")())()
-	pcfg := tftypes.NewValue(providerConfigType, map[string]tftypes.Value{
-		"sandbox": tftypes.NewValue(sandboxBlockType, map[string]tftypes.Value{
-			"path": tftypes.NewValue(tftypes.String, db), "time_scale": tftypes.NewValue(tftypes.Number, accTimeScale),
-		}),
-	})
-	pdv, err := tfprotov6.NewDynamicValue(providerConfigType, pcfg)
+	sresp, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{}); err != nil {
-		b.Fatal(err)
-	}
-	if resp, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &pdv}); err != nil || len(errorDiags(resp.Diagnostics)) > 0 {
+	if resp, err := srv.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: providerConfig(b, db, accTimeScale)}); err != nil || len(errorDiags(resp.Diagnostics)) > 0 {
 		b.Fatalf("configure: %v %v", err, resp)
 	}
 	//lint:ignore SA1019 terraform-plugin-go v0.31 reaches list resources only through this interface (toolchain-facts §1)
 	ls := srv.(tfprotov6.ProviderServerWithListResource)
-	ct := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"name_prefix": tftypes.String, "region": tftypes.String, "group_id": tftypes.String}}
-	cdv, err := tfprotov6.NewDynamicValue(ct, tftypes.NewValue(ct, map[string]tftypes.Value{
-		"name_prefix": tftypes.NewValue(tftypes.String, "db-"), "region": tftypes.NewValue(tftypes.String, nil), "group_id": tftypes.NewValue(tftypes.String, nil),
-	}))
-	if err != nil {
-		b.Fatal(err)
-	}
+	cdv := listConfig(b, pairType, sresp.ListResourceSchemas[pairType], map[string]string{"name_prefix": "db-"})
 	// The platform call alone, for comparison: what the RPC adds is the rest.
 	b.Run("platform_ListPairs", func(b *testing.B) {
 		for b.Loop() {
@@ -85,7 +69,7 @@ func BenchmarkListPairs1000(b *testing.B) {
 	for _, include := range []bool{false, true} {
 		b.Run(fmt.Sprintf("include_resource=%t", include), func(b *testing.B) {
 			for b.Loop() {
-				stream, err := ls.ListResource(ctx, &tfprotov6.ListResourceRequest{TypeName: pairType, Config: &cdv, IncludeResource: include})
+				stream, err := ls.ListResource(ctx, &tfprotov6.ListResourceRequest{TypeName: pairType, Config: cdv, IncludeResource: include})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -36,44 +35,37 @@ func newListEnv(t *testing.T) *listEnv {
 	return e
 }
 
-// cfg builds a list resource's config block; attributes not in vals are null. A map
-// attribute (tags) is given as "k=v,k=v".
+// cfg builds the list resource typ's config block (listConfig).
 func (e *listEnv) cfg(typ string, vals map[string]string) *tfprotov6.DynamicValue {
 	e.t.Helper()
 	s, ok := e.schemas[typ]
 	if !ok {
 		e.t.Fatalf("no list resource schema for %s", typ)
 	}
-	types := map[string]tftypes.Type{}
-	values := map[string]tftypes.Value{}
+	return listConfig(e.t, typ, s, vals)
+}
+
+// listConfig builds a config block of the list resource typ (its schema s); attributes not in
+// vals are null. A map attribute (tags) is given as "k=v,k=v".
+func listConfig(t testing.TB, typ string, s *tfprotov6.Schema, vals map[string]string) *tfprotov6.DynamicValue {
+	t.Helper()
+	in := make(map[string]any, len(vals))
+	for k, x := range vals {
+		in[k] = x
+	}
 	for _, a := range s.Block.Attributes {
-		types[a.Name] = a.Type
 		x, ok := vals[a.Name]
-		switch {
-		case a.Type.Is(tftypes.Map{}) && ok:
-			m := map[string]tftypes.Value{}
-			for _, kv := range strings.Split(x, ",") {
-				k, v, _ := strings.Cut(kv, "=")
-				m[k] = tftypes.NewValue(tftypes.String, v)
-			}
-			values[a.Name] = tftypes.NewValue(a.Type, m)
-		case ok:
-			values[a.Name] = tftypes.NewValue(a.Type, x)
-		default:
-			values[a.Name] = tftypes.NewValue(a.Type, nil)
+		if !ok || !a.Type.Is(tftypes.Map{}) {
+			continue
 		}
-	}
-	for name := range vals {
-		if _, ok := types[name]; !ok {
-			e.t.Fatalf("%s has no config attribute %q", typ, name)
+		m := map[string]tftypes.Value{}
+		for _, kv := range strings.Split(x, ",") {
+			k, v, _ := strings.Cut(kv, "=")
+			m[k] = tftypes.NewValue(tftypes.String, v)
 		}
+		in[a.Name] = m
 	}
-	typ6 := tftypes.Object{AttributeTypes: types}
-	dv, err := tfprotov6.NewDynamicValue(typ6, tftypes.NewValue(typ6, values))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return &dv
+	return blockValue(t, typ, s.Block, in)
 }
 
 type listed struct {
@@ -233,7 +225,7 @@ func TestListResources_Protocol(t *testing.T) {
 		{pairType, "group_id", "not an id!"},
 		{groupType, "region", "Not_A_Region"},
 	} {
-		resp, err := e.ls.ValidateListResourceConfig(context.Background(), &tfprotov6.ValidateListResourceConfigRequest{
+		resp, err := e.ls.ValidateListResourceConfig(t.Context(), &tfprotov6.ValidateListResourceConfigRequest{
 			TypeName: c.typ, Config: e.cfg(c.typ, map[string]string{c.attr: c.value})})
 		if err != nil {
 			t.Fatal(err)

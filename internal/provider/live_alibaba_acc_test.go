@@ -192,8 +192,5 @@ func replicatingPair(t *testing.T, w *aliWorld, name string) string {
 // waitPair waits until the sandbox shows pair id in state.
 func waitPair(t *testing.T, w *aliWorld, id string, want lifecycle.State) {
 	t.Helper()
-	waitState(t, "pair "+id, 5*time.Millisecond, want, func() (lifecycle.State, error) {
-		p, err := w.sb.GetPair(w.ctx, id)
-		return p.State, err
-	})
+	waitState(t, w.sb, lifecycle.ReplicationPair, id, want, 5*time.Millisecond)
 }

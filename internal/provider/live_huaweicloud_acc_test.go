@@ -177,7 +177,7 @@ func sweepHuaweiGroups(ctx context.Context, p *huaweicloud.Platform, poll time.D
 // prefix is not touched.
 func TestHuaweiSweeperDeletesTheStorysGroups(t *testing.T) {
 	w := newHWGroupWorld(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 	p, err := huaweicloud.New(huaweicloud.Config{AccessKey: hwemu.TestAccessKey, SecretKey: hwemu.TestSecretKey, Region: "cn-north-4",
 		ProjectID: hwemu.TestProjectID, SDRSEndpoint: w.url, ECSEndpoint: w.url, ReadCacheTTL: -1})

@@ -14,6 +14,7 @@ import (
 	"github.com/dr-provider/terraform-provider-dr/internal/lifecycle"
 	"github.com/dr-provider/terraform-provider-dr/internal/livetest"
 	"github.com/dr-provider/terraform-provider-dr/internal/platform"
+	"github.com/dr-provider/terraform-provider-dr/internal/platform/sandbox"
 )
 
 // The live smoke tests' shared story (issue 23): every vendor's story makes or adopts one
@@ -95,18 +96,18 @@ func recordVendor(t *testing.T) {
 	t.Cleanup(func() { VendorTransport = prev })
 }
 
-// waitState waits (wall time: the emulators run on an accelerated clock) until get shows the
-// object what in state want, polling every poll.
-func waitState(t *testing.T, what string, poll time.Duration, want lifecycle.State, get func() (lifecycle.State, error)) {
+// waitState waits (wall time: the emulators run on an accelerated clock) until the sandbox sb
+// observes the object id of kind in state want, polling every poll.
+func waitState(t *testing.T, sb *sandbox.Sandbox, kind lifecycle.Kind, id string, want lifecycle.State, poll time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		st, err := get()
-		if err == nil && st == want {
+		obs, err := sb.Observe(t.Context(), kind, id)
+		if err == nil && obs.State == want {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s is %s (%v), want %s", what, st, err, want)
+			t.Fatalf("%s %s is %s (%v), want %s", kind, id, obs.State, err, want)
 		}
 		time.Sleep(poll)
 	}

@@ -32,6 +32,27 @@ func plannedOpsState(addr string, ops ...string) statecheck.StateCheck {
 	return expectAt(addr, "planned_operations", opsExact(ops...))
 }
 
+// operatesStep applies config, whose plan shows op (one operation) in addr's
+// planned_operations, which the state keeps, and no diff after the apply; more are further
+// state checks.
+func operatesStep(config, addr, op string, more ...statecheck.StateCheck) resource.TestStep {
+	return resource.TestStep{
+		Config:            config,
+		ConfigPlanChecks:  planThenNoDiff(plannedOpsPlan(addr, op)),
+		ConfigStateChecks: append([]statecheck.StateCheck{plannedOpsState(addr, op)}, more...),
+	}
+}
+
+// createRecordsStep applies config, which creates addr: the plan cannot tell its operations
+// (planned_operations unknown), apply records ops, and no diff after the apply.
+func createRecordsStep(config, addr string, ops ...string) resource.TestStep {
+	return resource.TestStep{
+		Config:            config,
+		ConfigPlanChecks:  planThenNoDiff(unknownAt(addr, "planned_operations")),
+		ConfigStateChecks: []statecheck.StateCheck{plannedOpsState(addr, ops...)},
+	}
+}
+
 // planThenNoDiff is the plan checks pre before the apply, and after it and a refresh a plan
 // that changes nothing.
 func planThenNoDiff(pre ...plancheck.PlanCheck) resource.ConfigPlanChecks {
@@ -140,12 +161,8 @@ removed {
 					planAt(pairAddr, "planned_operations", knownvalue.Null()),
 				),
 			},
-			{
-				// the next plan that operates the pair shows its operations
-				Config:            testAccPairConfig(db, true, "  replication = \"paused\"\n  allow_data_loss = true"),
-				ConfigPlanChecks:  planThenNoDiff(plannedOpsPlan(pairAddr, "stop")),
-				ConfigStateChecks: []statecheck.StateCheck{plannedOpsState(pairAddr, "stop")},
-			},
+			// the next plan that operates the pair shows its operations
+			operatesStep(testAccPairConfig(db, true, "  replication = \"paused\"\n  allow_data_loss = true"), pairAddr, "stop"),
 		},
 	})
 }
@@ -157,23 +174,13 @@ func TestAccPlannedOperations_groupFailover(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{
-				Config:            testAccGroupConfig(db, groupCfg{prodHealthy: true, pairs: true, attrs: enabledSource}),
-				ConfigPlanChecks:  planThenNoDiff(unknownAt(groupAddr, "planned_operations")),
-				ConfigStateChecks: []statecheck.StateCheck{plannedOpsState(groupAddr, "create", "add_member", "enable_protection", "add_server")},
-			},
+			createRecordsStep(testAccGroupConfig(db, groupCfg{prodHealthy: true, pairs: true, attrs: enabledSource}), groupAddr,
+				"create", "add_member", "enable_protection", "add_server"),
 			{Config: testAccGroupConfig(db, groupCfg{prodHealthy: false, pairs: true, attrs: enabledSource}), ConfigPlanChecks: noDiffAfterApply},
-			{
-				Config:            testAccGroupConfig(db, groupCfg{prodHealthy: false, pairs: true, attrs: disabledTarget}),
-				ConfigPlanChecks:  planThenNoDiff(plannedOpsPlan(groupAddr, "failover")),
-				ConfigStateChecks: []statecheck.StateCheck{plannedOpsState(groupAddr, "failover"), expectGroup("status", knownvalue.StringExact("failed_over"))},
-			},
+			operatesStep(testAccGroupConfig(db, groupCfg{prodHealthy: false, pairs: true, attrs: disabledTarget}), groupAddr, "failover",
+				expectGroup("status", knownvalue.StringExact("failed_over"))),
 			{Config: testAccGroupConfig(db, groupCfg{prodHealthy: true, webPower: "stopped", pairs: true, attrs: disabledTarget}), ConfigPlanChecks: noDiffAfterApply},
-			{
-				Config:            testAccGroupConfig(db, groupCfg{prodHealthy: true, webPower: "stopped", pairs: true, attrs: enabledTarget}),
-				ConfigPlanChecks:  planThenNoDiff(plannedOpsPlan(groupAddr, "reprotect")),
-				ConfigStateChecks: []statecheck.StateCheck{plannedOpsState(groupAddr, "reprotect")},
-			},
+			operatesStep(testAccGroupConfig(db, groupCfg{prodHealthy: true, webPower: "stopped", pairs: true, attrs: enabledTarget}), groupAddr, "reprotect"),
 		},
 	})
 }
@@ -261,11 +268,7 @@ func TestAccPlannedOperations_replica(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: inv},
-			{
-				Config:            inv + replica,
-				ConfigPlanChecks:  planThenNoDiff(unknownAt(replicaAddr, "planned_operations")),
-				ConfigStateChecks: []statecheck.StateCheck{plannedOpsState(replicaAddr, "replicate")},
-			},
+			createRecordsStep(inv+replica, replicaAddr, "replicate"),
 		},
 	})
 }
@@ -280,11 +283,7 @@ func TestAccPlannedOperations_recoveryServer(t *testing.T) {
 				ConfigPlanChecks:  noDiffAfterApply,
 				ConfigStateChecks: []statecheck.StateCheck{plannedOpsState(rsAddr, "create")},
 			},
-			{
-				Config:            testAccRecoveryServerConfig(rdb, `  mode = "test_failover"`),
-				ConfigPlanChecks:  planThenNoDiff(plannedOpsPlan(rsAddr, "test_failover")),
-				ConfigStateChecks: []statecheck.StateCheck{plannedOpsState(rsAddr, "test_failover")},
-			},
+			operatesStep(testAccRecoveryServerConfig(rdb, `  mode = "test_failover"`), rsAddr, "test_failover"),
 		},
 	})
 }

@@ -44,7 +44,7 @@ func newAcronisWorld(t *testing.T) *acronisWorld {
 	emu := acronisemu.New(sb, accAcronisClient, accAcronisSecret, acronisemu.Options{})
 	srv := httptest.NewServer(emu)
 	t.Cleanup(srv.Close)
-	w := &acronisWorld{sb: sb, emu: emu, url: srv.URL, ctx: context.Background()}
+	w := &acronisWorld{sb: sb, emu: emu, url: srv.URL, ctx: t.Context()}
 	inv := emu.Fixture()
 	site, err := inv.PutSite(w.ctx, platform.Site{Region: "eu-central", Zone: "eu2", Healthy: true, ReplicationCapable: true})
 	if err != nil {
@@ -74,17 +74,7 @@ func newAcronisWorld(t *testing.T) *acronisWorld {
 // waitState waits (wall time) until the sandbox shows the server in state.
 func (w *acronisWorld) waitState(t *testing.T, want lifecycle.State) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		rs, err := w.sb.GetRecoveryServer(w.ctx, w.rsID)
-		if err == nil && rs.State == want {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("recovery server is %s (%v), want %s", rs.State, err, want)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitServer(t, w, w.rsID, want)
 }
 
 func (w *acronisWorld) config(secret, body string) string {

@@ -32,7 +32,7 @@ type aliWorld struct {
 func newAliWorld(t *testing.T) *aliWorld {
 	t.Helper()
 	emu := alibabaemu.Start(t, sandbox.Options{Seed: 1})
-	w := &aliWorld{t: t, ctx: context.Background(), emu: emu, sb: emu.Sandbox()}
+	w := &aliWorld{t: t, ctx: t.Context(), emu: emu, sb: emu.Sandbox()}
 	w.sh = w.site(platform.Site{Region: "cn-shanghai", Zone: "cn-shanghai-a", Healthy: true, ReplicationCapable: true})
 	w.bj = w.site(platform.Site{Region: "cn-beijing", Zone: "cn-beijing-a", Healthy: true, ReplicationCapable: true})
 	w.old = w.site(platform.Site{Region: "cn-legacy", Zone: "cn-legacy-a", Healthy: true, ReplicationCapable: false})
@@ -47,7 +47,7 @@ func newAliStoryWorld(t *testing.T, seed uint64) (*aliWorld, *alibabaemu.Backdoo
 	t.Helper()
 	t.Setenv(EnvPollInterval, "5ms")
 	emu := alibabaemu.Start(t, sandbox.Options{TimeScale: accTimeScale, Seed: seed})
-	w := &aliWorld{t: t, ctx: context.Background(), emu: emu, sb: emu.Sandbox()}
+	w := &aliWorld{t: t, ctx: t.Context(), emu: emu, sb: emu.Sandbox()}
 	w.sh = w.site(platform.Site{Region: "cn-shanghai", Zone: "cn-shanghai-a", Healthy: true, ReplicationCapable: true})
 	w.bj = w.site(platform.Site{Region: "cn-beijing", Zone: "cn-beijing-a", Healthy: true, ReplicationCapable: true})
 	return w, emu.Backdoor()
@@ -97,6 +97,14 @@ func (w *aliWorld) pair(name, a, b string, ops ...lifecycle.Op) string {
 		w.run(lifecycle.ReplicationPair, p.ID, op, nil)
 	}
 	return p.ID
+}
+
+// dbPair creates the pair "db" sh → bj of two new 20 GB disks (ops as in pair) and returns
+// the primary disk, the secondary disk and the pair.
+func (w *aliWorld) dbPair(ops ...lifecycle.Op) (a, b, p string) {
+	w.t.Helper()
+	a, b = w.disk(w.sh, 20, false), w.disk(w.bj, 20, false)
+	return a, b, w.pair("db", a, b, ops...)
 }
 
 func (w *aliWorld) run(kind lifecycle.Kind, id string, op lifecycle.Op, params map[string]string) {
@@ -211,8 +219,7 @@ func TestAccAlibaba_refusedAtPlan(t *testing.T) {
 			// secondary is refused (R001-1)
 			name: "R001-1 failover of an invalid pair",
 			world: func(w *aliWorld) string {
-				a, b := w.disk(w.sh, 20, false), w.disk(w.bj, 20, false)
-				p := w.pair("db", a, b, lifecycle.OpStart)
+				a, b, p := w.dbPair(lifecycle.OpStart)
 				w.must(w.emu.Backdoor().LoseVolume(w.ctx, a))
 				return pairHCL("db", p, a, b, "  active_site = \"secondary\"\n  allow_data_loss = true")
 			},
@@ -275,8 +282,7 @@ func TestAccAlibaba_refusedAtPlan(t *testing.T) {
 		{
 			name: "V-PAIR-REPROT original primary disk attached",
 			world: func(w *aliWorld) string {
-				a, b := w.disk(w.sh, 20, false), w.disk(w.bj, 20, false)
-				p := w.pair("db", a, b, lifecycle.OpStart)
+				a, b, p := w.dbPair(lifecycle.OpStart)
 				w.run(lifecycle.ReplicationPair, p, lifecycle.OpFailover, map[string]string{lifecycle.ParamRegion: w.bj.Region})
 				w.attach(a, w.server(w.sh, platform.PowerStopped))
 				return pairHCL("db", p, a, b, "  active_site = \"secondary\"\n  replication = \"running\"")
@@ -288,8 +294,7 @@ func TestAccAlibaba_refusedAtPlan(t *testing.T) {
 			// switchover, which EBS has no call for: refused naming the manual step
 			name: "V-PLATFORM planned switchover is a manual step on EBS",
 			world: func(w *aliWorld) string {
-				a, b := w.disk(w.sh, 20, false), w.disk(w.bj, 20, false)
-				p := w.pair("db", a, b, lifecycle.OpStart)
+				a, b, p := w.dbPair(lifecycle.OpStart)
 				return pairHCL("db", p, a, b, "  active_site = \"secondary\"\n  replication = \"running\"")
 			},
 			rule: "V-PLATFORM",
@@ -300,8 +305,7 @@ func TestAccAlibaba_refusedAtPlan(t *testing.T) {
 			// an apply that would know no more
 			name: "R002-8 failover needs allow_data_loss (zone health unobservable)",
 			world: func(w *aliWorld) string {
-				a, b := w.disk(w.sh, 20, false), w.disk(w.bj, 20, false)
-				p := w.pair("db", a, b, lifecycle.OpStart)
+				a, b, p := w.dbPair(lifecycle.OpStart)
 				// a failover failed (failover_failed): the way on is failover again (a
 				// switchover cannot start from there)
 				_, err := w.sb.CreateFault(w.ctx, platform.Fault{Type: platform.FaultFailNext, Kind: lifecycle.ReplicationPair,
@@ -315,8 +319,7 @@ func TestAccAlibaba_refusedAtPlan(t *testing.T) {
 		{
 			name: "V-FIRST-SYNC failover without a completed initial synchronisation",
 			world: func(w *aliWorld) string {
-				a, b := w.disk(w.sh, 20, false), w.disk(w.bj, 20, false)
-				p := w.pair("db", a, b)
+				a, b, p := w.dbPair()
 				// started and stopped before the initial synchronisation completed: stopped,
 				// with no recovery point (LastRecoverPoint 0)
 				w.must(w.sb.Invoke(w.ctx, lifecycle.ReplicationPair, p, lifecycle.OpStart, "", nil))
@@ -330,8 +333,7 @@ func TestAccAlibaba_refusedAtPlan(t *testing.T) {
 		{
 			name: "V-PAIR-IN-GROUP a member pair is stopped through its group",
 			world: func(w *aliWorld) string {
-				a, b := w.disk(w.sh, 20, false), w.disk(w.bj, 20, false)
-				p := w.pair("db", a, b)
+				a, b, p := w.dbPair()
 				w.group("app", p)
 				return pairHCL("db", p, a, b, "  replication = \"running\"")
 			},
@@ -388,8 +390,7 @@ func TestAccAlibaba_groupRefusedAtPlan(t *testing.T) {
 		{
 			name: "V-GRP-MEMBERS a pair in another group",
 			world: func(w *aliWorld) string {
-				a, b := w.disk(w.sh, 20, false), w.disk(w.bj, 20, false)
-				p := w.pair("db", a, b)
+				a, b, p := w.dbPair()
 				w.group("other", p)
 				g := w.group("app")
 				return pairHCL("db", p, a, b, "") + w.groupHCL(g, []string{"db"}, "")
@@ -399,8 +400,7 @@ func TestAccAlibaba_groupRefusedAtPlan(t *testing.T) {
 		{
 			name: "V-GRP-MEMBERS a replicating pair",
 			world: func(w *aliWorld) string {
-				a, b := w.disk(w.sh, 20, false), w.disk(w.bj, 20, false)
-				p := w.pair("db", a, b, lifecycle.OpStart)
+				a, b, p := w.dbPair(lifecycle.OpStart)
 				g := w.group("app")
 				return pairHCL("db", p, a, b, "") + w.groupHCL(g, []string{"db"}, "")
 			},

@@ -62,7 +62,7 @@ func newHWGroupWorld(t *testing.T) hwGroupWorld {
 	t.Helper()
 	t.Setenv(EnvPollInterval, "20ms")
 	emu := hwemu.Start(t, false, accTimeScale)
-	ctx := context.Background()
+	ctx := t.Context()
 	sb := emu.Backdoor()
 	prod, err := sb.PutSite(ctx, platform.Site{Region: "cn-north-4", Zone: "cn-north-4a", Healthy: true, ReplicationCapable: true})
 	if err != nil {
@@ -105,7 +105,7 @@ func (w hwGroupWorld) failedEnable(t *testing.T, expect string) []resource.TestS
 		{Config: w.group("")},
 		{
 			PreConfig: func() {
-				if err := w.sb.FailNext(context.Background(), lifecycle.ProtectionGroup, lifecycle.OpEnableProtection, 1); err != nil {
+				if err := w.sb.FailNext(t.Context(), lifecycle.ProtectionGroup, lifecycle.OpEnableProtection, 1); err != nil {
 					t.Fatal(err)
 				}
 			},
@@ -117,7 +117,7 @@ func (w hwGroupWorld) failedEnable(t *testing.T, expect string) []resource.TestS
 
 func TestAccHuaweiCloud_protectionGroupStory(t *testing.T) {
 	w := newHWGroupWorld(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	sb, prod, web, group := w.sb, w.prod, w.web, w.group
 	app := "dr_protection_group.app"
 	status := func(s string) statecheck.StateCheck {
@@ -216,7 +216,7 @@ func startHWCBR(t *testing.T) (*hwemu.Server, *hwemu.Backdoor, platform.Site) {
 	t.Helper()
 	t.Setenv(EnvPollInterval, "20ms")
 	emu := hwemu.Start(t, false, accTimeScale)
-	ctx := context.Background()
+	ctx := t.Context()
 	sb := emu.Backdoor()
 	sb.SetRegionProject("cn-east-3", hwEastProject)
 	src, err := sb.PutSite(ctx, platform.Site{Region: "cn-north-4", Zone: "cn-north-4a", Healthy: true, ReplicationCapable: true})
@@ -247,7 +247,7 @@ provider "dr" {
 
 func TestAccHuaweiCloud_backupReplica(t *testing.T) {
 	emu, sb, src := startHWCBR(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	web, err := sb.PutServer(ctx, platform.Server{SiteID: src.ID, Name: "web", PowerState: platform.PowerRunning})
 	if err != nil {
 		t.Fatal(err)
@@ -319,7 +319,7 @@ resource "dr_backup_replica" "chain" {
 // operation, with 30% of the API calls throttled (APIGW.0308), and converges.
 func TestAccHuaweiCloud_failedJobRetriedUnderThrottling(t *testing.T) {
 	w := newHWGroupWorld(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	app := "dr_protection_group.app"
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -350,7 +350,7 @@ func TestAccHuaweiCloud_failedJobRetriedUnderThrottling(t *testing.T) {
 // from the HW_* environment variables: protect, fail over after an outage, reprotect.
 func TestAccHuaweiCloud_example(t *testing.T) {
 	w := newHWGroupWorld(t) // the SDRS world; the example's provider block reads the environment
-	ctx := context.Background()
+	ctx := t.Context()
 	b, err := os.ReadFile(filepath.Join("..", "..", "examples", "huaweicloud", "main.tf"))
 	if err != nil {
 		t.Fatal(err)
@@ -495,7 +495,7 @@ const hwSouthProject = "5a0c1e2d3f4b45a6b7c8d9e0f1a2b3c4"
 
 func TestAccHuaweiCloud_replicaRulesAtPlan(t *testing.T) {
 	emu := hwemu.Start(t, false, accTimeScale)
-	ctx := context.Background()
+	ctx := t.Context()
 	sb := emu.Backdoor()
 	must := func(err error) {
 		t.Helper()
@@ -599,7 +599,7 @@ func hwProviderServer(t *testing.T, url string) (tfprotov6.ProviderServerWithAct
 // such records, the action is refused at plan (V-PLATFORM).
 func TestAccHuaweiCloud_clearFailureJobs(t *testing.T) {
 	w := newHWGroupWorld(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	const typ = "dr_protection_group_clear_failure_jobs"
 	app := "dr_protection_group.app"
 	drv, err := huaweicloud.New(huaweicloud.Config{AccessKey: hwemu.TestAccessKey, SecretKey: hwemu.TestSecretKey, Region: "cn-north-4",
@@ -748,7 +748,7 @@ func TestAccHuaweiCloud_failedEnableRetriedWithoutDesiredState(t *testing.T) {
 // has no projects, the attribute is refused at plan (V-PARAMS), not ignored.
 func TestAccHuaweiCloud_replicaDestinationProject(t *testing.T) {
 	emu, sb, src := startHWCBR(t)
-	ctx := context.Background()
+	ctx := t.Context()
 	bv, _ := sb.PutVault(ctx, platform.Vault{Region: "cn-north-4", Purpose: platform.VaultBackup})
 	rv, _ := sb.PutVault(ctx, platform.Vault{Region: "cn-east-3", Purpose: platform.VaultReplication})
 	backup, err := sb.PutBackup(ctx, platform.Backup{Kind: platform.BackupKindServer, SourceID: "srv-1", IncludesSystemDisk: true,

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -109,7 +108,7 @@ resource "dr_replication_pair" "p" {
 					expectAt(pair, "name", knownvalue.StringExact("data-renamed")),
 				},
 				Check: func(s *terraform.State) error { // SDRS itself has the new name
-					p, err := w.sb.GetPair(context.Background(), s.RootModule().Resources[pair].Primary.ID)
+					p, err := w.sb.GetPair(t.Context(), s.RootModule().Resources[pair].Primary.ID)
 					if err != nil {
 						return err
 					}

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -44,7 +43,7 @@ func TestAccHuaweiCloud_groupNameLimitsRefusedAtPlan(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					gs, err := w.sb.ListGroups(context.Background())
+					gs, err := w.sb.ListGroups(t.Context())
 					if err != nil || len(gs) != 0 {
 						t.Fatalf("groups after the refused plans: %v %v", gs, err)
 					}
@@ -76,7 +75,7 @@ resource "dr_protection_group" "late" {
 			},
 			{
 				PreConfig: func() {
-					gs, err := w.sb.ListGroups(context.Background())
+					gs, err := w.sb.ListGroups(t.Context())
 					if err != nil || len(gs) != 2 { // app and empty
 						t.Fatalf("groups after the refused apply: %v %v", gs, err)
 					}

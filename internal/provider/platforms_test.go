@@ -2,7 +2,6 @@ package provider
 
 import (
 	"bytes"
-	"context"
 	"regexp"
 	"strings"
 	"testing"
@@ -69,7 +68,7 @@ provider "dr" {
 func TestVendorCredentialsMaskedInLogs(t *testing.T) {
 	t.Setenv("HW_SECRET_KEY", "sk-from-env-7d3f")
 	var buf bytes.Buffer
-	ctx := tflogtest.RootLogger(context.Background(), &buf)
+	ctx := tflogtest.RootLogger(t.Context(), &buf)
 	var diags diag.Diagnostics
 	var hw vendorPlatform
 	for _, v := range vendorPlatforms {

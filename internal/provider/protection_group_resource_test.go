@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"testing"
@@ -209,7 +208,7 @@ func TestAccProtectionGroup_outOfBandFailover(t *testing.T) {
 // testAccServerPower sets a sandbox server's power behind Terraform's back.
 func testAccServerPower(t *testing.T, db, name, power string) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	inv := testAccOpenSandbox(t, db).Inventory()
 	servers, err := inv.ListServers(ctx)
 	if err != nil {
@@ -230,7 +229,7 @@ func testAccServerPower(t *testing.T, db, name, power string) {
 // back, and waits for it to finish.
 func testAccInvoke(t *testing.T, db string, kind lifecycle.Kind, op lifecycle.Op) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	sb := testAccOpenSandbox(t, db)
 	var id string
 	switch kind {

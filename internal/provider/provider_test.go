@@ -30,7 +30,7 @@ var providerConfigType = func() tftypes.Object {
 	return resp.Schema.Type().TerraformType(context.Background()).(tftypes.Object)
 }()
 
-func providerConfig(t *testing.T, path any, timeScale any) *tfprotov6.DynamicValue {
+func providerConfig(t testing.TB, path any, timeScale any) *tfprotov6.DynamicValue {
 	t.Helper()
 	vals := map[string]tftypes.Value{}
 	for k, at := range providerConfigType.AttributeTypes {
@@ -69,7 +69,7 @@ func errorDiags(diags []*tfprotov6.Diagnostic) []*tfprotov6.Diagnostic {
 
 func TestProviderSchema(t *testing.T) {
 	t.Parallel()
-	resp, err := protoServer(t).GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	resp, err := protoServer(t).GetProviderSchema(t.Context(), &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestProviderValidate_timeScale(t *testing.T) {
 			if tc.timeScale != nil {
 				ts = tc.timeScale
 			}
-			resp, err := protoServer(t).ValidateProviderConfig(context.Background(), &tfprotov6.ValidateProviderConfigRequest{
+			resp, err := protoServer(t).ValidateProviderConfig(t.Context(), &tfprotov6.ValidateProviderConfigRequest{
 				Config: providerConfig(t, nil, ts),
 			})
 			if err != nil {
@@ -161,7 +161,7 @@ func TestProviderConfigure(t *testing.T) {
 			for k, v := range tc.env {
 				t.Setenv(k, v)
 			}
-			resp, err := protoServer(t).ConfigureProvider(context.Background(), &tfprotov6.ConfigureProviderRequest{
+			resp, err := protoServer(t).ConfigureProvider(t.Context(), &tfprotov6.ConfigureProviderRequest{
 				Config: providerConfig(t, tc.path, nil),
 			})
 			if err != nil {
@@ -196,7 +196,7 @@ func TestProviderConfigure_envPath(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "env", "sandbox.db")
 	t.Setenv(EnvSandboxPath, db)
-	resp, err := protoServer(t).ConfigureProvider(context.Background(), &tfprotov6.ConfigureProviderRequest{
+	resp, err := protoServer(t).ConfigureProvider(t.Context(), &tfprotov6.ConfigureProviderRequest{
 		Config: providerConfig(t, nil, nil),
 	})
 	if err != nil {

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"testing"
@@ -64,9 +63,8 @@ func beforeFirstSync(addr, name string, more ...statecheck.StateCheck) []statech
 func TestAccReadiness_sandboxGroup(t *testing.T) {
 	db := testAccSandbox(t)
 	sb := testAccOpenSandbox(t, db)
-	ctx := context.Background()
 	groupID := func() string {
-		gs, err := sb.ListGroups(ctx)
+		gs, err := sb.ListGroups(t.Context())
 		if err != nil || len(gs) != 1 {
 			t.Fatalf("groups %v %v", gs, err)
 		}
@@ -104,7 +102,7 @@ resource "dr_sandbox_fault" "link" {
 			{
 				// a drill started out of band (the console, another pipeline)
 				PreConfig: func() {
-					if err := sb.Invoke(ctx, lifecycle.ProtectionGroup, groupID(), lifecycle.OpStartDrill, "", nil); err != nil {
+					if err := sb.Invoke(t.Context(), lifecycle.ProtectionGroup, groupID(), lifecycle.OpStartDrill, "", nil); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -133,7 +131,7 @@ resource "dr_sandbox_fault" "link" {
 			{
 				// the drill stopped out of band; the link stalls
 				PreConfig: func() {
-					if err := sb.Invoke(ctx, lifecycle.ProtectionGroup, groupID(), lifecycle.OpStopDrill, "", nil); err != nil {
+					if err := sb.Invoke(t.Context(), lifecycle.ProtectionGroup, groupID(), lifecycle.OpStopDrill, "", nil); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -151,7 +149,7 @@ resource "dr_sandbox_fault" "link" {
 				PreConfig: func() {
 					deadline := time.Now().Add(30 * time.Second)
 					for {
-						o, err := sb.Observe(ctx, lifecycle.ProtectionGroup, groupID())
+						o, err := sb.Observe(t.Context(), lifecycle.ProtectionGroup, groupID())
 						if err == nil && o.Facts.LagSeconds > 900 {
 							return
 						}
@@ -220,7 +218,6 @@ data "dr_protection_group" "crm" {
 func TestAccReadiness_pairDrillRefusesFailover(t *testing.T) {
 	db := testAccSandbox(t)
 	sb := testAccOpenSandbox(t, db)
-	ctx := context.Background()
 	var pairID string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -238,12 +235,8 @@ func TestAccReadiness_pairDrillRefusesFailover(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					ps, err := sb.ListPairs(ctx)
-					if err != nil || len(ps) != 1 {
-						t.Fatalf("pairs %v %v", ps, err)
-					}
-					pairID = ps[0].ID
-					if err := sb.Invoke(ctx, lifecycle.ReplicationPair, pairID, lifecycle.OpStartDrill, "", nil); err != nil {
+					pairID = onlyPairID(t, sb)
+					if err := sb.Invoke(t.Context(), lifecycle.ReplicationPair, pairID, lifecycle.OpStartDrill, "", nil); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -269,7 +262,7 @@ func TestAccReadiness_pairDrillRefusesFailover(t *testing.T) {
 			},
 		},
 		CheckDestroy: func(*terraform.State) error {
-			p, err := sb.GetPair(ctx, pairID)
+			p, err := sb.GetPair(t.Context(), pairID)
 			if err == nil {
 				return fmt.Errorf("pair %s left %s (drill %v)", pairID, p.State, p.DrillActive)
 			}

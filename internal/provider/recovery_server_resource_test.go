@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"testing"
@@ -154,7 +153,6 @@ resource "dr_recovery_server" "web" {
 func TestAccRecoveryPoints_sandbox(t *testing.T) {
 	db := testAccSandbox(t)
 	sb := testAccOpenSandbox(t, db)
-	ctx := context.Background()
 	var oldID string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -194,7 +192,7 @@ func TestAccRecoveryPoints_sandbox(t *testing.T) {
 					expectAt(rpServerAddr, "readiness", rule("R004-8"), "failover", "blocked_by", 0),
 				},
 				Check: func(*terraform.State) error {
-					rs, err := sb.ListRecoveryServers(ctx)
+					rs, err := sb.ListRecoveryServers(t.Context())
 					if err != nil || len(rs) != 1 {
 						return fmt.Errorf("%d recovery servers, %v", len(rs), err)
 					}

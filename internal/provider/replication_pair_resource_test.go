@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"testing"
@@ -173,7 +172,7 @@ func TestAccReplicationPair_failoverReprotectSwitchback(t *testing.T) {
 // there, behind Terraform's back.
 func testAccAttach(t *testing.T, db, zone string, attach bool) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	sb := testAccOpenSandbox(t, db)
 	inv := sb.Inventory()
 	sites, err := inv.ListSites(ctx)

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"testing"
@@ -26,7 +25,7 @@ import (
 func sandboxPairGroup(t *testing.T, db, want string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		id := s.RootModule().Resources[pairAddr].Primary.ID
-		p, err := testAccOpenSandbox(t, db).GetPair(context.Background(), id)
+		p, err := testAccOpenSandbox(t, db).GetPair(t.Context(), id)
 		if err != nil {
 			return err
 		}
@@ -64,11 +63,7 @@ func TestAccResourceGroup_sandbox(t *testing.T) {
 				// a drift: someone moves the pair outside Terraform
 				PreConfig: func() {
 					sb := testAccOpenSandbox(t, db)
-					ps, err := sb.ListPairs(context.Background())
-					if err != nil || len(ps) != 1 {
-						t.Fatalf("pairs: %v %v", ps, err)
-					}
-					if err := sb.ChangeResourceGroup(context.Background(), lifecycle.ReplicationPair, ps[0].ID, "rg-elsewhere"); err != nil {
+					if err := sb.ChangeResourceGroup(t.Context(), lifecycle.ReplicationPair, onlyPairID(t, sb), "rg-elsewhere"); err != nil {
 						t.Fatal(err)
 					}
 				},

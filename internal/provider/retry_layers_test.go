@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,7 +20,7 @@ import (
 // TestOneRetryLayer of its package.)
 func TestOneRetryLayer(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	policy := retry.Policy{Attempts: 7, Initial: time.Microsecond, Max: time.Microsecond}
 	sb, err := sandbox.Open(filepath.Join(t.TempDir(), "sandbox.db"), sandbox.Options{TimeScale: 1e6, Retry: policy})
 	if err != nil {

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -99,11 +98,10 @@ func TestAccReplicationPair_disappears(t *testing.T) {
 			{Config: cfg},
 			{
 				PreConfig: func() {
-					ctx := context.Background()
 					sb := testAccOpenSandbox(t, db)
-					ps, _ := sb.ListPairs(ctx)
+					id := onlyPairID(t, sb)
 					testAccInvoke(t, db, "replication_pair", "delete")
-					if _, err := sb.GetPair(ctx, ps[0].ID); err == nil {
+					if _, err := sb.GetPair(t.Context(), id); err == nil {
 						t.Fatal("pair still there after out-of-band delete")
 					}
 				},
@@ -186,7 +184,7 @@ func TestAccSandboxServer_powerStateObserved(t *testing.T) {
 			{Config: server("web", ""), ConfigStateChecks: []statecheck.StateCheck{power("running")}},
 			{
 				PreConfig: func() {
-					ctx := context.Background()
+					ctx := t.Context()
 					sb := testAccOpenSandbox(t, db)
 					srvs, err := sb.ListServers(ctx)
 					if err != nil || len(srvs) != 1 {
@@ -456,7 +454,7 @@ func TestAccSandboxFault_volumeLostRefusesFailover(t *testing.T) {
 			},
 		},
 		CheckDestroy: func(*terraform.State) error {
-			ps, err := testAccOpenSandbox(t, db).ListPairs(context.Background())
+			ps, err := testAccOpenSandbox(t, db).ListPairs(t.Context())
 			if err != nil || len(ps) != 0 {
 				t.Errorf("after destroy: %d pairs, %v", len(ps), err)
 			}
@@ -540,7 +538,7 @@ type noInventory struct{ platform.Platform }
 // Every dr_sandbox_* resource is refused at plan on a platform other than the sandbox.
 func TestSandboxResourcesRefusedAtPlanElsewhere(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := t.Context()
 	e := newActionEnv(t)
 	data := newProviderData(noInventory{e.sb}, "test", time.Millisecond, 1)
 	for _, ctor := range resourceConstructors {

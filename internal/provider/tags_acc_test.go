@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"maps"
 	"regexp"
@@ -50,7 +49,7 @@ func tagValues(tags map[string]string) knownvalue.Check {
 func platformTags(t *testing.T, db string, want map[string]string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		id := s.RootModule().Resources[pairAddr].Primary.ID
-		p, err := testAccOpenSandbox(t, db).GetPair(context.Background(), id)
+		p, err := testAccOpenSandbox(t, db).GetPair(t.Context(), id)
 		if err != nil {
 			return err
 		}
@@ -90,11 +89,7 @@ func TestAccTags_sandbox(t *testing.T) {
 				// a drift: someone retags the pair outside Terraform
 				PreConfig: func() {
 					sb := testAccOpenSandbox(t, db)
-					ps, err := sb.ListPairs(context.Background())
-					if err != nil || len(ps) != 1 {
-						t.Fatalf("pairs: %v %v", ps, err)
-					}
-					if err := sb.SetTags(context.Background(), lifecycle.ReplicationPair, ps[0].ID, map[string]string{"team": "ops", "rogue": "x"}); err != nil {
+					if err := sb.SetTags(t.Context(), lifecycle.ReplicationPair, onlyPairID(t, sb), map[string]string{"team": "ops", "rogue": "x"}); err != nil {
 						t.Fatal(err)
 					}
 				},
