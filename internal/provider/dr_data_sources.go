@@ -21,9 +21,6 @@ var (
 	_ datasource.DataSourceWithConfigure = (*drDataSource)(nil)
 )
 
-// drDataSource exposes a DR kind's read model by ID, with the same attributes as its
-// resource (derived from the resource's schema), so check blocks and lifecycle
-// preconditions can use status, allowed_operations and lag.
 // dataSourceBase holds what every data source shares: its type name without the provider
 // prefix and the provider data.
 type dataSourceBase struct {
@@ -39,6 +36,9 @@ func (d *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRe
 	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
+// drDataSource exposes a DR kind's read model by ID, with the same attributes as its
+// resource (derived from the resource's schema), so check blocks and lifecycle
+// preconditions can use status, allowed_operations and lag.
 type drDataSource struct {
 	dataSourceBase
 	newResource func() resource.Resource
