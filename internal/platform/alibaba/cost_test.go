@@ -67,7 +67,7 @@ func TestReadCostPerPlan(t *testing.T) {
 	emu.Advance(time.Hour) // creating → created
 	t.Logf("setup of %d pairs and %d groups: %v", n, g, time.Since(setup).Round(time.Millisecond))
 
-	rec := &recorder{next: emu.Emulator}
+	rec := newRecorder(emu.Emulator)
 	hs := httptest.NewServer(rec)
 	t.Cleanup(hs.Close)
 	d, err := alibaba.New(alibaba.Config{Retry: fastRetry, AccessKeyID: alibabaemu.TestAccessKeyID, AccessKeySecret: alibabaemu.TestAccessKeySecret,
@@ -121,13 +121,12 @@ func TestReadCostPerPlan(t *testing.T) {
 		diskPages = ceil(n, 500)
 	}
 	pages := 1 + 2*(ceil(n, 500)+ceil(g, 500)+diskPages) // DescribeRegions, then per region
-	rec.mu.Lock()
-	got := len(rec.calls)
+	calls := rec.all()
+	got := len(calls)
 	byAction := map[string]int{}
-	for _, c := range rec.calls {
+	for _, c := range calls {
 		byAction[c.Action]++
 	}
-	rec.mu.Unlock()
 	objects := n + g
 	t.Logf("no-op read pass of %d pairs and %d groups (%d reads): %d API calls %v, pages %d, in %v (%.0f objects per call)",
 		n, g, 2*objects, got, byAction, pages, elapsed.Round(time.Millisecond), float64(objects)/float64(got))

@@ -31,20 +31,18 @@ type drillWorld struct {
 	bd     *alibabaemu.Backdoor
 	sh, bj platform.Site
 	d      *alibaba.Driver
-	mu     sync.Mutex
-	calls  []drillCall
+	callLog[drillCall]
 }
 
 func newDrillWorld(t *testing.T, idParam string) *drillWorld {
 	t.Helper()
-	w := &drillWorld{emu: alibabaemu.Start(t, sandbox.Options{Seed: 1}), ctx: context.Background()}
+	w := &drillWorld{emu: alibabaemu.Start(t, sandbox.Options{Seed: 1}), ctx: context.Background(),
+		callLog: callLog[drillCall]{action: func(c drillCall) string { return c.Action }}}
 	w.hs = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		_ = r.ParseForm()
 		if a := r.Form.Get("Action"); strings.Contains(a, "Drill") {
-			w.mu.Lock()
-			w.calls = append(w.calls, drillCall{a, r.Form.Get("RegionId"), r.Form.Get(idParam), r.Form.Get("ClientToken"), r.Form.Get("DrillId"),
+			w.add(drillCall{a, r.Form.Get("RegionId"), r.Form.Get(idParam), r.Form.Get("ClientToken"), r.Form.Get("DrillId"),
 				r.Form.Get("Version"), r.Form.Get("SignatureMethod")})
-			w.mu.Unlock()
 		}
 		w.emu.ServeHTTP(rw, r)
 	}))
@@ -59,19 +57,6 @@ func newDrillWorld(t *testing.T, idParam string) *drillWorld {
 		t.Fatal(err)
 	}
 	return w
-}
-
-// of lists the recorded drill requests of one action, in order.
-func (w *drillWorld) of(action string) []drillCall {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	var out []drillCall
-	for _, c := range w.calls {
-		if c.Action == action {
-			out = append(out, c)
-		}
-	}
-	return out
 }
 
 // disk is a new 20 GiB disk at site s.

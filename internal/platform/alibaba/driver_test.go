@@ -19,38 +19,59 @@ import (
 // call is one request as the emulator received it.
 type call struct{ Action, Region, Token string }
 
-// recorder wraps the emulator and records every call.
-type recorder struct {
-	mu    sync.Mutex
-	calls []call
-	next  http.Handler
+// callLog is the requests a test server recorded, safe for the driver's parallel calls;
+// action names a record's API action.
+type callLog[C any] struct {
+	mu     sync.Mutex
+	calls  []C
+	action func(C) string
 }
 
-func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	_ = req.ParseForm()
-	r.mu.Lock()
-	r.calls = append(r.calls, call{req.Form.Get("Action"), req.Form.Get("RegionId"), req.Form.Get("ClientToken")})
-	r.mu.Unlock()
-	r.next.ServeHTTP(w, req)
+func (l *callLog[C]) add(c C) {
+	l.mu.Lock()
+	l.calls = append(l.calls, c)
+	l.mu.Unlock()
 }
 
-func (r *recorder) of(action string) []call {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []call
-	for _, c := range r.calls {
-		if c.Action == action {
+// all is every recorded request, in order.
+func (l *callLog[C]) all() []C {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]C(nil), l.calls...)
+}
+
+// of is the recorded requests of one action, in order.
+func (l *callLog[C]) of(action string) []C {
+	var out []C
+	for _, c := range l.all() {
+		if l.action(c) == action {
 			out = append(out, c)
 		}
 	}
 	return out
 }
 
+// recorder wraps the emulator and records every call.
+type recorder struct {
+	callLog[call]
+	next http.Handler
+}
+
+func newRecorder(next http.Handler) *recorder {
+	return &recorder{callLog: callLog[call]{action: func(c call) string { return c.Action }}, next: next}
+}
+
+func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	_ = req.ParseForm()
+	r.add(call{req.Form.Get("Action"), req.Form.Get("RegionId"), req.Form.Get("ClientToken")})
+	r.next.ServeHTTP(w, req)
+}
+
 // world: two zones in two replication-capable regions, two disks, a recording emulator.
 func recordedWorld(t *testing.T) (*alibaba.Driver, *recorder, *alibabaemu.Server, platform.ReplicationPair) {
 	t.Helper()
 	emu := alibabaemu.Start(t, sandbox.Options{Seed: 1})
-	rec := &recorder{next: emu.Emulator}
+	rec := newRecorder(emu.Emulator)
 	hs := httptest.NewServer(rec)
 	t.Cleanup(hs.Close)
 	ctx := context.Background()
